@@ -1,0 +1,94 @@
+"""The web process: webhooks, the admin pages and (in development) the local chat page."""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, abort, g, request
+
+from bot import runtime
+from bot.config import Config
+from bot.errors import PayloadError, SignatureError
+from db import session as db_session
+
+log = logging.getLogger("kyojo.webhook")
+
+MAX_BODY_BYTES = 1024 * 1024  # LINE bodies are far smaller; a larger one is refused
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the Flask app for a configuration (from the environment by default)."""
+    config = config or Config.from_env()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+                      KYOJO=config)
+    rt = runtime.start(config)
+    app.extensions["kyojo"] = rt
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    @app.post("/callback")
+    def line_callback():
+        """LINE's webhook: verify, store, enqueue, answer 200 at once."""
+        return receive("line", request.headers.get("X-Line-Signature", ""))
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    register_commands(app)
+    register_blueprints(app, config)
+    return app
+
+
+def receive(platform: str, signature: str):
+    """Hand a webhook body to its channel, store new events once, enqueue them."""
+    from bot import inbound
+
+    rt = runtime.current()
+    channel = rt.channels[platform]
+    body = request.get_data(cache=False)
+    try:
+        events = channel.parse_webhook(body, signature)
+    except SignatureError as error:
+        log.warning("%s webhook refused: %s (from %s)", platform, error, request.remote_addr)
+        abort(400, "bad signature")
+    except PayloadError as error:
+        log.warning("%s webhook body refused: %s (%d bytes)", platform, error, len(body))
+        abort(400, "malformed body")
+    with db_session.Session.begin() as session:
+        new_ids = inbound.store(session, platform, events)
+    for event_id in new_ids:
+        rt.jobs.enqueue("bot.jobs.process_event", event_id)
+    return "OK"
+
+
+def register_blueprints(app: Flask, config: Config) -> None:
+    """The admin pages, and the local chat page outside production."""
+    import importlib
+
+    for module_name, only_dev in (("bot.web.admin", False), ("bot.web.chat", True)):
+        if only_dev and config.production:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        module.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask` commands: init-db, demo-data, rich-menu, ..."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database (safe to run again)."""
+        db_session.upgrade(runtime.current().engine)
+        click.echo("database is up to date")
+
+    from bot import commands
+
+    commands.init_app(app)

@@ -1,0 +1,37 @@
+"""Platforms: each module translates between a platform and bot.events, and decides nothing."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.config import Config
+from bot.events import Inbound, Message
+
+
+class Channel(Protocol):
+    """What the core needs from a platform."""
+
+    platform: str
+
+    def to_inbound(self, payload: dict) -> Inbound:
+        """A stored webhook event as the project's own inbound event."""
+
+    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
+             retry_key: str) -> None:
+        """Send with the reply token when given, else push (safe to retry with the same key)."""
+
+    def multicast(self, user_ids: list[str], messages: list[Message], *, retry_key: str) -> None:
+        """Send the same messages to many people at once (safe to retry with the same key)."""
+
+    def show_loading(self, user_id: str) -> None:
+        """Show that the bot is working on an answer."""
+
+    def profile(self, user_id: str) -> dict:
+        """The person's display name and language, where the platform tells."""
+
+
+def build_channels(config: Config) -> dict[str, Channel]:
+    """The channels this configuration can talk to, by platform name."""
+    from bot.channels.line import LineChannel
+
+    channels: dict[str, Channel] = {"line": LineChannel.from_config(config)}
+    return channels

@@ -1,0 +1,22 @@
+"""`flask` commands beyond init-db; each area adds its own in its `init_app`."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+# Modules that define `register(cli)`; a module not written yet is skipped.
+COMMAND_MODULES = ("bot.demo", "bot.channels.richmenu", "bot.circulars.commands",
+                   "bot.timebank.commands", "bot.matching.commands")
+
+
+def init_app(app: Flask) -> None:
+    """Register every area's commands on the app's CLI."""
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name is not None and name.startswith(error.name):
+                continue
+            raise
+        module.register(app.cli)

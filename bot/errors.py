@@ -1,0 +1,29 @@
+"""Errors raised by the core; the edges translate them."""
+
+
+class KyojoError(Exception):
+    """Base of the project's own errors."""
+
+
+class ConfigError(KyojoError):
+    """The configuration cannot run (a missing secret in production)."""
+
+
+class SignatureError(KyojoError):
+    """A webhook body's signature is missing or wrong."""
+
+
+class PayloadError(KyojoError):
+    """A webhook body is not what the platform documents."""
+
+
+class ChannelError(KyojoError):
+    """A platform API refused or failed a call."""
+
+
+class NotAllowedError(KyojoError):
+    """The person may not do this (not an admin of the district...)."""
+
+
+class LedgerError(KyojoError):
+    """A transfer would break the time bank's rules."""

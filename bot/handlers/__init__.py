@@ -1,0 +1,127 @@
+"""Handlers: one function per intent of shared/nlp/LABELS.md, per button, per pending question.
+
+A handler takes the session and a `Turn` and returns an `Outbox`; it sends nothing.
+Modules in this package register their handlers with the decorators below.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Button, Inbound, Message, Outbox, Text
+from bot.i18n import t
+from db.models import Conversation, Resident
+
+Handler = Callable[[Session, "Turn"], Outbox | None]
+
+INTENTS: dict[str, Handler] = {}
+POSTBACKS: dict[str, Handler] = {}
+STATES: dict[str, Handler] = {}
+EVENTS: dict[str, Handler] = {}
+
+
+@dataclass
+class Turn:
+    """One inbound event, understood, with who sent it and what the bot was waiting for."""
+
+    resident: Resident
+    inbound: Inbound
+    now: datetime
+    conversation: Conversation | None = None
+    understanding: object | None = None  # bot.nlp.Understanding, for text
+    action: str = ""  # for a postback "offer.accept:12": "offer.accept"
+    args: list[str] = field(default_factory=list)  # ... and ["12"]
+
+    @property
+    def locale(self) -> str:
+        return self.resident.language
+
+    @property
+    def text(self) -> str:
+        return self.inbound.text or ""
+
+    def t(self, key: str, **fields: object) -> str:
+        """A catalog text in the sender's language."""
+        return t(key, self.locale, **fields)
+
+    def reply(self, *messages: Message) -> Outbox:
+        """An outbox with messages for the sender."""
+        return Outbox().to(self.resident.id, *messages)
+
+
+def _register(table: dict[str, Handler], name: str) -> Callable[[Handler], Handler]:
+    def decorator(function: Handler) -> Handler:
+        table[name] = function
+        return function
+    return decorator
+
+
+def on_intent(name: str): return _register(INTENTS, name)  # noqa: E704
+def on_postback(action: str): return _register(POSTBACKS, action)  # noqa: E704
+def on_state(state: str): return _register(STATES, state)  # noqa: E704
+def on_event(kind: str): return _register(EVENTS, kind)  # noqa: E704
+
+
+def postback(action: str, *args: object) -> str:
+    """Postback data for a button: "action:arg:arg"."""
+    return ":".join([action, *(str(a) for a in args)])
+
+
+def button(label: str, action: str, *args: object, display_text: str | None = None) -> Button:
+    """A button whose press comes back as `action` with `args`."""
+    return Button(label, postback(action, *args), display_text or label)
+
+
+def load_all() -> None:
+    """Import every handler module of this package so they register."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+def dispatch(session: Session, turn: Turn) -> Outbox:
+    """Route a turn: platform events, then buttons, then the pending question, then the intent."""
+    load_all()
+    inbound = turn.inbound
+    if inbound.kind == "postback" and inbound.data:
+        turn.action, *turn.args = inbound.data.split(":")
+        handler = POSTBACKS.get(turn.action)
+        return handler(session, turn) if handler else Outbox()
+    if inbound.kind != "text":
+        handler = EVENTS.get(inbound.kind) or EVENTS.get("other")
+        return (handler(session, turn) if handler else None) or Outbox()
+    turn.conversation = conversations.current(session, turn.resident, turn.now)
+    turn.understanding = understand(turn)
+    if turn.conversation is not None and turn.conversation.state in STATES:
+        outbox = STATES[turn.conversation.state](session, turn)
+        if outbox is not None:
+            return outbox
+    handler = INTENTS.get(turn.understanding.intent) or INTENTS.get("chitchat")
+    return (handler(session, turn) if handler else None) or not_understood(turn)
+
+
+def understand(turn: Turn):
+    """What the text means, read in the context of the pending question."""
+    from bot.nlp import understand as nlp_understand
+
+    return nlp_understand(turn.text, conversations.nlp_context(turn.conversation), turn.now)
+
+
+def not_understood(turn: Turn) -> Outbox:
+    """The kind answer when nothing fits."""
+    return turn.reply(Text(turn.t("common.not_understood"), main_menu(turn.locale)))
+
+
+def main_menu(locale: str) -> tuple[Button, ...]:
+    """The main actions as quick replies (the same as the rich menu)."""
+    return (
+        button(t("menu.need_help", locale), "menu.need_help"),
+        button(t("menu.give_help", locale), "menu.give_help"),
+        button(t("menu.circulars", locale), "menu.circulars"),
+        button(t("menu.usage", locale), "menu.usage"),
+    )

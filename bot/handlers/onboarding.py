@@ -1,0 +1,108 @@
+"""Greeting, choosing a district, usage, small talk, leaving."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot import residents
+from bot.events import Outbox, Text
+from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state
+from db.models import District, Subscription
+
+MAX_DISTRICT_BUTTONS = 12
+
+
+def district_buttons(session: Session, action: str = "district.choose") -> tuple:
+    """One quick reply per district (LINE shows at most 13)."""
+    districts = session.scalars(select(District).order_by(District.id).limit(MAX_DISTRICT_BUTTONS))
+    return tuple(button(d.name, action, d.id) for d in districts)
+
+
+def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_district") -> Text:
+    """Ask which district the person lives in; the answer may be typed or pressed."""
+    conversations.ask(session, turn.resident, "choose_district", now=turn.now, minutes=24 * 60)
+    return Text(turn.t(key), district_buttons(session))
+
+
+@on_event("follow")
+def follow(session: Session, turn: Turn) -> Outbox:
+    """A new friend (or one coming back after a block): greet, then ask the district."""
+    turn.resident.active = True
+    turn.resident.left_at = None
+    greeting = Text(turn.t("onboarding.welcome", name=turn.resident.display_name or ""))
+    if turn.resident.district_id:
+        return turn.reply(greeting, Text(turn.t("onboarding.welcome_back"), main_menu(turn.locale)))
+    return turn.reply(greeting, ask_district(session, turn))
+
+
+@on_event("unfollow")
+def unfollow(session: Session, turn: Turn) -> Outbox:
+    """Blocked: stop everything to this person at once (they cannot read a goodbye)."""
+    residents.deactivate(session, turn.resident, turn.now)
+    return Outbox()
+
+
+@on_event("other")
+def other_event(session: Session, turn: Turn) -> Outbox:
+    """A sticker, a photo, a location...: a kind word about what the bot can read."""
+    if turn.inbound.in_group or turn.inbound.kind not in ("sticker", "image", "video", "audio",
+                                                            "file", "location"):
+        return Outbox()  # group joins, beacons, read receipts...: recorded, nothing to say
+    return turn.reply(Text(turn.t("onboarding.media"), main_menu(turn.locale)))
+
+
+@on_postback("district.choose")
+def choose_district(session: Session, turn: Turn) -> Outbox:
+    """The person pressed their district."""
+    district = session.get(District, int(turn.args[0])) if turn.args else None
+    return settle_district(session, turn, district)
+
+
+@on_state("choose_district")
+def typed_district(session: Session, turn: Turn) -> Outbox | None:
+    """The person typed their district's name (or something else: then not ours)."""
+    from bot.nlp import find_district
+
+    districts = list(session.scalars(select(District)))
+    name = find_district(turn.text, [d.name for d in districts])
+    if name is None:
+        return None
+    return settle_district(session, turn, next(d for d in districts if d.name == name))
+
+
+def settle_district(session: Session, turn: Turn, district: District | None) -> Outbox:
+    """Remember the district and follow its circulars."""
+    if district is None:
+        return turn.reply(ask_district(session, turn))
+    turn.resident.district_id = district.id
+    subscription = session.scalar(select(Subscription).where(
+        Subscription.resident_id == turn.resident.id, Subscription.district_id == district.id))
+    if subscription is None:
+        session.add(Subscription(resident_id=turn.resident.id, district_id=district.id))
+    else:
+        subscription.active = True
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("onboarding.district_set", district=district.name),
+                           main_menu(turn.locale)))
+
+
+@on_intent("usage")
+@on_postback("menu.usage")
+def usage(session: Session, turn: Turn) -> Outbox:
+    """How to use the service, in a few lines."""
+    return turn.reply(Text(turn.t("onboarding.usage"), main_menu(turn.locale)))
+
+
+@on_intent("chitchat")
+def chitchat(session: Session, turn: Turn) -> Outbox:
+    """Greetings and thanks: a short friendly answer."""
+    return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
+
+
+@on_postback("account.leave")
+def leave_confirmed(session: Session, turn: Turn) -> Outbox:
+    """退会, confirmed: erase personal data and stop everything."""
+    outbox = turn.reply(Text(turn.t("onboarding.left")))
+    residents.erase(session, turn.resident, turn.now)
+    return outbox

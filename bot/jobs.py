@@ -1,0 +1,70 @@
+"""RQ entry points: plain functions that take ids, safe to run twice."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import OperationalError
+
+from bot import outbox as outboxes
+from bot import residents, runtime
+from bot.events import Outbox, Text
+from bot.handlers import Turn, dispatch
+from bot.i18n import t
+from db.models import InboundEvent, local_now
+from db.session import Session
+
+log = logging.getLogger(__name__)
+
+
+def process_event(inbound_event_id: int) -> None:
+    """Understand one stored webhook event, answer it, and send what it produced."""
+    with Session.begin() as session:
+        row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
+        if row is None:
+            return
+        if row.status != "received":  # done before: only finish sending what is left
+            ids = outboxes.pending_for_event(session, row.id)
+        else:
+            ids = _handle(session, row)
+    outboxes.deliver(ids)
+
+
+def _handle(session, row: InboundEvent) -> list[int]:
+    channel = runtime.current().channels[row.platform]
+    inbound = channel.to_inbound(row.payload)
+    row.processed_at = local_now()
+    if not inbound.user_id:
+        row.status = "ignored"
+        return []
+    resident = residents.upsert(session, row.platform, inbound.user_id,
+                                display_name=inbound.display_name, language=inbound.language)
+    if inbound.kind == "text" and resident.active:
+        _show_loading(channel, inbound.user_id)
+    turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
+    try:
+        with session.begin_nested():
+            outbox = dispatch(session, turn)
+    except OperationalError:
+        raise  # the database is away: let the job be retried
+    except Exception:
+        # A bug in a handler must not leave the person without an answer; the
+        # event is kept with its payload so it can be looked at and replayed.
+        log.exception("handler failed for inbound event %s (%s)", row.id, row.event_type)
+        outbox = Outbox().to(resident.id, Text(t("common.sorry", resident.language)))
+        row.status = "failed"
+    else:
+        row.status = "done"
+    return outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
+                          received_at=row.received_at, inbound_event_id=row.id)
+
+
+def _show_loading(channel, user_id: str) -> None:
+    try:
+        channel.show_loading(user_id)
+    except Exception:  # a missing animation is no reason to lose the answer
+        log.warning("loading animation failed for %s", user_id, exc_info=True)
+
+
+def deliver(outbound_ids: list[int]) -> None:
+    """Send outbound rows written by another job (after its commit)."""
+    outboxes.deliver(outbound_ids)

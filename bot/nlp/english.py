@@ -1,0 +1,55 @@
+"""English tokens: lower-case words with a light stemmer, in the same Token shape."""
+
+import re
+
+from bot.nlp.tagger import Token
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
+_CONTRACTIONS = {
+    "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
+    "don't": ("do", "not"), "doesn't": ("does", "not"), "didn't": ("did", "not"),
+    "isn't": ("is", "not"), "aren't": ("are", "not"), "i'm": ("i", "am"),
+    "couldn't": ("could", "not"), "wouldn't": ("would", "not"), "i'd": ("i", "would"),
+    "i'll": ("i", "will"), "it's": ("it", "is"), "i've": ("i", "have"),
+}
+_NEGATIONS = frozenset({"not", "no", "never", "nothing"})
+_BOUNDARIES = frozenset({".", "!", "?", ";", "but"})
+_IRREGULAR = {"took": "take", "went": "go", "fell": "fall", "got": "get", "children": "child",
+              "bought": "buy", "brought": "bring", "men": "man", "done": "do", "did": "do"}
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping: walking/walked/walks -> walk."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith(("ss", "is", "us")):
+        return word
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            return base[:-1] if len(base) > 3 and base[-1] == base[-2] else base
+    return word
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words with contractions expanded."""
+    words: list[str] = []
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        words.extend(_CONTRACTIONS.get(word, (word.split("'")[0] if "'" in word else word,)))
+    return words
+
+
+def tokenize_en(text: str) -> tuple[Token, ...]:
+    """English tokens keyed on stems, flagged for negation, past and clause ends."""
+    return tuple(
+        Token(
+            surface=word,
+            key=stem(word),
+            kana=word,
+            pos="word",
+            negation=word in _NEGATIONS,
+            past=word.endswith("ed") or word in _IRREGULAR,
+            boundary=word in _BOUNDARIES,
+        )
+        for word in _words(text)
+    )

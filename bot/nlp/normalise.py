@@ -1,0 +1,57 @@
+"""Text normalisation before tagging: width, long vowels, repeats, emoji."""
+
+import re
+import unicodedata
+
+_REPEAT = re.compile(r"([^\d])\1{2,}")
+_LONG = re.compile(r"[ー〜~]{2,}")
+_TRAILING_WAVE = re.compile(r"(?<=[ぁ-んァ-ヶ])[〜~](?=$|[\s。、!?.,])")
+_SPACES = re.compile(r"\s+")
+_KATA_START, _KATA_END, _SHIFT = 0x30A1, 0x30F6, 0x60
+
+
+def _is_decoration(char: str) -> bool:
+    """Tell emoji, pictographs, joiners and variation selectors apart from text."""
+    code = ord(char)
+    if 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
+        return True
+    return unicodedata.category(char) in ("So", "Cf", "Cs", "Co")
+
+
+def normalise(text: str) -> str:
+    """NFKC, drop emoji, shorten repeated characters and long vowels, squeeze spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if _is_decoration(c) else c for c in text)
+    text = _LONG.sub("ー", text)
+    text = _REPEAT.sub(r"\1", text)
+    text = _TRAILING_WAVE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def to_katakana(text: str) -> str:
+    """Turn hiragana into katakana, leaving everything else."""
+    return "".join(
+        chr(ord(c) + _SHIFT) if _KATA_START - _SHIFT <= ord(c) <= _KATA_END - _SHIFT else c
+        for c in text
+    )
+
+
+def to_hiragana(text: str) -> str:
+    """Turn katakana into hiragana, leaving everything else."""
+    return "".join(
+        chr(ord(c) - _SHIFT) if _KATA_START <= ord(c) <= _KATA_END else c for c in text
+    )
+
+
+def fold_kana(text: str) -> str:
+    """Katakana reading key: hiragana to katakana, small variants of ケ/ヶ folded."""
+    return to_katakana(text).replace("ヶ", "ケ").replace("ヵ", "カ")
+
+
+def japanese_ratio(text: str) -> float:
+    """Share of letters that are kana or kanji among all letters."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    japanese = sum(1 for c in letters if not c.isascii())
+    return japanese / len(letters)

@@ -1,0 +1,91 @@
+"""Vocabulary files (vocab/<language>.toml) compiled into matchable terms."""
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.nlp.english import tokenize_en
+from bot.nlp.normalise import fold_kana, normalise
+from bot.nlp.tagger import Token, kana_stem, tokenize
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
+MIN_SUBSTRING = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One vocabulary entry as lemma keys and kana spellings, with what it is evidence for."""
+
+    text: str
+    label: str
+    weight: float
+    keys: tuple[str, ...]
+    kanas: tuple[str, ...]
+    negated_label: str | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All terms of one language, indexed by their first lemma key."""
+
+    language: str
+    terms: tuple[Term, ...]
+    by_first_key: dict[str, tuple[Term, ...]]
+    skills: dict[str, tuple[str, ...]]
+
+
+def tokens_for(text: str, language: str) -> tuple[Token, ...]:
+    """Tokens of a text in the given language."""
+    return tokenize_en(text) if language == "en" else tokenize(text)
+
+
+def _kana_variants(tokens: tuple[Token, ...], language: str) -> tuple[str, ...]:
+    """Spellings to look for in the message's reading: as read, and with a verb stem."""
+    if language == "en":
+        return (" ".join(t.kana for t in tokens),)
+    reading = "".join(t.kana for t in tokens)
+    variants = {reading, "".join(t.key for t in tokens)}
+    stem = kana_stem(tokens[-1]) if tokens else None
+    if stem:
+        variants.add("".join(t.kana for t in tokens[:-1]) + stem)
+    return tuple(sorted(v for v in variants if v))
+
+
+def _compile(text: str, label: str, weight: float, negated: str | None, language: str) -> Term:
+    """Tokenize one vocabulary entry the way messages are tokenized."""
+    written = normalise(text)
+    tokens = tokens_for(written, language)
+    kanas = _kana_variants(tokens, language)
+    if language != "en":
+        kanas = tuple(sorted(set(kanas) | {fold_kana(written)}))
+    return Term(text, label, weight, tuple(t.key for t in tokens), kanas, negated)
+
+
+def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
+    """(text, label, weight, negated label) for every cue and category word."""
+    entries = []
+    for name, table in data.get("cue", {}).items():
+        weight = float(table.get("weight", 1.0))
+        for text in table.get("terms", []):
+            entries.append((text, f"cue:{name}", weight, table.get("negated")))
+    for name, table in data.get("category", {}).items():
+        for strength, weight in WEIGHTS.items():
+            for text in table.get(strength, []):
+                entries.append((text, f"category:{name}", weight, None))
+    return entries
+
+
+@cache
+def load_vocabulary(language: str) -> Vocabulary:
+    """Read and compile vocab/<language>.toml once per process."""
+    with open(VOCAB_DIR / f"{language}.toml", "rb") as file:
+        data = tomllib.load(file)
+    terms = tuple(_compile(*entry, language) for entry in _entries(data))
+    index: dict[str, list[Term]] = {}
+    for term in terms:
+        if term.keys:
+            index.setdefault(term.keys[0], []).append(term)
+    skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
+    return Vocabulary(language, terms, {k: tuple(v) for k, v in index.items()}, skills)

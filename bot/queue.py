@@ -1,0 +1,79 @@
+"""Running jobs: on RQ when Redis is configured, else in this process."""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "kyojo"
+RETRY_INTERVALS = [2, 15, 60]
+
+
+def resolve(name: str):
+    """The function behind a dotted name such as "bot.jobs.process_event"."""
+    module, _, attribute = name.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class Jobs:
+    """Enqueue jobs by dotted name, so the web process never imports their code."""
+
+    def __init__(self, mode: str, redis_url: str | None = None) -> None:
+        self.mode = mode
+        self.delayed: list[tuple[datetime, str, tuple]] = []  # eager mode: run by tests
+        self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
+        if mode == "rq":
+            from redis import Redis
+            from rq import Queue
+
+            self.redis = Redis.from_url(redis_url)
+            self.queue = Queue(QUEUE_NAME, connection=self.redis)
+
+    def enqueue(self, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
+        """Run `name(*args)` soon (or after `delay`), retried when it raises."""
+        if self.mode == "rq":
+            from rq import Retry
+
+            options = {"retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), "job_id": job_id}
+            if delay:
+                self.queue.enqueue_in(delay, name, *args, **options)
+            else:
+                self.queue.enqueue(name, *args, **options)
+        elif delay:
+            self._later(delay, name, args)
+        elif self.mode == "thread":
+            self._pool.submit(self._run, name, args)
+        else:
+            resolve(name)(*args)
+
+    def _later(self, delay: timedelta, name: str, args: tuple) -> None:
+        if self.mode == "thread":
+            timer = threading.Timer(delay.total_seconds(), self._run, (name, args))
+            timer.daemon = True
+            timer.start()
+        else:
+            self.delayed.append((datetime.now() + delay, name, args))
+
+    def run_delayed(self, until: datetime | None = None) -> int:
+        """Eager mode: run the delayed jobs due by `until` (all by default); how many ran."""
+        due = [job for job in self.delayed if until is None or job[0] <= until]
+        self.delayed = [job for job in self.delayed if job not in due]
+        for _, name, args in due:
+            resolve(name)(*args)
+        return len(due)
+
+    @staticmethod
+    def _run(name: str, args: tuple) -> None:
+        for attempt in range(len(RETRY_INTERVALS) + 1):
+            try:
+                resolve(name)(*args)
+                return
+            except Exception:
+                log.exception("job %s%r failed (attempt %d)", name, args, attempt + 1)
+                if attempt < len(RETRY_INTERVALS):
+                    time.sleep(RETRY_INTERVALS[attempt])

@@ -1,0 +1,345 @@
+"""The data model: typed SQLAlchemy 2.0 models (DESIGN.md's domain words)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+CITY_TIMEZONE = ZoneInfo("Asia/Tokyo")
+
+
+def local_now() -> datetime:
+    """Now in the city's time, naive: every timestamp is stored and compared this way,
+    the same way residents speak of time (明日の朝8時)."""
+    return datetime.now(CITY_TIMEZONE).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {dict: JSON, list: JSON}
+
+
+district_neighbours = Table(
+    "district_neighbours",
+    Base.metadata,
+    Column("district_id", ForeignKey("districts.id"), primary_key=True),
+    Column("neighbour_id", ForeignKey("districts.id"), primary_key=True),
+)
+
+helper_districts = Table(
+    "helper_districts",
+    Base.metadata,
+    Column("helper_id", ForeignKey("helper_profiles.id"), primary_key=True),
+    Column("district_id", ForeignKey("districts.id"), primary_key=True),
+)
+
+
+class District(Base):
+    """A school district or neighbourhood association."""
+
+    __tablename__ = "districts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    city: Mapped[str] = mapped_column(String(100), default="")
+    reading: Mapped[str] = mapped_column(String(200), default="")
+    # A district may ask its admin to approve helpers before they get offers.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    neighbours: Mapped[list[District]] = relationship(
+        secondary=district_neighbours,
+        primaryjoin=lambda: District.id == district_neighbours.c.district_id,
+        secondaryjoin=lambda: District.id == district_neighbours.c.neighbour_id,
+    )
+
+
+class Resident(Base):
+    """A person who talks to the bot (or is represented by a proxy)."""
+
+    __tablename__ = "residents"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "line", "slack", "local", or "none" for a person without a phone (served by a proxy)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_user_id: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(10), default="ja")
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    # Private: shown only to the helper who accepted this person's task.
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    erased: Mapped[bool] = mapped_column(default=False)
+    # The proxy (family, neighbour, 民生委員) who receives this person's messages.
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    rich_menu_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    left_at: Mapped[datetime | None]
+
+    district: Mapped[District | None] = relationship(foreign_keys=[district_id])
+    proxy: Mapped[Resident | None] = relationship(remote_side=[id], foreign_keys=[proxy_id])
+    helper_profile: Mapped[HelperProfile | None] = relationship(
+        back_populates="resident", foreign_keys="HelperProfile.resident_id"
+    )
+
+
+class DistrictAdmin(Base):
+    """A resident who administers a district (地区協議会 / 地区担当職員)."""
+
+    __tablename__ = "district_admins"
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class HelperProfile(Base):
+    """What a helper offers; an experience master has `experience` text too."""
+
+    __tablename__ = "helper_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    skills: Mapped[list] = mapped_column(default=list)  # categories from bot.nlp.CATEGORIES
+    experience: Mapped[str | None] = mapped_column(Text)
+    experience_skills: Mapped[list] = mapped_column(default=list)
+    # Slots such as "weekday_morning", "weekday_evening", "weekend".
+    availability: Mapped[list] = mapped_column(default=list)
+    paused: Mapped[bool] = mapped_column(default=False)
+    approved: Mapped[bool] = mapped_column(default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    weekly_cap: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship(
+        back_populates="helper_profile", foreign_keys=[resident_id]
+    )
+    districts: Mapped[list[District]] = relationship(secondary=helper_districts)
+
+
+class HelpRequest(Base):
+    """A resident's need, from draft to done."""
+
+    __tablename__ = "help_requests"
+    __table_args__ = (Index("ix_help_requests_district_status", "district_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # who is helped
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # self or proxy
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    category: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    when: Mapped[datetime | None]
+    time_of_day: Mapped[str | None] = mapped_column(String(20))
+    # Public: a landmark or street, shown in offers. Private: the exact place.
+    landmark: Mapped[str | None] = mapped_column(String(200))
+    meeting_point: Mapped[str | None] = mapped_column(Text)
+    # draft, open, assigned, done, cancelled, unmet
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    offer_round: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    closed_at: Mapped[datetime | None]
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+    district: Mapped[District | None] = relationship()
+    task: Mapped[Task | None] = relationship(back_populates="request")
+
+
+class Offer(Base):
+    """A request offered to one helper."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("request_id", "helper_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    round: Mapped[int] = mapped_column(default=1)
+    # sent, accepted, declined, withdrawn, expired, taken
+    status: Mapped[str] = mapped_column(String(20), default="sent")
+    score: Mapped[float] = mapped_column(default=0.0)
+    sent_at: Mapped[datetime] = mapped_column(default=local_now)
+    answered_at: Mapped[datetime | None]
+
+    request: Mapped[HelpRequest] = relationship()
+    helper: Mapped[Resident] = relationship()
+
+
+class Task(Base):
+    """An accepted request: the unique request_id makes the first accept win."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id"), unique=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(default=local_now)
+    done_reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    done_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    minutes: Mapped[int | None]
+
+    request: Mapped[HelpRequest] = relationship(back_populates="task")
+    helper: Mapped[Resident] = relationship(foreign_keys=[helper_id])
+
+
+class Account(Base):
+    """A time-bank account: a resident's, a district's community account, or the grant source."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("kind", "resident_id", "district_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # resident, community, grants
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+
+
+class LedgerEntry(Base):
+    """One leg of a transfer; the legs of a transfer sum to zero."""
+
+    __tablename__ = "ledger_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[str] = mapped_column(String(36), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    minutes: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))  # grant, task, gift, teaching, cover
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class Subscription(Base):
+    """A resident follows a district's circulars and safety checks."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "district_id"),
+        Index("ix_subscriptions_district_active", "district_id", "active", "resident_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class Circular(Base):
+    """A district circular (回覧板) or a safety check (kind "safety_check")."""
+
+    __tablename__ = "circulars"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="circular")
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(String(1000))
+    needs_confirmation: Mapped[bool] = mapped_column(default=False)
+    translations: Mapped[dict] = mapped_column(default=dict)  # {"en": {"title":..., "body":...}}
+    # draft, scheduled, sending, sent, cancelled
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    scheduled_at: Mapped[datetime | None]
+    remind_after_minutes: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    sent_at: Mapped[datetime | None]
+
+    district: Mapped[District] = relationship()
+
+
+class Delivery(Base):
+    """A circular to one resident: sent, confirmed as read, answered."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("circular_id", "resident_id"),
+        Index("ix_deliveries_circular_batch", "circular_id", "batch"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circular_id: Mapped[int] = mapped_column(ForeignKey("circulars.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    batch: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, skipped
+    sent_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(20))  # safe, need_help
+    answered_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+
+class InboundEvent(Base):
+    """A webhook event as received; the unique key makes a redelivery a no-op."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(100))
+    event_type: Mapped[str] = mapped_column(String(50), default="")
+    payload: Mapped[dict] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=local_now)
+    processed_at: Mapped[datetime | None]
+    # received, done, ignored
+    status: Mapped[str] = mapped_column(String(20), default="received")
+
+
+class Conversation(Base):
+    """The question the bot is waiting on for one resident."""
+
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(50))
+    data: Mapped[dict] = mapped_column(default=dict)
+    expires_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=local_now, onupdate=local_now)
+
+
+class LocalMessage(Base):
+    """What the bot said on the local chat page (the dev channel's outbox)."""
+
+    __tablename__ = "local_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(100), index=True)
+    payload: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class OutboundMessage(Base):
+    """Messages to one person, written in the job's transaction and sent after it.
+
+    Sending after the commit, keyed by `retry_key`, makes a retried job send nothing twice.
+    """
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_status", "status", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    inbound_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_events.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(100))
+    messages: Mapped[list] = mapped_column(default=list)
+    reply_token: Mapped[str | None] = mapped_column(String(200))
+    reply_deadline: Mapped[datetime | None]
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, dropped
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    sent_at: Mapped[datetime | None]

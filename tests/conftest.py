@@ -1,0 +1,195 @@
+"""Shared fixtures: a database per test, a real Redis, the runtime with a recording channel."""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot import runtime
+from bot.config import Config
+from db.models import Base, InboundEvent, local_now
+from db.session import Session, make_engine
+from tests.fakes import FakeChannel
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+# -- Redis -------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_answers(url: str) -> bool:
+    from redis import Redis
+
+    try:
+        return bool(Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis: the machine's on a spare db, else a redis-server started for the tests."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    if _redis_answers(url):
+        yield url
+        return
+    if not shutil.which("redis-server"):
+        pytest.skip("no Redis server and no redis-server binary")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        if _redis_answers(url):
+            break
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(5)
+
+
+@pytest.fixture
+def redis(redis_url):
+    """A flushed Redis connection, flushed again afterwards (rq's tests do the same)."""
+    from redis import Redis
+
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+# -- Database ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    """The PostgreSQL engine of TEST_DATABASE_URL, schema made by the migrations."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    from db.session import upgrade
+
+    engine = make_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(pg_engine):
+    """SQLite in memory (fresh per test), or PostgreSQL when TEST_DATABASE_URL is set."""
+    if pg_engine is not None:
+        yield pg_engine
+        return
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def bind(engine):
+    """What the process-wide Session is bound to: on PostgreSQL, one rolled-back transaction."""
+    if engine.dialect.name == "sqlite":
+        Session.configure(bind=engine)
+        yield engine
+        return
+    connection = engine.connect()
+    transaction = connection.begin()
+    Session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    yield connection
+    transaction.rollback()
+    connection.close()
+    Session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def config(engine) -> Config:
+    return Config(
+        database_url=str(engine.url), jobs_mode="eager",
+        line_channel_secret="test-channel-secret", line_channel_access_token="test-access-token",
+        line_api_host="http://127.0.0.1:9", line_api_data_host="http://127.0.0.1:9",
+    )
+
+
+@pytest.fixture
+def channel() -> FakeChannel:
+    return FakeChannel()
+
+
+@pytest.fixture
+def rt(config, engine, bind, channel):
+    """The runtime, jobs run at once, with the recording channel as platform "fake"."""
+    started = runtime.start(config, engine=engine)
+    Session.configure(bind=bind)
+    started.channels["fake"] = channel
+    return started
+
+
+@pytest.fixture
+def session(rt):
+    """A session for setting up and checking; commit to make rows visible to jobs."""
+    with Session() as s:
+        yield s
+
+
+# -- Conversations as transcripts ----------------------------------------------------------
+
+class Chat:
+    """Talk to the bot as residents of the fake platform, through the real job path."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, channel: FakeChannel, session) -> None:
+        self.channel = channel
+        self.session = session
+        self.clock: datetime | None = None
+
+    def event(self, user_id: str, kind: str = "text", **fields) -> list:
+        """Store one inbound event, run its job, return what the user received."""
+        from bot.jobs import process_event
+
+        self.session.commit()
+        before = len(self.channel.to(user_id))
+        at = (self.clock or local_now()).isoformat()
+        payload = {"user_id": user_id, "kind": kind, "event_id": f"ev{next(self._ids)}", "at": at,
+                   **fields}
+        with Session.begin() as s:
+            row = InboundEvent(platform="fake", event_id=payload["event_id"], event_type=kind,
+                               payload=payload)
+            s.add(row)
+            s.flush()
+            row_id = row.id
+        process_event(row_id)
+        self.session.expire_all()
+        return self.channel.to(user_id)[before:]
+
+    def say(self, user_id: str, text: str, **fields) -> list:
+        return self.event(user_id, "text", text=text, **fields)
+
+    def press(self, user_id: str, data: str) -> list:
+        return self.event(user_id, "postback", data=data)
+
+    def later(self, **delta) -> None:
+        self.clock = (self.clock or local_now()) + timedelta(**delta)
+
+
+@pytest.fixture
+def chat(rt, channel, session) -> Chat:
+    return Chat(channel, session)

@@ -1,0 +1,72 @@
+"""Test doubles at the platform edge: a channel that records what the bot sent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.events import Card, Inbound, Message, Text
+
+
+@dataclass
+class Sent:
+    user_id: str
+    messages: list[Message]
+    reply_token: str | None = None
+    retry_key: str | None = None
+
+
+@dataclass
+class FakeChannel:
+    """Platform "fake": inbound payloads are plain dicts, outbound is recorded (zulip's StubBotHandler)."""
+
+    platform: str = "fake"
+    sent: list[Sent] = field(default_factory=list)
+    multicasts: list[tuple[list[str], list[Message], str]] = field(default_factory=list)
+    loading: list[str] = field(default_factory=list)
+    sent_keys: set[str] = field(default_factory=set)
+
+    def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
+        raise NotImplementedError("the fake channel has no webhook")
+
+    def to_inbound(self, payload: dict) -> Inbound:
+        return Inbound(platform="fake", user_id=payload["user_id"], kind=payload.get("kind", "text"),
+                       event_id=payload["event_id"], received_at=datetime.fromisoformat(payload["at"]),
+                       text=payload.get("text"), data=payload.get("data"),
+                       reply_token=payload.get("reply_token"),
+                       display_name=payload.get("display_name"), language=payload.get("language"))
+
+    def send(self, user_id, messages, *, reply_token, retry_key) -> None:
+        if retry_key in self.sent_keys:  # as LINE's X-Line-Retry-Key: accepted once
+            return
+        self.sent_keys.add(retry_key)
+        self.sent.append(Sent(user_id, list(messages), reply_token, retry_key))
+
+    def multicast(self, user_ids, messages, *, retry_key) -> None:
+        if retry_key in self.sent_keys:
+            return
+        self.sent_keys.add(retry_key)
+        self.multicasts.append((list(user_ids), list(messages), retry_key))
+
+    def show_loading(self, user_id: str) -> None:
+        self.loading.append(user_id)
+
+    def profile(self, user_id: str) -> dict:
+        return {}
+
+    def to(self, user_id: str) -> list[Message]:
+        """Every message sent to one user, in order."""
+        return [m for s in self.sent if s.user_id == user_id for m in s.messages]
+
+    def clear(self) -> None:
+        self.sent.clear()
+        self.multicasts.clear()
+
+
+def texts(messages: list[Message]) -> list[str]:
+    """The readable text of messages (a card's title and body)."""
+    return [m.text if isinstance(m, Text) else f"{m.title}\n{m.body}" for m in messages]
+
+
+def buttons(messages: list[Message]) -> list[str]:
+    """The labels of every button under the messages."""
+    return [b.label for m in messages for b in m.buttons]
