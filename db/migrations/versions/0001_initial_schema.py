@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:58:27.925093
+Create Date: 2026-11-26 17:59:08.224125
 """
 from alembic import op
 import sqlalchemy as sa
