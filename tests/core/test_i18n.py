@@ -1,0 +1,39 @@
+import string
+
+import pytest
+
+from bot.i18n import catalog, hours_text, locales, supported, t
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_japanese_and_english_catalogs_exist():
+    assert {"ja", "en"} <= set(locales())
+
+
+@pytest.mark.parametrize("locale", [loc for loc in locales() if loc != "ja"])
+def test_every_catalog_has_the_same_keys_and_placeholders_as_japanese(locale):
+    ja, other = catalog("ja"), catalog(locale)
+    assert sorted(set(ja) - set(other)) == [], f"missing in {locale}"
+    assert sorted(set(other) - set(ja)) == [], f"only in {locale}"
+    wrong = [key for key in ja if placeholders(ja[key]) != placeholders(other[key])]
+    assert wrong == []
+
+
+def test_unknown_locale_falls_back_to_japanese():
+    assert supported("ko-KR") == "ja"
+    assert t("common.yes", "ko") == "はい"
+    assert supported("en-US") == "en"
+
+
+def test_hours_are_written_per_language():
+    assert hours_text(90, "ja") == "1時間30分"
+    assert hours_text(45, "en") == "45 min"
+    assert hours_text(-120, "ja") == "-2時間"
+
+
+def test_a_missing_key_is_an_error_not_a_blank_message():
+    with pytest.raises(KeyError):
+        t("no.such_key", "ja")

@@ -1,0 +1,65 @@
+"""The job path: run twice changes nothing more; a crash gets a kind answer; sending is retried once."""
+import pytest
+
+from bot import handlers
+from bot.errors import ChannelError
+from bot.jobs import process_event
+from db.models import InboundEvent, OutboundMessage, local_now
+from db.session import Session
+from tests import factories
+from tests.fakes import texts
+
+
+def stored_event(kind="follow", user_id="U1", **fields) -> int:
+    payload = {"user_id": user_id, "kind": kind, "event_id": f"e-{kind}-{user_id}",
+               "at": local_now().isoformat(), **fields}
+    with Session.begin() as s:
+        row = InboundEvent(platform="fake", event_id=payload["event_id"], payload=payload)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_running_the_same_event_job_twice_answers_once(rt, channel, session):
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    event_id = stored_event()
+    process_event(event_id)
+    process_event(event_id)
+    assert len(channel.sent) == 1
+
+
+def test_a_crashing_handler_gets_a_kind_message_and_keeps_the_event(rt, channel, monkeypatch):
+    def broken(session, turn):
+        raise ValueError("bug")
+
+    monkeypatch.setitem(handlers.POSTBACKS, "test.broken", broken)
+    event_id = stored_event("postback", data="test.broken")
+    process_event(event_id)
+    assert texts(channel.to("U1")) == ["ごめんなさい、うまく処理できませんでした。少し時間をおいて、もう一度送ってください。"]
+    with Session() as s:
+        assert s.get(InboundEvent, event_id).status == "failed"
+
+
+def test_a_failed_send_is_retried_by_the_job_and_delivered_once(rt, channel, monkeypatch, session):
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    real_send = channel.send
+    failures = iter([ChannelError("LINE answered 500")])
+
+    def flaky_send(*args, **kwargs):
+        error = next(failures, None)
+        if error:
+            raise error
+        real_send(*args, **kwargs)
+
+    monkeypatch.setattr(channel, "send", flaky_send)
+    event_id = stored_event()
+    with pytest.raises(ChannelError):
+        process_event(event_id)  # RQ records the failure and retries the job
+    assert channel.sent == []
+    process_event(event_id)
+    process_event(event_id)
+    assert len(channel.sent) == 1
+    with Session() as s:
+        assert {row.status for row in s.query(OutboundMessage)} == {"sent"}
