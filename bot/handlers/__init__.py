@@ -88,6 +88,8 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     """Route a turn: platform events, then buttons, then the pending question, then the intent."""
     load_all()
     inbound = turn.inbound
+    if inbound.in_group:
+        return Outbox()  # the bot talks to people one to one; group chatter is recorded only
     if inbound.kind == "postback" and inbound.data:
         turn.action, *turn.args = inbound.data.split(":")
         handler = POSTBACKS.get(turn.action)

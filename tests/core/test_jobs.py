@@ -63,3 +63,31 @@ def test_a_failed_send_is_retried_by_the_job_and_delivered_once(rt, channel, mon
     assert len(channel.sent) == 1
     with Session() as s:
         assert {row.status for row in s.query(OutboundMessage)} == {"sent"}
+
+
+def test_the_answer_uses_the_reply_token_while_it_is_fresh(rt, channel, session):
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    process_event(stored_event(reply_token="token-1"))
+    assert channel.sent[0].reply_token == "token-1"
+
+
+def test_a_stale_reply_token_is_not_used_the_answer_is_pushed(rt, channel, session):
+    from datetime import timedelta
+
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    event_id = stored_event(reply_token="token-1")
+    with Session.begin() as s:
+        s.get(InboundEvent, event_id).received_at = local_now() - timedelta(minutes=2)
+    process_event(event_id)
+    assert channel.sent[0].reply_token is None
+    assert channel.sent[0].retry_key
+
+
+def test_an_unfollowed_resident_receives_nothing(rt, channel, session):
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    process_event(stored_event("unfollow"))
+    process_event(stored_event("postback", data="menu.usage"))
+    assert channel.sent == []
