@@ -343,3 +343,8 @@ class OutboundMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     sent_at: Mapped[datetime | None]
+
+
+# Matching finds helpers by district; the primary key of helper_districts leads with helper_id.
+Index("ix_helper_districts_district_helper", helper_districts.c.district_id,
+      helper_districts.c.helper_id)

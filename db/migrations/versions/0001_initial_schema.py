@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:59:08.224125
+Create Date: 2026-11-26 18:01:21.599048
 """
 from alembic import op
 import sqlalchemy as sa
@@ -231,6 +231,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['helper_id'], ['helper_profiles.id'], name=op.f('fk_helper_districts_helper_id_helper_profiles')),
     sa.PrimaryKeyConstraint('helper_id', 'district_id', name=op.f('pk_helper_districts'))
     )
+    with op.batch_alter_table('helper_districts', schema=None) as batch_op:
+        batch_op.create_index('ix_helper_districts_district_helper', ['district_id', 'helper_id'], unique=False)
+
     op.create_table('offers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -303,6 +306,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_offers_helper_id'))
 
     op.drop_table('offers')
+    with op.batch_alter_table('helper_districts', schema=None) as batch_op:
+        batch_op.drop_index('ix_helper_districts_district_helper')
+
     op.drop_table('helper_districts')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_circular_batch')
