@@ -1,0 +1,1 @@
+"""The time bank: hours of help kept in a double-entry ledger."""
