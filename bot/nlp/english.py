@@ -46,6 +46,7 @@ def tokenize_en(text: str) -> tuple[Token, ...]:
             surface=word,
             key=stem(word),
             kana=word,
+            lemma=stem(word),
             pos="word",
             negation=word in _NEGATIONS,
             past=word.endswith("ed") or word in _IRREGULAR,

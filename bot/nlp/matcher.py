@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.nlp.tagger import Token
-from bot.nlp.vocab import MIN_SUBSTRING, Term, Vocabulary
+from bot.nlp.tagger import NEGATIONS, Token, is_kana
+from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabulary
 
 FUZZY_THRESHOLD = 86.0
 FUZZY_MIN_LENGTH = 4
 FUZZY_DISCOUNT = 0.7
 _EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
+_NEGATION_KEYS = NEGATIONS | {"not", "no", "never"}
 _CHAIN_POS = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 
@@ -24,11 +25,8 @@ class Hit:
     term: str
     clause: int
     negated: bool
-
-    @property
-    def effective_label(self) -> str | None:
-        """The label this hit counts for once negation is applied (None: ignored)."""
-        return self.label
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,8 @@ class Message:
     clauses: tuple[int, ...]
     stream: str
     offsets: tuple[int, ...]
+    kana_only: bool
+    edges: frozenset[int]
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
@@ -53,7 +53,11 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
         piece = token.kana + (" " if language == "en" else "")
         parts.append(piece)
         offsets.extend([index] * len(piece))
-    return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets))
+    kana_only = not any("\u4e00" <= c <= "\u9fff" for t in tokens for c in t.surface)
+    edges = frozenset(i for i in range(len(offsets) + 1)
+                      if i in (0, len(offsets)) or offsets[i] != offsets[i - 1])
+    stream = "".join(parts)
+    return Message(tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, edges)
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -61,14 +65,26 @@ def _skippable(token: Token, language: str) -> bool:
     return token.pos == "助詞" if language != "en" else token.key in _EN_SKIPPABLE
 
 
-def _match_at(message: Message, start: int, keys: tuple[str, ...]) -> int | None:
+def _same_word(token: Token, wanted: Token) -> bool:
+    """Same lemma; or same reading when either side is written in kana (ごみ/塵, すてる/捨てる)."""
+    if token.key != wanted.key:
+        return False
+    if token.lemma == wanted.lemma or is_kana(token.surface) or is_kana(wanted.surface):
+        return token.pos not in _CHAIN_POS or wanted.pos in _CHAIN_POS
+    return False
+
+
+def _match_at(message: Message, start: int, term: Term) -> int | None:
     """End index of the term starting at `start`, allowing one skippable word between."""
-    tokens, position = message.tokens, start + 1
-    for key in keys[1:]:
-        if position < len(tokens) and tokens[position].key == key:
+    tokens = message.tokens
+    if not _same_word(tokens[start], term.tokens[0]):
+        return None
+    position = start + 1
+    for wanted in term.tokens[1:]:
+        if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
         elif (position + 1 < len(tokens) and _skippable(tokens[position], message.language)
-              and tokens[position + 1].key == key):
+              and _same_word(tokens[position + 1], wanted)):
             position += 2
         else:
             return None
@@ -81,7 +97,7 @@ def _negated(message: Message, start: int, end: int) -> bool:
     if message.language == "en":
         window = tokens[max(0, start - 3):end]
         return any(t.negation for t in window if message.clauses[tokens.index(t)] == message.clauses[start])
-    if any(t.negation for t in tokens[start:end]):
+    if tokens[end - 1].negation:
         return True
     for token in tokens[end:end + 5]:
         if token.negation:
@@ -92,10 +108,10 @@ def _negated(message: Message, start: int, end: int) -> bool:
 
 
 def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> Hit:
-    """Build a hit for a term spanning tokens start..end."""
-    negated = _negated(message, start, end)
+    """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
+    negated = not any(k in _NEGATION_KEYS for k in term.keys) and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
-    return Hit(label, weight, term.text, message.clauses[start], negated)
+    return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[Term, Hit]:
@@ -103,7 +119,7 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[Term, Hit]:
     found: dict[Term, Hit] = {}
     for start, token in enumerate(message.tokens):
         for term in vocabulary.by_first_key.get(token.key, ()):
-            end = _match_at(message, start, term.keys)
+            end = _match_at(message, start, term)
             if end is not None and term not in found:
                 found[term] = _hit(term, message, start, end, term.weight)
     return found
@@ -112,12 +128,17 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[Term, Hit]:
 def _kana_hit(term: Term, message: Message) -> Hit | None:
     """A term found in the reading stream (kana-only messages tokenize badly)."""
     stream = message.stream
+    shortest = MIN_SUBSTRING_KANA_ONLY if message.kana_only else MIN_SUBSTRING
     for kana in term.kanas:
-        if kana == stream.strip() or (len(kana) >= MIN_SUBSTRING and kana in stream):
-            index = stream.find(kana)
-            start = message.offsets[index]
-            end = message.offsets[min(index + len(kana), len(stream)) - 1] + 1
-            return _hit(term, message, start, end, term.weight)
+        if kana != stream and len(kana) < shortest:
+            continue
+        index = stream.find(kana)
+        while index >= 0:
+            if message.kana_only or {index, index + len(kana)} <= message.edges:
+                start = message.offsets[index]
+                end = message.offsets[index + len(kana) - 1] + 1
+                return _hit(term, message, start, end, term.weight)
+            index = stream.find(kana, index + 1)
     return None
 
 
@@ -128,7 +149,24 @@ def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
         for term in vocabulary.terms:
             if term not in found and (hit := _kana_hit(term, message)):
                 found[term] = hit
-    return list(found.values())
+    return _outermost(list(found.values()))
+
+
+def _family(hit: Hit) -> str:
+    """"cue" or "category": a longer phrase only hides shorter ones of its own family."""
+    return hit.label.split(":", 1)[0]
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: h.start - h.end):
+        inside = any(k.start <= hit.start and hit.end <= k.end and k.end - k.start > hit.end - hit.start
+                     and _family(k) == _family(hit) for k in kept)
+        repeat = any(k.label == hit.label and (k.start, k.end) == (hit.start, hit.end) for k in kept)
+        if not inside and not repeat:
+            kept.append(hit)
+    return kept
 
 
 def fuzzy_hits(message: Message, vocabulary: Vocabulary, prefix: str) -> list[Hit]:

@@ -19,6 +19,7 @@ class Token:
     surface: str
     key: str
     kana: str
+    lemma: str
     pos: str
     pos2: str = ""
     cform: str = ""
@@ -54,19 +55,22 @@ def _token(word: fugashi.UnidicNode) -> Token:
     feat = word.feature
     kana = fold_kana(feat.kana or word.surface)
     key = fold_kana(feat.lForm or word.surface)
+    lemma = (feat.lemma or word.surface).split("-")[0]
     if word.surface.isascii():
-        key = kana = word.surface.lower()
+        key = kana = lemma = word.surface.lower()
     pos, pos2 = feat.pos1 or "", feat.pos2 or ""
     form = feat.cForm or ""
+    negation = _is_negation(word, key, pos)
     return Token(
         surface=word.surface,
-        key=key,
+        key="ナイ" if negation and pos != "動詞" else key,
         kana=kana,
+        lemma=lemma,
         pos=pos,
         pos2=pos2,
         cform=form,
         ctype=feat.cType or "",
-        negation=_is_negation(word, key, pos),
+        negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
         boundary=_is_boundary(word.surface, pos, pos2),
     )
@@ -89,6 +93,11 @@ def _dropped(token: Token) -> bool:
     if token.pos == "助動詞" and token.key in _DROPPED:
         return True
     return token.pos == "接頭辞" and token.key in ("オ", "ゴ", "オン")
+
+
+def is_kana(text: str) -> bool:
+    """True for text written only in hiragana/katakana (its reading is all we know)."""
+    return all("\u3041" <= c <= "\u30ff" for c in text)
 
 
 def kana_stem(token: Token) -> str | None:

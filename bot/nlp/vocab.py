@@ -7,11 +7,12 @@ from pathlib import Path
 
 from bot.nlp.english import tokenize_en
 from bot.nlp.normalise import fold_kana, normalise
-from bot.nlp.tagger import Token, kana_stem, tokenize
+from bot.nlp.tagger import Token, is_kana, kana_stem, tokenize
 
 VOCAB_DIR = Path(__file__).parent / "vocab"
 WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
-MIN_SUBSTRING = 3
+MIN_SUBSTRING = 4
+MIN_SUBSTRING_KANA_ONLY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class Term:
     keys: tuple[str, ...]
     kanas: tuple[str, ...]
     negated_label: str | None
+    tokens: tuple[Token, ...]
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,9 @@ def _compile(text: str, label: str, weight: float, negated: str | None, language
     written = normalise(text)
     tokens = tokens_for(written, language)
     kanas = _kana_variants(tokens, language)
-    if language != "en":
+    if language != "en" and is_kana(written):
         kanas = tuple(sorted(set(kanas) | {fold_kana(written)}))
-    return Term(text, label, weight, tuple(t.key for t in tokens), kanas, negated)
+    return Term(text, label, weight, tuple(t.key for t in tokens), kanas, negated, tokens)
 
 
 def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
@@ -68,8 +70,10 @@ def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
     entries = []
     for name, table in data.get("cue", {}).items():
         weight = float(table.get("weight", 1.0))
+        label = f"cue:{table.get('counts_for', name)}"
+        negated = f"cue:{table['negated']}" if "negated" in table else None
         for text in table.get("terms", []):
-            entries.append((text, f"cue:{name}", weight, table.get("negated")))
+            entries.append((text, label, weight, negated))
     for name, table in data.get("category", {}).items():
         for strength, weight in WEIGHTS.items():
             for text in table.get(strength, []):

@@ -1,0 +1,17 @@
+"""Japanese (and English) understanding of chat messages: intent, category, when, summary."""
+
+from bot.nlp.classify import CATEGORIES, INTENTS, classify
+from bot.nlp.district import find_district
+from bot.nlp.skills import experience_score, extract_skills
+from bot.nlp.understanding import Understanding, understand
+
+__all__ = [
+    "CATEGORIES",
+    "INTENTS",
+    "Understanding",
+    "classify",
+    "experience_score",
+    "extract_skills",
+    "find_district",
+    "understand",
+]

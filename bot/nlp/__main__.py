@@ -1,0 +1,46 @@
+"""Command line: `python -m bot.nlp classify` (JSON lines in/out) or `evaluate FILE`."""
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from bot.nlp.evaluate import evaluate_file, format_report
+from bot.nlp.understanding import understand
+
+
+def _classify_stream(lines, out) -> None:
+    """One JSON result line per JSON input line, in order."""
+    for line in lines:
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        result = understand(row.get("text", ""), row.get("context"), now=datetime.now())
+        out.write(json.dumps({
+            "intent": result.intent,
+            "category": result.category,
+            "when": result.when.isoformat() if result.when else None,
+            "time_of_day": result.time_of_day,
+            "summary": result.summary,
+            "language": result.language,
+        }, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the bot.nlp command line."""
+    parser = argparse.ArgumentParser(prog="python -m bot.nlp")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
+    evaluate = commands.add_parser("evaluate", help="accuracy on a labelled JSON-lines file")
+    evaluate.add_argument("file")
+    args = parser.parse_args(argv)
+    if args.command == "classify":
+        _classify_stream(sys.stdin, sys.stdout)
+    else:
+        print(format_report(evaluate_file(args.file)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Decide intent and category from the vocabulary hits of one message."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.nlp.english import tokenize_en
+from bot.nlp.matcher import Hit, Message, find_hits, fuzzy_hits, prepare
+from bot.nlp.normalise import japanese_ratio, normalise
+from bot.nlp.tagger import tokenize
+from bot.nlp.vocab import load_vocabulary
+
+CATEGORIES = ("garbage", "dog_walking", "garden", "shopping", "smartphone", "tidying",
+              "transport", "repair", "childcare", "other")
+INTENTS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe", "unsubscribe",
+           "usage", "chitchat", "accept", "decline", "safe", "need_help")
+CONTEXTS = ("offer_pending", "safety_check")
+CLEAR_CATEGORY = 3.0
+_SIDE_CLAUSE = 0.2
+_ASKED_CLAUSE = 1.5
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A message read against its language's vocabulary."""
+
+    text: str
+    language: str
+    message: Message
+    hits: tuple[Hit, ...]
+
+    def score(self, cue: str) -> float:
+        """Total weight of the hits for one cue."""
+        return sum(h.weight for h in self.hits if h.label == f"cue:{cue}")
+
+
+def detect_language(text: str) -> str:
+    """"ja" when kana/kanji dominate the letters, "en" for Latin-only text."""
+    has_latin = any(c.isascii() and c.isalpha() for c in text)
+    return "en" if has_latin and japanese_ratio(text) < 0.3 else "ja"
+
+
+def analyse(text: str) -> Analysis:
+    """Normalise, detect language, tokenize and match the vocabulary."""
+    clean = normalise(text)
+    language = detect_language(clean)
+    tokens = tokenize_en(clean) if language == "en" else tokenize(clean)
+    message = prepare(tokens, language)
+    vocabulary = load_vocabulary(language)
+    hits = find_hits(message, vocabulary)
+    if not any(h.label.startswith("category:") for h in hits):
+        hits += fuzzy_hits(message, vocabulary, "category:")
+    return Analysis(clean, language, message, tuple(hits))
+
+
+def _side_clauses(analysis: Analysis) -> set[int]:
+    """Clauses that say what is already handled (自分でできる, 終わりました), not the need."""
+    side = {h.clause for h in analysis.hits if h.label == "cue:self_ok" and not h.negated}
+    return side | {h.clause for h in _done_hits(analysis)}
+
+
+def category_scores(analysis: Analysis) -> dict[str, float]:
+    """Points per category, counting the asked-for clause more and side clauses less."""
+    side = _side_clauses(analysis)
+    asked = {h.clause for h in analysis.hits if h.label == "cue:ask"}
+    scores: dict[str, float] = defaultdict(float)
+    for hit in analysis.hits:
+        if hit.label.startswith("category:"):
+            factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else 1.0
+            scores[hit.label.split(":", 1)[1]] += hit.weight * factor
+    return scores
+
+
+def best_category(analysis: Analysis) -> tuple[str, float]:
+    """The strongest category and its points ("other", 0 when nothing matched)."""
+    scores = category_scores(analysis)
+    if not scores:
+        return "other", 0.0
+    name = max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), c != "other"))
+    return name, scores[name]
+
+
+def _done_hits(analysis: Analysis) -> list[Hit]:
+    """Completion words said in the past tense (終わりました), or completion nouns."""
+    tokens = analysis.message.tokens
+    done = [h for h in analysis.hits if h.label == "cue:done_noun"]
+    for hit in analysis.hits:
+        if hit.label == "cue:done_verb" and not hit.negated:
+            if any(t.past for t in tokens[hit.end - 1:hit.end + 5]):
+                done.append(hit)
+    return done
+
+
+def _asks_outside(analysis: Analysis, clauses: set[int]) -> bool:
+    """Whether the sender asks for something in a clause other than the given ones."""
+    return any(h.label == "cue:ask" and h.clause not in clauses for h in analysis.hits)
+
+
+def _reply_to_offer(analysis: Analysis) -> str | None:
+    """accept/decline for a helper who was just offered a task."""
+    accept, decline = analysis.score("accept"), analysis.score("decline")
+    if decline and decline >= accept:
+        return "decline"
+    return "accept" if accept else None
+
+
+def _reply_to_safety_check(analysis: Analysis) -> str | None:
+    """safe/need_help for a resident who was just asked whether they are safe."""
+    safe, need = analysis.score("safe"), analysis.score("need_help")
+    if need and need > safe:
+        return "need_help"
+    return "safe" if safe else None
+
+
+def _service_intent(analysis: Analysis, category_points: float) -> str | None:
+    """Intents about the service itself: cancel, news, usage, balance."""
+    score = analysis.score
+    if score("cancel"):
+        return "cancel"
+    if score("news") and score("news_stop"):
+        return "unsubscribe"
+    if score("news") and category_points < CLEAR_CATEGORY:
+        return "subscribe"
+    if score("usage") and category_points < CLEAR_CATEGORY:
+        return "usage"
+    if score("balance") and category_points < CLEAR_CATEGORY:
+        return "balance"
+    return None
+
+
+def _general_intent(analysis: Analysis, category_points: float) -> str:
+    """The intent of a message read on its own."""
+    score = analysis.score
+    if score("offer") and not score("ask"):
+        return "offer_help"
+    done = _done_hits(analysis)
+    if done and not _asks_outside(analysis, {h.clause for h in done}):
+        return "done"
+    asking = score("ask") + score("want")
+    if (score("thanks") or score("greeting")) and not score("ask") and category_points < 2 * CLEAR_CATEGORY:
+        return "chitchat"
+    return "help_request" if asking or category_points else "chitchat"
+
+
+def classify_analysis(analysis: Analysis, context: str | None) -> tuple[str, str | None]:
+    """(intent, category) for an analysed message and the pending question."""
+    category, points = best_category(analysis)
+    real_points = points if category != "other" else 0.0
+    intent = None
+    if context == "safety_check":
+        intent = _reply_to_safety_check(analysis)
+    intent = intent or _service_intent(analysis, real_points)
+    if intent is None and context == "offer_pending":
+        intent = _reply_to_offer(analysis)
+    intent = intent or _general_intent(analysis, real_points)
+    return intent, (category if intent == "help_request" else None)
+
+
+def classify(text: str, context: str | None = None) -> tuple[str, str | None]:
+    """(intent, category) of one message given what the bot asked before."""
+    return classify_analysis(analyse(text), context)

@@ -1,0 +1,37 @@
+"""Which of the known district names a message mentions (spelling and reading variants)."""
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from bot.nlp.normalise import fold_kana, normalise
+from bot.nlp.tagger import tokenize
+
+DISTRICT_THRESHOLD = 88.0
+_SUFFIXES = ("地区", "区", "町", "丁目", "市")
+
+
+def _reading(text: str) -> str:
+    """The katakana reading of a text (緑ケ丘 -> ミドリガオカ)."""
+    return "".join(t.kana for t in tokenize(text) if t.pos not in ("補助記号", "空白"))
+
+
+def _spellings(name: str) -> set[str]:
+    """A district name with and without its 区/町 suffix, written and read."""
+    clean = fold_kana(normalise(name))
+    forms = {clean} | {clean[: -len(s)] for s in _SUFFIXES if clean.endswith(s) and len(clean) > len(s) + 1}
+    return {f for f in forms if f} | {_reading(f) for f in forms if f}
+
+
+def find_district(text: str, names: Sequence[str]) -> str | None:
+    """The given district name the text mentions, exactly or by a near reading."""
+    clean = fold_kana(normalise(text))
+    reading = _reading(normalise(text))
+    best, best_score = None, 0.0
+    for name in names:
+        for form in _spellings(name):
+            score = 100.0 if form in clean or form in reading else (
+                fuzz.partial_ratio(form, reading) if len(form) >= 4 else 0.0)
+            if score > best_score:
+                best, best_score = name, score
+    return best if best_score >= DISTRICT_THRESHOLD else None

@@ -1,0 +1,80 @@
+"""Accuracy of the classifier on a labelled JSON-lines file (shared/nlp/ format)."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.nlp.classify import classify
+
+
+@dataclass
+class Report:
+    """Counts from one evaluation run."""
+
+    total: int = 0
+    intent_ok: int = 0
+    category_total: int = 0
+    category_ok: int = 0
+    both_ok: int = 0
+    confusion: Counter = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def intent_accuracy(self) -> float:
+        """Share of lines with the right intent."""
+        return self.intent_ok / max(1, self.total)
+
+    @property
+    def category_accuracy(self) -> float:
+        """Share of help_request lines with the right category."""
+        return self.category_ok / max(1, self.category_total)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of lines with intent and category both right."""
+        return self.both_ok / max(1, self.total)
+
+
+def evaluate_rows(rows: list[dict]) -> Report:
+    """Classify labelled rows and count what came out right."""
+    report = Report()
+    for row in rows:
+        intent, category = classify(row["text"], row.get("context"))
+        expected = (row["intent"], row.get("category"))
+        report.total += 1
+        report.intent_ok += intent == expected[0]
+        if expected[0] == "help_request":
+            report.category_total += 1
+            report.category_ok += category == expected[1]
+        report.both_ok += (intent, category) == expected
+        report.confusion[(_label(*expected), _label(intent, category))] += 1
+        if (intent, category) != expected:
+            report.misses.append(f"{_label(*expected)} -> {_label(intent, category)}: {row['text']}")
+    return report
+
+
+def evaluate_file(path: str | Path) -> Report:
+    """Evaluate a JSON-lines file of labelled messages."""
+    with open(path, encoding="utf-8") as file:
+        return evaluate_rows([json.loads(line) for line in file if line.strip()])
+
+
+def _label(intent: str, category: str | None) -> str:
+    """intent, or intent/category for help requests."""
+    return f"{intent}/{category}" if category else intent
+
+
+def format_report(report: Report) -> str:
+    """Accuracy lines, the confusion table (wrong cells only) and the misclassified lines."""
+    lines = [
+        f"intent accuracy:   {report.intent_accuracy:.3f} ({report.intent_ok}/{report.total})",
+        f"category accuracy: {report.category_accuracy:.3f} ({report.category_ok}/{report.category_total})",
+        f"both accuracy:     {report.accuracy:.3f} ({report.both_ok}/{report.total})",
+        "", "confusion (expected -> got: count):",
+    ]
+    for (expected, got), count in sorted(report.confusion.items()):
+        marker = "  " if expected == got else "! "
+        lines.append(f"{marker}{expected:28} -> {got:28} {count}")
+    lines += ["", f"misclassified ({len(report.misses)}):"] + [f"  {m}" for m in report.misses]
+    return "\n".join(lines)

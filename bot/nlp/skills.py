@@ -1,0 +1,47 @@
+"""Match a helper's free-text experience to help categories and to requests."""
+
+from rapidfuzz import fuzz
+
+from bot.nlp.classify import CATEGORIES, Analysis, analyse, category_scores
+from bot.nlp.vocab import load_vocabulary
+
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "word"})
+_SKILL_POINTS = 3.0
+_MIN_POINTS = 2.0
+
+
+def _skill_scores(analysis: Analysis) -> dict[str, float]:
+    """Category points from category words plus the [skill.*] words (大工, 看護師...)."""
+    scores = dict(category_scores(analysis))
+    vocabulary = load_vocabulary(analysis.language)
+    lemmas = {t.lemma for t in analysis.message.tokens} | {t.key for t in analysis.message.tokens}
+    for category, words in vocabulary.skills.items():
+        for word in words:
+            if word in analysis.text or word.lower() in lemmas:
+                scores[category] = scores.get(category, 0.0) + _SKILL_POINTS
+    return scores
+
+
+def extract_skills(text: str) -> list[str]:
+    """Categories a helper's experience covers, strongest first ("元大工" -> ["repair"])."""
+    scores = _skill_scores(analyse(text))
+    found = [c for c in CATEGORIES if c != "other" and scores.get(c, 0.0) >= _MIN_POINTS]
+    return sorted(found, key=lambda c: -scores[c])
+
+
+def _content_lemmas(analysis: Analysis) -> set[str]:
+    """Lemmas of content words, for overlap between two texts."""
+    return {t.lemma for t in analysis.message.tokens if t.pos in _CONTENT_POS and len(t.lemma) > 1}
+
+
+def experience_score(experience_text: str, request_text: str) -> float:
+    """0..1: how well an experience fits a request (shared categories, lemmas, fuzzy text)."""
+    experience, request = analyse(experience_text), analyse(request_text)
+    skills, needs = _skill_scores(experience), _skill_scores(request)
+    need_total = sum(needs.values()) or 1.0
+    shared = sum(min(skills.get(c, 0.0), needs[c]) for c in needs if skills.get(c, 0.0) > 0)
+    category_fit = min(1.0, shared / need_total * 1.5)
+    lemmas_e, lemmas_r = _content_lemmas(experience), _content_lemmas(request)
+    overlap = len(lemmas_e & lemmas_r) / max(1, min(len(lemmas_e), len(lemmas_r)))
+    text_fit = fuzz.token_set_ratio(experience.text, request.text) / 100
+    return round(min(1.0, 0.7 * category_fit + 0.2 * overlap + 0.1 * text_fit), 3)

@@ -1,0 +1,142 @@
+"""Dates and times said in a message, resolved against the message time."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PARTS = {  # word -> (time_of_day, default hour)
+    "朝": ("morning", 9), "午前": ("morning", 9), "昼": ("afternoon", 12), "午後": ("afternoon", 14),
+    "夕方": ("evening", 17), "夜": ("evening", 19), "晩": ("evening", 19),
+    "morning": ("morning", 9), "noon": ("afternoon", 12), "afternoon": ("afternoon", 14),
+    "evening": ("evening", 17), "night": ("evening", 19), "tonight": ("evening", 19),
+}
+_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_RELATIVE = {"今日": 0, "本日": 0, "きょう": 0, "明日": 1, "あした": 1, "あす": 1, "明後日": 2,
+             "あさって": 2, "today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2}
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)")
+_WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
+_WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\b")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_HOUR_JA = re.compile(r"(午前|午後|朝|昼|夕方|夜|晩)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?")
+_HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
+_PART = re.compile(r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight)")
+
+
+@dataclass(frozen=True)
+class When:
+    """A resolved moment, and the part of day when only that was said."""
+
+    moment: datetime | None
+    time_of_day: str | None
+
+
+def _kanji_numbers(text: str) -> str:
+    """Turn small kanji numerals before 時/日/月 into digits (三時 -> 3時)."""
+    def convert(match: re.Match) -> str:
+        digits = match.group(1)
+        value = sum(_KANJI_DIGITS[c] for c in digits) if "十" not in digits else (
+            (_KANJI_DIGITS.get(digits.split("十")[0], 1) * 10) + _KANJI_DIGITS.get(digits.split("十")[1], 0))
+        return f"{value}{match.group(2)}"
+    return re.sub(r"([一二三四五六七八九十]{1,3})(時|日|月)", convert, text)
+
+
+def _weekday_date(now: date, weekday: int, week: str | None) -> date:
+    """This/next week's weekday (weeks start on Monday), or the next one to come."""
+    monday = now - timedelta(days=now.weekday())
+    if week in ("来週", "next"):
+        return monday + timedelta(days=7 + weekday)
+    if week == "再来週":
+        return monday + timedelta(days=14 + weekday)
+    if week in ("今週", "this"):
+        return monday + timedelta(days=weekday)
+    return now + timedelta(days=(weekday - now.weekday()) % 7)
+
+
+def find_date(text: str, now: date) -> date | None:
+    """The day a message speaks of, if it names one."""
+    lowered = text.lower()
+    for word, days in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
+        if word in lowered:
+            return now + timedelta(days=days)
+    if match := _MONTH_DAY.search(text):
+        return _future(now, int(match.group(1)), int(match.group(2)))
+    if match := _WEEKDAY_JA.search(text):
+        return _weekday_date(now, WEEKDAYS_JA.index(match.group(2)), match.group(1))
+    if match := _WEEKDAY_EN.search(lowered):
+        return _weekday_date(now, WEEKDAYS_EN.index(match.group(2)), match.group(1))
+    if match := _DAY.search(text):
+        return _future_day(now, int(match.group(1)))
+    return None
+
+
+def _future(now: date, month: int, day: int) -> date | None:
+    """That month and day this year, or next year if it has passed."""
+    try:
+        found = date(now.year, month, day)
+        return found if found >= now else date(now.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def _future_day(now: date, day: int) -> date | None:
+    """That day of this month, or of next month if it has passed."""
+    month, year = (now.month, now.year) if day >= now.day else (now.month % 12 + 1, now.year + (now.month == 12))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_time(text: str) -> tuple[time | None, str | None]:
+    """Clock time said in the message, or the part of day when only that is said."""
+    lowered = text.lower()
+    if match := _HOUR_JA.search(text):
+        minute = 30 if match.group(3) == "半" else int(match.group(4) or 0)
+        return _clock(int(match.group(2)), minute, match.group(1)), None
+    if match := _HOUR_EN.search(lowered):
+        meridiem = "午後" if match.group(3).startswith("p") else "午前" if match.group(3).startswith("a") else None
+        return _clock(int(match.group(1)), int(match.group(2) or 0), meridiem), None
+    if match := _CLOCK.search(text):
+        return _clock(int(match.group(1)), int(match.group(2)), None), None
+    if match := _PART.search(lowered):
+        part, hour = PARTS[match.group(1)]
+        return time(hour, 0), part
+    return None, None
+
+
+def _clock(hour: int, minute: int, part: str | None) -> time | None:
+    """A clock time, moving afternoon/evening hours (午後3時, 夜8時) past noon."""
+    if part in ("午後", "夕方", "夜", "晩") and hour < 12:
+        hour += 12
+    elif part is None and 1 <= hour <= 6:
+        hour += 12  # 5時 for a chore means the afternoon
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+def resolve(text: str, now: datetime) -> When:
+    """The moment a (normalised) message speaks of, relative to `now`."""
+    text = _kanji_numbers(text)
+    day = find_date(text, now.date())
+    clock, part = find_time(text)
+    if day is None and clock is None:
+        return When(None, None)
+    if day is None:
+        moment = datetime.combine(now.date(), clock)
+        return When(moment if moment > now else moment + timedelta(days=1), part)
+    moment = datetime.combine(day, clock or time(0, 0))
+    if day == now.date() and _names_weekday(text) and (clock is None or moment <= now):
+        moment += timedelta(days=7)  # a bare weekday that is today and already past: next week's
+    return When(moment, part)
+
+
+def _names_weekday(text: str) -> bool:
+    """Whether the date came from a bare weekday (水曜, Friday), not 今日 or 今週の."""
+    lowered = text.lower()
+    if any(word in lowered for word in ("今日", "本日", "今週", "today", "this ")):
+        return False
+    return bool(_WEEKDAY_JA.search(text) or _WEEKDAY_EN.search(lowered))
