@@ -193,3 +193,46 @@ class Chat:
 @pytest.fixture
 def chat(rt, channel, session) -> Chat:
     return Chat(channel, session)
+
+
+# -- LINE: a local fake of the Messaging API (tests/line_fake.py); no other HTTP leaves -------
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """Any connection beyond this machine fails the test (python-telegram-bot's OfflineRequest)."""
+    import socket as socket_module
+
+    connect = socket_module.socket.connect
+
+    def local_connect(sock, address):
+        if sock.family in (socket_module.AF_INET, socket_module.AF_INET6) and address[0] not in _LOOPBACK:
+            raise OSError(f"tests may not reach {address[0]}: use the line_api fixture")
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket_module.socket, "connect", local_connect)
+
+
+@pytest.fixture(scope="session")
+def _line_server():
+    from tests.line_fake import FakeLineApi
+
+    fake = FakeLineApi()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def line_api(_line_server):
+    """The fake LINE API, emptied for this test (check `line_api.violations == []`)."""
+    _line_server.reset()
+    return _line_server
+
+
+@pytest.fixture
+def line_config(config, line_api) -> Config:
+    """The test configuration, talking to the fake LINE API, with short retry waits."""
+    return config.with_(line_api_host=line_api.url, line_api_data_host=line_api.data_url,
+                        extra={**config.extra, "line_retry_base_seconds": 0.01})
