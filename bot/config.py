@@ -8,6 +8,8 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+# Outside production the local chat page signs its webhook bodies with this when no secret is set.
+DEV_CHANNEL_SECRET = "dev-channel-secret"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Config:
             redis_url=redis_url,
             jobs_mode="rq" if redis_url else "thread",
             production=production,
-            line_channel_secret=env.get("LINE_CHANNEL_SECRET") or None,
+            line_channel_secret=env.get("LINE_CHANNEL_SECRET") or (None if production else DEV_CHANNEL_SECRET),
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_host=env.get("LINE_API_HOST") or cls.line_api_host,
             line_api_data_host=env.get("LINE_API_DATA_HOST") or cls.line_api_data_host,

@@ -32,6 +32,10 @@ class Channel(Protocol):
 def build_channels(config: Config) -> dict[str, Channel]:
     """The channels this configuration can talk to, by platform name."""
     from bot.channels.line import LineChannel
+    from bot.channels.local import LocalChannel
 
-    channels: dict[str, Channel] = {"line": LineChannel.from_config(config)}
+    # In development without a LINE token, "line" is the local chat page's capturing channel.
+    captured = not config.production and not config.line_channel_access_token
+    line = LocalChannel if captured else LineChannel
+    channels: dict[str, Channel] = {"line": line.from_config(config)}
     return channels
