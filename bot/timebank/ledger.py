@@ -145,7 +145,8 @@ def transfer(session: Session, legs: list[Leg], *, task_id: int | None = None, m
     return transfer_id
 
 
-def _done_before(session: Session, transfer_id: str | None) -> bool:
+def recorded(session: Session, transfer_id: str | None) -> bool:
+    """Whether a transfer with this id is in the ledger (a pressed-twice button, a rerun)."""
     return transfer_id is not None and session.scalar(
         select(LedgerEntry.id).where(LedgerEntry.transfer_id == transfer_id).limit(1)) is not None
 
@@ -193,7 +194,7 @@ def give(session: Session, from_id: int, to_id: int, minutes: int, *,
     if from_id == to_id:
         raise LedgerError("a resident cannot give hours to themself")
     _lock(session, Resident, from_id)
-    if _done_before(session, transfer_id):
+    if recorded(session, transfer_id):
         return transfer_id
     giver = resident_account(session, from_id)
     if balance(session, from_id) - minutes < _floor():
@@ -210,7 +211,7 @@ def teach(session: Session, master_id: int, district_id: int, participants: int,
     if session.get(DistrictAdmin, (admin_id, district_id)) is None:
         raise NotAllowedError(f"resident {admin_id} is not an admin of district {district_id}")
     earned = participants * minutes
-    if not _done_before(session, transfer_id):
+    if not recorded(session, transfer_id):
         legs = [(resident_account(session, master_id), earned, "teaching"),
                 (community_account(session, district_id), -earned, "teaching")]
         transfer(session, legs, memo=f"admin {admin_id}: {participants} x {minutes} min",
