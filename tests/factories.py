@@ -5,7 +5,7 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from db.models import District, DistrictAdmin, HelperProfile, Resident
+from db.models import District, DistrictAdmin, HelperProfile, HelpRequest, Resident, Task
 
 _seq = itertools.count(1)
 
@@ -46,3 +46,24 @@ def admin(session: Session, district: District, **fields) -> Resident:
     session.add(DistrictAdmin(resident_id=person.id, district_id=district.id))
     session.flush()
     return person
+
+
+def help_request(session: Session, resident: Resident, category: str = "garbage", *,
+                 status: str = "open", **fields) -> HelpRequest:
+    """A request of `resident` in their district."""
+    row = HelpRequest(resident_id=resident.id, created_by_id=fields.pop("created_by_id", resident.id),
+                      district_id=fields.pop("district_id", resident.district_id), category=category,
+                      status=status, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def task(session: Session, helped: Resident, helper: Resident, category: str = "garbage",
+         **fields) -> Task:
+    """A request of `helped`, accepted by `helper` and done."""
+    request = help_request(session, helped, category, status="done")
+    row = Task(request_id=request.id, helper_id=helper.id, **fields)
+    session.add(row)
+    session.flush()
+    return row

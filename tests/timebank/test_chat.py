@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from bot.timebank import ledger
-from db.models import HelpRequest, Task
 from tests import factories
 from tests.fakes import buttons, texts
 
@@ -20,14 +19,7 @@ def neighbours(session):
     district = factories.district(session, "緑ケ丘")
     sakura = factories.resident(session, user_id="Usakura", district=district, display_name="さくら")
     ken = factories.helper(session, user_id="Uken", district=district, display_name="健")
-    request = HelpRequest(resident_id=sakura.id, created_by_id=sakura.id, category="garbage",
-                          district_id=district.id, status="done")
-    session.add(request)
-    session.flush()
-    task = Task(request_id=request.id, helper_id=ken.id)
-    session.add(task)
-    session.flush()
-    ledger.settle_task(session, task, 15)
+    ledger.settle_task(session, factories.task(session, sakura, ken), 15)
     session.commit()
     return district, sakura, ken
 

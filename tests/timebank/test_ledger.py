@@ -8,22 +8,11 @@ from sqlalchemy import func, select
 
 from bot.errors import LedgerError, NotAllowedError
 from bot.timebank import ledger
-from db.models import Account, HelpRequest, LedgerEntry, Task
+from db.models import Account, LedgerEntry
 from tests import factories
 
 GRANT = 120  # Config.starting_grant_minutes
 FLOOR = -600  # Config.balance_floor_minutes
-
-
-def done_task(session, helped, helper, category="garbage") -> Task:
-    request = HelpRequest(resident_id=helped.id, created_by_id=helped.id, category=category,
-                          district_id=helped.district_id, status="done")
-    session.add(request)
-    session.flush()
-    task = Task(request_id=request.id, helper_id=helper.id)
-    session.add(task)
-    session.flush()
-    return task
 
 
 def transfer_sums(session) -> list[int]:
@@ -39,7 +28,7 @@ def town(session):
 
 def test_settled_task_moves_minutes_from_helped_to_helper(session, town):
     district, helped, helper = town
-    ledger.settle_task(session, done_task(session, helped, helper), 15)
+    ledger.settle_task(session, factories.task(session, helped, helper), 15)
     assert ledger.balance(session, helper.id) == GRANT + 15
     assert ledger.balance(session, helped.id) == GRANT - 15
     assert set(transfer_sums(session)) == {0}
@@ -57,7 +46,7 @@ def test_balance_is_the_sum_of_entries_not_a_stored_number(session, town):
 
 def test_settling_a_task_twice_pays_once(session, town):
     district, helped, helper = town
-    task = done_task(session, helped, helper)
+    task = factories.task(session, helped, helper)
     ledger.settle_task(session, task, 45)
     ledger.settle_task(session, task, 45)
     assert ledger.balance(session, helper.id) == GRANT + 45
@@ -67,7 +56,7 @@ def test_settling_a_task_twice_pays_once(session, town):
 def test_community_covers_what_a_person_cannot_pay_below_the_floor(session, town):
     district, helped, helper = town
     for _ in range(8):  # 8 x 90 = 720 minutes of help, with 120 granted and a floor of -600
-        ledger.settle_task(session, done_task(session, helped, helper, "tidying"), 90)
+        ledger.settle_task(session, factories.task(session, helped, helper, "tidying"), 90)
     assert ledger.balance(session, helped.id) == FLOOR
     assert ledger.balance(session, helper.id) == GRANT + 720
     assert ledger.community_balance(session, district.id) == -(720 - (GRANT - FLOOR))
@@ -77,7 +66,7 @@ def test_community_covers_what_a_person_cannot_pay_below_the_floor(session, town
 def test_a_person_past_the_floor_still_gets_help_paid_by_the_community(session, town):
     district, helped, helper = town
     ledger.give(session, helped.id, helper.id, GRANT - FLOOR)
-    ledger.settle_task(session, done_task(session, helped, helper), 60)
+    ledger.settle_task(session, factories.task(session, helped, helper), 60)
     assert ledger.balance(session, helped.id) == FLOOR
     assert ledger.community_balance(session, district.id) == -60
 
@@ -129,7 +118,7 @@ def test_starting_grant_is_given_once(session, town):
 
 def test_recent_names_the_other_person_newest_first(session, town):
     district, helped, helper = town
-    ledger.settle_task(session, done_task(session, helped, helper), 15)
+    ledger.settle_task(session, factories.task(session, helped, helper), 15)
     ledger.give(session, helped.id, helper.id, 30)
     movements = ledger.recent(session, helped.id)
     assert [(m.kind, m.minutes, m.other_name) for m in movements] == [
@@ -152,7 +141,7 @@ def test_many_random_transfers_keep_the_total_at_zero_and_balances_above_the_flo
         minutes = rng.choice([5, 15, 30, 60, 90, 240])
         action = rng.random()
         if action < 0.45:
-            ledger.settle_task(session, done_task(session, a, b), minutes)
+            ledger.settle_task(session, factories.task(session, a, b), minutes)
         elif action < 0.9:
             try:
                 ledger.give(session, a.id, b.id, minutes)
