@@ -236,3 +236,19 @@ def line_config(config, line_api) -> Config:
     """The test configuration, talking to the fake LINE API, with short retry waits."""
     return config.with_(line_api_host=line_api.url, line_api_data_host=line_api.data_url,
                         extra={**config.extra, "line_retry_base_seconds": 0.01})
+
+
+# -- The Flask app on the test database ------------------------------------------------------
+
+@pytest.fixture
+def app(config, engine, bind, channel):
+    """create_app(config), then bound back to the test database (SQLite memory or the PG transaction)."""
+    from app import create_app
+
+    flask_app = create_app(config)
+    started = runtime.start(config, engine=engine)
+    Session.configure(bind=bind)
+    started.channels["fake"] = channel
+    flask_app.extensions["kyojo"] = started
+    flask_app.config.update(TESTING=True)
+    return flask_app
