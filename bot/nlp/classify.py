@@ -17,6 +17,7 @@ CONTEXTS = ("offer_pending", "safety_check")
 CLEAR_CATEGORY = 3.0
 _SIDE_CLAUSE = 0.2
 _ASKED_CLAUSE = 1.5
+_UNASKED_CLAUSE = 0.5
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,12 @@ def category_scores(analysis: Analysis) -> dict[str, float]:
     """Points per category, counting the asked-for clause more and side clauses less."""
     side = _side_clauses(analysis)
     asked = {h.clause for h in analysis.hits if h.label == "cue:ask"}
+    named = {h.clause for h in analysis.hits if h.label.startswith("category:")}
+    other = _UNASKED_CLAUSE if asked & named else 1.0
     scores: dict[str, float] = defaultdict(float)
     for hit in analysis.hits:
         if hit.label.startswith("category:"):
-            factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else 1.0
+            factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else other
             scores[hit.label.split(":", 1)[1]] += hit.weight * factor
     return scores
 
@@ -118,7 +121,7 @@ def _service_intent(analysis: Analysis, category_points: float) -> str | None:
         return "cancel"
     if score("news") and score("news_stop"):
         return "unsubscribe"
-    if score("news") and category_points < CLEAR_CATEGORY:
+    if score("news") and score("news") >= category_points:
         return "subscribe"
     if score("usage") and category_points < CLEAR_CATEGORY:
         return "usage"
@@ -135,10 +138,16 @@ def _general_intent(analysis: Analysis, category_points: float) -> str:
     done = _done_hits(analysis)
     if done and not _asks_outside(analysis, {h.clause for h in done}):
         return "done"
-    asking = score("ask") + score("want")
-    if (score("thanks") or score("greeting")) and not score("ask") and category_points < 2 * CLEAR_CATEGORY:
+    if (score("thanks") or score("greeting")) and not _asks_now(analysis):
         return "chitchat"
-    return "help_request" if asking or category_points else "chitchat"
+    return "help_request" if score("ask") + score("want") or category_points else "chitchat"
+
+
+def _asks_now(analysis: Analysis) -> bool:
+    """An ask not told in the past (してもらって助かりました is thanks, not a request)."""
+    tokens, clauses = analysis.message.tokens, analysis.message.clauses
+    past = {clauses[i] for i, t in enumerate(tokens) if t.past}
+    return any(h.label == "cue:ask" and h.clause not in past for h in analysis.hits)
 
 
 def classify_analysis(analysis: Analysis, context: str | None) -> tuple[str, str | None]:

@@ -69,6 +69,8 @@ def _same_word(token: Token, wanted: Token) -> bool:
     """Same lemma; or same reading when either side is written in kana (ごみ/塵, すてる/捨てる)."""
     if token.key != wanted.key:
         return False
+    if token.pos == "動詞" and wanted.pos == "動詞" and token.ctype[:2] != wanted.ctype[:2]:
+        return False  # 手伝える (can help) is not 手伝う (help me)
     if token.lemma == wanted.lemma or is_kana(token.surface) or is_kana(wanted.surface):
         return token.pos not in _CHAIN_POS or wanted.pos in _CHAIN_POS
     return False
@@ -126,20 +128,31 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[Term, Hit]:
 
 
 def _kana_hit(term: Term, message: Message) -> Hit | None:
-    """A term found in the reading stream (kana-only messages tokenize badly)."""
-    stream = message.stream
-    shortest = MIN_SUBSTRING_KANA_ONLY if message.kana_only else MIN_SUBSTRING
+    """A term found in the reading stream (kana-written words tokenize badly)."""
     for kana in term.kanas:
-        if kana != stream and len(kana) < shortest:
+        if kana != message.stream and len(kana) < MIN_SUBSTRING_KANA_ONLY:
             continue
-        index = stream.find(kana)
+        index = message.stream.find(kana)
         while index >= 0:
-            if message.kana_only or {index, index + len(kana)} <= message.edges:
+            if _substring_counts(message, index, len(kana), is_kana(term.text)):
                 start = message.offsets[index]
                 end = message.offsets[index + len(kana) - 1] + 1
                 return _hit(term, message, start, end, term.weight)
-            index = stream.find(kana, index + 1)
+            index = message.stream.find(kana, index + 1)
     return None
+
+
+def _substring_counts(message: Message, index: int, length: int, kana_term: bool) -> bool:
+    """Inside kana-written words anywhere; elsewhere only long and on word edges."""
+    if message.kana_only or ((kana_term or length >= MIN_SUBSTRING) and _in_kana_words(message, index, length)):
+        return True
+    return length >= MIN_SUBSTRING and {index, index + length} <= message.edges
+
+
+def _in_kana_words(message: Message, index: int, length: int) -> bool:
+    """Whether a stretch of the reading comes from words written in kana (すまほ, でんきゅう)."""
+    covered = set(message.offsets[index:index + length])
+    return all(is_kana(message.tokens[i].surface) for i in covered)
 
 
 def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:

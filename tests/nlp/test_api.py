@@ -1,0 +1,56 @@
+"""The public API other modules code against."""
+
+import dataclasses
+
+import pytest
+
+from bot.nlp import Understanding, experience_score, extract_skills, find_district, understand
+
+
+def test_understanding_is_frozen_with_the_agreed_fields() -> None:
+    result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです")
+    assert [f.name for f in dataclasses.fields(Understanding)] == [
+        "intent", "category", "when", "summary", "language", "time_of_day"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.intent = "x"  # type: ignore[misc]
+    assert (result.intent, result.category, result.language) == ("help_request", "garbage", "ja")
+    assert "ゴミ" in result.summary and len(result.summary) <= 40
+
+
+def test_english_language_detected() -> None:
+    assert understand("Could someone help me sort my trash?").language == "en"
+
+
+def test_long_summary_is_cut() -> None:
+    text = "入院中の母の家のゴミがそのままになっています。" * 5 + "お願いします"
+    assert len(understand(text).summary) <= 40
+
+
+@pytest.mark.parametrize(("text", "skill"), [
+    ("40年大工をしていました", "repair"), ("元看護師", "transport"),
+    ("パソコン教室の講師", "smartphone"), ("保育士をしていました", "childcare"),
+    ("庭師でした", "garden"),
+])
+def test_extract_skills(text: str, skill: str) -> None:
+    assert skill in extract_skills(text)
+
+
+def test_extract_skills_carpenter_is_repair_first() -> None:
+    assert extract_skills("40年大工をしていました")[0] == "repair"
+
+
+def test_experience_score_prefers_the_matching_experience() -> None:
+    carpenter = experience_score("40年大工をしていました", "棚を直してほしい")
+    teacher = experience_score("パソコン教室の講師", "棚を直してほしい")
+    assert 0.0 <= teacher < carpenter <= 1.0
+    assert carpenter - teacher >= 0.3
+
+
+@pytest.mark.parametrize("text", ["緑ケ丘の回覧板", "緑ヶ丘のお知らせ", "みどりがおかに住んでます", "緑が丘です"])
+def test_find_district_spellings(text: str) -> None:
+    assert find_district(text, ["八幡東区", "緑ケ丘", "若松区"]) == "緑ケ丘"
+
+
+def test_find_district_none() -> None:
+    assert find_district("東京の話です", ["八幡東区", "緑ケ丘"]) is None
+    assert find_district("八幡東のお知らせ", ["八幡東区", "緑ケ丘"]) == "八幡東区"
