@@ -48,9 +48,14 @@ def analyse(text: str) -> Analysis:
     message = prepare(tokens, language)
     vocabulary = load_vocabulary(language)
     hits = find_hits(message, vocabulary)
-    if not any(h.label.startswith("category:") for h in hits):
-        hits += fuzzy_hits(message, vocabulary, "category:")
+    if not any(h.label.startswith("category:") for h in hits) and _asks(hits):
+        hits += fuzzy_hits(message, vocabulary)
     return Analysis(clean, language, message, tuple(hits))
+
+
+def _asks(hits: list[Hit]) -> bool:
+    """Whether a request cue is present (only then is a typo'd category worth looking for)."""
+    return any(h.label in ("cue:ask", "cue:want") for h in hits)
 
 
 def _side_clauses(analysis: Analysis) -> set[int]:

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.nlp.tagger import NEGATIONS, Token, is_kana
 from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabulary
 
 FUZZY_THRESHOLD = 86.0
-FUZZY_MIN_LENGTH = 4
 FUZZY_DISCOUNT = 0.7
 _EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
 _NEGATION_KEYS = NEGATIONS | {"not", "no", "never"}
@@ -116,30 +115,30 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
 
 
-def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[Term, Hit]:
-    """Terms whose lemma keys occur in order in the message."""
-    found: dict[Term, Hit] = {}
+def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
+    """Terms whose lemma keys occur in order in the message, by term number."""
+    found: dict[int, Hit] = {}
     for start, token in enumerate(message.tokens):
-        for term in vocabulary.by_first_key.get(token.key, ()):
+        for number in vocabulary.by_first_key.get(token.key, ()):
+            term = vocabulary.terms[number]
             end = _match_at(message, start, term)
-            if end is not None and term not in found:
-                found[term] = _hit(term, message, start, end, term.weight)
+            if end is not None and number not in found:
+                found[number] = _hit(term, message, start, end, term.weight)
     return found
 
 
-def _kana_hit(term: Term, message: Message) -> Hit | None:
-    """A term found in the reading stream (kana-written words tokenize badly)."""
-    for kana in term.kanas:
-        if kana != message.stream and len(kana) < MIN_SUBSTRING_KANA_ONLY:
-            continue
-        index = message.stream.find(kana)
-        while index >= 0:
-            if _substring_counts(message, index, len(kana), is_kana(term.text)):
-                start = message.offsets[index]
+def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:
+    """Add terms found in the reading stream (kana-written words tokenize badly)."""
+    stream = message.stream
+    for index in range(len(stream)):
+        for kana, number in vocabulary.by_kana_start.get(stream[index:index + 2], ()):
+            if number in found or not stream.startswith(kana, index):
+                continue
+            if (kana == stream or len(kana) >= MIN_SUBSTRING_KANA_ONLY) and _substring_counts(
+                    message, index, len(kana), is_kana(vocabulary.terms[number].text)):
                 end = message.offsets[index + len(kana) - 1] + 1
-                return _hit(term, message, start, end, term.weight)
-            index = message.stream.find(kana, index + 1)
-    return None
+                term = vocabulary.terms[number]
+                found[number] = _hit(term, message, message.offsets[index], end, term.weight)
 
 
 def _substring_counts(message: Message, index: int, length: int, kana_term: bool) -> bool:
@@ -159,9 +158,7 @@ def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
     """All terms of the vocabulary present in the message, by lemma or by reading."""
     found = _token_hits(message, vocabulary)
     if message.language != "en" and message.stream:
-        for term in vocabulary.terms:
-            if term not in found and (hit := _kana_hit(term, message)):
-                found[term] = hit
+        _kana_hits(message, vocabulary, found)
     return _outermost(list(found.values()))
 
 
@@ -182,23 +179,17 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def fuzzy_hits(message: Message, vocabulary: Vocabulary, prefix: str) -> list[Hit]:
-    """Near spellings (typos) of terms whose label starts with `prefix`, discounted."""
-    hits = []
-    for term in vocabulary.terms:
-        if not term.label.startswith(prefix):
-            continue
-        score = max((_fuzzy_score(kana, message) for kana in term.kanas), default=0.0)
-        if score >= FUZZY_THRESHOLD:
-            hits.append(Hit(term.label, term.weight * FUZZY_DISCOUNT, term.text, 0, False))
-    return hits
-
-
-def _fuzzy_score(kana: str, message: Message) -> float:
-    """Best partial similarity of a term's reading to the message reading."""
-    if len(kana.replace(" ", "")) < FUZZY_MIN_LENGTH:
-        return 0.0
+def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
+    """Near spellings (typos) of category words, on readings, discounted."""
     if message.language == "en":
-        return max((fuzz.ratio(kana, t.kana) for t in message.tokens if len(t.kana) >= 5), default=0.0) \
-            if " " not in kana else fuzz.partial_ratio(kana, message.stream)
-    return fuzz.partial_ratio(kana, message.stream, score_cutoff=FUZZY_THRESHOLD)
+        query = [t.kana for t in message.tokens if len(t.kana) >= 5]
+        scorer = fuzz.ratio
+    else:
+        query, scorer = [message.stream], fuzz.partial_ratio
+    best: dict[int, float] = {}
+    for text in query:
+        for _, score, index in process.extract(text, vocabulary.fuzzy_kanas, scorer=scorer,
+                                                score_cutoff=FUZZY_THRESHOLD, limit=None):
+            best[vocabulary.fuzzy_terms[index]] = max(score, best.get(vocabulary.fuzzy_terms[index], 0.0))
+    terms = [vocabulary.terms[number] for number in best]
+    return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False) for t in terms]

@@ -28,24 +28,18 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_TO_KATAKANA = {c: c + _SHIFT for c in range(_KATA_START - _SHIFT, _KATA_END - _SHIFT + 1)}
+_FOLD = {**_TO_KATAKANA, ord("ヶ"): "ケ", ord("ヵ"): "カ"}
+
+
 def to_katakana(text: str) -> str:
     """Turn hiragana into katakana, leaving everything else."""
-    return "".join(
-        chr(ord(c) + _SHIFT) if _KATA_START - _SHIFT <= ord(c) <= _KATA_END - _SHIFT else c
-        for c in text
-    )
-
-
-def to_hiragana(text: str) -> str:
-    """Turn katakana into hiragana, leaving everything else."""
-    return "".join(
-        chr(ord(c) - _SHIFT) if _KATA_START <= ord(c) <= _KATA_END else c for c in text
-    )
+    return text.translate(_TO_KATAKANA)
 
 
 def fold_kana(text: str) -> str:
     """Katakana reading key: hiragana to katakana, small variants of ケ/ヶ folded."""
-    return to_katakana(text).replace("ヶ", "ケ").replace("ヵ", "カ")
+    return text.translate(_FOLD)
 
 
 def japanese_ratio(text: str) -> float:

@@ -13,6 +13,7 @@ VOCAB_DIR = Path(__file__).parent / "vocab"
 WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
 MIN_SUBSTRING = 4
 MIN_SUBSTRING_KANA_ONLY = 3
+FUZZY_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,11 @@ class Vocabulary:
 
     language: str
     terms: tuple[Term, ...]
-    by_first_key: dict[str, tuple[Term, ...]]
+    by_first_key: dict[str, tuple[int, ...]]
     skills: dict[str, tuple[str, ...]]
+    by_kana_start: dict[str, tuple[tuple[str, int], ...]]
+    fuzzy_kanas: tuple[str, ...]
+    fuzzy_terms: tuple[int, ...]
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
@@ -81,15 +85,25 @@ def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
     return entries
 
 
+def _index(pairs: list[tuple[str, int]]) -> dict[str, tuple]:
+    """Group (key, value) pairs by key."""
+    grouped: dict[str, list] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {key: tuple(values) for key, values in grouped.items()}
+
+
 @cache
 def load_vocabulary(language: str) -> Vocabulary:
-    """Read and compile vocab/<language>.toml once per process."""
+    """Read and compile vocab/<language>.toml once per process, with lookup indexes."""
     with open(VOCAB_DIR / f"{language}.toml", "rb") as file:
         data = tomllib.load(file)
     terms = tuple(_compile(*entry, language) for entry in _entries(data))
-    index: dict[str, list[Term]] = {}
-    for term in terms:
-        if term.keys:
-            index.setdefault(term.keys[0], []).append(term)
+    by_key = _index([(t.keys[0], i) for i, t in enumerate(terms) if t.keys])
+    # readings are looked up by their first two characters (a whole short reply by all of it)
+    by_kana = _index([(k[:2], (k, i)) for i, t in enumerate(terms) for k in t.kanas if k])
+    fuzzy = [(k, i) for i, t in enumerate(terms) if t.label.startswith("category:")
+             for k in t.kanas if len(k.replace(" ", "")) >= FUZZY_MIN_LENGTH]
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
-    return Vocabulary(language, terms, {k: tuple(v) for k, v in index.items()}, skills)
+    return Vocabulary(language, terms, by_key, skills, by_kana,
+                      tuple(k for k, _ in fuzzy), tuple(i for _, i in fuzzy))
