@@ -1,0 +1,325 @@
+"""Asking for help: understand the need, ask only for what is missing, confirm, send it out."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Outbox, Text
+from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot.handlers.onboarding import district_buttons
+from bot.matching import describe, drafts, offers
+from db.models import District, HelpRequest, Resident
+
+# Intents that, written in the middle of a question, mean the person moved on to something else.
+OTHER_INTENTS = {"offer_help", "balance", "subscribe", "unsubscribe", "usage", "done"}
+WHEN_CHOICES = {"today": 0, "tomorrow": 1, "day_after": 2}
+
+
+def represented(session: Session, resident: Resident) -> list[Resident]:
+    """The people without a phone this resident asks for (as their proxy)."""
+    return list(session.scalars(select(Resident).where(
+        Resident.proxy_id == resident.id, Resident.platform == "none", Resident.active.is_(True))))
+
+
+@on_intent("help_request")
+def help_request(session: Session, turn: Turn) -> Outbox:
+    """A need written in free text: a draft request, then the first missing piece."""
+    understood = turn.understanding
+    request = draft(session, turn.resident, understood.category or "other", turn.text,
+                    understood.summary, understood.when, understood.time_of_day)
+    intro = Text(turn.t("request.understood", kind=describe.kind(request.category, turn.locale)))
+    people = represented(session, turn.resident)
+    if people:
+        return turn.reply(intro, ask_for_whom(session, turn, request, people))
+    return turn.reply(intro, *next_step(session, turn, request))
+
+
+def draft(session: Session, resident: Resident, category: str, text: str, summary: str,
+          when: datetime | None, time_of_day: str | None) -> HelpRequest:
+    """A new request in draft, for the person themself."""
+    request = HelpRequest(resident_id=resident.id, created_by_id=resident.id, category=category,
+                          text=text, summary=summary[:200], when=when, time_of_day=time_of_day,
+                          district_id=resident.district_id, meeting_point=resident.address)
+    session.add(request)
+    session.flush()
+    return request
+
+
+@on_postback("menu.need_help")
+def need_help_menu(session: Session, turn: Turn) -> Outbox:
+    """The rich menu's 助けてほしい: ask what the need is (typed, or a kind pressed)."""
+    drafts.ask(session, turn.resident, "request_what", {}, turn.now)
+    return turn.reply(Text(turn.t("request.ask_what"), kind_buttons(turn.locale, "request.new")))
+
+
+@on_state("request_what")
+def typed_need(session: Session, turn: Turn) -> Outbox | None:
+    """Whatever is written after 助けてほしい is the need, unless it is clearly something else."""
+    if turn.understanding.intent in OTHER_INTENTS | {"cancel"}:
+        return None
+    return help_request(session, turn)
+
+
+@on_postback("request.new")
+def pressed_kind(session: Session, turn: Turn) -> Outbox:
+    """A kind pressed after 助けてほしい."""
+    category = turn.args[0] if turn.args else "other"
+    request = draft(session, turn.resident, category, "", "", None, None)
+    people = represented(session, turn.resident)
+    if people:
+        return turn.reply(ask_for_whom(session, turn, request, people))
+    return turn.reply(*next_step(session, turn, request))
+
+
+def kind_buttons(locale: str, action: str, *args: object) -> tuple:
+    """One button per kind of help."""
+    from bot.nlp import CATEGORIES
+
+    return tuple(button(describe.kind(c, locale), action, *args, c) for c in CATEGORIES)
+
+
+def ask_for_whom(session: Session, turn: Turn, request: HelpRequest, people: list[Resident]) -> Text:
+    """A proxy is asked whose request this is."""
+    drafts.ask(session, turn.resident, "request_for", {"request_id": request.id}, turn.now)
+    choices = [button(turn.t("request.for_me"), "request.for", request.id, turn.resident.id)]
+    choices += [button(p.display_name, "request.for", request.id, p.id) for p in people]
+    return Text(turn.t("request.ask_for_whom"), tuple(choices))
+
+
+@on_postback("request.for")
+def chose_for_whom(session: Session, turn: Turn) -> Outbox:
+    """The proxy chose the person: the request, its district and place become theirs."""
+    request, person = mine(session, turn), session.get(Resident, int(turn.args[1]))
+    if request is None or person is None or person.id not in (
+            turn.resident.id, *(p.id for p in represented(session, turn.resident))):
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.resident_id, request.district_id = person.id, person.district_id or request.district_id
+    request.meeting_point = person.address or turn.resident.address
+    session.flush()
+    session.refresh(request)
+    return turn.reply(*next_step(session, turn, request))
+
+
+def mine(session: Session, turn: Turn) -> HelpRequest | None:
+    """The draft request named by the button, if this person is writing it."""
+    request = session.get(HelpRequest, int(turn.args[0])) if turn.args else None
+    if request is None or request.created_by_id != turn.resident.id or request.status != "draft":
+        return None
+    return request
+
+
+def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Text]:
+    """Ask the first missing piece; with nothing missing, show the request to confirm."""
+    data = {"request_id": request.id}
+    if request.district_id is None:
+        drafts.ask(session, turn.resident, "request_district", data, turn.now)
+        return [Text(turn.t("request.ask_district"), district_buttons(session, f"request.district:{request.id}"))]
+    if request.when is None and request.time_of_day is None:
+        drafts.ask(session, turn.resident, "request_when", data, turn.now)
+        return [Text(turn.t("request.ask_when"), when_buttons(turn, request))]
+    if request.meeting_point is None:
+        drafts.ask(session, turn.resident, "request_place", data, turn.now)
+        return [Text(turn.t("request.ask_place"))]
+    if request.landmark is None:
+        drafts.ask(session, turn.resident, "request_landmark", data, turn.now)
+        return [Text(turn.t("request.ask_landmark"),
+                     (button(turn.t("request.no_landmark"), "request.landmark", request.id),))]
+    drafts.ask(session, turn.resident, "request_confirm", data, turn.now)
+    return [confirmation(turn, request)]
+
+
+def when_buttons(turn: Turn, request: HelpRequest) -> tuple:
+    """Today, tomorrow, the day after, any time."""
+    return tuple(button(turn.t(f"request.when_{name}"), "request.when", request.id, name)
+                 for name in (*WHEN_CHOICES, "any"))
+
+
+def confirmation(turn: Turn, request: HelpRequest) -> Text:
+    """What will be sent, with buttons to send it or to correct the kind, the time or the district."""
+    for_whom = "" if request.resident_id == turn.resident.id else turn.t(
+        "request.for_line", name=request.resident.display_name)
+    text = turn.t("request.confirm", kind=describe.kind(request.category, turn.locale),
+                  when=describe.when(request, turn.locale), district=describe.district_name(request),
+                  place=request.meeting_point, landmark=request.landmark or "-", for_whom=for_whom)
+    actions = [("send", "request.send"), ("change_kind", "request.change_kind"),
+               ("change_when", "request.change_when"), ("change_district", "request.change_district"),
+               ("discard", "request.discard")]
+    return Text(text, tuple(button(turn.t(f"request.button_{name}"), action, request.id)
+                            for name, action in actions))
+
+
+def answered(session: Session, turn: Turn) -> HelpRequest | None:
+    """The draft the pending question is about."""
+    request_id = (turn.conversation.data or {}).get("request_id") if turn.conversation else None
+    request = session.get(HelpRequest, request_id) if request_id else None
+    return request if request is not None and request.status == "draft" else None
+
+
+def moved_on(turn: Turn) -> bool:
+    """The person wrote something that is clearly not an answer."""
+    return turn.understanding.intent in OTHER_INTENTS
+
+
+@on_state("request_district")
+def typed_district(session: Session, turn: Turn) -> Outbox | None:
+    """The district of the request, typed."""
+    from bot.nlp import find_district
+
+    request = answered(session, turn)
+    districts = list(session.scalars(select(District)))
+    name = find_district(turn.text, [d.name for d in districts])
+    if request is None or name is None:
+        return None
+    request.district_id = next(d.id for d in districts if d.name == name)
+    return _continue(session, turn, request)
+
+
+@on_postback("request.district")
+def pressed_district(session: Session, turn: Turn) -> Outbox:
+    """The district of the request, pressed."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.district_id = int(turn.args[1])
+    return _continue(session, turn, request)
+
+
+@on_state("request_when")
+def typed_when(session: Session, turn: Turn) -> Outbox | None:
+    """When, typed (明日の朝, 27日の午後...)."""
+    request = answered(session, turn)
+    understood = turn.understanding
+    if request is None or moved_on(turn) or (understood.when is None and understood.time_of_day is None):
+        return None if request is None or moved_on(turn) else turn.reply(
+            Text(turn.t("request.ask_when_again"), when_buttons(turn, request)))
+    request.when, request.time_of_day = understood.when, understood.time_of_day
+    return _continue(session, turn, request)
+
+
+@on_postback("request.when")
+def pressed_when(session: Session, turn: Turn) -> Outbox:
+    """When, pressed: a day, or any time."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    choice = turn.args[1]
+    if choice in WHEN_CHOICES:
+        day = turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
+        request.when, request.time_of_day = day + timedelta(days=WHEN_CHOICES[choice]), None
+    else:
+        request.when, request.time_of_day = None, "any"
+    return _continue(session, turn, request)
+
+
+@on_state("request_place")
+def typed_place(session: Session, turn: Turn) -> Outbox | None:
+    """The address or meeting point: private, for the accepted helper only."""
+    request = answered(session, turn)
+    if request is None or moved_on(turn):
+        return None
+    request.meeting_point = turn.text.strip()[:500]
+    return _continue(session, turn, request)
+
+
+@on_state("request_landmark")
+def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
+    """A public landmark or street, shown in offers."""
+    request = answered(session, turn)
+    if request is None or moved_on(turn):
+        return None
+    request.landmark = turn.text.strip()[:200]
+    return _continue(session, turn, request)
+
+
+@on_postback("request.landmark")
+def no_landmark(session: Session, turn: Turn) -> Outbox:
+    """No landmark to give."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.landmark = ""
+    return _continue(session, turn, request)
+
+
+def _continue(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    session.flush()
+    session.refresh(request)
+    return turn.reply(*next_step(session, turn, request))
+
+
+@on_state("request_confirm")
+def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
+    """はい / お願いします sends it; anything else is not an answer to this question."""
+    request = answered(session, turn)
+    words = [w.strip() for w in turn.t("request.yes_words").split(",")]
+    if request is None or not any(w and w in turn.text for w in words):
+        return None
+    return send(session, turn, request)
+
+
+@on_postback("request.send")
+def pressed_send(session: Session, turn: Turn) -> Outbox:
+    """Send the request out."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    return send(session, turn, request)
+
+
+def send(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """The request is out; offers follow after the commit."""
+    offers.open_request(session, request)
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("request.sent", kind=describe.kind(request.category, turn.locale))))
+
+
+@on_postback("request.change_kind")
+def change_kind(session: Session, turn: Turn) -> Outbox:
+    """Correct the kind: one button per kind."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    return turn.reply(Text(turn.t("request.ask_kind"), kind_buttons(turn.locale, "request.kind", request.id)))
+
+
+@on_postback("request.kind")
+def pressed_new_kind(session: Session, turn: Turn) -> Outbox:
+    """The corrected kind."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.category = turn.args[1]
+    return _continue(session, turn, request)
+
+
+@on_postback("request.change_when")
+def change_when(session: Session, turn: Turn) -> Outbox:
+    """Correct the time: ask it again."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.when, request.time_of_day = None, None
+    return _continue(session, turn, request)
+
+
+@on_postback("request.change_district")
+def change_district(session: Session, turn: Turn) -> Outbox:
+    """Correct the district: ask it again."""
+    request = mine(session, turn)
+    if request is None:
+        return turn.reply(Text(turn.t("request.not_found")))
+    request.district_id = None
+    return _continue(session, turn, request)
+
+
+@on_postback("request.discard")
+def discard(session: Session, turn: Turn) -> Outbox:
+    """Drop the draft."""
+    request = mine(session, turn)
+    if request is not None:
+        request.status = "cancelled"
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("common.cancelled")))

@@ -1,0 +1,167 @@
+"""Cancelling a request, and a task done: one side reports, the other confirms, hours are settled."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Outbox, Text
+from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot.i18n import hours_text
+from bot.matching import describe, drafts, offers
+from db.models import HelpRequest, Resident, Task
+
+ACTIVE = ("draft", "open", "unmet", "assigned")
+MINUTE_CHOICES = (30, 60, 90, 120)
+
+
+def on_behalf_of(session: Session, resident: Resident) -> list[int]:
+    """This resident and the people they are proxy for."""
+    return [resident.id, *session.scalars(select(Resident.id).where(Resident.proxy_id == resident.id))]
+
+
+def latest_request(session: Session, resident: Resident) -> HelpRequest | None:
+    """The person's most recent request still going on."""
+    people = on_behalf_of(session, resident)
+    return session.scalar(select(HelpRequest).where(
+        or_(HelpRequest.resident_id.in_(people), HelpRequest.created_by_id == resident.id),
+        HelpRequest.status.in_(ACTIVE)).order_by(HelpRequest.id.desc()).limit(1))
+
+
+@on_intent("cancel")
+def cancel(session: Session, turn: Turn) -> Outbox:
+    """Cancel the latest request: offers withdrawn, the helper who took it told."""
+    request = latest_request(session, turn.resident)
+    if request is None:
+        return turn.reply(Text(turn.t("request.cancel_none")))
+    box = offers.close_offers(session, request, turn.now, "withdrawn", None)
+    if request.status == "assigned" and request.task is not None:
+        helper = request.task.helper
+        box.to(helper.id, Text(describe_t(helper, "offer.cancelled_helper", request)))
+    request.status, request.closed_at = "cancelled", turn.now
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("request.cancelled", kind=describe.kind(request.category, turn.locale),
+                                  when=describe.when(request, turn.locale)))).extend(box)
+
+
+def describe_t(person: Resident, key: str, request: HelpRequest, **fields: object) -> str:
+    """A catalog text about a request in the person's language."""
+    from bot.i18n import t
+
+    return t(key, person.language, kind=describe.kind(request.category, person.language),
+             when=describe.when(request, person.language), **fields)
+
+
+def my_task(session: Session, resident: Resident) -> Task | None:
+    """The task in progress this person helps with, or is helped with."""
+    people = on_behalf_of(session, resident)
+    return session.scalar(select(Task).join(HelpRequest, HelpRequest.id == Task.request_id).where(
+        HelpRequest.status == "assigned",
+        or_(Task.helper_id == resident.id, HelpRequest.resident_id.in_(people))
+    ).order_by(Task.id.desc()).limit(1))
+
+
+@on_intent("done")
+def done(session: Session, turn: Turn) -> Outbox:
+    """終わりました: ask how long it took (a default per kind), then the other side confirms."""
+    from bot.timebank import ledger
+
+    task = my_task(session, turn.resident)
+    if task is None:
+        return turn.reply(Text(turn.t("task.none")))
+    task.done_reported_by_id, task.done_at = turn.resident.id, turn.now
+    usual = ledger.default_minutes(task.request.category)
+    drafts.ask(session, turn.resident, "task_minutes", {"task_id": task.id}, turn.now)
+    choices = sorted({usual, *MINUTE_CHOICES})
+    return turn.reply(Text(turn.t("task.ask_minutes", usual=hours_text(usual, turn.locale)),
+                           tuple(button(hours_text(m, turn.locale), "task.minutes", task.id, m)
+                                 for m in choices)))
+
+
+def parse_minutes(text: str) -> int | None:
+    """"90" -> 90, "1時間30分" -> 90, "2" -> 120 (small numbers are hours)."""
+    numbers = [int(n) for n in re.findall(r"\d+", unicodedata.normalize("NFKC", text))]
+    if len(numbers) >= 2:
+        return numbers[0] * 60 + numbers[1]
+    if numbers:
+        return numbers[0] * 60 if numbers[0] <= 8 else numbers[0]
+    return None
+
+
+@on_state("task_minutes")
+def typed_minutes(session: Session, turn: Turn) -> Outbox | None:
+    """How long it took, typed."""
+    minutes = parse_minutes(turn.text)
+    task = session.get(Task, (turn.conversation.data or {}).get("task_id") or 0)
+    if minutes is None or task is None or not 0 < minutes <= 24 * 60:
+        return None
+    return reported(session, turn, task, minutes)
+
+
+@on_postback("task.minutes")
+def pressed_minutes(session: Session, turn: Turn) -> Outbox:
+    """How long it took, pressed."""
+    task = session.get(Task, int(turn.args[0]))
+    if task is None or task.done_reported_by_id != turn.resident.id:
+        return turn.reply(Text(turn.t("task.none")))
+    return reported(session, turn, task, int(turn.args[1]))
+
+
+def other_side(task: Task, reporter: Resident) -> Resident:
+    """Who confirms: the person helped (their proxy reads it) or the helper."""
+    return task.request.resident if reporter.id == task.helper_id else task.helper
+
+
+def reported(session: Session, turn: Turn, task: Task, minutes: int) -> Outbox:
+    """Minutes noted; the other side gets a button to confirm."""
+    task.minutes = minutes
+    conversations.finish(session, turn.resident)
+    other = other_side(task, turn.resident)
+    question = Text(describe_t(other, "task.confirm_question", task.request,
+                               name=turn.resident.display_name, hours=hours_text(minutes, other.language)),
+                    (button(describe_t(other, "task.confirm_button", task.request), "task.confirm", task.id),
+                     button(describe_t(other, "task.not_yet_button", task.request), "task.not_yet", task.id)))
+    return turn.reply(Text(turn.t("task.reported"))).to(other.id, question)
+
+
+def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
+    """The side that did not report it (or the proxy of the person helped)."""
+    helped = task.request.resident_id in on_behalf_of(session, resident)
+    sides = {task.helper_id: resident.id == task.helper_id, task.request.resident_id: helped}
+    return task.done_reported_by_id is not None and task.minutes is not None and \
+        resident.id != task.done_reported_by_id and any(sides.values())
+
+
+@on_postback("task.confirm")
+def confirm(session: Session, turn: Turn) -> Outbox:
+    """Confirmed: the hours move in the time bank and thanks go both ways."""
+    from bot.timebank import ledger
+
+    task = session.get(Task, int(turn.args[0]))
+    if task is None or task.request.status != "assigned" or not may_confirm(session, task, turn.resident):
+        return turn.reply(Text(turn.t("task.none")))
+    ledger.settle_task(session, task, task.minutes)
+    task.confirmed_at = turn.now
+    task.request.status, task.request.closed_at = "done", turn.now
+    helper, helped = task.helper, task.request.resident
+    hours = hours_text(task.minutes, helper.language)
+    box = Outbox().to(helper.id, Text(describe_t(helper, "task.thanks_helper", task.request,
+                                                 name=helped.display_name, hours=hours)))
+    return box.to(helped.id, Text(describe_t(helped, "task.thanks_helped", task.request,
+                                             name=helper.display_name,
+                                             hours=hours_text(task.minutes, helped.language))))
+
+
+@on_postback("task.not_yet")
+def not_yet(session: Session, turn: Turn) -> Outbox:
+    """Not finished after all: the reporter is told."""
+    task = session.get(Task, int(turn.args[0]))
+    if task is None or not may_confirm(session, task, turn.resident):
+        return turn.reply(Text(turn.t("task.none")))
+    reporter = session.get(Resident, task.done_reported_by_id)
+    task.done_reported_by_id, task.done_at, task.minutes = None, None, None
+    return turn.reply(Text(turn.t("task.not_yet_noted"))).to(
+        reporter.id, Text(describe_t(reporter, "task.not_yet_reporter", task.request)))

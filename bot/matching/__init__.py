@@ -1,0 +1,16 @@
+"""Matching: who is asked to help, in which order, and the first accept wins.
+
+rank.py decides on plain values; candidates.py queries; offers.py sends rounds and settles accepts.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.events import Outbox
+
+
+def approve_helper(session: Session, helper_resident_id: int, admin_resident_id: int) -> Outbox:
+    """An admin approves a helper in a district that requires it (see approvals.py)."""
+    from bot.matching.approvals import approve_helper as approve
+
+    return approve(session, helper_resident_id, admin_resident_id)

@@ -1,0 +1,56 @@
+"""Questions of the request and helper dialogues, which time out politely."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot import outbox as outboxes
+from bot.events import Envelope, Outbox, Text
+from bot.i18n import t
+from db.models import Conversation, HelpRequest, Resident
+
+QUESTION_MINUTES = 60
+
+
+def ask(session: Session, resident: Resident, state: str, data: dict, now: datetime,
+        minutes: int = QUESTION_MINUTES) -> None:
+    """Wait for the answer to `state`; if none comes in time, the person is told kindly."""
+    from bot.matching.offers import after_commit
+
+    conversation = conversations.ask(session, resident, state, data, now=now, minutes=minutes)
+    after_commit(session, "bot.matching.drafts.expire_question", resident.id, state,
+                 conversation.expires_at.isoformat(), delay=timedelta(minutes=minutes))
+
+
+def expire_question(resident_id: int, state: str, expires_at: str) -> None:
+    """Job: the question is still the one asked and unanswered: close it and say so."""
+    from db.session import Session as SessionFactory
+
+    with SessionFactory.begin() as session:
+        conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident_id))
+        if conversation is None or conversation.state != state or \
+                conversation.expires_at != datetime.fromisoformat(expires_at):
+            return  # answered, or asked again since: a later job will see to it
+        box = close(session, conversation)
+        ids = outboxes.store(session, box)
+    outboxes.deliver(ids)
+
+
+def close(session: Session, conversation: Conversation) -> Outbox:
+    """Drop a timed-out question and its draft request; a short note for the person."""
+    from bot.matching.offers import retry_key
+
+    resident = session.get(Resident, conversation.resident_id)
+    request_id = conversation.data.get("request_id")
+    request = session.get(HelpRequest, request_id) if request_id else None
+    key = "request.expired" if request is not None else "helper.expired"
+    if request is not None and request.status == "draft":
+        request.status = "cancelled"
+    session.delete(conversation)
+    note = Text(t(key, resident.language))
+    return Outbox(envelopes=[Envelope(resident.id, [note],
+                                      retry_key=retry_key("expired", resident.id, conversation.id,
+                                                          conversation.expires_at))])

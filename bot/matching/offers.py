@@ -1,0 +1,220 @@
+"""Offers: rounds of offers to the best helpers, the first accept wins, re-offers on timeout."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot import outbox as outboxes
+from bot import runtime
+from bot.events import Envelope, Outbox, Text
+from bot.i18n import t
+from bot.matching import candidates, describe
+from bot.matching.rank import explain, rank
+from db.models import HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
+
+log = logging.getLogger(__name__)
+
+RETRY_NAMESPACE = uuid.UUID("6f1f7a52-3c0e-4c55-9a43-0b7f2b6c1e11")
+OPEN_OFFER = ("sent", "expired", "declined")  # a helper may still say yes to these
+PENDING_QUESTION_MINUTES = 24 * 60  # a late 引き受けます still reaches its offer
+
+
+def retry_key(*parts: object) -> str:
+    """A stable key for one push, so a retried job never sends it twice."""
+    return str(uuid.uuid5(RETRY_NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def after_commit(session: Session, name: str, *args: object, delay: timedelta | None = None) -> None:
+    """Enqueue a job once this session commits, so that the job sees what it wrote."""
+    pending = session.info.setdefault("jobs_after_commit", [])
+    if not pending:
+        event.listen(session, "after_commit", _enqueue_pending, once=True)
+    pending.append((name, args, delay))
+
+
+def _enqueue_pending(session: Session) -> None:
+    jobs = runtime.current().jobs
+    for name, args, delay in session.info.pop("jobs_after_commit", []):
+        jobs.enqueue(name, *args, delay=delay)
+
+
+def open_request(session: Session, request: HelpRequest) -> None:
+    """The request is out: offers go out after the commit."""
+    request.status = "open"
+    after_commit(session, "bot.matching.offers.offer_request", request.id)
+
+
+# -- jobs ------------------------------------------------------------------------------------
+
+def offer_request(request_id: int, round: int = 1) -> None:
+    """Job: send the first round of offers (run twice, it sends nothing new)."""
+    _send_round(request_id, round, expire_round=None)
+
+
+def offer_timeout(request_id: int, round: int) -> None:
+    """Job: nobody accepted round `round` in time: offer the next helpers."""
+    _send_round(request_id, round + 1, expire_round=round)
+
+
+def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
+    from db.session import Session as SessionFactory
+
+    with SessionFactory.begin() as session:
+        request = session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None:
+            return
+        if request.status == "open" and request.offer_round == round - 1:
+            if expire_round is not None:
+                _expire(session, request.id, expire_round)
+            outboxes.store(session, next_round(session, request, round, local_now()))
+        ids = _pending_rows(session, request, round)
+    outboxes.deliver(ids)
+
+
+def _expire(session: Session, request_id: int, round: int) -> None:
+    session.execute(update(Offer).where(Offer.request_id == request_id, Offer.round == round,
+                                        Offer.status == "sent").values(status="expired"))
+
+
+def _pending_rows(session: Session, request: HelpRequest, round: int) -> list[int]:
+    """Rows of this round not sent yet: what a retried job still has to deliver."""
+    from bot.matching.unmet import round_keys
+
+    offers = session.scalars(select(Offer.id).where(Offer.request_id == request.id, Offer.round == round))
+    keys = [retry_key("offer", offer_id, round) for offer_id in offers] + round_keys(session, request, round)
+    return list(session.scalars(select(OutboundMessage.id).where(
+        OutboundMessage.retry_key.in_(keys), OutboundMessage.status == "pending")
+        .order_by(OutboundMessage.id)))
+
+
+def next_round(session: Session, request: HelpRequest, round: int, now: datetime) -> Outbox:
+    """Offer the request to the next best helpers; nobody left: it is unmet."""
+    from bot.matching.unmet import unmet
+
+    config = runtime.current().config
+    request.offer_round = round
+    ranked = rank(candidates.find(session, request, now, config.helper_weekly_cap))
+    log.info(explain(request.id, ranked))
+    chosen = ranked[:config.offer_batch_size]
+    if not chosen:
+        still_out = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
+                                                          Offer.status == "sent").limit(1))
+        return Outbox() if still_out else unmet(session, request, round)
+    box = Outbox()
+    for candidate, score in chosen:
+        helper = session.get(Resident, candidate.resident_id)
+        offer = Offer(request_id=request.id, helper_id=helper.id, round=round, score=score, sent_at=now)
+        session.add(offer)
+        session.flush()
+        box.envelopes.append(send_offer(session, request, offer, helper, now))
+    after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
+                 delay=timedelta(minutes=config.offer_timeout_minutes))
+    return box
+
+
+def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Resident,
+               now: datetime) -> Envelope:
+    """The offer card for one helper, who may also answer it by writing."""
+    conversations.ask(session, helper, "offer_pending", {"offer_id": offer.id}, now=now,
+                      minutes=PENDING_QUESTION_MINUTES)
+    card = describe.offer_card(request, offer, helper.language)
+    return Envelope(helper.id, [card], retry_key=retry_key("offer", offer.id, offer.round))
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+def accept(session: Session, offer_id: int, helper: Resident, now: datetime) -> Outbox:
+    """The helper says yes: the first accept wins the request, in the database."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.helper_id != helper.id:
+        return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
+    _forget_question(session, helper, offer.id)
+    if offer.status == "accepted":
+        return Outbox().to(helper.id, Text(describe.meeting_details(
+            offer.request, offer.request.resident, helper.language)))
+    if offer.status not in OPEN_OFFER or not _win(session, offer, now):
+        return _too_late(session, offer, helper, now)
+    return _accepted(session, offer, helper, now)
+
+
+def _win(session: Session, offer: Offer, now: datetime) -> bool:
+    """Move the request open -> assigned; only one transaction can (the row is locked meanwhile)."""
+    won = session.execute(
+        update(HelpRequest).where(HelpRequest.id == offer.request_id, HelpRequest.status == "open")
+        .values(status="assigned").execution_options(synchronize_session=False)).rowcount == 1
+    if not won:
+        return False
+    try:
+        with session.begin_nested():  # the unique request_id is the last word
+            session.add(Task(request_id=offer.request_id, helper_id=offer.helper_id, accepted_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _too_late(session: Session, offer: Offer, helper: Resident, now: datetime) -> Outbox:
+    if offer.status in OPEN_OFFER:
+        offer.status, offer.answered_at = "taken", now
+    session.refresh(offer.request)
+    key = "offer.taken" if offer.request.status in ("assigned", "done") else "offer.gone"
+    return Outbox().to(helper.id, Text(t(key, helper.language)))
+
+
+def _accepted(session: Session, offer: Offer, helper: Resident, now: datetime) -> Outbox:
+    offer.status, offer.answered_at = "accepted", now
+    session.refresh(offer.request)
+    request = offer.request
+    requester = request.resident
+    box = Outbox().to(helper.id, Text(t("offer.accepted_helper", helper.language)),
+                      Text(describe.meeting_details(request, requester, helper.language)))
+    box.to(requester.id, Text(t("offer.accepted_requester", requester.language,
+                                helper=helper.display_name or "", kind=describe.kind(
+                                    request.category, requester.language),
+                                when=describe.when(request, requester.language))))
+    return box.extend(close_offers(session, request, now, "taken", "offer.taken"))
+
+
+def close_offers(session: Session, request: HelpRequest, now: datetime, status: str,
+                 key: str | None) -> Outbox:
+    """Withdraw the request's other open offers, telling those helpers with `key` (if any)."""
+    box = Outbox()
+    others = session.scalars(select(Offer).where(Offer.request_id == request.id,
+                                                 Offer.status.in_(("sent", "expired"))))
+    for other in others:
+        other.status, other.answered_at = status, now
+        _forget_question(session, other.helper, other.id)
+        if key and other.helper.active:
+            box.to(other.helper_id, Text(t(key, other.helper.language)))
+    return box
+
+
+def decline(session: Session, offer_id: int, helper: Resident, now: datetime) -> Outbox:
+    """The helper says no: thanks; when the whole round said no, the next round goes at once."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.helper_id != helper.id:
+        return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
+    _forget_question(session, helper, offer.id)
+    if offer.status in ("sent", "expired"):
+        offer.status, offer.answered_at = "declined", now
+        _next_if_all_answered(session, offer.request)
+    return Outbox().to(helper.id, Text(t("offer.declined", helper.language)))
+
+
+def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
+    session.flush()
+    waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
+                                                    Offer.status == "sent").limit(1))
+    if request.status == "open" and waiting is None:
+        after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round)
+
+
+def _forget_question(session: Session, helper: Resident, offer_id: int) -> None:
+    conversation = conversations.current(session, helper, local_now())
+    if conversation is not None and conversation.data.get("offer_id") == offer_id:
+        conversations.finish(session, helper)
