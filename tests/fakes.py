@@ -70,3 +70,14 @@ def texts(messages: list[Message]) -> list[str]:
 def buttons(messages: list[Message]) -> list[str]:
     """The labels of every button under the messages."""
     return [b.label for m in messages for b in m.buttons]
+
+
+# -- appended by circulars: the month's message quota, as LINE's quota endpoints tell it --------
+
+def _fake_quota(self) -> tuple[int | None, int]:
+    """(the month's limit or None when unlimited, messages used so far)."""
+    return getattr(self, "quota_limit", None), getattr(self, "quota_used", 0)
+
+
+FakeChannel.quota = _fake_quota
+FakeChannel.multicasts_natively = True  # records multicasts as LINE would receive them

@@ -22,6 +22,9 @@ class Channel(Protocol):
     def multicast(self, user_ids: list[str], messages: list[Message], *, retry_key: str) -> None:
         """Send the same messages to many people at once (safe to retry with the same key)."""
 
+    def quota(self) -> tuple[int | None, int]:
+        """This month's message limit (None: unlimited) and the messages used so far."""
+
     def show_loading(self, user_id: str) -> None:
         """Show that the bot is working on an answer."""
 

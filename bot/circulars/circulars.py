@@ -1,0 +1,195 @@
+"""Circulars and safety checks: drafting, the quota cost, launching, progress."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from bot import runtime
+from bot.circulars import subscriptions
+from bot.errors import KyojoError
+from db.models import Circular, Delivery, Resident, local_now
+
+FANOUT_JOB = "bot.circulars.fanout.send_circular"
+# Warn when a sending would leave less than this share of the month's quota.
+WARN_SHARE = 0.1
+
+
+class QuotaExceededError(KyojoError):
+    """Sending would use more LINE messages than the month has left."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an admin wants to send."""
+
+    district_id: int
+    title: str
+    body: str = ""
+    image_url: str | None = None
+    needs_confirmation: bool = False
+    translations: dict = field(default_factory=dict)
+    scheduled_at: datetime | None = None
+    kind: str = "circular"
+    remind_after_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    """LINE messages a sending uses against the month's quota."""
+
+    messages: int
+    limit: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+    @property
+    def verdict(self) -> str:
+        """"ok", "warn" (little left afterwards) or "stop" (it would not fit)."""
+        if self.limit is None:
+            return "ok"
+        after = self.left - self.messages
+        if after < 0:
+            return "stop"
+        return "warn" if after < self.limit * WARN_SHARE else "ok"
+
+
+def draft(session: Session, author_id: int, spec: Draft) -> Circular:
+    """A circular drafted by an admin of its district (NotAllowedError otherwise)."""
+    subscriptions.require_admin(session, author_id, spec.district_id)
+    circular = Circular(district_id=spec.district_id, author_id=author_id, kind=spec.kind,
+                        title=spec.title, body=spec.body, image_url=spec.image_url,
+                        needs_confirmation=spec.needs_confirmation, translations=spec.translations,
+                        scheduled_at=spec.scheduled_at,
+                        remind_after_minutes=spec.remind_after_minutes)
+    session.add(circular)
+    session.flush()
+    return circular
+
+
+def cost(session: Session, district_id: int, channels: dict) -> Cost:
+    """What sending to this district now would use of the month's quota."""
+    counts = subscriptions.follower_counts_by_platform(session, district_id)
+    messages, limit, used = 0, None, 0
+    for platform, count in counts.items():
+        channel = channels.get(platform)
+        if channel is None or not hasattr(channel, "quota"):
+            continue  # platforms without a quota cost nothing
+        messages += count
+        limit, used = channel.quota()
+    return Cost(messages, limit, used)
+
+
+def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -> Cost:
+    """Check the admin and the quota, then send now or at the scheduled time (after commit)."""
+    subscriptions.require_admin(session, actor_id, circular.district_id)
+    if circular.status not in ("draft",):
+        return cost(session, circular.district_id, runtime.current().channels)
+    price = cost(session, circular.district_id, runtime.current().channels)
+    if price.verdict == "stop":
+        raise QuotaExceededError(f"circular {circular.id}: {price.messages} messages, {price.left} left")
+    delay = circular.scheduled_at - now if circular.scheduled_at and circular.scheduled_at > now else None
+    circular.status = "scheduled" if delay else "sending"
+    enqueue_after_commit(session, FANOUT_JOB, circular.id, delay=delay,
+                         job_id=f"circular-{circular.id}")
+    return price
+
+
+def cancel(session: Session, circular: Circular, actor_id: int) -> bool:
+    """Cancel a draft or scheduled circular; False once sending has begun."""
+    subscriptions.require_admin(session, actor_id, circular.district_id)
+    if circular.status not in ("draft", "scheduled"):
+        return False
+    circular.status = "cancelled"
+    return True
+
+
+def enqueue_after_commit(session: Session, name: str, *args, delay: timedelta | None = None,
+                         job_id: str | None = None) -> None:
+    """Enqueue a job once this transaction is committed, so the job sees its rows."""
+    def enqueue(_session) -> None:
+        runtime.current().jobs.enqueue(name, *args, delay=delay, job_id=job_id)
+
+    event.listen(session, "after_commit", enqueue, once=True)
+
+
+def recent(session: Session, district_ids: list[int], limit: int = 5) -> list[Circular]:
+    """The latest circulars sent to these districts, newest first."""
+    if not district_ids:
+        return []
+    return list(session.scalars(
+        select(Circular).where(Circular.district_id.in_(district_ids), Circular.kind == "circular",
+                               Circular.status.in_(("sending", "sent")))
+        .order_by(Circular.sent_at.desc(), Circular.id.desc()).limit(limit)))
+
+
+def latest(session: Session, district_ids: list[int], kind: str) -> Circular | None:
+    """The latest launched circular or safety check of these districts."""
+    return session.scalar(
+        select(Circular).where(Circular.district_id.in_(district_ids), Circular.kind == kind,
+                               Circular.status.in_(("sending", "sent")))
+        .order_by(Circular.id.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a circular is doing: counts a district admin reads."""
+
+    total: int
+    sent: int
+    skipped: int
+    confirmed: int
+    safe: int
+    need_help: int
+
+    @property
+    def no_answer(self) -> int:
+        return self.sent - self.safe - self.need_help
+
+    def counts(self) -> dict[str, int]:
+        """Every count by name, for the admin's status line."""
+        return {"sent": self.sent, "confirmed": self.confirmed, "unconfirmed": self.sent - self.confirmed,
+                "safe": self.safe, "need_help": self.need_help, "no_answer": self.no_answer}
+
+
+def progress(session: Session, circular_id: int) -> Progress:
+    """Sent, confirmed as read, and answered counts; read and safe are never mixed."""
+    row = session.execute(select(
+        func.count(),
+        func.count().filter(Delivery.status == "sent"),
+        func.count().filter(Delivery.status == "skipped"),
+        func.count(Delivery.confirmed_at),
+        func.count().filter(Delivery.answer == "safe"),
+        func.count().filter(Delivery.answer == "need_help"),
+    ).where(Delivery.circular_id == circular_id)).one()
+    return Progress(*row)
+
+
+def silent(session: Session, circular_id: int, column: str, limit: int = 50) -> list[Resident]:
+    """Residents who got it but have not confirmed ("confirmed_at") or answered ("answer")."""
+    missing = getattr(Delivery, column).is_(None)
+    return list(session.scalars(
+        select(Resident).join(Delivery, Delivery.resident_id == Resident.id)
+        .where(Delivery.circular_id == circular_id, Delivery.status == "sent", missing)
+        .order_by(Resident.id).limit(limit)))
+
+
+def delivery(session: Session, circular_id: int, resident_id: int) -> Delivery | None:
+    """One resident's delivery of a circular."""
+    return session.scalar(select(Delivery).where(Delivery.circular_id == circular_id,
+                                                 Delivery.resident_id == resident_id))
+
+
+def confirm(session: Session, circular_id: int, resident_id: int, now: datetime | None = None) -> bool:
+    """Record that a resident read a circular; False when there is nothing to confirm."""
+    row = delivery(session, circular_id, resident_id)
+    if row is None:
+        return False
+    if row.confirmed_at is None:
+        row.confirmed_at = now or local_now()
+    return True

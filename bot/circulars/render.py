@@ -1,0 +1,72 @@
+"""What a follower receives, per language, and the question it leaves open."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from bot.events import Button, Card, Message, Text
+from bot.i18n import t
+from db.models import Circular, Conversation
+
+# A circular's own pending questions may replace each other; any other (an open offer) stays.
+REPLY_STATES = ("circular_confirm", "safety_check")
+REPLY_MINUTES = 24 * 60
+
+
+def localized(circular: Circular, language: str) -> tuple[str, str]:
+    """Title and body in the follower's language where a translation was given."""
+    translation = (circular.translations or {}).get(language) or {}
+    return translation.get("title") or circular.title, translation.get("body") or circular.body
+
+
+def _button(key: str, language: str, action: str, circular_id: int) -> Button:
+    label = t(key, language)
+    return Button(label, f"{action}:{circular_id}", label)
+
+
+def messages_for(circular: Circular, district_name: str, language: str) -> list[Message]:
+    """The messages of a circular or a safety check for followers of one language."""
+    title, body = localized(circular, language)
+    if circular.kind == "safety_check":
+        buttons = (_button("safety.safe_button", language, "safety.safe", circular.id),
+                   _button("safety.need_help_button", language, "safety.need_help", circular.id))
+        return [Text(t("safety.ask", language, district=district_name, title=title, body=body),
+                     buttons)]
+    buttons = ()
+    if circular.needs_confirmation:
+        buttons = (_button("circular.confirm_button", language, "circular.confirm", circular.id),)
+    heading = t("circular.heading", language, district=district_name, title=title)
+    return [Card(heading, body, buttons, circular.image_url, alt_text=heading)]
+
+
+def reminder_for(circular: Circular, district_name: str, language: str) -> list[Message]:
+    """A second ask to a follower who has not answered a safety check."""
+    first = messages_for(circular, district_name, language)[0]
+    return [Text(t("safety.reminder", language, district=district_name), first.buttons)]
+
+
+def reply_state(circular: Circular) -> str | None:
+    """The question a follower is left with: read confirmation or safe/need help."""
+    if circular.kind == "safety_check":
+        return "safety_check"
+    return "circular_confirm" if circular.needs_confirmation else None
+
+
+def ask_reply(session: Session, circular: Circular, resident_ids: list[int], now: datetime) -> None:
+    """Remember, for a batch at once, that these followers were asked about this circular."""
+    state = reply_state(circular)
+    if state is None or not resident_ids:
+        return
+    existing = dict(session.execute(select(Conversation.resident_id, Conversation.state)
+                                    .where(Conversation.resident_id.in_(resident_ids))).all())
+    free = [r for r in resident_ids if existing.get(r, state) in REPLY_STATES]
+    if not free:
+        return
+    session.execute(delete(Conversation).where(Conversation.resident_id.in_(
+        [r for r in free if r in existing])))
+    expires = now + timedelta(minutes=REPLY_MINUTES)
+    session.execute(insert(Conversation), [
+        {"resident_id": r, "state": state, "data": {"circular_id": circular.id},
+         "expires_at": expires, "updated_at": now} for r in free])

@@ -1,0 +1,96 @@
+"""Safety checks (安否確認): answers, urgent requests from need_help, reminders."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from bot import runtime
+from bot.circulars import circulars, fanout, render
+from bot.circulars.circulars import enqueue_after_commit
+from bot.i18n import t
+from db.models import Circular, Delivery, HelpRequest, Resident, local_now
+from db.session import Session
+
+MATCH_MODULE, MATCH_FUNCTION = "bot.matching.offers", "offer_request"
+ANSWERS = ("safe", "need_help")
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What an answer changed: the circular, and the urgent request it opened, if any."""
+
+    circular: Circular
+    request: HelpRequest | None
+
+
+def answer(session, resident: Resident, circular_id: int, said: str, now: datetime, *,
+           text: str = "", category: str | None = None) -> Answered | None:
+    """Record safe / need_help for a safety check; None when the resident was not asked."""
+    circular = session.get(Circular, circular_id)
+    row = circulars.delivery(session, circular_id, resident.id)
+    if circular is None or circular.kind != "safety_check" or row is None or said not in ANSWERS:
+        return None
+    first_call_for_help = said == "need_help" and row.answer != "need_help"
+    row.answer, row.answered_at = said, now
+    request = None
+    if first_call_for_help:
+        request = open_urgent_request(session, resident, circular, text, category or "other", now)
+    return Answered(circular, request)
+
+
+def open_urgent_request(session, resident: Resident, circular: Circular, text: str, category: str,
+                        now: datetime) -> HelpRequest:
+    """An urgent request for someone who needs help, matched at once (after commit)."""
+    summary = text[:200] or t("safety.request_summary", resident.language, title=circular.title)
+    request = HelpRequest(resident_id=resident.id, created_by_id=resident.id,
+                          district_id=resident.district_id or circular.district_id, category=category,
+                          text=text, summary=summary, status="open", urgent=True, created_at=now)
+    session.add(request)
+    session.flush()
+    if matching_available():
+        enqueue_after_commit(session, f"{MATCH_MODULE}.{MATCH_FUNCTION}", request.id)
+    return request
+
+
+def matching_available() -> bool:
+    """Whether the matching job exists in this build (it is written by another area)."""
+    try:
+        return hasattr(importlib.import_module(MATCH_MODULE), MATCH_FUNCTION)
+    except ImportError:
+        return False
+
+
+def remind(circular_id: int) -> None:
+    """Job: remind the followers who have not answered a safety check; safe to run twice."""
+    with Session() as session:
+        circular = session.get(Circular, circular_id)
+        if circular is None or circular.kind != "safety_check":
+            return
+        district_name = circular.district.name
+        batches = session.scalar(select(func.max(Delivery.batch))
+                                 .where(Delivery.circular_id == circular_id))
+        session.expunge(circular)
+    pacer = fanout.Pacer(fanout.MULTICAST_PER_SECOND)
+    for batch in range(0 if batches is None else batches + 1):
+        remind_batch(circular, district_name, batch, pacer)
+
+
+def remind_batch(circular: Circular, district_name: str, batch: int, pacer: fanout.Pacer) -> None:
+    """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
+    with Session() as session:
+        people = fanout.recipients(session, circular, batch, Delivery.status == "sent",
+                                   Delivery.answer.is_(None), Delivery.reminded_at.is_(None))
+    channels = runtime.current().channels
+    for (platform, language), group in fanout.group_recipients(people).items():
+        channel = channels.get(platform)
+        if channel is not None:
+            messages = render.reminder_for(circular, district_name, language)
+            fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group,
+                              messages, pacer)
+        with Session.begin() as session:
+            session.execute(update(Delivery).where(
+                Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now()))
+            render.ask_reply(session, circular, [p.resident_id for p in group], local_now())

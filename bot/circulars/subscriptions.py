@@ -1,0 +1,114 @@
+"""Who follows which district, and who administers it."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.errors import NotAllowedError
+from db.models import District, DistrictAdmin, Resident, Subscription
+
+
+@dataclass(frozen=True)
+class Follower:
+    """What the fan-out needs of one follower, without loading the ORM row."""
+
+    resident_id: int
+    platform: str
+    user_id: str
+    language: str
+
+
+def subscribe(session: Session, resident: Resident, district: District) -> bool:
+    """Follow a district's circulars; False when already following."""
+    row = session.scalar(select(Subscription).where(
+        Subscription.resident_id == resident.id, Subscription.district_id == district.id))
+    if row is None:
+        session.add(Subscription(resident_id=resident.id, district_id=district.id))
+    elif row.active:
+        return False
+    else:
+        row.active = True
+    session.flush()
+    return True
+
+
+def unsubscribe(session: Session, resident: Resident, district: District) -> bool:
+    """Stop following a district; False when not following it."""
+    row = session.scalar(select(Subscription).where(
+        Subscription.resident_id == resident.id, Subscription.district_id == district.id,
+        Subscription.active.is_(True)))
+    if row is None:
+        return False
+    row.active = False
+    session.flush()
+    return True
+
+
+def followed(session: Session, resident: Resident) -> list[District]:
+    """The districts a resident follows."""
+    return list(session.scalars(
+        select(District).join(Subscription, Subscription.district_id == District.id)
+        .where(Subscription.resident_id == resident.id, Subscription.active.is_(True))
+        .order_by(District.id)))
+
+
+def _followers_query(district_id: int):
+    return (select(Resident.id, Resident.platform, Resident.platform_user_id, Resident.language)
+            .join(Subscription, Subscription.resident_id == Resident.id)
+            .where(Subscription.district_id == district_id, Subscription.active.is_(True),
+                   Resident.active.is_(True), Resident.platform != "none"))
+
+
+def follower_count(session: Session, district_id: int) -> int:
+    """How many active residents follow the district."""
+    return session.scalar(select(func.count()).select_from(_followers_query(district_id).subquery()))
+
+
+def follower_counts_by_platform(session: Session, district_id: int) -> dict[str, int]:
+    """Followers per platform (LINE counts against the month's quota)."""
+    query = _followers_query(district_id).subquery()
+    rows = session.execute(select(query.c.platform, func.count()).group_by(query.c.platform))
+    return {platform: count for platform, count in rows}
+
+
+def followers_after(session: Session, district_id: int, after_id: int, limit: int) -> list[Follower]:
+    """One page of followers with resident ids above `after_id` (keyset pagination)."""
+    rows = session.execute(_followers_query(district_id).where(Resident.id > after_id)
+                           .order_by(Resident.id).limit(limit))
+    return [Follower(*row) for row in rows]
+
+
+def iter_followers(session: Session, district_id: int, page: int = 500) -> Iterator[list[Follower]]:
+    """Every follower, a page at a time: memory stays flat however many there are."""
+    after = 0
+    while page_rows := followers_after(session, district_id, after, page):
+        yield page_rows
+        after = page_rows[-1].resident_id
+
+
+def is_following(session: Session, resident_id: int, district_id: int) -> bool:
+    """Whether the resident is still an active follower of the district."""
+    return session.scalar(select(func.count()).select_from(
+        _followers_query(district_id).where(Resident.id == resident_id).subquery())) > 0
+
+
+def admin_districts(session: Session, resident: Resident) -> list[District]:
+    """The districts this resident administers."""
+    return list(session.scalars(
+        select(District).join(DistrictAdmin, DistrictAdmin.district_id == District.id)
+        .where(DistrictAdmin.resident_id == resident.id).order_by(District.id)))
+
+
+def require_admin(session: Session, resident_id: int, district_id: int) -> None:
+    """Raise NotAllowedError unless the resident administers the district."""
+    if session.get(DistrictAdmin, (resident_id, district_id)) is None:
+        raise NotAllowedError(f"resident {resident_id} is not an admin of district {district_id}")
+
+
+def admins_of(session: Session, district_id: int) -> list[int]:
+    """The resident ids of a district's admins."""
+    return list(session.scalars(select(DistrictAdmin.resident_id)
+                                .where(DistrictAdmin.district_id == district_id)))

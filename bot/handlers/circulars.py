@@ -1,0 +1,216 @@
+"""Circulars in chat: recent ones, read confirmations, and an admin's compose-preview-send."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot import runtime
+from bot.circulars import circulars, subscriptions
+from bot.circulars.circulars import Draft, QuotaExceededError
+from bot.errors import NotAllowedError
+from bot.events import Card, Outbox, Text
+from bot.handlers import Turn, button, main_menu, on_postback, on_state
+from bot.i18n import t, when_text
+from db.models import Circular, District, Resident
+
+COMPOSE_MINUTES = 60
+
+
+def words(turn: Turn, key: str) -> list[str]:
+    """A comma-separated word list from the catalog, in both the sender's language and Japanese."""
+    found = t(key, turn.locale).split(",") + t(key, "ja").split(",")
+    return [w.strip().lower() for w in found if w.strip()]
+
+
+def refuse(turn: Turn) -> Outbox:
+    """The kind answer to someone who is not an admin of the district."""
+    return turn.reply(Text(turn.t("common.not_allowed"), main_menu(turn.locale)))
+
+
+def admin_buttons(session: Session, turn: Turn) -> tuple:
+    """The admin's own actions, one compose and one safety check button per district."""
+    districts = subscriptions.admin_districts(session, turn.resident)
+    per_district = [b for d in districts for b in (
+        button(turn.t("circular.compose_button", district=d.name), "admin.compose", d.id),
+        button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id))]
+    if not districts:
+        return ()
+    return (*per_district, button(turn.t("circular.status_button"), "circular.status"),
+            button(turn.t("safety.status_button"), "safety.status"),
+            button(turn.t("circular.districts_button"), "admin.districts"))
+
+
+@on_postback("menu.circulars")
+def recent_circulars(session: Session, turn: Turn) -> Outbox:
+    """最近の回覧板: the latest circulars of the districts the resident follows."""
+    followed = subscriptions.followed(session, turn.resident)
+    items = circulars.recent(session, [d.id for d in followed])
+    lines = [turn.t("circular.recent_item", date=when_text((c.sent_at or c.created_at).date(), turn.locale),
+                    district=c.district.name, title=c.title) for c in items]
+    text = "\n".join([turn.t("circular.recent_title"), *lines]) if lines else turn.t("circular.recent_none")
+    if not followed:
+        text = turn.t("subscription.none")
+    more = (button(turn.t("subscription.more_button"), "subscription.choose"),)
+    outbox = turn.reply(Text(text, more + main_menu(turn.locale)))
+    admin = admin_buttons(session, turn)
+    return outbox.to(turn.resident.id, Text(turn.t("circular.admin_menu"), admin)) if admin else outbox
+
+
+@on_postback("circular.confirm")
+def confirm_pressed(session: Session, turn: Turn) -> Outbox:
+    """確認しました pressed under a circular."""
+    circulars.confirm(session, int(turn.args[0]), turn.resident.id, turn.now)
+    return turn.reply(Text(turn.t("circular.confirmed"), main_menu(turn.locale)))
+
+
+@on_state("circular_confirm")
+def confirm_typed(session: Session, turn: Turn) -> Outbox | None:
+    """見ました / 確認しました typed after a circular that asked for a confirmation."""
+    reply = turn.text.strip().rstrip("。！!").lower()
+    if reply not in words(turn, "circular.read_replies"):
+        return None
+    conversations.finish(session, turn.resident)
+    return confirm_pressed(session, _with_args(turn, turn.conversation.data.get("circular_id")))
+
+
+def _with_args(turn: Turn, *args: object) -> Turn:
+    turn.args = [str(a) for a in args]
+    return turn
+
+
+@on_postback("admin.compose")
+def compose(session: Session, turn: Turn) -> Outbox:
+    """The admin pressed 回覧板を送る: ask for the title and text."""
+    district = session.get(District, int(turn.args[0])) if turn.args else None
+    if district is None or district not in subscriptions.admin_districts(session, turn.resident):
+        return refuse(turn)
+    conversations.ask(session, turn.resident, "circular_compose", {"district_id": district.id},
+                      now=turn.now, minutes=COMPOSE_MINUTES)
+    return turn.reply(Text(turn.t("circular.compose_ask", district=district.name)))
+
+
+@on_state("circular_compose")
+def composed(session: Session, turn: Turn) -> Outbox:
+    """The admin wrote the circular: show the preview."""
+    conversations.finish(session, turn.resident)
+    return draft_from_text(session, turn, turn.text, turn.conversation.data["district_id"])
+
+
+def compose_text(turn: Turn) -> str | None:
+    """The circular in a message that starts with 回覧: , or None."""
+    text = turn.text.strip()
+    for prefix in words(turn, "circular.compose_prefixes"):
+        if text.lower().startswith(prefix):
+            return text[len(prefix):].strip()
+    return None
+
+
+def compose_from_chat(session: Session, turn: Turn) -> Outbox | None:
+    """回覧: <title>\\n<body> from an admin: a preview; from anyone else: a kind refusal."""
+    text = compose_text(turn)
+    if text is None:
+        return None
+    districts = subscriptions.admin_districts(session, turn.resident)
+    if not districts:
+        return refuse(turn)
+    return draft_from_text(session, turn, text, districts[0].id)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """First line the title, the rest the body."""
+    title, _, body = text.strip().partition("\n")
+    return title.strip()[:200], body.strip()
+
+
+def draft_from_text(session: Session, turn: Turn, text: str, district_id: int) -> Outbox:
+    """Draft the circular and show it with its cost and 送信 / やめる."""
+    title, body = split_title(text)
+    if not title:
+        return turn.reply(Text(turn.t("circular.compose_empty")))
+    try:
+        circular = circulars.draft(session, turn.resident.id, Draft(district_id, title, body))
+    except NotAllowedError:
+        return refuse(turn)
+    return preview(session, turn, circular)
+
+
+def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
+    """What the followers will get, what it costs, and the buttons to send or not."""
+    price = circulars.cost(session, circular.district_id, runtime.current().channels)
+    followers = subscriptions.follower_count(session, circular.district_id)
+    sample = Card(circular.title, circular.body or circular.kind, image_url=circular.image_url)
+    lines = [cost_text(turn.locale, price, followers)]
+    actions = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
+    if price.verdict == "stop":
+        lines = [t("circular.cost_stop", turn.locale, messages=price.messages, left=price.left)]
+    else:
+        lines += [turn.t("circular.cost_warn")] if price.verdict == "warn" else []
+        lines.append(turn.t("circular.preview"))
+        actions = (button(turn.t("circular.send_button"), "circular.send", circular.id), *actions)
+    return turn.reply(sample, Text("\n".join(lines), actions))
+
+
+def cost_text(locale: str, price: circulars.Cost, followers: int) -> str:
+    """How many it reaches and how many LINE messages it uses."""
+    if price.limit is None:
+        return t("circular.cost_unlimited", locale, followers=followers, messages=price.messages)
+    return t("circular.cost", locale, followers=followers, messages=price.messages, left=price.left)
+
+
+@on_postback("circular.send")
+def send_pressed(session: Session, turn: Turn) -> Outbox:
+    """送信 pressed under a preview: launch the fan-out (after this turn commits)."""
+    circular = session.get(Circular, int(turn.args[0]))
+    if circular is None or circular.status != "draft":
+        return turn.reply(Text(turn.t("circular.already")))
+    try:
+        price = circulars.launch(session, circular, turn.resident.id, turn.now)
+    except NotAllowedError:
+        return refuse(turn)
+    except QuotaExceededError:
+        price = circulars.cost(session, circular.district_id, runtime.current().channels)
+        return turn.reply(Text(turn.t("circular.cost_stop", messages=price.messages, left=price.left)))
+    if circular.status == "scheduled":
+        return turn.reply(Text(turn.t("circular.scheduled", when=when_text(circular.scheduled_at,
+                                                                             turn.locale))))
+    followers = subscriptions.follower_count(session, circular.district_id)
+    return turn.reply(Text(turn.t("circular.sending", followers=followers)))
+
+
+@on_postback("circular.cancel")
+def cancel_pressed(session: Session, turn: Turn) -> Outbox:
+    """やめる pressed under a preview."""
+    circular = session.get(Circular, int(turn.args[0]))
+    try:
+        done = circular is not None and circulars.cancel(session, circular, turn.resident.id)
+    except NotAllowedError:
+        return refuse(turn)
+    return turn.reply(Text(turn.t("circular.cancelled" if done else "circular.already")))
+
+
+def names(turn: Turn, people: list[Resident]) -> str:
+    """Display names for an admin's follow-up list."""
+    return "、".join(p.display_name or turn.t("circular.no_name") for p in people)
+
+
+@on_postback("circular.status")
+def status(session: Session, turn: Turn) -> Outbox:
+    """未確認の人: the latest circular's sent / confirmed counts and who has not confirmed."""
+    return follow_up(session, turn, "circular")
+
+
+def follow_up(session: Session, turn: Turn, area: str) -> Outbox:
+    """The latest circular (area "circular") or safety check ("safety"): counts, who is silent."""
+    districts = [d.id for d in subscriptions.admin_districts(session, turn.resident)]
+    if not districts:
+        return refuse(turn)
+    kind, column = ("safety_check", "answer") if area == "safety" else ("circular", "confirmed_at")
+    latest = circulars.latest(session, districts, kind)
+    if latest is None:
+        return turn.reply(Text(turn.t(f"{area}.nothing_yet")))
+    silent = circulars.silent(session, latest.id, column)
+    lines = [turn.t(f"{area}.status", title=latest.title,
+                    **circulars.progress(session, latest.id).counts()),
+             turn.t(f"{area}.silent_list", names=names(turn, silent)) if silent
+             else turn.t(f"{area}.silent_none")]
+    return turn.reply(Text("\n".join(lines), admin_buttons(session, turn)))

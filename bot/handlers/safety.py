@@ -1,0 +1,93 @@
+"""Safety checks in chat: answers by button or text, the admin's start and follow-up."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.circulars import circulars, safety, subscriptions
+from bot.circulars.circulars import Draft
+from bot.errors import NotAllowedError
+from bot.events import Outbox, Text
+from bot.handlers import Turn, main_menu, on_postback, on_state
+from bot.handlers.circulars import follow_up, preview, refuse
+from bot.i18n import t
+from db.models import Circular, Resident
+
+REMIND_AFTER_MINUTES = 60
+
+
+@on_postback("safety.safe")
+def safe_pressed(session: Session, turn: Turn) -> Outbox:
+    """無事です pressed."""
+    return record(session, turn, int(turn.args[0]), "safe")
+
+
+@on_postback("safety.need_help")
+def need_help_pressed(session: Session, turn: Turn) -> Outbox:
+    """助けが必要 pressed."""
+    return record(session, turn, int(turn.args[0]), "need_help")
+
+
+@on_state("safety_check")
+def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """A typed reply to a safety check (無事です / 足をけがして動けません); else not ours."""
+    said = getattr(turn.understanding, "intent", None)
+    if said not in safety.ANSWERS:
+        return None
+    circular_id = int(turn.conversation.data.get("circular_id", 0))
+    return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text))
+
+
+def _category(text: str) -> str:
+    """What kind of help the words name, read on their own (other when unclear)."""
+    from bot.nlp import understand
+
+    alone = understand(text)
+    return (alone.category if alone.intent == "help_request" else None) or "other"
+
+
+def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: str = "",
+           category: str | None = None) -> Outbox:
+    """Record the answer; a call for help alerts the district's admins at once."""
+    answered = safety.answer(session, turn.resident, circular_id, said, turn.now,
+                             text=text, category=category)
+    if answered is None:
+        return turn.reply(Text(turn.t("safety.not_asked"), main_menu(turn.locale)))
+    conversations.finish(session, turn.resident)
+    if said == "safe":
+        return turn.reply(Text(turn.t("safety.thanks_safe"), main_menu(turn.locale)))
+    if answered.request is None:  # said before: the admins already know
+        return turn.reply(Text(turn.t("safety.help_coming")))
+    return alert_admins(session, turn, answered.circular, text)
+
+
+def alert_admins(session: Session, turn: Turn, circular: Circular, text: str) -> Outbox:
+    """Tell every admin of the district who needs help (the sender's confirmation first)."""
+    outbox = turn.reply(Text(turn.t("safety.help_coming")))
+    for admin_id in subscriptions.admins_of(session, circular.district_id):
+        admin = session.get(Resident, admin_id)
+        alert = t("safety.alert", admin.language, name=turn.resident.display_name or
+                  t("circular.no_name", admin.language), district=circular.district.name,
+                  text=text or t("safety.need_help_button", admin.language))
+        outbox.to(admin_id, Text(alert))
+    return outbox
+
+
+@on_postback("safety.prepare")
+def prepare(session: Session, turn: Turn) -> Outbox:
+    """安否確認 pressed by an admin: draft it and show the preview, cost and 送信 / やめる."""
+    districts = subscriptions.admin_districts(session, turn.resident)
+    chosen = int(turn.args[0]) if turn.args else (districts[0].id if districts else 0)
+    spec = Draft(chosen, turn.t("safety.default_title"), turn.t("safety.default_body"),
+                 kind="safety_check", remind_after_minutes=REMIND_AFTER_MINUTES)
+    try:
+        circular = circulars.draft(session, turn.resident.id, spec)
+    except NotAllowedError:
+        return refuse(turn)
+    return preview(session, turn, circular)
+
+
+@on_postback("safety.status")
+def status(session: Session, turn: Turn) -> Outbox:
+    """未回答の人: live counts safe / need help / no answer and who has not answered."""
+    return follow_up(session, turn, "safety")

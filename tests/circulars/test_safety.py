@@ -1,0 +1,79 @@
+"""Safety checks: answers by button and words, urgent requests, admin's counts, reminders."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.circulars import circulars, safety
+from db.models import Circular, HelpRequest
+from tests.circulars.conftest import add_followers, launch
+from tests.fakes import buttons, texts
+
+
+def start_check(chat, session, admin, district) -> int:
+    chat.press(admin.platform_user_id, f"safety.prepare:{district.id}")
+    check_id = session.scalar(select(Circular.id).where(Circular.kind == "safety_check"))
+    chat.press(admin.platform_user_id, f"circular.send:{check_id}")
+    return check_id
+
+
+def test_safety_check_with_mixed_answers(chat, session, channel, midori, midori_admin):
+    people = add_followers(session, midori, 5)
+    check_id = start_check(chat, session, midori_admin, midori)
+    message = channel.multicasts[0][1][0]
+    assert [b.label for b in message.buttons] == ["無事です", "助けが必要"]
+    assert "無事とのこと" in texts(chat.press(people[0], f"safety.safe:{check_id}"))[0]
+    assert "無事とのこと" in texts(chat.say(people[1], "家族みんな無事です"))[0]
+    got = chat.say(people[2], "足をけがして動けません")
+    assert "すぐに地区の担当者" in texts(got)[0]
+    chat.press(people[3], f"safety.need_help:{check_id}")
+    counts = circulars.progress(session, check_id)
+    assert (counts.safe, counts.need_help, counts.no_answer) == (2, 2, 1)
+    got = chat.press(midori_admin.platform_user_id, "safety.status")
+    assert "無事2人、助けが必要2人、未回答1人" in texts(got)[0]
+    assert people[4] in texts(got)[0]
+
+
+def test_need_help_opens_an_urgent_request_and_alerts_the_admin(chat, session, channel, midori,
+                                                                midori_admin):
+    people = add_followers(session, midori, 2)
+    start_check(chat, session, midori_admin, midori)
+    chat.say(people[0], "足をけがして動けません")
+    request = session.scalar(select(HelpRequest))
+    assert request.urgent and request.status == "open" and request.category == "other"
+    assert "足をけがして動けません" in request.text
+    alert = texts(channel.to(midori_admin.platform_user_id))[-1]
+    assert "【至急】" in alert and "足をけがして動けません" in alert
+
+
+def test_answering_twice_opens_one_request(chat, session, midori, midori_admin):
+    people = add_followers(session, midori, 1)
+    check_id = start_check(chat, session, midori_admin, midori)
+    chat.press(people[0], f"safety.need_help:{check_id}")
+    chat.press(people[0], f"safety.need_help:{check_id}")
+    assert len(session.scalars(select(HelpRequest)).all()) == 1
+
+
+def test_read_and_safe_are_not_mixed(chat, session, midori, midori_admin):
+    people = add_followers(session, midori, 2)
+    check_id = start_check(chat, session, midori_admin, midori)
+    chat.press(people[0], f"circular.confirm:{check_id}")
+    counts = circulars.progress(session, check_id)
+    assert (counts.safe, counts.no_answer) == (0, 2)
+
+
+def test_reminder_goes_once_to_those_who_did_not_answer(chat, rt, session, channel, midori,
+                                                        midori_admin):
+    people = add_followers(session, midori, 3)
+    check_id = start_check(chat, session, midori_admin, midori)
+    chat.press(people[0], f"safety.safe:{check_id}")
+    assert rt.jobs.run_delayed() == 1
+    safety.remind(check_id)  # run twice: nothing more
+    reminders = [users for users, messages, _ in channel.multicasts[1:]]
+    assert reminders == [people[1:]]
+    assert buttons(channel.multicasts[1][1]) == ["無事です", "助けが必要"]
+
+
+def test_button_for_a_check_never_sent_is_answered_kindly(chat, session, midori):
+    add_followers(session, midori, 1, prefix="Z")
+    got = chat.press("Z000000", "safety.safe:999")
+    assert "安否確認がありません" in texts(got)[0]
