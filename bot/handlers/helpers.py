@@ -1,0 +1,244 @@
+"""Registering as a helper: kinds, districts, free time, experience; editing, pausing, approval."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.errors import NotAllowedError
+from bot.events import Outbox, Text
+from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot.matching import approvals, describe, drafts
+from bot.matching.rank import SLOTS
+from db.models import District, HelperProfile
+
+STEPS = ("kinds", "districts", "slots", "experience")
+MAX_DISTRICTS = 12
+
+
+def profile_of(session: Session, turn: Turn) -> HelperProfile | None:
+    """The sender's helper profile, if they registered."""
+    return session.scalar(select(HelperProfile).where(HelperProfile.resident_id == turn.resident.id))
+
+
+@on_intent("offer_help")
+@on_postback("menu.give_help")
+def offer_help(session: Session, turn: Turn) -> Outbox:
+    """手伝いたい: register (kinds, districts, free time, experience), or the helper's menu."""
+    profile = profile_of(session, turn)
+    if profile is None:
+        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=[], availability=[])
+        if turn.resident.district is not None:
+            profile.districts.append(turn.resident.district)
+        session.add(profile)
+        session.flush()
+        return turn.reply(Text(turn.t("helper.welcome")), step(session, turn, profile, "kinds", True))
+    return turn.reply(menu(session, turn, profile))
+
+
+def menu(session: Session, turn: Turn, profile: HelperProfile) -> Text:
+    """What a registered helper can change: kinds, districts, time, experience, pause or resume."""
+    drafts.ask(session, turn.resident, "helper_menu", {}, turn.now)
+    edits = [button(turn.t(f"helper.edit_{name}"), "helper.edit", name) for name in STEPS]
+    toggle = ("resume", "helper.resume") if profile.paused else ("pause", "helper.pause")
+    summary = turn.t("helper.summary", kinds=kinds_text(profile.skills, turn.locale),
+                     districts=names_text(profile.districts, turn.locale),
+                     slots=slots_text(profile.availability, turn.locale),
+                     state=turn.t("helper.state_paused" if profile.paused else "helper.state_active"))
+    return Text(summary, (*edits, button(turn.t(f"helper.{toggle[0]}"), toggle[1])))
+
+
+def kinds_text(kinds: list[str], locale: str) -> str:
+    """Kinds of help as a short list."""
+    from bot.i18n import t
+
+    return t("helper.separator", locale).join(describe.kind(k, locale) for k in kinds) or "-"
+
+
+def names_text(districts: list[District], locale: str) -> str:
+    """District names as a short list."""
+    from bot.i18n import t
+
+    return t("helper.separator", locale).join(d.name for d in districts) or "-"
+
+
+def slots_text(slots: list[str], locale: str) -> str:
+    """Free-time slots as a short list."""
+    from bot.i18n import t
+
+    return t("helper.separator", locale).join(t(f"helper.slot.{s}", locale) for s in slots) or "-"
+
+
+def step(session: Session, turn: Turn, profile: HelperProfile, name: str, registering: bool) -> Text:
+    """Ask one step of the registration (or of an edit)."""
+    drafts.ask(session, turn.resident, f"helper_{name}", {"registering": registering}, turn.now)
+    if name == "experience":
+        return Text(turn.t("helper.ask_experience"),
+                    (button(turn.t("helper.skip"), "helper.experience_skip"),))
+    chosen, options = _choices(session, turn, profile, name)
+    marks = [button(("✓ " if key in chosen else "") + label, "helper.toggle", name, key)
+             for key, label in options]
+    return Text(turn.t(f"helper.ask_{name}", chosen=_chosen_text(turn, profile, name)),
+                (*marks, button(turn.t("helper.done_button"), "helper.next", name)))
+
+
+def _choices(session: Session, turn: Turn, profile: HelperProfile, name: str) -> tuple[set, list]:
+    from bot.nlp import CATEGORIES
+
+    if name == "kinds":
+        return set(profile.skills), [(c, describe.kind(c, turn.locale)) for c in CATEGORIES]
+    if name == "districts":
+        districts = session.scalars(select(District).order_by(District.id).limit(MAX_DISTRICTS))
+        return {str(d.id) for d in profile.districts}, [(str(d.id), d.name) for d in districts]
+    return set(profile.availability), [(s, turn.t(f"helper.slot.{s}")) for s in SLOTS]
+
+
+def _chosen_text(turn: Turn, profile: HelperProfile, name: str) -> str:
+    if name == "kinds":
+        return kinds_text(profile.skills, turn.locale)
+    if name == "districts":
+        return names_text(profile.districts, turn.locale)
+    return slots_text(profile.availability, turn.locale)
+
+
+@on_postback("helper.toggle")
+def toggle(session: Session, turn: Turn) -> Outbox:
+    """Add or remove one kind, district or slot; the choices are shown again."""
+    profile = profile_of(session, turn)
+    if profile is None or len(turn.args) < 2:
+        return offer_help(session, turn)
+    name, key = turn.args[0], turn.args[1]
+    if name == "districts":
+        district = session.get(District, int(key))
+        if district in profile.districts:
+            profile.districts.remove(district)
+        elif district is not None:
+            profile.districts.append(district)
+    else:
+        field = "skills" if name == "kinds" else "availability"
+        values = list(getattr(profile, field))
+        setattr(profile, field, [v for v in values if v != key] if key in values else values + [key])
+    return turn.reply(step(session, turn, profile, name, registering(session, turn)))
+
+
+def registering(session: Session, turn: Turn) -> bool:
+    """Whether the pending question is part of a first registration (not an edit)."""
+    conversation = conversations.current(session, turn.resident, turn.now)
+    return bool(conversation and conversation.data.get("registering"))
+
+
+@on_postback("helper.next")
+def next_pressed(session: Session, turn: Turn) -> Outbox:
+    """完了 pressed: the next step of the registration, or the edit is saved."""
+    profile = profile_of(session, turn)
+    first_time = registering(session, turn)
+    if profile is None:
+        return offer_help(session, turn)
+    name = turn.args[0] if turn.args else "kinds"
+    if name == "kinds" and not profile.skills and not profile.experience:
+        return turn.reply(step(session, turn, profile, "kinds", first_time))
+    if first_time and name in STEPS[:-1]:
+        return turn.reply(step(session, turn, profile, STEPS[STEPS.index(name) + 1], True))
+    return saved(session, turn, profile)
+
+
+def saved(session: Session, turn: Turn, profile: HelperProfile) -> Outbox:
+    """The end of a registration or an edit: the helper is active (or waits for approval)."""
+    first_time = registering(session, turn)
+    conversations.finish(session, turn.resident)
+    if not first_time:
+        return turn.reply(Text(turn.t("helper.saved")), menu(session, turn, profile))
+    profile.paused = False
+    session.flush()
+    if approvals.needs_approval(profile):
+        return turn.reply(Text(turn.t("helper.registered_pending"))).extend(
+            approvals.ask_admins(session, profile))
+    return turn.reply(Text(turn.t("helper.registered", kinds=kinds_text(profile.skills, turn.locale))))
+
+
+@on_postback("helper.edit")
+def edit(session: Session, turn: Turn) -> Outbox:
+    """Change one part of the registration."""
+    profile = profile_of(session, turn)
+    if profile is None or not turn.args or turn.args[0] not in STEPS:
+        return offer_help(session, turn)
+    return turn.reply(step(session, turn, profile, turn.args[0], False))
+
+
+@on_state("helper_kinds")
+def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
+    """Kinds written in words (ゴミ出しと買い物なら) are added to the pressed ones."""
+    from bot.nlp import extract_skills
+
+    profile = profile_of(session, turn)
+    found = extract_skills(turn.text) if profile is not None else []
+    if not found:
+        return None
+    profile.skills = list(dict.fromkeys([*profile.skills, *found]))
+    return turn.reply(step(session, turn, profile, "kinds", registering(session, turn)))
+
+
+@on_state("helper_experience")
+def typed_experience(session: Session, turn: Turn) -> Outbox | None:
+    """経験マスター: free text; the skills understood are shown to confirm."""
+    from bot.nlp import extract_skills
+
+    profile = profile_of(session, turn)
+    if profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done"):
+        return None
+    profile.experience = turn.text.strip()[:1000]
+    profile.experience_skills = extract_skills(profile.experience)
+    first_time = registering(session, turn)
+    drafts.ask(session, turn.resident, "helper_experience_confirm", {"registering": first_time}, turn.now)
+    return turn.reply(Text(turn.t("helper.experience_understood", experience=profile.experience,
+                                  kinds=kinds_text(profile.experience_skills, turn.locale)),
+                           (button(turn.t("helper.experience_ok"), "helper.experience_ok"),
+                            button(turn.t("helper.experience_retry"), "helper.edit", "experience"))))
+
+
+@on_postback("helper.experience_ok")
+@on_postback("helper.experience_skip")
+def experience_settled(session: Session, turn: Turn) -> Outbox:
+    """The experience is right (or skipped): registration or edit done."""
+    profile = profile_of(session, turn)
+    return saved(session, turn, profile) if profile is not None else offer_help(session, turn)
+
+
+@on_postback("helper.pause")
+def pause(session: Session, turn: Turn) -> Outbox:
+    """Take a break: no offers until resumed."""
+    return _set_paused(session, turn, True)
+
+
+@on_postback("helper.resume")
+def resume(session: Session, turn: Turn) -> Outbox:
+    """Back from a break."""
+    return _set_paused(session, turn, False)
+
+
+def _set_paused(session: Session, turn: Turn, paused: bool) -> Outbox:
+    profile = profile_of(session, turn)
+    if profile is None:
+        return offer_help(session, turn)
+    profile.paused = paused
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("helper.paused" if paused else "helper.resumed")))
+
+
+@on_state("helper_menu")
+def typed_in_menu(session: Session, turn: Turn) -> Outbox | None:
+    """お休みします / 再開します written under the helper's menu."""
+    for word_key, paused in (("helper.pause_words", True), ("helper.resume_words", False)):
+        words = [w.strip() for w in turn.t(word_key).split(",") if w.strip()]
+        if any(w in turn.text for w in words):
+            return _set_paused(session, turn, paused)
+    return None
+
+
+@on_postback("helper.approve")
+def approve_pressed(session: Session, turn: Turn) -> Outbox:
+    """A district admin approves a helper from the button in their chat."""
+    try:
+        return approvals.approve_helper(session, int(turn.args[0]), turn.resident.id)
+    except NotAllowedError:
+        return turn.reply(Text(turn.t("common.not_allowed")))

@@ -1,0 +1,74 @@
+"""Registering as a helper, the experience master, pausing, approval by the district admin."""
+from sqlalchemy import select
+
+from db.models import HelperProfile
+from tests import factories
+from tests.fakes import buttons, texts
+
+
+def _press(chat, user, label, messages):
+    data = next(b.data for m in messages for b in m.buttons if b.label.endswith(label))
+    return chat.press(user, data)
+
+
+def test_register_kinds_districts_time_and_experience(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "手伝えることがあれば登録したい")
+    assert "手伝えること" in texts(got)[-1]
+    got = _press(chat, "H", "ごみ出し", got)
+    got = _press(chat, "H", "買い物", got)
+    assert "✓ ごみ出し" in buttons(got) and "✓ 買い物" in buttons(got)
+    got = _press(chat, "H", "完了", got)
+    assert "✓ 緑ケ丘" in buttons(got)  # their own district, already chosen
+    got = _press(chat, "H", "完了", got)
+    got = _press(chat, "H", "土日", got)
+    got = _press(chat, "H", "完了", got)
+    assert "経験" in texts(got)[-1] or "お仕事" in texts(got)[-1]
+    got = chat.say("H", "40年大工をしていました")
+    assert "修理・大工仕事" in texts(got)[-1]
+    got = _press(chat, "H", "これでよい", got)
+    assert "登録が終わりました" in texts(got)[-1]
+    profile = session.scalar(select(HelperProfile))
+    assert profile.skills == ["garbage", "shopping"] and profile.availability == ["weekend"]
+    assert profile.experience_skills == ["repair"] and not profile.paused
+
+
+def test_pause_and_resume_by_text_and_button(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.helper(session, user_id="H", district=midori)
+    got = chat.say("H", "手伝いたい")
+    assert "お休みする" in buttons(got)
+    got = chat.say("H", "しばらくお休みします")
+    assert "お休みにしました" in texts(got)[0]
+    assert session.scalar(select(HelperProfile)).paused
+    got = chat.press("H", "menu.give_help")
+    got = _press(chat, "H", "再開する", got)
+    assert "おかえりなさい" in texts(got)[0]
+    assert not session.scalar(select(HelperProfile)).paused
+
+
+def test_registration_in_a_district_that_requires_approval(chat, session):
+    hills = factories.district(session, "八幡", requires_approval=True)
+    admin = factories.admin(session, hills, user_id="ADMIN")
+    factories.resident(session, user_id="H", district=hills, display_name="鈴木")
+    got = chat.press("H", "menu.give_help")
+    for label in ("ごみ出し", "完了", "完了", "完了"):
+        got = _press(chat, "H", label, got)
+    got = _press(chat, "H", "とばす", got)
+    assert "承認" in texts(got)[0]
+    to_admin = chat.channel.to("ADMIN")[-1]
+    assert "鈴木" in to_admin.text
+    got = _press(chat, "ADMIN", "承認する", [to_admin])
+    assert "承認しました" in texts(got)[0]
+    assert "承認されました" in texts(chat.channel.to("H"))[-1]
+    profile = session.scalar(select(HelperProfile))
+    assert profile.approved and profile.approved_by_id == admin.id
+
+
+def test_someone_else_cannot_approve(chat, session):
+    hills = factories.district(session, "八幡", requires_approval=True)
+    helper = factories.helper(session, district=hills, approved=False)
+    factories.resident(session, user_id="X", district=hills)
+    got = chat.press("X", f"helper.approve:{helper.id}")
+    assert "担当者だけ" in texts(got)[0]
