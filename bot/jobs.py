@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy.exc import OperationalError
 
 from bot import outbox as outboxes
 from bot import residents, runtime
-from bot.events import Outbox, Text
+from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
-from bot.i18n import t
+from bot.i18n import supported, t
 from db.models import InboundEvent, local_now
 from db.session import Session
 
@@ -36,8 +37,11 @@ def _handle(session, row: InboundEvent) -> list[int]:
     if not inbound.user_id:
         row.status = "ignored"
         return []
+    inbound = _with_profile(session, channel, inbound)
     resident = residents.upsert(session, row.platform, inbound.user_id,
                                 display_name=inbound.display_name, language=inbound.language)
+    if inbound.kind == "follow":
+        _follow_profile(channel, resident, inbound)
     if inbound.kind == "text" and resident.active:
         _show_loading(channel, inbound.user_id)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
@@ -54,8 +58,30 @@ def _handle(session, row: InboundEvent) -> list[int]:
         row.status = "failed"
     else:
         row.status = "done"
-    return outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
-                          received_at=row.received_at, inbound_event_id=row.id)
+    ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
+                         received_at=row.received_at, inbound_event_id=row.id)
+    for step in turn.afterwards:
+        step(session)
+    return ids
+
+
+def _with_profile(session, channel, inbound: Inbound) -> Inbound:
+    """On a follow or a first message, the person's name and language from the platform's profile."""
+    if inbound.kind == "unfollow" or (
+            inbound.kind != "follow" and residents.find(session, inbound.platform, inbound.user_id)):
+        return inbound
+    profile = channel.profile(inbound.user_id)
+    return replace(inbound, display_name=inbound.display_name or profile.get("display_name"),
+                   language=inbound.language or profile.get("language"))
+
+
+def _follow_profile(channel, resident, inbound: Inbound) -> None:
+    """A follow: greet in the profile's language, and show the rich menu of that language."""
+    if inbound.language:
+        resident.language = supported(inbound.language)
+    link_menu = getattr(channel, "link_menu", None)  # only LINE has rich menus
+    if link_menu is not None:
+        resident.rich_menu_id = link_menu(inbound.user_id, resident.language)
 
 
 def _show_loading(channel, user_id: str) -> None:

@@ -37,6 +37,8 @@ class Turn:
     understanding: object | None = None  # bot.nlp.Understanding, for text
     action: str = ""  # for a postback "offer.accept:12": "offer.accept"
     args: list[str] = field(default_factory=list)  # ... and ["12"]
+    # Steps to run once the answer is written (e.g. erasing the person it is addressed to).
+    afterwards: list[Callable[[Session], None]] = field(default_factory=list)
 
     @property
     def locale(self) -> str:
@@ -99,6 +101,9 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
         return (handler(session, turn) if handler else None) or Outbox()
     turn.conversation = conversations.current(session, turn.resident, turn.now)
     turn.understanding = understand(turn)
+    follow_language(turn)
+    if turn.understanding.leaving and "leave" in INTENTS:
+        return INTENTS["leave"](session, turn)
     if turn.conversation is not None and turn.conversation.state in STATES:
         outbox = STATES[turn.conversation.state](session, turn)
         if outbox is not None:
@@ -112,6 +117,15 @@ def understand(turn: Turn):
     from bot.nlp import understand as nlp_understand
 
     return nlp_understand(turn.text, conversations.nlp_context(turn.conversation), turn.now)
+
+
+def follow_language(turn: Turn) -> None:
+    """Answer in the language the person writes in, once a message clearly shows it."""
+    from bot.i18n import locales
+
+    language = turn.understanding.language
+    if language != turn.resident.language and language in locales() and len(turn.text) >= 8:
+        turn.resident.language = language
 
 
 def not_understood(turn: Turn) -> Outbox:

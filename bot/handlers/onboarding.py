@@ -100,9 +100,24 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
 
 
+@on_intent("leave")
+def leave(session: Session, turn: Turn) -> Outbox:
+    """退会: say what it means and ask for a confirming press."""
+    return turn.reply(Text(turn.t("onboarding.leave_confirm"), (
+        button(turn.t("onboarding.leave_yes"), "account.leave"),
+        button(turn.t("common.back"), "account.stay"),
+    )))
+
+
+@on_postback("account.stay")
+def stay(session: Session, turn: Turn) -> Outbox:
+    """The person chose not to leave."""
+    return turn.reply(Text(turn.t("common.cancelled"), main_menu(turn.locale)))
+
+
 @on_postback("account.leave")
 def leave_confirmed(session: Session, turn: Turn) -> Outbox:
     """退会, confirmed: erase personal data and stop everything."""
-    outbox = turn.reply(Text(turn.t("onboarding.left")))
-    residents.erase(session, turn.resident, turn.now)
-    return outbox
+    resident, now = turn.resident, turn.now
+    turn.afterwards.append(lambda s: residents.erase(s, resident, now))
+    return turn.reply(Text(turn.t("onboarding.left")))

@@ -18,6 +18,8 @@ class Understanding:
     summary: str
     language: str
     time_of_day: str | None = None
+    # The sender wants to leave the service altogether (退会), whatever the intent.
+    leaving: bool = False
 
 
 def understand(text: str, context: str | None = None, now: datetime | None = None) -> Understanding:
@@ -32,4 +34,5 @@ def understand(text: str, context: str | None = None, now: datetime | None = Non
         summary=summarise(analysis),
         language=analysis.language,
         time_of_day=when.time_of_day,
+        leaving=analysis.score("leave") > 0,
     )

@@ -1,0 +1,49 @@
+"""Follow, district, usage, language, leaving: as a resident sees it."""
+from db.models import Resident, Subscription
+from tests import factories
+from tests.fakes import buttons, texts
+
+
+def test_typing_the_district_name_settles_it_and_follows_its_circulars(chat, session):
+    factories.district(session, "緑ケ丘", reading="みどりがおか")
+    factories.district(session, "八幡")
+    chat.event("U1", "follow")
+    got = chat.say("U1", "みどりがおかです")
+    assert "緑ケ丘で登録しました" in texts(got)[0]
+    resident = session.query(Resident).filter_by(platform_user_id="U1").one()
+    assert session.query(Subscription).filter_by(resident_id=resident.id, active=True).count() == 1
+
+
+def test_writing_in_english_gets_answers_in_english(chat, session):
+    factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    got = chat.say("U1", "How do I use this service?")
+    assert texts(got)[0].startswith("It is simple")
+    assert "How to use" in buttons(got)
+
+
+def test_leaving_asks_first_then_erases_personal_data(chat, session):
+    district = factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    chat.press("U1", f"district.choose:{district.id}")
+    resident = session.query(Resident).filter_by(platform_user_id="U1").one()
+    resident.address, resident.phone, resident.display_name = "荒尾市緑ケ丘1-2-3", "090-0000-0000", "山田"
+    session.commit()
+    got = chat.say("U1", "退会したいです")
+    assert "退会しますか" in texts(got)[0]
+    assert "退会する" in buttons(got)
+    got = chat.press("U1", "account.leave")
+    assert "消去しました" in texts(got)[0]
+    session.refresh(resident)
+    assert (resident.active, resident.address, resident.phone, resident.display_name) == (False, None, None, "")
+    assert session.query(Subscription).filter_by(resident_id=resident.id, active=True).count() == 0
+    # Writing again later starts afresh: nothing of the erased data comes back.
+    chat.press("U1", "menu.usage")
+    again = session.query(Resident).filter_by(platform_user_id="U1").one()
+    assert again.id != resident.id and again.district_id is None
+
+
+def test_a_sticker_gets_a_kind_word_not_silence(chat, session):
+    factories.district(session, "緑ケ丘")
+    got = chat.event("U1", "sticker")
+    assert "文字で書いて" in texts(got)[0]
