@@ -10,7 +10,7 @@ from bot.nlp import Understanding, experience_score, extract_skills, find_distri
 def test_understanding_is_frozen_with_the_agreed_fields() -> None:
     result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです")
     assert [f.name for f in dataclasses.fields(Understanding)] == [
-        "intent", "category", "when", "summary", "language", "time_of_day"]
+        "intent", "category", "when", "summary", "language", "time_of_day", "leaving"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.intent = "x"  # type: ignore[misc]
     assert (result.intent, result.category, result.language) == ("help_request", "garbage", "ja")
@@ -54,3 +54,10 @@ def test_find_district_spellings(text: str) -> None:
 def test_find_district_none() -> None:
     assert find_district("東京の話です", ["八幡東区", "緑ケ丘"]) is None
     assert find_district("八幡東のお知らせ", ["八幡東区", "緑ケ丘"]) == "八幡東区"
+
+
+def test_leaving_the_service_is_read_beside_the_intent() -> None:
+    assert understand("退会したいです").leaving
+    assert understand("please delete my account").leaving
+    assert not understand("お知らせはもういりません").leaving
+    assert not understand("犬の散歩をお願いしたい").leaving
