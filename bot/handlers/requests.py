@@ -52,7 +52,8 @@ def draft(session: Session, resident: Resident, category: str, text: str, summar
 def need_help_menu(session: Session, turn: Turn) -> Outbox:
     """The rich menu's 助けてほしい: ask what the need is (typed, or a kind pressed)."""
     drafts.ask(session, turn.resident, "request_what", {}, turn.now)
-    return turn.reply(Text(turn.t("request.ask_what"), kind_buttons(turn.locale, "request.new")))
+    proxy = button(turn.t("request.proxy_button"), "proxy.start")
+    return turn.reply(Text(turn.t("request.ask_what"), (*kind_buttons(turn.locale, "request.new"), proxy)))
 
 
 @on_state("request_what")

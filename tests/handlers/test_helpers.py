@@ -4,11 +4,7 @@ from sqlalchemy import select
 from db.models import HelperProfile
 from tests import factories
 from tests.fakes import buttons, texts
-
-
-def _press(chat, user, label, messages):
-    data = next(b.data for m in messages for b in m.buttons if b.label.endswith(label))
-    return chat.press(user, data)
+from tests.handlers.talk import press
 
 
 def test_register_kinds_districts_time_and_experience(chat, session):
@@ -16,18 +12,18 @@ def test_register_kinds_districts_time_and_experience(chat, session):
     factories.resident(session, user_id="H", district=midori)
     got = chat.say("H", "手伝えることがあれば登録したい")
     assert "手伝えること" in texts(got)[-1]
-    got = _press(chat, "H", "ごみ出し", got)
-    got = _press(chat, "H", "買い物", got)
+    got = press(chat, "H", "ごみ出し", got)
+    got = press(chat, "H", "買い物", got)
     assert "✓ ごみ出し" in buttons(got) and "✓ 買い物" in buttons(got)
-    got = _press(chat, "H", "完了", got)
+    got = press(chat, "H", "完了", got)
     assert "✓ 緑ケ丘" in buttons(got)  # their own district, already chosen
-    got = _press(chat, "H", "完了", got)
-    got = _press(chat, "H", "土日", got)
-    got = _press(chat, "H", "完了", got)
+    got = press(chat, "H", "完了", got)
+    got = press(chat, "H", "土日", got)
+    got = press(chat, "H", "完了", got)
     assert "経験" in texts(got)[-1] or "お仕事" in texts(got)[-1]
     got = chat.say("H", "40年大工をしていました")
     assert "修理・大工仕事" in texts(got)[-1]
-    got = _press(chat, "H", "これでよい", got)
+    got = press(chat, "H", "これでよい", got)
     assert "登録が終わりました" in texts(got)[-1]
     profile = session.scalar(select(HelperProfile))
     assert profile.skills == ["garbage", "shopping"] and profile.availability == ["weekend"]
@@ -43,7 +39,7 @@ def test_pause_and_resume_by_text_and_button(chat, session):
     assert "お休みにしました" in texts(got)[0]
     assert session.scalar(select(HelperProfile)).paused
     got = chat.press("H", "menu.give_help")
-    got = _press(chat, "H", "再開する", got)
+    got = press(chat, "H", "再開する", got)
     assert "おかえりなさい" in texts(got)[0]
     assert not session.scalar(select(HelperProfile)).paused
 
@@ -54,12 +50,12 @@ def test_registration_in_a_district_that_requires_approval(chat, session):
     factories.resident(session, user_id="H", district=hills, display_name="鈴木")
     got = chat.press("H", "menu.give_help")
     for label in ("ごみ出し", "完了", "完了", "完了"):
-        got = _press(chat, "H", label, got)
-    got = _press(chat, "H", "とばす", got)
+        got = press(chat, "H", label, got)
+    got = press(chat, "H", "とばす", got)
     assert "承認" in texts(got)[0]
     to_admin = chat.channel.to("ADMIN")[-1]
     assert "鈴木" in to_admin.text
-    got = _press(chat, "ADMIN", "承認する", [to_admin])
+    got = press(chat, "ADMIN", "承認する", [to_admin])
     assert "承認しました" in texts(got)[0]
     assert "承認されました" in texts(chat.channel.to("H"))[-1]
     profile = session.scalar(select(HelperProfile))

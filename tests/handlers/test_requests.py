@@ -4,30 +4,12 @@ from sqlalchemy import select
 from db.models import HelpRequest, Offer, Task
 from tests import factories
 from tests.fakes import buttons, texts
+from tests.handlers.talk import ask_for_help, offers_to, press
 
 
 def _requester(session, district, **fields):
     return factories.resident(session, user_id="REQ", district=district, display_name="山田",
                               **fields)
-
-
-def _ask_garbage(chat):
-    """The requester asks for help with the rubbish and answers every question."""
-    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
-    assert "ごみ出し" in texts(got)[0]
-    assert "住所" in texts(got)[-1]
-    got = chat.say("REQ", "緑ケ丘3-2-1 山田")
-    assert "目印" in texts(got)[-1]
-    got = chat.say("REQ", "緑ケ丘公園の近く")
-    assert "お願いする" in buttons(got)
-    assert {"内容を変える", "日時を変える", "地区を変える"} <= set(buttons(got))
-    return got
-
-
-def _press(chat, user, label, messages):
-    """Press the button with this label under the messages."""
-    data = next(b.data for m in messages for b in m.buttons if b.label == label)
-    return chat.press(user, data)
 
 
 def test_request_accept_done_settles_the_time_bank(chat, session):
@@ -37,9 +19,9 @@ def test_request_accept_done_settles_the_time_bank(chat, session):
     _requester(session, midori)
     helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori,
                               display_name="佐藤")
-    got = _press(chat, "REQ", "お願いする", _ask_garbage(chat))
+    got = ask_for_help(chat)
     assert "お願いを出しました" in texts(got)[0]
-    offer = chat.channel.to("H1")[-1]
+    offer = offers_to(chat, "H1")[-1]
     assert "ごみ出し" in offer.title and "緑ケ丘公園の近く" in offer.body
     assert "3-2-1" not in offer.body
     got = chat.say("H1", "引き受けます")
@@ -47,12 +29,88 @@ def test_request_accept_done_settles_the_time_bank(chat, session):
     assert "緑ケ丘3-2-1" in texts(got)[1]
     assert "佐藤さんが引き受けて" in texts(chat.channel.to("REQ"))[-1]
     got = chat.say("H1", "ゴミ出し終わりました")
-    got = _press(chat, "H1", "30分", got)
+    got = press(chat, "H1", "30分", got)
     question = chat.channel.to("REQ")[-1]
     assert "終わった" in question.text
-    got = _press(chat, "REQ", "確認する", [question])
+    got = press(chat, "REQ", "確認する", [question])
     assert "佐藤さんのお手伝い" in texts(got)[0]
     assert "ありがとう" in texts(chat.channel.to("H1"))[-1]
     task = session.scalar(select(Task))
     assert task.request.status == "done" and task.minutes == 30
     assert ledger.balance(session, helper.id) > ledger.balance(session, task.request.resident_id)
+
+
+def test_missing_district_and_time_are_asked_and_can_be_corrected(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", address="緑ケ丘1-1")
+    got = chat.say("REQ", "棚を直してほしい")
+    assert "修理" in texts(got)[0] and "地区" in texts(got)[-1]
+    got = press(chat, "REQ", "緑ケ丘", got)
+    assert "いつ" in texts(got)[-1]
+    got = chat.say("REQ", "あさっての午後")
+    assert "目印" in texts(got)[-1]  # the address was known: not asked again
+    got = chat.say("REQ", "駅前通り")
+    got = press(chat, "REQ", "内容を変える", got)
+    got = press(chat, "REQ", "家の片付け", got)
+    assert "家の片付け" in texts(got)[-1] and "午後" in texts(got)[-1]
+    got = press(chat, "REQ", "日時を変える", got)
+    got = press(chat, "REQ", "いつでも", got)
+    assert "いつでも" in texts(got)[-1]
+    press(chat, "REQ", "お願いする", got)
+    request = session.scalar(select(HelpRequest))
+    assert (request.status, request.category, request.district_id) == ("unmet", "tidying", midori.id)
+
+
+def test_menu_need_help_then_free_text(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    got = chat.press("REQ", "menu.need_help")
+    assert "代理で頼む" in buttons(got)
+    got = chat.say("REQ", "犬の散歩を頼みたいです")
+    assert "犬の散歩" in texts(got)[0]
+
+
+def test_writing_something_else_leaves_the_question(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    got = chat.say("REQ", "使い方を教えて")
+    assert "使い方" in texts(got)[0]
+
+
+def test_an_unanswered_question_times_out_politely(chat, session, rt):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    rt.jobs.run_delayed()
+    assert "いったん止めました" in texts(chat.channel.to("REQ"))[-1]
+    assert session.scalar(select(HelpRequest)).status == "cancelled"
+    rt.jobs.run_delayed()  # run twice: nothing more
+    assert len([m for m in texts(chat.channel.to("REQ")) if "いったん止めました" in m]) == 1
+
+
+def test_cancel_mid_way_withdraws_offers_and_tells_the_helper_who_accepted(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    _requester(session, midori)
+    factories.helper(session, user_id="H1", district=midori)
+    factories.helper(session, user_id="H2", district=midori)
+    ask_for_help(chat)
+    press(chat, "H1", "引き受ける", offers_to(chat, "H1"))
+    got = chat.say("REQ", "さっきのお願い、取り消します")
+    assert "取り消しました" in texts(got)[0]
+    assert "取り消しになりました" in texts(chat.channel.to("H1"))[-1]
+    assert session.scalar(select(HelpRequest)).status == "cancelled"
+    got = press(chat, "H2", "引き受ける", offers_to(chat, "H2"))
+    assert "取り消されたか" in texts(got)[0] or "ほかの方" in texts(got)[0]
+
+
+def test_cancel_before_anyone_accepts(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    _requester(session, midori)
+    factories.helper(session, user_id="H1", district=midori)
+    ask_for_help(chat)
+    chat.say("REQ", "さっきのお願い、取り消します")
+    assert set(session.scalars(select(Offer.status))) == {"withdrawn"}
+    got = chat.say("H1", "引き受けます")
+    assert "取り消されたか" in texts(got)[0] or "引き受けます" not in texts(got)[0]
+    assert session.scalar(select(Task)) is None
