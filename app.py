@@ -5,11 +5,15 @@ import logging
 
 import click
 from flask import Flask, abort, g, request
+from redis.exceptions import RedisError
+from sqlalchemy import delete
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import runtime
+from bot import inbound, runtime
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from db import session as db_session
+from db.models import InboundEvent
 
 log = logging.getLogger("kyojo.webhook")
 
@@ -44,13 +48,10 @@ def create_app(config: Config | None = None) -> Flask:
 
 def receive(platform: str, signature: str):
     """Hand a webhook body to its channel, store new events once, enqueue them."""
-    from bot import inbound
-
     rt = runtime.current()
-    channel = rt.channels[platform]
-    body = request.get_data(cache=False)
+    body = _webhook_body(platform)
     try:
-        events = channel.parse_webhook(body, signature)
+        events = rt.channels[platform].parse_webhook(body, signature)
     except SignatureError as error:
         log.warning("%s webhook refused: %s (from %s)", platform, error, request.remote_addr)
         abort(400, "bad signature")
@@ -59,9 +60,27 @@ def receive(platform: str, signature: str):
         abort(400, "malformed body")
     with db_session.Session.begin() as session:
         new_ids = inbound.store(session, platform, events)
-    for event_id in new_ids:
-        rt.jobs.enqueue("bot.jobs.process_event", event_id)
+    try:
+        for event_id in new_ids:
+            rt.jobs.enqueue("bot.jobs.process_event", event_id)
+    except RedisError:
+        # Forget what could not be queued, so that the platform's redelivery brings it again.
+        log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))
+        with db_session.Session.begin() as session:
+            session.execute(delete(InboundEvent).where(InboundEvent.id.in_(new_ids),
+                                                       InboundEvent.status == "received"))
+        abort(503, "try again")
     return "OK"
+
+
+def _webhook_body(platform: str) -> bytes:
+    """The raw body; one over MAX_BODY_BYTES is refused (400) before it is read."""
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        log.warning("%s webhook body refused: larger than %d bytes (from %s)", platform,
+                    MAX_BODY_BYTES, request.remote_addr)
+        abort(400, "body too large")
 
 
 def register_blueprints(app: Flask, config: Config) -> None:

@@ -237,6 +237,13 @@ class FakeLineApi:
         self.links[parts[-3]] = parts[-1]
         return Answer(200, {})
 
+    def _linkRichMenuIdToUsers(self, request: Request, parts: list[str]) -> Answer:
+        menu_id = request.json["richMenuId"]
+        if menu_id not in self.rich_menus:
+            return _error(400, "richmenu not found")
+        self.links.update(dict.fromkeys(request.json["userIds"], menu_id))
+        return Answer(202, {})
+
     def _createRichMenuAlias(self, request: Request, parts: list[str]) -> Answer:
         alias, menu_id = request.json["richMenuAliasId"], request.json["richMenuId"]
         if alias in self.aliases:

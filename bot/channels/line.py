@@ -1,32 +1,127 @@
-"""LINE Messaging API: verify and parse webhooks, render and send messages (line-bot-sdk v3)."""
+"""LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
 import json
 import logging
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable, TypeVar
 
-from linebot.v3 import WebhookParser  # noqa: F401  (kept for typed parsing)
+import urllib3
 from linebot.v3.messaging import (
     ApiClient,
+    ApiException,
     Configuration,
     MessagingApi,
-    PostbackAction,
+    MulticastRequest,
     PushMessageRequest,
-    QuickReply,
-    QuickReplyItem,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
-    TextMessage,
 )
 from linebot.v3.webhook import SignatureValidator
 
+from bot.channels.line_render import batches, to_line_messages
 from bot.config import Config
-from bot.errors import PayloadError, SignatureError
-from bot.events import Card, Inbound, Message, Text
+from bot.errors import ChannelError, PayloadError, SignatureError
+from bot.events import Inbound, Message
 from db.models import CITY_TIMEZONE
 
+__all__ = ["LineChannel", "to_line_messages"]
+
 log = logging.getLogger(__name__)
+
+MULTICAST_MAX = 500
+LOADING_SECONDS = 20
+MEDIA = ("sticker", "image", "video", "audio", "file", "location")
+GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined",
+                "memberLeft": "member_left"}
+T = TypeVar("T")
+
+
+def parse_events(body: bytes) -> list[tuple[str, str, dict]]:
+    """A verified body as (webhookEventId, type, event) triples; PayloadError when not LINE's shape."""
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise PayloadError(f"not JSON: {error}") from error
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list):
+        raise PayloadError("no list of events")
+    for event in events:
+        if not (isinstance(event, dict) and isinstance(event.get("webhookEventId"), str)
+                and event["webhookEventId"] and isinstance(event.get("type"), str)):
+            raise PayloadError("an event without webhookEventId or type")
+    return [(e["webhookEventId"], e["type"], e) for e in events]
+
+
+def inbound_kind(event: dict) -> str:
+    """The project's kind of a LINE event: text, postback, follow, a media type, join..., other."""
+    kind = event.get("type")
+    if kind == "message":
+        message_type = (event.get("message") or {}).get("type")
+        return message_type if message_type == "text" or message_type in MEDIA else "other"
+    if kind in ("postback", "follow", "unfollow"):
+        return kind
+    return GROUP_EVENTS.get(kind, "other")
+
+
+def to_inbound(event: dict) -> Inbound:
+    """A stored LINE event as the project's own inbound event.
+
+    Group and room events and those of a standby channel carry no user: they are recorded only.
+    A follow after a block has data "unblocked"; a date or time picker's choice comes as text.
+    """
+    source = event.get("source") or {}
+    message = event.get("message") or {}
+    postback = event.get("postback") or {}
+    kind = inbound_kind(event)
+    in_group = source.get("type") in ("group", "room")
+    personal = not in_group and event.get("mode", "active") == "active"
+    text = message.get("text") if kind == "text" else _picked(postback.get("params"))
+    data = postback.get("data")
+    if kind == "follow" and (event.get("follow") or {}).get("isUnblocked"):
+        data = "unblocked"
+    at = datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, CITY_TIMEZONE)
+    return Inbound(platform="line", user_id=source.get("userId", "") if personal else "", kind=kind,
+                   event_id=event.get("webhookEventId", ""), received_at=at.replace(tzinfo=None),
+                   text=text, data=data, reply_token=event.get("replyToken"), in_group=in_group)
+
+
+def _picked(params: dict | None) -> str | None:
+    """What a date/time picker returned (postback params), if anything."""
+    params = params or {}
+    return params.get("datetime") or params.get("date") or params.get("time")
+
+
+def idempotency_key(retry_key: str, part: int = 0) -> str:
+    """A UUID for X-Line-Retry-Key: the given one, or one derived from it (per part, per any string)."""
+    try:
+        base = uuid.UUID(retry_key)
+    except ValueError:
+        base = uuid.uuid5(uuid.NAMESPACE_URL, f"kyojo:{retry_key}")
+    return str(base if part == 0 else uuid.uuid5(base, str(part)))
+
+
+def request_id(error: ApiException) -> str:
+    """LINE's x-line-request-id of a failed call (for LINE's support)."""
+    return (error.headers or {}).get("x-line-request-id", "-")
+
+
+def _retryable(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _invalid_reply_token(error: BaseException | None) -> bool:
+    body = getattr(error, "body", None) or b""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return getattr(error, "status", None) == 400 and "reply token" in text.lower()
+
+
+def _body(error: ApiException) -> str:
+    body = error.body or b""
+    return (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body))[:300]
 
 
 @dataclass
@@ -37,12 +132,20 @@ class LineChannel:
     access_token: str
     api_host: str
     data_host: str
+    retries: int = 4
+    retry_base_seconds: float = 1.0
+    retry_max_seconds: float = 30.0
+    timeout: tuple[float, float] = (5.0, 20.0)  # connect, read
     platform: str = "line"
 
     @classmethod
     def from_config(cls, config: Config) -> "LineChannel":
+        extra = config.extra
         return cls(config.line_channel_secret or "", config.line_channel_access_token or "",
-                   config.line_api_host, config.line_api_data_host)
+                   config.line_api_host, config.line_api_data_host,
+                   retries=extra.get("line_retries", 4),
+                   retry_base_seconds=extra.get("line_retry_base_seconds", 1.0),
+                   retry_max_seconds=extra.get("line_retry_max_seconds", 30.0))
 
     # -- inbound -------------------------------------------------------------------------
 
@@ -50,68 +153,128 @@ class LineChannel:
         """Check the signature on the raw body, then split it into (event id, type, event)."""
         if not signature or not self.secret:
             raise SignatureError("missing signature")
-        if not SignatureValidator(self.secret).validate(body.decode("utf-8", "replace"), signature):
-            raise SignatureError("signature does not match")
         try:
-            data = json.loads(body)
-            events = data["events"]
-            return [(e["webhookEventId"], str(e.get("type", "")), e) for e in events]
-        except (ValueError, KeyError, TypeError) as error:
-            raise PayloadError(str(error)) from error
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SignatureError("body is not UTF-8, it cannot be LINE's") from error
+        if not SignatureValidator(self.secret).validate(text, signature):
+            raise SignatureError("signature does not match")
+        return parse_events(body)
 
     def to_inbound(self, event: dict) -> Inbound:
         """A stored LINE event as the project's own inbound event."""
-        source = event.get("source") or {}
-        message = event.get("message") or {}
-        kind = event.get("type", "")
-        if kind == "message":
-            kind = "text" if message.get("type") == "text" else message.get("type", "other")
-        at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, CITY_TIMEZONE).replace(tzinfo=None)
-        return Inbound(platform="line", user_id=source.get("userId", ""), kind=kind,
-                       event_id=event.get("webhookEventId", ""), received_at=at,
-                       text=message.get("text"), data=(event.get("postback") or {}).get("data"),
-                       reply_token=event.get("replyToken"),
-                       in_group=source.get("type") in ("group", "room"))
+        return to_inbound(event)
 
     # -- outbound ------------------------------------------------------------------------
 
-    def _api(self) -> ApiClient:
-        return ApiClient(Configuration(access_token=self.access_token, host=self.api_host))
+    def client(self, data: bool = False) -> ApiClient:
+        """An SDK client for the API host (or the data host, for uploads)."""
+        host = self.data_host if data else self.api_host
+        return ApiClient(Configuration(access_token=self.access_token, host=host))
 
     def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
              retry_key: str) -> None:
-        """Reply while the token is fresh, else push with a retry key."""
-        rendered = to_line_messages(messages)
-        with self._api() as client:
+        """Reply while the token is taken, push the rest (five messages a request)."""
+        with self.client() as client:
             api = MessagingApi(client)
-            if reply_token:
-                api.reply_message(ReplyMessageRequest(reply_token=reply_token, messages=rendered))
-            else:
-                api.push_message(PushMessageRequest(to=user_id, messages=rendered),
-                                 x_line_retry_key=retry_key)
+            for part, group in enumerate(batches(to_line_messages(messages))):
+                if part == 0 and reply_token and self._reply(api, reply_token, group):
+                    continue
+                request = PushMessageRequest(to=user_id, messages=group)
+                self.call("push", lambda: api.push_message_with_http_info(
+                    request, x_line_retry_key=idempotency_key(retry_key, part),
+                    _request_timeout=self.timeout))
+
+    def _reply(self, api: MessagingApi, token: str, group: list) -> bool:
+        """Answer with the reply token; False when LINE no longer takes it (then we push)."""
+        request = ReplyMessageRequest(reply_token=token, messages=group)
+        try:
+            self.call("reply", lambda: api.reply_message_with_http_info(
+                request, _request_timeout=self.timeout))
+        except ChannelError as error:
+            if _invalid_reply_token(error.__cause__):
+                return False
+            raise
+        return True
 
     def multicast(self, user_ids: list[str], messages: list[Message], *, retry_key: str) -> None:
-        raise NotImplementedError
+        """The same messages to up to 500 people (the caller makes the batches)."""
+        if len(user_ids) > MULTICAST_MAX:
+            raise ValueError(f"LINE multicasts to at most {MULTICAST_MAX} people, not {len(user_ids)}")
+        if not user_ids:
+            return
+        with self.client() as client:
+            api = MessagingApi(client)
+            for part, group in enumerate(batches(to_line_messages(messages))):
+                request = MulticastRequest(to=list(user_ids), messages=group)
+                self.call("multicast", lambda: api.multicast_with_http_info(
+                    request, x_line_retry_key=idempotency_key(retry_key, part),
+                    _request_timeout=self.timeout))
 
     def show_loading(self, user_id: str) -> None:
-        with self._api() as client:
-            MessagingApi(client).show_loading_animation(
-                ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=20))
+        """The loading animation in the person's chat (once, no retries: it is only a courtesy)."""
+        request = ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=LOADING_SECONDS)
+        with self.client() as client:
+            api = MessagingApi(client)
+            self.call("loading", lambda: api.show_loading_animation_with_http_info(
+                request, _request_timeout=self.timeout), retries=0)
 
     def profile(self, user_id: str) -> dict:
-        return {}
+        """The person's display name and language (LINE's setting); empty when LINE does not say."""
+        try:
+            with self.client() as client:
+                api = MessagingApi(client)
+                found = self.call("profile", lambda: api.get_profile(
+                    user_id, _request_timeout=self.timeout), retries=0)
+        except ChannelError:
+            return {}
+        return {"display_name": found.display_name, "language": found.language}
 
+    def quota(self) -> tuple[int | None, int]:
+        """This month's push message limit (None: unlimited) and how many were sent."""
+        with self.client() as client:
+            api = MessagingApi(client)
+            limit = self.call("quota", lambda: api.get_message_quota(_request_timeout=self.timeout))
+            used = self.call("quota consumption", lambda: api.get_message_quota_consumption(
+                _request_timeout=self.timeout))
+        return (limit.value if limit.type == "limited" else None), used.total_usage
 
-def to_line_messages(messages: list[Message]) -> list:
-    """Render the project's messages as LINE message objects."""
-    rendered = []
-    for message in messages:
-        if isinstance(message, Card):
-            message = Text(f"{message.title}\n{message.body}", message.buttons)
-        quick = None
-        if message.buttons:
-            quick = QuickReply(items=[
-                QuickReplyItem(action=PostbackAction(label=b.label, data=b.data, display_text=b.display_text))
-                for b in message.buttons])
-        rendered.append(TextMessage(text=message.text, quick_reply=quick))
-    return rendered
+    def link_menu(self, user_id: str, language: str) -> str | None:
+        """Show this person the rich menu of their language; its id, or None for the default."""
+        from bot.channels import richmenu
+
+        return richmenu.link(self, user_id, language)
+
+    # -- calling LINE ----------------------------------------------------------------------
+
+    def call(self, what: str, request: Callable[[], T], retries: int | None = None) -> T | None:
+        """One API call; 429, 5xx and lost connections are retried with backoff, then ChannelError.
+
+        A 409 answers a retry key LINE accepted before: that message went out, so it is no error.
+        """
+        retries = self.retries if retries is None else retries
+        for attempt in range(retries + 1):
+            try:
+                return request()
+            except ApiException as error:
+                if error.status == 409:
+                    log.info("LINE %s: retry key accepted before (x-line-request-id %s)",
+                             what, request_id(error))
+                    return None
+                log.warning("LINE %s refused: %s %s (x-line-request-id %s) %s", what, error.status,
+                            error.reason, request_id(error), _body(error))
+                failure, headers = error, error.headers
+                if not _retryable(error.status):
+                    break
+            except urllib3.exceptions.HTTPError as error:
+                log.warning("LINE %s unreachable: %s", what, error)
+                failure, headers = error, None
+            if attempt < retries:
+                time.sleep(self._wait(attempt, headers))
+        raise ChannelError(f"LINE {what} failed: {failure}") from failure
+
+    def _wait(self, attempt: int, headers) -> float:
+        """Seconds before the next try: LINE's Retry-After if it gave one, else doubling."""
+        retry_after = str((headers or {}).get("Retry-After", ""))
+        wait = float(retry_after) if retry_after.isdigit() else self.retry_base_seconds * 2 ** attempt
+        return min(wait, self.retry_max_seconds)
