@@ -1,0 +1,58 @@
+"""Who may be asked: kinds or experience, district, pause, approval, free time, not the requester."""
+from datetime import datetime
+
+from bot.matching import candidates
+from db.models import HelpRequest
+from tests import factories
+
+FRIDAY_MORNING = datetime(2026, 11, 27, 9)
+
+
+def _request(session, district, requester, category="repair", text="棚を直してほしい", when=None,
+             time_of_day=None):
+    request = HelpRequest(resident_id=requester.id, created_by_id=requester.id, district_id=district.id,
+                          category=category, text=text, summary=text, when=when,
+                          time_of_day=time_of_day, status="open")
+    session.add(request)
+    session.flush()
+    return request
+
+
+def _found(session, request) -> set[int]:
+    return {c.resident_id for c in candidates.find(session, request, FRIDAY_MORNING, 5)}
+
+
+def test_the_retired_carpenter_is_found_for_a_shelf(session):
+    midori = factories.district(session)
+    requester = factories.resident(session, district=midori)
+    carpenter = factories.helper(session, skills=["garbage"], district=midori,
+                                 experience="40年大工をしていました")
+    nurse = factories.helper(session, skills=["garbage"], district=midori, experience="元看護師")
+    found = candidates.find(session, _request(session, midori, requester), FRIDAY_MORNING, 5)
+    assert [c.resident_id for c in found] == [carpenter.id]
+    assert 0 < found[0].fit < 1 and nurse.id not in {c.resident_id for c in found}
+
+
+def test_paused_unapproved_busy_and_the_requester_are_left_out(session):
+    strict = factories.district(session, requires_approval=True)
+    requester = factories.helper(session, skills=["repair"], district=strict)
+    ok = factories.helper(session, skills=["repair"], district=strict)
+    factories.helper(session, skills=["repair"], district=strict, approved=False)
+    paused = factories.helper(session, skills=["repair"], district=strict)
+    paused.helper_profile.paused = True
+    gone = factories.helper(session, skills=["repair"], district=strict)
+    gone.active = False
+    session.flush()
+    assert _found(session, _request(session, strict, requester)) == {ok.id}
+
+
+def test_free_time_must_cover_the_request(session):
+    midori = factories.district(session)
+    requester = factories.resident(session, district=midori)
+    weekend = factories.helper(session, skills=["repair"], district=midori, availability=["weekend"])
+    morning = factories.helper(session, skills=["repair"], district=midori,
+                               availability=["weekday_morning"])
+    request = _request(session, midori, requester, when=FRIDAY_MORNING, time_of_day="morning")
+    assert _found(session, request) == {morning.id}
+    request.when = datetime(2026, 11, 28, 9)
+    assert _found(session, request) == {weekend.id}

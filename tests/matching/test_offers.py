@@ -1,0 +1,123 @@
+"""Offers: batches, timeouts and re-offers, declines, unmet requests, helpers who leave."""
+from sqlalchemy import select
+
+from db.models import HelpRequest, Offer, Task
+from tests import factories
+from tests.fakes import texts
+from tests.handlers.talk import ask_for_help, offers_to, press
+
+
+def _setup(session, helpers: int, **config):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, display_name="山田",
+                       phone="090-1111-2222")
+    return midori, [factories.helper(session, user_id=f"H{i}", district=midori, display_name=f"手伝{i}")
+                    for i in range(1, helpers + 1)]
+
+
+def test_first_batch_then_next_after_timeout(chat, session, rt):
+    _setup(session, 5)
+    ask_for_help(chat)
+    first = {o.helper_id for o in session.scalars(select(Offer))}
+    assert len(first) == rt.config.offer_batch_size == 3
+    rt.jobs.run_delayed()  # the timeout job: the next helpers
+    offers = list(session.scalars(select(Offer)))
+    assert len(offers) == 5 and {o.status for o in offers if o.helper_id in first} == {"expired"}
+    rt.jobs.run_delayed()  # nobody left, nobody answering: unmet
+    assert session.scalar(select(HelpRequest)).status == "unmet"
+    assert "見つかりませんでした" in texts(chat.channel.to("REQ"))[-1]
+
+
+def test_timeout_job_run_twice_sends_nothing_twice(chat, session, rt):
+    _setup(session, 4)
+    ask_for_help(chat)
+    jobs = list(rt.jobs.delayed)
+    from bot.queue import resolve
+
+    timeout = next(job for job in jobs if job[1].endswith("offer_timeout"))
+    resolve(timeout[1])(*timeout[2])
+    resolve(timeout[1])(*timeout[2])
+    assert len(offers_to(chat, "H4")) == 1
+    assert session.scalar(select(HelpRequest)).offer_round == 2
+
+
+def test_a_late_accept_after_the_timeout_still_wins_while_open(chat, session, rt):
+    _setup(session, 4)
+    ask_for_help(chat)
+    rt.jobs.run_delayed()
+    got = press(chat, "H1", "引き受ける", offers_to(chat, "H1"))
+    assert "ありがとうございます" in texts(got)[0]
+    assert "ほかの方が先に" in texts(chat.channel.to("H4"))[-1]
+
+
+def test_everyone_declines_then_next_round_at_once(chat, session):
+    _setup(session, 4)
+    ask_for_help(chat)
+    for user in ("H1", "H2"):
+        press(chat, user, "見送る", offers_to(chat, user))
+    assert not offers_to(chat, "H4")
+    got = chat.say("H3", "今回は無理です")
+    assert "わかりました" in texts(got)[0]
+    assert len(offers_to(chat, "H4")) == 1
+
+
+def test_second_accept_is_told_politely(chat, session):
+    _setup(session, 3)
+    ask_for_help(chat)
+    press(chat, "H1", "引き受ける", offers_to(chat, "H1"))
+    assert "ほかの方が先に" in texts(chat.channel.to("H2"))[-1]
+    got = press(chat, "H2", "引き受ける", offers_to(chat, "H2"))
+    assert "ほかの方が先に" in texts(got)[0]
+    assert session.scalar(select(Task)).helper.platform_user_id == "H1"
+
+
+def test_address_and_phone_only_reach_the_helper_who_accepted(chat, session):
+    _setup(session, 3)
+    ask_for_help(chat, place="緑ケ丘3-2-1 山田")
+    for user in ("H1", "H2", "H3"):
+        assert all("3-2-1" not in t and "090-1111" not in t for t in texts(offers_to(chat, user)))
+    press(chat, "H2", "引き受ける", offers_to(chat, "H2"))
+    assert any("3-2-1" in t and "090-1111-2222" in t for t in texts(chat.channel.to("H2")))
+    for user in ("H1", "H3"):
+        assert all("3-2-1" not in t for t in texts(chat.channel.to(user)))
+
+
+def test_a_helper_who_unfollows_gets_nothing_more(chat, session, rt):
+    _setup(session, 4)
+    ask_for_help(chat)
+    chat.event("H1", "unfollow")
+    assert session.scalar(select(Offer.status).where(Offer.helper_id == session.scalar(
+        select(Offer.helper_id).order_by(Offer.id)))) == "withdrawn"
+    before = len(chat.channel.to("H1"))
+    press(chat, "H2", "引き受ける", offers_to(chat, "H2"))
+    rt.jobs.run_delayed()
+    assert len(chat.channel.to("H1")) == before
+
+
+def test_unmet_request_alerts_the_admin_who_assigns_someone(chat, session):
+    midori, _ = _setup(session, 0)
+    factories.admin(session, midori, user_id="ADMIN")
+    factories.helper(session, user_id="GARDENER", skills=["garden"], district=midori, display_name="庭師")
+    ask_for_help(chat)
+    assert session.scalar(select(HelpRequest)).status == "unmet"
+    alert = chat.channel.to("ADMIN")[-1]
+    assert "引き受け手" in alert.text
+    got = press(chat, "ADMIN", "庭師", [alert])
+    assert "庭師さんにお願いを送りました" in texts(got)[0]
+    got = press(chat, "GARDENER", "引き受ける", offers_to(chat, "GARDENER"))
+    assert "ありがとうございます" in texts(got)[0]
+    assert session.scalar(select(HelpRequest)).status == "assigned"
+
+
+def test_neighbouring_district_helpers_come_after_the_home_district(chat, session, rt):
+    midori, _ = _setup(session, 1)
+    hills = factories.district(session, "八幡")
+    far = factories.district(session, "遠く")
+    midori.neighbours.append(hills)
+    factories.helper(session, user_id="NEAR", district=hills)
+    factories.helper(session, user_id="FAR", district=far)
+    session.commit()
+    ask_for_help(chat)
+    offers = {o.helper.platform_user_id: o.score for o in session.scalars(select(Offer))}
+    assert set(offers) == {"H1", "NEAR"} and not offers_to(chat, "FAR")
+    assert offers["H1"] > offers["NEAR"]
