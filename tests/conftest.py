@@ -116,7 +116,7 @@ def bind(engine):
     yield connection
     transaction.rollback()
     connection.close()
-    Session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+    Session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture
