@@ -60,6 +60,10 @@ class LocalChannel:
             for user_id in user_ids:
                 capture(session, user_id, messages, f"{retry_key}:{user_id}")
 
+    def quota(self) -> tuple[int | None, int]:
+        """No monthly limit on the page."""
+        return None, 0
+
     def show_loading(self, user_id: str) -> None:
         """The page shows its own waiting sign."""
 

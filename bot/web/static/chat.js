@@ -34,13 +34,18 @@ async function loadResidents(selected) {
   const select = $("speaker");
   select.replaceChildren(...people.map((person) => {
     const where = person.district || TEXTS.no_district;
-    const option = element("option", null, `${person.name}（${where}・${person.language}）`);
+    const option = element("option", null, `${person.name}（${where}・${languageName(person.language)}）`);
     option.value = person.user_id;
     return option;
   }));
   const wanted = selected || localStorage.getItem("kyojo.user");
   if (people.some((person) => person.user_id === wanted)) select.value = wanted;
   choose(select.value || null);
+}
+
+function languageName(code) {
+  const option = document.querySelector(`#resident-language option[value="${code}"]`);
+  return option ? option.textContent : code;
 }
 
 function choose(user) {
@@ -121,7 +126,9 @@ function personBubble(row) {
     unfollow: TEXTS.unfollowed,
     postback: row.text || fill(TEXTS.pressed, { label: row.label || row.data }),
   }[row.event];
-  return element("div", row.event === "text" ? "bubble" : "bubble event", said ?? row.text);
+  // As in LINE, a button's display text reads as the person's own message.
+  const spoken = row.event === "text" || (row.event === "postback" && row.text);
+  return element("div", spoken ? "bubble" : "bubble event", said ?? row.text);
 }
 
 function showQuickReplies() {
