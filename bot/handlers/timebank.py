@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from bot.circulars.subscriptions import admin_districts
 from bot.errors import LedgerError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_intent, on_postback
@@ -42,7 +43,7 @@ def balance(session: Session, turn: Turn) -> Outbox:
     ledger.grant(session, me)
     text = statement(turn, ledger.balance(session, me), ledger.recent(session, me))
     actions = [button(turn.t("timebank.give"), "timebank.give")]
-    if people.admin_districts(session, me):
+    if admin_districts(session, turn.resident):
         actions.append(button(turn.t("timebank.record_teaching"), "timebank.teach"))
     return turn.reply(Text(text, (*actions, *main_menu(turn.locale))))
 
@@ -139,7 +140,7 @@ def _yes_no(turn: Turn, action: str, *args: object) -> tuple:
 @on_postback("timebank.teach")
 def teach(session: Session, turn: Turn) -> Outbox:
     """教室の時間を記録 (admins): choose the experience master."""
-    districts = people.admin_districts(session, turn.resident.id)
+    districts = [d.id for d in admin_districts(session, turn.resident)]
     if not districts:
         return turn.reply(Text(turn.t("common.not_allowed"), main_menu(turn.locale)))
     masters = people.experience_masters(session, districts)
@@ -152,7 +153,7 @@ def teach(session: Session, turn: Turn) -> Outbox:
 def _class_master(session: Session, turn: Turn) -> tuple[int, Resident] | None:
     """(district id, master) of the button, if the sender administers that district."""
     wanted = tuple(turn.args[:2])
-    districts = people.admin_districts(session, turn.resident.id)
+    districts = [d.id for d in admin_districts(session, turn.resident)]
     return next(((d, m) for d, m in people.experience_masters(session, districts)
                  if (str(d), str(m.id)) == wanted), None)
 

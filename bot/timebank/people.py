@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from db.models import DistrictAdmin, HelperProfile, HelpRequest, Resident, Task, helper_districts
+from db.models import HelperProfile, HelpRequest, Resident, Task, helper_districts
 
 MAX_PEOPLE = 10
 
@@ -31,13 +31,6 @@ def _active(session: Session, ids: list[int]) -> list[Resident]:
     people = {p.id: p for p in session.scalars(select(Resident).where(
         Resident.id.in_(ids), Resident.active.is_(True), Resident.erased.is_(False)))}
     return [people[i] for i in ids if i in people]
-
-
-def admin_districts(session: Session, resident_id: int) -> list[int]:
-    """The districts a resident administers."""
-    return list(session.scalars(select(DistrictAdmin.district_id)
-                                .where(DistrictAdmin.resident_id == resident_id)
-                                .order_by(DistrictAdmin.district_id)))
 
 
 def experience_masters(session: Session, district_ids: list[int]) -> list[tuple[int, Resident]]:

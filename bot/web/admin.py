@@ -1,0 +1,226 @@
+"""The district admin pages: requests, helpers, circulars and the district chart (地域カルテ).
+
+An admin logs in with a signed link from the chat (or `flask admin-link`), valid 15 minutes;
+every page checks that the admin administers the district in its URL.
+"""
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+
+import click
+from flask import (Blueprint, Flask, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+from markupsafe import Markup
+from sqlalchemy.orm import Session as OrmSession
+
+from bot import outbox as outboxes
+from bot import runtime
+from bot.circulars.circulars import progress
+from bot.circulars.subscriptions import admin_districts
+from bot.errors import NotAllowedError
+from bot.i18n import hours_text, t, when_text
+from bot.web import admin_charts as charts
+from bot.web import admin_link
+from bot.web import admin_queries as queries
+from bot.web import request_session
+from db.models import Circular, District, Resident, local_now
+from db.session import Session
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
+                      static_folder="static")
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and `flask admin-link`."""
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.register_blueprint(blueprint)
+    app.cli.add_command(admin_link_command)
+
+
+@click.command("admin-link")
+@click.argument("resident_id", type=int)
+def admin_link_command(resident_id: int) -> None:
+    """Print a 15-minute login link for a district admin."""
+    with Session() as db:
+        person = db.get(Resident, resident_id)
+        if person is None or not admin_districts(db, person):
+            raise click.ClickException(f"resident {resident_id} administers no district")
+    click.echo(admin_link.login_url(runtime.current().config, resident_id))
+
+
+# -- who is looking ----------------------------------------------------------------------------
+
+def current_admin(db: OrmSession) -> Resident | None:
+    """The logged-in admin, if they still administer a district."""
+    resident_id = session.get("admin_id")
+    resident = db.get(Resident, resident_id) if isinstance(resident_id, int) else None
+    return resident if resident and resident.active and admin_districts(db, resident) else None
+
+
+def require_district(db: OrmSession, district_id: int) -> tuple[Resident, District]:
+    """The admin and the district of the URL, or 403 if they do not administer it."""
+    admin = current_admin(db)
+    if admin is None or district_id not in [d.id for d in admin_districts(db, admin)]:
+        abort(403)
+    return admin, db.get(District, district_id)
+
+
+def page(template: str, admin: Resident, **context) -> str:
+    """Render an admin page in the admin's language."""
+    districts = admin_districts(request_session(), admin)
+    locale = admin.language
+    return render_template(f"admin/{template}", admin=admin, districts=districts,
+                           csrf=session.get("csrf", ""), locale=locale,
+                           t=lambda key, **fields: t(key, locale, **fields),
+                           when=lambda moment: when_text(moment, locale) if moment else "",
+                           hours=lambda minutes: hours_text(minutes, locale), **context)
+
+
+@blueprint.errorhandler(403)
+def forbidden(_error):
+    """A kind page that says how to get in."""
+    locale = "ja"
+    return render_template("admin/denied.html", locale=locale,
+                           t=lambda key, **fields: t(key, locale, **fields)), 403
+
+
+# -- logging in and out ------------------------------------------------------------------------
+
+@blueprint.get("/login/<token>")
+def login(token: str):
+    """Open a signed link: remember the admin in the session cookie."""
+    try:
+        resident_id = admin_link.read_token(current_app.config["SECRET_KEY"], token)
+    except NotAllowedError:
+        abort(403)
+    db = request_session()
+    person = db.get(Resident, resident_id)
+    if person is None or not admin_districts(db, person):
+        abort(403)
+    session.clear()
+    session.update(admin_id=resident_id, csrf=secrets.token_urlsafe(16))
+    return redirect(url_for("admin.home"))
+
+
+@blueprint.post("/logout")
+def logout():
+    """Forget the admin."""
+    session.clear()
+    return redirect(url_for("admin.home"))
+
+
+@blueprint.get("/")
+def home():
+    """The admin's districts; straight to the district when there is one."""
+    db = request_session()
+    admin = current_admin(db)
+    if admin is None:
+        abort(403)
+    districts = admin_districts(db, admin)
+    if len(districts) == 1:
+        return redirect(url_for("admin.requests", district_id=districts[0].id))
+    return page("home.html", admin)
+
+
+# -- the district's pages ----------------------------------------------------------------------
+
+@blueprint.get("/d/<int:district_id>/")
+def requests(district_id: int):
+    """Requests by status; unmet needs stand out."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    status = request.args.get("status", "open")
+    status = status if status in queries.STATUSES else "open"
+    return page("requests.html", admin, district=district, status=status,
+                counts=queries.request_counts(db, district_id),
+                rows=queries.requests(db, district_id, status))
+
+
+@blueprint.get("/d/<int:district_id>/helpers")
+def helpers(district_id: int):
+    """Helpers and experience masters, searchable, with approvals waiting on top."""
+    from bot.nlp import extract_skills
+
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    query = request.args.get("q", "").strip()[:100]
+    words, skills = query.split(), extract_skills(query) if query else []
+    profiles = [p for p in queries.helpers(db, district_id) if queries.matches(p, words, skills)]
+    return page("helpers.html", admin, district=district, query=query,
+                pending=[p for p in profiles if not p.approved],
+                profiles=[p for p in profiles if p.approved])
+
+
+@blueprint.post("/d/<int:district_id>/helpers/<int:resident_id>/approve")
+def approve(district_id: int, resident_id: int):
+    """承認: the matching core approves the helper and tells them."""
+    if request.form.get("csrf") != session.get("csrf"):
+        abort(403)
+    try:
+        from bot.matching import approve_helper
+    except ImportError:  # matching not installed yet: nothing to approve with
+        abort(404)
+    try:
+        with Session.begin() as db:  # its own transaction: the helper is told after the commit
+            admin, _ = require_district(db, district_id)
+            ids = outboxes.store(db, approve_helper(db, resident_id, admin.id))
+    except NotAllowedError:
+        abort(403)
+    outboxes.deliver(ids)
+    return redirect(url_for("admin.helpers", district_id=district_id))
+
+
+@blueprint.get("/d/<int:district_id>/circulars")
+def circulars(district_id: int):
+    """Circulars and safety checks with sent, read and answer counts."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    return page("circulars.html", admin, district=district,
+                rows=queries.circulars(db, district_id))
+
+
+@blueprint.get("/d/<int:district_id>/circulars/<int:circular_id>")
+def circular(district_id: int, circular_id: int):
+    """One circular: who needs help, who has not answered yet."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    row = db.get(Circular, circular_id)
+    if row is None or row.district_id != district_id:
+        abort(404)
+    return page("circular.html", admin, district=district, stats=progress(db, row.id), circular=row,
+                waiting=queries.waiting(db, row), need_help=queries.need_help(db, row))
+
+
+@blueprint.get("/d/<int:district_id>/chart")
+def chart(district_id: int):
+    """The district chart (地域カルテ): requests, unmet needs, helpers and followers."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    return page("chart.html", admin, district=district,
+                charts=district_charts(db, district_id, admin.language))
+
+
+def district_charts(db: OrmSession, district_id: int, locale: str) -> list[tuple[str, Markup]]:
+    """(title, SVG) of each chart of the district chart page, in order."""
+    facts = queries.request_facts(db, district_id)
+    labels = queries.months(local_now().date())
+    categories = Counter(category for category, _, _ in facts).most_common()
+    skills = queries.skill_counts(queries.helpers(db, district_id)).most_common()
+    joined = queries.follower_dates(db, district_id)
+    monthly = queries.per_month(joined, labels)
+    earlier = len(joined) - sum(count for _, count in monthly)
+    data = {
+        "per_category": ([(kind(c, locale), n) for c, n in categories], ""),
+        "per_month": (queries.per_month([at for _, _, at in facts], labels), ""),
+        "unmet_rate": (queries.unmet_rate(facts, labels), "%"),
+        "helpers": ([(kind(s, locale), n) for s, n in skills], ""),
+        "followers": (queries.cumulative(monthly, earlier), ""),
+    }
+    return [(title := t(f"admin.chart.{name}", locale), charts.bar_chart(title, items, unit))
+            for name, (items, unit) in data.items()]
+
+
+def kind(category: str, locale: str) -> str:
+    """The name of a kind of help (the request area's catalog)."""
+    return t(f"request.kind.{category}", locale)

@@ -1,0 +1,126 @@
+"""What the district admin pages show, read from the database for one district."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.circulars.circulars import Progress, progress, silent
+from db.models import (Circular, Delivery, HelperProfile, HelpRequest, Resident, Subscription,
+                       helper_districts)
+
+STATUSES = ("open", "assigned", "done", "unmet")
+LIST_LIMIT = 100
+
+
+def request_counts(session: Session, district_id: int) -> dict[str, int]:
+    """How many requests of the district are in each status."""
+    rows = session.execute(select(HelpRequest.status, func.count()).where(
+        HelpRequest.district_id == district_id).group_by(HelpRequest.status))
+    counts = dict(rows.all())
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def requests(session: Session, district_id: int, status: str) -> list[HelpRequest]:
+    """The district's latest requests in one status, with who asked."""
+    return list(session.scalars(
+        select(HelpRequest).options(selectinload(HelpRequest.resident))
+        .where(HelpRequest.district_id == district_id, HelpRequest.status == status)
+        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(LIST_LIMIT)))
+
+
+def helpers(session: Session, district_id: int) -> list[HelperProfile]:
+    """Every helper and experience master registered for the district, newest first."""
+    return list(session.scalars(
+        select(HelperProfile).options(selectinload(HelperProfile.resident))
+        .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+        .where(helper_districts.c.district_id == district_id)
+        .order_by(HelperProfile.created_at.desc(), HelperProfile.id.desc())))
+
+
+def matches(profile: HelperProfile, words: list[str], skills: list[str]) -> bool:
+    """Whether a helper fits a search: a named kind of help, or every word in their name or experience."""
+    if not words:
+        return True
+    if skills and set(skills) & set(profile.skills + profile.experience_skills):
+        return True
+    haystack = f"{profile.resident.display_name} {profile.experience or ''}".lower()
+    return all(word.lower() in haystack for word in words)
+
+
+def circulars(session: Session, district_id: int) -> list[tuple[Circular, Progress]]:
+    """The district's circulars and safety checks with their counts, newest first."""
+    rows = session.scalars(select(Circular).where(Circular.district_id == district_id)
+                           .order_by(Circular.created_at.desc(), Circular.id.desc()).limit(LIST_LIMIT))
+    return [(circular, progress(session, circular.id)) for circular in rows]
+
+
+def waiting(session: Session, circular: Circular) -> list[tuple[Resident, None]]:
+    """Who received it and has not answered (a safety check) or confirmed it (a circular)."""
+    column = "answer" if circular.kind == "safety_check" else "confirmed_at"
+    return [(resident, None) for resident in silent(session, circular.id, column, limit=LIST_LIMIT)]
+
+
+def need_help(session: Session, circular: Circular) -> list[tuple[Resident, datetime | None]]:
+    """Who answered a safety check that they need help, and when."""
+    rows = session.execute(
+        select(Resident, Delivery.answered_at).join(Delivery, Delivery.resident_id == Resident.id)
+        .where(Delivery.circular_id == circular.id, Delivery.answer == "need_help")
+        .order_by(Delivery.answered_at))
+    return [(resident, answered_at) for resident, answered_at in rows]
+
+
+# -- the district chart (地域カルテ) -------------------------------------------------------------
+
+def request_facts(session: Session, district_id: int) -> list[tuple[str, str, datetime]]:
+    """(category, status, created_at) of every request of the district that left the draft stage."""
+    rows = session.execute(select(HelpRequest.category, HelpRequest.status, HelpRequest.created_at)
+                           .where(HelpRequest.district_id == district_id,
+                                  HelpRequest.status != "draft"))
+    return [tuple(row) for row in rows]
+
+
+def months(today: date, count: int = 12) -> list[str]:
+    """The last `count` months as "YYYY-MM", oldest first."""
+    year, month = today.year, today.month
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return labels[::-1]
+
+
+def per_month(moments: list[datetime], labels: list[str]) -> list[tuple[str, int]]:
+    """How many moments fall in each month."""
+    counts = Counter(f"{m:%Y-%m}" for m in moments)
+    return [(label, counts.get(label, 0)) for label in labels]
+
+
+def unmet_rate(facts: list[tuple[str, str, datetime]], labels: list[str]) -> list[tuple[str, int]]:
+    """Per month, the share (%) of closed requests (done or unmet) that found no helper."""
+    closed = Counter(f"{at:%Y-%m}" for _, status, at in facts if status in ("done", "unmet"))
+    unmet = Counter(f"{at:%Y-%m}" for _, status, at in facts if status == "unmet")
+    return [(m, round(100 * unmet[m] / closed[m]) if closed[m] else 0) for m in labels]
+
+
+def skill_counts(profiles: list[HelperProfile]) -> Counter:
+    """How many active helpers offer each kind of help."""
+    return Counter(skill for p in profiles if not p.paused and p.resident.active
+                   for skill in dict.fromkeys(p.skills + p.experience_skills))
+
+
+def follower_dates(session: Session, district_id: int) -> list[datetime]:
+    """When each active follower of the district subscribed."""
+    return list(session.scalars(select(Subscription.created_at).where(
+        Subscription.district_id == district_id, Subscription.active.is_(True))))
+
+
+def cumulative(counts: list[tuple[str, int]], before: int) -> list[tuple[str, int]]:
+    """Running totals of monthly counts, starting from `before`."""
+    running, totals = before, []
+    for label, count in counts:
+        running += count
+        totals.append((label, running))
+    return totals
