@@ -1,6 +1,7 @@
 """Circulars and safety checks: drafting, the quota cost, launching, progress."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -9,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot import runtime
 from bot.circulars import subscriptions
-from bot.errors import KyojoError
+from bot.errors import ChannelError, KyojoError
 from db.models import Circular, Delivery, Resident, local_now
+
+log = logging.getLogger(__name__)
 
 FANOUT_JOB = "bot.circulars.fanout.send_circular"
 # Warn when a sending would leave less than this share of the month's quota.
@@ -81,16 +84,26 @@ def cost(session: Session, district_id: int, channels: dict) -> Cost:
         if channel is None or not hasattr(channel, "quota"):
             continue  # platforms without a quota cost nothing
         messages += count
-        limit, used = channel.quota()
+        limit, used = _quota(channel)
     return Cost(messages, limit, used)
+
+
+def _quota(channel) -> tuple[int | None, int]:
+    """The channel's quota; unknown (no limit we can check) when the platform does not answer."""
+    try:
+        return channel.quota()
+    except ChannelError:
+        log.warning("quota of %s unavailable: sending without a quota check", channel.platform,
+                    exc_info=True)
+        return None, 0
 
 
 def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -> Cost:
     """Check the admin and the quota, then send now or at the scheduled time (after commit)."""
     subscriptions.require_admin(session, actor_id, circular.district_id)
-    if circular.status not in ("draft",):
-        return cost(session, circular.district_id, runtime.current().channels)
     price = cost(session, circular.district_id, runtime.current().channels)
+    if circular.status != "draft":  # pressed twice: launched already
+        return price
     if price.verdict == "stop":
         raise QuotaExceededError(f"circular {circular.id}: {price.messages} messages, {price.left} left")
     delay = circular.scheduled_at - now if circular.scheduled_at and circular.scheduled_at > now else None

@@ -17,8 +17,8 @@ _batch = itertools.count(1)
 def add_followers(session, district, count: int, *, platform: str = "fake",
                   language: str = "ja", prefix: str | None = None) -> list[str]:
     """`count` residents following `district`, inserted in bulk; their platform user ids."""
-    prefix = prefix or f"F{next(_batch)}-"
-    user_ids = [f"{prefix}{n:06d}" for n in range(count)]
+    prefix = prefix or f"U{next(_batch):08x}"  # LINE user ids: U and 32 hex digits
+    user_ids = [f"{prefix}{n:024x}" for n in range(count)]
     session.execute(insert(Resident), [
         {"platform": platform, "platform_user_id": u, "display_name": u, "language": language,
          "district_id": district.id, "active": True, "erased": False, "created_at": local_now()}

@@ -75,6 +75,6 @@ def test_reminder_goes_once_to_those_who_did_not_answer(chat, rt, session, chann
 
 
 def test_button_for_a_check_never_sent_is_answered_kindly(chat, session, midori):
-    add_followers(session, midori, 1, prefix="Z")
-    got = chat.press("Z000000", "safety.safe:999")
+    person = add_followers(session, midori, 1)[0]
+    got = chat.press(person, "safety.safe:999")
     assert "安否確認がありません" in texts(got)[0]
