@@ -1,0 +1,61 @@
+"""The whole request through a real RQ worker and Redis: offers are jobs, the first accept wins."""
+import itertools
+
+from rq import Queue, SimpleWorker
+from sqlalchemy import select
+
+from bot.queue import QUEUE_NAME
+from db.models import HelpRequest, InboundEvent, Offer, Task, local_now
+from db.session import Session
+from tests import factories
+from tests.fakes import texts
+
+_ids = itertools.count(1)
+
+
+def _send(rt, kind: str, user_id: str, **fields) -> None:
+    """Store an inbound event and enqueue its job, as the webhook does."""
+    event_id = f"rq-{next(_ids)}"
+    with Session.begin() as s:
+        row = InboundEvent(platform="fake", event_id=event_id, event_type=kind,
+                           payload={"user_id": user_id, "kind": kind, "event_id": event_id,
+                                    "at": local_now().isoformat(), **fields})
+        s.add(row)
+        s.flush()
+        row_id = row.id
+    rt.jobs.enqueue("bot.jobs.process_event", row_id)
+
+
+def _drain(rt) -> None:
+    SimpleWorker([Queue(QUEUE_NAME, connection=rt.jobs.redis)], connection=rt.jobs.redis).work(burst=True)
+
+
+def test_request_offers_and_first_accept_through_rq(rq_runtime):
+    rt, channel = rq_runtime
+    with Session.begin() as s:
+        midori = factories.district(s, "緑ケ丘")
+        factories.resident(s, user_id="REQ", district=midori, address="緑ケ丘3-2-1")
+        for user in ("H1", "H2"):
+            factories.helper(s, user_id=user, district=midori)
+    for text in ("明日の朝ゴミ出しをお願いできますか", "公園の近く"):
+        _send(rt, "text", "REQ", text=text)
+        _drain(rt)
+    send = next(b.data for b in channel.to("REQ")[-1].buttons if b.data.startswith("request.send"))
+    _send(rt, "postback", "REQ", data=send)
+    _drain(rt)  # the event, then the offer job it enqueued after its commit
+    assert "お願いを出しました" in texts(channel.to("REQ"))[-1]
+    with Session() as s:
+        offer_ids = dict(s.execute(select(Offer.id, Offer.helper_id)).all())
+    assert len(offer_ids) == 2 and all(channel.to(user) for user in ("H1", "H2"))
+    for user in ("H1", "H2"):
+        data = next(b.data for b in channel.to(user)[-1].buttons if b.data.startswith("offer.accept"))
+        _send(rt, "postback", user, data=data)
+    _drain(rt)
+    answers = [texts(channel.to(user))[-1] for user in ("H1", "H2")]
+    assert any("ほかの方が先に" in a for a in answers)
+    assert any("緑ケ丘3-2-1" in t for user in ("H1", "H2") for t in texts(channel.to(user)))
+    with Session() as s:
+        assert len(s.scalars(select(Task)).all()) == 1
+        assert s.scalar(select(HelpRequest.status)) == "assigned"
+    scheduled = [rt.jobs.queue.fetch_job(j).func_name for j in rt.jobs.queue.scheduled_job_registry.get_job_ids()]
+    assert "bot.matching.offers.offer_timeout" in scheduled  # a later round, if it had been needed
