@@ -6,6 +6,7 @@ every page checks that the admin administers the district in its URL.
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter
 
 import click
@@ -26,6 +27,8 @@ from bot.web import admin_queries as queries
 from bot.web import request_session
 from db.models import Circular, District, Resident, local_now
 from db.session import Session
+
+SESSION_HOURS = 8  # a working day; then a new link from the chat
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static")
@@ -53,8 +56,10 @@ def admin_link_command(resident_id: int) -> None:
 
 def current_admin(db: OrmSession) -> Resident | None:
     """The logged-in admin, if they still administer a district."""
-    resident_id = session.get("admin_id")
-    resident = db.get(Resident, resident_id) if isinstance(resident_id, int) else None
+    resident_id, since = session.get("admin_id"), session.get("since", 0)
+    if not isinstance(resident_id, int) or time.time() - since > SESSION_HOURS * 3600:
+        return None
+    resident = db.get(Resident, resident_id)
     return resident if resident and resident.active and admin_districts(db, resident) else None
 
 
@@ -99,7 +104,8 @@ def login(token: str):
     if person is None or not admin_districts(db, person):
         abort(403)
     session.clear()
-    session.update(admin_id=resident_id, csrf=secrets.token_urlsafe(16))
+    session.permanent = True  # survives closing the browser; `current_admin` limits its age
+    session.update(admin_id=resident_id, csrf=secrets.token_urlsafe(16), since=time.time())
     return redirect(url_for("admin.home"))
 
 
@@ -210,15 +216,22 @@ def district_charts(db: OrmSession, district_id: int, locale: str) -> list[tuple
     joined = queries.follower_dates(db, district_id)
     monthly = queries.per_month(joined, labels)
     earlier = len(joined) - sum(count for _, count in monthly)
+    in_words = lambda items: [(month_text(label, locale), n) for label, n in items]  # noqa: E731
     data = {
-        "per_category": ([(kind(c, locale), n) for c, n in categories], ""),
-        "per_month": (queries.per_month([at for _, _, at in facts], labels), ""),
-        "unmet_rate": (queries.unmet_rate(facts, labels), "%"),
-        "helpers": ([(kind(s, locale), n) for s, n in skills], ""),
-        "followers": (queries.cumulative(monthly, earlier), ""),
+        "per_category": ([(kind(c, locale), n) for c, n in categories], "", None),
+        "per_month": (in_words(queries.per_month([at for _, _, at in facts], labels)), "", None),
+        "unmet_rate": (in_words(queries.unmet_rate(facts, labels)), "%", 100),
+        "helpers": ([(kind(s, locale), n) for s, n in skills], "", None),
+        "followers": (in_words(queries.cumulative(monthly, earlier)), "", None),
     }
-    return [(title := t(f"admin.chart.{name}", locale), charts.bar_chart(title, items, unit))
-            for name, (items, unit) in data.items()]
+    return [(title := t(f"admin.chart.{name}", locale), charts.bar_chart(title, items, unit, top))
+            for name, (items, unit, top) in data.items()]
+
+
+def month_text(label: str, locale: str) -> str:
+    """"2026-03" as people of this locale write a month."""
+    year, month = label.split("-")
+    return t("admin.chart.month", locale, year=int(year), month=int(month))
 
 
 def kind(category: str, locale: str) -> str:

@@ -10,9 +10,12 @@ VALUE_WIDTH = 90
 FONT_SIZE = 18
 
 
-def bar_chart(title: str, items: list[tuple[str, int]], unit: str = "") -> Markup:
-    """Horizontal bars, one per (label, value), with the value written beside each bar."""
-    top = max((value for _, value in items), default=0) or 1
+def bar_chart(title: str, items: list[tuple[str, int]], unit: str = "", top: int | None = None) -> Markup:
+    """Horizontal bars, one per (label, value), with the value written beside each bar.
+
+    Bars are scaled to `top` (100 for a percentage), else to the largest value.
+    """
+    top = top or max((value for _, value in items), default=0) or 1
     height = ROW_HEIGHT * max(len(items), 1) + 8
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     rows = [_row(i, label, value, top, unit) for i, (label, value) in enumerate(items)]
