@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
 
 import pytest
 
@@ -158,3 +157,12 @@ def test_flask_admin_link_prints_a_link_for_an_admin_only(app, town):
     result = runner.invoke(args=["admin-link", str(town[2].id)])
     assert result.exit_code == 0 and "/admin/login/" in result.output
     assert runner.invoke(args=["admin-link", "999999"]).exit_code != 0
+
+
+def test_an_admin_session_ends_after_a_working_day(app, client, town, monkeypatch):
+    midori, _, admin, _ = town
+    log_in(client, app, admin.id)
+    assert client.get(f"/admin/d/{midori.id}/").status_code == 200
+    nine_hours_later = time.time() + 9 * 3600
+    monkeypatch.setattr(time, "time", lambda: nine_hours_later)
+    assert client.get(f"/admin/d/{midori.id}/").status_code == 403
