@@ -15,6 +15,8 @@ from db.models import (District, HelperProfile, HelpRequest, Offer, Resident, Ta
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 POOL_PER_DISTRICT = 60
+# Experience masters whose kinds do not list the request's: each costs an NLP comparison.
+MASTERS_PER_DISTRICT = 20
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,12 @@ def _contains(column, category: str):
     return cast(column, String).like(f'%"{category}"%')
 
 
-def _window(session: Session, query: Select, pivot: int) -> list[Row]:
-    """Up to POOL_PER_DISTRICT rows from `pivot` on, wrapping round (a different slice per request)."""
+def _window(session: Session, query: Select, pivot: int, size: int) -> list[Row]:
+    """Up to `size` rows from `pivot` on, wrapping round (a different slice per request)."""
     order = helper_districts.c.helper_id
-    rows = list(session.execute(query.where(order >= pivot).order_by(order).limit(POOL_PER_DISTRICT)))
-    if len(rows) < POOL_PER_DISTRICT:
-        rows += session.execute(query.where(order < pivot).order_by(order)
-                                .limit(POOL_PER_DISTRICT - len(rows)))
+    rows = list(session.execute(query.where(order >= pivot).order_by(order).limit(size)))
+    if len(rows) < size:
+        rows += session.execute(query.where(order < pivot).order_by(order).limit(size - len(rows)))
     return [Row(*row) for row in rows]
 
 
@@ -73,9 +74,11 @@ def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: 
              pivot: int) -> list[Row]:
     """Helpers of one district who list the kind, then experience masters who might fit."""
     base = _base(session, request, district_id, exclude)
-    by_skill = _window(session, base.where(_contains(HelperProfile.skills, request.category)), pivot)
+    by_skill = _window(session, base.where(_contains(HelperProfile.skills, request.category)), pivot,
+                       POOL_PER_DISTRICT)
     masters = _window(session, base.where(HelperProfile.experience.is_not(None),
-                                          ~_contains(HelperProfile.skills, request.category)), pivot)
+                                          ~_contains(HelperProfile.skills, request.category)), pivot,
+                      MASTERS_PER_DISTRICT)
     return by_skill + masters
 
 
