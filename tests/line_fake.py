@@ -30,6 +30,7 @@ class Request:
     body: bytes
     json: Any
     status: int = 0
+    accepted: bool = False  # LINE did it (even when the answer said otherwise, see fail_next)
 
 
 @dataclass
@@ -99,8 +100,8 @@ class FakeLineApi:
         return [r for r in self.requests if path_substring in r.path]
 
     def delivered(self, path_substring: str = "/v2/bot/message/") -> list[Request]:
-        """The requests LINE accepted (2xx) whose path contains the substring."""
-        return [r for r in self.calls(path_substring) if 200 <= r.status < 300]
+        """The requests LINE carried out whose path contains the substring."""
+        return [r for r in self.calls(path_substring) if r.accepted]
 
     def sent_messages(self) -> list[dict]:
         """Every message object LINE accepted to send (reply, push, multicast)."""
@@ -129,8 +130,9 @@ class FakeLineApi:
         if failure is not None and not failure.accept:
             return _failure_answer(failure)
         answer = self._respond(operation.operation_id, request)
+        request.accepted = 200 <= answer.status < 300
         key = request.headers.get("x-line-retry-key")
-        if key and 200 <= answer.status < 300:
+        if key and request.accepted:
             self.accepted_keys[key] = str(uuid.uuid4())
         return _failure_answer(failure) if failure is not None else answer
 

@@ -5,6 +5,7 @@ itself keeps which menu is current and `flask rich-menu` can be run again safely
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from pathlib import Path
@@ -46,6 +47,7 @@ def alias(language: str) -> str:
     return ALIAS_PREFIX + language
 
 
+@functools.cache
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """A CJK font when the machine has one, else Pillow's own."""
     for path in FONTS:
@@ -59,17 +61,23 @@ def draw(language: str) -> bytes:
     image = Image.new("RGB", SIZE, "white")
     canvas = ImageDraw.Draw(image)
     width = SIZE[0] // len(ACTIONS)
-    for index, (action, colour) in enumerate(zip(ACTIONS, COLOURS)):
+    labels = [t(action, language) for action in ACTIONS]
+    size = fitting_size(canvas, labels, width - 100)
+    for index, (label, colour) in enumerate(zip(labels, COLOURS)):
         left = index * width
         canvas.rectangle((left, 0, left + width, SIZE[1]), fill=colour, outline="white", width=10)
-        label = t(action, language)
-        size = 120
-        while size > 30 and canvas.textlength(label, font=font(size)) > width - 100:
-            size -= 10
         canvas.text((left + width / 2, SIZE[1] / 2), label, font=font(size), fill="white", anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int) -> int:
+    """The largest font size (one for all tiles) at which every label fits the width."""
+    size = 120
+    while size > 30 and max(canvas.textlength(label, font=font(size)) for label in labels) > width:
+        size -= 10
+    return size
 
 
 def menu_request(language: str) -> RichMenuRequest:

@@ -44,9 +44,9 @@ def user_event(kind: str, user_id: str = "Ualice", event_id: str = "01EVENT00000
 
 
 @pytest.fixture
-def line_app(line_config, engine, bind):
+def line_app(rt, line_config, engine, bind):
     """The Flask app with the LINE channel talking to the fake LINE API, on the test database."""
-    app = create_app(line_config)
+    app = create_app(line_config)  # after `rt`, whose runtime this one replaces
     started = runtime.start(line_config, engine=engine)  # the test's database, not a new one
     Session.configure(bind=bind)
     app.extensions["kyojo"] = started
