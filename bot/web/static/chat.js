@@ -4,6 +4,7 @@
 const TEXTS = JSON.parse(document.getElementById("texts").textContent);
 const API = location.pathname.replace(/\/$/, "") + "/api";
 const POLL_MS = 700;
+const WAIT_MS = 15000; // a person who blocked the bot gets no answer: stop saying we wait
 
 const state = { user: null, after: 0, poll: null, lastRow: null };
 const $ = (id) => document.getElementById(id);
@@ -66,6 +67,7 @@ async function send(event) {
   if (!state.user) return;
   $("quick").replaceChildren();
   $("status").textContent = TEXTS.waiting;
+  setTimeout(() => { if ($("status").textContent === TEXTS.waiting) $("status").textContent = ""; }, WAIT_MS);
   try {
     await call("/send", { user: state.user, ...event });
   } catch (error) {
