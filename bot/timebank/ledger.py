@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import runtime
-from bot.errors import LedgerError, NotAllowedError
-from db.models import Account, DistrictAdmin, HelpRequest, LedgerEntry, Resident, Task
+from bot.circulars.subscriptions import require_admin
+from bot.errors import LedgerError
+from db.models import Account, HelpRequest, LedgerEntry, Resident, Task
 
 DEFAULT_MINUTES = {
     "garbage": 15, "dog_walking": 30, "garden": 60, "shopping": 45, "smartphone": 30,
@@ -208,8 +209,7 @@ def teach(session: Session, master_id: int, district_id: int, participants: int,
     """Record a class taught by an experience master: participants x minutes, paid by the community."""
     _check_positive(minutes)
     _check_positive(participants)
-    if session.get(DistrictAdmin, (admin_id, district_id)) is None:
-        raise NotAllowedError(f"resident {admin_id} is not an admin of district {district_id}")
+    require_admin(session, admin_id, district_id)
     earned = participants * minutes
     if not recorded(session, transfer_id):
         legs = [(resident_account(session, master_id), earned, "teaching"),
