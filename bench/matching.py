@@ -71,8 +71,8 @@ def measure(url: str, helpers: int) -> float:
     fill(engine, helpers)
     timings = []
     with Session(engine) as session:
-        if engine.dialect.name == "sqlite":
-            session.execute(text("ANALYZE"))
+        session.execute(text("ANALYZE"))
+        session.commit()
         candidates.find(session, requests(session, helpers)[0], local_now(), 5)  # warm the NLP
         for request in requests(session, helpers):
             start = time.perf_counter()

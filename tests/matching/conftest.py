@@ -71,10 +71,19 @@ def pg_runtime(committed_pg):
     _empty(committed_pg)
 
 
+# A Redis db of our own: other test runs on this machine flush the shared one at any moment.
+MATCHING_REDIS_DB = 12
+
+
 @pytest.fixture
-def rq_runtime(redis_url, redis, tmp_path):
+def rq_runtime(redis_url, tmp_path):
     """The runtime with jobs on a real Redis through RQ, on a SQLite file."""
+    from redis import Redis
+
+    url = f"{redis_url.rsplit('/', 1)[0]}/{MATCHING_REDIS_DB}"
+    Redis.from_url(url).flushdb()
     engine = make_engine(f"sqlite:///{tmp_path / 'rq.sqlite'}")
     Base.metadata.create_all(engine)
-    yield _start(engine, jobs_mode="rq", redis_url=redis_url)
+    yield _start(engine, jobs_mode="rq", redis_url=url)
     engine.dispose()
+    Redis.from_url(url).flushdb()

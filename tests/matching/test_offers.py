@@ -121,3 +121,12 @@ def test_neighbouring_district_helpers_come_after_the_home_district(chat, sessio
     offers = {o.helper.platform_user_id: o.score for o in session.scalars(select(Offer))}
     assert set(offers) == {"H1", "NEAR"} and not offers_to(chat, "FAR")
     assert offers["H1"] > offers["NEAR"]
+
+
+def test_the_retired_carpenter_gets_the_shelf(chat, session):
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="CARPENTER", skills=["garbage"], district=midori,
+                     experience="40年大工をしていました")
+    factories.helper(session, user_id="NURSE", skills=["garbage"], district=midori, experience="元看護師")
+    ask_for_help(chat, text="棚がぐらぐらなので直してほしい。明日の午後")
+    assert offers_to(chat, "CARPENTER") and not offers_to(chat, "NURSE")
