@@ -30,6 +30,8 @@ class Config:
     slack_bot_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     secret_key: str = "dev"
+    # Where people reach the web pages (links sent in chat point here).
+    public_url: str = "http://127.0.0.1:5000"
     default_language: str = "ja"
     starting_grant_minutes: int = 120
     balance_floor_minutes: int = -600
@@ -57,6 +59,7 @@ class Config:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_api_url=env.get("SLACK_API_URL") or cls.slack_api_url,
             secret_key=env.get("SECRET_KEY") or cls.secret_key,
+            public_url=env.get("PUBLIC_URL") or cls.public_url,
         )
         config.check()
         return config

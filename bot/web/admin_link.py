@@ -9,7 +9,6 @@ from bot.errors import NotAllowedError
 SALT = "kyojo-admin-login"
 LIFETIME_SECONDS = 15 * 60
 LOGIN_PATH = "/admin/login/"
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -35,6 +34,6 @@ def read_token(secret_key: str, token: str) -> int:
 
 
 def login_url(config: Config, resident_id: int) -> str:
-    """The full link an admin opens (the public address comes from config.extra["public_url"])."""
-    base = str(config.extra.get("public_url") or DEFAULT_PUBLIC_URL).rstrip("/")
+    """The full link an admin opens, on the configured public address."""
+    base = config.public_url.rstrip("/")
     return f"{base}{LOGIN_PATH}{make_token(config.secret_key, resident_id)}"
