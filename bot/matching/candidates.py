@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Select, and_, cast, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
@@ -17,6 +17,8 @@ from db.models import (District, HelperProfile, HelpRequest, Offer, Resident, Ta
 POOL_PER_DISTRICT = 60
 # Experience masters whose kinds do not list the request's: each costs an NLP comparison.
 MASTERS_PER_DISTRICT = 20
+# Index entries read per district and direction: bounds the work in a district of any size.
+SCAN_PER_DISTRICT = 400
 
 
 @dataclass(frozen=True)
@@ -39,21 +41,32 @@ def ring(session: Session, district_id: int) -> list[tuple[int, bool]]:
     return [(district_id, True), *((n, False) for n in neighbours if n != district_id)]
 
 
-def _base(session: Session, request: HelpRequest, district_id: int, exclude: set[int]) -> Select:
+def _slice(district_id: int, pivot: int, upward: bool):
+    """At most SCAN_PER_DISTRICT helper ids of a district, from `pivot` up (or below it)."""
+    order = helper_districts.c.helper_id
+    side = order >= pivot if upward else order < pivot
+    return (select(order.label("helper_id")).where(helper_districts.c.district_id == district_id, side)
+            .order_by(order).limit(SCAN_PER_DISTRICT).subquery())
+
+
+def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set[int], ids) -> list[Row]:
     needs_approval = any(d.requires_approval for d in (
         session.get(District, district_id), request.district) if d is not None)
     query = (
         select(HelperProfile.resident_id, HelperProfile.id, HelperProfile.skills,
                HelperProfile.experience, HelperProfile.experience_skills,
                HelperProfile.availability, HelperProfile.weekly_cap)
-        .select_from(helper_districts)
-        .join(HelperProfile, HelperProfile.id == helper_districts.c.helper_id)
+        .select_from(ids)
+        .join(HelperProfile, HelperProfile.id == ids.c.helper_id)
         .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(helper_districts.c.district_id == district_id, HelperProfile.paused.is_(False),
-               Resident.active.is_(True), Resident.platform != "none",
-               HelperProfile.resident_id.not_in(exclude))
+        .where(HelperProfile.paused.is_(False), Resident.active.is_(True), Resident.platform != "none",
+               HelperProfile.resident_id.not_in(exclude),
+               or_(_contains(HelperProfile.skills, request.category), HelperProfile.experience.is_not(None)))
+        .order_by(ids.c.helper_id)
     )
-    return query.where(HelperProfile.approved.is_(True)) if needs_approval else query
+    if needs_approval:
+        query = query.where(HelperProfile.approved.is_(True))
+    return [Row(*row) for row in session.execute(query)]
 
 
 def _contains(column, category: str):
@@ -61,24 +74,17 @@ def _contains(column, category: str):
     return cast(column, String).like(f'%"{category}"%')
 
 
-def _window(session: Session, query: Select, pivot: int, size: int) -> list[Row]:
-    """Up to `size` rows from `pivot` on, wrapping round (a different slice per request)."""
-    order = helper_districts.c.helper_id
-    rows = list(session.execute(query.where(order >= pivot).order_by(order).limit(size)))
-    if len(rows) < size:
-        rows += session.execute(query.where(order < pivot).order_by(order).limit(size - len(rows)))
-    return [Row(*row) for row in rows]
-
-
 def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: set[int],
              pivot: int) -> list[Row]:
-    """Helpers of one district who list the kind, then experience masters who might fit."""
-    base = _base(session, request, district_id, exclude)
-    by_skill = _window(session, base.where(_contains(HelperProfile.skills, request.category)), pivot,
-                       POOL_PER_DISTRICT)
-    masters = _window(session, base.where(HelperProfile.experience.is_not(None),
-                                          ~_contains(HelperProfile.skills, request.category)), pivot,
-                      MASTERS_PER_DISTRICT)
+    """Helpers of one district who list the kind, then experience masters who might fit.
+
+    Only a bounded slice of the district is read, starting at `pivot` and wrapping round, so the
+    cost does not grow with the district; a different pivot per request spreads the offers.
+    """
+    rows = [*_rows(session, request, district_id, exclude, _slice(district_id, pivot, True)),
+            *_rows(session, request, district_id, exclude, _slice(district_id, pivot, False))]
+    by_skill = [r for r in rows if request.category in r.skills][:POOL_PER_DISTRICT]
+    masters = [r for r in rows if request.category not in r.skills][:MASTERS_PER_DISTRICT]
     return by_skill + masters
 
 
