@@ -175,7 +175,7 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     if request is None or name is None:
         return None
     request.district_id = next(d.id for d in districts if d.name == name)
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_postback("request.district")
@@ -185,7 +185,7 @@ def pressed_district(session: Session, turn: Turn) -> Outbox:
     if request is None:
         return turn.reply(Text(turn.t("request.not_found")))
     request.district_id = int(turn.args[1])
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_state("request_when")
@@ -197,7 +197,7 @@ def typed_when(session: Session, turn: Turn) -> Outbox | None:
         return None if request is None or moved_on(turn) else turn.reply(
             Text(turn.t("request.ask_when_again"), when_buttons(turn, request)))
     request.when, request.time_of_day = understood.when, understood.time_of_day
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_postback("request.when")
@@ -212,7 +212,7 @@ def pressed_when(session: Session, turn: Turn) -> Outbox:
         request.when, request.time_of_day = day + timedelta(days=WHEN_CHOICES[choice]), None
     else:
         request.when, request.time_of_day = None, "any"
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_state("request_place")
@@ -222,7 +222,7 @@ def typed_place(session: Session, turn: Turn) -> Outbox | None:
     if request is None or moved_on(turn):
         return None
     request.meeting_point = turn.text.strip()[:500]
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_state("request_landmark")
@@ -232,7 +232,7 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     if request is None or moved_on(turn):
         return None
     request.landmark = turn.text.strip()[:200]
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
 @on_postback("request.landmark")
@@ -242,10 +242,10 @@ def no_landmark(session: Session, turn: Turn) -> Outbox:
     if request is None:
         return turn.reply(Text(turn.t("request.not_found")))
     request.landmark = ""
-    return _continue(session, turn, request)
+    return continue_draft(session, turn, request)
 
 
-def _continue(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     session.flush()
     session.refresh(request)
     return turn.reply(*next_step(session, turn, request))
@@ -275,52 +275,3 @@ def send(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     offers.open_request(session, request)
     conversations.finish(session, turn.resident)
     return turn.reply(Text(turn.t("request.sent", kind=describe.kind(request.category, turn.locale))))
-
-
-@on_postback("request.change_kind")
-def change_kind(session: Session, turn: Turn) -> Outbox:
-    """Correct the kind: one button per kind."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
-    return turn.reply(Text(turn.t("request.ask_kind"), kind_buttons(turn.locale, "request.kind", request.id)))
-
-
-@on_postback("request.kind")
-def pressed_new_kind(session: Session, turn: Turn) -> Outbox:
-    """The corrected kind."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
-    request.category = turn.args[1]
-    return _continue(session, turn, request)
-
-
-@on_postback("request.change_when")
-def change_when(session: Session, turn: Turn) -> Outbox:
-    """Correct the time: ask it again."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
-    request.when, request.time_of_day = None, None
-    return _continue(session, turn, request)
-
-
-@on_postback("request.change_district")
-def change_district(session: Session, turn: Turn) -> Outbox:
-    """Correct the district: ask it again."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
-    request.district_id = None
-    return _continue(session, turn, request)
-
-
-@on_postback("request.discard")
-def discard(session: Session, turn: Turn) -> Outbox:
-    """Drop the draft."""
-    request = mine(session, turn)
-    if request is not None:
-        request.status = "cancelled"
-    conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("common.cancelled")))
