@@ -6,44 +6,33 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.events import Outbox, Text
 from bot.handlers import Turn, on_postback
-from bot.handlers.requests import continue_draft, kind_buttons, mine
+from bot.handlers.requests import continue_draft, kind_buttons, mine, on_draft
+from db.models import HelpRequest
 
 
-@on_postback("request.change_kind")
-def change_kind(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.change_kind")
+def change_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """Correct the kind: one button per kind."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     return turn.reply(Text(turn.t("request.ask_kind"), kind_buttons(turn.locale, "request.kind", request.id)))
 
 
-@on_postback("request.kind")
-def pressed_new_kind(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.kind")
+def pressed_new_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """The corrected kind."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     request.category = turn.args[1]
     return continue_draft(session, turn, request)
 
 
-@on_postback("request.change_when")
-def change_when(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.change_when")
+def change_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """Correct the time: ask it again."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     request.when, request.time_of_day = None, None
     return continue_draft(session, turn, request)
 
 
-@on_postback("request.change_district")
-def change_district(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.change_district")
+def change_district(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """Correct the district: ask it again."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     request.district_id = None
     return continue_draft(session, turn, request)
 

@@ -1,6 +1,7 @@
 """Asking for help: understand the need, ask only for what is missing, confirm, send it out."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -112,6 +113,20 @@ def mine(session: Session, turn: Turn) -> HelpRequest | None:
     return request
 
 
+def on_draft(action: str):
+    """A button about a draft request: the handler gets the draft, or the person hears it is gone."""
+    def decorator(function):
+        @functools.wraps(function)
+        def handler(session: Session, turn: Turn) -> Outbox:
+            request = mine(session, turn)
+            if request is None:
+                return turn.reply(Text(turn.t("request.not_found")))
+            return function(session, turn, request)
+        on_postback(action)(handler)
+        return function
+    return decorator
+
+
 def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Text]:
     """Ask the first missing piece; with nothing missing, show the request to confirm."""
     data = {"request_id": request.id}
@@ -178,12 +193,9 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     return continue_draft(session, turn, request)
 
 
-@on_postback("request.district")
-def pressed_district(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.district")
+def pressed_district(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """The district of the request, pressed."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     request.district_id = int(turn.args[1])
     return continue_draft(session, turn, request)
 
@@ -200,12 +212,9 @@ def typed_when(session: Session, turn: Turn) -> Outbox | None:
     return continue_draft(session, turn, request)
 
 
-@on_postback("request.when")
-def pressed_when(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.when")
+def pressed_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """When, pressed: a day, or any time."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     choice = turn.args[1]
     if choice in WHEN_CHOICES:
         day = turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -235,12 +244,9 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     return continue_draft(session, turn, request)
 
 
-@on_postback("request.landmark")
-def no_landmark(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.landmark")
+def no_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """No landmark to give."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     request.landmark = ""
     return continue_draft(session, turn, request)
 
@@ -261,12 +267,9 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     return send(session, turn, request)
 
 
-@on_postback("request.send")
-def pressed_send(session: Session, turn: Turn) -> Outbox:
+@on_draft("request.send")
+def pressed_send(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """Send the request out."""
-    request = mine(session, turn)
-    if request is None:
-        return turn.reply(Text(turn.t("request.not_found")))
     return send(session, turn, request)
 
 
