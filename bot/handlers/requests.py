@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
@@ -40,7 +40,9 @@ def help_request(session: Session, turn: Turn) -> Outbox:
 
 def draft(session: Session, resident: Resident, category: str, text: str, summary: str,
           when: datetime | None, time_of_day: str | None) -> HelpRequest:
-    """A new request in draft, for the person themself."""
+    """A new request in draft, for the person themself (an older unfinished draft is dropped)."""
+    session.execute(update(HelpRequest).where(HelpRequest.created_by_id == resident.id,
+                                              HelpRequest.status == "draft").values(status="cancelled"))
     request = HelpRequest(resident_id=resident.id, created_by_id=resident.id, category=category,
                           text=text, summary=summary[:200], when=when, time_of_day=time_of_day,
                           district_id=resident.district_id, meeting_point=resident.address)

@@ -68,3 +68,12 @@ def test_someone_else_cannot_approve(chat, session):
     factories.resident(session, user_id="X", district=hills)
     got = chat.press("X", f"helper.approve:{helper.id}")
     assert "担当者だけ" in texts(got)[0]
+
+
+def test_an_unfinished_registration_times_out_politely(chat, session, rt):
+    factories.resident(session, user_id="H")
+    chat.press("H", "menu.give_help")
+    rt.jobs.run_delayed()
+    assert "途中のまま" in texts(chat.channel.to("H"))[-1]
+    got = chat.say("H", "こんにちは")
+    assert "手伝えること" not in texts(got)[0]
