@@ -114,9 +114,9 @@ def _retryable(status: int) -> bool:
 
 
 def _invalid_reply_token(error: BaseException | None) -> bool:
-    body = getattr(error, "body", None) or b""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return getattr(error, "status", None) == 400 and "reply token" in text.lower()
+    """LINE's 400 for a reply token that expired or was used."""
+    return (isinstance(error, ApiException) and error.status == 400
+            and "reply token" in _body(error).lower())
 
 
 def _body(error: ApiException) -> str:

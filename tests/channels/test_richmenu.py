@@ -1,4 +1,4 @@
-"""`flask rich-menu`: a drawn menu per language on LINE, Japanese the default, English for English speakers."""
+"""`flask rich-menu`: a drawn menu per language, Japanese the default, English for English speakers."""
 from __future__ import annotations
 
 import io
@@ -21,7 +21,8 @@ def run(line_app):
 
 def test_the_command_uploads_a_drawn_menu_per_language_and_makes_japanese_the_default(line_app, line_api):
     run(line_app)
-    assert sorted(m["name"] for m in line_api.rich_menus.values()) == sorted(f"kyojo-{lang}" for lang in locales())
+    names = sorted(m["name"] for m in line_api.rich_menus.values())
+    assert names == sorted(f"kyojo-{language}" for language in locales())
     assert line_api.default_rich_menu == line_api.aliases["kyojo-ja"]
     for menu_id, menu in line_api.rich_menus.items():
         kind, png = line_api.images[menu_id]
