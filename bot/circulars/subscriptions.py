@@ -76,8 +76,10 @@ def follower_counts_by_platform(session: Session, district_id: int) -> dict[str,
 
 def followers_after(session: Session, district_id: int, after_id: int, limit: int) -> list[Follower]:
     """One page of followers with resident ids above `after_id` (keyset pagination)."""
-    rows = session.execute(_followers_query(district_id).where(Resident.id > after_id)
-                           .order_by(Resident.id).limit(limit))
+    # Keyset on the subscription's resident id: the (district, active, resident) index serves
+    # both the filter and the order, so every page costs the same however deep it is.
+    rows = session.execute(_followers_query(district_id).where(Subscription.resident_id > after_id)
+                           .order_by(Subscription.resident_id).limit(limit))
     return [Follower(*row) for row in rows]
 
 

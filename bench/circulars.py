@@ -1,0 +1,130 @@
+"""Fan-out bench: a circular to 1,000 / 10,000 / 100,000 followers through the real LINE channel.
+
+The fake LINE API (tests/line_fake.py) runs in a child process, so its records do not count
+in this process's memory; the database is a SQLite file. Run: .venv/bin/python -m bench.circulars
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import runtime  # noqa: E402
+from bot.circulars import circulars, fanout  # noqa: E402
+from bot.config import Config  # noqa: E402
+from db.models import Base, District, DistrictAdmin, Resident, Subscription, local_now  # noqa: E402
+from db.session import Session, make_engine  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+FAKE_LINE = """
+import sys
+from tests.line_fake import FakeLineApi
+fake = FakeLineApi()
+fake.quota = None
+print(fake.url, flush=True)
+for command in sys.stdin:
+    calls = fake.delivered("/multicast")
+    people = [u for r in calls for u in r.json["to"]]
+    print(len(fake.calls("/multicast")), len(people), len(set(people)), flush=True)
+    fake.reset()
+    fake.quota = None
+"""
+
+
+def start_fake_line() -> tuple[subprocess.Popen, str]:
+    """The fake LINE API in a child process; its URL."""
+    child = subprocess.Popen([sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return child, child.stdout.readline().strip()
+
+
+def line_counts(child: subprocess.Popen) -> tuple[int, int, int]:
+    """(multicast calls, recipients, distinct recipients) since the last ask; then forget them."""
+    child.stdin.write("count\n")
+    child.stdin.flush()
+    calls, people, distinct = child.stdout.readline().split()
+    return int(calls), int(people), int(distinct)
+
+
+def populate(followers: int) -> tuple[int, int]:
+    """A district with `followers` LINE followers and an admin; (district id, admin id)."""
+    with Session.begin() as session:
+        district = District(name=f"緑ケ丘{followers}")
+        admin = Resident(platform="line", platform_user_id=f"Uadmin{followers:027d}")
+        session.add_all([district, admin])
+        session.flush()
+        session.add(DistrictAdmin(resident_id=admin.id, district_id=district.id))
+        for start in range(0, followers, 10_000):
+            _add_page(session, district.id, followers, start, min(start + 10_000, followers))
+        return district.id, admin.id
+
+
+def _add_page(session, district_id: int, total: int, start: int, stop: int) -> None:
+    ids = [f"U{total:08x}{n:024x}" for n in range(start, stop)]
+    session.execute(insert(Resident), [{"platform": "line", "platform_user_id": u, "language": "ja",
+                                        "active": True, "erased": False, "created_at": local_now()}
+                                       for u in ids])
+    residents = session.scalars(select(Resident.id).where(Resident.platform_user_id.in_(ids)))
+    session.execute(insert(Subscription), [{"resident_id": r, "district_id": district_id,
+                                            "active": True, "created_at": local_now()}
+                                           for r in residents])
+
+
+def send(district_id: int, admin_id: int) -> int:
+    """Draft and mark a circular launched; the fan-out job is run by the bench, timed."""
+    with Session.begin() as session:
+        circular = circulars.draft(session, admin_id, circulars.Draft(district_id, "防災訓練",
+                                                                      "日曜日9時、公民館に集合"))
+        circular.status = "sending"
+        return circular.id
+
+
+def measure(child: subprocess.Popen, followers: int) -> dict:
+    """Time and LINE calls of one fan-out, then peak memory of a second (tracemalloc slows it)."""
+    district_id, admin_id = populate(followers)
+    circular_id = send(district_id, admin_id)
+    started = time.perf_counter()
+    fanout.send_circular(circular_id)
+    seconds = time.perf_counter() - started
+    calls, people, distinct = line_counts(child)
+    assert people == distinct == followers, (people, distinct, followers)
+    second = send(district_id, admin_id)
+    tracemalloc.start()
+    fanout.send_circular(second)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    line_counts(child)
+    return {"followers": followers, "seconds": seconds, "calls": calls, "peak_mb": peak / 2**20}
+
+
+def main() -> None:
+    child, url = start_fake_line()
+    folder = tempfile.mkdtemp(prefix="kyojo-bench-")
+    database_url = f"sqlite:///{folder}/bench.sqlite"
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    config = Config(database_url=database_url, jobs_mode="eager", line_channel_access_token="bench",
+                    line_api_host=url, line_api_data_host=url + "/data")
+    runtime.start(config, engine=engine)
+    try:
+        measure(child, 10)  # warm up: imports, the first HTTP connection, SQLAlchemy's caches
+        rows = [measure(child, n) for n in SIZES]
+    finally:
+        child.terminate()
+    base = rows[0]
+    print(f"{'followers':>9} {'seconds':>8} {'x time':>7} {'LINE calls':>10} {'peak MiB':>9} {'x mem':>6}")
+    for row in rows:
+        print(f"{row['followers']:>9,} {row['seconds']:>8.2f} {row['seconds'] / base['seconds']:>7.1f} "
+              f"{row['calls']:>10} {row['peak_mb']:>9.2f} {row['peak_mb'] / base['peak_mb']:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
