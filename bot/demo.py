@@ -37,7 +37,11 @@ def register(cli: click.Group) -> None:
 
         with SessionFactory.begin() as session:
             people = load(session)
+            admins = [(p.id, p.display_name) for p, row in zip(people, demo()["residents"])
+                      if row.get("admin_of")]
         click.echo(f"demo data ready: {len(demo()['districts'])} districts, {len(people)} people")
+        for resident_id, name in admins:
+            click.echo(f"district admin {name}: flask --app app admin-link {resident_id}")
 
 
 def load(session: Session) -> list[Resident]:
