@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
 
 from bot.circulars import commands
 from db.models import Circular
@@ -22,7 +23,7 @@ def test_staff_send_then_status(session, channel, midori, midori_admin):
     assert result.exit_code == 0, result.output
     assert "4 LINE messages (unlimited)" in result.output
     assert sorted(channel.multicasts[0][0]) == sorted(people)
-    result = run("status", "1")
+    result = run("status", str(session.scalar(select(Circular.id))))
     assert "sent=4" in result.output and "confirmed=0" in result.output
     assert result.output.count("silent:") == 4
 
@@ -35,7 +36,8 @@ def test_staff_schedule_and_safety_check(session, rt, channel, midori, midori_ad
     assert "scheduled" in result.output and channel.multicasts == []
     result = run("safety-start", "--district", "緑ケ丘", "--admin", str(midori_admin.id), "--yes")
     assert result.exit_code == 0, result.output
-    assert "safety_check" in run("safety-status", "2").output
+    check_id = session.scalar(select(Circular.id).where(Circular.kind == "safety_check"))
+    assert "safety_check" in run("safety-status", str(check_id)).output
     assert len(channel.multicasts) == 1
 
 
