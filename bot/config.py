@@ -51,7 +51,8 @@ class Config:
             redis_url=redis_url,
             jobs_mode="rq" if redis_url else "thread",
             production=production,
-            line_channel_secret=env.get("LINE_CHANNEL_SECRET") or (None if production else DEV_CHANNEL_SECRET),
+            line_channel_secret=(env.get("LINE_CHANNEL_SECRET")
+                                 or (None if production else DEV_CHANNEL_SECRET)),
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_host=env.get("LINE_API_HOST") or cls.line_api_host,
             line_api_data_host=env.get("LINE_API_DATA_HOST") or cls.line_api_data_host,
