@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.circulars import circulars, fanout
+from bot.circulars import circulars, fanout, subscriptions
 from bot.errors import ChannelError, NotAllowedError
-from db.models import Circular, Delivery, local_now
+from db.models import Circular, Delivery, Resident, local_now
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
 
@@ -49,8 +49,6 @@ def test_each_language_gets_its_translation(session, channel, midori, midori_adm
 def test_unsubscribed_and_blocked_residents_are_skipped(session, channel, midori, midori_admin):
     add_followers(session, midori, 3)
     gone = factories.resident(session, district=midori, active=False)
-    session.add_all([])
-    from bot.circulars import subscriptions
     subscriptions.subscribe(session, gone, midori)
     quiet = factories.resident(session, district=midori)
     subscriptions.subscribe(session, quiet, midori)
@@ -67,7 +65,6 @@ def test_resident_who_leaves_between_batches_is_skipped(session, channel, midori
     batch = fanout.plan_batch(session, draft)
     leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id)
                             .order_by(Delivery.id)).resident_id
-    from db.models import Resident
     session.get(Resident, leaver).active = False
     session.commit()
     fanout.send_circular(draft.id)
