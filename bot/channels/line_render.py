@@ -41,6 +41,14 @@ def to_line_messages(messages: list[Message]) -> list[LineMessage]:
             rendered.append(to_flex(message))
         else:
             rendered.extend(to_texts(message))
+    return keep_quick_reply_visible(rendered)
+
+
+def keep_quick_reply_visible(rendered: list[LineMessage]) -> list[LineMessage]:
+    """LINE shows quick replies only under the last message: move the latest ones there."""
+    with_quick = [m for m in rendered if m.quick_reply is not None]
+    if with_quick and rendered[-1].quick_reply is None:
+        rendered[-1].quick_reply, with_quick[-1].quick_reply = with_quick[-1].quick_reply, None
     return rendered
 
 

@@ -197,3 +197,12 @@ def test_show_loading_starts_the_animation(line, line_api):
     [call] = line_api.calls("/chat/loading/start")
     assert (call.status, call.json) == (202, {"chatId": "U1", "loadingSeconds": 20})
     assert line_api.violations == []
+
+
+def test_buttons_under_an_earlier_message_move_under_the_last_one_where_line_shows_them(line, line_api):
+    line.send("U1", [Text("お住まいの地区を選んでください", buttons(2)), Text("あとで変えられます")],
+              reply_token="r1", retry_key=key())
+    first, last = line_api.sent_messages()
+    assert "quickReply" not in first
+    assert [i["action"]["label"] for i in last["quickReply"]["items"]] == ["選択0", "選択1"]
+    assert line_api.violations == []
