@@ -24,6 +24,8 @@ INTENTS: dict[str, Handler] = {}
 POSTBACKS: dict[str, Handler] = {}
 STATES: dict[str, Handler] = {}
 EVENTS: dict[str, Handler] = {}
+# Typed commands: a catalog key listing the words a message may start with -> handler.
+COMMANDS: dict[str, Handler] = {}
 
 
 @dataclass
@@ -68,6 +70,26 @@ def on_intent(name: str): return _register(INTENTS, name)  # noqa: E704
 def on_postback(action: str): return _register(POSTBACKS, action)  # noqa: E704
 def on_state(state: str): return _register(STATES, state)  # noqa: E704
 def on_event(kind: str): return _register(EVENTS, kind)  # noqa: E704
+def on_command(words_key: str): return _register(COMMANDS, words_key)  # noqa: E704
+
+
+def catalog_words(locale: str, key: str) -> list[str]:
+    """A comma-separated word list from the catalog, in the locale and in Japanese."""
+    found = t(key, locale).split(",") + t(key, "ja").split(",")
+    return [w.strip().lower() for w in found if w.strip()]
+
+
+def typed_command(session: Session, turn: Turn) -> Outbox | None:
+    """A message that starts with a command word (回覧:, 安否確認...); the rest goes in args."""
+    text = turn.text.strip()
+    for key, handler in COMMANDS.items():
+        for word in catalog_words(turn.locale, key):
+            if text.lower().startswith(word):
+                turn.args = [text[len(word):].strip()]
+                outbox = handler(session, turn)
+                if outbox is not None:
+                    return outbox
+    return None
 
 
 def postback(action: str, *args: object) -> str:
@@ -87,7 +109,7 @@ def load_all() -> None:
 
 
 def dispatch(session: Session, turn: Turn) -> Outbox:
-    """Route a turn: platform events, then buttons, then the pending question, then the intent."""
+    """Route a turn: platform events, buttons, typed commands, the pending question, the intent."""
     load_all()
     inbound = turn.inbound
     if inbound.in_group:
@@ -104,6 +126,9 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     follow_language(turn)
     if turn.understanding.leaving and "leave" in INTENTS:
         return INTENTS["leave"](session, turn)
+    command = typed_command(session, turn)
+    if command is not None:
+        return command
     if turn.conversation is not None and turn.conversation.state in STATES:
         outbox = STATES[turn.conversation.state](session, turn)
         if outbox is not None:

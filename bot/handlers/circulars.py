@@ -9,17 +9,11 @@ from bot.circulars import circulars, subscriptions
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
 from bot.events import Card, Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_postback, on_state
+from bot.handlers import Turn, button, catalog_words, main_menu, on_command, on_postback, on_state
 from bot.i18n import t, when_text
 from db.models import Circular, District, Resident
 
 COMPOSE_MINUTES = 60
-
-
-def words(turn: Turn, key: str) -> list[str]:
-    """A comma-separated word list from the catalog, in both the sender's language and Japanese."""
-    found = t(key, turn.locale).split(",") + t(key, "ja").split(",")
-    return [w.strip().lower() for w in found if w.strip()]
 
 
 def refuse(turn: Turn) -> Outbox:
@@ -67,7 +61,7 @@ def confirm_pressed(session: Session, turn: Turn) -> Outbox:
 def confirm_typed(session: Session, turn: Turn) -> Outbox | None:
     """見ました / 確認しました typed after a circular that asked for a confirmation."""
     reply = turn.text.strip().rstrip("。！!").lower()
-    if reply not in words(turn, "circular.read_replies"):
+    if reply not in catalog_words(turn.locale, "circular.read_replies"):
         return None
     conversations.finish(session, turn.resident)
     return confirm_pressed(session, _with_args(turn, turn.conversation.data.get("circular_id")))
@@ -96,20 +90,10 @@ def composed(session: Session, turn: Turn) -> Outbox:
     return draft_from_text(session, turn, turn.text, turn.conversation.data["district_id"])
 
 
-def compose_text(turn: Turn) -> str | None:
-    """The circular in a message that starts with 回覧: , or None."""
-    text = turn.text.strip()
-    for prefix in words(turn, "circular.compose_prefixes"):
-        if text.lower().startswith(prefix):
-            return text[len(prefix):].strip()
-    return None
-
-
+@on_command("circular.compose_prefixes")
 def compose_from_chat(session: Session, turn: Turn) -> Outbox | None:
     """回覧: <title>\\n<body> from an admin: a preview; from anyone else: a kind refusal."""
-    text = compose_text(turn)
-    if text is None:
-        return None
+    text = turn.args[0]
     districts = subscriptions.admin_districts(session, turn.resident)
     if not districts:
         return refuse(turn)
@@ -191,6 +175,12 @@ def cancel_pressed(session: Session, turn: Turn) -> Outbox:
 def names(turn: Turn, people: list[Resident]) -> str:
     """Display names for an admin's follow-up list."""
     return "、".join(p.display_name or turn.t("circular.no_name") for p in people)
+
+
+@on_command("circular.status_words")
+def status_typed(session: Session, turn: Turn) -> Outbox | None:
+    """未確認の人, typed by an admin (from anyone else: not a command)."""
+    return status(session, turn) if subscriptions.admin_districts(session, turn.resident) else None
 
 
 @on_postback("circular.status")

@@ -8,7 +8,7 @@ from bot.circulars import circulars, safety, subscriptions
 from bot.circulars.circulars import Draft
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, main_menu, on_postback, on_state
+from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
 from bot.handlers.circulars import follow_up, preview, refuse
 from bot.i18n import t
 from db.models import Circular, Resident
@@ -71,6 +71,26 @@ def alert_admins(session: Session, turn: Turn, circular: Circular, text: str) ->
                   text=text or t("safety.need_help_button", admin.language))
         outbox.to(admin_id, Text(alert))
     return outbox
+
+
+@on_command("safety.start_words")
+def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
+    """安否確認, typed by an admin: the same as the button (from anyone else: not a command)."""
+    districts = subscriptions.admin_districts(session, turn.resident)
+    if not districts:
+        return None
+    if len(districts) > 1:
+        return turn.reply(Text(turn.t("safety.choose_district"), tuple(
+            button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id)
+            for d in districts)))
+    turn.args = [str(districts[0].id)]
+    return prepare(session, turn)
+
+
+@on_command("safety.status_words")
+def status_typed(session: Session, turn: Turn) -> Outbox | None:
+    """未回答の人, typed by an admin."""
+    return status(session, turn) if subscriptions.admin_districts(session, turn.resident) else None
 
 
 @on_postback("safety.prepare")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot.circulars import subscriptions
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_intent, on_postback
-from bot.handlers.circulars import compose_from_chat, recent_circulars, refuse
+from bot.handlers.circulars import recent_circulars, refuse
 from bot.handlers.onboarding import district_buttons
 from db.models import District
 
@@ -23,10 +23,7 @@ def named_district(session: Session, turn: Turn) -> District | None:
 
 @on_intent("subscribe")
 def subscribe(session: Session, turn: Turn) -> Outbox:
-    """緑ケ丘の回覧板を受け取りたい / 最近の回覧板 / an admin's 回覧: ..."""
-    composed = compose_from_chat(session, turn)
-    if composed is not None:
-        return composed
+    """緑ケ丘の回覧板を受け取りたい / 最近の回覧板."""
     district = named_district(session, turn)
     if district is not None:
         return follow(session, turn, district)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from bot.circulars import circulars, safety
 from db.models import Circular, HelpRequest
+from tests import factories
 from tests.circulars.conftest import add_followers, launch
 from tests.fakes import buttons, texts
 
@@ -78,3 +79,24 @@ def test_button_for_a_check_never_sent_is_answered_kindly(chat, session, midori)
     person = add_followers(session, midori, 1)[0]
     got = chat.press(person, "safety.safe:999")
     assert "安否確認がありません" in texts(got)[0]
+
+
+def test_an_admin_can_type_the_commands_instead_of_pressing(chat, session, channel, midori, midori_admin):
+    people = add_followers(session, midori, 2)
+    admin = midori_admin.platform_user_id
+    got = chat.say(admin, "安否確認")
+    assert "送信" in buttons(got)
+    chat.press(admin, next(b.data for b in got[-1].buttons if b.label == "送信"))
+    check_id = session.scalar(select(Circular.id).where(Circular.kind == "safety_check"))
+    chat.press(people[0], f"safety.safe:{check_id}")
+    got = chat.say(admin, "未回答の人")
+    assert "無事1人、助けが必要0人、未回答1人" in texts(got)[0]
+    assert people[1] in texts(got)[0]
+
+
+def test_a_resident_typing_the_admin_words_is_not_treated_as_an_admin(chat, session, channel, midori):
+    add_followers(session, midori, 1)
+    factories.resident(session, user_id="U9", district=midori)
+    got = chat.say("U9", "安否確認の件、家族みんな元気です")
+    assert "送信" not in buttons(got)
+    assert session.scalar(select(Circular.id)) is None
