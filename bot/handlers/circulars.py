@@ -31,7 +31,9 @@ def admin_buttons(session: Session, turn: Turn) -> tuple:
         return ()
     return (*per_district, button(turn.t("circular.status_button"), "circular.status"),
             button(turn.t("safety.status_button"), "safety.status"),
-            button(turn.t("circular.districts_button"), "admin.districts"))
+            button(turn.t("circular.districts_button"), "admin.districts"),
+            button(turn.t("timebank.record_teaching"), "timebank.teach"),
+            button(turn.t("admin.open"), "admin.link"))
 
 
 @on_postback("menu.circulars")
