@@ -6,7 +6,9 @@ const API = location.pathname.replace(/\/$/, "") + "/api";
 const POLL_MS = 700;
 const WAIT_MS = 15000; // a person who blocked the bot gets no answer: stop saying we wait
 
-const state = { user: null, after: 0, poll: null, lastRow: null };
+// `round` grows with each change of person, so a poll still in flight for the previous
+// choice (even of the same person) is dropped instead of running a second poll loop.
+const state = { user: null, after: 0, poll: null, lastRow: null, round: 0 };
 const $ = (id) => document.getElementById(id);
 
 function fill(template, fields) {
@@ -51,6 +53,7 @@ function languageName(code) {
 
 function choose(user) {
   state.user = user;
+  state.round += 1;
   state.after = 0;
   state.lastRow = null;
   if (user) localStorage.setItem("kyojo.user", user);
@@ -95,14 +98,14 @@ function actionButton(action) {
 // -- receiving ---------------------------------------------------------------------------
 
 async function poll() {
-  const user = state.user;
+  const round = state.round;
   try {
-    const rows = await call(`/messages?user=${encodeURIComponent(user)}&after=${state.after}`);
-    if (user !== state.user) return;
+    const rows = await call(`/messages?user=${encodeURIComponent(state.user)}&after=${state.after}`);
+    if (round !== state.round) return;
     rows.forEach(show);
     if (rows.length) showQuickReplies();
   } finally {
-    if (user === state.user) state.poll = setTimeout(poll, POLL_MS);
+    if (round === state.round) state.poll = setTimeout(poll, POLL_MS);
   }
 }
 
