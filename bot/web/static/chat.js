@@ -36,8 +36,9 @@ async function loadResidents(selected) {
   const people = await call("/residents");
   const select = $("speaker");
   select.replaceChildren(...people.map((person) => {
-    const where = person.district || TEXTS.no_district;
-    const option = element("option", null, `${person.name}（${where}・${languageName(person.language)}）`);
+    const option = element("option", null, fill(TEXTS.person, {
+      name: person.name, district: person.district || TEXTS.no_district,
+      language: languageName(person.language) }));
     option.value = person.user_id;
     return option;
   }));
