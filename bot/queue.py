@@ -77,3 +77,51 @@ class Jobs:
                 log.exception("job %s%r failed (attempt %d)", name, args, attempt + 1)
                 if attempt < len(RETRY_INTERVALS):
                     time.sleep(RETRY_INTERVALS[attempt])
+
+
+# -- enqueueing once a transaction commits ----------------------------------------------------
+
+_PENDING = "kyojo_jobs_after_commit"
+
+
+def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = None,
+                         job_id: str | None = None) -> None:
+    """Enqueue a job when the session's outermost transaction commits, so it sees the rows.
+
+    A savepoint released is not a commit (SQLAlchemy fires after_commit for it too); jobs
+    asked for inside a savepoint that rolls back are dropped, and all of them on a rollback.
+    """
+    from sqlalchemy import event
+
+    if not event.contains(session, "after_commit", _enqueue_pending):
+        event.listen(session, "after_commit", _enqueue_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+    session.info.setdefault(_PENDING, []).append(
+        (session.get_nested_transaction(), name, args, delay, job_id))
+
+
+def _enqueue_pending(session) -> None:
+    if session.get_nested_transaction() is not None:
+        return
+    from bot import runtime
+
+    jobs = runtime.current().jobs
+    for _, name, args, delay, job_id in session.info.pop(_PENDING, []):
+        jobs.enqueue(name, *args, delay=delay, job_id=job_id)
+
+
+def _drop_pending(session) -> None:
+    undone = session.get_nested_transaction()
+    if undone is None:
+        session.info.pop(_PENDING, None)
+        return
+    session.info[_PENDING] = [job for job in session.info.get(_PENDING, [])
+                              if not _inside(job[0], undone)]
+
+
+def _inside(transaction, outer) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False

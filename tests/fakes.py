@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.events import Card, Inbound, Message, Text
+from bot.events import Inbound, Message, Text
 
 
 @dataclass

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import runtime
 from bot.circulars import subscriptions
+from bot.queue import enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
 from db.models import Circular, Delivery, Resident, local_now
 
@@ -120,15 +121,6 @@ def cancel(session: Session, circular: Circular, actor_id: int) -> bool:
         return False
     circular.status = "cancelled"
     return True
-
-
-def enqueue_after_commit(session: Session, name: str, *args, delay: timedelta | None = None,
-                         job_id: str | None = None) -> None:
-    """Enqueue a job once this transaction is committed, so the job sees its rows."""
-    def enqueue(_session) -> None:
-        runtime.current().jobs.enqueue(name, *args, delay=delay, job_id=job_id)
-
-    event.listen(session, "after_commit", enqueue, once=True)
 
 
 def recent(session: Session, district_ids: list[int], limit: int = 5) -> list[Circular]:

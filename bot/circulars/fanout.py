@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from bot import runtime
 from bot.circulars import render, subscriptions
-from bot.circulars.circulars import enqueue_after_commit
+from bot.queue import enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 

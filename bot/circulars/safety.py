@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from bot import runtime
 from bot.circulars import circulars, fanout, render
-from bot.circulars.circulars import enqueue_after_commit
+from bot.queue import enqueue_after_commit
 from bot.i18n import t
 from db.models import Circular, Delivery, HelpRequest, Resident, local_now
 from db.session import Session

@@ -5,7 +5,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
 from bot.matching import candidates, describe
 from bot.matching.rank import explain, rank
+from bot.queue import enqueue_after_commit
 from db.models import HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,10 @@ def retry_key(*parts: object) -> str:
     return str(uuid.uuid5(RETRY_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
-def after_commit(session: Session, name: str, *args: object, delay: timedelta | None = None) -> None:
-    """Enqueue a job once this session commits, so that the job sees what it wrote."""
-    pending = session.info.setdefault("jobs_after_commit", [])
-    if not pending:
-        event.listen(session, "after_commit", _enqueue_pending, once=True)
-    pending.append((name, args, delay))
-
-
-def _enqueue_pending(session: Session) -> None:
-    jobs = runtime.current().jobs
-    for name, args, delay in session.info.pop("jobs_after_commit", []):
-        jobs.enqueue(name, *args, delay=delay)
-
-
 def open_request(session: Session, request: HelpRequest) -> None:
     """The request is out: offers go out after the commit."""
     request.status = "open"
-    after_commit(session, "bot.matching.offers.offer_request", request.id)
+    enqueue_after_commit(session, "bot.matching.offers.offer_request", request.id)
 
 
 # -- jobs ------------------------------------------------------------------------------------
@@ -113,7 +100,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         session.add(offer)
         session.flush()
         box.envelopes.append(send_offer(session, request, offer, helper, now))
-    after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
+    enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
                  delay=timedelta(minutes=config.offer_timeout_minutes))
     return box
 
@@ -211,7 +198,7 @@ def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
     waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
                                                     Offer.status == "sent").limit(1))
     if request.status == "open" and waiting is None:
-        after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round)
+        enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round)
 
 
 def _forget_question(session: Session, helper: Resident, offer_id: int) -> None:

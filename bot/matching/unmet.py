@@ -66,7 +66,8 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
 
 def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime) -> Outbox:
     """An admin picked a helper for an unmet request: offer it to that helper directly."""
-    from bot.matching.offers import after_commit, send_offer
+    from bot.matching.offers import send_offer
+    from bot.queue import enqueue_after_commit
 
     request = session.get(HelpRequest, request_id)
     helper = session.get(Resident, helper_id)
@@ -81,7 +82,7 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
         session.add(offer)
     offer.status, offer.round, offer.sent_at, offer.answered_at = "sent", request.offer_round, now, None
     session.flush()
-    after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round,
+    enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round,
                  delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes))
     box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])
     return box.to(admin.id, Text(t("offer.assign_sent", admin.language, name=helper.display_name or "")))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from bot.circulars import circulars, safety
 from db.models import Circular, HelpRequest
 from tests import factories
-from tests.circulars.conftest import add_followers, launch
+from tests.circulars.conftest import add_followers
 from tests.fakes import buttons, texts
 
 

@@ -139,7 +139,7 @@ def test_district_chart_svg_has_the_right_counts(app, client, town, session):
     assert 'data-label="庭の手入れ" data-value="1"' in page
     month = f"{local_now().year}年{local_now().month}月"
     assert f'data-label="{month}" data-value="5"' in page  # five requests this month
-    assert f'data-value="67">' in page  # 2 unmet of 3 closed this month
+    assert 'data-value="67">' in page  # 2 unmet of 3 closed this month
     assert 'data-label="買い物" data-value="1"' in page  # helpers per skill (鈴木)
     assert "<script" not in page
 

@@ -1,0 +1,43 @@
+"""Jobs asked for in a transaction start only once it commits, so they see its rows."""
+from sqlalchemy import func, select
+
+from bot.queue import enqueue_after_commit
+from db.models import District
+from db.session import Session
+
+SEEN: list[tuple[str, int]] = []
+
+
+def record(label: str) -> None:
+    """A job that notes how many districts it can see."""
+    with Session() as session:
+        SEEN.append((label, session.scalar(select(func.count(District.id)))))
+
+
+def test_a_job_asked_for_in_a_savepoint_runs_after_the_outer_commit(rt):
+    SEEN.clear()
+    with Session.begin() as session:
+        with session.begin_nested():
+            session.add(District(name="緑ケ丘"))
+            enqueue_after_commit(session, "tests.core.test_queue.record", "inner")
+        assert SEEN == []  # the savepoint released is not the commit
+    assert SEEN == [("inner", 1)]
+
+
+def test_jobs_of_a_rolled_back_savepoint_or_transaction_never_run(rt):
+    SEEN.clear()
+    with Session.begin() as session:
+        try:
+            with session.begin_nested():
+                enqueue_after_commit(session, "tests.core.test_queue.record", "undone")
+                raise ValueError("handler failed")
+        except ValueError:
+            pass
+        enqueue_after_commit(session, "tests.core.test_queue.record", "kept")
+    try:
+        with Session.begin() as session:
+            enqueue_after_commit(session, "tests.core.test_queue.record", "rolled back")
+            raise ValueError("job failed")
+    except ValueError:
+        pass
+    assert [label for label, _ in SEEN] == ["kept"]
