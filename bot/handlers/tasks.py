@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot import outbox as outboxes
+from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
 from bot.i18n import hours_text
 from bot.matching import describe, drafts, offers
 from db.models import HelpRequest, Resident, Task
@@ -120,6 +121,10 @@ def reported(session: Session, turn: Turn, task: Task, minutes: int) -> Outbox:
     task.minutes = minutes
     conversations.finish(session, turn.resident)
     other = other_side(task, turn.resident)
+    reader = outboxes.recipient(session, other.id)
+    if reader is not None:  # so that a typed はい / まだです answers the question too
+        conversations.ask(session, reader, "task_confirm", {"task_id": task.id}, now=turn.now,
+                          minutes=7 * 24 * 60)
     question = Text(describe_t(other, "task.confirm_question", task.request,
                                name=turn.resident.display_name, hours=hours_text(minutes, other.language)),
                     (button(describe_t(other, "task.confirm_button", task.request), "task.confirm", task.id),
@@ -133,6 +138,20 @@ def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
     sides = {task.helper_id: resident.id == task.helper_id, task.request.resident_id: helped}
     return task.done_reported_by_id is not None and task.minutes is not None and \
         resident.id != task.done_reported_by_id and any(sides.values())
+
+
+@on_state("task_confirm")
+def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
+    """はい / 確認しました confirm, まだです / いいえ do not; anything else is not an answer."""
+    text = turn.text.strip().lower()
+    said_yes = turn.understanding.intent == "accept" or text in catalog_words(turn.locale, "task.yes_words")
+    said_no = turn.understanding.intent == "decline" or any(
+        text.startswith(w) for w in catalog_words(turn.locale, "task.no_words"))
+    if said_yes == said_no:
+        return None
+    conversations.finish(session, turn.resident)
+    turn.args = [str(turn.conversation.data.get("task_id", 0))]
+    return confirm(session, turn) if said_yes else not_yet(session, turn)
 
 
 @on_postback("task.confirm")

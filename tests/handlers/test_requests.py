@@ -114,3 +114,23 @@ def test_cancel_before_anyone_accepts(chat, session):
     got = chat.say("H1", "引き受けます")
     assert "取り消されたか" in texts(got)[0] or "引き受けます" not in texts(got)[0]
     assert session.scalar(select(Task)) is None
+
+
+def test_the_person_helped_can_confirm_or_deny_done_by_typing(chat, session):
+    from bot.timebank import ledger
+
+    midori = factories.district(session, "緑ケ丘")
+    _requester(session, midori)
+    helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori,
+                              display_name="佐藤")
+    ask_for_help(chat)
+    chat.say("H1", "引き受けます")
+    press(chat, "H1", "30分", chat.say("H1", "終わりました"))
+    got = chat.say("REQ", "まだです")
+    assert "相手の方にお伝えします" in texts(got)[0]
+    assert "「まだです」とのお返事" in texts(chat.channel.to("H1"))[-1]
+    assert session.scalar(select(Task)).request.status == "assigned"
+    press(chat, "H1", "30分", chat.say("H1", "終わりました"))
+    chat.say("REQ", "はい")
+    assert session.scalar(select(Task)).request.status == "done"
+    assert ledger.balance(session, helper.id) > ledger.balance(session, session.scalar(select(Task)).request.resident_id)
