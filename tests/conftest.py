@@ -18,7 +18,29 @@ from db.models import Base, InboundEvent, local_now
 from db.session import Session, make_engine
 from tests.fakes import FakeChannel
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/kyojo_test"
+
+
+def _postgres_url() -> str | None:
+    """TEST_DATABASE_URL, else the machine's PostgreSQL (its kyojo_test database made if
+    missing), else None: then the tests run on SQLite only."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"]
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres connect_timeout=2",
+                             autocommit=True) as connection:
+            if not connection.execute("select 1 from pg_database where datname = 'kyojo_test'").fetchone():
+                connection.execute("create database kyojo_test")
+        return LOCAL_POSTGRES
+    except Exception:
+        return None
+
+
+TEST_DATABASE_URL = _postgres_url()
+# Every test that touches the database runs on both, when PostgreSQL is there.
+BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 
 
 # -- Redis -------------------------------------------------------------------------------
@@ -91,11 +113,11 @@ def pg_engine():
     engine.dispose()
 
 
-@pytest.fixture
-def engine(pg_engine):
-    """SQLite in memory (fresh per test), or PostgreSQL when TEST_DATABASE_URL is set."""
-    if pg_engine is not None:
-        yield pg_engine
+@pytest.fixture(params=BACKENDS)
+def engine(request):
+    """SQLite in memory (fresh per test), and PostgreSQL (see BACKENDS)."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("pg_engine")
         return
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
