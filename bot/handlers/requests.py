@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
 from bot.handlers.onboarding import district_buttons
 from bot.matching import describe, drafts, offers
+from bot.privacy import has_address
 from db.models import District, HelpRequest, Resident
 
 # Intents that, written in the middle of a question, mean the person moved on to something else.
@@ -242,7 +243,13 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     request = answered(session, turn)
     if request is None or moved_on(turn):
         return None
-    request.landmark = turn.text.strip()[:200]
+    text = turn.text.strip()
+    if text.lower() in catalog_words(turn.locale, "request.no_landmark_words"):
+        text = ""
+    elif has_address(text):  # offers go to several people: a landmark, never the address
+        return turn.reply(Text(turn.t("request.landmark_has_address"),
+                               (button(turn.t("request.no_landmark"), "request.landmark", request.id),)))
+    request.landmark = text[:200]
     return continue_draft(session, turn, request)
 
 
