@@ -18,10 +18,21 @@ def _is_decoration(char: str) -> bool:
     return unicodedata.category(char) in ("So", "Cf", "Cs", "Co")
 
 
+class _Decorations(dict):
+    """str.translate table that decides each character once: decorations become a space."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = _SPACE if _is_decoration(chr(code)) else code
+        return self[code]
+
+
+_SPACE = ord(" ")
+_DECORATIONS = _Decorations()
+
+
 def normalise(text: str) -> str:
     """NFKC, drop emoji, shorten repeated characters and long vowels, squeeze spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if _is_decoration(c) else c for c in text)
+    text = unicodedata.normalize("NFKC", text).translate(_DECORATIONS)
     text = _LONG.sub("ー", text)
     text = _REPEAT.sub(r"\1", text)
     text = _TRAILING_WAVE.sub("", text)

@@ -1,14 +1,20 @@
 """Japanese tokens from fugashi + unidic-lite, keyed on lemma readings."""
 
+import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import fugashi
 
 from bot.nlp.normalise import fold_kana
 
 NEGATIONS = frozenset({"ナイ", "ズ", "ヌ", "ナシ", "ン"})
-_DROPPED = frozenset({"マス", "デス"})
+_DROPPED = frozenset({"マス", "デス"})  # polite auxiliaries carry no meaning for matching
+_PREFIXES = frozenset({"オ", "ゴ", "オン"})  # nor do honorific prefixes
+# A word's token depends only on its surface and features: convert each distinct pair once.
+TOKEN_CACHE_SIZE = 50_000
+# unidic(-lite) feature columns
+_POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 17, 26
 _GODAN_I = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
 
 
@@ -35,12 +41,11 @@ def get_tagger() -> fugashi.Tagger:
     return fugashi.Tagger()
 
 
-def _is_negation(word: fugashi.UnidicNode, key: str, pos: str) -> bool:
+def _is_negation(surface: str, key: str, pos: str, form: str) -> bool:
     """Negating auxiliaries, ない/無し, and dialect verbs ending in ん (行けん, できん)."""
     if key in NEGATIONS and pos in ("助動詞", "形容詞", "名詞"):
         return True
-    form = word.feature.cForm or ""
-    return pos == "動詞" and word.surface.endswith("ん") and form[:3] in ("終止形", "連体形")
+    return pos == "動詞" and surface.endswith("ん") and form[:3] in ("終止形", "連体形")
 
 
 def _is_boundary(surface: str, pos: str, pos2: str) -> bool:
@@ -50,49 +55,37 @@ def _is_boundary(surface: str, pos: str, pos2: str) -> bool:
     return pos2 == "接続助詞" and surface in ("けど", "けれど", "けれども", "が", "のに", "ですが")
 
 
-def _token(word: fugashi.UnidicNode) -> Token:
-    """Convert one fugashi node, falling back to the surface for unknown words."""
-    feat = word.feature
-    kana = fold_kana(feat.kana or word.surface)
-    key = fold_kana(feat.lForm or word.surface)
-    lemma = (feat.lemma or word.surface).split("-")[0]
-    if word.surface.isascii():
-        key = kana = lemma = word.surface.lower()
-    pos, pos2 = feat.pos1 or "", feat.pos2 or ""
-    form = feat.cForm or ""
-    negation = _is_negation(word, key, pos)
+def _fields(feature_raw: str) -> list[str]:
+    """The unidic feature columns, padded (unknown words carry only the part of speech)."""
+    fields = next(csv.reader([feature_raw]))
+    return fields + [""] * (_FIELDS - len(fields))
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _token(surface: str, feature_raw: str) -> Token | None:
+    """One word from its surface and unidic features (None for words matching ignores)."""
+    fields = _fields(feature_raw)
+    pos, pos2, ctype, form = fields[_POS1], fields[_POS2], fields[_CTYPE], fields[_CFORM]
+    kana = fold_kana(fields[_KANA] or surface)
+    key = fold_kana(fields[_LFORM] or surface)
+    lemma = (fields[_LEMMA] or surface).split("-")[0]
+    if surface.isascii():
+        key = kana = lemma = surface.lower()
+    if (pos == "助動詞" and key in _DROPPED) or (pos == "接頭辞" and key in _PREFIXES):
+        return None
+    negation = _is_negation(surface, key, pos, form)
     return Token(
-        surface=word.surface,
-        key="ナイ" if negation and pos != "動詞" else key,
-        kana=kana,
-        lemma=lemma,
-        pos=pos,
-        pos2=pos2,
-        cform=form,
-        ctype=feat.cType or "",
-        negation=negation,
+        surface=surface, key="ナイ" if negation and pos != "動詞" else key, kana=kana, lemma=lemma,
+        pos=pos, pos2=pos2, cform=form, ctype=ctype, negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
-        boundary=_is_boundary(word.surface, pos, pos2),
+        boundary=_is_boundary(surface, pos, pos2),
     )
-
-
-@cache
-def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    """Tag once; vocabulary terms are tokenized repeatedly at load time."""
-    return tuple(_token(w) for w in get_tagger()(text))
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    tokens = _tokenize_cached(text) if len(text) < 24 else tuple(_token(w) for w in get_tagger()(text))
-    return tuple(t for t in tokens if not _dropped(t))
-
-
-def _dropped(token: Token) -> bool:
-    """Polite auxiliaries and お/ご prefixes carry no meaning for matching."""
-    if token.pos == "助動詞" and token.key in _DROPPED:
-        return True
-    return token.pos == "接頭辞" and token.key in ("オ", "ゴ", "オン")
+    tokens = [_token(w.surface, w.feature_raw) for w in get_tagger()(text)]
+    return tuple(t for t in tokens if t is not None)
 
 
 def is_kana(text: str) -> bool:
@@ -107,3 +100,8 @@ def kana_stem(token: Token) -> str | None:
     if token.ctype.startswith("五段"):
         return token.key[:-1] + _GODAN_I.get(token.key[-1], token.key[-1])
     return token.key[:-1]
+
+
+def token_cache_clear() -> None:
+    """Forget converted words (benchmarks measure a cold first pass with it)."""
+    _token.cache_clear()
