@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,24 +19,43 @@ from db.models import Base, InboundEvent, local_now
 from db.session import Session, make_engine
 from tests.fakes import FakeChannel
 
-LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/kyojo_test"
+LOCAL_POSTGRES = "host=127.0.0.1 user=postgres dbname=postgres connect_timeout=2"
 
 
 def _postgres_url() -> str | None:
-    """TEST_DATABASE_URL, else the machine's PostgreSQL (its kyojo_test database made if
-    missing), else None: then the tests run on SQLite only."""
+    """TEST_DATABASE_URL, else a database of this run's own on the machine's PostgreSQL
+    (so that two runs at once do not meet), else None: then the tests run on SQLite only."""
     if os.environ.get("TEST_DATABASE_URL"):
         return os.environ["TEST_DATABASE_URL"]
     try:
         import psycopg
 
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres connect_timeout=2",
-                             autocommit=True) as connection:
-            if not connection.execute("select 1 from pg_database where datname = 'kyojo_test'").fetchone():
-                connection.execute("create database kyojo_test")
-        return LOCAL_POSTGRES
+        with psycopg.connect(LOCAL_POSTGRES, autocommit=True) as connection:
+            _drop_abandoned(connection)
+            connection.execute(f"create database kyojo_test_{os.getpid()}")
     except Exception:
         return None
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/kyojo_test_{os.getpid()}"
+
+
+def _drop_abandoned(connection) -> None:
+    """Drop the databases of earlier runs whose process is gone."""
+    names = [row[0] for row in connection.execute(
+        "select datname from pg_database where datname like 'kyojo\\_test\\_%'")]
+    for name in names:
+        pid = int(re.match(r"kyojo_test_(\d+)", name).group(1)) if re.match(r"kyojo_test_\d+", name) else 0
+        if pid and not os.path.exists(f"/proc/{pid}"):
+            connection.execute(f"drop database if exists {name} with (force)")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Drop this run's own PostgreSQL database."""
+    if os.environ.get("TEST_DATABASE_URL") or not TEST_DATABASE_URL:
+        return
+    import psycopg
+
+    with psycopg.connect(LOCAL_POSTGRES, autocommit=True) as connection:
+        connection.execute(f"drop database if exists kyojo_test_{os.getpid()} with (force)")
 
 
 TEST_DATABASE_URL = _postgres_url()
@@ -274,3 +294,29 @@ def app(config, engine, bind, channel):
     flask_app.extensions["kyojo"] = started
     flask_app.config.update(TESTING=True)
     return flask_app
+
+
+# -- Slack: a local fake of the Web API (tests/slack_fake.py) ---------------------------------
+
+@pytest.fixture(scope="session")
+def _slack_server():
+    from tests.slack_fake import FakeSlackApi
+
+    fake = FakeSlackApi()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def slack_api(_slack_server):
+    """The fake Slack Web API, emptied for this test."""
+    _slack_server.reset()
+    return _slack_server
+
+
+@pytest.fixture
+def slack_config(config, slack_api) -> Config:
+    """The test configuration with the Slack app, talking to the fake Slack API, no retry waits."""
+    return config.with_(slack_signing_secret="test-signing-secret", slack_bot_token="xoxb-test",
+                        slack_api_url=slack_api.url,
+                        extra={**config.extra, "slack_retry_max_seconds": 0})

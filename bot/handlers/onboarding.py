@@ -28,12 +28,16 @@ def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_distri
 @on_event("follow")
 def follow(session: Session, turn: Turn) -> Outbox:
     """A new friend (or one coming back after a block): greet, then ask the district."""
+    coming_back = turn.resident.left_at is not None or turn.inbound.data == "unblocked"
     turn.resident.active = True
     turn.resident.left_at = None
-    greeting = Text(turn.t("onboarding.welcome", name=turn.resident.display_name or ""))
-    if turn.resident.district_id:
-        return turn.reply(greeting, Text(turn.t("onboarding.welcome_back"), main_menu(turn.locale)))
-    return turn.reply(greeting, ask_district(session, turn))
+    if coming_back:
+        greeting = Text(turn.t("onboarding.welcome_back"))
+    else:
+        greeting = Text(turn.t("onboarding.welcome", name=turn.resident.display_name or ""))
+    if turn.resident.district_id is None:
+        return turn.reply(greeting, ask_district(session, turn))
+    return turn.reply(Text(greeting.text, main_menu(turn.locale)))
 
 
 @on_event("unfollow")

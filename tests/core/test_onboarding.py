@@ -47,3 +47,13 @@ def test_a_sticker_gets_a_kind_word_not_silence(chat, session):
     factories.district(session, "緑ケ丘")
     got = chat.event("U1", "sticker")
     assert "文字で書いて" in texts(got)[0]
+
+
+def test_coming_back_after_a_block_is_welcomed_back_not_greeted_as_new(chat, session):
+    district = factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    chat.press("U1", f"district.choose:{district.id}")
+    chat.event("U1", "unfollow")
+    got = chat.event("U1", "follow")
+    assert texts(got) == ["おかえりなさい。また使えるようになりました。"]
+    assert "助けてほしい" in buttons(got)

@@ -13,7 +13,7 @@ from db.models import Base
 from db.session import Session, make_engine, upgrade
 from tests.fakes import FakeChannel
 
-PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/kyojo_test"
+from tests.conftest import TEST_DATABASE_URL as PG_URL
 
 
 def _private_database(base_url: str, suffix: str) -> str | None:
@@ -37,7 +37,7 @@ def _private_database(base_url: str, suffix: str) -> str | None:
 @pytest.fixture(scope="session")
 def committed_pg():
     """An engine on a private PostgreSQL database with the migrated schema, or skip."""
-    url = _private_database(PG_URL, "race")
+    url = _private_database(PG_URL, "race") if PG_URL else None
     if url is None:
         pytest.skip("PostgreSQL is not available")
     engine = make_engine(url)
@@ -46,6 +46,16 @@ def committed_pg():
     upgrade(engine)
     yield engine
     engine.dispose()
+    if not os.environ.get("TEST_DATABASE_URL"):  # this run's own: drop it with the run's
+        _drop(url)
+
+
+def _drop(url: str) -> None:
+    name = make_url(url).database
+    admin = make_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _empty(engine) -> None:
