@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
 from bot.matching import approvals, describe, drafts
 from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile
@@ -176,6 +176,40 @@ def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
         return None
     profile.skills = list(dict.fromkeys([*profile.skills, *found]))
     return turn.reply(step(session, turn, profile, "kinds", registering(session, turn)))
+
+
+@on_state("helper_districts")
+def typed_districts(session: Session, turn: Turn) -> Outbox | None:
+    """Districts written in words (小倉と黒崎) are added to the pressed ones."""
+    from bot.nlp import find_district
+
+    profile = profile_of(session, turn)
+    named = [d for d in session.scalars(select(District).order_by(District.id))
+             if find_district(turn.text, [d.name])]
+    if profile is None or not named:
+        return None
+    profile.districts.extend(d for d in named if d not in profile.districts)
+    return turn.reply(step(session, turn, profile, "districts", registering(session, turn)))
+
+
+def slots_in(text: str, locale: str) -> list[str]:
+    """The free-time slots a text names (平日の午前と週末 -> weekday_morning, weekend)."""
+    text = text.lower()
+    if any(word in text for word in catalog_words(locale, "helper.slot_words.any")):
+        return list(SLOTS)
+    return [slot for slot in SLOTS
+            if any(word in text for word in catalog_words(locale, f"helper.slot_words.{slot}"))]
+
+
+@on_state("helper_slots")
+def typed_slots(session: Session, turn: Turn) -> Outbox | None:
+    """Free time written in words is added to the pressed slots."""
+    profile = profile_of(session, turn)
+    found = slots_in(turn.text, turn.locale)
+    if profile is None or not found:
+        return None
+    profile.availability = list(dict.fromkeys([*profile.availability, *found]))
+    return turn.reply(step(session, turn, profile, "slots", registering(session, turn)))
 
 
 @on_state("helper_experience")

@@ -77,3 +77,21 @@ def test_an_unfinished_registration_times_out_politely(chat, session, rt):
     assert "途中のまま" in texts(chat.channel.to("H"))[-1]
     got = chat.say("H", "こんにちは")
     assert "手伝えること" not in texts(got)[0]
+
+
+def test_register_by_writing_instead_of_pressing(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.district(session, "八幡")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "何かお手伝いできることがあれば登録したいです")
+    got = chat.say("H", "買い物と犬の散歩ならできます")
+    assert {"✓ 買い物", "✓ 犬の散歩"} <= set(buttons(got))
+    got = press(chat, "H", "完了", got)
+    got = chat.say("H", "八幡も行けます")
+    assert {"✓ 緑ケ丘", "✓ 八幡"} <= set(buttons(got))
+    got = press(chat, "H", "完了", got)
+    got = chat.say("H", "平日の午前と週末なら")
+    assert {"✓ 平日の午前", "✓ 土日"} <= set(buttons(got)) and "✓ 平日の夕方" not in buttons(got)
+    profile = session.scalar(select(HelperProfile))
+    assert sorted(profile.availability) == ["weekday_morning", "weekend"]
+    assert sorted(d.name for d in profile.districts) == ["八幡", "緑ケ丘"]
