@@ -61,7 +61,10 @@ def ask_reply(session: Session, circular: Circular, resident_ids: list[int], now
         return
     existing = dict(session.execute(select(Conversation.resident_id, Conversation.state)
                                     .where(Conversation.resident_id.in_(resident_ids))).all())
-    free = [r for r in resident_ids if existing.get(r, state) in REPLY_STATES]
+    # Whether someone is safe matters more than any question left open (a draft, an offer):
+    # a safety check takes the reply; a circular's confirmation waits its turn.
+    free = [r for r in resident_ids
+            if state == "safety_check" or existing.get(r, state) in REPLY_STATES]
     if not free:
         return
     session.execute(delete(Conversation).where(Conversation.resident_id.in_(

@@ -100,3 +100,13 @@ def test_a_resident_typing_the_admin_words_is_not_treated_as_an_admin(chat, sess
     got = chat.say("U9", "安否確認の件、家族みんな元気です")
     assert "送信" not in buttons(got)
     assert session.scalar(select(Circular.id)) is None
+
+
+def test_a_safety_check_takes_the_reply_even_from_someone_mid_request(chat, session, midori,
+                                                                      midori_admin):
+    [person] = add_followers(session, midori, 1)
+    chat.say(person, "ゴミ出しをお願いしたい")  # the bot now waits for a time or a place
+    check_id = start_check(chat, session, midori_admin, midori)
+    got = chat.say(person, "足をけがして動けません")
+    assert any("すぐに地区の担当者" in text for text in texts(got))
+    assert circulars.progress(session, check_id).need_help == 1
