@@ -82,13 +82,14 @@ def _redis_answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """A real Redis: the machine's on a spare db, else a redis-server started for the tests."""
+    """A real Redis of this run's own (redis-server on a free port, so that two runs at once
+    do not flush each other's queues), else the machine's on a spare db (TEST_REDIS_URL)."""
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-    if _redis_answers(url):
+    if not shutil.which("redis-server"):
+        if not _redis_answers(url):
+            pytest.skip("no Redis server and no redis-server binary")
         yield url
         return
-    if not shutil.which("redis-server"):
-        pytest.skip("no Redis server and no redis-server binary")
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
