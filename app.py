@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import inbound, runtime
+from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from db import session as db_session
@@ -34,6 +35,16 @@ def create_app(config: Config | None = None) -> Flask:
     def line_callback():
         """LINE's webhook: verify, store, enqueue, answer 200 at once."""
         return receive("line", request.headers.get("X-Line-Signature", ""))
+
+    @app.post("/slack/events")
+    def slack_events():
+        """Slack's events and button presses (one request URL): as /callback; a URL check is answered."""
+        if "slack" not in runtime.current().channels:
+            abort(404)
+        request.get_data(cache=True)  # kept: receive() checks it, then the challenge is read from it
+        answer = receive("slack", slack.signature(request.headers))
+        code = slack.challenge(request.get_data())
+        return {"challenge": code} if code else answer
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:

@@ -41,4 +41,8 @@ def build_channels(config: Config) -> dict[str, Channel]:
     captured = not config.production and not config.line_channel_access_token
     line = LocalChannel if captured else LineChannel
     channels: dict[str, Channel] = {"line": line.from_config(config)}
+    if config.slack_bot_token and config.slack_signing_secret:
+        from bot.channels.slack import SlackChannel
+
+        channels["slack"] = SlackChannel.from_config(config)
     return channels
