@@ -12,7 +12,7 @@ from bot.nlp.tagger import get_tagger, token_cache_clear
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (ROOT.parent / "shared" / "nlp" / "dev_set.jsonl", ROOT / "tests" / "nlp" / "held_out.jsonl")
 ROUNDS = 20
-REPEATS = 5  # the two sides alternate; the best of the repeats damps a noisy machine
+REPEATS = 5  # the two sides take turns; the best of the repeats damps a noisy machine
 
 
 def _messages() -> list[tuple[str, str | None]]:
@@ -42,8 +42,8 @@ def main() -> int:
     token_cache_clear()  # first pass: every word of the messages is converted afresh
     cold = _seconds(classify, messages, 1) / _seconds(tag, messages, 1)
     rounds = ROUNDS // REPEATS
-    tagging = min(_seconds(tag, messages, rounds) for _ in range(REPEATS))
-    classification = min(_seconds(classify, messages, rounds) for _ in range(REPEATS))
+    pairs = [(_seconds(tag, messages, rounds), _seconds(classify, messages, rounds)) for _ in range(REPEATS)]
+    tagging, classification = min(p[0] for p in pairs), min(p[1] for p in pairs)
     count = rounds * len(messages)
     print(f"messages: {len(messages)} x {ROUNDS} rounds (best of {REPEATS} x {rounds})")
     print(f"raw fugashi tagging: {count / tagging:10.0f} msg/s")

@@ -4,13 +4,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.nlp.tagger import NEGATIONS, Token, is_kana
-from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabulary
+import re
+
+from bot.nlp.tagger import Token, is_kana
+from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabulary, character_pairs
 
 FUZZY_THRESHOLD = 86.0
 FUZZY_DISCOUNT = 0.7
 _EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
-_NEGATION_KEYS = NEGATIONS | {"not", "no", "never"}
+_UNREAD_POS = frozenset({"補助記号", "空白"})
+_KANJI = re.compile("[\u4e00-\u9fff]")
 _CHAIN_POS = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 
@@ -42,21 +45,21 @@ class Message:
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
-    """Number clauses and build the reading stream with a char->token map."""
-    clauses, offsets, parts, clause = [], [], [], 0
+    """Number clauses and build the reading stream with a char->token map and word edges."""
+    clauses, offsets, parts, edges, clause = [], [], [], [0], 0
+    spaced = language == "en"
     for index, token in enumerate(tokens):
         clauses.append(clause)
         clause += token.boundary
-        if token.pos in ("補助記号", "空白") or (language == "en" and token.boundary):
+        if token.pos in _UNREAD_POS or (spaced and token.boundary):
             continue
-        piece = token.kana + (" " if language == "en" else "")
+        piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
-        offsets.extend([index] * len(piece))
-    kana_only = not any("\u4e00" <= c <= "\u9fff" for t in tokens for c in t.surface)
-    edges = frozenset(i for i in range(len(offsets) + 1)
-                      if i in (0, len(offsets)) or offsets[i] != offsets[i - 1])
-    stream = "".join(parts)
-    return Message(tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, edges)
+        offsets += [index] * len(piece)
+        edges.append(len(offsets))
+    kana_only = _KANJI.search("".join(t.surface for t in tokens)) is None
+    return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets), kana_only,
+                   frozenset(edges))
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -70,7 +73,7 @@ def _same_word(token: Token, wanted: Token) -> bool:
         return False
     if token.pos == "動詞" and wanted.pos == "動詞" and token.ctype[:2] != wanted.ctype[:2]:
         return False  # 手伝える (can help) is not 手伝う (help me)
-    if token.lemma == wanted.lemma or is_kana(token.surface) or is_kana(wanted.surface):
+    if token.lemma == wanted.lemma or token.written_in_kana or wanted.written_in_kana:
         return token.pos not in _CHAIN_POS or wanted.pos in _CHAIN_POS
     return False
 
@@ -81,7 +84,7 @@ def _match_at(message: Message, start: int, term: Term) -> int | None:
     if not _same_word(tokens[start], term.tokens[0]):
         return None
     position = start + 1
-    for wanted in term.tokens[1:]:
+    for wanted in term.tokens[1:]:  # usually none: most terms are one word
         if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
         elif (position + 1 < len(tokens) and _skippable(tokens[position], message.language)
@@ -96,8 +99,8 @@ def _negated(message: Message, start: int, end: int) -> bool:
     """Japanese: a negation in the verb chain after the term; English: just before or inside."""
     tokens = message.tokens
     if message.language == "en":
-        window = tokens[max(0, start - 3):end]
-        return any(t.negation for t in window if message.clauses[tokens.index(t)] == message.clauses[start])
+        clause = message.clauses[start]
+        return any(tokens[i].negation and message.clauses[i] == clause for i in range(max(0, start - 3), end))
     if tokens[end - 1].negation:
         return True
     for token in tokens[end:end + 5]:
@@ -110,7 +113,7 @@ def _negated(message: Message, start: int, end: int) -> bool:
 
 def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> Hit:
     """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
-    negated = not any(k in _NEGATION_KEYS for k in term.keys) and _negated(message, start, end)
+    negated = not term.says_negation and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
     return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
 
@@ -118,27 +121,36 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
+    terms, by_first_key = vocabulary.terms, vocabulary.by_first_key
     for start, token in enumerate(message.tokens):
-        for number in vocabulary.by_first_key.get(token.key, ()):
-            term = vocabulary.terms[number]
+        for number in by_first_key.get(token.key, ()):
+            if number in found:
+                continue
+            term = terms[number]
             end = _match_at(message, start, term)
-            if end is not None and number not in found:
+            if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
 
 
 def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:
     """Add terms found in the reading stream (kana-written words tokenize badly)."""
-    stream = message.stream
-    for index in range(len(stream)):
-        for kana, number in vocabulary.by_kana_start.get(stream[index:index + 2], ()):
-            if number in found or not stream.startswith(kana, index):
-                continue
-            if (kana == stream or len(kana) >= MIN_SUBSTRING_KANA_ONLY) and _substring_counts(
-                    message, index, len(kana), is_kana(vocabulary.terms[number].text)):
-                end = message.offsets[index + len(kana) - 1] + 1
-                term = vocabulary.terms[number]
-                found[number] = _hit(term, message, message.offsets[index], end, term.weight)
+    stream, by_kana_start = message.stream, vocabulary.by_kana_start
+    for number in vocabulary.by_short_kana.get(stream, ()):
+        _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
+    for index in range(len(stream) - MIN_SUBSTRING_KANA_ONLY + 1):
+        for kana, number in by_kana_start.get(stream[index:index + MIN_SUBSTRING_KANA_ONLY], ()):
+            if stream.startswith(kana, index):
+                _add_kana_hit(message, vocabulary, found, index, len(kana), number)
+
+
+def _add_kana_hit(message: Message, vocabulary: Vocabulary, found: dict[int, Hit], index: int,
+                  length: int, number: int) -> None:
+    """Record a term seen in the reading at index, unless found already or not on fitting edges."""
+    term = vocabulary.terms[number]
+    if number not in found and _substring_counts(message, index, length, term.written_in_kana):
+        end = message.offsets[index + length - 1] + 1
+        found[number] = _hit(term, message, message.offsets[index], end, term.weight)
 
 
 def _substring_counts(message: Message, index: int, length: int, kana_term: bool) -> bool:
@@ -171,12 +183,18 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
     kept: list[Hit] = []
     for hit in sorted(hits, key=lambda h: h.start - h.end):
-        inside = any(k.start <= hit.start and hit.end <= k.end and k.end - k.start > hit.end - hit.start
-                     and _family(k) == _family(hit) for k in kept)
-        repeat = any(k.label == hit.label and (k.start, k.end) == (hit.start, hit.end) for k in kept)
-        if not inside and not repeat:
+        if not any(_hides(k, hit) for k in kept):
             kept.append(hit)
     return kept
+
+
+def _hides(kept: Hit, hit: Hit) -> bool:
+    """A longer hit of the same family around it, or the same label on the same words."""
+    if kept.start > hit.start or hit.end > kept.end:
+        return False
+    if kept.end - kept.start > hit.end - hit.start:
+        return _family(kept) == _family(hit)
+    return kept.label == hit.label and (kept.start, kept.end) == (hit.start, hit.end)
 
 
 def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
@@ -188,8 +206,20 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
         query, scorer = [message.stream], fuzz.partial_ratio
     best: dict[int, float] = {}
     for text in query:
-        for _, score, index in process.extract(text, vocabulary.fuzzy_kanas, scorer=scorer,
+        choices = _fuzzy_choices(text, vocabulary)
+        for _, score, index in process.extract(text, choices, scorer=scorer,
                                                 score_cutoff=FUZZY_THRESHOLD, limit=None):
-            best[vocabulary.fuzzy_terms[index]] = max(score, best.get(vocabulary.fuzzy_terms[index], 0.0))
+            number = vocabulary.fuzzy_terms[index]
+            best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]
     return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False) for t in terms]
+
+
+def _fuzzy_choices(text: str, vocabulary: Vocabulary) -> dict[int, str]:
+    """Fuzzy spellings (by number) sharing a character pair with the text: the only ones that can score."""
+    if len(text) < 2:
+        return dict(enumerate(vocabulary.fuzzy_kanas))
+    numbers: set[int] = set()
+    for pair in character_pairs(text):
+        numbers.update(vocabulary.fuzzy_by_pair.get(pair, ()))
+    return {number: vocabulary.fuzzy_kanas[number] for number in numbers}

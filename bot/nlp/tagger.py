@@ -33,6 +33,7 @@ class Token:
     negation: bool = False
     past: bool = False
     boundary: bool = False
+    written_in_kana: bool = False  # only its reading is known (すてる may be 捨てる)
 
 
 @cache
@@ -78,7 +79,7 @@ def _token(surface: str, feature_raw: str) -> Token | None:
         surface=surface, key="ナイ" if negation and pos != "動詞" else key, kana=kana, lemma=lemma,
         pos=pos, pos2=pos2, cform=form, ctype=ctype, negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
-        boundary=_is_boundary(surface, pos, pos2),
+        boundary=_is_boundary(surface, pos, pos2), written_in_kana=is_kana(surface),
     )
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from bot.nlp.english import tokenize_en
 from bot.nlp.normalise import fold_kana, normalise
-from bot.nlp.tagger import Token, is_kana, kana_stem, tokenize
+from bot.nlp.tagger import NEGATIONS, Token, is_kana, kana_stem, tokenize
 
 VOCAB_DIR = Path(__file__).parent / "vocab"
 WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
 MIN_SUBSTRING = 4
 MIN_SUBSTRING_KANA_ONLY = 3
 FUZZY_MIN_LENGTH = 4
+NEGATION_KEYS = NEGATIONS | {"not", "no", "never"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Term:
     kanas: tuple[str, ...]
     negated_label: str | None
     tokens: tuple[Token, ...]
+    says_negation: bool  # 困らない as a term: a negation inside it does not negate it
+    written_in_kana: bool
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,10 @@ class Vocabulary:
     by_first_key: dict[str, tuple[int, ...]]
     skills: dict[str, tuple[str, ...]]
     by_kana_start: dict[str, tuple[tuple[str, int], ...]]
+    by_short_kana: dict[str, tuple[int, ...]]
     fuzzy_kanas: tuple[str, ...]
     fuzzy_terms: tuple[int, ...]
+    fuzzy_by_pair: dict[str, frozenset[int]]
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
@@ -66,7 +71,9 @@ def _compile(text: str, label: str, weight: float, negated: str | None, language
     kanas = _kana_variants(tokens, language)
     if language != "en" and is_kana(written):
         kanas = tuple(sorted(set(kanas) | {fold_kana(written)}))
-    return Term(text, label, weight, tuple(t.key for t in tokens), kanas, negated, tokens)
+    keys = tuple(t.key for t in tokens)
+    return Term(text, label, weight, keys, kanas, negated, tokens, any(k in NEGATION_KEYS for k in keys),
+                is_kana(text))
 
 
 def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
@@ -100,10 +107,26 @@ def load_vocabulary(language: str) -> Vocabulary:
         data = tomllib.load(file)
     terms = tuple(_compile(*entry, language) for entry in _entries(data))
     by_key = _index([(t.keys[0], i) for i, t in enumerate(terms) if t.keys])
-    # readings are looked up by their first two characters (a whole short reply by all of it)
-    by_kana = _index([(k[:2], (k, i)) for i, t in enumerate(terms) for k in t.kanas if k])
+    # readings are looked up by their first characters; a short one only as a whole reply (はい)
+    readings = [(k, i) for i, t in enumerate(terms) for k in t.kanas if k]
+    by_kana = _index([(k[:MIN_SUBSTRING_KANA_ONLY], (k, i)) for k, i in readings if len(k) >= MIN_SUBSTRING_KANA_ONLY])
+    short = _index([(k, i) for k, i in readings if len(k) < MIN_SUBSTRING_KANA_ONLY])
     fuzzy = [(k, i) for i, t in enumerate(terms) if t.label.startswith("category:")
              for k in t.kanas if len(k.replace(" ", "")) >= FUZZY_MIN_LENGTH]
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
-    return Vocabulary(language, terms, by_key, skills, by_kana,
-                      tuple(k for k, _ in fuzzy), tuple(i for _, i in fuzzy))
+    kanas = tuple(k for k, _ in fuzzy)
+    return Vocabulary(language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy),
+                      _pair_index(kanas))
+
+
+def character_pairs(text: str) -> set[str]:
+    """Every two neighbouring characters of a text."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _pair_index(kanas: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    """Fuzzy spellings by the character pairs they contain."""
+    # Scoring 86+ against a text of 2+ characters means sharing 86% of the characters in
+    # order, which leaves at least one neighbouring pair shared: only those need scoring.
+    pairs = [(pair, i) for i, kana in enumerate(kanas) for pair in character_pairs(kana)]
+    return {pair: frozenset(values) for pair, values in _index(pairs).items()}
