@@ -105,7 +105,7 @@ def plan_batch(session: OrmSession, circular: Circular) -> int | None:
     if not followers:
         return None
     batch = 0 if last_batch is None else last_batch + 1
-    session.execute(insert(Delivery), [
+    session.execute(insert(Delivery.__table__), [
         {"circular_id": circular.id, "resident_id": f.resident_id, "batch": batch, "status": "pending"}
         for f in followers])
     return batch
