@@ -1,7 +1,9 @@
 """Decide intent and category from the vocabulary hits of one message."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.nlp.english import tokenize_en
 from bot.nlp.matcher import Hit, Message, find_hits, fuzzy_hits, prepare
@@ -15,6 +17,7 @@ INTENTS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe
            "usage", "chitchat", "accept", "decline", "safe", "need_help")
 CONTEXTS = ("offer_pending", "safety_check")
 CLEAR_CATEGORY = 3.0
+_LATIN = re.compile("[A-Za-z]")
 _SIDE_CLAUSE = 0.2
 _ASKED_CLAUSE = 1.5
 _UNASKED_CLAUSE = 0.5
@@ -31,12 +34,20 @@ class Analysis:
 
     def score(self, cue: str) -> float:
         """Total weight of the hits for one cue."""
-        return sum(h.weight for h in self.hits if h.label == f"cue:{cue}")
+        return self._totals.get(f"cue:{cue}", 0.0)
+
+    @cached_property
+    def _totals(self) -> dict[str, float]:
+        """Weight per label, summed once (score is asked many times a message)."""
+        totals: dict[str, float] = defaultdict(float)
+        for hit in self.hits:
+            totals[hit.label] += hit.weight
+        return totals
 
 
 def detect_language(text: str) -> str:
     """"ja" when kana/kanji dominate the letters, "en" for Latin-only text."""
-    has_latin = any(c.isascii() and c.isalpha() for c in text)
+    has_latin = _LATIN.search(text) is not None
     return "en" if has_latin and japanese_ratio(text) < 0.3 else "ja"
 
 

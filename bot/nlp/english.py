@@ -1,8 +1,9 @@
 """English tokens: lower-case words with a light stemmer, in the same Token shape."""
 
 import re
+from functools import lru_cache
 
-from bot.nlp.tagger import Token
+from bot.nlp.tagger import TOKEN_CACHE_SIZE, Token
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
 _CONTRACTIONS = {
@@ -39,18 +40,14 @@ def _words(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _token(word: str) -> Token:
+    """One lower-case word as a token (each distinct word is stemmed once)."""
+    base = stem(word)
+    return Token(surface=word, key=base, kana=word, lemma=base, pos="word", negation=word in _NEGATIONS,
+                 past=word.endswith("ed") or word in _IRREGULAR, boundary=word in _BOUNDARIES)
+
+
 def tokenize_en(text: str) -> tuple[Token, ...]:
     """English tokens keyed on stems, flagged for negation, past and clause ends."""
-    return tuple(
-        Token(
-            surface=word,
-            key=stem(word),
-            kana=word,
-            lemma=stem(word),
-            pos="word",
-            negation=word in _NEGATIONS,
-            past=word.endswith("ed") or word in _IRREGULAR,
-            boundary=word in _BOUNDARIES,
-        )
-        for word in _words(text)
-    )
+    return tuple(_token(word) for word in _words(text))

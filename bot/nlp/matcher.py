@@ -1,6 +1,7 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -11,6 +12,7 @@ from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabula
 
 FUZZY_THRESHOLD = 86.0
 FUZZY_DISCOUNT = 0.7
+FIRST_WORDS_SIZE = 50_000
 _EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
 _UNREAD_POS = frozenset({"補助記号", "空白"})
 _KANJI = re.compile("[\u4e00-\u9fff]")
@@ -18,8 +20,7 @@ _CHAIN_POS = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
     """A term found in the message: what it is evidence for, where, and whether negated."""
 
     label: str
@@ -57,7 +58,7 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
         parts.append(piece)
         offsets += [index] * len(piece)
         edges.append(len(offsets))
-    kana_only = _KANJI.search("".join(t.surface for t in tokens)) is None
+    kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
     return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets), kana_only,
                    frozenset(edges))
 
@@ -78,13 +79,24 @@ def _same_word(token: Token, wanted: Token) -> bool:
     return False
 
 
-def _match_at(message: Message, start: int, term: Term) -> int | None:
-    """End index of the term starting at `start`, allowing one skippable word between."""
+def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[int, ...]:
+    """Terms whose first word is this token, worked out once per kind of token."""
+    signature = (token.key, token.pos, token.ctype[:2], token.lemma, token.written_in_kana)
+    numbers = vocabulary.first_words.get(signature)
+    if numbers is None:
+        if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
+            vocabulary.first_words.clear()
+        numbers = tuple(n for n in vocabulary.by_first_key.get(token.key, ())
+                        if _same_word(token, vocabulary.terms[n].tokens[0]))
+        vocabulary.first_words[signature] = numbers
+    return numbers
+
+
+def _match_rest(message: Message, start: int, term: Term) -> int | None:
+    """End index of a term whose first word is at `start`, allowing one skippable word between."""
     tokens = message.tokens
-    if not _same_word(tokens[start], term.tokens[0]):
-        return None
     position = start + 1
-    for wanted in term.tokens[1:]:  # usually none: most terms are one word
+    for wanted in term.tokens[1:]:
         if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
         elif (position + 1 < len(tokens) and _skippable(tokens[position], message.language)
@@ -121,13 +133,13 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
-    terms, by_first_key = vocabulary.terms, vocabulary.by_first_key
+    terms = vocabulary.terms
     for start, token in enumerate(message.tokens):
-        for number in by_first_key.get(token.key, ()):
+        for number in _first_words(vocabulary, token):
             if number in found:
                 continue
             term = terms[number]
-            end = _match_at(message, start, term)
+            end = start + 1 if len(term.tokens) == 1 else _match_rest(message, start, term)
             if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
@@ -182,10 +194,18 @@ def _family(hit: Hit) -> str:
 def _outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
     kept: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: h.start - h.end):
-        if not any(_hides(k, hit) for k in kept):
+    for hit in sorted(hits, key=_longest_first):
+        for other in kept:
+            if _hides(other, hit):
+                break
+        else:
             kept.append(hit)
     return kept
+
+
+def _longest_first(hit: Hit) -> int:
+    """Sort key: longer spans first."""
+    return hit.start - hit.end
 
 
 def _hides(kept: Hit, hit: Hit) -> bool:

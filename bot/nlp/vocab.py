@@ -1,7 +1,7 @@
 """Vocabulary files (vocab/<language>.toml) compiled into matchable terms."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class Vocabulary:
     fuzzy_kanas: tuple[str, ...]
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
+    # which terms a kind of message word starts (filled as words are met; see matcher)
+    first_words: dict[tuple, tuple[int, ...]] = field(default_factory=dict)
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
