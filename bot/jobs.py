@@ -38,6 +38,7 @@ def _handle(session, row: InboundEvent) -> list[int]:
         row.status = "ignored"
         return []
     inbound = _with_profile(session, channel, inbound)
+    first_contact = residents.find(session, row.platform, inbound.user_id) is None
     resident = residents.upsert(session, row.platform, inbound.user_id,
                                 display_name=inbound.display_name, language=inbound.language)
     if inbound.kind == "follow":
@@ -58,6 +59,9 @@ def _handle(session, row: InboundEvent) -> list[int]:
         row.status = "failed"
     else:
         row.status = "done"
+    if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
+        outbox = Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language,
+                                                 name=resident.display_name))).extend(outbox)
     ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
                          received_at=row.received_at, inbound_event_id=row.id)
     for step in turn.afterwards:

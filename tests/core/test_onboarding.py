@@ -57,3 +57,10 @@ def test_coming_back_after_a_block_is_welcomed_back_not_greeted_as_new(chat, ses
     got = chat.event("U1", "follow")
     assert texts(got) == ["おかえりなさい。また使えるようになりました。"]
     assert "助けてほしい" in buttons(got)
+
+
+def test_a_first_message_without_a_follow_is_greeted_and_answered(chat, session):
+    factories.district(session, "緑ケ丘")
+    got = chat.say("U1", "使い方を教えて")
+    assert "友だち追加ありがとうございます" in texts(got)[0]
+    assert texts(got)[1].startswith("使い方はかんたんです")
