@@ -3,6 +3,8 @@
 Each batch of at most 500 followers is planned (Delivery rows) before it is sent, and
 marked sent after; a multicast's retry key is derived from the circular, the batch and the
 group, so a batch re-sent after a crash is answered 409 by LINE and nobody gets it twice.
+A person without a phone (platform "none") gets theirs through their proxy: a push of its own,
+keyed by circular and person, that says whom it is for; its buttons answer for that person.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 
 from bot import runtime
 from bot.circulars import render, subscriptions
@@ -35,6 +38,7 @@ class Recipient:
     user_id: str
     language: str
     following: bool
+    on_behalf: str | None = None  # the represented person's name: this goes to their proxy
 
 
 class Pacer:
@@ -113,18 +117,34 @@ def plan_batch(session: OrmSession, circular: Circular) -> int | None:
 
 def recipients(session: OrmSession, circular: Circular, batch: int, *conditions) -> list[Recipient]:
     """The pending residents of one batch (or those meeting `conditions`), and whether they
-    still follow the district."""
+    still follow the district (a represented person: whether their proxy can still get it)."""
     conditions = conditions or (Delivery.status == "pending",)
-    following = and_(Subscription.active.is_(True), Resident.active.is_(True))
+    proxy = aliased(Resident)
     rows = session.execute(
         select(Delivery.id, Resident.id, Resident.platform, Resident.platform_user_id,
-               Resident.language, following)
+               Resident.language, Resident.active, Subscription.active, Resident.district_id,
+               Resident.display_name, proxy.platform, proxy.platform_user_id, proxy.language,
+               proxy.active)
         .join(Resident, Resident.id == Delivery.resident_id)
         .outerjoin(Subscription, and_(Subscription.resident_id == Resident.id,
                                       Subscription.district_id == circular.district_id))
+        .outerjoin(proxy, and_(proxy.id == Resident.proxy_id, Resident.platform == "none"))
         .where(Delivery.circular_id == circular.id, Delivery.batch == batch, *conditions)
         .order_by(Delivery.id))
-    return [Recipient(*row[:5], bool(row[5])) for row in rows]
+    return [to_recipient(row, circular.district_id) for row in rows]
+
+
+def to_recipient(row, district_id: int) -> Recipient:
+    """Who reads one delivery: the follower, or for a person without a phone their proxy."""
+    (delivery_id, resident_id, platform, user_id, language, active, subscribed, home, name,
+     proxy_platform, proxy_user_id, proxy_language, proxy_active) = row
+    if platform != "none":
+        return Recipient(delivery_id, resident_id, platform, user_id, language,
+                         bool(active and subscribed))
+    reachable = proxy_platform not in (None, "none") and bool(proxy_active)
+    following = bool(active and reachable and (subscribed or home == district_id))
+    return Recipient(delivery_id, resident_id, proxy_platform or "none", proxy_user_id or "",
+                     proxy_language or language, following, name or "")
 
 
 def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
@@ -144,15 +164,39 @@ def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
             continue
         send_group(channel, circular.id, (batch, platform, language), group, messages, pacer)
         _mark(circular, group, "sent")
+    sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
+    _mark(circular, sent, "sent")
+    _mark(circular, [p for p in represented(people) if p not in sent], "skipped")
 
 
 def group_recipients(people: list[Recipient]) -> dict[tuple[str, str], list[Recipient]]:
-    """Followers grouped by platform and language (one multicast each)."""
+    """Followers grouped by platform and language (one multicast each); not the represented."""
     groups: dict[tuple[str, str], list[Recipient]] = defaultdict(list)
     for person in people:
-        if person.following:
+        if person.following and person.on_behalf is None:
             groups[(person.platform, person.language)].append(person)
     return dict(groups)
+
+
+def represented(people: list[Recipient]) -> list[Recipient]:
+    """The people without a phone among them whose proxy can get it."""
+    return [p for p in people if p.following and p.on_behalf is not None]
+
+
+def send_on_behalf(channels: dict, circular: Circular, district_name: str, people: list[Recipient],
+                   key: tuple, *, reminder: bool = False) -> list[Recipient]:
+    """A push to each proxy saying whom it is for, keyed by circular and person; those sent."""
+    sent = []
+    for person in people:
+        channel = channels.get(person.platform)
+        if channel is None:
+            continue
+        messages = render.on_behalf(circular, district_name, person.language, person.on_behalf,
+                                    person.resident_id, reminder=reminder)
+        channel.send(person.user_id, messages, reply_token=None,
+                     retry_key=retry_key(circular.id, *key, "resident", person.resident_id))
+        sent.append(person)
+    return sent
 
 
 def multicasts(channel) -> bool:
@@ -180,8 +224,9 @@ def _mark(circular: Circular, group: list[Recipient], status: str) -> None:
     with Session.begin() as session:
         session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "pending")
                         .values(status=status, sent_at=now if status == "sent" else None))
-        if status == "sent":
-            render.ask_reply(session, circular, [p.resident_id for p in group], now)
+        if status == "sent":  # a proxy answers for someone by button, never in words
+            render.ask_reply(session, circular,
+                             [p.resident_id for p in group if p.on_behalf is None], now)
 
 
 def _finish(circular_id: int) -> None:

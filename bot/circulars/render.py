@@ -21,30 +21,46 @@ def localized(circular: Circular, language: str) -> tuple[str, str]:
     return translation.get("title") or circular.title, translation.get("body") or circular.body
 
 
-def _button(key: str, language: str, action: str, circular_id: int) -> Button:
+def _button(key: str, language: str, action: str, *args: int) -> Button:
     label = t(key, language)
-    return Button(label, f"{action}:{circular_id}", label)
+    return Button(label, ":".join([action, *(str(a) for a in args)]), label)
 
 
-def messages_for(circular: Circular, district_name: str, language: str) -> list[Message]:
-    """The messages of a circular or a safety check for followers of one language."""
+def messages_for(circular: Circular, district_name: str, language: str,
+                 for_id: int | None = None) -> list[Message]:
+    """The messages of a circular or a safety check for followers of one language.
+
+    With `for_id`, its buttons answer for that person (a proxy presses them on their behalf).
+    """
     title, body = localized(circular, language)
+    args = (circular.id,) if for_id is None else (circular.id, for_id)
     if circular.kind == "safety_check":
-        buttons = (_button("safety.safe_button", language, "safety.safe", circular.id),
-                   _button("safety.need_help_button", language, "safety.need_help", circular.id))
+        buttons = (_button("safety.safe_button", language, "safety.safe", *args),
+                   _button("safety.need_help_button", language, "safety.need_help", *args))
         return [Text(t("safety.ask", language, district=district_name, title=title, body=body),
                      buttons)]
     buttons = ()
     if circular.needs_confirmation:
-        buttons = (_button("circular.confirm_button", language, "circular.confirm", circular.id),)
+        buttons = (_button("circular.confirm_button", language, "circular.confirm", *args),)
     heading = t("circular.heading", language, district=district_name, title=title)
     return [Card(heading, body, buttons, circular.image_url, alt_text=heading)]
 
 
-def reminder_for(circular: Circular, district_name: str, language: str) -> list[Message]:
+def reminder_for(circular: Circular, district_name: str, language: str,
+                 for_id: int | None = None) -> list[Message]:
     """A second ask to a follower who has not answered a safety check."""
-    first = messages_for(circular, district_name, language)[0]
+    first = messages_for(circular, district_name, language, for_id)[0]
     return [Text(t("safety.reminder", language, district=district_name), first.buttons)]
+
+
+def on_behalf(circular: Circular, district_name: str, language: str, name: str, for_id: int, *,
+              reminder: bool = False) -> list[Message]:
+    """What a proxy gets for the person they represent: whom it is for, then the circular."""
+    area = "safety" if circular.kind == "safety_check" else "circular"
+    intro = Text(t(f"{area}.for_represented", language,
+                   name=name or t("circular.no_name", language)))
+    compose = reminder_for if reminder else messages_for
+    return [intro, *compose(circular, district_name, language, for_id)]
 
 
 def reply_state(circular: Circular) -> str | None:

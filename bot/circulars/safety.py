@@ -27,8 +27,11 @@ class Answered:
 
 
 def answer(session, resident: Resident, circular_id: int, said: str, now: datetime, *,
-           text: str = "", category: str | None = None) -> Answered | None:
-    """Record safe / need_help for a safety check; None when the resident was not asked."""
+           text: str = "", category: str | None = None, by: Resident | None = None) -> Answered | None:
+    """Record safe / need_help for a safety check; None when the resident was not asked.
+
+    `by` is who answered when it is not the resident themself (their proxy).
+    """
     circular = session.get(Circular, circular_id)
     row = circulars.delivery(session, circular_id, resident.id)
     if circular is None or circular.kind != "safety_check" or row is None or said not in ANSWERS:
@@ -37,15 +40,16 @@ def answer(session, resident: Resident, circular_id: int, said: str, now: dateti
     row.answer, row.answered_at = said, now
     request = None
     if first_call_for_help:
-        request = open_urgent_request(session, resident, circular, text, category or "other", now)
+        request = open_urgent_request(session, resident, circular, text, category or "other", now,
+                                      by or resident)
     return Answered(circular, request)
 
 
 def open_urgent_request(session, resident: Resident, circular: Circular, text: str, category: str,
-                        now: datetime) -> HelpRequest:
-    """An urgent request for someone who needs help, matched at once (after commit)."""
-    summary = text[:200] or t("safety.request_summary", resident.language, title=circular.title)
-    request = HelpRequest(resident_id=resident.id, created_by_id=resident.id,
+                        now: datetime, by: Resident) -> HelpRequest:
+    """An urgent request for someone who needs help (asked by them or their proxy), matched at once."""
+    summary = text[:200] or t("safety.request_summary", by.language, title=circular.title)
+    request = HelpRequest(resident_id=resident.id, created_by_id=by.id,
                           district_id=resident.district_id or circular.district_id, category=category,
                           text=text, summary=summary, status="open", urgent=True, created_at=now)
     session.add(request)
@@ -90,7 +94,18 @@ def remind_batch(circular: Circular, district_name: str, batch: int, pacer: fano
             messages = render.reminder_for(circular, district_name, language)
             fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group,
                               messages, pacer)
-        with Session.begin() as session:
-            session.execute(update(Delivery).where(
-                Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now()))
-            render.ask_reply(session, circular, [p.resident_id for p in group], local_now())
+        _reminded(circular, group)
+    proxies = fanout.represented(people)
+    fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"),
+                          reminder=True)
+    _reminded(circular, proxies)
+
+
+def _reminded(circular: Circular, group: list[fanout.Recipient]) -> None:
+    if not group:
+        return
+    with Session.begin() as session:
+        session.execute(update(Delivery).where(
+            Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now()))
+        render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None],
+                         local_now())

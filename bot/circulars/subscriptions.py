@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from bot.errors import NotAllowedError
 from db.models import District, DistrictAdmin, Resident, Subscription
@@ -62,25 +62,52 @@ def _followers_query(district_id: int):
                    Resident.active.is_(True), Resident.platform != "none"))
 
 
+def _represented_query(district_id: int):
+    """People without a phone living in (or following) the district, whose proxy reads for them.
+
+    Their columns are the proxy's platform, user id and language: the message goes there.
+    """
+    proxy = aliased(Resident)
+    # EXISTS probes the (resident, district) key per person; IN would list every follower.
+    follows = exists().where(Subscription.resident_id == Resident.id,
+                             Subscription.district_id == district_id, Subscription.active.is_(True))
+    return (select(Resident.id, proxy.platform, proxy.platform_user_id, proxy.language)
+            .join(proxy, proxy.id == Resident.proxy_id)
+            .where(Resident.platform == "none", Resident.active.is_(True), proxy.active.is_(True),
+                   proxy.platform != "none",
+                   or_(Resident.district_id == district_id, follows)))
+
+
+def _everyone(district_id: int):
+    return union_all(_followers_query(district_id), _represented_query(district_id)).subquery()
+
+
 def follower_count(session: Session, district_id: int) -> int:
-    """How many active residents follow the district."""
-    return session.scalar(select(func.count()).select_from(_followers_query(district_id).subquery()))
+    """How many active residents follow the district (those served by a proxy included)."""
+    return session.scalar(select(func.count()).select_from(_everyone(district_id)))
 
 
 def follower_counts_by_platform(session: Session, district_id: int) -> dict[str, int]:
-    """Followers per platform (LINE counts against the month's quota)."""
-    query = _followers_query(district_id).subquery()
-    rows = session.execute(select(query.c.platform, func.count()).group_by(query.c.platform))
-    return {platform: count for platform, count in rows}
+    """Followers per platform, a represented person on their proxy's (LINE counts against the quota)."""
+    query = _everyone(district_id)
+    platform = query.c[1]
+    rows = session.execute(select(platform, func.count()).group_by(platform))
+    return {name: count for name, count in rows}
 
 
 def followers_after(session: Session, district_id: int, after_id: int, limit: int) -> list[Follower]:
-    """One page of followers with resident ids above `after_id` (keyset pagination)."""
+    """One page of followers with resident ids above `after_id` (keyset pagination).
+
+    Followers and represented people are read page by page each in resident id order, then merged.
+    """
     # Keyset on the subscription's resident id: the (district, active, resident) index serves
     # both the filter and the order, so every page costs the same however deep it is.
-    rows = session.execute(_followers_query(district_id).where(Subscription.resident_id > after_id)
-                           .order_by(Subscription.resident_id).limit(limit))
-    return [Follower(*row) for row in rows]
+    own = _followers_query(district_id).where(Subscription.resident_id > after_id) \
+        .order_by(Subscription.resident_id).limit(limit)
+    represented = _represented_query(district_id).where(Resident.id > after_id) \
+        .order_by(Resident.id).limit(limit)
+    rows = [*session.execute(own), *session.execute(represented)]
+    return sorted((Follower(*row) for row in rows), key=lambda f: f.resident_id)[:limit]
 
 
 def iter_followers(session: Session, district_id: int, page: int = 500) -> Iterator[list[Follower]]:

@@ -52,10 +52,32 @@ def recent_circulars(session: Session, turn: Turn) -> Outbox:
     return outbox.to(turn.resident.id, Text(turn.t("circular.admin_menu"), admin)) if admin else outbox
 
 
+def not_yours(turn: Turn) -> Outbox:
+    """The kind answer to someone pressing a button meant for a person they do not represent."""
+    return turn.reply(Text(turn.t("circular.not_yours"), main_menu(turn.locale)))
+
+
+def speaks_for(presser: Resident, person: Resident | None) -> bool:
+    """Whether the presser may answer for this person: it is them, or they are their proxy."""
+    return person is not None and (person.id == presser.id or person.proxy_id == presser.id)
+
+
+def answering_for(session: Session, turn: Turn) -> Resident | None:
+    """Whom a pressed button answers for: its second argument (someone represented) or the
+    presser; None when the presser may not answer for that person."""
+    if len(turn.args) < 2:
+        return turn.resident
+    person = session.get(Resident, int(turn.args[1])) if turn.args[1].isdigit() else None
+    return person if speaks_for(turn.resident, person) else None
+
+
 @on_postback("circular.confirm")
 def confirm_pressed(session: Session, turn: Turn) -> Outbox:
-    """確認しました pressed under a circular."""
-    circulars.confirm(session, int(turn.args[0]), turn.resident.id, turn.now)
+    """確認しました pressed under a circular (by a proxy: for the person they represent)."""
+    person = answering_for(session, turn)
+    if person is None:
+        return not_yours(turn)
+    circulars.confirm(session, int(turn.args[0]), person.id, turn.now)
     return turn.reply(Text(turn.t("circular.confirmed"), main_menu(turn.locale)))
 
 

@@ -9,7 +9,7 @@ from bot.circulars.circulars import Draft
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
-from bot.handlers.circulars import follow_up, preview, refuse
+from bot.handlers.circulars import answering_for, follow_up, not_yours, preview, refuse
 from bot.i18n import t
 from db.models import Circular, Resident
 
@@ -18,14 +18,22 @@ REMIND_AFTER_MINUTES = 60
 
 @on_postback("safety.safe")
 def safe_pressed(session: Session, turn: Turn) -> Outbox:
-    """無事です pressed."""
-    return record(session, turn, int(turn.args[0]), "safe")
+    """無事です pressed (by a proxy: for the person they represent)."""
+    return pressed(session, turn, "safe")
 
 
 @on_postback("safety.need_help")
 def need_help_pressed(session: Session, turn: Turn) -> Outbox:
-    """助けが必要 pressed."""
-    return record(session, turn, int(turn.args[0]), "need_help")
+    """助けが必要 pressed (by a proxy: for the person they represent)."""
+    return pressed(session, turn, "need_help")
+
+
+def pressed(session: Session, turn: Turn, said: str) -> Outbox:
+    """A safety check button: the answer of the presser or of whom they speak for; else refused."""
+    person = answering_for(session, turn)
+    if person is None:
+        return not_yours(turn)
+    return record(session, turn, int(turn.args[0]), said, person=person)
 
 
 @on_state("safety_check")
@@ -47,26 +55,33 @@ def _category(text: str) -> str:
 
 
 def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: str = "",
-           category: str | None = None) -> Outbox:
-    """Record the answer; a call for help alerts the district's admins at once."""
-    answered = safety.answer(session, turn.resident, circular_id, said, turn.now,
-                             text=text, category=category)
+           category: str | None = None, person: Resident | None = None) -> Outbox:
+    """Record the answer (of `person`, whom the presser speaks for); a call for help alerts the
+    district's admins at once."""
+    person = person or turn.resident
+    by_proxy = person.id != turn.resident.id
+    answered = safety.answer(session, person, circular_id, said, turn.now, text=text,
+                             category=category, by=turn.resident)
     if answered is None:
         return turn.reply(Text(turn.t("safety.not_asked"), main_menu(turn.locale)))
-    conversations.finish(session, turn.resident)
+    if not by_proxy:
+        conversations.finish(session, turn.resident)
+    name = person.display_name or turn.t("circular.no_name")
     if said == "safe":
-        return turn.reply(Text(turn.t("safety.thanks_safe"), main_menu(turn.locale)))
+        thanks = turn.t("safety.thanks_safe_for", name=name) if by_proxy else turn.t("safety.thanks_safe")
+        return turn.reply(Text(thanks, main_menu(turn.locale)))
+    coming = turn.t("safety.help_coming_for", name=name) if by_proxy else turn.t("safety.help_coming")
     if answered.request is None:  # said before: the admins already know
-        return turn.reply(Text(turn.t("safety.help_coming")))
-    return alert_admins(session, turn, answered.circular, text)
+        return turn.reply(Text(coming))
+    return alert_admins(session, turn.reply(Text(coming)), person, answered.circular, text)
 
 
-def alert_admins(session: Session, turn: Turn, circular: Circular, text: str) -> Outbox:
-    """Tell every admin of the district who needs help (the sender's confirmation first)."""
-    outbox = turn.reply(Text(turn.t("safety.help_coming")))
+def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: Circular,
+                 text: str) -> Outbox:
+    """Tell every admin of the district who needs help (after the sender's confirmation)."""
     for admin_id in subscriptions.admins_of(session, circular.district_id):
         admin = session.get(Resident, admin_id)
-        alert = t("safety.alert", admin.language, name=turn.resident.display_name or
+        alert = t("safety.alert", admin.language, name=person.display_name or
                   t("circular.no_name", admin.language), district=circular.district.name,
                   text=text or t("safety.need_help_button", admin.language))
         outbox.to(admin_id, Text(alert))
