@@ -85,8 +85,7 @@ def _token(surface: str, feature_raw: str) -> Token | None:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    tokens = [_token(w.surface, w.feature_raw) for w in get_tagger()(text)]
-    return tuple(t for t in tokens if t is not None)
+    return tuple(filter(None, [_token(w.surface, w.feature_raw) for w in get_tagger()(text)]))
 
 
 def is_kana(text: str) -> bool:
