@@ -13,8 +13,11 @@ PARTS = {  # word -> (time_of_day, default hour)
     "evening": ("evening", 17), "night": ("evening", 19), "tonight": ("evening", 19),
 }
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_RELATIVE = {"今日": 0, "本日": 0, "きょう": 0, "明日": 1, "あした": 1, "あす": 1, "明後日": 2,
-             "あさって": 2, "today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2}
+# 今朝 / 今夜 are today's even when said after midnight; 明日 is always the next calendar day.
+_RELATIVE = {"今日": 0, "本日": 0, "きょう": 0, "今朝": 0, "今夜": 0, "今晩": 0, "今夕": 0, "明日": 1,
+             "あした": 1, "あす": 1, "明後日": 2, "あさって": 2, "today": 0, "tonight": 0, "this morning": 0,
+             "this afternoon": 0, "this evening": 0, "tomorrow": 1, "day after tomorrow": 2}
+_WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)")
 _WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
@@ -63,6 +66,8 @@ def find_date(text: str, now: date) -> date | None:
             return now + timedelta(days=days)
     if match := _MONTH_DAY.search(text):
         return _future(now, int(match.group(1)), int(match.group(2)))
+    if match := _WEEKEND.search(lowered):
+        return _weekend(now, match.group(1) or match.group(2))
     if match := _WEEKDAY_JA.search(text):
         return _weekday_date(now, WEEKDAYS_JA.index(match.group(2)), match.group(1))
     if match := _WEEKDAY_EN.search(lowered):
@@ -70,6 +75,15 @@ def find_date(text: str, now: date) -> date | None:
     if match := _DAY.search(text):
         return _future_day(now, int(match.group(1)))
     return None
+
+
+def _weekend(now: date, week: str | None) -> date:
+    """The Saturday of the weekend meant (today when it is the weekend already)."""
+    if week in ("来週", "next"):
+        return _weekday_date(now, 5, "来週")
+    if week == "再来週":
+        return _weekday_date(now, 5, "再来週")
+    return now if now.weekday() >= 5 else _weekday_date(now, 5, None)
 
 
 def _future(now: date, month: int, day: int) -> date | None:
