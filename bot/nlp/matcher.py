@@ -1,14 +1,19 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-import re
-
 from bot.nlp.tagger import Token, is_kana
-from bot.nlp.vocab import MIN_SUBSTRING, MIN_SUBSTRING_KANA_ONLY, Term, Vocabulary, character_pairs
+from bot.nlp.vocab import (
+    MIN_SUBSTRING,
+    MIN_SUBSTRING_KANA_ONLY,
+    Term,
+    Vocabulary,
+    character_pairs,
+)
 
 FUZZY_THRESHOLD = 86.0
 FUZZY_DISCOUNT = 0.7

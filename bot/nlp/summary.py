@@ -2,15 +2,55 @@
 
 import re
 
-from bot.nlp.classify import Analysis
+from bot.nlp.classify import Analysis, best_category
+from bot.nlp.private import hidden_spans, redact
+from bot.nlp.summary_en import summarise_en
 from bot.nlp.tagger import Token
 
 MAX_LENGTH = 40
-_TIME_WORDS = re.compile(
-    r"(今日|明日|明後日|あさって|今週|来週|再来週|今度)の?|[月火水木金土日]曜日?の?|(\d{1,2}月)?\d{1,2}日の?|"
-    r"(午前|午後|朝|昼|夕方|夜)?の?\d{1,2}時(?!間)(半|\d{1,2}分)?(ごろ|頃)?(まで)?に?|(午前中|午後|夕方)に?")
-_TRAILING = ("を", "は", "が", "も", "、", "の", "で", ",")
 _PHRASE_END = re.compile(r"[。!?\n、,]|\.{3}|…")
+# Conjunctions that close a reason or side clause (痛いので / 痛かけん ...): the need follows.
+_REASONS = frozenset({"ので", "から", "けど", "けれど", "けれども", "のに", "けん", "けえ", "きに", "し"})
+# Verbs that only ask or soften (手伝って, もらえますか, ほしい, 困っています): not the need itself.
+_REQUEST_KEYS = frozenset({"テツダウ", "タノム", "ネガウ", "モラウ", "クレル", "イタダク", "クダサル", "ホシイ",
+                           "スル", "クル", "イル", "オル", "デキル", "タスカル", "オモウ", "ヤル", "イタス",
+                           "オク", "コマル", "シマウ", "アゲル", "ナル", "カス"})
+_TAIL_POS = frozenset({"助詞", "助動詞", "感動詞", "補助記号", "接尾辞"})
+_NOUN_POS = frozenset({"名詞", "代名詞", "接頭辞", "接尾辞", "形状詞"})
+_PREFIXES = "おご御"  # honorific prefixes are not tokens of their own (see tagger)
+_OBJECT_MARKS = frozenset({"を", "ば", "も", "は"})
+_GODAN_NEGATIVE = dict(zip("うくぐすつぬぶむる", "わかがさたなばまら"))
+_NEGATIVE = "ない"
+
+
+def summarise(analysis: Analysis) -> str:
+    """The need in the person's words, without times or addresses, at most 40 characters."""
+    if analysis.language == "en":
+        return _shorten(redact(summarise_en(analysis.text)))
+    return _shorten(redact(_summary_ja(analysis)))
+
+
+def _summary_ja(analysis: Analysis) -> str:
+    """The need's noun phrase, or its object and verb in dictionary form (病院に連れて行く)."""
+    text, tokens = analysis.text, analysis.message.tokens
+    offsets = _offsets(text, tokens)
+    start, end = _phrase_bounds(text, _need_position(analysis, offsets))
+    hidden = hidden_spans(text)
+    words = [i for i, o in enumerate(offsets) if start <= o < end and tokens[i].pos not in ("補助記号", "空白")
+             and not _covered(hidden, o, o + len(tokens[i].surface))]
+    while words and tokens[words[0]].pos == "助詞":  # left behind by a hidden time or address
+        words.pop(0)
+    words, whole = _after_last_reason(words, tokens)
+    span = (_predicate_span(words, tokens, offsets) if whole else None) or _noun_span(words, analysis, offsets)
+    if span is None:
+        return _visible(text, start, end, hidden).strip(" 、,")
+    first, last, suffix = span
+    return _visible(text, _with_prefix(text, first, start), last, hidden).strip(" 、,") + suffix
+
+
+def _with_prefix(text: str, first: int, phrase_start: int) -> int:
+    """Step back over an honorific prefix the tokens leave out (お風呂)."""
+    return first - 1 if first > phrase_start and text[first - 1] in _PREFIXES else first
 
 
 def _offsets(text: str, tokens: tuple[Token, ...]) -> list[int]:
@@ -31,40 +71,122 @@ def _phrase_bounds(text: str, position: int) -> tuple[int, int]:
 
 
 def _need_position(analysis: Analysis, offsets: list[int]) -> int:
-    """Where the strongest category word stands (else where the text starts)."""
-    hits = [h for h in analysis.hits if h.label.startswith("category:")]
+    """Where the strongest word of the chosen category stands (else where the text starts)."""
+    label = f"category:{best_category(analysis)[0]}"
+    hits = [h for h in analysis.hits if h.label == label] or [
+        h for h in analysis.hits if h.label.startswith("category:")]
     if not hits:
         return 0
-    return offsets[max(hits, key=lambda h: h.weight).start]
+    return offsets[max(hits, key=lambda h: (h.weight, h.start)).start]  # the ask comes last
 
 
-def _cut_predicate(text: str, start: int, end: int, analysis: Analysis, offsets: list[int]) -> str:
-    """Keep the phrase up to its last noun and a following まで/へ/に (ゴミを集積所まで)."""
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the characters start..end lie inside one of the spans."""
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _visible(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> str:
+    """text[start:end] without the hidden characters."""
+    return "".join(c for i, c in enumerate(text[start:end], start) if not _covered(hidden, i, i + 1))
+
+
+def _after_last_reason(words: list[int], tokens: tuple[Token, ...]) -> tuple[list[int], bool]:
+    """Words after the last reason clause (膝が痛いので|荷物を運んで), and whether they name the thing."""
+    # 電球が切れたので|替えて: nothing is named after ので, so all words and only a noun phrase will do
+    for position in range(len(words) - 1, -1, -1):
+        if _ends_reason(tokens, words[position]):
+            rest = words[position + 1:]
+            return (rest, True) if any(tokens[i].pos in _NOUN_POS for i in rest) else (words, False)
+    return words, True
+
+
+def _ends_reason(tokens: tuple[Token, ...], index: int) -> bool:
+    """A conjunction closing a reason (から, けど, けん), or の+で (痛いので)."""
+    token = tokens[index]
+    if token.pos2 == "接続助詞" and token.surface in _REASONS:
+        return True
+    return token.surface == "で" and index > 0 and tokens[index - 1].surface == "の" and token.pos == "助動詞"
+
+
+def _predicate_span(words: list[int], tokens: tuple[Token, ...],
+                    offsets: list[int]) -> tuple[int, int, str] | None:
+    """(start, end, ending) of object + meaningful verb: 電球を替える, 水がない, 部屋を掃除."""
+    position = len(words) - 1
+    while position >= 0 and _is_request_tail(tokens[words[position]]):
+        position -= 1
+    if position < 0 or not any(tokens[i].pos in _NOUN_POS for i in words[:position]):
+        return None
+    verb, start = tokens[words[position]], offsets[words[0]]
+    if verb.pos in _NOUN_POS:  # 掃除(して): a noun that is the action
+        after = words[position + 1] if position + 1 < len(words) else None
+        if after is None or tokens[after].key != "スル":
+            return None
+        return start, offsets[words[position]] + len(verb.surface), ""
+    if verb.pos != "動詞":
+        return None
+    negated = any(t.negation for t in tokens[words[position] + 1:words[position] + 3])
+    if verb.key == "アル" and not negated:
+        return None
+    return start, offsets[words[position]], _negative(verb) if negated else verb.base
+
+
+def _is_request_tail(token: Token) -> bool:
+    """Particles, auxiliaries and asking verbs that close a request (手伝ってもらえませんか)."""
+    return token.pos in _TAIL_POS or (token.pos in ("動詞", "形容詞") and token.key in _REQUEST_KEYS)
+
+
+def _negative(verb: Token) -> str:
+    """Plain negative of a verb (ありません -> ない, 届きません -> 届かない, 動けません -> 動けない)."""
+    base = verb.base
+    if verb.key == "アル":
+        return _NEGATIVE
+    if verb.ctype.startswith("五段") and base[-1:] in _GODAN_NEGATIVE:
+        return base[:-1] + _GODAN_NEGATIVE[base[-1]] + _NEGATIVE
+    return base[:-1] + _NEGATIVE  # 一段: 動ける -> 動けない (する/来る only ask, never reach here)
+
+
+def _noun_span(words: list[int], analysis: Analysis, offsets: list[int]) -> tuple[int, int, str] | None:
+    """(start, end, "") of the noun phrase that names the need (犬の散歩, 燃えるゴミ)."""
     tokens = analysis.message.tokens
-    inside = [i for i, o in enumerate(offsets) if start <= o < end]
-    nouns = [i for i in inside if tokens[i].pos in ("名詞", "接尾辞")]
-    if not nouns:
-        return text[start:end]
-    last = nouns[-1]
-    stop = offsets[last] + len(tokens[last].surface)
-    if last + 1 < len(tokens) and tokens[last + 1].surface in ("まで", "へ", "に") and last + 1 in inside:
-        stop = offsets[last + 1] + len(tokens[last + 1].surface)
-    return text[start:stop]
+    chains = _noun_chains(words, tokens)
+    if not chains:
+        return None
+    weights = {h.start: h.weight for h in analysis.hits if h.label.startswith("category:")}
+    best = max(chains, key=lambda chain: _rank(chain, tokens, set(words), weights))
+    return offsets[best[0]], offsets[best[-1]] + len(tokens[best[-1]].surface), ""
 
 
-def summarise(analysis: Analysis) -> str:
-    """The need in the person's words, at most 40 characters."""
-    text = analysis.text
-    if analysis.language == "en":
-        return _shorten(re.split(r"[.!?]", text)[0].strip() or text)
-    offsets = _offsets(text, analysis.message.tokens)
-    start, end = _phrase_bounds(text, _need_position(analysis, offsets))
-    words = _TIME_WORDS.sub("", _cut_predicate(text, start, end, analysis, offsets)).strip("、, ")
-    while words.endswith(_TRAILING) and not words.endswith("まで"):
-        words = words[:-1]
-    return _shorten(words or text)
+def _rank(chain: list[int], tokens: tuple[Token, ...], kept: set[int], weights: dict[int, float]) -> tuple:
+    """Prefer chains with need words, then the object (犬の散歩を), then weight, then the later one."""
+    weight = sum(weights.get(i, 0.0) for i in chain)
+    after = chain[-1] + 1
+    marked = after not in kept or tokens[after].surface in _OBJECT_MARKS
+    return weight > 0, marked, weight, chain[0]
+
+
+def _noun_chains(words: list[int], tokens: tuple[Token, ...]) -> list[list[int]]:
+    """Runs of adjacent nouns joined by の or led by a modifying verb (燃えるゴミ, 母の家の庭)."""
+    chains: list[list[int]] = []
+    current: list[int] = []
+    kept = set(words)
+    for index in words:
+        token = tokens[index]
+        links = index + 1 in kept and tokens[index + 1].pos in _NOUN_POS
+        possessor = index + 2 in kept and tokens[index + 1].surface == "の" and tokens[index + 2].pos in _NOUN_POS
+        if token.pos in _NOUN_POS or possessor or (
+                links and (token.surface == "の" or token.pos in ("動詞", "形容詞"))):
+            if current and current[-1] != index - 1:
+                chains.append(current)
+                current = []
+            current.append(index)
+        elif current:
+            chains.append(current)
+            current = []
+    chains = [c for c in chains + [current] if c]
+    return [c for c in chains if any(tokens[i].pos in _NOUN_POS for i in c)]
 
 
 def _shorten(text: str) -> str:
     """Cut to the maximum length with an ellipsis."""
+    text = text.strip(" 、,")
     return text if len(text) <= MAX_LENGTH else text[: MAX_LENGTH - 1] + "…"

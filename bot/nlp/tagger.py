@@ -14,7 +14,7 @@ _PREFIXES = frozenset({"オ", "ゴ", "オン"})  # nor do honorific prefixes
 # A word's token depends only on its surface and features: convert each distinct pair once.
 TOKEN_CACHE_SIZE = 50_000
 # unidic(-lite) feature columns
-_POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 17, 26
+_POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _BASE, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 10, 17, 26
 _GODAN_I = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
 
 
@@ -34,6 +34,7 @@ class Token:
     past: bool = False
     boundary: bool = False
     written_in_kana: bool = False  # only its reading is known (すてる may be 捨てる)
+    base: str = ""  # dictionary form as written (連れ -> 連れる, すて -> すてる)
 
 
 @cache
@@ -80,6 +81,7 @@ def _token(surface: str, feature_raw: str) -> Token | None:
         pos=pos, pos2=pos2, cform=form, ctype=ctype, negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
         boundary=_is_boundary(surface, pos, pos2), written_in_kana=is_kana(surface),
+        base=fields[_BASE] or surface,
     )
 
 
