@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import aliased
 
 from bot import runtime
 from bot.circulars import render, subscriptions
+from bot.circulars.subscriptions import PROXY
 from bot.queue import enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
@@ -119,7 +119,7 @@ def recipients(session: OrmSession, circular: Circular, batch: int, *conditions)
     """The pending residents of one batch (or those meeting `conditions`), and whether they
     still follow the district (a represented person: whether their proxy can still get it)."""
     conditions = conditions or (Delivery.status == "pending",)
-    proxy = aliased(Resident)
+    proxy = PROXY
     rows = session.execute(
         select(Delivery.id, Resident.id, Resident.platform, Resident.platform_user_id,
                Resident.language, Resident.active, Subscription.active, Resident.district_id,

@@ -10,6 +10,10 @@ from sqlalchemy.orm import Session, aliased
 from bot.errors import NotAllowedError
 from db.models import District, DistrictAdmin, Resident, Subscription
 
+# One alias for the process: a new one per query would be a new statement to SQLAlchemy's
+# compiled cache each batch (compiled again, and the cache grows with the fan-out).
+PROXY = aliased(Resident, name="proxy")
+
 
 @dataclass(frozen=True)
 class Follower:
@@ -67,7 +71,7 @@ def _represented_query(district_id: int):
 
     Their columns are the proxy's platform, user id and language: the message goes there.
     """
-    proxy = aliased(Resident)
+    proxy = PROXY
     # EXISTS probes the (resident, district) key per person; IN would list every follower.
     follows = exists().where(Subscription.resident_id == Resident.id,
                              Subscription.district_id == district_id, Subscription.active.is_(True))

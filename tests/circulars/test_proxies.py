@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.circulars import circulars, safety, subscriptions
-from db.models import Delivery, HelpRequest
+from bot.circulars import circulars, fanout, safety, subscriptions
+from db.models import Circular, Delivery, HelpRequest
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
 from tests.circulars.test_safety import start_check
@@ -126,3 +126,33 @@ def test_without_an_active_proxy_nothing_is_sent_for_them(session, channel, mido
     assert channel.sent == []
     assert circulars.progress(session, circular_id).skipped == 0  # not planned at all
     assert subscriptions.follower_count(session, midori.id) == 2
+
+
+def test_represented_people_among_many_followers_each_get_it_once(session, channel, midori,
+                                                                  midori_admin, proxy, hanako):
+    first = add_followers(session, midori, 300)
+    jiro = factories.resident(session, platform="none", district=midori, proxy_id=proxy.id,
+                              display_name="田中 次郎")
+    rest = add_followers(session, midori, 400)  # 花子 and 次郎 fall inside the first batch
+    circular_id = launch(session, midori_admin, midori)
+    assert sorted(recipients_of(channel)) == sorted(first + rest)
+    names = [texts(s.messages)[0] for s in channel.sent]
+    assert sorted(names) == sorted(["田中 花子さんへの回覧板です（代理でお届けしています）。",
+                                    "田中 次郎さんへの回覧板です（代理でお届けしています）。"])
+    assert circulars.progress(session, circular_id).sent == 702
+    assert circulars.delivery(session, circular_id, jiro.id).status == "sent"
+
+
+def test_a_push_for_a_person_resent_after_a_crash_goes_out_once(session, channel, midori,
+                                                                midori_admin, proxy, hanako):
+    add_followers(session, midori, 2)
+    circular_id = launch(session, midori_admin, midori)
+    # The worker died after the push to 花子's son and before her delivery was marked sent.
+    session.execute(Delivery.__table__.update().where(Delivery.resident_id == hanako.id)
+                    .values(status="pending"))
+    session.get(Circular, circular_id).status = "sending"
+    session.commit()
+    fanout.send_circular(circular_id)
+    assert len(channel.sent) == 1  # the same retry key: the repeat was a no-op
+    assert channel.sent[0].retry_key == fanout.retry_key(circular_id, "proxy", "resident", hanako.id)
+    assert circulars.delivery(session, circular_id, hanako.id).status == "sent"
