@@ -1,7 +1,6 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -37,8 +36,7 @@ class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is mad
     end: int = 0
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A tokenized message with clause numbers and its reading as one string."""
 
     tokens: tuple[Token, ...]
@@ -85,15 +83,16 @@ def _same_word(token: Token, wanted: Token) -> bool:
 
 
 def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[int, ...]:
-    """Terms whose first word is this token, worked out once per kind of token."""
-    signature = (token.key, token.pos, token.ctype[:2], token.lemma, token.written_in_kana)
-    numbers = vocabulary.first_words.get(signature)
-    if numbers is None:
-        if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
-            vocabulary.first_words.clear()
-        numbers = tuple(n for n in vocabulary.by_first_key.get(token.key, ())
-                        if _same_word(token, vocabulary.terms[n].tokens[0]))
-        vocabulary.first_words[signature] = numbers
+    """Terms whose first word is this token, worked out once per token (tokens are cached words)."""
+    # keyed by identity: the entry keeps its token alive, so the id cannot be reused meanwhile
+    entry = vocabulary.first_words.get(id(token))
+    if entry is not None and entry[0] is token:
+        return entry[1]
+    if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
+        vocabulary.first_words.clear()
+    numbers = tuple(n for n in vocabulary.by_first_key.get(token.key, ())
+                    if _same_word(token, vocabulary.terms[n].tokens[0]))
+    vocabulary.first_words[id(token)] = (token, numbers)
     return numbers
 
 

@@ -46,7 +46,7 @@ class Vocabulary:
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
     # which terms a kind of message word starts (filled as words are met; see matcher)
-    first_words: dict[tuple, tuple[int, ...]] = field(default_factory=dict)
+    first_words: dict[int, tuple[Token, tuple[int, ...]]] = field(default_factory=dict)
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
