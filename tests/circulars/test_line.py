@@ -11,6 +11,7 @@ from bot import runtime
 from bot.circulars import circulars
 from db.models import Circular, local_now
 from db.session import Session
+from tests import factories
 from tests.circulars.conftest import add_followers, launch
 
 
@@ -122,3 +123,18 @@ def test_line_by_multicast_other_platforms_one_by_one(line_rt, line_api, channel
     assert sorted(multicast_recipients(line_api)) == sorted(on_line)
     assert sorted(sent.user_id for sent in channel.sent) == sorted(elsewhere)
     assert len({sent.retry_key for sent in channel.sent}) == 2
+
+
+def test_proxy_gets_a_keyed_push_for_the_person_outside_the_multicast(line_rt, line_api, session,
+                                                                      midori, midori_admin):
+    followers = add_followers(session, midori, 3, platform="line")
+    son = factories.resident(session, platform="line", district=midori, display_name="田中 一郎")
+    factories.resident(session, platform="none", district=midori, proxy_id=son.id,
+                       display_name="田中 花子")
+    launch(session, midori_admin, midori, kind="safety_check")
+    drain(line_rt)
+    assert sorted(multicast_recipients(line_api)) == sorted(followers)
+    [push] = line_api.delivered("/push")
+    assert push.json["to"] == son.platform_user_id and push.headers["x-line-retry-key"]
+    assert "田中 花子さんの安否確認です" in push.json["messages"][0]["text"]
+    assert line_api.violations == []
