@@ -14,7 +14,8 @@ _REASONS = frozenset({"ので", "から", "けど", "けれど", "けれども",
 # Verbs that only ask or soften (手伝って, もらえますか, ほしい, 困っています): not the need itself.
 _REQUEST_KEYS = frozenset({"テツダウ", "タノム", "ネガウ", "モラウ", "クレル", "イタダク", "クダサル", "ホシイ",
                            "スル", "クル", "イル", "オル", "デキル", "タスカル", "オモウ", "ヤル", "イタス",
-                           "オク", "コマル", "シマウ", "アゲル", "ナル", "カス"})
+                           "オク", "コマル", "シマウ", "アゲル", "ナル", "カス", "サガス"})
+_PERSON_KEYS = frozenset({"カタ", "ヒト", "ダレ", "ドナタ", "ダレカ"})
 _TAIL_POS = frozenset({"助詞", "助動詞", "感動詞", "補助記号", "接尾辞"})
 _NOUN_POS = frozenset({"名詞", "代名詞", "接頭辞", "接尾辞", "形状詞"})
 _PREFIXES = "おご御"  # honorific prefixes are not tokens of their own (see tagger)
@@ -40,8 +41,12 @@ def _summary_ja(analysis: Analysis) -> str:
              and not _covered(hidden, o, o + len(tokens[i].surface))]
     while words and tokens[words[0]].pos == "助詞":  # left behind by a hidden time or address
         words.pop(0)
-    words, whole = _after_last_reason(words, tokens)
-    span = (_predicate_span(words, tokens, offsets) if whole else None) or _noun_span(words, analysis, offsets)
+    rest = _after_last_reason(words, tokens)
+    if _names_thing(rest, tokens):
+        span = _predicate_span(rest, tokens, offsets) or _noun_span(rest, analysis, offsets)
+    else:  # 電球が切れたので|替えて: what it is about was named before the reason ended
+        span = (_noun_span(words, analysis, offsets, weighted=True) or _predicate_span(rest, tokens, offsets, True)
+                or _noun_span(words, analysis, offsets))
     if span is None:
         return _visible(text, start, end, hidden).strip(" 、,")
     first, last, suffix = span
@@ -90,14 +95,12 @@ def _visible(text: str, start: int, end: int, hidden: list[tuple[int, int]]) -> 
     return "".join(c for i, c in enumerate(text[start:end], start) if not _covered(hidden, i, i + 1))
 
 
-def _after_last_reason(words: list[int], tokens: tuple[Token, ...]) -> tuple[list[int], bool]:
-    """Words after the last reason clause (膝が痛いので|荷物を運んで), and whether they name the thing."""
-    # 電球が切れたので|替えて: nothing is named after ので, so all words and only a noun phrase will do
+def _after_last_reason(words: list[int], tokens: tuple[Token, ...]) -> list[int]:
+    """The words after the last reason clause (膝が痛いので|荷物を運んで)."""
     for position in range(len(words) - 1, -1, -1):
         if _ends_reason(tokens, words[position]):
-            rest = words[position + 1:]
-            return (rest, True) if any(tokens[i].pos in _NOUN_POS for i in rest) else (words, False)
-    return words, True
+            return words[position + 1:]
+    return words
 
 
 def _ends_reason(tokens: tuple[Token, ...], index: int) -> bool:
@@ -108,13 +111,13 @@ def _ends_reason(tokens: tuple[Token, ...], index: int) -> bool:
     return token.surface == "で" and index > 0 and tokens[index - 1].surface == "の" and token.pos == "助動詞"
 
 
-def _predicate_span(words: list[int], tokens: tuple[Token, ...],
-                    offsets: list[int]) -> tuple[int, int, str] | None:
-    """(start, end, ending) of object + meaningful verb: 電球を替える, 水がない, 部屋を掃除."""
+def _predicate_span(words: list[int], tokens: tuple[Token, ...], offsets: list[int],
+                    bare: bool = False) -> tuple[int, int, str] | None:
+    """(start, end, ending) of object + meaningful verb (電球を替える, 水がない, 部屋を掃除), or a bare verb."""
     position = len(words) - 1
     while position >= 0 and _is_request_tail(tokens[words[position]]):
         position -= 1
-    if position < 0 or not any(tokens[i].pos in _NOUN_POS for i in words[:position]):
+    if position < 0 or not (bare or _names_thing(words[:position], tokens)):
         return None
     verb, start = tokens[words[position]], offsets[words[0]]
     if verb.pos in _NOUN_POS:  # 掃除(して): a noun that is the action
@@ -132,7 +135,19 @@ def _predicate_span(words: list[int], tokens: tuple[Token, ...],
 
 def _is_request_tail(token: Token) -> bool:
     """Particles, auxiliaries and asking verbs that close a request (手伝ってもらえませんか)."""
-    return token.pos in _TAIL_POS or (token.pos in ("動詞", "形容詞") and token.key in _REQUEST_KEYS)
+    if token.pos in _TAIL_POS or _asks_for_someone(token):
+        return True
+    return token.pos in ("動詞", "形容詞") and token.key in _REQUEST_KEYS
+
+
+def _names_thing(words: list[int], tokens: tuple[Token, ...]) -> bool:
+    """Whether the words hold a noun other than the person asked for (電球, not 人)."""
+    return any(tokens[i].pos in _NOUN_POS and not _asks_for_someone(tokens[i]) for i in words)
+
+
+def _asks_for_someone(token: Token) -> bool:
+    """方 / 人 / 誰か in 直してくれる人(いますか): the person asked for, not the need."""
+    return token.pos in ("名詞", "代名詞") and token.key in _PERSON_KEYS
 
 
 def _negative(verb: Token) -> str:
@@ -145,13 +160,14 @@ def _negative(verb: Token) -> str:
     return base[:-1] + _NEGATIVE  # 一段: 動ける -> 動けない (する/来る only ask, never reach here)
 
 
-def _noun_span(words: list[int], analysis: Analysis, offsets: list[int]) -> tuple[int, int, str] | None:
+def _noun_span(words: list[int], analysis: Analysis, offsets: list[int],
+               weighted: bool = False) -> tuple[int, int, str] | None:
     """(start, end, "") of the noun phrase that names the need (犬の散歩, 燃えるゴミ)."""
     tokens = analysis.message.tokens
-    chains = _noun_chains(words, tokens)
+    weights = {h.start: h.weight for h in analysis.hits if h.label.startswith("category:")}
+    chains = [c for c in _noun_chains(words, tokens) if not weighted or any(i in weights for i in c)]
     if not chains:
         return None
-    weights = {h.start: h.weight for h in analysis.hits if h.label.startswith("category:")}
     best = max(chains, key=lambda chain: _rank(chain, tokens, set(words), weights))
     return offsets[best[0]], offsets[best[-1]] + len(tokens[best[-1]].surface), ""
 
@@ -173,15 +189,13 @@ def _noun_chains(words: list[int], tokens: tuple[Token, ...]) -> list[list[int]]
         token = tokens[index]
         links = index + 1 in kept and tokens[index + 1].pos in _NOUN_POS
         possessor = index + 2 in kept and tokens[index + 1].surface == "の" and tokens[index + 2].pos in _NOUN_POS
-        if token.pos in _NOUN_POS or possessor or (
-                links and (token.surface == "の" or token.pos in ("動詞", "形容詞"))):
-            if current and current[-1] != index - 1:
-                chains.append(current)
-                current = []
-            current.append(index)
-        elif current:
+        modifies = links and (token.surface == "の" or token.pos in ("動詞", "形容詞"))
+        joins = token.pos in _NOUN_POS or possessor or modifies
+        if current and (not joins or _asks_for_someone(token) or current[-1] != index - 1):
             chains.append(current)
             current = []
+        if joins and not _asks_for_someone(token):
+            current.append(index)
     chains = [c for c in chains + [current] if c]
     return [c for c in chains if any(tokens[i].pos in _NOUN_POS for i in c)]
 

@@ -9,6 +9,7 @@ _ASKING = re.compile(
     r"|^(could|can|would|will)\s+(someone|anyone|somebody|you)\s+(please\s+)?(help(\s+me)?\b\s*(to\s+|with\s+)?)?"
     r"|^(i|we)(\s+|')(really\s+)?(need|want|would like|d like)\s+(someone|somebody|help|a hand)?\s*(to\s+|with\s+)?"
     r"|^(is there\s+)?(anyone|someone|somebody)\s+(who\s+)?(can|could)\s+(help(\s+me)?\b\s*(to\s+|with\s+)?)?"
+    r"|^(i'm\s+|i\s+am\s+)?looking\s+for\s+(someone|somebody|anyone|help)\s+(to\s+|with\s+|who\s+can\s+)?"
     r"|^please\s+(help(\s+me)?\b\s*(to\s+|with\s+)?)?|^help(\s+me)?\b\s*(to\s+|with\s+)?", re.IGNORECASE)
 _TIMES = re.compile(
     r"\b(on\s+)?(next\s+|this\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"

@@ -24,6 +24,9 @@ ADDRESS_OR_PHONE = re.compile(r"\d+-\d+|\d+丁目|\d+番地?|\d{3,}")
     ("週末に庭の木の剪定をお願いできますか", "庭の木の剪定"),
     ("土曜日の午後3時に庭の草むしりをお願いします", "庭の草むしり"),
     ("ポチの散歩おねがい", "ポチの散歩"),
+    ("芝刈り機はあるので、芝生を刈ってもらえる方を探しています", "芝生を刈る"),
+    ("透析の通院が週3回あるんですが、送迎してくれる方を探しています", "送迎"),
+    ("郵便受けのフタが壊れて閉まらなくなりました。直してくれる人いますか？", "直す"),
 ])
 def test_summary_is_the_need_in_a_few_words(text: str, summary: str) -> None:
     assert understand(text).summary == summary
@@ -35,6 +38,7 @@ def test_summary_is_the_need_in_a_few_words(text: str, summary: str) -> None:
     ("電球が切れたので替えてほしい", "電球"),
     ("犬の散歩は自分でできるけど、買い物をお願いしたい", "買い物"),
     ("草取りは終わりましたが、電球の交換をお願いしたい", "電球の交換"),
+    ("市役所に手続きに行きたいのですが、一人で行くのが不安なので付き添ってほしいです", "付き添う"),
 ])
 def test_reasons_and_side_remarks_are_left_out(text: str, summary: str) -> None:
     assert understand(text).summary == summary
@@ -56,6 +60,7 @@ def test_kyushu_dialect(text: str, summary: str) -> None:
     ("Hi! Could someone please help me with my smartphone settings tomorrow?", "my smartphone settings"),
     ("I'd like someone to walk my dog next weekend", "walk my dog"),
     ("this weekend please mow my lawn", "mow my lawn"),
+    ("Looking for someone to mow my lawn and pull weeds.", "mow my lawn and pull weeds"),
 ])
 def test_english(text: str, summary: str) -> None:
     assert understand(text).summary == summary
