@@ -31,28 +31,31 @@ def recipient(session: Session, resident_id: int) -> Resident | None:
 def store(session: Session, outbox: Outbox, *, reply_to: int | None = None,
           reply_token: str | None = None, received_at: datetime | None = None,
           inbound_event_id: int | None = None) -> list[int]:
-    """Write the outbox as rows to send after commit; the sender's first row may use the reply token."""
-    ids = []
+    """Write the outbox as rows to send after commit, one per person who reads them (a proxy
+    reading for two gets one); the sender's row may use the reply token."""
+    rows: dict[int, OutboundMessage] = {}
     for envelope in outbox.envelopes:
         person = recipient(session, envelope.resident_id)
         if person is None or not envelope.messages:
             continue
+        messages = [message_to_dict(m) for m in envelope.messages]
+        if person.id in rows:
+            rows[person.id].messages = rows[person.id].messages + messages
+            continue
         use_reply = reply_token is not None and person.id == reply_to
-        row = OutboundMessage(
+        rows[person.id] = OutboundMessage(
             resident_id=person.id,
             inbound_event_id=inbound_event_id,
             platform=person.platform,
             user_id=person.platform_user_id,
-            messages=[message_to_dict(m) for m in envelope.messages],
+            messages=messages,
             reply_token=reply_token if use_reply else None,
             reply_deadline=(received_at or local_now()) + REPLY_TOKEN_LIFETIME if use_reply else None,
             retry_key=envelope.retry_key or str(uuid.uuid4()),
         )
-        reply_token = None if use_reply else reply_token
-        session.add(row)
-        session.flush()
-        ids.append(row.id)
-    return ids
+    session.add_all(rows.values())
+    session.flush()
+    return [row.id for row in rows.values()]
 
 
 def deliver(ids: list[int]) -> None:
