@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.events import Card
 from bot.handlers import button
 from bot.i18n import t, when_text
-from bot.privacy import without_address
+from bot.nlp.private import redact
 from db.models import HelpRequest, Offer, Resident
 
 
@@ -38,7 +38,7 @@ def district_name(request: HelpRequest) -> str:
 def offer_card(request: HelpRequest, offer: Offer, locale: str) -> Card:
     """What a helper is offered: the kind, the time, the district and the public landmark only."""
     # The summary is the person's own words: never let a house or phone number through.
-    summary = without_address(request.summary or "") or kind(request.category, locale)
+    summary = redact(request.summary or "") or kind(request.category, locale)
     body = t("offer.card_body", locale, summary=summary,
              when=when(request, locale), district=district_name(request),
              landmark=request.landmark or t("offer.no_landmark", locale))

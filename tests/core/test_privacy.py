@@ -1,7 +1,7 @@
 """House and phone numbers never reach the several helpers an offer goes to."""
 import pytest
 
-from bot.privacy import has_address, without_address
+from bot.privacy import has_address
 from tests import factories
 from tests.fakes import buttons, texts
 from tests.handlers.talk import offers_to, press
@@ -17,10 +17,6 @@ def test_house_and_phone_numbers_are_found(text):
                                   "明日の朝8時", "午後2時半", "ファミマの横"])
 def test_landmarks_streets_and_times_are_not_addresses(text):
     assert not has_address(text)
-
-
-def test_without_address_keeps_the_rest():
-    assert without_address("緑ケ丘3-2-1の前") == "緑ケ丘の前"
 
 
 def test_an_address_given_as_the_landmark_is_refused_and_never_offered(chat, session):
