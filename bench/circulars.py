@@ -2,8 +2,10 @@
 
 The fake LINE API (tests/line_fake.py) runs in a child process, so its records do not count
 in this process's memory; the database is a SQLite file. Each size is sent several times to the
-same followers (each time a new circular, so Deliveries keep growing) and the median is kept: a
-single 1,000-follower run lasts ~0.05 s and one scheduler hiccup would skew every ratio.
+same followers (each time a new circular, so Deliveries keep growing), the sizes taking turns
+in rounds so that a busy spell on the machine hits them alike, and the median is kept: a single
+1,000-follower run lasts ~0.05 s and one scheduler hiccup would skew every ratio. CPU seconds of
+this process are shown too: other work on the machine hardly moves them.
 Run: .venv/bin/python -m bench.circulars
 """
 from __future__ import annotations
@@ -28,7 +30,8 @@ from db.models import Base, District, DistrictAdmin, Resident, Subscription, loc
 from db.session import Session, make_engine  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
-RUNS = {1_000: 9, 10_000: 5, 100_000: 3}  # timed fan-outs per size; the median counts
+ROUNDS = 3
+PER_ROUND = {1_000: 3, 10_000: 2, 100_000: 1}  # timed fan-outs per size and round; the median counts
 FAKE_LINE = """
 import sys
 from tests.line_fake import FakeLineApi
@@ -93,29 +96,39 @@ def send(district_id: int, admin_id: int) -> int:
 
 
 def timed_send(child: subprocess.Popen, district_id: int, admin_id: int,
-               followers: int) -> tuple[float, int]:
-    """Seconds of one fan-out of a new circular; every follower got it exactly once."""
+               followers: int) -> tuple[float, float, int]:
+    """Wall and CPU seconds and LINE calls of one fan-out of a new circular; everyone got it once."""
     circular_id = send(district_id, admin_id)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     fanout.send_circular(circular_id)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     calls, people, distinct = line_counts(child)
     assert people == distinct == followers, (people, distinct, followers)
-    return seconds, calls
+    return seconds, cpu, calls
 
 
-def measure(child: subprocess.Popen, followers: int, runs: int = 1) -> dict:
-    """Median time and LINE calls of `runs` fan-outs; peak memory of one more (tracemalloc slows it)."""
-    district_id, admin_id = populate(followers)
-    timings = [timed_send(child, district_id, admin_id, followers) for _ in range(runs)]
-    second = send(district_id, admin_id)
+def peak_memory(child: subprocess.Popen, district_id: int, admin_id: int) -> float:
+    """Peak MiB traced during one more fan-out (tracemalloc slows it, so it is not timed)."""
+    circular_id = send(district_id, admin_id)
     tracemalloc.start()
-    fanout.send_circular(second)
+    fanout.send_circular(circular_id)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     line_counts(child)
-    return {"followers": followers, "seconds": statistics.median(s for s, _ in timings),
-            "calls": timings[0][1], "runs": runs, "peak_mb": peak / 2**20}
+    return peak / 2**20
+
+
+def measure(child: subprocess.Popen, sizes: tuple[int, ...], rounds: int) -> list[dict]:
+    """Median wall and CPU time, LINE calls and peak memory per size, the sizes taking turns."""
+    places = {n: populate(n) for n in sizes}
+    runs: dict[int, list] = {n: [] for n in sizes}
+    for _ in range(rounds):
+        for n in sizes:
+            runs[n] += [timed_send(child, *places[n], n) for _ in range(PER_ROUND.get(n, 1))]
+    return [{"followers": n, "runs": len(runs[n]),
+             "seconds": statistics.median(r[0] for r in runs[n]),
+             "cpu": statistics.median(r[1] for r in runs[n]), "calls": runs[n][0][2],
+             "peak_mb": peak_memory(child, *places[n])} for n in sizes]
 
 
 def main() -> None:
@@ -128,16 +141,22 @@ def main() -> None:
                     line_api_host=url, line_api_data_host=url + "/data")
     runtime.start(config, engine=engine)
     try:
-        measure(child, 10)  # warm up: imports, the first HTTP connection, SQLAlchemy's caches
-        rows = [measure(child, n, RUNS[n]) for n in SIZES]
+        measure(child, (10,), 1)  # warm up: imports, the first HTTP connection, SQLAlchemy's caches
+        rows = measure(child, SIZES, ROUNDS)
     finally:
         child.terminate()
+    print_table(rows)
+
+
+def print_table(rows: list[dict]) -> None:
+    """One line per size; ratios against the first (1,000) measured in the same run."""
     base = rows[0]
     print(f"{'followers':>9} {'runs':>4} {'seconds':>8} {'x time':>7} {'us/follower':>11} "
-          f"{'LINE calls':>10} {'peak MiB':>9} {'x mem':>6}")
+          f"{'cpu s':>6} {'x cpu':>6} {'LINE calls':>10} {'peak MiB':>9} {'x mem':>6}")
     for row in rows:
         print(f"{row['followers']:>9,} {row['runs']:>4} {row['seconds']:>8.2f} "
               f"{row['seconds'] / base['seconds']:>7.1f} {1e6 * row['seconds'] / row['followers']:>11.1f} "
+              f"{row['cpu']:>6.2f} {row['cpu'] / base['cpu']:>6.1f} "
               f"{row['calls']:>10} {row['peak_mb']:>9.2f} {row['peak_mb'] / base['peak_mb']:>6.2f}")
 
 

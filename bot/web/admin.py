@@ -10,8 +10,8 @@ import time
 from collections import Counter
 
 import click
-from flask import (Blueprint, Flask, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
@@ -21,6 +21,7 @@ from bot.circulars.circulars import progress
 from bot.circulars.subscriptions import admin_districts
 from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
+from bot.matching import approve_helper
 from bot.web import admin_charts as charts
 from bot.web import admin_link
 from bot.web import admin_queries as queries
@@ -29,6 +30,7 @@ from db.models import Circular, District, Resident, local_now
 from db.session import Session
 
 SESSION_HOURS = 8  # a working day; then a new link from the chat
+REFRESH_SECONDS = 15  # a circular's page reloads its counts while answers come in
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static")
@@ -36,6 +38,8 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="t
 
 def init_app(app: Flask) -> None:
     """Register the pages and `flask admin-link`."""
+    from bot.web import admin_circulars, admin_people  # noqa: F401  (their pages join the blueprint)
+
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(blueprint)
     app.cli.add_command(admin_link_command)
@@ -71,6 +75,14 @@ def require_district(db: OrmSession, district_id: int) -> tuple[Resident, Distri
     return admin, db.get(District, district_id)
 
 
+def in_district(db: OrmSession, model: type, row_id: int, district_id: int):
+    """The row of the URL (a circular, a request), only within the URL's district (404 otherwise)."""
+    row = db.get(model, row_id)
+    if row is None or row.district_id != district_id:
+        abort(404)
+    return row
+
+
 def page(template: str, admin: Resident, **context) -> str:
     """Render an admin page in the admin's language."""
     districts = admin_districts(request_session(), admin)
@@ -82,12 +94,40 @@ def page(template: str, admin: Resident, **context) -> str:
                            hours=lambda minutes: hours_text(minutes, locale), **context)
 
 
+def check_csrf() -> None:
+    """403 unless the form carries this session's CSRF token."""
+    token, expected = request.form.get("csrf", ""), session.get("csrf", "")
+    if not expected or not secrets.compare_digest(token, expected):
+        abort(403)
+
+
+def done(key: str, endpoint: str, fields: dict | None = None, **values):
+    """Say on the next page what was done (a catalog key and its fields), and go there."""
+    flash([key, fields or {}])
+    return redirect(url_for(endpoint, **values))
+
+
 @blueprint.errorhandler(403)
+@blueprint.errorhandler(NotAllowedError)
 def forbidden(_error):
     """A kind page that says how to get in."""
-    locale = "ja"
-    return render_template("admin/denied.html", locale=locale,
-                           t=lambda key, **fields: t(key, locale, **fields)), 403
+    return kind_page("admin/denied.html", 403)
+
+
+@blueprint.errorhandler(400)
+@blueprint.errorhandler(404)
+@blueprint.errorhandler(500)
+def trouble(error):
+    """Not found or a fault: a short apology, never a stack trace."""
+    return kind_page("admin/trouble.html", getattr(error, "code", 500) or 500)
+
+
+def kind_page(template: str, status: int):
+    """An error page in the admin's language (Japanese when nobody is signed in)."""
+    admin = current_admin(request_session()) if status != 500 else None
+    locale = admin.language if admin else "ja"
+    return render_template(template, locale=locale, status=status,
+                           t=lambda key, **fields: t(key, locale, **fields)), status
 
 
 # -- logging in and out ------------------------------------------------------------------------
@@ -161,18 +201,10 @@ def helpers(district_id: int):
 @blueprint.post("/d/<int:district_id>/helpers/<int:resident_id>/approve")
 def approve(district_id: int, resident_id: int):
     """承認: the matching core approves the helper and tells them."""
-    if request.form.get("csrf") != session.get("csrf"):
-        abort(403)
-    try:
-        from bot.matching import approve_helper
-    except ImportError:  # matching not installed yet: nothing to approve with
-        abort(404)
-    try:
-        with Session.begin() as db:  # its own transaction: the helper is told after the commit
-            admin, _ = require_district(db, district_id)
-            ids = outboxes.store(db, approve_helper(db, resident_id, admin.id))
-    except NotAllowedError:
-        abort(403)
+    check_csrf()
+    with Session.begin() as db:  # its own transaction: the helper is told after the commit
+        admin, _ = require_district(db, district_id)
+        ids = outboxes.store(db, approve_helper(db, resident_id, admin.id))
     outboxes.deliver(ids)
     return redirect(url_for("admin.helpers", district_id=district_id))
 
@@ -191,11 +223,10 @@ def circular(district_id: int, circular_id: int):
     """One circular: who needs help, who has not answered yet."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    row = db.get(Circular, circular_id)
-    if row is None or row.district_id != district_id:
-        abort(404)
+    row = in_district(db, Circular, circular_id, district_id)
     return page("circular.html", admin, district=district, stats=progress(db, row.id), circular=row,
-                waiting=queries.waiting(db, row), need_help=queries.need_help(db, row))
+                waiting=queries.waiting(db, row), need_help=queries.need_help(db, row),
+                refresh_seconds=REFRESH_SECONDS)
 
 
 @blueprint.get("/d/<int:district_id>/chart")

@@ -124,3 +124,21 @@ def cumulative(counts: list[tuple[str, int]], before: int) -> list[tuple[str, in
         running += count
         totals.append((label, running))
     return totals
+
+
+# -- people of the district ---------------------------------------------------------------------
+
+def residents(session: Session, district_id: int) -> list[Resident]:
+    """Active residents of the district on a chat platform (who could be someone's proxy)."""
+    return list(session.scalars(
+        select(Resident).where(Resident.district_id == district_id, Resident.active.is_(True),
+                               Resident.platform != "none")
+        .order_by(Resident.display_name, Resident.id).limit(LIST_LIMIT * 5)))
+
+
+def represented(session: Session, district_id: int) -> list[Resident]:
+    """People of the district without a phone, with their proxy."""
+    return list(session.scalars(
+        select(Resident).options(selectinload(Resident.proxy))
+        .where(Resident.district_id == district_id, Resident.platform == "none",
+               Resident.active.is_(True)).order_by(Resident.id.desc()).limit(LIST_LIMIT)))
