@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.channels.line_render import split_text
-from bot.events import Button, Card, Message, Text
+from bot.events import Button, Card, Message
 
 # docs.slack.dev/reference/block-kit (blocks, block elements, composition objects)
 BLOCKS_PER_MESSAGE = 50
