@@ -12,6 +12,7 @@ from bot.web import admin_link
 from db.models import Circular, Resident, Subscription, local_now
 from tests import factories
 from tests.fakes import texts
+from tests.web.test_chat_page import page, served  # noqa: F401  (the browser fixtures)
 
 
 @pytest.fixture
@@ -56,17 +57,17 @@ def test_an_admin_sends_a_circular_after_a_preview_with_its_cost(app, client, di
     channel.quota_limit, channel.quota_used = 1000, 100
     csrf = log_in(client, app, admin.id)
     preview_url = compose(client, midori.id, csrf, title_en="Disaster drill").headers["Location"]
-    page = client.get(preview_url).get_data(as_text=True)
-    assert "【緑ケ丘の回覧板】防災訓練のお知らせ" in page and "確認しました" in page
-    assert "3人に届きます。LINEのメッセージを3通使います（今月の残り900通）" in page
-    assert "Disaster drill" in page  # what English readers get
-    send_url = re.search(r'action="([^"]+/send)"', page).group(1)
+    html = client.get(preview_url).get_data(as_text=True)
+    assert "【緑ケ丘の回覧板】防災訓練のお知らせ" in html and "確認しました" in html
+    assert "3人に届きます。LINEのメッセージを3通使います（今月の残り900通）" in html
+    assert "Disaster drill" in html  # what English readers get
+    send_url = re.search(r'action="([^"]+/send)"', html).group(1)
     answer = client.post(send_url, data={"csrf": csrf}, follow_redirects=True)
     sent = [user for users, _, _ in channel.multicasts for user in users]
     assert sorted(sent) == ["Ufollower0", "Ufollower1", "Ufollower2"]
-    page = answer.get_data(as_text=True)
-    assert 'data-count="sent">3<' in page and 'http-equiv="refresh"' in page
-    assert "送信を受け付けました" in page
+    html = answer.get_data(as_text=True)
+    assert 'data-count="sent">3<' in html and 'http-equiv="refresh"' in html
+    assert "送信を受け付けました" in html
 
 
 def test_over_the_quota_the_preview_stops_and_nothing_is_sent(app, client, district, channel, session):
@@ -74,8 +75,8 @@ def test_over_the_quota_the_preview_stops_and_nothing_is_sent(app, client, distr
     channel.quota_limit, channel.quota_used = 1000, 999
     csrf = log_in(client, app, admin.id)
     preview_url = compose(client, midori.id, csrf).headers["Location"]
-    page = client.get(preview_url).get_data(as_text=True)
-    assert "送れません（必要3通、残り1通）" in page and "/send" not in page
+    html = client.get(preview_url).get_data(as_text=True)
+    assert "送れません（必要3通、残り1通）" in html and "/send" not in html
     circular_id = int(re.search(r"/circulars/(\d+)/preview", preview_url).group(1))
     answer = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf},
                          follow_redirects=True)
@@ -90,12 +91,12 @@ def test_a_scheduled_circular_can_be_cancelled_before_it_goes(app, client, distr
     preview_url = compose(client, midori.id, csrf, timing="later", at=at.isoformat()).headers["Location"]
     assert "に送ります" in client.get(preview_url).get_data(as_text=True)
     circular_id = int(re.search(r"/circulars/(\d+)/preview", preview_url).group(1))
-    page = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf},
+    html = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf},
                        follow_redirects=True).get_data(as_text=True)
-    assert "送信予約" in page
-    page = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/cancel", data={"csrf": csrf},
+    assert "送信予約" in html
+    html = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/cancel", data={"csrf": csrf},
                        follow_redirects=True).get_data(as_text=True)
-    assert "送信をやめました" in page and "取り消し" in page
+    assert "送信をやめました" in html and "取り消し" in html
     rt.jobs.run_delayed(at + timedelta(minutes=1))
     assert channel.multicasts == [] and session.get(Circular, circular_id).status == "cancelled"
 
@@ -106,11 +107,11 @@ def test_a_safety_check_is_started_from_the_web(app, client, district, channel):
     assert "地区の皆さまの安否を確認しています" in client.get(
         f"/admin/d/{midori.id}/safety/new").get_data(as_text=True)
     preview_url = compose(client, midori.id, csrf, area="safety", title="地震の安否確認").headers["Location"]
-    page = client.get(preview_url).get_data(as_text=True)
-    assert "無事です" in page and "助けが必要" in page
-    send_url = re.search(r'action="([^"]+/send)"', page).group(1)
-    page = client.post(send_url, data={"csrf": csrf}, follow_redirects=True).get_data(as_text=True)
-    assert 'data-count="no_answer">3<' in page
+    html = client.get(preview_url).get_data(as_text=True)
+    assert "無事です" in html and "助けが必要" in html
+    send_url = re.search(r'action="([^"]+/send)"', html).group(1)
+    html = client.post(send_url, data={"csrf": csrf}, follow_redirects=True).get_data(as_text=True)
+    assert 'data-count="no_answer">3<' in html
 
 
 def test_mistakes_in_the_form_are_explained_kindly(app, client, district):
@@ -153,14 +154,14 @@ def test_an_unmet_request_assigned_from_the_web_tells_the_helper_and_the_request
     request = factories.help_request(session, asker, "garbage", status="unmet", summary="ゴミ出し")
     session.commit()
     csrf = log_in(client, app, admin.id)
-    page = client.get(f"/admin/d/{midori.id}/?status=unmet").get_data(as_text=True)
-    assert "お願いする人を選ぶ" in page
-    page = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
-    assert "鈴木" in page and "この人にお願いする" in page
-    helper_id = re.search(r'name="helper_id" value="(\d+)"', page).group(1)
-    page = client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign",
+    html = client.get(f"/admin/d/{midori.id}/?status=unmet").get_data(as_text=True)
+    assert "お願いする人を選ぶ" in html
+    html = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
+    assert "鈴木" in html and "この人にお願いする" in html
+    helper_id = re.search(r'name="helper_id" value="(\d+)"', html).group(1)
+    html = client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign",
                        data={"csrf": csrf, "helper_id": helper_id}, follow_redirects=True)
-    assert "鈴木さんにお願いを送りました" in page.get_data(as_text=True)
+    assert "鈴木さんにお願いを送りました" in html.get_data(as_text=True)
     assert "ゴミ" in "".join(texts(channel.to("Usuzuki")))
     assert "鈴木さんにお願いしました" in "".join(texts(channel.to("Uasker")))
     assert client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign",
@@ -174,19 +175,19 @@ def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app
     factories.helper(session, district=midori, user_id="Usuzuki", display_name="鈴木")
     session.commit()
     csrf = log_in(client, app, admin.id)
-    page = client.get(f"/admin/d/{midori.id}/represented").get_data(as_text=True)
-    assert "娘の恵子" in page
+    html = client.get(f"/admin/d/{midori.id}/represented").get_data(as_text=True)
+    assert "娘の恵子" in html
     form = {"csrf": csrf, "name": "木村 トメ", "district_id": str(midori.id), "address": "緑ケ丘1-2-3",
             "phone": "0968-00-0000", "proxy_id": str(proxy.id)}
-    page = client.post(f"/admin/d/{midori.id}/represented", data=form, follow_redirects=True)
-    assert "木村 トメさんを登録しました" in page.get_data(as_text=True)
+    html = client.post(f"/admin/d/{midori.id}/represented", data=form, follow_redirects=True)
+    assert "木村 トメさんを登録しました" in html.get_data(as_text=True)
     assert "木村 トメさんの代理として" in "".join(texts(channel.to("Uproxy")))
     tome = session.scalar(select(Resident).where(Resident.display_name == "木村 トメ"))
     assert (tome.platform, tome.proxy_id, tome.phone) == ("none", proxy.id, "0968-00-0000")
     request = factories.help_request(session, tome, "garbage", status="unmet", summary="ゴミ出し")
     session.commit()
-    page = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
-    helper_id = re.search(r'name="helper_id" value="(\d+)"', page).group(1)
+    html = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
+    helper_id = re.search(r'name="helper_id" value="(\d+)"', html).group(1)
     client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign", data={"csrf": csrf,
                                                                             "helper_id": helper_id})
     assert "鈴木さんにお願いしました" in "".join(texts(channel.to("Uproxy")))
@@ -201,11 +202,11 @@ def test_a_class_recorded_on_the_web_moves_hours_once(app, client, district, ses
                               experience="大工を40年")
     session.commit()
     csrf = log_in(client, app, admin.id)
-    page = client.get(f"/admin/d/{midori.id}/teaching").get_data(as_text=True)
-    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    html = client.get(f"/admin/d/{midori.id}/teaching").get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', html).group(1)
     form = {"csrf": csrf, "key": key, "master_id": str(master.id), "participants": "6", "minutes": "90"}
-    page = client.post(f"/admin/d/{midori.id}/teaching", data=form, follow_redirects=True)
-    assert "大工の松本さんに 9時間 を記録しました" in page.get_data(as_text=True)
+    html = client.post(f"/admin/d/{midori.id}/teaching", data=form, follow_redirects=True)
+    assert "大工の松本さんに 9時間 を記録しました" in html.get_data(as_text=True)
     client.post(f"/admin/d/{midori.id}/teaching", data=form)  # pressed twice
     session.expire_all()
     taught = [m.minutes for m in ledger.recent(session, master.id) if m.kind == "teaching"]
@@ -213,3 +214,40 @@ def test_a_class_recorded_on_the_web_moves_hours_once(app, client, district, ses
     assert len(channel.to("Umaster")) == 1
     answer = client.post(f"/admin/d/{midori.id}/teaching", data={**form, "participants": "0"})
     assert answer.status_code == 400 and "参加人数は1から200まで" in answer.get_data(as_text=True)
+
+
+# -- In a real browser ---------------------------------------------------------------------
+
+def test_an_admin_sends_a_circular_in_the_browser(served, page):  # noqa: F811
+    """Served as `make run` serves it (demo data, jobs in threads), in headless Chromium."""
+    from playwright.sync_api import expect
+
+    from bot import demo, runtime
+    from db.session import Session
+
+    admin_user = demo.demo()["residents"][-1]["user_id"]
+    with Session() as db:
+        admin_id = db.scalar(select(Resident.id).where(Resident.platform_user_id == admin_user))
+    token = admin_link.make_token(runtime.current().config.secret_key, admin_id)
+    page.goto(served + admin_link.LOGIN_PATH + token)
+    page.get_by_role("link", name="緑ケ丘").click()
+    page.get_by_role("link", name="回覧板・安否確認").click()
+    page.get_by_role("link", name="回覧板を作る").click()
+    page.get_by_role("textbox", name="件名 必須").fill("防災訓練のお知らせ")
+    page.get_by_label("本文", exact=True).fill("12月7日（日）9時から、緑ケ丘公民館で防災訓練をします。\n動きやすい服装でお越しください。")
+    page.get_by_label("つける", exact=True).check()
+    page.screenshot(path="/tmp/admin-compose.png", full_page=True)
+    page.get_by_role("button", name="確認画面へ進む").click()
+    expect(page.locator(".bubble")).to_contain_text("【緑ケ丘の回覧板】防災訓練のお知らせ")
+    expect(page.locator("#cost")).to_contain_text("人に届きます。LINEのメッセージを")
+    page.screenshot(path="/tmp/admin-preview.png", full_page=True)
+    page.get_by_role("button", name="送信", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("送信を受け付けました")
+    for _ in range(20):  # the fan-out runs in a background thread; the page refreshes itself too
+        if page.locator('[data-count="sent"]').inner_text() != "0":
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(page.locator('[data-count="sent"]')).not_to_have_text("0")
+    expect(page.locator('[data-count="confirmed"]')).to_have_text("0")
+    page.screenshot(path="/tmp/admin-sent.png", full_page=True)
