@@ -97,7 +97,7 @@ def page(template: str, admin: Resident, **context) -> str:
 def check_csrf() -> None:
     """403 unless the form carries this session's CSRF token."""
     token, expected = request.form.get("csrf", ""), session.get("csrf", "")
-    if not expected or not secrets.compare_digest(token, expected):
+    if not expected or not secrets.compare_digest(token.encode(), expected.encode()):
         abort(403)
 
 

@@ -134,13 +134,10 @@ def teaching_page(district_id: int, form, error: str | None):
 def teach(district_id: int):
     """記録: the time bank pays the master participants x minutes from the district's account."""
     check_csrf()
-    key = request.form.get("key", "")
-    if not CLASS_KEY.match(key):
-        abort(400)
     try:
         with Session.begin() as db:
             admin, _ = require_district(db, district_id)
-            again, fields, ids = record_class(db, admin, district_id, request.form, key)
+            again, fields, ids = record_class(db, admin, district_id, request.form)
     except forms.FormError as error:
         return teaching_page(district_id, request.form, error.args[0]), 400
     outboxes.deliver(ids)
@@ -148,8 +145,11 @@ def teach(district_id: int):
                 fields, district_id=district_id)
 
 
-def record_class(db, admin: Resident, district_id: int, form, key: str) -> tuple[bool, dict, list[int]]:
-    """ledger.teach once per form (the key) and thank the master: (recorded before, fields, outbox)."""
+def record_class(db, admin: Resident, district_id: int, form) -> tuple[bool, dict, list[int]]:
+    """ledger.teach once per form (its key) and thank the master: (recorded before, fields, outbox)."""
+    key = form.get("key", "")
+    if not CLASS_KEY.match(key):
+        abort(400)
     masters = [m.id for _, m in people.experience_masters(db, [district_id])]
     master_id = forms.choice(form, "master_id", masters)
     count = forms.number(form, "participants", forms.MAX_PARTICIPANTS)

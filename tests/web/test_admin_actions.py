@@ -131,6 +131,7 @@ def test_other_districts_admins_residents_and_forms_without_the_token_get_403(ap
     csrf = log_in(client, app, admin.id)
     assert compose(client, yawata.id, csrf).status_code == 403
     assert compose(client, midori.id, "forged").status_code == 403
+    assert compose(client, midori.id, "偽物").status_code == 403
     assert client.post(f"/admin/d/{midori.id}/circular/new", data={"title": "x"}).status_code == 403
     draft = Circular(district_id=yawata.id, author_id=admin.id, title="八幡の回覧", status="draft")
     session.add(draft)
@@ -139,6 +140,9 @@ def test_other_districts_admins_residents_and_forms_without_the_token_get_403(ap
                        data={"csrf": csrf}).status_code == 403
     assert client.post(f"/admin/d/{midori.id}/circulars/{draft.id}/send",
                        data={"csrf": csrf}).status_code == 404
+    for path in ("represented", "teaching", "requests/1/assign"):
+        assert client.post(f"/admin/d/{yawata.id}/{path}", data={"csrf": csrf}).status_code == 403
+        assert client.post(f"/admin/d/{midori.id}/{path}", data={}).status_code == 403
     resident = session.scalar(select(Resident).where(Resident.platform_user_id == "Ufollower0"))
     other = app.test_client()
     token = admin_link.make_token(app.config["SECRET_KEY"], resident.id)
