@@ -70,11 +70,14 @@ def test_an_admin_sends_a_circular_after_a_preview_with_its_cost(app, client, di
     assert "送信を受け付けました" in html
 
 
-def test_over_the_quota_the_preview_stops_and_nothing_is_sent(app, client, district, channel, session):
+def test_near_the_quota_a_warning_over_it_a_stop_and_nothing_is_sent(app, client, district, channel,
+                                                                     session):
     midori, _, admin = district
-    channel.quota_limit, channel.quota_used = 1000, 999
+    channel.quota_limit, channel.quota_used = 1000, 905
     csrf = log_in(client, app, admin.id)
     preview_url = compose(client, midori.id, csrf).headers["Location"]
+    assert "今月の残りが少なくなります" in client.get(preview_url).get_data(as_text=True)
+    channel.quota_used = 999
     html = client.get(preview_url).get_data(as_text=True)
     assert "送れません（必要3通、残り1通）" in html and "/send" not in html
     circular_id = int(re.search(r"/circulars/(\d+)/preview", preview_url).group(1))
