@@ -65,7 +65,8 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
 
 
 def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime) -> Outbox:
-    """An admin picked a helper for an unmet request: offer it to that helper directly."""
+    """An admin picked a helper for an unmet request: offer it to that helper directly, and tell
+    the person who asked."""
     from bot.matching.offers import send_offer
     from bot.queue import enqueue_after_commit
 
@@ -84,7 +85,9 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
     session.flush()
     enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round,
                  delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes))
+    requester = request.resident
     box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])
+    box.to(requester.id, Text(t("offer.assign_requester", requester.language, name=helper.display_name or "")))
     return box.to(admin.id, Text(t("offer.assign_sent", admin.language, name=helper.display_name or "")))
 
 

@@ -41,7 +41,7 @@ def help_request(district_id: int, request_id: int):
 
 @blueprint.post("/d/<int:district_id>/requests/<int:request_id>/assign")
 def assign(district_id: int, request_id: int):
-    """この人にお願いする: the core offers the request to that helper; the requester is told too."""
+    """この人にお願いする: the core offers the request to that helper and tells the requester."""
     check_csrf()
     with Session.begin() as db:
         admin, _ = require_district(db, district_id)
@@ -50,7 +50,7 @@ def assign(district_id: int, request_id: int):
         box = unmet.assign(db, request_id, helper_id, admin, local_now())
         asked = any(envelope.resident_id == helper_id for envelope in box.envelopes)
         name = db.get(Resident, helper_id).display_name or ""
-        ids = outboxes.store(db, tell_requester(box, row.resident, name) if asked else box)
+        ids = outboxes.store(db, box)
     outboxes.deliver(ids)
     return done("admin.assign.sent" if asked else "admin.assign.closed", "admin.help_request",
                 {"name": name}, district_id=district_id, request_id=request_id)
@@ -62,11 +62,6 @@ def offered_helper(form, helpers: list[Resident]) -> int:
         return forms.choice(form, "helper_id", [h.id for h in helpers])
     except forms.FormError:
         abort(400)
-
-
-def tell_requester(box: Outbox, requester: Resident, helper_name: str) -> Outbox:
-    """Add, for the requester (through their proxy if they have no phone), whom the admin asked."""
-    return box.to(requester.id, Text(t("admin.assign.requester", requester.language, name=helper_name)))
 
 
 # -- people without a phone --------------------------------------------------------------------

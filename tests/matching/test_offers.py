@@ -104,6 +104,7 @@ def test_unmet_request_alerts_the_admin_who_assigns_someone(chat, session):
     assert "引き受け手" in alert.text
     got = press(chat, "ADMIN", "庭師", [alert])
     assert "庭師さんにお願いを送りました" in texts(got)[0]
+    assert "地区の担当者が、庭師さんにお願いしました" in texts(chat.channel.to("REQ"))[-1]
     got = press(chat, "GARDENER", "引き受ける", offers_to(chat, "GARDENER"))
     assert "ありがとうございます" in texts(got)[0]
     assert session.scalar(select(HelpRequest)).status == "assigned"
