@@ -6,6 +6,7 @@ Modules in this package register their handlers with the decorators below.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from bot import conversation as conversations
 from bot.events import Button, Inbound, Message, Outbox, Text
 from bot.i18n import t
 from db.models import Conversation, Resident
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, "Turn"], Outbox | None]
 
@@ -115,9 +118,7 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     if inbound.in_group:
         return Outbox()  # the bot talks to people one to one; group chatter is recorded only
     if inbound.kind == "postback" and inbound.data:
-        turn.action, *turn.args = inbound.data.split(":")
-        handler = POSTBACKS.get(turn.action)
-        return handler(session, turn) if handler else Outbox()
+        return pressed(session, turn)
     if inbound.kind != "text":
         handler = EVENTS.get(inbound.kind) or EVENTS.get("other")
         return (handler(session, turn) if handler else None) or Outbox()
@@ -135,6 +136,21 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
             return outbox
     handler = INTENTS.get(turn.understanding.intent) or INTENTS.get("chitchat")
     return (handler(session, turn) if handler else None) or not_understood(turn)
+
+
+def pressed(session: Session, turn: Turn) -> Outbox:
+    """A button: its data comes from the chat app, so an old or forged one is expected input."""
+    turn.action, *turn.args = turn.inbound.data.split(":")
+    handler = POSTBACKS.get(turn.action)
+    if handler is None:
+        return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
+    try:
+        with session.begin_nested():
+            return handler(session, turn)
+    except (ValueError, IndexError, LookupError):
+        log.warning("button %r from resident %s could not be read", turn.inbound.data,
+                    turn.resident.id, exc_info=True)
+        return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
 
 
 def understand(turn: Turn):

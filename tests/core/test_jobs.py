@@ -4,7 +4,7 @@ import pytest
 from bot import handlers
 from bot.errors import ChannelError
 from bot.jobs import process_event
-from db.models import InboundEvent, OutboundMessage, local_now
+from db.models import InboundEvent, OutboundMessage, Resident, local_now
 from db.session import Session
 from tests import factories
 from tests.fakes import texts
@@ -31,7 +31,7 @@ def test_running_the_same_event_job_twice_answers_once(rt, channel, session):
 
 def test_a_crashing_handler_gets_a_kind_message_and_keeps_the_event(rt, channel, monkeypatch):
     def broken(session, turn):
-        raise ValueError("bug")
+        raise RuntimeError("bug")
 
     monkeypatch.setitem(handlers.POSTBACKS, "test.broken", broken)
     event_id = stored_event("postback", data="test.broken")
@@ -91,3 +91,16 @@ def test_an_unfollowed_resident_receives_nothing(rt, channel, session):
     process_event(stored_event("unfollow"))
     process_event(stored_event("postback", data="menu.usage"))
     assert channel.sent == []
+
+
+def test_an_old_or_forged_button_is_answered_kindly_and_changes_nothing(rt, channel, session):
+    district = factories.district(session, "緑ケ丘")
+    session.commit()
+    forged = stored_event("postback", data="district.choose:not-a-number")
+    process_event(forged)
+    process_event(stored_event("postback", data="no.such_action:1", user_id="U2"))
+    assert texts(channel.to("U1")) == ["このボタンは古くなったため使えません。もう一度はじめからお願いします。"]
+    assert texts(channel.to("U2")) == texts(channel.to("U1"))
+    with Session() as s:
+        assert s.get(InboundEvent, forged).status == "done"
+        assert all(r.district_id is None for r in s.query(Resident)) and district.id

@@ -39,3 +39,14 @@ def test_every_message_from_a_helper_with_an_offer_and_an_admin_gets_a_kind_answ
         for user in ("H1", "A1", "REQ"):
             got = texts(chat.say(user, text))
             assert SORRY not in got, (user, text)
+
+
+def test_forged_or_stale_button_presses_get_a_kind_answer_not_a_failure(chat, session, town):
+    from bot import handlers
+
+    handlers.load_all()
+    for action in sorted(handlers.POSTBACKS):
+        for args in ("", ":x", ":999999", ":1:2:3", ":-1:abc"):
+            for user in ("H1", "A1", "STRANGER"):
+                got = texts(chat.press(user, f"{action}{args}"))
+                assert SORRY not in got, (user, action + args)
