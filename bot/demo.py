@@ -5,6 +5,7 @@ Safe to run again: every row is found before it is made, so a second run adds no
 from __future__ import annotations
 
 import tomllib
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot import residents
 from bot.timebank.ledger import grant
-from db.models import District, DistrictAdmin, HelperProfile, Resident, Subscription
+from db.models import (Circular, Delivery, District, DistrictAdmin, HelperProfile, HelpRequest,
+                       Resident, Subscription, Task, local_now)
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.toml"
 PLATFORM = "line"  # the local chat page speaks LINE, so it can act as these people
@@ -48,7 +50,52 @@ def load(session: Session) -> list[Resident]:
     """Add whatever of the demo data is missing; the demo people, in the file's order."""
     districts = {row["name"]: find_or_add_district(session, row) for row in demo()["districts"]}
     link_neighbours(districts)
-    return [add_person(session, row, districts) for row in demo()["residents"]]
+    people = [add_person(session, row, districts) for row in demo()["residents"]]
+    if session.scalar(select(HelpRequest.id).limit(1)) is None:  # a fresh database only
+        by_name = {p.display_name: p for p in people}
+        add_history(session, by_name, districts)
+        add_circulars(session, by_name, districts)
+    return people
+
+
+def add_history(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
+    """Past requests: the done ones with their task and time-bank transfer, the unmet ones."""
+    from bot.matching.describe import kind
+    from bot.timebank.ledger import settle_task
+
+    now = local_now()
+    for number, (district, category, status, months_ago, asker, helper, minutes) in enumerate(
+            demo()["history"]):
+        at = now - timedelta(days=30 * months_ago + number % 7)
+        request = HelpRequest(resident_id=people[asker].id, created_by_id=people[asker].id,
+                              district_id=districts[district].id, category=category, status=status,
+                              summary=kind(category, "ja"), when=at, created_at=at, closed_at=at,
+                              offer_round=1)
+        session.add(request)
+        session.flush()
+        if status == "done":
+            task = Task(request_id=request.id, helper_id=people[helper].id, accepted_at=at,
+                        done_at=at, confirmed_at=at, minutes=minutes)
+            session.add(task)
+            session.flush()
+            settle_task(session, task, minutes)
+
+
+def add_circulars(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
+    """A circular sent some days ago to the district's followers, confirmed by some."""
+    for row in demo()["circulars"]:
+        at = local_now() - timedelta(days=row["days_ago"])
+        district = districts[row["district"]]
+        circular = Circular(district_id=district.id, author_id=people[row["author"]].id, title=row["title"],
+                            body=row["body"], needs_confirmation=True, status="sent",
+                            created_at=at, sent_at=at)
+        session.add(circular)
+        session.flush()
+        followers = session.scalars(select(Subscription.resident_id).where(
+            Subscription.district_id == district.id, Subscription.active.is_(True)))
+        confirmed = {people[name].id for name in row["confirmed_by"]}
+        session.add_all(Delivery(circular_id=circular.id, resident_id=rid, status="sent", sent_at=at,
+                                 confirmed_at=at if rid in confirmed else None) for rid in followers)
 
 
 def find_or_add_district(session: Session, row: dict) -> District:

@@ -51,7 +51,24 @@ def test_demo_people_can_be_spoken_as_on_the_chat_page(session):
     carpenter = next(p for p in people if p.helper_profile and "元大工" in (p.helper_profile.experience or ""))
     assert carpenter.helper_profile.approved and "repair" in carpenter.helper_profile.skills
     assert {d.name for d in carpenter.helper_profile.districts} == {"八幡", "緑ケ丘", "井手川"}
-    assert balance(session, people[0].id) == runtime.current().config.starting_grant_minutes
+    paid = sum(row[6] for row in demo.demo()["history"] if row[4] == people[0].display_name)
+    assert balance(session, people[0].id) == runtime.current().config.starting_grant_minutes - paid
+
+
+def test_demo_history_gives_the_admin_pages_something_to_show(session):
+    from sqlalchemy import func, select
+
+    from bot.circulars.circulars import progress
+    from bot.timebank.ledger import total
+    from db.models import Circular, HelpRequest
+
+    demo.load(session)
+    demo.load(session)
+    unmet = session.scalar(select(func.count()).where(HelpRequest.status == "unmet"))
+    assert unmet == sum(1 for row in demo.demo()["history"] if row[2] == "unmet")
+    assert total(session) == 0  # the past tasks were paid in the time bank, nothing made up
+    circular = session.scalar(select(Circular))
+    assert progress(session, circular.id).confirmed == 2
 
 
 def test_the_demo_data_command_runs_twice(tmp_path):
