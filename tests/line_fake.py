@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
 from tests import line_spec
+from tests.http_fake import Answer, FakeServer
 
 DATA_PREFIX = "/data"
 IMAGE_MAX_BYTES = 1024 * 1024
@@ -45,24 +45,14 @@ class Failure:
     accept: bool
 
 
-@dataclass
-class Answer:
-    status: int
-    body: Any = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 class FakeLineApi:
     """LINE as the bot sees it; one per test session, `reset()` between tests."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._server = FakeServer(self._from_http)
+        self.url = self._server.url
         self.data_url = self.url + DATA_PREFIX
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
         self.reset()
 
     def reset(self) -> None:
@@ -82,8 +72,19 @@ class FakeLineApi:
         self.aliases: dict[str, str] = {}
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
+
+    def _from_http(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
+        path, host = raw_path.split("?")[0], "api"
+        if path.startswith(DATA_PREFIX + "/"):
+            path, host = path[len(DATA_PREFIX):], "data"
+        parsed = None
+        if "json" in headers.get("content-type", "") and body:
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = None  # the spec check reports it
+        return self.handle(Request(method, path, host, headers, body, parsed))
 
     # -- what tests use -----------------------------------------------------------------
 
@@ -285,35 +286,3 @@ def _failure_answer(failure: Failure) -> Answer:
     if failure.retry_after is not None:
         answer.headers["Retry-After"] = str(failure.retry_after)
     return answer
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Hands each HTTP request to the fake."""
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        path, host = self.path.split("?")[0], "api"
-        if path.startswith(DATA_PREFIX + "/"):
-            path, host = path[len(DATA_PREFIX):], "data"
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        parsed = None
-        if "json" in headers.get("content-type", "") and body:
-            try:
-                parsed = json.loads(body)
-            except ValueError:
-                parsed = None  # the spec check reports it
-        answer = self.server.fake.handle(Request(self.command, path, host, headers, body, parsed))
-        payload = json.dumps(answer.body).encode()
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-    def log_message(self, format: str, *args) -> None:  # keep test output quiet
-        pass

@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.line_fake import Answer
+from tests.http_fake import Answer, FakeServer
 
 
 @dataclass
@@ -42,10 +41,8 @@ class FakeSlackApi:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self.url = f"http://127.0.0.1:{self._server.server_port}/api/"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = FakeServer(self._from_http)
+        self.url = self._server.url + "/api/"
         self.reset()
 
     def reset(self) -> None:
@@ -56,8 +53,16 @@ class FakeSlackApi:
         self.history: dict[str, list[dict]] = {}  # IM channel id -> messages, newest first
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
+
+    def _from_http(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
+        parts = urlsplit(raw_path)
+        args: dict[str, Any] = dict(parse_qsl(parts.query))
+        if "json" in headers.get("content-type", "") and body:
+            args.update(json.loads(body))
+        elif body:
+            args.update(parse_qsl(body.decode()))
+        return self.handle(Call(parts.path.rsplit("/", 1)[-1], args), headers.get("authorization", ""))
 
     # -- what tests use -----------------------------------------------------------------
 
@@ -154,32 +159,3 @@ def _failure_answer(failure: Failure) -> Answer:
     if failure.retry_after is not None:
         answer.headers["Retry-After"] = str(failure.retry_after)
     return answer
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Hands each HTTP request to the fake."""
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        parts = urlsplit(self.path)
-        args: dict[str, Any] = dict(parse_qsl(parts.query))
-        if "json" in (self.headers.get("Content-Type") or "") and body:
-            args.update(json.loads(body))
-        elif body:
-            args.update(parse_qsl(body.decode()))
-        method = parts.path.rsplit("/", 1)[-1]
-        answer = self.server.fake.handle(Call(method, args), self.headers.get("Authorization", ""))
-        payload = json.dumps(answer.body).encode()
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = _serve
-
-    def log_message(self, format: str, *args) -> None:  # keep test output quiet
-        pass
