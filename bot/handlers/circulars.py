@@ -10,7 +10,7 @@ from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
 from bot.events import Card, Outbox, Text
 from bot.handlers import Turn, button, catalog_words, main_menu, on_command, on_postback, on_state
-from bot.i18n import t, when_text
+from bot.i18n import list_text, t, when_text
 from db.models import Circular, District, Resident
 
 COMPOSE_MINUTES = 60
@@ -198,7 +198,7 @@ def cancel_pressed(session: Session, turn: Turn) -> Outbox:
 
 def names(turn: Turn, people: list[Resident]) -> str:
     """Display names for an admin's follow-up list."""
-    return "、".join(p.display_name or turn.t("circular.no_name") for p in people)
+    return list_text((p.display_name or turn.t("circular.no_name") for p in people), turn.locale)
 
 
 @on_command("circular.status_words")

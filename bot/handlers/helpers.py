@@ -8,6 +8,7 @@ from bot import conversation as conversations
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
+from bot.i18n import list_text, t
 from bot.matching import approvals, describe, drafts
 from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile
@@ -50,23 +51,17 @@ def menu(session: Session, turn: Turn, profile: HelperProfile) -> Text:
 
 def kinds_text(kinds: list[str], locale: str) -> str:
     """Kinds of help as a short list."""
-    from bot.i18n import t
-
-    return t("helper.separator", locale).join(describe.kind(k, locale) for k in kinds) or "-"
+    return list_text((describe.kind(k, locale) for k in kinds), locale) or "-"
 
 
 def names_text(districts: list[District], locale: str) -> str:
     """District names as a short list."""
-    from bot.i18n import t
-
-    return t("helper.separator", locale).join(d.name for d in districts) or "-"
+    return list_text((d.name for d in districts), locale) or "-"
 
 
 def slots_text(slots: list[str], locale: str) -> str:
     """Free-time slots as a short list."""
-    from bot.i18n import t
-
-    return t("helper.separator", locale).join(t(f"helper.slot.{s}", locale) for s in slots) or "-"
+    return list_text((t(f"helper.slot.{s}", locale) for s in slots), locale) or "-"
 
 
 def step(session: Session, turn: Turn, profile: HelperProfile, name: str, registering: bool) -> Text:

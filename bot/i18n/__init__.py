@@ -56,20 +56,22 @@ def t(key: str, locale: str | None, **fields: object) -> str:
 
 
 def when_text(moment: datetime | date, locale: str | None) -> str:
-    """A date (and time) as people of this locale write it."""
+    """A date (and time) as people of this locale write it (Babel patterns from the catalog)."""
     loc = supported(locale)
     if isinstance(moment, datetime):
-        if loc == "ja":
-            return format_datetime(moment, "M月d日(E) H:mm", locale=loc)
-        return format_datetime(moment, "EEE d MMM, HH:mm", locale=loc)
-    if loc == "ja":
-        return format_date(moment, "M月d日(E)", locale=loc)
-    return format_date(moment, "EEE d MMM", locale=loc)
+        return format_datetime(moment, t("common.datetime_pattern", loc), locale=loc)
+    return format_date(moment, t("common.date_pattern", loc), locale=loc)
 
 
 def time_text(moment: datetime, locale: str | None) -> str:
     """A time of day for this locale."""
-    return format_time(moment, "H:mm", locale=supported(locale))
+    loc = supported(locale)
+    return format_time(moment, t("common.time_pattern", loc), locale=loc)
+
+
+def list_text(items, locale: str | None) -> str:
+    """Items joined as this locale lists them (、 in Japanese)."""
+    return t("common.list_separator", locale).join(items)
 
 
 def hours_text(minutes: int, locale: str | None) -> str:

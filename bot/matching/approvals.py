@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import button
-from bot.i18n import t
+from bot.i18n import list_text, t
 from bot.matching.unmet import admins, is_admin
 from db.models import HelperProfile, Resident
 
@@ -51,4 +51,4 @@ def approve_helper(session: Session, helper_resident_id: int, admin_resident_id:
 def _kinds(profile: HelperProfile, locale: str) -> str:
     from bot.matching.describe import kind
 
-    return t("helper.separator", locale).join(kind(c, locale) for c in profile.skills)
+    return list_text((kind(c, locale) for c in profile.skills), locale)

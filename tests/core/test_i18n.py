@@ -37,3 +37,16 @@ def test_hours_are_written_per_language():
 def test_a_missing_key_is_an_error_not_a_blank_message():
     with pytest.raises(KeyError):
         t("no.such_key", "ja")
+
+
+def test_dates_and_lists_follow_each_languages_catalog():
+    from datetime import datetime
+
+    from bot.i18n import list_text, when_text
+
+    moment = datetime(2026, 11, 28, 14, 5)
+    assert when_text(moment, "ja") == "11月28日(土) 14:05"
+    assert when_text(moment, "en") == "Sat 28 Nov, 14:05"
+    assert when_text(moment.date(), "ja") == "11月28日(土)"
+    assert list_text(["緑ケ丘", "八幡"], "ja") == "緑ケ丘、八幡"
+    assert list_text(["Midorigaoka", "Yahata"], "en") == "Midorigaoka, Yahata"
