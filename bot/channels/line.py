@@ -140,6 +140,7 @@ class LineChannel:
 
     @classmethod
     def from_config(cls, config: Config) -> "LineChannel":
+        """The channel for the configured LINE secret, token and API hosts."""
         extra = config.extra
         return cls(config.line_channel_secret or "", config.line_channel_access_token or "",
                    config.line_api_host, config.line_api_data_host,

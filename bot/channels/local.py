@@ -38,6 +38,7 @@ class LocalChannel:
 
     @classmethod
     def from_config(cls, config: Config) -> "LocalChannel":
+        """The page's channel: LINE's webhook secret from the configuration, sends kept as rows."""
         return cls(LineChannel.from_config(config))
 
     def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:

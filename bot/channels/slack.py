@@ -155,6 +155,7 @@ class SlackChannel:
 
     @classmethod
     def from_config(cls, config: Config) -> "SlackChannel":
+        """The channel for the configured Slack signing secret, bot token and API URL."""
         return cls(config.slack_signing_secret or "", config.slack_bot_token or "",
                    config.slack_api_url, retries=config.extra.get("slack_retries", 3),
                    retry_max_seconds=config.extra.get("slack_retry_max_seconds", 30.0))

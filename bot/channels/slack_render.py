@@ -68,6 +68,7 @@ def button(index: int, pressed: Button) -> dict:
 
 
 def plain(text: str) -> dict:
+    """A plain_text object (a header or a button's label), emoji shortcodes shown as emoji."""
     return {"type": "plain_text", "text": text, "emoji": True}
 
 

@@ -50,6 +50,7 @@ class Cost:
 
     @property
     def left(self) -> int | None:
+        """Messages left this month before the sending; None when LINE sets no limit."""
         return None if self.limit is None else max(self.limit - self.used, 0)
 
     @property
@@ -154,6 +155,7 @@ class Progress:
 
     @property
     def no_answer(self) -> int:
+        """People sent this safety check who have not answered it yet."""
         return self.sent - self.safe - self.need_help
 
     def counts(self) -> dict[str, int]:

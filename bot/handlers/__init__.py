@@ -47,10 +47,12 @@ class Turn:
 
     @property
     def locale(self) -> str:
+        """The sender's language, for catalog texts."""
         return self.resident.language
 
     @property
     def text(self) -> str:
+        """What the sender typed; empty for a button or an event."""
         return self.inbound.text or ""
 
     def t(self, key: str, **fields: object) -> str:
@@ -69,6 +71,8 @@ def _register(table: dict[str, Handler], name: str) -> Callable[[Handler], Handl
     return decorator
 
 
+# Decorators that file a handler under its intent, button action, conversation state,
+# event kind or command word.
 def on_intent(name: str): return _register(INTENTS, name)  # noqa: E704
 def on_postback(action: str): return _register(POSTBACKS, action)  # noqa: E704
 def on_state(state: str): return _register(STATES, state)  # noqa: E704

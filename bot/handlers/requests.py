@@ -261,6 +261,7 @@ def no_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 
 
 def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """After a change to the draft, ask its next missing piece (or show it to confirm)."""
     session.flush()
     session.refresh(request)
     return turn.reply(*next_step(session, turn, request))
