@@ -31,6 +31,22 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["kyojo"] = rt
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        """End the session a page opened (bot.web.request_session), if it opened one."""
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    register_webhooks(app)
+    register_commands(app)
+    register_blueprints(app, config)
+    return app
+
+
+def register_webhooks(app: Flask) -> None:
+    """LINE's and Slack's webhook routes."""
+
     @app.post("/callback")
     def line_callback():
         """LINE's webhook: verify, store, enqueue, answer 200 at once."""
@@ -45,16 +61,6 @@ def create_app(config: Config | None = None) -> Flask:
         answer = receive("slack", slack.signature(request.headers))
         code = slack.challenge(request.get_data())
         return {"challenge": code} if code else answer
-
-    @app.teardown_appcontext
-    def close_session(_exc: BaseException | None) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
-
-    register_commands(app)
-    register_blueprints(app, config)
-    return app
 
 
 def receive(platform: str, signature: str):

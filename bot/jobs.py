@@ -11,7 +11,7 @@ from bot import residents, runtime
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import supported, t
-from db.models import InboundEvent, local_now
+from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def process_event(inbound_event_id: int) -> None:
 
 
 def _handle(session, row: InboundEvent) -> list[int]:
+    """Answer a new event: the resident, their turn, and the outbound rows it wrote."""
     channel = runtime.current().channels[row.platform]
     inbound = channel.to_inbound(row.payload)
     row.processed_at = local_now()
@@ -46,6 +47,18 @@ def _handle(session, row: InboundEvent) -> list[int]:
     if inbound.kind == "text" and resident.active:
         _show_loading(channel, inbound.user_id)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
+    outbox = _answer(session, turn, row)
+    if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
+        outbox = _welcome(resident).extend(outbox)
+    ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
+                         received_at=row.received_at, inbound_event_id=row.id)
+    for step in turn.afterwards:
+        step(session)
+    return ids
+
+
+def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:
+    """What the handlers answer; when one fails, an apology, and the event is marked failed."""
     try:
         with session.begin_nested():
             outbox = dispatch(session, turn)
@@ -55,18 +68,16 @@ def _handle(session, row: InboundEvent) -> list[int]:
         # A bug in a handler must not leave the person without an answer; the
         # event is kept with its payload so it can be looked at and replayed.
         log.exception("handler failed for inbound event %s (%s)", row.id, row.event_type)
-        outbox = Outbox().to(resident.id, Text(t("common.sorry", resident.language)))
         row.status = "failed"
-    else:
-        row.status = "done"
-    if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
-        outbox = Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language,
-                                                 name=resident.display_name))).extend(outbox)
-    ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
-                         received_at=row.received_at, inbound_event_id=row.id)
-    for step in turn.afterwards:
-        step(session)
-    return ids
+        return Outbox().to(turn.resident.id, Text(t("common.sorry", turn.resident.language)))
+    row.status = "done"
+    return outbox
+
+
+def _welcome(resident: Resident) -> Outbox:
+    """The greeting for a first message that no follow event greeted."""
+    return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language,
+                                           name=resident.display_name)))
 
 
 def _with_profile(session, channel, inbound: Inbound) -> Inbound:
