@@ -147,11 +147,11 @@ def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
     price = circulars.cost(session, circular.district_id, runtime.current().channels)
     followers = subscriptions.follower_count(session, circular.district_id)
     sample = Card(circular.title, circular.body or circular.kind, image_url=circular.image_url)
-    lines = [cost_text(turn.locale, price, followers)]
     actions = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
     if price.verdict == "stop":
-        lines = [t("circular.cost_stop", turn.locale, messages=price.messages, left=price.left)]
+        lines = [turn.t("circular.cost_stop", messages=price.messages, left=price.left)]
     else:
+        lines = [cost_text(turn.locale, price, followers)]
         lines += [turn.t("circular.cost_warn")] if price.verdict == "warn" else []
         lines.append(turn.t("circular.preview"))
         actions = (button(turn.t("circular.send_button"), "circular.send", circular.id), *actions)

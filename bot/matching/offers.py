@@ -101,7 +101,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         session.flush()
         box.envelopes.append(send_offer(session, request, offer, helper, now))
     enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
-                 delay=timedelta(minutes=config.offer_timeout_minutes))
+                         delay=timedelta(minutes=config.offer_timeout_minutes))
     return box
 
 
