@@ -103,11 +103,13 @@ def toggle(session: Session, turn: Turn) -> Outbox:
     if profile is None or len(turn.args) < 2:
         return offer_help(session, turn)
     name, key = turn.args[0], turn.args[1]
+    if name not in STEPS[:3] or key not in dict(_choices(session, turn, profile, name)[1]):
+        raise ValueError(f"no choice {key!r} in {name!r}")  # a forged button: answered kindly
     if name == "districts":
         district = session.get(District, int(key))
         if district in profile.districts:
             profile.districts.remove(district)
-        elif district is not None:
+        else:
             profile.districts.append(district)
     else:
         field = "skills" if name == "kinds" else "availability"

@@ -95,3 +95,16 @@ def test_register_by_writing_instead_of_pressing(chat, session):
     profile = session.scalar(select(HelperProfile))
     assert sorted(profile.availability) == ["weekday_morning", "weekend"]
     assert sorted(d.name for d in profile.districts) == ["八幡", "緑ケ丘"]
+
+
+def test_a_forged_choice_button_changes_nothing(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    chat.say("H", "手伝いたいです")
+    for data in ("helper.toggle:kinds:lawyer", "helper.toggle:slots:midnight",
+                 "helper.toggle:districts:999", "helper.toggle:secrets:x"):
+        got = chat.press("H", data)
+        assert "古くなった" in texts(got)[0]
+    profile = session.scalar(select(HelperProfile))
+    assert profile.skills == [] and profile.availability == [] and \
+        [d.name for d in profile.districts] == ["緑ケ丘"]
