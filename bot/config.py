@@ -66,18 +66,19 @@ class Config:
         return config
 
     def check(self) -> None:
-        """Stop at start, naming what production is missing."""
+        """Stop at start, naming what production is missing: the secret key, and the LINE
+        channel's secrets unless the bot runs on Slack alone (then the Slack app's)."""
         if not self.production:
             return
-        missing = [
-            name
-            for name, value in (
-                ("LINE_CHANNEL_SECRET", self.line_channel_secret),
-                ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token),
-                ("SECRET_KEY", None if self.secret_key == "dev" else self.secret_key),
-            )
-            if not value
-        ]
+        line = (("LINE_CHANNEL_SECRET", self.line_channel_secret),
+                ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token))
+        slack = (("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+                 ("SLACK_BOT_TOKEN", self.slack_bot_token))
+        slack_only = any(v for _, v in slack) and not any(v for _, v in line)
+        required = (("SECRET_KEY", None if self.secret_key == "dev" else self.secret_key),
+                    *(slack if slack_only else line),
+                    *(slack if any(v for _, v in slack) else ()))
+        missing = list(dict.fromkeys(name for name, value in required if not value))
         if missing:
             raise ConfigError(f"missing configuration in production: {', '.join(missing)}")
 

@@ -28,3 +28,16 @@ def test_production_with_everything_set_starts():
                               "LINE_CHANNEL_SECRET": "x", "LINE_CHANNEL_ACCESS_TOKEN": "y",
                               "LINE_API_HOST": "http://127.0.0.1:1"})
     assert config.line_api_host == "http://127.0.0.1:1"
+
+
+def test_production_may_run_on_slack_alone_but_not_half_configured():
+    base = {"KYOJO_ENV": "production", "SECRET_KEY": "s"}
+    config = Config.from_env({**base, "SLACK_SIGNING_SECRET": "x", "SLACK_BOT_TOKEN": "y"})
+    assert config.slack_bot_token == "y"
+    with pytest.raises(ConfigError) as error:
+        Config.from_env({**base, "SLACK_BOT_TOKEN": "y"})
+    assert "SLACK_SIGNING_SECRET" in str(error.value) and "LINE" not in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        Config.from_env({**base, "LINE_CHANNEL_SECRET": "a", "LINE_CHANNEL_ACCESS_TOKEN": "b",
+                         "SLACK_BOT_TOKEN": "y"})
+    assert "SLACK_SIGNING_SECRET" in str(error.value)
