@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import inbound, runtime
+from bot import inbound, runtime, wiring
 from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
@@ -27,7 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
                       KYOJO=config)
-    rt = runtime.start(config)
+    rt = wiring.start(config)
     app.extensions["kyojo"] = rt
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
