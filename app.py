@@ -13,6 +13,7 @@ from bot import inbound, runtime, wiring
 from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
+from bot.queue import Job
 from db import session as db_session
 from db.models import InboundEvent
 
@@ -79,7 +80,7 @@ def receive(platform: str, signature: str):
         new_ids = inbound.store(session, platform, events)
     try:
         for event_id in new_ids:
-            rt.jobs.enqueue("bot.jobs.process_event", event_id)
+            rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
     except RedisError:
         # Forget what could not be queued, so that the platform's redelivery brings it again.
         log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))

@@ -17,7 +17,7 @@ from bot.i18n import t
 from bot.matching import candidates, describe
 from bot.matching.rank import explain, rank
 from bot.outbox import retry_key
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from db.models import HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ PENDING_QUESTION_MINUTES = 24 * 60  # a late 引き受けます still reaches it
 def open_request(session: Session, request: HelpRequest) -> None:
     """The request is out: offers go out after the commit."""
     request.status = "open"
-    enqueue_after_commit(session, "bot.matching.offers.offer_request", request.id)
+    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
 
 
 # -- jobs ------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         session.add(offer)
         session.flush()
         box.envelopes.append(send_offer(session, request, offer, helper, now))
-    enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
+    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, round,
                          delay=timedelta(minutes=config.offer_timeout_minutes))
     return box
 
@@ -127,7 +127,7 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
         session.add(offer)
     offer.status, offer.round, offer.sent_at, offer.answered_at = "sent", request.offer_round, now, None
     session.flush()
-    enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round,
+    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round,
                  delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes))
     requester = request.resident
     box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])
@@ -219,7 +219,7 @@ def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
     waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
                                                     Offer.status == "sent").limit(1))
     if request.status == "open" and waiting is None:
-        enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round)
+        enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round)
 
 
 def _forget_question(session: Session, helper: Resident, offer_id: int) -> None:
