@@ -16,6 +16,8 @@ from db.session import Session
 
 log = logging.getLogger(__name__)
 
+USER_ID_LENGTH, TOKEN_LENGTH = 100, 200  # Resident.platform_user_id, OutboundMessage.reply_token
+
 
 def process_event(inbound_event_id: int) -> None:
     """Understand one stored webhook event, answer it, and send what it produced."""
@@ -33,8 +35,11 @@ def process_event(inbound_event_id: int) -> None:
 def _handle(session, row: InboundEvent) -> list[int]:
     """Answer a new event: the resident, their turn, and the outbound rows it wrote."""
     channel = runtime.current().channels[row.platform]
-    inbound = channel.to_inbound(row.payload)
+    inbound = _inbound(channel, row)
     row.processed_at = local_now()
+    if inbound is None:
+        row.status = "refused"
+        return []
     if not inbound.user_id:
         row.status = "ignored"
         return []
@@ -55,6 +60,22 @@ def _handle(session, row: InboundEvent) -> list[int]:
     for step in turn.afterwards:
         step(session)
     return ids
+
+
+def _inbound(channel, row: InboundEvent) -> Inbound | None:
+    """The stored event as an Inbound; None (logged) for one no platform could have sent, so
+    that it is refused once instead of failing on every retry."""
+    try:
+        inbound = channel.to_inbound(row.payload)
+    except Exception:  # translating is pure: what fails here is the payload's fault, not ours
+        log.exception("inbound event %s (%s) refused: it cannot be read", row.id, row.event_type)
+        return None
+    for value, longest in ((inbound.user_id, USER_ID_LENGTH), (inbound.reply_token, TOKEN_LENGTH)):
+        if value is not None and (not isinstance(value, str) or len(value) > longest or "\x00" in value):
+            log.warning("inbound event %s (%s) refused: a user id or reply token that cannot be"
+                        " stored", row.id, row.event_type)
+            return None
+    return inbound
 
 
 def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:

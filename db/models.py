@@ -296,7 +296,7 @@ class InboundEvent(Base):
     payload: Mapped[dict] = mapped_column(default=dict)
     received_at: Mapped[datetime] = mapped_column(default=local_now)
     processed_at: Mapped[datetime | None]
-    # received, done, ignored
+    # received, done, ignored, failed; quarantined (never handled), refused (could not be read)
     status: Mapped[str] = mapped_column(String(20), default="received")
 
 

@@ -1,7 +1,6 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -22,13 +21,14 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhook import SignatureValidator
 
+from bot.channels.line_events import event_problem, parse_events
 from bot.channels.line_render import batches, to_line_messages
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
 from bot.events import Inbound, Message
 from db.models import CITY_TIMEZONE
 
-__all__ = ["LineChannel", "to_line_messages"]
+__all__ = ["LineChannel", "parse_events", "to_line_messages"]
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +38,6 @@ MEDIA = ("sticker", "image", "video", "audio", "file", "location")
 GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined",
                 "memberLeft": "member_left"}
 T = TypeVar("T")
-
-
-def parse_events(body: bytes) -> list[tuple[str, str, dict]]:
-    """A verified body as (webhookEventId, type, event) triples; PayloadError when not LINE's shape."""
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        raise PayloadError(f"not JSON: {error}") from error
-    events = data.get("events") if isinstance(data, dict) else None
-    if not isinstance(events, list):
-        raise PayloadError("no list of events")
-    for event in events:
-        if not (isinstance(event, dict) and isinstance(event.get("webhookEventId"), str)
-                and event["webhookEventId"] and isinstance(event.get("type"), str)):
-            raise PayloadError("an event without webhookEventId or type")
-    return [(e["webhookEventId"], e["type"], e) for e in events]
 
 
 def inbound_kind(event: dict) -> str:
@@ -72,7 +56,11 @@ def to_inbound(event: dict) -> Inbound:
 
     Group and room events and those of a standby channel carry no user: they are recorded only.
     A follow after a block has data "unblocked"; a date or time picker's choice comes as text.
+    PayloadError for an event LINE could not have sent (stored before it was checked at parse).
     """
+    problem = event_problem(event)
+    if problem is not None:
+        raise PayloadError(problem)
     source = event.get("source") or {}
     message = event.get("message") or {}
     postback = event.get("postback") or {}
