@@ -7,7 +7,7 @@ from flask import Flask
 
 # Modules that define `register(cli)`; a module not written yet is skipped.
 COMMAND_MODULES = ("bot.demo", "bot.channels.richmenu", "bot.circulars.commands",
-                   "bot.timebank.commands", "bot.matching.commands")
+                   "bot.timebank.commands", "bot.matching.commands", "bot.reconcile")
 
 
 def init_app(app: Flask) -> None:

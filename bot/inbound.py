@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.events import QUARANTINED, quarantined
-from db.models import InboundEvent
+from db.models import InboundEvent, local_now
 
 log = logging.getLogger(__name__)
 
 ID_LENGTH, TYPE_LENGTH = 100, 50  # the columns of InboundEvent
+REDRIVE_AFTER = timedelta(seconds=20)  # as bot.reconcile.GRACE
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
@@ -25,9 +27,12 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
     new_ids = []
     for event in events:
         event_id, event_type, payload = storable(platform, *event)
-        known = session.scalar(select(InboundEvent.id).where(
-            InboundEvent.platform == platform, InboundEvent.event_id == event_id))
+        known = session.execute(select(InboundEvent.id, InboundEvent.status, InboundEvent.received_at)
+                                .where(InboundEvent.platform == platform,
+                                       InboundEvent.event_id == event_id)).first()
         if known is not None:
+            if stalled(known.status, known.received_at):
+                new_ids.append(known.id)  # stored, but its job was lost: a redelivery re-drives it
             continue
         status = "quarantined" if event_type == QUARANTINED else "received"
         try:
@@ -40,6 +45,12 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
         if status == "received":
             new_ids.append(row.id)
     return new_ids
+
+
+def stalled(status: str, received_at: datetime) -> bool:
+    """Whether a stored event still waits for its job long after it came (the job was lost);
+    a duplicate arriving at once is not a redelivery, its job is still on its way."""
+    return status == "received" and received_at < local_now() - REDRIVE_AFTER
 
 
 def storable(platform: str, event_id: object, event_type: object, payload: dict) -> tuple[str, str, dict]:

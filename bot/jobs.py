@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
 
@@ -140,3 +141,9 @@ def _show_loading(channel, user_id: str) -> None:
 def deliver(outbound_ids: list[int]) -> None:
     """Send outbound rows written by another job (after its commit)."""
     outboxes.deliver(outbound_ids)
+
+
+def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
+    """Send rows that are due again (bot.reconcile; `at` is its clock); no quick retries of the
+    job: the rows' own backoff decides."""
+    outboxes.deliver(outbound_ids, datetime.fromisoformat(at) if at else None, retry_job=False)

@@ -260,6 +260,10 @@ class Circular(Base):
     remind_after_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     sent_at: Mapped[datetime | None]
+    # The fan-out's lease: the worker sending it renews it batch by batch; once it runs out
+    # (the worker died), bot.reconcile hands the rest to another worker.
+    lease_owner: Mapped[str | None] = mapped_column(String(36))
+    lease_until: Mapped[datetime | None]
 
     district: Mapped[District] = relationship()
 
@@ -339,10 +343,14 @@ class OutboundMessage(Base):
     reply_token: Mapped[str | None] = mapped_column(String(200))
     reply_deadline: Mapped[datetime | None]
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, dropped
+    # pending, sent, dropped (no channel), failed (given up: shown to admins)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     sent_at: Mapped[datetime | None]
+    # After a failed attempt: when bot.reconcile tries again, and what went wrong.
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 # Matching finds helpers by district; the primary key of helper_districts leads with helper_id.

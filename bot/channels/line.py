@@ -37,6 +37,9 @@ LOADING_SECONDS = 20
 MEDIA = ("sticker", "image", "video", "audio", "file", "location")
 GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined",
                 "memberLeft": "member_left"}
+# LINE's answers that another try cannot change (a malformed request, no such user); an
+# expired token (401) or a quota (429) may be set right, so those are tried again later.
+PERMANENT = (400, 404)
 T = TypeVar("T")
 
 
@@ -266,7 +269,8 @@ class LineChannel:
                 failure, headers = error, None
             if attempt < retries:
                 time.sleep(self._wait(attempt, headers))
-        raise ChannelError(f"LINE {what} failed: {failure}") from failure
+        permanent = isinstance(failure, ApiException) and failure.status in PERMANENT
+        raise ChannelError(f"LINE {what} failed: {failure}", permanent=permanent) from failure
 
     def _wait(self, attempt: int, headers) -> float:
         """Seconds before the next try: LINE's Retry-After if it gave one, else doubling."""
