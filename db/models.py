@@ -113,6 +113,22 @@ class DistrictAdmin(Base):
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
 
+class AdminSession(Base):
+    """A district admin's signed-in session, kept here so that logout and revocation end it at
+    once; the browser holds only a random token, whose hash is stored."""
+
+    __tablename__ = "admin_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The sign-in link that opened it: unique, so that a link opens one session only.
+    link_id: Mapped[str] = mapped_column(String(64), unique=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    seen_at: Mapped[datetime] = mapped_column(default=local_now)
+    ended_at: Mapped[datetime | None]
+
+
 class HelperProfile(Base):
     """What a helper offers; an experience master has `experience` text too."""
 
