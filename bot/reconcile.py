@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import runtime
+from bot.queue import Job
 from db.models import Circular, HelpRequest, InboundEvent, Offer, OutboundMessage, local_now
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,10 @@ class Pass:
 
     jobs: dict[str, int] = field(default_factory=dict)
 
-    def add(self, name: str, *args) -> None:
-        """Enqueue a job and count it."""
-        runtime.current().jobs.enqueue(name, *args)
-        self.jobs[name] = self.jobs.get(name, 0) + 1
+    def add(self, job: Job, *args) -> None:
+        """Enqueue a job and count it (by its dotted name)."""
+        runtime.current().jobs.enqueue(job, *args)
+        self.jobs[str(job)] = self.jobs.get(str(job), 0) + 1
 
     @property
     def total(self) -> int:
@@ -52,11 +53,11 @@ def reconcile(now: datetime | None = None) -> Pass:
 
     now = now or local_now()
     with SessionFactory() as session:
-        work = [("bot.jobs.process_event", (i,)) for i in lost_events(session, now)]
-        work += [("bot.jobs.redeliver", (ids, now.isoformat())) for ids in due_outbound(session, now)]
-        work += [("bot.matching.offers.offer_request", (i,)) for i in unoffered(session, now)]
-        work += [("bot.matching.offers.offer_timeout", args) for args in overdue_rounds(session, now)]
-        work += [("bot.circulars.fanout.send_circular", (i,)) for i in stalled_circulars(session, now)]
+        work = [(Job.PROCESS_EVENT, (i,)) for i in lost_events(session, now)]
+        work += [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
+        work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
+        work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
+        work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
     done = Pass()
     for name, args in work:
         done.add(name, *args)
@@ -123,7 +124,7 @@ def ask_for_pass(jobs, every: float = EVERY_SECONDS) -> bool:
     try:
         if jobs.mode == "rq" and not jobs.redis.set(PASS_KEY, 1, nx=True, ex=max(int(every) - 1, 1)):
             return True
-        jobs.enqueue("bot.reconcile.run_pass")
+        jobs.enqueue(Job.RECONCILE)
     except Exception:  # noqa: BLE001  (Redis away: nothing to do but wait for it)
         log.warning("reconciler: could not ask for a pass", exc_info=True)
         return False

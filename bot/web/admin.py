@@ -14,15 +14,15 @@ from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, ren
 from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
+from bot import admin_link, runtime
 from bot import outbox as outboxes
-from bot import runtime
 from bot.circulars.circulars import progress
 from bot.circulars.subscriptions import admin_districts
 from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
 from bot.matching import approve_helper
 from bot.web import admin_charts as charts
-from bot.web import admin_link, admin_security, admin_sessions
+from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
 from bot.web import request_session
 from db.models import AdminSession, Circular, District, Resident, local_now
@@ -38,8 +38,6 @@ blueprint.url_value_preprocessor(admin_security.possible_ids)
 
 def init_app(app: Flask) -> None:
     """Register the pages and `flask admin-link`."""
-    from bot.web import admin_circulars, admin_people  # noqa: F401  (their pages join the blueprint)
-
     admin_security.init_app(app)
     app.register_blueprint(blueprint)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

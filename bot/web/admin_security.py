@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app
 
-from bot.web.admin_link import LARGEST_ID
+from bot.admin_link import LARGEST_ID
 
 # The pages use their own CSS and JS files (no inline script or style) and may show a circular's
 # image from elsewhere over https.

@@ -6,7 +6,7 @@ import os
 import random
 import re
 
-from bot.web import admin_link
+from bot import admin_link
 from tests import factories
 
 REQUESTS = int(os.environ.get("KYOJO_FUZZ_ADMIN", "500"))

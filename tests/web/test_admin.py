@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot import admin_link
 from bot.web import admin as admin_module
-from bot.web import admin_link
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
 from tests.fakes import texts

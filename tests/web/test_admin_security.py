@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.web import admin as admin_module
-from bot.web import admin_link
+from bot import admin_link
 from db.models import local_now
 from tests import factories
 
