@@ -267,6 +267,10 @@ class LineChannel:
             except urllib3.exceptions.HTTPError as error:
                 log.warning("LINE %s unreachable: %s", what, error)
                 failure, headers = error, None
+            except (ValueError, TypeError) as error:  # the SDK could not read LINE's answer
+                log.warning("LINE %s answered what the SDK cannot read: %.300s", what, error)
+                failure = error
+                break
             if attempt < retries:
                 time.sleep(self._wait(attempt, headers))
         permanent = isinstance(failure, ApiException) and failure.status in PERMANENT
@@ -275,5 +279,6 @@ class LineChannel:
     def _wait(self, attempt: int, headers) -> float:
         """Seconds before the next try: LINE's Retry-After if it gave one, else doubling."""
         retry_after = str((headers or {}).get("Retry-After", ""))
-        wait = float(retry_after) if retry_after.isdigit() else self.retry_base_seconds * 2 ** attempt
+        wait = float(retry_after) if retry_after.isascii() and retry_after.isdigit() \
+            else self.retry_base_seconds * 2 ** attempt
         return min(wait, self.retry_max_seconds)

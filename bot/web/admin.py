@@ -212,7 +212,17 @@ def requests(district_id: int):
     status = request.args.get("status")
     status = status if status in queries.STATUSES else queries.first_tab(counts)
     return page("requests.html", admin, district=district, status=status, counts=counts,
-                rows=queries.requests(db, district_id, status))
+                rows=queries.requests(db, district_id, status),
+                undelivered=len(queries.undelivered(db, district_id, local_now())))
+
+
+@blueprint.get("/d/<int:district_id>/undelivered")
+def undelivered(district_id: int):
+    """Messages the bot gave up sending (LINE down for hours, a blocked account): to pass on."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    return page("undelivered.html", admin, district=district, text=queries.message_text,
+                rows=queries.undelivered(db, district_id, local_now()))
 
 
 @blueprint.get("/d/<int:district_id>/helpers")

@@ -139,3 +139,20 @@ def test_a_validly_signed_link_for_an_absurd_admin_is_refused_cleanly(app, midor
     token = admin_link.URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=admin_link.SALT).dumps(
         {"admin": admin_id, "link": "x"})
     assert app.test_client().get(f"/admin/login/{token}").status_code == 403
+
+
+def test_messages_given_up_are_shown_to_the_admin_to_pass_on(app, midori_admin, session):
+    from db.models import OutboundMessage
+
+    midori, admin = midori_admin
+    person = factories.resident(session, district=midori, display_name="山田", phone="090-1234-5678")
+    session.add(OutboundMessage(resident_id=person.id, platform="line", user_id="Uyamada",
+                                messages=[{"type": "text", "text": "明日の朝、伺います", "buttons": []}],
+                                retry_key="given-up", status="failed", last_error="LINE 503"))
+    session.commit()
+    client = app.test_client()
+    client.get(link(app, admin.id))
+    home = client.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
+    assert "届けられなかったメッセージが1件あります" in home
+    page = client.get(f"/admin/d/{midori.id}/undelivered").get_data(as_text=True)
+    assert "山田さんへ" in page and "明日の朝、伺います" in page and "090-1234-5678" in page
