@@ -78,8 +78,7 @@ def receive(platform: str, signature: str):
     with db_session.Session.begin() as session:
         new_ids = inbound.store(session, platform, events)
     try:
-        for event_id in new_ids:
-            rt.jobs.enqueue("bot.jobs.process_event", event_id)
+        rt.jobs.enqueue_all("bot.jobs.process_event", [(event_id,) for event_id in new_ids])
     except RedisError:
         # Forget what could not be queued, so that the platform's redelivery brings it again.
         log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))

@@ -51,6 +51,20 @@ class Jobs:
         else:
             resolve(name)(*args)
 
+    def enqueue_all(self, name: str, calls: list[tuple]) -> None:
+        """Run `name(*args)` soon for each args; on RQ all of them in one Redis round trip."""
+        if self.mode != "rq":
+            for args in calls:
+                self.enqueue(name, *args)
+            return
+        from rq import Retry
+
+        with self.redis.pipeline() as pipeline:
+            for args in calls:
+                self.queue.enqueue(name, *args, pipeline=pipeline,
+                                   retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+            pipeline.execute()
+
     def _later(self, delay: timedelta, name: str, args: tuple) -> None:
         if self.mode == "thread":
             timer = threading.Timer(delay.total_seconds(), self._run, (name, args))
