@@ -1,12 +1,30 @@
 """The RQ worker: runs bot.jobs (and the scheduled ones) on the same Config as the web."""
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import sys
 
 from bot import runtime
 from bot.config import Config
 from bot.queue import QUEUE_NAME
+
+# The modules whose functions are enqueued by name: imported once here, not in every work horse.
+JOB_MODULES = ("bot.jobs", "bot.matching.offers", "bot.matching.drafts", "bot.circulars.fanout",
+               "bot.circulars.safety")
+
+
+def preload(engine) -> None:
+    """Import the job code and read one message (the tagger and vocabularies load) before RQ
+    forks a work horse per job: each horse starts with them, copy-on-write. A horse drops the
+    database connections it inherited, so that no socket is shared between processes."""
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+    from bot.nlp import understand
+
+    understand("明日の朝ゴミ出しをお願いできますか")
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 
 def main() -> int:
@@ -19,6 +37,7 @@ def main() -> int:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = runtime.start(config)
+    preload(rt.engine)
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
     return 0
