@@ -8,7 +8,6 @@ keyed by circular and person, that says whom it is for; its buttons answer for t
 """
 from __future__ import annotations
 
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
-MULTICAST_PER_SECOND = 200  # LINE's rate limit for the multicast endpoint
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
 REMIND_JOB = "bot.circulars.safety.remind"
 
@@ -41,21 +39,6 @@ class Recipient:
     on_behalf: str | None = None  # the represented person's name: this goes to their proxy
 
 
-class Pacer:
-    """Keeps calls under a rate (per worker process)."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self.next_at = 0.0
-
-    def wait(self) -> None:
-        """Sleep until the next call is allowed."""
-        now = time.monotonic()
-        if now < self.next_at:
-            time.sleep(self.next_at - now)
-        self.next_at = max(now, self.next_at) + self.interval
-
-
 def retry_key(circular_id: int, *parts: object) -> str:
     """The same key for the same circular, batch and group, however often it is retried."""
     name = ":".join(["circular", str(circular_id), *(str(p) for p in parts)])
@@ -66,10 +49,9 @@ def send_circular(circular_id: int) -> None:
     """Job: send a launched circular to all followers of its district; safe to run twice."""
     if not _begin(circular_id):
         return
-    pacer = Pacer(MULTICAST_PER_SECOND)
     batch = -1
     while (batch := next_batch(circular_id, batch + 1)) is not None:
-        send_batch(circular_id, batch, pacer)
+        send_batch(circular_id, batch)
     _finish(circular_id)
 
 
@@ -147,7 +129,7 @@ def to_recipient(row, district_id: int) -> Recipient:
                      proxy_language or language, following, name or "")
 
 
-def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
+def send_batch(circular_id: int, batch: int) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark it."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
@@ -162,7 +144,7 @@ def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
         if channel is None:
             _mark(circular, group, "skipped")
             continue
-        send_group(channel, circular.id, (batch, platform, language), group, messages, pacer)
+        send_group(channel, circular.id, (batch, platform, language), group, messages)
         _mark(circular, group, "sent")
     sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
     _mark(circular, sent, "sent")
@@ -204,11 +186,9 @@ def multicasts(channel) -> bool:
     return bool(getattr(channel, "multicasts_natively", channel.platform == "line"))
 
 
-def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list,
-               pacer: Pacer) -> None:
-    """One multicast for the group (LINE), else one push each; every call keyed for retries."""
+def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
+    """One multicast for the group (LINE, which paces it), else one push each; every call keyed."""
     if multicasts(channel):
-        pacer.wait()
         channel.multicast([p.user_id for p in group], messages, retry_key=retry_key(circular_id, *key))
         return
     for person in group:
