@@ -33,6 +33,8 @@ REQUESTS = 2_000  # per run
 RUNS = 3
 MAX_SECONDS = 20.0  # per run, whatever the count
 BARE_APP = "'bench.bare_webhook:create_app()'"
+# The web command before this bench's changes (sync workers): measured too, against its own bare twin.
+BEFORE = "web: gunicorn --workers 2 --bind 0.0.0.0:$PORT 'app:create_app()'"
 
 
 def free_port() -> int:
@@ -54,9 +56,10 @@ def wait_for(port: int, seconds: float = 30.0) -> None:
     raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
 
 
-def web_command(port: int, app: str | None = None) -> list[str]:
-    """The Procfile's web command on a loopback port (optionally for another app)."""
-    line = next(l for l in (ROOT / "Procfile").read_text().splitlines() if l.startswith("web:"))
+def web_command(port: int, app: str | None = None, line: str | None = None) -> list[str]:
+    """The Procfile's web command (or another gunicorn line) on a loopback port, optionally
+    for another app."""
+    line = line or next(l for l in (ROOT / "Procfile").read_text().splitlines() if l.startswith("web:"))
     command = line.split(":", 1)[1].strip().replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1")
     if app:
         command = command.rsplit(" ", 1)[0] + " " + app
@@ -136,17 +139,16 @@ def stored_and_queued(database_url: str, redis_url: str) -> tuple[int, int]:
     return stored, Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}")
 
 
-def compare(database_url: str, redis_url: str, count: int) -> dict:
-    """Both servers, taking turns; the median run of each and Kyojo's bookkeeping."""
-    from db.session import make_engine, upgrade
-
-    upgrade(make_engine(database_url))
+def compare(database_url: str, redis_url: str, count: int, line: str | None = None) -> dict:
+    """Both servers under one gunicorn line, taking turns; the median run of each and Kyojo's
+    bookkeeping."""
     env = environment(database_url, redis_url)
+    before = stored_and_queued(database_url, redis_url)
     ports = {"kyojo": free_port(), "bare": free_port()}
     runs: dict[str, list] = {"kyojo": [], "bare": []}
     sent = 0
-    with process(web_command(ports["kyojo"]), env, ports["kyojo"]), \
-            process(web_command(ports["bare"], BARE_APP), env, ports["bare"]):
+    with process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]), \
+            process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]):
         for name in ("bare", "kyojo"):  # warm up: imports, connections, caches
             sent += 200
             warm_up = drive(ports[name], payloads(ports[name], 200, sent), CONNECTIONS, 60.0)
@@ -158,28 +160,37 @@ def compare(database_url: str, redis_url: str, count: int) -> dict:
                                         MAX_SECONDS))
     answered = sum(o.statuses.get(200, 0) for o in runs["kyojo"])
     return {"kyojo": median_outcome(runs["kyojo"][1:]), "bare": median_outcome(runs["bare"][1:]),
-            "answered": answered, "stored_queued": stored_and_queued(database_url, redis_url)}
+            "answered": answered,
+            "stored_queued": [n - b for n, b in zip(stored_and_queued(database_url, redis_url), before)]}
 
 
 def main() -> None:
+    from db.session import make_engine, upgrade
+
     count = int(sys.argv[1]) if len(sys.argv) > 1 else REQUESTS
     print(f"machine: {machine()}")
-    print(f"web command: {' '.join(web_command(0)[1:])}; {CONNECTIONS} connections, "
-          f"{count} new events a run, {RUNS} runs each, median run shown")
+    print(f"{CONNECTIONS} connections, {count} new events a run, {RUNS} runs each, median run shown")
     database_url = postgres_url("webhook")
     if database_url is None:
         sys.exit("the webhook bench needs PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL)")
+    upgrade(make_engine(database_url))
     try:
         with redis_server() as redis_url:
-            result = compare(database_url, redis_url, count)
+            for label, line in (("Procfile", None), ("before: sync workers", BEFORE)):
+                print(f"\n{label}: {' '.join(web_command(0, line=line)[1:])}")
+                report(compare(database_url, redis_url, count, line))
     finally:
         drop_postgres("webhook")
+
+
+def report(result: dict) -> None:
+    """req/s, p50, p99, non-2xx of both, the ratio, and what Kyojo kept."""
     kyojo, bare = result["kyojo"], result["bare"]
     print(f"bare endpoint : {bare.line()}")
     print(f"kyojo webhook : {kyojo.line()}")
     print(f"ratio         : x{kyojo.per_second / bare.per_second:.2f} of the bare endpoint's req/s")
     stored, queued = result["stored_queued"]
-    print(f"kyojo answered 200 to {result['answered']} events: {stored} stored, {queued} queued")
+    print(f"kyojo answered 200 to {result['answered']} new events: {stored} stored, {queued} queued")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Storing webhook events once: the unique (platform, event_id) makes a redelivery a no-op."""
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,13 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
     now = local_now()
     rows = [{"platform": platform, "event_id": event_id, "event_type": event_type, "payload": payload,
              "received_at": now, "status": "received"} for event_id, event_type, payload in events]
-    insert = _INSERTS[session.get_bind().dialect.name](InboundEvent)
-    statement = (insert.values(rows).on_conflict_do_nothing(index_elements=["platform", "event_id"])
-                 .returning(InboundEvent.id))
-    return sorted(session.scalars(statement))  # ids are given in the body's order
+    result = session.connection().execute(_statement(session.get_bind().dialect.name), rows)
+    return sorted(result.scalars())  # ids are given in the body's order
+
+
+@cache
+def _statement(dialect: str):
+    """The insert, built once per dialect so that SQLAlchemy compiles it once."""
+    table = InboundEvent.__table__
+    return (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(table.c.id))
