@@ -6,21 +6,17 @@ import logging
 import os
 import sys
 
-from bot import runtime
+from bot import wiring
 from bot.config import Config
-from bot.queue import QUEUE_NAME
-
-# The modules whose functions are enqueued by name: imported once here, not in every work horse.
-JOB_MODULES = ("bot.jobs", "bot.matching.offers", "bot.matching.drafts", "bot.circulars.fanout",
-               "bot.circulars.safety")
+from bot.queue import QUEUE_NAME, Job
 
 
 def preload(engine) -> None:
     """Import the job code and read one message (the tagger and vocabularies load) before RQ
     forks a work horse per job: each horse starts with them, copy-on-write. A horse drops the
     database connections it inherited, so that no socket is shared between processes."""
-    for name in JOB_MODULES:
-        importlib.import_module(name)
+    for module in sorted({job.value.rpartition(".")[0] for job in Job}):
+        importlib.import_module(module)
     from bot.nlp import understand
 
     understand("明日の朝ゴミ出しをお願いできますか")
@@ -36,7 +32,7 @@ def main() -> int:
         print("REDIS_URL is not set: jobs run inside the web process, no worker is needed.")
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    rt = runtime.start(config)
+    rt = wiring.start(config)
     preload(rt.engine)
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
