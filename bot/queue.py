@@ -25,6 +25,7 @@ class Job(StrEnum):
     OFFER_TIMEOUT = "bot.matching.offers.offer_timeout"
     EXPIRE_QUESTION = "bot.matching.drafts.expire_question"
     SEND_CIRCULAR = "bot.circulars.fanout.send_circular"
+    SEND_LANE = "bot.circulars.lanes.send_lane"
     REMIND_SAFETY = "bot.circulars.safety.remind"
 
 

@@ -45,13 +45,14 @@ def retry_key(circular_id: int, *parts: object) -> str:
 
 
 def send_circular(circular_id: int) -> None:
-    """Job: send a launched circular to all followers of its district; safe to run twice."""
+    """Job: send a launched circular to all followers of its district, in lanes that workers
+    run side by side (bot/circulars/lanes.py); safe to run twice."""
+    from bot.circulars.lanes import lanes
+
     if not _begin(circular_id):
         return
-    batch = -1
-    while (batch := next_batch(circular_id, batch + 1)) is not None:
-        send_batch(circular_id, batch)
-    _finish(circular_id)
+    jobs = runtime.current().jobs
+    jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes())])
 
 
 def _begin(circular_id: int) -> bool:
@@ -62,21 +63,6 @@ def _begin(circular_id: int) -> bool:
         circular.status = "sending"
         circular.sent_at = circular.sent_at or local_now()
         return True
-
-
-def next_batch(circular_id: int, first: int = 0) -> int | None:
-    """The first batch from `first` on with residents still to send, else a newly planned one.
-
-    Batches before `first` are done in this run; skipping them keeps each look-up as cheap
-    at batch 200 as at batch 1.
-    """
-    with Session.begin() as session:
-        pending = session.scalar(select(func.min(Delivery.batch)).where(
-            Delivery.circular_id == circular_id, Delivery.batch >= first,
-            Delivery.status == "pending"))
-        if pending is not None:
-            return pending
-        return plan_batch(session, session.get(Circular, circular_id))
 
 
 def plan_batch(session: OrmSession, circular: Circular) -> int | None:
@@ -208,9 +194,10 @@ def _mark(circular: Circular, group: list[Recipient], status: str) -> None:
                              [p.resident_id for p in group if p.on_behalf is None], now)
 
 
-def _finish(circular_id: int) -> None:
+def finish(circular_id: int) -> None:
+    """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id)
+        circular = session.get(Circular, circular_id, with_for_update=True)
         if circular.status != "sending":
             return
         circular.status = "sent"
