@@ -80,8 +80,7 @@ def receive(platform: str, signature: str):
     with db_session.Session.begin() as session:
         new_ids = inbound.store(session, platform, events)
     try:
-        for event_id in new_ids:
-            rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
+        rt.jobs.enqueue_all(Job.PROCESS_EVENT, [(event_id,) for event_id in new_ids])
     except RedisError:
         # Forget what could not be queued, so that the platform's redelivery brings it again
         # (events stored by an earlier delivery stay: bot.reconcile re-drives them).

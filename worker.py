@@ -1,12 +1,26 @@
 """The RQ worker: runs bot.jobs (and the scheduled ones) on the same Config as the web."""
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import sys
 
 from bot import reconcile, wiring
 from bot.config import Config
-from bot.queue import QUEUE_NAME
+from bot.queue import QUEUE_NAME, Job
+
+
+def preload(engine) -> None:
+    """Import the job code and read one message (the tagger and vocabularies load) before RQ
+    forks a work horse per job: each horse starts with them, copy-on-write. A horse drops the
+    database connections it inherited, so that no socket is shared between processes."""
+    for module in sorted({job.value.rpartition(".")[0] for job in Job}):
+        importlib.import_module(module)
+    from bot.nlp import understand
+
+    understand("明日の朝ゴミ出しをお願いできますか")
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 
 def main() -> int:
@@ -20,6 +34,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = wiring.start(config)
     reconcile.keep_reconciling(rt.jobs)  # Redis holds no truth: re-drive what it lost
+    preload(rt.engine)
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
     return 0

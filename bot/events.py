@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+MAX_TEXT_CHARS = 5_000  # LINE's limit for one text message
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One thing a person did in a chat, translated from a platform's event."""
@@ -21,6 +24,12 @@ class Inbound:
     display_name: str | None = None
     language: str | None = None
     in_group: bool = False
+
+    def __post_init__(self) -> None:
+        # Nothing longer than LINE allows in one message is read: a longer text (forged, or from
+        # another platform) would hold a worker for seconds in the analysis.
+        if self.text is not None and len(self.text) > MAX_TEXT_CHARS:
+            object.__setattr__(self, "text", self.text[:MAX_TEXT_CHARS])
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.events import QUARANTINED, quarantined
@@ -20,37 +21,48 @@ log = logging.getLogger(__name__)
 
 ID_LENGTH, TYPE_LENGTH = 100, 50  # the columns of InboundEvent
 REDRIVE_AFTER = timedelta(seconds=20)  # as bot.reconcile.GRACE
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
-    """Store (event_id, event_type, payload) triples; return the ids of those new to us to handle."""
-    new_ids = []
-    for event in events:
-        event_id, event_type, payload = storable(platform, *event)
-        known = session.execute(select(InboundEvent.id, InboundEvent.status, InboundEvent.received_at)
-                                .where(InboundEvent.platform == platform,
-                                       InboundEvent.event_id == event_id)).first()
-        if known is not None:
-            if stalled(known.status, known.received_at):
-                new_ids.append(known.id)  # stored, but its job was lost: a redelivery re-drives it
-            continue
-        status = "quarantined" if event_type == QUARANTINED else "received"
-        try:
-            with session.begin_nested():
-                row = InboundEvent(platform=platform, event_id=event_id, event_type=event_type,
-                                   payload=payload, status=status)
-                session.add(row)
-        except IntegrityError:  # the same event, stored by a concurrent delivery
-            continue
-        if status == "received":
-            new_ids.append(row.id)
-    return new_ids
+    """Store (event_id, event_type, payload) triples; return the ids of those to handle now.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING for the whole body: a known event (or one
+    stored by a concurrent delivery) is skipped by the unique key, with no look-up before it.
+    Only when some were known does a look-up follow, to re-drive those whose job was lost.
+    """
+    if not events:
+        return []
+    now = local_now()
+    rows = [_row(platform, *storable(platform, *event), now) for event in events]
+    result = session.connection().execute(_statement(session.get_bind().dialect.name), rows)
+    stored = result.all()
+    new_ids = [row.id for row in stored if row.status == "received"]
+    if len(stored) < len(rows):
+        new_ids += _stalled(session, platform, {row["event_id"] for row in rows} - {r.event_id for r in stored})
+    return sorted(new_ids)  # ids are given in the body's order
 
 
-def stalled(status: str, received_at: datetime) -> bool:
-    """Whether a stored event still waits for its job long after it came (the job was lost);
-    a duplicate arriving at once is not a redelivery, its job is still on its way."""
-    return status == "received" and received_at < local_now() - REDRIVE_AFTER
+def _row(platform: str, event_id: str, event_type: str, payload: dict, now: datetime) -> dict:
+    status = "quarantined" if event_type == QUARANTINED else "received"
+    return {"platform": platform, "event_id": event_id, "event_type": event_type, "payload": payload,
+            "received_at": now, "status": status}
+
+
+@cache
+def _statement(dialect: str):
+    """The insert, built once per dialect so that SQLAlchemy compiles it once."""
+    table = InboundEvent.__table__
+    return (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(table.c.id, table.c.event_id, table.c.status))
+
+
+def _stalled(session: Session, platform: str, event_ids: set[str]) -> list[int]:
+    """Known events that still wait for their job long after they came (the job was lost): a
+    redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way."""
+    return list(session.scalars(select(InboundEvent.id).where(
+        InboundEvent.platform == platform, InboundEvent.event_id.in_(event_ids),
+        InboundEvent.status == "received", InboundEvent.received_at < local_now() - REDRIVE_AFTER)))
 
 
 def storable(platform: str, event_id: object, event_type: object, payload: dict) -> tuple[str, str, dict]:

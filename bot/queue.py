@@ -27,6 +27,7 @@ class Job(StrEnum):
     OFFER_TIMEOUT = "bot.matching.offers.offer_timeout"
     EXPIRE_QUESTION = "bot.matching.drafts.expire_question"
     SEND_CIRCULAR = "bot.circulars.fanout.send_circular"
+    SEND_LANE = "bot.circulars.lanes.send_lane"
     REMIND_SAFETY = "bot.circulars.safety.remind"
 
 
@@ -67,6 +68,21 @@ class Jobs:
             self._pool.submit(self._run, name, args)
         else:
             resolve(name)(*args)
+
+    def enqueue_all(self, name: str, calls: list[tuple]) -> None:
+        """Run `name(*args)` soon for each args; on RQ all of them in one Redis round trip."""
+        name = str(name)
+        if self.mode != "rq":
+            for args in calls:
+                self.enqueue(name, *args)
+            return
+        from rq import Retry
+
+        with self.redis.pipeline() as pipeline:
+            for args in calls:
+                self.queue.enqueue(name, *args, pipeline=pipeline,
+                                   retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+            pipeline.execute()
 
     def _later(self, delay: timedelta, name: str, args: tuple) -> None:
         if self.mode == "thread":

@@ -139,6 +139,8 @@ class HelperProfile(Base):
     skills: Mapped[list] = mapped_column(default=list)  # categories from bot.nlp.CATEGORIES
     experience: Mapped[str | None] = mapped_column(Text)
     experience_skills: Mapped[list] = mapped_column(default=list)
+    # The NLP reading of `experience` (bot.nlp.experience_terms), so matching need not redo it.
+    experience_terms: Mapped[dict | None] = mapped_column(JSON)
     # Slots such as "weekday_morning", "weekday_evening", "weekend".
     availability: Mapped[list] = mapped_column(default=list)
     paused: Mapped[bool] = mapped_column(default=False)
@@ -151,6 +153,22 @@ class HelperProfile(Base):
         back_populates="helper_profile", foreign_keys=[resident_id]
     )
     districts: Mapped[list[District]] = relationship(secondary=helper_districts)
+
+
+class HelperKind(Base):
+    """One kind of help a helper takes in one district: the index that candidate selection reads.
+
+    db.matching_index keeps it in step with HelperProfile on every flush; the kind
+    `matching_index.EXPERIENCE` marks an experience master (experience text to compare).
+    """
+
+    __tablename__ = "helper_kinds"
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    approved: Mapped[bool] = mapped_column(default=False)
 
 
 class HelpRequest(Base):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +72,9 @@ class FakeLineApi:
         self.default_rich_menu: str | None = None
         self.links: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
+        self.rate_limits: dict[str, int] = {}  # path part -> calls a second (see limit_rate)
+        self.recent: dict[str, deque] = {}
+        self.rate_limited = 0  # 429s answered because a rate limit was broken
 
     def close(self) -> None:
         self._server.close()
@@ -96,6 +101,10 @@ class FakeLineApi:
         """
         self.failures.append(Failure(status, count, path, retry_after, message, accept))
 
+    def limit_rate(self, path_substring: str, per_second: int) -> None:
+        """Like LINE: calls to a matching path beyond `per_second` in any one second get 429."""
+        self.rate_limits[path_substring] = per_second
+
     def calls(self, path_substring: str = "") -> list[Request]:
         """Every request whose path contains the substring."""
         return [r for r in self.requests if path_substring in r.path]
@@ -121,6 +130,10 @@ class FakeLineApi:
     def _answer(self, request: Request) -> Answer:
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return _error(401, "Authentication failed due to the following reason: no token")
+        if self._over_rate(request.path):
+            self.rate_limited += 1
+            return Answer(429, {"message": "The API rate limit has been exceeded. Try again later."},
+                          {"Retry-After": "1"})
         operation = line_spec.find(request.method, request.path)
         if operation is None or operation.data_host != (request.host == "data"):
             return _error(404, "Not found")
@@ -136,6 +149,18 @@ class FakeLineApi:
         if key and request.accepted:
             self.accepted_keys[key] = str(uuid.uuid4())
         return _failure_answer(failure) if failure is not None else answer
+
+    def _over_rate(self, path: str) -> bool:
+        """Whether this call breaks a rate limit (a sliding one-second window of calls let through)."""
+        for part, per_second in self.rate_limits.items():
+            if part in path:
+                window, now = self.recent.setdefault(part, deque()), time.monotonic()
+                while window and window[0] <= now - 1.0:
+                    window.popleft()
+                if len(window) >= per_second:
+                    return True
+                window.append(now)
+        return False
 
     def _check(self, operation: line_spec.Operation, request: Request) -> Answer | None:
         """A spec violation (400) or a repeated retry key (409), else None."""

@@ -1,14 +1,16 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
+import json
+import hashlib
 import logging
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from collections.abc import Mapping
-from typing import ClassVar, TypeVar
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, TypeVar
 
 import urllib3
 from linebot.v3.messaging import (
@@ -25,6 +27,7 @@ from linebot.v3.webhook import SignatureValidator
 
 from bot.channels.line_events import event_problem, parse_events
 from bot.channels.line_render import batches, to_line_messages
+from bot.channels.pacing import LocalPacer, RedisPacer
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
 from bot.events import Inbound, Message
@@ -130,6 +133,7 @@ class LineChannel:
     retry_max_seconds: float = 30.0
     timeout: tuple[float, float] = (5.0, 20.0)  # connect, read
     platform: str = "line"
+    pacer: LocalPacer | RedisPacer = field(default_factory=LocalPacer)  # LINE's rate limits
     webhook_path: ClassVar[str] = "/callback"
     multicasts_natively: ClassVar[bool] = True
     rich_menus: ClassVar[bool] = True
@@ -138,11 +142,14 @@ class LineChannel:
     def from_config(cls, config: Config) -> "LineChannel":
         """The channel for the configured LINE secret, token and API hosts."""
         extra = config.extra
-        return cls(config.line_channel_secret or "", config.line_channel_access_token or "",
-                   config.line_api_host, config.line_api_data_host,
+        token = config.line_channel_access_token or ""
+        # Every process calling LINE for this channel shares one pace through Redis, if there is one.
+        pacer = (RedisPacer(config.redis_url, hashlib.sha256(token.encode()).hexdigest()[:16])
+                 if config.redis_url else LocalPacer())
+        return cls(config.line_channel_secret or "", token, config.line_api_host, config.line_api_data_host,
                    retries=extra.get("line_retries", 4),
                    retry_base_seconds=extra.get("line_retry_base_seconds", 1.0),
-                   retry_max_seconds=extra.get("line_retry_max_seconds", 30.0))
+                   retry_max_seconds=extra.get("line_retry_max_seconds", 30.0), pacer=pacer)
 
     # -- inbound -------------------------------------------------------------------------
 
@@ -261,12 +268,14 @@ class LineChannel:
     # -- calling LINE ----------------------------------------------------------------------
 
     def call(self, what: str, request: Callable[[], T], retries: int | None = None) -> T | None:
-        """One API call; 429, 5xx and lost connections are retried with backoff, then ChannelError.
+        """One API call, paced under LINE's rate limits; 429, 5xx and lost connections are
+        retried with backoff (LINE's Retry-After when it gives one), then ChannelError.
 
         A 409 answers a retry key LINE accepted before: that message went out, so it is no error.
         """
         retries = self.retries if retries is None else retries
         for attempt in range(retries + 1):
+            self.pacer.wait(what)
             try:
                 return request()
             except ApiException as error:

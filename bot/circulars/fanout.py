@@ -8,7 +8,6 @@ keyed by circular and person, that says whom it is for; its buttons answer for t
 """
 from __future__ import annotations
 
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,10 +24,9 @@ from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
-MULTICAST_PER_SECOND = 200  # LINE's rate limit for the multicast endpoint
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
-# A worker renews its lease on a circular before every batch; when one dies, the lease runs
-# out after this and bot.reconcile (every 10 s) hands the rest to another: resumed within 30 s.
+# Every lane renews the circular's lease before each batch; when all of them die, the lease runs
+# out after this and bot.reconcile (every 10 s) starts the fan-out again: resumed within 30 s.
 LEASE = timedelta(seconds=15)
 
 
@@ -43,21 +41,6 @@ class Recipient:
     on_behalf: str | None = None  # the represented person's name: this goes to their proxy
 
 
-class Pacer:
-    """Keeps calls under a rate (per worker process)."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self.next_at = 0.0
-
-    def wait(self) -> None:
-        """Sleep until the next call is allowed."""
-        now = time.monotonic()
-        if now < self.next_at:
-            time.sleep(self.next_at - now)
-        self.next_at = max(now, self.next_at) + self.interval
-
-
 def retry_key(circular_id: int, *parts: object) -> str:
     """The same key for the same circular, batch and group, however often it is retried."""
     name = ":".join(["circular", str(circular_id), *(str(p) for p in parts)])
@@ -65,27 +48,20 @@ def retry_key(circular_id: int, *parts: object) -> str:
 
 
 def send_circular(circular_id: int) -> None:
-    """Job: send a launched circular to all followers of its district; safe to run twice, and
-    while another worker holds its lease, it does nothing."""
-    owner = str(uuid.uuid4())
-    if not take_lease(circular_id, owner):
+    """Job: send a launched circular to all followers of its district, in lanes that workers
+    run side by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are
+    alive (their lease is renewed), it does nothing."""
+    from bot.circulars.lanes import lanes
+
+    if not take_lease(circular_id):
         return
-    try:
-        pacer = Pacer(MULTICAST_PER_SECOND)
-        batch = -1
-        while (batch := next_batch(circular_id, batch + 1)) is not None:
-            if not renew_lease(circular_id, owner):
-                return  # it ran out while we were stuck, and another worker has taken over
-            send_batch(circular_id, batch, pacer)
-        _finish(circular_id, owner)
-    except Exception:
-        release_lease(circular_id, owner)  # a failed job's retry may go on at once
-        raise
+    jobs = runtime.current().jobs
+    jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes())])
 
 
-def take_lease(circular_id: int, owner: str) -> bool:
-    """Start sending (a scheduled circular, or one whose lease is free or ran out): False when
-    there is nothing to send or a live worker is sending it."""
+def take_lease(circular_id: int) -> bool:
+    """Start sending (a scheduled circular, or one whose lease ran out): False when there is
+    nothing to send or live lanes are sending it."""
     now = local_now()
     with Session.begin() as session:
         circular = session.get(Circular, circular_id, with_for_update=True)
@@ -95,38 +71,15 @@ def take_lease(circular_id: int, owner: str) -> bool:
             return False
         circular.status = "sending"
         circular.sent_at = circular.sent_at or now
-        circular.lease_owner, circular.lease_until = owner, now + LEASE
+        circular.lease_owner, circular.lease_until = str(uuid.uuid4()), now + LEASE
         return True
 
 
-def renew_lease(circular_id: int, owner: str) -> bool:
-    """Keep the lease for another LEASE (the heartbeat, before every batch); False if it is lost."""
+def renew_lease(circular_id: int) -> None:
+    """Keep the fan-out's lease for another LEASE (a lane's heartbeat, before every batch)."""
     with Session.begin() as session:
-        return session.execute(update(Circular).where(
-            Circular.id == circular_id, Circular.lease_owner == owner)
-            .values(lease_until=local_now() + LEASE)).rowcount == 1
-
-
-def release_lease(circular_id: int, owner: str) -> None:
-    """Give the lease up, so that the next run need not wait for it to run out."""
-    with Session.begin() as session:
-        session.execute(update(Circular).where(Circular.id == circular_id, Circular.lease_owner == owner)
-                        .values(lease_owner=None, lease_until=None))
-
-
-def next_batch(circular_id: int, first: int = 0) -> int | None:
-    """The first batch from `first` on with residents still to send, else a newly planned one.
-
-    Batches before `first` are done in this run; skipping them keeps each look-up as cheap
-    at batch 200 as at batch 1.
-    """
-    with Session.begin() as session:
-        pending = session.scalar(select(func.min(Delivery.batch)).where(
-            Delivery.circular_id == circular_id, Delivery.batch >= first,
-            Delivery.status == "pending"))
-        if pending is not None:
-            return pending
-        return plan_batch(session, session.get(Circular, circular_id))
+        session.execute(update(Circular).where(Circular.id == circular_id, Circular.status == "sending")
+                        .values(lease_until=local_now() + LEASE))
 
 
 def plan_batch(session: OrmSession, circular: Circular) -> int | None:
@@ -178,7 +131,7 @@ def to_recipient(row, district_id: int) -> Recipient:
                      proxy_language or language, following, name or "")
 
 
-def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
+def send_batch(circular_id: int, batch: int) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark it."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
@@ -193,7 +146,7 @@ def send_batch(circular_id: int, batch: int, pacer: Pacer) -> None:
         if channel is None:
             _mark(circular, group, "skipped")
             continue
-        send_group(channel, circular.id, (batch, platform, language), group, messages, pacer)
+        send_group(channel, circular.id, (batch, platform, language), group, messages)
         _mark(circular, group, "sent")
     sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
     _mark(circular, sent, "sent")
@@ -235,11 +188,9 @@ def multicasts(channel) -> bool:
     return channel.multicasts_natively
 
 
-def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list,
-               pacer: Pacer) -> None:
-    """One multicast for the group (LINE), else one push each; every call keyed for retries."""
+def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
+    """One multicast for the group (LINE, which paces it), else one push each; every call keyed."""
     if multicasts(channel):
-        pacer.wait()
         channel.multicast([p.user_id for p in group], messages, retry_key=retry_key(circular_id, *key))
         return
     for person in group:
@@ -260,10 +211,11 @@ def _mark(circular: Circular, group: list[Recipient], status: str) -> None:
                              [p.resident_id for p in group if p.on_behalf is None], now)
 
 
-def _finish(circular_id: int, owner: str) -> None:
+def finish(circular_id: int) -> None:
+    """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
         circular = session.get(Circular, circular_id, with_for_update=True)
-        if circular.status != "sending" or circular.lease_owner != owner:
+        if circular.status != "sending":
             return
         circular.status = "sent"
         circular.lease_owner = circular.lease_until = None

@@ -66,12 +66,11 @@ def remind(circular_id: int) -> None:
         batches = session.scalar(select(func.max(Delivery.batch))
                                  .where(Delivery.circular_id == circular_id))
         session.expunge(circular)
-    pacer = fanout.Pacer(fanout.MULTICAST_PER_SECOND)
     for batch in range(0 if batches is None else batches + 1):
-        remind_batch(circular, district_name, batch, pacer)
+        remind_batch(circular, district_name, batch)
 
 
-def remind_batch(circular: Circular, district_name: str, batch: int, pacer: fanout.Pacer) -> None:
+def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
         people = fanout.recipients(session, circular, batch, Delivery.status == "sent",
@@ -82,7 +81,7 @@ def remind_batch(circular: Circular, district_name: str, batch: int, pacer: fano
         if channel is not None:
             messages = render.reminder_for(circular, district_name, language)
             fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group,
-                              messages, pacer)
+                              messages)
         _reminded(circular, group)
     proxies = fanout.represented(people)
     fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"),

@@ -2,102 +2,117 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, bindparam, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
-from db.models import (District, HelperProfile, HelpRequest, Offer, Resident, Task,
-                       district_neighbours, helper_districts)
+from db.matching_index import EXPERIENCE, fresh
+from db.models import (District, HelperKind, HelperProfile, HelpRequest, Offer, Resident, Task,
+                       district_neighbours)
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
-POOL_PER_DISTRICT = 60
+POOL_PER_DISTRICT = 30
 # Experience masters whose kinds do not list the request's: each costs an NLP comparison.
-MASTERS_PER_DISTRICT = 20
-# Index entries read per district and direction: bounds the work in a district of any size.
-SCAN_PER_DISTRICT = 400
+MASTERS_PER_DISTRICT = 10
+SKILL, MASTER = 0, 1  # the two ways of fitting, as read from the index
 
 
 @dataclass(frozen=True)
 class Row:
-    """One helper as read from the database, before scoring."""
+    """One helper as read from the database, before scoring (a master's experience included)."""
 
+    fits_by: int  # SKILL: lists the request's kind; MASTER: may fit by experience
     resident_id: int
     profile_id: int
-    skills: list
-    experience: str | None
-    experience_skills: list
     availability: list
     weekly_cap: int | None
+    experience: str | None = None
+    experience_skills: list | None = None
+    experience_terms: dict | None = None
 
 
-def ring(session: Session, district_id: int) -> list[tuple[int, bool]]:
-    """The request's district first, then its neighbours: (district id, same district)."""
-    neighbours = session.scalars(select(district_neighbours.c.neighbour_id).where(
-        district_neighbours.c.district_id == district_id).order_by(district_neighbours.c.neighbour_id))
-    return [(district_id, True), *((n, False) for n in neighbours if n != district_id)]
+def ring(session: Session, district_id: int) -> list[tuple[int, bool, bool]]:
+    """The request's district first, then its neighbours: (id, same district, requires approval)."""
+    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == district_id)
+    rows = session.execute(select(District.id, District.requires_approval)
+                           .where(or_(District.id == district_id, District.id.in_(near)))
+                           .order_by(District.id != district_id, District.id))
+    return [(d, d == district_id, bool(strict)) for d, strict in rows]
 
 
-def _slice(district_id: int, pivot: int, upward: bool):
-    """At most SCAN_PER_DISTRICT helper ids of a district, from `pivot` up (or below it)."""
-    order = helper_districts.c.helper_id
-    side = order >= pivot if upward else order < pivot
-    return (select(order.label("helper_id")).where(helper_districts.c.district_id == district_id, side)
-            .order_by(order).limit(SCAN_PER_DISTRICT).subquery())
-
-
-def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set[int], ids) -> list[Row]:
-    needs_approval = any(d.requires_approval for d in (
-        session.get(District, district_id), request.district) if d is not None)
+def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
+    """Up to `limit` offerable helpers of a district who list the kind (SKILL) or are masters
+    who do not (MASTER), from the pivot up (or below it), in id order."""
+    order = HelperKind.helper_id
+    master = fits_by == MASTER  # only a master's experience is read (JSON costs time to decode)
+    experience = [HelperProfile.experience, HelperProfile.experience_skills, HelperProfile.experience_terms]
     query = (
-        select(HelperProfile.resident_id, HelperProfile.id, HelperProfile.skills,
-               HelperProfile.experience, HelperProfile.experience_skills,
-               HelperProfile.availability, HelperProfile.weekly_cap)
-        .select_from(ids)
-        .join(HelperProfile, HelperProfile.id == ids.c.helper_id)
+        select(literal(fits_by).label("fits_by"), HelperProfile.resident_id, HelperProfile.id,
+               HelperProfile.availability, HelperProfile.weekly_cap,
+               *(column if master else cast(null(), column.type).label(column.key) for column in experience))
+        .select_from(HelperKind)
+        .join(HelperProfile, HelperProfile.id == HelperKind.helper_id)
         .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(HelperProfile.paused.is_(False), Resident.active.is_(True), Resident.platform != "none",
-               HelperProfile.resident_id.not_in(exclude),
-               or_(_contains(HelperProfile.skills, request.category), HelperProfile.experience.is_not(None)))
-        .order_by(ids.c.helper_id)
+        .where(HelperKind.district_id == bindparam("district_id"),
+               HelperKind.kind == (EXPERIENCE if master else bindparam("category")),
+               HelperKind.paused.is_(False),
+               order >= bindparam("pivot") if upward else order < bindparam("pivot"),
+               Resident.active.is_(True), Resident.platform != "none",
+               HelperProfile.resident_id.not_in(bindparam("exclude", expanding=True)))
+        .order_by(order).limit(limit)
     )
     if needs_approval:
-        query = query.where(HelperProfile.approved.is_(True))
-    return [Row(*row) for row in session.execute(query)]
+        query = query.where(HelperKind.approved.is_(True))
+    if master:  # those who list the kind are read by the other part
+        query = query.where(~cast(HelperProfile.skills, String).like(bindparam("listed")))
+    return select(query.subquery())
 
 
-def _contains(column, category: str):
-    # JSON lists are stored as text on SQLite and as json on PostgreSQL: a quoted word matches both.
-    return cast(column, String).like(f'%"{category}"%')
+@cache
+def _statement(needs_approval: bool, upward: bool):
+    """Both ways of fitting in one direction from the pivot, one round trip (built once, then bound)."""
+    return union_all(*(_part(fits_by, upward, limit, needs_approval)
+                       for fits_by, limit in ((SKILL, POOL_PER_DISTRICT), (MASTER, MASTERS_PER_DISTRICT))))
 
 
 def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: set[int],
-             pivot: int) -> list[Row]:
+             pivot: int, needs_approval: bool) -> list[Row]:
     """Helpers of one district who list the kind, then experience masters who might fit.
 
-    Only a bounded slice of the district is read, starting at `pivot` and wrapping round, so the
-    cost does not grow with the district; a different pivot per request spreads the offers.
+    Each way of fitting is read from helper_kinds in id order from `pivot`, wrapping round to the
+    lowest ids only when it is short, and stops at its pool size: the cost does not grow with the
+    district; a different pivot per request spreads the offers.
     """
-    rows = [*_rows(session, request, district_id, exclude, _slice(district_id, pivot, True)),
-            *_rows(session, request, district_id, exclude, _slice(district_id, pivot, False))]
-    by_skill = [r for r in rows if request.category in r.skills][:POOL_PER_DISTRICT]
-    masters = [r for r in rows if request.category not in r.skills][:MASTERS_PER_DISTRICT]
-    return by_skill + masters
+    # JSON lists are stored as text on SQLite and as json on PostgreSQL: a quoted word matches both.
+    params = {"district_id": district_id, "category": request.category, "pivot": pivot,
+              "exclude": sorted(exclude), "listed": f'%"{request.category}"%'}
+    read: dict[int, list[Row]] = {SKILL: [], MASTER: []}
+    for upward in (True, False):
+        # A UNION ALL promises no order itself: each way's rows are put in id order here.
+        for row in sorted(session.execute(_statement(needs_approval, upward), params),
+                          key=lambda row: row[2]):
+            read[row[0]].append(Row(*row))
+        if len(read[SKILL]) >= POOL_PER_DISTRICT and len(read[MASTER]) >= MASTERS_PER_DISTRICT:
+            break
+    return read[SKILL][:POOL_PER_DISTRICT] + read[MASTER][:MASTERS_PER_DISTRICT]
 
 
-def fit(row: Row, request: HelpRequest) -> float:
+def fit(row: Row, request: HelpRequest, request_terms: Callable[[], dict]) -> float:
     """1.0 for a registered kind, else how well the experience matches the request's words."""
-    from bot.nlp import experience_score
+    from bot.nlp import experience_terms, terms_score
 
-    if request.category in row.skills or request.category in (row.experience_skills or ()):
+    if row.fits_by == SKILL or request.category in (row.experience_skills or ()):
         return 1.0
     if not row.experience:
         return 0.0
-    text = " ".join(part for part in (request.text, request.summary) if part)
-    value = experience_score(row.experience, text)
+    stored = row.experience_terms
+    terms = stored if fresh(stored, row.experience) else experience_terms(row.experience)
+    value = terms_score(terms, request_terms())
     return value if value >= EXPERIENCE_THRESHOLD else 0.0
 
 
@@ -108,13 +123,20 @@ def already_offered(session: Session, request_id: int) -> set[int]:
 
 def find(session: Session, request: HelpRequest, now: datetime, default_cap: int) -> list[Candidate]:
     """Every helper who could take the request now, with what ranking needs."""
+    from bot.nlp import experience_terms
+
     exclude = already_offered(session, request.id) | {request.resident_id, request.created_by_id}
     slot = slot_for(request.when, request.time_of_day)
     pivot = random.Random(request.id).randint(1, session.scalar(select(func.max(HelperProfile.id))) or 1)
+    # The request is read once, and only when an experience master needs comparing.
+    request_terms = cache(lambda: experience_terms(" ".join(p for p in (request.text, request.summary) if p)))
+    districts = ring(session, request.district_id) if request.district_id else []
+    home_strict = any(strict for _, same, strict in districts if same)
     found: dict[int, tuple[Row, bool, float]] = {}
-    for district_id, same in ring(session, request.district_id) if request.district_id else []:
-        for row in rows_for(session, request, district_id, exclude | set(found), pivot):
-            score = fit(row, request)
+    for district_id, same, strict in districts:
+        for row in rows_for(session, request, district_id, exclude | set(found), pivot,
+                            needs_approval=strict or home_strict):
+            score = fit(row, request, request_terms)
             if score > 0 and available(row.availability, slot):
                 found[row.resident_id] = (row, same, score)
     return _with_history(session, found, now, default_cap)
@@ -123,21 +145,21 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
 def _with_history(session: Session, found: dict[int, tuple[Row, bool, float]], now: datetime,
                   default_cap: int) -> list[Candidate]:
     ids = list(found)
-    week = dict(_count(session, Task.helper_id, ids, Task.accepted_at >= now - timedelta(days=7)))
-    last = {helper_id: at for helper_id, at in session.execute(
-        select(Task.helper_id, func.max(Task.accepted_at)).where(Task.helper_id.in_(ids))
-        .group_by(Task.helper_id))}
-    received = dict(_count(session, Offer.helper_id, ids, Offer.status != "withdrawn"))
-    answered = dict(_count(session, Offer.helper_id, ids, Offer.status.in_(("accepted", "declined"))))
-    return [
-        Candidate(resident_id=rid, fit=score, same_district=same, tasks_this_week=week.get(rid, 0),
-                  weekly_cap=row.weekly_cap or default_cap,
-                  days_since_last_task=(now - last[rid]).total_seconds() / 86400 if rid in last else None,
-                  offers_received=received.get(rid, 0), offers_answered=answered.get(rid, 0))
-        for rid, (row, same, score) in found.items()
-    ]
+    tasks = {helper_id: (week, last) for helper_id, week, last in session.execute(
+        select(Task.helper_id, func.count().filter(Task.accepted_at >= now - timedelta(days=7)),
+               func.max(Task.accepted_at)).where(Task.helper_id.in_(ids)).group_by(Task.helper_id))}
+    offers = {helper_id: (received, answered) for helper_id, received, answered in session.execute(
+        select(Offer.helper_id, func.count().filter(Offer.status != "withdrawn"),
+               func.count().filter(Offer.status.in_(("accepted", "declined"))))
+        .where(Offer.helper_id.in_(ids)).group_by(Offer.helper_id))}
+    return [_candidate(rid, row, same, score, tasks.get(rid, (0, None)), offers.get(rid, (0, 0)),
+                       now, default_cap) for rid, (row, same, score) in found.items()]
 
 
-def _count(session: Session, column, ids: Iterable[int], condition) -> list[tuple[int, int]]:
-    return [(key, n) for key, n in session.execute(
-        select(column, func.count()).where(and_(column.in_(ids), condition)).group_by(column))]
+def _candidate(rid: int, row: Row, same: bool, score: float, tasks: tuple, offers: tuple,
+               now: datetime, default_cap: int) -> Candidate:
+    (week, last), (received, answered) = tasks, offers
+    return Candidate(resident_id=rid, fit=score, same_district=same, tasks_this_week=week,
+                     weekly_cap=row.weekly_cap or default_cap,
+                     days_since_last_task=(now - last).total_seconds() / 86400 if last else None,
+                     offers_received=received, offers_answered=answered)

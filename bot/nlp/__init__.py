@@ -2,7 +2,7 @@
 
 from bot.nlp.classify import CATEGORIES, INTENTS, classify
 from bot.nlp.district import find_district
-from bot.nlp.skills import experience_score, extract_skills
+from bot.nlp.skills import experience_score, experience_terms, extract_skills, terms_score
 from bot.nlp.understanding import Understanding, understand
 
 __all__ = [
@@ -11,7 +11,9 @@ __all__ = [
     "Understanding",
     "classify",
     "experience_score",
+    "experience_terms",
     "extract_skills",
     "find_district",
+    "terms_score",
     "understand",
 ]

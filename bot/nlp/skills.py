@@ -34,14 +34,25 @@ def _content_lemmas(analysis: Analysis) -> set[str]:
     return {t.lemma for t in analysis.message.tokens if t.pos in _CONTENT_POS and len(t.lemma) > 1}
 
 
-def experience_score(experience_text: str, request_text: str) -> float:
-    """0..1: how well an experience fits a request (shared categories, lemmas, fuzzy text)."""
-    experience, request = analyse(experience_text), analyse(request_text)
-    skills, needs = _skill_scores(experience), _skill_scores(request)
+def experience_terms(text: str) -> dict:
+    """What experience_score reads of a text, as JSON data (kept with a master's profile)."""
+    analysis = analyse(text)
+    return {"source": text, "text": analysis.text, "skills": _skill_scores(analysis),
+            "lemmas": sorted(_content_lemmas(analysis))}
+
+
+def terms_score(experience: dict, request: dict) -> float:
+    """0..1: how well an experience fits a request, from the experience_terms of both."""
+    skills, needs = experience["skills"], request["skills"]
     need_total = sum(needs.values()) or 1.0
     shared = sum(min(skills.get(c, 0.0), needs[c]) for c in needs if skills.get(c, 0.0) > 0)
     category_fit = min(1.0, shared / need_total * 1.5)
-    lemmas_e, lemmas_r = _content_lemmas(experience), _content_lemmas(request)
+    lemmas_e, lemmas_r = set(experience["lemmas"]), set(request["lemmas"])
     overlap = len(lemmas_e & lemmas_r) / max(1, min(len(lemmas_e), len(lemmas_r)))
-    text_fit = fuzz.token_set_ratio(experience.text, request.text) / 100
+    text_fit = fuzz.token_set_ratio(experience["text"], request["text"]) / 100
     return round(min(1.0, 0.7 * category_fit + 0.2 * overlap + 0.1 * text_fit), 3)
+
+
+def experience_score(experience_text: str, request_text: str) -> float:
+    """0..1: how well an experience fits a request (shared categories, lemmas, fuzzy text)."""
+    return terms_score(experience_terms(experience_text), experience_terms(request_text))

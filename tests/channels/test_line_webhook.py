@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -122,3 +124,28 @@ def test_a_person_who_writes_sees_the_loading_animation(post, line_api):
         {"chatId": "Ualice", "loadingSeconds": 20}]
     assert line_api.violations == []
     assert line_api.sent_messages()  # and an answer
+
+
+def test_an_event_twice_in_one_body_and_one_known_already_are_each_handled_once(post, line_api):
+    first = user_event("postback", event_id="01EVENTA", postback={"data": "menu.usage"})
+    post(event_body(first))
+    sent = len(line_api.sent_messages())
+    second = user_event("postback", event_id="01EVENTB", user_id="Ubob", postback={"data": "menu.usage"})
+    body = json.dumps({"destination": "Ubot", "events": [first, second, second]}).encode()
+    assert post(body).status_code == 200
+    assert [e.event_id for e in stored()] == ["01EVENTA", "01EVENTB"]
+    assert {e.status for e in stored()} == {"done"}
+    assert len(line_api.sent_messages()) == 2 * sent  # bob answered once, alice not again
+
+
+def test_a_text_longer_than_line_allows_is_read_only_up_to_lines_limit_and_answered(post, line_api):
+    from bot.events import MAX_TEXT_CHARS, Inbound
+    from bot.channels.line import to_inbound
+
+    long_text = "明日の朝ゴミ出しをお願いできますか。" * 6000  # 108,000 characters
+    event = user_event("message", message={"type": "text", "id": "1", "text": long_text})
+    assert len(to_inbound(event).text) == MAX_TEXT_CHARS
+    assert post(event_body(event)).status_code == 200
+    assert {e.status for e in stored()} == {"done"}
+    assert line_api.delivered("/reply") and line_api.violations == []
+    assert Inbound("line", "U", "text", "e", to_inbound(event).received_at, text="短い").text == "短い"

@@ -56,3 +56,52 @@ def test_free_time_must_cover_the_request(session):
     assert _found(session, request) == {morning.id}
     request.when = datetime(2026, 11, 28, 9)
     assert _found(session, request) == {weekend.id}
+
+
+def test_a_helper_is_found_as_their_profile_now_reads(session):
+    """The index candidates are read from follows every change: kinds, districts, pause."""
+    midori, yahata = factories.district(session), factories.district(session)
+    requester = factories.resident(session, district=midori)
+    helper = factories.helper(session, skills=["garbage"], district=midori)
+    request = _request(session, midori, requester)
+    assert _found(session, request) == set()
+    profile = helper.helper_profile
+    profile.skills = ["garbage", "repair"]
+    assert _found(session, request) == {helper.id}
+    profile.districts = [yahata]
+    assert _found(session, request) == set()
+    profile.districts = [midori]
+    profile.paused = True
+    assert _found(session, request) == set()
+    profile.paused = False
+    assert _found(session, request) == {helper.id}
+
+
+def test_a_big_district_is_read_a_bounded_window_at_a_time_spread_by_request(session):
+    midori = factories.district(session)
+    requester = factories.resident(session, district=midori)
+    helpers = [factories.helper(session, skills=["repair"], district=midori).id
+               for _ in range(3 * candidates.POOL_PER_DISTRICT)]
+    seen = []
+    for _ in range(4):
+        found = _found(session, _request(session, midori, requester))
+        assert len(found) == candidates.POOL_PER_DISTRICT and found <= set(helpers)
+        seen.append(found)
+    assert len(set.union(*seen)) > candidates.POOL_PER_DISTRICT  # not always the same people
+
+
+def test_a_masters_experience_is_read_once_when_saved_and_again_when_edited(session):
+    from bot.nlp import experience_score
+
+    midori = factories.district(session)
+    requester = factories.resident(session, district=midori)
+    carpenter = factories.helper(session, skills=["garbage"], district=midori,
+                                 experience="40年大工をしていました")
+    profile = carpenter.helper_profile
+    assert profile.experience_terms["source"] == "40年大工をしていました"
+    found = candidates.find(session, _request(session, midori, requester), FRIDAY_MORNING, 5)
+    assert [c.fit for c in found] == [experience_score("40年大工をしていました", "棚を直してほしい 棚を直してほしい")]
+    profile.experience = "パソコン教室の講師"
+    session.flush()
+    assert profile.experience_terms["source"] == "パソコン教室の講師"
+    assert _found(session, _request(session, midori, requester)) == set()
