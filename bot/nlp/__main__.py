@@ -1,11 +1,11 @@
-"""Command line: `python -m bot.nlp classify` (JSON lines in/out) or `evaluate FILE`."""
+"""Command line: `python -m bot.nlp classify` (JSON lines in/out), `evaluate [FILE]`."""
 
 import argparse
 import json
 import sys
 from datetime import datetime
 
-from bot.nlp.evaluate import evaluate_file, format_report
+from bot.nlp.evaluate import evaluate_file, evaluate_sets, format_report, format_sets
 from bot.nlp.understanding import understand
 
 
@@ -32,13 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.nlp")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
-    evaluate = commands.add_parser("evaluate", help="accuracy on a labelled JSON-lines file")
-    evaluate.add_argument("file")
+    evaluate = commands.add_parser(
+        "evaluate", help="accuracy on the dev set and the held-out corpus, or on one labelled file")
+    evaluate.add_argument("file", nargs="?")
+    evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
     args = parser.parse_args(argv)
     if args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
-    else:
+    elif args.file:
         print(format_report(evaluate_file(args.file)))
+    else:
+        print(format_sets(evaluate_sets(), show_misses=args.misses))
     return 0
 
 
