@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlp.classify import classify
+from bot.nlp.reading import classify
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "nlp" / "dev_set.jsonl"

