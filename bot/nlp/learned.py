@@ -16,35 +16,37 @@ MODEL_FILE = Path(__file__).parent / "model_ja.npz"
 
 @dataclass(frozen=True)
 class Head:
-    """One softmax layer: weights a feature, a bias, the classes and a calibrating temperature."""
+    """One softmax over some of the model's score columns, with its calibrating temperature."""
 
     classes: tuple[str, ...]
-    weights: np.ndarray
-    bias: np.ndarray
+    scores: slice
     temperature: float
 
-    def probabilities(self, columns: list[int]) -> list[float]:
-        """Calibrated probability of each class for the features given by number."""
-        scores = (self.weights[columns].sum(axis=0) + self.bias) / self.temperature
-        top = float(scores.max())
-        exps = [math.exp(float(s) - top) for s in scores]
+    def probabilities(self, scores: list[float]) -> list[float]:
+        """Calibrated probability of each class, from the model's raw scores."""
+        mine = scores[self.scores]
+        top = max(mine)
+        exps = [math.exp((score - top) / self.temperature) for score in mine]
         total = sum(exps)
         return [e / total for e in exps]
 
 
 @dataclass(frozen=True)
 class Model:
-    """The intent and category heads over one numbering of feature names."""
+    """Both heads' weights side by side (one row a feature), read in one pass per message."""
 
     columns: dict[str, int]
+    weights: np.ndarray
+    bias: np.ndarray
     intent: Head
     category: Head
     fingerprint: str
 
-    def numbers(self, names: list[str]) -> list[int]:
-        """Column numbers of the known features (unknown ones carry no weight)."""
+    def scores(self, names: list[str]) -> list[float]:
+        """Raw scores of every class of both heads (unknown features carry no weight)."""
         get = self.columns.get
-        return [n for n in map(get, names) if n is not None]
+        rows = [n for n in map(get, names) if n is not None]
+        return (self.weights[rows].sum(axis=0) + self.bias).tolist()  # small lists are quicker in Python
 
 
 @dataclass(frozen=True)
@@ -58,28 +60,30 @@ class Reading:
 
 def predict(model: Model, names: list[str]) -> Reading:
     """The likeliest intent (and category for a help request) with its probability."""
-    columns = model.numbers(names)
-    intents = model.intent.probabilities(columns)
+    scores = model.scores(names)
+    intents = model.intent.probabilities(scores)
     best = max(range(len(intents)), key=intents.__getitem__)
     intent = model.intent.classes[best]
     category = None
     if intent == "help_request":
-        categories = model.category.probabilities(columns)
+        categories = scores[model.category.scores]
         category = model.category.classes[max(range(len(categories)), key=categories.__getitem__)]
     return Reading(intent, category, intents[best])
-
-
-def _head(data, name: str) -> Head:
-    """One head from the arrays of the model file."""
-    return Head(tuple(str(c) for c in data[f"{name}_classes"]), data[f"{name}_weights"],
-                data[f"{name}_bias"], float(data[f"{name}_temperature"]))
 
 
 def load_model(path: Path = MODEL_FILE) -> Model:
     """Read a model file written by bot.nlp.train."""
     with np.load(path) as data:
-        columns = {str(name): number for number, name in enumerate(data["features"])}
-        return Model(columns, _head(data, "intent"), _head(data, "category"), str(data["fingerprint"]))
+        intents, categories = data["intent_classes"], data["category_classes"]
+        split = len(intents)
+        return Model(
+            columns={str(name): number for number, name in enumerate(data["features"])},
+            weights=np.hstack([data["intent_weights"], data["category_weights"]]),
+            bias=np.concatenate([data["intent_bias"], data["category_bias"]]),
+            intent=Head(tuple(map(str, intents)), slice(0, split), float(data["intent_temperature"])),
+            category=Head(tuple(map(str, categories)), slice(split, split + len(categories)),
+                          float(data["category_temperature"])),
+            fingerprint=str(data["fingerprint"]))
 
 
 @cache

@@ -2,7 +2,8 @@
 
 Multinomial logistic regression (full-batch Adam, L2), one head for the intent and one for the
 category of help requests. The confidence is calibrated by a temperature fitted on predictions
-made by models that did not see the message (five folds of the training corpus).
+made by models that did not see the message (five folds of the training corpus). Every message
+is also learned as a voice or kana-only writer would send it (hiragana, no punctuation).
 """
 
 import hashlib
@@ -16,10 +17,13 @@ from bot.nlp.classify import CATEGORIES, INTENTS, analyse
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.features import features
 from bot.nlp.learned import MODEL_FILE
+from bot.nlp.normalise import normalise, to_hiragana
+from bot.nlp.tagger import get_tagger
 
 TRAINING_FILE = CORPUS_DIR / "train_ja.jsonl"
 SETTINGS = {"min_count": 2, "l2": 1e-4, "steps": 300, "rate": 0.1, "folds": 5}
 _TEMPERATURES = np.arange(0.5, 3.01, 0.05)
+COPIES = 2  # every training message is learned as written and as spoken (see spoken())
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,17 @@ class Examples:
         return Examples(starts, np.concatenate(pieces), self.labels[rows])
 
 
+def spoken(text: str) -> str:
+    """The message as a voice or kana-only writer might send it: hiragana readings, no punctuation."""
+    words = [w for w in get_tagger()(normalise(text)) if w.feature.pos1 not in ("補助記号", "空白")]
+    return "".join(to_hiragana(w.feature.kana or w.surface) for w in words)
+
+
 def featurised_corpus(path: Path = TRAINING_FILE) -> list[tuple[list[str], str, str | None]]:
-    """(feature names, intent, category) of every Japanese training message."""
+    """(feature names, intent, category) of every training message, as written and as spoken."""
     rows = read_rows(path)
-    return [(features(analyse(r["text"]), r.get("context")), r["intent"], r.get("category")) for r in rows]
+    return [(features(analyse(text), r.get("context")), r["intent"], r.get("category"))
+            for r in rows for text in (r["text"], spoken(r["text"]))]
 
 
 def fingerprint(corpus: list[tuple[list[str], str, str | None]]) -> str:
@@ -116,7 +127,8 @@ def _temperature(examples: Examples, features_count: int, classes: int) -> float
     folds = SETTINGS["folds"]
     scores = np.zeros((examples.size, classes))
     for fold in range(folds):
-        test = np.arange(fold, examples.size, folds)
+        # a message and its spoken copy stand side by side: keep them in the same fold
+        test = np.flatnonzero(np.arange(examples.size) // COPIES % folds == fold)
         train = np.setdiff1d(np.arange(examples.size), test)
         weights, bias = fit(examples.subset(train), features_count, classes)
         scores[test] = _scores(examples.subset(test), weights, bias)
