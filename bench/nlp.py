@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.nlp.classify import classify
+from bot.nlp.reading import classify
 from bot.nlp.normalise import normalise
 from bot.nlp.tagger import get_tagger, token_cache_clear
 

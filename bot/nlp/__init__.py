@@ -1,6 +1,7 @@
 """Japanese (and English) understanding of chat messages: intent, category, when, summary."""
 
-from bot.nlp.classify import CATEGORIES, INTENTS, classify
+from bot.nlp.classify import CATEGORIES, INTENTS
+from bot.nlp.reading import classify
 from bot.nlp.district import find_district
 from bot.nlp.skills import experience_score, experience_terms, extract_skills, terms_score
 from bot.nlp.understanding import Understanding, understand

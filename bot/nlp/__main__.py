@@ -1,11 +1,11 @@
-"""Command line: `python -m bot.nlp classify` (JSON lines in/out) or `evaluate FILE`."""
+"""Command line: `python -m bot.nlp classify` (JSON lines in/out), `evaluate [FILE]`, `train`."""
 
 import argparse
 import json
 import sys
 from datetime import datetime
 
-from bot.nlp.evaluate import evaluate_file, format_report
+from bot.nlp.evaluate import evaluate_file, evaluate_sets, format_report, format_sets
 from bot.nlp.understanding import understand
 
 
@@ -23,6 +23,7 @@ def _classify_stream(lines, out) -> None:
             "time_of_day": result.time_of_day,
             "summary": result.summary,
             "language": result.language,
+            "confidence": round(result.confidence, 3),
         }, ensure_ascii=False) + "\n")
         out.flush()
 
@@ -32,13 +33,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.nlp")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
-    evaluate = commands.add_parser("evaluate", help="accuracy on a labelled JSON-lines file")
-    evaluate.add_argument("file")
+    evaluate = commands.add_parser(
+        "evaluate", help="accuracy on the dev set and the held-out corpus, or on one labelled file")
+    evaluate.add_argument("file", nargs="?")
+    evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
+    commands.add_parser("train", help="fit the learned layer on the training corpus (writes model_ja.npz)")
     args = parser.parse_args(argv)
-    if args.command == "classify":
+    if args.command == "train":
+        from bot.nlp.train import train  # numpy training code: only loaded to train
+        arrays = train()
+        print(f"model_ja.npz: {len(arrays['features'])} features, "
+              f"temperatures {arrays['intent_temperature']:.2f} (intent) {arrays['category_temperature']:.2f} (category)")
+    elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
-    else:
+    elif args.file:
         print(format_report(evaluate_file(args.file)))
+    else:
+        print(format_sets(evaluate_sets(), show_misses=args.misses))
     return 0
 
 

@@ -178,8 +178,3 @@ def classify_analysis(analysis: Analysis, context: str | None) -> tuple[str, str
         intent = _reply_to_offer(analysis)
     intent = intent or _general_intent(analysis, real_points)
     return intent, (category if intent == "help_request" else None)
-
-
-def classify(text: str, context: str | None = None) -> tuple[str, str | None]:
-    """(intent, category) of one message given what the bot asked before."""
-    return classify_analysis(analyse(text), context)

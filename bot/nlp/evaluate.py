@@ -1,11 +1,20 @@
-"""Accuracy of the classifier on a labelled JSON-lines file (shared/nlp/ format)."""
+"""Accuracy of the classifier on labelled JSON-lines files (shared/nlp/ format)."""
 
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlp.classify import classify
+from bot.nlp.reading import classify
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "nlp" / "dev_set.jsonl"
+# (name, file, whether its misses may be shown): nothing is ever tuned on the held-out set
+SETS = (
+    ("dev set (shared/nlp)", DEV_SET, True),
+    ("training corpus", CORPUS_DIR / "train_ja.jsonl", True),
+    ("held-out (never tuned)", CORPUS_DIR / "held_out_ja.jsonl", False),
+)
 
 
 @dataclass
@@ -54,10 +63,15 @@ def evaluate_rows(rows: list[dict]) -> Report:
     return report
 
 
+def read_rows(path: str | Path) -> list[dict]:
+    """The labelled rows of a JSON-lines file."""
+    with open(path, encoding="utf-8") as file:
+        return [json.loads(line) for line in file if line.strip()]
+
+
 def evaluate_file(path: str | Path) -> Report:
     """Evaluate a JSON-lines file of labelled messages."""
-    with open(path, encoding="utf-8") as file:
-        return evaluate_rows([json.loads(line) for line in file if line.strip()])
+    return evaluate_rows(read_rows(path))
 
 
 def _label(intent: str, category: str | None) -> str:
@@ -77,4 +91,22 @@ def format_report(report: Report) -> str:
         marker = "  " if expected == got else "! "
         lines.append(f"{marker}{expected:28} -> {got:28} {count}")
     lines += ["", f"misclassified ({len(report.misses)}):"] + [f"  {m}" for m in report.misses]
+    return "\n".join(lines)
+
+
+def evaluate_sets() -> list[tuple[str, Report, bool]]:
+    """(name, report, misses may be shown) for every labelled set present here."""
+    return [(name, evaluate_file(path), open_) for name, path, open_ in SETS if path.exists()]
+
+
+def format_sets(results: list[tuple[str, Report, bool]], show_misses: bool = False) -> str:
+    """One line a set, the figures side by side; misses only of the sets that may show them."""
+    lines = [f"{'set':26}{'messages':>9}{'intent+category':>17}{'intent':>8}{'category':>10}"]
+    for name, report, _ in results:
+        lines.append(f"{name:26}{report.total:9d}{report.accuracy:17.3f}{report.intent_accuracy:8.3f}"
+                     f"{report.category_accuracy:10.3f}")
+    for name, report, open_ in results:
+        if show_misses and open_ and report.misses:
+            lines += ["", f"misclassified in {name} ({len(report.misses)}):"]
+            lines += [f"  {miss}" for miss in report.misses]
     return "\n".join(lines)

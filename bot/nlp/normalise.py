@@ -48,6 +48,14 @@ def to_katakana(text: str) -> str:
     return text.translate(_TO_KATAKANA)
 
 
+_TO_HIRAGANA = {value: key for key, value in _TO_KATAKANA.items()}
+
+
+def to_hiragana(text: str) -> str:
+    """Turn katakana into hiragana, leaving everything else."""
+    return text.translate(_TO_HIRAGANA)
+
+
 def fold_kana(text: str) -> str:
     """Katakana reading key: hiragana to katakana, small variants of ケ/ヶ folded."""
     return text.translate(_FOLD)

@@ -24,18 +24,20 @@ _GODAN_NEGATIVE = dict(zip("うくぐすつぬぶむる", "わかがさたなば
 _NEGATIVE = "ない"
 
 
-def summarise(analysis: Analysis) -> str:
-    """The need in the person's words, without times or addresses, at most 40 characters."""
+def summarise(analysis: Analysis, category: str | None = None) -> str:
+    """The need in the person's words, without times or addresses, at most 40 characters.
+
+    `category` is the kind of help the message was read as (else the vocabulary's strongest)."""
     if analysis.language == "en":
         return _shorten(redact(summarise_en(analysis.text)))
-    return _shorten(redact(_summary_ja(analysis)))
+    return _shorten(redact(_summary_ja(analysis, category or best_category(analysis)[0])))
 
 
-def _summary_ja(analysis: Analysis) -> str:
+def _summary_ja(analysis: Analysis, category: str) -> str:
     """The need's noun phrase, or its object and verb in dictionary form (病院に連れて行く)."""
     text, tokens = analysis.text, analysis.message.tokens
     offsets = _offsets(text, tokens)
-    start, end = _phrase_bounds(text, _need_position(analysis, offsets))
+    start, end = _phrase_bounds(text, _need_position(analysis, offsets, category))
     hidden = hidden_spans(text)
     words = [i for i, o in enumerate(offsets) if start <= o < end and tokens[i].pos not in ("補助記号", "空白")
              and not _covered(hidden, o, o + len(tokens[i].surface))]
@@ -75,9 +77,9 @@ def _phrase_bounds(text: str, position: int) -> tuple[int, int]:
     return (starts[-1] if starts else 0), (end.start() if end else len(text))
 
 
-def _need_position(analysis: Analysis, offsets: list[int]) -> int:
+def _need_position(analysis: Analysis, offsets: list[int], category: str) -> int:
     """Where the strongest word of the chosen category stands (else where the text starts)."""
-    label = f"category:{best_category(analysis)[0]}"
+    label = f"category:{category}"
     hits = [h for h in analysis.hits if h.label == label] or [
         h for h in analysis.hits if h.label.startswith("category:")]
     if not hits:
@@ -127,10 +129,21 @@ def _predicate_span(words: list[int], tokens: tuple[Token, ...], offsets: list[i
         return start, offsets[words[position]] + len(verb.surface), ""
     if verb.pos != "動詞":
         return None
-    negated = any(t.negation for t in tokens[words[position] + 1:words[position] + 3])
+    negated = _negated_verb(tokens, words[position])
     if verb.key == "アル" and not negated:
         return None
     return start, offsets[words[position]], _negative(verb) if negated else verb.base
+
+
+def _negated_verb(tokens: tuple[Token, ...], index: int) -> bool:
+    """A verb said in the negative: by itself (読めん), or by the words after (読めない, 読め|ん)."""
+    verb, following = tokens[index], tokens[index + 1:index + 3]
+    if verb.negation or any(t.negation for t in following):
+        return True
+    # 読めんです is tagged 読め (imperative) + ん (nominaliser), 見えんと 見え + んと (filler):
+    # dialect negatives all the same
+    return (bool(following) and following[0].surface in ("ん", "んと")
+            and verb.cform.startswith(("未然形", "命令形", "連用形-一般")))
 
 
 def _is_request_tail(token: Token) -> bool:
@@ -155,6 +168,8 @@ def _negative(verb: Token) -> str:
     base = verb.base
     if verb.key == "アル":
         return _NEGATIVE
+    if verb.cform.startswith(("未然形", "命令形")) and not verb.negation:
+        return verb.surface + _NEGATIVE  # 動か|ん, 読め|ん: the stem as written, then ない
     if verb.ctype.startswith("五段") and base[-1:] in _GODAN_NEGATIVE:
         return base[:-1] + _GODAN_NEGATIVE[base[-1]] + _NEGATIVE
     return base[:-1] + _NEGATIVE  # 一段: 動ける -> 動けない (する/来る only ask, never reach here)

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.nlp import lexical_classify, lexical_when
-from bot.nlp.classify import analyse, classify_analysis
+from bot.nlp.classify import analyse
 from bot.nlp.language import detect, requested_language
 from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
 from bot.nlp.normalise import normalise
 from bot.nlp.private import redact
+from bot.nlp.reading import read
 from bot.nlp.summary import summarise
 from bot.nlp.when import resolve
 
@@ -29,6 +30,9 @@ class Understanding:
     leaving: bool = False
     # The sender asks the bot to use another language (「English please」, 「日本語で」).
     switch_to: str | None = None
+    # How likely the intent is right (0..1, calibrated on held-aside training messages):
+    # the conversation asks back when it is low.
+    confidence: float = 1.0
 
 
 def understand(text: str, context: str | None = None, now: datetime | None = None,
@@ -64,15 +68,16 @@ def _understand_japanese_or_english(text: str, context: str | None, now: datetim
                                     switch_to: str | None) -> Understanding:
     """Japanese (and English) through the tagger and the Japanese classifier."""
     analysis = analyse(text)
-    intent, category = classify_analysis(analysis, context)
+    reading = read(analysis, context)
     when = resolve(analysis.text, now)
     return Understanding(
-        intent=intent,
-        category=category,
+        intent=reading.intent,
+        category=reading.category,
         when=when.moment,
-        summary=summarise(analysis),
+        summary=summarise(analysis, reading.category),
         language=analysis.language,
         time_of_day=when.time_of_day,
         leaving=analysis.score("leave") > 0,
         switch_to=switch_to,
+        confidence=reading.confidence,
     )

@@ -103,3 +103,27 @@ def test_no_time_words_and_no_trailing_particle(text: str) -> None:
 def test_long_summary_is_cut() -> None:
     text = "入院中の母の家の庭の物置の奥にしまってある古い家具と段ボールと衣装ケースの片付けをお願いしたいです"
     assert len(understand(text).summary) <= 40
+
+
+@pytest.mark.parametrize(("text", "negative"), [
+    ("文字が小さくて読めんのよ", "読めない"),
+    ("市役所から来た手紙の字が小さくて読めんのよ、読んでもらえんかね", "読めない"),
+    ("文字が小さくて読めんです", "読めない"),
+    ("ドアが閉まらんとです", "閉まらない"),
+    ("高いところに手が届かんとよ", "届かない"),
+    ("蛇口の水が止まりません", "止まらない"),
+])
+def test_a_negative_stays_negative(text: str, negative: str) -> None:
+    summary = understand(text).summary
+    assert summary.endswith(negative), summary
+
+
+def test_no_corpus_summary_flips_a_negative_or_shows_a_number() -> None:
+    from bot.nlp.evaluate import CORPUS_DIR, read_rows
+    for name in ("train_ja.jsonl", "held_out_ja.jsonl"):
+        for row in read_rows(CORPUS_DIR / name):
+            summary = understand(row["text"]).summary
+            assert not ADDRESS_OR_PHONE.search(summary), (row["text"], summary)
+            for positive in re.findall(r"(\w+)る$", summary):  # 読める said of 読めん
+                assert positive + "ん" not in row["text"] and positive + "ない" not in row["text"], (
+                    row["text"], summary)

@@ -1,0 +1,162 @@
+"""Train the learned layer from the corpus: `python -m bot.nlp train` writes model_ja.npz.
+
+Multinomial logistic regression (full-batch Adam, L2), one head for the intent and one for the
+category of help requests. The confidence is calibrated by a temperature fitted on predictions
+made by models that did not see the message (five folds of the training corpus). Every message
+is also learned as a voice or kana-only writer would send it (hiragana, no punctuation).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.nlp.classify import CATEGORIES, INTENTS, analyse
+from bot.nlp.evaluate import CORPUS_DIR, read_rows
+from bot.nlp.features import features
+from bot.nlp.learned import MODEL_FILE
+from bot.nlp.normalise import normalise, to_hiragana
+from bot.nlp.tagger import get_tagger
+
+TRAINING_FILE = CORPUS_DIR / "train_ja.jsonl"
+SETTINGS = {"min_count": 2, "l2": 1e-4, "steps": 300, "rate": 0.1, "folds": 5}
+_TEMPERATURES = np.arange(0.5, 3.01, 0.05)
+COPIES = 2  # every training message is learned as written and as spoken (see spoken())
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Messages as rows of feature numbers (CSR arrays) with their label numbers."""
+
+    starts: np.ndarray
+    columns: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of messages."""
+        return len(self.labels)
+
+    def subset(self, rows: np.ndarray) -> "Examples":
+        """The examples of the given row numbers."""
+        pieces = [self.columns[self.starts[r]:self.starts[r + 1]] for r in rows]
+        starts = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
+        return Examples(starts, np.concatenate(pieces), self.labels[rows])
+
+
+def spoken(text: str) -> str:
+    """The message as a voice or kana-only writer might send it: hiragana readings, no punctuation."""
+    words = [w for w in get_tagger()(normalise(text)) if w.feature.pos1 not in ("補助記号", "空白")]
+    return "".join(to_hiragana(w.feature.kana or w.surface) for w in words)
+
+
+def featurised_corpus(path: Path = TRAINING_FILE) -> list[tuple[list[str], str, str | None]]:
+    """(feature names, intent, category) of every training message, as written and as spoken."""
+    rows = read_rows(path)
+    return [(features(analyse(text), r.get("context")), r["intent"], r.get("category"))
+            for r in rows for text in (r["text"], spoken(r["text"]))]
+
+
+def fingerprint(corpus: list[tuple[list[str], str, str | None]]) -> str:
+    """A digest of what the model is fitted on: features, labels and settings."""
+    digest = hashlib.sha256(json.dumps(SETTINGS, sort_keys=True).encode())
+    for names, intent, category in corpus:
+        digest.update(json.dumps([sorted(set(names)), intent, category], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _vocabulary(corpus: list[tuple[list[str], str, str | None]]) -> list[str]:
+    """Feature names seen in at least min_count messages, sorted."""
+    counts: dict[str, int] = {}
+    for names, _, _ in corpus:
+        for name in set(names):
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(name for name, count in counts.items() if count >= SETTINGS["min_count"])
+
+
+def _examples(rows: list[list[str]], labels: list[int], columns: dict[str, int]) -> Examples:
+    """Rows of known feature numbers, each sorted and without repeats."""
+    numbered = [sorted({columns[n] for n in names if n in columns}) for names in rows]
+    starts = np.concatenate([[0], np.cumsum([len(r) for r in numbered])]).astype(np.int64)
+    return Examples(starts, np.array([c for r in numbered for c in r], dtype=np.int64),
+                    np.array(labels, dtype=np.int64))
+
+
+def _scores(examples: Examples, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """Raw class scores of every example."""
+    return np.add.reduceat(weights[examples.columns], examples.starts[:-1], axis=0) + bias
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def fit(examples: Examples, features_count: int, classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and bias minimising log loss + L2 by full-batch Adam (deterministic)."""
+    weights, bias = np.zeros((features_count, classes)), np.zeros(classes)
+    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
+    rows = np.repeat(np.arange(examples.size), np.diff(examples.starts))
+    order = np.argsort(examples.columns, kind="stable")
+    sorted_columns = examples.columns[order]
+    firsts = np.flatnonzero(np.diff(np.concatenate([[-1], sorted_columns])))
+    targets = np.eye(classes)[examples.labels]
+    for step in range(1, SETTINGS["steps"] + 1):
+        error = (_softmax(_scores(examples, weights, bias)) - targets) / examples.size
+        gradient = SETTINGS["l2"] * weights
+        gradient[sorted_columns[firsts]] += np.add.reduceat(error[rows[order]], firsts, axis=0)
+        _adam(weights, gradient, moments[0], moments[1], step)
+        _adam(bias, error.sum(axis=0), moments[2], moments[3], step)
+    return weights, bias
+
+
+def _adam(value: np.ndarray, gradient: np.ndarray, first: np.ndarray, second: np.ndarray, step: int) -> None:
+    """One Adam update in place."""
+    first *= 0.9
+    first += 0.1 * gradient
+    second *= 0.999
+    second += 0.001 * gradient * gradient
+    value -= SETTINGS["rate"] * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
+
+
+def _temperature(examples: Examples, features_count: int, classes: int) -> float:
+    """The temperature that makes out-of-fold probabilities most likely (calibration)."""
+    folds = SETTINGS["folds"]
+    scores = np.zeros((examples.size, classes))
+    for fold in range(folds):
+        # a message and its spoken copy stand side by side: keep them in the same fold
+        test = np.flatnonzero(np.arange(examples.size) // COPIES % folds == fold)
+        train = np.setdiff1d(np.arange(examples.size), test)
+        weights, bias = fit(examples.subset(train), features_count, classes)
+        scores[test] = _scores(examples.subset(test), weights, bias)
+    picked = np.arange(examples.size), examples.labels
+
+    def loss(temperature: float) -> float:
+        return -np.log(_softmax(scores / temperature)[picked] + 1e-12).mean()
+    return float(min(_TEMPERATURES, key=loss))
+
+
+def _head_arrays(name: str, examples: Examples, features_count: int, classes: tuple[str, ...]) -> dict:
+    """The arrays of one head: classes, weights, bias, temperature."""
+    weights, bias = fit(examples, features_count, len(classes))
+    return {f"{name}_classes": np.array(classes), f"{name}_weights": weights.astype(np.float32),
+            f"{name}_bias": bias.astype(np.float32),
+            f"{name}_temperature": _temperature(examples, features_count, len(classes))}
+
+
+def train(path: Path = MODEL_FILE) -> dict:
+    """Fit both heads on the training corpus and write the model file; return its arrays."""
+    corpus = featurised_corpus()
+    names = _vocabulary(corpus)
+    columns = {name: number for number, name in enumerate(names)}
+    intents = _examples([c[0] for c in corpus], [INTENTS.index(c[1]) for c in corpus], columns)
+    requests = [c for c in corpus if c[1] == "help_request"]
+    categories = _examples([c[0] for c in requests], [CATEGORIES.index(c[2]) for c in requests], columns)
+    arrays = {"features": np.array(names), "fingerprint": fingerprint(corpus)}
+    arrays |= _head_arrays("intent", intents, len(names), INTENTS)
+    arrays |= _head_arrays("category", categories, len(names), CATEGORIES)
+    np.savez_compressed(path, **arrays)
+    return arrays
