@@ -50,11 +50,11 @@ def _offer_answer(points: Scores) -> str | None:
 
 
 def _service_intent(points: Scores, category_points: float) -> str | None:
-    """Cancel, circulars on/off, how to use, time-bank balance."""
+    """Circulars on/off, cancel, how to use, time-bank balance."""
+    if points.cue("news") and points.cue("news_stop"):
+        return "unsubscribe"  # before cancel: 取消订阅, hủy đăng ký thông báo
     if points.cue("cancel") and not points.cue("offer"):
         return "cancel"
-    if points.cue("news") and points.cue("news_stop"):
-        return "unsubscribe"
     if points.cue("news") and (points.cue("news_get") or points.cue("news") >= category_points):
         return "subscribe"
     if points.cue("usage") and category_points < CLEAR_CATEGORY and not points.cue("ask"):
