@@ -70,10 +70,14 @@ def test_asking_for_vietnamese_is_confirmed_in_vietnamese(chat, session):
     assert _language(session, "U1") == "vi"
 
 
-def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat, session):
+def _living_in_a_district(chat, session, user_id: str) -> None:
     district = factories.district(session, "緑ケ丘")
-    chat.event("U1", "follow")
-    chat.press("U1", f"district.choose:{district.id}")
+    chat.event(user_id, "follow")
+    chat.press(user_id, f"district.choose:{district.id}")
+
+
+def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat, session):
+    _living_in_a_district(chat, session, "U1")
     got = chat.say("U1", "Sáng mai có ai giúp tôi đổ rác được không?")
     assert texts(got)[0] == "Bạn cần giúp việc: đổ rác."
     assert _language(session, "U1") == "vi"
@@ -81,18 +85,14 @@ def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat,
 
 
 def test_a_chinese_resident_who_asks_for_help_is_asked_on_in_chinese(chat, session):
-    district = factories.district(session, "緑ケ丘")
-    chat.event("U2", "follow")
-    chat.press("U2", f"district.choose:{district.id}")
+    _living_in_a_district(chat, session, "U2")
     got = chat.say("U2", "明天上午能帮我扔垃圾吗？")
     assert texts(got)[0] == "您需要的帮助是：扔垃圾。"
     assert _language(session, "U2") == "zh-Hans"
 
 
 def test_a_korean_resident_is_answered_in_korean_and_a_kanji_word_keeps_a_japanese_one_japanese(chat, session):
-    district = factories.district(session, "緑ケ丘")
-    chat.event("U3", "follow")
-    chat.press("U3", f"district.choose:{district.id}")
+    _living_in_a_district(chat, session, "U3")
     got = chat.say("U3", "사용법을 알려 주세요")
     assert texts(got)[0].startswith("사용법은 간단해요")
     assert _language(session, "U3") == "ko"
