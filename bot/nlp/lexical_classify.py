@@ -51,7 +51,7 @@ def _offer_answer(points: Scores) -> str | None:
 
 def _service_intent(points: Scores, category_points: float) -> str | None:
     """Circulars on/off, cancel, how to use, time-bank balance."""
-    if points.cue("news") and points.cue("news_stop"):
+    if points.cue("news") and (points.cue("news_stop") or points.cue("cancel")):
         return "unsubscribe"  # before cancel: 取消订阅, hủy đăng ký thông báo
     if points.cue("cancel") and not points.cue("offer"):
         return "cancel"
