@@ -50,6 +50,8 @@ class Lexicon:
     when: dict[str, str]
     # Words that start a new clause: but, rather (nhưng, 但是, 지만).
     contrast: tuple[str, ...] = ()
+    # Trades and past jobs that fit a kind of help (thợ mộc, 木匠, 목수 -> repair).
+    skills: tuple[tuple[str, str], ...] = ()
     # Phrases that, without their marks, are other common words (chó -> cho "for").
     bare_ambiguous: frozenset[str] = frozenset()
 
@@ -104,7 +106,10 @@ def lexicon(language: str) -> Lexicon:
     phrases = sorted(_phrases(data, before + after), key=lambda p: -len(p.text))
     ambiguous = frozenset(data.get("bare", {}).get("ambiguous", []))
     contrast = tuple(data.get("clauses", {}).get("contrast", []))
-    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), contrast, ambiguous)
+    skills = tuple((word.lower(), name) for name, table in data.get("skill", {}).items()
+                   for word in table.get("terms", []))
+    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), contrast, skills,
+                   ambiguous)
 
 
 @dataclass(frozen=True)

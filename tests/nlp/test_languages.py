@@ -56,3 +56,15 @@ def test_each_languages_corpus_is_understood_tuned_and_held_out(language):
     # (printed by `python -m bot.nlp languages`) is the honest one; this guards it from falling.
     assert evaluate(language, "tuned").accuracy("all") >= 0.97
     assert evaluate(language, "held_out").accuracy("all") >= 0.90
+
+
+@pytest.mark.parametrize(("experience", "kind"), [
+    ("Tôi từng làm thợ mộc 40 năm", "repair"),
+    ("我以前是护士", "transport"),
+    ("목수로 40년 일했어요", "repair"),
+    ("보육교사였어요", "childcare"),
+])
+def test_a_helpers_trade_in_their_language_names_the_help_they_fit(experience, kind):
+    from bot.nlp import extract_skills
+
+    assert extract_skills(experience)[:1] == [kind]
