@@ -9,8 +9,9 @@ import json
 import logging
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 ID_LENGTH, TYPE_LENGTH = 100, 50  # the columns of InboundEvent
 REDRIVE_AFTER = timedelta(seconds=20)  # as bot.reconcile.GRACE
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
@@ -50,9 +51,9 @@ def _row(platform: str, event_id: str, event_type: str, payload: dict, now: date
 
 
 @cache
-def _statement(dialect: str):
+def _statement(dialect: str) -> Any:
     """The insert, built once per dialect so that SQLAlchemy compiles it once."""
-    table = InboundEvent.__table__
+    table = cast(Table, InboundEvent.__table__)
     return (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
             .returning(table.c.id, table.c.event_id, table.c.status))
 
@@ -70,7 +71,7 @@ def storable(platform: str, event_id: object, event_type: object, payload: dict)
     fits = all(isinstance(value, str) and value and len(value) <= longest and "\x00" not in value
                for value, longest in ((event_id, ID_LENGTH), (event_type, TYPE_LENGTH)))
     if fits:
-        return event_id, event_type, payload
+        return str(event_id), str(event_type), payload
     raw = json.dumps([event_id, event_type, payload], ensure_ascii=False, default=str)
     log.warning("%s webhook event quarantined: an id or type that cannot be stored: %.300s",
                 platform, raw)

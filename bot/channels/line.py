@@ -1,7 +1,6 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
-import json
 import hashlib
 import logging
 import time

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
     evaluate = commands.add_parser(
-        "evaluate", help="accuracy on the dev set, the held-out corpus and every language, or on one labelled file")
+        "evaluate",
+        help="accuracy on the dev set, the held-out corpus and every language, or on one labelled file")
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
     commands.add_parser("train", help="fit the learned layer on the training corpus (writes model_ja.npz)")
@@ -46,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.nlp.train import train  # numpy training code: only loaded to train
         arrays = train()
         print(f"model_ja.npz: {len(arrays['features'])} features, "
-              f"temperatures {arrays['intent_temperature']:.2f} (intent) {arrays['category_temperature']:.2f} (category)")
+              f"temperatures {arrays['intent_temperature']:.2f} (intent) "
+              f"{arrays['category_temperature']:.2f} (category)")
     elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
     elif args.command == "languages":
