@@ -1,4 +1,4 @@
-"""Command line: `python -m bot.nlp classify` (JSON lines in/out), `evaluate [FILE]`, `train`."""
+"""Command line of bot.nlp: `classify` (JSON lines in/out), `evaluate [FILE]`, `train`, `languages`."""
 
 import argparse
 import json
@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
     commands.add_parser("train", help="fit the learned layer on the training corpus (writes model_ja.npz)")
+    languages = commands.add_parser("languages", help="vi, zh-Hans, ko, en: tuned and held-out accuracy")
+    languages.add_argument("--held-out-misses", action="store_true",
+                           help="also list the held-out misses (look, but never tune on them)")
     args = parser.parse_args(argv)
     if args.command == "train":
         from bot.nlp.train import train  # numpy training code: only loaded to train
@@ -46,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
               f"temperatures {arrays['intent_temperature']:.2f} (intent) {arrays['category_temperature']:.2f} (category)")
     elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
+    elif args.command == "languages":
+        from bot.nlp.evaluate_languages import report
+
+        print(report(args.held_out_misses))
     elif args.file:
         print(format_report(evaluate_file(args.file)))
     else:
