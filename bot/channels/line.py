@@ -1,8 +1,8 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
-import json
 import hashlib
+import json
 import logging
 import time
 import uuid
