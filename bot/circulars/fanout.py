@@ -24,6 +24,7 @@ from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
+LANES = 4  # lane jobs per circular (bot/circulars/lanes.py): up to four workers send it at once
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
 # Every lane renews the circular's lease before each batch; when all of them die, the lease runs
 # out after this and bot.reconcile (every 10 s) starts the fan-out again: resumed within 30 s.
@@ -51,12 +52,11 @@ def send_circular(circular_id: int) -> None:
     """Job: send a launched circular to all followers of its district, in lanes that workers
     run side by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are
     alive (their lease is renewed), it does nothing."""
-    from bot.circulars.lanes import lanes
-
     if not take_lease(circular_id):
         return
     jobs = runtime.current().jobs
-    jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes())])
+    lanes = LANES if jobs.mode == "rq" else 1  # jobs in this process: nothing to share out
+    jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes)])
 
 
 def take_lease(circular_id: int) -> bool:

@@ -1,6 +1,6 @@
 """Fan-out lanes: several workers send one circular's batches side by side.
 
-send_circular starts LANES lane jobs. A lane claims a batch (one still pending that no live
+send_circular starts fanout.LANES lane jobs. A lane claims a batch (one still pending that no live
 lane holds, else the next one it plans), sends it and marks it, and goes on until every
 follower is planned. A claim is a lease in Redis naming the lane: the same lane, retried after
 a crash, takes its own batch back at once; anyone may take it when the lease runs out. Planning
@@ -16,13 +16,7 @@ from bot.circulars import fanout
 from db.models import Circular, Delivery
 from db.session import Session
 
-LANES = 4  # lane jobs per circular: up to four workers send it at once
 LEASE_SECONDS = 15  # a dead lane's batch is free again after this (as fanout.LEASE)
-
-
-def lanes() -> int:
-    """How many lanes to start: one when jobs run in this process (nothing to share out)."""
-    return LANES if runtime.current().jobs.mode == "rq" else 1
 
 
 class Claims:
@@ -68,7 +62,7 @@ def claim(circular_id: int, claims: Claims, first: int = 0) -> int | None:
         for batch in session.scalars(select(Delivery.batch).distinct().where(
                 Delivery.circular_id == circular_id, Delivery.batch >= first,
                 Delivery.status == "pending").order_by(Delivery.batch)
-                .limit(2 * LANES)):
+                .limit(2 * fanout.LANES)):
             if claims.take(batch):
                 return batch
         batch = fanout.plan_batch(session, circular)
