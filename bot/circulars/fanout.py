@@ -75,6 +75,13 @@ def take_lease(circular_id: int) -> bool:
         return True
 
 
+def release_lease(circular_id: int) -> None:
+    """Give the lease up, so that the next run need not wait for it to run out."""
+    with Session.begin() as session:
+        session.execute(update(Circular).where(Circular.id == circular_id)
+                        .values(lease_owner=None, lease_until=None))
+
+
 def renew_lease(circular_id: int) -> None:
     """Keep the fan-out's lease for another LEASE (a lane's heartbeat, before every batch)."""
     with Session.begin() as session:

@@ -43,10 +43,14 @@ class Claims:
 def send_lane(circular_id: int, lane: int) -> None:
     """Job: send batches of a circular until none is left to claim; the last lane finishes it."""
     claims, batch = Claims(circular_id, lane), -1
-    while (batch := claim(circular_id, claims, batch + 1)) is not None:
-        fanout.renew_lease(circular_id)
-        fanout.send_batch(circular_id, batch)
-        claims.release(batch)
+    try:
+        while (batch := claim(circular_id, claims, batch + 1)) is not None:
+            fanout.renew_lease(circular_id)
+            fanout.send_batch(circular_id, batch)
+            claims.release(batch)
+    except Exception:
+        fanout.release_lease(circular_id)  # a failed job's retry may go on at once
+        raise
     if not _pending(circular_id):
         fanout.finish(circular_id)
 
