@@ -76,23 +76,13 @@ def _told(tokens: tuple[Token, ...], hit: Hit) -> bool:
     return False
 
 
-def _asked_word(tokens: tuple[Token, ...], index: int) -> int | None:
-    """Where the word an ask is about stands (買ってきてほしい -> 買う; 散歩をお願い -> 散歩)."""
+def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
+    """The word an ask is about (買ってきてほしい -> 買う; 散歩をお願い -> 散歩)."""
     position = index - 1
     while position >= 0 and (tokens[position].pos in ("助詞", "助動詞", "補助記号")
                              or tokens[position].key in _LIGHT_VERBS):
         position -= 1
-    return position if position >= 0 and tokens[position].pos in _CONTENT_POS else None
-
-
-def _asked_features(analysis: Analysis, asks: list[Hit]) -> list[str]:
-    """The asked-for word, and the kind of help the vocabulary gives it (買う -> shopping)."""
-    tokens, names = analysis.message.tokens, []
-    for position in filter(lambda p: p is not None, (_asked_word(tokens, h.start) for h in asks)):
-        names.append(f"a:{tokens[position].key}")
-        names += [f"ac:{h.label[9:]}" for h in analysis.hits
-                  if h.start <= position < h.end and h.label.startswith("category:")]
-    return names
+    return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
 def features(analysis: Analysis, context: str | None) -> list[str]:
@@ -103,7 +93,7 @@ def features(analysis: Analysis, context: str | None) -> list[str]:
     names = ["bias"] + _shape_features(analysis, cuts, main, bool(asks))
     names += _word_features(analysis.message.tokens, cuts, main)
     names += _hit_features(analysis, cuts, numbers, main)
-    names += _asked_features(analysis, asks)
+    names += [f"a:{word.key}" for word in filter(None, (_asked_word(analysis.message.tokens, h.start) for h in asks))]
     rule_intent, rule_category = classify_analysis(analysis, context)
     names += [f"ri:{rule_intent}", f"rc:{rule_category}"]
     if context:
