@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import machine
@@ -42,7 +42,7 @@ def run(name: str, limit: int) -> tuple[str, float]:
 def main() -> None:
     names = sys.argv[1:] or list(BENCHES)
     lines = ["# Bench results", "",
-             f"Written by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+             f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
              f"Machine at the start: {machine()}.", "",
              "Every ratio is against a baseline measured in the same run, on the same machine.", ""]
     for name in names:

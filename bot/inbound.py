@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import InboundEvent, local_now
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
@@ -29,6 +30,6 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
 @cache
 def _statement(dialect: str):
     """The insert, built once per dialect so that SQLAlchemy compiles it once."""
-    table = InboundEvent.__table__
-    return (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(table.c.id))
+    table = cast(Table, InboundEvent.__table__)
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(table.c.id)

@@ -6,10 +6,10 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 import urllib3
 from linebot.v3.messaging import (
