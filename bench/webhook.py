@@ -59,8 +59,7 @@ def wait_for(port: int, seconds: float = 30.0) -> None:
 def web_command(port: int, app: str | None = None, line: str | None = None) -> list[str]:
     """The Procfile's web command (or another gunicorn line) on a loopback port, optionally
     for another app."""
-    line = line or next(entry for entry in (ROOT / "Procfile").read_text().splitlines()
-                        if entry.startswith("web:"))
+    line = line or next(row for row in (ROOT / "Procfile").read_text().splitlines() if row.startswith("web:"))
     command = line.split(":", 1)[1].strip().replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1")
     if app:
         command = command.rsplit(" ", 1)[0] + " " + app

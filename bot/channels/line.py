@@ -5,8 +5,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Mapping
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, TypeVar

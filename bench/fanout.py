@@ -1,0 +1,129 @@
+"""Fan-out across RQ workers: 100,000 followers, a fake LINE API enforcing 200 multicasts a second.
+
+PostgreSQL and a Redis of the bench's own; `python worker.py` processes (preloaded, idle before
+the clock starts). The same circular size is sent with 1 worker (the baseline) and with 2;
+the wall time runs from the job being enqueued to the circular being marked sent. The fake
+LINE API (a child process) counts the 429s that breaking the limit earned, and every
+recipient: none twice, none missing.
+Run: .venv/bin/python -m bench.fanout [FOLLOWERS]
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.circulars import populate, send
+from bench.common import drop_postgres, machine, postgres_url
+from bench.webhook import redis_server
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLLOWERS = 100_000
+FAKE_LINE = """
+import sys
+from tests import line_spec
+from tests.line_fake import FakeLineApi
+line_spec.problems = lambda schema, body: []  # the tests check bodies against the spec; here it would be the bottleneck
+fake = FakeLineApi()
+fake.quota = None
+fake.limit_rate("/v2/bot/message/multicast", 200)
+print(fake.url, flush=True)
+for command in sys.stdin:
+    people = [u for r in fake.delivered("/multicast") for u in r.json["to"]]
+    print(len(fake.calls("/multicast")), len(people), len(set(people)), fake.rate_limited, flush=True)
+    fake.reset()
+    fake.quota = None
+    fake.limit_rate("/v2/bot/message/multicast", 200)
+"""
+
+
+def start_fake_line() -> tuple[subprocess.Popen, str]:
+    """The fake LINE API, enforcing LINE's multicast limit, in a child process; its URL."""
+    child = subprocess.Popen([sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return child, child.stdout.readline().strip()
+
+
+def counts(child: subprocess.Popen) -> tuple[int, int, int, int]:
+    """(multicast calls, recipients, distinct recipients, 429s for the limit) since the last ask."""
+    child.stdin.write("count\n")
+    child.stdin.flush()
+    return tuple(int(n) for n in child.stdout.readline().split())
+
+
+def workers(n: int, env: dict) -> list[subprocess.Popen]:
+    """`n` RQ workers, started and given time to load."""
+    started = [subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
+    time.sleep(15)  # imports and the tagger, before the clock starts
+    return started
+
+
+def timed_fanout(rt, district_id: int, admin_id: int) -> float:
+    """Seconds from enqueueing the fan-out job to the circular marked sent."""
+    from bot.queue import Job
+    from db.models import Circular
+    from db.session import Session
+
+    circular_id = send(district_id, admin_id)
+    started = time.perf_counter()
+    rt.jobs.enqueue(Job.SEND_CIRCULAR, circular_id)
+    while True:
+        with Session() as session:
+            if session.get(Circular, circular_id).status == "sent":
+                return time.perf_counter() - started
+        if time.perf_counter() - started > 120:
+            raise RuntimeError("the fan-out did not finish within 120 s")
+        time.sleep(0.02)
+
+
+def main() -> None:
+    from bot import wiring
+    from bot.config import Config
+    from db.session import make_engine, upgrade
+
+    followers = int(sys.argv[1]) if len(sys.argv) > 1 else FOLLOWERS
+    print(f"machine: {machine()}")
+    database_url = postgres_url("fanout")
+    if database_url is None:
+        sys.exit("the fan-out bench needs PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL)")
+    child, line_url = start_fake_line()
+    try:
+        upgrade(make_engine(database_url))
+        with redis_server() as redis_url:
+            env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                   "LINE_CHANNEL_ACCESS_TOKEN": "bench", "LINE_API_HOST": line_url,
+                   "LINE_API_DATA_HOST": line_url + "/data", "PYTHONPATH": str(ROOT)}
+            config = Config.from_env(env)
+            rt = wiring.start(config)
+            place = populate(followers)
+            print(f"{followers:,} followers, fake LINE API allowing 200 multicasts a second")
+            results = {}
+            for n in (1, 2):
+                running = workers(n, env)
+                try:
+                    results[n] = (timed_fanout(rt, *place), counts(child))
+                finally:
+                    for worker in running:
+                        worker.terminate()
+                        worker.wait(timeout=30)
+            report(results, followers)
+    finally:
+        child.terminate()
+        drop_postgres("fanout")
+
+
+def report(results: dict, followers: int) -> None:
+    """One line per worker count; the ratio against one worker."""
+    base = results[1][0]
+    for n, (seconds, (calls, people, distinct, limited)) in results.items():
+        print(f"{n} worker(s): {seconds:6.2f} s wall (x{seconds / base:.2f} of 1 worker), "
+              f"{followers / seconds:8.0f} recipients/s, {calls} multicast calls, "
+              f"{limited} refused for the rate limit, {people - distinct} doubled, "
+              f"{followers - distinct} skipped")
+
+
+if __name__ == "__main__":
+    main()
