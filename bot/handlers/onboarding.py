@@ -8,6 +8,7 @@ from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state
+from bot.handlers.conversation import has_word
 from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
@@ -101,6 +102,14 @@ def usage(session: Session, turn: Turn) -> Outbox:
 @on_intent("chitchat")
 def chitchat(session: Session, turn: Turn) -> Outbox:
     """Greetings and thanks: a short friendly answer."""
+    return small_talk(turn)
+
+
+def small_talk(turn: Turn) -> Outbox:
+    """A short warm answer: a greeting for a greeting, thanks for thanks, else a friendly word."""
+    for kind in ("greeting", "thanks"):
+        if has_word(turn, f"onboarding.{kind}_words"):
+            return turn.reply(Text(turn.t(f"onboarding.chitchat_{kind}"), main_menu(turn.locale)))
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
 
 

@@ -49,7 +49,8 @@ def _slice(district_id: int, pivot: int, upward: bool):
             .order_by(order).limit(SCAN_PER_DISTRICT).subquery())
 
 
-def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set[int], ids) -> list[Row]:
+def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set[int], ids,
+          now: datetime) -> list[Row]:
     needs_approval = any(d.requires_approval for d in (
         session.get(District, district_id), request.district) if d is not None)
     query = (
@@ -59,7 +60,8 @@ def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set
         .select_from(ids)
         .join(HelperProfile, HelperProfile.id == ids.c.helper_id)
         .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(HelperProfile.paused.is_(False), Resident.active.is_(True), Resident.platform != "none",
+        .where(or_(HelperProfile.paused.is_(False), HelperProfile.paused_until < now),
+               Resident.active.is_(True), Resident.platform != "none",
                HelperProfile.resident_id.not_in(exclude),
                or_(_contains(HelperProfile.skills, request.category), HelperProfile.experience.is_not(None)))
         .order_by(ids.c.helper_id)
@@ -75,14 +77,14 @@ def _contains(column, category: str):
 
 
 def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: set[int],
-             pivot: int) -> list[Row]:
+             pivot: int, now: datetime) -> list[Row]:
     """Helpers of one district who list the kind, then experience masters who might fit.
 
     Only a bounded slice of the district is read, starting at `pivot` and wrapping round, so the
     cost does not grow with the district; a different pivot per request spreads the offers.
     """
-    rows = [*_rows(session, request, district_id, exclude, _slice(district_id, pivot, True)),
-            *_rows(session, request, district_id, exclude, _slice(district_id, pivot, False))]
+    rows = [*_rows(session, request, district_id, exclude, _slice(district_id, pivot, True), now),
+            *_rows(session, request, district_id, exclude, _slice(district_id, pivot, False), now)]
     by_skill = [r for r in rows if request.category in r.skills][:POOL_PER_DISTRICT]
     masters = [r for r in rows if request.category not in r.skills][:MASTERS_PER_DISTRICT]
     return by_skill + masters
@@ -113,7 +115,7 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
     pivot = random.Random(request.id).randint(1, session.scalar(select(func.max(HelperProfile.id))) or 1)
     found: dict[int, tuple[Row, bool, float]] = {}
     for district_id, same in ring(session, request.district_id) if request.district_id else []:
-        for row in rows_for(session, request, district_id, exclude | set(found), pivot):
+        for row in rows_for(session, request, district_id, exclude | set(found), pivot, now):
             score = fit(row, request)
             if score > 0 and available(row.availability, slot):
                 found[row.resident_id] = (row, same, score)
