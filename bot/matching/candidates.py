@@ -68,7 +68,15 @@ def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set
     )
     if needs_approval:
         query = query.where(HelperProfile.approved.is_(True))
-    return [Row(*row) for row in session.execute(query)]
+    return [Row(*row) for row in session.execute(query.where(_not_waiting_for_approval()))]
+
+
+def _not_waiting_for_approval():
+    """Approved, or serving no district that asks for approval (承認待ち helpers get nothing)."""
+    strict = (select(helper_districts.c.helper_id)
+              .join(District, District.id == helper_districts.c.district_id)
+              .where(helper_districts.c.helper_id == HelperProfile.id, District.requires_approval.is_(True)))
+    return or_(HelperProfile.approved.is_(True), ~strict.exists())
 
 
 def _contains(column, category: str):
