@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot import runtime
+from bot import wiring
 from bot.config import Config
 from bot.nlp import CATEGORIES
 from db.models import Base
@@ -38,7 +38,7 @@ def world():
     config = Config(database_url="sqlite://", jobs_mode="eager", line_channel_secret="s",
                     line_channel_access_token="t", line_api_host="http://127.0.0.1:9",
                     line_api_data_host="http://127.0.0.1:9")
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     channel = FakeChannel()
     started.channels["fake"] = channel
     with Session() as session:
