@@ -30,7 +30,11 @@ def offer_help(session: Session, turn: Turn) -> Outbox:
     """手伝いたい: register (kinds, districts, free time, experience), or the helper's menu."""
     profile = profile_of(session, turn)
     if profile is None:
-        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=[], availability=[])
+        # 「犬の散歩なら手伝えます。平日の午後なら空いてます」: what was said is chosen already
+        from bot.nlp import extract_skills
+
+        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=extract_skills(turn.text),
+                                availability=slots_in(turn.text, turn.locale))
         if turn.resident.district is not None:
             profile.districts.append(turn.resident.district)
         session.add(profile)

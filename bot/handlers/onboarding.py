@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import has_word
 from db.models import District, Subscription
 
@@ -97,6 +97,16 @@ def settle_district(session: Session, turn: Turn, district: District | None) -> 
 def usage(session: Session, turn: Turn) -> Outbox:
     """How to use the service, in a few lines."""
     return turn.reply(Text(turn.t("onboarding.usage"), main_menu(turn.locale)))
+
+
+@on_text
+def usage_and_balance(session: Session, turn: Turn) -> Outbox | None:
+    """「使い方と残高を教えて」: both questions answered, one after the other."""
+    from bot.handlers import INTENTS
+
+    if not (has_word(turn, "onboarding.usage_words") and has_word(turn, "onboarding.balance_words")):
+        return None
+    return usage(session, turn).extend(INTENTS["balance"](session, turn) or Outbox())
 
 
 @on_intent("chitchat")

@@ -100,6 +100,13 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         return False
     if has_address(turn.text) and not flows.reads_as_change(turn):
         return False  # 3-2-1 is a house number, not a date
+    change_when(turn, request)
+    return True
+
+
+def change_when(turn: Turn, request: HelpRequest) -> None:
+    """Apply the day and part of day the message says; what it does not say stays."""
+    understood = turn.understanding
     if understood.when is None:
         request.time_of_day = understood.time_of_day
     elif not names_day(turn.text, turn.now.date()) and request.when is not None:
@@ -111,7 +118,6 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         request.when = understood.when if not keep_part or request.when is None else \
             understood.when.replace(hour=request.when.hour, minute=request.when.minute)
         request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
-    return True
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
