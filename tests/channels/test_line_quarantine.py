@@ -74,7 +74,7 @@ def test_an_impossible_event_is_quarantined_and_its_neighbour_answered(name, pos
 def test_a_body_nested_a_thousand_deep_keeps_its_good_event(post, line_api):
     deep = json.dumps(odd(type="message")).replace('"type": "message"',
                                                     '"message": ' + "[" * 1000 + "]" * 1000 + ', "type": "message"')
-    raw = ('{"destination": "Ubot", "events": [%s, %s]}' % (json.dumps(good_text()), deep)).encode()
+    raw = f'{{"destination": "Ubot", "events": [{json.dumps(good_text())}, {deep}]}}'.encode()
     assert post(raw).status_code == 200
     rows = stored()
     assert (rows["message"].status, rows["~quarantined"].status) == ("done", "quarantined")
