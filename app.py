@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from bot.queue import Job
 from db import session as db_session
-from db.models import InboundEvent
+from db.models import InboundEvent, local_now
 
 log = logging.getLogger("kyojo.webhook")
 
@@ -83,11 +83,13 @@ def receive(platform: str, signature: str):
         for event_id in new_ids:
             rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
     except RedisError:
-        # Forget what could not be queued, so that the platform's redelivery brings it again.
+        # Forget what could not be queued, so that the platform's redelivery brings it again
+        # (events stored by an earlier delivery stay: bot.reconcile re-drives them).
         log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))
         with db_session.Session.begin() as session:
-            session.execute(delete(InboundEvent).where(InboundEvent.id.in_(new_ids),
-                                                       InboundEvent.status == "received"))
+            session.execute(delete(InboundEvent).where(
+                InboundEvent.id.in_(new_ids), InboundEvent.status == "received",
+                InboundEvent.received_at >= local_now() - inbound.REDRIVE_AFTER))
         abort(503, "try again")
     return "OK"
 

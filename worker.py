@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot import wiring
+from bot import reconcile, wiring
 from bot.config import Config
 from bot.queue import QUEUE_NAME
 
@@ -19,6 +19,7 @@ def main() -> int:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = wiring.start(config)
+    reconcile.keep_reconciling(rt.jobs)  # Redis holds no truth: re-drive what it lost
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
     return 0

@@ -18,7 +18,11 @@ class PayloadError(KyojoError):
 
 
 class ChannelError(KyojoError):
-    """A platform API refused or failed a call."""
+    """A platform API refused or failed a call; `permanent` when trying again cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class NotAllowedError(KyojoError):

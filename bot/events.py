@@ -111,3 +111,19 @@ def message_from_dict(data: dict) -> Message:
     if data["type"] == "card":
         return Card(data["title"], data["body"], buttons, data.get("image_url"), data.get("alt_text"))
     return Text(data["text"], buttons)
+
+
+# -- webhook events that cannot be handled -----------------------------------------------------
+
+# The event type of a quarantined event: a name no platform uses (they never start with "~").
+QUARANTINED = "~quarantined"
+RAW_KEPT = 16_000  # characters of a quarantined event's text kept for a person to look at
+
+
+def quarantined(problem: str, raw: str) -> tuple[str, str, dict]:
+    """A webhook event a platform could not have sent, as a triple to keep (never handle):
+    keyed by its text, so that a redelivery of it is recognised."""
+    import hashlib
+
+    digest = hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:40]
+    return f"quarantine:{digest}", QUARANTINED, {"problem": problem, "raw": raw[:RAW_KEPT]}

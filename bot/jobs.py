@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
 
@@ -15,6 +16,8 @@ from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
 log = logging.getLogger(__name__)
+
+USER_ID_LENGTH, TOKEN_LENGTH = 100, 200  # Resident.platform_user_id, OutboundMessage.reply_token
 
 
 def process_event(inbound_event_id: int) -> None:
@@ -40,14 +43,14 @@ def process_event(inbound_event_id: int) -> None:
 
 def _prepare(inbound_event_id: int) -> Inbound | None:
     """The stored event as an inbound event with the profile's name and language, the loading
-    animation started; read without a lock. None when it needs no answer (or is gone)."""
+    animation started; read without a lock. None when it needs no answer, cannot be read (or is gone)."""
     with Session() as session:
         row = session.get(InboundEvent, inbound_event_id)
         if row is None or row.status != "received":
             return None
         channel = runtime.current().channels[row.platform]
-        inbound = channel.to_inbound(row.payload)
-        if not inbound.user_id:
+        inbound = _inbound(channel, row)
+        if inbound is None or not inbound.user_id:
             return inbound
         known = residents.find(session, row.platform, inbound.user_id)
     inbound = _with_profile(known, channel, inbound)
@@ -58,8 +61,11 @@ def _prepare(inbound_event_id: int) -> Inbound | None:
 
 def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[int], int | None]:
     """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
-    inbound = inbound or runtime.current().channels[row.platform].to_inbound(row.payload)
+    inbound = inbound or _inbound(runtime.current().channels[row.platform], row)
     row.processed_at = local_now()
+    if inbound is None:
+        row.status = "refused"
+        return [], None
     if not inbound.user_id:
         row.status = "ignored"
         return [], None
@@ -80,6 +86,22 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     for step in turn.afterwards:
         step(session)
     return ids, relink
+
+
+def _inbound(channel, row: InboundEvent) -> Inbound | None:
+    """The stored event as an Inbound; None (logged) for one no platform could have sent, so
+    that it is refused once instead of failing on every retry."""
+    try:
+        inbound = channel.to_inbound(row.payload)
+    except Exception:  # translating is pure: what fails here is the payload's fault, not ours
+        log.exception("inbound event %s (%s) refused: it cannot be read", row.id, row.event_type)
+        return None
+    for value, longest in ((inbound.user_id, USER_ID_LENGTH), (inbound.reply_token, TOKEN_LENGTH)):
+        if value is not None and (not isinstance(value, str) or len(value) > longest or "\x00" in value):
+            log.warning("inbound event %s (%s) refused: a user id or reply token that cannot be"
+                        " stored", row.id, row.event_type)
+            return None
+    return inbound
 
 
 def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:
@@ -138,3 +160,9 @@ def _show_loading(channel, user_id: str) -> None:
 def deliver(outbound_ids: list[int]) -> None:
     """Send outbound rows written by another job (after its commit)."""
     outboxes.deliver(outbound_ids)
+
+
+def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
+    """Send rows that are due again (bot.reconcile; `at` is its clock); no quick retries of the
+    job: the rows' own backoff decides."""
+    outboxes.deliver(outbound_ids, datetime.fromisoformat(at) if at else None, retry_job=False)

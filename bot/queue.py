@@ -21,6 +21,8 @@ class Job(StrEnum):
 
     PROCESS_EVENT = "bot.jobs.process_event"
     DELIVER = "bot.jobs.deliver"
+    REDELIVER = "bot.jobs.redeliver"
+    RECONCILE = "bot.reconcile.run_pass"
     OFFER_REQUEST = "bot.matching.offers.offer_request"
     OFFER_TIMEOUT = "bot.matching.offers.offer_timeout"
     EXPIRE_QUESTION = "bot.matching.drafts.expire_question"

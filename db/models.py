@@ -114,6 +114,22 @@ class DistrictAdmin(Base):
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
 
+class AdminSession(Base):
+    """A district admin's signed-in session, kept here so that logout and revocation end it at
+    once; the browser holds only a random token, whose hash is stored."""
+
+    __tablename__ = "admin_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The sign-in link that opened it: unique, so that a link opens one session only.
+    link_id: Mapped[str] = mapped_column(String(64), unique=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    seen_at: Mapped[datetime] = mapped_column(default=local_now)
+    ended_at: Mapped[datetime | None]
+
+
 class HelperProfile(Base):
     """What a helper offers; an experience master has `experience` text too."""
 
@@ -263,6 +279,10 @@ class Circular(Base):
     remind_after_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     sent_at: Mapped[datetime | None]
+    # The fan-out's lease: the worker sending it renews it batch by batch; once it runs out
+    # (the worker died), bot.reconcile hands the rest to another worker.
+    lease_owner: Mapped[str | None] = mapped_column(String(36))
+    lease_until: Mapped[datetime | None]
 
     district: Mapped[District] = relationship()
 
@@ -299,7 +319,8 @@ class InboundEvent(Base):
     payload: Mapped[dict] = mapped_column(default=dict)
     received_at: Mapped[datetime] = mapped_column(default=local_now)
     processed_at: Mapped[datetime | None]
-    # received, done (answered), ignored (nobody to answer), failed (a handler raised; kept to replay)
+    # received, done (answered), ignored (nobody to answer), failed (a handler raised; kept to replay),
+    # quarantined (a platform could not have sent it: kept, never handled), refused (unreadable)
     status: Mapped[str] = mapped_column(String(20), default="received")
 
 
@@ -342,10 +363,14 @@ class OutboundMessage(Base):
     reply_token: Mapped[str | None] = mapped_column(String(200))
     reply_deadline: Mapped[datetime | None]
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, dropped
+    # pending, sent, dropped (no channel), failed (given up: shown to admins)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     sent_at: Mapped[datetime | None]
+    # After a failed attempt: when bot.reconcile tries again, and what went wrong.
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 # Matching finds helpers by district; the primary key of helper_districts leads with helper_id.

@@ -1,7 +1,6 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -24,13 +23,14 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhook import SignatureValidator
 
+from bot.channels.line_events import event_problem, parse_events
 from bot.channels.line_render import batches, to_line_messages
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
 from bot.events import Inbound, Message
 from db.models import CITY_TIMEZONE
 
-__all__ = ["LineChannel", "to_line_messages"]
+__all__ = ["LineChannel", "parse_events", "to_line_messages"]
 
 log = logging.getLogger(__name__)
 
@@ -39,23 +39,10 @@ LOADING_SECONDS = 20
 MEDIA = ("sticker", "image", "video", "audio", "file", "location")
 GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined",
                 "memberLeft": "member_left"}
+# LINE's answers that another try cannot change (a malformed request, no such user); an
+# expired token (401) or a quota (429) may be set right, so those are tried again later.
+PERMANENT = (400, 404)
 T = TypeVar("T")
-
-
-def parse_events(body: bytes) -> list[tuple[str, str, dict]]:
-    """A verified body as (webhookEventId, type, event) triples; PayloadError when not LINE's shape."""
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        raise PayloadError(f"not JSON: {error}") from error
-    events = data.get("events") if isinstance(data, dict) else None
-    if not isinstance(events, list):
-        raise PayloadError("no list of events")
-    for event in events:
-        if not (isinstance(event, dict) and isinstance(event.get("webhookEventId"), str)
-                and event["webhookEventId"] and isinstance(event.get("type"), str)):
-            raise PayloadError("an event without webhookEventId or type")
-    return [(e["webhookEventId"], e["type"], e) for e in events]
 
 
 def inbound_kind(event: dict) -> str:
@@ -74,7 +61,11 @@ def to_inbound(event: dict) -> Inbound:
 
     Group and room events and those of a standby channel carry no user: they are recorded only.
     A follow after a block has data "unblocked"; a date or time picker's choice comes as text.
+    PayloadError for an event LINE could not have sent (stored before it was checked at parse).
     """
+    problem = event_problem(event)
+    if problem is not None:
+        raise PayloadError(problem)
     source = event.get("source") or {}
     message = event.get("message") or {}
     postback = event.get("postback") or {}
@@ -291,12 +282,18 @@ class LineChannel:
             except urllib3.exceptions.HTTPError as error:
                 log.warning("LINE %s unreachable: %s", what, error)
                 failure, headers = error, None
+            except (ValueError, TypeError) as error:  # the SDK could not read LINE's answer
+                log.warning("LINE %s answered what the SDK cannot read: %.300s", what, error)
+                failure = error
+                break
             if attempt < retries:
                 time.sleep(self._wait(attempt, headers))
-        raise ChannelError(f"LINE {what} failed: {failure}") from failure
+        permanent = isinstance(failure, ApiException) and failure.status in PERMANENT
+        raise ChannelError(f"LINE {what} failed: {failure}", permanent=permanent) from failure
 
     def _wait(self, attempt: int, headers) -> float:
         """Seconds before the next try: LINE's Retry-After if it gave one, else doubling."""
         retry_after = str((headers or {}).get("Retry-After", ""))
-        wait = float(retry_after) if retry_after.isdigit() else self.retry_base_seconds * 2 ** attempt
+        wait = float(retry_after) if retry_after.isascii() and retry_after.isdigit() \
+            else self.retry_base_seconds * 2 ** attempt
         return min(wait, self.retry_max_seconds)

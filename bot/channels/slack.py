@@ -62,7 +62,7 @@ def parse_body(body: bytes) -> dict:
         if not text.lstrip().startswith("{"):
             text = parse_qs(text).get("payload", [""])[0]
         data = json.loads(text)
-    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError, JSONDecodeError; nesting
         raise PayloadError(f"neither JSON nor a payload form: {error}") from error
     if not (isinstance(data, dict) and isinstance(data.get("type"), str)):
         raise PayloadError("no type")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from db.models import Circular, Delivery, Resident, local_now
 
 log = logging.getLogger(__name__)
 
+START_WITHIN = timedelta(seconds=20)  # a launched fan-out job starts by then, or it was lost
 # Warn when a sending would leave less than this share of the month's quota.
 WARN_SHARE = 0.1
 
@@ -109,6 +110,7 @@ def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -
         raise QuotaExceededError(f"circular {circular.id}: {price.messages} messages, {price.left} left")
     delay = circular.scheduled_at - now if circular.scheduled_at and circular.scheduled_at > now else None
     circular.status = "scheduled" if delay else "sending"
+    circular.lease_until = None if delay else now + START_WITHIN  # else bot.reconcile re-drives it
     enqueue_after_commit(session, Job.SEND_CIRCULAR, circular.id, delay=delay,
                          job_id=f"circular-{circular.id}")
     return price

@@ -27,6 +27,9 @@ from db.session import Session
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
 MULTICAST_PER_SECOND = 200  # LINE's rate limit for the multicast endpoint
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
+# A worker renews its lease on a circular before every batch; when one dies, the lease runs
+# out after this and bot.reconcile (every 10 s) hands the rest to another: resumed within 30 s.
+LEASE = timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -62,24 +65,53 @@ def retry_key(circular_id: int, *parts: object) -> str:
 
 
 def send_circular(circular_id: int) -> None:
-    """Job: send a launched circular to all followers of its district; safe to run twice."""
-    if not _begin(circular_id):
+    """Job: send a launched circular to all followers of its district; safe to run twice, and
+    while another worker holds its lease, it does nothing."""
+    owner = str(uuid.uuid4())
+    if not take_lease(circular_id, owner):
         return
-    pacer = Pacer(MULTICAST_PER_SECOND)
-    batch = -1
-    while (batch := next_batch(circular_id, batch + 1)) is not None:
-        send_batch(circular_id, batch, pacer)
-    _finish(circular_id)
+    try:
+        pacer = Pacer(MULTICAST_PER_SECOND)
+        batch = -1
+        while (batch := next_batch(circular_id, batch + 1)) is not None:
+            if not renew_lease(circular_id, owner):
+                return  # it ran out while we were stuck, and another worker has taken over
+            send_batch(circular_id, batch, pacer)
+        _finish(circular_id, owner)
+    except Exception:
+        release_lease(circular_id, owner)  # a failed job's retry may go on at once
+        raise
 
 
-def _begin(circular_id: int) -> bool:
+def take_lease(circular_id: int, owner: str) -> bool:
+    """Start sending (a scheduled circular, or one whose lease is free or ran out): False when
+    there is nothing to send or a live worker is sending it."""
+    now = local_now()
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id)
+        circular = session.get(Circular, circular_id, with_for_update=True)
         if circular is None or circular.status not in ("scheduled", "sending"):
             return False
+        if circular.lease_owner and circular.lease_until and circular.lease_until > now:
+            return False
         circular.status = "sending"
-        circular.sent_at = circular.sent_at or local_now()
+        circular.sent_at = circular.sent_at or now
+        circular.lease_owner, circular.lease_until = owner, now + LEASE
         return True
+
+
+def renew_lease(circular_id: int, owner: str) -> bool:
+    """Keep the lease for another LEASE (the heartbeat, before every batch); False if it is lost."""
+    with Session.begin() as session:
+        return session.execute(update(Circular).where(
+            Circular.id == circular_id, Circular.lease_owner == owner)
+            .values(lease_until=local_now() + LEASE)).rowcount == 1
+
+
+def release_lease(circular_id: int, owner: str) -> None:
+    """Give the lease up, so that the next run need not wait for it to run out."""
+    with Session.begin() as session:
+        session.execute(update(Circular).where(Circular.id == circular_id, Circular.lease_owner == owner)
+                        .values(lease_owner=None, lease_until=None))
 
 
 def next_batch(circular_id: int, first: int = 0) -> int | None:
@@ -228,12 +260,13 @@ def _mark(circular: Circular, group: list[Recipient], status: str) -> None:
                              [p.resident_id for p in group if p.on_behalf is None], now)
 
 
-def _finish(circular_id: int) -> None:
+def _finish(circular_id: int, owner: str) -> None:
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id)
-        if circular.status != "sending":
+        circular = session.get(Circular, circular_id, with_for_update=True)
+        if circular.status != "sending" or circular.lease_owner != owner:
             return
         circular.status = "sent"
+        circular.lease_owner = circular.lease_until = None
         if circular.kind == "safety_check" and circular.remind_after_minutes:
             enqueue_after_commit(session, Job.REMIND_SAFETY, circular.id,
                                  delay=timedelta(minutes=circular.remind_after_minutes),

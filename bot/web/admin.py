@@ -6,12 +6,11 @@ every page checks that the admin administers the district in its URL.
 from __future__ import annotations
 
 import secrets
-import time
 from collections import Counter
 
 import click
-from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template,
+                   request, send_from_directory, session, url_for)
 from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
@@ -23,24 +22,27 @@ from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
 from bot.matching import approve_helper
 from bot.web import admin_charts as charts
+from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
 from bot.web import request_session
-from db.models import Circular, District, Resident, local_now
+from db.models import AdminSession, Circular, District, Resident, local_now
 from db.session import Session
 
-SESSION_HOURS = 8  # a working day; then a new link from the chat
 REFRESH_SECONDS = 15  # a circular's page reloads its counts while answers come in
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static")
+blueprint.after_request(admin_security.strict_headers)
+blueprint.url_value_preprocessor(admin_security.possible_ids)
 
 
 def init_app(app: Flask) -> None:
     """Register the pages and `flask admin-link`."""
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    admin_security.init_app(app)
     app.register_blueprint(blueprint)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.cli.add_command(admin_link_command)
+    app.cli.add_command(admin_sessions.revoke_command)
 
 
 def favicon():
@@ -62,12 +64,24 @@ def admin_link_command(resident_id: int) -> None:
 
 # -- who is looking ----------------------------------------------------------------------------
 
+def signed_in() -> AdminSession | None:
+    """This browser's live session, looked up once a request in a transaction of its own (the
+    page's session only reads, and a form's action commits apart)."""
+    if "admin_session" not in g:
+        now = local_now()
+        with Session.begin() as db:
+            row = admin_sessions.find(db, session.get("sid"), now)
+            if row is not None:
+                admin_sessions.touch(db, row, now)
+                db.expunge(row)
+        g.admin_session = row
+    return g.admin_session
+
+
 def current_admin(db: OrmSession) -> Resident | None:
-    """The logged-in admin, if they still administer a district."""
-    resident_id, since = session.get("admin_id"), session.get("since", 0)
-    if not isinstance(resident_id, int) or time.time() - since > SESSION_HOURS * 3600:
-        return None
-    resident = db.get(Resident, resident_id)
+    """The logged-in admin, if their session is live and they still administer a district."""
+    row = signed_in()
+    resident = db.get(Resident, row.resident_id) if row is not None else None
     return resident if resident and resident.active and admin_districts(db, resident) else None
 
 
@@ -92,15 +106,21 @@ def page(template: str, admin: Resident, **context) -> str:
     districts = admin_districts(request_session(), admin)
     locale = admin.language
     return render_template(f"admin/{template}", admin=admin, districts=districts,
-                           csrf=session.get("csrf", ""), locale=locale,
+                           csrf=csrf_token(), locale=locale,
                            t=lambda key, **fields: t(key, locale, **fields),
                            when=lambda moment: when_text(moment, locale) if moment else "",
                            hours=lambda minutes: hours_text(minutes, locale), **context)
 
 
+def csrf_token() -> str:
+    """The CSRF token of this browser's session (kept with the session, server-side)."""
+    row = signed_in()
+    return row.csrf if row is not None else ""
+
+
 def check_csrf() -> None:
     """403 unless the form carries this session's CSRF token."""
-    token, expected = request.form.get("csrf", ""), session.get("csrf", "")
+    token, expected = request.form.get("csrf", ""), csrf_token()
     if not expected or not secrets.compare_digest(token.encode(), expected.encode()):
         abort(403)
 
@@ -138,24 +158,32 @@ def kind_page(template: str, status: int):
 
 @blueprint.get("/login/<token>")
 def login(token: str):
-    """Open a signed link: remember the admin in the session cookie."""
+    """Open a signed link, once: a new server-side session, its token in the cookie."""
     try:
-        resident_id = admin_link.read_token(current_app.config["SECRET_KEY"], token)
+        resident_id, link_id = admin_link.read_token(current_app.config["SECRET_KEY"], token)
     except NotAllowedError:
         abort(403)
-    db = request_session()
-    person = db.get(Resident, resident_id)
-    if person is None or not admin_districts(db, person):
-        abort(403)
+    with Session.begin() as db:
+        person = db.get(Resident, resident_id)
+        if person is None or not admin_districts(db, person):
+            abort(403)
+        sid = admin_sessions.open_session(db, resident_id, link_id, local_now())
+    if sid is None:
+        abort(403)  # the link was opened before: it is not a key to hand around
     session.clear()
-    session.permanent = True  # survives closing the browser; `current_admin` limits its age
-    session.update(admin_id=resident_id, csrf=secrets.token_urlsafe(16), since=time.time())
+    session.permanent = True  # survives closing the browser; the server side limits its age
+    session["sid"] = sid
     return redirect(url_for("admin.home"))
 
 
 @blueprint.post("/logout")
 def logout():
-    """Forget the admin."""
+    """End the session (with its CSRF token, so that no other site can sign an admin out)."""
+    row = signed_in()
+    if row is not None:
+        check_csrf()
+        with Session.begin() as db:
+            admin_sessions.end(db, row, local_now())
     session.clear()
     return redirect(url_for("admin.home"))
 
@@ -184,7 +212,17 @@ def requests(district_id: int):
     status = request.args.get("status")
     status = status if status in queries.STATUSES else queries.first_tab(counts)
     return page("requests.html", admin, district=district, status=status, counts=counts,
-                rows=queries.requests(db, district_id, status))
+                rows=queries.requests(db, district_id, status),
+                undelivered=len(queries.undelivered(db, district_id, local_now())))
+
+
+@blueprint.get("/d/<int:district_id>/undelivered")
+def undelivered(district_id: int):
+    """Messages the bot gave up sending (LINE down for hours, a blocked account): to pass on."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    return page("undelivered.html", admin, district=district, text=queries.message_text,
+                rows=queries.undelivered(db, district_id, local_now()))
 
 
 @blueprint.get("/d/<int:district_id>/helpers")

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.circulars.circulars import Progress, progress, silent
-from db.models import (Circular, Delivery, HelperProfile, HelpRequest, Resident, Subscription,
-                       Task, helper_districts)
+from db.models import (Circular, Delivery, HelperProfile, HelpRequest, OutboundMessage, Resident,
+                       Subscription, Task, helper_districts)
 
 STATUSES = ("open", "assigned", "done", "unmet")
 LIST_LIMIT = 100
@@ -148,3 +148,22 @@ def represented(session: Session, district_id: int) -> list[Resident]:
         select(Resident).options(selectinload(Resident.proxy))
         .where(Resident.district_id == district_id, Resident.platform == "none",
                Resident.active.is_(True)).order_by(Resident.id.desc()).limit(LIST_LIMIT)))
+
+
+UNDELIVERED_DAYS = 30
+
+
+def undelivered(session: Session, district_id: int, now: datetime) -> list[tuple[OutboundMessage, Resident]]:
+    """Messages to people of the district that could not be sent for hours and were given up
+    (newest first, the last 30 days): an admin can pass them on by phone or in person."""
+    return list(session.execute(
+        select(OutboundMessage, Resident).join(Resident, Resident.id == OutboundMessage.resident_id)
+        .where(Resident.district_id == district_id, OutboundMessage.status == "failed",
+               OutboundMessage.created_at >= now - timedelta(days=UNDELIVERED_DAYS))
+        .order_by(OutboundMessage.id.desc()).limit(LIST_LIMIT)).all())
+
+
+def message_text(row: OutboundMessage) -> str:
+    """What the undelivered messages said, as one text."""
+    return "\n\n".join(m.get("text") or f"{m.get('title', '')}\n{m.get('body', '')}".strip()
+                       for m in row.messages)

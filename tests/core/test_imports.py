@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # From the top down: a module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("boundary: processes, web and channels", (
-        "app", "worker", "bot.commands", "bot.demo", "bot.jobs", "bot.wiring", "bot.web",
+        "app", "worker", "bot.commands", "bot.demo", "bot.jobs", "bot.reconcile", "bot.wiring",
+        "bot.web",
         "bot.channels", "bot.circulars.commands", "bot.timebank.commands")),
     ("handlers", ("bot.handlers",)),
     ("domain", (

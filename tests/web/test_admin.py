@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 
 from bot import admin_link
+from bot.web import admin as admin_module
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
 from tests.fakes import texts
@@ -163,8 +165,8 @@ def test_an_admin_session_ends_after_a_working_day(app, client, town, monkeypatc
     midori, _, admin, _ = town
     log_in(client, app, admin.id)
     assert client.get(f"/admin/d/{midori.id}/").status_code == 200
-    nine_hours_later = time.time() + 9 * 3600
-    monkeypatch.setattr(time, "time", lambda: nine_hours_later)
+    nine_hours_later = local_now() + timedelta(hours=9)
+    monkeypatch.setattr(admin_module, "local_now", lambda: nine_hours_later)
     assert client.get(f"/admin/d/{midori.id}/").status_code == 403
 
 

@@ -23,8 +23,14 @@ class Site:
     """The served demo town: its address, the admin's sign-in path and the pages to visit."""
 
     base: str
-    login: str
+    admin_id: int
+    secret: str
     pages: dict[str, str]
+
+    @property
+    def login(self) -> str:
+        """A fresh sign-in path: a link opens one session only."""
+        return f"/admin/login/{admin_link.make_token(self.secret, self.admin_id)}"
 
 
 def add_town_life(session) -> dict[str, int]:
@@ -77,9 +83,8 @@ def site(tmp_path_factory):
     app = start_dev_app(dev_config(tmp_path_factory.mktemp("admin-browser"), jobs_mode="thread"))
     with Session.begin() as session:
         ids = add_town_life(session)
-    login = f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], ids['admin'])}"
     with browser.serving(app) as base:
-        yield Site(base, login, page_paths(ids))
+        yield Site(base, ids["admin"], app.config["SECRET_KEY"], page_paths(ids))
 
 
 @pytest.fixture(scope="module")

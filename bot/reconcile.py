@@ -1,0 +1,157 @@
+"""The reconciler: Redis holds no truth, so whatever it lost, or a crash left behind, is re-driven
+from the database.
+
+Each pass enqueues again the jobs for events still `received`, outbound messages still `pending`
+and due, offers past their deadline, requests never offered, circulars due or abandoned mid
+fan-out (their lease ran out). Every one of those jobs is safe to run twice, so a pass is safe to
+run twice, and several workers may run passes at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot import runtime
+from bot.queue import Job
+from db.models import Circular, HelpRequest, InboundEvent, Offer, OutboundMessage, local_now
+
+log = logging.getLogger(__name__)
+
+# A job enqueued normally starts well within this; older work was lost (Redis) or abandoned.
+GRACE = timedelta(seconds=20)
+EVERY_SECONDS = 10  # how often the worker runs a pass
+BATCH = 200  # outbound rows per delivery job
+PASS_KEY = "kyojo:reconcile:asked"
+
+
+@dataclass
+class Pass:
+    """What one pass re-drove: job name -> how many jobs."""
+
+    jobs: dict[str, int] = field(default_factory=dict)
+
+    def add(self, job: Job, *args) -> None:
+        """Enqueue a job and count it (by its dotted name)."""
+        runtime.current().jobs.enqueue(job, *args)
+        self.jobs[str(job)] = self.jobs.get(str(job), 0) + 1
+
+    @property
+    def total(self) -> int:
+        """How many jobs the pass enqueued."""
+        return sum(self.jobs.values())
+
+
+def reconcile(now: datetime | None = None) -> Pass:
+    """One pass: enqueue again what the database says is unfinished (`now` for a test's clock)."""
+    from db.session import Session as SessionFactory
+
+    now = now or local_now()
+    with SessionFactory() as session:
+        work = [(Job.PROCESS_EVENT, (i,)) for i in lost_events(session, now)]
+        work += [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
+        work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
+        work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
+        work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
+    done = Pass()
+    for name, args in work:
+        done.add(name, *args)
+    if done.total:
+        log.info("reconciler re-drove %s", done.jobs)
+    return done
+
+
+def lost_events(session: Session, now: datetime) -> list[int]:
+    """Stored events never handled: their job was lost (or its worker died)."""
+    return list(session.scalars(select(InboundEvent.id).where(
+        InboundEvent.status == "received", InboundEvent.received_at < now - GRACE)
+        .order_by(InboundEvent.id)))
+
+
+def due_outbound(session: Session, now: datetime) -> list[list[int]]:
+    """Messages still to send, in batches: never tried and old, or whose next try is due."""
+    ids = list(session.scalars(select(OutboundMessage.id).where(
+        OutboundMessage.status == "pending",
+        or_(OutboundMessage.next_attempt_at <= now,
+            (OutboundMessage.next_attempt_at.is_(None)) & (OutboundMessage.created_at < now - GRACE)))
+        .order_by(OutboundMessage.id)))
+    return [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
+def unoffered(session: Session, now: datetime) -> list[int]:
+    """Open requests whose first round of offers never went out."""
+    return list(session.scalars(select(HelpRequest.id).where(
+        HelpRequest.status == "open", HelpRequest.offer_round == 0,
+        HelpRequest.created_at < now - GRACE)))
+
+
+def overdue_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
+    """(request, round) of open requests whose current round is over: past its timeout, or
+    answered by every helper it went to, and nothing moved it on."""
+    timeout = timedelta(minutes=runtime.current().config.offer_timeout_minutes)
+    rounds = session.execute(
+        select(HelpRequest.id, HelpRequest.offer_round, func.max(Offer.sent_at),
+               func.max(Offer.answered_at), func.count(Offer.id).filter(Offer.status == "sent"))
+        .join(Offer, (Offer.request_id == HelpRequest.id) & (Offer.round == HelpRequest.offer_round))
+        .where(HelpRequest.status == "open", HelpRequest.offer_round > 0)
+        .group_by(HelpRequest.id, HelpRequest.offer_round))
+    return [(request_id, round) for request_id, round, sent, answered, waiting in rounds
+            if sent < now - timeout - GRACE
+            or (waiting == 0 and answered is not None and answered < now - GRACE)]
+
+
+def stalled_circulars(session: Session, now: datetime) -> list[int]:
+    """Circulars due to go out whose fan-out is not running: never started, or its lease ran out."""
+    return list(session.scalars(select(Circular.id).where(or_(
+        (Circular.status == "scheduled") & (Circular.scheduled_at < now - GRACE),
+        (Circular.status == "sending") & or_(Circular.lease_until.is_(None),
+                                             Circular.lease_until < now)))))
+
+
+def run_pass(at: str | None = None) -> dict[str, int]:
+    """Job: one pass (what the worker's timer enqueues; `at` is a test's clock); what it re-drove."""
+    return reconcile(datetime.fromisoformat(at) if at else None).jobs
+
+
+def ask_for_pass(jobs, every: float = EVERY_SECONDS) -> bool:
+    """Enqueue a pass, unless another worker asked within the interval (a key on Redis that
+    expires with it); False when Redis is away (the next tick asks again)."""
+    try:
+        if jobs.mode == "rq" and not jobs.redis.set(PASS_KEY, 1, nx=True, ex=max(int(every) - 1, 1)):
+            return True
+        jobs.enqueue(Job.RECONCILE)
+    except Exception:  # noqa: BLE001  (Redis away: nothing to do but wait for it)
+        log.warning("reconciler: could not ask for a pass", exc_info=True)
+        return False
+    return True
+
+
+def keep_reconciling(jobs, every: float = EVERY_SECONDS) -> threading.Thread:
+    """Ask for a pass now (a worker starting finds what was lost) and then, from a daemon
+    thread, every `every` seconds."""
+    ask_for_pass(jobs, every)
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            ask_for_pass(jobs, every)
+
+    thread = threading.Thread(target=loop, name="kyojo-reconciler", daemon=True)
+    thread.start()
+    return thread
+
+
+def register(cli) -> None:
+    """`flask reconcile`: one pass now (the worker runs them by itself)."""
+    import click
+
+    @cli.command("reconcile")
+    def reconcile_command() -> None:
+        """Enqueue again whatever the database says is unfinished."""
+        done = reconcile()
+        click.echo(f"re-drove {done.total} jobs {done.jobs}")

@@ -1,0 +1,118 @@
+"""The reconciler re-drives from the database what Redis lost: events never handled, messages never
+sent (with backoff, then given up visibly), rounds of offers past their deadline. Twice is as once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot import reconcile
+from bot.errors import ChannelError
+from bot.outbox import RETRY_FOR
+from db.models import HelpRequest, InboundEvent, Offer, OutboundMessage, local_now
+from tests import factories
+from tests.fakes import texts
+from tests.handlers.talk import ask_for_help
+
+
+def lost_event(session, user_id: str, text: str, age: timedelta) -> int:
+    """An event stored by the webhook whose job Redis lost."""
+    at = local_now() - age
+    row = InboundEvent(platform="fake", event_id=f"lost-{user_id}-{text}", event_type="text",
+                       received_at=at, payload={"user_id": user_id, "kind": "text", "text": text,
+                                                "event_id": f"lost-{user_id}", "at": at.isoformat()})
+    session.add(row)
+    session.commit()
+    return row.id
+
+
+def test_events_whose_job_was_lost_are_answered_by_the_next_pass_once(session, channel):
+    ids = [lost_event(session, f"U{n}", "使い方を教えて", timedelta(minutes=5)) for n in range(3)]
+    assert reconcile.reconcile().jobs == {"bot.jobs.process_event": 3}
+    assert reconcile.reconcile().total == 0  # a second pass finds nothing left
+    session.expire_all()
+    assert {session.get(InboundEvent, i).status for i in ids} == {"done"}
+    assert all(len(channel.to(f"U{n}")) >= 1 for n in range(3))
+    assert len(channel.sent) == 3
+
+
+def test_an_event_just_stored_is_left_to_its_own_job(session, channel):
+    lost_event(session, "Unew", "こんにちは", timedelta(seconds=2))
+    assert reconcile.reconcile().total == 0
+    assert channel.sent == []
+
+
+class Outage:
+    """A channel that is down until told otherwise (as LINE during an outage)."""
+
+    def __init__(self, channel) -> None:
+        self.channel, self.platform, self.down, self.calls = channel, channel.platform, True, 0
+
+    def send(self, *args, **kwargs) -> None:
+        self.calls += 1
+        if self.down:
+            raise ChannelError("LINE push failed: 503")
+        self.channel.send(*args, **kwargs)
+
+
+def pending_message(session, person) -> OutboundMessage:
+    row = OutboundMessage(resident_id=person.id, platform="fake", user_id=person.platform_user_id,
+                          messages=[{"type": "text", "text": "お知らせ", "buttons": []}],
+                          retry_key=f"key-{person.id}", created_at=local_now() - timedelta(minutes=1))
+    session.add(row)
+    session.commit()
+    return row
+
+
+def test_a_message_lines_outage_kept_is_sent_with_backoff_once_it_ends(session, rt, channel):
+    person = factories.resident(session, user_id="Uwait")
+    row = pending_message(session, person)
+    rt.channels["fake"] = outage = Outage(channel)
+    start = local_now()
+    reconcile.reconcile(start)
+    session.refresh(row)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.next_attempt_at == start + timedelta(seconds=30) and "503" in row.last_error
+    assert reconcile.reconcile(start + timedelta(seconds=20)).total == 0  # not due yet
+    reconcile.reconcile(start + timedelta(seconds=31))
+    session.refresh(row)
+    assert row.attempts == 2 and row.next_attempt_at == start + timedelta(seconds=91)
+    outage.down = False
+    reconcile.reconcile(start + timedelta(minutes=2))
+    reconcile.reconcile(start + timedelta(minutes=60))
+    session.refresh(row)
+    assert row.status == "sent" and outage.calls == 3
+    assert texts(channel.to("Uwait")) == ["お知らせ"]
+
+
+def test_a_message_that_cannot_be_sent_for_hours_is_given_up_visibly(session, rt, channel):
+    person = factories.resident(session, user_id="Ugone")
+    row = pending_message(session, person)
+    rt.channels["fake"] = outage = Outage(channel)
+    moment, passes = local_now(), 0
+    while row.status == "pending" and passes < 100:
+        reconcile.reconcile(moment)
+        session.refresh(row)
+        moment, passes = moment + timedelta(minutes=31), passes + 1
+    assert row.status == "failed" and row.next_attempt_at is None
+    assert row.created_at + RETRY_FOR <= moment and outage.calls < 30  # backoff, not hammering
+    assert reconcile.reconcile(moment + timedelta(days=1)).total == 0
+
+
+def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was_lost(
+        chat, session, rt):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, display_name="山田")
+    for n in range(5):
+        factories.helper(session, user_id=f"H{n}", district=midori)
+    ask_for_help(chat)
+    rt.jobs.delayed.clear()  # Redis lost the delayed timeout job
+    request = session.scalar(select(HelpRequest))
+    deadline = local_now() + timedelta(minutes=rt.config.offer_timeout_minutes)
+    assert reconcile.reconcile(deadline - timedelta(minutes=1)).total == 0
+    assert reconcile.reconcile(deadline + timedelta(minutes=1)).jobs == {
+        "bot.matching.offers.offer_timeout": 1}
+    session.refresh(request)
+    assert request.offer_round == 2
+    assert len(session.scalars(select(Offer).where(Offer.round == 2)).all()) == 2
+    assert reconcile.reconcile(local_now() + timedelta(minutes=29)).total == 0  # round 2 has time
