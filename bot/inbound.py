@@ -66,12 +66,16 @@ def _stalled(session: Session, platform: str, event_ids: set[str]) -> list[int]:
         InboundEvent.status == "received", InboundEvent.received_at < local_now() - REDRIVE_AFTER)))
 
 
+def fits(value: str, longest: int) -> bool:
+    """Whether a string can be stored in a column of that length (PostgreSQL refuses NUL)."""
+    return 0 < len(value) <= longest and "\x00" not in value
+
+
 def storable(platform: str, event_id: object, event_type: object, payload: dict) -> tuple[str, str, dict]:
     """The triple itself, or its quarantined form when its id or type would not fit the table."""
-    fits = all(isinstance(value, str) and value and len(value) <= longest and "\x00" not in value
-               for value, longest in ((event_id, ID_LENGTH), (event_type, TYPE_LENGTH)))
-    if fits:
-        return str(event_id), str(event_type), payload
+    if isinstance(event_id, str) and isinstance(event_type, str) \
+            and fits(event_id, ID_LENGTH) and fits(event_type, TYPE_LENGTH):
+        return event_id, event_type, payload
     raw = json.dumps([event_id, event_type, payload], ensure_ascii=False, default=str)
     log.warning("%s webhook event quarantined: an id or type that cannot be stored: %.300s",
                 platform, raw)

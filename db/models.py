@@ -144,6 +144,8 @@ class HelperProfile(Base):
     # Slots such as "weekday_morning", "weekday_evening", "weekend".
     availability: Mapped[list] = mapped_column(default=list)
     paused: Mapped[bool] = mapped_column(default=False)
+    # A break with an end (「来週は旅行でお休みします」): offered again once it has passed.
+    paused_until: Mapped[datetime | None]
     approved: Mapped[bool] = mapped_column(default=False)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     weekly_cap: Mapped[int | None]

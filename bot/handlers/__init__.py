@@ -33,6 +33,9 @@ STATES: dict[str, Handler] = {}
 EVENTS: dict[str, Handler] = {}
 # Typed commands: a catalog key listing the words a message may start with -> handler.
 COMMANDS: dict[str, Handler] = {}
+# Readers of any text, tried before its intent (e.g. a helper's 「来週はお休みします」);
+# each answers None when the text is not theirs.
+READERS: list[Handler] = []
 
 
 @dataclass
@@ -84,6 +87,13 @@ def on_event(kind: str): return _register(EVENTS, kind)  # noqa: E704
 def on_command(words_key: str): return _register(COMMANDS, words_key)  # noqa: E704
 
 
+def on_text(function: Handler) -> Handler:
+    """File a reader of any text, tried after the pending question and before the intent."""
+    if function not in READERS:
+        READERS.append(function)
+    return function
+
+
 def catalog_words(locale: str, key: str) -> list[str]:
     """A comma-separated word list from the catalog, in the locale and in Japanese."""
     found = t(key, locale).split(",") + t(key, "ja").split(",")
@@ -132,6 +142,10 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
         return command
     if turn.conversation is not None and turn.conversation.state in STATES:
         outbox = STATES[turn.conversation.state](session, turn)
+        if outbox is not None:
+            return outbox
+    for reader in READERS:
+        outbox = reader(session, turn)
         if outbox is not None:
             return outbox
     handler = INTENTS.get(turn.understanding.intent) or INTENTS.get("chitchat")

@@ -31,6 +31,7 @@ ANSWERABLE = ("usage", "balance")
 # Intents that mean the person wants something else than the pending conversation.
 ELSEWHERE = ("offer_help", "subscribe", "unsubscribe", "done", "help_request", "cancel")
 SWITCH_STATE = "conversation_switch"
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 PUNCTUATION = " \t\n\u3000。、．，！？!?.,〜~ー…"
 
 
@@ -94,13 +95,24 @@ def elsewhere(session: Session, turn: Turn, flow: Flow) -> Outbox | None:
 def normal(text: str) -> str:
     """Text as compared with word lists: width folded (ｷｬﾝｾﾙ -> キャンセル), lower case, no
     punctuation around it."""
-    return unicodedata.normalize("NFKC", text).lower().strip(PUNCTUATION)
+    return unicodedata.normalize("NFKC", text).lower().strip(PUNCTUATION).translate(_TO_HIRAGANA)
+
+
+def words(turn: Turn, key: str) -> list[str]:
+    """A catalog word list in the sender's language, the message's language and Japanese."""
+    from bot.i18n import locales
+
+    found = catalog_words(turn.locale, key)
+    language = getattr(turn.understanding, "language", None)
+    if language and language != turn.locale and language in locales():
+        found += catalog_words(language, key)
+    return [normal(word) for word in found if word]
 
 
 def has_word(turn: Turn, key: str) -> bool:
     """Whether the text holds one of a catalog list's words."""
     text = normal(turn.text)
-    return any(word and normal(word) in text for word in catalog_words(turn.locale, key))
+    return any(word and word in text for word in words(turn, key))
 
 
 def reads_as_cancel(turn: Turn) -> bool:
@@ -124,7 +136,7 @@ def not_an_answer(turn: Turn) -> bool:
 
 def is_one_of(turn: Turn, key: str) -> bool:
     """Whether the whole text is one of a catalog list's words (「はい。」 is はい)."""
-    return normal(turn.text) in {normal(w) for w in catalog_words(turn.locale, key)}
+    return normal(turn.text) in set(words(turn, key))
 
 
 def ask_to_switch(session: Session, turn: Turn) -> Outbox:

@@ -1,14 +1,16 @@
 """Registering as a helper: kinds, districts, free time, experience; editing, pausing, approval."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
-from bot.i18n import list_text, t
+from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
+from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
 from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile
@@ -28,7 +30,11 @@ def offer_help(session: Session, turn: Turn) -> Outbox:
     """手伝いたい: register (kinds, districts, free time, experience), or the helper's menu."""
     profile = profile_of(session, turn)
     if profile is None:
-        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=[], availability=[])
+        # 「犬の散歩なら手伝えます。平日の午後なら空いてます」: what was said is chosen already
+        from bot.nlp import extract_skills
+
+        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=extract_skills(turn.text),
+                                availability=slots_in(turn.text, turn.locale))
         if turn.resident.district is not None:
             profile.districts.append(turn.resident.district)
         session.add(profile)
@@ -247,13 +253,18 @@ def resume(session: Session, turn: Turn) -> Outbox:
     return _set_paused(session, turn, False)
 
 
-def _set_paused(session: Session, turn: Turn, paused: bool) -> Outbox:
+def _set_paused(session: Session, turn: Turn, paused: bool, until: datetime | None = None) -> Outbox:
     profile = profile_of(session, turn)
     if profile is None:
         return offer_help(session, turn)
-    profile.paused = paused
+    profile.paused, profile.paused_until = paused, until
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("helper.paused" if paused else "helper.resumed")))
+    if not paused:
+        return turn.reply(Text(turn.t("helper.resumed")))
+    again = (button(turn.t("helper.resume"), "helper.resume"),)
+    if until is None:
+        return turn.reply(Text(turn.t("helper.paused"), again))
+    return turn.reply(Text(turn.t("helper.paused_until", date=when_text(until.date(), turn.locale)), again))
 
 
 @on_state("helper_menu")
@@ -273,3 +284,21 @@ def approve_pressed(session: Session, turn: Turn) -> Outbox:
         return approvals.approve_helper(session, int(turn.args[0]), turn.resident.id)
     except NotAllowedError:
         return turn.reply(Text(turn.t("common.not_allowed")))
+
+
+@on_text
+def pause_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """A helper's 「来週は旅行でお休みします」 / 「また再開します」, wherever it is written."""
+    from bot.handlers.conversation import has_word
+    from bot.nlp.when import period_end
+
+    profile = profile_of(session, turn)
+    understood = turn.understanding
+    named_need = understood.intent == "help_request" and understood.category not in (None, "other")
+    if profile is None or named_need or understood.intent == "cancel":
+        return None
+    if profile.paused and has_word(turn, "helper.resume_words"):
+        return _set_paused(session, turn, False)
+    if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
+    return None

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, on_postback, on_state
+from bot.handlers import Turn, on_postback
 from bot.matching import offers
 
 
@@ -21,7 +21,6 @@ def decline_pressed(session: Session, turn: Turn) -> Outbox:
     return offers.decline(session, int(turn.args[0]), turn.resident, turn.now)
 
 
-@on_state("offer_pending")
 def offer_answer(session: Session, turn: Turn) -> Outbox | None:
     """引き受けます / 無理です written after an offer; anything else is not an answer."""
     offer_id = (turn.conversation.data or {}).get("offer_id")

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
+from bot.handlers.conversation import has_word
 from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
@@ -98,9 +99,27 @@ def usage(session: Session, turn: Turn) -> Outbox:
     return turn.reply(Text(turn.t("onboarding.usage"), main_menu(turn.locale)))
 
 
+@on_text
+def usage_and_balance(session: Session, turn: Turn) -> Outbox | None:
+    """「使い方と残高を教えて」: both questions answered, one after the other."""
+    from bot.handlers import INTENTS
+
+    if not (has_word(turn, "onboarding.usage_words") and has_word(turn, "onboarding.balance_words")):
+        return None
+    return usage(session, turn).extend(INTENTS["balance"](session, turn) or Outbox())
+
+
 @on_intent("chitchat")
 def chitchat(session: Session, turn: Turn) -> Outbox:
     """Greetings and thanks: a short friendly answer."""
+    return small_talk(turn)
+
+
+def small_talk(turn: Turn) -> Outbox:
+    """A short warm answer: a greeting for a greeting, thanks for thanks, else a friendly word."""
+    for kind in ("greeting", "thanks"):
+        if has_word(turn, f"onboarding.{kind}_words"):
+            return turn.reply(Text(turn.t(f"onboarding.chitchat_{kind}"), main_menu(turn.locale)))
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
 
 

@@ -12,7 +12,9 @@ from bot.handlers import conversation as flows
 from bot.handlers.requests import (answered, continue_draft, kind_buttons, mine, next_step, on_draft,
                                    typed_confirmation, typed_district, typed_landmark, typed_need,
                                    typed_place, typed_when)
+from bot.handlers.request_intake import typed_is_request
 from bot.matching import describe
+from bot.nlp.when import names_day
 from bot.privacy import has_address
 from db.models import District, HelpRequest
 
@@ -82,8 +84,10 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return None
     state = turn.conversation.state
-    changed = [change(session, turn, request, state) for change in (_when, _kind, _district)]
-    if not any(changed):
+    changed_when = _when(session, turn, request, state)
+    # 「明日じゃなくて明後日にかえて」: かえて is not a kind of help when a date was corrected.
+    changed_kind = not changed_when and _kind(session, turn, request, state)
+    if not (changed_when or changed_kind or _district(session, turn, request, state)):
         return None
     session.flush()
     session.refresh(request)
@@ -96,13 +100,24 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         return False
     if has_address(turn.text) and not flows.reads_as_change(turn):
         return False  # 3-2-1 is a house number, not a date
-    if understood.when is not None:
-        keep_part = understood.time_of_day is None and understood.when.hour == 0
-        request.when = understood.when
-        request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
-    else:
-        request.time_of_day = understood.time_of_day
+    change_when(turn, request)
     return True
+
+
+def change_when(turn: Turn, request: HelpRequest) -> None:
+    """Apply the day and part of day the message says; what it does not say stays."""
+    understood = turn.understanding
+    if understood.when is None:
+        request.time_of_day = understood.time_of_day
+    elif not names_day(turn.text, turn.now.date()) and request.when is not None:
+        # 「朝じゃなくて午後で」: the day stays, only the hour changes
+        request.when = request.when.replace(hour=understood.when.hour, minute=understood.when.minute)
+        request.time_of_day = understood.time_of_day
+    else:
+        keep_part = understood.time_of_day is None and understood.when.hour == 0
+        request.when = understood.when if not keep_part or request.when is None else \
+            understood.when.replace(hour=request.when.hour, minute=request.when.minute)
+        request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
@@ -133,7 +148,8 @@ REQUEST = flows.declare(flows.Flow(
     name="request",
     questions={"request_what": typed_need, "request_district": typed_district,
                "request_when": typed_when, "request_place": typed_place,
-               "request_landmark": typed_landmark, "request_confirm": typed_confirmation},
+               "request_landmark": typed_landmark, "request_confirm": typed_confirmation,
+               "request_is_request": typed_is_request},
     free_text=frozenset({"request_place", "request_landmark"}),
     timeout_minutes=60,
     cancel=cancel_draft,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, catalog_words, on_intent, on_postback
+from bot.handlers import Turn, button, catalog_words, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers.onboarding import district_buttons
 from bot.matching import describe, offers
@@ -27,7 +27,6 @@ def represented(session: Session, resident: Resident) -> list[Resident]:
         Resident.proxy_id == resident.id, Resident.platform == "none", Resident.active.is_(True))))
 
 
-@on_intent("help_request")
 def help_request(session: Session, turn: Turn) -> Outbox:
     """A need written in free text: a draft request, then the first missing piece."""
     understood = turn.understanding
@@ -201,6 +200,9 @@ def typed_when(session: Session, turn: Turn) -> Outbox | None:
     """When, typed (明日の朝, 27日の午後...)."""
     request = answered(session, turn)
     understood = turn.understanding
+    if request is not None and flows.has_word(turn, "request.any_time_words"):
+        request.when, request.time_of_day = None, "any"
+        return continue_draft(session, turn, request)
     if request is None or (understood.when is None and understood.time_of_day is None):
         return None
     request.when, request.time_of_day = understood.when, understood.time_of_day

@@ -8,7 +8,7 @@ from bot.circulars import circulars, safety, subscriptions
 from bot.circulars.circulars import Draft
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
+from bot.handlers import Turn, button, main_menu, on_command, on_postback
 from bot.handlers.circulars import answering_for, follow_up, not_yours, preview, refuse
 from bot.i18n import t
 from db.models import Circular, Resident
@@ -36,7 +36,6 @@ def pressed(session: Session, turn: Turn, said: str) -> Outbox:
     return record(session, turn, int(turn.args[0]), said, person=person)
 
 
-@on_state("safety_check")
 def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     """A typed reply to a safety check (無事です / 足をけがして動けません); else not ours."""
     said = getattr(turn.understanding, "intent", None)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.events import Outbox, Text
 from bot import outbox as outboxes
-from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, on_intent, on_postback, on_state, on_text
+from bot.handlers.conversation import has_word, normal, words
 from bot.i18n import hours_text
 from bot.matching import describe, drafts, offers
 from db.models import HelpRequest, Resident, Task
@@ -143,10 +144,12 @@ def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
 @on_state("task_confirm")
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / 確認しました confirm, まだです / いいえ do not; anything else is not an answer."""
-    text = turn.text.strip().lower()
-    said_yes = turn.understanding.intent == "accept" or text in catalog_words(turn.locale, "task.yes_words")
+    text = normal(turn.text)
     said_no = turn.understanding.intent == "decline" or any(
-        text.startswith(w) for w in catalog_words(turn.locale, "task.no_words"))
+        text.startswith(w) for w in words(turn, "task.no_words"))
+    # 「はい、ありがとうございました」: a yes followed by thanks is still a yes
+    said_yes = turn.understanding.intent == "accept" or any(
+        text.startswith(w) for w in words(turn, "task.yes_words"))
     if said_yes == said_no:
         return None
     conversations.finish(session, turn.resident)
@@ -184,3 +187,17 @@ def not_yet(session: Session, turn: Turn) -> Outbox:
     task.done_reported_by_id, task.done_at, task.minutes = None, None, None
     return turn.reply(Text(turn.t("task.not_yet_noted"))).to(
         reporter.id, Text(describe_t(reporter, "task.not_yet_reporter", task.request)))
+
+
+@on_text
+def request_status(session: Session, turn: Turn) -> Outbox | None:
+    """「さっきのお願いはどうなってますか」: the state of the person's latest request."""
+    if not has_word(turn, "request.status_words"):
+        return None
+    request = latest_request(session, turn.resident)
+    if request is None:
+        return turn.reply(Text(turn.t("request.status_none")))
+    helper = request.task.helper.display_name if request.task is not None else ""
+    return turn.reply(Text(turn.t(f"request.status_{request.status}", helper=helper,
+                                  kind=describe.kind(request.category, turn.locale),
+                                  when=describe.when(request, turn.locale))))

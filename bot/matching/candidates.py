@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
 from db.matching_index import EXPERIENCE, fresh
 from db.models import (District, HelperKind, HelperProfile, HelpRequest, Offer, Resident, Task,
-                       district_neighbours)
+                       district_neighbours, helper_districts)
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 POOL_PER_DISTRICT = 30
@@ -60,17 +60,26 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
         .join(Resident, Resident.id == HelperProfile.resident_id)
         .where(HelperKind.district_id == bindparam("district_id"),
                HelperKind.kind == (EXPERIENCE if master else bindparam("category")),
-               HelperKind.paused.is_(False),
+               or_(HelperKind.paused.is_(False), HelperProfile.paused_until < bindparam("now")),
                order >= bindparam("pivot") if upward else order < bindparam("pivot"),
                Resident.active.is_(True), Resident.platform != "none",
                HelperProfile.resident_id.not_in(bindparam("exclude", expanding=True)))
         .order_by(order).limit(limit)
     )
+    query = query.where(_not_waiting_for_approval())
     if needs_approval:
         query = query.where(HelperKind.approved.is_(True))
     if master:  # those who list the kind are read by the other part
         query = query.where(~cast(HelperProfile.skills, String).like(bindparam("listed")))
     return select(query.subquery())
+
+
+def _not_waiting_for_approval():
+    """Approved, or serving no district that asks for approval (承認待ち helpers get nothing)."""
+    strict = (select(helper_districts.c.helper_id)
+              .join(District, District.id == helper_districts.c.district_id)
+              .where(helper_districts.c.helper_id == HelperProfile.id, District.requires_approval.is_(True)))
+    return or_(HelperProfile.approved.is_(True), ~strict.exists())
 
 
 @cache
@@ -81,7 +90,7 @@ def _statement(needs_approval: bool, upward: bool):
 
 
 def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: set[int],
-             pivot: int, needs_approval: bool) -> list[Row]:
+             pivot: int, needs_approval: bool, now: datetime) -> list[Row]:
     """Helpers of one district who list the kind, then experience masters who might fit.
 
     Each way of fitting is read from helper_kinds in id order from `pivot`, wrapping round to the
@@ -90,7 +99,8 @@ def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: 
     """
     # JSON lists are stored as text on SQLite and as json on PostgreSQL: a quoted word matches both.
     params = {"district_id": district_id, "category": request.category, "pivot": pivot,
-              "exclude": sorted(exclude), "listed": f'%"{request.category}"%'}
+              "exclude": sorted(exclude), "listed": f'%"{request.category}"%',
+              "now": now}
     read: dict[int, list[Row]] = {SKILL: [], MASTER: []}
     for upward in (True, False):
         # A UNION ALL promises no order itself: each way's rows are put in id order here.
@@ -135,7 +145,7 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
     found: dict[int, tuple[Row, bool, float]] = {}
     for district_id, same, strict in districts:
         for row in rows_for(session, request, district_id, exclude | set(found), pivot,
-                            needs_approval=strict or home_strict):
+                            needs_approval=strict or home_strict, now=now):
             score = fit(row, request, request_terms)
             if score > 0 and available(row.availability, slot):
                 found[row.resident_id] = (row, same, score)

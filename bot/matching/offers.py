@@ -18,7 +18,7 @@ from bot.matching import candidates, describe
 from bot.matching.rank import explain, rank
 from bot.outbox import retry_key
 from bot.queue import Job, enqueue_after_commit
-from db.models import HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
+from db.models import HelperProfile, HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +143,23 @@ def accept(session: Session, offer_id: int, helper: Resident, now: datetime) -> 
     if offer is None or offer.helper_id != helper.id:
         return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
     _forget_question(session, helper, offer.id)
-    if offer.status == "accepted":
+    if offer.status == "accepted" and offer.request.status == "assigned":
         return Outbox().to(helper.id, Text(describe.meeting_details(
             offer.request, offer.request.resident, helper.language)))
+    if offer.status == "accepted":  # an old button on a finished task: the address is not sent again
+        return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
+    if _waiting_for_approval(session, helper):
+        return Outbox().to(helper.id, Text(t("helper.registered_pending", helper.language)))
     if offer.status not in OPEN_OFFER or not _win(session, offer, now):
         return _too_late(session, offer, helper, now)
     return _accepted(session, offer, helper, now)
+
+
+def _waiting_for_approval(session: Session, helper: Resident) -> bool:
+    from bot.matching.approvals import needs_approval
+
+    profile = session.scalar(select(HelperProfile).where(HelperProfile.resident_id == helper.id))
+    return profile is not None and needs_approval(profile)
 
 
 def _win(session: Session, offer: Offer, now: datetime) -> bool:

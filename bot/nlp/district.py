@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from bot.nlp.normalise import fold_kana, normalise
+from bot.nlp.romaji import to_romaji
 from bot.nlp.tagger import tokenize
 
 DISTRICT_THRESHOLD = 88.0
@@ -20,12 +21,20 @@ def _spellings(name: str) -> set[str]:
     """A district name with and without its 区/町 suffix, written and read."""
     clean = fold_kana(normalise(name))
     forms = {clean} | {clean[: -len(s)] for s in _SUFFIXES if clean.endswith(s) and len(clean) > len(s) + 1}
-    return {f for f in forms if f} | {_reading(f) for f in forms if f}
+    readings = {_reading(f) for f in forms if f}
+    return {f for f in forms if f} | readings | _romaji(readings)
+
+
+def _romaji(readings: set[str]) -> set[str]:
+    """Readings in Latin letters (クロサキ -> kurosaki; キョウ also as kyo), for English messages."""
+    spelled = {to_romaji(r) for r in readings if len(r) >= 2}
+    return {s for s in spelled if len(s) >= 4} | {s.replace("ou", "o").replace("uu", "u")
+                                                  for s in spelled if len(s) >= 4}
 
 
 def find_district(text: str, names: Sequence[str]) -> str | None:
     """The given district name the text mentions, exactly or by a near reading."""
-    clean = fold_kana(normalise(text))
+    clean = fold_kana(normalise(text)).lower()
     reading = _reading(normalise(text))
     best, best_score = None, 0.0
     for name in names:

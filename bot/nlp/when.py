@@ -156,6 +156,23 @@ def resolve(text: str, now: datetime) -> When:
     return When(moment, part)
 
 
+def names_day(text: str, now: date) -> bool:
+    """Whether a message names a day (明日, 3日, 火曜), not only a part of day or a clock time."""
+    return find_date(_meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now), now) is not None
+
+
+def period_end(text: str, now: datetime) -> datetime | None:
+    """When a period said in the message is over (来週 -> the Monday after it; 明日 -> the day
+    after), or None when it names none."""
+    text = _kanji_numbers(text.translate(_TO_HIRAGANA)).lower()
+    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(0, 0))
+    for words, weeks in ((("再来週",), 3), (("来週", "next week"), 2), (("今週", "this week"), 1)):
+        if any(word in text for word in words):
+            return monday + timedelta(weeks=weeks)
+    day = find_date(_meant(text, now.date()), now.date())
+    return datetime.combine(day + timedelta(days=1), time(0, 0)) if day else None
+
+
 def _meant(text: str, now: date) -> str:
     """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time."""
     last = _CONTRAST.split(text)[-1]

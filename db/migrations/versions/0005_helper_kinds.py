@@ -2,16 +2,16 @@
 
 experience_terms starts empty: matching reads a master's text itself until the profile is next saved.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0005_helper_kinds
+Revises: 0004_pause_until
 Create Date: 2026-11-30 00:21:50.892661
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0005_helper_kinds'
+down_revision = '0004_pause_until'
 branch_labels = None
 depends_on = None
 

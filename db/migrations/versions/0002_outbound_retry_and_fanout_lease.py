@@ -1,7 +1,7 @@
 """outbound retry schedule and error; circular fan-out lease
 
 Revision ID: 0002_retry_lease
-Revises: 0002
+Revises: 0001
 Create Date: 2026-11-30 00:29:40.524893
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0002_retry_lease'
-down_revision = '0002'
+down_revision = '0001'
 branch_labels = None
 depends_on = None
 

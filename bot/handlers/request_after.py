@@ -1,0 +1,53 @@
+"""A correction after the request went out (「棚の修理、やっぱり火曜日にしてもらえますか」): the open
+request changes, and the helpers who have it in hand are told."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.events import Outbox, Text
+from bot.handlers import Turn, on_text
+from bot.handlers.conversation import reads_as_change
+from bot.handlers.request_changes import change_when
+from bot.handlers.tasks import describe_t
+from bot.matching import describe
+from db.models import HelpRequest, Offer
+
+POSTED = ("open", "unmet", "assigned")
+
+
+def posted_request(session: Session, turn: Turn) -> HelpRequest | None:
+    """The person's latest request that went out and is not done."""
+    return session.scalar(select(HelpRequest).where(
+        HelpRequest.created_by_id == turn.resident.id, HelpRequest.status.in_(POSTED))
+        .order_by(HelpRequest.id.desc()).limit(1))
+
+
+@on_text
+def correct_posted(session: Session, turn: Turn) -> Outbox | None:
+    """A new day or time for the request that is out, said as a correction."""
+    understood = turn.understanding
+    if not reads_as_change(turn) or (understood.when is None and understood.time_of_day is None):
+        return None
+    request = posted_request(session, turn)
+    if request is None or understood.category not in (None, "other", request.category):
+        return None
+    change_when(turn, request)
+    session.flush()
+    box = turn.reply(Text(turn.t("request.changed_posted", kind=describe.kind(request.category, turn.locale),
+                                 when=describe.when(request, turn.locale))))
+    return box.extend(tell_helpers(session, request))
+
+
+def tell_helpers(session: Session, request: HelpRequest) -> Outbox:
+    """The helper who took it, or those who have its offer open, hear the new time."""
+    box = Outbox()
+    if request.task is not None:
+        helpers = [request.task.helper]
+    else:
+        helpers = list(session.scalars(select(Offer).where(
+            Offer.request_id == request.id, Offer.status.in_(("sent", "expired")))))
+        helpers = [offer.helper for offer in helpers]
+    for helper in helpers:
+        box.to(helper.id, Text(describe_t(helper, "request.changed_helper", request)))
+    return box

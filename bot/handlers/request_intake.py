@@ -1,0 +1,104 @@
+"""Before a request is drafted: is it one? Small talk gets a warm word, a vague trouble is asked
+about, and when unsure the bot asks 「お手伝いのお願いですか？」 rather than guess."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Outbox, Text
+from bot.handlers import Turn, button, catalog_words, main_menu, on_intent, on_postback
+from bot.handlers.onboarding import small_talk
+from bot.handlers import conversation as flows
+from bot.handlers.requests import help_request, kind_buttons
+
+# Below this calibrated confidence the bot asks instead of drafting a request.
+SURE = 0.6
+_KANA = re.compile(r"^[\u3040-\u309f\s、。！？!?.,ー]*$")
+
+
+def without_greetings(turn: Turn) -> str:
+    """The text with 「よろしくお願いします」 and the like taken out (they ask for nothing)."""
+    text = flows.normal(turn.text)
+    for phrase in sorted(catalog_words(turn.locale, "request.greeting_words"), key=len, reverse=True):
+        text = text.replace(flows.normal(phrase), " ")
+    return text
+
+
+def asks(turn: Turn) -> bool:
+    """A request needs an ask (お願い, ほしい, 頼む, can someone...), not just a topic word."""
+    text = without_greetings(turn)
+    return any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.ask_words"))
+
+
+def vague(turn: Turn) -> bool:
+    """「ちょっと困ってることがあるんだけど」: an ask with no need named yet."""
+    if turn.understanding.category not in (None, "other"):
+        return False
+    rest = flows.normal(turn.understanding.summary or "")
+    for word in catalog_words(turn.locale, "request.vague_words"):
+        rest = rest.replace(flows.normal(word), "")
+    return bool(_KANA.match(rest))
+
+
+@on_intent("help_request")
+def maybe_request(session: Session, turn: Turn) -> Outbox:
+    """A need in free text, if it is one: drafted; else asked about, or answered warmly."""
+    confidence = getattr(turn.understanding, "confidence", 1.0)
+    if asks(turn) and confidence >= SURE:
+        return ask_what_trouble(session, turn) if vague(turn) else help_request(session, turn)
+    if turn.understanding.category in (None, "other"):
+        return small_talk(turn)
+    return ask_is_request(session, turn)
+
+
+def ask_what_trouble(session: Session, turn: Turn) -> Outbox:
+    """Ask what the trouble is (the answer is read as the need)."""
+    flows.ask(session, turn, "request_what", {})
+    return turn.reply(Text(turn.t("request.ask_what_trouble"), kind_buttons(turn.locale, "request.new")))
+
+
+def ask_is_request(session: Session, turn: Turn) -> Outbox:
+    """「お手伝いのお願いですか？」 with はい / いいえ; the text is kept for はい."""
+    flows.ask(session, turn, "request_is_request", {"text": turn.text})
+    return turn.reply(Text(turn.t("request.ask_is_request"), (
+        button(turn.t("common.yes"), "request.is_request", "yes"),
+        button(turn.t("common.no"), "request.is_request", "no"))))
+
+
+def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
+    """はい: the kept text is drafted as a request; いいえ: a warm word and nothing else."""
+    kept = (turn.conversation.data or {}).get("text", "") if turn.conversation else ""
+    conversations.finish(session, turn.resident)
+    if not yes:
+        return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
+    if not kept:
+        return ask_what_trouble(session, turn)
+    from bot.nlp import understand
+
+    said = Turn(turn.resident, replace(turn.inbound, kind="text", text=kept, data=None), turn.now,
+                understanding=understand(kept, None, turn.now))
+    return help_request(session, said)
+
+
+@on_postback("request.is_request")
+def pressed_is_request(session: Session, turn: Turn) -> Outbox:
+    """はい / いいえ pressed under 「お手伝いのお願いですか？」."""
+    turn.conversation = conversations.current(session, turn.resident, turn.now)
+    if turn.conversation is None or turn.conversation.state != "request_is_request":
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return answered_is_request(session, turn, turn.args[:1] == ["yes"])
+
+
+def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
+    """はい / いいえ typed; a request written instead is read as the need itself."""
+    if flows.is_one_of(turn, "conversation.yes_words"):
+        return answered_is_request(session, turn, True)
+    if flows.is_one_of(turn, "conversation.no_words"):
+        return answered_is_request(session, turn, False)
+    if turn.understanding.intent == "help_request" and asks(turn):
+        conversations.finish(session, turn.resident)
+        return help_request(session, turn)
+    return None

@@ -1,0 +1,64 @@
+"""Messages that used to be partly understood: every part is used."""
+import pytest
+from sqlalchemy import select
+
+from db.models import HelperProfile
+from tests import factories
+from tests.fakes import texts
+from tests.handlers.talk import ask_for_help, press
+
+
+@pytest.fixture
+def midori(session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=district, display_name="山田")
+    factories.helper(session, user_id="H1", district=district, display_name="佐藤")
+    return district
+
+
+def test_a_helper_saying_kind_and_free_time_keeps_both(chat, session, midori):
+    factories.resident(session, user_id="NEW", district=midori)
+    chat.say("NEW", "犬の散歩なら手伝えます。平日の午後なら空いてます")
+    profile = session.scalar(select(HelperProfile).where(HelperProfile.skills.is_not(None))
+                             .order_by(HelperProfile.id.desc()))
+    assert "dog_walking" in profile.skills and profile.availability == ["weekday_afternoon"]
+
+
+@pytest.mark.parametrize("text", ["さっきのお願いはどうなってますか", "お願い、どうなりました？", "見つかりましたか"])
+def test_asking_how_the_request_goes_gets_its_state(text, chat, session, midori):
+    ask_for_help(chat)
+    got = chat.say("REQ", text)
+    assert "探しています" in texts(got)[0]
+    chat.say("H1", "引き受けます")
+    got = chat.say("REQ", text)
+    assert "佐藤さんが引き受けて" in texts(got)[0]
+
+
+def test_usage_and_balance_asked_together_are_both_answered(chat, session, midori):
+    got = chat.say("REQ", "使い方と残高を教えて")
+    assert "使い方" in texts(got)[0] and any("時間" in x or "残高" in x for x in texts(got)[1:])
+
+
+@pytest.mark.parametrize("text", ["はい、ありがとうございました", "はい ありがとうございました", "ありがとうございました"])
+def test_yes_with_thanks_confirms_the_task_is_done(text, chat, session, midori):
+    from db.models import Task
+
+    ask_for_help(chat)
+    chat.say("H1", "引き受けます")
+    press(chat, "H1", "30分", chat.say("H1", "終わりました"))
+    chat.say("REQ", text)
+    assert session.scalar(select(Task)).request.status == "done"
+
+
+@pytest.mark.parametrize("text", ["棚の修理、やっぱり火曜日にしてもらえますか", "やっぱり火曜日にしてください",
+                                  "すみません、明日じゃなくて火曜日でお願いします"])
+def test_a_correction_after_posting_changes_the_open_request(text, chat, session, midori):
+    from db.models import HelpRequest
+
+    factories.helper(session, user_id="H2", district=midori, skills=["repair"])
+    ask_for_help(chat, text="明日の朝、棚の修理をお願いしたいです")
+    got = chat.say("REQ", text)
+    assert "変更しました" in texts(got)[0]
+    requests = list(session.scalars(select(HelpRequest)))
+    assert len(requests) == 1 and requests[0].when.weekday() == 1 and requests[0].time_of_day == "morning"
+    assert "日時が" in texts(chat.channel.to("H2"))[-1]

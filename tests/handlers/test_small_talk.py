@@ -1,0 +1,65 @@
+"""Small talk gets a short warm answer, never a request; when unsure the bot asks first."""
+import pytest
+from sqlalchemy import select
+
+from db.models import HelpRequest
+from tests import factories
+from tests.fakes import buttons, texts
+from tests.handlers.talk import offers_to, press
+
+
+@pytest.fixture
+def midori(session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=district)
+    for kind in ("dog_walking", "childcare", "garden", "other", "garbage"):
+        factories.helper(session, user_id=f"H-{kind}", district=district, skills=[kind])
+    return district
+
+
+def no_request_went_out(chat, session) -> bool:
+    return session.scalar(select(HelpRequest).where(HelpRequest.status != "cancelled")) is None and all(
+        offers_to(chat, f"H-{kind}") == [] for kind in ("dog_walking", "childcare", "garden", "other"))
+
+
+@pytest.mark.parametrize("text", ["こんにちは", "こんにちは。よろしくお願いします", "おはようございます！",
+                                  "Hello, nice to meet you", "ｺﾝﾆﾁﾊ", "よろしくお願いします"])
+def test_a_greeting_is_greeted_back(text, chat, session, midori):
+    got = chat.say("REQ", text)
+    assert any(w in texts(got)[-1] for w in ("こんにちは", "Hello")) or "声をかけて" in texts(got)[-1]
+    assert "ありがとうございます。困りごと" not in texts(got)[-1]
+    assert no_request_went_out(chat, session)
+
+
+@pytest.mark.parametrize("text", ["うちの犬が最近元気でね", "孫が来週遊びに来るんです", "畑で大根がとれたとよ",
+                                  "うちのいぬがね さいきん よくたべるんよ", "今日は病院に行ってきました"])
+def test_a_story_is_never_a_request(text, chat, session, midori):
+    got = chat.say("REQ", text)
+    assert "のお願いですね" not in " ".join(texts(got))
+    if "お手伝いのお願いですか" in texts(got)[-1]:
+        got = press(chat, "REQ", "いいえ", got)
+        assert "お話ありがとう" in texts(got)[-1]
+    assert no_request_went_out(chat, session)
+
+
+def test_when_unsure_yes_drafts_the_request_from_what_was_written(chat, session, midori):
+    got = chat.say("REQ", "明日の朝、犬の散歩")
+    assert "お手伝いのお願いですか" in texts(got)[-1] and {"はい", "いいえ"} <= set(buttons(got))
+    got = press(chat, "REQ", "はい", got)
+    assert "犬の散歩" in texts(got)[0] and "住所" in texts(got)[-1]
+    assert session.scalar(select(HelpRequest)).when is not None
+
+
+@pytest.mark.parametrize("text", ["ちょっと困ってることがあるんだけど", "困っています", "助けてほしい"])
+def test_a_vague_trouble_is_asked_about_before_any_request(text, chat, session, midori):
+    got = chat.say("REQ", text)
+    assert "どんなことでお困りですか" in texts(got)[-1]
+    assert session.scalar(select(HelpRequest)) is None
+    got = chat.say("REQ", "庭の草取りをお願いしたいです")
+    assert "庭の手入れ" in texts(got)[0]
+
+
+@pytest.mark.parametrize("text", ["ありがとうございました", "ありがとう！", "thanks"])
+def test_thanks_are_answered_in_kind(text, chat, session, midori):
+    got = chat.say("REQ", text)
+    assert any(w in texts(got)[-1] for w in ("どういたしまして", "welcome"))
