@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.events import Outbox, Text
 from bot.handlers import Turn, on_text
 from bot.handlers.conversation import reads_as_change
-from bot.handlers.request_changes import change_when
+from bot.handlers.request_changes import apply_when
 from bot.handlers.tasks import describe_t
 from bot.matching import describe
 from db.models import HelpRequest, Offer
@@ -32,7 +32,7 @@ def correct_posted(session: Session, turn: Turn) -> Outbox | None:
     request = posted_request(session, turn)
     if request is None or understood.category not in (None, "other", request.category):
         return None
-    change_when(turn, request)
+    apply_when(turn, request)
     session.flush()
     box = turn.reply(Text(turn.t("request.changed_posted", kind=describe.kind(request.category, turn.locale),
                                  when=describe.when(request, turn.locale))))

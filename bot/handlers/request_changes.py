@@ -100,11 +100,11 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         return False
     if has_address(turn.text) and not flows.reads_as_change(turn):
         return False  # 3-2-1 is a house number, not a date
-    change_when(turn, request)
+    apply_when(turn, request)
     return True
 
 
-def change_when(turn: Turn, request: HelpRequest) -> None:
+def apply_when(turn: Turn, request: HelpRequest) -> None:
     """Apply the day and part of day the message says; what it does not say stays."""
     understood = turn.understanding
     if understood.when is None:
