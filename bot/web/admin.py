@@ -34,9 +34,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="t
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages and `flask admin-link`."""
-    from bot.web import admin_chart, admin_circulars, admin_people  # noqa: F401  (their pages join)
-
+    """Register the blueprint (bot.web.admin_site imports its pages first) and `flask admin-link`."""
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(blueprint)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

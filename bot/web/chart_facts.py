@@ -53,6 +53,8 @@ class CircularFact:
     confirmed: int
     answered: int
     needs_confirmation: bool
+    title: str = ""
+    need_help: int = 0
 
 
 def month_of(moment: datetime | date) -> str:
@@ -116,13 +118,14 @@ def circulars_sent(session: Session, district_id: int) -> list[CircularFact]:
     rows = session.execute(
         select(Circular.kind, Circular.sent_at, Circular.needs_confirmation,
                func.count(Delivery.id).filter(Delivery.status == "sent"),
-               func.count(Delivery.confirmed_at), func.count(Delivery.answer))
+               func.count(Delivery.confirmed_at), func.count(Delivery.answer), Circular.title,
+               func.count(Delivery.id).filter(Delivery.answer == "need_help"))
         .outerjoin(Delivery, Delivery.circular_id == Circular.id)
         .where(Circular.district_id == district_id, Circular.status.in_(("sending", "sent")),
                Circular.sent_at.is_not(None))
-        .group_by(Circular.id))
-    return [CircularFact(kind, at, sent, confirmed, answered, needs)
-            for kind, at, needs, sent, confirmed, answered in rows]
+        .group_by(Circular.id).order_by(Circular.sent_at))
+    return [CircularFact(kind, at, sent, confirmed, answered, needs, title, need_help)
+            for kind, at, needs, sent, confirmed, answered, title, need_help in rows]
 
 
 # -- per month ---------------------------------------------------------------------------------
@@ -155,7 +158,7 @@ def unmet_rate(facts: list[RequestFact], labels: list[str]) -> list[tuple[str, l
     """Per month, the share (%) of closed requests (done or unmet) that found no helper."""
     closed = Counter(month_of(f.created_at) for f in facts if f.status in ("done", "unmet"))
     unmet = Counter(month_of(f.created_at) for f in facts if f.status == "unmet")
-    return [(m, [_percent(unmet[m], closed[m])]) for m in labels]
+    return [(m, [percent(unmet[m], closed[m])]) for m in labels]
 
 
 def first_accept(facts: list[RequestFact], labels: list[str]) -> list[tuple[str, list[int]]]:
@@ -188,8 +191,9 @@ def circular_rates(facts: list[CircularFact], labels: list[str], kind: str) -> l
             continue
         row[0] += fact.sent
         row[1] += fact.answered if kind == "safety_check" else fact.confirmed
-    return [(m, [sent, done, _percent(done, sent)]) for m, (sent, done) in table.items()]
+    return [(m, [sent, done, percent(done, sent)]) for m, (sent, done) in table.items()]
 
 
-def _percent(part: int, whole: int) -> int:
+def percent(part: int, whole: int) -> int:
+    """part of whole in whole percent (0 when there is no whole)."""
     return round(100 * part / whole) if whole else 0

@@ -36,7 +36,6 @@ KNOWN_BACKWARD: set[tuple[str, str]] = {
 }
 KNOWN_CIRCLES: set[frozenset[str]] = {
     frozenset({"bot.matching.offers", "bot.matching.unmet"}),
-    frozenset({"bot.web.admin", "bot.web.admin_circulars", "bot.web.admin_people"}),
     frozenset({"bot.channels", "bot.channels.line", "bot.channels.local", "bot.channels.richmenu",
                "bot.queue", "bot.runtime"}),
 }
