@@ -20,8 +20,12 @@ run: $(STAMP)
 	$(BIN)/flask --app app demo-data
 	$(BIN)/flask --app app run --port 5000
 
+# Debian packages the tests use: Chromium and Japanese fonts for the page tests, IPAex Gothic
+# (embedded in the monthly report's PDF) and poppler-utils (to look at that PDF as an image).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-ipaexfont-gothic poppler-utils
+
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || echo "chromium could not be installed: the browser test will be skipped"
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; } || echo "$(SYSTEM_PACKAGES) could not all be installed: the tests that need them are skipped"
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,20 +5,21 @@ Safe to run again: every row is found before it is made, so a second run adds no
 from __future__ import annotations
 
 import tomllib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import residents
 from bot.timebank.ledger import grant
 from db.models import (Circular, Delivery, District, DistrictAdmin, HelperProfile, HelpRequest,
-                       Resident, Subscription, Task, local_now)
+                       LedgerEntry, Resident, Subscription, Task, local_now)
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.toml"
+HISTORY_MONTHS = 6  # how far back the demo history goes
 PLATFORM = "line"  # the local chat page speaks LINE, so it can act as these people
 
 
@@ -59,43 +60,76 @@ def load(session: Session) -> list[Resident]:
 
 
 def add_history(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
-    """Past requests: the done ones with their task and time-bank transfer, the unmet ones."""
-    from bot.matching.describe import kind
-    from bot.timebank.ledger import settle_task
-
+    """Past and current requests: done ones with their task and time-bank transfer dated when
+    they happened, unmet ones, and a few still open or taken."""
     now = local_now()
-    for number, (district, category, status, months_ago, asker, helper, minutes) in enumerate(
-            demo()["history"]):
-        at = now - timedelta(days=30 * months_ago + number % 7)
-        request = HelpRequest(resident_id=people[asker].id, created_by_id=people[asker].id,
-                              district_id=districts[district].id, category=category, status=status,
-                              summary=kind(category, "ja"), when=at, created_at=at, closed_at=at,
-                              offer_round=1)
+    # the starting grants were given when these people joined, before the history began
+    session.execute(update(LedgerEntry).where(LedgerEntry.kind == "grant")
+                    .values(created_at=now - timedelta(days=30 * HISTORY_MONTHS)))
+    for number, row in enumerate(demo()["history"]):
+        district, category, status, months_ago, asker, helper, minutes, *text = row
+        at = now - timedelta(days=30 * months_ago + number % 7, hours=number % 5)
+        request = past_request(people[asker], districts[district], category, status, at,
+                               text[0] if text else "")
         session.add(request)
         session.flush()
-        if status == "done":
-            task = Task(request_id=request.id, helper_id=people[helper].id, accepted_at=at,
-                        done_at=at, confirmed_at=at, minutes=minutes)
-            session.add(task)
-            session.flush()
-            settle_task(session, task, minutes)
+        if status in ("done", "assigned"):
+            add_task(session, request, people[helper], minutes, at + timedelta(minutes=15 + number * 13 % 80))
+
+
+def past_request(asker: Resident, district: District, category: str, status: str, at: datetime,
+                 text: str) -> HelpRequest:
+    """A request as it was made then: still to come (open, taken) or over (done, unmet)."""
+    from bot.matching.describe import kind
+
+    over = status in ("done", "unmet")
+    return HelpRequest(resident_id=asker.id, created_by_id=asker.id, district_id=district.id,
+                       category=category, status=status, text=text, summary=kind(category, "ja"),
+                       when=at if over else at + timedelta(days=3), created_at=at,
+                       closed_at=at if over else None, offer_round=1)
+
+
+def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: int,
+             accepted_at: datetime) -> None:
+    """The helper's task; a done one is paid in the time bank, dated the day it was done."""
+    from bot.timebank.ledger import settle_task
+
+    done = request.status == "done"
+    done_at = min(accepted_at + timedelta(days=1), local_now()) if done else None
+    task = Task(request_id=request.id, helper_id=helper.id, accepted_at=accepted_at, done_at=done_at,
+                confirmed_at=done_at, minutes=minutes if done else None)
+    session.add(task)
+    session.flush()
+    if done:
+        settle_task(session, task, minutes)
+        session.execute(update(LedgerEntry).where(LedgerEntry.task_id == task.id)
+                        .values(created_at=done_at))
 
 
 def add_circulars(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
-    """A circular sent some days ago to the district's followers, confirmed by some."""
+    """Circulars and safety checks sent some days ago to the district's followers; some answered."""
     for row in demo()["circulars"]:
         at = local_now() - timedelta(days=row["days_ago"])
         district = districts[row["district"]]
+        safety = row.get("kind") == "safety_check"
         circular = Circular(district_id=district.id, author_id=people[row["author"]].id, title=row["title"],
-                            body=row["body"], needs_confirmation=True, status="sent",
-                            created_at=at, sent_at=at)
+                            body=row["body"], kind=row.get("kind", "circular"), needs_confirmation=not safety,
+                            status="sent", created_at=at, sent_at=at)
         session.add(circular)
         session.flush()
         followers = session.scalars(select(Subscription.resident_id).where(
             Subscription.district_id == district.id, Subscription.active.is_(True)))
-        confirmed = {people[name].id for name in row["confirmed_by"]}
-        session.add_all(Delivery(circular_id=circular.id, resident_id=rid, status="sent", sent_at=at,
-                                 confirmed_at=at if rid in confirmed else None) for rid in followers)
+        answers = {people[name].id: answer for answer in ("confirmed_by", "safe", "need_help")
+                   for name in row.get(answer, ())}
+        session.add_all(delivery(circular.id, rid, at, answers.get(rid)) for rid in followers)
+
+
+def delivery(circular_id: int, resident_id: int, at: datetime, answer: str | None) -> Delivery:
+    """A sent delivery, confirmed ("confirmed_by") or answered ("safe", "need_help") an hour later."""
+    later = at + timedelta(hours=1) if answer else None
+    return Delivery(circular_id=circular_id, resident_id=resident_id, status="sent", sent_at=at,
+                    confirmed_at=later, answer=answer if answer in ("safe", "need_help") else None,
+                    answered_at=later if answer in ("safe", "need_help") else None)
 
 
 def find_or_add_district(session: Session, row: dict) -> District:
@@ -142,12 +176,13 @@ def subscribe(session: Session, person: Resident, district_id: int) -> None:
 
 def add_helper_profile(session: Session, person: Resident, helper: dict,
                        districts: dict[str, District]) -> None:
-    """An approved helper profile, made if missing."""
+    """A helper profile (approved unless the file says not), made if missing."""
     profile = session.scalar(select(HelperProfile).where(HelperProfile.resident_id == person.id))
     if profile is not None:
         return
     profile = HelperProfile(resident_id=person.id, skills=helper["skills"],
                             availability=helper["availability"], experience=helper.get("experience"),
-                            experience_skills=helper.get("experience_skills", []), approved=True)
+                            experience_skills=helper.get("experience_skills", []),
+                            approved=helper.get("approved", True))
     profile.districts.extend(districts[name] for name in helper["districts"])
     session.add(profile)

@@ -32,7 +32,7 @@ def test_demo_data_twice_adds_nothing_the_second_time(session):
     once = counts(session)
     demo.load(session)
     assert counts(session) == once
-    assert once[:5] == [5, 9, 5, 2, 9]
+    assert once[:5] == [5, 10, 6, 2, 10]
 
 
 def test_demo_districts_have_readings_and_neighbours_in_their_city(session):
@@ -77,4 +77,17 @@ def test_the_demo_data_command_runs_twice(tmp_path):
     runner = app.test_cli_runner()
     first, second = runner.invoke(args=["demo-data"]), runner.invoke(args=["demo-data"])
     assert first.exit_code == second.exit_code == 0, (first.output, repr(first.exception))
-    assert "5 districts, 9 people" in second.output
+    assert "5 districts, 10 people" in second.output
+
+
+def test_the_demo_time_bank_history_is_dated_when_the_help_happened(session):
+    from bot.timebank.ledger import recent
+    from db.models import local_now
+
+    people = demo.load(session)
+    tanaka = people[0]
+    moves = recent(session, tanaka.id, limit=20)
+    paid = [m for m in moves if m.kind == "task"]
+    assert len({f"{m.at:%Y-%m}" for m in paid}) >= 4  # over several months, not all today
+    assert all(m.at <= local_now() for m in moves)
+    assert moves == sorted(moves, key=lambda m: m.at, reverse=True)

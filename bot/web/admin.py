@@ -6,12 +6,10 @@ every page checks that the admin administers the district in its URL.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 
 import click
 from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template,
                    request, send_from_directory, session, url_for)
-from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
 from bot import admin_link, runtime
@@ -21,7 +19,6 @@ from bot.circulars.subscriptions import admin_districts
 from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
 from bot.matching import approve_helper
-from bot.web import admin_charts as charts
 from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
 from bot.web import request_session
@@ -37,7 +34,7 @@ blueprint.url_value_preprocessor(admin_security.possible_ids)
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages and `flask admin-link`."""
+    """Register the blueprint (bot.web.admin_pages imports its pages first) and `flask admin-link`."""
     admin_security.init_app(app)
     app.register_blueprint(blueprint)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
@@ -269,44 +266,3 @@ def circular(district_id: int, circular_id: int):
     return page("circular.html", admin, district=district, stats=progress(db, row.id), circular=row,
                 waiting=queries.waiting(db, row), need_help=queries.need_help(db, row),
                 refresh_seconds=REFRESH_SECONDS)
-
-
-@blueprint.get("/d/<int:district_id>/chart")
-def chart(district_id: int):
-    """The district chart (地域カルテ): requests, unmet needs, helpers and followers."""
-    db = request_session()
-    admin, district = require_district(db, district_id)
-    return page("chart.html", admin, district=district,
-                charts=district_charts(db, district_id, admin.language))
-
-
-def district_charts(db: OrmSession, district_id: int, locale: str) -> list[tuple[str, Markup]]:
-    """(title, SVG) of each chart of the district chart page, in order."""
-    facts = queries.request_facts(db, district_id)
-    labels = queries.months(local_now().date())
-    categories = Counter(category for category, _, _ in facts).most_common()
-    skills = queries.skill_counts(queries.helpers(db, district_id)).most_common()
-    joined = queries.follower_dates(db, district_id)
-    monthly = queries.per_month(joined, labels)
-    earlier = len(joined) - sum(count for _, count in monthly)
-    in_words = lambda items: [(month_text(label, locale), n) for label, n in items]  # noqa: E731
-    data = {
-        "per_category": ([(kind(c, locale), n) for c, n in categories], "", None),
-        "per_month": (in_words(queries.per_month([at for _, _, at in facts], labels)), "", None),
-        "unmet_rate": (in_words(queries.unmet_rate(facts, labels)), "%", 100),
-        "helpers": ([(kind(s, locale), n) for s, n in skills], "", None),
-        "followers": (in_words(queries.cumulative(monthly, earlier)), "", None),
-    }
-    return [(title := t(f"admin.chart.{name}", locale), charts.bar_chart(title, items, unit, top))
-            for name, (items, unit, top) in data.items()]
-
-
-def month_text(label: str, locale: str) -> str:
-    """"2026-03" as people of this locale write a month."""
-    year, month = label.split("-")
-    return t("admin.chart.month", locale, year=int(year), month=int(month))
-
-
-def kind(category: str, locale: str) -> str:
-    """The name of a kind of help (the request area's catalog)."""
-    return t(f"request.kind.{category}", locale)

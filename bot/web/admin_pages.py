@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.web import admin, admin_circulars, admin_people  # noqa: F401  (their routes join the blueprint)
+from bot.web import (admin, admin_chart, admin_circulars, admin_people,  # noqa: F401  (their routes join)
+                     admin_report)
 
 
 def init_app(app: Flask) -> None:

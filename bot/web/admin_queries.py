@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -80,35 +80,10 @@ def need_help(session: Session, circular: Circular) -> list[tuple[Resident, date
 
 # -- the district chart (地域カルテ) -------------------------------------------------------------
 
-def request_facts(session: Session, district_id: int) -> list[tuple[str, str, datetime]]:
-    """(category, status, created_at) of every request of the district that left the draft stage."""
-    rows = session.execute(select(HelpRequest.category, HelpRequest.status, HelpRequest.created_at)
-                           .where(HelpRequest.district_id == district_id,
-                                  HelpRequest.status != "draft"))
-    return [tuple(row) for row in rows]
-
-
-def months(today: date, count: int = 12) -> list[str]:
-    """The last `count` months as "YYYY-MM", oldest first."""
-    year, month = today.year, today.month
-    labels = []
-    for _ in range(count):
-        labels.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return labels[::-1]
-
-
 def per_month(moments: list[datetime], labels: list[str]) -> list[tuple[str, int]]:
     """How many moments fall in each month."""
     counts = Counter(f"{m:%Y-%m}" for m in moments)
     return [(label, counts.get(label, 0)) for label in labels]
-
-
-def unmet_rate(facts: list[tuple[str, str, datetime]], labels: list[str]) -> list[tuple[str, int]]:
-    """Per month, the share (%) of closed requests (done or unmet) that found no helper."""
-    closed = Counter(f"{at:%Y-%m}" for _, status, at in facts if status in ("done", "unmet"))
-    unmet = Counter(f"{at:%Y-%m}" for _, status, at in facts if status == "unmet")
-    return [(m, round(100 * unmet[m] / closed[m]) if closed[m] else 0) for m in labels]
 
 
 def skill_counts(profiles: list[HelperProfile]) -> Counter:

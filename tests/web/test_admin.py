@@ -136,7 +136,7 @@ def test_district_chart_svg_has_the_right_counts(app, client, town, session):
     session.commit()
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/chart").get_data(as_text=True)
-    assert page.count('<ul class="bars"') == 5
+    assert page.count('<ul class="bars"') == 10
     assert 'data-label="ごみ出し" data-value="3"' in page
     assert 'data-label="庭の手入れ" data-value="1"' in page
     month = f"{local_now().year}年{local_now().month}月"

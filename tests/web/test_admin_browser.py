@@ -6,6 +6,8 @@ both widths are saved in tests/web/screenshots/ for a person to look at.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -39,7 +41,7 @@ def add_town_life(session) -> dict[str, int]:
     midori = session.scalar(select(District).where(District.name == "緑ケ丘"))
     admin = session.scalar(select(Resident).where(Resident.display_name.like("小林%")))
     now = local_now()
-    check = Circular(district_id=midori.id, author_id=admin.id, kind="safety_check", title="大雨の安否確認",
+    check = Circular(district_id=midori.id, author_id=admin.id, kind="safety_check", title="地震の安否確認",
                      status="sent", created_at=now, sent_at=now)
     draft = Circular(district_id=midori.id, author_id=admin.id, title="防災訓練のお知らせ",
                      body="12月7日（日）9時、公民館に集合です。\n持ち物：タオル、飲み物", status="draft",
@@ -73,6 +75,7 @@ def page_paths(ids: dict[str, int]) -> dict[str, str]:
         "safety-check": f"{d}/circulars/{ids['check']}", "compose": f"{d}/circular/new",
         "compose-safety": f"{d}/safety/new", "preview": f"{d}/circulars/{ids['draft']}/preview",
         "represented": f"{d}/represented", "teaching": f"{d}/teaching", "chart": f"{d}/chart",
+        "report": f"{d}/report?month={local_now():%Y-%m}",
         "not-found": f"{d}/requests/999999",
     }
 
@@ -163,3 +166,19 @@ def test_a_district_chair_sends_a_circular_from_the_chat_link_on_a_phone(chromiu
         sent = session.scalar(select(Circular).where(Circular.title == "ごみ当番の交代"))
         assert sent.status in ("sending", "sent") and sent.body == "来週のごみ当番は\n2班にかわります。"
     page.context.close()
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils is not installed (make test does)")
+def test_the_monthly_report_pdf_is_drawn_with_japanese_text(chromium, site, tmp_path):
+    page = signed_in(chromium, site, browser.DESKTOP)
+    page.goto(site.base + site.pages["report"])
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDFで保存").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    page.context.close()
+    browser.SCREENSHOTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf),
+                    str(browser.SCREENSHOTS / "admin-report-pdf")], check=True)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "緑ケ丘の活動報告" in text and "大雨の安否確認" in text
