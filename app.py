@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import inbound, runtime
+from bot import clock, inbound, runtime
 from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
@@ -29,6 +29,8 @@ def create_app(config: Config | None = None) -> Flask:
                       KYOJO=config)
     rt = runtime.start(config)
     app.extensions["kyojo"] = rt
+    if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
+        clock.start(rt.jobs)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @app.teardown_appcontext

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot import runtime
+from bot import clock, runtime
 from bot.config import Config
 from bot.queue import QUEUE_NAME
 
@@ -19,6 +19,8 @@ def main() -> int:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = runtime.start(config)
+    if "--burst" not in sys.argv:
+        clock.start(rt.jobs)  # the periodic jobs that read their work from the database
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
     return 0

@@ -1,7 +1,7 @@
 """The data model: typed SQLAlchemy 2.0 models (DESIGN.md's domain words)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -348,3 +348,60 @@ class OutboundMessage(Base):
 # Matching finds helpers by district; the primary key of helper_districts leads with helper_id.
 Index("ix_helper_districts_district_helper", helper_districts.c.district_id,
       helper_districts.c.helper_id)
+
+
+# -- 見守り: daily check-ins, their watchers, and each day's greeting ---------------------------
+
+class CheckIn(Base):
+    """A resident's daily check-in (見守り): when the greeting goes, and how long to wait."""
+
+    __tablename__ = "check_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # self, proxy or family
+    minute_of_day: Mapped[int] = mapped_column(default=9 * 60)  # 9:00 -> 540
+    weekdays: Mapped[list] = mapped_column(default=lambda: list(range(7)))  # Monday is 0
+    remind_after_minutes: Mapped[int] = mapped_column(default=60)
+    alert_after_hours: Mapped[int] = mapped_column(default=3)
+    # The code a family member or 民生委員 sends to the bot to become a watcher.
+    invite_code: Mapped[str] = mapped_column(String(12), unique=True)
+    paused_from: Mapped[date | None]
+    paused_until: Mapped[date | None]  # the last day without a greeting
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+
+
+class Watcher(Base):
+    """Someone told when a check-in goes unanswered: family, a 民生委員, a district admin."""
+
+    __tablename__ = "watchers"
+    __table_args__ = (UniqueConstraint("check_in_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="family")  # family, minsei, admin
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship()
+
+
+class CheckInDay(Base):
+    """One day's greeting and what came of it: the unique day makes a second greeting impossible."""
+
+    __tablename__ = "check_in_days"
+    __table_args__ = (UniqueConstraint("check_in_id", "day"),
+                      Index("ix_check_in_days_open", "answered_at", "alerted_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id"))
+    day: Mapped[date]  # in the city's time
+    greeted_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(20))  # fine, words, unwell
+    alerted_at: Mapped[datetime | None]
+    visit_request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # met, absent, emergency
+
+    check_in: Mapped[CheckIn] = relationship()

@@ -29,6 +29,8 @@ STATES: dict[str, Handler] = {}
 EVENTS: dict[str, Handler] = {}
 # Typed commands: a catalog key listing the words a message may start with -> handler.
 COMMANDS: dict[str, Handler] = {}
+# Handlers that see every text first (a daily check-in's answer); None lets the text go on.
+FIRST: list[Handler] = []
 
 
 @dataclass
@@ -78,6 +80,13 @@ def on_postback(action: str): return _register(POSTBACKS, action)  # noqa: E704
 def on_state(state: str): return _register(STATES, state)  # noqa: E704
 def on_event(kind: str): return _register(EVENTS, kind)  # noqa: E704
 def on_command(words_key: str): return _register(COMMANDS, words_key)  # noqa: E704
+
+
+def on_first(function: Handler) -> Handler:
+    """File a handler that sees every text before the routing below."""
+    if function not in FIRST:
+        FIRST.append(function)
+    return function
 
 
 def catalog_words(locale: str, key: str) -> list[str]:
@@ -131,6 +140,9 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     follow_language(turn)
     if turn.understanding.leaving and "leave" in INTENTS:
         return INTENTS["leave"](session, turn)
+    for first in FIRST:
+        if (outbox := first(session, turn)) is not None:
+            return outbox
     command = typed_command(session, turn)
     if command is not None:
         return command

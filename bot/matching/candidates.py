@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
@@ -19,6 +19,8 @@ POOL_PER_DISTRICT = 60
 MASTERS_PER_DISTRICT = 20
 # Index entries read per district and direction: bounds the work in a district of any size.
 SCAN_PER_DISTRICT = 400
+# Kinds any helper of the district can do, whatever they registered (go and see a neighbour).
+ANY_HELPER = ("watch_visit",)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ def _rows(session: Session, request: HelpRequest, district_id: int, exclude: set
         .join(Resident, Resident.id == HelperProfile.resident_id)
         .where(HelperProfile.paused.is_(False), Resident.active.is_(True), Resident.platform != "none",
                HelperProfile.resident_id.not_in(exclude),
-               or_(_contains(HelperProfile.skills, request.category), HelperProfile.experience.is_not(None)))
+               or_(_contains(HelperProfile.skills, request.category), HelperProfile.experience.is_not(None),
+                   literal(request.category in ANY_HELPER)))
         .order_by(ids.c.helper_id)
     )
     if needs_approval:
@@ -92,7 +95,7 @@ def fit(row: Row, request: HelpRequest) -> float:
     """1.0 for a registered kind, else how well the experience matches the request's words."""
     from bot.nlp import experience_score
 
-    if request.category in row.skills or request.category in (row.experience_skills or ()):
+    if request.category in (*row.skills, *ANY_HELPER) or request.category in (row.experience_skills or ()):
         return 1.0
     if not row.experience:
         return 0.0
