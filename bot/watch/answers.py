@@ -45,8 +45,10 @@ def _record(session: Session, day: CheckInDay, answer: str, now: datetime) -> Ou
 
 def away(session: Session, person: Resident, text: str, now: datetime) -> Outbox | None:
     """「明日から3日間、娘のところに行きます」: no greeting on those days. None if no span is said."""
+    if not says_away(text, person.language):
+        return None
     check_in = checkins.of(session, person.id)
-    span = pause_span(text, now.date()) if check_in is not None and says_away(text, person.language) else None
+    span = pause_span(text, now.date()) if check_in is not None else None
     if span is None:
         return None
     checkins.pause(check_in, span.first, span.last)
