@@ -405,3 +405,40 @@ class CheckInDay(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))  # met, absent, emergency
 
     check_in: Mapped[CheckIn] = relationship()
+
+
+# -- 避難行動要支援者: people who need help in a disaster, and the neighbours who support them ------
+
+class SupportNeed(Base):
+    """A person the district admin marked as needing help in a disaster, and how the latest
+    safety check stands for them."""
+
+    __tablename__ = "support_needs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    note: Mapped[str] = mapped_column(Text, default="")  # 車いす, 耳が遠い: for supporters only
+    circular_id: Mapped[int | None] = mapped_column(ForeignKey("circulars.id"))  # the check followed
+    # asked, safe, evacuated, need_help (by the person or a supporter), or "" before any check
+    state: Mapped[str] = mapped_column(String(20), default="")
+    state_at: Mapped[datetime | None]
+    state_by_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    # 0: nobody told yet, 1: the supporters, 2: nearby helpers and the admins too
+    escalation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+
+
+class Supporter(Base):
+    """A neighbour who agreed to look after a person who needs help in a disaster."""
+
+    __tablename__ = "supporters"
+    __table_args__ = (UniqueConstraint("need_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("support_needs.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship()

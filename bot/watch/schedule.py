@@ -16,14 +16,15 @@ from bot import outbox as outboxes
 from bot.events import Button, Card, Envelope, Outbox, Text
 from bot.i18n import t, time_text
 from bot.matching.offers import retry_key
-from bot.watch import checkins, visits
+from bot.watch import checkins, support, visits
 from db.models import CheckIn, CheckInDay, Resident, local_now
 
 log = logging.getLogger(__name__)
 
 
 def tick(at: str | None = None) -> None:
-    """Job: everything due by `at` (ISO time; default now): greetings, reminders, alerts."""
+    """Job: everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
+    the people who need help in a disaster while a safety check is out."""
     from db.session import Session as SessionFactory
 
     now = datetime.fromisoformat(at) if at else local_now()
@@ -32,6 +33,7 @@ def tick(at: str | None = None) -> None:
         box.envelopes += greet_due(session, now)
         box.envelopes += remind_due(session, now)
         box.envelopes += alert_due(session, now)
+        box.envelopes += support.follow_due(session, now)
         ids = outboxes.store(session, box)
     outboxes.deliver(ids)
 

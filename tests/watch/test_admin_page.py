@@ -32,3 +32,33 @@ def test_the_watch_page_puts_the_silent_first_and_hides_other_districts(app, ses
     assert "要確認" in page and "お返事なし" in page and page.count("お返事あり") == 2
     assert "八幡の竹子" not in page and "秘密の住所" not in page
     assert client.get(f"/admin/d/{yawata.id}/watch").status_code == 403
+
+
+def test_an_admin_marks_a_person_names_a_supporter_and_sees_their_state(app, session):
+    from sqlalchemy import select
+
+    from db.models import SupportNeed
+    from tests.web.test_admin_actions import csrf_of
+
+    midori = factories.district(session, "緑ケ丘")
+    yawata = factories.district(session, "八幡")
+    admin = factories.admin(session, midori, display_name="会長")
+    tome = factories.resident(session, district=midori, display_name="トメ", address="秘密の住所2-2")
+    kimura = factories.resident(session, district=midori, display_name="木村")
+    session.commit()
+    client = app.test_client()
+    log_in(client, app, admin.id)
+    page = client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
+    token = csrf_of(client)
+    answer = client.post(f"/admin/d/{midori.id}/support", data={"csrf": token, "resident_id": tome.id,
+                                                                "note": "車いす"})
+    assert answer.status_code == 302
+    need = session.scalar(select(SupportNeed))
+    client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters",
+                data={"csrf": token, "supporter_id": kimura.id})
+    page = client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
+    assert "トメ" in page and "車いす" in page and "木村" in page and "安否確認なし" in page
+    assert "秘密の住所" not in page
+    assert client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters",
+                       data={"supporter_id": kimura.id}).status_code == 403  # no CSRF token
+    assert client.get(f"/admin/d/{yawata.id}/support").status_code == 403

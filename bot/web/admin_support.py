@@ -1,0 +1,82 @@
+"""避難行動要支援者 for the district admin: who needs help in a disaster, their supporters, and
+how the latest safety check stands for each."""
+from __future__ import annotations
+
+from flask import request
+from sqlalchemy import select
+
+from bot.watch import support
+from bot.web import admin_forms as forms
+from bot.web import admin_queries as queries
+from bot.web import request_session
+from bot.web.admin import blueprint, check_csrf, done, in_district, page, require_district
+from db.models import Resident, SupportNeed
+from db.session import Session
+
+
+def _everyone(db, district_id: int) -> list[Resident]:
+    """Residents of the district who could be marked (with or without a phone)."""
+    return list(db.scalars(select(Resident).where(Resident.district_id == district_id,
+                                                  Resident.active.is_(True))
+                           .order_by(Resident.display_name, Resident.id).limit(500)))
+
+
+@blueprint.get("/d/<int:district_id>/support")
+def support_page(district_id: int, error: str | None = None):
+    """Each marked person with their state and supporters; the forms to mark and to name supporters."""
+    db = request_session()
+    admin, district = require_district(db, district_id)
+    needs = support.of_district(db, district_id)
+    marked = {need.resident_id for need in needs}
+    rows = [(need, support.supporters(db, need)) for need in needs]
+    urgent = {"need_help": 0, "asked": 1, "": 2}
+    rows.sort(key=lambda row: urgent.get(row[0].state, 3))
+    return page("support.html", admin, district=district, rows=rows, error=error,
+                candidates=[p for p in _everyone(db, district_id) if p.id not in marked],
+                neighbours=queries.residents(db, district_id))
+
+
+@blueprint.post("/d/<int:district_id>/support")
+def support_mark(district_id: int):
+    """Mark a resident of the district as needing help in a disaster."""
+    check_csrf()
+    try:
+        with Session.begin() as db:
+            admin, _ = require_district(db, district_id)
+            person_id = forms.choice(request.form, "resident_id", [p.id for p in _everyone(db, district_id)])
+            person = db.get(Resident, person_id)
+            support.mark(db, person, admin, forms.text(request.form, "note", forms.ADDRESS_MAX))
+            name = person.display_name or ""
+    except forms.FormError as error:
+        return support_page(district_id, error.args[0]), 400
+    return done("admin.support.marked", "admin.support_page", {"name": name}, district_id=district_id)
+
+
+@blueprint.post("/d/<int:district_id>/support/<int:need_id>/supporters")
+def support_add(district_id: int, need_id: int):
+    """Name a neighbour (who agreed) as one of their supporters."""
+    check_csrf()
+    try:
+        with Session.begin() as db:
+            require_district(db, district_id)
+            need = in_district(db, SupportNeed, need_id, district_id)
+            helper_id = forms.choice(request.form, "supporter_id",
+                                     [p.id for p in queries.residents(db, district_id)])
+            support.add_supporter(db, need, db.get(Resident, helper_id))
+            name = db.get(Resident, helper_id).display_name or ""
+    except forms.FormError as error:
+        return support_page(district_id, error.args[0]), 400
+    return done("admin.support.supporter_added", "admin.support_page", {"name": name},
+                district_id=district_id)
+
+
+@blueprint.post("/d/<int:district_id>/support/<int:need_id>/unmark")
+def support_unmark(district_id: int, need_id: int):
+    """No longer followed in a disaster."""
+    check_csrf()
+    with Session.begin() as db:
+        require_district(db, district_id)
+        need = in_district(db, SupportNeed, need_id, district_id)
+        name = need.resident.display_name or ""
+        support.unmark(db, need)
+    return done("admin.support.unmarked", "admin.support_page", {"name": name}, district_id=district_id)
