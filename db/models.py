@@ -65,6 +65,9 @@ class District(Base):
     reading: Mapped[str] = mapped_column(String(200), default="")
     # A district may ask its admin to approve helpers before they get offers.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Disaster mode: the district's people see the safety menu; where the shelters are.
+    disaster_mode: Mapped[bool] = mapped_column(default=False)
+    shelter_info: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
     neighbours: Mapped[list[District]] = relationship(

@@ -246,6 +246,12 @@ class LineChannel:
 
         return richmenu.link(self, user_id, language)
 
+    def switch_menus(self, people: dict[str, list[str]], disaster: bool) -> int:
+        """Disaster mode: show these users (by language) the safety menu, or their own again."""
+        from bot.channels import disaster_menu
+
+        return disaster_menu.switch(self, people, disaster)
+
     # -- calling LINE ----------------------------------------------------------------------
 
     def call(self, what: str, request: Callable[[], T], retries: int | None = None) -> T | None:

@@ -93,14 +93,15 @@ def _follow(session: Session, need: SupportNeed, check: Circular, now: datetime)
     called = answer == "need_help" or need.state == "need_help"
     if need.escalation == 0 and (called or check.sent_at + wait <= now):
         need.escalation = 1
-        return _to_supporters(session, need, check, called)
+        return _to_supporters(session, need, check.id, called)
     if need.escalation == 1 and check.sent_at + 2 * wait <= now:
         need.escalation = 2
         return _to_helpers_and_admins(session, need, check, now, already_open=answer == "need_help")
     return []
 
 
-def _to_supporters(session: Session, need: SupportNeed, check: Circular, called: bool) -> list[Envelope]:
+def _to_supporters(session: Session, need: SupportNeed, check_id: int, called: bool) -> list[Envelope]:
+    """A card for each supporter: where the person lives, what to mind, and the report buttons."""
     person = need.resident
     key = "support.called" if called else "support.silent"
     envelopes = []
@@ -109,12 +110,22 @@ def _to_supporters(session: Session, need: SupportNeed, check: Circular, called:
         body = t("support.card_body", locale, name=person.display_name or "",
                  place=person.address or t("offer.no_place", locale),
                  phone=person.phone or t("offer.no_phone", locale), note=need.note or "-")
-        buttons = tuple(Button(t(f"support.report.{r}", locale), f"support.report:{need.id}:{check.id}:{r}",
+        buttons = tuple(Button(t(f"support.report.{r}", locale), f"support.report:{need.id}:{check_id}:{r}",
                                t(f"support.report.{r}", locale)) for r in REPORTS)
-        card = Card(t(key, locale, name=person.display_name or ""), body, buttons,
-                    alt_text=t(key, locale, name=person.display_name or ""))
-        envelopes.append(Envelope(supporter.id, [card], retry_key=retry_key(key, need.id, check.id, supporter.id)))
+        title = t(key, locale, name=person.display_name or "")
+        envelopes.append(Envelope(supporter.id, [Card(title, body, buttons, alt_text=title)],
+                                  retry_key=retry_key(key, need.id, check_id, supporter.id)))
     return envelopes
+
+
+def supporters_called(session: Session, person: Resident, request_id: int) -> list[Envelope]:
+    """The person pressed 助けを呼ぶ: their supporters hear at once (nobody, if not marked)."""
+    need = session.scalar(select(SupportNeed).where(SupportNeed.resident_id == person.id))
+    if need is None:
+        return []
+    need.state, need.escalation, need.state_by_id = "need_help", 2, person.id
+    return [Envelope(e.resident_id, e.messages, retry_key=retry_key("support.call", request_id, e.resident_id))
+            for e in _to_supporters(session, need, 0, True)]
 
 
 def _to_helpers_and_admins(session: Session, need: SupportNeed, check: Circular, now: datetime, *,

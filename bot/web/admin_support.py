@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import request
 from sqlalchemy import select
 
-from bot.watch import support
+from bot.watch import disaster, support
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
 from bot.web import request_session
 from bot.web.admin import blueprint, check_csrf, done, in_district, page, require_district
 from db.models import Resident, SupportNeed
 from db.session import Session
+
+SHELTER_MAX = 1000
 
 
 def _everyone(db, district_id: int) -> list[Resident]:
@@ -80,3 +82,20 @@ def support_unmark(district_id: int, need_id: int):
         name = need.resident.display_name or ""
         support.unmark(db, need)
     return done("admin.support.unmarked", "admin.support_page", {"name": name}, district_id=district_id)
+
+
+@blueprint.post("/d/<int:district_id>/disaster")
+def disaster_mode(district_id: int):
+    """Disaster mode on or off (the menus follow), and what people read under 避難所."""
+    check_csrf()
+    try:
+        with Session.begin() as db:
+            _, district = require_district(db, district_id)
+            district.shelter_info = forms.text(request.form, "shelter_info", SHELTER_MAX)
+            on = request.form.get("mode") == "on"
+            if on != district.disaster_mode:
+                disaster.set_mode(db, district, on)
+    except forms.FormError as error:
+        return support_page(district_id, error.args[0]), 400
+    return done("admin.disaster.on" if on else "admin.disaster.off", "admin.support_page",
+                district_id=district_id)

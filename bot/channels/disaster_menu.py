@@ -1,0 +1,49 @@
+"""Disaster mode on LINE: a district's people see a rich menu of safety actions, and back.
+
+The safety menu of each language is drawn like the main one (richmenu.py) under its own alias,
+made the first time a district needs it; switching back links people to their language's menu.
+"""
+from __future__ import annotations
+
+from linebot.v3.messaging import MessagingApi, RichMenuBulkLinkRequest
+
+from bot.channels import richmenu
+
+ACTIONS = ("disaster.report", "disaster.shelter", "disaster.call_help")
+ALIAS_PREFIX = "kyojo-disaster-"
+
+
+def _aliases_and_menus(channel) -> tuple[dict[str, str], set[str]]:
+    with channel.client() as client:
+        api = MessagingApi(client)
+        aliases = {a.rich_menu_alias_id: a.rich_menu_id for a in channel.call(
+            "rich menu aliases", api.get_rich_menu_alias_list).aliases or ()}
+        menus = {m.rich_menu_id for m in channel.call("rich menu list", api.get_rich_menu_list).richmenus}
+    return aliases, menus
+
+
+def menu_id(channel, language: str, disaster: bool) -> str | None:
+    """The menu to show: the safety menu (drawn if missing), or the language's own (None: none)."""
+    aliases, menus = _aliases_and_menus(channel)
+    if not disaster:
+        found = aliases.get(richmenu.alias(language)) or aliases.get(richmenu.alias(richmenu.DEFAULT_LOCALE))
+        return found if found in menus else None
+    found = aliases.get(ALIAS_PREFIX + language)
+    return found if found in menus else richmenu.create(channel, language, ACTIONS, ALIAS_PREFIX + language)
+
+
+def switch(channel, people: dict[str, list[str]], disaster: bool) -> int:
+    """Link LINE users (by language) to the safety menu or back to their own; how many were linked."""
+    linked = 0
+    for language, user_ids in people.items():
+        target = menu_id(channel, language, disaster)
+        if target is None or not user_ids:
+            continue
+        with channel.client() as client:
+            api = MessagingApi(client)
+            for start in range(0, len(user_ids), richmenu.LINK_BATCH):
+                batch = user_ids[start:start + richmenu.LINK_BATCH]
+                channel.call("rich menu bulk link", lambda: api.link_rich_menu_id_to_users(
+                    RichMenuBulkLinkRequest(rich_menu_id=target, user_ids=batch)))
+                linked += len(batch)
+    return linked
