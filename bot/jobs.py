@@ -10,7 +10,7 @@ from bot import outbox as outboxes
 from bot import residents, runtime
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
-from bot.i18n import supported, t
+from bot.i18n import DEFAULT_LOCALE, supported, t
 from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
@@ -47,7 +47,10 @@ def _handle(session, row: InboundEvent) -> list[int]:
     if inbound.kind == "text" and resident.active:
         _show_loading(channel, inbound.user_id)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
+    language = resident.language
     outbox = _answer(session, turn, row)
+    if resident.language != language and inbound.kind != "follow":
+        _link_menu(channel, resident)  # they asked for another language, or wrote in it
     if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
         outbox = _welcome(resident).extend(outbox)
     ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
@@ -94,9 +97,16 @@ def _follow_profile(channel, resident, inbound: Inbound) -> None:
     """A follow: greet in the profile's language, and show the rich menu of that language."""
     if inbound.language:
         resident.language = supported(inbound.language)
-    link_menu = getattr(channel, "link_menu", None)  # only LINE has rich menus
-    if link_menu is not None:
-        resident.rich_menu_id = link_menu(inbound.user_id, resident.language)
+    _link_menu(channel, resident)
+
+
+def _link_menu(channel, resident: Resident) -> None:
+    """Show the person the rich menu of their language (only LINE has rich menus)."""
+    if getattr(channel, "link_menu", None) is None:
+        return
+    if resident.language == DEFAULT_LOCALE and resident.rich_menu_id:
+        channel.unlink_menu(resident.platform_user_id)
+    resident.rich_menu_id = channel.link_menu(resident.platform_user_id, resident.language)
 
 
 def _show_loading(channel, user_id: str) -> None:

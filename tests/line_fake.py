@@ -240,6 +240,10 @@ class FakeLineApi:
         self.links[parts[-3]] = parts[-1]
         return Answer(200, {})
 
+    def _unlinkRichMenuIdFromUser(self, request: Request, parts: list[str]) -> Answer:
+        self.links.pop(parts[-2], None)
+        return Answer(200, {})
+
     def _linkRichMenuIdToUsers(self, request: Request, parts: list[str]) -> Answer:
         menu_id = request.json["richMenuId"]
         if menu_id not in self.rich_menus:

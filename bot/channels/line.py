@@ -252,6 +252,12 @@ class LineChannel:
 
         return disaster_menu.switch(self, people, disaster)
 
+    def unlink_menu(self, user_id: str) -> None:
+        """Give this person back the default (Japanese) rich menu."""
+        from bot.channels import richmenu
+
+        richmenu.unlink(self, user_id)
+
     # -- calling LINE ----------------------------------------------------------------------
 
     def call(self, what: str, request: Callable[[], T], retries: int | None = None) -> T | None:

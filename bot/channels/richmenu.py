@@ -164,6 +164,16 @@ def link(channel, user_id: str, language: str) -> str | None:
     return found.rich_menu_id
 
 
+def unlink(channel, user_id: str) -> None:
+    """Take away a person's own menu, so the default one shows (a failure is only logged)."""
+    with channel.client() as client:
+        api = MessagingApi(client)
+        try:
+            channel.call("rich menu unlink", lambda: api.unlink_rich_menu_id_from_user(user_id), retries=0)
+        except ChannelError:
+            pass  # logged by the call; they keep the menu of their former language
+
+
 def register(cli) -> None:
     """The `flask rich-menu` command."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Button, Inbound, Message, Outbox, Text
-from bot.i18n import t
+from bot.i18n import locales, t
 from db.models import Conversation, Resident
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,8 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     follow_language(turn)
     if turn.understanding.leaving and "leave" in INTENTS:
         return INTENTS["leave"](session, turn)
+    if turn.understanding.switch_to in locales() and "switch_language" in INTENTS:
+        return INTENTS["switch_language"](session, turn)
     for first in FIRST:
         if (outbox := first(session, turn)) is not None:
             return outbox
@@ -173,16 +175,23 @@ def understand(turn: Turn):
     """What the text means, read in the context of the pending question."""
     from bot.nlp import understand as nlp_understand
 
-    return nlp_understand(turn.text, conversations.nlp_context(turn.conversation), turn.now)
+    return nlp_understand(turn.text, conversations.nlp_context(turn.conversation), turn.now,
+                          language=turn.resident.language)
+
+
+# How long a message must be before its language is taken as the person's: Chinese and
+# Korean say much in few characters; a short English or Japanese word may be a borrowed one.
+_CLEAR_LENGTH = {"zh-Hans": 4, "ko": 4}
 
 
 def follow_language(turn: Turn) -> None:
     """Answer in the language the person writes in, once a message clearly shows it."""
-    from bot.i18n import locales
-
-    language = turn.understanding.language
-    if language != turn.resident.language and language in locales() and len(turn.text) >= 8:
-        turn.resident.language = language
+    written, current = turn.understanding.language, turn.resident.language
+    if written == "ja" and current == "ja-easy":
+        return  # やさしい日本語 is read by people who write Japanese too
+    clear = len(turn.text.strip()) >= _CLEAR_LENGTH.get(written, 8)
+    if written != current and written in locales() and clear:
+        turn.resident.language = written
 
 
 def not_understood(turn: Turn) -> Outbox:

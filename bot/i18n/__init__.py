@@ -2,6 +2,7 @@
 
 A key is "<area>.<name>", e.g. "offer.accepted": the area is the file, the name
 its key (nested tables make longer keys). `t` falls back to Japanese.
+Locales: ja, en, vi, zh-Hans, ko and ja-easy (やさしい日本語, plain Japanese for newcomers).
 """
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from babel.dates import format_date, format_datetime, format_time
 
 CATALOGS = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "ja"
+# How platforms and browsers name languages (LINE: "zh-Hant", "ko-KR"...) -> our catalogs.
+# Readers of traditional Chinese read simplified far more easily than Japanese.
+_ALIASES = {"zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hans",
+            "zh-tw": "zh-Hans", "zh-hk": "zh-Hans"}
+# Babel's name for a catalog's locale (やさしい日本語 writes dates as Japanese does).
+_BABEL = {"ja-easy": "ja", "zh-Hans": "zh_Hans"}
 
 
 def _flatten(prefix: str, table: dict, into: dict[str, str]) -> None:
@@ -36,15 +43,28 @@ def catalog(locale: str) -> dict[str, str]:
     return texts
 
 
+@cache
 def locales() -> list[str]:
     """The locales that have a catalog."""
     return sorted(p.name for p in CATALOGS.iterdir() if p.is_dir() and any(p.glob("*.toml")))
 
 
+@cache
 def supported(locale: str | None) -> str:
-    """The given locale if we have it (ja-JP -> ja), else the default."""
-    base = (locale or DEFAULT_LOCALE).split("-")[0].split("_")[0].lower()
-    return base if base in locales() else DEFAULT_LOCALE
+    """The catalog for a language tag (ja-JP -> ja, zh-TW -> zh-Hans, ko-KR -> ko), else the default."""
+    known = {name.lower(): name for name in locales()}
+    tag = (locale or DEFAULT_LOCALE).replace("_", "-").lower()
+    for candidate in (tag, "-".join(tag.split("-")[:2]), tag.split("-")[0]):
+        found = known.get(candidate) or known.get(_ALIASES.get(candidate, ""))
+        if found:
+            return found
+    return DEFAULT_LOCALE
+
+
+def babel_locale(locale: str | None) -> str:
+    """Babel's locale name for one of our catalogs."""
+    found = supported(locale)
+    return _BABEL.get(found, found)
 
 
 def t(key: str, locale: str | None, **fields: object) -> str:
@@ -59,14 +79,14 @@ def when_text(moment: datetime | date, locale: str | None) -> str:
     """A date (and time) as people of this locale write it (Babel patterns from the catalog)."""
     loc = supported(locale)
     if isinstance(moment, datetime):
-        return format_datetime(moment, t("common.datetime_pattern", loc), locale=loc)
-    return format_date(moment, t("common.date_pattern", loc), locale=loc)
+        return format_datetime(moment, t("common.datetime_pattern", loc), locale=babel_locale(loc))
+    return format_date(moment, t("common.date_pattern", loc), locale=babel_locale(loc))
 
 
 def time_text(moment: datetime, locale: str | None) -> str:
     """A time of day for this locale."""
     loc = supported(locale)
-    return format_time(moment, t("common.time_pattern", loc), locale=loc)
+    return format_time(moment, t("common.time_pattern", loc), locale=babel_locale(loc))
 
 
 def list_text(items, locale: str | None) -> str:

@@ -3,9 +3,16 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.nlp import lexical_classify, lexical_when
 from bot.nlp.classify import analyse, classify_analysis
+from bot.nlp.language import detect, requested_language
+from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
+from bot.nlp.normalise import normalise
+from bot.nlp.private import redact
 from bot.nlp.summary import summarise
 from bot.nlp.when import resolve
+
+SUMMARY_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -20,13 +27,45 @@ class Understanding:
     time_of_day: str | None = None
     # The sender wants to leave the service altogether (退会), whatever the intent.
     leaving: bool = False
+    # The sender asks the bot to use another language (「English please」, 「日本語で」).
+    switch_to: str | None = None
 
 
-def understand(text: str, context: str | None = None, now: datetime | None = None) -> Understanding:
-    """Read one message, given the pending question (context) and the message time."""
+def understand(text: str, context: str | None = None, now: datetime | None = None,
+               language: str | None = None) -> Understanding:
+    """Read one message, given the pending question (context), the message time and the
+    language the sender has used so far (it settles kanji that Chinese and Japanese share)."""
+    now = now or datetime.now()
+    switch_to = requested_language(text)
+    written = detect(text, language)
+    if written in LEXICAL_LANGUAGES:
+        return _understand_lexical(text, written, context, now, switch_to)
+    return _understand_japanese_or_english(text, context, now, switch_to)
+
+
+def _understand_lexical(text: str, language: str, context: str | None, now: datetime,
+                        switch_to: str | None) -> Understanding:
+    """Vietnamese, Chinese or Korean, read by their phrase vocabularies."""
+    points = lexical_classify.points_of(text, language)
+    intent, category = lexical_classify.classify_points(points, context)
+    when = lexical_when.resolve_in(text, language, now)
+    return Understanding(intent=intent, category=category, when=when.moment, summary=_short(text),
+                         language=language, time_of_day=when.time_of_day,
+                         leaving=points.cue("leave") > 0, switch_to=switch_to)
+
+
+def _short(text: str) -> str:
+    """The message itself as the summary: its first line, without addresses, 40 characters at most."""
+    line = redact(normalise(text).split("\n")[0])
+    return line if len(line) <= SUMMARY_LENGTH else line[:SUMMARY_LENGTH - 1] + "…"
+
+
+def _understand_japanese_or_english(text: str, context: str | None, now: datetime,
+                                    switch_to: str | None) -> Understanding:
+    """Japanese (and English) through the tagger and the Japanese classifier."""
     analysis = analyse(text)
     intent, category = classify_analysis(analysis, context)
-    when = resolve(analysis.text, now or datetime.now())
+    when = resolve(analysis.text, now)
     return Understanding(
         intent=intent,
         category=category,
@@ -35,4 +74,5 @@ def understand(text: str, context: str | None = None, now: datetime | None = Non
         language=analysis.language,
         time_of_day=when.time_of_day,
         leaving=analysis.score("leave") > 0,
+        switch_to=switch_to,
     )

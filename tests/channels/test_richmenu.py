@@ -6,7 +6,7 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
-from bot.i18n import locales
+from bot.i18n import locales, t
 from db.models import Resident
 from db.session import Session
 from tests import factories
@@ -75,3 +75,30 @@ def test_without_an_access_token_the_command_says_so(line_app, line_config):
     runtime.start(line_config.with_(line_channel_access_token=None), engine=runtime.current().engine)
     result = line_app.test_cli_runner().invoke(args=["rich-menu"])
     assert result.exit_code != 0 and "LINE_CHANNEL_ACCESS_TOKEN" in result.output
+
+
+def _says(post, text: str, event_id: str) -> None:
+    post(event_body(user_event("message", event_id=event_id,
+                               message={"id": event_id, "type": "text", "text": text})))
+
+
+def test_asking_for_another_language_brings_its_menu_and_japanese_the_default_again(line_app, line_api, post):
+    run(line_app)
+    line_api.profiles["Ualice"] = {"displayName": "Alice", "language": "ja"}
+    post(event_body(user_event("follow", follow={"isUnblocked": False})))
+    assert line_api.links == {}
+    _says(post, "Tiếng Việt", "01EVENT0000000000000000002")
+    assert line_api.links == {"Ualice": line_api.aliases["kyojo-vi"]}
+    _says(post, "日本語でお願いします", "01EVENT0000000000000000003")
+    assert line_api.links == {}
+    with Session() as s:
+        assert s.scalar(select(Resident.rich_menu_id)) is None
+    assert line_api.violations == []
+
+
+def test_a_new_friend_whose_line_is_in_vietnamese_is_greeted_in_vietnamese(line_app, line_api, post):
+    line_api.profiles["Ualice"] = {"displayName": "Lan", "language": "vi"}
+    post(event_body(user_event("follow", follow={"isUnblocked": False})))
+    assert line_api.sent_messages()[0]["text"] == t("onboarding.welcome", "vi", name="Lan")
+    with Session() as s:
+        assert s.scalar(select(Resident.language)) == "vi"

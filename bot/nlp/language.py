@@ -1,0 +1,148 @@
+"""Which language a short message is written in, and whether it asks to switch language.
+
+Scripts decide most messages: Hangul is Korean, kana is Japanese, kanji with no kana is
+Chinese (a few kanji-only words are everyday Japanese too, see JAPANESE_KANJI_WORDS), and
+Latin letters are Vietnamese when they carry its marks (ơ, ư, đ, ạ...) or its common
+syllables typed without marks; otherwise English.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+# Letters only Vietnamese uses among the languages we meet (French has â/ê/ô but not these).
+_VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
+# Syllables that are very common in Vietnamese typed without marks and rare in English.
+_VIETNAMESE_BARE = frozenset(
+    "toi ban cua khong duoc nguoi giup minh em anh chi co can lam nha con cho mot nhung va ve di "
+    "nhe voi dang roi xin cam on viec mai sang chieu toi nay hom ngay chua biet the nao gi dau "
+    "ong ba chau rat nuoc tieng viet oi dung sao vay muon nhieu giup do xin chao toan bi thuong".split())
+_ENGLISH_WORDS = frozenset(
+    "i you he she we they it is are am was the a an to of and or my your me please can could "
+    "help need want with for on in at this that tomorrow today thanks thank yes no ok not do "
+    "how what who where when will would someone anyone dog shopping garbage".split())
+# Everyday Japanese written in kanji only, with characters Chinese shares: read as Japanese.
+JAPANESE_KANJI_WORDS = frozenset({"了解", "承知", "大丈夫", "感謝", "至急", "平気", "元気"})
+# Chinese grammar words that kanji-only Japanese does not use (我, 你, 的, 吗...).
+_CHINESE_FUNCTION = frozenset("我你他她的吗很呢吧么啊呀哪谁是在没")
+
+
+def _letters(text: str) -> str:
+    """The letters of a text (no digits, punctuation, emoji)."""
+    return "".join(c for c in text if c.isalpha())
+
+
+def _strip_marks(word: str) -> str:
+    """A Latin word without tone and vowel marks (việc -> viec, đi -> di)."""
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """Vietnamese letters or tone marks, or mostly Vietnamese syllables typed bare."""
+    if any(c in _VIETNAMESE_LETTERS for c in text):
+        return True
+    decomposed = unicodedata.normalize("NFD", text)
+    if "\u0323" in decomposed or "\u0309" in decomposed:
+        return True  # dot below (ạ) and hook above (ả) are Vietnamese tone marks
+    words = {_strip_marks(w).lower() for w in _LATIN_WORD.findall(text)}
+    english = len(words & _ENGLISH_WORDS - _VIETNAMESE_BARE)
+    if any(unicodedata.combining(c) for c in decomposed) and not english:
+        return True  # marked vowels (chào, tốt) and no English word
+    return len(words & _VIETNAMESE_BARE - _ENGLISH_WORDS) >= 2 and len(words & _VIETNAMESE_BARE) > english
+
+
+def _encodable(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _han_language(text: str) -> str | None:
+    """Kanji with no kana: Chinese unless its characters are Japanese forms (確認, 無事, 駅).
+
+    Simplified characters (认, 帮, 时) exist only in the Chinese character set, Japanese forms
+    (認, 気, 駅) only in the Japanese one; shared ones (我, 明天) say nothing.
+    """
+    chinese = japanese = 0
+    for char in _HAN.findall(text):
+        in_chinese, in_japanese = _encodable(char, "gb2312"), _encodable(char, "shift_jis")
+        chinese += (in_chinese and not in_japanese) or char in _CHINESE_FUNCTION
+        japanese += in_japanese and not in_chinese
+    if japanese > chinese or (not chinese and any(w in text for w in JAPANESE_KANJI_WORDS)):
+        return "ja"
+    return "zh-Hans" if chinese else None
+
+
+def detect(text: str, usual: str | None = None) -> str:
+    """"ja", "en", "vi", "zh-Hans" or "ko" for one message.
+
+    `usual` is the language the sender has been using: kanji shared by Chinese and Japanese
+    (明日, 安全) are read in it, and so is a message with no letters.
+    """
+    family = "ja" if usual in ("ja", "ja-easy", None) else usual
+    letters = _letters(text)
+    if not letters:
+        return family if family in ("ja", "en", "vi", "zh-Hans", "ko") else "ja"
+    hangul = len(_HANGUL.findall(letters))
+    kana = len(_KANA.findall(letters))
+    han = len(_HAN.findall(letters))
+    if hangul and hangul >= kana:
+        return "ko"
+    if kana:
+        return "ja"
+    if han * 2 >= len(letters):
+        found = _han_language(text)
+        return found or ("zh-Hans" if family == "zh-Hans" or (usual is None and han > 1) else "ja")
+    return "vi" if _looks_vietnamese(text) else "en"
+
+
+# Names people use for each language, in any of our languages ("English", 英語, 영어...).
+_NAMES = {
+    "ja-easy": ("やさしい日本語", "やさしいにほんご", "易しい日本語", "優しい日本語", "easy japanese",
+                "simple japanese", "plain japanese", "ひらがな"),
+    "ja": ("日本語", "にほんご", "japanese", "tiếng nhật", "tieng nhat", "日语", "日文", "일본어"),
+    "en": ("english", "英語", "えいご", "英语", "英文", "tiếng anh", "tieng anh", "영어"),
+    "vi": ("tiếng việt", "tieng viet", "vietnamese", "ベトナム語", "越南语", "越南文", "베트남어"),
+    "zh-Hans": ("中文", "汉语", "簡体字", "简体中文", "普通话", "chinese", "中国語", "tiếng trung",
+                "tieng trung", "중국어"),
+    "ko": ("한국어", "한국말", "korean", "韓国語", "韓国語", "韩语", "韩国语", "tiếng hàn", "tieng han"),
+}
+# What may stand around a language's name in a request to switch ("… please", "…で", "…로 해 주세요").
+_FILLERS = sorted((
+    "can you", "could you", "please", "speak", "write", "reply", "switch to", "change to", "use", "in",
+    "language", "only", "でお願いします", "でおねがいします", "お願いします", "おねがいします", "で話して",
+    "でしゃべって", "にしてください", "にして", "に変えて", "に切り替えて", "ください", "がいい", "で",
+    "bằng", "bang", "nói", "noi", "dùng", "dung", "đổi sang", "doi sang", "chuyển sang", "chuyen sang",
+    "cho tôi", "làm ơn", "lam on", "vui lòng", "xin", "nhé", "nhe", "được không", "đi", "ạ",
+    "请用", "请说", "请", "用", "说", "讲", "换成", "改成", "吧", "可以吗", "谢谢", "麻烦",
+    "으로 해 주세요", "로 해 주세요", "로 해주세요", "으로 해주세요", "로 말해 주세요", "로 부탁해요",
+    "로 부탁합니다", "으로", "로", "해 주세요", "해주세요", "주세요", "부탁해요", "요",
+), key=len, reverse=True)
+_SWITCH_MAX_LENGTH = 40
+
+
+def requested_language(text: str) -> str | None:
+    """The language a message asks the bot to use (「English please」, 「日本語で」, "한국어로"), if any."""
+    lowered = unicodedata.normalize("NFKC", text).lower().strip()
+    if len(lowered) > _SWITCH_MAX_LENGTH:
+        return None
+    for language, names in _NAMES.items():  # やさしい日本語 before 日本語
+        for name in names:
+            if name in lowered and _only_fillers(lowered.replace(name, " ", 1)):
+                return language
+    return None
+
+
+def _only_fillers(rest: str) -> bool:
+    """Whether what is left besides the language's name is only please/で/로 and punctuation."""
+    for filler in _FILLERS:
+        spaced = filler[0].isascii() and filler[0].isalpha()
+        rest = re.sub(rf"\b{re.escape(filler)}\b", " ", rest) if spaced else rest.replace(filler, " ")
+    return not _letters(rest)

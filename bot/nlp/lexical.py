@@ -1,0 +1,173 @@
+"""Understanding of Vietnamese, Chinese and Korean messages from vocab/<language>.toml.
+
+These languages are read by phrases, not by a tagger: Chinese and Korean as substrings
+(Korean particles stick to the word: 쓰레기를 holds 쓰레기), Vietnamese as whole words,
+also when typed without its marks (giup do = giúp đỡ). A phrase right after a negation
+(không, 不, 안) counts for its `negated` label; a kind of help that is negated (不是打扫,
+không phải dọn dẹp) counts little, so "not X but Y" picks Y.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+LANGUAGES = ("vi", "zh-Hans", "ko")
+WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
+NEGATED_CATEGORY = 0.2
+_SPACED = frozenset({"vi"})
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One vocabulary phrase: what it is evidence for, how much, and its label when negated."""
+
+    text: str
+    label: str
+    weight: float
+    negated_label: str | None
+    says_negation: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's phrases, negation words and time words."""
+
+    language: str
+    phrases: tuple[Phrase, ...]
+    negations: tuple[str, ...]
+    negation_after: tuple[str, ...]
+    when: dict[str, str]
+    # Phrases that, without their marks, are other common words (chó -> cho "for").
+    bare_ambiguous: frozenset[str] = frozenset()
+
+    def bare(self, phrases: dict[str, object] | list) -> list:
+        """(phrase without marks, item) for the items usable in a message typed without marks."""
+        pairs = [(strip_marks(key), key) for key in phrases]
+        return [(bare, key) for bare, key in pairs if bare not in self.bare_ambiguous]
+
+
+def strip_marks(text: str) -> str:
+    """Vietnamese without tone and vowel marks (giúp đỡ -> giup do)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def has_marks(text: str) -> bool:
+    """Whether a Latin text carries any accent (typed with a Vietnamese keyboard)."""
+    return strip_marks(text) != text
+
+
+def prepare(text: str, language: str) -> str:
+    """Lower case, NFKC; Vietnamese words spaced out between single spaces for whole-word search."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if language in _SPACED:
+        return " " + " ".join(_PUNCTUATION.sub(" ", text).split()) + " "
+    return text
+
+
+def _phrases(data: dict, negations: tuple[str, ...]) -> list[Phrase]:
+    """Every cue and category phrase of a vocabulary file."""
+    found = []
+    for name, table in data.get("cue", {}).items():
+        weight, negated = float(table.get("weight", 1.0)), table.get("negated")
+        for text in table.get("terms", []):
+            found.append(Phrase(text.lower(), f"cue:{table.get('counts_for', name)}", weight,
+                                negated and f"cue:{negated}", any(n in text for n in negations)))
+    for name, table in data.get("category", {}).items():
+        for strength, weight in WEIGHTS.items():
+            found += [Phrase(text.lower(), f"category:{name}", weight, None, False)
+                      for text in table.get(strength, [])]
+    return found
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """Read vocab/<language>.toml once per process."""
+    with open(VOCAB_DIR / f"{language}.toml", "rb") as file:
+        data = tomllib.load(file)
+    negation = data.get("negation", {})
+    before = tuple(w.lower() for w in negation.get("before", []))
+    after = tuple(w.lower() for w in negation.get("after", []))
+    phrases = sorted(_phrases(data, before + after), key=lambda p: -len(p.text))
+    ambiguous = frozenset(data.get("bare", {}).get("ambiguous", []))
+    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), ambiguous)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase found at a place in the message, and whether a negation governs it."""
+
+    phrase: Phrase
+    start: int
+    negated: bool
+
+    @property
+    def label(self) -> str:
+        """What the hit counts for (the phrase's negated label when negated)."""
+        if self.negated and self.phrase.negated_label:
+            return self.phrase.negated_label
+        return self.phrase.label
+
+
+def _occurrences(text: str, phrase: str, spaced: bool) -> list[int]:
+    """Where a phrase starts in the text (on word edges for spaced languages)."""
+    needle = f" {phrase} " if spaced else phrase
+    found, start = [], text.find(needle)
+    while start >= 0:
+        found.append(start)
+        start = text.find(needle, start + 1)
+    return found
+
+
+def _negated(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A negation word just before the phrase (không giúp, 不要, 안 가요) or just after (가지 않아요)."""
+    spaced = lexicon.language in _SPACED
+    before = text[max(0, start - (14 if spaced else 3)):start + (1 if spaced else 0)]
+    if any((f" {n} " in before) if spaced else (n in before) for n in lexicon.negations):
+        return True
+    after = text[end:end + 6]
+    return any(after.startswith(n) or after.lstrip().startswith(n) for n in lexicon.negation_after)
+
+
+def _search(text: str, lexicon: Lexicon, phrases: list[tuple[str, Phrase]]) -> list[Hit]:
+    """Longest phrases first; a shorter phrase inside a longer one of its family is not counted."""
+    spaced = lexicon.language in _SPACED
+    taken: list[tuple[int, int, str]] = []
+    hits = []
+    for written, phrase in phrases:
+        family = phrase.label.split(":")[0]
+        for start in _occurrences(text, written, spaced):
+            end = start + len(written) + (2 if spaced else 0)
+            if any(s <= start and end <= e and f == family for s, e, f in taken):
+                continue
+            taken.append((start, end, family))
+            negated = not phrase.says_negation and _negated(text, start, end, lexicon)
+            hits.append(Hit(phrase, start, negated))
+    return hits
+
+
+def find_hits(text: str, language: str) -> list[Hit]:
+    """The vocabulary phrases in a message (Vietnamese typed without marks is matched bare)."""
+    vocabulary = lexicon(language)
+    prepared = prepare(text, language)
+    phrases = [(p.text, p) for p in vocabulary.phrases]
+    if language == "vi" and not has_marks(prepared):
+        by_text = {p.text: p for p in vocabulary.phrases}
+        phrases = [(bare, by_text[text]) for bare, text in vocabulary.bare(list(by_text))]
+    return _search(prepared, vocabulary, phrases)
+
+
+def scores(hits: list[Hit]) -> dict[str, float]:
+    """Weight per label; a negated kind of help counts little ("not X but Y")."""
+    totals: dict[str, float] = defaultdict(float)
+    for hit in hits:
+        factor = NEGATED_CATEGORY if hit.negated and hit.label.startswith("category:") else 1.0
+        totals[hit.label] += hit.phrase.weight * factor
+    return totals

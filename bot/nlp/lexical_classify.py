@@ -1,0 +1,99 @@
+"""Intent and kind of help of a Vietnamese, Chinese or Korean message, from its phrase scores.
+
+The same decisions as the Japanese classifier, in the same order: a pending question
+(safety check, offer) first, then what the message says about the service, then what it
+asks for.
+"""
+from __future__ import annotations
+
+from bot.nlp.lexical import find_hits, scores
+
+CATEGORIES = ("garbage", "dog_walking", "garden", "shopping", "smartphone", "tidying",
+              "transport", "repair", "childcare", "other")
+CLEAR_CATEGORY = 3.0
+
+
+class Scores(dict):
+    """Points per label; a missing label is 0."""
+
+    def __missing__(self, key: str) -> float:
+        return 0.0
+
+    def cue(self, name: str) -> float:
+        """Points for one cue."""
+        return self[f"cue:{name}"]
+
+
+def best_category(points: Scores) -> tuple[str, float]:
+    """The strongest named kind of help and its points ("other", 0 when none was named)."""
+    named = [(points[f"category:{c}"], c) for c in CATEGORIES if points[f"category:{c}"] > 0]
+    if not named:
+        return "other", 0.0
+    value, name = max(named)
+    return name, value
+
+
+def _safety_answer(points: Scores) -> str | None:
+    """safe / need_help for someone just asked whether they are safe."""
+    need = points.cue("need_help") + points.cue("emergency")
+    if need and need >= points.cue("safe"):
+        return "need_help"
+    return "safe" if points.cue("safe") else None
+
+
+def _offer_answer(points: Scores) -> str | None:
+    """accept / decline for a helper just offered a task."""
+    accept, decline = points.cue("accept"), points.cue("decline")
+    if decline and decline >= accept:
+        return "decline"
+    return "accept" if accept else None
+
+
+def _service_intent(points: Scores, category_points: float) -> str | None:
+    """Cancel, circulars on/off, how to use, time-bank balance."""
+    if points.cue("cancel") and not points.cue("offer"):
+        return "cancel"
+    if points.cue("news") and points.cue("news_stop"):
+        return "unsubscribe"
+    if points.cue("news") and (points.cue("news_get") or points.cue("news") >= category_points):
+        return "subscribe"
+    if points.cue("usage") and category_points < CLEAR_CATEGORY and not points.cue("ask"):
+        return "usage"
+    if points.cue("balance") and category_points < CLEAR_CATEGORY:
+        return "balance"
+    return None
+
+
+def _general_intent(points: Scores, category_points: float) -> str:
+    """What a message says on its own: an offer, a report, small talk or a request."""
+    asks = points.cue("ask") + points.cue("want")
+    if points.cue("offer") and points.cue("offer") >= points.cue("ask"):
+        return "offer_help"
+    if points.cue("done") and not points.cue("ask"):
+        return "done"
+    if points.cue("emergency"):
+        return "help_request"
+    if (points.cue("thanks") or points.cue("greeting")) and not points.cue("ask"):
+        return "chitchat"
+    return "help_request" if asks or category_points else "chitchat"
+
+
+def classify_points(points: Scores, context: str | None) -> tuple[str, str | None]:
+    """(intent, category) from phrase points and the pending question."""
+    category, value = best_category(points)
+    intent = _safety_answer(points) if context == "safety_check" else None
+    intent = intent or _service_intent(points, value)
+    if intent is None and context == "offer_pending":
+        intent = _offer_answer(points)
+    intent = intent or _general_intent(points, value)
+    return intent, (category if intent == "help_request" else None)
+
+
+def points_of(text: str, language: str) -> Scores:
+    """Phrase points of a message."""
+    return Scores(scores(find_hits(text, language)))
+
+
+def classify(text: str, language: str, context: str | None = None) -> tuple[str, str | None]:
+    """(intent, category) of a message in one of the lexical languages."""
+    return classify_points(points_of(text, language), context)

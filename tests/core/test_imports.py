@@ -1,0 +1,157 @@
+"""Imports flow one way, and no modules import each other in a circle.
+
+This file is where the direction is written down (README "Which way imports go" points here).
+It reads the source (the AST), not the running program, so an import inside a function counts.
+"""
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# From the top down: a module may import from its own layer and the layers below it.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("boundary: processes, web and channels", (
+        "app", "worker", "bot.commands", "bot.demo", "bot.jobs", "bot.wiring", "bot.web",
+        "bot.channels", "bot.circulars.commands", "bot.timebank.commands")),
+    ("handlers", ("bot.handlers",)),
+    ("domain", (
+        "bot.nlp", "bot.matching", "bot.timebank", "bot.circulars", "bot.watch", "bot.residents",
+        "bot.conversation", "bot.privacy", "bot.inbound")),
+    ("shared types", (
+        "bot.events", "bot.i18n", "bot.config", "bot.errors", "bot.outbox", "bot.queue",
+        "bot.runtime", "bot.kinds", "bot.channel")),
+    ("database", ("db",)),
+)
+
+# Backward imports and circles still to be undone; this list only shrinks.
+KNOWN_BACKWARD: set[tuple[str, str]] = {
+    ("bot.handlers.admin", "bot.web.admin_link"),
+    ("bot.matching.approvals", "bot.handlers"),
+    ("bot.matching.describe", "bot.handlers"),
+    ("bot.matching.unmet", "bot.handlers"),
+    ("bot.runtime", "bot.channels"),
+}
+KNOWN_CIRCLES: set[frozenset[str]] = {
+    frozenset({"bot.matching.offers", "bot.matching.unmet"}),
+    frozenset({"bot.web.admin", "bot.web.admin_circulars", "bot.web.admin_people"}),
+    frozenset({"bot.channels", "bot.channels.line", "bot.channels.local", "bot.channels.richmenu",
+               "bot.queue", "bot.runtime"}),
+}
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the project by dotted name (migrations are generated, not ours)."""
+    paths = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("db/**/*.py"), ROOT / "app.py", ROOT / "worker.py"]
+    found = {}
+    for path in paths:
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if "versions" in parts:
+            continue
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def imported(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """The project's modules that `name` imports, anywhere in its source."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & known.keys()
+            targets.update(submodules or {base})
+    return {owner for target in targets if (owner := _owner(target, known)) not in (None, name)}
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+def _owner(target: str, known: dict[str, Path]) -> str | None:
+    """The longest known module name `target` is, or is inside of."""
+    while target and target not in known:
+        target = target.rpartition(".")[0]
+    return target or None
+
+
+def layer(name: str) -> int:
+    """The index of the module's layer (0 is the top), by its longest listed prefix."""
+    best, index = "", -1
+    for position, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (name == prefix or name.startswith(prefix + ".")) and len(prefix) > len(best):
+                best, index = prefix, position
+    return index
+
+
+def graph() -> dict[str, set[str]]:
+    """Module -> the project's modules it imports."""
+    known = modules()
+    return {name: imported(name, path, known) for name, path in known.items()}
+
+
+def circles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
+    """Groups of modules that reach each other (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[frozenset[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(frozenset(group))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_every_module_has_a_layer():
+    assert [name for name in modules() if layer(name) < 0 and name not in ("bot", "db")] == []
+
+
+def test_no_import_runs_backwards():
+    backward = {(name, target) for name, targets in graph().items() for target in targets
+                if target not in ("bot", "db") and layer(target) < layer(name)}
+    assert backward - KNOWN_BACKWARD == set(), "import a lower layer only (see LAYERS)"
+    assert KNOWN_BACKWARD - backward == set(), "fixed: remove it from KNOWN_BACKWARD"
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    found = set(circles(graph()))
+    assert found - KNOWN_CIRCLES == set(), "break the circle: move what both need lower"
+    assert KNOWN_CIRCLES - found == set(), "fixed: remove it from KNOWN_CIRCLES"
+
+
+def test_the_checker_sees_a_backward_import_and_a_circle(tmp_path):
+    (tmp_path / "low.py").write_text("from bot.handlers import Turn\n")
+    known = {"bot.handlers": ROOT, "bot.nlp.low": tmp_path / "low.py"}
+    assert imported("bot.nlp.low", tmp_path / "low.py", known) == {"bot.handlers"}
+    assert layer("bot.handlers") < layer("bot.nlp.low")
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]

@@ -1,0 +1,80 @@
+"""A person's language: from what they write, from asking for one, kept on the resident."""
+import pytest
+
+from bot.i18n import t
+from bot.nlp.language import detect, requested_language
+from db.models import Resident
+from tests import factories
+from tests.fakes import buttons, texts
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("明日の朝ゴミ出しをお願いできますか", "ja"),
+    ("無事です", "ja"),
+    ("了解", "ja"),
+    ("明天上午能帮我扔垃圾吗", "zh-Hans"),
+    ("我很安全", "zh-Hans"),
+    ("谢谢", "zh-Hans"),
+    ("내일 아침 쓰레기 좀 버려 주세요", "ko"),
+    ("괜찮아요", "ko"),
+    ("Sáng mai có ai giúp tôi đổ rác không?", "vi"),
+    ("toi can nguoi giup do", "vi"),
+    ("Xin chào", "vi"),
+    ("Could someone walk my dog tomorrow?", "en"),
+    ("I am safe", "en"),
+])
+def test_short_messages_are_told_apart_by_script_and_marks(text, language):
+    assert detect(text) == language
+
+
+def test_kanji_shared_by_chinese_and_japanese_are_read_in_the_senders_usual_language():
+    assert detect("明日", "ja") == "ja"
+    assert detect("明日", "zh-Hans") == "zh-Hans"
+    assert detect("安全", "ja-easy") == "ja"
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("English please", "en"), ("Can you speak English?", "en"), ("英語でお願いします", "en"),
+    ("日本語で", "ja"), ("日本語でお願いします", "ja"), ("Tiếng Việt", "vi"), ("nói tiếng Việt đi", "vi"),
+    ("中文", "zh-Hans"), ("请用中文", "zh-Hans"), ("한국어", "ko"), ("한국어로 해 주세요", "ko"),
+    ("やさしい日本語で", "ja-easy"), ("日本語がわからない", None), ("I speak English but need a ride", None),
+    ("我不会说中文", None), ("ok", None),
+])
+def test_asking_for_a_language_is_told_from_mentioning_one(text, language):
+    assert requested_language(text) == language
+
+
+def _language(session, user_id: str) -> str:
+    session.expire_all()
+    return session.query(Resident).filter_by(platform_user_id=user_id).one().language
+
+
+def test_english_please_switches_the_answers_to_english_and_nihongo_de_back(chat, session):
+    factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    got = chat.say("U1", "English please")
+    assert texts(got) == [t("common.language_set", "en")]
+    assert "I need help" in buttons(got)
+    assert _language(session, "U1") == "en"
+    got = chat.say("U1", "日本語で")
+    assert texts(got) == ["これからは日本語でお話しします。"]
+    assert _language(session, "U1") == "ja"
+
+
+def test_asking_for_vietnamese_is_confirmed_in_vietnamese(chat, session):
+    factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    got = chat.say("U1", "Tiếng Việt")
+    assert texts(got) == ["Từ bây giờ tôi sẽ nhắn cho bạn bằng tiếng Việt."]
+    assert "Tôi cần giúp" in buttons(got)
+    assert _language(session, "U1") == "vi"
+
+
+def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat, session):
+    district = factories.district(session, "緑ケ丘")
+    chat.event("U1", "follow")
+    chat.press("U1", f"district.choose:{district.id}")
+    got = chat.say("U1", "Sáng mai có ai giúp tôi đổ rác được không?")
+    assert texts(got)[0] == "Bạn cần giúp việc: đổ rác."
+    assert _language(session, "U1") == "vi"
+    assert all(not any("\u3040" <= c <= "\u30ff" for c in text) for text in texts(got))
