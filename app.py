@@ -106,7 +106,8 @@ def register_blueprints(app: Flask, config: Config) -> None:
     """The admin pages, and the local chat page outside production."""
     import importlib
 
-    for module_name, only_dev in (("bot.web.admin", False), ("bot.web.chat", True)):
+    for module_name, only_dev in (("bot.web.admin", False), ("bot.web.admin_watch", False),
+                                  ("bot.web.chat", True)):
         if only_dev and config.production:
             continue
         try:

@@ -248,9 +248,9 @@ class LineChannel:
 
     def switch_menus(self, people: dict[str, list[str]], disaster: bool) -> int:
         """Disaster mode: show these users (by language) the safety menu, or their own again."""
-        from bot.channels import disaster_menu
+        from bot.channels import disaster_menu, richmenu
 
-        return disaster_menu.switch(self, people, disaster)
+        return disaster_menu.switch(self, richmenu, people, disaster)
 
     def unlink_menu(self, user_id: str) -> None:
         """Give this person back the default (Japanese) rich menu."""

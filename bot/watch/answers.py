@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.events import Outbox, Text
 from bot.i18n import t, when_text
 from bot.watch import checkins, visits
-from bot.watch.schedule import tell_watchers
+from bot.watch.tell import tell_watchers
 from bot.watch.words import pause_span, says_away, sounds_unwell
 from db.models import CheckInDay, Resident
 

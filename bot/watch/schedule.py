@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox as outboxes
-from bot.events import Button, Card, Envelope, Outbox, Text
-from bot.i18n import t, time_text
+from bot.events import Button, Card, Envelope, Outbox
+from bot.i18n import t
 from bot.matching.offers import retry_key
 from bot.watch import checkins, support, visits
+from bot.watch.tell import watcher_envelopes
 from db.models import CheckIn, CheckInDay, Resident, local_now
 
 log = logging.getLogger(__name__)
@@ -100,18 +101,5 @@ def alert_due(session: Session, now: datetime) -> list[Envelope]:
             continue
         day.alerted_at = now
         visits.send_neighbour(session, day, now)
-        envelopes += _tell_watchers(session, day, "watch.alert_silent")
+        envelopes += watcher_envelopes(session, day, "watch.alert_silent")
     return envelopes
-
-
-def _tell_watchers(session: Session, day: CheckInDay, key: str, **fields: object) -> list[Envelope]:
-    person = day.check_in.resident
-    return [Envelope(watcher.id, [Text(t(key, watcher.language, name=person.display_name or "",
-                                         time=time_text(day.greeted_at, watcher.language), **fields))],
-                     retry_key=retry_key(key, day.id, watcher.id))
-            for watcher in checkins.watchers(session, day.check_in)]
-
-
-def tell_watchers(session: Session, day: CheckInDay, key: str, **fields: object) -> Outbox:
-    """A catalog text about the watched person to each of their watchers, once per day and key."""
-    return Outbox(_tell_watchers(session, day, key, **fields))

@@ -14,6 +14,7 @@ from bot.events import Button, Card, Envelope, Outbox, Text
 from bot.i18n import t, time_text
 from bot.matching import offers
 from bot.matching.unmet import admins
+from bot.watch.tell import tell_watchers
 from db.models import CheckInDay, HelpRequest, Offer, Resident, Task
 
 VISIT = "watch_visit"
@@ -36,8 +37,6 @@ def send_neighbour(session: Session, day: CheckInDay, now: datetime) -> HelpRequ
 
 def accepted(session: Session, offer: Offer, helper: Resident, now: datetime) -> Outbox:
     """The helper who goes: the address, and the buttons to report; the watchers hear who goes."""
-    from bot.watch.schedule import tell_watchers
-
     day = _day_of(session, offer.request_id)
     person = offer.request.resident
     locale = helper.language
@@ -61,8 +60,6 @@ def _day_of(session: Session, request_id: int) -> CheckInDay:
 
 def report(session: Session, day_id: int, outcome: str, helper: Resident, now: datetime) -> Outbox:
     """The helper at the door reports; only the helper who accepted may."""
-    from bot.watch.schedule import tell_watchers
-
     day = session.get(CheckInDay, day_id)
     if outcome not in OUTCOMES:
         raise ValueError(outcome)

@@ -38,7 +38,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="t
 
 def init_app(app: Flask) -> None:
     """Register the pages and `flask admin-link`."""
-    from bot.web import admin_circulars, admin_people, admin_support, admin_watch  # noqa: F401  (their pages join the blueprint)
+    from bot.web import admin_circulars, admin_people  # noqa: F401  (their pages join the blueprint)
 
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(blueprint)
