@@ -107,7 +107,7 @@ def register_blueprints(app: Flask, config: Config) -> None:
     import importlib
 
     for module_name, only_dev in (("bot.web.admin", False), ("bot.web.admin_watch", False),
-                                  ("bot.web.chat", True)):
+                                  ("bot.web.search_photo", False), ("bot.web.chat", True)):
         if only_dev and config.production:
             continue
         try:

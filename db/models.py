@@ -445,3 +445,53 @@ class Supporter(Base):
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
     resident: Mapped[Resident] = relationship()
+
+
+# -- 行方不明: searching for someone missing ----------------------------------------------------
+
+class Search(Base):
+    """A search for a missing person; the description and photo are erased when it ends."""
+
+    __tablename__ = "searches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # family or an admin
+    description: Mapped[str] = mapped_column(Text, default="")
+    last_seen: Mapped[str] = mapped_column(Text, default="")
+    photo: Mapped[bytes | None]  # kept here, shown only by a signed link to those who help
+    photo_type: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, open, found, cancelled
+    # Inbound events whose payload carries the details: emptied when the search ends.
+    private_events: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    closed_at: Mapped[datetime | None]
+
+
+class SearchNotice(Base):
+    """One person who received a search's card; `joined_at` once they pressed 協力する."""
+
+    __tablename__ = "search_notices"
+    __table_args__ = (UniqueConstraint("search_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    joined_at: Mapped[datetime | None]
+
+
+class SearchReport(Base):
+    """What a finder sent (words or a place); reaches the family without the finder's name."""
+
+    __tablename__ = "search_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), index=True)
+    finder_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class SearchOptIn(Base):
+    """A resident who wants to hear of searches in their district and the neighbouring ones."""
+
+    __tablename__ = "search_opt_ins"
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)

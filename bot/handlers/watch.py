@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
+from bot import outbox as outboxes
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_command, on_first, on_postback, on_state
 from bot.handlers.onboarding import ask_district
 from bot.i18n import time_text
+from bot.queue import enqueue_after_commit
 from bot.watch import answers, checkins, visits
 from bot.watch.checkins import EVERY_DAY, WEEKDAYS, Plan
 from bot.watch.history import history_text
@@ -44,15 +46,25 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     paused = answers.away(session, turn.resident, turn.text, turn.now)
     said = answers.in_words(session, turn.resident, turn.text, turn.now)
     if busy and paused is None:
-        return None if said is None else _quietly(said, turn)
+        return _send_quietly(session, said, turn)
     if paused is None:
         return said
-    return paused if said is None else _quietly(said, turn).extend(paused)
+    return paused if said is None else paused.extend(_others(said, turn))
 
 
-def _quietly(box: Outbox, turn: Turn) -> Outbox:
-    """What the answer told others, without the thanks to the sender (their words go on)."""
+def _others(box: Outbox, turn: Turn) -> Outbox:
+    """What the answer told others (watchers), without the thanks to the sender."""
     return Outbox([e for e in box.envelopes if e.resident_id != turn.resident.id])
+
+
+def _send_quietly(session: Session, said: Outbox | None, turn: Turn) -> None:
+    """The words go on to their own handler; what the answer told the watchers is sent apart."""
+    if said is None:
+        return None
+    ids = outboxes.store(session, _others(said, turn))
+    if ids:
+        enqueue_after_commit(session, "bot.jobs.deliver", ids)
+    return None
 
 
 @on_postback("watch.fine")
