@@ -1,13 +1,23 @@
-"""Correcting a request before it is sent: its kind, time or district; or dropping it."""
+"""The asking-for-help conversation declared, and its exits: correcting the kind, time or district
+of a draft (by button or in words), or dropping it."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Outbox, Text
+from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, on_postback
-from bot.handlers.requests import continue_draft, kind_buttons, mine, on_draft
-from db.models import HelpRequest
+from bot.handlers import conversation as flows
+from bot.handlers.requests import (answered, continue_draft, kind_buttons, mine, next_step, on_draft,
+                                   typed_confirmation, typed_district, typed_landmark, typed_need,
+                                   typed_place, typed_when)
+from bot.matching import describe
+from bot.privacy import has_address
+from db.models import District, HelpRequest
+
+# The questions where a date is the answer itself, not a correction.
+READS_WHEN = ("request_what", "request_when")
 
 
 @on_draft("request.change_kind")
@@ -39,9 +49,94 @@ def change_district(session: Session, turn: Turn, request: HelpRequest) -> Outbo
 
 @on_postback("request.discard")
 def discard(session: Session, turn: Turn) -> Outbox:
-    """Drop the draft."""
-    request = mine(session, turn)
-    if request is not None:
-        request.status = "cancelled"
+    """Drop the draft (the やめる button)."""
+    return dropped(session, turn, mine(session, turn))
+
+
+def cancel_draft(session: Session, turn: Turn) -> Outbox:
+    """「やめます」 at any question: the draft is dropped and the person told."""
+    return dropped(session, turn, answered(session, turn))
+
+
+def dropped(session: Session, turn: Turn, request: HelpRequest | None) -> Outbox:
+    """Drop a draft (if still one) and the pending question; say what was dropped."""
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("common.cancelled")))
+    if request is None:
+        return turn.reply(Text(turn.t("common.cancelled")))
+    request.status = "cancelled"
+    return turn.reply(Text(turn.t("request.draft_dropped", kind=describe.kind(request.category, turn.locale))))
+
+
+def ask_again(session: Session, turn: Turn) -> list[Message]:
+    """The pending question of the draft (or its summary), asked again."""
+    request = answered(session, turn)
+    if request is None:
+        return [Text(turn.t("request.ask_what"), kind_buttons(turn.locale, "request.new"))]
+    return next_step(session, turn, request)
+
+
+def correct_draft(session: Session, turn: Turn) -> Outbox | None:
+    """A new date, time, kind or district written at any question: the draft changes, and the
+    next missing piece (or the summary) is shown again."""
+    request = answered(session, turn)
+    if request is None:
+        return None
+    state = turn.conversation.state
+    changed = [change(session, turn, request, state) for change in (_when, _kind, _district)]
+    if not any(changed):
+        return None
+    session.flush()
+    session.refresh(request)
+    return turn.reply(Text(turn.t("request.changed")), *next_step(session, turn, request))
+
+
+def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
+    understood = turn.understanding
+    if state in READS_WHEN or (understood.when is None and understood.time_of_day is None):
+        return False
+    if has_address(turn.text) and not flows.reads_as_change(turn):
+        return False  # 3-2-1 is a house number, not a date
+    if understood.when is not None:
+        keep_part = understood.time_of_day is None and understood.when.hour == 0
+        request.when = understood.when
+        request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
+    else:
+        request.time_of_day = understood.time_of_day
+    return True
+
+
+def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
+    category = turn.understanding.category
+    if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other",
+                                                                                    request.category):
+        return False
+    request.category = category
+    return True
+
+
+def _district(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
+    from bot.nlp import find_district
+
+    if state in ("request_what", "request_district") or not (
+            flows.reads_as_change(turn) or state == "request_confirm"):
+        return False
+    districts = list(session.scalars(select(District)))
+    name = find_district(turn.text, [d.name for d in districts])
+    chosen = next((d for d in districts if d.name == name), None)
+    if chosen is None or chosen.id == request.district_id:
+        return False
+    request.district_id = chosen.id
+    return True
+
+
+REQUEST = flows.declare(flows.Flow(
+    name="request",
+    questions={"request_what": typed_need, "request_district": typed_district,
+               "request_when": typed_when, "request_place": typed_place,
+               "request_landmark": typed_landmark, "request_confirm": typed_confirmation},
+    free_text=frozenset({"request_place", "request_landmark"}),
+    timeout_minutes=60,
+    cancel=cancel_draft,
+    ask_again=ask_again,
+    correct=correct_draft,
+))

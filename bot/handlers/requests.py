@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state
+from bot.handlers import Turn, button, catalog_words, on_intent, on_postback
+from bot.handlers import conversation as flows
 from bot.handlers.onboarding import district_buttons
-from bot.matching import describe, drafts, offers
+from bot.matching import describe, offers
 from bot.privacy import has_address
 from db.models import District, HelpRequest, Resident
 
@@ -55,15 +56,14 @@ def draft(session: Session, resident: Resident, category: str, text: str, summar
 @on_postback("menu.need_help")
 def need_help_menu(session: Session, turn: Turn) -> Outbox:
     """The rich menu's 助けてほしい: ask what the need is (typed, or a kind pressed)."""
-    drafts.ask(session, turn.resident, "request_what", {}, turn.now)
+    flows.ask(session, turn, "request_what", {})
     proxy = button(turn.t("request.proxy_button"), "proxy.start")
     return turn.reply(Text(turn.t("request.ask_what"), (*kind_buttons(turn.locale, "request.new"), proxy)))
 
 
-@on_state("request_what")
 def typed_need(session: Session, turn: Turn) -> Outbox | None:
     """Whatever is written after 助けてほしい is the need, unless it is clearly something else."""
-    if turn.understanding.intent in OTHER_INTENTS | {"cancel"}:
+    if turn.understanding.intent in OTHER_INTENTS:
         return None
     return help_request(session, turn)
 
@@ -88,7 +88,7 @@ def kind_buttons(locale: str, action: str, *args: object) -> tuple:
 
 def ask_for_whom(session: Session, turn: Turn, request: HelpRequest, people: list[Resident]) -> Text:
     """A proxy is asked whose request this is."""
-    drafts.ask(session, turn.resident, "request_for", {"request_id": request.id}, turn.now)
+    flows.ask(session, turn, "request_for", {"request_id": request.id})
     choices = [button(turn.t("request.for_me"), "request.for", request.id, turn.resident.id)]
     choices += [button(p.display_name, "request.for", request.id, p.id) for p in people]
     return Text(turn.t("request.ask_for_whom"), tuple(choices))
@@ -134,19 +134,19 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Text]:
     """Ask the first missing piece; with nothing missing, show the request to confirm."""
     data = {"request_id": request.id}
     if request.district_id is None:
-        drafts.ask(session, turn.resident, "request_district", data, turn.now)
+        flows.ask(session, turn, "request_district", data)
         return [Text(turn.t("request.ask_district"), district_buttons(session, f"request.district:{request.id}"))]
     if request.when is None and request.time_of_day is None:
-        drafts.ask(session, turn.resident, "request_when", data, turn.now)
+        flows.ask(session, turn, "request_when", data)
         return [Text(turn.t("request.ask_when"), when_buttons(turn, request))]
     if request.meeting_point is None:
-        drafts.ask(session, turn.resident, "request_place", data, turn.now)
+        flows.ask(session, turn, "request_place", data)
         return [Text(turn.t("request.ask_place"))]
     if request.landmark is None:
-        drafts.ask(session, turn.resident, "request_landmark", data, turn.now)
+        flows.ask(session, turn, "request_landmark", data)
         return [Text(turn.t("request.ask_landmark"),
                      (button(turn.t("request.no_landmark"), "request.landmark", request.id),))]
-    drafts.ask(session, turn.resident, "request_confirm", data, turn.now)
+    flows.ask(session, turn, "request_confirm", data)
     return [confirmation(turn, request)]
 
 
@@ -177,12 +177,6 @@ def answered(session: Session, turn: Turn) -> HelpRequest | None:
     return request if request is not None and request.status == "draft" else None
 
 
-def moved_on(turn: Turn) -> bool:
-    """The person wrote something that is clearly not an answer."""
-    return turn.understanding.intent in OTHER_INTENTS
-
-
-@on_state("request_district")
 def typed_district(session: Session, turn: Turn) -> Outbox | None:
     """The district of the request, typed."""
     from bot.nlp import find_district
@@ -203,14 +197,12 @@ def pressed_district(session: Session, turn: Turn, request: HelpRequest) -> Outb
     return continue_draft(session, turn, request)
 
 
-@on_state("request_when")
 def typed_when(session: Session, turn: Turn) -> Outbox | None:
     """When, typed (明日の朝, 27日の午後...)."""
     request = answered(session, turn)
     understood = turn.understanding
-    if request is None or moved_on(turn) or (understood.when is None and understood.time_of_day is None):
-        return None if request is None or moved_on(turn) else turn.reply(
-            Text(turn.t("request.ask_when_again"), when_buttons(turn, request)))
+    if request is None or (understood.when is None and understood.time_of_day is None):
+        return None
     request.when, request.time_of_day = understood.when, understood.time_of_day
     return continue_draft(session, turn, request)
 
@@ -227,21 +219,19 @@ def pressed_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     return continue_draft(session, turn, request)
 
 
-@on_state("request_place")
 def typed_place(session: Session, turn: Turn) -> Outbox | None:
     """The address or meeting point: private, for the accepted helper only."""
     request = answered(session, turn)
-    if request is None or moved_on(turn):
+    if request is None:
         return None
     request.meeting_point = turn.text.strip()[:500]
     return continue_draft(session, turn, request)
 
 
-@on_state("request_landmark")
 def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     """A public landmark or street, shown in offers."""
     request = answered(session, turn)
-    if request is None or moved_on(turn):
+    if request is None:
         return None
     text = turn.text.strip()
     if text.lower() in catalog_words(turn.locale, "request.no_landmark_words"):
@@ -267,12 +257,10 @@ def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox
     return turn.reply(*next_step(session, turn, request))
 
 
-@on_state("request_confirm")
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / お願いします sends it; anything else is not an answer to this question."""
     request = answered(session, turn)
-    words = [w.strip() for w in turn.t("request.yes_words").split(",")]
-    if request is None or not any(w and w in turn.text for w in words):
+    if request is None or not flows.has_word(turn, "request.yes_words"):
         return None
     return send(session, turn, request)
 

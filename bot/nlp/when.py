@@ -11,6 +11,9 @@ PARTS = {  # word -> (time_of_day, default hour)
     "夕方": ("evening", 17), "夜": ("evening", 19), "晩": ("evening", 19),
     "morning": ("morning", 9), "noon": ("afternoon", 12), "afternoon": ("afternoon", 14),
     "evening": ("evening", 17), "night": ("evening", 19), "tonight": ("evening", 19),
+    # Written in hiragana alone (voice input, older people's phones).
+    "あさ": ("morning", 9), "ごぜん": ("morning", 9), "ひる": ("afternoon", 12), "ごご": ("afternoon", 14),
+    "ゆうがた": ("evening", 17), "よる": ("evening", 19),
 }
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 今朝 / 今夜 are today's even when said after midnight; 明日 is always the next calendar day.
@@ -23,9 +26,14 @@ _DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)")
 _WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
 _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\b")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_HOUR_JA = re.compile(r"(午前|午後|朝|昼|夕方|夜|晩)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?")
+_HOUR_JA = re.compile(r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?")
 _HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
-_PART = re.compile(r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight)")
+_PART = re.compile(r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
+                   r"|ゆうがた|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)")
+# 「明日じゃなくて明後日」: what follows the contrast is what is meant.
+_CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
+# Katakana read as hiragana (ｱｼﾀ becomes アシタ in normalising, then あした here).
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ def find_time(text: str) -> tuple[time | None, str | None]:
 
 def _clock(hour: int, minute: int, part: str | None) -> time | None:
     """A clock time, moving afternoon/evening hours (午後3時, 夜8時) past noon."""
-    if part in ("午後", "夕方", "夜", "晩") and hour < 12:
+    if part in ("午後", "夕方", "夜", "晩", "ごご") and hour < 12:
         hour += 12
     elif part is None and 1 <= hour <= 6:
         hour += 12  # 5時 for a chore means the afternoon
@@ -134,7 +142,7 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
 
 def resolve(text: str, now: datetime) -> When:
     """The moment a (normalised) message speaks of, relative to `now`."""
-    text = _kanji_numbers(text)
+    text = _meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now.date())
     day = find_date(text, now.date())
     clock, part = find_time(text)
     if day is None and clock is None:
@@ -146,6 +154,14 @@ def resolve(text: str, now: datetime) -> When:
     if day == now.date() and _names_weekday(text) and (clock is None or moment <= now):
         moment += timedelta(days=7)  # a bare weekday that is today and already past: next week's
     return When(moment, part)
+
+
+def _meant(text: str, now: date) -> str:
+    """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time."""
+    last = _CONTRAST.split(text)[-1]
+    if last != text and (find_date(last, now) or find_time(last)[0]):
+        return last
+    return text
 
 
 def _names_weekday(text: str) -> bool:

@@ -11,7 +11,7 @@ from collections import Counter
 
 import click
 from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+                   send_from_directory, session, url_for)
 from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
@@ -42,7 +42,14 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(blueprint)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.cli.add_command(admin_link_command)
+
+
+def favicon():
+    """The site's icon, where browsers look for it."""
+    return send_from_directory(blueprint.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @click.command("admin-link")
@@ -176,10 +183,10 @@ def requests(district_id: int):
     """Requests by status; unmet needs stand out."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    status = request.args.get("status", "open")
-    status = status if status in queries.STATUSES else "open"
-    return page("requests.html", admin, district=district, status=status,
-                counts=queries.request_counts(db, district_id),
+    counts = queries.request_counts(db, district_id)
+    status = request.args.get("status")
+    status = status if status in queries.STATUSES else queries.first_tab(counts)
+    return page("requests.html", admin, district=district, status=status, counts=counts,
                 rows=queries.requests(db, district_id, status))
 
 

@@ -19,8 +19,11 @@ class FormError(ValueError):
 
 
 def text(form, name: str, limit: int, *, required: bool = False) -> str:
-    """A stripped text field, refused when required and empty or longer than `limit`."""
-    value = (form.get(name) or "").strip()
+    """A stripped text field, refused when required and empty or longer than `limit`.
+
+    Browsers send a textarea's line breaks as CRLF; residents' phones should get plain newlines.
+    """
+    value = (form.get(name) or "").replace("\r\n", "\n").strip()
     if required and not value:
         raise FormError(f"admin.form.{name}_missing")
     if len(value) > limit:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.circulars.circulars import Progress, progress, silent
 from db.models import (Circular, Delivery, HelperProfile, HelpRequest, Resident, Subscription,
-                       helper_districts)
+                       Task, helper_districts)
 
 STATUSES = ("open", "assigned", "done", "unmet")
 LIST_LIMIT = 100
@@ -23,10 +23,16 @@ def request_counts(session: Session, district_id: int) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUSES}
 
 
+def first_tab(counts: dict[str, int]) -> str:
+    """The status a district's requests page opens on: the first that has requests."""
+    return next((status for status, count in counts.items() if count), STATUSES[0])
+
+
 def requests(session: Session, district_id: int, status: str) -> list[HelpRequest]:
-    """The district's latest requests in one status, with who asked."""
+    """The district's latest requests in one status, with who asked and who took them."""
     return list(session.scalars(
-        select(HelpRequest).options(selectinload(HelpRequest.resident))
+        select(HelpRequest).options(selectinload(HelpRequest.resident),
+                                    selectinload(HelpRequest.task).selectinload(Task.helper))
         .where(HelpRequest.district_id == district_id, HelpRequest.status == status)
         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(LIST_LIMIT)))
 

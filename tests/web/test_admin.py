@@ -134,7 +134,7 @@ def test_district_chart_svg_has_the_right_counts(app, client, town, session):
     session.commit()
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/chart").get_data(as_text=True)
-    assert page.count("<svg") == 5
+    assert page.count('<ul class="bars"') == 5
     assert 'data-label="ごみ出し" data-value="3"' in page
     assert 'data-label="庭の手入れ" data-value="1"' in page
     month = f"{local_now().year}年{local_now().month}月"
@@ -166,3 +166,34 @@ def test_an_admin_session_ends_after_a_working_day(app, client, town, monkeypatc
     nine_hours_later = time.time() + 9 * 3600
     monkeypatch.setattr(time, "time", lambda: nine_hours_later)
     assert client.get(f"/admin/d/{midori.id}/").status_code == 403
+
+
+def test_the_requests_page_opens_on_the_first_status_that_has_requests(app, client, session):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori)
+    asker = factories.resident(session, district=midori, display_name="山田")
+    helper = factories.helper(session, district=midori, display_name="鈴木")
+    factories.task(session, asker, helper, "garbage", minutes=30)
+    session.commit()
+    log_in(client, app, admin.id)
+    page = client.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
+    assert re.search(r'status-done"\s+aria-current="page"', page)  # not the empty 受付中
+    assert "担当" in page and "鈴木" in page  # who took it
+
+
+def test_a_request_page_says_who_took_it_and_how_long_it_took(app, client, session):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori)
+    asker = factories.resident(session, district=midori, display_name="山田")
+    helper = factories.helper(session, district=midori, display_name="鈴木")
+    task = factories.task(session, asker, helper, "garbage", minutes=90)
+    session.commit()
+    log_in(client, app, admin.id)
+    page = client.get(f"/admin/d/{midori.id}/requests/{task.request_id}").get_data(as_text=True)
+    assert re.search(r'class="helper-name">鈴木<', page)
+    assert "1時間30分" in page
+
+
+def test_the_site_has_an_icon(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 200 and answer.data[:4] == b"\x00\x00\x01\x00"  # an ICO file

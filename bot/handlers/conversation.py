@@ -1,0 +1,173 @@
+"""Conversations declared in one place: their questions, the exits every question honours, their timeout.
+
+A `Flow` names the questions of one conversation (pending-question states) and the reader of
+each answer. Whatever question is pending, the same exits come first, in this order:
+  cancel      「やめます」「キャンセル」: the draft is dropped and the person is told;
+  correction  a new date, time, kind or district: the draft is changed, the summary shown again;
+  request     a different need written at a free-text question: asked whether to leave this one;
+then the question's own reader; if it cannot read an answer:
+  answerable  a question the bot can answer (使い方, 残高): answered, the question asked again;
+  switch      another intent (手伝いたい, 回覧板...): asked whether to leave this conversation.
+Free-text answers (an address, a landmark) are stored only when none of the exits fits.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Message, Outbox, Text
+from bot.handlers import INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
+from bot.matching import drafts
+
+Reply = Callable[[Session, Turn], list[Message]]
+Correct = Callable[[Session, Turn], Outbox | None]
+
+# Intents that answer a question of their own; the pending question is asked again after them.
+ANSWERABLE = ("usage", "balance")
+# Intents that mean the person wants something else than the pending conversation.
+ELSEWHERE = ("offer_help", "subscribe", "unsubscribe", "done", "help_request", "cancel")
+SWITCH_STATE = "conversation_switch"
+PUNCTUATION = " \t\n\u3000。、．，！？!?.,〜~ー…"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One conversation: its questions and how to read each, its exits, its timeout."""
+
+    name: str
+    questions: dict[str, Handler]  # pending-question state -> reader of the answer
+    cancel: Handler  # drop the draft and say so
+    ask_again: Reply  # the pending question (or the summary), asked again
+    timeout_minutes: int = drafts.QUESTION_MINUTES
+    free_text: frozenset[str] = frozenset()  # questions whose answer is stored as typed
+    correct: Correct | None = None  # apply a change of date, time, kind or place, if any
+
+
+FLOWS: dict[str, Flow] = {}
+
+
+def declare(flow: Flow) -> Flow:
+    """File a conversation: each of its questions is read through the shared exits."""
+    for state in flow.questions:
+        FLOWS[state] = flow
+        STATES[state] = _guarded(flow, state)
+    return flow
+
+
+def ask(session: Session, turn: Turn, state: str, data: dict) -> None:
+    """Wait for the answer to one question of a declared conversation (with its timeout)."""
+    flow = FLOWS.get(state)
+    minutes = flow.timeout_minutes if flow else drafts.QUESTION_MINUTES
+    drafts.ask(session, turn.resident, state, data, turn.now, minutes)
+
+
+def _guarded(flow: Flow, state: str) -> Handler:
+    def handle(session: Session, turn: Turn) -> Outbox | None:
+        if reads_as_cancel(turn):
+            return flow.cancel(session, turn)
+        corrected = flow.correct(session, turn) if flow.correct else None
+        if corrected is not None:
+            return corrected
+        if state in flow.free_text and not_an_answer(turn):
+            return elsewhere(session, turn, flow)
+        answer = flow.questions[state](session, turn)
+        return answer if answer is not None else elsewhere(session, turn, flow)
+    return handle
+
+
+def elsewhere(session: Session, turn: Turn, flow: Flow) -> Outbox | None:
+    """Not an answer: answer a question and ask again, or ask whether to leave, or ask again."""
+    intent = turn.understanding.intent
+    if intent in ANSWERABLE and intent in INTENTS:
+        answered = INTENTS[intent](session, turn) or Outbox()
+        return answered.to(turn.resident.id, *flow.ask_again(session, turn))
+    if intent in ELSEWHERE:
+        return ask_to_switch(session, turn)
+    # Small talk or an answer not understood: the conversation must not stop silently.
+    return turn.reply(Text(turn.t("conversation.not_understood")), *flow.ask_again(session, turn))
+
+
+def normal(text: str) -> str:
+    """Text as compared with word lists: width folded (ｷｬﾝｾﾙ -> キャンセル), lower case, no
+    punctuation around it."""
+    return unicodedata.normalize("NFKC", text).lower().strip(PUNCTUATION)
+
+
+def has_word(turn: Turn, key: str) -> bool:
+    """Whether the text holds one of a catalog list's words."""
+    text = normal(turn.text)
+    return any(word and normal(word) in text for word in catalog_words(turn.locale, key))
+
+
+def reads_as_cancel(turn: Turn) -> bool:
+    """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」."""
+    cancelling = turn.understanding.intent == "cancel" or has_word(turn, "conversation.cancel_words")
+    return cancelling and not has_word(turn, "conversation.change_words")
+
+
+def reads_as_change(turn: Turn) -> bool:
+    """「やっぱり」「じゃなくて」「に変えて」: the person corrects something said before."""
+    return has_word(turn, "conversation.change_words") or has_word(turn, "conversation.again_words")
+
+
+def not_an_answer(turn: Turn) -> bool:
+    """At a free-text question: a request, a command or a bare はい is not an address."""
+    if turn.understanding.intent in ANSWERABLE or turn.understanding.intent in ELSEWHERE[:4]:
+        return True
+    asking = turn.understanding.intent == "help_request" and has_word(turn, "conversation.request_words")
+    return asking or is_one_of(turn, "conversation.filler_words")
+
+
+def is_one_of(turn: Turn, key: str) -> bool:
+    """Whether the whole text is one of a catalog list's words (「はい。」 is はい)."""
+    return normal(turn.text) in {normal(w) for w in catalog_words(turn.locale, key)}
+
+
+def ask_to_switch(session: Session, turn: Turn) -> Outbox:
+    """Keep what was written and ask whether to leave the pending conversation for it."""
+    previous = turn.conversation
+    data = {"state": previous.state, "data": previous.data, "text": turn.text}
+    conversations.ask(session, turn.resident, SWITCH_STATE, data, now=turn.now)
+    return turn.reply(Text(turn.t("conversation.ask_switch"), (
+        button(turn.t("conversation.switch_yes"), "conversation.switch", "yes"),
+        button(turn.t("conversation.switch_no"), "conversation.switch", "no"))))
+
+
+@on_postback("conversation.switch")
+def switch_pressed(session: Session, turn: Turn) -> Outbox:
+    """はい: the old conversation is dropped and the kept message answered; いいえ: back to it."""
+    turn.conversation = conversations.current(session, turn.resident, turn.now)
+    if turn.conversation is None or turn.conversation.state != SWITCH_STATE:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return _switch(session, turn, turn.args[:1] == ["yes"])
+
+
+@on_state(SWITCH_STATE)
+def switch_typed(session: Session, turn: Turn) -> Outbox | None:
+    """はい / いいえ typed to the question whether to leave."""
+    if is_one_of(turn, "conversation.yes_words"):
+        return _switch(session, turn, True)
+    if is_one_of(turn, "conversation.no_words"):
+        return _switch(session, turn, False)
+    return None
+
+
+def _switch(session: Session, turn: Turn, leave: bool) -> Outbox:
+    from bot.handlers import dispatch
+
+    saved = dict(turn.conversation.data)
+    flow = FLOWS.get(saved.get("state", ""))
+    conversations.ask(session, turn.resident, saved["state"], saved["data"], now=turn.now)
+    turn.conversation = conversations.current(session, turn.resident, turn.now)
+    if flow is None:
+        conversations.finish(session, turn.resident)
+        return Outbox()
+    if not leave:
+        return turn.reply(*flow.ask_again(session, turn))
+    dropped = flow.cancel(session, turn)
+    written = replace(turn.inbound, kind="text", text=saved["text"], data=None)
+    return dropped.extend(dispatch(session, Turn(turn.resident, written, turn.now)))

@@ -1,0 +1,164 @@
+"""Every question of a conversation honours the same exits: cancel, correction, a question the bot
+can answer, another intent; free-text answers are checked before they are stored."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import HelpRequest, Offer, local_now
+from tests import factories
+from tests.fakes import buttons, texts
+from tests.handlers.talk import offers_to, press
+
+CANCELS = ["やっぱりやめます", "キャンセル", "cancel", "ｷｬﾝｾﾙ", "やめときます。", "もうやめとくけ",
+           "やっぱよかです、やめときます", "とりけしてください", "やっぱりやめます ごめんなさい"]
+
+
+@pytest.fixture
+def midori(session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=district, display_name="山田")
+    factories.helper(session, user_id="H1", district=district, skills=["garbage", "shopping"])
+    return district
+
+
+def to_place_question(chat):
+    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    assert "住所" in texts(got)[-1]
+    return got
+
+
+def the_request(session) -> HelpRequest:
+    return session.scalar(select(HelpRequest).order_by(HelpRequest.id.desc()))
+
+
+@pytest.mark.parametrize("text", CANCELS)
+def test_a_cancel_at_the_address_question_drops_the_draft_and_says_so(text, chat, session, midori):
+    to_place_question(chat)
+    got = chat.say("REQ", text)
+    assert "出さずにやめました" in texts(got)[0]
+    request = the_request(session)
+    assert request.status == "cancelled" and request.meeting_point is None
+    chat.say("REQ", "お願いします")  # a later yes sends nothing old
+    assert offers_to(chat, "H1") == [] and session.scalar(select(Offer)) is None
+
+
+@pytest.mark.parametrize("text", CANCELS[:5])
+def test_a_cancel_at_the_landmark_question_is_never_a_landmark(text, chat, session, midori):
+    to_place_question(chat)
+    chat.say("REQ", "緑ケ丘3-2-1")
+    got = chat.say("REQ", text)
+    assert "出さずにやめました" in texts(got)[0]
+    assert the_request(session).landmark is None and the_request(session).status == "cancelled"
+
+
+@pytest.mark.parametrize("text", ["すみません、明日じゃなくて明後日で", "明日じゃなくてあさってにしてください",
+                                  "あしたじゃなくてあさってでおねがいします",
+                                  "すいません明日やなくて明後日にかえてください"])
+def test_a_new_date_at_the_address_question_changes_the_draft_and_asks_again(text, chat, session, midori):
+    to_place_question(chat)
+    got = chat.say("REQ", text)
+    assert "変更しました" in texts(got)[0] and "住所" in texts(got)[-1]
+    request = the_request(session)
+    assert request.meeting_point is None  # not stored as the address
+    assert request.when.date() == (local_now() + timedelta(days=2)).date()
+    assert request.time_of_day == "morning"  # only the day changed
+
+
+def test_a_new_date_at_the_landmark_question_is_not_the_public_landmark(chat, session, midori):
+    to_place_question(chat)
+    chat.say("REQ", "緑ケ丘3-2-1")
+    got = chat.say("REQ", "やっぱり明後日の午後にしてください")
+    assert "変更しました" in texts(got)[0] and "目印" in texts(got)[-1]
+    request = the_request(session)
+    assert request.landmark is None and request.time_of_day == "afternoon"
+
+
+def summary(chat):
+    to_place_question(chat)
+    chat.say("REQ", "緑ケ丘3-2-1")
+    got = chat.say("REQ", "公民館の近く")
+    assert "お願いする" in buttons(got)
+    return got
+
+
+@pytest.mark.parametrize("text", ["大丈夫です", "はい", "はい、それでお願いします", "よかです", "OK",
+                                  "だいじょうぶです", "はいおねがいします"])
+def test_yes_at_the_summary_sends_the_request(text, chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", text)
+    assert "お願いを出しました" in texts(got)[0]
+    assert the_request(session).status == "open"
+    assert "公民館の近く" in texts(offers_to(chat, "H1"))[-1]
+
+
+@pytest.mark.parametrize("text", ["やめます", "やっぱりやめときます", "キャンセルで"])
+def test_no_at_the_summary_drops_it_and_a_later_yes_sends_nothing(text, chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", text)
+    assert "出さずにやめました" in texts(got)[0]
+    chat.say("REQ", "お願いします")
+    assert the_request(session).status == "cancelled" or session.scalar(
+        select(HelpRequest).where(HelpRequest.status == "open")) is None
+    assert offers_to(chat, "H1") == []
+
+
+@pytest.mark.parametrize("text, day, part", [
+    ("やっぱり明後日の午後にしてください", 2, "afternoon"),
+    ("すみません、今日じゃなくて明日の午後で", 1, "afternoon"),
+])
+def test_a_change_at_the_summary_shows_the_summary_again(text, day, part, chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", text)
+    assert "変更しました" in texts(got)[0] and "お願いする" in buttons(got)
+    request = the_request(session)
+    assert request.when.date() == (local_now() + timedelta(days=day)).date()
+    assert request.time_of_day == part and request.status == "draft"
+
+
+def test_a_change_of_kind_at_the_summary(chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", "やっぱり買い物にしてもらえますか")
+    assert "買い物" in texts(got)[-1] and "お願いする" in buttons(got)
+    assert the_request(session).category == "shopping"
+
+
+def test_usage_at_a_question_is_answered_and_the_question_asked_again(chat, session, midori):
+    to_place_question(chat)
+    got = chat.say("REQ", "使い方を教えて")
+    assert "使い方" in texts(got)[0] and "住所" in texts(got)[-1]
+    assert the_request(session).meeting_point is None
+
+
+@pytest.mark.parametrize("text", ["買い物もお願いできますか", "はい", "ありがとうございます。"])
+def test_a_request_or_a_bare_word_is_never_stored_as_the_address(text, chat, session, midori):
+    to_place_question(chat)
+    chat.say("REQ", text)
+    assert the_request(session).meeting_point is None or the_request(session).status != "draft"
+
+
+def test_another_intent_asks_whether_to_leave_and_no_goes_back(chat, session, midori):
+    to_place_question(chat)
+    got = chat.say("REQ", "手伝いたい")
+    assert "移りますか" in texts(got)[-1]
+    got = press(chat, "REQ", "いいえ、続けます", got)
+    assert "住所" in texts(got)[-1]
+    chat.say("REQ", "緑ケ丘3-2-1")
+    assert the_request(session).meeting_point == "緑ケ丘3-2-1"
+
+
+def test_another_intent_and_yes_drops_the_draft_and_answers_the_new_one(chat, session, midori):
+    to_place_question(chat)
+    got = chat.say("REQ", "手伝いたい")
+    got = chat.say("REQ", "はい")
+    assert "出さずにやめました" in texts(got)[0]
+    assert any("サポーターとして登録" in m for m in texts(got)[1:])  # the helper registration starts
+    assert the_request(session).status == "cancelled"
+
+
+def test_an_unreadable_answer_asks_again_instead_of_stopping(chat, session, midori):
+    factories.resident(session, user_id="NEW", district=None, address="緑ケ丘1-1")
+    got = chat.say("NEW", "明日の朝ゴミ出しをお願いできますか")
+    assert "地区" in texts(got)[-1]
+    got = chat.say("NEW", "ええと、どうだったかな")
+    assert "地区" in texts(got)[-1]

@@ -1,0 +1,162 @@
+"""Every admin page in a real Chromium, on a phone and at a desk, with data in it.
+
+axe-core finds no serious or critical WCAG 2.1 AA problem; nothing scrolls sideways at 360 px;
+text is at least 16 px and tap targets at least 44 px on a phone. Screenshots of every page at
+both widths are saved in tests/web/screenshots/ for a person to look at.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from bot import demo
+from bot.web import admin_link
+from db.models import Circular, Delivery, District, HelpRequest, Resident, local_now
+from db.session import Session
+from tests.web import browser
+from tests.web.test_chat_page import dev_config, start_dev_app
+
+
+@dataclass(frozen=True)
+class Site:
+    """The served demo town: its address, the admin's sign-in path and the pages to visit."""
+
+    base: str
+    login: str
+    pages: dict[str, str]
+
+
+def add_town_life(session) -> dict[str, int]:
+    """What the demo data lacks for every page to show something: a safety check with
+    answers and a draft circular. The ids the pages need."""
+    midori = session.scalar(select(District).where(District.name == "緑ケ丘"))
+    admin = session.scalar(select(Resident).where(Resident.display_name.like("小林%")))
+    now = local_now()
+    check = Circular(district_id=midori.id, author_id=admin.id, kind="safety_check", title="大雨の安否確認",
+                     status="sent", created_at=now, sent_at=now)
+    draft = Circular(district_id=midori.id, author_id=admin.id, title="防災訓練のお知らせ",
+                     body="12月7日（日）9時、公民館に集合です。\n持ち物：タオル、飲み物", status="draft",
+                     needs_confirmation=True, translations={"en": {"title": "Disaster drill", "body": ""}})
+    session.add_all([check, draft])
+    session.flush()
+    people = session.scalars(select(Resident).where(Resident.district_id == midori.id)).all()
+    for person, answer in zip(people, ["safe", "need_help", None, None, None]):
+        session.add(Delivery(circular_id=check.id, resident_id=person.id, status="sent", sent_at=now,
+                             answer=answer, answered_at=now if answer else None,
+                             confirmed_at=now if answer else None))
+    unmet = session.scalar(select(HelpRequest.id).where(HelpRequest.district_id == midori.id,
+                                                        HelpRequest.status == "unmet"))
+    done = session.scalar(select(HelpRequest.id).where(HelpRequest.district_id == midori.id,
+                                                       HelpRequest.status == "done"))
+    circular = session.scalar(select(Circular.id).where(Circular.district_id == midori.id,
+                                                        Circular.kind == "circular",
+                                                        Circular.status == "sent"))
+    return {"district": midori.id, "admin": admin.id, "check": check.id, "draft": draft.id,
+            "unmet": unmet, "done": done, "circular": circular}
+
+
+def page_paths(ids: dict[str, int]) -> dict[str, str]:
+    """name -> path of every admin page, the district's pages in 緑ケ丘."""
+    d = f"/admin/d/{ids['district']}"
+    return {
+        "home": "/admin/", "requests": f"{d}/", "requests-unmet": f"{d}/?status=unmet",
+        "requests-done": f"{d}/?status=done", "request-unmet": f"{d}/requests/{ids['unmet']}",
+        "request-done": f"{d}/requests/{ids['done']}", "helpers": f"{d}/helpers",
+        "circulars": f"{d}/circulars", "circular": f"{d}/circulars/{ids['circular']}",
+        "safety-check": f"{d}/circulars/{ids['check']}", "compose": f"{d}/circular/new",
+        "compose-safety": f"{d}/safety/new", "preview": f"{d}/circulars/{ids['draft']}/preview",
+        "represented": f"{d}/represented", "teaching": f"{d}/teaching", "chart": f"{d}/chart",
+        "watch": f"{d}/watch", "support": f"{d}/support",
+        "not-found": f"{d}/requests/999999",
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The development app with the demo town, served on a free port for this module's tests."""
+    app = start_dev_app(dev_config(tmp_path_factory.mktemp("admin-browser"), jobs_mode="thread"))
+    with Session.begin() as session:
+        ids = add_town_life(session)
+    login = f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], ids['admin'])}"
+    with browser.serving(app) as base:
+        yield Site(base, login, page_paths(ids))
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser.chromium() as launched:
+        yield launched
+
+
+def signed_in(chromium, site: Site, width: int):
+    """A new phone- or desk-sized tab, signed in as the demo district chair."""
+    context = chromium.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
+                                   locale="ja-JP", device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(site.base + site.login)
+    return page
+
+
+def every_page(chromium, site: Site, width: int, check) -> dict[str, object]:
+    """Visit every admin page at this width; what `check(page, name)` found, by page name."""
+    page = signed_in(chromium, site, width)
+    found = {}
+    for name, path in site.pages.items():
+        page.goto(site.base + path)
+        if result := check(page, name):
+            found[name] = result
+    page.context.close()
+    return found
+
+
+@pytest.mark.parametrize("width", [browser.PHONE, browser.DESKTOP])
+def test_every_admin_page_has_no_serious_accessibility_problem(chromium, site, width):
+    def check(page, name):
+        browser.screenshot(page, f"admin-{name}-{width}")
+        return browser.axe_problems(page)
+
+    assert every_page(chromium, site, width, check) == {}
+
+
+def test_no_admin_page_scrolls_sideways_on_a_narrow_phone(chromium, site):
+    def check(page, name):
+        overflow = browser.sideways_overflow(page)
+        if overflow:
+            browser.screenshot(page, f"admin-{name}-{browser.NARROW_PHONE}")
+        return overflow
+
+    assert every_page(chromium, site, browser.NARROW_PHONE, check) == {}
+
+
+def test_on_a_phone_text_is_large_and_every_button_easy_to_tap(chromium, site):
+    def check(page, _name):
+        return browser.small_text(page) + browser.small_targets(page)
+
+    assert every_page(chromium, site, browser.PHONE, check) == {}
+
+
+def test_a_district_chair_sends_a_circular_from_the_chat_link_on_a_phone(chromium, site):
+    from playwright.sync_api import expect
+
+    page = signed_in(chromium, site, browser.PHONE)  # the link from the chat, opened on a phone
+    taps = [page.get_by_role("link", name="緑ケ丘"),
+            page.get_by_role("link", name="回覧板・安否確認"),
+            page.get_by_role("link", name="回覧板を作る")]
+    for tap in taps:
+        tap.click()
+    page.get_by_label("件名 必須").fill("ごみ当番の交代")
+    page.get_by_label("本文", exact=True).fill("来週のごみ当番は\n2班にかわります。")
+    page.get_by_role("button", name="確認画面へ進む").click()
+    expect(page.locator(".bubble").first).to_contain_text("2班にかわります")
+    browser.screenshot(page, "admin-send-preview-390")
+    page.get_by_role("button", name="送信", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("送信を受け付けました")
+    expect(page.locator("h1")).to_have_text("ごみ当番の交代")
+    assert browser.sideways_overflow(page) == 0
+    with Session() as session:
+        sent = session.scalar(select(Circular).where(Circular.title == "ごみ当番の交代"))
+        assert sent.status in ("sending", "sent") and sent.body == "来週のごみ当番は\n2班にかわります。"
+    page.context.close()
