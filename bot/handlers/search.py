@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot import runtime
 from bot.circulars.subscriptions import admin_districts
-from bot.events import Outbox, Text
+from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, on_command, on_event, on_postback, on_state
+from bot.handlers import conversation as flows
 from bot.handlers.onboarding import ask_district, other_event
 from bot.i18n import t
 from bot.matching.unmet import admins
@@ -42,31 +43,50 @@ def start(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(turn.t("search.district_first")), ask_district(session, turn))
     found = searches.start(session, turn.resident, district_id)
     _ask(session, turn, "search_description", found)
-    return turn.reply(Text(turn.t("search.ask_description")))
+    return turn.reply(*_question(turn, "search_description"))
 
 
-@on_state("search_description")
+def _typed(session: Session, turn: Turn, state: str, field: str, limit: int, then: str) -> Outbox | None:
+    """A typed answer kept on the draft (its event remembered, to be emptied later); the next question."""
+    found = _draft(session, turn, state)
+    if found is None or not turn.text.strip():
+        return None
+    setattr(found, field, turn.text.strip()[:limit])
+    searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
+    _ask(session, turn, then, found)
+    return turn.reply(*_question(turn, then))
+
+
+def _question(turn: Turn, state: str) -> list[Message]:
+    if state == "search_description":
+        return [Text(turn.t("search.ask_description"))]
+    if state == "search_last_seen":
+        return [Text(turn.t("search.ask_last_seen"))]
+    return [Text(turn.t("search.ask_photo"), (button(turn.t("search.no_photo"), "search.no_photo"),))]
+
+
 def described(session: Session, turn: Turn) -> Outbox | None:
     """Their looks, age, clothes: then where and when they were last seen."""
-    found = _draft(session, turn, "search_description")
-    if found is None or not turn.text.strip():
-        return None
-    found.description = turn.text.strip()[:1000]
-    searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
-    _ask(session, turn, "search_last_seen", found)
-    return turn.reply(Text(turn.t("search.ask_last_seen")))
+    return _typed(session, turn, "search_description", "description", 1000, "search_last_seen")
 
 
-@on_state("search_last_seen")
 def last_seen(session: Session, turn: Turn) -> Outbox | None:
     """Where and when: then a photo, if there is one."""
-    found = _draft(session, turn, "search_last_seen")
-    if found is None or not turn.text.strip():
-        return None
-    found.last_seen = turn.text.strip()[:500]
-    searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
-    _ask(session, turn, "search_photo", found)
-    return turn.reply(Text(turn.t("search.ask_photo"), (button(turn.t("search.no_photo"), "search.no_photo"),)))
+    return _typed(session, turn, "search_last_seen", "last_seen", 500, "search_photo")
+
+
+def _photo_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """Words at the photo question are not a photo (the exits still apply)."""
+    return None
+
+
+def _cancel_draft(session: Session, turn: Turn) -> Outbox:
+    """やめます while describing: nothing goes out and nothing is kept."""
+    found = _draft(session, turn, turn.conversation.state)
+    conversations.finish(session, turn.resident)
+    if found is None:
+        return turn.reply(Text(turn.t("search.ended_cancelled")))
+    return searches.found(session, found.id, turn.resident, turn.now, status="cancelled")
 
 
 @on_event("image")
@@ -170,3 +190,12 @@ def opt_in(session: Session, turn: Turn) -> Outbox:
         session.add(SearchOptIn(resident_id=turn.resident.id))
     return turn.reply(Text(turn.t("search.opted_in")))
 
+
+DRAFT = flows.declare(flows.Flow(
+    name="search",
+    questions={"search_description": described, "search_last_seen": last_seen, "search_photo": _photo_in_words},
+    free_text=frozenset({"search_description", "search_last_seen"}),
+    timeout_minutes=ASK_MINUTES,
+    cancel=_cancel_draft,
+    ask_again=lambda session, turn: _question(turn, turn.conversation.state),
+))

@@ -97,3 +97,16 @@ def test_a_stranger_cannot_answer_for_someone_else(chat, session):
     got = chat.press("DAUGHTER", greeting_button(chat, "HANA"))
     assert "古く" in texts(got)[0]
     assert session.scalar(select(CheckInDay.answered_at)) is None
+
+
+def test_the_sign_up_honours_cancel_and_asks_again_when_words_are_no_answer(chat, session):
+    from tests.handlers.talk import press
+
+    _setup(session)
+    got = chat.say("HANA", "見守りをお願いしたい")
+    got = chat.say("HANA", "うーん")
+    assert "何時ごろ" in texts(got)[-1]  # asked again
+    got = press(chat, "HANA", "7:00", got)
+    got = chat.say("HANA", "やめます")
+    assert "登録をやめました" in texts(got)[0]
+    assert session.scalar(select(CheckIn)) is None

@@ -121,3 +121,14 @@ def test_someone_else_cannot_end_a_search_and_a_stopped_draft_keeps_nothing(chat
     assert "消しました" in texts(got)[0]
     assert not any(DESCRIPTION in t or "人を探しています" in t for t in texts(chat.channel.to("HELPER")))
     assert session.scalar(select(Search.description)) == ""
+
+
+def test_cancel_while_describing_keeps_nothing_and_sends_nothing(chat, session):
+    _town(session)
+    chat.say("FAMILY", "行方不明の母を探しています")
+    chat.say("FAMILY", DESCRIPTION)
+    got = chat.say("FAMILY", "やっぱりやめます")
+    assert "消しました" in texts(got)[0]
+    assert session.scalar(select(Search.status)) == "cancelled"
+    assert session.scalar(select(Search.description)) == ""
+    assert not any(DESCRIPTION in str(row.payload) for row in session.scalars(select(InboundEvent)))
