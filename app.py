@@ -9,10 +9,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import clock, inbound, runtime
+from bot import clock, inbound, runtime, wiring
 from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
+from bot.queue import Job
 from db import session as db_session
 from db.models import InboundEvent
 
@@ -27,7 +28,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
                       KYOJO=config)
-    rt = runtime.start(config)
+    rt = wiring.start(config)
     app.extensions["kyojo"] = rt
     if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
         clock.start(rt.jobs)
@@ -81,7 +82,7 @@ def receive(platform: str, signature: str):
         new_ids = inbound.store(session, platform, events)
     try:
         for event_id in new_ids:
-            rt.jobs.enqueue("bot.jobs.process_event", event_id)
+            rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
     except RedisError:
         # Forget what could not be queued, so that the platform's redelivery brings it again.
         log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))
@@ -106,7 +107,7 @@ def register_blueprints(app: Flask, config: Config) -> None:
     """The admin pages, and the local chat page outside production."""
     import importlib
 
-    for module_name, only_dev in (("bot.web.admin", False), ("bot.web.admin_watch", False),
+    for module_name, only_dev in (("bot.web.admin_pages", False), ("bot.web.admin_watch", False),
                                   ("bot.web.search_photo", False), ("bot.web.chat", True)):
         if only_dev and config.production:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot import clock, runtime
+from bot import clock, wiring
 from bot.config import Config
 from bot.queue import QUEUE_NAME
 
@@ -18,7 +18,7 @@ def main() -> int:
         print("REDIS_URL is not set: jobs run inside the web process, no worker is needed.")
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    rt = runtime.start(config)
+    rt = wiring.start(config)
     if "--burst" not in sys.argv:
         clock.start(rt.jobs)  # the periodic jobs that read their work from the database
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import runtime  # noqa: E402
+from bot import wiring  # noqa: E402
 from bot.circulars import circulars, fanout  # noqa: E402
 from bot.config import Config  # noqa: E402
 from db.models import Base, District, DistrictAdmin, Resident, Subscription, local_now  # noqa: E402
@@ -139,7 +139,7 @@ def main() -> None:
     Base.metadata.create_all(engine)
     config = Config(database_url=database_url, jobs_mode="eager", line_channel_access_token="bench",
                     line_api_host=url, line_api_data_host=url + "/data")
-    runtime.start(config, engine=engine)
+    wiring.start(config, engine=engine)
     try:
         measure(child, (10,), 1)  # warm up: imports, the first HTTP connection, SQLAlchemy's caches
         rows = measure(child, SIZES, ROUNDS)

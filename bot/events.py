@@ -58,6 +58,16 @@ class Card:
 Message = Text | Card
 
 
+def postback(action: str, *args: object) -> str:
+    """Postback data for a button: "action:arg:arg"."""
+    return ":".join([action, *(str(a) for a in args)])
+
+
+def button(label: str, action: str, *args: object, display_text: str | None = None) -> Button:
+    """A button whose press comes back as `action` with `args`."""
+    return Button(label, postback(action, *args), display_text or label)
+
+
 @dataclass
 class Envelope:
     """Messages for one resident; `retry_key` makes a push safe to retry."""

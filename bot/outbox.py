@@ -14,8 +14,14 @@ from db.models import OutboundMessage, Resident, local_now
 
 log = logging.getLogger(__name__)
 
+RETRY_NAMESPACE = uuid.UUID("6f1f7a52-3c0e-4c55-9a43-0b7f2b6c1e11")
 # LINE accepts a reply token once, within a minute of the webhook; keep a margin.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
+
+
+def retry_key(*parts: object) -> str:
+    """A stable key for one push, so a retried job never sends it twice."""
+    return str(uuid.uuid5(RETRY_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
 def recipient(session: Session, resident_id: int) -> Resident | None:

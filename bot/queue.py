@@ -7,11 +7,25 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "kyojo"
 RETRY_INTERVALS = [2, 15, 60]
+
+
+class Job(StrEnum):
+    """Every job, named once. Code enqueues a member; the runner imports the function its value
+    names, so the process that enqueues never imports the job's code."""
+
+    PROCESS_EVENT = "bot.jobs.process_event"
+    DELIVER = "bot.jobs.deliver"
+    OFFER_REQUEST = "bot.matching.offers.offer_request"
+    OFFER_TIMEOUT = "bot.matching.offers.offer_timeout"
+    EXPIRE_QUESTION = "bot.matching.drafts.expire_question"
+    SEND_CIRCULAR = "bot.circulars.fanout.send_circular"
+    REMIND_SAFETY = "bot.circulars.safety.remind"
 
 
 def resolve(name: str):
@@ -36,6 +50,7 @@ class Jobs:
 
     def enqueue(self, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
         """Run `name(*args)` soon (or after `delay`), retried when it raises."""
+        name = str(name)  # a Job as its plain dotted name, as RQ stores it
         if self.mode == "rq":
             from rq import Retry
 

@@ -1,16 +1,19 @@
-"""The process's wiring: configuration, database binding, jobs and channels.
+"""The process's wiring as the rest of the code sees it: configuration, database, jobs, channels.
 
-Both the web process (create_app) and the worker (worker.py) call `start` once.
+`bot.wiring.start` builds it once per process (the web process and the worker); code below the
+boundary reads it with `current()` and never imports the channels themselves.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from bot.config import Config
-from bot.queue import Jobs
-from db import session as db_session
+
+if TYPE_CHECKING:
+    from bot.queue import Jobs
 
 
 @dataclass
@@ -18,27 +21,21 @@ class Runtime:
     config: Config
     engine: Engine
     jobs: Jobs
-    channels: dict  # platform -> bot.channels.Channel
+    channels: dict[str, Any]  # platform -> a bot.channels.Channel
 
 
 _current: Runtime | None = None
 
 
-def start(config: Config, *, engine: Engine | None = None) -> Runtime:
-    """Bind the database, the job runner and the channels for this process."""
+def install(started: Runtime) -> Runtime:
+    """Make `started` this process's runtime (bot.wiring.start does it)."""
     global _current
-    from bot.channels import build_channels
-
-    if engine is None:
-        engine = db_session.bind(config.database_url)
-    else:
-        db_session.Session.configure(bind=engine)
-    _current = Runtime(config, engine, Jobs(config.jobs_mode, config.redis_url), build_channels(config))
-    return _current
+    _current = started
+    return started
 
 
 def current() -> Runtime:
     """The runtime started in this process."""
     if _current is None:
-        raise RuntimeError("bot.runtime.start(config) has not been called in this process")
+        raise RuntimeError("bot.wiring.start(config) has not been called in this process")
     return _current

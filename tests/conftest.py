@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from bot import runtime
+from bot import wiring
 from bot.config import Config
 from db.models import Base, InboundEvent, local_now
 from db.session import Session, make_engine
@@ -179,7 +179,7 @@ def channel() -> FakeChannel:
 @pytest.fixture
 def rt(config, engine, bind, channel):
     """The runtime, jobs run at once, with the recording channel as platform "fake"."""
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     Session.configure(bind=bind)
     started.channels["fake"] = channel
     return started
@@ -289,7 +289,7 @@ def app(config, engine, bind, channel):
     from app import create_app
 
     flask_app = create_app(config)
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     Session.configure(bind=bind)
     started.channels["fake"] = channel
     flask_app.extensions["kyojo"] = started

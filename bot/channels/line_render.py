@@ -57,9 +57,12 @@ def batches(rendered: list[LineMessage]) -> list[list[LineMessage]]:
     return [rendered[i:i + MESSAGES_PER_REQUEST] for i in range(0, len(rendered), MESSAGES_PER_REQUEST)]
 
 
-def to_texts(message: Text) -> list[TextMessage]:
-    """A text, split where LINE would refuse it; the buttons go under the last part."""
+def to_texts(message: Text) -> list[LineMessage]:
+    """A text, split where LINE would refuse it; the buttons go under the last part (as a card
+    when there are more than LINE shows as quick replies)."""
     parts = split_text(message.text) or [" "]
+    if len(message.buttons) > QUICK_REPLY_MAX:
+        return [TextMessage(text=part) for part in parts[:-1]] + [choices(parts[-1], message.buttons)]
     quick = quick_reply(message.buttons)
     return [TextMessage(text=part, quick_reply=quick if i == len(parts) - 1 else None)
             for i, part in enumerate(parts)]
@@ -77,13 +80,11 @@ def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
 
 
 def quick_reply(buttons: tuple[Button, ...]) -> QuickReply | None:
-    """Quick reply buttons, at most thirteen."""
+    """Quick reply buttons (at most thirteen: `to_texts` makes a card of more)."""
     actions = [a for a in (postback(b) for b in buttons) if a is not None]
-    if len(actions) > QUICK_REPLY_MAX:
-        log.warning("%d quick replies: only the first %d are shown", len(actions), QUICK_REPLY_MAX)
     if not actions:
         return None
-    return QuickReply(items=[QuickReplyItem(action=a) for a in actions[:QUICK_REPLY_MAX]])
+    return QuickReply(items=[QuickReplyItem(action=a) for a in actions])
 
 
 def postback(button: Button) -> PostbackAction | None:
@@ -118,6 +119,15 @@ def to_flex(card: Card) -> FlexMessage:
     bubble = FlexBubble(hero=hero(card.image_url), body=body, footer=footer)
     alt = card.alt_text or f"{card.title}\n{card.body}"
     return FlexMessage(alt_text=shorten(alt.strip() or card.title or " ", ALT_TEXT_MAX), contents=bubble)
+
+
+def choices(text: str, buttons: tuple[Button, ...]) -> FlexMessage:
+    """A text with more choices than quick replies can hold: a bubble with one button a row."""
+    body = FlexBox(layout="vertical", contents=[FlexText(text=text, size="md", wrap=True)])
+    footer = FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexButton(action=a, style="secondary", height="sm")
+        for a in (postback(b) for b in buttons) if a is not None])
+    return FlexMessage(alt_text=shorten(text, ALT_TEXT_MAX), contents=FlexBubble(body=body, footer=footer))
 
 
 def hero(url: str | None) -> FlexImage | None:

@@ -181,13 +181,12 @@ def register(cli) -> None:
     def rich_menu() -> None:
         """Draw and upload the rich menu in every language; Japanese becomes the default."""
         from bot import runtime
-        from bot.channels.line import LineChannel
         from db.session import Session
 
-        config = runtime.current().config
-        if not config.line_channel_access_token:
+        started = runtime.current()
+        if not started.config.line_channel_access_token:
             raise click.ClickException("LINE_CHANNEL_ACCESS_TOKEN is not set")
-        channel = LineChannel.from_config(config)
+        channel = started.channels["line"]  # with a token, LINE itself (not the chat page)
         menus = install(channel, locales())
         with Session.begin() as session:
             linked = relink(channel, session, menus)

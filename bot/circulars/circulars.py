@@ -10,13 +10,12 @@ from sqlalchemy.orm import Session
 
 from bot import runtime
 from bot.circulars import subscriptions
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
 from db.models import Circular, Delivery, Resident, local_now
 
 log = logging.getLogger(__name__)
 
-FANOUT_JOB = "bot.circulars.fanout.send_circular"
 # Warn when a sending would leave less than this share of the month's quota.
 WARN_SHARE = 0.1
 
@@ -110,7 +109,7 @@ def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -
         raise QuotaExceededError(f"circular {circular.id}: {price.messages} messages, {price.left} left")
     delay = circular.scheduled_at - now if circular.scheduled_at and circular.scheduled_at > now else None
     circular.status = "scheduled" if delay else "sending"
-    enqueue_after_commit(session, FANOUT_JOB, circular.id, delay=delay,
+    enqueue_after_commit(session, Job.SEND_CIRCULAR, circular.id, delay=delay,
                          job_id=f"circular-{circular.id}")
     return price
 

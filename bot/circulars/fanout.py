@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session as OrmSession
 from bot import runtime
 from bot.circulars import render, subscriptions
 from bot.circulars.subscriptions import PROXY
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
 MULTICAST_PER_SECOND = 200  # LINE's rate limit for the multicast endpoint
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
-REMIND_JOB = "bot.circulars.safety.remind"
 
 
 @dataclass(frozen=True)
@@ -236,6 +235,6 @@ def _finish(circular_id: int) -> None:
             return
         circular.status = "sent"
         if circular.kind == "safety_check" and circular.remind_after_minutes:
-            enqueue_after_commit(session, REMIND_JOB, circular.id,
+            enqueue_after_commit(session, Job.REMIND_SAFETY, circular.id,
                                  delay=timedelta(minutes=circular.remind_after_minutes),
                                  job_id=f"safety-remind-{circular.id}")

@@ -1,7 +1,6 @@
 """Safety checks (安否確認): answers, urgent requests from need_help, reminders."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,12 +8,11 @@ from sqlalchemy import func, select, update
 
 from bot import runtime
 from bot.circulars import circulars, fanout, render
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from bot.i18n import t
 from db.models import Circular, Delivery, HelpRequest, Resident, local_now
 from db.session import Session
 
-MATCH_MODULE, MATCH_FUNCTION = "bot.matching.offers", "offer_request"
 ANSWERS = ("safe", "need_help")
 
 
@@ -54,17 +52,8 @@ def open_urgent_request(session, resident: Resident, circular: Circular, text: s
                           text=text, summary=summary, status="open", urgent=True, created_at=now)
     session.add(request)
     session.flush()
-    if matching_available():
-        enqueue_after_commit(session, f"{MATCH_MODULE}.{MATCH_FUNCTION}", request.id)
+    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
     return request
-
-
-def matching_available() -> bool:
-    """Whether the matching job exists in this build (it is written by another area)."""
-    try:
-        return hasattr(importlib.import_module(MATCH_MODULE), MATCH_FUNCTION)
-    except ImportError:
-        return False
 
 
 def remind(circular_id: int) -> None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Button, Inbound, Message, Outbox, Text
+from bot.events import Button, Inbound, Message, Outbox, Text, button, postback  # noqa: F401
 from bot.i18n import locales, t
 from db.models import Conversation, Resident
 
@@ -106,16 +106,6 @@ def typed_command(session: Session, turn: Turn) -> Outbox | None:
                 if outbox is not None:
                     return outbox
     return None
-
-
-def postback(action: str, *args: object) -> str:
-    """Postback data for a button: "action:arg:arg"."""
-    return ":".join([action, *(str(a) for a in args)])
-
-
-def button(label: str, action: str, *args: object, display_text: str | None = None) -> Button:
-    """A button whose press comes back as `action` with `args`."""
-    return Button(label, postback(action, *args), display_text or label)
 
 
 def load_all() -> None:

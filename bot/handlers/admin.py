@@ -7,7 +7,7 @@ from bot import runtime
 from bot.events import Outbox, Text
 from bot.handlers import Turn, main_menu, on_postback
 from bot.circulars.subscriptions import admin_districts
-from bot.web.admin_link import login_url
+from bot.admin_link import login_url
 
 
 @on_postback("admin.link")

@@ -78,7 +78,7 @@ def step(session: Session, turn: Turn, profile: HelperProfile, name: str, regist
 
 
 def _choices(session: Session, turn: Turn, profile: HelperProfile, name: str) -> tuple[set, list]:
-    from bot.nlp import CATEGORIES
+    from bot.kinds import KEYS as CATEGORIES
 
     if name == "kinds":
         return set(profile.skills), [(c, describe.kind(c, turn.locale)) for c in CATEGORIES]

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, on_postback, on_state
-from bot.matching import offers, unmet
+from bot.matching import offers
 
 
 @on_postback("offer.accept")
@@ -38,6 +38,6 @@ def offer_answer(session: Session, turn: Turn) -> Outbox | None:
 def assign_pressed(session: Session, turn: Turn) -> Outbox:
     """A district admin picked a helper for an unmet request."""
     try:
-        return unmet.assign(session, int(turn.args[0]), int(turn.args[1]), turn.resident, turn.now)
+        return offers.assign(session, int(turn.args[0]), int(turn.args[1]), turn.resident, turn.now)
     except NotAllowedError:
         return turn.reply(Text(turn.t("common.not_allowed")))

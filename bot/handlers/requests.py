@@ -81,7 +81,7 @@ def pressed_kind(session: Session, turn: Turn) -> Outbox:
 
 def kind_buttons(locale: str, action: str, *args: object) -> tuple:
     """One button per kind of help."""
-    from bot.nlp import CATEGORIES
+    from bot.kinds import KEYS as CATEGORIES
 
     return tuple(button(describe.kind(c, locale), action, *args, c) for c in CATEGORIES)
 

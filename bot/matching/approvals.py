@@ -5,8 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import NotAllowedError
-from bot.events import Outbox, Text
-from bot.handlers import button
+from bot.events import Outbox, Text, button
 from bot.i18n import list_text, t
 from bot.matching.unmet import admins, is_admin
 from db.models import HelperProfile, Resident

@@ -1,8 +1,7 @@
 """How a request reads to people: its kind, its time, the offer card (public details only)."""
 from __future__ import annotations
 
-from bot.events import Card
-from bot.handlers import button
+from bot.events import Card, button
 from bot.i18n import t, when_text
 from bot.nlp.private import redact
 from db.models import HelpRequest, Offer, Resident

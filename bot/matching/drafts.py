@@ -18,10 +18,10 @@ QUESTION_MINUTES = 60
 def ask(session: Session, resident: Resident, state: str, data: dict, now: datetime,
         minutes: int = QUESTION_MINUTES) -> None:
     """Wait for the answer to `state`; if none comes in time, the person is told kindly."""
-    from bot.queue import enqueue_after_commit
+    from bot.queue import Job, enqueue_after_commit
 
     conversation = conversations.ask(session, resident, state, data, now=now, minutes=minutes)
-    enqueue_after_commit(session, "bot.matching.drafts.expire_question", resident.id, state,
+    enqueue_after_commit(session, Job.EXPIRE_QUESTION, resident.id, state,
                  conversation.expires_at.isoformat(), delay=timedelta(minutes=minutes))
 
 

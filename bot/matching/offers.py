@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -12,31 +11,27 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot import outbox as outboxes
 from bot import runtime
+from bot.errors import NotAllowedError
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
 from bot.matching import candidates, describe
 from bot.matching.rank import explain, rank
-from bot.queue import enqueue_after_commit
+from bot.outbox import retry_key
+from bot.queue import Job, enqueue_after_commit
 from db.models import HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
 
 log = logging.getLogger(__name__)
 
-RETRY_NAMESPACE = uuid.UUID("6f1f7a52-3c0e-4c55-9a43-0b7f2b6c1e11")
 OPEN_OFFER = ("sent", "expired", "declined")  # a helper may still say yes to these
 PENDING_QUESTION_MINUTES = 24 * 60  # a late 引き受けます still reaches its offer
 # Kinds of request whose accept another domain answers (bot.watch's visits): category -> function.
 ON_ACCEPT: dict = {}
 
 
-def retry_key(*parts: object) -> str:
-    """A stable key for one push, so a retried job never sends it twice."""
-    return str(uuid.uuid5(RETRY_NAMESPACE, ":".join(str(p) for p in parts)))
-
-
 def open_request(session: Session, request: HelpRequest) -> None:
     """The request is out: offers go out after the commit."""
     request.status = "open"
-    enqueue_after_commit(session, "bot.matching.offers.offer_request", request.id)
+    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
 
 
 # -- jobs ------------------------------------------------------------------------------------
@@ -102,7 +97,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         session.add(offer)
         session.flush()
         box.envelopes.append(send_offer(session, request, offer, helper, now))
-    enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, round,
+    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, round,
                          delay=timedelta(minutes=config.offer_timeout_minutes))
     return box
 
@@ -114,6 +109,32 @@ def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Res
                       minutes=PENDING_QUESTION_MINUTES)
     card = describe.offer_card(request, offer, helper.language)
     return Envelope(helper.id, [card], retry_key=retry_key("offer", offer.id, offer.round))
+
+
+def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime) -> Outbox:
+    """An admin picked a helper for an unmet request: offer it to that helper directly, and tell
+    the person who asked."""
+    from bot.matching.unmet import is_admin
+
+    request = session.get(HelpRequest, request_id)
+    helper = session.get(Resident, helper_id)
+    if request is None or not is_admin(session, admin.id, request.district_id):
+        raise NotAllowedError(f"{admin.id} is not an admin of request {request_id}'s district")
+    if request.status not in ("unmet", "open") or helper is None or not helper.active:
+        return Outbox().to(admin.id, Text(t("offer.assign_closed", admin.language)))
+    request.status, request.offer_round = "open", request.offer_round + 1
+    offer = session.scalar(select(Offer).where(Offer.request_id == request.id, Offer.helper_id == helper.id))
+    if offer is None:
+        offer = Offer(request_id=request.id, helper_id=helper.id)
+        session.add(offer)
+    offer.status, offer.round, offer.sent_at, offer.answered_at = "sent", request.offer_round, now, None
+    session.flush()
+    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round,
+                 delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes))
+    requester = request.resident
+    box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])
+    box.to(requester.id, Text(t("offer.assign_requester", requester.language, name=helper.display_name or "")))
+    return box.to(admin.id, Text(t("offer.assign_sent", admin.language, name=helper.display_name or "")))
 
 
 # -- answers ---------------------------------------------------------------------------------
@@ -203,7 +224,7 @@ def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
     waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
                                                     Offer.status == "sent").limit(1))
     if request.status == "open" and waiting is None:
-        enqueue_after_commit(session, "bot.matching.offers.offer_timeout", request.id, request.offer_round)
+        enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round)
 
 
 def _forget_question(session: Session, helper: Resident, offer_id: int) -> None:

@@ -5,14 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
 from bot.nlp.matcher import Hit, Message, find_hits, fuzzy_hits, prepare
 from bot.nlp.normalise import japanese_ratio, normalise
 from bot.nlp.tagger import tokenize
 from bot.nlp.vocab import load_vocabulary
 
-CATEGORIES = ("garbage", "dog_walking", "garden", "shopping", "smartphone", "tidying",
-              "transport", "repair", "childcare", "other")
+CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
 INTENTS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe", "unsubscribe",
            "usage", "chitchat", "accept", "decline", "safe", "need_help")
 CONTEXTS = ("offer_pending", "safety_check")

@@ -6,10 +6,10 @@ asks for.
 """
 from __future__ import annotations
 
+from bot.kinds import KEYS
 from bot.nlp.lexical import find_hits, scores
 
-CATEGORIES = ("garbage", "dog_walking", "garden", "shopping", "smartphone", "tidying",
-              "transport", "repair", "childcare", "other")
+CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
 CLEAR_CATEGORY = 3.0
 
 

@@ -17,12 +17,9 @@ from sqlalchemy.orm import Session
 from bot import runtime
 from bot.circulars.subscriptions import require_admin
 from bot.errors import LedgerError
+from bot.kinds import DEFAULT_MINUTES
 from db.models import Account, HelpRequest, LedgerEntry, Resident, Task
 
-DEFAULT_MINUTES = {
-    "garbage": 15, "dog_walking": 30, "garden": 60, "shopping": 45, "smartphone": 30,
-    "tidying": 90, "transport": 60, "repair": 45, "childcare": 60, "other": 30,
-}
 
 Leg = tuple[Account, int, str]  # account, minutes (+ credit, - debit), entry kind
 

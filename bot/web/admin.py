@@ -15,15 +15,14 @@ from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render
 from markupsafe import Markup
 from sqlalchemy.orm import Session as OrmSession
 
+from bot import admin_link, runtime
 from bot import outbox as outboxes
-from bot import runtime
 from bot.circulars.circulars import progress
 from bot.circulars.subscriptions import admin_districts
 from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
 from bot.matching import approve_helper
 from bot.web import admin_charts as charts
-from bot.web import admin_link
 from bot.web import admin_queries as queries
 from bot.web import request_session
 from db.models import Circular, District, Resident, local_now
@@ -38,8 +37,6 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="t
 
 def init_app(app: Flask) -> None:
     """Register the pages and `flask admin-link`."""
-    from bot.web import admin_circulars, admin_people  # noqa: F401  (their pages join the blueprint)
-
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.register_blueprint(blueprint)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

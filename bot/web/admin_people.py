@@ -1,7 +1,7 @@
 """People from the desk: asking a helper for an unmet request, registering someone without a
 phone with their proxy, and recording an experience master's class.
 
-Each calls the chat's core: unmet.assign, proxies.register_represented, ledger.teach.
+Each calls the chat's core: offers.assign, proxies.register_represented, ledger.teach.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.circulars.subscriptions import admin_districts
 from bot.events import Outbox, Text
 from bot.handlers.proxies import register_represented
 from bot.i18n import hours_text, t
-from bot.matching import unmet
+from bot.matching import offers, unmet
 from bot.timebank import ledger, people
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
@@ -47,7 +47,7 @@ def assign(district_id: int, request_id: int):
         admin, _ = require_district(db, district_id)
         row = in_district(db, HelpRequest, request_id, district_id)
         helper_id = offered_helper(request.form, unmet.short_list(db, row))
-        box = unmet.assign(db, request_id, helper_id, admin, local_now())
+        box = offers.assign(db, request_id, helper_id, admin, local_now())
         asked = any(envelope.resident_id == helper_id for envelope in box.envelopes)
         name = db.get(Resident, helper_id).display_name or ""
         ids = outboxes.store(db, box)

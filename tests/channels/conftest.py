@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from bot import runtime
+from bot import wiring
 from db.session import Session
 
 EXAMPLES = Path(__file__).resolve().parent / "line_openapi" / "webhook-examples"
@@ -47,7 +47,7 @@ def user_event(kind: str, user_id: str = "Ualice", event_id: str = "01EVENT00000
 def line_app(rt, line_config, engine, bind):
     """The Flask app with the LINE channel talking to the fake LINE API, on the test database."""
     app = create_app(line_config)  # after `rt`, whose runtime this one replaces
-    started = runtime.start(line_config, engine=engine)  # the test's database, not a new one
+    started = wiring.start(line_config, engine=engine)  # the test's database, not a new one
     Session.configure(bind=bind)
     app.extensions["kyojo"] = started
     return app

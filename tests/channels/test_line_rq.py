@@ -7,7 +7,7 @@ import pytest
 from rq import Queue, SimpleWorker
 
 from app import create_app
-from bot import runtime
+from bot import wiring
 from bot.queue import QUEUE_NAME
 from db.session import Session
 from tests.channels.conftest import event_body, sign, user_event
@@ -18,7 +18,7 @@ def rq_client(rt, line_config, redis, redis_url, engine, bind):
     """The app with jobs on Redis; the database is the test's (shared in this process)."""
     config = line_config.with_(jobs_mode="rq", redis_url=redis_url)
     app = create_app(config)
-    app.extensions["kyojo"] = runtime.start(config, engine=engine)
+    app.extensions["kyojo"] = wiring.start(config, engine=engine)
     Session.configure(bind=bind)
     return app.test_client()
 

@@ -72,9 +72,15 @@ def test_eleven_pushed_messages_go_in_three_requests_with_their_own_retry_keys(l
     assert len({r.headers["x-line-retry-key"] for r in pushes}) == 3
 
 
-def test_more_than_thirteen_quick_replies_are_cut_to_thirteen(line, line_api):
-    line.send("U1", [Text("地区を選んでください", buttons(20))], reply_token=None, retry_key=key())
+def test_thirteen_choices_are_quick_replies_and_more_become_a_card_with_all_of_them(line, line_api):
+    line.send("U1", [Text("地区を選んでください", buttons(13))], reply_token=None, retry_key=key())
     assert len(line_api.sent_messages()[0]["quickReply"]["items"]) == 13
+    line.send("U1", [Text("地区を選んでください", buttons(20))], reply_token=None, retry_key=key())
+    card = line_api.sent_messages()[1]
+    assert card["type"] == "flex" and "quickReply" not in card
+    assert card["contents"]["body"]["contents"][0]["text"] == "地区を選んでください"
+    pressed = [b["action"]["data"] for b in card["contents"]["footer"]["contents"]]
+    assert pressed == [b.data for b in buttons(20)]  # LINE would have dropped the last seven
     assert line_api.violations == []
 
 

@@ -70,9 +70,9 @@ def test_a_new_friend_whose_line_is_in_english_gets_the_english_menu(line_app, l
 
 
 def test_without_an_access_token_the_command_says_so(line_app, line_config):
-    from bot import runtime
+    from bot import runtime, wiring
 
-    runtime.start(line_config.with_(line_channel_access_token=None), engine=runtime.current().engine)
+    wiring.start(line_config.with_(line_channel_access_token=None), engine=runtime.current().engine)
     result = line_app.test_cli_runner().invoke(args=["rich-menu"])
     assert result.exit_code != 0 and "LINE_CHANNEL_ACCESS_TOKEN" in result.output
 

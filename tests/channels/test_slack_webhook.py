@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from bot import runtime
+from bot import wiring
 from bot.channels.slack_render import escape
 from bot.i18n import t
 from db.models import InboundEvent, Resident
@@ -54,7 +54,7 @@ def slack_app(rt, slack_config, line_api, engine, bind):
     """The app with Slack (to the fake Slack API) and LINE (to the fake LINE API), on the test database."""
     config = slack_config.with_(line_api_host=line_api.url, line_api_data_host=line_api.data_url)
     app = create_app(config)
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     Session.configure(bind=bind)
     app.extensions["kyojo"] = started
     return app

@@ -7,7 +7,7 @@ import pytest
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
-from bot import runtime
+from bot import wiring
 from bot.circulars import circulars
 from db.models import Circular, local_now
 from db.session import Session
@@ -18,7 +18,7 @@ from tests.circulars.conftest import add_followers, launch
 @pytest.fixture
 def line_rt(rt, line_config, line_api, redis, redis_url, engine, bind):
     """The runtime on RQ (Redis) with the real LINE channel talking to the fake LINE API."""
-    started = runtime.start(line_config.with_(jobs_mode="rq", redis_url=redis_url), engine=engine)
+    started = wiring.start(line_config.with_(jobs_mode="rq", redis_url=redis_url), engine=engine)
     Session.configure(bind=bind)
     line_api.quota = None  # unlimited, unless a test says otherwise
     return started

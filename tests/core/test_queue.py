@@ -1,7 +1,7 @@
 """Jobs asked for in a transaction start only once it commits, so they see its rows."""
 from sqlalchemy import func, select
 
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit, resolve
 from db.models import District
 from db.session import Session
 
@@ -41,3 +41,8 @@ def test_jobs_of_a_rolled_back_savepoint_or_transaction_never_run(rt):
     except ValueError:
         pass
     assert [label for label, _ in SEEN] == ["kept"]
+
+
+def test_every_job_is_named_once_and_names_a_function():
+    assert len(set(Job)) == len(Job)
+    assert [job for job in Job if not callable(resolve(job))] == []

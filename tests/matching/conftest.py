@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot import runtime
+from bot import wiring
 from bot.config import Config
 from db.models import Base
 from db.session import Session, make_engine, upgrade
@@ -66,7 +66,7 @@ def _empty(engine) -> None:
 
 def _start(engine, **settings) -> tuple:
     config = Config(database_url=engine.url.render_as_string(hide_password=False), **settings)
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     Session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
     channel = FakeChannel()
     started.channels["fake"] = channel

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.web import admin_link
+from bot import admin_link
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
 from tests.fakes import texts

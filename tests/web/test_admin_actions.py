@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.timebank import ledger
-from bot.web import admin_link
+from bot import admin_link
 from db.models import Circular, Resident, Subscription, local_now
 from tests import factories
 from tests.fakes import texts

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import demo
-from bot.web import admin_link
+from bot import admin_link
 from db.models import Circular, Delivery, District, HelpRequest, Resident, local_now
 from db.session import Session
 from tests.web import browser

@@ -1,0 +1,15 @@
+"""All admin pages on one blueprint: each page module attaches its routes when imported.
+
+The page modules import the blueprint from bot.web.admin; importing them here, rather than
+from bot.web.admin, keeps the imports one way. A new page module joins the list below.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.web import admin, admin_circulars, admin_people  # noqa: F401  (their routes join the blueprint)
+
+
+def init_app(app: Flask) -> None:
+    """Register the admin pages and `flask admin-link`."""
+    admin.init_app(app)
