@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 import threading
 
-from bot.queue import Jobs
+from bot.queue import Job, Jobs
 
 log = logging.getLogger(__name__)
 
 EVERY_SECONDS = 60
-PERIODIC = ("bot.watch.schedule.tick",)
+PERIODIC = (Job.WATCH_TICK,)
 
 
 def start(jobs: Jobs, every: float = EVERY_SECONDS) -> threading.Event:

@@ -26,6 +26,9 @@ class Job(StrEnum):
     EXPIRE_QUESTION = "bot.matching.drafts.expire_question"
     SEND_CIRCULAR = "bot.circulars.fanout.send_circular"
     REMIND_SAFETY = "bot.circulars.safety.remind"
+    WATCH_TICK = "bot.watch.schedule.tick"
+    SWITCH_MENUS = "bot.watch.disaster.switch_menus"
+    SEARCH_FAN_OUT = "bot.watch.search.fan_out"
 
 
 def resolve(name: str):

@@ -11,7 +11,7 @@ from bot import outbox as outboxes
 from bot.events import Outbox, Text
 from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback
 from bot.handlers.watch_signup import for_me, start
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from bot.watch import answers, checkins, visits
 from bot.watch.history import history_text
 from db.models import CheckInDay, Resident
@@ -48,7 +48,7 @@ def _send_quietly(session: Session, said: Outbox | None, turn: Turn) -> None:
         return None
     ids = outboxes.store(session, _others(said, turn))
     if ids:
-        enqueue_after_commit(session, "bot.jobs.deliver", ids)
+        enqueue_after_commit(session, Job.DELIVER, ids)
     return None
 
 

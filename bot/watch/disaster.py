@@ -13,7 +13,7 @@ from bot.events import Button, Envelope, Outbox, Text
 from bot.i18n import t
 from bot.matching import offers
 from bot.matching.unmet import admins
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from bot.watch import support
 from db.models import Circular, Delivery, District, HelpRequest, Resident, Subscription
 
@@ -23,7 +23,7 @@ RECENT = timedelta(days=2)
 def set_mode(session: Session, district: District, on: bool) -> None:
     """Turn disaster mode on or off; the menus follow after the commit."""
     district.disaster_mode = on
-    enqueue_after_commit(session, "bot.watch.disaster.switch_menus", district.id)
+    enqueue_after_commit(session, Job.SWITCH_MENUS, district.id)
 
 
 def switch_menus(district_id: int) -> None:

@@ -19,7 +19,7 @@ from bot.i18n import t, when_text
 from bot.matching.candidates import ring
 from bot.matching.offers import retry_key
 from bot.matching.unmet import admins
-from bot.queue import enqueue_after_commit
+from bot.queue import Job, enqueue_after_commit
 from db.models import (Conversation, District, HelperProfile, InboundEvent, OutboundMessage, Resident, Search,
                        SearchNotice, SearchOptIn, SearchReport, Subscription, helper_districts)
 
@@ -47,7 +47,7 @@ def send(session: Session, search: Search, now: datetime) -> None:
     """The search goes out after the commit; the district's admins are told at once (by the caller)."""
     search.status = "open"
     search.created_at = now
-    enqueue_after_commit(session, "bot.watch.search.fan_out", search.id)
+    enqueue_after_commit(session, Job.SEARCH_FAN_OUT, search.id)
 
 
 def recipients(session: Session, search: Search) -> list[int]:

@@ -9,8 +9,8 @@ import pytest
 from rq import Queue, SimpleWorker
 
 from app import create_app
-from bot import runtime
-from bot.queue import QUEUE_NAME
+from bot import wiring
+from bot.queue import QUEUE_NAME, Job
 from bot.watch import checkins
 from db.models import CITY_TIMEZONE, Resident
 from db.session import Session
@@ -26,7 +26,7 @@ def line_rq(rt, line_config, redis, redis_url, engine, bind):
     """The app with jobs on Redis and the LINE channel on the fake LINE API."""
     config = line_config.with_(jobs_mode="rq", redis_url=redis_url)
     app = create_app(config)
-    started = runtime.start(config, engine=engine)
+    started = wiring.start(config, engine=engine)
     app.extensions["kyojo"] = started
     Session.configure(bind=bind)
     return app.test_client(), started
@@ -37,7 +37,7 @@ def _drain(redis) -> None:
 
 
 def _tick(started, redis, moment: datetime) -> None:
-    started.jobs.enqueue("bot.watch.schedule.tick", moment.isoformat())
+    started.jobs.enqueue(Job.WATCH_TICK, moment.isoformat())
     _drain(redis)
 
 
