@@ -10,7 +10,6 @@ from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import clock, inbound, runtime, wiring
-from bot.channels import slack
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from bot.queue import Job
@@ -41,29 +40,31 @@ def create_app(config: Config | None = None) -> Flask:
         if session is not None:
             session.close()
 
-    register_webhooks(app)
+    register_webhooks(app, rt.channels)
     register_commands(app)
     register_blueprints(app, config)
     return app
 
 
-def register_webhooks(app: Flask) -> None:
-    """LINE's and Slack's webhook routes."""
+def register_webhooks(app: Flask, channels: dict) -> None:
+    """A webhook route for each configured channel, at the path the channel declares."""
+    for platform, channel in channels.items():
+        app.add_url_rule(channel.webhook_path, f"webhook_{platform}", webhook_view(platform),
+                         methods=["POST"])
 
-    @app.post("/callback")
-    def line_callback():
-        """LINE's webhook: verify, store, enqueue, answer 200 at once."""
-        return receive("line", request.headers.get("X-Line-Signature", ""))
 
-    @app.post("/slack/events")
-    def slack_events():
-        """Slack's events and button presses (one request URL): as /callback; a URL check is answered."""
-        if "slack" not in runtime.current().channels:
+def webhook_view(platform: str):
+    """The view of one platform's webhook."""
+
+    def webhook():
+        """Verify, store, enqueue, answer 200 at once; a URL check (handshake) is answered."""
+        channel = runtime.current().channels.get(platform)
+        if channel is None:
             abort(404)
-        request.get_data(cache=True)  # kept: receive() checks it, then the challenge is read from it
-        answer = receive("slack", slack.signature(request.headers))
-        code = slack.challenge(request.get_data())
-        return {"challenge": code} if code else answer
+        answer = receive(platform, channel.signature(request.headers))
+        return channel.handshake(request.get_data()) or answer
+
+    return webhook
 
 
 def receive(platform: str, signature: str):
@@ -96,7 +97,7 @@ def receive(platform: str, signature: str):
 def _webhook_body(platform: str) -> bytes:
     """The raw body; one over MAX_BODY_BYTES is refused (400) before it is read."""
     try:
-        return request.get_data(cache=False)
+        return request.get_data(cache=True)  # kept for the channel's handshake
     except RequestEntityTooLarge:
         log.warning("%s webhook body refused: larger than %d bytes (from %s)", platform,
                     MAX_BODY_BYTES, request.remote_addr)

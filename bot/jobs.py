@@ -18,7 +18,13 @@ log = logging.getLogger(__name__)
 
 
 def process_event(inbound_event_id: int) -> None:
-    """Understand one stored webhook event, answer it, and send what it produced."""
+    """Understand one stored webhook event, answer it, and send what it produced.
+
+    The platform's calls (profile, loading animation, rich menu) are made before and after the
+    transaction that locks the event's row, so a slow platform never holds the lock.
+    """
+    inbound = _prepare(inbound_event_id)
+    relink: int | None = None
     with Session.begin() as session:
         row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
         if row is None:
@@ -26,38 +32,54 @@ def process_event(inbound_event_id: int) -> None:
         if row.status != "received":  # done before: only finish sending what is left
             ids = outboxes.pending_for_event(session, row.id)
         else:
-            ids = _handle(session, row)
+            ids, relink = _handle(session, row, inbound)
+    if relink is not None:
+        _link_menu(runtime.current().channels[inbound.platform], relink)
     outboxes.deliver(ids)
 
 
-def _handle(session, row: InboundEvent) -> list[int]:
-    """Answer a new event: the resident, their turn, and the outbound rows it wrote."""
-    channel = runtime.current().channels[row.platform]
-    inbound = channel.to_inbound(row.payload)
+def _prepare(inbound_event_id: int) -> Inbound | None:
+    """The stored event as an inbound event with the profile's name and language, the loading
+    animation started; read without a lock. None when it needs no answer (or is gone)."""
+    with Session() as session:
+        row = session.get(InboundEvent, inbound_event_id)
+        if row is None or row.status != "received":
+            return None
+        channel = runtime.current().channels[row.platform]
+        inbound = channel.to_inbound(row.payload)
+        if not inbound.user_id:
+            return inbound
+        known = residents.find(session, row.platform, inbound.user_id)
+    inbound = _with_profile(known, channel, inbound)
+    if inbound.kind == "text" and (known is None or known.active):
+        _show_loading(channel, inbound.user_id)
+    return inbound
+
+
+def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[int], int | None]:
+    """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
+    inbound = inbound or runtime.current().channels[row.platform].to_inbound(row.payload)
     row.processed_at = local_now()
     if not inbound.user_id:
         row.status = "ignored"
-        return []
-    inbound = _with_profile(session, channel, inbound)
+        return [], None
     first_contact = residents.find(session, row.platform, inbound.user_id) is None
     resident = residents.upsert(session, row.platform, inbound.user_id,
                                 display_name=inbound.display_name, language=inbound.language)
-    if inbound.kind == "follow":
-        _follow_profile(channel, resident, inbound)
-    if inbound.kind == "text" and resident.active:
-        _show_loading(channel, inbound.user_id)
+    if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
+        resident.language = supported(inbound.language)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
     language = resident.language
     outbox = _answer(session, turn, row)
-    if resident.language != language and inbound.kind != "follow":
-        _link_menu(channel, resident)  # they asked for another language, or wrote in it
+    # A follow shows the menu of their language; so does asking for another language, or writing in it.
+    relink = resident.id if inbound.kind == "follow" or resident.language != language else None
     if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
         outbox = _welcome(resident).extend(outbox)
     ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
                          received_at=row.received_at, inbound_event_id=row.id)
     for step in turn.afterwards:
         step(session)
-    return ids
+    return ids, relink
 
 
 def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:
@@ -83,30 +105,27 @@ def _welcome(resident: Resident) -> Outbox:
                                            name=resident.display_name)))
 
 
-def _with_profile(session, channel, inbound: Inbound) -> Inbound:
+def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
     """On a follow or a first message, the person's name and language from the platform's profile."""
-    if inbound.kind == "unfollow" or (
-            inbound.kind != "follow" and residents.find(session, inbound.platform, inbound.user_id)):
+    if inbound.kind == "unfollow" or (inbound.kind != "follow" and known is not None):
         return inbound
     profile = channel.profile(inbound.user_id)
     return replace(inbound, display_name=inbound.display_name or profile.get("display_name"),
                    language=inbound.language or profile.get("language"))
 
 
-def _follow_profile(channel, resident, inbound: Inbound) -> None:
-    """A follow: greet in the profile's language, and show the rich menu of that language."""
-    if inbound.language:
-        resident.language = supported(inbound.language)
-    _link_menu(channel, resident)
-
-
-def _link_menu(channel, resident: Resident) -> None:
-    """Show the person the rich menu of their language (only LINE has rich menus)."""
-    if getattr(channel, "link_menu", None) is None:
+def _link_menu(channel, resident_id: int) -> None:
+    """Show the person the rich menu of their language, where the platform has rich menus."""
+    if not channel.rich_menus:
         return
-    if resident.language == DEFAULT_LOCALE and resident.rich_menu_id:
-        channel.unlink_menu(resident.platform_user_id)
-    resident.rich_menu_id = channel.link_menu(resident.platform_user_id, resident.language)
+    with Session() as session:
+        resident = session.get(Resident, resident_id)
+        user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
+    if language == DEFAULT_LOCALE and linked:
+        channel.unlink_menu(user_id)
+    menu_id = channel.link_menu(user_id, language)
+    with Session.begin() as session:
+        session.get(Resident, resident_id).rich_menu_id = menu_id
 
 
 def _show_loading(channel, user_id: str) -> None:

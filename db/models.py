@@ -83,7 +83,8 @@ class Resident(Base):
     __tablename__ = "residents"
     __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "line", "slack", "local", or "none" for a person without a phone (served by a proxy)
+    # a channel's platform ("line", "slack"; the local chat page speaks as "line"), or "none"
+    # for a person without a phone (served by a proxy)
     platform: Mapped[str] = mapped_column(String(20))
     platform_user_id: Mapped[str] = mapped_column(String(100))
     display_name: Mapped[str] = mapped_column(String(100), default="")
@@ -299,7 +300,7 @@ class InboundEvent(Base):
     payload: Mapped[dict] = mapped_column(default=dict)
     received_at: Mapped[datetime] = mapped_column(default=local_now)
     processed_at: Mapped[datetime | None]
-    # received, done, ignored
+    # received, done (answered), ignored (nobody to answer), failed (a handler raised; kept to replay)
     status: Mapped[str] = mapped_column(String(20), default="received")
 
 

@@ -60,6 +60,12 @@ class FakeChannel:
     def profile(self, user_id: str) -> dict:
         return {}
 
+    def link_menu(self, user_id: str, language: str) -> str | None:
+        return None
+
+    def unlink_menu(self, user_id: str) -> None:
+        pass
+
     def to(self, user_id: str) -> list[Message]:
         """Every message sent to one user, in order."""
         return [m for s in self.sent if s.user_id == user_id for m in s.messages]
@@ -88,3 +94,4 @@ def _fake_quota(self) -> tuple[int | None, int]:
 
 FakeChannel.quota = _fake_quota
 FakeChannel.multicasts_natively = True  # records multicasts as LINE would receive them
+FakeChannel.rich_menus = False

@@ -1,16 +1,30 @@
 """Platforms: each module translates between a platform and bot.events, and decides nothing."""
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import ClassVar, Protocol
 
 from bot.config import Config
 from bot.events import Inbound, Message
 
 
 class Channel(Protocol):
-    """What the core needs from a platform."""
+    """Everything the rest of the bot needs from a platform; a new platform is one class like this
+    (and its renderer) plus its settings in bot/config.py and build_channels below."""
 
     platform: str
+    webhook_path: ClassVar[str]  # where the platform posts its events (app.py routes it here)
+    multicasts_natively: ClassVar[bool]  # one request reaches many people (LINE's multicast)
+    rich_menus: ClassVar[bool]  # a menu per person, kept by the platform (LINE's rich menu)
+
+    def signature(self, headers: Mapping[str, str]) -> str:
+        """The request's signature, from the headers the platform signs with."""
+
+    def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
+        """Verify a webhook body and split it into (event id, type, payload) to store."""
+
+    def handshake(self, body: bytes) -> dict | None:
+        """The answer to a verified body that checks the URL (Slack's challenge), else None."""
 
     def to_inbound(self, payload: dict) -> Inbound:
         """A stored webhook event as the project's own inbound event."""
@@ -30,6 +44,12 @@ class Channel(Protocol):
 
     def profile(self, user_id: str) -> dict:
         """The person's display name and language, where the platform tells."""
+
+    def link_menu(self, user_id: str, language: str) -> str | None:
+        """Show the person the menu of their language; its id (only when `rich_menus`)."""
+
+    def unlink_menu(self, user_id: str) -> None:
+        """Give the person the default menu back (only when `rich_menus`)."""
 
 
 def build_channels(config: Config) -> dict[str, Channel]:

@@ -7,7 +7,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, TypeVar
+from collections.abc import Mapping
+from typing import Callable, ClassVar, TypeVar
 
 import urllib3
 from linebot.v3.messaging import (
@@ -143,6 +144,9 @@ class LineChannel:
     retry_max_seconds: float = 30.0
     timeout: tuple[float, float] = (5.0, 20.0)  # connect, read
     platform: str = "line"
+    webhook_path: ClassVar[str] = "/callback"
+    multicasts_natively: ClassVar[bool] = True
+    rich_menus: ClassVar[bool] = True
 
     @classmethod
     def from_config(cls, config: Config) -> "LineChannel":
@@ -155,6 +159,16 @@ class LineChannel:
                    retry_max_seconds=extra.get("line_retry_max_seconds", 30.0))
 
     # -- inbound -------------------------------------------------------------------------
+
+    @staticmethod
+    def signature(headers: Mapping[str, str]) -> str:
+        """LINE's X-Line-Signature header."""
+        return headers.get("X-Line-Signature", "")
+
+    @staticmethod
+    def handshake(body: bytes) -> dict | None:
+        """LINE checks the URL with an ordinary (empty) webhook: nothing to answer."""
+        return None
 
     def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
         """Check the signature on the raw body, then split it into (event id, type, event)."""

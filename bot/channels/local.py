@@ -13,6 +13,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlalchemy import select
 
@@ -35,6 +36,11 @@ class LocalChannel:
 
     line: LineChannel
     platform: str = "line"
+    webhook_path: ClassVar[str] = LineChannel.webhook_path
+    multicasts_natively: ClassVar[bool] = True
+    rich_menus: ClassVar[bool] = False  # the page draws no menu
+    signature = staticmethod(LineChannel.signature)
+    handshake = staticmethod(LineChannel.handshake)
 
     @classmethod
     def from_config(cls, config: Config) -> "LocalChannel":
@@ -67,6 +73,13 @@ class LocalChannel:
 
     def show_loading(self, user_id: str) -> None:
         """The page shows its own waiting sign."""
+
+    def link_menu(self, user_id: str, language: str) -> str | None:
+        """The page draws no rich menu."""
+        return None
+
+    def unlink_menu(self, user_id: str) -> None:
+        """The page draws no rich menu."""
 
     def profile(self, user_id: str) -> dict:
         """The name and language the page gave this made-up person."""

@@ -42,17 +42,22 @@ FONTS = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
 LINK_BATCH = 500
 
 
+# The face of the Noto CJK collection drawn in each language's own letter shapes
+# (Chinese 骨 and Korean 한 as their readers write them; the Japanese face for the rest).
+FACES = {"ko": 1, "zh-Hans": 2}
+
+
 def alias(language: str) -> str:
-    """The rich menu alias of a language's menu."""
-    return ALIAS_PREFIX + language
+    """The rich menu alias of a language's menu (LINE allows only lower case: kyojo-zh-hans)."""
+    return (ALIAS_PREFIX + language).lower()
 
 
 @functools.cache
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """A CJK font when the machine has one, else Pillow's own."""
+def font(size: int, language: str = DEFAULT_LOCALE) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A CJK font in the language's letter shapes when the machine has one, else Pillow's own."""
     for path in FONTS:
         if path.exists():
-            return ImageFont.truetype(str(path), size)
+            return ImageFont.truetype(str(path), size, index=FACES.get(language, 0))
     return ImageFont.load_default(size)
 
 
@@ -62,20 +67,22 @@ def draw(language: str, actions: tuple[str, ...] = ACTIONS) -> bytes:
     canvas = ImageDraw.Draw(image)
     width = SIZE[0] // len(actions)
     labels = [t(action, language) for action in actions]
-    size = fitting_size(canvas, labels, width - 100)
+    size = fitting_size(canvas, labels, width - 100, language)
     for index, (label, colour) in enumerate(zip(labels, COLOURS)):
         left = index * width
         canvas.rectangle((left, 0, left + width, SIZE[1]), fill=colour, outline="white", width=10)
-        canvas.text((left + width / 2, SIZE[1] / 2), label, font=font(size), fill="white", anchor="mm")
+        canvas.text((left + width / 2, SIZE[1] / 2), label, font=font(size, language), fill="white",
+                    anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
-def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int) -> int:
+def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int,
+                 language: str = DEFAULT_LOCALE) -> int:
     """The largest font size (one for all tiles) at which every label fits the width."""
     size = 120
-    while size > 30 and max(canvas.textlength(label, font=font(size)) for label in labels) > width:
+    while size > 30 and max(canvas.textlength(label, font=font(size, language)) for label in labels) > width:
         size -= 10
     return size
 

@@ -12,7 +12,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, TypeVar
+from collections.abc import Mapping
+from typing import Callable, ClassVar, TypeVar
 from urllib.parse import parse_qs
 
 from slack_sdk import WebClient
@@ -151,6 +152,9 @@ class SlackChannel:
     retry_max_seconds: float = 30.0
     timeout: int = 20
     platform: str = "slack"
+    webhook_path: ClassVar[str] = "/slack/events"  # events and button presses: one request URL
+    multicasts_natively: ClassVar[bool] = False  # no multicast: one chat.postMessage each
+    rich_menus: ClassVar[bool] = False
     _ims: dict[str, str] = field(default_factory=dict, repr=False)  # user id -> IM channel id
 
     @classmethod
@@ -159,6 +163,17 @@ class SlackChannel:
         return cls(config.slack_signing_secret or "", config.slack_bot_token or "",
                    config.slack_api_url, retries=config.extra.get("slack_retries", 3),
                    retry_max_seconds=config.extra.get("slack_retry_max_seconds", 30.0))
+
+    @staticmethod
+    def signature(headers: Mapping[str, str]) -> str:
+        """Slack's timestamp and signature headers as one string (see `signature` above)."""
+        return signature(headers)
+
+    @staticmethod
+    def handshake(body: bytes) -> dict | None:
+        """Slack checks the request URL with a challenge, answered with it."""
+        code = challenge(body)
+        return {"challenge": code} if code else None
 
     def parse_webhook(self, body: bytes, signed: str) -> list[tuple[str, str, dict]]:
         """Check the signature on the raw body and timestamp, then what to store."""
@@ -205,6 +220,13 @@ class SlackChannel:
     def quota(self) -> tuple[int | None, int]:
         """Slack counts no messages: unlimited."""
         return None, 0
+
+    def link_menu(self, user_id: str, language: str) -> str | None:
+        """Slack has no rich menu."""
+        return None
+
+    def unlink_menu(self, user_id: str) -> None:
+        """Slack has no rich menu."""
 
     # -- calling Slack ------------------------------------------------------------------------
 

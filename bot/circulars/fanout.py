@@ -200,7 +200,7 @@ def send_on_behalf(channels: dict, circular: Circular, district_name: str, peopl
 
 def multicasts(channel) -> bool:
     """Whether a channel sends to many at once (LINE); others get one message each."""
-    return bool(getattr(channel, "multicasts_natively", channel.platform == "line"))
+    return channel.multicasts_natively
 
 
 def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list,

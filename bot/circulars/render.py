@@ -7,7 +7,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.events import Button, Card, Message, Text
-from bot.i18n import t
+from bot.i18n import DEFAULT_LOCALE, supported, t
 from db.models import Circular, Conversation
 
 # A circular's own pending questions may replace each other; any other (an open offer) stays.
@@ -16,9 +16,15 @@ REPLY_MINUTES = 24 * 60
 
 
 def localized(circular: Circular, language: str) -> tuple[str, str]:
-    """Title and body in the follower's language where a translation was given."""
+    """Title and body in the follower's language where a translation was given; else the
+    Japanese, after a short note in their language that it is the Japanese original."""
     translation = (circular.translations or {}).get(language) or {}
-    return translation.get("title") or circular.title, translation.get("body") or circular.body
+    title, body = translation.get("title") or circular.title, translation.get("body")
+    if body:
+        return title, body
+    if supported(language) == DEFAULT_LOCALE:
+        return title, circular.body
+    return title, "\n".join(filter(None, [t("circular.untranslated", language), circular.body]))
 
 
 def _button(key: str, language: str, action: str, *args: int) -> Button:

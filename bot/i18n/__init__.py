@@ -55,7 +55,7 @@ def supported(locale: str | None) -> str:
     known = {name.lower(): name for name in locales()}
     tag = (locale or DEFAULT_LOCALE).replace("_", "-").lower()
     for candidate in (tag, "-".join(tag.split("-")[:2]), tag.split("-")[0]):
-        found = known.get(candidate) or known.get(_ALIASES.get(candidate, ""))
+        found = known.get(candidate) or known.get(_ALIASES.get(candidate, "").lower())
         if found:
             return found
     return DEFAULT_LOCALE

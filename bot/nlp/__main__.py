@@ -1,4 +1,4 @@
-"""Command line: `python -m bot.nlp classify` (JSON lines in/out) or `evaluate FILE`."""
+"""Command line: `python -m bot.nlp classify` (JSON lines in/out), `evaluate FILE` or `languages`."""
 
 import argparse
 import json
@@ -34,9 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
     evaluate = commands.add_parser("evaluate", help="accuracy on a labelled JSON-lines file")
     evaluate.add_argument("file")
+    languages = commands.add_parser("languages", help="vi, zh-Hans, ko, en: tuned and held-out accuracy")
+    languages.add_argument("--held-out-misses", action="store_true",
+                           help="also list the held-out misses (look, but never tune on them)")
     args = parser.parse_args(argv)
     if args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
+    elif args.command == "languages":
+        from bot.nlp.evaluate_languages import report
+
+        print(report(args.held_out_misses))
     else:
         print(format_report(evaluate_file(args.file)))
     return 0

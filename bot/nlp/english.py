@@ -16,7 +16,7 @@ _CONTRACTIONS = {
 _NEGATIONS = frozenset({"not", "no", "never", "nothing"})
 _BOUNDARIES = frozenset({".", "!", "?", ";", "but"})
 _IRREGULAR = {"took": "take", "went": "go", "fell": "fall", "got": "get", "children": "child",
-              "bought": "buy", "brought": "bring", "men": "man", "done": "do", "did": "do"}
+              "bought": "buy", "brought": "bring", "men": "man", "did": "do"}
 
 
 def stem(word: str) -> str:

@@ -42,8 +42,9 @@ def _strip_marks(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _looks_vietnamese(text: str) -> bool:
-    """Vietnamese letters or tone marks, or mostly Vietnamese syllables typed bare."""
+def _looks_vietnamese(text: str, usual: str | None = None) -> bool:
+    """Vietnamese letters or tone marks, or mostly Vietnamese syllables typed bare
+    (for someone who writes Vietnamese anyway, one such syllable is enough)."""
     if any(c in _VIETNAMESE_LETTERS for c in text):
         return True
     decomposed = unicodedata.normalize("NFD", text)
@@ -53,7 +54,8 @@ def _looks_vietnamese(text: str) -> bool:
     english = len(words & _ENGLISH_WORDS - _VIETNAMESE_BARE)
     if any(unicodedata.combining(c) for c in decomposed) and not english:
         return True  # marked vowels (chào, tốt) and no English word
-    return len(words & _VIETNAMESE_BARE - _ENGLISH_WORDS) >= 2 and len(words & _VIETNAMESE_BARE) > english
+    enough = 1 if usual == "vi" else 2
+    return len(words & _VIETNAMESE_BARE - _ENGLISH_WORDS) >= enough and len(words & _VIETNAMESE_BARE) > english
 
 
 def _encodable(char: str, codec: str) -> bool:
@@ -100,7 +102,7 @@ def detect(text: str, usual: str | None = None) -> str:
     if han * 2 >= len(letters):
         found = _han_language(text)
         return found or ("zh-Hans" if family == "zh-Hans" or (usual is None and han > 1) else "ja")
-    return "vi" if _looks_vietnamese(text) else "en"
+    return "vi" if _looks_vietnamese(text, usual) else "en"
 
 
 # Names people use for each language, in any of our languages ("English", 英語, 영어...).

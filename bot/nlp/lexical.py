@@ -8,6 +8,7 @@ không phải dọn dẹp) counts little, so "not X but Y" picks Y.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 import unicodedata
@@ -20,8 +21,11 @@ VOCAB_DIR = Path(__file__).parent / "vocab"
 LANGUAGES = ("vi", "zh-Hans", "ko")
 WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 NEGATED_CATEGORY = 0.2
+ASKED_CLAUSE = 1.5  # a kind of help named where the person asks (cần người trông con) counts more
+UNASKED_CLAUSE = 0.5  # ... and one named elsewhere (the reason: đưa con lớn đi bệnh viện) less
 _SPACED = frozenset({"vi"})
-_PUNCTUATION = re.compile(r"[^\w\s]")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_BOUNDARY = re.compile(r"[|,.!?;:，。！？；：、…\n]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,10 @@ class Lexicon:
     negations: tuple[str, ...]
     negation_after: tuple[str, ...]
     when: dict[str, str]
+    # Words that start a new clause: but, rather (nhưng, 但是, 지만).
+    contrast: tuple[str, ...] = ()
+    # Trades and past jobs that fit a kind of help (thợ mộc, 木匠, 목수 -> repair).
+    skills: tuple[tuple[str, str], ...] = ()
     # Phrases that, without their marks, are other common words (chó -> cho "for").
     bare_ambiguous: frozenset[str] = frozenset()
 
@@ -67,8 +75,8 @@ def has_marks(text: str) -> bool:
 def prepare(text: str, language: str) -> str:
     """Lower case, NFKC; Vietnamese words spaced out between single spaces for whole-word search."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if language in _SPACED:
-        return " " + " ".join(_PUNCTUATION.sub(" ", text).split()) + " "
+    if language in _SPACED:  # punctuation kept as "|", a clause edge no phrase crosses
+        return " " + " ".join(_PUNCTUATION.sub(" | ", text).split()) + " "
     return text
 
 
@@ -97,7 +105,11 @@ def lexicon(language: str) -> Lexicon:
     after = tuple(w.lower() for w in negation.get("after", []))
     phrases = sorted(_phrases(data, before + after), key=lambda p: -len(p.text))
     ambiguous = frozenset(data.get("bare", {}).get("ambiguous", []))
-    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), ambiguous)
+    contrast = tuple(data.get("clauses", {}).get("contrast", []))
+    skills = tuple((word.lower(), name) for name, table in data.get("skill", {}).items()
+                   for word in table.get("terms", []))
+    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), contrast, skills,
+                   ambiguous)
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,8 @@ class Hit:
     phrase: Phrase
     start: int
     negated: bool
+    clause: int = 0
+    after_contrast: bool = False  # in "X but Y" (지만, nhưng, 但是), said in the Y part
 
     @property
     def label(self) -> str:
@@ -136,21 +150,39 @@ def _negated(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
     return any(after.startswith(n) or after.lstrip().startswith(n) for n in lexicon.negation_after)
 
 
+def _hidden(taken: list[tuple[int, int, str]], start: int, end: int, label: str) -> bool:
+    """Inside a longer phrase of the same family (cue/category), or the same label on the same words."""
+    family = label.split(":")[0]
+    return any(s <= start and end <= e and (e - s > end - start and f.split(":")[0] == family or f == label)
+               for s, e, f in taken)
+
+
 def _search(text: str, lexicon: Lexicon, phrases: list[tuple[str, Phrase]]) -> list[Hit]:
     """Longest phrases first; a shorter phrase inside a longer one of its family is not counted."""
     spaced = lexicon.language in _SPACED
+    edges = clause_edges(text, lexicon)
+    contrast = min(_contrast_at(text, lexicon), default=len(text))
     taken: list[tuple[int, int, str]] = []
     hits = []
     for written, phrase in phrases:
-        family = phrase.label.split(":")[0]
         for start in _occurrences(text, written, spaced):
             end = start + len(written) + (2 if spaced else 0)
-            if any(s <= start and end <= e and f == family for s, e, f in taken):
+            if _hidden(taken, start, end, phrase.label):
                 continue
-            taken.append((start, end, family))
+            taken.append((start, end, phrase.label))
             negated = not phrase.says_negation and _negated(text, start, end, lexicon)
-            hits.append(Hit(phrase, start, negated))
+            hits.append(Hit(phrase, start, negated, bisect.bisect(edges, start), start > contrast))
     return hits
+
+
+def _contrast_at(text: str, lexicon: Lexicon) -> list[int]:
+    """Where contrast words stand (nhưng, 但是, 지만)."""
+    return [at for word in lexicon.contrast for at in _occurrences(text, word, lexicon.language in _SPACED)]
+
+
+def clause_edges(text: str, lexicon: Lexicon) -> list[int]:
+    """Where clauses begin: after punctuation and before contrast words."""
+    return sorted([m.start() for m in _BOUNDARY.finditer(text)] + _contrast_at(text, lexicon))
 
 
 def find_hits(text: str, language: str) -> list[Hit]:
@@ -165,9 +197,17 @@ def find_hits(text: str, language: str) -> list[Hit]:
 
 
 def scores(hits: list[Hit]) -> dict[str, float]:
-    """Weight per label; a negated kind of help counts little ("not X but Y")."""
+    """Weight per label; a kind of help counts by where it is named: in the clause that asks
+    more, elsewhere less, negated ("not X but Y") little."""
+    asked = {h.clause for h in hits if h.label in ("cue:ask", "cue:want") and not h.negated}
+    named = {h.clause for h in hits if h.label.startswith("category:")}
+    if not asked & named:  # "X but Y" asks for Y (쓰레기는 아들이 버려 주지만 장보기가 힘들어요)
+        asked |= {h.clause for h in hits if h.after_contrast and h.label.startswith("category:")}
+    elsewhere = UNASKED_CLAUSE if asked & named else 1.0
     totals: dict[str, float] = defaultdict(float)
     for hit in hits:
-        factor = NEGATED_CATEGORY if hit.negated and hit.label.startswith("category:") else 1.0
+        factor = 1.0
+        if hit.label.startswith("category:"):
+            factor = NEGATED_CATEGORY if hit.negated else ASKED_CLAUSE if hit.clause in asked else elsewhere
         totals[hit.label] += hit.phrase.weight * factor
     return totals

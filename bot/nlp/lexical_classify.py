@@ -7,7 +7,7 @@ asks for.
 from __future__ import annotations
 
 from bot.kinds import KEYS
-from bot.nlp.lexical import find_hits, scores
+from bot.nlp.lexical import find_hits, lexicon, prepare, scores
 
 CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
 CLEAR_CATEGORY = 3.0
@@ -50,11 +50,11 @@ def _offer_answer(points: Scores) -> str | None:
 
 
 def _service_intent(points: Scores, category_points: float) -> str | None:
-    """Cancel, circulars on/off, how to use, time-bank balance."""
+    """Circulars on/off, cancel, how to use, time-bank balance."""
+    if points.cue("news") and (points.cue("news_stop") or points.cue("cancel")):
+        return "unsubscribe"  # before cancel: 取消订阅, hủy đăng ký thông báo
     if points.cue("cancel") and not points.cue("offer"):
         return "cancel"
-    if points.cue("news") and points.cue("news_stop"):
-        return "unsubscribe"
     if points.cue("news") and (points.cue("news_get") or points.cue("news") >= category_points):
         return "subscribe"
     if points.cue("usage") and category_points < CLEAR_CATEGORY and not points.cue("ask"):
@@ -97,3 +97,17 @@ def points_of(text: str, language: str) -> Scores:
 def classify(text: str, language: str, context: str | None = None) -> tuple[str, str | None]:
     """(intent, category) of a message in one of the lexical languages."""
     return classify_points(points_of(text, language), context)
+
+
+SKILL_POINTS = 3.0
+
+
+def skill_points(text: str, language: str) -> dict[str, float]:
+    """Points per kind of help a helper's experience covers: kinds named, and trades (木匠 -> repair)."""
+    points = points_of(text, language)
+    found = {c: points[f"category:{c}"] for c in CATEGORIES if points[f"category:{c}"] > 0}
+    prepared = prepare(text, language)
+    for word, category in lexicon(language).skills:
+        if (f" {word} " if language == "vi" else word) in prepared:
+            found[category] = found.get(category, 0.0) + SKILL_POINTS
+    return found

@@ -3,6 +3,9 @@
 from rapidfuzz import fuzz
 
 from bot.nlp.classify import CATEGORIES, Analysis, analyse, category_scores
+from bot.nlp.language import detect
+from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
+from bot.nlp.lexical_classify import skill_points
 from bot.nlp.vocab import load_vocabulary
 
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "word"})
@@ -24,7 +27,11 @@ def _skill_scores(analysis: Analysis) -> dict[str, float]:
 
 def extract_skills(text: str) -> list[str]:
     """Categories a helper's experience covers, strongest first ("元大工" -> ["repair"])."""
-    scores = _skill_scores(analyse(text))
+    language = detect(text)
+    if language in LEXICAL_LANGUAGES:  # Vietnamese, Chinese, Korean: by their vocabularies
+        scores = skill_points(text, language)
+    else:
+        scores = _skill_scores(analyse(text))
     found = [c for c in CATEGORIES if c != "other" and scores.get(c, 0.0) >= _MIN_POINTS]
     return sorted(found, key=lambda c: -scores[c])
 

@@ -74,8 +74,9 @@ def _compile(text: str, label: str, weight: float, negated: str | None, language
     if language != "en" and is_kana(written):
         kanas = tuple(sorted(set(kanas) | {fold_kana(written)}))
     keys = tuple(t.key for t in tokens)
-    return Term(text, label, weight, keys, kanas, negated, tokens, any(k in NEGATION_KEYS for k in keys),
-                is_kana(text))
+    # (an English negation may be stemmed out of recognition: nothing -> noth)
+    says_negation = any(k in NEGATION_KEYS for k in keys) or (language == "en" and any(t.negation for t in tokens))
+    return Term(text, label, weight, keys, kanas, negated, tokens, says_negation, is_kana(text))
 
 
 def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:

@@ -6,6 +6,7 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
+from bot.channels.richmenu import alias
 from bot.i18n import locales, t
 from db.models import Resident
 from db.session import Session
@@ -22,7 +23,7 @@ def run(line_app):
 def test_the_command_uploads_a_drawn_menu_per_language_and_makes_japanese_the_default(line_app, line_api):
     run(line_app)
     names = sorted(m["name"] for m in line_api.rich_menus.values())
-    assert names == sorted(f"kyojo-{language}" for language in locales())
+    assert names == sorted(alias(language) for language in locales())
     assert line_api.default_rich_menu == line_api.aliases["kyojo-ja"]
     for menu_id, menu in line_api.rich_menus.items():
         kind, png = line_api.images[menu_id]
@@ -102,3 +103,26 @@ def test_a_new_friend_whose_line_is_in_vietnamese_is_greeted_in_vietnamese(line_
     assert line_api.sent_messages()[0]["text"] == t("onboarding.welcome", "vi", name="Lan")
     with Session() as s:
         assert s.scalar(select(Resident.language)) == "vi"
+
+
+def test_every_languages_menu_is_labelled_in_that_language(line_app, line_api):
+    run(line_app)
+    for language in locales():
+        menu = line_api.rich_menus[line_api.aliases[alias(language)]]
+        assert [a["action"]["displayText"] for a in menu["areas"]] == [
+            t(key, language) for key in ("menu.need_help", "menu.give_help", "menu.circulars", "menu.usage")]
+        assert menu["chatBarText"] == t("richmenu.chat_bar", language)
+
+
+def test_every_letter_of_every_menu_label_has_a_shape_in_the_font():
+    from bot.channels.richmenu import ACTIONS, font
+
+    def shape(drawn, letter: str) -> bytes:
+        return bytes(drawn.getmask(letter))
+
+    for language in locales():
+        drawn = font(100, language)
+        missing = shape(drawn, "\uffff")  # what the font draws for a letter it does not have
+        assert shape(drawn, "ก") == missing  # (Thai: the font has none, so this comparison works)
+        letters = {c for key in ACTIONS for c in t(key, language) if not c.isspace()}
+        assert [c for c in letters if shape(drawn, c) == missing] == [], language

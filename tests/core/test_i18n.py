@@ -9,8 +9,8 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_japanese_and_english_catalogs_exist():
-    assert {"ja", "en"} <= set(locales())
+def test_every_language_of_our_residents_has_a_catalog():
+    assert {"ja", "en", "vi", "zh-Hans", "ko", "ja-easy"} <= set(locales())
 
 
 @pytest.mark.parametrize("locale", [loc for loc in locales() if loc != "ja"])
@@ -23,9 +23,17 @@ def test_every_catalog_has_the_same_keys_and_placeholders_as_japanese(locale):
 
 
 def test_unknown_locale_falls_back_to_japanese():
-    assert supported("ko-KR") == "ja"
-    assert t("common.yes", "ko") == "はい"
-    assert supported("en-US") == "en"
+    assert supported("th-TH") == "ja"
+    assert t("common.yes", "th") == "はい"
+    assert supported(None) == "ja"
+
+
+@pytest.mark.parametrize(("tag", "locale"), [
+    ("en-US", "en"), ("ja-JP", "ja"), ("ko-KR", "ko"), ("ko", "ko"), ("vi-VN", "vi"), ("zh-Hans", "zh-Hans"),
+    ("zh-CN", "zh-Hans"), ("zh_TW", "zh-Hans"), ("zh-Hant", "zh-Hans"), ("zh", "zh-Hans"), ("ja-easy", "ja-easy"),
+])
+def test_line_profile_languages_find_their_catalog(tag, locale):
+    assert supported(tag) == locale
 
 
 def test_hours_are_written_per_language():
@@ -50,3 +58,9 @@ def test_dates_and_lists_follow_each_languages_catalog():
     assert when_text(moment.date(), "ja") == "11月28日(土)"
     assert list_text(["緑ケ丘", "八幡"], "ja") == "緑ケ丘、八幡"
     assert list_text(["Midorigaoka", "Yahata"], "en") == "Midorigaoka, Yahata"
+    assert when_text(moment, "vi") == "Thứ 7, 28/11, 14:05"
+    assert when_text(moment, "zh-Hans") == "11月28日(周六) 14:05"
+    assert when_text(moment, "ko") == "11월 28일 (토) 14:05"
+    assert when_text(moment, "ja-easy") == "11月28日(土) 14:05"
+    assert hours_text(90, "vi") == "1 giờ 30 phút"
+    assert hours_text(90, "ko") == "1시간 30분"

@@ -70,11 +70,42 @@ def test_asking_for_vietnamese_is_confirmed_in_vietnamese(chat, session):
     assert _language(session, "U1") == "vi"
 
 
-def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat, session):
+def _living_in_a_district(chat, session, user_id: str) -> None:
     district = factories.district(session, "緑ケ丘")
-    chat.event("U1", "follow")
-    chat.press("U1", f"district.choose:{district.id}")
+    chat.event(user_id, "follow")
+    chat.press(user_id, f"district.choose:{district.id}")
+
+
+def test_a_vietnamese_resident_who_asks_for_help_is_asked_on_in_vietnamese(chat, session):
+    _living_in_a_district(chat, session, "U1")
     got = chat.say("U1", "Sáng mai có ai giúp tôi đổ rác được không?")
     assert texts(got)[0] == "Bạn cần giúp việc: đổ rác."
     assert _language(session, "U1") == "vi"
     assert all(not any("\u3040" <= c <= "\u30ff" for c in text) for text in texts(got))
+
+
+def test_a_chinese_resident_who_asks_for_help_is_asked_on_in_chinese(chat, session):
+    _living_in_a_district(chat, session, "U2")
+    got = chat.say("U2", "明天上午能帮我扔垃圾吗？")
+    assert texts(got)[0] == "您需要的帮助是：扔垃圾。"
+    assert _language(session, "U2") == "zh-Hans"
+
+
+def test_a_korean_resident_is_answered_in_korean_and_a_kanji_word_keeps_a_japanese_one_japanese(chat, session):
+    _living_in_a_district(chat, session, "U3")
+    got = chat.say("U3", "사용법을 알려 주세요")
+    assert texts(got)[0].startswith("사용법은 간단해요")
+    assert _language(session, "U3") == "ko"
+    chat.event("U4", "follow")
+    chat.say("U4", "了解")
+    assert _language(session, "U4") == "ja"
+
+
+def test_yasashii_nihongo_is_kept_when_the_person_writes_japanese(chat, session):
+    factories.district(session, "緑ケ丘")
+    chat.event("U5", "follow")
+    got = chat.say("U5", "やさしい日本語で")
+    assert texts(got) == ["これから やさしい 日本語で はなします。"]
+    got = chat.say("U5", "使い方を教えてください")
+    assert texts(got)[0].startswith("つかいかたは かんたんです")
+    assert _language(session, "U5") == "ja-easy"

@@ -1,0 +1,84 @@
+"""Accuracy of understanding in Vietnamese, Chinese, Korean and English on their own corpora.
+
+Each language has bot/nlp/corpus/<language>-tuned.jsonl, the messages its vocabulary was
+tuned against, and <language>-held_out.jsonl, written before any tuning and never tuned on:
+its figure is the honest one. Rows are read through `understand()`, language detection
+included, as a resident's message would be.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bot.nlp.understanding import understand
+
+CORPUS = Path(__file__).parent / "corpus"
+LANGUAGES = ("vi", "zh-Hans", "ko", "en")
+PARTS = ("tuned", "held_out")
+# The messages the target is set on: requests, answers to a safety check, replies to an offer.
+GROUPS = {"requests": lambda row: row["intent"] == "help_request",
+          "safety": lambda row: row.get("context") == "safety_check",
+          "replies": lambda row: row.get("context") == "offer_pending"}
+NOW = datetime(2026, 11, 30, 10, 0)
+
+
+@dataclass
+class Figures:
+    """Right and total per group of messages, and the messages read wrong."""
+
+    right: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def count(self, group: str, ok: bool) -> None:
+        """Count one message of a group."""
+        self.total[group] = self.total.get(group, 0) + 1
+        self.right[group] = self.right.get(group, 0) + ok
+
+    def accuracy(self, group: str) -> float:
+        """Share right in one group (1.0 for an empty group)."""
+        return self.right.get(group, 0) / self.total[group] if self.total.get(group) else 1.0
+
+
+def rows(language: str, part: str) -> list[dict]:
+    """The labelled messages of one language's corpus part."""
+    path = CORPUS / f"{language}-{part}.jsonl"
+    with path.open(encoding="utf-8") as file:
+        return [json.loads(line) for line in file if line.strip()]
+
+
+def evaluate(language: str, part: str) -> Figures:
+    """Read every message of a corpus part and count intent+category right, overall and per group."""
+    figures = Figures()
+    for row in rows(language, part):
+        got = understand(row["text"], row.get("context"), NOW, language=language)
+        ok = (got.intent, got.category) == (row["intent"], row.get("category"))
+        figures.count("all", ok)
+        for group, member in GROUPS.items():
+            if member(row):
+                figures.count(group, ok)
+        if not ok:
+            figures.misses.append(f"{row['intent']}/{row.get('category')} -> {got.intent}/{got.category}: "
+                                  f"{row['text']}")
+    return figures
+
+
+def _line(language: str, part: str, figures: Figures) -> str:
+    cells = [f"{figures.accuracy(g):.3f} ({figures.right.get(g, 0)}/{figures.total.get(g, 0)})"
+             for g in ("all", *GROUPS)]
+    return f"{language:8} {part:9} " + " ".join(f"{c:16}" for c in cells)
+
+
+def report(show_held_out_misses: bool = False) -> str:
+    """A table per language and part, then the misses of the tuned parts (held-out ones on request)."""
+    lines = [f"{'language':8} {'part':9} " + " ".join(f"{h:16}" for h in ("all", *GROUPS))]
+    misses = []
+    for language in LANGUAGES:
+        for part in PARTS:
+            figures = evaluate(language, part)
+            lines.append(_line(language, part, figures))
+            if part == "tuned" or show_held_out_misses:
+                misses += [f"  [{language} {part}] {miss}" for miss in figures.misses]
+    return "\n".join([*lines, "", f"misclassified ({len(misses)}):", *misses])
