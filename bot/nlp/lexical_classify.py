@@ -26,11 +26,12 @@ class Scores(dict):
 
 def best_category(points: Scores) -> tuple[str, float]:
     """The strongest named kind of help and its points ("other", 0 when none was named)."""
-    named = [(points[f"category:{c}"], c) for c in CATEGORIES if points[f"category:{c}"] > 0]
+    named = [c for c in CATEGORIES if points[f"category:{c}"] > 0]
     if not named:
         return "other", 0.0
-    value, name = max(named)
-    return name, value
+    # On a tie the kind offered first wins, and "other" never (max keeps the first of equals).
+    name = max(named, key=lambda c: (points[f"category:{c}"], c != "other"))
+    return name, points[f"category:{name}"]
 
 
 def _safety_answer(points: Scores) -> str | None:
