@@ -37,7 +37,10 @@ def main() -> int:
     """Warm up, measure both on the same messages, print the rates and their ratio."""
     messages = _messages()
     tagger = get_tagger()
-    tag = lambda text, _context: tagger(normalise(text))
+
+    def tag(text, _context):
+        return tagger(normalise(text))
+
     classify("ウォームアップ")
     token_cache_clear()  # first pass: every word of the messages is converted afresh
     cold = _seconds(classify, messages, 1) / _seconds(tag, messages, 1)

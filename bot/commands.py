@@ -5,18 +5,12 @@ import importlib
 
 from flask import Flask
 
-# Modules that define `register(cli)`; a module not written yet is skipped.
+# Modules that define `register(cli)`.
 COMMAND_MODULES = ("bot.demo", "bot.channels.richmenu", "bot.circulars.commands",
-                   "bot.timebank.commands", "bot.matching.commands")
+                   "bot.timebank.commands")
 
 
 def init_app(app: Flask) -> None:
     """Register every area's commands on the app's CLI."""
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name is not None and name.startswith(error.name):
-                continue
-            raise
-        module.register(app.cli)
+        importlib.import_module(name).register(app.cli)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ConfigError
 
@@ -82,6 +83,6 @@ class Config:
         if missing:
             raise ConfigError(f"missing configuration in production: {', '.join(missing)}")
 
-    def with_(self, **changes) -> "Config":
+    def with_(self, **changes: Any) -> "Config":
         """A copy with some settings changed (tests)."""
         return replace(self, **changes)

@@ -48,7 +48,7 @@ class Jobs:
             from redis import Redis
             from rq import Queue
 
-            self.redis = Redis.from_url(redis_url)
+            self.redis = Redis.from_url(redis_url or "")  # Config sets rq only with a URL
             self.queue = Queue(QUEUE_NAME, connection=self.redis)
 
     def enqueue(self, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
@@ -64,7 +64,7 @@ class Jobs:
                 self.queue.enqueue(name, *args, **options)
         elif delay:
             self._later(delay, name, args)
-        elif self.mode == "thread":
+        elif self._pool is not None:  # thread mode
             self._pool.submit(self._run, name, args)
         else:
             resolve(name)(*args)

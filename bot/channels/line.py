@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from collections.abc import Mapping
-from typing import Callable, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
+from collections.abc import Callable
 
 import urllib3
 from linebot.v3.messaging import (

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from collections.abc import Mapping
-from typing import Callable, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from slack_sdk import WebClient

@@ -1,7 +1,6 @@
 """Who follows which district, and who administers it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select, union_all
@@ -112,20 +111,6 @@ def followers_after(session: Session, district_id: int, after_id: int, limit: in
         .order_by(Resident.id).limit(limit)
     rows = [*session.execute(own), *session.execute(represented)]
     return sorted((Follower(*row) for row in rows), key=lambda f: f.resident_id)[:limit]
-
-
-def iter_followers(session: Session, district_id: int, page: int = 500) -> Iterator[list[Follower]]:
-    """Every follower, a page at a time: memory stays flat however many there are."""
-    after = 0
-    while page_rows := followers_after(session, district_id, after, page):
-        yield page_rows
-        after = page_rows[-1].resident_id
-
-
-def is_following(session: Session, resident_id: int, district_id: int) -> bool:
-    """Whether the resident is still an active follower of the district."""
-    return session.scalar(select(func.count()).select_from(
-        _followers_query(district_id).where(Resident.id == resident_id).subquery())) > 0
 
 
 def admin_districts(session: Session, resident: Resident) -> list[District]:

@@ -11,6 +11,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,9 @@ from bot import conversation as conversations
 from bot.events import Button, Inbound, Message, Outbox, Text, button, postback  # noqa: F401
 from bot.i18n import locales, t
 from db.models import Conversation, Resident
+
+if TYPE_CHECKING:  # the NLP is loaded when a text first needs it
+    from bot.nlp.understanding import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ class Turn:
     inbound: Inbound
     now: datetime
     conversation: Conversation | None = None
-    understanding: object | None = None  # bot.nlp.Understanding, for text
+    understanding: Understanding | None = None  # for text
     action: str = ""  # for a postback "offer.accept:12": "offer.accept"
     args: list[str] = field(default_factory=list)  # ... and ["12"]
     # Steps to run once the answer is written (e.g. erasing the person it is addressed to).

@@ -8,7 +8,7 @@ from bot.events import Envelope, Outbox, Text, button
 from bot.i18n import t
 from bot.matching import describe
 from bot.outbox import retry_key
-from db.models import DistrictAdmin, HelperProfile, HelpRequest, Offer, Resident, helper_districts
+from db.models import DistrictAdmin, HelperProfile, HelpRequest, Resident, helper_districts
 
 SHORT_LIST = 5
 

@@ -21,7 +21,7 @@ _PARTS = r"(morning|noon|afternoon|evening|night|tonight)"
 _CLOCKS = {
     "vi": re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(?:(\d{1,2})|(rưỡi|ruoi))?"),
     "zh-Hans": re.compile(r"(\d{1,2}|十[一二]?|[一二两三四五六七八九十])\s*[点點](?:\s*(半)|\s*(\d{1,2})\s*分?)?"),
-    "ko": re.compile(r"(\d{1,2}|열[한두]|[한두세네]|다섯|여섯|일곱|여덟|아홉|열)\s*시(?!간)(?:\s*(반)|\s*(\d{1,2})\s*분)?"),
+    "ko": re.compile(r"(\d{1,2}|열[한두]|[한두세네]|다섯|여섯|일곱|여덟|아홉|열)\s*시(?!간)(?:\s*(반)|\s*(\d{1,2})\s*분)?"),  # noqa: E501
 }
 _DATES = {
     "vi": re.compile(r"ngày\s*(\d{1,2})\s*(?:/|tháng)\s*(\d{1,2})"),

@@ -6,7 +6,6 @@ It reads the source (the AST), not the running program, so an import inside a fu
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -57,7 +57,7 @@ def test_a_gift_past_the_floor_is_refused_kindly(chat, neighbours, session):
     district, sakura, ken = neighbours
     ledger.give(session, sakura.id, ken.id, 105 + 600 - 10)  # 10 minutes left above the floor
     session.commit()
-    got = chat.press("Usakura", "timebank.give_to:%d" % ken.id)
+    got = chat.press("Usakura", f"timebank.give_to:{ken.id}")
     got = chat.press("Usakura", data_of(got, "15分"))
     got = chat.press("Usakura", data_of(got, "はい"))
     assert "時間貯金が足りないので贈れませんでした" in texts(got)[0]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from bot import demo
 from bot import admin_link
 from db.models import Circular, Delivery, District, HelpRequest, Resident, local_now
 from db.session import Session
