@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import inbound, runtime, wiring
+from bot import clock, inbound, runtime, wiring
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from bot.queue import Job
@@ -29,6 +29,8 @@ def create_app(config: Config | None = None) -> Flask:
                       KYOJO=config)
     rt = wiring.start(config)
     app.extensions["kyojo"] = rt
+    if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
+        clock.start(rt.jobs)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @app.teardown_appcontext
@@ -107,7 +109,8 @@ def register_blueprints(app: Flask, config: Config) -> None:
     """The admin pages, and the local chat page outside production."""
     import importlib
 
-    for module_name, only_dev in (("bot.web.admin_pages", False), ("bot.web.chat", True)):
+    for module_name, only_dev in (("bot.web.admin_pages", False), ("bot.web.admin_watch", False),
+                                  ("bot.web.search_photo", False), ("bot.web.chat", True)):
         if only_dev and config.production:
             continue
         try:

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from bot import reconcile, wiring
+from bot import clock, reconcile, wiring
 from bot.config import Config
 from bot.queue import QUEUE_NAME, Job
 
@@ -35,6 +35,8 @@ def main() -> int:
     rt = wiring.start(config)
     reconcile.keep_reconciling(rt.jobs)  # Redis holds no truth: re-drive what it lost
     preload(rt.engine)
+    if "--burst" not in sys.argv:
+        clock.start(rt.jobs)  # the periodic jobs that read their work from the database
     worker = Worker([QUEUE_NAME], connection=rt.jobs.redis)
     worker.work(burst="--burst" in sys.argv, with_scheduler=True)
     return 0

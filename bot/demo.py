@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import residents
 from bot.timebank.ledger import grant
-from db.models import (Circular, Delivery, District, DistrictAdmin, HelperProfile, HelpRequest,
+from db.models import (CheckInDay, Circular, Delivery, District, DistrictAdmin, HelperProfile, HelpRequest,
                        LedgerEntry, Resident, Subscription, Task, local_now)
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.toml"
@@ -56,6 +56,7 @@ def load(session: Session) -> list[Resident]:
         by_name = {p.display_name: p for p in people}
         add_history(session, by_name, districts)
         add_circulars(session, by_name, districts)
+        add_watching(session, by_name)
     return people
 
 
@@ -130,6 +131,31 @@ def delivery(circular_id: int, resident_id: int, at: datetime, answer: str | Non
     return Delivery(circular_id=circular_id, resident_id=resident_id, status="sent", sent_at=at,
                     confirmed_at=later, answer=answer if answer in ("safe", "need_help") else None,
                     answered_at=later if answer in ("safe", "need_help") else None)
+
+
+def add_watching(session: Session, people: dict[str, Resident]) -> None:
+    """A check-in with a week of greetings (some unanswered), and a person marked with a supporter."""
+    from bot.watch import checkins, support
+
+    now = local_now()
+    for row in demo().get("check_ins", []):
+        person = people[row["resident"]]
+        check_in = checkins.sign_up(session, person, checkins.Plan(row["minute_of_day"]), by=person,
+                                    now=now - timedelta(days=8))
+        for name in row["watchers"]:
+            checkins.add_watcher(session, check_in, people[name], "admin")
+        for days_ago in range(1, 8):
+            greeted = checkins.greeting_time(check_in, (now - timedelta(days=days_ago)).date())
+            answered = greeted + timedelta(minutes=7) if days_ago in row["answered_days_ago"] else None
+            session.add(CheckInDay(check_in_id=check_in.id, day=greeted.date(), greeted_at=greeted,
+                                   answered_at=answered, answer="fine" if answered else None,
+                                   reminded_at=None if answered else greeted + timedelta(hours=1),
+                                   alerted_at=None if answered else greeted + timedelta(hours=3)))
+    for row in demo().get("support_needs", []):
+        admin = next(p for p in people.values() if p.display_name.startswith("小林"))
+        need = support.mark(session, people[row["resident"]], admin, row["note"])
+        for name in row["supporters"]:
+            support.add_supporter(session, need, people[name])
 
 
 def find_or_add_district(session: Session, row: dict) -> District:

@@ -24,6 +24,9 @@ class Inbound:
     display_name: str | None = None
     language: str | None = None
     in_group: bool = False
+    media_id: str | None = None  # an image's id on the platform, to fetch its content
+    latitude: float | None = None  # a location message (its text is the address)
+    longitude: float | None = None
 
     def __post_init__(self) -> None:
         # Nothing longer than LINE allows in one message is read: a longer text (forged, or from

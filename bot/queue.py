@@ -29,6 +29,9 @@ class Job(StrEnum):
     SEND_CIRCULAR = "bot.circulars.fanout.send_circular"
     SEND_LANE = "bot.circulars.lanes.send_lane"
     REMIND_SAFETY = "bot.circulars.safety.remind"
+    WATCH_TICK = "bot.watch.schedule.tick"
+    SWITCH_MENUS = "bot.watch.disaster.switch_menus"
+    SEARCH_FAN_OUT = "bot.watch.search.fan_out"
 
 
 def resolve(name: str):

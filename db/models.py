@@ -1,7 +1,7 @@
 """The data model: typed SQLAlchemy 2.0 models (DESIGN.md's domain words)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -65,6 +65,9 @@ class District(Base):
     reading: Mapped[str] = mapped_column(String(200), default="")
     # A district may ask its admin to approve helpers before they get offers.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Disaster mode: the district's people see the safety menu; where the shelters are.
+    disaster_mode: Mapped[bool] = mapped_column(default=False)
+    shelter_info: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
     neighbours: Mapped[list[District]] = relationship(
@@ -394,3 +397,147 @@ class OutboundMessage(Base):
 # Matching finds helpers by district; the primary key of helper_districts leads with helper_id.
 Index("ix_helper_districts_district_helper", helper_districts.c.district_id,
       helper_districts.c.helper_id)
+
+
+# -- 見守り: daily check-ins, their watchers, and each day's greeting ---------------------------
+
+class CheckIn(Base):
+    """A resident's daily check-in (見守り): when the greeting goes, and how long to wait."""
+
+    __tablename__ = "check_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # self, proxy or family
+    minute_of_day: Mapped[int] = mapped_column(default=9 * 60)  # 9:00 -> 540
+    weekdays: Mapped[list] = mapped_column(default=lambda: list(range(7)))  # Monday is 0
+    remind_after_minutes: Mapped[int] = mapped_column(default=60)
+    alert_after_hours: Mapped[int] = mapped_column(default=3)
+    # The code a family member or 民生委員 sends to the bot to become a watcher.
+    invite_code: Mapped[str] = mapped_column(String(12), unique=True)
+    paused_from: Mapped[date | None]
+    paused_until: Mapped[date | None]  # the last day without a greeting
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+
+
+class Watcher(Base):
+    """Someone told when a check-in goes unanswered: family, a 民生委員, a district admin."""
+
+    __tablename__ = "watchers"
+    __table_args__ = (UniqueConstraint("check_in_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="family")  # family, minsei, admin
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship()
+
+
+class CheckInDay(Base):
+    """One day's greeting and what came of it: the unique day makes a second greeting impossible."""
+
+    __tablename__ = "check_in_days"
+    __table_args__ = (UniqueConstraint("check_in_id", "day"),
+                      Index("ix_check_in_days_open", "answered_at", "alerted_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id"))
+    day: Mapped[date]  # in the city's time
+    greeted_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(20))  # fine, words, unwell
+    alerted_at: Mapped[datetime | None]
+    visit_request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # met, absent, emergency
+
+    check_in: Mapped[CheckIn] = relationship()
+
+
+# -- 避難行動要支援者: people who need help in a disaster, and the neighbours who support them ------
+
+class SupportNeed(Base):
+    """A person the district admin marked as needing help in a disaster, and how the latest
+    safety check stands for them."""
+
+    __tablename__ = "support_needs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), unique=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    note: Mapped[str] = mapped_column(Text, default="")  # 車いす, 耳が遠い: for supporters only
+    circular_id: Mapped[int | None] = mapped_column(ForeignKey("circulars.id"))  # the check followed
+    # asked, safe, evacuated, need_help (by the person or a supporter), or "" before any check
+    state: Mapped[str] = mapped_column(String(20), default="")
+    state_at: Mapped[datetime | None]
+    state_by_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    # 0: nobody told yet, 1: the supporters, 2: nearby helpers and the admins too
+    escalation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+
+
+class Supporter(Base):
+    """A neighbour who agreed to look after a person who needs help in a disaster."""
+
+    __tablename__ = "supporters"
+    __table_args__ = (UniqueConstraint("need_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("support_needs.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+    resident: Mapped[Resident] = relationship()
+
+
+# -- 行方不明: searching for someone missing ----------------------------------------------------
+
+class Search(Base):
+    """A search for a missing person; the description and photo are erased when it ends."""
+
+    __tablename__ = "searches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # family or an admin
+    description: Mapped[str] = mapped_column(Text, default="")
+    last_seen: Mapped[str] = mapped_column(Text, default="")
+    photo: Mapped[bytes | None]  # kept here, shown only by a signed link to those who help
+    photo_type: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, open, found, cancelled
+    # Inbound events whose payload carries the details: emptied when the search ends.
+    private_events: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    closed_at: Mapped[datetime | None]
+
+
+class SearchNotice(Base):
+    """One person who received a search's card; `joined_at` once they pressed 協力する."""
+
+    __tablename__ = "search_notices"
+    __table_args__ = (UniqueConstraint("search_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    joined_at: Mapped[datetime | None]
+
+
+class SearchReport(Base):
+    """What a finder sent (words or a place); reaches the family without the finder's name."""
+
+    __tablename__ = "search_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), index=True)
+    finder_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+
+
+class SearchOptIn(Base):
+    """A resident who wants to hear of searches in their district and the neighbouring ones."""
+
+    __tablename__ = "search_opt_ins"
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=local_now)

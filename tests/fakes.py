@@ -24,6 +24,7 @@ class FakeChannel:
     multicasts: list[tuple[list[str], list[Message], str]] = field(default_factory=list)
     loading: list[str] = field(default_factory=list)
     sent_keys: set[str] = field(default_factory=set)
+    media: dict[str, bytes] = field(default_factory=dict)
 
     def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
         raise NotImplementedError("the fake channel has no webhook")
@@ -33,7 +34,9 @@ class FakeChannel:
                        event_id=payload["event_id"], received_at=datetime.fromisoformat(payload["at"]),
                        text=payload.get("text"), data=payload.get("data"),
                        reply_token=payload.get("reply_token"),
-                       display_name=payload.get("display_name"), language=payload.get("language"))
+                       display_name=payload.get("display_name"), language=payload.get("language"),
+                       media_id=payload.get("media_id"), latitude=payload.get("latitude"),
+                       longitude=payload.get("longitude"))
 
     def send(self, user_id, messages, *, reply_token, retry_key) -> None:
         if retry_key in self.sent_keys:  # as LINE's X-Line-Retry-Key: accepted once
@@ -46,6 +49,10 @@ class FakeChannel:
             return
         self.sent_keys.add(retry_key)
         self.multicasts.append((list(user_ids), list(messages), retry_key))
+
+    def content(self, media_id: str) -> tuple[bytes, str]:
+        """An image a person sent: tests put its bytes in `media` first."""
+        return self.media[media_id], "image/jpeg"
 
     def show_loading(self, user_id: str) -> None:
         self.loading.append(user_id)

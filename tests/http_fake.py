@@ -42,11 +42,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         answer = self.server.handle_request_with(self.command, self.path, headers, body)
-        payload = json.dumps(answer.body).encode()
+        binary = isinstance(answer.body, bytes)  # a blob, such as an image's content
+        payload = answer.body if binary else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if not binary:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

@@ -75,6 +75,7 @@ class FakeLineApi:
         self.rate_limits: dict[str, int] = {}  # path part -> calls a second (see limit_rate)
         self.recent: dict[str, deque] = {}
         self.rate_limited = 0  # 429s answered because a rate limit was broken
+        self.contents: dict[str, bytes] = {}  # message id -> what a person sent (an image)
 
     def close(self) -> None:
         self._server.close()
@@ -202,6 +203,12 @@ class FakeLineApi:
             return _error(400, "Invalid reply token")
         self.used_reply_tokens.add(token)
         return Answer(200, _sent(request.json["messages"]))
+
+    def _getMessageContent(self, request: Request, parts: list[str]) -> Answer:
+        found = self.contents.get(parts[-2])
+        if found is None:
+            return _error(404, "Not found")
+        return Answer(200, found, {"Content-Type": "image/jpeg"})
 
     def _pushMessage(self, request: Request, parts: list[str]) -> Answer:
         self.consumption += len(request.json["messages"])

@@ -16,6 +16,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MessagingApiBlob,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
@@ -78,9 +79,14 @@ def to_inbound(event: dict) -> Inbound:
     if kind == "follow" and (event.get("follow") or {}).get("isUnblocked"):
         data = "unblocked"
     at = datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, CITY_TIMEZONE)
+    if kind == "location":
+        text = message.get("address") or message.get("title") or ""
     return Inbound(platform="line", user_id=source.get("userId", "") if personal else "", kind=kind,
                    event_id=event.get("webhookEventId", ""), received_at=at.replace(tzinfo=None),
-                   text=text, data=data, reply_token=event.get("replyToken"), in_group=in_group)
+                   text=text, data=data, reply_token=event.get("replyToken"), in_group=in_group,
+                   media_id=message.get("id") if kind == "image" else None,
+                   latitude=message.get("latitude") if kind == "location" else None,
+                   longitude=message.get("longitude") if kind == "location" else None)
 
 
 def _picked(params: dict | None) -> str | None:
@@ -256,6 +262,20 @@ class LineChannel:
         from bot.channels import richmenu
 
         return richmenu.link(self, user_id, language)
+
+    def content(self, media_id: str) -> tuple[bytes, str]:
+        """An image a person sent (LINE keeps it a while): its bytes and content type."""
+        with self.client(data=True) as data_client:
+            blob = MessagingApiBlob(data_client)
+            answer = self.call("message content", lambda: blob.get_message_content_with_http_info(media_id))
+        headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
+        return bytes(answer.data or answer.raw_data or b""), headers.get("content-type", "image/jpeg")
+
+    def switch_menus(self, people: dict[str, list[str]], disaster: bool) -> int:
+        """Disaster mode: show these users (by language) the safety menu, or their own again."""
+        from bot.channels import disaster_menu, richmenu
+
+        return disaster_menu.switch(self, richmenu, people, disaster)
 
     def unlink_menu(self, user_id: str) -> None:
         """Give this person back the default (Japanese) rich menu."""

@@ -61,12 +61,12 @@ def font(size: int, language: str = DEFAULT_LOCALE) -> ImageFont.FreeTypeFont | 
     return ImageFont.load_default(size)
 
 
-def draw(language: str) -> bytes:
-    """The menu picture for a language: four coloured tiles with their labels, as PNG."""
+def draw(language: str, actions: tuple[str, ...] = ACTIONS) -> bytes:
+    """The menu picture for a language: one coloured tile per action with its label, as PNG."""
     image = Image.new("RGB", SIZE, "white")
     canvas = ImageDraw.Draw(image)
-    width = SIZE[0] // len(ACTIONS)
-    labels = [t(action, language) for action in ACTIONS]
+    width = SIZE[0] // len(actions)
+    labels = [t(action, language) for action in actions]
     size = fitting_size(canvas, labels, width - 100, language)
     for index, (label, colour) in enumerate(zip(labels, COLOURS)):
         left = index * width
@@ -87,35 +87,37 @@ def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int,
     return size
 
 
-def menu_request(language: str) -> RichMenuRequest:
+def menu_request(language: str, actions: tuple[str, ...] = ACTIONS, name: str | None = None) -> RichMenuRequest:
     """The rich menu's areas: one postback per tile, as the main menu's quick replies."""
-    width = SIZE[0] // len(ACTIONS)
+    width = SIZE[0] // len(actions)
     areas = [RichMenuArea(bounds=RichMenuBounds(x=i * width, y=0, width=width, height=SIZE[1]),
                           action=PostbackAction(label=t(action, language)[:20], data=action,
                                                 display_text=t(action, language)))
-             for i, action in enumerate(ACTIONS)]
+             for i, action in enumerate(actions)]
     return RichMenuRequest(size=RichMenuSize(width=SIZE[0], height=SIZE[1]), selected=True,
-                           name=alias(language), chat_bar_text=t("richmenu.chat_bar", language)[:14],
+                           name=name or alias(language), chat_bar_text=t("richmenu.chat_bar", language)[:14],
                            areas=areas)
 
 
-def create(channel, language: str) -> str:
+def create(channel, language: str, actions: tuple[str, ...] = ACTIONS, alias_id: str | None = None) -> str:
     """Create, draw and upload one language's menu and point its alias at it; the new id."""
+    alias_id = alias_id or alias(language)
     with channel.client() as client, channel.client(data=True) as data_client:
         api = MessagingApi(client)
-        created = channel.call("rich menu create", lambda: api.create_rich_menu(menu_request(language)))
+        created = channel.call("rich menu create", lambda: api.create_rich_menu(
+            menu_request(language, actions, alias_id)))
         menu_id = created.rich_menu_id
-        image = draw(language)
+        image = draw(language, actions)
         channel.call("rich menu image", lambda: MessagingApiBlob(data_client).set_rich_menu_image(
             menu_id, image, _headers={"Content-Type": "image/png"}))
         known = {a.rich_menu_alias_id for a in channel.call(
             "rich menu aliases", api.get_rich_menu_alias_list).aliases or ()}
-        if alias(language) in known:
+        if alias_id in known:
             channel.call("rich menu alias", lambda: api.update_rich_menu_alias(
-                alias(language), UpdateRichMenuAliasRequest(rich_menu_id=menu_id)))
+                alias_id, UpdateRichMenuAliasRequest(rich_menu_id=menu_id)))
         else:
             channel.call("rich menu alias", lambda: api.create_rich_menu_alias(
-                CreateRichMenuAliasRequest(rich_menu_alias_id=alias(language), rich_menu_id=menu_id)))
+                CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=menu_id)))
     return menu_id
 
 

@@ -36,6 +36,8 @@ COMMANDS: dict[str, Handler] = {}
 # Readers of any text, tried before its intent (e.g. a helper's 「来週はお休みします」);
 # each answers None when the text is not theirs.
 READERS: list[Handler] = []
+# Handlers that see every text first (a daily check-in's answer); None lets the text go on.
+FIRST: list[Handler] = []
 
 
 @dataclass
@@ -91,6 +93,10 @@ def on_text(function: Handler) -> Handler:
     """File a reader of any text, tried after the pending question and before the intent."""
     if function not in READERS:
         READERS.append(function)
+def on_first(function: Handler) -> Handler:
+    """File a handler that sees every text before the routing below."""
+    if function not in FIRST:
+        FIRST.append(function)
     return function
 
 
@@ -137,6 +143,9 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
         return INTENTS["leave"](session, turn)
     if turn.understanding.switch_to in locales() and "switch_language" in INTENTS:
         return INTENTS["switch_language"](session, turn)
+    for first in FIRST:
+        if (outbox := first(session, turn)) is not None:
+            return outbox
     command = typed_command(session, turn)
     if command is not None:
         return command

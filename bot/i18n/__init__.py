@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 
 CATALOGS = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "ja"
@@ -81,6 +81,12 @@ def when_text(moment: datetime | date, locale: str | None) -> str:
     if isinstance(moment, datetime):
         return format_datetime(moment, t("common.datetime_pattern", loc), locale=babel_locale(loc))
     return format_date(moment, t("common.date_pattern", loc), locale=babel_locale(loc))
+
+
+def time_text(moment: datetime, locale: str | None) -> str:
+    """A time of day for this locale (見守り's greeting times)."""
+    loc = supported(locale)
+    return format_time(moment, t("common.time_pattern", loc), locale=babel_locale(loc))
 
 
 def list_text(items, locale: str | None) -> str:

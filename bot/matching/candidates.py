@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Boolean, String, bindparam, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
@@ -20,6 +20,8 @@ POOL_PER_DISTRICT = 30
 # Experience masters whose kinds do not list the request's: each costs an NLP comparison.
 MASTERS_PER_DISTRICT = 10
 SKILL, MASTER = 0, 1  # the two ways of fitting, as read from the index
+# Kinds any helper of the district can do, whatever they registered (go and see a neighbour).
+ANY_HELPER = ("watch_visit",)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
     order = HelperKind.helper_id
     master = fits_by == MASTER  # only a master's experience is read (JSON costs time to decode)
     experience = [HelperProfile.experience, HelperProfile.experience_skills, HelperProfile.experience_terms]
+    # A kind any helper can do (ANY_HELPER) takes every helper of the district, whatever they listed.
+    kind = (HelperKind.kind == EXPERIENCE if master
+            else or_(HelperKind.kind == bindparam("category"), bindparam("any_kind", type_=Boolean)))
     query = (
         select(literal(fits_by).label("fits_by"), HelperProfile.resident_id, HelperProfile.id,
                HelperProfile.availability, HelperProfile.weekly_cap,
@@ -58,8 +63,7 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
         .select_from(HelperKind)
         .join(HelperProfile, HelperProfile.id == HelperKind.helper_id)
         .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(HelperKind.district_id == bindparam("district_id"),
-               HelperKind.kind == (EXPERIENCE if master else bindparam("category")),
+        .where(HelperKind.district_id == bindparam("district_id"), kind,
                or_(HelperKind.paused.is_(False), HelperProfile.paused_until < bindparam("now")),
                order >= bindparam("pivot") if upward else order < bindparam("pivot"),
                Resident.active.is_(True), Resident.platform != "none",
@@ -100,7 +104,7 @@ def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: 
     # JSON lists are stored as text on SQLite and as json on PostgreSQL: a quoted word matches both.
     params = {"district_id": district_id, "category": request.category, "pivot": pivot,
               "exclude": sorted(exclude), "listed": f'%"{request.category}"%',
-              "now": now}
+              "now": now, "any_kind": request.category in ANY_HELPER}
     read: dict[int, list[Row]] = {SKILL: [], MASTER: []}
     for upward in (True, False):
         # A UNION ALL promises no order itself: each way's rows are put in id order here.
@@ -116,7 +120,8 @@ def fit(row: Row, request: HelpRequest, request_terms: Callable[[], dict]) -> fl
     """1.0 for a registered kind, else how well the experience matches the request's words."""
     from bot.nlp import experience_terms, terms_score
 
-    if row.fits_by == SKILL or request.category in (row.experience_skills or ()):
+    if row.fits_by == SKILL or request.category in ANY_HELPER \
+            or request.category in (row.experience_skills or ()):
         return 1.0
     if not row.experience:
         return 0.0

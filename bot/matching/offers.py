@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 OPEN_OFFER = ("sent", "expired", "declined")  # a helper may still say yes to these
 PENDING_QUESTION_MINUTES = 24 * 60  # a late 引き受けます still reaches its offer
+# Kinds of request whose accept another domain answers (bot.watch's visits): category -> function.
+ON_ACCEPT: dict = {}
 
 
 def open_request(session: Session, request: HelpRequest) -> None:
@@ -189,6 +191,9 @@ def _accepted(session: Session, offer: Offer, helper: Resident, now: datetime) -
     offer.status, offer.answered_at = "accepted", now
     session.refresh(offer.request)
     request = offer.request
+    if request.category in ON_ACCEPT:
+        box = ON_ACCEPT[request.category](session, offer, helper, now)
+        return box.extend(close_offers(session, request, now, "taken", "offer.taken"))
     requester = request.resident
     box = Outbox().to(helper.id, Text(t("offer.accepted_helper", helper.language)),
                       Text(describe.meeting_details(request, requester, helper.language)))

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "bot.conversation", "bot.privacy", "bot.inbound")),
     ("shared types", (
         "bot.events", "bot.i18n", "bot.config", "bot.errors", "bot.outbox", "bot.queue",
-        "bot.runtime", "bot.kinds", "bot.channel", "bot.admin_link")),
+        "bot.runtime", "bot.kinds", "bot.channel", "bot.admin_link", "bot.clock")),
     ("database", ("db",)),
 )
 

@@ -76,6 +76,7 @@ def page_paths(ids: dict[str, int]) -> dict[str, str]:
         "compose-safety": f"{d}/safety/new", "preview": f"{d}/circulars/{ids['draft']}/preview",
         "represented": f"{d}/represented", "teaching": f"{d}/teaching", "chart": f"{d}/chart",
         "report": f"{d}/report?month={local_now():%Y-%m}",
+        "watch": f"{d}/watch", "support": f"{d}/support",
         "not-found": f"{d}/requests/999999",
     }
 

@@ -1,0 +1,110 @@
+"""見守り in chat: the daily answer (button or words) and pauses, whatever else is going on;
+joining as a watcher with a code, the last 30 days, stopping, and the helper's report from the
+door. Signing up is watch_signup.py."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+
+from bot import outbox as outboxes
+from bot.events import Outbox, Text
+from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback
+from bot.handlers.watch_signup import for_me, start
+from bot.queue import Job, enqueue_after_commit
+from bot.watch import answers, checkins, visits
+from bot.watch.history import history_text
+from db.models import CheckInDay, Resident
+
+# Intents that mean the person wants something done: their words count as an answer, quietly.
+ACTIONS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe", "unsubscribe", "usage")
+CODE = re.compile(r"\d{6}")
+
+
+# -- answers to the greeting, and pauses, whatever else is going on ---------------------------
+
+@on_first
+def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """Any words from a greeted resident count; a time away pauses the greetings."""
+    intent = getattr(turn.understanding, "intent", "")
+    busy = intent in ACTIONS or (turn.conversation is not None and not turn.conversation.state.startswith("watch_"))
+    paused = answers.away(session, turn.resident, turn.text, turn.now)
+    said = answers.in_words(session, turn.resident, turn.text, turn.now)
+    if busy and paused is None:
+        return _send_quietly(session, said, turn)
+    if paused is None:
+        return said
+    return paused if said is None else paused.extend(_others(said, turn))
+
+
+def _others(box: Outbox, turn: Turn) -> Outbox:
+    """What the answer told others (watchers), without the thanks to the sender."""
+    return Outbox([e for e in box.envelopes if e.resident_id != turn.resident.id])
+
+
+def _send_quietly(session: Session, said: Outbox | None, turn: Turn) -> None:
+    """The words go on to their own handler; what the answer told the watchers is sent apart."""
+    if said is None:
+        return None
+    ids = outboxes.store(session, _others(said, turn))
+    if ids:
+        enqueue_after_commit(session, Job.DELIVER, ids)
+    return None
+
+
+@on_postback("watch.fine")
+def fine_pressed(session: Session, turn: Turn) -> Outbox:
+    """元気です on the greeting (by the person or their proxy)."""
+    day = session.get(CheckInDay, int(turn.args[0]))
+    if day is None or for_me(session, turn, day.check_in.resident_id) is None:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return answers.fine(session, day, turn.resident, turn.now)
+
+
+@on_postback("watch.visit")
+def visit_reported(session: Session, turn: Turn) -> Outbox:
+    """会えた / 不在 / 救急 from the helper at the door."""
+    return visits.report(session, int(turn.args[0]), turn.args[1], turn.resident, turn.now)
+
+
+# -- the command, watchers, stopping ------------------------------------------------------------------------
+
+@on_command("watch.words")
+def watch_command(session: Session, turn: Turn) -> Outbox:
+    """見守り...: a code joins as a watcher; 記録 shows the last 30 days; やめる stops; else sign up."""
+    rest = turn.args[0] if turn.args else ""
+    if code := CODE.search(rest):
+        return _join(session, turn, code.group())
+    if any(word in rest.lower() for word in catalog_words(turn.locale, "watch.history_hints")):
+        return turn.reply(Text(history_text(session, turn.resident, turn.now.date())))
+    if any(word in rest.lower() for word in catalog_words(turn.locale, "watch.stop_hints")):
+        return _stop(session, turn)
+    return start(session, turn)
+
+
+def _join(session: Session, turn: Turn, code: str) -> Outbox:
+    check_in = checkins.by_code(session, code)
+    if check_in is None or check_in.resident_id == turn.resident.id:
+        return turn.reply(Text(turn.t("watch.code_unknown")))
+    checkins.add_watcher(session, check_in, turn.resident, "family")
+    person = check_in.resident
+    box = turn.reply(Text(turn.t("watch.joined", name=person.display_name or "")))
+    return box.to(person.id, Text(t_for(person, "watch.joined_told", name=turn.resident.display_name or "")))
+
+
+def t_for(person: Resident, key: str, **fields: object) -> str:
+    """A catalog text in another person's language."""
+    from bot.i18n import t
+
+    return t(key, person.language, **fields)
+
+
+def _stop(session: Session, turn: Turn) -> Outbox:
+    check_in = checkins.of(session, turn.resident.id)
+    if check_in is None:
+        return turn.reply(Text(turn.t("watch.none")))
+    checkins.stop(check_in)
+    box = turn.reply(Text(turn.t("watch.stopped")))
+    for watcher in checkins.watchers(session, check_in):
+        box.to(watcher.id, Text(t_for(watcher, "watch.stopped_watcher", name=turn.resident.display_name or "")))
+    return box

@@ -1,0 +1,202 @@
+"""Signing up for the daily check-in in chat: for whom, the time, the days, the hours to wait,
+who watches, and the address for the neighbour. A declared conversation: cancel and the other
+exits work at every question (bot.handlers.conversation)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import conversation as conversations
+from bot.events import Message, Outbox, Text
+from bot.handlers import Turn, button, on_postback
+from bot.handlers import conversation as flows
+from bot.handlers.onboarding import ask_district
+from bot.i18n import time_text
+from bot.watch import checkins
+from bot.watch.checkins import EVERY_DAY, WEEKDAYS, Plan
+from bot.watch.words import minute_of_day
+from db.models import Resident
+
+ASK_MINUTES = 60
+TIMES = (7 * 60, 9 * 60, 11 * 60)
+WAIT_HOURS = (2, 3, 6)
+WHO = ("family", "admin", "both")
+
+
+def for_me(session: Session, turn: Turn, person_id: int) -> Resident | None:
+    """The person if the sender is them or their proxy, else None."""
+    person = session.get(Resident, person_id)
+    if person is None or turn.resident.id not in (person.id, person.proxy_id):
+        return None
+    return person
+
+
+def _ask(session: Session, turn: Turn, state: str, data: dict) -> None:
+    conversations.ask(session, turn.resident, state, data, now=turn.now, minutes=ASK_MINUTES)
+
+
+def _step(session: Session, turn: Turn, state: str) -> dict | None:
+    """The sign-up's data when the pending question is `state`, else None (an old button)."""
+    conversation = conversations.current(session, turn.resident, turn.now)
+    if conversation is None or conversation.state != state:
+        return None
+    return dict(conversation.data)
+
+
+def _clock(minute: int, locale: str) -> str:
+    return time_text(datetime(2000, 1, 1, minute // 60, minute % 60), locale)
+
+
+# -- the questions, as asked (and asked again) -------------------------------------------------
+
+def _questions(turn: Turn, state: str, data: dict) -> list[Message]:
+    if state == "watch_for":
+        return [Text(turn.t("watch.ask_whom"), tuple(button(name, "watch.for", pid) for pid, name in data["choices"]))]
+    if state == "watch_time":
+        choices = tuple(button(_clock(m, turn.locale), "watch.time", m) for m in TIMES)
+        return [Text(turn.t("watch.ask_time", name=data.get("name", "")), choices)]
+    if state == "watch_days":
+        return [Text(turn.t("watch.ask_days"), (button(turn.t("watch.every_day"), "watch.days", "every"),
+                                                button(turn.t("watch.weekdays"), "watch.days", "weekdays")))]
+    if state == "watch_wait":
+        return [Text(turn.t("watch.ask_wait"), tuple(
+            button(turn.t("watch.hours", hours=h), "watch.wait", h) for h in WAIT_HOURS))]
+    if state == "watch_who":
+        return [Text(turn.t("watch.ask_who"), tuple(button(turn.t(f"watch.who.{w}"), "watch.who", w) for w in WHO))]
+    return [Text(turn.t("watch.ask_address"), (button(turn.t("watch.address_later"), "watch.address_later"),))]
+
+
+def _next(session: Session, turn: Turn, state: str, data: dict) -> Outbox:
+    _ask(session, turn, state, data)
+    return turn.reply(*_questions(turn, state, data))
+
+
+def ask_again(session: Session, turn: Turn) -> list[Message]:
+    """The pending question once more."""
+    return _questions(turn, turn.conversation.state, dict(turn.conversation.data or {}))
+
+
+def cancel(session: Session, turn: Turn) -> Outbox:
+    """やめます during the sign-up: nothing is started."""
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("watch.signup_cancelled")))
+
+
+# -- the steps -------------------------------------------------------------------------------
+
+def start(session: Session, turn: Turn) -> Outbox:
+    """見守り: for whom (a proxy chooses), else straight to the time."""
+    represented = list(session.scalars(select(Resident).where(Resident.proxy_id == turn.resident.id)))
+    if represented:
+        choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [(p.id, p.display_name or str(p.id))
+                                                                       for p in represented]
+        return _next(session, turn, "watch_for", {"choices": choices})
+    return _ask_time(session, turn, turn.resident)
+
+
+@on_postback("watch.for")
+def whom_pressed(session: Session, turn: Turn) -> Outbox:
+    """The proxy chose who is watched over."""
+    person = for_me(session, turn, int(turn.args[0]))
+    if person is None or _step(session, turn, "watch_for") is None:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return _ask_time(session, turn, person)
+
+
+def _ask_time(session: Session, turn: Turn, person: Resident) -> Outbox:
+    if person.district_id is None:
+        return turn.reply(Text(turn.t("watch.district_first")), ask_district(session, turn))
+    return _next(session, turn, "watch_time", {"person_id": person.id, "name": person.display_name or ""})
+
+
+def typed_time(session: Session, turn: Turn) -> Outbox | None:
+    """8時半 / 7:30 typed instead of pressed."""
+    minute = minute_of_day(turn.text)
+    return None if minute is None else _chose_time(session, turn, minute)
+
+
+@on_postback("watch.time")
+def time_pressed(session: Session, turn: Turn) -> Outbox:
+    """A greeting time pressed."""
+    return _chose_time(session, turn, int(turn.args[0]))
+
+
+def _chose_time(session: Session, turn: Turn, minute: int) -> Outbox:
+    data = _step(session, turn, "watch_time")
+    if data is None or not 0 <= minute < 24 * 60:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return _next(session, turn, "watch_days", {**data, "minute": minute})
+
+
+@on_postback("watch.days")
+def days_pressed(session: Session, turn: Turn) -> Outbox:
+    """毎日 / 平日だけ."""
+    data = _step(session, turn, "watch_days")
+    if data is None or turn.args[0] not in ("every", "weekdays"):
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return _next(session, turn, "watch_wait", {**data, "days": turn.args[0]})
+
+
+@on_postback("watch.wait")
+def wait_pressed(session: Session, turn: Turn) -> Outbox:
+    """How many hours of silence before the watchers hear of it."""
+    data = _step(session, turn, "watch_wait")
+    if data is None or int(turn.args[0]) not in WAIT_HOURS:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return _next(session, turn, "watch_who", {**data, "hours": int(turn.args[0])})
+
+
+@on_postback("watch.who")
+def who_pressed(session: Session, turn: Turn) -> Outbox:
+    """Who watches: then the check-in starts, and the code for family is given."""
+    data = _step(session, turn, "watch_who")
+    person = for_me(session, turn, int(data["person_id"])) if data else None
+    if person is None or turn.args[0] not in WHO:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    plan = Plan(minute_of_day=data["minute"], weekdays=EVERY_DAY if data["days"] == "every" else WEEKDAYS,
+                alert_after_hours=data["hours"], district_admins_watch=turn.args[0] in ("admin", "both"))
+    check_in = checkins.sign_up(session, person, plan, by=turn.resident, now=turn.now)
+    conversations.finish(session, turn.resident)
+    days = turn.t("watch.every_day" if data["days"] == "every" else "watch.weekdays")
+    box = turn.reply(Text(turn.t("watch.signed_up", name=person.display_name or "", days=days,
+                                 time=_clock(plan.minute_of_day, turn.locale), hours=plan.alert_after_hours)))
+    if turn.args[0] in ("family", "both"):
+        box.to(turn.resident.id, Text(turn.t("watch.share_code", code=check_in.invite_code)))
+    if not person.address:
+        box.extend(_next(session, turn, "watch_address", {"person_id": person.id}))
+    return box
+
+
+def typed_address(session: Session, turn: Turn) -> Outbox | None:
+    """Where the neighbour should go: kept for the helper who accepts, no one else."""
+    person = for_me(session, turn, int((turn.conversation.data or {}).get("person_id", 0)))
+    if person is None or not turn.text.strip():
+        return None
+    person.address = turn.text.strip()[:500]
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("watch.address_kept")))
+
+
+@on_postback("watch.address_later")
+def address_later(session: Session, turn: Turn) -> Outbox:
+    """No address now."""
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t("watch.address_skipped")))
+
+
+def _buttons_only(session: Session, turn: Turn) -> Outbox | None:
+    """A question answered by its buttons: words are not an answer (the exits still apply)."""
+    return None
+
+
+SIGN_UP = flows.declare(flows.Flow(
+    name="watch",
+    questions={"watch_for": _buttons_only, "watch_time": typed_time, "watch_days": _buttons_only,
+               "watch_wait": _buttons_only, "watch_who": _buttons_only, "watch_address": typed_address},
+    free_text=frozenset({"watch_address"}),
+    timeout_minutes=ASK_MINUTES,
+    cancel=cancel,
+    ask_again=ask_again,
+))

@@ -1,0 +1,94 @@
+"""Disaster mode for a district: the safety menu for its people, and the three safety actions
+(安否を知らせる, 避難所, 助けを呼ぶ) behind it."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot import runtime
+from bot.events import Button, Envelope, Outbox, Text
+from bot.i18n import t
+from bot.matching import offers
+from bot.matching.unmet import admins
+from bot.queue import Job, enqueue_after_commit
+from bot.watch import support
+from db.models import Circular, Delivery, District, HelpRequest, Resident, Subscription
+
+RECENT = timedelta(days=2)
+
+
+def set_mode(session: Session, district: District, on: bool) -> None:
+    """Turn disaster mode on or off; the menus follow after the commit."""
+    district.disaster_mode = on
+    enqueue_after_commit(session, Job.SWITCH_MENUS, district.id)
+
+
+def switch_menus(district_id: int) -> None:
+    """Job: show the district's LINE users the menu its mode asks for (run twice: the same)."""
+    from db.session import Session as SessionFactory
+
+    channel = runtime.current().channels.get("line")
+    if channel is None or not hasattr(channel, "switch_menus"):
+        return
+    with SessionFactory() as session:
+        district = session.get(District, district_id)
+        if district is None:
+            return
+        on, people = district.disaster_mode, _line_people(session, district_id)
+    channel.switch_menus(people, on)
+
+
+def _line_people(session: Session, district_id: int) -> dict[str, list[str]]:
+    """LINE user ids of the district's residents and followers, by language."""
+    followers = select(Subscription.resident_id).where(Subscription.district_id == district_id,
+                                                       Subscription.active.is_(True))
+    rows = session.execute(select(Resident.language, Resident.platform_user_id).where(
+        Resident.platform == "line", Resident.active.is_(True),
+        or_(Resident.district_id == district_id, Resident.id.in_(followers))))
+    people: dict[str, list[str]] = defaultdict(list)
+    for language, user_id in rows:
+        people[language].append(user_id)
+    return dict(people)
+
+
+def open_check(session: Session, person: Resident, now: datetime) -> Circular | None:
+    """The latest safety check sent to the person in the last two days, if any."""
+    return session.scalar(select(Circular).join(Delivery, Delivery.circular_id == Circular.id).where(
+        Delivery.resident_id == person.id, Circular.kind == "safety_check",
+        Circular.sent_at >= now - RECENT).order_by(Circular.id.desc()).limit(1))
+
+
+def shelters(session: Session, person: Resident) -> str:
+    """Where the shelters of the person's district are, as the admin wrote it."""
+    district = session.get(District, person.district_id) if person.district_id else None
+    if district is None or not district.shelter_info.strip():
+        return t("disaster.no_shelter_info", person.language)
+    return t("disaster.shelters", person.language, district=district.name, info=district.shelter_info)
+
+
+def call_for_help(session: Session, person: Resident, now: datetime) -> Outbox:
+    """助けを呼ぶ: an urgent request to nearby helpers, the admins told, and their supporters with
+    the address if the person is marked as needing help in a disaster."""
+    request = HelpRequest(resident_id=person.id, created_by_id=person.id, district_id=person.district_id,
+                          category="other", urgent=True, status="draft", created_at=now,
+                          summary=t("disaster.call_summary", person.language))
+    session.add(request)
+    session.flush()
+    offers.open_request(session, request)
+    box = Outbox().to(person.id, Text(t("disaster.help_coming", person.language)))
+    for admin in admins(session, person.district_id):
+        box.envelopes.append(Envelope(admin.id, [Text(t("disaster.admin_alert", admin.language,
+                                                        name=person.display_name or ""))],
+                                      retry_key=offers.retry_key("disaster.call", request.id, admin.id)))
+    box.envelopes += support.supporters_called(session, person, request.id)
+    return box
+
+
+def report_buttons(check: Circular, locale: str) -> tuple[Button, ...]:
+    """The safety check's own answer buttons, for the 安否を知らせる menu action."""
+    return (Button(t("safety.safe_button", locale), f"safety.safe:{check.id}", t("safety.safe_button", locale)),
+            Button(t("safety.need_help_button", locale), f"safety.need_help:{check.id}",
+                   t("safety.need_help_button", locale)))

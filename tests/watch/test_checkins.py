@@ -1,0 +1,112 @@
+"""Daily check-ins in chat: signing up, the greeting, answers by button and in words, pauses."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.events import Card
+from db.models import CheckIn, CheckInDay
+from tests import factories
+from tests.fakes import texts
+from tests.watch.talk import MONDAY, at, greeting_button, sign_up
+
+
+def _setup(session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="HANA", district=midori, display_name="花子")
+    factories.resident(session, user_id="DAUGHTER", display_name="娘")
+    return midori
+
+
+def test_sign_up_then_a_greeting_with_a_button_on_the_message_and_the_answer(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    code = sign_up(chat, "HANA")
+    check_in = session.scalar(select(CheckIn))
+    assert (check_in.minute_of_day, check_in.alert_after_hours, len(check_in.weekdays)) == (540, 3, 7)
+    assert code == check_in.invite_code
+    assert session.get(type(check_in.resident), check_in.resident_id).address == "緑ケ丘3-2-1"
+    at(chat, MONDAY.replace(hour=8, minute=59))
+    assert not any(isinstance(m, Card) for m in chat.channel.to("HANA"))
+    at(chat, MONDAY.replace(hour=9, minute=0))
+    at(chat, MONDAY.replace(hour=9, minute=1))  # a second tick greets nobody twice
+    greetings = [m for m in chat.channel.to("HANA") if isinstance(m, Card)]
+    assert len(greetings) == 1 and "今日もお元気ですか" in greetings[0].body
+    assert [b.label for b in greetings[0].buttons] == ["元気です"]
+    got = chat.press("HANA", greeting_button(chat, "HANA"))
+    assert "良い一日" in texts(got)[0]
+    day = session.scalar(select(CheckInDay))
+    assert day.answer == "fine" and day.answered_at is not None
+
+
+def test_any_words_count_and_worrying_words_reach_the_watcher_at_once(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    code = sign_up(chat, "HANA")
+    got = chat.say("DAUGHTER", f"見守りコード {code}")
+    assert "花子さんの見守りに加わりました" in texts(got)[0]
+    at(chat, MONDAY.replace(hour=9))
+    got = chat.say("HANA", "ちょっと熱があるみたい")
+    assert "119" in texts(got)[0]
+    alert = texts(chat.channel.to("DAUGHTER"))[-1]
+    assert "花子さん" in alert and "ちょっと熱がある" in alert
+    assert session.scalar(select(CheckInDay.answer)) == "unwell"
+    told = len(chat.channel.to("DAUGHTER"))
+    at(chat, MONDAY.replace(hour=9) + timedelta(days=1))
+    got = chat.say("HANA", "おはようございます")
+    assert "お返事ありがとうございます" in texts(got)[0]
+    assert len(chat.channel.to("DAUGHTER")) == told  # a plain answer worries nobody
+
+
+def test_a_time_away_in_words_pauses_the_greetings_and_the_watcher_knows(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    code = sign_up(chat, "HANA")
+    chat.say("DAUGHTER", f"見守りコード {code}")
+    chat.clock = MONDAY.replace(hour=20)
+    got = chat.say("HANA", "明日から3日間、娘のところに行きます")
+    assert "12月1日(火)から12月3日(木)まで" in texts(got)[0]
+    assert "お休み" in texts(chat.channel.to("DAUGHTER"))[-1]
+    for day in (1, 2, 3):
+        at(chat, MONDAY.replace(month=12, day=day, hour=10))
+    assert session.scalar(select(CheckInDay)) is None
+    at(chat, MONDAY.replace(month=12, day=4, hour=10))
+    assert session.scalar(select(CheckInDay.day)).day == 4
+
+
+def test_weekdays_only_skips_the_weekend_and_the_record_shows_thirty_days(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    code = sign_up(chat, "HANA", days="平日だけ")
+    chat.say("DAUGHTER", f"見守りコード {code}")
+    for offset in range(7):
+        at(chat, MONDAY.replace(hour=9) + timedelta(days=offset))
+        if offset % 2 == 0:
+            chat.press("HANA", greeting_button(chat, "HANA"))
+        at(chat, MONDAY.replace(hour=23) + timedelta(days=offset))
+    assert len(session.scalars(select(CheckInDay)).all()) == 5
+    got = chat.say("DAUGHTER", "見守りの記録")
+    record = texts(got)[0]
+    assert "花子さんの見守り" in record and record.count("元気です") == 3 and record.count("お返事なし") == 2
+
+
+def test_a_stranger_cannot_answer_for_someone_else(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    sign_up(chat, "HANA")
+    at(chat, MONDAY.replace(hour=9))
+    got = chat.press("DAUGHTER", greeting_button(chat, "HANA"))
+    assert "古く" in texts(got)[0]
+    assert session.scalar(select(CheckInDay.answered_at)) is None
+
+
+def test_the_sign_up_honours_cancel_and_asks_again_when_words_are_no_answer(chat, session):
+    from tests.handlers.talk import press
+
+    _setup(session)
+    got = chat.say("HANA", "見守りをお願いしたい")
+    got = chat.say("HANA", "うーん")
+    assert "何時ごろ" in texts(got)[-1]  # asked again
+    got = press(chat, "HANA", "7:00", got)
+    got = chat.say("HANA", "やめます")
+    assert "登録をやめました" in texts(got)[0]
+    assert session.scalar(select(CheckIn)) is None

@@ -1,0 +1,91 @@
+"""Disaster mode: the admin switches a district's LINE menu to safety actions and back; the three
+actions answer in chat; 助けを呼ぶ reaches helpers, the admins and the person's own supporters."""
+from sqlalchemy import select
+
+from bot.watch import support
+from db.models import District, HelpRequest, Resident
+from tests import factories
+from tests.channels.conftest import line_app  # noqa: F401  (the app on the fake LINE API)
+from tests.circulars.test_safety import start_check
+from tests.fakes import buttons, texts
+from tests.web.test_admin import log_in
+from tests.web.test_admin_actions import csrf_of
+
+
+def _menu_of(line_api, user_id: str) -> list[str]:
+    menu = line_api.rich_menus[line_api.links[user_id]]
+    return [area["action"]["data"] for area in menu["areas"]]
+
+
+def test_the_admin_turns_disaster_mode_on_and_off_and_the_menus_follow(line_app, line_api, session):
+    midori = factories.district(session, "緑ケ丘")
+    yawata = factories.district(session, "八幡")
+    admin = factories.admin(session, midori, display_name="会長")
+    factories.resident(session, platform="line", user_id="Uja", district=midori)
+    factories.resident(session, platform="line", user_id="Uen", district=midori, language="en")
+    factories.resident(session, platform="line", user_id="Uyawata", district=yawata)
+    session.commit()
+    assert line_app.test_cli_runner().invoke(args=["rich-menu"]).exit_code == 0
+    client = line_app.test_client()
+    log_in(client, line_app, admin.id)
+    answer = client.post(f"/admin/d/{midori.id}/disaster", data={
+        "csrf": csrf_of(client), "mode": "on", "shelter_info": "緑ケ丘小学校 体育館"})
+    assert answer.status_code == 302
+    session.expire_all()
+    assert session.get(District, midori.id).disaster_mode
+    for user in ("Uja", "Uen"):
+        assert _menu_of(line_api, user) == ["disaster.report", "disaster.shelter", "disaster.call_help"]
+    english = line_api.rich_menus[line_api.links["Uen"]]
+    assert english["areas"][2]["action"]["displayText"] == "Call for help"
+    assert "Uyawata" not in line_api.links
+    assert "災害モード中" in client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
+    client.post(f"/admin/d/{midori.id}/disaster", data={"csrf": csrf_of(client), "mode": "off",
+                                                        "shelter_info": "緑ケ丘小学校 体育館"})
+    assert _menu_of(line_api, "Uja") == ["menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
+    assert line_api.links["Uen"] == line_api.aliases["kyojo-en"]
+    assert line_api.violations == []
+
+
+def _town(session):
+    midori = factories.district(session, "緑ケ丘", shelter_info="緑ケ丘小学校 体育館", disaster_mode=True)
+    admin = factories.admin(session, midori, user_id="ADMIN", display_name="会長")
+    tome = factories.resident(session, user_id="TOME", district=midori, display_name="トメ",
+                              address="緑ケ丘5-5-5")
+    kimura = factories.resident(session, user_id="KIMURA", district=midori, display_name="木村")
+    factories.helper(session, user_id="HELPER", district=midori, skills=["other"])
+    support.add_supporter(session, support.mark(session, tome, admin), kimura)
+    session.commit()
+    return midori, admin
+
+
+def test_the_safety_actions_answer_in_chat(chat, session):
+    midori, admin = _town(session)
+    got = chat.press("TOME", "disaster.shelter")
+    assert "緑ケ丘小学校 体育館" in texts(got)[0]
+    got = chat.press("TOME", "disaster.report")
+    assert "安否確認が出ていません" in texts(got)[0] and buttons(got) == ["助けを呼ぶ"]
+    from db.models import Subscription
+
+    session.add(Subscription(resident_id=session.scalar(select(Resident.id).where(
+        Resident.platform_user_id == "TOME")), district_id=midori.id))
+    session.commit()
+    check_id = start_check(chat, session, admin, midori)
+    got = chat.press("TOME", "disaster.report")
+    assert buttons(got) == ["無事です", "助けが必要"]
+    assert got[0].buttons[0].data == f"safety.safe:{check_id}"
+
+
+def test_calling_for_help_is_confirmed_then_reaches_helpers_admins_and_supporters(chat, session):
+    _town(session)
+    got = chat.press("TOME", "disaster.call_help")
+    got = chat.press("TOME", next(b.data for b in got[0].buttons if b.data == "disaster.call_cancelled"))
+    assert session.scalar(select(HelpRequest)) is None
+    got = chat.press("TOME", "disaster.call_help")
+    got = chat.press("TOME", "disaster.call_confirmed")
+    assert "119" in texts(got)[0]
+    request = session.scalar(select(HelpRequest))
+    assert request.urgent and request.status in ("open", "unmet")
+    assert "助けを呼ぶ" in texts(chat.channel.to("ADMIN"))[-1]
+    card = chat.channel.to("KIMURA")[-1]
+    assert "緑ケ丘5-5-5" in card.body and "至急" in card.title
+    assert not any("緑ケ丘5-5-5" in t for u in ("ADMIN", "HELPER") for t in texts(chat.channel.to(u)))
