@@ -11,13 +11,21 @@ from tests import factories
 from tests.watch.talk import MONDAY, at, sign_up
 
 
-def test_the_clock_enqueues_the_tick_every_interval(redis, redis_url):
-    jobs = Jobs("rq", redis_url)
-    stop = clock.start(jobs, every=0.05)
+def test_the_clock_enqueues_the_tick_every_interval(rt, redis, redis_url):
+    rt.jobs = Jobs("rq", redis_url)
+    stop = clock.start(rt.jobs, every=0.05)
     time.sleep(0.3)
     stop.set()
     names = {job.func_name for job in Queue(QUEUE_NAME, connection=redis).jobs}
     assert names == {"bot.watch.schedule.tick"}
+
+
+def test_a_clock_stops_when_another_runtime_starts_in_the_process(rt, redis, redis_url):
+    old = Jobs("rq", redis_url)  # not the runtime's: as an app of an earlier test
+    stop = clock.start(old, every=0.05)
+    time.sleep(0.3)
+    stop.set()
+    assert Queue(QUEUE_NAME, connection=redis).jobs == []
 
 
 def test_a_tick_after_a_worker_was_down_still_greets_once(chat, session):
