@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         from bot.nlp.train import train  # numpy training code: only loaded to train
         arrays = train()
-        print(f"model_ja.npz: {len(arrays['features'])} features, "
-              f"temperatures {arrays['intent_temperature']:.2f} (intent) {arrays['category_temperature']:.2f} (category)")
+        print(f"model_ja.npz: {len(arrays['features'])} features, temperatures "
+              f"{arrays['intent_temperature']:.2f} (intent) {arrays['category_temperature']:.2f} (category)")
     elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
     elif args.command == "languages":
