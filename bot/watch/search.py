@@ -52,7 +52,7 @@ def send(session: Session, search: Search, now: datetime) -> None:
 
 def recipients(session: Session, search: Search) -> list[int]:
     """Helpers and opted-in residents of the district and its neighbours, but not the family."""
-    districts = [d for d, _ in ring(session, search.district_id)]
+    districts = [d for d, _, _ in ring(session, search.district_id)]
     helpers = select(HelperProfile.resident_id).join(
         helper_districts, helper_districts.c.helper_id == HelperProfile.id).where(
         helper_districts.c.district_id.in_(districts), HelperProfile.paused.is_(False))
