@@ -1,14 +1,14 @@
 """Helpers pause until a date (「来週は旅行でお休みします」)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004_pause_until
+Revises: 0003_admin_sessions
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0004_pause_until'
+down_revision = '0003_admin_sessions'
 branch_labels = None
 depends_on = None
 
