@@ -10,6 +10,7 @@ from bot import conversation as conversations
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
+from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
 from bot.matching.rank import SLOTS
@@ -28,6 +29,8 @@ def profile_of(session: Session, turn: Turn) -> HelperProfile | None:
 @on_postback("menu.give_help")
 def offer_help(session: Session, turn: Turn) -> Outbox:
     """手伝いたい: register (kinds, districts, free time, experience), or the helper's menu."""
+    if turn.text and troubled(turn):  # 「困ってることがあるんだけど」 is no offer, whatever it was read as
+        return ask_what_trouble(session, turn)
     profile = profile_of(session, turn)
     if profile is None:
         # 「犬の散歩なら手伝えます。平日の午後なら空いてます」: what was said is chosen already

@@ -43,12 +43,21 @@ def vague(turn: Turn) -> bool:
     return bool(_KANA.match(rest))
 
 
+def troubled(turn: Turn) -> bool:
+    """「ちょっと困ってることがあるんだけど」: in trouble, the need not named yet (whatever it was read as)."""
+    text = flows.normal(turn.text or "")
+    return any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.trouble_words")) \
+        and vague(turn)
+
+
 @on_intent("help_request")
 def maybe_request(session: Session, turn: Turn) -> Outbox:
     """A need in free text, if it is one: drafted; else asked about, or answered warmly."""
     confidence = getattr(turn.understanding, "confidence", 1.0)
+    if asks(turn) and vague(turn):
+        return ask_what_trouble(session, turn)  # unsure or not, the need is what to ask for
     if asks(turn) and confidence >= SURE:
-        return ask_what_trouble(session, turn) if vague(turn) else help_request(session, turn)
+        return help_request(session, turn)
     if turn.understanding.category in (None, "other"):
         return small_talk(turn)
     return ask_is_request(session, turn)
