@@ -161,11 +161,7 @@ def reported(session: Session, turn: Turn) -> Outbox | None:
     if getattr(turn.understanding, "intent", "") in NOT_A_REPORT:
         return None
     search_id = int((turn.conversation.data or {}).get("search_id", 0))
-    box = searches.report(session, search_id, turn.resident, turn.text.strip(), turn.now)
-    found = session.get(Search, search_id)
-    if found is not None:
-        searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
-    return box
+    return _report(session, turn, search_id, turn.text.strip())
 
 
 @on_event("location")
@@ -175,8 +171,13 @@ def location(session: Session, turn: Turn) -> Outbox:
     if conversation is None or conversation.state != searches.HELPING or turn.inbound.latitude is None:
         return other_event(session, turn)
     search_id = int((conversation.data or {}).get("search_id", 0))
-    box = searches.report(session, search_id, turn.resident, turn.inbound.text or "", turn.now,
-                          latitude=turn.inbound.latitude, longitude=turn.inbound.longitude)
+    return _report(session, turn, search_id, turn.inbound.text or "",
+                   latitude=turn.inbound.latitude, longitude=turn.inbound.longitude)
+
+
+def _report(session: Session, turn: Turn, search_id: int, text: str, **place: float) -> Outbox:
+    """Pass a helper's report on to the family, and remember its event (erased with the search)."""
+    box = searches.report(session, search_id, turn.resident, text, turn.now, **place)
     found = session.get(Search, search_id)
     if found is not None:
         searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
