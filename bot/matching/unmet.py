@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot.events import Envelope, Outbox, Text, button
 from bot.i18n import t
 from bot.matching import describe
-from bot.outbox import retry_key
+from bot.outbox import recipient, retry_key
 from db.models import DistrictAdmin, HelperProfile, HelpRequest, Resident, helper_districts
 
 SHORT_LIST = 5
@@ -38,20 +38,25 @@ def short_list(session: Session, request: HelpRequest) -> list[Resident]:
 
 
 def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
-    """Mark the request unmet; messages for the requester and the admins (keyed for retries)."""
+    """Mark the request unmet; messages for the requester and the admins (keyed for retries).
+    The requester hears that the district's contact was told only when one can be told."""
     request.status = "unmet"
     requester = request.resident
-    box = Outbox(envelopes=[Envelope(requester.id, [Text(t("offer.unmet_requester", requester.language))],
+    told = [admin for admin in admins(session, request.district_id)
+            if admin.id != requester.id and recipient(session, admin.id) is not None]
+    said = "offer.unmet_requester" if told else "offer.unmet_requester_alone"
+    box = Outbox(envelopes=[Envelope(requester.id, [Text(t(said, requester.language))],
                                      retry_key=retry_key("unmet", request.id, round, requester.id))])
     helpers = short_list(session, request)
-    for admin in admins(session, request.district_id):
+    for admin in told:
         locale = admin.language
         text = t("offer.unmet_admin", locale, district=describe.district_name(request),
                  kind=describe.kind(request.category, locale), when=describe.when(request, locale),
                  summary=request.summary or "")
         choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id)
                         for h in helpers)
-        box.envelopes.append(Envelope(admin.id, [Text(text, choices)],
+        # The choice stays on the message (other messages, such as 【至急】 alerts, come after it).
+        box.envelopes.append(Envelope(admin.id, [Text(text, choices, lasting=True)],
                                       retry_key=retry_key("unmet", request.id, round, admin.id)))
     return box
 
