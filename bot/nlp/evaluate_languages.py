@@ -3,8 +3,9 @@
 Each language has bot/nlp/corpus/<language>-tuned.jsonl, the messages its vocabulary was
 tuned against, and <language>-held_out.jsonl, written before any tuning and never tuned on:
 its figure is the honest one; <language>-held_out2.jsonl was written by another author in
-session 3, before that session tuned anything (emergencies among them), and is only measured. Rows are read through `understand()`, language detection
-included, as a resident's message would be.
+session 3, before that session tuned anything (emergencies among them), and is only measured.
+Rows are read through `understand()`, language detection included, as a resident's message
+would be.
 """
 from __future__ import annotations
 
