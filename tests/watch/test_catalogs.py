@@ -2,7 +2,6 @@
 English text left in place, each is in its language's script, and やさしい日本語 is plain and short."""
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
