@@ -1,7 +1,7 @@
 """family asking for a resident's daily check-in, started only with the resident's consent
 
 Revision ID: 0010_check_in_requests
-Revises: 0008_searches
+Revises: 0013_tell_when_expired
 Create Date: 2026-11-30 03:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_check_in_requests'
-down_revision = '0008_searches'
+down_revision = '0013_tell_when_expired'
 branch_labels = None
 depends_on = None
 
