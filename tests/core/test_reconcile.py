@@ -201,9 +201,10 @@ def test_make_run_re_drives_what_a_restart_left_unfinished(tmp_path, monkeypatch
         session.add(InboundEvent(platform="line", event_id=event["webhookEventId"],
                                  event_type="text", received_at=at, payload=event))
     create_app(dev_config(tmp_path, jobs_mode="thread"))  # `make run` again
-    for _ in range(100):
+    for _ in range(100):  # handled, then sent after the commit: wait for both
         with Session() as session:
-            if session.scalar(select(InboundEvent.status)) == "done":
+            if session.scalar(select(InboundEvent.status)) == "done" and session.scalar(
+                    select(LocalMessage.id).where(LocalMessage.user_id == user).limit(1)):
                 break
         time.sleep(0.1)
     with Session() as session:
