@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -357,6 +358,9 @@ class Conversation(Base):
     state: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict] = mapped_column(default=dict)
     expires_at: Mapped[datetime | None]
+    # The person is told when the question times out (bot.matching.drafts): the reconciler
+    # re-drives that note from here when Redis lost its delayed job.
+    tell_when_expired: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=local_now, onupdate=local_now)
 
 

@@ -17,10 +17,12 @@ QUESTION_MINUTES = 60
 
 def ask(session: Session, resident: Resident, state: str, data: dict, now: datetime,
         minutes: int = QUESTION_MINUTES) -> None:
-    """Wait for the answer to `state`; if none comes in time, the person is told kindly."""
+    """Wait for the answer to `state`; if none comes in time, the person is told kindly (by the
+    delayed job, or by bot.reconcile when Redis lost it)."""
     from bot.queue import Job, enqueue_after_commit
 
-    conversation = conversations.ask(session, resident, state, data, now=now, minutes=minutes)
+    conversation = conversations.ask(session, resident, state, data, now=now, minutes=minutes,
+                                     tell_when_expired=True)
     enqueue_after_commit(session, Job.EXPIRE_QUESTION, resident.id, state,
                  conversation.expires_at.isoformat(), delay=timedelta(minutes=minutes))
 

@@ -14,6 +14,8 @@ SETS = (
     ("dev set (shared/nlp)", DEV_SET, True),
     ("training corpus", CORPUS_DIR / "train_ja.jsonl", True),
     ("held-out (never tuned)", CORPUS_DIR / "held_out_ja.jsonl", False),
+    # written in session 3 before any change to the model or the vocabulary; only ever measured
+    ("held-out 2 (never looked)", CORPUS_DIR / "held_out2_ja.jsonl", False),
 )
 
 

@@ -2,8 +2,10 @@
 
 Each language has bot/nlp/corpus/<language>-tuned.jsonl, the messages its vocabulary was
 tuned against, and <language>-held_out.jsonl, written before any tuning and never tuned on:
-its figure is the honest one. Rows are read through `understand()`, language detection
-included, as a resident's message would be.
+its figure is the honest one; <language>-held_out2.jsonl was written by another author in
+session 3, before that session tuned anything (emergencies among them), and is only measured.
+Rows are read through `understand()`, language detection included, as a resident's message
+would be.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bot.nlp.understanding import understand
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
-PARTS = ("tuned", "held_out")
+PARTS = ("tuned", "held_out", "held_out2")  # held_out2: written in session 3 before any tuning
 # The messages the target is set on: requests, answers to a safety check, replies to an offer.
 GROUPS = {"requests": lambda row: row["intent"] == "help_request",
           "safety": lambda row: row.get("context") == "safety_check",
@@ -79,6 +81,6 @@ def report(show_held_out_misses: bool = False) -> str:
         for part in PARTS:
             figures = evaluate(language, part)
             lines.append(_line(language, part, figures))
-            if part == "tuned" or show_held_out_misses:
+            if part == "tuned" or (show_held_out_misses and part == "held_out"):  # held_out2: never
                 misses += [f"  [{language} {part}] {miss}" for miss in figures.misses]
     return "\n".join([*lines, "", f"misclassified ({len(misses)}):", *misses])
