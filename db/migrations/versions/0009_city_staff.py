@@ -1,14 +1,14 @@
 """City staff (地区担当職員): a district's admins get a role, admin or staff
 
 Revision ID: 0009_city_staff
-Revises: 0013_tell_when_expired (main's newest head when this landed)
+Revises: 0010_check_in_requests (main's newest head when this landed)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0009_city_staff'
-down_revision = '0013_tell_when_expired'
+down_revision = '0010_check_in_requests'
 branch_labels = None
 depends_on = None
 
