@@ -64,7 +64,7 @@ def test_the_safety_actions_answer_in_chat(chat, session):
     assert "緑ケ丘小学校 体育館" in texts(got)[0]
     got = chat.press("TOME", "disaster.report")
     assert "安否確認が出ていません" in texts(got)[0] and buttons(got) == ["助けを呼ぶ"]
-    from db.models import DistrictAdmin, Subscription
+    from db.models import Subscription
 
     session.add(Subscription(resident_id=session.scalar(select(Resident.id).where(
         Resident.platform_user_id == "TOME")), district_id=midori.id))
