@@ -115,6 +115,9 @@ class DistrictAdmin(Base):
     __tablename__ = "district_admins"
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    # "admin": the district's own (地区協議会); "staff": city staff who support several districts
+    # (地区担当職員), who also edit their districts' setup.
+    role: Mapped[str] = mapped_column(String(20), default="admin", server_default="admin")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
 
