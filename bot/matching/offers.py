@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,7 +93,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         return Outbox() if still_out else unmet(session, request, round)
     box = Outbox()
     for candidate, score in chosen:
-        helper = session.get(Resident, candidate.resident_id)
+        helper = session.get_one(Resident, candidate.resident_id)
         offer = Offer(request_id=request.id, helper_id=helper.id, round=round, score=score, sent_at=now)
         session.add(offer)
         session.flush()
@@ -166,9 +167,10 @@ def _waiting_for_approval(session: Session, helper: Resident) -> bool:
 
 def _win(session: Session, offer: Offer, now: datetime) -> bool:
     """Move the request open -> assigned; only one transaction can (the row is locked meanwhile)."""
-    won = session.execute(
+    result = session.execute(
         update(HelpRequest).where(HelpRequest.id == offer.request_id, HelpRequest.status == "open")
-        .values(status="assigned").execution_options(synchronize_session=False)).rowcount == 1
+        .values(status="assigned").execution_options(synchronize_session=False))
+    won = cast(CursorResult, result).rowcount == 1
     if not won:
         return False
     try:

@@ -87,14 +87,27 @@ def test_the_commands_each_language_is_told_to_send_work_in_that_language(chat, 
     factories.resident(session, user_id="MOM", district=district, language=locale, display_name="花子",
                        address="緑ケ丘1-1")
     factories.resident(session, user_id="SON", language=locale)
+    factories.resident(session, user_id="MINSEI", language=locale, display_name="民生")
     got = chat.say("MOM", t("watch.words", locale).split(",")[0])
+    assert sent(got)[-1] == t("watch.ask_whom", locale)
+    got = chat.press("MOM", got[-1].buttons[0].data)  # myself
     assert sent(got)[-1] == t("watch.ask_time", locale, name="花子")
     for _ in range(4):  # the time, the days, the hours, who watches: the first button each time
         got = chat.press("MOM", got[-1].buttons[0].data)
     assert sent(got)[0].startswith(t("watch.signed_up", locale, name="花子", days="", time="", hours="")[:6])
-    command = _quoted(sent(got)[1])[0]
+    command, minsei = _quoted(sent(got)[1])[:2]
     assert re.search(r"\d{6}", command)
     got = chat.say("SON", command)
     assert sent(got)[0] == t("watch.joined", locale, name="花子")
-    got = chat.say("SON", _quoted(sent(got)[0])[-1])
+    chat.say("MINSEI", minsei)
+    assert sent(chat.channel.to("MOM"))[-1] == t("watch.joined_told_minsei", locale, name="民生")
+    got = chat.say("SON", _quoted(t("watch.joined", locale, name="花子"))[-1])
     assert sent(got)[0].startswith(t("watch.history_title", locale, name="花子"))
+
+
+@pytest.mark.parametrize("locale", ["vi", "zh-Hans", "ko"])
+def test_the_admin_pages_for_watch_support_and_disaster_are_not_left_in_english(locale):
+    english = texts("en", "admin")
+    same = [key for key, text in texts(locale, "admin").items()
+            if key.startswith(("watch.", "support.", "disaster.")) and words(text) == words(english[key])]
+    assert same == []
