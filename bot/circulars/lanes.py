@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import runtime
 from bot.circulars import fanout
@@ -109,8 +109,13 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
     """Plan batches until `number` exists (another lane may have planned it meanwhile); False
     when every follower is planned before it (or the circular is no longer sending)."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)  # one lane plans at a time
-        if circular is None or circular.status != "sending":
+        # The lease is renewed first (planning is a heartbeat too): that write takes the row lock on
+        # PostgreSQL and the database's write lock on SQLite, so one lane plans at a time.
+        renewed = session.execute(update(Circular).where(Circular.id == circular_id,
+                                                         Circular.status == "sending")
+                                  .values(lease_until=fanout.local_now() + fanout.LEASE)).rowcount
+        circular = session.get(Circular, circular_id)
+        if not renewed or circular is None:
             return False
         top = session.scalar(select(Delivery.batch).where(Delivery.circular_id == circular_id)
                              .order_by(Delivery.batch.desc()).limit(1))
@@ -120,7 +125,6 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
             if not planned:
                 break
             count = planned[-1] + 1
-        circular.lease_until = fanout.local_now() + fanout.LEASE  # planning is a heartbeat too
     claims.mark_planned(count)
     return number < count
 

@@ -99,7 +99,10 @@ def follower_ids_after(district_id: int, after_id: int, limit: int):
     id order from its own index, then merged."""
     # Keyset on the subscription's resident id: the (district, active, resident) index serves
     # both the filter and the order, so every page costs the same however deep it is.
-    own = _followers_query(district_id).where(Subscription.resident_id > after_id) \
+    # The same bound on the residents' side: else PostgreSQL merge-joins them from the first id,
+    # and each page costs more the deeper it is (a 100k fan-out took 24 s instead of 4).
+    own = _followers_query(district_id) \
+        .where(Subscription.resident_id > after_id, Resident.id > after_id) \
         .order_by(Subscription.resident_id).limit(limit)
     represented = _represented_query(district_id).where(Resident.id > after_id) \
         .order_by(Resident.id).limit(limit)
