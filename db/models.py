@@ -115,6 +115,9 @@ class DistrictAdmin(Base):
     __tablename__ = "district_admins"
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    # "admin": the district's own (地区協議会); "staff": city staff who support several districts
+    # (地区担当職員), who also edit their districts' setup.
+    role: Mapped[str] = mapped_column(String(20), default="admin", server_default="admin")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
 
@@ -316,6 +319,9 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("circular_id", "resident_id"),
         Index("ix_deliveries_circular_batch", "circular_id", "batch"),
+        # Room on each page for the row's next version: marking a batch sent is then a HOT update
+        # on PostgreSQL (no index touched), about 4x cheaper (see migration 0014).
+        {"postgresql_with": {"fillfactor": 50}},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     circular_id: Mapped[int] = mapped_column(ForeignKey("circulars.id"))

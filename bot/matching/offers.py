@@ -54,11 +54,13 @@ def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
         request = session.get(HelpRequest, request_id, with_for_update=True)
         if request is None:
             return
+        stored: list[int] = []
         if request.status == "open" and request.offer_round == round - 1:
             if expire_round is not None:
                 _expire(session, request.id, expire_round)
-            outboxes.store(session, next_round(session, request, round, local_now()))
-        ids = _pending_rows(session, request, round)
+            stored = outboxes.store(session, next_round(session, request, round, local_now()))
+        # What this run stored (a category's own notices too), and what a retried run left unsent.
+        ids = sorted(set(stored) | set(_pending_rows(session, request, round)))
     outboxes.deliver(ids)
 
 

@@ -37,18 +37,33 @@ def short_list(session: Session, request: HelpRequest) -> list[Resident]:
         .order_by(Resident.id).limit(SHORT_LIST)))
 
 
+# Request categories whose requester is not the one to tell (a 見守り visit: the silent person's
+# watchers are), by category: (session, request, round, admins_told) -> their envelopes.
+ON_UNMET: dict = {}
+
+
 def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
     """Mark the request unmet; messages for the requester and the admins (keyed for retries).
     The requester hears that the district's contact was told only when one can be told."""
     request.status = "unmet"
+    box = Outbox(envelopes=_to_admins(session, request, round))
+    told = any(e.resident_id != request.resident_id for e in box.envelopes)  # someone else knows
+    if request.category in ON_UNMET:
+        return box.extend(Outbox(ON_UNMET[request.category](session, request, round, told)))
     requester = request.resident
-    told = [admin for admin in admins(session, request.district_id)
-            if admin.id != requester.id and recipient(session, admin.id) is not None]
     said = "offer.unmet_requester" if told else "offer.unmet_requester_alone"
-    box = Outbox(envelopes=[Envelope(requester.id, [Text(t(said, requester.language))],
-                                     retry_key=retry_key("unmet", request.id, round, requester.id))])
+    box.envelopes.insert(0, Envelope(requester.id, [Text(t(said, requester.language))],
+                                     retry_key=retry_key("unmet", request.id, round, requester.id)))
+    return box
+
+
+def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envelope]:
+    """The admins who can be told hear of it, with a few helpers they could ask in person."""
     helpers = short_list(session, request)
-    for admin in told:
+    envelopes = []
+    reachable = [admin for admin in admins(session, request.district_id)
+                 if recipient(session, admin.id) is not None]
+    for admin in reachable:
         locale = admin.language
         text = t("offer.unmet_admin", locale, district=describe.district_name(request),
                  kind=describe.kind(request.category, locale), when=describe.when(request, locale),
@@ -56,9 +71,9 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
         choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id)
                         for h in helpers)
         # The choice stays on the message (other messages, such as 【至急】 alerts, come after it).
-        box.envelopes.append(Envelope(admin.id, [Text(text, choices, lasting=True)],
-                                      retry_key=retry_key("unmet", request.id, round, admin.id)))
-    return box
+        envelopes.append(Envelope(admin.id, [Text(text, choices, lasting=True)],
+                                  retry_key=retry_key("unmet", request.id, round, admin.id)))
+    return envelopes
 
 
 def is_admin(session: Session, resident_id: int, district_id: int | None) -> bool:

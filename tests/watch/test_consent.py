@@ -62,6 +62,7 @@ def test_nothing_starts_until_the_mother_agrees_then_she_is_greeted_and_her_daug
     at(chat, MONDAY.replace(hour=7, minute=5) + timedelta(days=2))
     assert len(chat.channel.to("HANA")) == greetings
     assert chat.press("HANA", card.buttons[0].data) and session.scalar(select(CheckIn.active)) is False
+    assert not any("緑ケ丘3-2-1" in text for text in texts(chat.channel.to("DAUGHTER")))  # not her address
 
 
 def test_the_mother_says_no_and_nothing_starts(chat, session):
