@@ -319,6 +319,9 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("circular_id", "resident_id"),
         Index("ix_deliveries_circular_batch", "circular_id", "batch"),
+        # Room on each page for the row's next version: marking a batch sent is then a HOT update
+        # on PostgreSQL (no index touched), about 4x cheaper (see migration 0014).
+        {"postgresql_with": {"fillfactor": 50}},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     circular_id: Mapped[int] = mapped_column(ForeignKey("circulars.id"))

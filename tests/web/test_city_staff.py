@@ -80,7 +80,7 @@ def test_staff_never_see_a_district_not_theirs(app, city):
     for page in seen:
         assert "小倉" not in page and "北九州" not in page and "秘密" not in page
     assert "担当外の地区が1つ隣にあります" in seen[1]  # counted, never named
-    for path in DISTRICT_PAGES:
+    for path in [*DISTRICT_PAGES, "/chart/requests.csv", "/report.pdf", "/undelivered"]:
         assert client.get(f"/admin/d/{kokura.id}{path}").status_code == 403, path
     assert client.get(f"/admin/d/{districts[0].id}/requests/{secret.id}").status_code == 404
     assert client.get(f"/admin/d/{kokura.id}/requests/{secret.id}").status_code == 403
