@@ -146,3 +146,25 @@ def test_staff_act_for_a_district_an_unmet_request_shows_its_helpers(app, city, 
     log_in(client, app, staff.id)
     page = client.get(f"/admin/d/{districts[1].id}/requests/{request_id}").get_data(as_text=True)
     assert "八幡のごみ出し" in page and "地区：八幡" in page
+
+
+def test_staff_send_a_circular_for_one_of_their_districts_to_its_followers_only(app, city, session, channel):
+    from db.models import Subscription
+
+    districts, _kokura, staff, _chair, _secret = city
+    midori, yawata, _ = districts
+    for district, user_id in ((yawata, "Uyawata-follower"), (midori, "Umidori-follower")):
+        person = factories.resident(session, district=district, user_id=user_id)
+        session.add(Subscription(resident_id=person.id, district_id=district.id))
+    session.commit()
+    client = app.test_client()
+    log_in(client, app, staff.id)
+    csrf = csrf_of(client.get(f"/admin/d/{yawata.id}/circular/new").get_data(as_text=True))
+    preview = client.post(f"/admin/d/{yawata.id}/circular/new", data={
+        "csrf": csrf, "title": "八幡の清掃", "body": "日曜9時に\n公民館前", "confirm": "yes", "timing": "now"})
+    html = client.get(preview.headers["Location"]).get_data(as_text=True)
+    assert "【八幡の回覧板】八幡の清掃" in html
+    send_url = re.search(r'action="([^"]+/send)"', html).group(1)
+    assert client.post(send_url, data={"csrf": csrf}).status_code == 302
+    sent = [user for users, _, _ in channel.multicasts for user in users]
+    assert sent == ["Uyawata-follower"]
