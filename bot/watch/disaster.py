@@ -49,6 +49,13 @@ def in_disaster_mode(session: Session) -> list[int]:
     return list(session.scalars(select(District.id).where(District.disaster_mode.is_(True)).order_by(District.id)))
 
 
+def in_disaster(session: Session, person: Resident) -> bool:
+    """Whether the person lives in, or follows, a district in disaster mode (theirs is the safety menu)."""
+    districts = in_disaster_mode(session)
+    return bool(districts) and session.scalar(select(Resident.id).where(
+        Resident.id == person.id, _of(districts))) is not None
+
+
 def _of(district_ids: list[int]):
     """Residents of these districts, or following one of them."""
     followers = select(Subscription.resident_id).where(Subscription.district_id.in_(district_ids),
