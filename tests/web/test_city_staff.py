@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import admin_link
 from db.models import DistrictAdmin, District, HelpRequest, district_neighbours
 from tests import factories
+from tests.web.signin import open_link
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def city(session):
 
 
 def log_in(client, app, resident_id: int):
-    return client.get(f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], resident_id)}")
+    return open_link(client, f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], resident_id)}")
 
 
 def csrf_of(page: str) -> str:
@@ -53,7 +54,7 @@ def test_staff_sign_in_once_and_see_each_of_their_districts_named(app, city):
     districts, _kokura, staff, _chair, _secret = city
     client = app.test_client()
     url = f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], staff.id)}"
-    assert client.get(url).status_code == 302
+    assert open_link(client, url).status_code == 302
     assert app.test_client().get(url).status_code == 403  # a link opens one session only
     home = client.get("/admin/").get_data(as_text=True)
     assert "地区担当職員" in home
