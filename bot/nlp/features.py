@@ -20,6 +20,7 @@ _CONTRASTS = frozenset({"けど", "けれど", "けれども", "が", "のに", 
 _LIGHT_VERBS = frozenset({"スル", "クル", "イク", "オク", "ミル", "イル", "オル", "シマウ", "アゲル", "クレル",
                           "モラウ", "ヤル", "イタダク", "クダサル", "トル", "チャウ"})
 _ASKS = frozenset({"cue:ask", "cue:want"})
+_ROLE_PREFIX = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
 class Segment(NamedTuple):
@@ -94,6 +95,8 @@ def features(analysis: Analysis, context: str | None) -> list[str]:
     names += _word_features(analysis.message.tokens, cuts, main)
     names += _hit_features(analysis, cuts, numbers, main)
     names += [f"a:{word.key}" for word in filter(None, (_asked_word(analysis.message.tokens, h.start) for h in asks))]
+    stream = analysis.message.stream
+    names += [f"g:{stream[i:i + 3]}" for i in range(len(stream) - 2)]  # readings: any script, typos
     rule_intent, rule_category = classify_analysis(analysis, context)
     names += [f"ri:{rule_intent}", f"rc:{rule_category}"]
     if context:
@@ -115,8 +118,8 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
             if token.pos in _CONTENT_POS:
                 if number == main:
                     names.append(f"m:{token.key}")
-                elif cut.role == "neg":
-                    names.append(f"n:{token.key}")
+                else:  # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
+                    names.append(f"{_ROLE_PREFIX[cut.role]}{token.key}")
     return names
 
 
