@@ -2,8 +2,9 @@
 
 Multinomial logistic regression (full-batch Adam, L2), one head for the intent, one for the
 category of help requests and one for whether the message tells of an emergency (fire, flooding,
-someone collapsed: the bot answers with 119/110 at once). The confidence is calibrated by a temperature fitted on predictions
-made by models that did not see the message (five folds of the training corpus). Every message
+someone collapsed: the bot answers with 119/110 at once). The confidence is calibrated by a
+temperature fitted on predictions made by models that did not see the message (five folds of
+the training corpus). Every message
 is also learned as a voice or kana-only writer would send it (hiragana, no punctuation).
 """
 
