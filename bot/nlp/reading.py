@@ -13,12 +13,12 @@ def read(analysis: Analysis, context: str | None) -> Reading:
     if learned is None:  # English keeps its vocabulary rules
         return _as_emergency(Reading(*classify_analysis(analysis, context), confidence=1.0,
                                      emergency=told_emergency(analysis)), context)
-    reading = predict(learned, features(analysis, context))
+    rules = classify_analysis(analysis, context)  # a feature, and the fallback: read once
+    reading = predict(learned, features(analysis, context, rules))
     if reading.confidence < UNSURE:
         # unsure (held out, readings under 0.6 are right half the time): the vocabulary rules decide,
         # and the low confidence stays so that the conversation asks back
-        reading = Reading(*classify_analysis(analysis, context), confidence=reading.confidence,
-                          emergency=reading.emergency)
+        reading = Reading(*rules, confidence=reading.confidence, emergency=reading.emergency)
     return _as_emergency(reading, context)
 
 
