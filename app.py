@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot import clock, inbound, runtime, wiring
+from bot import clock, inbound, reconcile, runtime, wiring
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from bot.queue import Job
@@ -31,6 +31,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["kyojo"] = rt
     if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
         clock.start(rt.jobs)
+        # and re-drives what a restart left unfinished (first after one interval: `flask
+        # init-db` makes the tables in a process of this kind)
+        reconcile.keep_reconciling(rt.jobs, at_once=False)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @app.teardown_appcontext

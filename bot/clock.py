@@ -28,13 +28,15 @@ def start(jobs: Jobs, every: float = EVERY_SECONDS) -> threading.Event:
 
 def _run(jobs: Jobs, every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
-        if _replaced(jobs):
+        if superseded(jobs):
             return  # another runtime started in this process (tests): this clock is not its
         for name in PERIODIC:
             _tick(jobs, name)
 
 
-def _replaced(jobs: Jobs) -> bool:
+def superseded(jobs: Jobs) -> bool:
+    """Whether another runtime started in this process since `jobs` (tests start many): a
+    background loop of the old one stops."""
     try:
         return runtime.current().jobs is not jobs
     except RuntimeError:

@@ -7,7 +7,7 @@ from flask import Flask
 
 # Modules that define `register(cli)`.
 COMMAND_MODULES = ("bot.demo", "bot.channels.richmenu", "bot.circulars.commands",
-                   "bot.timebank.commands", "bot.reconcile")
+                   "bot.timebank.commands", "bot.reconcile", "bot.web.district_setup")
 
 
 def init_app(app: Flask) -> None:

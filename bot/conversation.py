@@ -25,8 +25,9 @@ def current(session: Session, resident: Resident, now: datetime) -> Conversation
 
 
 def ask(session: Session, resident: Resident, state: str, data: dict | None = None, *,
-        now: datetime, minutes: int = DEFAULT_MINUTES) -> Conversation:
-    """Remember that the bot asked `state` and waits for the answer."""
+        now: datetime, minutes: int = DEFAULT_MINUTES, tell_when_expired: bool = False) -> Conversation:
+    """Remember that the bot asked `state` and waits for the answer (`tell_when_expired`: the
+    person is told when no answer comes in time, see bot.matching.drafts)."""
     conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id))
     if conversation is None:
         conversation = Conversation(resident_id=resident.id, state=state)
@@ -34,6 +35,7 @@ def ask(session: Session, resident: Resident, state: str, data: dict | None = No
     conversation.state = state
     conversation.data = dict(data or {})
     conversation.expires_at = now + timedelta(minutes=minutes)
+    conversation.tell_when_expired = tell_when_expired
     session.flush()
     return conversation
 

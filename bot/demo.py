@@ -40,11 +40,11 @@ def register(cli: click.Group) -> None:
 
         with SessionFactory.begin() as session:
             people = load(session)
-            admins = [(p.id, p.display_name) for p, row in zip(people, demo()["residents"])
-                      if row.get("admin_of")]
+            admins = [(p.id, p.display_name, "city staff" if row.get("staff_of") else "district admin")
+                      for p, row in zip(people, demo()["residents"]) if row.get("admin_of") or row.get("staff_of")]
         click.echo(f"demo data ready: {len(demo()['districts'])} districts, {len(people)} people")
-        for resident_id, name in admins:
-            click.echo(f"district admin {name}: flask --app app admin-link {resident_id}")
+        for resident_id, name, role in admins:
+            click.echo(f"{role} {name}: flask --app app admin-link {resident_id}")
 
 
 def load(session: Session) -> list[Resident]:
@@ -184,9 +184,10 @@ def add_person(session: Session, row: dict, districts: dict[str, District]) -> R
     subscribe(session, person, person.district_id)
     if "helper" in row:
         add_helper_profile(session, person, row["helper"], districts)
-    for name in row.get("admin_of", ()):
-        if session.get(DistrictAdmin, (person.id, districts[name].id)) is None:
-            session.add(DistrictAdmin(resident_id=person.id, district_id=districts[name].id))
+    for role, names in (("admin", row.get("admin_of", ())), ("staff", row.get("staff_of", ()))):
+        for name in names:
+            if session.get(DistrictAdmin, (person.id, districts[name].id)) is None:
+                session.add(DistrictAdmin(resident_id=person.id, district_id=districts[name].id, role=role))
     session.flush()
     grant(session, person.id)  # given once
     return person

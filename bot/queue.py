@@ -31,7 +31,8 @@ class Job(StrEnum):
     REMIND_SAFETY = "bot.circulars.safety.remind"
     WATCH_TICK = "bot.watch.schedule.tick"
     SWITCH_MENUS = "bot.watch.disaster.switch_menus"
-    SEARCH_FAN_OUT = "bot.watch.search.fan_out"
+    SEARCH_FAN_OUT = "bot.watch.search_fanout.fan_out"
+    SEARCH_THANKS = "bot.watch.search_fanout.thank"
 
 
 def resolve(name: str):

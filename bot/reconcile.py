@@ -3,8 +3,9 @@ from the database.
 
 Each pass enqueues again the jobs for events still `received`, outbound messages still `pending`
 and due, offers past their deadline, requests never offered, circulars due or abandoned mid
-fan-out (their lease ran out). Every one of those jobs is safe to run twice, so a pass is safe to
-run twice, and several workers may run passes at once.
+fan-out (their lease ran out), questions past their timeout whose person was not yet told, and
+safety checks whose reminder is due but was never sent. Every one of those jobs is safe to run
+twice, so a pass is safe to run twice, and several workers may run passes at once.
 """
 from __future__ import annotations
 
@@ -17,9 +18,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot import clock, runtime
 from bot.queue import Job
-from db.models import Circular, HelpRequest, InboundEvent, Offer, OutboundMessage, local_now
+from db.models import (
+    Circular,
+    Conversation,
+    Delivery,
+    HelpRequest,
+    InboundEvent,
+    Offer,
+    OutboundMessage,
+    local_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +68,8 @@ def reconcile(now: datetime | None = None) -> Pass:
         work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
         work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
         work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
+        work += [(Job.EXPIRE_QUESTION, args) for args in expired_questions(session, now)]
+        work += [(Job.REMIND_SAFETY, (i,)) for i in unsent_reminders(session, now)]
     done = Pass()
     for name, args in work:
         done.add(name, *args)
@@ -113,6 +125,30 @@ def stalled_circulars(session: Session, now: datetime) -> list[int]:
                                              Circular.lease_until < now)))))
 
 
+def expired_questions(session: Session, now: datetime) -> list[tuple[int, str, str]]:
+    """(resident, state, expiry) of questions past their timeout whose person is still to be told."""
+    rows = session.execute(select(Conversation.resident_id, Conversation.state, Conversation.expires_at)
+                           .where(Conversation.tell_when_expired.is_(True),
+                                  Conversation.expires_at < now - GRACE))
+    return [(resident_id, state, expires_at.isoformat()) for resident_id, state, expires_at in rows]
+
+
+REMINDERS_LOOK_BACK = timedelta(days=2)  # a reminder later than that would be no help
+
+
+def unsent_reminders(session: Session, now: datetime) -> list[int]:
+    """Safety checks sent, whose reminder is due and some follower, silent, still not reminded."""
+    silent = (select(Delivery.id).where(Delivery.circular_id == Circular.id, Delivery.status == "sent",
+                                        Delivery.answer.is_(None), Delivery.reminded_at.is_(None))
+              .exists())
+    due = session.execute(select(Circular.id, Circular.sent_at, Circular.remind_after_minutes).where(
+        Circular.kind == "safety_check", Circular.status == "sent",
+        Circular.remind_after_minutes.is_not(None), Circular.sent_at > now - REMINDERS_LOOK_BACK,
+        silent))
+    return [circular_id for circular_id, sent_at, minutes in due
+            if sent_at + timedelta(minutes=minutes) < now - GRACE]
+
+
 def run_pass(at: str | None = None) -> dict[str, int]:
     """Job: one pass (what the worker's timer enqueues; `at` is a test's clock); what it re-drove."""
     return reconcile(datetime.fromisoformat(at) if at else None).jobs
@@ -131,14 +167,19 @@ def ask_for_pass(jobs, every: float = EVERY_SECONDS) -> bool:
     return True
 
 
-def keep_reconciling(jobs, every: float = EVERY_SECONDS) -> threading.Thread:
-    """Ask for a pass now (a worker starting finds what was lost) and then, from a daemon
-    thread, every `every` seconds."""
-    ask_for_pass(jobs, every)
+def keep_reconciling(jobs, every: float | None = None, *, at_once: bool = True) -> threading.Thread:
+    """Ask for a pass now (a worker starting finds what was lost; `at_once=False` waits one
+    interval, for a web process whose database may still be being made) and then, from a daemon
+    thread, every `every` seconds, until another runtime replaces this one."""
+    every = every or EVERY_SECONDS
+    if at_once:
+        ask_for_pass(jobs, every)
 
     def loop() -> None:
         while True:
             time.sleep(every)
+            if clock.superseded(jobs):
+                return
             ask_for_pass(jobs, every)
 
     thread = threading.Thread(target=loop, name="kyojo-reconciler", daemon=True)

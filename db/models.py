@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -114,6 +115,9 @@ class DistrictAdmin(Base):
     __tablename__ = "district_admins"
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    # "admin": the district's own (地区協議会); "staff": city staff who support several districts
+    # (地区担当職員), who also edit their districts' setup.
+    role: Mapped[str] = mapped_column(String(20), default="admin", server_default="admin")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
 
@@ -354,6 +358,9 @@ class Conversation(Base):
     state: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict] = mapped_column(default=dict)
     expires_at: Mapped[datetime | None]
+    # The person is told when the question times out (bot.matching.drafts): the reconciler
+    # re-drives that note from here when Redis lost its delayed job.
+    tell_when_expired: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=local_now, onupdate=local_now)
 
 
@@ -434,6 +441,25 @@ class Watcher(Base):
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
     resident: Mapped[Resident] = relationship()
+
+
+class CheckInRequest(Base):
+    """Family asking for a resident's daily check-in: nothing starts until the resident agrees."""
+
+    __tablename__ = "check_in_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    minute_of_day: Mapped[int]
+    weekdays: Mapped[list]
+    alert_after_hours: Mapped[int]
+    district_admins_watch: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="asked")  # asked, agreed, declined
+    created_at: Mapped[datetime] = mapped_column(default=local_now)
+    answered_at: Mapped[datetime | None]
+
+    resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
+    requested_by: Mapped[Resident] = relationship(foreign_keys=[requested_by_id])
 
 
 class CheckInDay(Base):

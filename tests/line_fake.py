@@ -76,6 +76,7 @@ class FakeLineApi:
         self.recent: dict[str, deque] = {}
         self.rate_limited = 0  # 429s answered because a rate limit was broken
         self.contents: dict[str, bytes] = {}  # message id -> what a person sent (an image)
+        self.slow: dict[str, float] = {}  # path part -> seconds each answer takes (see slow_down)
 
     def close(self) -> None:
         self._server.close()
@@ -106,6 +107,10 @@ class FakeLineApi:
         """Like LINE: calls to a matching path beyond `per_second` in any one second get 429."""
         self.rate_limits[path_substring] = per_second
 
+    def slow_down(self, path_substring: str, seconds: float) -> None:
+        """Answer calls to a matching path only after `seconds` (each on its own, in parallel)."""
+        self.slow[path_substring] = seconds
+
     def calls(self, path_substring: str = "") -> list[Request]:
         """Every request whose path contains the substring."""
         return [r for r in self.requests if path_substring in r.path]
@@ -121,6 +126,7 @@ class FakeLineApi:
     # -- answering ------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Answer:
+        time.sleep(max((s for part, s in self.slow.items() if part in request.path), default=0))
         with self._lock:
             self.requests.append(request)
             answer = self._answer(request)

@@ -32,7 +32,7 @@ def test_demo_data_twice_adds_nothing_the_second_time(session):
     once = counts(session)
     demo.load(session)
     assert counts(session) == once
-    assert once[:5] == [5, 10, 6, 2, 10]
+    assert once[:5] == [5, 11, 6, 5, 11]  # 11 people: one is 荒尾市 staff for its 3 districts
 
 
 def test_demo_districts_have_readings_and_neighbours_in_their_city(session):
@@ -77,7 +77,8 @@ def test_the_demo_data_command_runs_twice(tmp_path):
     runner = app.test_cli_runner()
     first, second = runner.invoke(args=["demo-data"]), runner.invoke(args=["demo-data"])
     assert first.exit_code == second.exit_code == 0, (first.output, repr(first.exception))
-    assert "5 districts, 10 people" in second.output
+    assert "5 districts, 11 people" in second.output
+    assert "city staff 村上 直子（荒尾市 地域振興課）: flask --app app admin-link" in second.output
 
 
 def test_the_demo_time_bank_history_is_dated_when_the_help_happened(session):

@@ -10,17 +10,16 @@ from __future__ import annotations
 import json
 import logging
 
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, value_at
 from bot.errors import PayloadError
 from bot.events import quarantined
 
 log = logging.getLogger(__name__)
 
-MAX_DEPTH = 32  # LINE's events nest about 4 deep; deeper is not LINE's and risks recursion limits
-NEVER = 4_102_444_800_000  # 2100-01-01 in milliseconds: a later timestamp is not LINE's
 
-# (path, type, longest): what each field must be when present; None counts as absent.
-# Lengths follow the columns they end up in (db/models.py) and LINE's own limits.
-FIELDS: list[tuple[tuple[str, ...], type, int]] = [
+# What each field must be when present (bot.channels.shapes). Lengths follow the columns they
+# end up in (db/models.py) and LINE's own limits.
+FIELDS: Fields = [
     (("webhookEventId",), str, 100),
     (("type",), str, 50),
     (("mode",), str, 20),
@@ -97,47 +96,7 @@ def event_problem(event: object) -> str | None:
     for path in REQUIRED:
         if not value_at(event, path):
             return f"no {'.'.join(path)}"
-    for path, kind, longest in FIELDS:
-        problem = field_problem(value_at(event, path), kind, longest)
-        if problem is not None:
-            return f"{'.'.join(path)}: {problem}"
-    return None
-
-
-def field_problem(value: object, kind: type, longest: int) -> str | None:
-    """Why one field's value is impossible (wrong type, too long, a NUL, out of range), or None."""
-    if value is None:
-        return None
-    if type(value) is not kind:  # noqa: E721  (bool is an int, and must not pass for one)
-        return f"a {type(value).__name__}, not a {kind.__name__}"
-    if kind is str and (len(value) > longest or "\x00" in value):
-        return f"longer than {longest} characters" if len(value) > longest else "contains NUL"
-    if kind is int and not 0 <= value < NEVER:
-        return "out of range"
-    return None
-
-
-def value_at(event: dict, path: tuple[str, ...]) -> object:
-    """The value at a path of keys; None where a parent is missing or not an object."""
-    value: object = event
-    for key in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
-def depth(value: object, limit: int = MAX_DEPTH) -> int:
-    """How deeply objects and arrays nest (counted without recursion, up to limit + 1)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack and deepest <= limit:
-        item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children)
-    return deepest
+    return problem_in(event, FIELDS)
 
 
 def event_texts(text: str) -> list[str]:

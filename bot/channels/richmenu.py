@@ -188,6 +188,7 @@ def register(cli) -> None:
     def rich_menu() -> None:
         """Draw and upload the rich menu in every language; Japanese becomes the default."""
         from bot import runtime
+        from bot.watch.disaster import in_disaster_mode, switch_menus
         from db.session import Session
 
         started = runtime.current()
@@ -197,6 +198,9 @@ def register(cli) -> None:
         menus = install(channel, locales())
         with Session.begin() as session:
             linked = relink(channel, session, menus)
+            disaster_districts = in_disaster_mode(session)
+        for district_id in disaster_districts:  # their safety menu, drawn anew (the old one is gone)
+            switch_menus(district_id)
         for language, menu_id in menus.items():
             click.echo(f"{language}: {menu_id} (alias {alias(language)})")
         click.echo(f"default: {menus[DEFAULT_LOCALE]}; {linked} residents linked to their language's menu")

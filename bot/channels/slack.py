@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,10 +21,11 @@ from urllib.parse import parse_qs
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, value_at
 from bot.channels.slack_render import to_posts
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
-from bot.events import Inbound, Message
+from bot.events import Inbound, Message, quarantined
 from db.models import CITY_TIMEZONE
 
 __all__ = ["SlackChannel", "challenge", "signature", "to_inbound"]
@@ -78,30 +80,75 @@ def challenge(body: bytes) -> str | None:
     return data.get("challenge") if data["type"] == "url_verification" else None
 
 
+# What the fields the bot reads must be when present (bot.channels.shapes), after Slack's
+# Events API and block_actions payloads; lengths follow the columns they end up in.
+EVENT_FIELDS: Fields = [
+    (("event_id",), str, 100),
+    (("event_time",), int, 0),
+    (("event", "type"), str, 50),
+    (("event", "subtype"), str, 50),
+    (("event", "user"), str, 100),
+    (("event", "bot_id"), str, 100),
+    (("event", "channel"), str, 100),
+    (("event", "channel_type"), str, 20),
+    (("event", "text"), str, 1_048_576),  # cut to what a message may hold before any reading
+    (("event", "ts"), str, 30),
+]
+PRESS_FIELDS: Fields = [
+    (("user", "id"), str, 100),
+    (("action", "value"), str, 2_000),
+    (("action", "action_ts"), str, 30),
+]
+SLACK_TS = re.compile(r"\d{1,11}(\.\d{1,6})?")  # epoch seconds as Slack writes them
+
+
 def parse_events(data: dict) -> list[tuple[str, str, dict]]:
     """What to store, as (event id, type, payload): an event, a button press, or nothing.
 
-    The bot's own messages come back as events: they are acknowledged and not stored.
+    The bot's own messages come back as events: they are acknowledged and not stored. A payload
+    without its ids is refused (400); one whose fields Slack could not have sent is quarantined.
     """
     if data["type"] == "event_callback":
         event = data.get("event")
         if not (isinstance(event, dict) and isinstance(event.get("type"), str)
                 and isinstance(data.get("event_id"), str) and data["event_id"]):
             raise PayloadError("an event_callback without event_id or event type")
+        problem = shape_problem(data, EVENT_FIELDS, ("event", "ts"))
+        if problem is not None:
+            return [_quarantine(problem, data)]
         return [] if event.get("bot_id") else [(data["event_id"], event["type"], data)]
     if data["type"] == "block_actions":
+        actions, user = data.get("actions"), data.get("user")
+        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)
+                and isinstance(user, dict) and actions[0].get("action_ts") and user.get("id")):
+            raise PayloadError("block_actions without an action or a user")
+        problem = shape_problem({"user": user, "action": actions[0]}, PRESS_FIELDS,
+                                ("action", "action_ts"))
+        if problem is not None:
+            return [_quarantine(problem, data)]
         return [(press_id(data), "block_actions", data)]
     return []  # url_verification, app_rate_limited, other interactivity: nothing to handle
 
 
+def shape_problem(data: dict, fields: Fields, timestamp: tuple[str, ...]) -> str | None:
+    """What makes a payload impossible for Slack to have sent (see EVENT_FIELDS), or None."""
+    if depth(data) > MAX_DEPTH:
+        return "nested too deeply"
+    problem = problem_in(data, fields)
+    if problem is None and not SLACK_TS.fullmatch(str(value_at(data, timestamp) or "0")):
+        problem = f"{'.'.join(timestamp)}: not a Slack timestamp"
+    return problem
+
+
+def _quarantine(problem: str, data: dict) -> tuple[str, str, dict]:
+    raw = json.dumps(data, ensure_ascii=False, default=str)
+    log.warning("Slack webhook event quarantined: %s: %.300r", problem, raw)
+    return quarantined(problem, raw)
+
+
 def press_id(data: dict) -> str:
     """A button press's id: the action's timestamp and the person (the same on Slack's retries)."""
-    actions = data.get("actions")
-    user_id = (data.get("user") or {}).get("id")
-    if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)
-            and actions[0].get("action_ts") and user_id):
-        raise PayloadError("block_actions without an action or a user")
-    return f"{actions[0]['action_ts']}:{user_id}"
+    return f"{data['actions'][0]['action_ts']}:{data['user']['id']}"
 
 
 def inbound_kind(event: dict) -> str:

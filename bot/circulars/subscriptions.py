@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.errors import NotAllowedError
+from bot.i18n import supported
 from db.models import District, DistrictAdmin, Resident, Subscription
 
 # One alias for the process: a new one per query would be a new statement to SQLAlchemy's
@@ -88,6 +89,12 @@ def _everyone(district_id: int):
 def follower_count(session: Session, district_id: int) -> int:
     """How many active residents follow the district (those served by a proxy included)."""
     return session.scalar(select(func.count()).select_from(_everyone(district_id)))
+
+
+def follower_languages(session: Session, district_id: int) -> set[str]:
+    """The catalogs the district's followers read (a represented person's is their proxy's)."""
+    query = _everyone(district_id)
+    return {supported(language) for language in session.scalars(select(query.c[3]).distinct())}
 
 
 def follower_counts_by_platform(session: Session, district_id: int) -> dict[str, int]:

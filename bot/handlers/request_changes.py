@@ -84,6 +84,8 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return None
     state = turn.conversation.state
+    if state in READS_WHEN and (turn.understanding.when or turn.understanding.time_of_day):
+        return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」: かえて is not a kind of help when a date was corrected.
     changed_kind = not changed_when and _kind(session, turn, request, state)
@@ -125,8 +127,20 @@ def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
     if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other",
                                                                                     request.category):
         return False
+    if not names_kind(turn, category):
+        return False  # the learned layer's guess alone does not change what was asked for
     request.category = category
     return True
+
+
+def names_kind(turn: Turn, category: str) -> bool:
+    """Whether the message names this kind in words of the vocabulary (Japanese; the other
+    languages are read by their vocabularies alone)."""
+    if turn.understanding.language != "ja":
+        return True
+    from bot.nlp.classify import analyse, category_scores
+
+    return category_scores(analyse(turn.text)).get(category, 0.0) > 0
 
 
 def _district(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:

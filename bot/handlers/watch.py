@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from bot import outbox as outboxes
 from bot.events import Outbox, Text
 from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback
-from bot.handlers.watch_signup import for_me, start
+from bot.handlers.watch_signup import for_me, start, t_for
 from bot.queue import Job, enqueue_after_commit
 from bot.watch import answers, checkins, visits
 from bot.watch.history import history_text
-from db.models import CheckInDay, Resident
+from db.models import CheckInDay
 
 # Intents that mean the person wants something done: their words count as an answer, quietly.
 ACTIONS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe", "unsubscribe", "usage")
@@ -86,17 +86,19 @@ def _join(session: Session, turn: Turn, code: str) -> Outbox:
     check_in = checkins.by_code(session, code)
     if check_in is None or check_in.resident_id == turn.resident.id:
         return turn.reply(Text(turn.t("watch.code_unknown")))
-    checkins.add_watcher(session, check_in, turn.resident, "family")
+    said = (turn.args[0] if turn.args else "").lower()
+    minsei = any(word in said for word in catalog_words(turn.locale, "watch.minsei_words"))
+    checkins.add_watcher(session, check_in, turn.resident, "minsei" if minsei else "family")
     person = check_in.resident
     box = turn.reply(Text(turn.t("watch.joined", name=person.display_name or "")))
-    return box.to(person.id, Text(t_for(person, "watch.joined_told", name=turn.resident.display_name or "")))
+    told = "watch.joined_told_minsei" if minsei else "watch.joined_told"
+    return box.to(person.id, Text(t_for(person, told, name=turn.resident.display_name or "")))
 
 
-def t_for(person: Resident, key: str, **fields: object) -> str:
-    """A catalog text in another person's language."""
-    from bot.i18n import t
-
-    return t(key, person.language, **fields)
+@on_postback("watch.stop")
+def stop_pressed(session: Session, turn: Turn) -> Outbox:
+    """見守りをやめる under the message that started it: the watched person stops it at any time."""
+    return _stop(session, turn)
 
 
 def _stop(session: Session, turn: Turn) -> Outbox:

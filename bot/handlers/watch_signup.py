@@ -13,16 +13,17 @@ from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers.onboarding import ask_district
-from bot.i18n import time_text
-from bot.watch import checkins
+from bot.i18n import t, time_text
+from bot.watch import checkins, consent
 from bot.watch.checkins import EVERY_DAY, WEEKDAYS, Plan
 from bot.watch.words import minute_of_day
-from db.models import Resident
+from db.models import CheckInRequest, Resident
 
 ASK_MINUTES = 60
 TIMES = (7 * 60, 9 * 60, 11 * 60)
 WAIT_HOURS = (2, 3, 6)
 WHO = ("family", "admin", "both")
+FAMILY = "family"  # the watch_for choice of a family member living apart
 
 
 def for_me(session: Session, turn: Turn, person_id: int) -> Resident | None:
@@ -54,6 +55,8 @@ def _clock(minute: int, locale: str) -> str:
 def _questions(turn: Turn, state: str, data: dict) -> list[Message]:
     if state == "watch_for":
         return [Text(turn.t("watch.ask_whom"), tuple(button(name, "watch.for", pid) for pid, name in data["choices"]))]
+    if state == "watch_family_name":
+        return [Text(turn.t("watch.ask_family_name"))]
     if state == "watch_time":
         choices = tuple(button(_clock(m, turn.locale), "watch.time", m) for m in TIMES)
         return [Text(turn.t("watch.ask_time", name=data.get("name", "")), choices)]
@@ -87,22 +90,32 @@ def cancel(session: Session, turn: Turn) -> Outbox:
 # -- the steps -------------------------------------------------------------------------------
 
 def start(session: Session, turn: Turn) -> Outbox:
-    """見守り: for whom (a proxy chooses), else straight to the time."""
+    """見守り: for whom: oneself, a person one is proxy for, or family (who will be asked first)."""
     represented = list(session.scalars(select(Resident).where(Resident.proxy_id == turn.resident.id)))
-    if represented:
-        choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [(p.id, p.display_name or str(p.id))
-                                                                       for p in represented]
-        return _next(session, turn, "watch_for", {"choices": choices})
-    return _ask_time(session, turn, turn.resident)
+    choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [(p.id, p.display_name or str(p.id))
+                                                                   for p in represented]
+    return _next(session, turn, "watch_for", {"choices": choices + [(FAMILY, turn.t("watch.for_family"))]})
 
 
 @on_postback("watch.for")
 def whom_pressed(session: Session, turn: Turn) -> Outbox:
-    """The proxy chose who is watched over."""
+    """Oneself or a represented person: on to the time; family: their name first."""
+    if _step(session, turn, "watch_for") is None:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    if turn.args[0] == FAMILY:
+        return _next(session, turn, "watch_family_name", {})
     person = for_me(session, turn, int(turn.args[0]))
-    if person is None or _step(session, turn, "watch_for") is None:
+    if person is None:
         return turn.reply(Text(turn.t("common.stale_button")))
     return _ask_time(session, turn, person)
+
+
+def typed_family_name(session: Session, turn: Turn) -> Outbox | None:
+    """The name of the family member to watch over: asked for their consent once the plan is chosen."""
+    name = turn.text.strip()[:60]
+    if not consent.bare_name(name):
+        return None
+    return _next(session, turn, "watch_time", {"family_name": name, "name": name})
 
 
 def _ask_time(session: Session, turn: Turn, person: Resident) -> Outbox:
@@ -152,11 +165,13 @@ def wait_pressed(session: Session, turn: Turn) -> Outbox:
 def who_pressed(session: Session, turn: Turn) -> Outbox:
     """Who watches: then the check-in starts, and the code for family is given."""
     data = _step(session, turn, "watch_who")
+    if data is not None and "family_name" in data and turn.args[0] in WHO:
+        conversations.finish(session, turn.resident)
+        return consent.ask(session, turn.resident, data["family_name"], _plan(data, turn.args[0]), turn.now)
     person = for_me(session, turn, int(data["person_id"])) if data else None
     if person is None or turn.args[0] not in WHO:
         return turn.reply(Text(turn.t("common.stale_button")))
-    plan = Plan(minute_of_day=data["minute"], weekdays=EVERY_DAY if data["days"] == "every" else WEEKDAYS,
-                alert_after_hours=data["hours"], district_admins_watch=turn.args[0] in ("admin", "both"))
+    plan = _plan(data, turn.args[0])
     check_in = checkins.sign_up(session, person, plan, by=turn.resident, now=turn.now)
     conversations.finish(session, turn.resident)
     days = turn.t("watch.every_day" if data["days"] == "every" else "watch.weekdays")
@@ -167,6 +182,38 @@ def who_pressed(session: Session, turn: Turn) -> Outbox:
     if not person.address:
         box.extend(_next(session, turn, "watch_address", {"person_id": person.id}))
     return box
+
+
+def _plan(data: dict, who: str) -> Plan:
+    return Plan(minute_of_day=data["minute"], weekdays=EVERY_DAY if data["days"] == "every" else WEEKDAYS,
+                alert_after_hours=data["hours"], district_admins_watch=who in ("admin", "both"))
+
+
+@on_postback("watch.consent")
+def consent_pressed(session: Session, turn: Turn) -> Outbox:
+    """The watched person's yes or no to a family member's request; only they (or their proxy) answer."""
+    request = session.get(CheckInRequest, int(turn.args[0]))
+    if request is None or request.status != "asked" or for_me(session, turn, request.resident_id) is None:
+        return turn.reply(Text(turn.t("common.stale_button")))
+    person, family = request.resident, request.requested_by
+    check_in = consent.answer(session, request, turn.args[1] == "yes", turn.now)
+    if check_in is None:
+        box = turn.reply(Text(turn.t("watch.consent_declined_you", family=family.display_name or "")))
+        return box.to(family.id, Text(t_for(family, "watch.consent_declined", name=person.display_name or "")))
+    stop = button(turn.t("watch.stop_button"), "watch.stop")
+    box = turn.reply(Text(turn.t("watch.consent_started"), (stop,)))
+    box.to(family.id, Text(t_for(family, "watch.consent_agreed", name=person.display_name or "")),
+           Text(t_for(family, "watch.share_code", code=check_in.invite_code)))
+    if person.district_id is None and person.id == turn.resident.id:
+        return box.extend(turn.reply(Text(turn.t("watch.district_first")), ask_district(session, turn)))
+    if not person.address:
+        box.extend(_next(session, turn, "watch_address", {"person_id": person.id}))
+    return box
+
+
+def t_for(person: Resident, key: str, **fields: object) -> str:
+    """A catalog text in another person's language."""
+    return t(key, person.language, **fields)
 
 
 def typed_address(session: Session, turn: Turn) -> Outbox | None:
@@ -193,9 +240,10 @@ def _buttons_only(session: Session, turn: Turn) -> Outbox | None:
 
 SIGN_UP = flows.declare(flows.Flow(
     name="watch",
-    questions={"watch_for": _buttons_only, "watch_time": typed_time, "watch_days": _buttons_only,
-               "watch_wait": _buttons_only, "watch_who": _buttons_only, "watch_address": typed_address},
-    free_text=frozenset({"watch_address"}),
+    questions={"watch_for": _buttons_only, "watch_family_name": typed_family_name, "watch_time": typed_time,
+               "watch_days": _buttons_only, "watch_wait": _buttons_only, "watch_who": _buttons_only,
+               "watch_address": typed_address},
+    free_text=frozenset({"watch_address", "watch_family_name"}),
     timeout_minutes=ASK_MINUTES,
     cancel=cancel,
     ask_again=ask_again,

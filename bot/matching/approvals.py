@@ -38,7 +38,7 @@ def approve_helper(session: Session, helper_resident_id: int, admin_resident_id:
         raise NotAllowedError(f"resident {helper_resident_id} is not a helper")
     if not any(is_admin(session, admin_resident_id, d.id) for d in profile.districts):
         raise NotAllowedError(f"resident {admin_resident_id} administers none of the helper's districts")
-    admin = session.get(Resident, admin_resident_id)
+    admin = session.get_one(Resident, admin_resident_id)
     box = Outbox().to(admin.id, Text(t("helper.approved_admin", admin.language,
                                        name=profile.resident.display_name or "")))
     if not profile.approved:

@@ -126,7 +126,7 @@ def fit(row: Row, request: HelpRequest, request_terms: Callable[[], dict]) -> fl
     if not row.experience:
         return 0.0
     stored = row.experience_terms
-    terms = stored if fresh(stored, row.experience) else experience_terms(row.experience)
+    terms = stored if stored is not None and fresh(stored, row.experience) else experience_terms(row.experience)
     value = terms_score(terms, request_terms())
     return value if value >= EXPERIENCE_THRESHOLD else 0.0
 

@@ -17,12 +17,14 @@ QUESTION_MINUTES = 60
 
 def ask(session: Session, resident: Resident, state: str, data: dict, now: datetime,
         minutes: int = QUESTION_MINUTES) -> None:
-    """Wait for the answer to `state`; if none comes in time, the person is told kindly."""
+    """Wait for the answer to `state`; if none comes in time, the person is told kindly (by the
+    delayed job, or by bot.reconcile when Redis lost it)."""
     from bot.queue import Job, enqueue_after_commit
 
-    conversation = conversations.ask(session, resident, state, data, now=now, minutes=minutes)
-    enqueue_after_commit(session, Job.EXPIRE_QUESTION, resident.id, state,
-                 conversation.expires_at.isoformat(), delay=timedelta(minutes=minutes))
+    conversations.ask(session, resident, state, data, now=now, minutes=minutes, tell_when_expired=True)
+    expires_at = now + timedelta(minutes=minutes)  # as conversations.ask set it
+    enqueue_after_commit(session, Job.EXPIRE_QUESTION, resident.id, state, expires_at.isoformat(),
+                         delay=timedelta(minutes=minutes))
 
 
 def expire_question(resident_id: int, state: str, expires_at: str) -> None:
@@ -43,7 +45,7 @@ def close(session: Session, conversation: Conversation) -> Outbox:
     """Drop a timed-out question and its draft request; a short note for the person."""
     from bot.matching.offers import retry_key
 
-    resident = session.get(Resident, conversation.resident_id)
+    resident = session.get_one(Resident, conversation.resident_id)
     request_id = conversation.data.get("request_id")
     request = session.get(HelpRequest, request_id) if request_id else None
     key = "request.expired" if request is not None else "helper.expired"

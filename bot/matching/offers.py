@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,11 +54,13 @@ def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
         request = session.get(HelpRequest, request_id, with_for_update=True)
         if request is None:
             return
+        stored: list[int] = []
         if request.status == "open" and request.offer_round == round - 1:
             if expire_round is not None:
                 _expire(session, request.id, expire_round)
-            outboxes.store(session, next_round(session, request, round, local_now()))
-        ids = _pending_rows(session, request, round)
+            stored = outboxes.store(session, next_round(session, request, round, local_now()))
+        # What this run stored (a category's own notices too), and what a retried run left unsent.
+        ids = sorted(set(stored) | set(_pending_rows(session, request, round)))
     outboxes.deliver(ids)
 
 
@@ -92,7 +95,7 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         return Outbox() if still_out else unmet(session, request, round)
     box = Outbox()
     for candidate, score in chosen:
-        helper = session.get(Resident, candidate.resident_id)
+        helper = session.get_one(Resident, candidate.resident_id)
         offer = Offer(request_id=request.id, helper_id=helper.id, round=round, score=score, sent_at=now)
         session.add(offer)
         session.flush()
@@ -166,9 +169,10 @@ def _waiting_for_approval(session: Session, helper: Resident) -> bool:
 
 def _win(session: Session, offer: Offer, now: datetime) -> bool:
     """Move the request open -> assigned; only one transaction can (the row is locked meanwhile)."""
-    won = session.execute(
+    result = session.execute(
         update(HelpRequest).where(HelpRequest.id == offer.request_id, HelpRequest.status == "open")
-        .values(status="assigned").execution_options(synchronize_session=False)).rowcount == 1
+        .values(status="assigned").execution_options(synchronize_session=False))
+    won = cast(CursorResult, result).rowcount == 1
     if not won:
         return False
     try:

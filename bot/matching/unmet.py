@@ -37,13 +37,27 @@ def short_list(session: Session, request: HelpRequest) -> list[Resident]:
         .order_by(Resident.id).limit(SHORT_LIST)))
 
 
+# Request categories whose requester is not the one to tell (a 見守り visit: the silent person's
+# watchers are), by category: (session, request, round, admins_told) -> their envelopes.
+ON_UNMET: dict = {}
+
+
 def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
     """Mark the request unmet; messages for the requester and the admins (keyed for retries)."""
     request.status = "unmet"
+    box = Outbox(envelopes=_to_admins(session, request, round))
+    if request.category in ON_UNMET:
+        return box.extend(Outbox(ON_UNMET[request.category](session, request, round, bool(box.envelopes))))
     requester = request.resident
-    box = Outbox(envelopes=[Envelope(requester.id, [Text(t("offer.unmet_requester", requester.language))],
-                                     retry_key=retry_key("unmet", request.id, round, requester.id))])
+    box.envelopes.insert(0, Envelope(requester.id, [Text(t("offer.unmet_requester", requester.language))],
+                                     retry_key=retry_key("unmet", request.id, round, requester.id)))
+    return box
+
+
+def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envelope]:
+    """The admins hear of it, with a few helpers they could ask in person."""
     helpers = short_list(session, request)
+    envelopes = []
     for admin in admins(session, request.district_id):
         locale = admin.language
         text = t("offer.unmet_admin", locale, district=describe.district_name(request),
@@ -51,9 +65,9 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
                  summary=request.summary or "")
         choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id)
                         for h in helpers)
-        box.envelopes.append(Envelope(admin.id, [Text(text, choices)],
-                                      retry_key=retry_key("unmet", request.id, round, admin.id)))
-    return box
+        envelopes.append(Envelope(admin.id, [Text(text, choices)],
+                                  retry_key=retry_key("unmet", request.id, round, admin.id)))
+    return envelopes
 
 
 def is_admin(session: Session, resident_id: int, district_id: int | None) -> bool:

@@ -87,7 +87,7 @@ def grants_account(session: Session) -> Account:
 def _sum(session: Session, *where) -> int:
     query = select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).join(
         Account, Account.id == LedgerEntry.account_id)
-    return int(session.scalar(query.where(*where)))
+    return int(session.scalar(query.where(*where)) or 0)
 
 
 def balance(session: Session, resident_id: int) -> int:
@@ -149,7 +149,7 @@ def recorded(session: Session, transfer_id: str | None) -> bool:
         select(LedgerEntry.id).where(LedgerEntry.transfer_id == transfer_id).limit(1)) is not None
 
 
-def _lock(session: Session, model: type, row_id: int) -> None:
+def _lock(session: Session, model: type[Resident] | type[Task], row_id: int) -> None:
     # Serialises concurrent jobs on one task or payer (PostgreSQL; SQLite has one writer anyway).
     session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
@@ -175,8 +175,8 @@ def settle_task(session: Session, task: Task, minutes: int) -> None:
     _lock(session, Task, task.id)
     if session.scalar(select(LedgerEntry.id).where(LedgerEntry.task_id == task.id).limit(1)):
         return
-    request = session.get(HelpRequest, task.request_id)
-    helped = session.get(Resident, request.resident_id)
+    request = session.get_one(HelpRequest, task.request_id)
+    helped = session.get_one(Resident, request.resident_id)
     payer = resident_account(session, helped.id)
     paid, covered = split_cost(balance(session, helped.id), minutes, _floor())
     community = community_account(session, request.district_id or helped.district_id)
@@ -192,7 +192,7 @@ def give(session: Session, from_id: int, to_id: int, minutes: int, *,
     if from_id == to_id:
         raise LedgerError("a resident cannot give hours to themself")
     _lock(session, Resident, from_id)
-    if recorded(session, transfer_id):
+    if transfer_id is not None and recorded(session, transfer_id):
         return transfer_id
     giver = resident_account(session, from_id)
     if balance(session, from_id) - minutes < _floor():

@@ -37,19 +37,34 @@ def switch_menus(district_id: int) -> None:
         district = session.get(District, district_id)
         if district is None:
             return
-        on, people = district.disaster_mode, _line_people(session, district_id)
+        on = district.disaster_mode
+        # Back to normal: not for people of another district that is still in disaster mode.
+        still = [] if on else [d for d in in_disaster_mode(session) if d != district_id]
+        people = _line_people(session, [district_id], leave_out=still)
     channel.switch_menus(people, on)
 
 
-def _line_people(session: Session, district_id: int) -> dict[str, list[str]]:
-    """LINE user ids of the district's residents and followers, by language."""
-    followers = select(Subscription.resident_id).where(Subscription.district_id == district_id,
+def in_disaster_mode(session: Session) -> list[int]:
+    """The districts in disaster mode now."""
+    return list(session.scalars(select(District.id).where(District.disaster_mode.is_(True)).order_by(District.id)))
+
+
+def _of(district_ids: list[int]):
+    """Residents of these districts, or following one of them."""
+    followers = select(Subscription.resident_id).where(Subscription.district_id.in_(district_ids),
                                                        Subscription.active.is_(True))
-    rows = session.execute(select(Resident.language, Resident.platform_user_id).where(
-        Resident.platform == "line", Resident.active.is_(True),
-        or_(Resident.district_id == district_id, Resident.id.in_(followers))))
+    return or_(Resident.district_id.in_(district_ids), Resident.id.in_(followers))
+
+
+def _line_people(session: Session, district_ids: list[int], leave_out: list[int]) -> dict[str, list[str]]:
+    """LINE user ids of the districts' residents and followers, by language (but not those of
+    the `leave_out` districts)."""
+    query = select(Resident.language, Resident.platform_user_id).where(
+        Resident.platform == "line", Resident.active.is_(True), _of(district_ids))
+    if leave_out:
+        query = query.where(~_of(leave_out))
     people: dict[str, list[str]] = defaultdict(list)
-    for language, user_id in rows:
+    for language, user_id in session.execute(query.order_by(Resident.id)):
         people[language].append(user_id)
     return dict(people)
 

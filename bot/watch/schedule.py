@@ -16,6 +16,7 @@ from bot import outbox as outboxes
 from bot.events import Button, Card, Envelope, Outbox
 from bot.i18n import t
 from bot.matching.offers import retry_key
+from bot.matching.unmet import short_list
 from bot.watch import checkins, support, visits
 from bot.watch.tell import watcher_envelopes
 from db.models import CheckIn, CheckInDay, Resident, local_now
@@ -100,6 +101,8 @@ def alert_due(session: Session, now: datetime) -> list[Envelope]:
         if day.greeted_at + timedelta(hours=day.check_in.alert_after_hours) > now:
             continue
         day.alerted_at = now
-        visits.send_neighbour(session, day, now)
-        envelopes += watcher_envelopes(session, day, "watch.alert_silent")
+        request = visits.send_neighbour(session, day, now)
+        # Told truly: a helper is being asked, or the district has none to ask.
+        alone = not short_list(session, request)
+        envelopes += watcher_envelopes(session, day, "watch.alert_silent_alone" if alone else "watch.alert_silent")
     return envelopes

@@ -9,21 +9,18 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import outbox as outboxes
 from bot import runtime
 from bot.events import Button, Card, Envelope, Outbox, Text
 from bot.i18n import t, when_text
-from bot.matching.candidates import ring
 from bot.matching.offers import retry_key
 from bot.matching.unmet import admins
 from bot.queue import Job, enqueue_after_commit
-from db.models import (Conversation, District, HelperProfile, InboundEvent, OutboundMessage, Resident, Search,
-                       SearchNotice, SearchOptIn, SearchReport, Subscription, helper_districts)
+from db.models import (Conversation, InboundEvent, OutboundMessage, Resident, Search,
+                       SearchNotice, SearchReport)
 
-MAX_RECIPIENTS = 1000
 HELPING = "search_helping"  # the conversation state of someone who pressed 協力する
 
 
@@ -48,57 +45,6 @@ def send(session: Session, search: Search, now: datetime) -> None:
     search.status = "open"
     search.created_at = now
     enqueue_after_commit(session, Job.SEARCH_FAN_OUT, search.id)
-
-
-def recipients(session: Session, search: Search) -> list[int]:
-    """Helpers and opted-in residents of the district and its neighbours, but not the family."""
-    districts = [d for d, _, _ in ring(session, search.district_id)]
-    helpers = select(HelperProfile.resident_id).join(
-        helper_districts, helper_districts.c.helper_id == HelperProfile.id).where(
-        helper_districts.c.district_id.in_(districts), HelperProfile.paused.is_(False))
-    followers = select(Subscription.resident_id).where(Subscription.district_id.in_(districts),
-                                                       Subscription.active.is_(True))
-    opted = select(SearchOptIn.resident_id).where(or_(
-        SearchOptIn.resident_id.in_(followers),
-        SearchOptIn.resident_id.in_(select(Resident.id).where(Resident.district_id.in_(districts)))))
-    return list(session.scalars(select(Resident.id).where(
-        or_(Resident.id.in_(helpers), Resident.id.in_(opted)), Resident.active.is_(True),
-        Resident.platform != "none", Resident.id != search.started_by_id)
-        .order_by(Resident.id).limit(MAX_RECIPIENTS)))
-
-
-def fan_out(search_id: int) -> None:
-    """Job: the card with 協力する to everyone it is for (run twice, nobody gets it twice)."""
-    from db.session import Session as SessionFactory
-
-    with SessionFactory.begin() as session:
-        search = session.get(Search, search_id)
-        if search is None or search.status != "open":
-            return
-        known = set(session.scalars(select(SearchNotice.resident_id).where(SearchNotice.search_id == search_id)))
-        box = Outbox()
-        for person_id in recipients(session, search):
-            if person_id not in known:
-                session.add(SearchNotice(search_id=search_id, resident_id=person_id))
-            box.envelopes.append(Envelope(person_id, [card(session, search, person_id)],
-                                          retry_key=retry_key("search.card", search_id, person_id)))
-        ids = outboxes.store(session, box)
-    outboxes.deliver(ids)
-
-
-def card(session: Session, search: Search, person_id: int) -> Card:
-    """The first card: only that someone is missing near the district, and 協力する."""
-    locale = session.get(Resident, person_id).language
-    name = _district_name(session, search)
-    title = t("search.card_title", locale, district=name)
-    join = t("search.join_button", locale)
-    return Card(title, t("search.card_body", locale, district=name, when=when_text(search.created_at, locale)),
-                (Button(join, f"search.join:{search.id}", join),), alt_text=title)
-
-
-def _district_name(session: Session, search: Search) -> str:
-    district = session.get(District, search.district_id)
-    return district.name if district else ""
 
 
 def preview(search: Search, person: Resident) -> Outbox:
@@ -190,14 +136,10 @@ def found(session: Session, search_id: int, by: Resident, now: datetime, status:
         return Outbox().to(by.id, Text(t("search.over", by.language)))
     if not may_end(session, search, by):
         return Outbox().to(by.id, Text(t("common.not_allowed", by.language)))
-    was_open = search.status == "open"
+    if search.status == "open":  # everyone who got the card is thanked, by multicast after the commit
+        enqueue_after_commit(session, Job.SEARCH_THANKS, search.id, status)
     search.status, search.closed_at = status, now
     box = Outbox().to(by.id, Text(t(f"search.ended_{status}", by.language)))
-    if was_open:
-        for notice in session.scalars(select(SearchNotice).where(SearchNotice.search_id == search.id)):
-            person = session.get(Resident, notice.resident_id)
-            box.envelopes.append(Envelope(person.id, [Text(t(f"search.thanks_{status}", person.language))],
-                                          retry_key=retry_key("search.thanks", search.id, person.id)))
     erase(session, search)
     return box
 

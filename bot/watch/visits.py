@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from bot.events import Button, Card, Envelope, Outbox, Text
 from bot.i18n import t, time_text
 from bot.matching import offers
+from bot.matching import unmet
 from bot.matching.unmet import admins
+from bot.watch import checkins
 from bot.watch.tell import tell_watchers
 from db.models import CheckInDay, HelpRequest, Offer, Resident, Task
 
@@ -102,4 +104,26 @@ def call_off(session: Session, day: CheckInDay, now: datetime) -> Outbox:
     return box
 
 
+def nobody_went(session: Session, request: HelpRequest, round: int, admins_told: bool) -> list[Envelope]:
+    """Nobody took the visit in time: the watchers hear how many helpers were asked (or that the
+    district has none to ask), whether the district officers know, and what they can do now."""
+    day = _day_of(session, request.id)
+    if day is None:
+        return []
+    person = day.check_in.resident
+    asked = len(set(session.scalars(select(Offer.helper_id).where(Offer.request_id == request.id))))
+    if not asked and not unmet.short_list(session, request):
+        return []  # the alert already said the district has no helper to ask
+    envelopes = []
+    for watcher in checkins.watchers(session, day.check_in):
+        locale = watcher.language
+        said = t("watch.visit_unmet_asked" if asked else "watch.visit_unmet_nobody", locale,
+                 name=person.display_name or "", time=time_text(day.greeted_at, locale), count=asked)
+        then = t("watch.visit_unmet_admins" if admins_told else "watch.visit_unmet_no_admins", locale)
+        envelopes.append(Envelope(watcher.id, [Text(f"{said}\n{then}")],
+                                  retry_key=offers.retry_key("watch.visit_unmet", day.id, round, watcher.id)))
+    return envelopes
+
+
 offers.ON_ACCEPT[VISIT] = accepted
+unmet.ON_UNMET[VISIT] = nobody_went

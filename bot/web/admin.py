@@ -1,7 +1,8 @@
 """The district admin pages: requests, helpers, circulars and the district chart (地域カルテ).
 
 An admin logs in with a signed link from the chat (or `flask admin-link`), valid 15 minutes;
-every page checks that the admin administers the district in its URL.
+every page checks that the admin administers the district in its URL. City staff (地区担当職員,
+DistrictAdmin.role "staff") sign in the same way and see each of the districts they support.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import secrets
 import click
 from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template,
                    request, send_from_directory, session, url_for)
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from bot import admin_link, runtime
@@ -22,10 +24,11 @@ from bot.matching import approve_helper
 from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
 from bot.web import request_session
-from db.models import AdminSession, Circular, District, Resident, local_now
+from db.models import AdminSession, Circular, District, DistrictAdmin, Resident, local_now
 from db.session import Session
 
 REFRESH_SECONDS = 15  # a circular's page reloads its counts while answers come in
+STAFF = "staff"  # DistrictAdmin.role of city staff (地区担当職員), who support several districts
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static")
@@ -98,11 +101,21 @@ def in_district(db: OrmSession, model: type, row_id: int, district_id: int):
     return row
 
 
+def staff_districts(db: OrmSession, person: Resident) -> list[District]:
+    """The districts a city staff member (地区担当職員) supports; none for a district's own admin."""
+    return list(db.scalars(
+        select(District).join(DistrictAdmin, DistrictAdmin.district_id == District.id)
+        .where(DistrictAdmin.resident_id == person.id, DistrictAdmin.role == STAFF)
+        .order_by(District.id)))
+
+
 def page(template: str, admin: Resident, **context) -> str:
     """Render an admin page in the admin's language."""
-    districts = admin_districts(request_session(), admin)
+    db = request_session()
+    districts = admin_districts(db, admin)
     locale = admin.language
     return render_template(f"admin/{template}", admin=admin, districts=districts,
+                           is_staff=bool(staff_districts(db, admin)),
                            csrf=csrf_token(), locale=locale,
                            t=lambda key, **fields: t(key, locale, **fields),
                            when=lambda moment: when_text(moment, locale) if moment else "",
@@ -193,9 +206,12 @@ def home():
     if admin is None:
         abort(403)
     districts = admin_districts(db, admin)
-    if len(districts) == 1:
+    if len(districts) == 1 and not staff_districts(db, admin):
         return redirect(url_for("admin.requests", district_id=districts[0].id))
-    return page("home.html", admin)
+    now = local_now()
+    overview = [(d, queries.request_counts(db, d.id), len(queries.undelivered(db, d.id, now)))
+                for d in districts]
+    return page("home.html", admin, overview=overview)
 
 
 # -- the district's pages ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from bot import runtime
 from bot.circulars import circulars, render, subscriptions
 from bot.circulars.circulars import QuotaExceededError
 from bot.handlers.safety import REMIND_AFTER_MINUTES
-from bot.i18n import t
+from bot.i18n import locales, t
 from bot.web import admin_forms as forms
 from bot.web import request_session
 from bot.web.admin import blueprint, check_csrf, done, in_district, page, require_district
@@ -33,7 +33,10 @@ def compose_page(district_id: int, area: str, form, error: str | None):
     if form is None:
         form = {"title": t("safety.default_title", admin.language),
                 "body": t("safety.default_body", admin.language)} if area == "safety" else {}
-    return page("compose.html", admin, district=district, area=area, form=form, error=error)
+    translated = forms.translated_locales()
+    given = any(form.get(f"{part}_{locale}") for locale in translated for part in ("title", "body"))
+    return page("compose.html", admin, district=district, area=area, form=form, error=error,
+                translated=translated, translations_given=given)
 
 
 @blueprint.post("/d/<int:district_id>/<any(circular, safety):area>/new")
@@ -59,14 +62,18 @@ def preview(district_id: int, circular_id: int):
     if circular.status != "draft":
         return redirect(url_for("admin.circular", district_id=district_id, circular_id=circular_id))
     return page("preview.html", admin, district=district, circular=circular,
-                samples=samples(circular, district),
+                samples=samples(db, circular, district),
                 price=circulars.cost(db, district_id, runtime.current().channels),
                 followers=subscriptions.follower_count(db, district_id))
 
 
-def samples(circular: Circular, district: District) -> list[tuple[str, list]]:
-    """(language, messages) a follower of each language receives: Japanese, and English if given."""
-    languages = ["ja", *(lang for lang in (circular.translations or {}) if lang != "ja")]
+def samples(db: Session, circular: Circular, district: District) -> list[tuple[str, list]]:
+    """(language, messages) a follower of each language receives: Japanese, each translation
+    given, and each language the district's followers read without one (the Japanese, after a
+    short note in their language)."""
+    readers = subscriptions.follower_languages(db, district.id)
+    languages = ["ja", *(lang for lang in locales() if lang != "ja"
+                         and (lang in (circular.translations or {}) or lang in readers))]
     return [(lang, render.messages_for(circular, district.name, lang)) for lang in languages]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.circulars.circulars import Draft
+from bot.i18n import DEFAULT_LOCALE, locales
 
 TITLE_MAX = 200
 BODY_MAX = 5000
@@ -18,7 +19,7 @@ class FormError(ValueError):
     """A field the admin should correct; args[0] is the catalog key of the explanation."""
 
 
-def text(form, name: str, limit: int, *, required: bool = False) -> str:
+def text(form, name: str, limit: int, *, required: bool = False, too_long: str | None = None) -> str:
     """A stripped text field, refused when required and empty or longer than `limit`.
 
     Browsers send a textarea's line breaks as CRLF; residents' phones should get plain newlines.
@@ -27,7 +28,7 @@ def text(form, name: str, limit: int, *, required: bool = False) -> str:
     if required and not value:
         raise FormError(f"admin.form.{name}_missing")
     if len(value) > limit:
-        raise FormError(f"admin.form.{name}_long")
+        raise FormError(too_long or f"admin.form.{name}_long")
     return value
 
 
@@ -68,10 +69,20 @@ def image_link(form) -> str | None:
     return link or None
 
 
+def translated_locales() -> list[str]:
+    """The languages an admin may add a translation in (fields title_<locale>, body_<locale>)."""
+    return [locale for locale in locales() if locale != DEFAULT_LOCALE]
+
+
 def translations(form) -> dict:
-    """The optional English title and body."""
-    title, body = text(form, "title_en", TITLE_MAX), text(form, "body_en", BODY_MAX)
-    return {"en": {"title": title, "body": body}} if title or body else {}
+    """The optional translations, by locale: {"vi": {"title": ..., "body": ...}}."""
+    given = {}
+    for locale in translated_locales():
+        title = text(form, f"title_{locale}", TITLE_MAX, too_long="admin.form.translation_title_long")
+        body = text(form, f"body_{locale}", BODY_MAX, too_long="admin.form.translation_body_long")
+        if title or body:
+            given[locale] = {"title": title, "body": body}
+    return given
 
 
 def draft(form, district_id: int, kind: str, now: datetime, remind_after: int | None) -> Draft:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.web import (admin, admin_chart, admin_circulars, admin_people,  # noqa: F401  (their routes join)
+from bot.web import (admin, admin_chart, admin_circulars, admin_districts, admin_people,  # noqa: F401
                      admin_report)
 
 

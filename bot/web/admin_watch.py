@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, abort, request
 from sqlalchemy import select
 
-from bot.watch import checkins, disaster, history, support
+from bot import outbox as outboxes
+from bot.watch import checkins, consent, disaster, history, support
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
 from bot.web import request_session
 from bot.web.admin import check_csrf, done, in_district, page, require_district
-from db.models import CheckIn, Resident, SupportNeed, local_now
+from db.models import CheckIn, Resident, SupportNeed, Watcher, local_now
 from db.session import Session
 
 SHELTER_MAX = 1000
@@ -29,16 +30,18 @@ def init_app(app: Flask) -> None:
 class Watched:
     """One watched person as the page shows them."""
 
+    id: int
     name: str
     time: str
     watchers: int
     today: str
     alarm: bool  # today unanswered after the alert, or a worrying answer
     days: list[str]
+    minsei: list[str]  # the 民生委員 among the watchers
 
 
 @pages.get("/d/<int:district_id>/watch")
-def watch(district_id: int):
+def watch(district_id: int, error: str | None = None):
     """Each watched person of the district: today's state first, then the last 30 days."""
     db = request_session()
     admin, district = require_district(db, district_id)
@@ -46,7 +49,7 @@ def watch(district_id: int):
     rows = db.scalars(select(CheckIn).join(Resident, Resident.id == CheckIn.resident_id).where(
         Resident.district_id == district_id, CheckIn.active.is_(True)).order_by(Resident.display_name))
     people = [_watched(db, row, today, admin.language) for row in rows]
-    return page("watch.html", admin, district=district,
+    return page("watch.html", admin, district=district, error=error, neighbours=queries.residents(db, district_id),
                 people=sorted(people, key=lambda p: not p.alarm))
 
 
@@ -56,10 +59,33 @@ def _watched(db, check_in: CheckIn, today, locale: str) -> Watched:
     state = history.day_state(latest, locale) if latest else ""
     alarm = latest is not None and (latest.answer == "unwell" or
                                     (latest.alerted_at is not None and latest.answered_at is None))
-    return Watched(name=check_in.resident.display_name or "",
+    minsei = db.scalars(select(Resident.display_name).join(Watcher, Watcher.resident_id == Resident.id).where(
+        Watcher.check_in_id == check_in.id, Watcher.role == "minsei").order_by(Watcher.id))
+    return Watched(id=check_in.id, name=check_in.resident.display_name or "", minsei=[n or "" for n in minsei],
                    time=f"{check_in.minute_of_day // 60}:{check_in.minute_of_day % 60:02d}",
                    watchers=len(checkins.watchers(db, check_in)), today=state, alarm=alarm,
                    days=history.lines(db, check_in, today, locale))
+
+
+@pages.post("/d/<int:district_id>/watch/<int:check_in_id>/minsei")
+def watch_minsei(district_id: int, check_in_id: int):
+    """Name a 民生委員 of the district as a watcher of one watched person; both are told."""
+    check_csrf()
+    try:
+        with Session.begin() as db:
+            require_district(db, district_id)
+            check_in = db.get(CheckIn, check_in_id)
+            if check_in is None or not check_in.active or check_in.resident.district_id != district_id:
+                abort(404)
+            person_id = forms.choice(request.form, "minsei_id", [p.id for p in queries.residents(db, district_id)
+                                                                 if p.id != check_in.resident_id])
+            person = db.get(Resident, person_id)
+            ids = outboxes.store(db, consent.name_minsei(db, check_in, person))
+            names = {"name": person.display_name or "", "person": check_in.resident.display_name or ""}
+    except forms.FormError as error:
+        return watch(district_id, error.args[0]), 400
+    outboxes.deliver(ids)
+    return done("admin.watch.minsei_added", "watch_admin.watch", names, district_id=district_id)
 
 
 # -- people who need help in a disaster, and disaster mode ---------------------------------------

@@ -6,11 +6,23 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import conversation as conversations
 from bot import reconcile
 from bot.errors import ChannelError
 from bot.outbox import RETRY_FOR
-from db.models import HelpRequest, InboundEvent, Offer, OutboundMessage, local_now
+from db.models import (
+    Circular,
+    Conversation,
+    HelpRequest,
+    InboundEvent,
+    LocalMessage,
+    Offer,
+    OutboundMessage,
+    Resident,
+    local_now,
+)
 from tests import factories
+from tests.circulars.conftest import add_followers
 from tests.fakes import texts
 from tests.handlers.talk import ask_for_help
 
@@ -116,3 +128,85 @@ def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was
     assert request.offer_round == 2
     assert len(session.scalars(select(Offer).where(Offer.round == 2)).all()) == 2
     assert reconcile.reconcile(local_now() + timedelta(minutes=29)).total == 0  # round 2 has time
+
+
+def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(
+        chat, session, rt, channel):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, display_name="山田")
+    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    assert "住所" in texts(got)[-1] or "待ち合わせ" in texts(got)[-1]
+    rt.jobs.delayed.clear()  # Redis lost the delayed timeout job
+    expires_at = session.scalar(select(Conversation.expires_at))
+    before = len(channel.to("REQ"))
+
+    assert reconcile.reconcile(expires_at - timedelta(minutes=1)).total == 0  # still waiting
+    assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {
+        "bot.matching.drafts.expire_question": 1}
+    session.expire_all()
+    told = texts(channel.to("REQ")[before:])
+    assert len(told) == 1 and "いったん止めました" in told[0]
+    assert session.scalar(select(HelpRequest.status)) == "cancelled"  # the draft went with it
+    assert session.scalar(select(Conversation)) is None
+    assert reconcile.reconcile(expires_at + timedelta(minutes=2)).total == 0  # twice is as once
+    assert len(channel.to("REQ")) == before + 1
+
+
+def test_a_question_nobody_is_told_about_is_not_re_driven(session, rt):
+    resident = factories.resident(session, user_id="R1")
+    conversations.ask(session, resident, "safety_check", {"circular_id": 1},
+                      now=local_now() - timedelta(hours=2), minutes=30)
+    session.commit()
+    assert reconcile.reconcile().total == 0  # such a question just lapses when next read
+
+
+def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(
+        chat, session, rt, channel):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori)
+    people = add_followers(session, midori, 3)
+    chat.press(admin.platform_user_id, f"safety.prepare:{midori.id}")
+    check = session.scalar(select(Circular).where(Circular.kind == "safety_check"))
+    chat.press(admin.platform_user_id, f"circular.send:{check.id}")
+    chat.press(people[0], f"safety.safe:{check.id}")
+    rt.jobs.delayed.clear()  # Redis lost the delayed reminder
+    session.refresh(check)
+    due = check.sent_at + timedelta(minutes=check.remind_after_minutes)
+
+    assert reconcile.reconcile(due - timedelta(minutes=1)).total == 0
+    assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.circulars.safety.remind": 1}
+    assert [users for users, _, _ in channel.multicasts[1:]] == [people[1:]]  # the silent ones
+    assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0
+    assert len(channel.multicasts) == 2
+
+
+def test_make_run_re_drives_what_a_restart_left_unfinished(tmp_path, monkeypatch):
+    """`make run` has no worker: its web process runs the passes, so an event stored before a
+    restart and never handled is answered without anyone writing again."""
+    import time
+
+    from app import create_app
+    from db.session import Session
+    from tests.channels.conftest import user_event
+    from tests.web.test_chat_page import dev_config, start_dev_app
+
+    monkeypatch.setattr(reconcile, "EVERY_SECONDS", 0.5)
+    start_dev_app(dev_config(tmp_path))  # the database of an earlier run, with its demo people
+    with Session.begin() as session:
+        user = session.scalar(select(Resident.platform_user_id).where(Resident.district_id.is_not(None)))
+        at = local_now() - timedelta(minutes=5)
+        event = user_event("message", user, "01LOSTBEFORERESTART000000001",
+                           message={"type": "text", "id": "1", "text": "使い方を教えて"})
+        event.pop("replyToken")  # long expired
+        session.add(InboundEvent(platform="line", event_id=event["webhookEventId"],
+                                 event_type="text", received_at=at, payload=event))
+    create_app(dev_config(tmp_path, jobs_mode="thread"))  # `make run` again
+    for _ in range(100):
+        with Session() as session:
+            if session.scalar(select(InboundEvent.status)) == "done":
+                break
+        time.sleep(0.1)
+    with Session() as session:
+        assert session.scalar(select(InboundEvent.status)) == "done"
+        said = session.scalars(select(LocalMessage).where(LocalMessage.user_id == user)).all()
+    assert said  # the bot answered on the chat page

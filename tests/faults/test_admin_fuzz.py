@@ -19,7 +19,7 @@ PAGES = ["/admin/", "/admin/d/{d}/", "/admin/d/{d}/helpers", "/admin/d/{d}/circu
 FORMS = ["/admin/logout", "/admin/d/{d}/helpers/{n}/approve", "/admin/d/{d}/circular/new",
          "/admin/d/{d}/safety/new", "/admin/d/{d}/circulars/{n}/send", "/admin/d/{d}/circulars/{n}/cancel",
          "/admin/d/{d}/requests/{n}/assign", "/admin/d/{d}/represented", "/admin/d/{d}/teaching"]
-FIELDS = ["title", "body", "timing", "at", "confirm", "image_url", "title_en", "body_en", "helper_id",
+FIELDS = ["title", "body", "timing", "at", "confirm", "image_url", "title_en", "body_en", "title_vi", "body_zh-Hans", "helper_id",
           "name", "district_id", "proxy_id", "address", "phone", "key", "master_id", "participants",
           "minutes", "status", "q"]
 

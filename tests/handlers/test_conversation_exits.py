@@ -65,6 +65,17 @@ def test_a_new_date_at_the_address_question_changes_the_draft_and_asks_again(tex
     assert request.time_of_day == "morning"  # only the day changed
 
 
+@pytest.mark.parametrize("text", ["すみません、明日じゃなくて明後日で", "明日やなくてあさってでお願いします"])
+def test_a_corrected_date_at_the_when_question_is_its_answer_and_the_kind_stays(text, chat, session, midori):
+    got = chat.say("REQ", "棚の修理をお願いしたいです")
+    assert "いつ" in texts(got)[-1]
+    got = chat.say("REQ", text)
+    assert "住所" in texts(got)[-1]  # on to the next question, not asked when again
+    request = the_request(session)
+    assert request.category == "repair"  # a date says nothing about the kind of help
+    assert request.when.date() == (local_now() + timedelta(days=2)).date()
+
+
 def test_a_new_date_at_the_landmark_question_is_not_the_public_landmark(chat, session, midori):
     to_place_question(chat)
     chat.say("REQ", "緑ケ丘3-2-1")

@@ -14,6 +14,7 @@ def sign_up(chat, user: str, *, time: str = "9:00", days: str = "毎日", hours:
             who: str = "家族・民生委員", address: str | None = "緑ケ丘3-2-1") -> str:
     """Sign up for the daily check-in by chat; the invitation code the bot gave."""
     got = chat.say(user, "見守りをお願いしたい")
+    got = press(chat, user, "自分", got)
     assert "何時ごろ" in texts(got)[-1]
     got = press(chat, user, time, got)
     got = press(chat, user, days, got)

@@ -105,6 +105,9 @@ def test_the_sign_up_honours_cancel_and_asks_again_when_words_are_no_answer(chat
     _setup(session)
     got = chat.say("HANA", "見守りをお願いしたい")
     got = chat.say("HANA", "うーん")
+    assert "どなたの見守り" in texts(got)[-1]  # asked again
+    got = press(chat, "HANA", "自分", got)
+    got = chat.say("HANA", "うーん")
     assert "何時ごろ" in texts(got)[-1]  # asked again
     got = press(chat, "HANA", "7:00", got)
     got = chat.say("HANA", "やめます")

@@ -89,3 +89,47 @@ def test_calling_for_help_is_confirmed_then_reaches_helpers_admins_and_supporter
     card = chat.channel.to("KIMURA")[-1]
     assert "緑ケ丘5-5-5" in card.body and "至急" in card.title
     assert not any("緑ケ丘5-5-5" in t for u in ("ADMIN", "HELPER") for t in texts(chat.channel.to(u)))
+
+
+def _switch(client, district, mode: str):
+    answer = client.post(f"/admin/d/{district.id}/disaster", data={"csrf": csrf_of(client), "mode": mode,
+                                                                    "shelter_info": ""})
+    assert answer.status_code == 302
+
+
+def test_redrawing_the_menus_keeps_a_districts_disaster_menu_and_each_follower_gets_the_right_one(
+        line_app, line_api, session):
+    from db.models import DistrictAdmin, Subscription
+
+    safety = ["disaster.report", "disaster.shelter", "disaster.call_help"]
+    normal = ["menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
+    midori = factories.district(session, "緑ケ丘")
+    yawata = factories.district(session, "八幡")
+    admin = factories.admin(session, midori, display_name="会長")
+    session.add(DistrictAdmin(district_id=yawata.id, resident_id=admin.id))
+    factories.resident(session, platform="line", user_id="Uja", district=midori)
+    factories.resident(session, platform="line", user_id="Uko", district=midori, language="ko")
+    both = factories.resident(session, platform="line", user_id="Uboth", district=midori)
+    session.add(Subscription(resident_id=both.id, district_id=yawata.id))
+    factories.resident(session, platform="line", user_id="Uyawata", district=yawata, language="en")
+    session.commit()
+    cli = line_app.test_cli_runner()
+    assert cli.invoke(args=["rich-menu"]).exit_code == 0
+    client = line_app.test_client()
+    log_in(client, line_app, admin.id)
+    _switch(client, midori, "on")
+    assert cli.invoke(args=["rich-menu"]).exit_code == 0  # the menus drawn again during a disaster
+    for user in ("Uja", "Uko", "Uboth"):
+        assert _menu_of(line_api, user) == safety, user
+    korean = line_api.rich_menus[line_api.links["Uko"]]
+    assert [a["action"]["displayText"] for a in korean["areas"]] == ["안부 알리기", "대피소", "도움 요청"]
+    assert _menu_of(line_api, "Uyawata") == normal  # English menu of a district not in disaster
+    _switch(client, yawata, "on")
+    assert _menu_of(line_api, "Uyawata") == safety
+    _switch(client, midori, "off")
+    assert _menu_of(line_api, "Uko") == normal and line_api.links["Uko"] == line_api.aliases["kyojo-ko"]
+    assert _menu_of(line_api, "Uja") == normal
+    assert _menu_of(line_api, "Uboth") == safety  # still follows 八幡, still in disaster mode
+    _switch(client, yawata, "off")
+    assert _menu_of(line_api, "Uboth") == normal and _menu_of(line_api, "Uyawata") == normal
+    assert line_api.violations == []

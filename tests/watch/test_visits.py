@@ -80,3 +80,32 @@ def test_an_answer_after_the_alert_calls_the_neighbour_off(chat, session):
     offer = offers_to(chat, "H1")[-1]
     got = chat.press("H1", next(b.data for b in offer.buttons if b.data.startswith("offer.accept")))
     assert ADDRESS not in "".join(texts(got))
+
+
+def test_nobody_goes_in_time_and_the_watchers_hear_exactly_that(chat, session, rt):
+    from db.models import Offer
+
+    _setup(session)
+    _silent_until_alert(chat)
+    assert len(offers_to(chat, "H1")) == len(offers_to(chat, "H2")) == 1
+    rt.jobs.run_delayed()  # the offers time out: nobody else to ask
+    rt.jobs.run_delayed()
+    told = texts(chat.channel.to("DAUGHTER"))[-1]
+    assert "サポーター2人にお願いしましたが、時間内に引き受けた人はいませんでした" in told
+    assert "花子さん（9:00の声かけから返事なし）" in told and "地区の担当者にも知らせました" in told
+    assert any("見つかりませんでした" in t for t in texts(chat.channel.to("ADMIN")))  # with helpers to ask
+    assert not any("見つかりませんでした" in t for t in texts(chat.channel.to("HANA")))  # not the silent person
+    assert session.get(HelpRequest, session.scalar(select(CheckInDay.visit_request_id))).status == "unmet"
+    assert {o.status for o in session.scalars(select(Offer))} == {"expired"}
+
+
+def test_a_district_without_helpers_says_so_and_not_that_someone_is_going(chat, session, rt):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="HANA", district=midori, display_name="花子")
+    factories.resident(session, user_id="DAUGHTER", display_name="娘")
+    _silent_until_alert(chat)
+    told = texts(chat.channel.to("DAUGHTER"))
+    assert "この地区には様子を見に行けるサポーターがいません" in told[-1] and "お電話" in told[-1]
+    assert not any("お願いしました" in t for t in told)
+    rt.jobs.run_delayed()
+    assert texts(chat.channel.to("DAUGHTER")) == told  # nothing more, nothing untrue

@@ -71,6 +71,44 @@ def test_an_admin_sends_a_circular_after_a_preview_with_its_cost(app, client, di
     assert "送信を受け付けました" in html
 
 
+def test_a_circular_goes_out_in_each_translation_given_and_the_japanese_with_a_note_otherwise(
+        app, client, district, channel, session):
+    midori, _, admin = district
+    for user, language in (("Uvi", "vi"), ("Uko", "ko"), ("Uzh", "zh-Hans")):
+        person = factories.resident(session, district=midori, user_id=user, language=language)
+        session.add(Subscription(resident_id=person.id, district_id=midori.id))
+    session.commit()
+    csrf = log_in(client, app, admin.id)
+    html = client.get(f"/admin/d/{midori.id}/circular/new").get_data(as_text=True)
+    assert 'name="title_vi"' in html and 'name="body_zh-Hans"' in html and 'name="title_ja-easy"' in html
+    preview_url = compose(client, midori.id, csrf, title_vi="Diễn tập phòng chống thiên tai",
+                          body_vi="Chủ nhật 7/12, 9 giờ, tập trung tại nhà văn hoá.",
+                          **{"title_zh-Hans": "防灾演习通知", "body_zh-Hans": "12月7日（周日）9点在公民馆集合。"}
+                          ).headers["Location"]
+    html = client.get(preview_url).get_data(as_text=True)
+    # Each language the district reads is shown before sending: translated, or the original with a note.
+    assert "ベトナム語で受け取る方" in html and "Diễn tập phòng chống thiên tai" in html
+    assert "中国語で受け取る方" in html and "防灾演习通知" in html
+    assert "韓国語で受け取る方" in html and "한국어 번역이 없어서" in html
+    assert "英語で受け取る方" not in html  # nobody there reads English and none was given
+    client.post(re.search(r'action="([^"]+/send)"', html).group(1), data={"csrf": csrf})
+
+    def received(user: str) -> str:
+        return "\n".join(str(m) for users, messages, _ in channel.multicasts if user in users
+                         for m in messages)
+    assert "Diễn tập phòng chống thiên tai" in received("Uvi") and "9 giờ" in received("Uvi")
+    assert "防灾演习通知" in received("Uzh") and "公民馆集合" in received("Uzh")
+    assert "한국어 번역이 없어서" in received("Uko") and "公民館に集合" in received("Uko")
+    assert "公民館に集合" in received("Ufollower0") and "Diễn tập" not in received("Ufollower0")
+
+
+def test_a_translation_too_long_is_refused_with_a_clear_message(app, client, district):
+    midori, _, admin = district
+    csrf = log_in(client, app, admin.id)
+    answer = compose(client, midori.id, csrf, body_ko="가" * 5001)
+    assert answer.status_code == 400 and "訳の本文は5000文字までにしてください" in answer.get_data(as_text=True)
+
+
 def test_near_the_quota_a_warning_over_it_a_stop_and_nothing_is_sent(app, client, district, channel,
                                                                      session):
     midori, _, admin = district

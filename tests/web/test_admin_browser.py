@@ -26,13 +26,20 @@ class Site:
 
     base: str
     admin_id: int
+    staff_id: int
     secret: str
     pages: dict[str, str]
+    staff_pages: dict[str, str]
 
     @property
     def login(self) -> str:
         """A fresh sign-in path: a link opens one session only."""
         return f"/admin/login/{admin_link.make_token(self.secret, self.admin_id)}"
+
+    @property
+    def staff_login(self) -> str:
+        """The same for the demo city staff member (地区担当職員) of 荒尾市."""
+        return f"/admin/login/{admin_link.make_token(self.secret, self.staff_id)}"
 
 
 def add_town_life(session) -> dict[str, int]:
@@ -60,8 +67,10 @@ def add_town_life(session) -> dict[str, int]:
     circular = session.scalar(select(Circular.id).where(Circular.district_id == midori.id,
                                                         Circular.kind == "circular",
                                                         Circular.status == "sent"))
+    staff = session.scalar(select(Resident).where(Resident.display_name.like("村上%")))
+    yawata = session.scalar(select(District.id).where(District.name == "八幡"))
     return {"district": midori.id, "admin": admin.id, "check": check.id, "draft": draft.id,
-            "unmet": unmet, "done": done, "circular": circular}
+            "unmet": unmet, "done": done, "circular": circular, "staff": staff.id, "yawata": yawata}
 
 
 def page_paths(ids: dict[str, int]) -> dict[str, str]:
@@ -81,6 +90,13 @@ def page_paths(ids: dict[str, int]) -> dict[str, str]:
     }
 
 
+def staff_paths(ids: dict[str, int]) -> dict[str, str]:
+    """name -> path of the pages city staff see that a district's admin does not."""
+    return {"staff-home": "/admin/", "staff-districts": "/admin/districts",
+            "staff-setup": f"/admin/d/{ids['district']}/setup",
+            "staff-requests-yawata": f"/admin/d/{ids['yawata']}/"}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The development app with the demo town, served on a free port for this module's tests."""
@@ -88,7 +104,8 @@ def site(tmp_path_factory):
     with Session.begin() as session:
         ids = add_town_life(session)
     with browser.serving(app) as base:
-        yield Site(base, ids["admin"], app.config["SECRET_KEY"], page_paths(ids))
+        yield Site(base, ids["admin"], ids["staff"], app.config["SECRET_KEY"], page_paths(ids),
+                   staff_paths(ids))
 
 
 @pytest.fixture(scope="module")
@@ -97,25 +114,27 @@ def chromium():
         yield launched
 
 
-def signed_in(chromium, site: Site, width: int):
-    """A new phone- or desk-sized tab, signed in as the demo district chair."""
+def signed_in(chromium, site: Site, width: int, staff: bool = False):
+    """A new phone- or desk-sized tab, signed in as the demo district chair (or city staff)."""
     context = chromium.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
                                    locale="ja-JP", device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(site.base + site.login)
+    page.goto(site.base + (site.staff_login if staff else site.login))
     return page
 
 
 def every_page(chromium, site: Site, width: int, check) -> dict[str, object]:
-    """Visit every admin page at this width; what `check(page, name)` found, by page name."""
-    page = signed_in(chromium, site, width)
+    """Visit every admin page at this width, then city staff's own; what `check(page, name)`
+    found, by page name."""
     found = {}
-    for name, path in site.pages.items():
-        page.goto(site.base + path)
-        if result := check(page, name):
-            found[name] = result
-    page.context.close()
+    for staff, pages in ((False, site.pages), (True, site.staff_pages)):
+        page = signed_in(chromium, site, width, staff)
+        for name, path in pages.items():
+            page.goto(site.base + path)
+            if result := check(page, name):
+                found[name] = result
+        page.context.close()
     return found
 
 
@@ -183,3 +202,40 @@ def test_the_monthly_report_pdf_is_drawn_with_japanese_text(chromium, site, tmp_
                     str(browser.SCREENSHOTS / "admin-report-pdf")], check=True)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "緑ケ丘の活動報告" in text and "大雨の安否確認" in text
+
+
+@pytest.mark.parametrize("width", [browser.PHONE, browser.DESKTOP])
+def test_the_reports_numbers_are_cards_on_a_phone_and_a_table_at_a_desk(chromium, site, width):
+    page = signed_in(chromium, site, width)
+    page.goto(site.base + site.pages["report"])
+    tables, cards = page.locator("table.report-table"), page.locator("ul.number-cards")
+    assert tables.count() and cards.count()
+    phone = width < 720
+    assert all(cards.nth(i).is_visible() == phone for i in range(cards.count()))
+    assert all(tables.nth(i).is_visible() != phone for i in range(tables.count()))
+    if phone:
+        assert "大雨の安否確認" in cards.last.inner_text()
+        assert page.evaluate("Math.max(...[...document.querySelectorAll('.number-cards')]"
+                             ".map(e => e.scrollWidth - e.clientWidth))") == 0
+    page.context.close()
+
+
+def test_city_staff_switch_between_their_districts_on_a_phone(chromium, site):
+    from playwright.sync_api import expect
+
+    page = signed_in(chromium, site, browser.PHONE, staff=True)
+    expect(page.locator(".who")).to_contain_text("地区担当職員")
+    for name in ("緑ケ丘", "八幡", "井手川"):
+        page.goto(site.base + "/admin/")
+        page.get_by_role("link", name=name, exact=True).click()
+        expect(page.locator(".district")).to_have_text(f"地区：{name}")
+    page.goto(site.base + "/admin/")
+    assert "小倉" not in page.content() and "黒崎" not in page.content()
+    page.get_by_role("link", name="担当地区の設定").click()
+    page.get_by_role("link", name="八幡を編集する").click()
+    page.get_by_label("よみがな").fill("やはた")
+    page.get_by_role("button", name="保存する").click()
+    expect(page.locator(".notice")).to_contain_text("八幡を保存しました")
+    browser.screenshot(page, "admin-staff-saved-390")
+    assert browser.sideways_overflow(page) == 0
+    page.context.close()

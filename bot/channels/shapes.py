@@ -1,0 +1,55 @@
+"""Checks of a webhook event's fields against the shape its platform documents (LINE's and
+Slack's events): a field of the wrong type, too long, with a NUL or out of range marks an event the
+platform could not have sent, to be quarantined rather than handled."""
+from __future__ import annotations
+
+MAX_DEPTH = 32  # events nest about 4 deep; deeper is not the platform's and risks recursion limits
+NEVER = 4_102_444_800_000  # 2100-01-01 in milliseconds: a later timestamp is not the platform's
+
+# (path, type, longest): what each field must be when present; None counts as absent.
+Fields = list[tuple[tuple[str, ...], type, int]]
+
+
+def problem_in(event: dict, fields: Fields) -> str | None:
+    """The first field of `fields` whose value is impossible, named, or None."""
+    for path, kind, longest in fields:
+        problem = field_problem(value_at(event, path), kind, longest)
+        if problem is not None:
+            return f"{'.'.join(path)}: {problem}"
+    return None
+
+
+def field_problem(value: object, kind: type, longest: int) -> str | None:
+    """Why one field's value is impossible (wrong type, too long, a NUL, out of range), or None."""
+    if value is None:
+        return None
+    if type(value) is not kind:  # noqa: E721  (bool is an int, and must not pass for one)
+        return f"a {type(value).__name__}, not a {kind.__name__}"
+    if kind is str and (len(value) > longest or "\x00" in value):
+        return f"longer than {longest} characters" if len(value) > longest else "contains NUL"
+    if kind is int and not 0 <= value < NEVER:
+        return "out of range"
+    return None
+
+
+def value_at(event: dict, path: tuple[str, ...]) -> object:
+    """The value at a path of keys; None where a parent is missing or not an object."""
+    value: object = event
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def depth(value: object, limit: int = MAX_DEPTH) -> int:
+    """How deeply objects and arrays nest (counted without recursion, up to limit + 1)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= limit:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
