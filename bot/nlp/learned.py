@@ -61,8 +61,9 @@ class Reading:
     emergency: bool = False  # the message tells of a fire, a flood, someone collapsed...
 
 
-def predict(model: Model, names: list[str]) -> Reading:
-    """The likeliest intent (and category for a help request) with its probability."""
+def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Reading:
+    """The likeliest intent (and category for a help request) with its probability; an emergency
+    when its head says so with at least `emergency_at`."""
     scores = model.scores(names)
     intents = model.intent.probabilities(scores)
     best = max(range(len(intents)), key=intents.__getitem__)
@@ -71,7 +72,7 @@ def predict(model: Model, names: list[str]) -> Reading:
     if intent == "help_request":
         categories = scores[model.category.scores]
         category = model.category.classes[max(range(len(categories)), key=categories.__getitem__)]
-    emergency = model.emergency.probabilities(scores)[1] >= 0.5
+    emergency = model.emergency.probabilities(scores)[1] >= emergency_at
     return Reading(intent, category, intents[best], emergency)
 
 
