@@ -53,12 +53,29 @@ def counts(child: subprocess.Popen) -> tuple[int, int, int, int]:
     return tuple(int(n) for n in child.stdout.readline().split())
 
 
-def workers(n: int, env: dict) -> list[subprocess.Popen]:
-    """`n` RQ workers, started and given time to load."""
+def workers(n: int, env: dict, redis) -> list[subprocess.Popen]:
+    """`n` RQ workers, started and waited for (imports and the tagger load before the clock starts)."""
+    from rq import Worker
+
     started = [subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
-    time.sleep(15)  # imports and the tagger, before the clock starts
+    deadline = time.monotonic() + 120
+    while Worker.count(connection=redis) < n and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # the workers' first look at the queue and their clocks' first tick
     return started
+
+
+def stop(running: list[subprocess.Popen]) -> None:
+    """Stop the workers (killed if they do not stop within 10 s)."""
+    for worker in running:
+        worker.terminate()
+    for worker in running:
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def timed_fanout(rt, district_id: int, admin_id: int) -> float:
@@ -102,13 +119,11 @@ def main() -> None:
             print(f"{followers:,} followers, fake LINE API allowing 200 multicasts a second")
             results = {}
             for n in (1, 2):
-                running = workers(n, env)
+                running = workers(n, env, rt.jobs.redis)
                 try:
                     results[n] = (timed_fanout(rt, *place), counts(child))
                 finally:
-                    for worker in running:
-                        worker.terminate()
-                        worker.wait(timeout=30)
+                    stop(running)
             report(results, followers)
     finally:
         child.terminate()

@@ -47,10 +47,12 @@ class Button:
 
 @dataclass(frozen=True)
 class Text:
-    """A text message, with quick-reply buttons under it."""
+    """A text message, with quick-reply buttons under it; with `lasting`, the buttons are on the
+    message itself and stay pressable after later messages (a choice, not a shortcut)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
+    lasting: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def message_to_dict(message: Message) -> dict:
     if isinstance(message, Card):
         return {"type": "card", "title": message.title, "body": message.body,
                 "image_url": message.image_url, "alt_text": message.alt_text, "buttons": buttons}
+    if message.lasting:
+        return {"type": "text", "text": message.text, "buttons": buttons, "lasting": True}
     return {"type": "text", "text": message.text, "buttons": buttons}
 
 
@@ -122,7 +126,7 @@ def message_from_dict(data: dict) -> Message:
     buttons = tuple(Button(**button) for button in data.get("buttons", ()))
     if data["type"] == "card":
         return Card(data["title"], data["body"], buttons, data.get("image_url"), data.get("alt_text"))
-    return Text(data["text"], buttons)
+    return Text(data["text"], buttons, bool(data.get("lasting")))
 
 
 # -- webhook events that cannot be handled -----------------------------------------------------

@@ -12,6 +12,7 @@ from bot import residents, runtime
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
+from bot.watch import disaster
 from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
@@ -75,10 +76,12 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
         resident.language = supported(inbound.language)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
-    language = resident.language
+    language, district = resident.language, resident.district_id
     outbox = _answer(session, turn, row)
-    # A follow shows the menu of their language; so does asking for another language, or writing in it.
-    relink = resident.id if inbound.kind == "follow" or resident.language != language else None
+    # A follow shows the menu of their language; so does asking for another language, or writing in
+    # it; choosing a district may bring its disaster menu.
+    changed = resident.language != language or resident.district_id != district
+    relink = resident.id if inbound.kind == "follow" or changed else None
     if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
         outbox = _welcome(resident).extend(outbox)
     ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
@@ -143,6 +146,10 @@ def _link_menu(channel, resident_id: int) -> None:
     with Session() as session:
         resident = session.get(Resident, resident_id)
         user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
+        in_disaster = disaster.in_disaster(session, resident)
+    if in_disaster and hasattr(channel, "switch_menus"):  # their district is in disaster mode
+        channel.switch_menus({language: [user_id]}, True)
+        return
     if language == DEFAULT_LOCALE and linked:
         channel.unlink_menu(user_id)
     menu_id = channel.link_menu(user_id, language)

@@ -71,27 +71,74 @@ def store(session: Session, outbox: Outbox, *, reply_to: int | None = None,
 
 
 def deliver(ids: list[int], now: datetime | None = None, *, retry_job: bool = True) -> None:
-    """Send the given pending rows. One that fails waits for its next try (backoff, picked up by
-    bot.reconcile) for RETRY_FOR, then it has failed, for an admin to see. With `retry_job`,
-    ChannelError at the end if some are still to send, so that the job's own quick retries
-    (bot.queue.RETRY_INTERVALS) come first."""
+    """Send the given pending rows, each person's in the order they were decided (by id), across
+    jobs: an earlier row for the same person still pending is sent first, whichever job wrote it,
+    and while one cannot be sent the later ones wait for it (see `in_order`). A row that fails
+    waits for its next try (backoff, picked up by bot.reconcile) for RETRY_FOR, then it has failed,
+    for an admin to see. With `retry_job`, ChannelError at the end if some are still to send, so
+    that the job's own quick retries (bot.queue.RETRY_INTERVALS) come first."""
+    now = now or local_now()
     broken: set[str] = set()  # platforms that just failed: their other rows wait for the next try
-    for row_id in ids:
-        platform = _deliver_one(row_id, now or local_now(), broken)
+    blocked: dict[int, datetime | None] = {}  # person -> when their earliest unsent row is tried again
+    for row_id, person, asked in in_order(ids):
+        if person in blocked:
+            _hold(row_id, blocked[person])
+            continue
+        outcome = _deliver_one(row_id, now, broken, asked)
+        if outcome is None:
+            continue
+        platform, next_try = outcome
+        blocked[person] = next_try
         if platform:
             broken.add(platform)
     if broken and retry_job:
         raise ChannelError(f"sending to {', '.join(sorted(broken))} failed: tried again later")
 
 
-def _deliver_one(row_id: int, now: datetime, broken: set[str]) -> str | None:
-    """Send one row; the platform's name when it failed and will be tried again."""
+def in_order(ids: list[int]) -> list[tuple[int, int, bool]]:
+    """(row, person, asked for) to try, in id order: the given rows and every other pending row
+    of the same people (an earlier one goes first, a later one right after; one that failed
+    lately and is not asked for keeps its backoff, and holds back the later ones)."""
+    from db.session import Session as SessionFactory
+
+    if not ids:
+        return []
+    asked = set(ids)
+    with SessionFactory() as session:
+        people = select(OutboundMessage.resident_id).where(OutboundMessage.id.in_(ids),
+                                                           OutboundMessage.status == "pending")
+        rows = session.execute(select(OutboundMessage.id, OutboundMessage.resident_id)
+                               .where(OutboundMessage.status == "pending",
+                                      OutboundMessage.resident_id.in_(people))
+                               .order_by(OutboundMessage.id)).all()
+    return [(row_id, person, row_id in asked) for row_id, person in rows]
+
+
+def _hold(row_id: int, until: datetime | None) -> None:
+    """A row waits for an earlier one to the same person: it is tried again with it, not before."""
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as session:
         row = session.get(OutboundMessage, row_id, with_for_update=True)
-        if row is None or row.status != "pending" or row.platform in broken:
+        if row is not None and row.status == "pending" and until is not None \
+                and (row.next_attempt_at is None or row.next_attempt_at < until):
+            row.next_attempt_at = until
+
+
+def _deliver_one(row_id: int, now: datetime, broken: set[str],
+                 asked: bool = True) -> tuple[str | None, datetime | None] | None:
+    """Send one row. None when it is done with (sent, given up, or gone); else it is still to
+    send: (the platform's name when it just failed, when it is tried next)."""
+    from db.session import Session as SessionFactory
+
+    with SessionFactory.begin() as session:
+        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        if row is None or row.status != "pending":
             return None
+        if row.platform in broken:
+            return None, row.next_attempt_at
+        if not asked and row.attempts and row.next_attempt_at is not None and row.next_attempt_at > now:
+            return None, row.next_attempt_at  # failed lately and not due: it keeps its backoff
         channel = runtime.current().channels.get(row.platform)
         if channel is None:
             log.warning("no channel for platform %s: outbound %s dropped", row.platform, row.id)
@@ -107,7 +154,9 @@ def _deliver_one(row_id: int, now: datetime, broken: set[str]) -> str | None:
             raise  # the database is away: the whole job is tried again
         except Exception as error:  # noqa: BLE001  (whatever it was, the row must not be lost)
             _failed(row, error, now)
-            return row.platform if row.status == "pending" else None
+            if row.status != "pending":
+                return None
+            return row.platform, row.next_attempt_at
         row.status, row.sent_at, row.next_attempt_at = "sent", now, None
         return None
 

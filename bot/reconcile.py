@@ -3,9 +3,11 @@ from the database.
 
 Each pass enqueues again the jobs for events still `received`, outbound messages still `pending`
 and due, offers past their deadline, requests never offered, circulars due or abandoned mid
-fan-out (their lease ran out), questions past their timeout whose person was not yet told, and
-safety checks whose reminder is due but was never sent. Every one of those jobs is safe to run
-twice, so a pass is safe to run twice, and several workers may run passes at once.
+fan-out (their lease ran out), questions past their timeout whose person was not yet told,
+safety checks whose reminder is due but was never sent, searches for someone missing whose card
+has not reached everyone, and districts whose menus do not show their (disaster) mode yet. Every
+one of those jobs is safe to run twice, so a pass is safe to run twice, and several workers may run
+passes at once.
 """
 from __future__ import annotations
 
@@ -24,10 +26,12 @@ from db.models import (
     Circular,
     Conversation,
     Delivery,
+    District,
     HelpRequest,
     InboundEvent,
     Offer,
     OutboundMessage,
+    Search,
     local_now,
 )
 
@@ -70,6 +74,8 @@ def reconcile(now: datetime | None = None) -> Pass:
         work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
         work += [(Job.EXPIRE_QUESTION, args) for args in expired_questions(session, now)]
         work += [(Job.REMIND_SAFETY, (i,)) for i in unsent_reminders(session, now)]
+        work += [(Job.SEARCH_FAN_OUT, (i,)) for i in unsent_searches(session, now)]
+        work += [(Job.SWITCH_MENUS, (i,)) for i in unswitched_menus(session)]
     done = Pass()
     for name, args in work:
         done.add(name, *args)
@@ -147,6 +153,18 @@ def unsent_reminders(session: Session, now: datetime) -> list[int]:
         silent))
     return [circular_id for circular_id, sent_at, minutes in due
             if sent_at + timedelta(minutes=minutes) < now - GRACE]
+
+
+def unsent_searches(session: Session, now: datetime) -> list[int]:
+    """Searches for someone missing, sent out, whose card has not reached everyone yet."""
+    return list(session.scalars(select(Search.id).where(
+        Search.status == "open", Search.sent_at.is_(None), Search.created_at < now - GRACE)))
+
+
+def unswitched_menus(session: Session) -> list[int]:
+    """Districts whose people's menus do not yet show the district's mode (disaster or not)."""
+    return list(session.scalars(select(District.id).where(
+        District.menus_disaster.is_distinct_from(District.disaster_mode))))
 
 
 def run_pass(at: str | None = None) -> dict[str, int]:

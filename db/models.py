@@ -68,6 +68,9 @@ class District(Base):
     requires_approval: Mapped[bool] = mapped_column(default=False)
     # Disaster mode: the district's people see the safety menu; where the shelters are.
     disaster_mode: Mapped[bool] = mapped_column(default=False)
+    # The mode whose menus its people were last given (bot.watch.disaster.switch_menus); the
+    # reconciler switches again while it differs from disaster_mode.
+    menus_disaster: Mapped[bool] = mapped_column(default=False, server_default=false())
     shelter_info: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
@@ -319,6 +322,9 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("circular_id", "resident_id"),
         Index("ix_deliveries_circular_batch", "circular_id", "batch"),
+        # Room on each page for the row's next version: marking a batch sent is then a HOT update
+        # on PostgreSQL (no index touched), about 4x cheaper (see migration 0014).
+        {"postgresql_with": {"fillfactor": 50}},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     circular_id: Mapped[int] = mapped_column(ForeignKey("circulars.id"))
@@ -537,6 +543,7 @@ class Search(Base):
     private_events: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     closed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]  # when the card reached everyone (the reconciler re-drives until then)
 
 
 class SearchNotice(Base):

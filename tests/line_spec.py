@@ -19,6 +19,9 @@ SCHEMA_PREFIX = "#/components/schemas/"
 # spec; written out here on their own, so that the fake does not trust the code it checks.
 LIMITS = {"text": 5000, "quickReply.items": 13, "label": 20, "data": 300, "displayText": 300,
           "altText": 1500}
+# A buttons template: at most four actions; its text 160 characters (60 with a title or an image),
+# its title 40, the message's altText 400.
+TEMPLATE_LIMITS = {"actions": 4, "text": 160, "text.with_title": 60, "title": 40, "altText": 400}
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,28 @@ def _message_limits(message: dict) -> list[str]:
         found.append(f"more than {LIMITS['quickReply.items']} quick reply items")
     for action in [item.get("action", {}) for item in items] + list(_flex_actions(message)):
         found.extend(_action_limits(action))
+    if message.get("type") == "template":
+        found.extend(_template_limits(message))
+    return found
+
+
+def _template_limits(message: dict) -> list[str]:
+    found = []
+    if len(message.get("altText") or "") > TEMPLATE_LIMITS["altText"]:
+        found.append(f"template altText longer than {TEMPLATE_LIMITS['altText']}")
+    template = message.get("template") or {}
+    for action in template.get("actions") or ():
+        found.extend(_action_limits(action))
+    if template.get("type") != "buttons":
+        return found
+    titled = bool(template.get("title") or template.get("thumbnailImageUrl"))
+    text_max = TEMPLATE_LIMITS["text.with_title" if titled else "text"]
+    if len(template.get("text") or "") > text_max:
+        found.append(f"buttons template text longer than {text_max}")
+    if len(template.get("title") or "") > TEMPLATE_LIMITS["title"]:
+        found.append(f"buttons template title longer than {TEMPLATE_LIMITS['title']}")
+    if len(template.get("actions") or ()) > TEMPLATE_LIMITS["actions"]:
+        found.append(f"more than {TEMPLATE_LIMITS['actions']} actions in a buttons template")
     return found
 
 

@@ -11,9 +11,11 @@ from linebot.v3.messaging import (
     FlexMessage,
     FlexText,
     Message as LineMessage,
+    ButtonsTemplate,
     PostbackAction,
     QuickReply,
     QuickReplyItem,
+    TemplateMessage,
     TextMessage,
 )
 
@@ -29,6 +31,9 @@ LABEL_MAX = 20
 DATA_MAX = 300
 DISPLAY_TEXT_MAX = 300
 ALT_TEXT_MAX = 1500
+TEMPLATE_ACTIONS_MAX = 4  # a buttons template
+TEMPLATE_TEXT_MAX = 160  # its text, without a title or image
+TEMPLATE_ALT_TEXT_MAX = 400
 CARD_BODY_MAX = 2000  # keeps a bubble well under LINE's 30 KB per flex message
 URL_MAX = 2000
 
@@ -61,6 +66,8 @@ def to_texts(message: Text) -> list[LineMessage]:
     """A text, split where LINE would refuse it; the buttons go under the last part (as a card
     when there are more than LINE shows as quick replies)."""
     parts = split_text(message.text) or [" "]
+    if message.lasting and message.buttons:
+        return [TextMessage(text=part) for part in parts[:-1]] + [lasting(parts[-1], message.buttons)]
     if len(message.buttons) > QUICK_REPLY_MAX:
         return [TextMessage(text=part) for part in parts[:-1]] + [choices(parts[-1], message.buttons)]
     quick = quick_reply(message.buttons)
@@ -119,6 +126,18 @@ def to_flex(card: Card) -> FlexMessage:
     bubble = FlexBubble(hero=hero(card.image_url), body=body, footer=footer)
     alt = card.alt_text or f"{card.title}\n{card.body}"
     return FlexMessage(alt_text=shorten(alt.strip() or card.title or " ", ALT_TEXT_MAX), contents=bubble)
+
+
+def lasting(text: str, buttons: tuple[Button, ...]) -> LineMessage:
+    """A text whose buttons stay on it: LINE's buttons template when it fits (four buttons, 160
+    characters, labels not cut), else a bubble with one button a row."""
+    actions = [a for a in (postback(b) for b in buttons) if a is not None]
+    fits = (len(actions) <= TEMPLATE_ACTIONS_MAX and len(text) <= TEMPLATE_TEXT_MAX
+            and all(len(b.label) <= LABEL_MAX for b in buttons))
+    if not fits:
+        return choices(text, buttons)
+    return TemplateMessage(alt_text=shorten(text, TEMPLATE_ALT_TEXT_MAX),
+                           template=ButtonsTemplate(text=text, actions=actions))
 
 
 def choices(text: str, buttons: tuple[Button, ...]) -> FlexMessage:

@@ -12,7 +12,7 @@ import hmac
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from sqlalchemy import select
@@ -27,7 +27,13 @@ from db.session import Session
 BOT = "bot"
 PERSON = "person"
 # The bot's own user id, as LINE names it in every webhook body.
-DESTINATION = "Ulocalchatpage0000000000000000000"
+DESTINATION = "U00000000000000000000000010ca1cae"  # "local cafe": U and 32 hex digits, as LINE writes ids
+# Where the page stands in for LINE's data host (api-data.line.me): a photo sent on the page is
+# fetched by the bot from <PUBLIC_URL>/dev/chat/line-data/v2/bot/message/<id>/content, the same
+# Messaging API call (and SDK) it makes to LINE.
+CONTENT_PATH = "/dev/chat/line-data"
+# What the page can do as a person: LINE's event types and the kinds of message it may carry.
+MESSAGE_KINDS = ("text", "sticker", "image", "location")
 
 
 @dataclass
@@ -44,8 +50,10 @@ class LocalChannel:
 
     @classmethod
     def from_config(cls, config: Config) -> "LocalChannel":
-        """The page's channel: LINE's webhook secret from the configuration, sends kept as rows."""
-        return cls(LineChannel.from_config(config))
+        """The page's channel: LINE's webhook secret from the configuration, sends kept as rows,
+        photos fetched from the page's own stand-in for LINE's data host."""
+        line = LineChannel.from_config(config)
+        return cls(replace(line, data_host=config.public_url.rstrip("/") + CONTENT_PATH))
 
     def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
         """Verify and split a webhook body exactly as LINE's channel does."""
@@ -66,6 +74,10 @@ class LocalChannel:
         with Session.begin() as session:
             for user_id in user_ids:
                 capture(session, user_id, messages, f"{retry_key}:{user_id}")
+
+    def content(self, media_id: str) -> tuple[bytes, str]:
+        """A photo sent on the page, fetched as from LINE: the Messaging API's content call."""
+        return self.line.content(media_id)
 
     def quota(self) -> tuple[int | None, int]:
         """No monthly limit on the page."""
@@ -106,21 +118,47 @@ def note_person(session, user_id: str, **fields: object) -> None:
     session.add(LocalMessage(user_id=user_id, payload={"kind": PERSON, **fields}))
 
 
-def webhook_body(user_id: str, kind: str, *, text: str | None = None, data: str | None = None) -> bytes:
-    """A LINE webhook body with one event from a person (text, postback, follow, unfollow)."""
-    event = {"type": "message" if kind == "text" else kind, "mode": "active",
-             "timestamp": int(time.time() * 1000), "source": {"type": "user", "userId": user_id},
-             "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False}}
+def message_id() -> str:
+    """A new message id, as LINE writes them (18 digits)."""
+    return str(uuid.uuid4().int)[:18]
+
+
+def webhook_body(user_id: str, kind: str, *, text: str | None = None, data: str | None = None,
+                 message: dict | None = None) -> bytes:
+    """A LINE webhook body with one event from a person, shaped as LINE's reference documents
+    it: a text, a sticker, an image or a location message; a postback, follow or unfollow.
+    `message` holds a medium's own fields (sticker ids, the image's id, the place)."""
+    event: dict = {"type": "message" if kind in MESSAGE_KINDS else kind, "mode": "active",
+                   "timestamp": int(time.time() * 1000), "source": {"type": "user", "userId": user_id},
+                   "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False}}
     if kind != "unfollow":
         event["replyToken"] = uuid.uuid4().hex
-    if kind == "text":
-        event["message"] = {"id": str(uuid.uuid4().int)[:18], "type": "text",
-                            "quoteToken": uuid.uuid4().hex, "text": text or ""}
+    if kind in MESSAGE_KINDS:
+        event["message"] = message_fields(kind, text, message or {})
     elif kind == "postback":
         event["postback"] = {"data": data or ""}
     elif kind == "follow":
         event["follow"] = {"isUnblocked": False}
     return json.dumps({"destination": DESTINATION, "events": [event]}, ensure_ascii=False).encode()
+
+
+def message_fields(kind: str, text: str | None, given: dict) -> dict:
+    """The "message" object of a message event of this kind."""
+    tokens = {"quoteToken": uuid.uuid4().hex, "markAsReadToken": uuid.uuid4().hex}
+    if kind == "text":
+        return {"id": message_id(), "type": "text", **tokens, "text": text or ""}
+    if kind == "sticker":
+        return {"type": "sticker", "id": message_id(), **tokens, "stickerId": str(given.get("stickerId", "")),
+                "packageId": str(given.get("packageId", "")), "stickerResourceType": "STATIC",
+                "keywords": list(given.get("keywords") or [])}
+    if kind == "image":  # the content itself is fetched with the id, as from LINE
+        return {"type": "image", "id": str(given.get("id") or message_id()), **tokens,
+                "contentProvider": {"type": "line"}}
+    place = {"id": message_id(), "type": "location", "markAsReadToken": tokens["markAsReadToken"]}
+    for name in ("title", "address"):
+        if given.get(name):
+            place[name] = str(given[name])
+    return {**place, "latitude": float(given["latitude"]), "longitude": float(given["longitude"])}
 
 
 def signature(body: bytes, secret: str) -> str:

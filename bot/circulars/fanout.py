@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from bot import runtime
@@ -25,10 +25,12 @@ from db.session import Session
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
 LANES = 4  # lane jobs per circular (bot/circulars/lanes.py): up to four workers send it at once
+PLAN_BATCHES = 8  # batches planned at a time, in one statement, while the circular's row is locked
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
 # Every lane renews the circular's lease before each batch; when all of them die, the lease runs
 # out after this and bot.reconcile (every 10 s) starts the fan-out again: resumed within 30 s.
 LEASE = timedelta(seconds=15)
+RENEW_EVERY = 3.0  # seconds between a lane's renewals of that lease (well within LEASE)
 
 
 @dataclass(frozen=True)
@@ -89,21 +91,22 @@ def renew_lease(circular_id: int) -> None:
                         .values(lease_until=local_now() + LEASE))
 
 
-def plan_batch(session: OrmSession, circular: Circular) -> int | None:
-    """Write Delivery rows for the next followers (keyset on resident id); None when all are planned."""
+def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATCHES) -> list[int]:
+    """Write Delivery rows for the next `count` batches of followers (keyset on resident id), in
+    one INSERT ... SELECT on the server; the batch numbers planned (none: all are planned). The
+    caller holds the circular's row lock, so that two lanes never plan the same followers."""
     # Two look-ups, each served by its own index (one query with both maxima scans every row).
     mine = Delivery.circular_id == circular.id
     last_resident = session.scalar(select(func.max(Delivery.resident_id)).where(mine))
     last_batch = session.scalar(select(func.max(Delivery.batch)).where(mine))
-    followers = subscriptions.followers_after(session, circular.district_id, last_resident or 0,
-                                              BATCH_SIZE)
-    if not followers:
-        return None
-    batch = 0 if last_batch is None else last_batch + 1
-    session.execute(insert(Delivery.__table__), [
-        {"circular_id": circular.id, "resident_id": f.resident_id, "batch": batch, "status": "pending"}
-        for f in followers])
-    return batch
+    first = 0 if last_batch is None else last_batch + 1
+    ids = subscriptions.follower_ids_after(circular.district_id, last_resident or 0, count * BATCH_SIZE)
+    number = (literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE)
+    planned = session.execute(insert(Delivery.__table__).from_select(
+        ["circular_id", "resident_id", "batch", "status"],
+        select(literal(circular.id), ids.c.resident_id, number, literal("pending"))),
+        execution_options={"preserve_rowcount": True}).rowcount
+    return list(range(first, first + -(-planned // BATCH_SIZE)))
 
 
 def recipients(session: OrmSession, circular: Circular, batch: int, *conditions) -> list[Recipient]:
@@ -139,25 +142,30 @@ def to_recipient(row, district_id: int) -> Recipient:
 
 
 def send_batch(circular_id: int, batch: int) -> None:
-    """Send one batch: one multicast per platform and language, or one by one; then mark it."""
+    """Send one batch: one multicast per platform and language, or one by one; then mark the
+    whole batch in one transaction. A crash before the marks leaves the batch pending: it is sent
+    again with the same retry keys, which LINE answers 409, so nobody gets it twice."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
         people = recipients(session, circular, batch)
         district_name = circular.district.name
         session.expunge(circular)
-    _mark(circular, [p for p in people if not p.following], "skipped")
+    if not people:
+        return
+    marks: dict[str, list[Recipient]] = {"sent": [], "skipped": [p for p in people if not p.following]}
     channels = runtime.current().channels
     for (platform, language), group in group_recipients(people).items():
         messages = render.messages_for(circular, district_name, language)
         channel = channels.get(platform)
         if channel is None:
-            _mark(circular, group, "skipped")
+            marks["skipped"] += group
             continue
         send_group(channel, circular.id, (batch, platform, language), group, messages)
-        _mark(circular, group, "sent")
+        marks["sent"] += group
     sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
-    _mark(circular, sent, "sent")
-    _mark(circular, [p for p in represented(people) if p not in sent], "skipped")
+    marks["sent"] += sent
+    marks["skipped"] += [p for p in represented(people) if p not in sent]
+    _mark(circular, marks, batch if len(marks["sent"]) == len(people) else None)
 
 
 def group_recipients(people: list[Recipient]) -> dict[tuple[str, str], list[Recipient]]:
@@ -205,17 +213,24 @@ def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], me
                      retry_key=retry_key(circular_id, *key, "resident", person.resident_id))
 
 
-def _mark(circular: Circular, group: list[Recipient], status: str) -> None:
-    if not group:
+def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: int | None = None) -> None:
+    """Mark deliveries sent or skipped (those still pending), all in one transaction; with
+    `whole_batch`, everyone pending in that batch was sent (one range of the batch index)."""
+    if not any(marks.values()):
         return
     now = local_now()
-    ids = [p.delivery_id for p in group]
     with Session.begin() as session:
-        session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "pending")
-                        .values(status=status, sent_at=now if status == "sent" else None))
-        if status == "sent":  # a proxy answers for someone by button, never in words
-            render.ask_reply(session, circular,
-                             [p.resident_id for p in group if p.on_behalf is None], now)
+        for status, group in marks.items():
+            if not group:
+                continue
+            which = (and_(Delivery.circular_id == circular.id, Delivery.batch == whole_batch)
+                     if whole_batch is not None and status == "sent"
+                     else Delivery.id.in_([p.delivery_id for p in group]))
+            session.execute(update(Delivery).where(which, Delivery.status == "pending")
+                            .values(status=status, sent_at=now if status == "sent" else None))
+            if status == "sent":  # a proxy answers for someone by button, never in words
+                render.ask_reply(session, circular,
+                                 [p.resident_id for p in group if p.on_behalf is None], now)
 
 
 def finish(circular_id: int) -> None:

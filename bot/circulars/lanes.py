@@ -1,15 +1,21 @@
 """Fan-out lanes: several workers send one circular's batches side by side.
 
-send_circular starts fanout.LANES lane jobs. A lane claims a batch (one still pending that no live
-lane holds, else the next one it plans), sends it and marks it, and goes on until every
-follower is planned. A claim is a lease in Redis naming the lane: the same lane, retried after
-a crash, takes its own batch back at once; anyone may take it when the lease runs out. Planning
-holds the circular's row lock, so two lanes never plan the same followers; a batch sent twice
-is answered 409 by LINE (its retry key), so nobody gets it twice and nobody is skipped.
+send_circular starts fanout.LANES lane jobs. Batches are numbered from 0 as they are planned
+(fanout.plan_batches, several at a time, holding the circular's row lock so that two lanes never
+plan the same followers). A lane takes the next number from a counter in Redis, plans more when
+the number is beyond what is planned, and claims the batch with a lease naming the lane; it sends
+it, marks it, and goes on until every follower is planned. A number whose lane died is picked up
+at the end from the database (any batch still pending that no live lane holds; the same lane,
+retried after a crash, takes its own back at once). A batch sent twice is answered 409 by LINE
+(its retry key), so nobody gets it twice, and nobody is skipped: the database, not Redis, says
+what is left.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+import itertools
+import time
+
+from sqlalchemy import select, update
 
 from bot import runtime
 from bot.circulars import fanout
@@ -17,15 +23,36 @@ from db.models import Circular, Delivery
 from db.session import Session
 
 LEASE_SECONDS = 15  # a dead lane's batch is free again after this (as fanout.LEASE)
+KEEP_SECONDS = 24 * 3600  # how long a circular's counters stay in Redis
 
 
 class Claims:
-    """The batches a lane holds, as leases in Redis (in-process jobs: every claim succeeds)."""
+    """Batch numbers handed out to the lanes and the batches they hold, in Redis (jobs in this
+    process: one lane, a counter of its own, and every claim succeeds)."""
 
     def __init__(self, circular_id: int, lane: int) -> None:
         jobs = runtime.current().jobs
         self.redis = jobs.redis if jobs.mode == "rq" else None
         self.prefix, self.lane = f"kyojo:fanout:{circular_id}:", str(lane).encode()
+        self._local = itertools.count()
+        self.planned = 0  # batches known to be planned (numbers below this exist)
+
+    def next(self) -> int:
+        """The next batch number no lane was given yet (and what is known to be planned)."""
+        if self.redis is None:
+            return next(self._local)
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(self.prefix + "next").expire(self.prefix + "next", KEEP_SECONDS)
+            pipe.get(self.prefix + "planned")
+            number, _, planned = pipe.execute()
+        self.planned = max(self.planned, int(planned or 0))
+        return int(number) - 1
+
+    def mark_planned(self, count: int) -> None:
+        """Batches 0 .. count-1 exist: tell every lane."""
+        self.planned = max(self.planned, count)
+        if self.redis is not None:
+            self.redis.set(self.prefix + "planned", count, ex=KEEP_SECONDS)
 
     def take(self, batch: int) -> bool:
         """Lease the batch for this lane; True when it is ours (new, or ours from before a crash)."""
@@ -40,12 +67,24 @@ class Claims:
             self.redis.delete(self.prefix + str(batch))
 
 
+class Heartbeat:
+    """Renews the circular's lease (fanout.LEASE) every fanout.RENEW_EVERY seconds, not per batch."""
+
+    def __init__(self, circular_id: int) -> None:
+        self.circular_id, self.last = circular_id, float("-inf")
+
+    def beat(self) -> None:
+        if time.monotonic() - self.last >= fanout.RENEW_EVERY:
+            fanout.renew_lease(self.circular_id)
+            self.last = time.monotonic()
+
+
 def send_lane(circular_id: int, lane: int) -> None:
     """Job: send batches of a circular until none is left to claim; the last lane finishes it."""
-    claims, batch = Claims(circular_id, lane), -1
+    claims, heartbeat = Claims(circular_id, lane), Heartbeat(circular_id)
     try:
-        while (batch := claim(circular_id, claims, batch + 1)) is not None:
-            fanout.renew_lease(circular_id)
+        while (batch := claim(circular_id, claims)) is not None:
+            heartbeat.beat()
             fanout.send_batch(circular_id, batch)
             claims.release(batch)
     except Exception:
@@ -55,22 +94,47 @@ def send_lane(circular_id: int, lane: int) -> None:
         fanout.finish(circular_id)
 
 
-def claim(circular_id: int, claims: Claims, first: int = 0) -> int | None:
-    """A pending batch from `first` on that no live lane holds, else a newly planned one; None
-    when all are planned. Batches before `first` are done or held by other lanes: skipping them
-    keeps each look-up as cheap at batch 200 as at batch 1."""
+def claim(circular_id: int, claims: Claims) -> int | None:
+    """The next batch for this lane: a new number (planning more when it is not planned yet),
+    else a pending batch that no live lane holds; None when nothing is left."""
+    while True:
+        number = claims.next()
+        if number >= claims.planned and not _plan_up_to(circular_id, number, claims):
+            return _left_over(circular_id, claims)
+        if claims.take(number):
+            return number
+
+
+def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
+    """Plan batches until `number` exists (another lane may have planned it meanwhile); False
+    when every follower is planned before it (or the circular is no longer sending)."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)  # one lane plans at a time
-        if circular is None or circular.status != "sending":
-            return None
-        for batch in session.scalars(select(Delivery.batch).distinct().where(
-                Delivery.circular_id == circular_id, Delivery.batch >= first,
-                Delivery.status == "pending").order_by(Delivery.batch)
-                .limit(2 * fanout.LANES)):
-            if claims.take(batch):
-                return batch
-        batch = fanout.plan_batch(session, circular)
-        return batch if batch is not None and claims.take(batch) else None
+        # The lease is renewed first (planning is a heartbeat too): that write takes the row lock on
+        # PostgreSQL and the database's write lock on SQLite, so one lane plans at a time.
+        renewed = session.execute(update(Circular).where(Circular.id == circular_id,
+                                                         Circular.status == "sending")
+                                  .values(lease_until=fanout.local_now() + fanout.LEASE)).rowcount
+        circular = session.get(Circular, circular_id)
+        if not renewed or circular is None:
+            return False
+        top = session.scalar(select(Delivery.batch).where(Delivery.circular_id == circular_id)
+                             .order_by(Delivery.batch.desc()).limit(1))
+        count = 0 if top is None else top + 1
+        while count <= number:
+            planned = fanout.plan_batches(session, circular)
+            if not planned:
+                break
+            count = planned[-1] + 1
+    claims.mark_planned(count)
+    return number < count
+
+
+def _left_over(circular_id: int, claims: Claims) -> int | None:
+    """A pending batch no live lane holds (its lane died, or its number was lost); None if none."""
+    with Session() as session:
+        batches = list(session.scalars(select(Delivery.batch).distinct().where(
+            Delivery.circular_id == circular_id, Delivery.status == "pending").order_by(Delivery.batch)))
+    return next((batch for batch in batches if claims.take(batch)), None)
 
 
 def _pending(circular_id: int) -> bool:

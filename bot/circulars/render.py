@@ -43,8 +43,9 @@ def messages_for(circular: Circular, district_name: str, language: str,
     if circular.kind == "safety_check":
         buttons = (_button("safety.safe_button", language, "safety.safe", *args),
                    _button("safety.need_help_button", language, "safety.need_help", *args))
+        # The answers stay on the message: a later message must not take them away.
         return [Text(t("safety.ask", language, district=district_name, title=title, body=body),
-                     buttons)]
+                     buttons, lasting=True)]
     buttons = ()
     if circular.needs_confirmation:
         buttons = (_button("circular.confirm_button", language, "circular.confirm", *args),)
@@ -56,7 +57,7 @@ def reminder_for(circular: Circular, district_name: str, language: str,
                  for_id: int | None = None) -> list[Message]:
     """A second ask to a follower who has not answered a safety check."""
     first = messages_for(circular, district_name, language, for_id)[0]
-    return [Text(t("safety.reminder", language, district=district_name), first.buttons)]
+    return [Text(t("safety.reminder", language, district=district_name), first.buttons, lasting=True)]
 
 
 def on_behalf(circular: Circular, district_name: str, language: str, name: str, for_id: int, *,

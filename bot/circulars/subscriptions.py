@@ -1,8 +1,6 @@
 """Who follows which district, and who administers it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import exists, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
@@ -13,16 +11,6 @@ from db.models import District, DistrictAdmin, Resident, Subscription
 # One alias for the process: a new one per query would be a new statement to SQLAlchemy's
 # compiled cache each batch (compiled again, and the cache grows with the fan-out).
 PROXY = aliased(Resident, name="proxy")
-
-
-@dataclass(frozen=True)
-class Follower:
-    """What the fan-out needs of one follower, without loading the ORM row."""
-
-    resident_id: int
-    platform: str
-    user_id: str
-    language: str
 
 
 def subscribe(session: Session, resident: Resident, district: District) -> bool:
@@ -105,19 +93,22 @@ def follower_counts_by_platform(session: Session, district_id: int) -> dict[str,
     return {name: count for name, count in rows}
 
 
-def followers_after(session: Session, district_id: int, after_id: int, limit: int) -> list[Follower]:
-    """One page of followers with resident ids above `after_id` (keyset pagination).
-
-    Followers and represented people are read page by page each in resident id order, then merged.
-    """
+def follower_ids_after(district_id: int, after_id: int, limit: int):
+    """A subquery of the next `limit` followers' resident ids above `after_id` (keyset
+    pagination), in order: followers and represented people, each read page by page in resident
+    id order from its own index, then merged."""
     # Keyset on the subscription's resident id: the (district, active, resident) index serves
     # both the filter and the order, so every page costs the same however deep it is.
-    own = _followers_query(district_id).where(Subscription.resident_id > after_id) \
+    # The same bound on the residents' side: else PostgreSQL merge-joins them from the first id,
+    # and each page costs more the deeper it is (a 100k fan-out took 24 s instead of 4).
+    own = _followers_query(district_id) \
+        .where(Subscription.resident_id > after_id, Resident.id > after_id) \
         .order_by(Subscription.resident_id).limit(limit)
     represented = _represented_query(district_id).where(Resident.id > after_id) \
         .order_by(Resident.id).limit(limit)
-    rows = [*session.execute(own), *session.execute(represented)]
-    return sorted((Follower(*row) for row in rows), key=lambda f: f.resident_id)[:limit]
+    both = union_all(*(select(part.subquery().c[0].label("resident_id")) for part in (own, represented)))
+    merged = both.subquery()
+    return select(merged.c.resident_id).order_by(merged.c.resident_id).limit(limit).subquery()
 
 
 def admin_districts(session: Session, resident: Resident) -> list[District]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
+from bot import outbox as outboxes
 from bot.circulars import circulars, safety, subscriptions
 from bot.circulars.circulars import Draft
 from bot.errors import NotAllowedError
@@ -69,7 +70,10 @@ def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: s
     if said == "safe":
         thanks = turn.t("safety.thanks_safe_for", name=name) if by_proxy else turn.t("safety.thanks_safe")
         return turn.reply(Text(thanks, main_menu(turn.locale)))
-    coming = turn.t("safety.help_coming_for", name=name) if by_proxy else turn.t("safety.help_coming")
+    alone = not any(outboxes.recipient(session, admin_id) is not None
+                    for admin_id in subscriptions.admins_of(session, answered.circular.district_id))
+    key = "safety.help_coming_for" if by_proxy else "safety.help_coming"
+    coming = turn.t(key + ("_helpers" if alone else ""), name=name)
     if answered.request is None:  # said before: the admins already know
         return turn.reply(Text(coming))
     return alert_admins(session, turn.reply(Text(coming)), person, answered.circular, text)

@@ -97,6 +97,8 @@ def image(session: Session, turn: Turn) -> Outbox:
         return other_event(session, turn)
     channel = runtime.current().channels[turn.inbound.platform]
     found.photo, found.photo_type = channel.content(turn.inbound.media_id)
+    # The event names the photo at LINE (its message id): emptied with the search, like the words.
+    searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
     return _preview(session, turn, found)
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, String, bindparam, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (Boolean, Integer, String, all_, bindparam, cast, func, literal, null, or_, select,
+                        union_all)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
@@ -47,7 +49,16 @@ def ring(session: Session, district_id: int) -> list[tuple[int, bool, bool]]:
     return [(d, d == district_id, bool(strict)) for d, strict in rows]
 
 
-def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
+def _not_excluded(dialect: str):
+    """The helper is not among the excluded residents: on PostgreSQL one array parameter, so that the
+    statement's text is the same for every request and psycopg prepares it (no planning per request,
+    which cost more than running it); SQLite lists them (it plans in microseconds)."""
+    if dialect == "postgresql":
+        return HelperProfile.resident_id != all_(bindparam("exclude", type_=postgresql.ARRAY(Integer)))
+    return HelperProfile.resident_id.not_in(bindparam("exclude", expanding=True))
+
+
+def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool, dialect: str):
     """Up to `limit` offerable helpers of a district who list the kind (SKILL) or are masters
     who do not (MASTER), from the pivot up (or below it), in id order."""
     order = HelperKind.helper_id
@@ -67,7 +78,7 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool):
                or_(HelperKind.paused.is_(False), HelperProfile.paused_until < bindparam("now")),
                order >= bindparam("pivot") if upward else order < bindparam("pivot"),
                Resident.active.is_(True), Resident.platform != "none",
-               HelperProfile.resident_id.not_in(bindparam("exclude", expanding=True)))
+               _not_excluded(dialect))
         .order_by(order).limit(limit)
     )
     query = query.where(_not_waiting_for_approval())
@@ -87,9 +98,9 @@ def _not_waiting_for_approval():
 
 
 @cache
-def _statement(needs_approval: bool, upward: bool):
+def _statement(needs_approval: bool, upward: bool, dialect: str):
     """Both ways of fitting in one direction from the pivot, one round trip (built once, then bound)."""
-    return union_all(*(_part(fits_by, upward, limit, needs_approval)
+    return union_all(*(_part(fits_by, upward, limit, needs_approval, dialect)
                        for fits_by, limit in ((SKILL, POOL_PER_DISTRICT), (MASTER, MASTERS_PER_DISTRICT))))
 
 
@@ -108,7 +119,8 @@ def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: 
     read: dict[int, list[Row]] = {SKILL: [], MASTER: []}
     for upward in (True, False):
         # A UNION ALL promises no order itself: each way's rows are put in id order here.
-        for row in sorted(session.execute(_statement(needs_approval, upward), params),
+        statement = _statement(needs_approval, upward, session.get_bind().dialect.name)
+        for row in sorted(session.execute(statement, params),
                           key=lambda row: row[2]):
             read[row[0]].append(Row(*row))
         if len(read[SKILL]) >= POOL_PER_DISTRICT and len(read[MASTER]) >= MASTERS_PER_DISTRICT:

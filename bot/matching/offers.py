@@ -125,8 +125,12 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
         raise NotAllowedError(f"{admin.id} is not an admin of request {request_id}'s district")
     if request.status not in ("unmet", "open") or helper is None or not helper.active:
         return Outbox().to(admin.id, Text(t("offer.assign_closed", admin.language)))
-    request.status, request.offer_round = "open", request.offer_round + 1
     offer = session.scalar(select(Offer).where(Offer.request_id == request.id, Offer.helper_id == helper.id))
+    if request.status == "open" and offer is not None and offer.status == "sent":
+        # The same choice pressed again (an old button): the helper has it already.
+        return Outbox().to(admin.id, Text(t("offer.assign_already", admin.language,
+                                            name=helper.display_name or "")))
+    request.status, request.offer_round = "open", request.offer_round + 1
     if offer is None:
         offer = Offer(request_id=request.id, helper_id=helper.id)
         session.add(offer)

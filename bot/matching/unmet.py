@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from bot.events import Envelope, Outbox, Text, button
 from bot.i18n import t
 from bot.matching import describe
-from bot.outbox import retry_key
+from bot.outbox import recipient, retry_key
 from db.models import DistrictAdmin, HelperProfile, HelpRequest, Resident, helper_districts
 
 SHORT_LIST = 5
@@ -43,29 +43,35 @@ ON_UNMET: dict = {}
 
 
 def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
-    """Mark the request unmet; messages for the requester and the admins (keyed for retries)."""
+    """Mark the request unmet; messages for the requester and the admins (keyed for retries).
+    The requester hears that the district's contact was told only when one can be told."""
     request.status = "unmet"
     box = Outbox(envelopes=_to_admins(session, request, round))
+    told = any(e.resident_id != request.resident_id for e in box.envelopes)  # someone else knows
     if request.category in ON_UNMET:
-        return box.extend(Outbox(ON_UNMET[request.category](session, request, round, bool(box.envelopes))))
+        return box.extend(Outbox(ON_UNMET[request.category](session, request, round, told)))
     requester = request.resident
-    box.envelopes.insert(0, Envelope(requester.id, [Text(t("offer.unmet_requester", requester.language))],
+    said = "offer.unmet_requester" if told else "offer.unmet_requester_alone"
+    box.envelopes.insert(0, Envelope(requester.id, [Text(t(said, requester.language))],
                                      retry_key=retry_key("unmet", request.id, round, requester.id)))
     return box
 
 
 def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envelope]:
-    """The admins hear of it, with a few helpers they could ask in person."""
+    """The admins who can be told hear of it, with a few helpers they could ask in person."""
     helpers = short_list(session, request)
     envelopes = []
-    for admin in admins(session, request.district_id):
+    reachable = [admin for admin in admins(session, request.district_id)
+                 if recipient(session, admin.id) is not None]
+    for admin in reachable:
         locale = admin.language
         text = t("offer.unmet_admin", locale, district=describe.district_name(request),
                  kind=describe.kind(request.category, locale), when=describe.when(request, locale),
                  summary=request.summary or "")
         choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id)
                         for h in helpers)
-        envelopes.append(Envelope(admin.id, [Text(text, choices)],
+        # The choice stays on the message (other messages, such as 【至急】 alerts, come after it).
+        envelopes.append(Envelope(admin.id, [Text(text, choices, lasting=True)],
                                   retry_key=retry_key("unmet", request.id, round, admin.id)))
     return envelopes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import runtime
@@ -31,8 +31,6 @@ def switch_menus(district_id: int) -> None:
     from db.session import Session as SessionFactory
 
     channel = runtime.current().channels.get("line")
-    if channel is None or not hasattr(channel, "switch_menus"):
-        return
     with SessionFactory() as session:
         district = session.get(District, district_id)
         if district is None:
@@ -41,12 +39,23 @@ def switch_menus(district_id: int) -> None:
         # Back to normal: not for people of another district that is still in disaster mode.
         still = [] if on else [d for d in in_disaster_mode(session) if d != district_id]
         people = _line_people(session, [district_id], leave_out=still)
-    channel.switch_menus(people, on)
+    if channel is not None and hasattr(channel, "switch_menus"):
+        channel.switch_menus(people, on)
+    with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
+        session.execute(update(District).where(District.id == district_id, District.disaster_mode == on)
+                        .values(menus_disaster=on))
 
 
 def in_disaster_mode(session: Session) -> list[int]:
     """The districts in disaster mode now."""
     return list(session.scalars(select(District.id).where(District.disaster_mode.is_(True)).order_by(District.id)))
+
+
+def in_disaster(session: Session, person: Resident) -> bool:
+    """Whether the person lives in, or follows, a district in disaster mode (theirs is the safety menu)."""
+    districts = in_disaster_mode(session)
+    return bool(districts) and session.scalar(select(Resident.id).where(
+        Resident.id == person.id, _of(districts))) is not None
 
 
 def _of(district_ids: list[int]):

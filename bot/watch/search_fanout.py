@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import runtime
@@ -21,7 +21,7 @@ from bot.i18n import t, when_text
 from bot.matching.candidates import ring
 from bot.outbox import retry_key
 from db.models import (District, HelperProfile, Resident, Search, SearchNotice, SearchOptIn, Subscription,
-                       helper_districts)
+                       helper_districts, local_now)
 
 BATCH = 500  # LINE's multicast takes at most 500 people
 
@@ -106,6 +106,8 @@ def fan_out(search_id: int) -> None:
             if not _still_open(session, search_id):
                 return  # found meanwhile: the rest are not asked to look
             _send(group, [cards[group.language]], ("search.card", search_id))
+    with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
+        session.execute(update(Search).where(Search.id == search_id).values(sent_at=local_now()))
 
 
 def _still_open(session: Session, search_id: int) -> bool:

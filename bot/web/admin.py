@@ -167,23 +167,49 @@ def kind_page(template: str, status: int):
 # -- logging in and out ------------------------------------------------------------------------
 
 @blueprint.get("/login/<token>")
+def login_page(token: str):
+    """A signed link shows a page with one button and opens nothing yet: a chat app's link
+    preview or a mail scanner that fetches the link must not spend it. The button's form
+    carries a nonce that is also in this browser's cookie, so no other site can post it."""
+    person, link_id = _link_of(token)
+    with Session() as db:
+        if admin_sessions.link_used(db, link_id):
+            abort(403)  # opened before: it is not a key to hand around
+    nonce = secrets.token_urlsafe(16)
+    session["login_nonce"] = nonce
+    return render_template("admin/login.html", locale=person.language, nonce=nonce,
+                           t=lambda key, **fields: t(key, person.language, **fields))
+
+
+@blueprint.post("/login/<token>")
 def login(token: str):
-    """Open a signed link, once: a new server-side session, its token in the cookie."""
-    try:
-        resident_id, link_id = admin_link.read_token(current_app.config["SECRET_KEY"], token)
-    except NotAllowedError:
+    """The button of the link's page: a new server-side session, once; its token in the cookie."""
+    person, link_id = _link_of(token)
+    nonce, expected = request.form.get("nonce", ""), session.pop("login_nonce", "")
+    if not expected or not secrets.compare_digest(nonce.encode(), expected.encode()):
         abort(403)
     with Session.begin() as db:
-        person = db.get(Resident, resident_id)
-        if person is None or not admin_districts(db, person):
-            abort(403)
-        sid = admin_sessions.open_session(db, resident_id, link_id, local_now())
+        sid = admin_sessions.open_session(db, person.id, link_id, local_now())
     if sid is None:
         abort(403)  # the link was opened before: it is not a key to hand around
     session.clear()
     session.permanent = True  # survives closing the browser; the server side limits its age
     session["sid"] = sid
     return redirect(url_for("admin.home"))
+
+
+def _link_of(token: str) -> tuple[Resident, str]:
+    """The admin (or city staff) a signed, unexpired link is for, and the link's id; else 403."""
+    try:
+        resident_id, link_id = admin_link.read_token(current_app.config["SECRET_KEY"], token)
+    except NotAllowedError:
+        abort(403)
+    with Session() as db:
+        person = db.get(Resident, resident_id)
+        if person is None or not admin_districts(db, person):
+            abort(403)
+        db.expunge(person)
+    return person, link_id
 
 
 @blueprint.post("/logout")

@@ -35,6 +35,11 @@ def open_session(db: Session, resident_id: int, link_id: str, now: datetime) -> 
     return token
 
 
+def link_used(db: Session, link_id: str) -> bool:
+    """Whether a sign-in link has opened its session already."""
+    return db.scalar(select(AdminSession.id).where(AdminSession.link_id == link_id)) is not None
+
+
 def find(db: Session, token: object, now: datetime) -> AdminSession | None:
     """The live session of a token: not ended, younger than LIFETIME, used within IDLE."""
     if not isinstance(token, str) or not token:

@@ -62,7 +62,7 @@ def test_resident_who_leaves_between_batches_is_skipped(session, channel, midori
     followers = add_followers(session, midori, 3)
     draft = circulars.draft(session, midori_admin.id, circulars.Draft(midori.id, "お知らせ"))
     draft.status = "sending"
-    batch = fanout.plan_batch(session, draft)
+    batch, = fanout.plan_batches(session, draft, 1)
     leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id)
                             .order_by(Delivery.id)).resident_id
     session.get(Resident, leaver).active = False

@@ -43,8 +43,11 @@ def test_need_help_opens_an_urgent_request_and_alerts_the_admin(chat, session, c
     assert request.urgent and request.category == "other"
     assert request.offer_round == 1  # matched at once
     assert "足をけがして動けません" in request.text
-    alert = texts(channel.to(midori_admin.platform_user_id))[-1]
-    assert "【至急】" in alert and "足をけがして動けません" in alert
+    got = texts(channel.to(midori_admin.platform_user_id))
+    alert = next(i for i, text in enumerate(got) if "【至急】" in text)
+    assert "足をけがして動けません" in got[alert]
+    # in the order it was decided: the alert, then (nobody took it) the admin's choice of helper
+    assert alert < next(i for i, text in enumerate(got) if "引き受け手なし" in text)
 
 
 def test_answering_twice_opens_one_request(chat, session, midori, midori_admin):

@@ -8,6 +8,7 @@ import re
 
 from bot import admin_link
 from tests import factories
+from tests.web.signin import open_link
 
 REQUESTS = int(os.environ.get("KYOJO_FUZZ_ADMIN", "500"))
 SEED = int(os.environ.get("KYOJO_FUZZ_SEED", "20261130"))
@@ -62,7 +63,7 @@ def test_no_generated_admin_url_or_form_gets_a_5xx(app, session):
     for n in range(REQUESTS):
         if n % 100 == 0:  # sign in again now and then (a fuzzed logout may have signed us out)
             token = admin_link.make_token(app.config["SECRET_KEY"], admin.id)
-            signed.get(f"/admin/login/{token}")
+            open_link(signed, f"/admin/login/{token}")
             page = signed.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
             csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
         client = signed if garbage.random.random() < 0.8 else stranger

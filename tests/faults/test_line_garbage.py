@@ -11,6 +11,7 @@ from bot.i18n import t
 from db.models import Circular, Subscription
 from tests import factories
 from tests.channels.conftest import event_body, user_event
+from tests.web.signin import open_link
 
 
 def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(line_app, line_api,
@@ -23,7 +24,7 @@ def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(li
     session.commit()
     line_api.fail_next(200, count=100, path="/quota", message="not a quota")
     client = line_app.test_client()
-    client.get(f"/admin/login/{admin_link.make_token(line_app.config['SECRET_KEY'], admin.id)}")
+    open_link(client, f"/admin/login/{admin_link.make_token(line_app.config['SECRET_KEY'], admin.id)}")
     page = client.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     answer = client.post(f"/admin/d/{midori.id}/circular/new", data={

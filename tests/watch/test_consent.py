@@ -62,6 +62,7 @@ def test_nothing_starts_until_the_mother_agrees_then_she_is_greeted_and_her_daug
     at(chat, MONDAY.replace(hour=7, minute=5) + timedelta(days=2))
     assert len(chat.channel.to("HANA")) == greetings
     assert chat.press("HANA", card.buttons[0].data) and session.scalar(select(CheckIn.active)) is False
+    assert not any("緑ケ丘3-2-1" in text for text in texts(chat.channel.to("DAUGHTER")))  # not her address
 
 
 def test_the_mother_says_no_and_nothing_starts(chat, session):
@@ -93,6 +94,9 @@ def test_asking_again_and_again_does_not_pester_the_mother(chat, session):
     for _ in range(3):
         _ask_for_mother(chat)
     assert sum(isinstance(m, Card) for m in chat.channel.to("HANA")) == 1
+    chat.clock = MONDAY + timedelta(days=7)  # a week without an answer: she may be asked once more
+    _ask_for_mother(chat)
+    assert sum(isinstance(m, Card) for m in chat.channel.to("HANA")) == 2
 
 
 def test_a_minsei_iin_joins_with_the_code_and_is_told_like_family(chat, session):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from bot.watch import support
 from db.models import District, HelpRequest, Resident
 from tests import factories
-from tests.channels.conftest import line_app  # noqa: F401  (the app on the fake LINE API)
+from tests.channels.conftest import event_body, line_app, post, user_event  # noqa: F401  (fixtures)
 from tests.circulars.test_safety import start_check
 from tests.fakes import buttons, texts
 from tests.web.test_admin import log_in
@@ -132,4 +132,20 @@ def test_redrawing_the_menus_keeps_a_districts_disaster_menu_and_each_follower_g
     assert _menu_of(line_api, "Uboth") == safety  # still follows 八幡, still in disaster mode
     _switch(client, yawata, "off")
     assert _menu_of(line_api, "Uboth") == normal and _menu_of(line_api, "Uyawata") == normal
+    assert line_api.violations == []
+
+
+def test_a_new_friend_who_chooses_a_district_in_disaster_mode_gets_its_safety_menu(line_app, line_api, post,
+                                                                                   session):
+    midori = factories.district(session, "緑ケ丘", disaster_mode=True)
+    factories.district(session, "八幡")
+    session.commit()
+    assert line_app.test_cli_runner().invoke(args=["rich-menu"]).exit_code == 0
+    line_api.profiles["Unew"] = {"displayName": "新さん", "language": "ko"}
+    post(event_body(user_event("follow", user_id="Unew", event_id="01DIS0000000000000000000001",
+                               follow={"isUnblocked": False})))
+    assert _menu_of(line_api, "Unew") == ["menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
+    post(event_body(user_event("postback", user_id="Unew", event_id="01DIS0000000000000000000002",
+                               postback={"data": f"district.choose:{midori.id}"})))
+    assert _menu_of(line_api, "Unew") == ["disaster.report", "disaster.shelter", "disaster.call_help"]
     assert line_api.violations == []

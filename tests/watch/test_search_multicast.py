@@ -82,3 +82,28 @@ def test_a_search_goes_out_in_multicasts_of_at_most_500_once_each(line_rq, line_
     assert Counter(u for m in thanks for u in m["to"]) == Counter(everyone)
     assert all("見つかりました" in m["messages"][0]["text"] or "found" in m["messages"][0]["text"] for m in thanks)
     assert line_api.violations == []
+
+
+def test_a_search_whose_fan_out_died_in_a_long_line_outage_goes_out_once_line_is_back(
+        line_rq, line_api, redis, session):
+    from bot.reconcile import reconcile
+
+    client, started = line_rq
+    line_api.quota = None
+    everyone = _town(session)
+    for n, text in enumerate(("行方不明の母を探しています", DESCRIPTION, LAST_SEEN)):
+        _post(client, redis, "Ufamily", n, message={"id": f"t{n}", "type": "text", "text": text})
+    search_id = session.scalar(select(Search.id))
+    _post(client, redis, "Ufamily", 3, postback={"data": "search.no_photo"})
+    line_api.fail_next(500, count=10_000, path="/multicast")  # LINE down for longer than the job retries
+    _post(client, redis, "Ufamily", 4, postback={"data": f"search.send:{search_id}"})
+    assert _multicasts(line_api) == []
+    session.expire_all()
+    assert session.get(Search, search_id).sent_at is None
+    line_api.failures.clear()  # LINE is back
+    assert reconcile().jobs.get("bot.watch.search_fanout.fan_out") == 1
+    _drain(redis)
+    assert Counter(u for m in _multicasts(line_api) for u in m["to"]) == Counter(everyone)
+    session.expire_all()
+    assert session.get(Search, search_id).sent_at is not None
+    assert "bot.watch.search_fanout.fan_out" not in reconcile().jobs  # nothing left to re-drive

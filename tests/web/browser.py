@@ -20,12 +20,21 @@ BLOCKING = ("serious", "critical")
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
+def free_port() -> int:
+    """A local port nobody listens on now (for an app that must know its own address)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
-def serving(app):
-    """The app on a free local port in a background thread; its base URL."""
+def serving(app, port: int = 0):
+    """The app on a local port (a free one unless given) in a background thread; its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -12,6 +12,7 @@ from bot.web import admin as admin_module
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
 from tests.fakes import texts
+from tests.web.signin import open_link
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def town(session):
 
 def log_in(client, app, resident_id: int):
     token = admin_link.make_token(app.config["SECRET_KEY"], resident_id)
-    return client.get(f"/admin/login/{token}")
+    return open_link(client, f"/admin/login/{token}")
 
 
 @pytest.fixture
@@ -150,7 +151,7 @@ def test_admin_link_button_in_chat_gives_a_working_link(app, chat, town, client)
     got = chat.press("Uadmin", "admin.link")
     url = re.search(r"http\S+", texts(got)[0]).group(0)
     path = url.split("127.0.0.1:5000", 1)[1]
-    assert client.get(path).status_code == 302
+    assert open_link(client, path).status_code == 302
     assert client.get(f"/admin/d/{town[0].id}/").status_code == 200
 
 

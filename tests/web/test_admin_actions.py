@@ -13,6 +13,7 @@ from db.models import Circular, Resident, Subscription, local_now
 from tests import factories
 from tests.fakes import texts
 from tests.web.test_chat_page import page, served  # noqa: F401  (the browser fixtures)
+from tests.web.signin import open_link
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def district(session):
 def log_in(client, app, resident_id: int) -> str:
     """Open the admin link; the CSRF token the pages carry."""
     token = admin_link.make_token(app.config["SECRET_KEY"], resident_id)
-    assert client.get(f"/admin/login/{token}").status_code == 302
+    assert open_link(client, f"/admin/login/{token}").status_code == 302
     return csrf_of(client)
 
 
@@ -276,6 +277,7 @@ def test_an_admin_sends_a_circular_in_the_browser(served, page):  # noqa: F811
         admin_id = db.scalar(select(Resident.id).where(Resident.platform_user_id == admin_user))
     token = admin_link.make_token(runtime.current().config.secret_key, admin_id)
     page.goto(served + admin_link.LOGIN_PATH + token)
+    page.get_by_role("button", name="管理画面を開く").click()
     page.get_by_role("link", name="緑ケ丘").click()
     page.get_by_role("link", name="回覧板・安否確認").click()
     page.get_by_role("link", name="回覧板を作る").click()

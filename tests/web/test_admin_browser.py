@@ -121,6 +121,7 @@ def signed_in(chromium, site: Site, width: int, staff: bool = False):
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(site.base + (site.staff_login if staff else site.login))
+    page.get_by_role("button", name="管理画面を開く").click()  # the link's page: one tap to open
     return page
 
 
@@ -218,6 +219,19 @@ def test_the_reports_numbers_are_cards_on_a_phone_and_a_table_at_a_desk(chromium
         assert page.evaluate("Math.max(...[...document.querySelectorAll('.number-cards')]"
                              ".map(e => e.scrollWidth - e.clientWidth))") == 0
     page.context.close()
+
+
+def test_a_sign_in_links_page_is_accessible_and_opens_the_admin_pages_with_one_tap(chromium, site):
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": browser.PHONE, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(site.base + site.login)
+    assert browser.axe_problems(page) == [] and browser.sideways_overflow(page) == 0
+    browser.screenshot(page, "admin-login-390")
+    page.get_by_role("button", name="管理画面を開く").click()
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()  # signed in
+    context.close()
 
 
 def test_city_staff_switch_between_their_districts_on_a_phone(chromium, site):

@@ -12,6 +12,7 @@ from bot.web import admin as admin_module
 from bot import admin_link
 from db.models import local_now
 from tests import factories
+from tests.web.signin import open_link
 
 
 @pytest.fixture
@@ -43,16 +44,36 @@ def test_a_sign_in_link_opens_one_session_only(app, midori_admin):
     midori, admin = midori_admin
     first, second = app.test_client(), app.test_client()
     url = link(app, admin.id)
-    assert first.get(url).status_code == 302
+    assert open_link(first, url).status_code == 302
     assert second.get(url).status_code == 403  # forwarded, or found in a chat log later
     assert second.get(f"/admin/d/{midori.id}/").status_code == 403
     assert first.get(f"/admin/d/{midori.id}/").status_code == 200
 
 
+def test_a_link_preview_or_a_mail_scanner_fetching_the_link_spends_nothing(app, midori_admin):
+    midori, admin = midori_admin
+    url, preview, person = link(app, admin.id), app.test_client(), app.test_client()
+    for _ in range(3):  # a chat app's preview, a scanner, the person's first look
+        page = preview.get(url)
+        assert page.status_code == 200 and "管理画面を開く" in page.get_data(as_text=True)
+    assert preview.get(f"/admin/d/{midori.id}/").status_code == 403  # fetching opened nothing
+    assert open_link(person, url).status_code == 302
+    assert person.get(f"/admin/d/{midori.id}/").status_code == 200
+
+
+def test_the_links_button_works_only_from_the_page_it_was_shown_on(app, midori_admin):
+    midori, admin = midori_admin
+    url, victim = link(app, admin.id), app.test_client()
+    assert victim.post(url, data={"nonce": "forged"}).status_code == 403  # another site's form
+    assert victim.post(url).status_code == 403
+    assert victim.get(f"/admin/d/{midori.id}/").status_code == 403
+    assert open_link(app.test_client(), url).status_code == 302  # the link itself is still good
+
+
 def test_logout_ends_the_session_everywhere_at_once(app, midori_admin):
     midori, admin = midori_admin
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     thief = copy_cookie(client, app)
     assert thief.get(f"/admin/d/{midori.id}/").status_code == 200
     assert client.post("/admin/logout", data={"csrf": csrf_on(client, midori)}).status_code == 302
@@ -63,7 +84,7 @@ def test_logout_ends_the_session_everywhere_at_once(app, midori_admin):
 def test_logout_without_the_csrf_token_signs_nobody_out(app, midori_admin):
     midori, admin = midori_admin
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     assert client.post("/admin/logout").status_code == 403  # a form on another site
     assert client.post("/admin/logout", data={"csrf": "guess"}).status_code == 403
     assert client.get(f"/admin/d/{midori.id}/").status_code == 200
@@ -72,8 +93,8 @@ def test_logout_without_the_csrf_token_signs_nobody_out(app, midori_admin):
 def test_revoking_an_admin_ends_their_sessions_at_once(app, midori_admin):
     midori, admin = midori_admin
     phone, desk = app.test_client(), app.test_client()
-    phone.get(link(app, admin.id))
-    desk.get(link(app, admin.id))
+    open_link(phone, link(app, admin.id))
+    open_link(desk, link(app, admin.id))
     result = app.test_cli_runner().invoke(args=["admin-revoke", str(admin.id)])
     assert result.exit_code == 0 and "2 sessions ended" in result.output
     assert phone.get(f"/admin/d/{midori.id}/").status_code == 403
@@ -83,7 +104,7 @@ def test_revoking_an_admin_ends_their_sessions_at_once(app, midori_admin):
 def test_a_session_left_idle_for_half_an_hour_ends(app, midori_admin, monkeypatch):
     midori, admin = midori_admin
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     start = local_now()
     for minutes in (20, 40, 60):  # in use: it lives on
         monkeypatch.setattr(admin_module, "local_now", lambda m=minutes: start + timedelta(minutes=m))
@@ -94,7 +115,7 @@ def test_a_session_left_idle_for_half_an_hour_ends(app, midori_admin, monkeypatc
 
 def test_cookies_stay_on_this_site_and_need_https_when_it_is_served_so(app, midori_admin):
     _, admin = midori_admin
-    answer = app.test_client().get(link(app, admin.id))
+    answer = open_link(app.test_client(), link(app, admin.id))
     cookie = answer.headers["Set-Cookie"]
     assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Secure" not in cookie  # http dev
     from app import create_app
@@ -109,7 +130,7 @@ def test_cookies_stay_on_this_site_and_need_https_when_it_is_served_so(app, mido
 def test_every_admin_answer_carries_the_strict_headers(app, midori_admin, path):
     midori, admin = midori_admin
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     answer = client.get(path.format(d=midori.id))
     assert answer.status_code < 500
     csp = answer.headers["Content-Security-Policy"]
@@ -124,7 +145,7 @@ def test_every_admin_answer_carries_the_strict_headers(app, midori_admin, path):
 def test_ids_no_row_can_have_are_404_not_500(app, midori_admin):
     midori, admin = midori_admin
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     huge = "9" * 20
     for path in (f"/admin/d/{huge}/", f"/admin/d/{midori.id}/requests/{huge}",
                  f"/admin/d/{midori.id}/circulars/{huge}", f"/admin/d/{midori.id}/circulars/0/preview"):
@@ -151,7 +172,7 @@ def test_messages_given_up_are_shown_to_the_admin_to_pass_on(app, midori_admin, 
                                 retry_key="given-up", status="failed", last_error="LINE 503"))
     session.commit()
     client = app.test_client()
-    client.get(link(app, admin.id))
+    open_link(client, link(app, admin.id))
     home = client.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
     assert "届けられなかったメッセージが1件あります" in home
     page = client.get(f"/admin/d/{midori.id}/undelivered").get_data(as_text=True)

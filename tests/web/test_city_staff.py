@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import admin_link
 from db.models import DistrictAdmin, District, HelpRequest, district_neighbours
 from tests import factories
+from tests.web.signin import open_link
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def city(session):
 
 
 def log_in(client, app, resident_id: int):
-    return client.get(f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], resident_id)}")
+    return open_link(client, f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], resident_id)}")
 
 
 def csrf_of(page: str) -> str:
@@ -53,7 +54,7 @@ def test_staff_sign_in_once_and_see_each_of_their_districts_named(app, city):
     districts, _kokura, staff, _chair, _secret = city
     client = app.test_client()
     url = f"/admin/login/{admin_link.make_token(app.config['SECRET_KEY'], staff.id)}"
-    assert client.get(url).status_code == 302
+    assert open_link(client, url).status_code == 302
     assert app.test_client().get(url).status_code == 403  # a link opens one session only
     home = client.get("/admin/").get_data(as_text=True)
     assert "地区担当職員" in home
@@ -80,7 +81,7 @@ def test_staff_never_see_a_district_not_theirs(app, city):
     for page in seen:
         assert "小倉" not in page and "北九州" not in page and "秘密" not in page
     assert "担当外の地区が1つ隣にあります" in seen[1]  # counted, never named
-    for path in DISTRICT_PAGES:
+    for path in [*DISTRICT_PAGES, "/chart/requests.csv", "/report.pdf", "/undelivered"]:
         assert client.get(f"/admin/d/{kokura.id}{path}").status_code == 403, path
     assert client.get(f"/admin/d/{districts[0].id}/requests/{secret.id}").status_code == 404
     assert client.get(f"/admin/d/{kokura.id}/requests/{secret.id}").status_code == 403
@@ -146,3 +147,25 @@ def test_staff_act_for_a_district_an_unmet_request_shows_its_helpers(app, city, 
     log_in(client, app, staff.id)
     page = client.get(f"/admin/d/{districts[1].id}/requests/{request_id}").get_data(as_text=True)
     assert "八幡のごみ出し" in page and "地区：八幡" in page
+
+
+def test_staff_send_a_circular_for_one_of_their_districts_to_its_followers_only(app, city, session, channel):
+    from db.models import Subscription
+
+    districts, _kokura, staff, _chair, _secret = city
+    midori, yawata, _ = districts
+    for district, user_id in ((yawata, "Uyawata-follower"), (midori, "Umidori-follower")):
+        person = factories.resident(session, district=district, user_id=user_id)
+        session.add(Subscription(resident_id=person.id, district_id=district.id))
+    session.commit()
+    client = app.test_client()
+    log_in(client, app, staff.id)
+    csrf = csrf_of(client.get(f"/admin/d/{yawata.id}/circular/new").get_data(as_text=True))
+    preview = client.post(f"/admin/d/{yawata.id}/circular/new", data={
+        "csrf": csrf, "title": "八幡の清掃", "body": "日曜9時に\n公民館前", "confirm": "yes", "timing": "now"})
+    html = client.get(preview.headers["Location"]).get_data(as_text=True)
+    assert "【八幡の回覧板】八幡の清掃" in html
+    send_url = re.search(r'action="([^"]+/send)"', html).group(1)
+    assert client.post(send_url, data={"csrf": csrf}).status_code == 302
+    sent = [user for users, _, _ in channel.multicasts for user in users]
+    assert sent == ["Uyawata-follower"]

@@ -2,6 +2,8 @@
 "use strict";
 
 const TEXTS = JSON.parse(document.getElementById("texts").textContent);
+const PLACES = JSON.parse(document.getElementById("places").textContent);
+const PHOTO_EDGE = 1280; // a photo is shrunk to this many pixels on its longer side, as LINE does
 const API = location.pathname.replace(/\/$/, "") + "/api";
 const POLL_MS = 700;
 const WAIT_MS = 15000; // a person who blocked the bot gets no answer: stop saying we wait
@@ -123,10 +125,21 @@ function show(row) {
     item.append(personBubble(row));
   }
   $("log").append(item);
-  item.scrollIntoView({ block: "end" });
+  // The newest message just above the input, which stays at the bottom of the screen.
+  window.scrollTo({ top: document.documentElement.scrollHeight });
 }
 
 function personBubble(row) {
+  if (row.event === "image") {
+    const image = element("img", "photo");
+    image.src = row.src;
+    image.alt = TEXTS.sent_photo;
+    return image;
+  }
+  if (row.event === "location" && row.place) return placeBubble(row.place);
+  if (row.event === "sticker") {
+    return element("div", "bubble sticker", fill(TEXTS.sent_sticker, { name: TEXTS["sticker_" + row.sticker] || "" }));
+  }
   const said = {
     follow: TEXTS.followed,
     unfollow: TEXTS.unfollowed,
@@ -145,8 +158,17 @@ function showQuickReplies() {
   $("quick").replaceChildren(...items.map((item) => actionButton(item.action)));
 }
 
+function placeBubble(place) {
+  const bubble = element("div", "bubble place");
+  bubble.append(element("div", "title", place.title ? fill(TEXTS.sent_place, { title: place.title }) : TEXTS.location));
+  if (place.address) bubble.append(element("div", null, place.address));
+  return bubble;
+}
+
 function lineMessage(message) {
   if (message.type === "text") return element("div", "bubble", message.text);
+  if (message.type === "location") return placeBubble(message);
+  if (message.type === "sticker") return element("div", "bubble sticker", TEXTS.bot_sticker);
   if (message.type === "flex") return flex(message.contents);
   if (message.type === "template") return template(message.template);
   if (message.type === "image") {
@@ -207,12 +229,79 @@ $("speaker").addEventListener("change", (event) => choose(event.target.value));
 $("follow").addEventListener("click", () => send({ kind: "follow" }));
 $("unfollow").addEventListener("click", () => send({ kind: "unfollow" }));
 
-$("message-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = $("message").value.trim();
+function sendText() {
+  const text = $("message").value.replace(/\r\n/g, "\n").trim();
   if (!text) return;
   $("message").value = "";
   send({ kind: "text", text });
+}
+
+$("message-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendText();
+});
+
+// Enter is a new line (as on a phone's keyboard); Ctrl+Enter or Cmd+Enter sends.
+$("message").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+    event.preventDefault();
+    sendText();
+  }
+});
+
+function toggle(button, panel, other) {
+  const open = panel.hidden;
+  panel.hidden = !open;
+  button.setAttribute("aria-expanded", String(open));
+  if (open && other) {
+    other.panel.hidden = true;
+    other.button.setAttribute("aria-expanded", "false");
+  }
+}
+
+$("sticker-toggle").addEventListener("click", () =>
+  toggle($("sticker-toggle"), $("stickers"), { button: $("place-toggle"), panel: $("place-form") }));
+$("place-toggle").addEventListener("click", () =>
+  toggle($("place-toggle"), $("place-form"), { button: $("sticker-toggle"), panel: $("stickers") }));
+
+document.querySelectorAll("#stickers .sticker").forEach((button) => {
+  button.addEventListener("click", () => {
+    toggle($("sticker-toggle"), $("stickers"));
+    send({ kind: "sticker", sticker: button.dataset.sticker });
+  });
+});
+
+$("place-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  toggle($("place-toggle"), $("place-form"));
+  send({ kind: "location", ...PLACES[Number($("place").value)] });
+});
+
+// A photo is shrunk and sent as JPEG, as LINE's app sends one; the bot fetches it back through
+// LINE's content API (here served by the page itself).
+async function shrink(file) {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, PHOTO_EDGE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.85));
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+$("photo").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  try {
+    send({ kind: "image", content_type: "image/jpeg", image: await shrink(file) });
+  } catch (error) {
+    $("status").textContent = TEXTS.photo_failed;
+  }
 });
 
 $("resident-form").addEventListener("submit", async (event) => {

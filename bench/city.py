@@ -1,0 +1,360 @@
+"""City-scale load: residents asking for help at once, through the webhook, with 2 and 4 RQ workers.
+
+Everything is real except LINE: the Procfile's web command (gunicorn), PostgreSQL, a Redis of the
+bench's own, `python worker.py` processes, and the fake LINE API (tests/line_fake.py) in this
+process. Each simulated resident writes 「明日の朝ゴミ出しをお願いできますか」 at a time spread
+over the window, then answers the bot as a person would, as soon as its answer arrives: the address,
+the landmark, then presses お願いする. Helpers only receive offers.
+
+Measured per worker count (every figure absolute; the goal is p95 < 1 s with 2 workers):
+- message to first offer: from the press of お願いする to LINE receiving the first offer card;
+- message to answer: from each message to the bot's answer to it;
+- the share of answers sent with the reply token (not pushed), jobs lost (events never handled),
+  messages doubled (a resident confirmed twice, or two requests from one press);
+- the resident set size of every process before and after.
+The run is bounded: residents still waiting after the window plus GRACE are counted as unanswered.
+Run: .venv/bin/python -m bench.city [RESIDENTS [WINDOW_SECONDS]]
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.common import drop_postgres, machine, postgres_url
+from bench.fanout import stop
+from bench.webhook import free_port, redis_server, wait_for, web_command
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-city-secret"
+RESIDENTS = 1_000
+WINDOW = 60.0  # seconds over which the residents start writing
+GRACE = 120.0  # seconds after the window before the rest count as unanswered
+HELPERS = 300
+DISTRICT = "緑ケ丘"
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of a process, MiB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def family(pid: int) -> list[int]:
+    """A process and its children (gunicorn's workers, RQ's work horse), by pid."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        kids = [int(p) for p in children.read_text().split()]
+    except OSError:
+        kids = []
+    return [pid, *(k for kid in kids for k in family(kid))]
+
+
+def memory(processes: dict[str, subprocess.Popen]) -> dict[str, float]:
+    """RSS of every process of each named server, MiB."""
+    return {f"{name} pid {pid}": rss_mib(pid) for name, child in processes.items()
+            for pid in family(child.pid)}
+
+
+def walk_buttons(node) -> list[tuple[str, str]]:
+    """(label, postback data) of every postback action anywhere in a LINE message."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "postback" and "data" in node:
+            found.append((node.get("label", ""), node["data"]))
+        for value in node.values():
+            found += walk_buttons(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += walk_buttons(value)
+    return found
+
+
+def texts_of(messages: list) -> str:
+    return "\n".join(str(m.get("text") or m.get("altText") or "") for m in messages)
+
+
+class Town:
+    """The simulated residents and what LINE saw of them."""
+
+    def __init__(self, port: int, residents: int) -> None:
+        self.port, self.count = port, residents
+        self.users = [f"Ucity{n:028x}" for n in range(residents)]
+        self.tokens: dict[str, tuple[str, float]] = {}  # reply token -> (user, when the message went)
+        self.inbox: queue.Queue = queue.Queue()
+        self.pressed: dict[str, float] = {}  # user -> when お願いする was pressed
+        self.confirmed: dict[str, int] = {}
+        self.answer_ms: list[float] = []
+        self.by_reply = self.by_push = 0
+        self.webhook_statuses: dict[int, int] = {}
+        self.offers: dict[int, float] = {}  # offer id -> when LINE got the card
+        self.sending = ThreadPoolExecutor(16)
+        self.lock = threading.Lock()
+        self.last: dict[str, float] = {}  # user -> when their last message went
+
+    # -- what LINE receives -----------------------------------------------------------
+    def seen(self, path: str, body: dict | None, at: float) -> None:
+        """Called by the fake LINE API for every message call it accepted."""
+        if not body or not ("/message/reply" in path or "/message/push" in path):
+            return
+        if "/reply" in path:
+            user, _ = self.tokens.get(body.get("replyToken"), (None, 0.0))
+        else:
+            user = body.get("to")
+        messages = body.get("messages") or []
+        if user is None or not user.startswith("Ucity"):
+            for _label, data in walk_buttons(messages):
+                if data.startswith("offer.accept:"):
+                    with self.lock:
+                        self.offers.setdefault(int(data.split(":")[1]), at)
+            return
+        with self.lock:
+            if "/reply" in path:
+                self.by_reply += 1
+            else:
+                self.by_push += 1
+            if user in self.last:
+                self.answer_ms.append((at - self.last.pop(user)) * 1000)
+        self.inbox.put((user, messages))
+
+    # -- what residents write -----------------------------------------------------------
+    def post(self, user: str, event: dict) -> None:
+        token = uuid.uuid4().hex
+        event.update({"mode": "active", "timestamp": int(time.time() * 1000),
+                      "webhookEventId": str(uuid.uuid4()), "deliveryContext": {"isRedelivery": False},
+                      "source": {"type": "user", "userId": user}, "replyToken": token})
+        body = json.dumps({"destination": "Ucity", "events": [event]}, ensure_ascii=False).encode()
+        signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+        now = time.monotonic()
+        with self.lock:
+            self.tokens[token] = (user, now)
+            self.last[user] = now
+        self.sending.submit(self._send, body, signature)
+
+    def _send(self, body: bytes, signature: str) -> None:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            connection.request("POST", "/callback", body, {"Content-Type": "application/json",
+                                                           "X-Line-Signature": signature})
+            status = connection.getresponse().status
+            connection.close()
+        except OSError:
+            status = 0
+        with self.lock:
+            self.webhook_statuses[status] = self.webhook_statuses.get(status, 0) + 1
+
+    def say(self, user: str, text: str) -> None:
+        self.post(user, {"type": "message", "message": {"type": "text", "id": uuid.uuid4().hex[:16],
+                                                        "quoteToken": uuid.uuid4().hex, "text": text}})
+
+    def press(self, user: str, data: str) -> None:
+        self.post(user, {"type": "postback", "postback": {"data": data}})
+
+    def answer(self, user: str, messages: list) -> None:
+        """What a resident does on reading the bot: the next answer, or nothing."""
+        text, buttons = texts_of(messages), walk_buttons(messages)
+        send = next((data for label, data in buttons if label.endswith("お願いする")), None)
+        district = next((data for label, data in buttons if label == DISTRICT), None)
+        if "お願いを出しました" in text:
+            self.confirmed[user] = self.confirmed.get(user, 0) + 1
+        elif send is not None:
+            self.pressed.setdefault(user, time.monotonic())
+            self.press(user, send)
+        elif district is not None:
+            self.press(user, district)
+        elif "目印" in text:
+            self.say(user, "公園の近く")
+        elif "住所" in text or "待ち合わせ" in text:
+            self.say(user, f"{DISTRICT}3-2-{self.users.index(user) + 1}")
+
+    def run(self, window: float, grace: float) -> float:
+        """Start every resident within `window`, answer the bot until all are confirmed or the
+        time is up; the seconds it took."""
+        started = time.monotonic()
+        gap = window / max(1, self.count)
+        pending = list(self.users)
+        while time.monotonic() - started < window + grace:
+            while pending and time.monotonic() - started >= gap * (self.count - len(pending)):
+                self.say(pending.pop(0), "明日の朝ゴミ出しをお願いできますか")
+            try:
+                user, messages = self.inbox.get(timeout=0.01)
+                self.answer(user, messages)
+            except queue.Empty:
+                if not pending and len(self.confirmed) >= self.count:
+                    break
+        return time.monotonic() - started
+
+
+def start_line(town_ref: list):
+    """The fake LINE API in this process, telling the town what it accepted."""
+    from tests import line_spec
+    from tests.line_fake import FakeLineApi
+
+    line_spec.problems = lambda schema, body: []  # the spec check would be the bottleneck here
+    fake = FakeLineApi()
+    fake.quota = None
+    handle = fake.handle
+
+    def seeing(request):
+        answer = handle(request)
+        if request.accepted and town_ref:
+            town_ref[0].seen(request.path, request.json, time.monotonic())
+        return answer
+
+    fake.handle = seeing
+    return fake
+
+
+def populate(database_url: str) -> None:
+    """A district, its helpers (ごみ出し among their kinds) and the residents, with no address."""
+    from sqlalchemy import insert, select
+
+    from db import matching_index
+    from db.models import District, HelperProfile, Resident, helper_districts
+    from db.session import make_engine
+
+    engine = make_engine(database_url)
+    with engine.begin() as db:
+        district = db.execute(insert(District).values(name=DISTRICT).returning(District.id)).scalar_one()
+        db.execute(insert(Resident), [{"platform": "line", "platform_user_id": f"Uhelper{n:026x}",
+                                       "display_name": f"helper{n}", "district_id": district}
+                                      for n in range(HELPERS)])
+        helpers = list(db.scalars(select(Resident.id).where(Resident.platform_user_id.like("Uhelper%"))))
+        db.execute(insert(HelperProfile), [{"resident_id": r, "skills": ["garbage", "shopping"],
+                                            "availability": [], "approved": True} for r in helpers])
+        profiles = list(db.scalars(select(HelperProfile.id)))
+        db.execute(insert(helper_districts), [{"helper_id": p, "district_id": district} for p in profiles])
+        matching_index.rebuild(db)
+    engine.dispose()
+
+
+def outcome(database_url: str, town: Town) -> dict:
+    """Offers per request and lost or doubled work, from the database."""
+    from sqlalchemy import func, select
+
+    from db.models import HelpRequest, InboundEvent, Offer, Resident
+    from db.session import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as db:
+        unhandled = db.scalar(select(func.count()).select_from(InboundEvent)
+                              .where(InboundEvent.status == "received"))
+        events = db.scalar(select(func.count()).select_from(InboundEvent))
+        per_resident = dict(db.execute(select(Resident.platform_user_id, func.count(HelpRequest.id))
+                                       .join(HelpRequest, HelpRequest.resident_id == Resident.id)
+                                       .group_by(Resident.platform_user_id)).all())
+        offers = db.execute(select(Offer.id, Resident.platform_user_id)
+                            .join(HelpRequest, HelpRequest.id == Offer.request_id)
+                            .join(Resident, Resident.id == HelpRequest.resident_id)).all()
+    engine.dispose()
+    first: dict[str, float] = {}
+    for offer_id, user in offers:
+        if offer_id in town.offers:
+            first[user] = min(first.get(user, float("inf")), town.offers[offer_id])
+    to_offer = [(first[u] - town.pressed[u]) * 1000 for u in first if u in town.pressed]
+    doubled = sum(n - 1 for n in per_resident.values() if n > 1) + \
+        sum(n - 1 for n in town.confirmed.values() if n > 1)
+    return {"events": events, "unhandled": unhandled, "doubled": doubled, "to_offer": to_offer,
+            "requests": len(per_resident)}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def one_run(workers: int, residents: int, window: float, database_url: str, fake, town_ref) -> None:
+    from bench.fanout import workers as start_workers
+
+    with redis_server() as redis_url:
+        from redis import Redis
+
+        env = {**os.environ, "KYOJO_ENV": "production", "DATABASE_URL": database_url,
+               "REDIS_URL": redis_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "bench",
+               "SECRET_KEY": "bench", "PUBLIC_URL": "http://127.0.0.1", "LINE_API_HOST": fake.url,
+               "LINE_API_DATA_HOST": fake.data_url, "PYTHONPATH": str(ROOT)}
+        port = free_port()
+        web = subprocess.Popen(web_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        running = start_workers(workers, env, Redis.from_url(redis_url))
+        try:
+            wait_for(port)
+            processes = {"web": web, **{f"worker {n + 1}": w for n, w in enumerate(running)}}
+            before = memory(processes)
+            town = Town(port, residents)
+            town_ref[:] = [town]
+            seconds = town.run(window, GRACE)
+            time.sleep(1)
+            after = memory(processes)
+            queued = Redis.from_url(redis_url).llen("rq:queue:kyojo") + len(running)  # + at most one running each
+        finally:
+            town_ref[:] = []
+            stop(running)
+            web.terminate()
+            web.wait(timeout=30)
+    result = outcome(database_url, town)
+    answers = town.by_reply + town.by_push
+    print(f"\n{workers} RQ workers, {residents} residents starting within {window:.0f} s "
+          f"(all done or stopped after {seconds:.0f} s):")
+    print(f"  message to first offer: p50 {percentile(result['to_offer'], 0.5):7.0f} ms, "
+          f"p95 {percentile(result['to_offer'], 0.95):7.0f} ms "
+          f"({len(result['to_offer'])} of {residents} residents got an offer)")
+    print(f"  message to answer     : p50 {percentile(town.answer_ms, 0.5):7.0f} ms, "
+          f"p95 {percentile(town.answer_ms, 0.95):7.0f} ms ({len(town.answer_ms)} answers)")
+    share = 100 * town.by_reply / answers if answers else float("nan")
+    print(f"  answers by reply token: {share:.1f}% ({town.by_reply} replied, {town.by_push} pushed)")
+    print(f"  webhook statuses      : {dict(sorted(town.webhook_statuses.items()))}")
+    lost = max(0, result["unhandled"] - queued)
+    print(f"  events stored {result['events']}, not handled when stopped {result['unhandled']} "
+          f"(jobs still queued or running {queued}: lost {lost}), doubled {result['doubled']}, "
+          f"requests {result['requests']}, residents confirmed {len(town.confirmed)}")
+    print("  memory (RSS MiB, before -> after):")
+    for name in sorted(set(before) | set(after)):
+        print(f"    {name:<22} {before.get(name, 0):7.1f} -> {after.get(name, 0):7.1f}")
+    if result["to_offer"]:
+        print(f"  mean message to first offer {statistics.mean(result['to_offer']):.0f} ms")
+
+
+def main() -> None:
+    from db.session import make_engine, upgrade
+
+    residents = int(sys.argv[1]) if len(sys.argv) > 1 else RESIDENTS
+    window = float(sys.argv[2]) if len(sys.argv) > 2 else WINDOW
+    print(f"machine: {machine()}")
+    fake, town_ref = None, []
+    try:
+        fake = start_line(town_ref)
+        for workers in (2, 4):
+            database_url = postgres_url("city")
+            if database_url is None:
+                sys.exit("the city bench needs PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL)")
+            upgrade(make_engine(database_url))
+            populate(database_url)
+            one_run(workers, residents, window, database_url, fake, town_ref)
+            fake.reset()
+            fake.quota = None
+    finally:
+        if fake is not None:
+            fake.close()
+        drop_postgres("city")
+
+
+if __name__ == "__main__":
+    main()
