@@ -146,6 +146,8 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     for first in FIRST:
         if (outbox := first(session, turn)) is not None:
             return outbox
+    if turn.understanding.emergency and "emergency" in INTENTS:
+        return INTENTS["emergency"](session, turn)  # before any pending question: 119/110 first
     command = typed_command(session, turn)
     if command is not None:
         return command

@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlp.reading import classify
+from bot.nlp.classify import analyse
+from bot.nlp.reading import read
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "nlp" / "dev_set.jsonl"
@@ -30,6 +31,9 @@ class Report:
     both_ok: int = 0
     confusion: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
+    emergencies: int = 0  # rows marked "emergency": true
+    emergencies_found: int = 0
+    false_alarms: int = 0  # other rows read as an emergency
 
     @property
     def intent_accuracy(self) -> float:
@@ -51,7 +55,11 @@ def evaluate_rows(rows: list[dict]) -> Report:
     """Classify labelled rows and count what came out right."""
     report = Report()
     for row in rows:
-        intent, category = classify(row["text"], row.get("context"))
+        reading = read(analyse(row["text"]), row.get("context"))
+        intent, category = reading.intent, reading.category
+        report.emergencies += bool(row.get("emergency"))
+        report.emergencies_found += bool(row.get("emergency")) and reading.emergency
+        report.false_alarms += not row.get("emergency") and reading.emergency
         expected = (row["intent"], row.get("category"))
         report.total += 1
         report.intent_ok += intent == expected[0]
@@ -101,12 +109,20 @@ def evaluate_sets() -> list[tuple[str, Report, bool]]:
     return [(name, evaluate_file(path), open_) for name, path, open_ in SETS if path.exists()]
 
 
+def _emergency_cells(report: Report) -> str:
+    """Emergencies found of those marked, and false alarms (only for sets that mark them)."""
+    if not report.emergencies:
+        return f"{'(not marked)':>19}"
+    return f"{report.emergencies_found:>13d}/{report.emergencies:<5d}{report.false_alarms:>14d}"
+
+
 def format_sets(results: list[tuple[str, Report, bool]], show_misses: bool = False) -> str:
     """One line a set, the figures side by side; misses only of the sets that may show them."""
-    lines = [f"{'set':26}{'messages':>9}{'intent+category':>17}{'intent':>8}{'category':>10}"]
+    lines = [f"{'set':26}{'messages':>9}{'intent+category':>17}{'intent':>8}{'category':>10}"
+             f"{'emergencies found':>19}{'false alarms':>14}"]
     for name, report, _ in results:
         lines.append(f"{name:26}{report.total:9d}{report.accuracy:17.3f}{report.intent_accuracy:8.3f}"
-                     f"{report.category_accuracy:10.3f}")
+                     f"{report.category_accuracy:10.3f}{_emergency_cells(report)}")
     for name, report, open_ in results:
         if show_misses and open_ and report.misses:
             lines += ["", f"misclassified in {name} ({len(report.misses)}):"]

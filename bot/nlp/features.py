@@ -20,6 +20,7 @@ _CONTRASTS = frozenset({"けど", "けれど", "けれども", "が", "のに", 
 _LIGHT_VERBS = frozenset({"スル", "クル", "イク", "オク", "ミル", "イル", "オル", "シマウ", "アゲル", "クレル",
                           "モラウ", "ヤル", "イタダク", "クダサル", "トル", "チャウ"})
 _ASKS = frozenset({"cue:ask", "cue:want"})
+_ROLE_PREFIX = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
 class Segment(NamedTuple):
@@ -85,8 +86,10 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
     return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
-def features(analysis: Analysis, context: str | None) -> list[str]:
-    """Feature names of one message given the pending question."""
+def features(analysis: Analysis, context: str | None,
+             rules: tuple[str, str | None] | None = None) -> list[str]:
+    """Feature names of one message given the pending question (and the rules' reading of it,
+    when the caller has it already)."""
     cuts, numbers = segments(analysis.message.tokens)
     asks = [h for h in analysis.hits if h.label in _ASKS and not _told(analysis.message.tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
@@ -94,7 +97,9 @@ def features(analysis: Analysis, context: str | None) -> list[str]:
     names += _word_features(analysis.message.tokens, cuts, main)
     names += _hit_features(analysis, cuts, numbers, main)
     names += [f"a:{word.key}" for word in filter(None, (_asked_word(analysis.message.tokens, h.start) for h in asks))]
-    rule_intent, rule_category = classify_analysis(analysis, context)
+    stream = analysis.message.stream
+    names += [f"g:{stream[i:i + 3]}" for i in range(len(stream) - 2)]  # readings: any script, typos
+    rule_intent, rule_category = rules or classify_analysis(analysis, context)
     names += [f"ri:{rule_intent}", f"rc:{rule_category}"]
     if context:
         names += [f"{context}|{name}" for name in names if name[0] in "hwr"] + [f"ctx:{context}"]
@@ -115,8 +120,8 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
             if token.pos in _CONTENT_POS:
                 if number == main:
                     names.append(f"m:{token.key}")
-                elif cut.role == "neg":
-                    names.append(f"n:{token.key}")
+                else:  # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
+                    names.append(f"{_ROLE_PREFIX[cut.role]}{token.key}")
     return names
 
 

@@ -128,6 +128,16 @@ _FILLERS = sorted((
     "로 부탁합니다", "으로", "로", "해 주세요", "해주세요", "주세요", "부탁해요", "요",
 ), key=len, reverse=True)
 _SWITCH_MAX_LENGTH = 40
+# Said in Japanese about one's own Japanese: a person who writes 「かんじが よめません」 reads
+# やさしい日本語 best. (Writing in hiragana alone is no sign: many older people and voice input
+# write so, and they read ordinary Japanese.)
+_EASY_HINTS = ("漢字が読めない", "漢字が読めん", "かんじがよめん", "漢字が読めません", "漢字がわからない",
+               "漢字がわかりません", "漢字が分からない",
+               "かんじがよめない", "かんじがよめません", "かんじがわからない", "かんじがわかりません", "かんじよめない",
+               "かんじわからない", "にほんごすこし", "日本語すこし", "日本語が少し", "にほんごがすこし",
+               "むずかしいにほんご", "難しい日本語はわからない", "にほんごむずかしい", "日本語が難しい",
+               "にほんごがむずかしい")  # compared without spaces
+_EASY_REST = 6  # what else the message may say (です, わかります)
 
 
 def requested_language(text: str) -> str | None:
@@ -135,11 +145,18 @@ def requested_language(text: str) -> str | None:
     lowered = unicodedata.normalize("NFKC", text).lower().strip()
     if len(lowered) > _SWITCH_MAX_LENGTH:
         return None
+    if _tells_easy_japanese(lowered.replace(" ", "")):
+        return "ja-easy"
     for language, names in _NAMES.items():  # やさしい日本語 before 日本語
         for name in names:
             if name in lowered and _only_fillers(lowered.replace(name, " ", 1)):
                 return language
     return None
+
+
+def _tells_easy_japanese(text: str) -> bool:
+    """「かんじが よめません」 said on its own (not 「漢字が読めんけん手紙を読んでほしい」, a request)."""
+    return any(hint in text and len(text.replace(hint, "", 1)) <= _EASY_REST for hint in _EASY_HINTS)
 
 
 def _only_fillers(rest: str) -> bool:

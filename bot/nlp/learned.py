@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "model_ja.npz"
+EMERGENCY_CLASSES = ("no", "yes")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Model:
     bias: np.ndarray
     intent: Head
     category: Head
+    emergency: Head
     fingerprint: str
 
     def scores(self, names: list[str]) -> list[float]:
@@ -56,10 +58,12 @@ class Reading:
     intent: str
     category: str | None
     confidence: float
+    emergency: bool = False  # the message tells of a fire, a flood, someone collapsed...
 
 
-def predict(model: Model, names: list[str]) -> Reading:
-    """The likeliest intent (and category for a help request) with its probability."""
+def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Reading:
+    """The likeliest intent (and category for a help request) with its probability; an emergency
+    when its head says so with at least `emergency_at`."""
     scores = model.scores(names)
     intents = model.intent.probabilities(scores)
     best = max(range(len(intents)), key=intents.__getitem__)
@@ -68,22 +72,24 @@ def predict(model: Model, names: list[str]) -> Reading:
     if intent == "help_request":
         categories = scores[model.category.scores]
         category = model.category.classes[max(range(len(categories)), key=categories.__getitem__)]
-    return Reading(intent, category, intents[best])
+    emergency = model.emergency.probabilities(scores)[1] >= emergency_at
+    return Reading(intent, category, intents[best], emergency)
 
 
 def load_model(path: Path = MODEL_FILE) -> Model:
     """Read a model file written by bot.nlp.train."""
     with np.load(path) as data:
-        intents, categories = data["intent_classes"], data["category_classes"]
-        split = len(intents)
+        heads, start = {}, 0
+        for name in ("intent", "category", "emergency"):
+            classes = tuple(map(str, data[f"{name}_classes"]))
+            heads[name] = Head(classes, slice(start, start + len(classes)), float(data[f"{name}_temperature"]))
+            start += len(classes)
+        names = tuple(heads)
         return Model(
             columns={str(name): number for number, name in enumerate(data["features"])},
-            weights=np.hstack([data["intent_weights"], data["category_weights"]]),
-            bias=np.concatenate([data["intent_bias"], data["category_bias"]]),
-            intent=Head(tuple(map(str, intents)), slice(0, split), float(data["intent_temperature"])),
-            category=Head(tuple(map(str, categories)), slice(split, split + len(categories)),
-                          float(data["category_temperature"])),
-            fingerprint=str(data["fingerprint"]))
+            weights=np.hstack([data[f"{name}_weights"] for name in names]),
+            bias=np.concatenate([data[f"{name}_bias"] for name in names]),
+            fingerprint=str(data["fingerprint"]), **heads)
 
 
 @cache

@@ -22,6 +22,7 @@ _PREFIXES = "おご御"  # honorific prefixes are not tokens of their own (see t
 _OBJECT_MARKS = frozenset({"を", "ば", "も", "は"})
 _GODAN_NEGATIVE = dict(zip("うくぐすつぬぶむる", "わかがさたなばまら"))
 _NEGATIVE = "ない"
+_VOICE_KEYS = frozenset({"レル", "ラレル", "セル", "サセル"})
 
 
 def summarise(analysis: Analysis, category: str | None = None) -> str:
@@ -132,11 +133,34 @@ def _predicate_span(words: list[int], tokens: tuple[Token, ...], offsets: list[i
     negated = _negated_verb(tokens, words[position])
     if verb.key == "アル" and not negated:
         return None
+    voice = _voice(tokens, words[position]) if negated else ""
+    if voice:  # 替えられん -> 替えられない, not 替えない (can't is not won't)
+        return start, offsets[words[position]], verb.surface + voice + _NEGATIVE
     return start, offsets[words[position]], _negative(verb) if negated else verb.base
 
 
+def _voice(tokens: tuple[Token, ...], index: int) -> str:
+    """The potential, passive or causative auxiliaries right after a verb (られ, せ), as written."""
+    return "".join(token.surface for token in _voice_tokens(tokens, index)).removesuffix("ん")
+
+
+def _voice_tokens(tokens: tuple[Token, ...], index: int) -> list[Token]:
+    """The auxiliaries of voice (れる, られる, せる, させる) that follow a verb."""
+    found = []
+    for token in tokens[index + 1:index + 3]:
+        if token.pos != "助動詞" or token.key not in _VOICE_KEYS:
+            break
+        found.append(token)
+    return found
+
+
 def _negated_verb(tokens: tuple[Token, ...], index: int) -> bool:
-    """A verb said in the negative: by itself (読めん), or by the words after (読めない, 読め|ん)."""
+    """A verb said in the negative: by itself (読めん), or by the words after (読めない, 読め|ん),
+    also past a potential or causative auxiliary (替えられん, 行かせられん)."""
+    voice = _voice_tokens(tokens, index)
+    if voice and voice[-1].surface.endswith("ん"):
+        return True  # られん, れん: the dialect negative fused into the auxiliary
+    index += len(voice)
     verb, following = tokens[index], tokens[index + 1:index + 3]
     if verb.negation or any(t.negation for t in following):
         return True

@@ -1,8 +1,10 @@
 """Train the learned layer from the corpus: `python -m bot.nlp train` writes model_ja.npz.
 
-Multinomial logistic regression (full-batch Adam, L2), one head for the intent and one for the
-category of help requests. The confidence is calibrated by a temperature fitted on predictions
-made by models that did not see the message (five folds of the training corpus). Every message
+Multinomial logistic regression (full-batch Adam, L2), one head for the intent, one for the
+category of help requests and one for whether the message tells of an emergency (fire, flooding,
+someone collapsed: the bot answers with 119/110 at once). The confidence is calibrated by a
+temperature fitted on predictions made by models that did not see the message (five folds of
+the training corpus). Every message
 is also learned as a voice or kana-only writer would send it (hiragana, no punctuation).
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 from bot.nlp.classify import CATEGORIES, INTENTS, analyse
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.features import features
-from bot.nlp.learned import MODEL_FILE
+from bot.nlp.learned import EMERGENCY_CLASSES, MODEL_FILE
 from bot.nlp.normalise import normalise, to_hiragana
 from bot.nlp.tagger import get_tagger
 
@@ -52,25 +54,28 @@ def spoken(text: str) -> str:
     return "".join(to_hiragana(w.feature.kana or w.surface) for w in words)
 
 
-def featurised_corpus(path: Path = TRAINING_FILE) -> list[tuple[list[str], str, str | None]]:
-    """(feature names, intent, category) of every training message, as written and as spoken."""
+Labelled = tuple[list[str], str, str | None, bool]  # feature names, intent, category, emergency
+
+
+def featurised_corpus(path: Path = TRAINING_FILE) -> list[Labelled]:
+    """(feature names, intent, category, emergency) of every training message, as written and as spoken."""
     rows = read_rows(path)
-    return [(features(analyse(text), r.get("context")), r["intent"], r.get("category"))
+    return [(features(analyse(text), r.get("context")), r["intent"], r.get("category"), bool(r.get("emergency")))
             for r in rows for text in (r["text"], spoken(r["text"]))]
 
 
-def fingerprint(corpus: list[tuple[list[str], str, str | None]]) -> str:
+def fingerprint(corpus: list[Labelled]) -> str:
     """A digest of what the model is fitted on: features, labels and settings."""
     digest = hashlib.sha256(json.dumps(SETTINGS, sort_keys=True).encode())
-    for names, intent, category in corpus:
-        digest.update(json.dumps([sorted(set(names)), intent, category], ensure_ascii=False).encode())
+    for names, intent, category, emergency in corpus:
+        digest.update(json.dumps([sorted(set(names)), intent, category, emergency], ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
-def _vocabulary(corpus: list[tuple[list[str], str, str | None]]) -> list[str]:
+def _vocabulary(corpus: list[Labelled]) -> list[str]:
     """Feature names seen in at least min_count messages, sorted."""
     counts: dict[str, int] = {}
-    for names, _, _ in corpus:
+    for names, *_ in corpus:
         for name in set(names):
             counts[name] = counts.get(name, 0) + 1
     return sorted(name for name, count in counts.items() if count >= SETTINGS["min_count"])
@@ -158,5 +163,7 @@ def train(path: Path = MODEL_FILE) -> dict:
     arrays = {"features": np.array(names), "fingerprint": fingerprint(corpus)}
     arrays |= _head_arrays("intent", intents, len(names), INTENTS)
     arrays |= _head_arrays("category", categories, len(names), CATEGORIES)
+    emergencies = _examples([c[0] for c in corpus], [int(c[3]) for c in corpus], columns)
+    arrays |= _head_arrays("emergency", emergencies, len(names), EMERGENCY_CLASSES)
     np.savez_compressed(path, **arrays)
     return arrays

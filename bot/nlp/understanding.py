@@ -33,6 +33,9 @@ class Understanding:
     # How likely the intent is right (0..1, calibrated on held-aside training messages):
     # the conversation asks back when it is low.
     confidence: float = 1.0
+    # The message tells of an emergency (fire, flooding, someone collapsed or not breathing):
+    # the bot answers at once with 119/110 and tells the district's admins.
+    emergency: bool = False
 
 
 def understand(text: str, context: str | None = None, now: datetime | None = None,
@@ -55,7 +58,8 @@ def _understand_lexical(text: str, language: str, context: str | None, now: date
     when = lexical_when.resolve_in(text, language, now)
     return Understanding(intent=intent, category=category, when=when.moment, summary=_short(text),
                          language=language, time_of_day=when.time_of_day,
-                         leaving=points.cue("leave") > 0, switch_to=switch_to)
+                         leaving=points.cue("leave") > 0, switch_to=switch_to,
+                         emergency=points.cue("emergency") > 0)
 
 
 def _short(text: str) -> str:
@@ -80,4 +84,5 @@ def _understand_japanese_or_english(text: str, context: str | None, now: datetim
         leaving=analysis.score("leave") > 0,
         switch_to=switch_to,
         confidence=reading.confidence,
+        emergency=reading.emergency,
     )

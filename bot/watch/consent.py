@@ -4,7 +4,7 @@ was found, so asking tells nobody who uses the bot."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from db.models import CheckIn, CheckInRequest, Resident, Watcher
 
 HONORIFICS = ("さん", "様", "さま", "ちゃん", "san", "님", "先生")
 MAX_ASKED_A_DAY = 3  # a family member asks a few people a day at most: no one is pestered
+ASK_AGAIN_AFTER = timedelta(days=7)  # an unanswered question may be asked again after a week
 
 
 def bare_name(name: str) -> str:
@@ -58,7 +59,7 @@ def ask(session: Session, family: Resident, name: str, plan: Plan, now: datetime
 def _asked_too_often(session: Session, family: Resident, person: Resident, now: datetime) -> bool:
     open_one = session.scalar(select(CheckInRequest.id).where(
         CheckInRequest.requested_by_id == family.id, CheckInRequest.resident_id == person.id,
-        CheckInRequest.status == "asked"))
+        CheckInRequest.status == "asked", CheckInRequest.created_at >= now - ASK_AGAIN_AFTER))
     today = session.scalar(select(func.count(CheckInRequest.id)).where(
         CheckInRequest.requested_by_id == family.id,
         CheckInRequest.created_at >= datetime.combine(now.date(), datetime.min.time())))

@@ -113,3 +113,17 @@ def test_a_safety_check_takes_the_reply_even_from_someone_mid_request(chat, sess
     got = chat.say(person, "足をけがして動けません")
     assert any("すぐに地区の担当者" in text for text in texts(got))
     assert circulars.progress(session, check_id).need_help == 1
+
+
+def test_an_emergency_answer_to_a_safety_check_says_119_first_and_is_recorded_as_need_help(
+        chat, session, channel, midori, midori_admin):
+    people = add_followers(session, midori, 2)
+    check_id = start_check(chat, session, midori_admin, midori)
+    got = texts(chat.say(people[0], "水が腰まで来とって家から出られん"))
+    call = next(i for i, text in enumerate(got) if "119" in text)
+    told = next(i for i, text in enumerate(got) if "すぐに地区の担当者" in text)
+    assert call < told  # whom to call comes before the safety check's answer
+    assert circulars.progress(session, check_id).need_help == 1
+    alerts = [text for text in texts(channel.to(midori_admin.platform_user_id)) if "【至急】" in text]
+    assert len(alerts) == 1 and "水が腰まで" in alerts[0]  # told once, by the safety check
+    assert not any("【緊急】" in text for text in texts(channel.to(midori_admin.platform_user_id)))

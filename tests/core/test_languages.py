@@ -39,6 +39,9 @@ def test_kanji_shared_by_chinese_and_japanese_are_read_in_the_senders_usual_lang
     ("中文", "zh-Hans"), ("请用中文", "zh-Hans"), ("한국어", "ko"), ("한국어로 해 주세요", "ko"),
     ("やさしい日本語で", "ja-easy"), ("日本語がわからない", None), ("I speak English but need a ride", None),
     ("我不会说中文", None), ("ok", None),
+    ("かんじが よめません", "ja-easy"), ("漢字が読めないです", "ja-easy"), ("にほんご すこし わかります", "ja-easy"),
+    ("漢字が読めんけん手紙を読んでほしい", None),  # a request, read as one
+    ("いぬの さんぽ おねがい", None),  # hiragana alone is how many older people write: no switch
 ])
 def test_asking_for_a_language_is_told_from_mentioning_one(text, language):
     assert requested_language(text) == language

@@ -11,7 +11,7 @@ def test_understanding_is_frozen_with_the_agreed_fields() -> None:
     result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです")
     assert [f.name for f in dataclasses.fields(Understanding)] == [
         "intent", "category", "when", "summary", "language", "time_of_day", "leaving", "switch_to",
-        "confidence"]
+        "confidence", "emergency"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.intent = "x"  # type: ignore[misc]
     assert (result.intent, result.category, result.language) == ("help_request", "garbage", "ja")

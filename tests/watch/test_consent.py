@@ -94,6 +94,9 @@ def test_asking_again_and_again_does_not_pester_the_mother(chat, session):
     for _ in range(3):
         _ask_for_mother(chat)
     assert sum(isinstance(m, Card) for m in chat.channel.to("HANA")) == 1
+    chat.clock = MONDAY + timedelta(days=7)  # a week without an answer: she may be asked once more
+    _ask_for_mother(chat)
+    assert sum(isinstance(m, Card) for m in chat.channel.to("HANA")) == 2
 
 
 def test_a_minsei_iin_joins_with_the_code_and_is_told_like_family(chat, session):
