@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.i18n import supported
-from db.models import Conversation, HelperProfile, HelpRequest, Offer, Resident, Subscription
+from db.models import Conversation, District, HelperProfile, HelpRequest, Offer, Resident, Subscription
 
 
 def find(session: Session, platform: str, user_id: str) -> Resident | None:
@@ -64,3 +64,16 @@ def erase(session: Session, resident: Resident, now: datetime) -> None:
         .values(text="", summary="", landmark=None, meeting_point=None)
     )
     session.flush()
+
+
+def district_in(text: str, districts: list[District]) -> District | None:
+    """Which of these districts a text names: by its name, else by the reading an admin gave it
+    (小倉 read コクラ, so "Kokura" is found, where the dictionary reads オグラ)."""
+    from bot.nlp import find_district
+
+    name = find_district(text, [d.name for d in districts])
+    found = next((d for d in districts if d.name == name), None)
+    readings = {d.reading: d for d in districts if d.reading}
+    if found is None and readings:
+        found = readings.get(find_district(text, list(readings)) or "")
+    return found

@@ -187,11 +187,11 @@ def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
 @on_state("helper_districts")
 def typed_districts(session: Session, turn: Turn) -> Outbox | None:
     """Districts written in words (小倉と黒崎) are added to the pressed ones."""
-    from bot.nlp import find_district
+    from bot.residents import district_in
 
     profile = profile_of(session, turn)
     named = [d for d in session.scalars(select(District).order_by(District.id))
-             if find_district(turn.text, [d.name])]
+             if district_in(turn.text, [d])]
     if profile is None or not named:
         return None
     profile.districts.extend(d for d in named if d not in profile.districts)

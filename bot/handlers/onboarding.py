@@ -67,13 +67,12 @@ def choose_district(session: Session, turn: Turn) -> Outbox:
 @on_state("choose_district")
 def typed_district(session: Session, turn: Turn) -> Outbox | None:
     """The person typed their district's name (or something else: then not ours)."""
-    from bot.nlp import find_district
+    from bot.residents import district_in
 
-    districts = list(session.scalars(select(District)))
-    name = find_district(turn.text, [d.name for d in districts])
-    if name is None:
+    chosen = district_in(turn.text, list(session.scalars(select(District))))
+    if chosen is None:
         return None
-    return settle_district(session, turn, next(d for d in districts if d.name == name))
+    return settle_district(session, turn, chosen)
 
 
 def settle_district(session: Session, turn: Turn, district: District | None) -> Outbox:

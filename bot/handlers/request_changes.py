@@ -144,14 +144,12 @@ def names_kind(turn: Turn, category: str) -> bool:
 
 
 def _district(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
-    from bot.nlp import find_district
+    from bot.residents import district_in
 
     if state in ("request_what", "request_district") or not (
             flows.reads_as_change(turn) or state == "request_confirm"):
         return False
-    districts = list(session.scalars(select(District)))
-    name = find_district(turn.text, [d.name for d in districts])
-    chosen = next((d for d in districts if d.name == name), None)
+    chosen = district_in(turn.text, list(session.scalars(select(District))))
     if chosen is None or chosen.id == request.district_id:
         return False
     request.district_id = chosen.id

@@ -178,14 +178,13 @@ def answered(session: Session, turn: Turn) -> HelpRequest | None:
 
 def typed_district(session: Session, turn: Turn) -> Outbox | None:
     """The district of the request, typed."""
-    from bot.nlp import find_district
+    from bot.residents import district_in
 
     request = answered(session, turn)
-    districts = list(session.scalars(select(District)))
-    name = find_district(turn.text, [d.name for d in districts])
-    if request is None or name is None:
+    chosen = district_in(turn.text, list(session.scalars(select(District))))
+    if request is None or chosen is None:
         return None
-    request.district_id = next(d.id for d in districts if d.name == name)
+    request.district_id = chosen.id
     return continue_draft(session, turn, request)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import residents
 from bot.circulars import subscriptions
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_intent, on_postback
@@ -14,11 +15,9 @@ from db.models import District
 
 def named_district(session: Session, turn: Turn) -> District | None:
     """The district the text names, if any."""
-    from bot.nlp import find_district
+    return residents.district_in(turn.text, list(session.scalars(select(District))))
 
-    districts = list(session.scalars(select(District)))
-    name = find_district(turn.text, [d.name for d in districts])
-    return next((d for d in districts if d.name == name), None)
+
 
 
 @on_intent("subscribe")

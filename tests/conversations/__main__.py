@@ -1,14 +1,18 @@
-"""Print the simulated-conversation figures: `python -m tests.conversations [--failures]`.
+"""Print the simulated-conversation figures: `python -m tests.conversations [--failures] [--fake]`.
 
-The tuned set's failures may be listed; the held-out set only ever shows its figure.
+Every set is played through the webhook and line-bot-sdk to the fake LINE API; with --fake, on
+the recording channel as well. The tuned set's failures may be listed; the held-out sets only
+ever show their figures.
 """
 from __future__ import annotations
 
 import logging
 import sys
 
-from tests.conversations import heldout, tuned
+from tests.conversations import heldout, heldout_line, tuned
 from tests.conversations.runner import run_all
+
+SETS = {"tuned": tuned.PERSONAS, "held-out": heldout.PERSONAS, "held-out s3": heldout_line.PERSONAS}
 
 
 def figure(name: str, results: list) -> str:
@@ -19,14 +23,15 @@ def figure(name: str, results: list) -> str:
 
 def main() -> None:
     logging.disable(logging.WARNING)
-    tuned_results = run_all(tuned.PERSONAS)
-    held = run_all(heldout.PERSONAS)
-    if "--failures" in sys.argv:
-        for result in tuned_results:
-            if not result.ok:
-                print(f"- {result.persona.name} 「{result.persona.says}」: {'; '.join(result.problems)}")
-    print(figure("tuned", tuned_results))
-    print(figure("held-out", held))
+    ways = [("LINE", True)] + ([("fake channel", False)] if "--fake" in sys.argv else [])
+    for way, line in ways:
+        for name, personas in SETS.items():
+            results = run_all(personas, line=line)
+            if name == "tuned" and "--failures" in sys.argv:
+                for result in results:
+                    if not result.ok:
+                        print(f"- {result.persona.name} 「{result.persona.says}」: {'; '.join(result.problems)}")
+            print(figure(f"{name} ({way})", results))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from bot.i18n import t
 from db.models import District, HelperProfile, Resident, Subscription, local_now
 from tests import factories
 from tests.conversations.persona import Persona, Talk, address_digits, date_and_part, offers
-from tests.conversations.world import World, world
+from tests.conversations.world import World, line_world, world
 from tests.fakes import texts
 
 
@@ -27,9 +27,10 @@ class Result:
         return not self.problems
 
 
-def run(persona: Persona) -> Result:
-    """One conversation from the start, judged."""
-    with world() as town:
+def run(persona: Persona, line: bool = False) -> Result:
+    """One conversation from the start, judged (with `line`: through the webhook and the real
+    line-bot-sdk to the fake LINE API, judged on what LINE received)."""
+    with (line_world() if line else world()) as town:
         play = {"resident": _resident, "helper": _helper, "pause": _pause, "resume": _resume,
                 "safety": _safety}[persona.role]
         try:
@@ -39,9 +40,9 @@ def run(persona: Persona) -> Result:
     return Result(persona, tuple(problems))
 
 
-def run_all(personas: Iterable[Persona]) -> list[Result]:
+def run_all(personas: Iterable[Persona], line: bool = False) -> list[Result]:
     """Every conversation, each in its own town."""
-    return [run(p) for p in personas]
+    return [run(p, line) for p in personas]
 
 
 def _district(town: World, name: str) -> District:
@@ -51,7 +52,8 @@ def _district(town: World, name: str) -> District:
 def _person(town: World, p: Persona, user: str = "P") -> Resident:
     session = town.chat.session
     district = _district(town, p.district) if p.registered else None
-    person = factories.resident(session, user_id=user, district=district, display_name=p.name,
+    person = factories.resident(session, platform=town.platform, user_id=user, district=district,
+                                display_name=p.name,
                                 address=p.address)
     session.commit()
     return person
@@ -114,7 +116,7 @@ def _accept_problems(p: Persona, town: World, helper: str, card, user: str) -> l
 def _ask_for(town: World, district: str, kind: str, user: str = "R") -> None:
     """Another resident asks for this kind of help in the district (buttons all the way)."""
     session = town.chat.session
-    factories.resident(session, user_id=user, district=_district(town, district),
+    factories.resident(session, platform=town.platform, user_id=user, district=_district(town, district),
                        address=f"{district}9-9-9")
     session.commit()
     town.chat.press(user, "menu.need_help")

@@ -1,0 +1,40 @@
+"""A district written in Latin letters is found by the reading its admin gave it: 小倉 is read
+オグラ by the dictionary, but the city calls it コクラ, so "Kokura" is 小倉."""
+import pytest
+from sqlalchemy import select
+
+from db.models import HelpRequest, Resident
+from tests import factories
+from tests.fakes import texts
+
+
+@pytest.fixture
+def kokura(session):
+    factories.district(session, "八幡")
+    district = factories.district(session, "小倉", reading="コクラ", city="北九州市")
+    factories.helper(session, user_id="H1", district=district, skills=["garbage"])
+    return district
+
+
+@pytest.mark.parametrize("text", ["I live in Kokura", "kokura", "KOKURA please", "my home is in Kokura."])
+def test_a_newcomer_writing_kokura_is_registered_in_kokura(text, chat, session, kokura):
+    chat.event("U1", "follow")
+    got = chat.say("U1", text)
+    resident = session.scalar(select(Resident).where(Resident.platform_user_id == "U1"))
+    assert resident.district_id == kokura.id, texts(got)
+
+
+def test_kokura_at_the_district_question_of_a_request(chat, session, kokura):
+    chat.event("U2", "follow")
+    chat.say("U2", "Kokura")
+    chat.say("U2", "Could someone take out my garbage tomorrow morning?")
+    request = session.scalar(select(HelpRequest))
+    assert request is not None and request.district_id == kokura.id
+
+
+def test_a_district_without_a_reading_is_still_found_by_its_name(chat, session):
+    factories.district(session, "緑ケ丘")
+    chat.event("U3", "follow")
+    chat.say("U3", "緑ケ丘です")
+    resident = session.scalar(select(Resident).where(Resident.platform_user_id == "U3"))
+    assert resident.district_id is not None
