@@ -36,8 +36,8 @@ def _as_emergency(reading: Reading, context: str | None) -> Reading:
         return reading
     if context == "safety_check":
         return Reading("need_help", None, reading.confidence, True)
-    if reading.intent in ("chitchat", "safe", "need_help", "done"):
-        return Reading("help_request", "other", reading.confidence, True)
+    if reading.intent in ("chitchat", "safe", "need_help", "done", "help_request"):
+        return Reading("help_request", "other", reading.confidence, True)  # not a kind of help
     return reading
 
 
