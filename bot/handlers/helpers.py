@@ -223,8 +223,11 @@ def typed_experience(session: Session, turn: Turn) -> Outbox | None:
     """経験マスター: free text; the skills understood are shown to confirm."""
     from bot.nlp import extract_skills
 
+    from bot.handlers.conversation import not_an_answer
+
     profile = profile_of(session, turn)
-    if profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done"):
+    if profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done") \
+            or not_an_answer(turn):  # 「すまほの使いかたわからん」 is a request, not a career
         return None
     profile.experience = turn.text.strip()[:1000]
     profile.experience_skills = extract_skills(profile.experience)

@@ -30,6 +30,19 @@ def test_register_kinds_districts_time_and_experience(chat, session):
     assert profile.experience_skills == ["repair"] and not profile.paused
 
 
+def test_a_request_written_at_the_experience_question_is_never_stored_as_experience(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "手伝えることがあれば登録したい")
+    got = press(chat, "H", "ごみ出し", got)
+    for _ in range(3):
+        got = press(chat, "H", "完了", got)
+    assert "経験" in texts(got)[-1] or "お仕事" in texts(got)[-1]
+    got = chat.say("H", "スマホの使い方を教えてほしいんですが")
+    assert "向いていると読み取りました" not in " ".join(texts(got))
+    assert session.scalar(select(HelperProfile.experience)) in (None, "")
+
+
 def test_pause_and_resume_by_text_and_button(chat, session):
     midori = factories.district(session, "緑ケ丘")
     factories.helper(session, user_id="H", district=midori)
