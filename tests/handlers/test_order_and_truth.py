@@ -156,3 +156,35 @@ def test_after_a_safety_answer_the_admins_are_said_to_be_told_only_when_there_is
     got = received(line_api, "Utome")
     assert "地区の担当者" not in got[index_of(got, "すぐに近くのサポーターに知らせます")]
     assert "どなたにもお伝えできていません" in got[index_of(got, "見つかりませんでした")]
+
+
+PHRASINGS = {  # how people ask, and how they say yes at the summary
+    "polite": ("明日の朝、ゴミ出しを手伝っていただけませんか", "はい、お願いします"),
+    "blunt": ("明日の朝ゴミ出し頼む", "はい"),
+    "kitakyushu": ("明日の朝、ゴミ出し手伝ってくれんやろか", "よかよ"),
+    "kumamoto": ("明日の朝、ゴミ出しば手伝うてもらえんですか", "よかです"),
+    "hiragana": ("あしたの あさ ごみだしを てつだって ほしいです", "はい"),
+    "half-width": ("ｱｼﾀﾉｱｻ ｺﾞﾐﾀﾞｼｦ ｵﾈｶﾞｲｼﾀｲ", "ﾊｲ"),
+    "voice": ("えっとあしたのあさなんですけどごみだしをおねがいできますか", "はいおねがいします"),
+    "english": ("Could someone take out my garbage tomorrow morning?", "yes"),
+}
+
+
+@pytest.mark.parametrize("phrasing", PHRASINGS)
+def test_in_every_phrasing_posted_comes_before_nobody_found(phrasing, line_rq, redis, line_api, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, platform="line", user_id="Ureq", district=midori, display_name="山田")
+    factories.admin(session, midori, platform="line", user_id="Uadmin", display_name="担当")
+    session.commit()
+    asking, yes = PHRASINGS[phrasing]
+    for text in (asking, "緑ケ丘3-2-1 山田", "緑ケ丘公園の近く"):
+        say(line_rq, "Ureq", text)
+        drain(redis)
+    line_api.fail_next(500, count=1, path="/reply")  # LINE hiccups on the answer to the yes
+    say(line_rq, "Ureq", yes)
+    drain(redis)
+    later(redis)
+    got = received(line_api, "Ureq")
+    posted = [i for i, m in enumerate(got) if "お願いを出しました" in m or "is out" in m]
+    nobody = [i for i, m in enumerate(got) if "見つかりませんでした" in m or "nobody is free" in m]
+    assert len(posted) == 1 and len(nobody) == 1 and posted[0] < nobody[0], got
