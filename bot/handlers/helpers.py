@@ -10,6 +10,7 @@ from bot import conversation as conversations
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
+from bot.handlers import conversation as flows
 from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
@@ -43,7 +44,14 @@ def offer_help(session: Session, turn: Turn) -> Outbox:
         session.add(profile)
         session.flush()
         return turn.reply(Text(turn.t("helper.welcome")), step(session, turn, profile, "kinds", True))
+    if unfinished(profile):  # a registration stopped half-way starts again, not as an edit
+        return turn.reply(Text(turn.t("helper.welcome")), step(session, turn, profile, "kinds", True))
     return turn.reply(menu(session, turn, profile))
+
+
+def unfinished(profile: HelperProfile) -> bool:
+    """A first registration stopped before anything one can help with was chosen."""
+    return bool(profile.paused) and not profile.skills and not profile.experience
 
 
 def menu(session: Session, turn: Turn, profile: HelperProfile) -> Text:
@@ -233,10 +241,24 @@ def typed_experience(session: Session, turn: Turn) -> Outbox | None:
     profile.experience_skills = extract_skills(profile.experience)
     first_time = registering(session, turn)
     drafts.ask(session, turn.resident, "helper_experience_confirm", {"registering": first_time}, turn.now)
-    return turn.reply(Text(turn.t("helper.experience_understood", experience=profile.experience,
-                                  kinds=kinds_text(profile.experience_skills, turn.locale)),
-                           (button(turn.t("helper.experience_ok"), "helper.experience_ok"),
-                            button(turn.t("helper.experience_retry"), "helper.edit", "experience"))))
+    return turn.reply(experience_check(turn, profile))
+
+
+def experience_check(turn: Turn, profile: HelperProfile) -> Text:
+    """The skills read from the experience, to confirm or write again."""
+    return Text(turn.t("helper.experience_understood", experience=profile.experience,
+                       kinds=kinds_text(profile.experience_skills, turn.locale)),
+                (button(turn.t("helper.experience_ok"), "helper.experience_ok"),
+                 button(turn.t("helper.experience_retry"), "helper.edit", "experience")))
+
+
+def typed_experience_ok(session: Session, turn: Turn) -> Outbox | None:
+    """「はい」「それでいいです」 typed to the skills read from the experience."""
+    from bot.handlers.conversation import is_one_of
+
+    if is_one_of(turn, "conversation.yes_words"):
+        return experience_settled(session, turn)
+    return None
 
 
 @on_postback("helper.experience_ok")
@@ -308,3 +330,38 @@ def pause_in_words(session: Session, turn: Turn) -> Outbox | None:
     if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):
         return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     return None
+
+
+# -- the registration (and an edit) as a declared conversation: the exits every question honours
+
+def cancel_registration(session: Session, turn: Turn) -> Outbox:
+    """「やめます」 at any step: the question is dropped and the person told. A first registration
+    left unfinished stays paused, so nothing is offered to it."""
+    key = "helper.cancelled_registration" if registering(session, turn) else "helper.cancelled_edit"
+    conversations.finish(session, turn.resident)
+    return turn.reply(Text(turn.t(key)))
+
+
+def ask_step_again(session: Session, turn: Turn) -> list:
+    """The pending step of the registration (or the helper's menu), asked again."""
+    profile = profile_of(session, turn)
+    state = turn.conversation.state if turn.conversation else ""
+    name = state.removeprefix("helper_")
+    if profile is None:
+        return [Text(turn.t("helper.cancelled_registration"))]
+    if name in STEPS:
+        return [step(session, turn, profile, name, registering(session, turn))]
+    if name == "experience_confirm":
+        return [experience_check(turn, profile)]
+    return [menu(session, turn, profile)]
+
+
+HELPER = flows.declare(flows.Flow(
+    name="helper",
+    questions={"helper_kinds": typed_kinds, "helper_districts": typed_districts,
+               "helper_slots": typed_slots, "helper_experience": typed_experience,
+               "helper_experience_confirm": typed_experience_ok, "helper_menu": typed_in_menu},
+    free_text=frozenset({"helper_experience"}),
+    cancel=cancel_registration,
+    ask_again=ask_step_again,
+))

@@ -4,6 +4,7 @@ a 5xx, and every event stored is handled or refused once, none left to fail on e
 KYOJO_FUZZ_SLACK sets how many."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 import random
@@ -46,7 +47,7 @@ def mutated(body: dict, rng: random.Random) -> dict:
             if isinstance(holder, dict) and rng.random() < 0.2:
                 holder.pop(last, None)
             else:
-                holder[last] = rng.choice(ODD_VALUES)
+                holder[last] = copy.deepcopy(rng.choice(ODD_VALUES))  # never shared between fields
         except (KeyError, IndexError, TypeError):
             continue  # an earlier change removed the way there
     return body

@@ -43,6 +43,31 @@ def test_a_request_written_at_the_experience_question_is_never_stored_as_experie
     assert session.scalar(select(HelperProfile.experience)) in (None, "")
 
 
+def test_registration_honours_the_same_exits_as_every_conversation(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "手伝えることがあれば登録したい")
+    got = chat.say("H", "今日はいい天気ですね")  # not an answer: said so, the step asked again
+    assert "わかりませんでした" in texts(got)[0] and "手伝えること" in texts(got)[-1]
+    got = chat.say("H", "使い方を教えて")  # answered, then the step asked again
+    assert "使い方" in texts(got)[0] and "手伝えること" in texts(got)[-1]
+    got = chat.say("H", "やっぱりやめときます")
+    assert "登録はここでやめておきます" in texts(got)[-1]
+    got = press(chat, "H", "ごみ出し", chat.say("H", "手伝いたい"))  # back later: registration again
+    assert "✓ ごみ出し" in buttons(got)
+
+
+def test_a_request_at_the_helpers_menu_asks_whether_to_leave_it(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.helper(session, user_id="H", district=midori)
+    got = chat.say("H", "手伝いたい")
+    assert "いまの登録" in texts(got)[-1]
+    got = chat.say("H", "明日の朝ゴミ出しをお願いしたいです")
+    assert buttons(got) == ["はい、移ります", "いいえ、続けます"]
+    got = press(chat, "H", "はい、移ります", got)
+    assert "住所" in texts(got)[-1] and "変更はやめておきます" in texts(got)[0]
+
+
 def test_pause_and_resume_by_text_and_button(chat, session):
     midori = factories.district(session, "緑ケ丘")
     factories.helper(session, user_id="H", district=midori)
