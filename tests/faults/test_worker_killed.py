@@ -15,7 +15,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot import wiring
@@ -25,31 +24,11 @@ from db.models import Circular
 from db.session import Session, make_engine, upgrade
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
-from tests.conftest import LOCAL_POSTGRES, TEST_DATABASE_URL
+from tests.faults.conftest import database_url  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLLOWERS = 5000
 RECOVERY_LIMIT = 30.0  # seconds from the kill to the last follower reached
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A database the worker processes share with the test (committed rows, not a test's
-    rolled-back transaction): a SQLite file, or a PostgreSQL database of the test's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kyojo.sqlite'}"
-        return
-    if not TEST_DATABASE_URL:
-        pytest.skip("no PostgreSQL")
-    import psycopg
-
-    name = f"kyojo_test_{os.getpid()}_kill"
-    with psycopg.connect(LOCAL_POSTGRES, autocommit=True) as connection:
-        connection.execute(f"drop database if exists {name} with (force)")
-        connection.execute(f"create database {name}")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(LOCAL_POSTGRES, autocommit=True) as connection:
-        connection.execute(f"drop database if exists {name} with (force)")
 
 
 class Worker:
