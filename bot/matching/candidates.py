@@ -154,7 +154,10 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
 
     exclude = already_offered(session, request.id) | {request.resident_id, request.created_by_id}
     slot = slot_for(request.when, request.time_of_day)
-    pivot = random.Random(request.id).randint(1, session.scalar(select(func.max(HelperProfile.id))) or 1)
+    # Where in the helpers' ids this request starts reading: anywhere between the lowest and the
+    # highest, so that requests spread over everyone (ids need not start near 1).
+    lowest, highest = session.execute(select(func.min(HelperProfile.id), func.max(HelperProfile.id))).one()
+    pivot = random.Random(request.id).randint(lowest or 1, highest or 1)
     # The request is read once, and only when an experience master needs comparing.
     request_terms = cache(lambda: experience_terms(" ".join(p for p in (request.text, request.summary) if p)))
     districts = ring(session, request.district_id) if request.district_id else []
