@@ -8,14 +8,9 @@ that the other events of the body are stored and handled as usual.
 from __future__ import annotations
 
 import json
-import logging
 
-from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, value_at
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, quarantine, value_at
 from bot.errors import PayloadError
-from bot.events import quarantined
-
-log = logging.getLogger(__name__)
-
 
 # What each field must be when present (bot.channels.shapes). Lengths follow the columns they
 # end up in (db/models.py) and LINE's own limits.
@@ -83,8 +78,7 @@ def checked_text(raw: str) -> tuple[str, str, dict]:
 
 
 def _quarantine(problem: str, raw: str) -> tuple[str, str, dict]:
-    log.warning("LINE webhook event quarantined: %s: %.300r", problem, raw)
-    return quarantined(problem, raw)
+    return quarantine("LINE", problem, raw)
 
 
 def event_problem(event: object) -> str | None:

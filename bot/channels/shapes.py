@@ -3,11 +3,23 @@ Slack's events): a field of the wrong type, too long, with a NUL or out of range
 platform could not have sent, to be quarantined rather than handled."""
 from __future__ import annotations
 
+import logging
+
+from bot.events import quarantined
+
+log = logging.getLogger(__name__)
+
 MAX_DEPTH = 32  # events nest about 4 deep; deeper is not the platform's and risks recursion limits
 NEVER = 4_102_444_800_000  # 2100-01-01 in milliseconds: a later timestamp is not the platform's
 
 # (path, type, longest): what each field must be when present; None counts as absent.
 Fields = list[tuple[tuple[str, ...], type, int]]
+
+
+def quarantine(platform: str, problem: str, raw: str) -> tuple[str, str, dict]:
+    """An event its platform could not have sent, logged once, as the triple to keep aside."""
+    log.warning("%s webhook event quarantined: %s: %.300r", platform, problem, raw)
+    return quarantined(problem, raw)
 
 
 def problem_in(event: dict, fields: Fields) -> str | None:

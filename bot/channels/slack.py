@@ -21,11 +21,11 @@ from urllib.parse import parse_qs
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, value_at
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, quarantine, value_at
 from bot.channels.slack_render import to_posts
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
-from bot.events import Inbound, Message, quarantined
+from bot.events import Inbound, Message
 from db.models import CITY_TIMEZONE
 
 __all__ = ["SlackChannel", "challenge", "signature", "to_inbound"]
@@ -141,9 +141,7 @@ def shape_problem(data: dict, fields: Fields, timestamp: tuple[str, ...]) -> str
 
 
 def _quarantine(problem: str, data: dict) -> tuple[str, str, dict]:
-    raw = json.dumps(data, ensure_ascii=False, default=str)
-    log.warning("Slack webhook event quarantined: %s: %.300r", problem, raw)
-    return quarantined(problem, raw)
+    return quarantine("Slack", problem, json.dumps(data, ensure_ascii=False, default=str))
 
 
 def press_id(data: dict) -> str:
