@@ -30,9 +30,10 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Lint (ruff, configured in pyproject.toml; it never reformats) and type checks (mypy) on the core.
+# Lint and format check (ruff, configured in pyproject.toml; `ruff format .` fixes the format) and type checks (mypy) on the core.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Every bench under bench/ (minutes; not part of `make test`), results in bench/RESULTS.md.

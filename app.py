@@ -1,4 +1,5 @@
 """The web process: webhooks, the admin pages and (in development) the local chat page."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     """Build the Flask app for a configuration (from the environment by default)."""
     config = config or Config.from_env()
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-                      KYOJO=config)
+    app.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, KYOJO=config)
     rt = wiring.start(config)
     app.extensions["kyojo"] = rt
     if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
@@ -52,8 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
 def register_webhooks(app: Flask, channels: dict) -> None:
     """A webhook route for each configured channel, at the path the channel declares."""
     for platform, channel in channels.items():
-        app.add_url_rule(channel.webhook_path, f"webhook_{platform}", webhook_view(platform),
-                         methods=["POST"])
+        app.add_url_rule(channel.webhook_path, f"webhook_{platform}", webhook_view(platform), methods=["POST"])
 
 
 def webhook_view(platform: str):
@@ -90,9 +89,13 @@ def receive(platform: str, signature: str):
         # (events stored by an earlier delivery stay: bot.reconcile re-drives them).
         log.exception("%s webhook: queueing failed, %d events forgotten", platform, len(new_ids))
         with db_session.Session.begin() as session:
-            session.execute(delete(InboundEvent).where(
-                InboundEvent.id.in_(new_ids), InboundEvent.status == "received",
-                InboundEvent.received_at >= local_now() - inbound.REDRIVE_AFTER))
+            session.execute(
+                delete(InboundEvent).where(
+                    InboundEvent.id.in_(new_ids),
+                    InboundEvent.status == "received",
+                    InboundEvent.received_at >= local_now() - inbound.REDRIVE_AFTER,
+                )
+            )
         abort(503, "try again")
     return "OK"
 
@@ -103,8 +106,10 @@ def _store(platform: str, events: list) -> list[int]:
     (the re-drive look-up after it only reads). Elsewhere (SQLite, a test's connection) a transaction."""
     bind = db_session.Session.kw.get("bind")
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection, \
-                db_session.Session(bind=connection) as session:
+        with (
+            bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+            db_session.Session(bind=connection) as session,
+        ):
             return inbound.store(session, platform, events)
     with db_session.Session.begin() as session:
         return inbound.store(session, platform, events)
@@ -115,8 +120,9 @@ def _webhook_body(platform: str) -> bytes:
     try:
         return request.get_data(cache=True)  # kept for the channel's handshake
     except RequestEntityTooLarge:
-        log.warning("%s webhook body refused: larger than %d bytes (from %s)", platform,
-                    MAX_BODY_BYTES, request.remote_addr)
+        log.warning(
+            "%s webhook body refused: larger than %d bytes (from %s)", platform, MAX_BODY_BYTES, request.remote_addr
+        )
         abort(400, "body too large")
 
 
@@ -124,8 +130,12 @@ def register_blueprints(app: Flask, config: Config) -> None:
     """The admin pages, and the local chat page outside production."""
     import importlib
 
-    for module_name, only_dev in (("bot.web.admin_pages", False), ("bot.web.admin_watch", False),
-                                  ("bot.web.search_photo", False), ("bot.web.chat", True)):
+    for module_name, only_dev in (
+        ("bot.web.admin_pages", False),
+        ("bot.web.admin_watch", False),
+        ("bot.web.search_photo", False),
+        ("bot.web.chat", True),
+    ):
         if only_dev and config.production:
             continue
         try:

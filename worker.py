@@ -1,4 +1,5 @@
 """The RQ worker: runs bot.jobs (and the scheduled ones) on the same Config as the web."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ Each bench prints its figures next to a baseline measured in the same run (the s
 or the bare endpoint); this only collects what they print, with the machine and the date.
 Run: .venv/bin/python -m bench [NAME ...]
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -17,17 +18,28 @@ from bench.common import machine
 ROOT = Path(__file__).resolve().parent.parent
 # name -> (what it measures, the baseline its ratios are against, time limit in seconds)
 BENCHES = {
-    "matching": ("choosing candidates, 1k / 10k / 100k helpers, SQLite and PostgreSQL",
-                 "the 1,000-helper case", 1800),
-    "webhook": ("POST /callback under the Procfile's web command, PostgreSQL and Redis",
-                "a bare Flask endpoint that only checks the signature, same gunicorn", 900),
-    "circulars": ("circular fan-out to 1k / 10k / 100k followers through the fake LINE API",
-                  "the 1,000-follower case", 1800),
+    "matching": ("choosing candidates, 1k / 10k / 100k helpers, SQLite and PostgreSQL", "the 1,000-helper case", 1800),
+    "webhook": (
+        "POST /callback under the Procfile's web command, PostgreSQL and Redis",
+        "a bare Flask endpoint that only checks the signature, same gunicorn",
+        900,
+    ),
+    "circulars": (
+        "circular fan-out to 1k / 10k / 100k followers through the fake LINE API",
+        "the 1,000-follower case",
+        1800,
+    ),
     "nlp": ("messages understood per second", "raw fugashi tagging of the same messages", 900),
-    "fanout": ("100,000 followers through RQ workers, fake LINE API enforcing 200 multicasts/s",
-               "the same fan-out with 1 worker", 900),
-    "city": ("1,000 residents asking for help within a minute: webhook, 2 and 4 RQ workers",
-             "(absolute: message to first offer, reply-token share, jobs lost, doubled, memory)", 1200),
+    "fanout": (
+        "100,000 followers through RQ workers, fake LINE API enforcing 200 multicasts/s",
+        "the same fan-out with 1 worker",
+        900,
+    ),
+    "city": (
+        "1,000 residents asking for help within a minute: webhook, 2 and 4 RQ workers",
+        "(absolute: message to first offer, reply-token share, jobs lost, doubled, memory)",
+        1200,
+    ),
 }
 
 
@@ -35,8 +47,9 @@ def run(name: str, limit: int) -> tuple[str, float]:
     """One bench's output (stderr too) and its wall time."""
     started = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=limit)
+        done = subprocess.run(
+            [sys.executable, "-m", f"bench.{name}"], cwd=ROOT, capture_output=True, text=True, timeout=limit
+        )
         output = done.stdout + (f"\n(exit {done.returncode})\n{done.stderr[-2000:]}" if done.returncode else "")
     except subprocess.TimeoutExpired:
         output = f"(stopped after {limit} s)"
@@ -55,15 +68,28 @@ def main() -> None:
         before = machine()
         output, seconds = run(name, limit)
         print(output, flush=True)
-        sections[name] = "\n".join([
-            f"## {name}: {what}", "",
-            f"Baseline: {baseline}. Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, took {seconds:.0f} s.",
-            f"Machine before: {before}.", f"Machine after: {machine()}.", "",
-            "```", output, "```", ""])
-    lines = ["# Bench results", "",
-             "Written by `make bench` (`python -m bench [NAME ...]`). Every ratio is against a baseline",
-             "measured in the same run, on the same machine; each section says when it ran and how loaded",
-             "the machine was (load average over 1, 5 and 15 minutes; the machine has the cores shown).", ""]
+        sections[name] = "\n".join(
+            [
+                f"## {name}: {what}",
+                "",
+                f"Baseline: {baseline}. Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, took {seconds:.0f} s.",
+                f"Machine before: {before}.",
+                f"Machine after: {machine()}.",
+                "",
+                "```",
+                output,
+                "```",
+                "",
+            ]
+        )
+    lines = [
+        "# Bench results",
+        "",
+        "Written by `make bench` (`python -m bench [NAME ...]`). Every ratio is against a baseline",
+        "measured in the same run, on the same machine; each section says when it ran and how loaded",
+        "the machine was (load average over 1, 5 and 15 minutes; the machine has the cores shown).",
+        "",
+    ]
     lines += [sections[name] for name in BENCHES if name in sections]
     path.write_text("\n".join(lines), encoding="utf-8")
     print("wrote bench/RESULTS.md")

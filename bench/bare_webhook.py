@@ -2,6 +2,7 @@
 
 Started by bench/webhook.py under the same gunicorn command as the Procfile's web process.
 """
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ in rounds so that a busy spell on the machine hits them alike, and the median is
 this process are shown too: other work on the machine hardly moves them.
 Run: .venv/bin/python -m bench.circulars
 """
+
 from __future__ import annotations
 
 import statistics
@@ -49,8 +50,9 @@ for command in sys.stdin:
 
 def start_fake_line() -> tuple[subprocess.Popen, str]:
     """The fake LINE API in a child process; its URL."""
-    child = subprocess.Popen([sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     return child, child.stdout.readline().strip()
 
 
@@ -77,26 +79,38 @@ def populate(followers: int) -> tuple[int, int]:
 
 def _add_page(session, district_id: int, total: int, start: int, stop: int) -> None:
     ids = [f"U{total:08x}{n:024x}" for n in range(start, stop)]
-    session.execute(insert(Resident), [{"platform": "line", "platform_user_id": u, "language": "ja",
-                                        "active": True, "erased": False, "created_at": local_now()}
-                                       for u in ids])
+    session.execute(
+        insert(Resident),
+        [
+            {
+                "platform": "line",
+                "platform_user_id": u,
+                "language": "ja",
+                "active": True,
+                "erased": False,
+                "created_at": local_now(),
+            }
+            for u in ids
+        ],
+    )
     residents = session.scalars(select(Resident.id).where(Resident.platform_user_id.in_(ids)))
-    session.execute(insert(Subscription), [{"resident_id": r, "district_id": district_id,
-                                            "active": True, "created_at": local_now()}
-                                           for r in residents])
+    session.execute(
+        insert(Subscription),
+        [{"resident_id": r, "district_id": district_id, "active": True, "created_at": local_now()} for r in residents],
+    )
 
 
 def send(district_id: int, admin_id: int) -> int:
     """Draft and mark a circular launched; the fan-out job is run by the bench, timed."""
     with Session.begin() as session:
-        circular = circulars.draft(session, admin_id, circulars.Draft(district_id, "防災訓練",
-                                                                      "日曜日9時、公民館に集合"))
+        circular = circulars.draft(
+            session, admin_id, circulars.Draft(district_id, "防災訓練", "日曜日9時、公民館に集合")
+        )
         circular.status = "sending"
         return circular.id
 
 
-def timed_send(child: subprocess.Popen, district_id: int, admin_id: int,
-               followers: int) -> tuple[float, float, int]:
+def timed_send(child: subprocess.Popen, district_id: int, admin_id: int, followers: int) -> tuple[float, float, int]:
     """Wall and CPU seconds and LINE calls of one fan-out of a new circular; everyone got it once."""
     circular_id = send(district_id, admin_id)
     started, cpu = time.perf_counter(), time.process_time()
@@ -125,10 +139,17 @@ def measure(child: subprocess.Popen, sizes: tuple[int, ...], rounds: int) -> lis
     for _ in range(rounds):
         for n in sizes:
             runs[n] += [timed_send(child, *places[n], n) for _ in range(PER_ROUND.get(n, 1))]
-    return [{"followers": n, "runs": len(runs[n]),
-             "seconds": statistics.median(r[0] for r in runs[n]),
-             "cpu": statistics.median(r[1] for r in runs[n]), "calls": runs[n][0][2],
-             "peak_mb": peak_memory(child, *places[n])} for n in sizes]
+    return [
+        {
+            "followers": n,
+            "runs": len(runs[n]),
+            "seconds": statistics.median(r[0] for r in runs[n]),
+            "cpu": statistics.median(r[1] for r in runs[n]),
+            "calls": runs[n][0][2],
+            "peak_mb": peak_memory(child, *places[n]),
+        }
+        for n in sizes
+    ]
 
 
 def main() -> None:
@@ -137,8 +158,13 @@ def main() -> None:
     database_url = f"sqlite:///{folder}/bench.sqlite"
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
-    config = Config(database_url=database_url, jobs_mode="eager", line_channel_access_token="bench",
-                    line_api_host=url, line_api_data_host=url + "/data")
+    config = Config(
+        database_url=database_url,
+        jobs_mode="eager",
+        line_channel_access_token="bench",
+        line_api_host=url,
+        line_api_data_host=url + "/data",
+    )
     wiring.start(config, engine=engine)
     try:
         measure(child, (10,), 1)  # warm up: imports, the first HTTP connection, SQLAlchemy's caches
@@ -151,13 +177,17 @@ def main() -> None:
 def print_table(rows: list[dict]) -> None:
     """One line per size; ratios against the first (1,000) measured in the same run."""
     base = rows[0]
-    print(f"{'followers':>9} {'runs':>4} {'seconds':>8} {'x time':>7} {'us/follower':>11} "
-          f"{'cpu s':>6} {'x cpu':>6} {'LINE calls':>10} {'peak MiB':>9} {'x mem':>6}")
+    print(
+        f"{'followers':>9} {'runs':>4} {'seconds':>8} {'x time':>7} {'us/follower':>11} "
+        f"{'cpu s':>6} {'x cpu':>6} {'LINE calls':>10} {'peak MiB':>9} {'x mem':>6}"
+    )
     for row in rows:
-        print(f"{row['followers']:>9,} {row['runs']:>4} {row['seconds']:>8.2f} "
-              f"{row['seconds'] / base['seconds']:>7.1f} {1e6 * row['seconds'] / row['followers']:>11.1f} "
-              f"{row['cpu']:>6.2f} {row['cpu'] / base['cpu']:>6.1f} "
-              f"{row['calls']:>10} {row['peak_mb']:>9.2f} {row['peak_mb'] / base['peak_mb']:>6.2f}")
+        print(
+            f"{row['followers']:>9,} {row['runs']:>4} {row['seconds']:>8.2f} "
+            f"{row['seconds'] / base['seconds']:>7.1f} {1e6 * row['seconds'] / row['followers']:>11.1f} "
+            f"{row['cpu']:>6.2f} {row['cpu'] / base['cpu']:>6.1f} "
+            f"{row['calls']:>10} {row['peak_mb']:>9.2f} {row['peak_mb'] / base['peak_mb']:>6.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Measured per worker count (every figure absolute; the goal is p95 < 1 s with 2 w
 The run is bounded: residents still waiting after the window plus GRACE are counted as unanswered.
 Run: .venv/bin/python -m bench.city [RESIDENTS [WINDOW_SECONDS]]
 """
+
 from __future__ import annotations
 
 import base64
@@ -69,8 +70,7 @@ def family(pid: int) -> list[int]:
 
 def memory(processes: dict[str, subprocess.Popen]) -> dict[str, float]:
     """RSS of every process of each named server, MiB."""
-    return {f"{name} pid {pid}": rss_mib(pid) for name, child in processes.items()
-            for pid in family(child.pid)}
+    return {f"{name} pid {pid}": rss_mib(pid) for name, child in processes.items() for pid in family(child.pid)}
 
 
 def walk_buttons(node) -> list[tuple[str, str]]:
@@ -137,9 +137,16 @@ class Town:
     # -- what residents write -----------------------------------------------------------
     def post(self, user: str, event: dict) -> None:
         token = uuid.uuid4().hex
-        event.update({"mode": "active", "timestamp": int(time.time() * 1000),
-                      "webhookEventId": str(uuid.uuid4()), "deliveryContext": {"isRedelivery": False},
-                      "source": {"type": "user", "userId": user}, "replyToken": token})
+        event.update(
+            {
+                "mode": "active",
+                "timestamp": int(time.time() * 1000),
+                "webhookEventId": str(uuid.uuid4()),
+                "deliveryContext": {"isRedelivery": False},
+                "source": {"type": "user", "userId": user},
+                "replyToken": token,
+            }
+        )
         body = json.dumps({"destination": "Ucity", "events": [event]}, ensure_ascii=False).encode()
         signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
         now = time.monotonic()
@@ -151,8 +158,9 @@ class Town:
     def _send(self, body: bytes, signature: str) -> None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            connection.request("POST", "/callback", body, {"Content-Type": "application/json",
-                                                           "X-Line-Signature": signature})
+            connection.request(
+                "POST", "/callback", body, {"Content-Type": "application/json", "X-Line-Signature": signature}
+            )
             status = connection.getresponse().status
             connection.close()
         except OSError:
@@ -161,8 +169,13 @@ class Town:
             self.webhook_statuses[status] = self.webhook_statuses.get(status, 0) + 1
 
     def say(self, user: str, text: str) -> None:
-        self.post(user, {"type": "message", "message": {"type": "text", "id": uuid.uuid4().hex[:16],
-                                                        "quoteToken": uuid.uuid4().hex, "text": text}})
+        self.post(
+            user,
+            {
+                "type": "message",
+                "message": {"type": "text", "id": uuid.uuid4().hex[:16], "quoteToken": uuid.uuid4().hex, "text": text},
+            },
+        )
 
     def press(self, user: str, data: str) -> None:
         self.post(user, {"type": "postback", "postback": {"data": data}})
@@ -233,12 +246,26 @@ def populate(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as db:
         district = db.execute(insert(District).values(name=DISTRICT).returning(District.id)).scalar_one()
-        db.execute(insert(Resident), [{"platform": "line", "platform_user_id": f"Uhelper{n:026x}",
-                                       "display_name": f"helper{n}", "district_id": district}
-                                      for n in range(HELPERS)])
+        db.execute(
+            insert(Resident),
+            [
+                {
+                    "platform": "line",
+                    "platform_user_id": f"Uhelper{n:026x}",
+                    "display_name": f"helper{n}",
+                    "district_id": district,
+                }
+                for n in range(HELPERS)
+            ],
+        )
         helpers = list(db.scalars(select(Resident.id).where(Resident.platform_user_id.like("Uhelper%"))))
-        db.execute(insert(HelperProfile), [{"resident_id": r, "skills": ["garbage", "shopping"],
-                                            "availability": [], "approved": True} for r in helpers])
+        db.execute(
+            insert(HelperProfile),
+            [
+                {"resident_id": r, "skills": ["garbage", "shopping"], "availability": [], "approved": True}
+                for r in helpers
+            ],
+        )
         profiles = list(db.scalars(select(HelperProfile.id)))
         db.execute(insert(helper_districts), [{"helper_id": p, "district_id": district} for p in profiles])
         matching_index.rebuild(db)
@@ -254,25 +281,34 @@ def outcome(database_url: str, town: Town) -> dict:
 
     engine = make_engine(database_url)
     with engine.connect() as db:
-        unhandled = db.scalar(select(func.count()).select_from(InboundEvent)
-                              .where(InboundEvent.status == "received"))
+        unhandled = db.scalar(select(func.count()).select_from(InboundEvent).where(InboundEvent.status == "received"))
         events = db.scalar(select(func.count()).select_from(InboundEvent))
-        per_resident = dict(db.execute(select(Resident.platform_user_id, func.count(HelpRequest.id))
-                                       .join(HelpRequest, HelpRequest.resident_id == Resident.id)
-                                       .group_by(Resident.platform_user_id)).all())
-        offers = db.execute(select(Offer.id, Resident.platform_user_id)
-                            .join(HelpRequest, HelpRequest.id == Offer.request_id)
-                            .join(Resident, Resident.id == HelpRequest.resident_id)).all()
+        per_resident = dict(
+            db.execute(
+                select(Resident.platform_user_id, func.count(HelpRequest.id))
+                .join(HelpRequest, HelpRequest.resident_id == Resident.id)
+                .group_by(Resident.platform_user_id)
+            ).all()
+        )
+        offers = db.execute(
+            select(Offer.id, Resident.platform_user_id)
+            .join(HelpRequest, HelpRequest.id == Offer.request_id)
+            .join(Resident, Resident.id == HelpRequest.resident_id)
+        ).all()
     engine.dispose()
     first: dict[str, float] = {}
     for offer_id, user in offers:
         if offer_id in town.offers:
             first[user] = min(first.get(user, float("inf")), town.offers[offer_id])
     to_offer = [(first[u] - town.pressed[u]) * 1000 for u in first if u in town.pressed]
-    doubled = sum(n - 1 for n in per_resident.values() if n > 1) + \
-        sum(n - 1 for n in town.confirmed.values() if n > 1)
-    return {"events": events, "unhandled": unhandled, "doubled": doubled, "to_offer": to_offer,
-            "requests": len(per_resident)}
+    doubled = sum(n - 1 for n in per_resident.values() if n > 1) + sum(n - 1 for n in town.confirmed.values() if n > 1)
+    return {
+        "events": events,
+        "unhandled": unhandled,
+        "doubled": doubled,
+        "to_offer": to_offer,
+        "requests": len(per_resident),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -286,13 +322,23 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
     with redis_server() as redis_url:
         from redis import Redis
 
-        env = {**os.environ, "KYOJO_ENV": "production", "DATABASE_URL": database_url,
-               "REDIS_URL": redis_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "bench",
-               "SECRET_KEY": "bench", "PUBLIC_URL": "http://127.0.0.1", "LINE_API_HOST": fake.url,
-               "LINE_API_DATA_HOST": fake.data_url, "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "KYOJO_ENV": "production",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "LINE_CHANNEL_SECRET": SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": "bench",
+            "SECRET_KEY": "bench",
+            "PUBLIC_URL": "http://127.0.0.1",
+            "LINE_API_HOST": fake.url,
+            "LINE_API_DATA_HOST": fake.data_url,
+            "PYTHONPATH": str(ROOT),
+        }
         port = free_port()
-        web = subprocess.Popen(web_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+        web = subprocess.Popen(
+            web_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         running = start_workers(workers, env, Redis.from_url(redis_url))
         try:
             wait_for(port)
@@ -311,20 +357,28 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
             web.wait(timeout=30)
     result = outcome(database_url, town)
     answers = town.by_reply + town.by_push
-    print(f"\n{workers} RQ workers, {residents} residents starting within {window:.0f} s "
-          f"(all done or stopped after {seconds:.0f} s):")
-    print(f"  message to first offer: p50 {percentile(result['to_offer'], 0.5):7.0f} ms, "
-          f"p95 {percentile(result['to_offer'], 0.95):7.0f} ms "
-          f"({len(result['to_offer'])} of {residents} residents got an offer)")
-    print(f"  message to answer     : p50 {percentile(town.answer_ms, 0.5):7.0f} ms, "
-          f"p95 {percentile(town.answer_ms, 0.95):7.0f} ms ({len(town.answer_ms)} answers)")
+    print(
+        f"\n{workers} RQ workers, {residents} residents starting within {window:.0f} s "
+        f"(all done or stopped after {seconds:.0f} s):"
+    )
+    print(
+        f"  message to first offer: p50 {percentile(result['to_offer'], 0.5):7.0f} ms, "
+        f"p95 {percentile(result['to_offer'], 0.95):7.0f} ms "
+        f"({len(result['to_offer'])} of {residents} residents got an offer)"
+    )
+    print(
+        f"  message to answer     : p50 {percentile(town.answer_ms, 0.5):7.0f} ms, "
+        f"p95 {percentile(town.answer_ms, 0.95):7.0f} ms ({len(town.answer_ms)} answers)"
+    )
     share = 100 * town.by_reply / answers if answers else float("nan")
     print(f"  answers by reply token: {share:.1f}% ({town.by_reply} replied, {town.by_push} pushed)")
     print(f"  webhook statuses      : {dict(sorted(town.webhook_statuses.items()))}")
     lost = max(0, result["unhandled"] - queued)
-    print(f"  events stored {result['events']}, not handled when stopped {result['unhandled']} "
-          f"(jobs still queued or running {queued}: lost {lost}), doubled {result['doubled']}, "
-          f"requests {result['requests']}, residents confirmed {len(town.confirmed)}")
+    print(
+        f"  events stored {result['events']}, not handled when stopped {result['unhandled']} "
+        f"(jobs still queued or running {queued}: lost {lost}), doubled {result['doubled']}, "
+        f"requests {result['requests']}, residents confirmed {len(town.confirmed)}"
+    )
     print("  memory (RSS MiB, before -> after):")
     for name in sorted(set(before) | set(after)):
         print(f"    {name:<22} {before.get(name, 0):7.1f} -> {after.get(name, 0):7.1f}")

@@ -1,4 +1,5 @@
 """What the benches share: a PostgreSQL database of their own, and a line about the machine."""
+
 from __future__ import annotations
 
 import os
@@ -45,5 +46,7 @@ def machine() -> str:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, load {load}; "
-            f"Python {platform.python_version()} on {platform.system()}")
+    return (
+        f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, load {load}; "
+        f"Python {platform.python_version()} on {platform.system()}"
+    )

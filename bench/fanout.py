@@ -7,6 +7,7 @@ LINE API (a child process) counts the 429s that breaking the limit earned, and e
 recipient: none twice, none missing.
 Run: .venv/bin/python -m bench.fanout [FOLLOWERS]
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,9 @@ for command in sys.stdin:
 
 def start_fake_line() -> tuple[subprocess.Popen, str]:
     """The fake LINE API, enforcing LINE's multicast limit, in a child process; its URL."""
-    child = subprocess.Popen([sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", FAKE_LINE], cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     return child, child.stdout.readline().strip()
 
 
@@ -57,8 +59,12 @@ def workers(n: int, env: dict, redis) -> list[subprocess.Popen]:
     """`n` RQ workers, started and waited for (imports and the tagger load before the clock starts)."""
     from rq import Worker
 
-    started = [subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
+    started = [
+        subprocess.Popen(
+            [sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(n)
+    ]
     deadline = time.monotonic() + 120
     while Worker.count(connection=redis) < n and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -110,9 +116,15 @@ def main() -> None:
     try:
         upgrade(make_engine(database_url))
         with redis_server() as redis_url:
-            env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-                   "LINE_CHANNEL_ACCESS_TOKEN": "bench", "LINE_API_HOST": line_url,
-                   "LINE_API_DATA_HOST": line_url + "/data", "PYTHONPATH": str(ROOT)}
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "LINE_CHANNEL_ACCESS_TOKEN": "bench",
+                "LINE_API_HOST": line_url,
+                "LINE_API_DATA_HOST": line_url + "/data",
+                "PYTHONPATH": str(ROOT),
+            }
             config = Config.from_env(env)
             rt = wiring.start(config)
             place = populate(followers)
@@ -134,10 +146,12 @@ def report(results: dict, followers: int) -> None:
     """One line per worker count; the ratio against one worker."""
     base = results[1][0]
     for n, (seconds, (calls, people, distinct, limited)) in results.items():
-        print(f"{n} worker(s): {seconds:6.2f} s wall (x{seconds / base:.2f} of 1 worker), "
-              f"{followers / seconds:8.0f} recipients/s, {calls} multicast calls, "
-              f"{limited} refused for the rate limit, {people - distinct} doubled, "
-              f"{followers - distinct} skipped")
+        print(
+            f"{n} worker(s): {seconds:6.2f} s wall (x{seconds / base:.2f} of 1 worker), "
+            f"{followers / seconds:8.0f} recipients/s, {calls} multicast calls, "
+            f"{limited} refused for the rate limit, {people - distinct} doubled, "
+            f"{followers - distinct} skipped"
+        )
 
 
 if __name__ == "__main__":

@@ -35,5 +35,7 @@ def best(work) -> float:
 
 if __name__ == "__main__":
     fast, slow = best(cached), best(rescanned)
-    print(f"t(): {fast / CALLS * 1e6:.1f} µs a text; reading the catalog each time: "
-          f"{slow / CALLS * 1e6:.1f} µs; {slow / fast:.0f}x faster")
+    print(
+        f"t(): {fast / CALLS * 1e6:.1f} µs a text; reading the catalog each time: "
+        f"{slow / CALLS * 1e6:.1f} µs; {slow / fast:.0f}x faster"
+    )

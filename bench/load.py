@@ -3,6 +3,7 @@
 asyncio with plain sockets, so that the generator takes as little of the machine's CPU as it
 can (it shares the cores with the server it drives). Bodies are built before the clock starts.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,14 +37,21 @@ class Outcome:
 
     def line(self) -> str:
         """One line: req/s, p50, p99, non-2xx."""
-        return (f"{self.per_second:7.0f} req/s  p50 {self.percentile(0.5):6.1f} ms  "
-                f"p99 {self.percentile(0.99):6.1f} ms  non-2xx {self.non_2xx}  ({self.sent} in {self.seconds:.1f} s)")
+        return (
+            f"{self.per_second:7.0f} req/s  p50 {self.percentile(0.5):6.1f} ms  "
+            f"p99 {self.percentile(0.99):6.1f} ms  non-2xx {self.non_2xx}  ({self.sent} in {self.seconds:.1f} s)"
+        )
 
 
 def request_bytes(port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
     """One HTTP/1.1 POST, ready to write."""
-    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Content-Type: application/json",
-            f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+    head = [
+        f"POST {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
@@ -93,8 +101,7 @@ def drive(port: int, payloads: list[bytes], connections: int = 16, max_seconds: 
 
     async def run() -> None:
         deadline = time.perf_counter() + max_seconds
-        await asyncio.gather(*(_client(port, queue, deadline, latencies, statuses)
-                               for _ in range(connections)))
+        await asyncio.gather(*(_client(port, queue, deadline, latencies, statuses) for _ in range(connections)))
 
     started = time.perf_counter()
     asyncio.run(run())
@@ -104,6 +111,3 @@ def drive(port: int, payloads: list[bytes], connections: int = 16, max_seconds: 
 def median_outcome(outcomes: list[Outcome]) -> Outcome:
     """The run with the median throughput."""
     return sorted(outcomes, key=lambda o: o.per_second)[len(outcomes) // 2]
-
-
-

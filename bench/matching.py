@@ -5,6 +5,7 @@ Usage: .venv/bin/python -m bench.matching [URL_1000 URL_10000 URL_100000]
 Prints milliseconds per request (median of several) and the ratio to the 1,000-helper case on
 the same database in the same run.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,16 @@ from bench.common import drop_postgres, machine, postgres_url
 from bot.matching import candidates
 from bot.nlp import CATEGORIES, experience_terms
 from db import matching_index
-from db.models import (Base, District, HelperProfile, HelpRequest, Resident, district_neighbours,
-                       helper_districts, local_now)
+from db.models import (
+    Base,
+    District,
+    HelperProfile,
+    HelpRequest,
+    Resident,
+    district_neighbours,
+    helper_districts,
+    local_now,
+)
 from db.session import make_engine
 
 DISTRICTS = 100
@@ -38,24 +47,42 @@ def fill(engine, helpers: int) -> None:
     rng = random.Random(helpers)
     with engine.begin() as db:
         db.execute(insert(District), [{"id": d, "name": f"d{d}"} for d in range(1, DISTRICTS + 1)])
-        db.execute(insert(district_neighbours), [
-            {"district_id": d, "neighbour_id": n} for d in range(1, DISTRICTS + 1)
-            for n in ((d % DISTRICTS) + 1, ((d - 2) % DISTRICTS) + 1)])
-        db.execute(insert(Resident), [
-            {"id": i, "platform": "line", "platform_user_id": f"U{i}", "district_id": i % DISTRICTS + 1}
-            for i in range(1, helpers + REQUESTS + 1)])
+        db.execute(
+            insert(district_neighbours),
+            [
+                {"district_id": d, "neighbour_id": n}
+                for d in range(1, DISTRICTS + 1)
+                for n in ((d % DISTRICTS) + 1, ((d - 2) % DISTRICTS) + 1)
+            ],
+        )
+        db.execute(
+            insert(Resident),
+            [
+                {"id": i, "platform": "line", "platform_user_id": f"U{i}", "district_id": i % DISTRICTS + 1}
+                for i in range(1, helpers + REQUESTS + 1)
+            ],
+        )
         db.execute(insert(HelperProfile), [_profile(i, rng) for i in range(1, helpers + 1)])
-        db.execute(insert(helper_districts), [
-            {"helper_id": i, "district_id": i % DISTRICTS + 1} for i in range(1, helpers + 1)])
+        db.execute(
+            insert(helper_districts),
+            [{"helper_id": i, "district_id": i % DISTRICTS + 1} for i in range(1, helpers + 1)],
+        )
         matching_index.rebuild(db)  # bulk inserts bypass the ORM hook that keeps it in step
 
 
 def _profile(helper_id: int, rng: random.Random) -> dict:
     """One helper: two kinds, and for one in ten an experience text (read once, as on saving)."""
     experience = rng.choice(EXPERIENCES) if rng.random() < 0.1 else None
-    return {"id": helper_id, "resident_id": helper_id, "skills": rng.sample(CATEGORIES, 2),
-            "availability": [], "experience": experience, "experience_skills": [], "approved": True,
-            "experience_terms": _terms(experience) if experience else None}
+    return {
+        "id": helper_id,
+        "resident_id": helper_id,
+        "skills": rng.sample(CATEGORIES, 2),
+        "availability": [],
+        "experience": experience,
+        "experience_skills": [],
+        "approved": True,
+        "experience_terms": _terms(experience) if experience else None,
+    }
 
 
 @cache
@@ -68,9 +95,17 @@ def requests(session: Session, helpers: int) -> list[HelpRequest]:
     rows = []
     for n in range(REQUESTS):
         requester = helpers + n + 1
-        rows.append(HelpRequest(resident_id=requester, created_by_id=requester, district_id=n * 7 % 100 + 1,
-                                category=CATEGORIES[n % len(CATEGORIES)], text="棚を直してほしい",
-                                summary="棚", status="open"))
+        rows.append(
+            HelpRequest(
+                resident_id=requester,
+                created_by_id=requester,
+                district_id=n * 7 % 100 + 1,
+                category=CATEGORIES[n % len(CATEGORIES)],
+                text="棚を直してほしい",
+                summary="棚",
+                status="open",
+            )
+        )
     session.add_all(rows)
     session.commit()
     return rows
@@ -109,12 +144,17 @@ def run(url_for, label: str) -> dict[int, tuple[float, float]]:
     for _ in range(ROUNDS):
         for size in SIZES:
             timings[size] += timed_finds(*prepared[size])
-    results = {size: (statistics.median(w for w, _ in timings[size]),
-                      statistics.median(c for _, c in timings[size])) for size in SIZES}
+    results = {
+        size: (statistics.median(w for w, _ in timings[size]), statistics.median(c for _, c in timings[size]))
+        for size in SIZES
+    }
     base_wall, base_cpu = results[SIZES[0]]
     for size, (wall, cpu) in results.items():
-        print(f"{label:>10} {size:>7,} helpers: {wall:6.2f} ms per request (x{wall / base_wall:.2f} of 1,000), "
-              f"CPU {cpu:6.2f} ms (x{cpu / base_cpu:.2f})", flush=True)
+        print(
+            f"{label:>10} {size:>7,} helpers: {wall:6.2f} ms per request (x{wall / base_wall:.2f} of 1,000), "
+            f"CPU {cpu:6.2f} ms (x{cpu / base_cpu:.2f})",
+            flush=True,
+        )
     for engine, _ in prepared.values():
         engine.dispose()
     return results

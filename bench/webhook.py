@@ -6,6 +6,7 @@ and a Redis of the bench's own, and afterwards every event answered 200 must be 
 and in the RQ queue (no worker runs, so the queue keeps them).
 Run: .venv/bin/python -m bench.webhook [REQUESTS]
 """
+
 from __future__ import annotations
 
 import base64
@@ -70,8 +71,7 @@ def web_command(port: int, app: str | None = None, line: str | None = None) -> l
 @contextmanager
 def process(command: list[str], env: dict, port: int):
     """A server process for the duration of the block."""
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(port)
         yield child
@@ -83,11 +83,21 @@ def process(command: list[str], env: dict, port: int):
 def event_body(n: int) -> bytes:
     """A LINE webhook body with one new text message event."""
     user = f"U{n % 5000:032x}"
-    event = {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000),
-             "webhookEventId": str(uuid.uuid4()), "deliveryContext": {"isRedelivery": False},
-             "source": {"type": "user", "userId": user}, "replyToken": uuid.uuid4().hex,
-             "message": {"type": "text", "id": str(10**15 + n), "quoteToken": uuid.uuid4().hex,
-                         "text": "明日の朝ゴミ出しをお願いできますか"}}
+    event = {
+        "type": "message",
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "webhookEventId": str(uuid.uuid4()),
+        "deliveryContext": {"isRedelivery": False},
+        "source": {"type": "user", "userId": user},
+        "replyToken": uuid.uuid4().hex,
+        "message": {
+            "type": "text",
+            "id": str(10**15 + n),
+            "quoteToken": uuid.uuid4().hex,
+            "text": "明日の朝ゴミ出しをお願いできますか",
+        },
+    }
     return json.dumps({"destination": "Ubench", "events": [event]}, ensure_ascii=False).encode()
 
 
@@ -103,18 +113,29 @@ def payloads(port: int, count: int, start: int) -> list[bytes]:
 
 def environment(database_url: str, redis_url: str) -> dict:
     """What the web processes read (production settings; LINE itself is never called)."""
-    return {**os.environ, "KYOJO_ENV": "production", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-            "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "bench", "SECRET_KEY": "bench",
-            "PUBLIC_URL": "http://127.0.0.1", "LINE_API_HOST": "http://127.0.0.1:9",
-            "LINE_API_DATA_HOST": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ,
+        "KYOJO_ENV": "production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": "bench",
+        "SECRET_KEY": "bench",
+        "PUBLIC_URL": "http://127.0.0.1",
+        "LINE_API_HOST": "http://127.0.0.1:9",
+        "LINE_API_DATA_HOST": "http://127.0.0.1:9",
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 @contextmanager
 def redis_server():
     """A redis-server of the bench's own on a free port; its URL."""
     port, folder = free_port(), tempfile.mkdtemp(prefix="kyojo-bench-redis-")
-    child = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", folder,
-                              "--save", ""], stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         wait_for(port)
         yield f"redis://127.0.0.1:{port}/0"
@@ -147,8 +168,10 @@ def compare(database_url: str, redis_url: str, count: int, line: str | None = No
     ports = {"kyojo": free_port(), "bare": free_port()}
     runs: dict[str, list] = {"kyojo": [], "bare": []}
     sent = 0
-    with process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]), \
-            process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]):
+    with (
+        process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]),
+        process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]),
+    ):
         for name in ("bare", "kyojo"):  # warm up: imports, connections, caches
             sent += 200
             warm_up = drive(ports[name], payloads(ports[name], 200, sent), CONNECTIONS, 60.0)
@@ -156,12 +179,14 @@ def compare(database_url: str, redis_url: str, count: int, line: str | None = No
         for _ in range(RUNS):
             for name in ("bare", "kyojo"):
                 sent += count
-                runs[name].append(drive(ports[name], payloads(ports[name], count, sent), CONNECTIONS,
-                                        MAX_SECONDS))
+                runs[name].append(drive(ports[name], payloads(ports[name], count, sent), CONNECTIONS, MAX_SECONDS))
     answered = sum(o.statuses.get(200, 0) for o in runs["kyojo"])
-    return {"kyojo": median_outcome(runs["kyojo"][1:]), "bare": median_outcome(runs["bare"][1:]),
-            "answered": answered,
-            "stored_queued": [n - b for n, b in zip(stored_and_queued(database_url, redis_url), before)]}
+    return {
+        "kyojo": median_outcome(runs["kyojo"][1:]),
+        "bare": median_outcome(runs["bare"][1:]),
+        "answered": answered,
+        "stored_queued": [n - b for n, b in zip(stored_and_queued(database_url, redis_url), before)],
+    }
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
 """Passwordless login for district admins: a signed link that works once, within 15 minutes."""
+
 from __future__ import annotations
 
 import secrets
@@ -33,8 +34,7 @@ def read_token(secret_key: str, token: str) -> tuple[int, str]:
     except BadSignature as error:
         raise NotAllowedError("the login link is not valid") from error
     admin, link = (data.get("admin"), data.get("link")) if isinstance(data, dict) else (None, None)
-    if type(admin) is not int or not 0 < admin <= LARGEST_ID or not isinstance(link, str) \
-            or not 0 < len(link) <= 64:
+    if type(admin) is not int or not 0 < admin <= LARGEST_ID or not isinstance(link, str) or not 0 < len(link) <= 64:
         raise NotAllowedError("the login link is not valid")
     return admin, link
 

@@ -4,6 +4,7 @@ Such a job (見守り's tick) reads what is due from the rows, so nothing is los
 wiped or a worker was down: the next minute's run does it. Running it twice is harmless, so a
 failed run is not retried: the next minute is the retry.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Configuration, read once from the environment (DESIGN.md names)."""
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,7 @@ class Config:
             redis_url=redis_url,
             jobs_mode="rq" if redis_url else "thread",
             production=production,
-            line_channel_secret=(env.get("LINE_CHANNEL_SECRET")
-                                 or (None if production else DEV_CHANNEL_SECRET)),
+            line_channel_secret=(env.get("LINE_CHANNEL_SECRET") or (None if production else DEV_CHANNEL_SECRET)),
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_host=env.get("LINE_API_HOST") or cls.line_api_host,
             line_api_data_host=env.get("LINE_API_DATA_HOST") or cls.line_api_data_host,
@@ -71,14 +71,17 @@ class Config:
         channel's secrets unless the bot runs on Slack alone (then the Slack app's)."""
         if not self.production:
             return
-        line = (("LINE_CHANNEL_SECRET", self.line_channel_secret),
-                ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token))
-        slack = (("SLACK_SIGNING_SECRET", self.slack_signing_secret),
-                 ("SLACK_BOT_TOKEN", self.slack_bot_token))
+        line = (
+            ("LINE_CHANNEL_SECRET", self.line_channel_secret),
+            ("LINE_CHANNEL_ACCESS_TOKEN", self.line_channel_access_token),
+        )
+        slack = (("SLACK_SIGNING_SECRET", self.slack_signing_secret), ("SLACK_BOT_TOKEN", self.slack_bot_token))
         slack_only = any(v for _, v in slack) and not any(v for _, v in line)
-        required = (("SECRET_KEY", None if self.secret_key == "dev" else self.secret_key),
-                    *(slack if slack_only else line),
-                    *(slack if any(v for _, v in slack) else ()))
+        required = (
+            ("SECRET_KEY", None if self.secret_key == "dev" else self.secret_key),
+            *(slack if slack_only else line),
+            *(slack if any(v for _, v in slack) else ()),
+        )
         missing = list(dict.fromkeys(name for name, value in required if not value))
         if missing:
             raise ConfigError(f"missing configuration in production: {', '.join(missing)}")

@@ -1,4 +1,5 @@
 """The question the bot waits on for a resident, kept in the database."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,8 +25,16 @@ def current(session: Session, resident: Resident, now: datetime) -> Conversation
     return conversation
 
 
-def ask(session: Session, resident: Resident, state: str, data: dict | None = None, *,
-        now: datetime, minutes: int = DEFAULT_MINUTES, tell_when_expired: bool = False) -> Conversation:
+def ask(
+    session: Session,
+    resident: Resident,
+    state: str,
+    data: dict | None = None,
+    *,
+    now: datetime,
+    minutes: int = DEFAULT_MINUTES,
+    tell_when_expired: bool = False,
+) -> Conversation:
     """Remember that the bot asked `state` and waits for the answer (`tell_when_expired`: the
     person is told when no answer comes in time, see bot.matching.drafts)."""
     conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id))

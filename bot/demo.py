@@ -2,6 +2,7 @@
 
 Safe to run again: every row is found before it is made, so a second run adds nothing.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -15,8 +16,20 @@ from sqlalchemy.orm import Session
 
 from bot import residents
 from bot.timebank.ledger import grant
-from db.models import (CheckInDay, Circular, Delivery, District, DistrictAdmin, HelperProfile, HelpRequest,
-                       LedgerEntry, Resident, Subscription, Task, local_now)
+from db.models import (
+    CheckInDay,
+    Circular,
+    Delivery,
+    District,
+    DistrictAdmin,
+    HelperProfile,
+    HelpRequest,
+    LedgerEntry,
+    Resident,
+    Subscription,
+    Task,
+    local_now,
+)
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.toml"
 HISTORY_MONTHS = 6  # how far back the demo history goes
@@ -40,8 +53,11 @@ def register(cli: click.Group) -> None:
 
         with SessionFactory.begin() as session:
             people = load(session)
-            admins = [(p.id, p.display_name, "city staff" if row.get("staff_of") else "district admin")
-                      for p, row in zip(people, demo()["residents"]) if row.get("admin_of") or row.get("staff_of")]
+            admins = [
+                (p.id, p.display_name, "city staff" if row.get("staff_of") else "district admin")
+                for p, row in zip(people, demo()["residents"])
+                if row.get("admin_of") or row.get("staff_of")
+            ]
         click.echo(f"demo data ready: {len(demo()['districts'])} districts, {len(people)} people")
         for resident_id, name, role in admins:
             click.echo(f"{role} {name}: flask --app app admin-link {resident_id}")
@@ -65,46 +81,62 @@ def add_history(session: Session, people: dict[str, Resident], districts: dict[s
     they happened, unmet ones, and a few still open or taken."""
     now = local_now()
     # the starting grants were given when these people joined, before the history began
-    session.execute(update(LedgerEntry).where(LedgerEntry.kind == "grant")
-                    .values(created_at=now - timedelta(days=30 * HISTORY_MONTHS)))
+    session.execute(
+        update(LedgerEntry)
+        .where(LedgerEntry.kind == "grant")
+        .values(created_at=now - timedelta(days=30 * HISTORY_MONTHS))
+    )
     for number, row in enumerate(demo()["history"]):
         district, category, status, months_ago, asker, helper, minutes, *text = row
         at = now - timedelta(days=30 * months_ago + number % 7, hours=number % 5)
-        request = past_request(people[asker], districts[district], category, status, at,
-                               text[0] if text else "")
+        request = past_request(people[asker], districts[district], category, status, at, text[0] if text else "")
         session.add(request)
         session.flush()
         if status in ("done", "assigned"):
             add_task(session, request, people[helper], minutes, at + timedelta(minutes=15 + number * 13 % 80))
 
 
-def past_request(asker: Resident, district: District, category: str, status: str, at: datetime,
-                 text: str) -> HelpRequest:
+def past_request(
+    asker: Resident, district: District, category: str, status: str, at: datetime, text: str
+) -> HelpRequest:
     """A request as it was made then: still to come (open, taken) or over (done, unmet)."""
     from bot.matching.describe import kind
 
     over = status in ("done", "unmet")
-    return HelpRequest(resident_id=asker.id, created_by_id=asker.id, district_id=district.id,
-                       category=category, status=status, text=text, summary=kind(category, "ja"),
-                       when=at if over else at + timedelta(days=3), created_at=at,
-                       closed_at=at if over else None, offer_round=1)
+    return HelpRequest(
+        resident_id=asker.id,
+        created_by_id=asker.id,
+        district_id=district.id,
+        category=category,
+        status=status,
+        text=text,
+        summary=kind(category, "ja"),
+        when=at if over else at + timedelta(days=3),
+        created_at=at,
+        closed_at=at if over else None,
+        offer_round=1,
+    )
 
 
-def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: int,
-             accepted_at: datetime) -> None:
+def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: int, accepted_at: datetime) -> None:
     """The helper's task; a done one is paid in the time bank, dated the day it was done."""
     from bot.timebank.ledger import settle_task
 
     done = request.status == "done"
     done_at = min(accepted_at + timedelta(days=1), local_now()) if done else None
-    task = Task(request_id=request.id, helper_id=helper.id, accepted_at=accepted_at, done_at=done_at,
-                confirmed_at=done_at, minutes=minutes if done else None)
+    task = Task(
+        request_id=request.id,
+        helper_id=helper.id,
+        accepted_at=accepted_at,
+        done_at=done_at,
+        confirmed_at=done_at,
+        minutes=minutes if done else None,
+    )
     session.add(task)
     session.flush()
     if done:
         settle_task(session, task, minutes)
-        session.execute(update(LedgerEntry).where(LedgerEntry.task_id == task.id)
-                        .values(created_at=done_at))
+        session.execute(update(LedgerEntry).where(LedgerEntry.task_id == task.id).values(created_at=done_at))
 
 
 def add_circulars(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
@@ -113,24 +145,42 @@ def add_circulars(session: Session, people: dict[str, Resident], districts: dict
         at = local_now() - timedelta(days=row["days_ago"])
         district = districts[row["district"]]
         safety = row.get("kind") == "safety_check"
-        circular = Circular(district_id=district.id, author_id=people[row["author"]].id, title=row["title"],
-                            body=row["body"], kind=row.get("kind", "circular"), needs_confirmation=not safety,
-                            status="sent", created_at=at, sent_at=at)
+        circular = Circular(
+            district_id=district.id,
+            author_id=people[row["author"]].id,
+            title=row["title"],
+            body=row["body"],
+            kind=row.get("kind", "circular"),
+            needs_confirmation=not safety,
+            status="sent",
+            created_at=at,
+            sent_at=at,
+        )
         session.add(circular)
         session.flush()
-        followers = session.scalars(select(Subscription.resident_id).where(
-            Subscription.district_id == district.id, Subscription.active.is_(True)))
-        answers = {people[name].id: answer for answer in ("confirmed_by", "safe", "need_help")
-                   for name in row.get(answer, ())}
+        followers = session.scalars(
+            select(Subscription.resident_id).where(
+                Subscription.district_id == district.id, Subscription.active.is_(True)
+            )
+        )
+        answers = {
+            people[name].id: answer for answer in ("confirmed_by", "safe", "need_help") for name in row.get(answer, ())
+        }
         session.add_all(delivery(circular.id, rid, at, answers.get(rid)) for rid in followers)
 
 
 def delivery(circular_id: int, resident_id: int, at: datetime, answer: str | None) -> Delivery:
     """A sent delivery, confirmed ("confirmed_by") or answered ("safe", "need_help") an hour later."""
     later = at + timedelta(hours=1) if answer else None
-    return Delivery(circular_id=circular_id, resident_id=resident_id, status="sent", sent_at=at,
-                    confirmed_at=later, answer=answer if answer in ("safe", "need_help") else None,
-                    answered_at=later if answer in ("safe", "need_help") else None)
+    return Delivery(
+        circular_id=circular_id,
+        resident_id=resident_id,
+        status="sent",
+        sent_at=at,
+        confirmed_at=later,
+        answer=answer if answer in ("safe", "need_help") else None,
+        answered_at=later if answer in ("safe", "need_help") else None,
+    )
 
 
 def add_watching(session: Session, people: dict[str, Resident]) -> None:
@@ -140,17 +190,25 @@ def add_watching(session: Session, people: dict[str, Resident]) -> None:
     now = local_now()
     for row in demo().get("check_ins", []):
         person = people[row["resident"]]
-        check_in = checkins.sign_up(session, person, checkins.Plan(row["minute_of_day"]), by=person,
-                                    now=now - timedelta(days=8))
+        check_in = checkins.sign_up(
+            session, person, checkins.Plan(row["minute_of_day"]), by=person, now=now - timedelta(days=8)
+        )
         for name in row["watchers"]:
             checkins.add_watcher(session, check_in, people[name], "admin")
         for days_ago in range(1, 8):
             greeted = checkins.greeting_time(check_in, (now - timedelta(days=days_ago)).date())
             answered = greeted + timedelta(minutes=7) if days_ago in row["answered_days_ago"] else None
-            session.add(CheckInDay(check_in_id=check_in.id, day=greeted.date(), greeted_at=greeted,
-                                   answered_at=answered, answer="fine" if answered else None,
-                                   reminded_at=None if answered else greeted + timedelta(hours=1),
-                                   alerted_at=None if answered else greeted + timedelta(hours=3)))
+            session.add(
+                CheckInDay(
+                    check_in_id=check_in.id,
+                    day=greeted.date(),
+                    greeted_at=greeted,
+                    answered_at=answered,
+                    answer="fine" if answered else None,
+                    reminded_at=None if answered else greeted + timedelta(hours=1),
+                    alerted_at=None if answered else greeted + timedelta(hours=3),
+                )
+            )
     for row in demo().get("support_needs", []):
         admin = next(p for p in people.values() if p.display_name.startswith("小林"))
         need = support.mark(session, people[row["resident"]], admin, row["note"])
@@ -178,8 +236,7 @@ def link_neighbours(districts: dict[str, District]) -> None:
 
 def add_person(session: Session, row: dict, districts: dict[str, District]) -> Resident:
     """One demo person with their district, subscription, helper profile and admin rights."""
-    person = residents.upsert(session, PLATFORM, row["user_id"], display_name=row["name"],
-                              language=row.get("language"))
+    person = residents.upsert(session, PLATFORM, row["user_id"], display_name=row["name"], language=row.get("language"))
     person.district_id = districts[row["district"]].id
     subscribe(session, person, person.district_id)
     if "helper" in row:
@@ -195,21 +252,25 @@ def add_person(session: Session, row: dict, districts: dict[str, District]) -> R
 
 def subscribe(session: Session, person: Resident, district_id: int) -> None:
     """Follow the district's circulars, once."""
-    known = session.scalar(select(Subscription).where(
-        Subscription.resident_id == person.id, Subscription.district_id == district_id))
+    known = session.scalar(
+        select(Subscription).where(Subscription.resident_id == person.id, Subscription.district_id == district_id)
+    )
     if known is None:
         session.add(Subscription(resident_id=person.id, district_id=district_id))
 
 
-def add_helper_profile(session: Session, person: Resident, helper: dict,
-                       districts: dict[str, District]) -> None:
+def add_helper_profile(session: Session, person: Resident, helper: dict, districts: dict[str, District]) -> None:
     """A helper profile (approved unless the file says not), made if missing."""
     profile = session.scalar(select(HelperProfile).where(HelperProfile.resident_id == person.id))
     if profile is not None:
         return
-    profile = HelperProfile(resident_id=person.id, skills=helper["skills"],
-                            availability=helper["availability"], experience=helper.get("experience"),
-                            experience_skills=helper.get("experience_skills", []),
-                            approved=helper.get("approved", True))
+    profile = HelperProfile(
+        resident_id=person.id,
+        skills=helper["skills"],
+        availability=helper["availability"],
+        experience=helper.get("experience"),
+        experience_skills=helper.get("experience_skills", []),
+        approved=helper.get("approved", True),
+    )
     profile.districts.extend(districts[name] for name in helper["districts"])
     session.add(profile)

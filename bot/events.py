@@ -1,4 +1,5 @@
 """The project's own message types: no platform SDK in here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -114,8 +115,14 @@ def message_to_dict(message: Message) -> dict:
     """A message as plain JSON-able data (for the outbox table)."""
     buttons = [vars(button) for button in message.buttons]
     if isinstance(message, Card):
-        return {"type": "card", "title": message.title, "body": message.body,
-                "image_url": message.image_url, "alt_text": message.alt_text, "buttons": buttons}
+        return {
+            "type": "card",
+            "title": message.title,
+            "body": message.body,
+            "image_url": message.image_url,
+            "alt_text": message.alt_text,
+            "buttons": buttons,
+        }
     if message.lasting:
         return {"type": "text", "text": message.text, "buttons": buttons, "lasting": True}
     return {"type": "text", "text": message.text, "buttons": buttons}

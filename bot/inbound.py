@@ -3,6 +3,7 @@
 A quarantined event (bot.events.QUARANTINED) is kept with status "quarantined" and never
 handled; so is any event whose id or type could not be stored as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,24 +47,40 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
 
 def _row(platform: str, event_id: str, event_type: str, payload: dict, now: datetime) -> dict:
     status = "quarantined" if event_type == QUARANTINED else "received"
-    return {"platform": platform, "event_id": event_id, "event_type": event_type, "payload": payload,
-            "received_at": now, "status": status}
+    return {
+        "platform": platform,
+        "event_id": event_id,
+        "event_type": event_type,
+        "payload": payload,
+        "received_at": now,
+        "status": status,
+    }
 
 
 @cache
 def _statement(dialect: str) -> Any:
     """The insert, built once per dialect so that SQLAlchemy compiles it once."""
     table = cast(Table, InboundEvent.__table__)
-    return (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(table.c.id, table.c.event_id, table.c.status))
+    return (
+        _INSERTS[dialect](table)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(table.c.id, table.c.event_id, table.c.status)
+    )
 
 
 def _stalled(session: Session, platform: str, event_ids: set[str]) -> list[int]:
     """Known events that still wait for their job long after they came (the job was lost): a
     redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way."""
-    return list(session.scalars(select(InboundEvent.id).where(
-        InboundEvent.platform == platform, InboundEvent.event_id.in_(event_ids),
-        InboundEvent.status == "received", InboundEvent.received_at < local_now() - REDRIVE_AFTER)))
+    return list(
+        session.scalars(
+            select(InboundEvent.id).where(
+                InboundEvent.platform == platform,
+                InboundEvent.event_id.in_(event_ids),
+                InboundEvent.status == "received",
+                InboundEvent.received_at < local_now() - REDRIVE_AFTER,
+            )
+        )
+    )
 
 
 def fits(value: str, longest: int) -> bool:
@@ -73,10 +90,13 @@ def fits(value: str, longest: int) -> bool:
 
 def storable(platform: str, event_id: object, event_type: object, payload: dict) -> tuple[str, str, dict]:
     """The triple itself, or its quarantined form when its id or type would not fit the table."""
-    if isinstance(event_id, str) and isinstance(event_type, str) \
-            and fits(event_id, ID_LENGTH) and fits(event_type, TYPE_LENGTH):
+    if (
+        isinstance(event_id, str)
+        and isinstance(event_type, str)
+        and fits(event_id, ID_LENGTH)
+        and fits(event_type, TYPE_LENGTH)
+    ):
         return event_id, event_type, payload
     raw = json.dumps([event_id, event_type, payload], ensure_ascii=False, default=str)
-    log.warning("%s webhook event quarantined: an id or type that cannot be stored: %.300s",
-                platform, raw)
+    log.warning("%s webhook event quarantined: an id or type that cannot be stored: %.300s", platform, raw)
     return quarantined("an id or type that cannot be stored", raw)

@@ -1,4 +1,5 @@
 """RQ entry points: plain functions that take ids, safe to run twice."""
+
 from __future__ import annotations
 
 import logging
@@ -71,8 +72,9 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
         row.status = "ignored"
         return [], None
     first_contact = residents.find(session, row.platform, inbound.user_id) is None
-    resident = residents.upsert(session, row.platform, inbound.user_id,
-                                display_name=inbound.display_name, language=inbound.language)
+    resident = residents.upsert(
+        session, row.platform, inbound.user_id, display_name=inbound.display_name, language=inbound.language
+    )
     if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
         resident.language = supported(inbound.language)
     turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
@@ -84,8 +86,14 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     relink = resident.id if inbound.kind == "follow" or changed else None
     if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
         outbox = _welcome(resident).extend(outbox)
-    ids = outboxes.store(session, outbox, reply_to=resident.id, reply_token=inbound.reply_token,
-                         received_at=row.received_at, inbound_event_id=row.id)
+    ids = outboxes.store(
+        session,
+        outbox,
+        reply_to=resident.id,
+        reply_token=inbound.reply_token,
+        received_at=row.received_at,
+        inbound_event_id=row.id,
+    )
     for step in turn.afterwards:
         step(session)
     return ids, relink
@@ -101,8 +109,9 @@ def _inbound(channel, row: InboundEvent) -> Inbound | None:
         return None
     for value, longest in ((inbound.user_id, USER_ID_LENGTH), (inbound.reply_token, TOKEN_LENGTH)):
         if value is not None and (not isinstance(value, str) or len(value) > longest or "\x00" in value):
-            log.warning("inbound event %s (%s) refused: a user id or reply token that cannot be"
-                        " stored", row.id, row.event_type)
+            log.warning(
+                "inbound event %s (%s) refused: a user id or reply token that cannot be stored", row.id, row.event_type
+            )
             return None
     return inbound
 
@@ -126,8 +135,7 @@ def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:
 
 def _welcome(resident: Resident) -> Outbox:
     """The greeting for a first message that no follow event greeted."""
-    return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language,
-                                           name=resident.display_name)))
+    return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language, name=resident.display_name)))
 
 
 def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
@@ -135,8 +143,11 @@ def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
     if inbound.kind == "unfollow" or (inbound.kind != "follow" and known is not None):
         return inbound
     profile = channel.profile(inbound.user_id)
-    return replace(inbound, display_name=inbound.display_name or profile.get("display_name"),
-                   language=inbound.language or profile.get("language"))
+    return replace(
+        inbound,
+        display_name=inbound.display_name or profile.get("display_name"),
+        language=inbound.language or profile.get("language"),
+    )
 
 
 def _link_menu(channel, resident_id: int) -> None:

@@ -5,6 +5,7 @@ A new kind is one row here, its words in each `bot/nlp/vocab/<language>.toml`
 (`[category.<key>]`) and its name in each `bot/i18n/<locale>/request.toml` (`[kind]`);
 tests/core/test_kinds.py checks that none is missing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

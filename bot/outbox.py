@@ -1,4 +1,5 @@
 """Outgoing messages: written in a job's transaction, sent after its commit."""
+
 from __future__ import annotations
 
 import logging
@@ -40,9 +41,15 @@ def recipient(session: Session, resident_id: int) -> Resident | None:
     return resident
 
 
-def store(session: Session, outbox: Outbox, *, reply_to: int | None = None,
-          reply_token: str | None = None, received_at: datetime | None = None,
-          inbound_event_id: int | None = None) -> list[int]:
+def store(
+    session: Session,
+    outbox: Outbox,
+    *,
+    reply_to: int | None = None,
+    reply_token: str | None = None,
+    received_at: datetime | None = None,
+    inbound_event_id: int | None = None,
+) -> list[int]:
     """Write the outbox as rows to send after commit, one per person who reads them (a proxy
     reading for two gets one); the sender's row may use the reply token."""
     rows: dict[int, OutboundMessage] = {}
@@ -105,12 +112,14 @@ def in_order(ids: list[int]) -> list[tuple[int, int, bool]]:
         return []
     asked = set(ids)
     with SessionFactory() as session:
-        people = select(OutboundMessage.resident_id).where(OutboundMessage.id.in_(ids),
-                                                           OutboundMessage.status == "pending")
-        rows = session.execute(select(OutboundMessage.id, OutboundMessage.resident_id)
-                               .where(OutboundMessage.status == "pending",
-                                      OutboundMessage.resident_id.in_(people))
-                               .order_by(OutboundMessage.id)).all()
+        people = select(OutboundMessage.resident_id).where(
+            OutboundMessage.id.in_(ids), OutboundMessage.status == "pending"
+        )
+        rows = session.execute(
+            select(OutboundMessage.id, OutboundMessage.resident_id)
+            .where(OutboundMessage.status == "pending", OutboundMessage.resident_id.in_(people))
+            .order_by(OutboundMessage.id)
+        ).all()
     return [(row_id, person, row_id in asked) for row_id, person in rows]
 
 
@@ -120,13 +129,18 @@ def _hold(row_id: int, until: datetime | None) -> None:
 
     with SessionFactory.begin() as session:
         row = session.get(OutboundMessage, row_id, with_for_update=True)
-        if row is not None and row.status == "pending" and until is not None \
-                and (row.next_attempt_at is None or row.next_attempt_at < until):
+        if (
+            row is not None
+            and row.status == "pending"
+            and until is not None
+            and (row.next_attempt_at is None or row.next_attempt_at < until)
+        ):
             row.next_attempt_at = until
 
 
-def _deliver_one(row_id: int, now: datetime, broken: set[str],
-                 asked: bool = True) -> tuple[str | None, datetime | None] | None:
+def _deliver_one(
+    row_id: int, now: datetime, broken: set[str], asked: bool = True
+) -> tuple[str | None, datetime | None] | None:
     """Send one row. None when it is done with (sent, given up, or gone); else it is still to
     send: (the platform's name when it just failed, when it is tried next)."""
     from db.session import Session as SessionFactory
@@ -148,8 +162,9 @@ def _deliver_one(row_id: int, now: datetime, broken: set[str],
         token = row.reply_token if fresh and row.attempts == 0 else None
         row.attempts += 1
         try:
-            channel.send(row.user_id, [message_from_dict(m) for m in row.messages],
-                         reply_token=token, retry_key=row.retry_key)
+            channel.send(
+                row.user_id, [message_from_dict(m) for m in row.messages], reply_token=token, retry_key=row.retry_key
+            )
         except OperationalError:
             raise  # the database is away: the whole job is tried again
         except Exception as error:  # noqa: BLE001  (whatever it was, the row must not be lost)
@@ -167,12 +182,24 @@ def _failed(row: OutboundMessage, error: Exception, now: datetime) -> None:
     permanent = not isinstance(error, ChannelError) or error.permanent
     if permanent or now - row.created_at >= RETRY_FOR:
         row.status, row.next_attempt_at = "failed", None
-        log.error("outbound %s to %s given up after %d attempts: %s", row.id, row.platform,
-                  row.attempts, row.last_error, exc_info=not isinstance(error, ChannelError))
+        log.error(
+            "outbound %s to %s given up after %d attempts: %s",
+            row.id,
+            row.platform,
+            row.attempts,
+            row.last_error,
+            exc_info=not isinstance(error, ChannelError),
+        )
         return
     row.next_attempt_at = now + backoff(row.attempts)
-    log.warning("outbound %s to %s failed (attempt %d), next try at %s: %s", row.id, row.platform,
-                row.attempts, row.next_attempt_at, row.last_error)
+    log.warning(
+        "outbound %s to %s failed (attempt %d), next try at %s: %s",
+        row.id,
+        row.platform,
+        row.attempts,
+        row.next_attempt_at,
+        row.last_error,
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -182,9 +209,13 @@ def backoff(attempts: int) -> timedelta:
 
 def pending_for_event(session: Session, inbound_event_id: int) -> list[int]:
     """The rows of an inbound event that are still to be sent (a retried job finishes them)."""
-    return list(session.scalars(
-        select(OutboundMessage.id).where(
-            OutboundMessage.inbound_event_id == inbound_event_id,
-            OutboundMessage.status == "pending",
-        ).order_by(OutboundMessage.id)
-    ))
+    return list(
+        session.scalars(
+            select(OutboundMessage.id)
+            .where(
+                OutboundMessage.inbound_event_id == inbound_event_id,
+                OutboundMessage.status == "pending",
+            )
+            .order_by(OutboundMessage.id)
+        )
+    )

@@ -3,6 +3,7 @@
 A landmark may name a block (2丁目) or a road (国道208号): that says where, not who. Summaries
 are stricter and use bot.nlp.private.redact.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Running jobs: on RQ when Redis is configured, else in this process."""
+
 from __future__ import annotations
 
 import importlib
@@ -84,8 +85,9 @@ class Jobs:
 
         with self.redis.pipeline() as pipeline:
             for args in calls:
-                self.queue.enqueue(name, *args, pipeline=pipeline,
-                                   retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+                self.queue.enqueue(
+                    name, *args, pipeline=pipeline, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+                )
             pipeline.execute()
 
     def _later(self, delay: timedelta, name: str, args: tuple) -> None:
@@ -121,8 +123,7 @@ class Jobs:
 _PENDING = "kyojo_jobs_after_commit"
 
 
-def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = None,
-                         job_id: str | None = None) -> None:
+def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
     """Enqueue a job when the session's outermost transaction commits, so it sees the rows.
 
     A savepoint released is not a commit (SQLAlchemy fires after_commit for it too); jobs
@@ -133,8 +134,7 @@ def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = No
     if not event.contains(session, "after_commit", _enqueue_pending):
         event.listen(session, "after_commit", _enqueue_pending)
         event.listen(session, "after_rollback", _drop_pending)
-    session.info.setdefault(_PENDING, []).append(
-        (session.get_nested_transaction(), name, args, delay, job_id))
+    session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), name, args, delay, job_id))
 
 
 def _enqueue_pending(session) -> None:
@@ -152,8 +152,7 @@ def _drop_pending(session) -> None:
     if undone is None:
         session.info.pop(_PENDING, None)
         return
-    session.info[_PENDING] = [job for job in session.info.get(_PENDING, [])
-                              if not _inside(job[0], undone)]
+    session.info[_PENDING] = [job for job in session.info.get(_PENDING, []) if not _inside(job[0], undone)]
 
 
 def _inside(transaction, outer) -> bool:

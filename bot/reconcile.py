@@ -9,6 +9,7 @@ has not reached everyone, and districts whose menus do not show their (disaster)
 one of those jobs is safe to run twice, so a pass is safe to run twice, and several workers may run
 passes at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -86,26 +87,42 @@ def reconcile(now: datetime | None = None) -> Pass:
 
 def lost_events(session: Session, now: datetime) -> list[int]:
     """Stored events never handled: their job was lost (or its worker died)."""
-    return list(session.scalars(select(InboundEvent.id).where(
-        InboundEvent.status == "received", InboundEvent.received_at < now - GRACE)
-        .order_by(InboundEvent.id)))
+    return list(
+        session.scalars(
+            select(InboundEvent.id)
+            .where(InboundEvent.status == "received", InboundEvent.received_at < now - GRACE)
+            .order_by(InboundEvent.id)
+        )
+    )
 
 
 def due_outbound(session: Session, now: datetime) -> list[list[int]]:
     """Messages still to send, in batches: never tried and old, or whose next try is due."""
-    ids = list(session.scalars(select(OutboundMessage.id).where(
-        OutboundMessage.status == "pending",
-        or_(OutboundMessage.next_attempt_at <= now,
-            (OutboundMessage.next_attempt_at.is_(None)) & (OutboundMessage.created_at < now - GRACE)))
-        .order_by(OutboundMessage.id)))
-    return [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+    ids = list(
+        session.scalars(
+            select(OutboundMessage.id)
+            .where(
+                OutboundMessage.status == "pending",
+                or_(
+                    OutboundMessage.next_attempt_at <= now,
+                    (OutboundMessage.next_attempt_at.is_(None)) & (OutboundMessage.created_at < now - GRACE),
+                ),
+            )
+            .order_by(OutboundMessage.id)
+        )
+    )
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
 
 
 def unoffered(session: Session, now: datetime) -> list[int]:
     """Open requests whose first round of offers never went out."""
-    return list(session.scalars(select(HelpRequest.id).where(
-        HelpRequest.status == "open", HelpRequest.offer_round == 0,
-        HelpRequest.created_at < now - GRACE)))
+    return list(
+        session.scalars(
+            select(HelpRequest.id).where(
+                HelpRequest.status == "open", HelpRequest.offer_round == 0, HelpRequest.created_at < now - GRACE
+            )
+        )
+    )
 
 
 def overdue_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
@@ -113,29 +130,45 @@ def overdue_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
     answered by every helper it went to, and nothing moved it on."""
     timeout = timedelta(minutes=runtime.current().config.offer_timeout_minutes)
     rounds = session.execute(
-        select(HelpRequest.id, HelpRequest.offer_round, func.max(Offer.sent_at),
-               func.max(Offer.answered_at), func.count(Offer.id).filter(Offer.status == "sent"))
+        select(
+            HelpRequest.id,
+            HelpRequest.offer_round,
+            func.max(Offer.sent_at),
+            func.max(Offer.answered_at),
+            func.count(Offer.id).filter(Offer.status == "sent"),
+        )
         .join(Offer, (Offer.request_id == HelpRequest.id) & (Offer.round == HelpRequest.offer_round))
         .where(HelpRequest.status == "open", HelpRequest.offer_round > 0)
-        .group_by(HelpRequest.id, HelpRequest.offer_round))
-    return [(request_id, round) for request_id, round, sent, answered, waiting in rounds
-            if sent < now - timeout - GRACE
-            or (waiting == 0 and answered is not None and answered < now - GRACE)]
+        .group_by(HelpRequest.id, HelpRequest.offer_round)
+    )
+    return [
+        (request_id, round)
+        for request_id, round, sent, answered, waiting in rounds
+        if sent < now - timeout - GRACE or (waiting == 0 and answered is not None and answered < now - GRACE)
+    ]
 
 
 def stalled_circulars(session: Session, now: datetime) -> list[int]:
     """Circulars due to go out whose fan-out is not running: never started, or its lease ran out."""
-    return list(session.scalars(select(Circular.id).where(or_(
-        (Circular.status == "scheduled") & (Circular.scheduled_at < now - GRACE),
-        (Circular.status == "sending") & or_(Circular.lease_until.is_(None),
-                                             Circular.lease_until < now)))))
+    return list(
+        session.scalars(
+            select(Circular.id).where(
+                or_(
+                    (Circular.status == "scheduled") & (Circular.scheduled_at < now - GRACE),
+                    (Circular.status == "sending") & or_(Circular.lease_until.is_(None), Circular.lease_until < now),
+                )
+            )
+        )
+    )
 
 
 def expired_questions(session: Session, now: datetime) -> list[tuple[int, str, str]]:
     """(resident, state, expiry) of questions past their timeout whose person is still to be told."""
-    rows = session.execute(select(Conversation.resident_id, Conversation.state, Conversation.expires_at)
-                           .where(Conversation.tell_when_expired.is_(True),
-                                  Conversation.expires_at < now - GRACE))
+    rows = session.execute(
+        select(Conversation.resident_id, Conversation.state, Conversation.expires_at).where(
+            Conversation.tell_when_expired.is_(True), Conversation.expires_at < now - GRACE
+        )
+    )
     return [(resident_id, state, expires_at.isoformat()) for resident_id, state, expires_at in rows]
 
 
@@ -144,27 +177,42 @@ REMINDERS_LOOK_BACK = timedelta(days=2)  # a reminder later than that would be n
 
 def unsent_reminders(session: Session, now: datetime) -> list[int]:
     """Safety checks sent, whose reminder is due and some follower, silent, still not reminded."""
-    silent = (select(Delivery.id).where(Delivery.circular_id == Circular.id, Delivery.status == "sent",
-                                        Delivery.answer.is_(None), Delivery.reminded_at.is_(None))
-              .exists())
-    due = session.execute(select(Circular.id, Circular.sent_at, Circular.remind_after_minutes).where(
-        Circular.kind == "safety_check", Circular.status == "sent",
-        Circular.remind_after_minutes.is_not(None), Circular.sent_at > now - REMINDERS_LOOK_BACK,
-        silent))
-    return [circular_id for circular_id, sent_at, minutes in due
-            if sent_at + timedelta(minutes=minutes) < now - GRACE]
+    silent = (
+        select(Delivery.id)
+        .where(
+            Delivery.circular_id == Circular.id,
+            Delivery.status == "sent",
+            Delivery.answer.is_(None),
+            Delivery.reminded_at.is_(None),
+        )
+        .exists()
+    )
+    due = session.execute(
+        select(Circular.id, Circular.sent_at, Circular.remind_after_minutes).where(
+            Circular.kind == "safety_check",
+            Circular.status == "sent",
+            Circular.remind_after_minutes.is_not(None),
+            Circular.sent_at > now - REMINDERS_LOOK_BACK,
+            silent,
+        )
+    )
+    return [circular_id for circular_id, sent_at, minutes in due if sent_at + timedelta(minutes=minutes) < now - GRACE]
 
 
 def unsent_searches(session: Session, now: datetime) -> list[int]:
     """Searches for someone missing, sent out, whose card has not reached everyone yet."""
-    return list(session.scalars(select(Search.id).where(
-        Search.status == "open", Search.sent_at.is_(None), Search.created_at < now - GRACE)))
+    return list(
+        session.scalars(
+            select(Search.id).where(Search.status == "open", Search.sent_at.is_(None), Search.created_at < now - GRACE)
+        )
+    )
 
 
 def unswitched_menus(session: Session) -> list[int]:
     """Districts whose people's menus do not yet show the district's mode (disaster or not)."""
-    return list(session.scalars(select(District.id).where(
-        District.menus_disaster.is_distinct_from(District.disaster_mode))))
+    return list(
+        session.scalars(select(District.id).where(District.menus_disaster.is_distinct_from(District.disaster_mode)))
+    )
 
 
 def run_pass(at: str | None = None) -> dict[str, int]:

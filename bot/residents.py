@@ -1,4 +1,5 @@
 """Residents: found or created from a platform user, leaving, erasure."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,18 +13,18 @@ from db.models import Conversation, District, HelperProfile, HelpRequest, Offer,
 
 def find(session: Session, platform: str, user_id: str) -> Resident | None:
     """The resident behind a platform user id, if known."""
-    return session.scalar(
-        select(Resident).where(Resident.platform == platform, Resident.platform_user_id == user_id)
-    )
+    return session.scalar(select(Resident).where(Resident.platform == platform, Resident.platform_user_id == user_id))
 
 
-def upsert(session: Session, platform: str, user_id: str, *, display_name: str | None = None,
-           language: str | None = None) -> Resident:
+def upsert(
+    session: Session, platform: str, user_id: str, *, display_name: str | None = None, language: str | None = None
+) -> Resident:
     """The resident for this platform user, created on first contact."""
     resident = find(session, platform, user_id)
     if resident is None:
-        resident = Resident(platform=platform, platform_user_id=user_id,
-                            display_name=display_name or "", language=supported(language))
+        resident = Resident(
+            platform=platform, platform_user_id=user_id, display_name=display_name or "", language=supported(language)
+        )
         session.add(resident)
         session.flush()
     elif display_name and not resident.display_name:
@@ -36,12 +37,11 @@ def deactivate(session: Session, resident: Resident, now: datetime) -> None:
     resident.active = False
     resident.left_at = now
     session.execute(
-        update(Offer).where(Offer.helper_id == resident.id, Offer.status == "sent")
+        update(Offer)
+        .where(Offer.helper_id == resident.id, Offer.status == "sent")
         .values(status="withdrawn", answered_at=now)
     )
-    session.execute(
-        update(Subscription).where(Subscription.resident_id == resident.id).values(active=False)
-    )
+    session.execute(update(Subscription).where(Subscription.resident_id == resident.id).values(active=False))
     session.query(Conversation).filter(Conversation.resident_id == resident.id).delete()
     if resident.helper_profile is not None:
         resident.helper_profile.paused = True
@@ -60,7 +60,8 @@ def erase(session: Session, resident: Resident, now: datetime) -> None:
     if profile is not None:
         profile.experience = None
     session.execute(
-        update(HelpRequest).where(HelpRequest.resident_id == resident.id)
+        update(HelpRequest)
+        .where(HelpRequest.resident_id == resident.id)
         .values(text="", summary="", landmark=None, meeting_point=None)
     )
     session.flush()

@@ -3,6 +3,7 @@
 `bot.wiring.start` builds it once per process (the web process and the worker); code below the
 boundary reads it with `current()` and never imports the channels themselves.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

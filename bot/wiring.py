@@ -1,4 +1,5 @@
 """Starting a process: bind the database, the job runner and the channels (web and worker)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Engine

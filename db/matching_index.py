@@ -4,6 +4,7 @@ Candidate selection reads helpers of one district and kind in id order from an i
 cost does not grow with the city. Every ORM flush that adds or changes a HelperProfile (its
 kinds, experience, districts, pause or approval) rewrites that helper's rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,9 +28,17 @@ def kinds(skills: list | None, experience: str | None) -> list[str]:
 
 def rows_for(profile: HelperProfile) -> list[dict]:
     """The helper_kinds rows a profile should have."""
-    return [{"helper_id": profile.id, "district_id": district.id, "kind": kind,
-             "paused": bool(profile.paused), "approved": bool(profile.approved)}
-            for district in profile.districts for kind in kinds(profile.skills, profile.experience)]
+    return [
+        {
+            "helper_id": profile.id,
+            "district_id": district.id,
+            "kind": kind,
+            "paused": bool(profile.paused),
+            "approved": bool(profile.approved),
+        }
+        for district in profile.districts
+        for kind in kinds(profile.skills, profile.experience)
+    ]
 
 
 def fresh(terms: dict | None, experience: str | None) -> bool:
@@ -66,11 +75,21 @@ def rebuild(connection: Connection) -> int:
     districts: dict[int, list[int]] = {}
     for helper_id, district_id in connection.execute(select(helper_districts)):
         districts.setdefault(helper_id, []).append(district_id)
-    profiles = connection.execute(select(HelperProfile.id, HelperProfile.skills, HelperProfile.experience,
-                                         HelperProfile.paused, HelperProfile.approved))
-    rows = [{"helper_id": pid, "district_id": d, "kind": kind, "paused": paused, "approved": approved}
-            for pid, skills, experience, paused, approved in profiles
-            for d in districts.get(pid, []) for kind in kinds(skills, experience)]
+    profiles = connection.execute(
+        select(
+            HelperProfile.id,
+            HelperProfile.skills,
+            HelperProfile.experience,
+            HelperProfile.paused,
+            HelperProfile.approved,
+        )
+    )
+    rows = [
+        {"helper_id": pid, "district_id": d, "kind": kind, "paused": paused, "approved": approved}
+        for pid, skills, experience, paused, approved in profiles
+        for d in districts.get(pid, [])
+        for kind in kinds(skills, experience)
+    ]
     for start in range(0, len(rows), 10_000):
-        connection.execute(insert(HelperKind), rows[start:start + 10_000])
+        connection.execute(insert(HelperKind), rows[start : start + 10_000])
     return len(rows)

@@ -1,4 +1,5 @@
 """The data model: typed SQLAlchemy 2.0 models (DESIGN.md's domain words)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -161,9 +162,7 @@ class HelperProfile(Base):
     weekly_cap: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=local_now)
 
-    resident: Mapped[Resident] = relationship(
-        back_populates="helper_profile", foreign_keys=[resident_id]
-    )
+    resident: Mapped[Resident] = relationship(back_populates="helper_profile", foreign_keys=[resident_id])
     districts: Mapped[list[District]] = relationship(secondary=helper_districts)
 
 
@@ -177,8 +176,9 @@ class HelperKind(Base):
     __tablename__ = "helper_kinds"
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
-    helper_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id", ondelete="CASCADE"),
-                                           primary_key=True, index=True)
+    helper_id: Mapped[int] = mapped_column(
+        ForeignKey("helper_profiles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     paused: Mapped[bool] = mapped_column(default=False)
     approved: Mapped[bool] = mapped_column(default=False)
 
@@ -408,11 +408,11 @@ class OutboundMessage(Base):
 
 
 # Matching finds helpers by district; the primary key of helper_districts leads with helper_id.
-Index("ix_helper_districts_district_helper", helper_districts.c.district_id,
-      helper_districts.c.helper_id)
+Index("ix_helper_districts_district_helper", helper_districts.c.district_id, helper_districts.c.helper_id)
 
 
 # -- 見守り: daily check-ins, their watchers, and each day's greeting ---------------------------
+
 
 class CheckIn(Base):
     """A resident's daily check-in (見守り): when the greeting goes, and how long to wait."""
@@ -472,8 +472,10 @@ class CheckInDay(Base):
     """One day's greeting and what came of it: the unique day makes a second greeting impossible."""
 
     __tablename__ = "check_in_days"
-    __table_args__ = (UniqueConstraint("check_in_id", "day"),
-                      Index("ix_check_in_days_open", "answered_at", "alerted_at"))
+    __table_args__ = (
+        UniqueConstraint("check_in_id", "day"),
+        Index("ix_check_in_days_open", "answered_at", "alerted_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     check_in_id: Mapped[int] = mapped_column(ForeignKey("check_ins.id"))
     day: Mapped[date]  # in the city's time
@@ -489,6 +491,7 @@ class CheckInDay(Base):
 
 
 # -- 避難行動要支援者: people who need help in a disaster, and the neighbours who support them ------
+
 
 class SupportNeed(Base):
     """A person the district admin marked as needing help in a disaster, and how the latest
@@ -526,6 +529,7 @@ class Supporter(Base):
 
 
 # -- 行方不明: searching for someone missing ----------------------------------------------------
+
 
 class Search(Base):
     """A search for a missing person; the description and photo are erased when it ends."""

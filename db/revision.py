@@ -7,6 +7,7 @@ writes the difference as the next revision in db/migrations/versions/ (read it b
 commit: Alembic cannot see renames). tests/core/test_migrations.py fails while the models and
 the migrations disagree.
 """
+
 from __future__ import annotations
 
 import sys

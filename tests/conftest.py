@@ -1,4 +1,5 @@
 """Shared fixtures: a database per test, a real Redis, the runtime with a recording channel."""
+
 from __future__ import annotations
 
 import itertools
@@ -40,8 +41,9 @@ def _postgres_url() -> str | None:
 
 def _drop_abandoned(connection) -> None:
     """Drop the databases of earlier runs whose process is gone."""
-    names = [row[0] for row in connection.execute(
-        "select datname from pg_database where datname like 'kyojo\\_test\\_%'")]
+    names = [
+        row[0] for row in connection.execute("select datname from pg_database where datname like 'kyojo\\_test\\_%'")
+    ]
     for name in names:
         pid = int(re.match(r"kyojo_test_(\d+)", name).group(1)) if re.match(r"kyojo_test_\d+", name) else 0
         if pid and not os.path.exists(f"/proc/{pid}"):
@@ -64,6 +66,7 @@ BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 
 
 # -- Redis -------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -92,9 +95,22 @@ def redis_url(tmp_path_factory):
         return
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
-                               stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     for _ in range(50):
         if _redis_answers(url):
@@ -117,6 +133,7 @@ def redis(redis_url):
 
 
 # -- Database ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def pg_engine():
@@ -165,9 +182,12 @@ def bind(engine):
 @pytest.fixture
 def config(engine) -> Config:
     return Config(
-        database_url=str(engine.url), jobs_mode="eager",
-        line_channel_secret="test-channel-secret", line_channel_access_token="test-access-token",
-        line_api_host="http://127.0.0.1:9", line_api_data_host="http://127.0.0.1:9",
+        database_url=str(engine.url),
+        jobs_mode="eager",
+        line_channel_secret="test-channel-secret",
+        line_channel_access_token="test-access-token",
+        line_api_host="http://127.0.0.1:9",
+        line_api_data_host="http://127.0.0.1:9",
     )
 
 
@@ -194,6 +214,7 @@ def session(rt):
 
 # -- Conversations as transcripts ----------------------------------------------------------
 
+
 class Chat:
     """Talk to the bot as residents of the fake platform, through the real job path."""
 
@@ -211,11 +232,9 @@ class Chat:
         self.session.commit()
         before = len(self.channel.to(user_id))
         at = (self.clock or local_now()).isoformat()
-        payload = {"user_id": user_id, "kind": kind, "event_id": f"ev{next(self._ids)}", "at": at,
-                   **fields}
+        payload = {"user_id": user_id, "kind": kind, "event_id": f"ev{next(self._ids)}", "at": at, **fields}
         with Session.begin() as s:
-            row = InboundEvent(platform="fake", event_id=payload["event_id"], event_type=kind,
-                               payload=payload)
+            row = InboundEvent(platform="fake", event_id=payload["event_id"], event_type=kind, payload=payload)
             s.add(row)
             s.flush()
             row_id = row.id
@@ -277,11 +296,15 @@ def line_api(_line_server):
 @pytest.fixture
 def line_config(config, line_api) -> Config:
     """The test configuration, talking to the fake LINE API, with short retry waits."""
-    return config.with_(line_api_host=line_api.url, line_api_data_host=line_api.data_url,
-                        extra={**config.extra, "line_retry_base_seconds": 0.01})
+    return config.with_(
+        line_api_host=line_api.url,
+        line_api_data_host=line_api.data_url,
+        extra={**config.extra, "line_retry_base_seconds": 0.01},
+    )
 
 
 # -- The Flask app on the test database ------------------------------------------------------
+
 
 @pytest.fixture
 def app(config, engine, bind, channel):
@@ -298,6 +321,7 @@ def app(config, engine, bind, channel):
 
 
 # -- Slack: a local fake of the Web API (tests/slack_fake.py) ---------------------------------
+
 
 @pytest.fixture(scope="session")
 def _slack_server():
@@ -318,6 +342,9 @@ def slack_api(_slack_server):
 @pytest.fixture
 def slack_config(config, slack_api) -> Config:
     """The test configuration with the Slack app, talking to the fake Slack API, no retry waits."""
-    return config.with_(slack_signing_secret="test-signing-secret", slack_bot_token="xoxb-test",
-                        slack_api_url=slack_api.url,
-                        extra={**config.extra, "slack_retry_max_seconds": 0})
+    return config.with_(
+        slack_signing_secret="test-signing-secret",
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack_api.url,
+        extra={**config.extra, "slack_retry_max_seconds": 0},
+    )

@@ -1,4 +1,5 @@
 """Small factories with sequences (as redash's tests/factories.py)."""
+
 from __future__ import annotations
 
 import itertools
@@ -17,23 +18,40 @@ def district(session: Session, name: str | None = None, **fields) -> District:
     return row
 
 
-def resident(session: Session, *, platform: str = "fake", user_id: str | None = None,
-             district: District | None = None, **fields) -> Resident:
+def resident(
+    session: Session, *, platform: str = "fake", user_id: str | None = None, district: District | None = None, **fields
+) -> Resident:
     n = next(_seq)
-    row = Resident(platform=platform, platform_user_id=user_id or f"U{n:032x}",
-                   display_name=fields.pop("display_name", f"住民{n}"),
-                   district_id=district.id if district else None, **fields)
+    row = Resident(
+        platform=platform,
+        platform_user_id=user_id or f"U{n:032x}",
+        display_name=fields.pop("display_name", f"住民{n}"),
+        district_id=district.id if district else None,
+        **fields,
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def helper(session: Session, *, skills=("garbage",), district: District | None = None,
-           availability=("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend"),
-           experience: str | None = None, approved: bool = True, **fields) -> Resident:
+def helper(
+    session: Session,
+    *,
+    skills=("garbage",),
+    district: District | None = None,
+    availability=("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend"),
+    experience: str | None = None,
+    approved: bool = True,
+    **fields,
+) -> Resident:
     person = resident(session, district=district, **fields)
-    profile = HelperProfile(resident_id=person.id, skills=list(skills), availability=list(availability),
-                            experience=experience, approved=approved)
+    profile = HelperProfile(
+        resident_id=person.id,
+        skills=list(skills),
+        availability=list(availability),
+        experience=experience,
+        approved=approved,
+    )
     if district is not None:
         profile.districts.append(district)
     session.add(profile)
@@ -48,19 +66,24 @@ def admin(session: Session, district: District, **fields) -> Resident:
     return person
 
 
-def help_request(session: Session, resident: Resident, category: str = "garbage", *,
-                 status: str = "open", **fields) -> HelpRequest:
+def help_request(
+    session: Session, resident: Resident, category: str = "garbage", *, status: str = "open", **fields
+) -> HelpRequest:
     """A request of `resident` in their district."""
-    row = HelpRequest(resident_id=resident.id, created_by_id=fields.pop("created_by_id", resident.id),
-                      district_id=fields.pop("district_id", resident.district_id), category=category,
-                      status=status, **fields)
+    row = HelpRequest(
+        resident_id=resident.id,
+        created_by_id=fields.pop("created_by_id", resident.id),
+        district_id=fields.pop("district_id", resident.district_id),
+        category=category,
+        status=status,
+        **fields,
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def task(session: Session, helped: Resident, helper: Resident, category: str = "garbage",
-         **fields) -> Task:
+def task(session: Session, helped: Resident, helper: Resident, category: str = "garbage", **fields) -> Task:
     """A request of `helped`, accepted by `helper` and done."""
     request = help_request(session, helped, category, status="done")
     row = Task(request_id=request.id, helper_id=helper.id, **fields)

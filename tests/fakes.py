@@ -1,4 +1,5 @@
 """Test doubles at the platform edge: a channel that records what the bot sent."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,13 +31,21 @@ class FakeChannel:
         raise NotImplementedError("the fake channel has no webhook")
 
     def to_inbound(self, payload: dict) -> Inbound:
-        return Inbound(platform="fake", user_id=payload["user_id"], kind=payload.get("kind", "text"),
-                       event_id=payload["event_id"], received_at=datetime.fromisoformat(payload["at"]),
-                       text=payload.get("text"), data=payload.get("data"),
-                       reply_token=payload.get("reply_token"),
-                       display_name=payload.get("display_name"), language=payload.get("language"),
-                       media_id=payload.get("media_id"), latitude=payload.get("latitude"),
-                       longitude=payload.get("longitude"))
+        return Inbound(
+            platform="fake",
+            user_id=payload["user_id"],
+            kind=payload.get("kind", "text"),
+            event_id=payload["event_id"],
+            received_at=datetime.fromisoformat(payload["at"]),
+            text=payload.get("text"),
+            data=payload.get("data"),
+            reply_token=payload.get("reply_token"),
+            display_name=payload.get("display_name"),
+            language=payload.get("language"),
+            media_id=payload.get("media_id"),
+            latitude=payload.get("latitude"),
+            longitude=payload.get("longitude"),
+        )
 
     def send(self, user_id, messages, *, reply_token, retry_key) -> None:
         if retry_key in self.sent_keys:  # as LINE's X-Line-Retry-Key: accepted once
@@ -86,6 +95,7 @@ def buttons(messages: list[Message]) -> list[str]:
 
 
 # -- appended by circulars: the month's message quota, as LINE's quota endpoints tell it --------
+
 
 def _fake_quota(self) -> tuple[int | None, int]:
     """(the month's limit or None when unlimited, messages used so far)."""

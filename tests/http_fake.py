@@ -1,4 +1,5 @@
 """The HTTP side of the fake platform APIs: a JSON server on a free loopback port, in a thread."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@
 data host under a /data prefix). Bodies are checked against LINE's OpenAPI spec (tests/line_spec.py);
 what does not fit is answered 400, as LINE would, and kept in `violations`.
 """
+
 from __future__ import annotations
 
 import json
@@ -84,7 +85,7 @@ class FakeLineApi:
     def _from_http(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
         path, host = raw_path.split("?")[0], "api"
         if path.startswith(DATA_PREFIX + "/"):
-            path, host = path[len(DATA_PREFIX):], "data"
+            path, host = path[len(DATA_PREFIX) :], "data"
         parsed = None
         if "json" in headers.get("content-type", "") and body:
             try:
@@ -95,8 +96,15 @@ class FakeLineApi:
 
     # -- what tests use -----------------------------------------------------------------
 
-    def fail_next(self, status: int, count: int = 1, path: str | None = None,
-                  retry_after: int | None = None, message: str = "error", accept: bool = False) -> None:
+    def fail_next(
+        self,
+        status: int,
+        count: int = 1,
+        path: str | None = None,
+        retry_after: int | None = None,
+        message: str = "error",
+        accept: bool = False,
+    ) -> None:
         """Answer the next `count` requests (to a path containing `path`) with `status`.
 
         accept=True: LINE takes the request (the retry key is spent) but the answer is lost.
@@ -139,8 +147,9 @@ class FakeLineApi:
             return _error(401, "Authentication failed due to the following reason: no token")
         if self._over_rate(request.path):
             self.rate_limited += 1
-            return Answer(429, {"message": "The API rate limit has been exceeded. Try again later."},
-                          {"Retry-After": "1"})
+            return Answer(
+                429, {"message": "The API rate limit has been exceeded. Try again later."}, {"Retry-After": "1"}
+            )
         operation = line_spec.find(request.method, request.path)
         if operation is None or operation.data_host != (request.host == "data"):
             return _error(404, "Not found")
@@ -184,8 +193,11 @@ class FakeLineApi:
                 self.violations.append(f"{request.path}: X-Line-Retry-Key {key!r} is not a UUID")
                 return _error(400, "The retry key is invalid")
             if key in self.accepted_keys:
-                return Answer(409, {"message": "The retry key is already accepted"},
-                              {"x-line-accepted-request-id": self.accepted_keys[key]})
+                return Answer(
+                    409,
+                    {"message": "The retry key is already accepted"},
+                    {"x-line-accepted-request-id": self.accepted_keys[key]},
+                )
         return None
 
     def _planned_failure(self, path: str) -> Failure | None:
@@ -308,8 +320,7 @@ class FakeLineApi:
         return Answer(200, {"richMenuAliasId": parts[-1], "richMenuId": self.aliases[parts[-1]]})
 
     def _getRichMenuAliasList(self, request: Request, parts: list[str]) -> Answer:
-        return Answer(200, {"aliases": [{"richMenuAliasId": k, "richMenuId": v}
-                                        for k, v in self.aliases.items()]})
+        return Answer(200, {"aliases": [{"richMenuAliasId": k, "richMenuId": v} for k, v in self.aliases.items()]})
 
 
 def _sent(messages: list) -> dict:

@@ -1,4 +1,5 @@
 """LINE's Messaging API contract (line/line-openapi's messaging-api.yml): find an operation, check a body."""
+
 from __future__ import annotations
 
 import copy
@@ -17,8 +18,7 @@ SCHEMA_PREFIX = "#/components/schemas/"
 
 # Limits LINE documents in prose (developers.line.biz, Messaging API reference) but not in the
 # spec; written out here on their own, so that the fake does not trust the code it checks.
-LIMITS = {"text": 5000, "quickReply.items": 13, "label": 20, "data": 300, "displayText": 300,
-          "altText": 1500}
+LIMITS = {"text": 5000, "quickReply.items": 13, "label": 20, "data": 300, "displayText": 300, "altText": 1500}
 # A buttons template: at most four actions; its text 160 characters (60 with a title or an image),
 # its title 40, the message's altText 400.
 TEMPLATE_LIMITS = {"actions": 4, "text": 160, "text.with_title": 60, "title": 40, "altText": 400}
@@ -61,7 +61,7 @@ def _with_discriminators(schemas: dict) -> dict:
     for schema in schemas.values():
         for part in schema.get("allOf", ()):
             ref = part.get("$ref", "")
-            if ref.startswith(SCHEMA_PREFIX) and ref[len(SCHEMA_PREFIX):] in bases:
+            if ref.startswith(SCHEMA_PREFIX) and ref[len(SCHEMA_PREFIX) :] in bases:
                 part["$ref"] = ref + "__base"
     return schemas
 
@@ -82,12 +82,25 @@ def operations() -> list[Operation]:
         for method, op in item.items():
             if method not in ("get", "post", "put", "delete"):
                 continue
-            schema = (op.get("requestBody", {}).get("content", {}).get("application/json", {})
-                      .get("schema", {}).get("$ref", ""))
+            schema = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+            )
             regex = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
             servers = [s["url"] for s in op.get("servers", ())]
-            found.append(Operation(method.upper(), template, re.compile(regex), op["operationId"],
-                                   schema.removeprefix(SCHEMA_PREFIX) or None, DATA_HOST in servers))
+            found.append(
+                Operation(
+                    method.upper(),
+                    template,
+                    re.compile(regex),
+                    op["operationId"],
+                    schema.removeprefix(SCHEMA_PREFIX) or None,
+                    DATA_HOST in servers,
+                )
+            )
     return sorted(found, key=lambda o: o.template.count("{"))
 
 
@@ -104,8 +117,7 @@ def _validator(schema_name: str) -> SpecValidator:
 
 def problems(schema_name: str, body) -> list[str]:
     """What is wrong with a request body, by the spec and LINE's documented limits."""
-    found = [f"{'/'.join(map(str, e.absolute_path))}: {_short(e)}"
-             for e in _validator(schema_name).iter_errors(body)]
+    found = [f"{'/'.join(map(str, e.absolute_path))}: {_short(e)}" for e in _validator(schema_name).iter_errors(body)]
     if isinstance(body, dict):
         for message in body.get("messages") or ():
             found.extend(_message_limits(message))

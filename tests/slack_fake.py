@@ -3,6 +3,7 @@
 `url` stands for https://slack.com/api/. Arguments may come as a query string, a form or JSON,
 as slack_sdk sends them; every call needs `Authorization: Bearer <token>`.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,9 +67,15 @@ class FakeSlackApi:
 
     # -- what tests use -----------------------------------------------------------------
 
-    def fail_next(self, status: int = 429, count: int = 1, method: str | None = None,
-                  retry_after: int | None = None, error: str = "ratelimited",
-                  accept: bool = False) -> None:
+    def fail_next(
+        self,
+        status: int = 429,
+        count: int = 1,
+        method: str | None = None,
+        retry_after: int | None = None,
+        error: str = "ratelimited",
+        accept: bool = False,
+    ) -> None:
         """Answer the next `count` calls (of `method`) with an error.
 
         accept=True: Slack carries the call out, but the answer is lost (a 5xx after the fact).
@@ -77,8 +84,11 @@ class FakeSlackApi:
 
     def posts(self, channel: str | None = None) -> list[Call]:
         """The chat.postMessage calls Slack carried out (to a channel)."""
-        return [c for c in self.calls if c.method == "chat.postMessage" and c.done
-                and channel in (None, c.args.get("channel"))]
+        return [
+            c
+            for c in self.calls
+            if c.method == "chat.postMessage" and c.done and channel in (None, c.args.get("channel"))
+        ]
 
     def posted_blocks(self) -> list[dict]:
         """Every block of every carried-out post."""
@@ -130,8 +140,14 @@ class FakeSlackApi:
         if isinstance(blocks, str):  # a form sends them as JSON text
             args["blocks"] = json.loads(blocks)
         ts = f"{1700000000 + len(self.calls)}.000100"
-        message = {"type": "message", "ts": ts, "text": args.get("text"), "bot_id": "B0BOT",
-                   "blocks": args.get("blocks") or [], "metadata": args.get("metadata")}
+        message = {
+            "type": "message",
+            "ts": ts,
+            "text": args.get("text"),
+            "bot_id": "B0BOT",
+            "blocks": args.get("blocks") or [],
+            "metadata": args.get("metadata"),
+        }
         self.history.setdefault(channel, []).insert(0, message)
         return Answer(200, {"ok": True, "channel": channel, "ts": ts, "message": message})
 
@@ -142,15 +158,20 @@ class FakeSlackApi:
         return Answer(200, {"ok": True, "channel": {"id": f"D{users}"}})
 
     def _conversations_history(self, args: dict) -> Answer:
-        messages = self.history.get(args.get("channel", ""), [])[:int(args.get("limit") or 100)]
+        messages = self.history.get(args.get("channel", ""), [])[: int(args.get("limit") or 100)]
         return Answer(200, {"ok": True, "messages": messages, "has_more": False})
 
     def _users_info(self, args: dict) -> Answer:
         user_id = args.get("user", "")
         if not user_id.startswith("U"):
             return Answer(200, {"ok": False, "error": "user_not_found"})
-        user = {"id": user_id, "name": user_id.lower(), "real_name": f"Slack {user_id}",
-                "locale": "ja-JP", **self.users.get(user_id, {})}
+        user = {
+            "id": user_id,
+            "name": user_id.lower(),
+            "real_name": f"Slack {user_id}",
+            "locale": "ja-JP",
+            **self.users.get(user_id, {}),
+        }
         return Answer(200, {"ok": True, "user": user})
 
 

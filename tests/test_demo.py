@@ -1,4 +1,5 @@
 """Demo data: districts, helpers, experience masters and an admin to try the bot with; safe to run twice."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -19,8 +20,16 @@ from db.models import (
 )
 from db.session import upgrade
 
-COUNTED = (District, Resident, HelperProfile, DistrictAdmin, Subscription, LedgerEntry,
-           district_neighbours, helper_districts)
+COUNTED = (
+    District,
+    Resident,
+    HelperProfile,
+    DistrictAdmin,
+    Subscription,
+    LedgerEntry,
+    district_neighbours,
+    helper_districts,
+)
 
 
 def counts(session) -> list[int]:

@@ -1,4 +1,5 @@
 """Platforms: each module translates between a platform and bot.events, and decides nothing."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -29,8 +30,7 @@ class Channel(Protocol):
     def to_inbound(self, payload: dict) -> Inbound:
         """A stored webhook event as the project's own inbound event."""
 
-    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
-             retry_key: str) -> None:
+    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None, retry_key: str) -> None:
         """Send with the reply token when given, else push (safe to retry with the same key)."""
 
     def multicast(self, user_ids: list[str], messages: list[Message], *, retry_key: str) -> None:

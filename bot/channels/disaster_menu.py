@@ -4,6 +4,7 @@ The safety menu of each language is drawn like the main one (richmenu.py) under 
 made the first time a district needs it; switching back links people to their language's menu.
 The channel passes bot.channels.richmenu in (`menus`), so this module does not import it back.
 """
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -17,8 +18,10 @@ ALIAS_PREFIX = "kyojo-disaster-"
 def _aliases_and_menus(channel) -> tuple[dict[str, str], set[str]]:
     with channel.client() as client:
         api = MessagingApi(client)
-        aliases = {a.rich_menu_alias_id: a.rich_menu_id for a in channel.call(
-            "rich menu aliases", api.get_rich_menu_alias_list).aliases or ()}
+        aliases = {
+            a.rich_menu_alias_id: a.rich_menu_id
+            for a in channel.call("rich menu aliases", api.get_rich_menu_alias_list).aliases or ()
+        }
         menus = {m.rich_menu_id for m in channel.call("rich menu list", api.get_rich_menu_list).richmenus}
     return aliases, menus
 
@@ -43,8 +46,12 @@ def switch(channel, menus: ModuleType, people: dict[str, list[str]], disaster: b
         with channel.client() as client:
             api = MessagingApi(client)
             for start in range(0, len(user_ids), menus.LINK_BATCH):
-                batch = user_ids[start:start + menus.LINK_BATCH]
-                channel.call("rich menu bulk link", lambda: api.link_rich_menu_id_to_users(
-                    RichMenuBulkLinkRequest(rich_menu_id=target, user_ids=batch)))
+                batch = user_ids[start : start + menus.LINK_BATCH]
+                channel.call(
+                    "rich menu bulk link",
+                    lambda: api.link_rich_menu_id_to_users(
+                        RichMenuBulkLinkRequest(rich_menu_id=target, user_ids=batch)
+                    ),
+                )
                 linked += len(batch)
     return linked

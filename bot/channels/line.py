@@ -1,4 +1,5 @@
 """LINE Messaging API: verify and parse webhooks, send messages (line-bot-sdk v3)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,7 @@ log = logging.getLogger(__name__)
 MULTICAST_MAX = 500
 LOADING_SECONDS = 20
 MEDIA = ("sticker", "image", "video", "audio", "file", "location")
-GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined",
-                "memberLeft": "member_left"}
+GROUP_EVENTS = {"join": "join", "leave": "leave", "memberJoined": "member_joined", "memberLeft": "member_left"}
 # LINE's answers that another try cannot change (a malformed request, no such user); an
 # expired token (401) or a quota (429) may be set right, so those are tried again later.
 PERMANENT = (400, 404)
@@ -81,12 +81,20 @@ def to_inbound(event: dict) -> Inbound:
     at = datetime.fromtimestamp((event.get("timestamp") or 0) / 1000, CITY_TIMEZONE)
     if kind == "location":
         text = message.get("address") or message.get("title") or ""
-    return Inbound(platform="line", user_id=source.get("userId", "") if personal else "", kind=kind,
-                   event_id=event.get("webhookEventId", ""), received_at=at.replace(tzinfo=None),
-                   text=text, data=data, reply_token=event.get("replyToken"), in_group=in_group,
-                   media_id=message.get("id") if kind == "image" else None,
-                   latitude=message.get("latitude") if kind == "location" else None,
-                   longitude=message.get("longitude") if kind == "location" else None)
+    return Inbound(
+        platform="line",
+        user_id=source.get("userId", "") if personal else "",
+        kind=kind,
+        event_id=event.get("webhookEventId", ""),
+        received_at=at.replace(tzinfo=None),
+        text=text,
+        data=data,
+        reply_token=event.get("replyToken"),
+        in_group=in_group,
+        media_id=message.get("id") if kind == "image" else None,
+        latitude=message.get("latitude") if kind == "location" else None,
+        longitude=message.get("longitude") if kind == "location" else None,
+    )
 
 
 def _picked(params: dict | None) -> str | None:
@@ -115,8 +123,7 @@ def _retryable(status: int) -> bool:
 
 def _invalid_reply_token(error: BaseException | None) -> bool:
     """LINE's 400 for a reply token that expired or was used."""
-    return (isinstance(error, ApiException) and error.status == 400
-            and "reply token" in _body(error).lower())
+    return isinstance(error, ApiException) and error.status == 400 and "reply token" in _body(error).lower()
 
 
 def _body(error: ApiException) -> str:
@@ -148,12 +155,21 @@ class LineChannel:
         extra = config.extra
         token = config.line_channel_access_token or ""
         # Every process calling LINE for this channel shares one pace through Redis, if there is one.
-        pacer = (RedisPacer(config.redis_url, hashlib.sha256(token.encode()).hexdigest()[:16])
-                 if config.redis_url else LocalPacer())
-        return cls(config.line_channel_secret or "", token, config.line_api_host, config.line_api_data_host,
-                   retries=extra.get("line_retries", 4),
-                   retry_base_seconds=extra.get("line_retry_base_seconds", 1.0),
-                   retry_max_seconds=extra.get("line_retry_max_seconds", 30.0), pacer=pacer)
+        pacer = (
+            RedisPacer(config.redis_url, hashlib.sha256(token.encode()).hexdigest()[:16])
+            if config.redis_url
+            else LocalPacer()
+        )
+        return cls(
+            config.line_channel_secret or "",
+            token,
+            config.line_api_host,
+            config.line_api_data_host,
+            retries=extra.get("line_retries", 4),
+            retry_base_seconds=extra.get("line_retry_base_seconds", 1.0),
+            retry_max_seconds=extra.get("line_retry_max_seconds", 30.0),
+            pacer=pacer,
+        )
 
     # -- inbound -------------------------------------------------------------------------
 
@@ -190,8 +206,7 @@ class LineChannel:
         host = self.data_host if data else self.api_host
         return ApiClient(Configuration(access_token=self.access_token, host=host))
 
-    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
-             retry_key: str) -> None:
+    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None, retry_key: str) -> None:
         """Reply while the token is taken, push the rest (five messages a request)."""
         with self.client() as client:
             api = MessagingApi(client)
@@ -199,16 +214,18 @@ class LineChannel:
                 if part == 0 and reply_token and self._reply(api, reply_token, group):
                     continue
                 request = PushMessageRequest(to=user_id, messages=group)
-                self.call("push", lambda: api.push_message_with_http_info(
-                    request, x_line_retry_key=idempotency_key(retry_key, part),
-                    _request_timeout=self.timeout))
+                self.call(
+                    "push",
+                    lambda: api.push_message_with_http_info(
+                        request, x_line_retry_key=idempotency_key(retry_key, part), _request_timeout=self.timeout
+                    ),
+                )
 
     def _reply(self, api: MessagingApi, token: str, group: list) -> bool:
         """Answer with the reply token; False when LINE no longer takes it (then we push)."""
         request = ReplyMessageRequest(reply_token=token, messages=group)
         try:
-            self.call("reply", lambda: api.reply_message_with_http_info(
-                request, _request_timeout=self.timeout))
+            self.call("reply", lambda: api.reply_message_with_http_info(request, _request_timeout=self.timeout))
         except ChannelError as error:
             if _invalid_reply_token(error.__cause__):
                 return False
@@ -225,25 +242,30 @@ class LineChannel:
             api = MessagingApi(client)
             for part, group in enumerate(batches(to_line_messages(messages))):
                 request = MulticastRequest(to=list(user_ids), messages=group)
-                self.call("multicast", lambda: api.multicast_with_http_info(
-                    request, x_line_retry_key=idempotency_key(retry_key, part),
-                    _request_timeout=self.timeout))
+                self.call(
+                    "multicast",
+                    lambda: api.multicast_with_http_info(
+                        request, x_line_retry_key=idempotency_key(retry_key, part), _request_timeout=self.timeout
+                    ),
+                )
 
     def show_loading(self, user_id: str) -> None:
         """The loading animation in the person's chat (once, no retries: it is only a courtesy)."""
         request = ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=LOADING_SECONDS)
         with self.client() as client:
             api = MessagingApi(client)
-            self.call("loading", lambda: api.show_loading_animation_with_http_info(
-                request, _request_timeout=self.timeout), retries=0)
+            self.call(
+                "loading",
+                lambda: api.show_loading_animation_with_http_info(request, _request_timeout=self.timeout),
+                retries=0,
+            )
 
     def profile(self, user_id: str) -> dict:
         """The person's display name and language (LINE's setting); empty when LINE does not say."""
         try:
             with self.client() as client:
                 api = MessagingApi(client)
-                found = self.call("profile", lambda: api.get_profile(
-                    user_id, _request_timeout=self.timeout), retries=0)
+                found = self.call("profile", lambda: api.get_profile(user_id, _request_timeout=self.timeout), retries=0)
         except ChannelError:
             return {}
         return {"display_name": found.display_name, "language": found.language}
@@ -253,8 +275,9 @@ class LineChannel:
         with self.client() as client:
             api = MessagingApi(client)
             limit = self.call("quota", lambda: api.get_message_quota(_request_timeout=self.timeout))
-            used = self.call("quota consumption", lambda: api.get_message_quota_consumption(
-                _request_timeout=self.timeout))
+            used = self.call(
+                "quota consumption", lambda: api.get_message_quota_consumption(_request_timeout=self.timeout)
+            )
         return (limit.value if limit.type == "limited" else None), used.total_usage
 
     def link_menu(self, user_id: str, language: str) -> str | None:
@@ -298,11 +321,16 @@ class LineChannel:
                 return request()
             except ApiException as error:
                 if error.status == 409:
-                    log.info("LINE %s: retry key accepted before (x-line-request-id %s)",
-                             what, request_id(error))
+                    log.info("LINE %s: retry key accepted before (x-line-request-id %s)", what, request_id(error))
                     return None
-                log.warning("LINE %s refused: %s %s (x-line-request-id %s) %s", what, error.status,
-                            error.reason, request_id(error), _body(error))
+                log.warning(
+                    "LINE %s refused: %s %s (x-line-request-id %s) %s",
+                    what,
+                    error.status,
+                    error.reason,
+                    request_id(error),
+                    _body(error),
+                )
                 failure, headers = error, error.headers
                 if not _retryable(error.status):
                     break
@@ -321,6 +349,9 @@ class LineChannel:
     def _wait(self, attempt: int, headers) -> float:
         """Seconds before the next try: LINE's Retry-After if it gave one, else doubling."""
         retry_after = str((headers or {}).get("Retry-After", ""))
-        wait = float(retry_after) if retry_after.isascii() and retry_after.isdigit() \
-            else self.retry_base_seconds * 2 ** attempt
+        wait = (
+            float(retry_after)
+            if retry_after.isascii() and retry_after.isdigit()
+            else self.retry_base_seconds * 2**attempt
+        )
         return min(wait, self.retry_max_seconds)

@@ -5,6 +5,7 @@ body, an event LINE could not have sent (an id of 300 characters, a timestamp of
 given as a string, nesting a thousand deep) is quarantined: kept and logged, never handled, so
 that the other events of the body are stored and handled as usual.
 """
+
 from __future__ import annotations
 
 import json
@@ -146,7 +147,7 @@ class _Scan:
 
     def _key(self, end: int) -> str:
         try:
-            return json.loads(self.text[self.key_start:end + 1])
+            return json.loads(self.text[self.key_start : end + 1])
         except ValueError:
             return ""
 

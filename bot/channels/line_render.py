@@ -1,4 +1,5 @@
 """The project's messages as LINE message objects, cut to LINE's documented limits."""
+
 from __future__ import annotations
 
 import logging
@@ -59,7 +60,7 @@ def keep_quick_reply_visible(rendered: list[LineMessage]) -> list[LineMessage]:
 
 def batches(rendered: list[LineMessage]) -> list[list[LineMessage]]:
     """Groups of at most five messages: one request each."""
-    return [rendered[i:i + MESSAGES_PER_REQUEST] for i in range(0, len(rendered), MESSAGES_PER_REQUEST)]
+    return [rendered[i : i + MESSAGES_PER_REQUEST] for i in range(0, len(rendered), MESSAGES_PER_REQUEST)]
 
 
 def to_texts(message: Text) -> list[LineMessage]:
@@ -71,8 +72,7 @@ def to_texts(message: Text) -> list[LineMessage]:
     if len(message.buttons) > QUICK_REPLY_MAX:
         return [TextMessage(text=part) for part in parts[:-1]] + [choices(parts[-1], message.buttons)]
     quick = quick_reply(message.buttons)
-    return [TextMessage(text=part, quick_reply=quick if i == len(parts) - 1 else None)
-            for i, part in enumerate(parts)]
+    return [TextMessage(text=part, quick_reply=quick if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
 
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
@@ -98,31 +98,38 @@ def postback(button: Button) -> PostbackAction | None:
     """A button as a postback action; None when its data is too long to send whole."""
     if len(button.data) > DATA_MAX:
         # Cut data would do something else than the button says: leave the button out.
-        log.error("postback data longer than %d, button %r left out: %.60s", DATA_MAX, button.label,
-                  button.data)
+        log.error("postback data longer than %d, button %r left out: %.60s", DATA_MAX, button.label, button.data)
         return None
     display = shorten(button.display_text, DISPLAY_TEXT_MAX) if button.display_text else None
-    return PostbackAction(label=shorten(button.label, LABEL_MAX) or "-", data=button.data,
-                          display_text=display)
+    return PostbackAction(label=shorten(button.label, LABEL_MAX) or "-", data=button.data, display_text=display)
 
 
 def shorten(text: str, limit: int) -> str:
     """The text, cut with an ellipsis when longer than the limit."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def to_flex(card: Card) -> FlexMessage:
     """A card as a Flex bubble: optional picture, title, body, one button a row."""
-    body = FlexBox(layout="vertical", spacing="md", contents=[
-        FlexText(text=card.title or " ", weight="bold", size="lg", wrap=True),
-        FlexText(text=shorten(card.body, CARD_BODY_MAX) or " ", size="md", wrap=True),
-    ])
+    body = FlexBox(
+        layout="vertical",
+        spacing="md",
+        contents=[
+            FlexText(text=card.title or " ", weight="bold", size="lg", wrap=True),
+            FlexText(text=shorten(card.body, CARD_BODY_MAX) or " ", size="md", wrap=True),
+        ],
+    )
     actions = [a for a in (postback(b) for b in card.buttons) if a is not None]
     footer = None
     if actions:
-        footer = FlexBox(layout="vertical", spacing="sm", contents=[
-            FlexButton(action=a, style="primary" if i == 0 else "secondary", height="sm")
-            for i, a in enumerate(actions)])
+        footer = FlexBox(
+            layout="vertical",
+            spacing="sm",
+            contents=[
+                FlexButton(action=a, style="primary" if i == 0 else "secondary", height="sm")
+                for i, a in enumerate(actions)
+            ],
+        )
     bubble = FlexBubble(hero=hero(card.image_url), body=body, footer=footer)
     alt = card.alt_text or f"{card.title}\n{card.body}"
     return FlexMessage(alt_text=shorten(alt.strip() or card.title or " ", ALT_TEXT_MAX), contents=bubble)
@@ -132,20 +139,30 @@ def lasting(text: str, buttons: tuple[Button, ...]) -> LineMessage:
     """A text whose buttons stay on it: LINE's buttons template when it fits (four buttons, 160
     characters, labels not cut), else a bubble with one button a row."""
     actions = [a for a in (postback(b) for b in buttons) if a is not None]
-    fits = (len(actions) <= TEMPLATE_ACTIONS_MAX and len(text) <= TEMPLATE_TEXT_MAX
-            and all(len(b.label) <= LABEL_MAX for b in buttons))
+    fits = (
+        len(actions) <= TEMPLATE_ACTIONS_MAX
+        and len(text) <= TEMPLATE_TEXT_MAX
+        and all(len(b.label) <= LABEL_MAX for b in buttons)
+    )
     if not fits:
         return choices(text, buttons)
-    return TemplateMessage(alt_text=shorten(text, TEMPLATE_ALT_TEXT_MAX),
-                           template=ButtonsTemplate(text=text, actions=actions))
+    return TemplateMessage(
+        alt_text=shorten(text, TEMPLATE_ALT_TEXT_MAX), template=ButtonsTemplate(text=text, actions=actions)
+    )
 
 
 def choices(text: str, buttons: tuple[Button, ...]) -> FlexMessage:
     """A text with more choices than quick replies can hold: a bubble with one button a row."""
     body = FlexBox(layout="vertical", contents=[FlexText(text=text, size="md", wrap=True)])
-    footer = FlexBox(layout="vertical", spacing="sm", contents=[
-        FlexButton(action=a, style="secondary", height="sm")
-        for a in (postback(b) for b in buttons) if a is not None])
+    footer = FlexBox(
+        layout="vertical",
+        spacing="sm",
+        contents=[
+            FlexButton(action=a, style="secondary", height="sm")
+            for a in (postback(b) for b in buttons)
+            if a is not None
+        ],
+    )
     return FlexMessage(alt_text=shorten(text, ALT_TEXT_MAX), contents=FlexBubble(body=body, footer=footer))
 
 

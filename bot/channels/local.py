@@ -4,6 +4,7 @@ In development without a LINE access token, platform "line" is this channel: the
 posts signed LINE webhook bodies to /callback, and what the bot would send to LINE is
 stored, rendered as LINE JSON, in LocalMessage rows that the page reads.
 """
+
 from __future__ import annotations
 
 import base64
@@ -63,8 +64,7 @@ class LocalChannel:
         """A stored LINE event as the project's own inbound event."""
         return self.line.to_inbound(event)
 
-    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
-             retry_key: str) -> None:
+    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None, retry_key: str) -> None:
         """Keep the rendered LINE messages for the page (once per retry key)."""
         with Session.begin() as session:
             capture(session, user_id, messages, retry_key)
@@ -96,8 +96,9 @@ class LocalChannel:
     def profile(self, user_id: str) -> dict:
         """The name and language the page gave this made-up person."""
         with Session() as session:
-            resident = session.scalar(select(Resident).where(
-                Resident.platform == self.platform, Resident.platform_user_id == user_id))
+            resident = session.scalar(
+                select(Resident).where(Resident.platform == self.platform, Resident.platform_user_id == user_id)
+            )
             if resident is None:
                 return {}
             return {"display_name": resident.display_name, "language": resident.language}
@@ -109,8 +110,7 @@ def capture(session, user_id: str, messages: list[Message], retry_key: str) -> N
     if any(payload.get("retry_key") == retry_key for payload in sent):
         return
     rendered = [m if isinstance(m, dict) else m.to_dict() for m in to_line_messages(messages)]
-    session.add(LocalMessage(user_id=user_id,
-                             payload={"kind": BOT, "retry_key": retry_key, "messages": rendered}))
+    session.add(LocalMessage(user_id=user_id, payload={"kind": BOT, "retry_key": retry_key, "messages": rendered}))
 
 
 def note_person(session, user_id: str, **fields: object) -> None:
@@ -123,14 +123,20 @@ def message_id() -> str:
     return str(uuid.uuid4().int)[:18]
 
 
-def webhook_body(user_id: str, kind: str, *, text: str | None = None, data: str | None = None,
-                 message: dict | None = None) -> bytes:
+def webhook_body(
+    user_id: str, kind: str, *, text: str | None = None, data: str | None = None, message: dict | None = None
+) -> bytes:
     """A LINE webhook body with one event from a person, shaped as LINE's reference documents
     it: a text, a sticker, an image or a location message; a postback, follow or unfollow.
     `message` holds a medium's own fields (sticker ids, the image's id, the place)."""
-    event: dict = {"type": "message" if kind in MESSAGE_KINDS else kind, "mode": "active",
-                   "timestamp": int(time.time() * 1000), "source": {"type": "user", "userId": user_id},
-                   "webhookEventId": uuid.uuid4().hex[:26].upper(), "deliveryContext": {"isRedelivery": False}}
+    event: dict = {
+        "type": "message" if kind in MESSAGE_KINDS else kind,
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": uuid.uuid4().hex[:26].upper(),
+        "deliveryContext": {"isRedelivery": False},
+    }
     if kind != "unfollow":
         event["replyToken"] = uuid.uuid4().hex
     if kind in MESSAGE_KINDS:
@@ -148,12 +154,22 @@ def message_fields(kind: str, text: str | None, given: dict) -> dict:
     if kind == "text":
         return {"id": message_id(), "type": "text", **tokens, "text": text or ""}
     if kind == "sticker":
-        return {"type": "sticker", "id": message_id(), **tokens, "stickerId": str(given.get("stickerId", "")),
-                "packageId": str(given.get("packageId", "")), "stickerResourceType": "STATIC",
-                "keywords": list(given.get("keywords") or [])}
+        return {
+            "type": "sticker",
+            "id": message_id(),
+            **tokens,
+            "stickerId": str(given.get("stickerId", "")),
+            "packageId": str(given.get("packageId", "")),
+            "stickerResourceType": "STATIC",
+            "keywords": list(given.get("keywords") or []),
+        }
     if kind == "image":  # the content itself is fetched with the id, as from LINE
-        return {"type": "image", "id": str(given.get("id") or message_id()), **tokens,
-                "contentProvider": {"type": "line"}}
+        return {
+            "type": "image",
+            "id": str(given.get("id") or message_id()),
+            **tokens,
+            "contentProvider": {"type": "line"},
+        }
     place = {"id": message_id(), "type": "location", "markAsReadToken": tokens["markAsReadToken"]}
     for name in ("title", "address"):
         if given.get(name):

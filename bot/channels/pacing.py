@@ -5,6 +5,7 @@ channel. Each call reserves the next free slot of its kind and sleeps until it: 
 slots are kept in Redis (one atomic script, on Redis's own clock), so any number of workers on
 any number of hosts stay under the limit together; without Redis, in this process.
 """
+
 from __future__ import annotations
 
 import threading

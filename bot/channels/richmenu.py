@@ -3,6 +3,7 @@
 Each language's menu is found through its rich menu alias ("kyojo-ja", "kyojo-en"), so LINE
 itself keeps which menu is current and `flask rich-menu` can be run again safely.
 """
+
 from __future__ import annotations
 
 import functools
@@ -36,9 +37,11 @@ SIZE = (2500, 843)
 ACTIONS = ("menu.need_help", "menu.give_help", "menu.circulars", "menu.usage")
 COLOURS = ("#e8604c", "#2f9e6e", "#3b78c2", "#8a6bb8")
 ALIAS_PREFIX = "kyojo-"
-FONTS = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-         Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-         Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"))
+FONTS = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
+)
 LINK_BATCH = 500
 
 
@@ -71,15 +74,13 @@ def draw(language: str, actions: tuple[str, ...] = ACTIONS) -> bytes:
     for index, (label, colour) in enumerate(zip(labels, COLOURS)):
         left = index * width
         canvas.rectangle((left, 0, left + width, SIZE[1]), fill=colour, outline="white", width=10)
-        canvas.text((left + width / 2, SIZE[1] / 2), label, font=font(size, language), fill="white",
-                    anchor="mm")
+        canvas.text((left + width / 2, SIZE[1] / 2), label, font=font(size, language), fill="white", anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
-def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int,
-                 language: str = DEFAULT_LOCALE) -> int:
+def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int, language: str = DEFAULT_LOCALE) -> int:
     """The largest font size (one for all tiles) at which every label fits the width."""
     size = 120
     while size > 30 and max(canvas.textlength(label, font=font(size, language)) for label in labels) > width:
@@ -90,13 +91,20 @@ def fitting_size(canvas: ImageDraw.ImageDraw, labels: list[str], width: int,
 def menu_request(language: str, actions: tuple[str, ...] = ACTIONS, name: str | None = None) -> RichMenuRequest:
     """The rich menu's areas: one postback per tile, as the main menu's quick replies."""
     width = SIZE[0] // len(actions)
-    areas = [RichMenuArea(bounds=RichMenuBounds(x=i * width, y=0, width=width, height=SIZE[1]),
-                          action=PostbackAction(label=t(action, language)[:20], data=action,
-                                                display_text=t(action, language)))
-             for i, action in enumerate(actions)]
-    return RichMenuRequest(size=RichMenuSize(width=SIZE[0], height=SIZE[1]), selected=True,
-                           name=name or alias(language), chat_bar_text=t("richmenu.chat_bar", language)[:14],
-                           areas=areas)
+    areas = [
+        RichMenuArea(
+            bounds=RichMenuBounds(x=i * width, y=0, width=width, height=SIZE[1]),
+            action=PostbackAction(label=t(action, language)[:20], data=action, display_text=t(action, language)),
+        )
+        for i, action in enumerate(actions)
+    ]
+    return RichMenuRequest(
+        size=RichMenuSize(width=SIZE[0], height=SIZE[1]),
+        selected=True,
+        name=name or alias(language),
+        chat_bar_text=t("richmenu.chat_bar", language)[:14],
+        areas=areas,
+    )
 
 
 def create(channel, language: str, actions: tuple[str, ...] = ACTIONS, alias_id: str | None = None) -> str:
@@ -104,20 +112,32 @@ def create(channel, language: str, actions: tuple[str, ...] = ACTIONS, alias_id:
     alias_id = alias_id or alias(language)
     with channel.client() as client, channel.client(data=True) as data_client:
         api = MessagingApi(client)
-        created = channel.call("rich menu create", lambda: api.create_rich_menu(
-            menu_request(language, actions, alias_id)))
+        created = channel.call(
+            "rich menu create", lambda: api.create_rich_menu(menu_request(language, actions, alias_id))
+        )
         menu_id = created.rich_menu_id
         image = draw(language, actions)
-        channel.call("rich menu image", lambda: MessagingApiBlob(data_client).set_rich_menu_image(
-            menu_id, image, _headers={"Content-Type": "image/png"}))
-        known = {a.rich_menu_alias_id for a in channel.call(
-            "rich menu aliases", api.get_rich_menu_alias_list).aliases or ()}
+        channel.call(
+            "rich menu image",
+            lambda: MessagingApiBlob(data_client).set_rich_menu_image(
+                menu_id, image, _headers={"Content-Type": "image/png"}
+            ),
+        )
+        known = {
+            a.rich_menu_alias_id for a in channel.call("rich menu aliases", api.get_rich_menu_alias_list).aliases or ()
+        }
         if alias_id in known:
-            channel.call("rich menu alias", lambda: api.update_rich_menu_alias(
-                alias_id, UpdateRichMenuAliasRequest(rich_menu_id=menu_id)))
+            channel.call(
+                "rich menu alias",
+                lambda: api.update_rich_menu_alias(alias_id, UpdateRichMenuAliasRequest(rich_menu_id=menu_id)),
+            )
         else:
-            channel.call("rich menu alias", lambda: api.create_rich_menu_alias(
-                CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=menu_id)))
+            channel.call(
+                "rich menu alias",
+                lambda: api.create_rich_menu_alias(
+                    CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=menu_id)
+                ),
+            )
     return menu_id
 
 
@@ -125,8 +145,11 @@ def install(channel, languages: list[str], default: str = DEFAULT_LOCALE) -> dic
     """A new menu per language, the default one for everyone; older kyojo menus are removed."""
     with channel.client() as client:
         api = MessagingApi(client)
-        old = [m.rich_menu_id for m in channel.call("rich menu list", api.get_rich_menu_list).richmenus
-               if m.name.startswith(ALIAS_PREFIX)]
+        old = [
+            m.rich_menu_id
+            for m in channel.call("rich menu list", api.get_rich_menu_list).richmenus
+            if m.name.startswith(ALIAS_PREFIX)
+        ]
         menus = {language: create(channel, language) for language in languages}
         channel.call("rich menu default", lambda: api.set_default_rich_menu(menus[default]))
         for menu_id in old:
@@ -142,13 +165,19 @@ def relink(channel, session, menus: dict[str, str], default: str = DEFAULT_LOCAL
         for language, menu_id in menus.items():
             if language == default:
                 continue
-            people = list(session.scalars(select(Resident).where(
-                Resident.platform == "line", Resident.active, Resident.language == language)))
+            people = list(
+                session.scalars(
+                    select(Resident).where(Resident.platform == "line", Resident.active, Resident.language == language)
+                )
+            )
             for start in range(0, len(people), LINK_BATCH):
-                batch = people[start:start + LINK_BATCH]
-                channel.call("rich menu bulk link", lambda: api.link_rich_menu_id_to_users(
-                    RichMenuBulkLinkRequest(rich_menu_id=menu_id,
-                                            user_ids=[p.platform_user_id for p in batch])))
+                batch = people[start : start + LINK_BATCH]
+                channel.call(
+                    "rich menu bulk link",
+                    lambda: api.link_rich_menu_id_to_users(
+                        RichMenuBulkLinkRequest(rich_menu_id=menu_id, user_ids=[p.platform_user_id for p in batch])
+                    ),
+                )
                 for person in batch:
                     person.rich_menu_id = menu_id
                 linked += len(batch)
@@ -162,10 +191,10 @@ def link(channel, user_id: str, language: str) -> str | None:
     with channel.client() as client:
         api = MessagingApi(client)
         try:
-            found = channel.call("rich menu alias", lambda: api.get_rich_menu_alias(alias(language)),
-                                 retries=0)
-            channel.call("rich menu link", lambda: api.link_rich_menu_id_to_user(
-                user_id, found.rich_menu_id), retries=0)
+            found = channel.call("rich menu alias", lambda: api.get_rich_menu_alias(alias(language)), retries=0)
+            channel.call(
+                "rich menu link", lambda: api.link_rich_menu_id_to_user(user_id, found.rich_menu_id), retries=0
+            )
         except ChannelError:
             return None  # logged by the call; they keep the default menu
     return found.rich_menu_id

@@ -1,6 +1,7 @@
 """Checks of a webhook event's fields against the shape its platform documents (LINE's and
 Slack's events): a field of the wrong type, too long, with a NUL or out of range marks an event the
 platform could not have sent, to be quarantined rather than handled."""
+
 from __future__ import annotations
 
 import logging

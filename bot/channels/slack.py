@@ -3,6 +3,7 @@
 One request URL, /slack/events, takes both: events come as JSON, button presses as a form field
 `payload`. Slack signs each body with the app's signing secret and a timestamp.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,6 +40,7 @@ T = TypeVar("T")
 
 
 # -- inbound ------------------------------------------------------------------------------
+
 
 def signature(headers) -> str:
     """The single signature string receive() hands on: "{timestamp}:{v0=hex}" from Slack's headers."""
@@ -110,8 +112,12 @@ def parse_events(data: dict) -> list[tuple[str, str, dict]]:
     """
     if data["type"] == "event_callback":
         event = data.get("event")
-        if not (isinstance(event, dict) and isinstance(event.get("type"), str)
-                and isinstance(data.get("event_id"), str) and data["event_id"]):
+        if not (
+            isinstance(event, dict)
+            and isinstance(event.get("type"), str)
+            and isinstance(data.get("event_id"), str)
+            and data["event_id"]
+        ):
             raise PayloadError("an event_callback without event_id or event type")
         problem = shape_problem(data, EVENT_FIELDS, ("event", "ts"))
         if problem is not None:
@@ -119,11 +125,16 @@ def parse_events(data: dict) -> list[tuple[str, str, dict]]:
         return [] if event.get("bot_id") else [(data["event_id"], event["type"], data)]
     if data["type"] == "block_actions":
         actions, user = data.get("actions"), data.get("user")
-        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)
-                and isinstance(user, dict) and actions[0].get("action_ts") and user.get("id")):
+        if not (
+            isinstance(actions, list)
+            and actions
+            and isinstance(actions[0], dict)
+            and isinstance(user, dict)
+            and actions[0].get("action_ts")
+            and user.get("id")
+        ):
             raise PayloadError("block_actions without an action or a user")
-        problem = shape_problem({"user": user, "action": actions[0]}, PRESS_FIELDS,
-                                ("action", "action_ts"))
+        problem = shape_problem({"user": user, "action": actions[0]}, PRESS_FIELDS, ("action", "action_ts"))
         if problem is not None:
             return [_quarantine(problem, data)]
         return [(press_id(data), "block_actions", data)]
@@ -166,18 +177,27 @@ def to_inbound(payload: dict) -> Inbound:
     """
     if payload.get("type") == "block_actions":
         action = payload["actions"][0]
-        return Inbound(platform="slack", user_id=payload["user"]["id"], kind="postback",
-                       event_id=press_id(payload), received_at=_local(action["action_ts"]),
-                       data=action.get("value"))
+        return Inbound(
+            platform="slack",
+            user_id=payload["user"]["id"],
+            kind="postback",
+            event_id=press_id(payload),
+            received_at=_local(action["action_ts"]),
+            data=action.get("value"),
+        )
     event = payload.get("event") or {}
     kind = inbound_kind(event)
     direct = event.get("channel_type") == "im"
     personal = direct and kind != "other"
-    return Inbound(platform="slack", user_id=event.get("user", "") if personal else "", kind=kind,
-                   event_id=payload.get("event_id", ""),
-                   received_at=_local(event.get("ts") or payload.get("event_time") or 0),
-                   text=event.get("text") if kind == "text" else None,
-                   in_group=kind != "other" and not direct)
+    return Inbound(
+        platform="slack",
+        user_id=event.get("user", "") if personal else "",
+        kind=kind,
+        event_id=payload.get("event_id", ""),
+        received_at=_local(event.get("ts") or payload.get("event_time") or 0),
+        text=event.get("text") if kind == "text" else None,
+        in_group=kind != "other" and not direct,
+    )
 
 
 def _local(timestamp: str | float) -> datetime:
@@ -186,6 +206,7 @@ def _local(timestamp: str | float) -> datetime:
 
 
 # -- the channel ---------------------------------------------------------------------------
+
 
 @dataclass
 class SlackChannel:
@@ -206,9 +227,13 @@ class SlackChannel:
     @classmethod
     def from_config(cls, config: Config) -> "SlackChannel":
         """The channel for the configured Slack signing secret, bot token and API URL."""
-        return cls(config.slack_signing_secret or "", config.slack_bot_token or "",
-                   config.slack_api_url, retries=config.extra.get("slack_retries", 3),
-                   retry_max_seconds=config.extra.get("slack_retry_max_seconds", 30.0))
+        return cls(
+            config.slack_signing_secret or "",
+            config.slack_bot_token or "",
+            config.slack_api_url,
+            retries=config.extra.get("slack_retries", 3),
+            retry_max_seconds=config.extra.get("slack_retry_max_seconds", 30.0),
+        )
 
     @staticmethod
     def signature(headers: Mapping[str, str]) -> str:
@@ -232,11 +257,9 @@ class SlackChannel:
 
     def client(self) -> WebClient:
         """An SDK client without its own retries: this channel decides what is safe to repeat."""
-        return WebClient(token=self.bot_token, base_url=self.api_url, timeout=self.timeout,
-                         retry_handlers=[])
+        return WebClient(token=self.bot_token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[])
 
-    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None,
-             retry_key: str) -> None:
+    def send(self, user_id: str, messages: list[Message], *, reply_token: str | None, retry_key: str) -> None:
         """Post to the person's direct message with the app (Slack has no reply token)."""
         client = self.client()
         channel = self._im(client, user_id)
@@ -255,8 +278,7 @@ class SlackChannel:
         """The person's name and language (Slack's locale, "ja-JP"); empty when Slack does not say."""
         client = self.client()
         try:
-            found = self.call("users.info", lambda: client.users_info(user=user_id,
-                                                                      include_locale=True))
+            found = self.call("users.info", lambda: client.users_info(user=user_id, include_locale=True))
         except ChannelError:
             return {}
         user = found.get("user") or {}
@@ -291,8 +313,12 @@ class SlackChannel:
         """
         metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         try:
-            self.call("chat.postMessage", lambda: client.chat_postMessage(
-                channel=channel, text=text, blocks=blocks, metadata=metadata, unfurl_links=False))
+            self.call(
+                "chat.postMessage",
+                lambda: client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
+                ),
+            )
         except ChannelError as error:
             if not (_uncertain(error.__cause__) and self._posted(client, channel, key)):
                 raise
@@ -300,12 +326,15 @@ class SlackChannel:
     def _posted(self, client: WebClient, channel: str, key: str) -> bool:
         """Whether a message with this key is among the conversation's latest."""
         try:
-            found = self.call("conversations.history", lambda: client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True))
+            found = self.call(
+                "conversations.history",
+                lambda: client.conversations_history(
+                    channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+                ),
+            )
         except ChannelError:
             return False
-        keys = [((m.get("metadata") or {}).get("event_payload") or {}).get("key")
-                for m in found.get("messages") or []]
+        keys = [((m.get("metadata") or {}).get("event_payload") or {}).get("key") for m in found.get("messages") or []]
         return key in keys
 
     def call(self, what: str, request: Callable[[], T]) -> T:

@@ -1,4 +1,5 @@
 """The project's messages as Slack Block Kit, cut to Slack's documented limits."""
+
 from __future__ import annotations
 
 from bot.channels.line_render import split_text
@@ -22,7 +23,7 @@ def to_posts(messages: list[Message]) -> list[tuple[list[dict], str]]:
     for message in messages:
         blocks = to_blocks(message)
         for i in range(0, len(blocks), BLOCKS_PER_MESSAGE):  # a very long text alone may need more
-            chunk = blocks[i:i + BLOCKS_PER_MESSAGE]
+            chunk = blocks[i : i + BLOCKS_PER_MESSAGE]
             if posts and len(posts[-1][0]) + len(chunk) <= BLOCKS_PER_MESSAGE:
                 posts[-1][0].extend(chunk)
             else:
@@ -36,8 +37,7 @@ def to_blocks(message: Message) -> list[dict]:
         blocks = [header(message.title), *sections(message.body)]
         if message.image_url and len(message.image_url) <= IMAGE_URL_MAX:
             alt = message.alt_text or message.title
-            blocks.append({"type": "image", "image_url": message.image_url,
-                           "alt_text": alt[:ALT_TEXT_MAX]})
+            blocks.append({"type": "image", "image_url": message.image_url, "alt_text": alt[:ALT_TEXT_MAX]})
     else:
         blocks = sections(message.text)
     return blocks + actions(message.buttons)
@@ -56,15 +56,18 @@ def sections(text: str) -> list[dict]:
 
 def actions(buttons: tuple[Button, ...]) -> list[dict]:
     """The buttons as one actions block; pressing one posts its data back as the value."""
-    elements = [button(i, b) for i, b in enumerate(buttons[:BUTTONS_PER_ACTIONS])
-                if len(b.data) <= BUTTON_VALUE_MAX]
+    elements = [button(i, b) for i, b in enumerate(buttons[:BUTTONS_PER_ACTIONS]) if len(b.data) <= BUTTON_VALUE_MAX]
     return [{"type": "actions", "elements": elements}] if elements else []
 
 
 def button(index: int, pressed: Button) -> dict:
     """One button; action ids must differ within a message."""
-    return {"type": "button", "action_id": f"kyojo-{index}", "value": pressed.data,
-            "text": plain(pressed.label[:BUTTON_TEXT_MAX] or " ")}
+    return {
+        "type": "button",
+        "action_id": f"kyojo-{index}",
+        "value": pressed.data,
+        "text": plain(pressed.label[:BUTTON_TEXT_MAX] or " "),
+    }
 
 
 def plain(text: str) -> dict:

@@ -1,4 +1,5 @@
 """Circulars and safety checks: drafting, the quota cost, launching, progress."""
+
 from __future__ import annotations
 
 import logging
@@ -55,7 +56,7 @@ class Cost:
 
     @property
     def verdict(self) -> str:
-        """"ok", "warn" (little left afterwards) or "stop" (it would not fit)."""
+        """ "ok", "warn" (little left afterwards) or "stop" (it would not fit)."""
         if self.limit is None:
             return "ok"
         after = self.left - self.messages
@@ -67,11 +68,18 @@ class Cost:
 def draft(session: Session, author_id: int, spec: Draft) -> Circular:
     """A circular drafted by an admin of its district (NotAllowedError otherwise)."""
     subscriptions.require_admin(session, author_id, spec.district_id)
-    circular = Circular(district_id=spec.district_id, author_id=author_id, kind=spec.kind,
-                        title=spec.title, body=spec.body, image_url=spec.image_url,
-                        needs_confirmation=spec.needs_confirmation, translations=spec.translations,
-                        scheduled_at=spec.scheduled_at,
-                        remind_after_minutes=spec.remind_after_minutes)
+    circular = Circular(
+        district_id=spec.district_id,
+        author_id=author_id,
+        kind=spec.kind,
+        title=spec.title,
+        body=spec.body,
+        image_url=spec.image_url,
+        needs_confirmation=spec.needs_confirmation,
+        translations=spec.translations,
+        scheduled_at=spec.scheduled_at,
+        remind_after_minutes=spec.remind_after_minutes,
+    )
     session.add(circular)
     session.flush()
     return circular
@@ -95,8 +103,7 @@ def _quota(channel) -> tuple[int | None, int]:
     try:
         return channel.quota()
     except ChannelError:
-        log.warning("quota of %s unavailable: sending without a quota check", channel.platform,
-                    exc_info=True)
+        log.warning("quota of %s unavailable: sending without a quota check", channel.platform, exc_info=True)
         return None, 0
 
 
@@ -111,8 +118,7 @@ def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -
     delay = circular.scheduled_at - now if circular.scheduled_at and circular.scheduled_at > now else None
     circular.status = "scheduled" if delay else "sending"
     circular.lease_until = None if delay else now + START_WITHIN  # else bot.reconcile re-drives it
-    enqueue_after_commit(session, Job.SEND_CIRCULAR, circular.id, delay=delay,
-                         job_id=f"circular-{circular.id}")
+    enqueue_after_commit(session, Job.SEND_CIRCULAR, circular.id, delay=delay, job_id=f"circular-{circular.id}")
     return price
 
 
@@ -129,18 +135,28 @@ def recent(session: Session, district_ids: list[int], limit: int = 5) -> list[Ci
     """The latest circulars sent to these districts, newest first."""
     if not district_ids:
         return []
-    return list(session.scalars(
-        select(Circular).where(Circular.district_id.in_(district_ids), Circular.kind == "circular",
-                               Circular.status.in_(("sending", "sent")))
-        .order_by(Circular.sent_at.desc(), Circular.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Circular)
+            .where(
+                Circular.district_id.in_(district_ids),
+                Circular.kind == "circular",
+                Circular.status.in_(("sending", "sent")),
+            )
+            .order_by(Circular.sent_at.desc(), Circular.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def latest(session: Session, district_ids: list[int], kind: str) -> Circular | None:
     """The latest launched circular or safety check of these districts."""
     return session.scalar(
-        select(Circular).where(Circular.district_id.in_(district_ids), Circular.kind == kind,
-                               Circular.status.in_(("sending", "sent")))
-        .order_by(Circular.id.desc()).limit(1))
+        select(Circular)
+        .where(Circular.district_id.in_(district_ids), Circular.kind == kind, Circular.status.in_(("sending", "sent")))
+        .order_by(Circular.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -161,36 +177,50 @@ class Progress:
 
     def counts(self) -> dict[str, int]:
         """Every count by name, for the admin's status line."""
-        return {"sent": self.sent, "confirmed": self.confirmed, "unconfirmed": self.sent - self.confirmed,
-                "safe": self.safe, "need_help": self.need_help, "no_answer": self.no_answer}
+        return {
+            "sent": self.sent,
+            "confirmed": self.confirmed,
+            "unconfirmed": self.sent - self.confirmed,
+            "safe": self.safe,
+            "need_help": self.need_help,
+            "no_answer": self.no_answer,
+        }
 
 
 def progress(session: Session, circular_id: int) -> Progress:
     """Sent, confirmed as read, and answered counts; read and safe are never mixed."""
-    row = session.execute(select(
-        func.count(),
-        func.count().filter(Delivery.status == "sent"),
-        func.count().filter(Delivery.status == "skipped"),
-        func.count(Delivery.confirmed_at),
-        func.count().filter(Delivery.answer == "safe"),
-        func.count().filter(Delivery.answer == "need_help"),
-    ).where(Delivery.circular_id == circular_id)).one()
+    row = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Delivery.status == "sent"),
+            func.count().filter(Delivery.status == "skipped"),
+            func.count(Delivery.confirmed_at),
+            func.count().filter(Delivery.answer == "safe"),
+            func.count().filter(Delivery.answer == "need_help"),
+        ).where(Delivery.circular_id == circular_id)
+    ).one()
     return Progress(*row)
 
 
 def silent(session: Session, circular_id: int, column: str, limit: int = 50) -> list[Resident]:
     """Residents who got it but have not confirmed ("confirmed_at") or answered ("answer")."""
     missing = getattr(Delivery, column).is_(None)
-    return list(session.scalars(
-        select(Resident).join(Delivery, Delivery.resident_id == Resident.id)
-        .where(Delivery.circular_id == circular_id, Delivery.status == "sent", missing)
-        .order_by(Resident.id).limit(limit)))
+    return list(
+        session.scalars(
+            select(Resident)
+            .join(Delivery, Delivery.resident_id == Resident.id)
+            .where(Delivery.circular_id == circular_id, Delivery.status == "sent", missing)
+            .order_by(Resident.id)
+            .limit(limit)
+        )
+    )
 
 
 def delivery(session: Session, circular_id: int, resident_id: int) -> Delivery | None:
     """One resident's delivery of a circular."""
-    return session.scalar(select(Delivery).where(Delivery.circular_id == circular_id,
-                                                 Delivery.resident_id == resident_id))
+    return session.scalar(
+        select(Delivery).where(Delivery.circular_id == circular_id, Delivery.resident_id == resident_id)
+    )
 
 
 def confirm(session: Session, circular_id: int, resident_id: int, now: datetime | None = None) -> bool:

@@ -1,4 +1,5 @@
 """`flask circulars ...`: staff at a desk send, schedule and follow circulars and safety checks."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,11 @@ group = AppGroup("circulars", help="District circulars (回覧板) and safety ch
 
 
 def _district_id(session, name_or_id: str) -> int:
-    district = (session.get(District, int(name_or_id)) if name_or_id.isdigit()
-                else session.scalar(select(District).where(District.name == name_or_id)))
+    district = (
+        session.get(District, int(name_or_id))
+        if name_or_id.isdigit()
+        else session.scalar(select(District).where(District.name == name_or_id))
+    )
     if district is None:
         raise click.ClickException(f"no district {name_or_id!r}")
     return district.id
@@ -33,8 +37,7 @@ def _launch(admin_id: int, district: str, yes: bool, **fields) -> None:
             circular = circulars.draft(session, admin_id, Draft(_district_id(session, district), **fields))
             price = circulars.cost(session, circular.district_id, runtime.current().channels)
             left = "unlimited" if price.limit is None else f"{price.left} left this month"
-            click.echo(f"{circular.kind} {circular.id}: {price.messages} LINE messages ({left}), "
-                       f"{price.verdict}")
+            click.echo(f"{circular.kind} {circular.id}: {price.messages} LINE messages ({left}), {price.verdict}")
             if not yes and not click.confirm("send?"):
                 circular.status = "cancelled"
                 return
@@ -50,10 +53,14 @@ def _launch(admin_id: int, district: str, yes: bool, **fields) -> None:
 @click.option("--title", required=True)
 @click.option("--body", default="")
 @click.option("--image", "image_url", default=None, help="An image link shown with the circular.")
-@click.option("--confirm/--no-confirm", "needs_confirmation", default=False,
-              help="Add the 確認しました button.")
-@click.option("--at", "scheduled_at", type=click.DateTime(), default=None,
-              help="Send later (local time), e.g. 2026-12-01T09:00:00.")
+@click.option("--confirm/--no-confirm", "needs_confirmation", default=False, help="Add the 確認しました button.")
+@click.option(
+    "--at",
+    "scheduled_at",
+    type=click.DateTime(),
+    default=None,
+    help="Send later (local time), e.g. 2026-12-01T09:00:00.",
+)
 @click.option("--yes", is_flag=True, help="Do not ask before sending.")
 def send(district: str, admin_id: int, yes: bool, **fields) -> None:
     """Send a circular now (or at --at)."""
@@ -77,8 +84,13 @@ def schedule(district: str, admin_id: int, yes: bool, scheduled_at: datetime, **
 @click.option("--admin", "admin_id", type=int, required=True)
 @click.option("--title", default=None, help="Default: the catalog's title for a safety check.")
 @click.option("--body", default=None)
-@click.option("--remind-after", "remind_after_minutes", type=int, default=60,
-              help="Remind those who have not answered after this many minutes.")
+@click.option(
+    "--remind-after",
+    "remind_after_minutes",
+    type=int,
+    default=60,
+    help="Remind those who have not answered after this many minutes.",
+)
 @click.option("--yes", is_flag=True)
 def safety_start(district: str, admin_id: int, yes: bool, **fields) -> None:
     """Start a safety check: every follower is asked 無事です / 助けが必要."""

@@ -6,6 +6,7 @@ group, so a batch re-sent after a crash is answered 409 by LINE and nobody gets 
 A person without a phone (platform "none") gets theirs through their proxy: a push of its own,
 keyed by circular and person, that says whom it is for; its buttons answer for that person.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -80,15 +81,17 @@ def take_lease(circular_id: int) -> bool:
 def release_lease(circular_id: int) -> None:
     """Give the lease up, so that the next run need not wait for it to run out."""
     with Session.begin() as session:
-        session.execute(update(Circular).where(Circular.id == circular_id)
-                        .values(lease_owner=None, lease_until=None))
+        session.execute(update(Circular).where(Circular.id == circular_id).values(lease_owner=None, lease_until=None))
 
 
 def renew_lease(circular_id: int) -> None:
     """Keep the fan-out's lease for another LEASE (a lane's heartbeat, before every batch)."""
     with Session.begin() as session:
-        session.execute(update(Circular).where(Circular.id == circular_id, Circular.status == "sending")
-                        .values(lease_until=local_now() + LEASE))
+        session.execute(
+            update(Circular)
+            .where(Circular.id == circular_id, Circular.status == "sending")
+            .values(lease_until=local_now() + LEASE)
+        )
 
 
 def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATCHES) -> list[int]:
@@ -101,11 +104,14 @@ def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATC
     last_batch = session.scalar(select(func.max(Delivery.batch)).where(mine))
     first = 0 if last_batch is None else last_batch + 1
     ids = subscriptions.follower_ids_after(circular.district_id, last_resident or 0, count * BATCH_SIZE)
-    number = (literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE)
-    planned = session.execute(insert(Delivery.__table__).from_select(
-        ["circular_id", "resident_id", "batch", "status"],
-        select(literal(circular.id), ids.c.resident_id, number, literal("pending"))),
-        execution_options={"preserve_rowcount": True}).rowcount
+    number = literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE
+    planned = session.execute(
+        insert(Delivery.__table__).from_select(
+            ["circular_id", "resident_id", "batch", "status"],
+            select(literal(circular.id), ids.c.resident_id, number, literal("pending")),
+        ),
+        execution_options={"preserve_rowcount": True},
+    ).rowcount
     return list(range(first, first + -(-planned // BATCH_SIZE)))
 
 
@@ -115,30 +121,63 @@ def recipients(session: OrmSession, circular: Circular, batch: int, *conditions)
     conditions = conditions or (Delivery.status == "pending",)
     proxy = PROXY
     rows = session.execute(
-        select(Delivery.id, Resident.id, Resident.platform, Resident.platform_user_id,
-               Resident.language, Resident.active, Subscription.active, Resident.district_id,
-               Resident.display_name, proxy.platform, proxy.platform_user_id, proxy.language,
-               proxy.active)
+        select(
+            Delivery.id,
+            Resident.id,
+            Resident.platform,
+            Resident.platform_user_id,
+            Resident.language,
+            Resident.active,
+            Subscription.active,
+            Resident.district_id,
+            Resident.display_name,
+            proxy.platform,
+            proxy.platform_user_id,
+            proxy.language,
+            proxy.active,
+        )
         .join(Resident, Resident.id == Delivery.resident_id)
-        .outerjoin(Subscription, and_(Subscription.resident_id == Resident.id,
-                                      Subscription.district_id == circular.district_id))
+        .outerjoin(
+            Subscription,
+            and_(Subscription.resident_id == Resident.id, Subscription.district_id == circular.district_id),
+        )
         .outerjoin(proxy, and_(proxy.id == Resident.proxy_id, Resident.platform == "none"))
         .where(Delivery.circular_id == circular.id, Delivery.batch == batch, *conditions)
-        .order_by(Delivery.id))
+        .order_by(Delivery.id)
+    )
     return [to_recipient(row, circular.district_id) for row in rows]
 
 
 def to_recipient(row, district_id: int) -> Recipient:
     """Who reads one delivery: the follower, or for a person without a phone their proxy."""
-    (delivery_id, resident_id, platform, user_id, language, active, subscribed, home, name,
-     proxy_platform, proxy_user_id, proxy_language, proxy_active) = row
+    (
+        delivery_id,
+        resident_id,
+        platform,
+        user_id,
+        language,
+        active,
+        subscribed,
+        home,
+        name,
+        proxy_platform,
+        proxy_user_id,
+        proxy_language,
+        proxy_active,
+    ) = row
     if platform != "none":
-        return Recipient(delivery_id, resident_id, platform, user_id, language,
-                         bool(active and subscribed))
+        return Recipient(delivery_id, resident_id, platform, user_id, language, bool(active and subscribed))
     reachable = proxy_platform not in (None, "none") and bool(proxy_active)
     following = bool(active and reachable and (subscribed or home == district_id))
-    return Recipient(delivery_id, resident_id, proxy_platform or "none", proxy_user_id or "",
-                     proxy_language or language, following, name or "")
+    return Recipient(
+        delivery_id,
+        resident_id,
+        proxy_platform or "none",
+        proxy_user_id or "",
+        proxy_language or language,
+        following,
+        name or "",
+    )
 
 
 def send_batch(circular_id: int, batch: int) -> None:
@@ -182,18 +221,30 @@ def represented(people: list[Recipient]) -> list[Recipient]:
     return [p for p in people if p.following and p.on_behalf is not None]
 
 
-def send_on_behalf(channels: dict, circular: Circular, district_name: str, people: list[Recipient],
-                   key: tuple, *, reminder: bool = False) -> list[Recipient]:
+def send_on_behalf(
+    channels: dict,
+    circular: Circular,
+    district_name: str,
+    people: list[Recipient],
+    key: tuple,
+    *,
+    reminder: bool = False,
+) -> list[Recipient]:
     """A push to each proxy saying whom it is for, keyed by circular and person; those sent."""
     sent = []
     for person in people:
         channel = channels.get(person.platform)
         if channel is None:
             continue
-        messages = render.on_behalf(circular, district_name, person.language, person.on_behalf,
-                                    person.resident_id, reminder=reminder)
-        channel.send(person.user_id, messages, reply_token=None,
-                     retry_key=retry_key(circular.id, *key, "resident", person.resident_id))
+        messages = render.on_behalf(
+            circular, district_name, person.language, person.on_behalf, person.resident_id, reminder=reminder
+        )
+        channel.send(
+            person.user_id,
+            messages,
+            reply_token=None,
+            retry_key=retry_key(circular.id, *key, "resident", person.resident_id),
+        )
         sent.append(person)
     return sent
 
@@ -209,8 +260,12 @@ def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], me
         channel.multicast([p.user_id for p in group], messages, retry_key=retry_key(circular_id, *key))
         return
     for person in group:
-        channel.send(person.user_id, messages, reply_token=None,
-                     retry_key=retry_key(circular_id, *key, "resident", person.resident_id))
+        channel.send(
+            person.user_id,
+            messages,
+            reply_token=None,
+            retry_key=retry_key(circular_id, *key, "resident", person.resident_id),
+        )
 
 
 def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: int | None = None) -> None:
@@ -223,14 +278,18 @@ def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: in
         for status, group in marks.items():
             if not group:
                 continue
-            which = (and_(Delivery.circular_id == circular.id, Delivery.batch == whole_batch)
-                     if whole_batch is not None and status == "sent"
-                     else Delivery.id.in_([p.delivery_id for p in group]))
-            session.execute(update(Delivery).where(which, Delivery.status == "pending")
-                            .values(status=status, sent_at=now if status == "sent" else None))
+            which = (
+                and_(Delivery.circular_id == circular.id, Delivery.batch == whole_batch)
+                if whole_batch is not None and status == "sent"
+                else Delivery.id.in_([p.delivery_id for p in group])
+            )
+            session.execute(
+                update(Delivery)
+                .where(which, Delivery.status == "pending")
+                .values(status=status, sent_at=now if status == "sent" else None)
+            )
             if status == "sent":  # a proxy answers for someone by button, never in words
-                render.ask_reply(session, circular,
-                                 [p.resident_id for p in group if p.on_behalf is None], now)
+                render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], now)
 
 
 def finish(circular_id: int) -> None:
@@ -242,6 +301,10 @@ def finish(circular_id: int) -> None:
         circular.status = "sent"
         circular.lease_owner = circular.lease_until = None
         if circular.kind == "safety_check" and circular.remind_after_minutes:
-            enqueue_after_commit(session, Job.REMIND_SAFETY, circular.id,
-                                 delay=timedelta(minutes=circular.remind_after_minutes),
-                                 job_id=f"safety-remind-{circular.id}")
+            enqueue_after_commit(
+                session,
+                Job.REMIND_SAFETY,
+                circular.id,
+                delay=timedelta(minutes=circular.remind_after_minutes),
+                job_id=f"safety-remind-{circular.id}",
+            )

@@ -10,6 +10,7 @@ retried after a crash, takes its own back at once). A batch sent twice is answer
 (its retry key), so nobody gets it twice, and nobody is skipped: the database, not Redis, says
 what is left.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -111,14 +112,17 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
     with Session.begin() as session:
         # The lease is renewed first (planning is a heartbeat too): that write takes the row lock on
         # PostgreSQL and the database's write lock on SQLite, so one lane plans at a time.
-        renewed = session.execute(update(Circular).where(Circular.id == circular_id,
-                                                         Circular.status == "sending")
-                                  .values(lease_until=fanout.local_now() + fanout.LEASE)).rowcount
+        renewed = session.execute(
+            update(Circular)
+            .where(Circular.id == circular_id, Circular.status == "sending")
+            .values(lease_until=fanout.local_now() + fanout.LEASE)
+        ).rowcount
         circular = session.get(Circular, circular_id)
         if not renewed or circular is None:
             return False
-        top = session.scalar(select(Delivery.batch).where(Delivery.circular_id == circular_id)
-                             .order_by(Delivery.batch.desc()).limit(1))
+        top = session.scalar(
+            select(Delivery.batch).where(Delivery.circular_id == circular_id).order_by(Delivery.batch.desc()).limit(1)
+        )
         count = 0 if top is None else top + 1
         while count <= number:
             planned = fanout.plan_batches(session, circular)
@@ -132,12 +136,22 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
 def _left_over(circular_id: int, claims: Claims) -> int | None:
     """A pending batch no live lane holds (its lane died, or its number was lost); None if none."""
     with Session() as session:
-        batches = list(session.scalars(select(Delivery.batch).distinct().where(
-            Delivery.circular_id == circular_id, Delivery.status == "pending").order_by(Delivery.batch)))
+        batches = list(
+            session.scalars(
+                select(Delivery.batch)
+                .distinct()
+                .where(Delivery.circular_id == circular_id, Delivery.status == "pending")
+                .order_by(Delivery.batch)
+            )
+        )
     return next((batch for batch in batches if claims.take(batch)), None)
 
 
 def _pending(circular_id: int) -> bool:
     with Session() as session:
-        return session.scalar(select(Delivery.id).where(
-            Delivery.circular_id == circular_id, Delivery.status == "pending").limit(1)) is not None
+        return (
+            session.scalar(
+                select(Delivery.id).where(Delivery.circular_id == circular_id, Delivery.status == "pending").limit(1)
+            )
+            is not None
+        )

@@ -1,4 +1,5 @@
 """What a follower receives, per language, and the question it leaves open."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,8 +33,7 @@ def _button(key: str, language: str, action: str, *args: int) -> Button:
     return Button(label, ":".join([action, *(str(a) for a in args)]), label)
 
 
-def messages_for(circular: Circular, district_name: str, language: str,
-                 for_id: int | None = None) -> list[Message]:
+def messages_for(circular: Circular, district_name: str, language: str, for_id: int | None = None) -> list[Message]:
     """The messages of a circular or a safety check for followers of one language.
 
     With `for_id`, its buttons answer for that person (a proxy presses them on their behalf).
@@ -41,11 +41,12 @@ def messages_for(circular: Circular, district_name: str, language: str,
     title, body = localized(circular, language)
     args = (circular.id,) if for_id is None else (circular.id, for_id)
     if circular.kind == "safety_check":
-        buttons = (_button("safety.safe_button", language, "safety.safe", *args),
-                   _button("safety.need_help_button", language, "safety.need_help", *args))
+        buttons = (
+            _button("safety.safe_button", language, "safety.safe", *args),
+            _button("safety.need_help_button", language, "safety.need_help", *args),
+        )
         # The answers stay on the message: a later message must not take them away.
-        return [Text(t("safety.ask", language, district=district_name, title=title, body=body),
-                     buttons, lasting=True)]
+        return [Text(t("safety.ask", language, district=district_name, title=title, body=body), buttons, lasting=True)]
     buttons = ()
     if circular.needs_confirmation:
         buttons = (_button("circular.confirm_button", language, "circular.confirm", *args),)
@@ -53,19 +54,18 @@ def messages_for(circular: Circular, district_name: str, language: str,
     return [Card(heading, body, buttons, circular.image_url, alt_text=heading)]
 
 
-def reminder_for(circular: Circular, district_name: str, language: str,
-                 for_id: int | None = None) -> list[Message]:
+def reminder_for(circular: Circular, district_name: str, language: str, for_id: int | None = None) -> list[Message]:
     """A second ask to a follower who has not answered a safety check."""
     first = messages_for(circular, district_name, language, for_id)[0]
     return [Text(t("safety.reminder", language, district=district_name), first.buttons, lasting=True)]
 
 
-def on_behalf(circular: Circular, district_name: str, language: str, name: str, for_id: int, *,
-              reminder: bool = False) -> list[Message]:
+def on_behalf(
+    circular: Circular, district_name: str, language: str, name: str, for_id: int, *, reminder: bool = False
+) -> list[Message]:
     """What a proxy gets for the person they represent: whom it is for, then the circular."""
     area = "safety" if circular.kind == "safety_check" else "circular"
-    intro = Text(t(f"{area}.for_represented", language,
-                   name=name or t("circular.no_name", language)))
+    intro = Text(t(f"{area}.for_represented", language, name=name or t("circular.no_name", language)))
     compose = reminder_for if reminder else messages_for
     return [intro, *compose(circular, district_name, language, for_id)]
 
@@ -82,17 +82,28 @@ def ask_reply(session: Session, circular: Circular, resident_ids: list[int], now
     state = reply_state(circular)
     if state is None or not resident_ids:
         return
-    existing = dict(session.execute(select(Conversation.resident_id, Conversation.state)
-                                    .where(Conversation.resident_id.in_(resident_ids))).all())
+    existing = dict(
+        session.execute(
+            select(Conversation.resident_id, Conversation.state).where(Conversation.resident_id.in_(resident_ids))
+        ).all()
+    )
     # Whether someone is safe matters more than any question left open (a draft, an offer):
     # a safety check takes the reply; a circular's confirmation waits its turn.
-    free = [r for r in resident_ids
-            if state == "safety_check" or existing.get(r, state) in REPLY_STATES]
+    free = [r for r in resident_ids if state == "safety_check" or existing.get(r, state) in REPLY_STATES]
     if not free:
         return
-    session.execute(delete(Conversation).where(Conversation.resident_id.in_(
-        [r for r in free if r in existing])))
+    session.execute(delete(Conversation).where(Conversation.resident_id.in_([r for r in free if r in existing])))
     expires = now + timedelta(minutes=REPLY_MINUTES)
-    session.execute(insert(Conversation), [
-        {"resident_id": r, "state": state, "data": {"circular_id": circular.id},
-         "expires_at": expires, "updated_at": now} for r in free])
+    session.execute(
+        insert(Conversation),
+        [
+            {
+                "resident_id": r,
+                "state": state,
+                "data": {"circular_id": circular.id},
+                "expires_at": expires,
+                "updated_at": now,
+            }
+            for r in free
+        ],
+    )

@@ -1,4 +1,5 @@
 """Safety checks (安否確認): answers, urgent requests from need_help, reminders."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +25,17 @@ class Answered:
     request: HelpRequest | None
 
 
-def answer(session, resident: Resident, circular_id: int, said: str, now: datetime, *,
-           text: str = "", category: str | None = None, by: Resident | None = None) -> Answered | None:
+def answer(
+    session,
+    resident: Resident,
+    circular_id: int,
+    said: str,
+    now: datetime,
+    *,
+    text: str = "",
+    category: str | None = None,
+    by: Resident | None = None,
+) -> Answered | None:
     """Record safe / need_help for a safety check; None when the resident was not asked.
 
     `by` is who answered when it is not the resident themself (their proxy).
@@ -38,18 +48,26 @@ def answer(session, resident: Resident, circular_id: int, said: str, now: dateti
     row.answer, row.answered_at = said, now
     request = None
     if first_call_for_help:
-        request = open_urgent_request(session, resident, circular, text, category or "other", now,
-                                      by or resident)
+        request = open_urgent_request(session, resident, circular, text, category or "other", now, by or resident)
     return Answered(circular, request)
 
 
-def open_urgent_request(session, resident: Resident, circular: Circular, text: str, category: str,
-                        now: datetime, by: Resident) -> HelpRequest:
+def open_urgent_request(
+    session, resident: Resident, circular: Circular, text: str, category: str, now: datetime, by: Resident
+) -> HelpRequest:
     """An urgent request for someone who needs help (asked by them or their proxy), matched at once."""
     summary = text[:200] or t("safety.request_summary", by.language, title=circular.title)
-    request = HelpRequest(resident_id=resident.id, created_by_id=by.id,
-                          district_id=resident.district_id or circular.district_id, category=category,
-                          text=text, summary=summary, status="open", urgent=True, created_at=now)
+    request = HelpRequest(
+        resident_id=resident.id,
+        created_by_id=by.id,
+        district_id=resident.district_id or circular.district_id,
+        category=category,
+        text=text,
+        summary=summary,
+        status="open",
+        urgent=True,
+        created_at=now,
+    )
     session.add(request)
     session.flush()
     enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
@@ -63,8 +81,7 @@ def remind(circular_id: int) -> None:
         if circular is None or circular.kind != "safety_check":
             return
         district_name = circular.district.name
-        batches = session.scalar(select(func.max(Delivery.batch))
-                                 .where(Delivery.circular_id == circular_id))
+        batches = session.scalar(select(func.max(Delivery.batch)).where(Delivery.circular_id == circular_id))
         session.expunge(circular)
     for batch in range(0 if batches is None else batches + 1):
         remind_batch(circular, district_name, batch)
@@ -73,19 +90,23 @@ def remind(circular_id: int) -> None:
 def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
-        people = fanout.recipients(session, circular, batch, Delivery.status == "sent",
-                                   Delivery.answer.is_(None), Delivery.reminded_at.is_(None))
+        people = fanout.recipients(
+            session,
+            circular,
+            batch,
+            Delivery.status == "sent",
+            Delivery.answer.is_(None),
+            Delivery.reminded_at.is_(None),
+        )
     channels = runtime.current().channels
     for (platform, language), group in fanout.group_recipients(people).items():
         channel = channels.get(platform)
         if channel is not None:
             messages = render.reminder_for(circular, district_name, language)
-            fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group,
-                              messages)
+            fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group, messages)
         _reminded(circular, group)
     proxies = fanout.represented(people)
-    fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"),
-                          reminder=True)
+    fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"), reminder=True)
     _reminded(circular, proxies)
 
 
@@ -93,7 +114,7 @@ def _reminded(circular: Circular, group: list[fanout.Recipient]) -> None:
     if not group:
         return
     with Session.begin() as session:
-        session.execute(update(Delivery).where(
-            Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now()))
-        render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None],
-                         local_now())
+        session.execute(
+            update(Delivery).where(Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now())
+        )
+        render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], local_now())

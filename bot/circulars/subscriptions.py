@@ -1,4 +1,5 @@
 """Who follows which district, and who administers it."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, func, or_, select, union_all
@@ -15,8 +16,9 @@ PROXY = aliased(Resident, name="proxy")
 
 def subscribe(session: Session, resident: Resident, district: District) -> bool:
     """Follow a district's circulars; False when already following."""
-    row = session.scalar(select(Subscription).where(
-        Subscription.resident_id == resident.id, Subscription.district_id == district.id))
+    row = session.scalar(
+        select(Subscription).where(Subscription.resident_id == resident.id, Subscription.district_id == district.id)
+    )
     if row is None:
         session.add(Subscription(resident_id=resident.id, district_id=district.id))
     elif row.active:
@@ -29,9 +31,13 @@ def subscribe(session: Session, resident: Resident, district: District) -> bool:
 
 def unsubscribe(session: Session, resident: Resident, district: District) -> bool:
     """Stop following a district; False when not following it."""
-    row = session.scalar(select(Subscription).where(
-        Subscription.resident_id == resident.id, Subscription.district_id == district.id,
-        Subscription.active.is_(True)))
+    row = session.scalar(
+        select(Subscription).where(
+            Subscription.resident_id == resident.id,
+            Subscription.district_id == district.id,
+            Subscription.active.is_(True),
+        )
+    )
     if row is None:
         return False
     row.active = False
@@ -41,17 +47,27 @@ def unsubscribe(session: Session, resident: Resident, district: District) -> boo
 
 def followed(session: Session, resident: Resident) -> list[District]:
     """The districts a resident follows."""
-    return list(session.scalars(
-        select(District).join(Subscription, Subscription.district_id == District.id)
-        .where(Subscription.resident_id == resident.id, Subscription.active.is_(True))
-        .order_by(District.id)))
+    return list(
+        session.scalars(
+            select(District)
+            .join(Subscription, Subscription.district_id == District.id)
+            .where(Subscription.resident_id == resident.id, Subscription.active.is_(True))
+            .order_by(District.id)
+        )
+    )
 
 
 def _followers_query(district_id: int):
-    return (select(Resident.id, Resident.platform, Resident.platform_user_id, Resident.language)
-            .join(Subscription, Subscription.resident_id == Resident.id)
-            .where(Subscription.district_id == district_id, Subscription.active.is_(True),
-                   Resident.active.is_(True), Resident.platform != "none"))
+    return (
+        select(Resident.id, Resident.platform, Resident.platform_user_id, Resident.language)
+        .join(Subscription, Subscription.resident_id == Resident.id)
+        .where(
+            Subscription.district_id == district_id,
+            Subscription.active.is_(True),
+            Resident.active.is_(True),
+            Resident.platform != "none",
+        )
+    )
 
 
 def _represented_query(district_id: int):
@@ -61,13 +77,20 @@ def _represented_query(district_id: int):
     """
     proxy = PROXY
     # EXISTS probes the (resident, district) key per person; IN would list every follower.
-    follows = exists().where(Subscription.resident_id == Resident.id,
-                             Subscription.district_id == district_id, Subscription.active.is_(True))
-    return (select(Resident.id, proxy.platform, proxy.platform_user_id, proxy.language)
-            .join(proxy, proxy.id == Resident.proxy_id)
-            .where(Resident.platform == "none", Resident.active.is_(True), proxy.active.is_(True),
-                   proxy.platform != "none",
-                   or_(Resident.district_id == district_id, follows)))
+    follows = exists().where(
+        Subscription.resident_id == Resident.id, Subscription.district_id == district_id, Subscription.active.is_(True)
+    )
+    return (
+        select(Resident.id, proxy.platform, proxy.platform_user_id, proxy.language)
+        .join(proxy, proxy.id == Resident.proxy_id)
+        .where(
+            Resident.platform == "none",
+            Resident.active.is_(True),
+            proxy.active.is_(True),
+            proxy.platform != "none",
+            or_(Resident.district_id == district_id, follows),
+        )
+    )
 
 
 def _everyone(district_id: int):
@@ -101,11 +124,13 @@ def follower_ids_after(district_id: int, after_id: int, limit: int):
     # both the filter and the order, so every page costs the same however deep it is.
     # The same bound on the residents' side: else PostgreSQL merge-joins them from the first id,
     # and each page costs more the deeper it is (a 100k fan-out took 24 s instead of 4).
-    own = _followers_query(district_id) \
-        .where(Subscription.resident_id > after_id, Resident.id > after_id) \
-        .order_by(Subscription.resident_id).limit(limit)
-    represented = _represented_query(district_id).where(Resident.id > after_id) \
-        .order_by(Resident.id).limit(limit)
+    own = (
+        _followers_query(district_id)
+        .where(Subscription.resident_id > after_id, Resident.id > after_id)
+        .order_by(Subscription.resident_id)
+        .limit(limit)
+    )
+    represented = _represented_query(district_id).where(Resident.id > after_id).order_by(Resident.id).limit(limit)
     both = union_all(*(select(part.subquery().c[0].label("resident_id")) for part in (own, represented)))
     merged = both.subquery()
     return select(merged.c.resident_id).order_by(merged.c.resident_id).limit(limit).subquery()
@@ -113,9 +138,14 @@ def follower_ids_after(district_id: int, after_id: int, limit: int):
 
 def admin_districts(session: Session, resident: Resident) -> list[District]:
     """The districts this resident administers."""
-    return list(session.scalars(
-        select(District).join(DistrictAdmin, DistrictAdmin.district_id == District.id)
-        .where(DistrictAdmin.resident_id == resident.id).order_by(District.id)))
+    return list(
+        session.scalars(
+            select(District)
+            .join(DistrictAdmin, DistrictAdmin.district_id == District.id)
+            .where(DistrictAdmin.resident_id == resident.id)
+            .order_by(District.id)
+        )
+    )
 
 
 def require_admin(session: Session, resident_id: int, district_id: int) -> None:
@@ -126,5 +156,4 @@ def require_admin(session: Session, resident_id: int, district_id: int) -> None:
 
 def admins_of(session: Session, district_id: int) -> list[int]:
     """The resident ids of a district's admins."""
-    return list(session.scalars(select(DistrictAdmin.resident_id)
-                                .where(DistrictAdmin.district_id == district_id)))
+    return list(session.scalars(select(DistrictAdmin.resident_id).where(DistrictAdmin.district_id == district_id)))

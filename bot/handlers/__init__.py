@@ -3,6 +3,7 @@
 A handler takes the session and a `Turn` and returns an `Outbox`; it sends nothing.
 Modules in this package register their handlers with the decorators below.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -77,22 +78,38 @@ def _register(table: dict[str, Handler], name: str) -> Callable[[Handler], Handl
     def decorator(function: Handler) -> Handler:
         table[name] = function
         return function
+
     return decorator
 
 
 # Decorators that file a handler under its intent, button action, conversation state,
 # event kind or command word.
-def on_intent(name: str): return _register(INTENTS, name)  # noqa: E704
-def on_postback(action: str): return _register(POSTBACKS, action)  # noqa: E704
-def on_state(state: str): return _register(STATES, state)  # noqa: E704
-def on_event(kind: str): return _register(EVENTS, kind)  # noqa: E704
-def on_command(words_key: str): return _register(COMMANDS, words_key)  # noqa: E704
+def on_intent(name: str):
+    return _register(INTENTS, name)  # noqa: E704
+
+
+def on_postback(action: str):
+    return _register(POSTBACKS, action)  # noqa: E704
+
+
+def on_state(state: str):
+    return _register(STATES, state)  # noqa: E704
+
+
+def on_event(kind: str):
+    return _register(EVENTS, kind)  # noqa: E704
+
+
+def on_command(words_key: str):
+    return _register(COMMANDS, words_key)  # noqa: E704
 
 
 def on_text(function: Handler) -> Handler:
     """File a reader of any text, tried after the pending question and before the intent."""
     if function not in READERS:
         READERS.append(function)
+
+
 def on_first(function: Handler) -> Handler:
     """File a handler that sees every text before the routing below."""
     if function not in FIRST:
@@ -112,7 +129,7 @@ def typed_command(session: Session, turn: Turn) -> Outbox | None:
     for key, handler in COMMANDS.items():
         for word in catalog_words(turn.locale, key):
             if text.lower().startswith(word):
-                turn.args = [text[len(word):].strip()]
+                turn.args = [text[len(word) :].strip()]
                 outbox = handler(session, turn)
                 if outbox is not None:
                     return outbox
@@ -173,8 +190,7 @@ def pressed(session: Session, turn: Turn) -> Outbox:
         with session.begin_nested():
             return handler(session, turn)
     except (ValueError, IndexError, LookupError):
-        log.warning("button %r from resident %s could not be read", turn.inbound.data,
-                    turn.resident.id, exc_info=True)
+        log.warning("button %r from resident %s could not be read", turn.inbound.data, turn.resident.id, exc_info=True)
         return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
 
 
@@ -182,8 +198,9 @@ def understand(turn: Turn):
     """What the text means, read in the context of the pending question."""
     from bot.nlp import understand as nlp_understand
 
-    return nlp_understand(turn.text, conversations.nlp_context(turn.conversation), turn.now,
-                          language=turn.resident.language)
+    return nlp_understand(
+        turn.text, conversations.nlp_context(turn.conversation), turn.now, language=turn.resident.language
+    )
 
 
 # How long a message must be before its language is taken as the person's: Chinese and

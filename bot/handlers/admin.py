@@ -1,4 +1,5 @@
 """District admins in chat: a link to the admin pages."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

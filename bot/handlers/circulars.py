@@ -1,4 +1,5 @@
 """Circulars in chat: recent ones, read confirmations, and an admin's compose-preview-send."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -24,16 +25,24 @@ def refuse(turn: Turn) -> Outbox:
 def admin_buttons(session: Session, turn: Turn) -> tuple:
     """The admin's own actions, one compose and one safety check button per district."""
     districts = subscriptions.admin_districts(session, turn.resident)
-    per_district = [b for d in districts for b in (
-        button(turn.t("circular.compose_button", district=d.name), "admin.compose", d.id),
-        button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id))]
+    per_district = [
+        b
+        for d in districts
+        for b in (
+            button(turn.t("circular.compose_button", district=d.name), "admin.compose", d.id),
+            button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id),
+        )
+    ]
     if not districts:
         return ()
-    return (*per_district, button(turn.t("circular.status_button"), "circular.status"),
-            button(turn.t("safety.status_button"), "safety.status"),
-            button(turn.t("circular.districts_button"), "admin.districts"),
-            button(turn.t("timebank.record_teaching"), "timebank.teach"),
-            button(turn.t("admin.open"), "admin.link"))
+    return (
+        *per_district,
+        button(turn.t("circular.status_button"), "circular.status"),
+        button(turn.t("safety.status_button"), "safety.status"),
+        button(turn.t("circular.districts_button"), "admin.districts"),
+        button(turn.t("timebank.record_teaching"), "timebank.teach"),
+        button(turn.t("admin.open"), "admin.link"),
+    )
 
 
 @on_postback("menu.circulars")
@@ -41,8 +50,15 @@ def recent_circulars(session: Session, turn: Turn) -> Outbox:
     """最近の回覧板: the latest circulars of the districts the resident follows."""
     followed = subscriptions.followed(session, turn.resident)
     items = circulars.recent(session, [d.id for d in followed])
-    lines = [turn.t("circular.recent_item", date=when_text((c.sent_at or c.created_at).date(), turn.locale),
-                    district=c.district.name, title=c.title) for c in items]
+    lines = [
+        turn.t(
+            "circular.recent_item",
+            date=when_text((c.sent_at or c.created_at).date(), turn.locale),
+            district=c.district.name,
+            title=c.title,
+        )
+        for c in items
+    ]
     text = "\n".join([turn.t("circular.recent_title"), *lines]) if lines else turn.t("circular.recent_none")
     if not followed:
         text = turn.t("subscription.none")
@@ -102,8 +118,9 @@ def compose(session: Session, turn: Turn) -> Outbox:
     district = session.get(District, int(turn.args[0])) if turn.args else None
     if district is None or district not in subscriptions.admin_districts(session, turn.resident):
         return refuse(turn)
-    conversations.ask(session, turn.resident, "circular_compose", {"district_id": district.id},
-                      now=turn.now, minutes=COMPOSE_MINUTES)
+    conversations.ask(
+        session, turn.resident, "circular_compose", {"district_id": district.id}, now=turn.now, minutes=COMPOSE_MINUTES
+    )
     return turn.reply(Text(turn.t("circular.compose_ask", district=district.name)))
 
 
@@ -179,8 +196,7 @@ def send_pressed(session: Session, turn: Turn) -> Outbox:
         price = circulars.cost(session, circular.district_id, runtime.current().channels)
         return turn.reply(Text(turn.t("circular.cost_stop", messages=price.messages, left=price.left)))
     if circular.status == "scheduled":
-        return turn.reply(Text(turn.t("circular.scheduled", when=when_text(circular.scheduled_at,
-                                                                             turn.locale))))
+        return turn.reply(Text(turn.t("circular.scheduled", when=when_text(circular.scheduled_at, turn.locale))))
     followers = subscriptions.follower_count(session, circular.district_id)
     return turn.reply(Text(turn.t("circular.sending", followers=followers)))
 
@@ -223,8 +239,8 @@ def follow_up(session: Session, turn: Turn, area: str) -> Outbox:
     if latest is None:
         return turn.reply(Text(turn.t(f"{area}.nothing_yet")))
     silent = circulars.silent(session, latest.id, column)
-    lines = [turn.t(f"{area}.status", title=latest.title,
-                    **circulars.progress(session, latest.id).counts()),
-             turn.t(f"{area}.silent_list", names=names(turn, silent)) if silent
-             else turn.t(f"{area}.silent_none")]
+    lines = [
+        turn.t(f"{area}.status", title=latest.title, **circulars.progress(session, latest.id).counts()),
+        turn.t(f"{area}.silent_list", names=names(turn, silent)) if silent else turn.t(f"{area}.silent_none"),
+    ]
     return turn.reply(Text("\n".join(lines), admin_buttons(session, turn)))

@@ -10,6 +10,7 @@ then the question's own reader; if it cannot read an answer:
   switch      another intent (手伝いたい, 回覧板...): asked whether to leave this conversation.
 Free-text answers (an address, a landmark) are stored only when none of the exits fits.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -77,6 +78,7 @@ def _guarded(flow: Flow, state: str) -> Handler:
             return elsewhere(session, turn, flow)
         answer = flow.questions[state](session, turn)
         return answer if answer is not None else elsewhere(session, turn, flow)
+
     return handle
 
 
@@ -144,9 +146,15 @@ def ask_to_switch(session: Session, turn: Turn) -> Outbox:
     previous = turn.conversation
     data = {"state": previous.state, "data": previous.data, "text": turn.text}
     conversations.ask(session, turn.resident, SWITCH_STATE, data, now=turn.now)
-    return turn.reply(Text(turn.t("conversation.ask_switch"), (
-        button(turn.t("conversation.switch_yes"), "conversation.switch", "yes"),
-        button(turn.t("conversation.switch_no"), "conversation.switch", "no"))))
+    return turn.reply(
+        Text(
+            turn.t("conversation.ask_switch"),
+            (
+                button(turn.t("conversation.switch_yes"), "conversation.switch", "yes"),
+                button(turn.t("conversation.switch_no"), "conversation.switch", "no"),
+            ),
+        )
+    )
 
 
 @on_postback("conversation.switch")

@@ -1,4 +1,5 @@
 """The safety menu of disaster mode: 安否を知らせる, 避難所, 助けを呼ぶ (confirmed before it goes)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -13,10 +14,12 @@ def report(session: Session, turn: Turn) -> Outbox:
     """安否を知らせる: the open safety check's buttons, or how to call for help when none is out."""
     check = disaster.open_check(session, turn.resident, turn.now)
     if check is None:
-        return turn.reply(Text(turn.t("disaster.no_check"), (button(turn.t("disaster.call_help"),
-                                                                    "disaster.call_help"),)))
-    return turn.reply(Text(turn.t("disaster.report_ask", title=check.title),
-                           disaster.report_buttons(check, turn.locale)))
+        return turn.reply(
+            Text(turn.t("disaster.no_check"), (button(turn.t("disaster.call_help"), "disaster.call_help"),))
+        )
+    return turn.reply(
+        Text(turn.t("disaster.report_ask", title=check.title), disaster.report_buttons(check, turn.locale))
+    )
 
 
 @on_postback("disaster.shelter")
@@ -28,9 +31,15 @@ def shelter(session: Session, turn: Turn) -> Outbox:
 @on_postback("disaster.call_help")
 def call_help(session: Session, turn: Turn) -> Outbox:
     """助けを呼ぶ: asked once more, so a pressed-by-mistake menu calls nobody."""
-    return turn.reply(Text(turn.t("disaster.call_confirm"), (
-        button(turn.t("disaster.call_yes"), "disaster.call_confirmed"),
-        button(turn.t("common.no"), "disaster.call_cancelled"))))
+    return turn.reply(
+        Text(
+            turn.t("disaster.call_confirm"),
+            (
+                button(turn.t("disaster.call_yes"), "disaster.call_confirmed"),
+                button(turn.t("common.no"), "disaster.call_cancelled"),
+            ),
+        )
+    )
 
 
 @on_postback("disaster.call_confirmed")

@@ -4,6 +4,7 @@ Not an intent of shared/nlp/LABELS.md: `Understanding.emergency` is read beside 
 `dispatch` sends such a text here before any pending question. During a safety check the answer
 is also recorded as 助けが必要 (which alerts the admins); otherwise the district's admins are told.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -36,5 +37,10 @@ def _alert(session: Session, turn: Turn, admin_id: int) -> str:
     """The alert in the admin's language: who, where, and what they wrote."""
     admin = session.get(Resident, admin_id)
     person = turn.resident
-    return t("emergency.alert", admin.language, name=person.display_name or t("circular.no_name", admin.language),
-             district=person.district.name, text=turn.text)
+    return t(
+        "emergency.alert",
+        admin.language,
+        name=person.display_name or t("circular.no_name", admin.language),
+        district=person.district.name,
+        text=turn.text,
+    )

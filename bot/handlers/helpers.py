@@ -1,4 +1,5 @@
 """Registering as a helper: kinds, districts, free time, experience; editing, pausing, approval."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,8 +38,12 @@ def offer_help(session: Session, turn: Turn) -> Outbox:
         # 「犬の散歩なら手伝えます。平日の午後なら空いてます」: what was said is chosen already
         from bot.nlp import extract_skills
 
-        profile = HelperProfile(resident_id=turn.resident.id, paused=True, skills=extract_skills(turn.text),
-                                availability=slots_in(turn.text, turn.locale))
+        profile = HelperProfile(
+            resident_id=turn.resident.id,
+            paused=True,
+            skills=extract_skills(turn.text),
+            availability=slots_in(turn.text, turn.locale),
+        )
         if turn.resident.district is not None:
             profile.districts.append(turn.resident.district)
         session.add(profile)
@@ -59,10 +64,13 @@ def menu(session: Session, turn: Turn, profile: HelperProfile) -> Text:
     drafts.ask(session, turn.resident, "helper_menu", {}, turn.now)
     edits = [button(turn.t(f"helper.edit_{name}"), "helper.edit", name) for name in STEPS]
     toggle = ("resume", "helper.resume") if profile.paused else ("pause", "helper.pause")
-    summary = turn.t("helper.summary", kinds=kinds_text(profile.skills, turn.locale),
-                     districts=names_text(profile.districts, turn.locale),
-                     slots=slots_text(profile.availability, turn.locale),
-                     state=turn.t("helper.state_paused" if profile.paused else "helper.state_active"))
+    summary = turn.t(
+        "helper.summary",
+        kinds=kinds_text(profile.skills, turn.locale),
+        districts=names_text(profile.districts, turn.locale),
+        slots=slots_text(profile.availability, turn.locale),
+        state=turn.t("helper.state_paused" if profile.paused else "helper.state_active"),
+    )
     return Text(summary, (*edits, button(turn.t(f"helper.{toggle[0]}"), toggle[1])))
 
 
@@ -85,13 +93,13 @@ def step(session: Session, turn: Turn, profile: HelperProfile, name: str, regist
     """Ask one step of the registration (or of an edit)."""
     drafts.ask(session, turn.resident, f"helper_{name}", {"registering": registering}, turn.now)
     if name == "experience":
-        return Text(turn.t("helper.ask_experience"),
-                    (button(turn.t("helper.skip"), "helper.experience_skip"),))
+        return Text(turn.t("helper.ask_experience"), (button(turn.t("helper.skip"), "helper.experience_skip"),))
     chosen, options = _choices(session, turn, profile, name)
-    marks = [button(("✓ " if key in chosen else "") + label, "helper.toggle", name, key)
-             for key, label in options]
-    return Text(turn.t(f"helper.ask_{name}", chosen=_chosen_text(turn, profile, name)),
-                (*marks, button(turn.t("helper.done_button"), "helper.next", name)))
+    marks = [button(("✓ " if key in chosen else "") + label, "helper.toggle", name, key) for key, label in options]
+    return Text(
+        turn.t(f"helper.ask_{name}", chosen=_chosen_text(turn, profile, name)),
+        (*marks, button(turn.t("helper.done_button"), "helper.next", name)),
+    )
 
 
 def _choices(session: Session, turn: Turn, profile: HelperProfile, name: str) -> tuple[set, list]:
@@ -165,8 +173,7 @@ def saved(session: Session, turn: Turn, profile: HelperProfile) -> Outbox:
     profile.paused = False
     session.flush()
     if approvals.needs_approval(profile):
-        return turn.reply(Text(turn.t("helper.registered_pending"))).extend(
-            approvals.ask_admins(session, profile))
+        return turn.reply(Text(turn.t("helper.registered_pending"))).extend(approvals.ask_admins(session, profile))
     return turn.reply(Text(turn.t("helper.registered", kinds=kinds_text(profile.skills, turn.locale))))
 
 
@@ -198,8 +205,7 @@ def typed_districts(session: Session, turn: Turn) -> Outbox | None:
     from bot.residents import district_in
 
     profile = profile_of(session, turn)
-    named = [d for d in session.scalars(select(District).order_by(District.id))
-             if district_in(turn.text, [d])]
+    named = [d for d in session.scalars(select(District).order_by(District.id)) if district_in(turn.text, [d])]
     if profile is None or not named:
         return None
     profile.districts.extend(d for d in named if d not in profile.districts)
@@ -211,8 +217,7 @@ def slots_in(text: str, locale: str) -> list[str]:
     text = text.lower()
     if any(word in text for word in catalog_words(locale, "helper.slot_words.any")):
         return list(SLOTS)
-    return [slot for slot in SLOTS
-            if any(word in text for word in catalog_words(locale, f"helper.slot_words.{slot}"))]
+    return [slot for slot in SLOTS if any(word in text for word in catalog_words(locale, f"helper.slot_words.{slot}"))]
 
 
 @on_state("helper_slots")
@@ -234,8 +239,9 @@ def typed_experience(session: Session, turn: Turn) -> Outbox | None:
     from bot.handlers.conversation import not_an_answer
 
     profile = profile_of(session, turn)
-    if profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done") \
-            or not_an_answer(turn):  # 「すまほの使いかたわからん」 is a request, not a career
+    if (
+        profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done") or not_an_answer(turn)
+    ):  # 「すまほの使いかたわからん」 is a request, not a career
         return None
     profile.experience = turn.text.strip()[:1000]
     profile.experience_skills = extract_skills(profile.experience)
@@ -246,10 +252,17 @@ def typed_experience(session: Session, turn: Turn) -> Outbox | None:
 
 def experience_check(turn: Turn, profile: HelperProfile) -> Text:
     """The skills read from the experience, to confirm or write again."""
-    return Text(turn.t("helper.experience_understood", experience=profile.experience,
-                       kinds=kinds_text(profile.experience_skills, turn.locale)),
-                (button(turn.t("helper.experience_ok"), "helper.experience_ok"),
-                 button(turn.t("helper.experience_retry"), "helper.edit", "experience")))
+    return Text(
+        turn.t(
+            "helper.experience_understood",
+            experience=profile.experience,
+            kinds=kinds_text(profile.experience_skills, turn.locale),
+        ),
+        (
+            button(turn.t("helper.experience_ok"), "helper.experience_ok"),
+            button(turn.t("helper.experience_retry"), "helper.edit", "experience"),
+        ),
+    )
 
 
 def typed_experience_ok(session: Session, turn: Turn) -> Outbox | None:
@@ -334,6 +347,7 @@ def pause_in_words(session: Session, turn: Turn) -> Outbox | None:
 
 # -- the registration (and an edit) as a declared conversation: the exits every question honours
 
+
 def cancel_registration(session: Session, turn: Turn) -> Outbox:
     """「やめます」 at any step: the question is dropped and the person told. A first registration
     left unfinished stays paused, so nothing is offered to it."""
@@ -356,12 +370,19 @@ def ask_step_again(session: Session, turn: Turn) -> list:
     return [menu(session, turn, profile)]
 
 
-HELPER = flows.declare(flows.Flow(
-    name="helper",
-    questions={"helper_kinds": typed_kinds, "helper_districts": typed_districts,
-               "helper_slots": typed_slots, "helper_experience": typed_experience,
-               "helper_experience_confirm": typed_experience_ok, "helper_menu": typed_in_menu},
-    free_text=frozenset({"helper_experience"}),
-    cancel=cancel_registration,
-    ask_again=ask_step_again,
-))
+HELPER = flows.declare(
+    flows.Flow(
+        name="helper",
+        questions={
+            "helper_kinds": typed_kinds,
+            "helper_districts": typed_districts,
+            "helper_slots": typed_slots,
+            "helper_experience": typed_experience,
+            "helper_experience_confirm": typed_experience_ok,
+            "helper_menu": typed_in_menu,
+        },
+        free_text=frozenset({"helper_experience"}),
+        cancel=cancel_registration,
+        ask_again=ask_step_again,
+    )
+)

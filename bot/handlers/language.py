@@ -1,4 +1,5 @@
 """Switching the language the bot writes in: 「English please」, 「日本語で」, "Tiếng Việt", "中文"."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -1,4 +1,5 @@
 """A helper's answer to an offer (button or text), and an admin assigning an unmet request."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -1,4 +1,5 @@
 """Greeting, choosing a district, usage, small talk, leaving."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -51,8 +52,7 @@ def unfollow(session: Session, turn: Turn) -> Outbox:
 @on_event("other")
 def other_event(session: Session, turn: Turn) -> Outbox:
     """A sticker, a photo, a location...: a kind word about what the bot can read."""
-    if turn.inbound.in_group or turn.inbound.kind not in ("sticker", "image", "video", "audio",
-                                                            "file", "location"):
+    if turn.inbound.in_group or turn.inbound.kind not in ("sticker", "image", "video", "audio", "file", "location"):
         return Outbox()  # group joins, beacons, read receipts...: recorded, nothing to say
     return turn.reply(Text(turn.t("onboarding.media"), main_menu(turn.locale)))
 
@@ -80,15 +80,17 @@ def settle_district(session: Session, turn: Turn, district: District | None) -> 
     if district is None:
         return turn.reply(ask_district(session, turn))
     turn.resident.district_id = district.id
-    subscription = session.scalar(select(Subscription).where(
-        Subscription.resident_id == turn.resident.id, Subscription.district_id == district.id))
+    subscription = session.scalar(
+        select(Subscription).where(
+            Subscription.resident_id == turn.resident.id, Subscription.district_id == district.id
+        )
+    )
     if subscription is None:
         session.add(Subscription(resident_id=turn.resident.id, district_id=district.id))
     else:
         subscription.active = True
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("onboarding.district_set", district=district.name),
-                           main_menu(turn.locale)))
+    return turn.reply(Text(turn.t("onboarding.district_set", district=district.name), main_menu(turn.locale)))
 
 
 @on_intent("usage")
@@ -125,10 +127,15 @@ def small_talk(turn: Turn) -> Outbox:
 @on_intent("leave")
 def leave(session: Session, turn: Turn) -> Outbox:
     """退会: say what it means and ask for a confirming press."""
-    return turn.reply(Text(turn.t("onboarding.leave_confirm"), (
-        button(turn.t("onboarding.leave_yes"), "account.leave"),
-        button(turn.t("common.back"), "account.stay"),
-    )))
+    return turn.reply(
+        Text(
+            turn.t("onboarding.leave_confirm"),
+            (
+                button(turn.t("onboarding.leave_yes"), "account.leave"),
+                button(turn.t("common.back"), "account.stay"),
+            ),
+        )
+    )
 
 
 @on_postback("account.stay")

@@ -1,4 +1,5 @@
 """代理: registering a resident without a smartphone, whose proxy (family, neighbour, 民生委員) chats for them."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,11 +14,24 @@ from bot.matching import drafts
 from db.models import District, Resident
 
 
-def register_represented(session: Session, name: str, district_id: int | None, proxy_id: int,
-                         address: str | None = None, phone: str | None = None) -> Resident:
+def register_represented(
+    session: Session,
+    name: str,
+    district_id: int | None,
+    proxy_id: int,
+    address: str | None = None,
+    phone: str | None = None,
+) -> Resident:
     """A resident without a phone (platform "none"), whose messages go to `proxy_id`."""
-    person = Resident(platform="none", platform_user_id=f"none-{uuid.uuid4()}", display_name=name,
-                      district_id=district_id, proxy_id=proxy_id, address=address, phone=phone)
+    person = Resident(
+        platform="none",
+        platform_user_id=f"none-{uuid.uuid4()}",
+        display_name=name,
+        district_id=district_id,
+        proxy_id=proxy_id,
+        address=address,
+        phone=phone,
+    )
     session.add(person)
     session.flush()
     return person
@@ -37,8 +51,9 @@ def typed_name(session: Session, turn: Turn) -> Outbox | None:
     if not name or turn.understanding.intent in ("offer_help", "balance", "usage", "cancel", "done"):
         return None
     drafts.ask(session, turn.resident, "proxy_district", {"name": name}, turn.now)
-    return turn.reply(Text(turn.t("request.proxy_ask_district", name=name),
-                           district_buttons(session, "proxy.district")))
+    return turn.reply(
+        Text(turn.t("request.proxy_ask_district", name=name), district_buttons(session, "proxy.district"))
+    )
 
 
 @on_postback("proxy.district")
@@ -50,8 +65,12 @@ def pressed_district(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(turn.t("request.not_found")))
     data = {**conversation.data, "district_id": district.id}
     drafts.ask(session, turn.resident, "proxy_address", data, turn.now)
-    return turn.reply(Text(turn.t("request.proxy_ask_address", name=data["name"]),
-                           (button(turn.t("request.no_landmark"), "proxy.no_address"),)))
+    return turn.reply(
+        Text(
+            turn.t("request.proxy_ask_address", name=data["name"]),
+            (button(turn.t("request.no_landmark"), "proxy.no_address"),),
+        )
+    )
 
 
 @on_state("proxy_address")

@@ -1,5 +1,6 @@
 """A correction after the request went out (「棚の修理、やっぱり火曜日にしてもらえますか」): the open
 request changes, and the helpers who have it in hand are told."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -18,9 +19,12 @@ POSTED = ("open", "unmet", "assigned")
 
 def posted_request(session: Session, turn: Turn) -> HelpRequest | None:
     """The person's latest request that went out and is not done."""
-    return session.scalar(select(HelpRequest).where(
-        HelpRequest.created_by_id == turn.resident.id, HelpRequest.status.in_(POSTED))
-        .order_by(HelpRequest.id.desc()).limit(1))
+    return session.scalar(
+        select(HelpRequest)
+        .where(HelpRequest.created_by_id == turn.resident.id, HelpRequest.status.in_(POSTED))
+        .order_by(HelpRequest.id.desc())
+        .limit(1)
+    )
 
 
 @on_text
@@ -34,8 +38,15 @@ def correct_posted(session: Session, turn: Turn) -> Outbox | None:
         return None
     apply_when(turn, request)
     session.flush()
-    box = turn.reply(Text(turn.t("request.changed_posted", kind=describe.kind(request.category, turn.locale),
-                                 when=describe.when(request, turn.locale))))
+    box = turn.reply(
+        Text(
+            turn.t(
+                "request.changed_posted",
+                kind=describe.kind(request.category, turn.locale),
+                when=describe.when(request, turn.locale),
+            )
+        )
+    )
     return box.extend(tell_helpers(session, request))
 
 
@@ -45,8 +56,9 @@ def tell_helpers(session: Session, request: HelpRequest) -> Outbox:
     if request.task is not None:
         helpers = [request.task.helper]
     else:
-        helpers = list(session.scalars(select(Offer).where(
-            Offer.request_id == request.id, Offer.status.in_(("sent", "expired")))))
+        helpers = list(
+            session.scalars(select(Offer).where(Offer.request_id == request.id, Offer.status.in_(("sent", "expired"))))
+        )
         helpers = [offer.helper for offer in helpers]
     for helper in helpers:
         box.to(helper.id, Text(describe_t(helper, "request.changed_helper", request)))

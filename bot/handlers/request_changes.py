@@ -1,5 +1,6 @@
 """The asking-for-help conversation declared, and its exits: correcting the kind, time or district
 of a draft (by button or in words), or dropping it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,9 +10,20 @@ from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, on_postback
 from bot.handlers import conversation as flows
-from bot.handlers.requests import (answered, continue_draft, kind_buttons, mine, next_step, on_draft,
-                                   typed_confirmation, typed_district, typed_landmark, typed_need,
-                                   typed_place, typed_when)
+from bot.handlers.requests import (
+    answered,
+    continue_draft,
+    kind_buttons,
+    mine,
+    next_step,
+    on_draft,
+    typed_confirmation,
+    typed_district,
+    typed_landmark,
+    typed_need,
+    typed_place,
+    typed_when,
+)
 from bot.handlers.request_intake import typed_is_request
 from bot.matching import describe
 from bot.nlp.when import names_day
@@ -117,15 +129,17 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
         request.time_of_day = understood.time_of_day
     else:
         keep_part = understood.time_of_day is None and understood.when.hour == 0
-        request.when = understood.when if not keep_part or request.when is None else \
-            understood.when.replace(hour=request.when.hour, minute=request.when.minute)
+        request.when = (
+            understood.when
+            if not keep_part or request.when is None
+            else understood.when.replace(hour=request.when.hour, minute=request.when.minute)
+        )
         request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
     category = turn.understanding.category
-    if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other",
-                                                                                    request.category):
+    if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other", request.category):
         return False
     if not names_kind(turn, category):
         return False  # the learned layer's guess alone does not change what was asked for
@@ -146,8 +160,7 @@ def names_kind(turn: Turn, category: str) -> bool:
 def _district(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
     from bot.residents import district_in
 
-    if state in ("request_what", "request_district") or not (
-            flows.reads_as_change(turn) or state == "request_confirm"):
+    if state in ("request_what", "request_district") or not (flows.reads_as_change(turn) or state == "request_confirm"):
         return False
     chosen = district_in(turn.text, list(session.scalars(select(District))))
     if chosen is None or chosen.id == request.district_id:
@@ -156,15 +169,22 @@ def _district(session: Session, turn: Turn, request: HelpRequest, state: str) ->
     return True
 
 
-REQUEST = flows.declare(flows.Flow(
-    name="request",
-    questions={"request_what": typed_need, "request_district": typed_district,
-               "request_when": typed_when, "request_place": typed_place,
-               "request_landmark": typed_landmark, "request_confirm": typed_confirmation,
-               "request_is_request": typed_is_request},
-    free_text=frozenset({"request_place", "request_landmark"}),
-    timeout_minutes=60,
-    cancel=cancel_draft,
-    ask_again=ask_again,
-    correct=correct_draft,
-))
+REQUEST = flows.declare(
+    flows.Flow(
+        name="request",
+        questions={
+            "request_what": typed_need,
+            "request_district": typed_district,
+            "request_when": typed_when,
+            "request_place": typed_place,
+            "request_landmark": typed_landmark,
+            "request_confirm": typed_confirmation,
+            "request_is_request": typed_is_request,
+        },
+        free_text=frozenset({"request_place", "request_landmark"}),
+        timeout_minutes=60,
+        cancel=cancel_draft,
+        ask_again=ask_again,
+        correct=correct_draft,
+    )
+)

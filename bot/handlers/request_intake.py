@@ -1,5 +1,6 @@
 """Before a request is drafted: is it one? Small talk gets a warm word, a vague trouble is asked
 about, and when unsure the bot asks 「お手伝いのお願いですか？」 rather than guess."""
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,7 @@ def vague(turn: Turn) -> bool:
 def troubled(turn: Turn) -> bool:
     """「ちょっと困ってることがあるんだけど」: in trouble, the need not named yet (whatever it was read as)."""
     text = flows.normal(turn.text or "")
-    return any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.trouble_words")) \
-        and vague(turn)
+    return any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.trouble_words")) and vague(turn)
 
 
 @on_intent("help_request")
@@ -72,9 +72,15 @@ def ask_what_trouble(session: Session, turn: Turn) -> Outbox:
 def ask_is_request(session: Session, turn: Turn) -> Outbox:
     """「お手伝いのお願いですか？」 with はい / いいえ; the text is kept for はい."""
     flows.ask(session, turn, "request_is_request", {"text": turn.text})
-    return turn.reply(Text(turn.t("request.ask_is_request"), (
-        button(turn.t("common.yes"), "request.is_request", "yes"),
-        button(turn.t("common.no"), "request.is_request", "no"))))
+    return turn.reply(
+        Text(
+            turn.t("request.ask_is_request"),
+            (
+                button(turn.t("common.yes"), "request.is_request", "yes"),
+                button(turn.t("common.no"), "request.is_request", "no"),
+            ),
+        )
+    )
 
 
 def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
@@ -87,8 +93,12 @@ def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
         return ask_what_trouble(session, turn)
     from bot.nlp import understand
 
-    said = Turn(turn.resident, replace(turn.inbound, kind="text", text=kept, data=None), turn.now,
-                understanding=understand(kept, None, turn.now))
+    said = Turn(
+        turn.resident,
+        replace(turn.inbound, kind="text", text=kept, data=None),
+        turn.now,
+        understanding=understand(kept, None, turn.now),
+    )
     return help_request(session, said)
 
 

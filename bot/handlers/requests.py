@@ -1,4 +1,5 @@
 """Asking for help: understand the need, ask only for what is missing, confirm, send it out."""
+
 from __future__ import annotations
 
 import functools
@@ -23,15 +24,27 @@ WHEN_CHOICES = {"today": 0, "tomorrow": 1, "day_after": 2}
 
 def represented(session: Session, resident: Resident) -> list[Resident]:
     """The people without a phone this resident asks for (as their proxy)."""
-    return list(session.scalars(select(Resident).where(
-        Resident.proxy_id == resident.id, Resident.platform == "none", Resident.active.is_(True))))
+    return list(
+        session.scalars(
+            select(Resident).where(
+                Resident.proxy_id == resident.id, Resident.platform == "none", Resident.active.is_(True)
+            )
+        )
+    )
 
 
 def help_request(session: Session, turn: Turn) -> Outbox:
     """A need written in free text: a draft request, then the first missing piece."""
     understood = turn.understanding
-    request = draft(session, turn.resident, understood.category or "other", turn.text,
-                    understood.summary, understood.when, understood.time_of_day)
+    request = draft(
+        session,
+        turn.resident,
+        understood.category or "other",
+        turn.text,
+        understood.summary,
+        understood.when,
+        understood.time_of_day,
+    )
     intro = Text(turn.t("request.understood", kind=describe.kind(request.category, turn.locale)))
     people = represented(session, turn.resident)
     if people:
@@ -39,14 +52,32 @@ def help_request(session: Session, turn: Turn) -> Outbox:
     return turn.reply(intro, *next_step(session, turn, request))
 
 
-def draft(session: Session, resident: Resident, category: str, text: str, summary: str,
-          when: datetime | None, time_of_day: str | None) -> HelpRequest:
+def draft(
+    session: Session,
+    resident: Resident,
+    category: str,
+    text: str,
+    summary: str,
+    when: datetime | None,
+    time_of_day: str | None,
+) -> HelpRequest:
     """A new request in draft, for the person themself (an older unfinished draft is dropped)."""
-    session.execute(update(HelpRequest).where(HelpRequest.created_by_id == resident.id,
-                                              HelpRequest.status == "draft").values(status="cancelled"))
-    request = HelpRequest(resident_id=resident.id, created_by_id=resident.id, category=category,
-                          text=text, summary=summary[:200], when=when, time_of_day=time_of_day,
-                          district_id=resident.district_id, meeting_point=resident.address)
+    session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.created_by_id == resident.id, HelpRequest.status == "draft")
+        .values(status="cancelled")
+    )
+    request = HelpRequest(
+        resident_id=resident.id,
+        created_by_id=resident.id,
+        category=category,
+        text=text,
+        summary=summary[:200],
+        when=when,
+        time_of_day=time_of_day,
+        district_id=resident.district_id,
+        meeting_point=resident.address,
+    )
     session.add(request)
     session.flush()
     return request
@@ -97,8 +128,11 @@ def ask_for_whom(session: Session, turn: Turn, request: HelpRequest, people: lis
 def chose_for_whom(session: Session, turn: Turn) -> Outbox:
     """The proxy chose the person: the request, its district and place become theirs."""
     request, person = mine(session, turn), session.get(Resident, int(turn.args[1]))
-    if request is None or person is None or person.id not in (
-            turn.resident.id, *(p.id for p in represented(session, turn.resident))):
+    if (
+        request is None
+        or person is None
+        or person.id not in (turn.resident.id, *(p.id for p in represented(session, turn.resident)))
+    ):
         return turn.reply(Text(turn.t("request.not_found")))
     request.resident_id, request.district_id = person.id, person.district_id or request.district_id
     request.meeting_point = person.address or turn.resident.address
@@ -117,6 +151,7 @@ def mine(session: Session, turn: Turn) -> HelpRequest | None:
 
 def on_draft(action: str):
     """A button about a draft request: the handler gets the draft, or the person hears it is gone."""
+
     def decorator(function):
         @functools.wraps(function)
         def handler(session: Session, turn: Turn) -> Outbox:
@@ -124,8 +159,10 @@ def on_draft(action: str):
             if request is None:
                 return turn.reply(Text(turn.t("request.not_found")))
             return function(session, turn, request)
+
         on_postback(action)(handler)
         return function
+
     return decorator
 
 
@@ -143,30 +180,46 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Text]:
         return [Text(turn.t("request.ask_place"))]
     if request.landmark is None:
         flows.ask(session, turn, "request_landmark", data)
-        return [Text(turn.t("request.ask_landmark"),
-                     (button(turn.t("request.no_landmark"), "request.landmark", request.id),))]
+        return [
+            Text(
+                turn.t("request.ask_landmark"), (button(turn.t("request.no_landmark"), "request.landmark", request.id),)
+            )
+        ]
     flows.ask(session, turn, "request_confirm", data)
     return [confirmation(turn, request)]
 
 
 def when_buttons(turn: Turn, request: HelpRequest) -> tuple:
     """Today, tomorrow, the day after, any time."""
-    return tuple(button(turn.t(f"request.when_{name}"), "request.when", request.id, name)
-                 for name in (*WHEN_CHOICES, "any"))
+    return tuple(
+        button(turn.t(f"request.when_{name}"), "request.when", request.id, name) for name in (*WHEN_CHOICES, "any")
+    )
 
 
 def confirmation(turn: Turn, request: HelpRequest) -> Text:
     """What will be sent, with buttons to send it or to correct the kind, the time or the district."""
-    for_whom = "" if request.resident_id == turn.resident.id else turn.t(
-        "request.for_line", name=request.resident.display_name)
-    text = turn.t("request.confirm", kind=describe.kind(request.category, turn.locale),
-                  when=describe.when(request, turn.locale), district=describe.district_name(request),
-                  place=request.meeting_point, landmark=request.landmark or "-", for_whom=for_whom)
-    actions = [("send", "request.send"), ("change_kind", "request.change_kind"),
-               ("change_when", "request.change_when"), ("change_district", "request.change_district"),
-               ("discard", "request.discard")]
-    return Text(text, tuple(button(turn.t(f"request.button_{name}"), action, request.id)
-                            for name, action in actions))
+    for_whom = (
+        ""
+        if request.resident_id == turn.resident.id
+        else turn.t("request.for_line", name=request.resident.display_name)
+    )
+    text = turn.t(
+        "request.confirm",
+        kind=describe.kind(request.category, turn.locale),
+        when=describe.when(request, turn.locale),
+        district=describe.district_name(request),
+        place=request.meeting_point,
+        landmark=request.landmark or "-",
+        for_whom=for_whom,
+    )
+    actions = [
+        ("send", "request.send"),
+        ("change_kind", "request.change_kind"),
+        ("change_when", "request.change_when"),
+        ("change_district", "request.change_district"),
+        ("discard", "request.discard"),
+    ]
+    return Text(text, tuple(button(turn.t(f"request.button_{name}"), action, request.id) for name, action in actions))
 
 
 def answered(session: Session, turn: Turn) -> HelpRequest | None:
@@ -238,8 +291,12 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     if text.lower() in catalog_words(turn.locale, "request.no_landmark_words"):
         text = ""
     elif has_address(text):  # offers go to several people: a landmark, never the address
-        return turn.reply(Text(turn.t("request.landmark_has_address"),
-                               (button(turn.t("request.no_landmark"), "request.landmark", request.id),)))
+        return turn.reply(
+            Text(
+                turn.t("request.landmark_has_address"),
+                (button(turn.t("request.no_landmark"), "request.landmark", request.id),),
+            )
+        )
     request.landmark = text[:200]
     return continue_draft(session, turn, request)
 

@@ -1,4 +1,5 @@
 """Safety checks in chat: answers by button or text, the admin's start and follow-up."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -54,14 +55,23 @@ def _category(text: str) -> str:
     return (alone.category if alone.intent == "help_request" else None) or "other"
 
 
-def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: str = "",
-           category: str | None = None, person: Resident | None = None) -> Outbox:
+def record(
+    session: Session,
+    turn: Turn,
+    circular_id: int,
+    said: str,
+    *,
+    text: str = "",
+    category: str | None = None,
+    person: Resident | None = None,
+) -> Outbox:
     """Record the answer (of `person`, whom the presser speaks for); a call for help alerts the
     district's admins at once."""
     person = person or turn.resident
     by_proxy = person.id != turn.resident.id
-    answered = safety.answer(session, person, circular_id, said, turn.now, text=text,
-                             category=category, by=turn.resident)
+    answered = safety.answer(
+        session, person, circular_id, said, turn.now, text=text, category=category, by=turn.resident
+    )
     if answered is None:
         return turn.reply(Text(turn.t("safety.not_asked"), main_menu(turn.locale)))
     if not by_proxy:
@@ -70,8 +80,10 @@ def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: s
     if said == "safe":
         thanks = turn.t("safety.thanks_safe_for", name=name) if by_proxy else turn.t("safety.thanks_safe")
         return turn.reply(Text(thanks, main_menu(turn.locale)))
-    alone = not any(outboxes.recipient(session, admin_id) is not None
-                    for admin_id in subscriptions.admins_of(session, answered.circular.district_id))
+    alone = not any(
+        outboxes.recipient(session, admin_id) is not None
+        for admin_id in subscriptions.admins_of(session, answered.circular.district_id)
+    )
     key = "safety.help_coming_for" if by_proxy else "safety.help_coming"
     coming = turn.t(key + ("_helpers" if alone else ""), name=name)
     if answered.request is None:  # said before: the admins already know
@@ -79,14 +91,17 @@ def record(session: Session, turn: Turn, circular_id: int, said: str, *, text: s
     return alert_admins(session, turn.reply(Text(coming)), person, answered.circular, text)
 
 
-def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: Circular,
-                 text: str) -> Outbox:
+def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: Circular, text: str) -> Outbox:
     """Tell every admin of the district who needs help (after the sender's confirmation)."""
     for admin_id in subscriptions.admins_of(session, circular.district_id):
         admin = session.get(Resident, admin_id)
-        alert = t("safety.alert", admin.language, name=person.display_name or
-                  t("circular.no_name", admin.language), district=circular.district.name,
-                  text=text or t("safety.need_help_button", admin.language))
+        alert = t(
+            "safety.alert",
+            admin.language,
+            name=person.display_name or t("circular.no_name", admin.language),
+            district=circular.district.name,
+            text=text or t("safety.need_help_button", admin.language),
+        )
         outbox.to(admin_id, Text(alert))
     return outbox
 
@@ -98,9 +113,14 @@ def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
     if not districts:
         return None
     if len(districts) > 1:
-        return turn.reply(Text(turn.t("safety.choose_district"), tuple(
-            button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id)
-            for d in districts)))
+        return turn.reply(
+            Text(
+                turn.t("safety.choose_district"),
+                tuple(
+                    button(turn.t("safety.start_button", district=d.name), "safety.prepare", d.id) for d in districts
+                ),
+            )
+        )
     turn.args = [str(districts[0].id)]
     return prepare(session, turn)
 
@@ -116,8 +136,13 @@ def prepare(session: Session, turn: Turn) -> Outbox:
     """安否確認 pressed by an admin: draft it and show the preview, cost and 送信 / やめる."""
     districts = subscriptions.admin_districts(session, turn.resident)
     chosen = int(turn.args[0]) if turn.args else (districts[0].id if districts else 0)
-    spec = Draft(chosen, turn.t("safety.default_title"), turn.t("safety.default_body"),
-                 kind="safety_check", remind_after_minutes=REMIND_AFTER_MINUTES)
+    spec = Draft(
+        chosen,
+        turn.t("safety.default_title"),
+        turn.t("safety.default_body"),
+        kind="safety_check",
+        remind_after_minutes=REMIND_AFTER_MINUTES,
+    )
     try:
         circular = circulars.draft(session, turn.resident.id, spec)
     except NotAllowedError:

@@ -1,5 +1,6 @@
 """行方不明 in chat: the family describes the person (words, then a photo), sends the search;
 helpers press 協力する and report by words or a location; 見つかりました ends it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -146,8 +147,12 @@ def found_pressed(session: Session, turn: Turn) -> Outbox:
 @on_command("search.found_words")
 def found_typed(session: Session, turn: Turn) -> Outbox | None:
     """見つかりました typed by the family of an open search (from anyone else: not a command)."""
-    mine = session.scalar(select(Search).where(Search.started_by_id == turn.resident.id,
-                                               Search.status == "open").order_by(Search.id.desc()).limit(1))
+    mine = session.scalar(
+        select(Search)
+        .where(Search.started_by_id == turn.resident.id, Search.status == "open")
+        .order_by(Search.id.desc())
+        .limit(1)
+    )
     return None if mine is None else searches.found(session, mine.id, turn.resident, turn.now)
 
 
@@ -173,8 +178,14 @@ def location(session: Session, turn: Turn) -> Outbox:
     if conversation is None or conversation.state != searches.HELPING or turn.inbound.latitude is None:
         return other_event(session, turn)
     search_id = int((conversation.data or {}).get("search_id", 0))
-    return _report(session, turn, search_id, turn.inbound.text or "",
-                   latitude=turn.inbound.latitude, longitude=turn.inbound.longitude)
+    return _report(
+        session,
+        turn,
+        search_id,
+        turn.inbound.text or "",
+        latitude=turn.inbound.latitude,
+        longitude=turn.inbound.longitude,
+    )
 
 
 def _report(session: Session, turn: Turn, search_id: int, text: str, **place: float) -> Outbox:
@@ -194,11 +205,13 @@ def opt_in(session: Session, turn: Turn) -> Outbox:
     return turn.reply(Text(turn.t("search.opted_in")))
 
 
-DRAFT = flows.declare(flows.Flow(
-    name="search",
-    questions={"search_description": described, "search_last_seen": last_seen, "search_photo": _photo_in_words},
-    free_text=frozenset({"search_description", "search_last_seen"}),
-    timeout_minutes=ASK_MINUTES,
-    cancel=_cancel_draft,
-    ask_again=lambda session, turn: _question(turn, turn.conversation.state),
-))
+DRAFT = flows.declare(
+    flows.Flow(
+        name="search",
+        questions={"search_description": described, "search_last_seen": last_seen, "search_photo": _photo_in_words},
+        free_text=frozenset({"search_description", "search_last_seen"}),
+        timeout_minutes=ASK_MINUTES,
+        cancel=_cancel_draft,
+        ask_again=lambda session, turn: _question(turn, turn.conversation.state),
+    )
+)

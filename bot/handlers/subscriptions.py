@@ -1,4 +1,5 @@
 """Following districts' circulars: by free text (intents subscribe / unsubscribe) or buttons."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -18,8 +19,6 @@ def named_district(session: Session, turn: Turn) -> District | None:
     return residents.district_in(turn.text, list(session.scalars(select(District))))
 
 
-
-
 @on_intent("subscribe")
 def subscribe(session: Session, turn: Turn) -> Outbox:
     """緑ケ丘の回覧板を受け取りたい / 最近の回覧板."""
@@ -28,8 +27,7 @@ def subscribe(session: Session, turn: Turn) -> Outbox:
         return follow(session, turn, district)
     if subscriptions.followed(session, turn.resident):
         return recent_circulars(session, turn)
-    return turn.reply(Text(turn.t("subscription.choose_add"),
-                           district_buttons(session, "subscription.add")))
+    return turn.reply(Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add")))
 
 
 @on_intent("unsubscribe")
@@ -41,15 +39,15 @@ def unsubscribe(session: Session, turn: Turn) -> Outbox:
         return unfollow(session, turn, district)
     if not followed:
         return turn.reply(Text(turn.t("subscription.none"), main_menu(turn.locale)))
-    return turn.reply(Text(turn.t("subscription.choose_remove"),
-                           tuple(button(d.name, "subscription.remove", d.id) for d in followed)))
+    return turn.reply(
+        Text(turn.t("subscription.choose_remove"), tuple(button(d.name, "subscription.remove", d.id) for d in followed))
+    )
 
 
 @on_postback("subscription.choose")
 def choose(session: Session, turn: Turn) -> Outbox:
     """他の地区も受け取る pressed: one button per district."""
-    return turn.reply(Text(turn.t("subscription.choose_add"),
-                           district_buttons(session, "subscription.add")))
+    return turn.reply(Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add")))
 
 
 @on_postback("subscription.add")
@@ -68,15 +66,17 @@ def remove_pressed(session: Session, turn: Turn) -> Outbox:
 
 def follow(session: Session, turn: Turn, district: District) -> Outbox:
     """Follow and say so."""
-    key = "subscription.added" if subscriptions.subscribe(session, turn.resident, district) \
-        else "subscription.already"
+    key = "subscription.added" if subscriptions.subscribe(session, turn.resident, district) else "subscription.already"
     return turn.reply(Text(turn.t(key, district=district.name), main_menu(turn.locale)))
 
 
 def unfollow(session: Session, turn: Turn, district: District) -> Outbox:
     """Stop and say so."""
-    key = "subscription.removed" if subscriptions.unsubscribe(session, turn.resident, district) \
+    key = (
+        "subscription.removed"
+        if subscriptions.unsubscribe(session, turn.resident, district)
         else "subscription.not_following"
+    )
     return turn.reply(Text(turn.t(key, district=district.name), main_menu(turn.locale)))
 
 
@@ -86,6 +86,8 @@ def follower_counts(session: Session, turn: Turn) -> Outbox:
     districts = subscriptions.admin_districts(session, turn.resident)
     if not districts:
         return refuse(turn)
-    lines = [turn.t("subscription.count_line", district=d.name,
-                    followers=subscriptions.follower_count(session, d.id)) for d in districts]
+    lines = [
+        turn.t("subscription.count_line", district=d.name, followers=subscriptions.follower_count(session, d.id))
+        for d in districts
+    ]
     return turn.reply(Text("\n".join([turn.t("subscription.counts_title"), *lines])))

@@ -1,4 +1,5 @@
 """A supporter reports for a person who needs help in a disaster: 無事 / 避難した / 助けが必要."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -1,4 +1,5 @@
 """Cancelling a request, and a task done: one side reports, the other confirms, hours are settled."""
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,15 @@ def on_behalf_of(session: Session, resident: Resident) -> list[int]:
 def latest_request(session: Session, resident: Resident) -> HelpRequest | None:
     """The person's most recent request still going on."""
     people = on_behalf_of(session, resident)
-    return session.scalar(select(HelpRequest).where(
-        or_(HelpRequest.resident_id.in_(people), HelpRequest.created_by_id == resident.id),
-        HelpRequest.status.in_(ACTIVE)).order_by(HelpRequest.id.desc()).limit(1))
+    return session.scalar(
+        select(HelpRequest)
+        .where(
+            or_(HelpRequest.resident_id.in_(people), HelpRequest.created_by_id == resident.id),
+            HelpRequest.status.in_(ACTIVE),
+        )
+        .order_by(HelpRequest.id.desc())
+        .limit(1)
+    )
 
 
 @on_intent("cancel")
@@ -45,25 +52,42 @@ def cancel(session: Session, turn: Turn) -> Outbox:
         box.to(helper.id, Text(describe_t(helper, "offer.cancelled_helper", request)))
     request.status, request.closed_at = "cancelled", turn.now
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("request.cancelled", kind=describe.kind(request.category, turn.locale),
-                                  when=describe.when(request, turn.locale)))).extend(box)
+    return turn.reply(
+        Text(
+            turn.t(
+                "request.cancelled",
+                kind=describe.kind(request.category, turn.locale),
+                when=describe.when(request, turn.locale),
+            )
+        )
+    ).extend(box)
 
 
 def describe_t(person: Resident, key: str, request: HelpRequest, **fields: object) -> str:
     """A catalog text about a request in the person's language."""
     from bot.i18n import t
 
-    return t(key, person.language, kind=describe.kind(request.category, person.language),
-             when=describe.when(request, person.language), **fields)
+    return t(
+        key,
+        person.language,
+        kind=describe.kind(request.category, person.language),
+        when=describe.when(request, person.language),
+        **fields,
+    )
 
 
 def my_task(session: Session, resident: Resident) -> Task | None:
     """The task in progress this person helps with, or is helped with."""
     people = on_behalf_of(session, resident)
-    return session.scalar(select(Task).join(HelpRequest, HelpRequest.id == Task.request_id).where(
-        HelpRequest.status == "assigned",
-        or_(Task.helper_id == resident.id, HelpRequest.resident_id.in_(people))
-    ).order_by(Task.id.desc()).limit(1))
+    return session.scalar(
+        select(Task)
+        .join(HelpRequest, HelpRequest.id == Task.request_id)
+        .where(
+            HelpRequest.status == "assigned", or_(Task.helper_id == resident.id, HelpRequest.resident_id.in_(people))
+        )
+        .order_by(Task.id.desc())
+        .limit(1)
+    )
 
 
 @on_intent("done")
@@ -78,13 +102,16 @@ def done(session: Session, turn: Turn) -> Outbox:
     usual = ledger.default_minutes(task.request.category)
     drafts.ask(session, turn.resident, "task_minutes", {"task_id": task.id}, turn.now)
     choices = sorted({usual, *MINUTE_CHOICES})
-    return turn.reply(Text(turn.t("task.ask_minutes", usual=hours_text(usual, turn.locale)),
-                           tuple(button(hours_text(m, turn.locale), "task.minutes", task.id, m)
-                                 for m in choices)))
+    return turn.reply(
+        Text(
+            turn.t("task.ask_minutes", usual=hours_text(usual, turn.locale)),
+            tuple(button(hours_text(m, turn.locale), "task.minutes", task.id, m) for m in choices),
+        )
+    )
 
 
 def parse_minutes(text: str) -> int | None:
-    """"90" -> 90, "1時間30分" -> 90, "2" -> 120 (small numbers are hours)."""
+    """ "90" -> 90, "1時間30分" -> 90, "2" -> 120 (small numbers are hours)."""
     numbers = [int(n) for n in re.findall(r"\d+", unicodedata.normalize("NFKC", text))]
     if len(numbers) >= 2:
         return numbers[0] * 60 + numbers[1]
@@ -124,12 +151,20 @@ def reported(session: Session, turn: Turn, task: Task, minutes: int) -> Outbox:
     other = other_side(task, turn.resident)
     reader = outboxes.recipient(session, other.id)
     if reader is not None:  # so that a typed はい / まだです answers the question too
-        conversations.ask(session, reader, "task_confirm", {"task_id": task.id}, now=turn.now,
-                          minutes=7 * 24 * 60)
-    question = Text(describe_t(other, "task.confirm_question", task.request,
-                               name=turn.resident.display_name, hours=hours_text(minutes, other.language)),
-                    (button(describe_t(other, "task.confirm_button", task.request), "task.confirm", task.id),
-                     button(describe_t(other, "task.not_yet_button", task.request), "task.not_yet", task.id)))
+        conversations.ask(session, reader, "task_confirm", {"task_id": task.id}, now=turn.now, minutes=7 * 24 * 60)
+    question = Text(
+        describe_t(
+            other,
+            "task.confirm_question",
+            task.request,
+            name=turn.resident.display_name,
+            hours=hours_text(minutes, other.language),
+        ),
+        (
+            button(describe_t(other, "task.confirm_button", task.request), "task.confirm", task.id),
+            button(describe_t(other, "task.not_yet_button", task.request), "task.not_yet", task.id),
+        ),
+    )
     return turn.reply(Text(turn.t("task.reported"))).to(other.id, question)
 
 
@@ -137,19 +172,21 @@ def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
     """The side that did not report it (or the proxy of the person helped)."""
     helped = task.request.resident_id in on_behalf_of(session, resident)
     sides = {task.helper_id: resident.id == task.helper_id, task.request.resident_id: helped}
-    return task.done_reported_by_id is not None and task.minutes is not None and \
-        resident.id != task.done_reported_by_id and any(sides.values())
+    return (
+        task.done_reported_by_id is not None
+        and task.minutes is not None
+        and resident.id != task.done_reported_by_id
+        and any(sides.values())
+    )
 
 
 @on_state("task_confirm")
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / 確認しました confirm, まだです / いいえ do not; anything else is not an answer."""
     text = normal(turn.text)
-    said_no = turn.understanding.intent == "decline" or any(
-        text.startswith(w) for w in words(turn, "task.no_words"))
+    said_no = turn.understanding.intent == "decline" or any(text.startswith(w) for w in words(turn, "task.no_words"))
     # 「はい、ありがとうございました」: a yes followed by thanks is still a yes
-    said_yes = turn.understanding.intent == "accept" or any(
-        text.startswith(w) for w in words(turn, "task.yes_words"))
+    said_yes = turn.understanding.intent == "accept" or any(text.startswith(w) for w in words(turn, "task.yes_words"))
     if said_yes == said_no:
         return None
     conversations.finish(session, turn.resident)
@@ -170,11 +207,21 @@ def confirm(session: Session, turn: Turn) -> Outbox:
     task.request.status, task.request.closed_at = "done", turn.now
     helper, helped = task.helper, task.request.resident
     hours = hours_text(task.minutes, helper.language)
-    box = Outbox().to(helper.id, Text(describe_t(helper, "task.thanks_helper", task.request,
-                                                 name=helped.display_name, hours=hours)))
-    return box.to(helped.id, Text(describe_t(helped, "task.thanks_helped", task.request,
-                                             name=helper.display_name,
-                                             hours=hours_text(task.minutes, helped.language))))
+    box = Outbox().to(
+        helper.id, Text(describe_t(helper, "task.thanks_helper", task.request, name=helped.display_name, hours=hours))
+    )
+    return box.to(
+        helped.id,
+        Text(
+            describe_t(
+                helped,
+                "task.thanks_helped",
+                task.request,
+                name=helper.display_name,
+                hours=hours_text(task.minutes, helped.language),
+            )
+        ),
+    )
 
 
 @on_postback("task.not_yet")
@@ -186,7 +233,8 @@ def not_yet(session: Session, turn: Turn) -> Outbox:
     reporter = session.get(Resident, task.done_reported_by_id)
     task.done_reported_by_id, task.done_at, task.minutes = None, None, None
     return turn.reply(Text(turn.t("task.not_yet_noted"))).to(
-        reporter.id, Text(describe_t(reporter, "task.not_yet_reporter", task.request)))
+        reporter.id, Text(describe_t(reporter, "task.not_yet_reporter", task.request))
+    )
 
 
 @on_text
@@ -198,6 +246,13 @@ def request_status(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return turn.reply(Text(turn.t("request.status_none")))
     helper = request.task.helper.display_name if request.task is not None else ""
-    return turn.reply(Text(turn.t(f"request.status_{request.status}", helper=helper,
-                                  kind=describe.kind(request.category, turn.locale),
-                                  when=describe.when(request, turn.locale))))
+    return turn.reply(
+        Text(
+            turn.t(
+                f"request.status_{request.status}",
+                helper=helper,
+                kind=describe.kind(request.category, turn.locale),
+                when=describe.when(request, turn.locale),
+            )
+        )
+    )

@@ -1,4 +1,5 @@
 """The time bank in chat: the balance, giving hours to a neighbour, an admin recording a class."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,8 +31,15 @@ def statement(turn: Turn, balance: int, movements: list[ledger.Movement]) -> str
     for m in movements:
         key = "timebank.recent_line_with" if m.other_name else "timebank.recent_line"
         amount = ("+" if m.minutes > 0 else "") + hours_text(m.minutes, turn.locale)
-        lines.append(turn.t(key, when=when_text(m.at.date(), turn.locale), name=m.other_name,
-                            what=turn.t(f"timebank.kind.{m.kind}"), amount=amount))
+        lines.append(
+            turn.t(
+                key,
+                when=when_text(m.at.date(), turn.locale),
+                name=m.other_name,
+                what=turn.t(f"timebank.kind.{m.kind}"),
+                amount=amount,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -55,6 +63,7 @@ def cancel(session: Session, turn: Turn) -> Outbox:
 
 
 # -- giving hours ----------------------------------------------------------------------------
+
 
 @on_postback("timebank.give")
 def give(session: Session, turn: Turn) -> Outbox:
@@ -82,10 +91,8 @@ def give_to(session: Session, turn: Turn) -> Outbox:
     person = _recipient(session, turn)
     if person is None:
         return _unknown_person(turn)
-    amounts = tuple(button(hours_text(m, turn.locale), "timebank.give_amount", person.id, m)
-                    for m in GIFT_AMOUNTS)
-    return turn.reply(Text(turn.t("timebank.gift.choose_amount", name=name_of(person, turn.locale)),
-                           amounts))
+    amounts = tuple(button(hours_text(m, turn.locale), "timebank.give_amount", person.id, m) for m in GIFT_AMOUNTS)
+    return turn.reply(Text(turn.t("timebank.gift.choose_amount", name=name_of(person, turn.locale)), amounts))
 
 
 @on_postback("timebank.give_amount")
@@ -94,8 +101,7 @@ def give_amount(session: Session, turn: Turn) -> Outbox:
     person, minutes = _recipient(session, turn), _amount(turn.args, 1)
     if person is None or minutes is None:
         return _unknown_person(turn)
-    text = turn.t("timebank.gift.confirm", name=name_of(person, turn.locale),
-                  amount=hours_text(minutes, turn.locale))
+    text = turn.t("timebank.gift.confirm", name=name_of(person, turn.locale), amount=hours_text(minutes, turn.locale))
     return turn.reply(Text(text, _yes_no(turn, "timebank.give_confirm", person.id, minutes)))
 
 
@@ -114,10 +120,23 @@ def give_confirm(session: Session, turn: Turn) -> Outbox:
         left = hours_text(ledger.balance(session, me.id), turn.locale)
         return turn.reply(Text(turn.t("timebank.gift.too_much", balance=left), main_menu(turn.locale)))
     left = hours_text(ledger.balance(session, me.id), turn.locale)
-    outbox = turn.reply(Text(turn.t("timebank.gift.given", name=name_of(person, turn.locale),
-                                    amount=amount, balance=left), main_menu(turn.locale)))
-    return outbox.to(person.id, Text(t("timebank.gift.received", person.language, name=name_of(
-        me, person.language), amount=hours_text(minutes, person.language))))
+    outbox = turn.reply(
+        Text(
+            turn.t("timebank.gift.given", name=name_of(person, turn.locale), amount=amount, balance=left),
+            main_menu(turn.locale),
+        )
+    )
+    return outbox.to(
+        person.id,
+        Text(
+            t(
+                "timebank.gift.received",
+                person.language,
+                name=name_of(me, person.language),
+                amount=hours_text(minutes, person.language),
+            )
+        ),
+    )
 
 
 def _amount(args: list[str], index: int, allowed: tuple[int, ...] = GIFT_AMOUNTS) -> int | None:
@@ -131,11 +150,11 @@ def _key(args: list[str], index: int) -> str | None:
 
 
 def _yes_no(turn: Turn, action: str, *args: object) -> tuple:
-    return (button(turn.t("common.yes"), action, *args, uuid.uuid4()),
-            button(turn.t("common.no"), "timebank.cancel"))
+    return (button(turn.t("common.yes"), action, *args, uuid.uuid4()), button(turn.t("common.no"), "timebank.cancel"))
 
 
 # -- an admin records a class taught by an experience master -----------------------------------
+
 
 @on_postback("timebank.teach")
 def teach(session: Session, turn: Turn) -> Outbox:
@@ -154,8 +173,9 @@ def _class_master(session: Session, turn: Turn) -> tuple[int, Resident] | None:
     """(district id, master) of the button, if the sender administers that district."""
     wanted = tuple(turn.args[:2])
     districts = [d.id for d in admin_districts(session, turn.resident)]
-    return next(((d, m) for d, m in people.experience_masters(session, districts)
-                 if (str(d), str(m.id)) == wanted), None)
+    return next(
+        ((d, m) for d, m in people.experience_masters(session, districts) if (str(d), str(m.id)) == wanted), None
+    )
 
 
 @on_postback("timebank.teach_step")
@@ -167,15 +187,24 @@ def teach_step(session: Session, turn: Turn) -> Outbox:
     (district_id, master), name = found, name_of(found[1], turn.locale)
     count, length = _amount(turn.args, 2, CLASS_SIZES), _amount(turn.args, 3, CLASS_LENGTHS)
     if count is None:
-        sizes = tuple(button(turn.t("timebank.teach.people", count=n), "timebank.teach_step",
-                             district_id, master.id, n) for n in CLASS_SIZES)
+        sizes = tuple(
+            button(turn.t("timebank.teach.people", count=n), "timebank.teach_step", district_id, master.id, n)
+            for n in CLASS_SIZES
+        )
         return turn.reply(Text(turn.t("timebank.teach.choose_people", name=name), sizes))
     if length is None:
-        lengths = tuple(button(hours_text(n, turn.locale), "timebank.teach_step", district_id,
-                               master.id, count, n) for n in CLASS_LENGTHS)
+        lengths = tuple(
+            button(hours_text(n, turn.locale), "timebank.teach_step", district_id, master.id, count, n)
+            for n in CLASS_LENGTHS
+        )
         return turn.reply(Text(turn.t("timebank.teach.choose_length"), lengths))
-    text = turn.t("timebank.teach.confirm", name=name, count=count,
-                  length=hours_text(length, turn.locale), earned=hours_text(count * length, turn.locale))
+    text = turn.t(
+        "timebank.teach.confirm",
+        name=name,
+        count=count,
+        length=hours_text(length, turn.locale),
+        earned=hours_text(count * length, turn.locale),
+    )
     return turn.reply(Text(text, _yes_no(turn, "timebank.teach_confirm", *turn.args[:4])))
 
 
@@ -189,9 +218,16 @@ def teach_confirm(session: Session, turn: Turn) -> Outbox:
     if ledger.recorded(session, key):
         return turn.reply(Text(turn.t("timebank.teach.already"), main_menu(turn.locale)))
     district_id, master = found
-    earned = ledger.teach(session, master.id, district_id, count, length, turn.resident.id,
-                          transfer_id=key)
-    outbox = turn.reply(Text(turn.t("timebank.teach.recorded", name=name_of(master, turn.locale),
-                                    earned=hours_text(earned, turn.locale)), main_menu(turn.locale)))
-    return outbox.to(master.id, Text(t("timebank.teach.received", master.language, count=count,
-                                       earned=hours_text(earned, master.language))))
+    earned = ledger.teach(session, master.id, district_id, count, length, turn.resident.id, transfer_id=key)
+    outbox = turn.reply(
+        Text(
+            turn.t(
+                "timebank.teach.recorded", name=name_of(master, turn.locale), earned=hours_text(earned, turn.locale)
+            ),
+            main_menu(turn.locale),
+        )
+    )
+    return outbox.to(
+        master.id,
+        Text(t("timebank.teach.received", master.language, count=count, earned=hours_text(earned, master.language))),
+    )

@@ -4,6 +4,7 @@ Whichever the pending question is, a reply is read against both: one that fits o
 there; one that fits both (「大丈夫です」: safe, or yes to the offer?) is asked about, with a
 button for each.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,16 +22,29 @@ OFFER_ANSWERS = ("accept", "decline")
 
 def open_offer(session: Session, turn: Turn) -> Offer | None:
     """The helper's latest offer still waiting for an answer."""
-    return session.scalar(select(Offer).join(HelpRequest, HelpRequest.id == Offer.request_id).where(
-        Offer.helper_id == turn.resident.id, Offer.status.in_(("sent", "expired")),
-        HelpRequest.status == "open").order_by(Offer.id.desc()).limit(1))
+    return session.scalar(
+        select(Offer)
+        .join(HelpRequest, HelpRequest.id == Offer.request_id)
+        .where(Offer.helper_id == turn.resident.id, Offer.status.in_(("sent", "expired")), HelpRequest.status == "open")
+        .order_by(Offer.id.desc())
+        .limit(1)
+    )
 
 
 def open_safety_check(session: Session, turn: Turn) -> int | None:
     """The latest safety check sent to this person and not answered yet."""
-    return session.scalar(select(Circular.id).join(Delivery, Delivery.circular_id == Circular.id).where(
-        Delivery.resident_id == turn.resident.id, Delivery.answer.is_(None),
-        Delivery.status == "sent", Circular.kind == "safety_check").order_by(Circular.id.desc()).limit(1))
+    return session.scalar(
+        select(Circular.id)
+        .join(Delivery, Delivery.circular_id == Circular.id)
+        .where(
+            Delivery.resident_id == turn.resident.id,
+            Delivery.answer.is_(None),
+            Delivery.status == "sent",
+            Circular.kind == "safety_check",
+        )
+        .order_by(Circular.id.desc())
+        .limit(1)
+    )
 
 
 def read_as(turn: Turn, context: str) -> str:
@@ -46,8 +60,11 @@ def answer_either(session: Session, turn: Turn) -> Outbox | None:
     """Read the reply against every open question; ask which one when it fits both."""
     offer, circular_id = open_offer(session, turn), open_safety_check(session, turn)
     if offer is None or circular_id is None:
-        return offer_answer(session, turn) if turn.conversation.state == "offer_pending" else \
-            answered_in_words(session, turn)
+        return (
+            offer_answer(session, turn)
+            if turn.conversation.state == "offer_pending"
+            else answered_in_words(session, turn)
+        )
     as_offer, as_safety = read_as(turn, "offer_pending"), read_as(turn, "safety_check")
     fits_offer, fits_safety = as_offer in OFFER_ANSWERS, as_safety in safety.ANSWERS
     if fits_offer and fits_safety:
@@ -72,6 +89,5 @@ def _with_context(turn: Turn, state: str, **data: int) -> Turn:
 def ask_which(turn: Turn, offer: Offer, as_offer: str, circular_id: int, as_safety: str) -> Outbox:
     """「どちらへのお返事ですか？」 with one button for the offer and one for the safety check."""
     offer_button = button(turn.t(f"conversation.which_offer_{as_offer}"), f"offer.{as_offer}", offer.id)
-    safety_button = button(turn.t(f"conversation.which_safety_{as_safety}"), f"safety.{as_safety}",
-                           circular_id)
+    safety_button = button(turn.t(f"conversation.which_safety_{as_safety}"), f"safety.{as_safety}", circular_id)
     return turn.reply(Text(turn.t("conversation.ask_which"), (safety_button, offer_button)))

@@ -1,6 +1,7 @@
 """見守り in chat: the daily answer (button or words) and pauses, whatever else is going on;
 joining as a watcher with a code, the last 30 days, stopping, and the helper's report from the
 door. Signing up is watch_signup.py."""
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ CODE = re.compile(r"\d{6}")
 
 
 # -- answers to the greeting, and pauses, whatever else is going on ---------------------------
+
 
 @on_first
 def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
@@ -68,6 +70,7 @@ def visit_reported(session: Session, turn: Turn) -> Outbox:
 
 
 # -- the command, watchers, stopping ------------------------------------------------------------------------
+
 
 @on_command("watch.words")
 def watch_command(session: Session, turn: Turn) -> Outbox:

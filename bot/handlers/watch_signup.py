@@ -1,6 +1,7 @@
 """Signing up for the daily check-in in chat: for whom, the time, the days, the hours to wait,
 who watches, and the address for the neighbour. A declared conversation: cancel and the other
 exits work at every question (bot.handlers.conversation)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,6 +53,7 @@ def _clock(minute: int, locale: str) -> str:
 
 # -- the questions, as asked (and asked again) -------------------------------------------------
 
+
 def _questions(turn: Turn, state: str, data: dict) -> list[Message]:
     if state == "watch_for":
         return [Text(turn.t("watch.ask_whom"), tuple(button(name, "watch.for", pid) for pid, name in data["choices"]))]
@@ -61,11 +63,22 @@ def _questions(turn: Turn, state: str, data: dict) -> list[Message]:
         choices = tuple(button(_clock(m, turn.locale), "watch.time", m) for m in TIMES)
         return [Text(turn.t("watch.ask_time", name=data.get("name", "")), choices)]
     if state == "watch_days":
-        return [Text(turn.t("watch.ask_days"), (button(turn.t("watch.every_day"), "watch.days", "every"),
-                                                button(turn.t("watch.weekdays"), "watch.days", "weekdays")))]
+        return [
+            Text(
+                turn.t("watch.ask_days"),
+                (
+                    button(turn.t("watch.every_day"), "watch.days", "every"),
+                    button(turn.t("watch.weekdays"), "watch.days", "weekdays"),
+                ),
+            )
+        ]
     if state == "watch_wait":
-        return [Text(turn.t("watch.ask_wait"), tuple(
-            button(turn.t("watch.hours", hours=h), "watch.wait", h) for h in WAIT_HOURS))]
+        return [
+            Text(
+                turn.t("watch.ask_wait"),
+                tuple(button(turn.t("watch.hours", hours=h), "watch.wait", h) for h in WAIT_HOURS),
+            )
+        ]
     if state == "watch_who":
         return [Text(turn.t("watch.ask_who"), tuple(button(turn.t(f"watch.who.{w}"), "watch.who", w) for w in WHO))]
     return [Text(turn.t("watch.ask_address"), (button(turn.t("watch.address_later"), "watch.address_later"),))]
@@ -89,11 +102,13 @@ def cancel(session: Session, turn: Turn) -> Outbox:
 
 # -- the steps -------------------------------------------------------------------------------
 
+
 def start(session: Session, turn: Turn) -> Outbox:
     """見守り: for whom: oneself, a person one is proxy for, or family (who will be asked first)."""
     represented = list(session.scalars(select(Resident).where(Resident.proxy_id == turn.resident.id)))
-    choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [(p.id, p.display_name or str(p.id))
-                                                                   for p in represented]
+    choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [
+        (p.id, p.display_name or str(p.id)) for p in represented
+    ]
     return _next(session, turn, "watch_for", {"choices": choices + [(FAMILY, turn.t("watch.for_family"))]})
 
 
@@ -175,8 +190,17 @@ def who_pressed(session: Session, turn: Turn) -> Outbox:
     check_in = checkins.sign_up(session, person, plan, by=turn.resident, now=turn.now)
     conversations.finish(session, turn.resident)
     days = turn.t("watch.every_day" if data["days"] == "every" else "watch.weekdays")
-    box = turn.reply(Text(turn.t("watch.signed_up", name=person.display_name or "", days=days,
-                                 time=_clock(plan.minute_of_day, turn.locale), hours=plan.alert_after_hours)))
+    box = turn.reply(
+        Text(
+            turn.t(
+                "watch.signed_up",
+                name=person.display_name or "",
+                days=days,
+                time=_clock(plan.minute_of_day, turn.locale),
+                hours=plan.alert_after_hours,
+            )
+        )
+    )
     if turn.args[0] in ("family", "both"):
         box.to(turn.resident.id, Text(turn.t("watch.share_code", code=check_in.invite_code)))
     if not person.address:
@@ -185,8 +209,12 @@ def who_pressed(session: Session, turn: Turn) -> Outbox:
 
 
 def _plan(data: dict, who: str) -> Plan:
-    return Plan(minute_of_day=data["minute"], weekdays=EVERY_DAY if data["days"] == "every" else WEEKDAYS,
-                alert_after_hours=data["hours"], district_admins_watch=who in ("admin", "both"))
+    return Plan(
+        minute_of_day=data["minute"],
+        weekdays=EVERY_DAY if data["days"] == "every" else WEEKDAYS,
+        alert_after_hours=data["hours"],
+        district_admins_watch=who in ("admin", "both"),
+    )
 
 
 @on_postback("watch.consent")
@@ -202,8 +230,11 @@ def consent_pressed(session: Session, turn: Turn) -> Outbox:
         return box.to(family.id, Text(t_for(family, "watch.consent_declined", name=person.display_name or "")))
     stop = button(turn.t("watch.stop_button"), "watch.stop")
     box = turn.reply(Text(turn.t("watch.consent_started"), (stop,)))
-    box.to(family.id, Text(t_for(family, "watch.consent_agreed", name=person.display_name or "")),
-           Text(t_for(family, "watch.share_code", code=check_in.invite_code)))
+    box.to(
+        family.id,
+        Text(t_for(family, "watch.consent_agreed", name=person.display_name or "")),
+        Text(t_for(family, "watch.share_code", code=check_in.invite_code)),
+    )
     if person.district_id is None and person.id == turn.resident.id:
         return box.extend(turn.reply(Text(turn.t("watch.district_first")), ask_district(session, turn)))
     if not person.address:
@@ -238,13 +269,21 @@ def _buttons_only(session: Session, turn: Turn) -> Outbox | None:
     return None
 
 
-SIGN_UP = flows.declare(flows.Flow(
-    name="watch",
-    questions={"watch_for": _buttons_only, "watch_family_name": typed_family_name, "watch_time": typed_time,
-               "watch_days": _buttons_only, "watch_wait": _buttons_only, "watch_who": _buttons_only,
-               "watch_address": typed_address},
-    free_text=frozenset({"watch_address", "watch_family_name"}),
-    timeout_minutes=ASK_MINUTES,
-    cancel=cancel,
-    ask_again=ask_again,
-))
+SIGN_UP = flows.declare(
+    flows.Flow(
+        name="watch",
+        questions={
+            "watch_for": _buttons_only,
+            "watch_family_name": typed_family_name,
+            "watch_time": typed_time,
+            "watch_days": _buttons_only,
+            "watch_wait": _buttons_only,
+            "watch_who": _buttons_only,
+            "watch_address": typed_address,
+        },
+        free_text=frozenset({"watch_address", "watch_family_name"}),
+        timeout_minutes=ASK_MINUTES,
+        cancel=cancel,
+        ask_again=ask_again,
+    )
+)

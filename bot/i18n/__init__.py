@@ -4,6 +4,7 @@ A key is "<area>.<name>", e.g. "offer.accepted": the area is the file, the name
 its key (nested tables make longer keys). `t` falls back to Japanese.
 Locales: ja, en, vi, zh-Hans, ko and ja-easy (やさしい日本語, plain Japanese for newcomers).
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -17,8 +18,14 @@ CATALOGS = Path(__file__).resolve().parent
 DEFAULT_LOCALE = "ja"
 # How platforms and browsers name languages (LINE: "zh-Hant", "ko-KR"...) -> our catalogs.
 # Readers of traditional Chinese read simplified far more easily than Japanese.
-_ALIASES = {"zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hans",
-            "zh-tw": "zh-Hans", "zh-hk": "zh-Hans"}
+_ALIASES = {
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-hant": "zh-Hans",
+    "zh-tw": "zh-Hans",
+    "zh-hk": "zh-Hans",
+}
 # Babel's name for a catalog's locale (やさしい日本語 writes dates as Japanese does).
 _BABEL = {"ja-easy": "ja", "zh-Hans": "zh_Hans"}
 

@@ -2,6 +2,7 @@
 
 rank.py decides on plain values; candidates.py queries; offers.py sends rounds and settles accepts.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

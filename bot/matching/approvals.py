@@ -1,4 +1,5 @@
 """Trust: in a district that requires it, an admin approves a helper before any offer reaches them."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -24,10 +25,16 @@ def ask_admins(session: Session, profile: HelperProfile) -> Outbox:
         if not district.requires_approval:
             continue
         for admin in admins(session, district.id):
-            text = t("helper.approval_needed", admin.language, name=helper.display_name or "",
-                     district=district.name, kinds=_kinds(profile, admin.language))
-            box.to(admin.id, Text(text, (button(t("helper.approve_button", admin.language),
-                                                "helper.approve", helper.id),)))
+            text = t(
+                "helper.approval_needed",
+                admin.language,
+                name=helper.display_name or "",
+                district=district.name,
+                kinds=_kinds(profile, admin.language),
+            )
+            box.to(
+                admin.id, Text(text, (button(t("helper.approve_button", admin.language), "helper.approve", helper.id),))
+            )
     return box
 
 
@@ -39,8 +46,9 @@ def approve_helper(session: Session, helper_resident_id: int, admin_resident_id:
     if not any(is_admin(session, admin_resident_id, d.id) for d in profile.districts):
         raise NotAllowedError(f"resident {admin_resident_id} administers none of the helper's districts")
     admin = session.get_one(Resident, admin_resident_id)
-    box = Outbox().to(admin.id, Text(t("helper.approved_admin", admin.language,
-                                       name=profile.resident.display_name or "")))
+    box = Outbox().to(
+        admin.id, Text(t("helper.approved_admin", admin.language, name=profile.resident.display_name or ""))
+    )
     if not profile.approved:
         profile.approved, profile.approved_by_id = True, admin_resident_id
         box.to(profile.resident_id, Text(t("helper.approved", profile.resident.language)))

@@ -1,4 +1,5 @@
 """Finding the helpers who could take a request: database queries, ranking left to rank.py."""
+
 from __future__ import annotations
 
 import random
@@ -7,15 +8,23 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import (Boolean, Integer, String, all_, bindparam, cast, func, literal, null, or_, select,
-                        union_all)
+from sqlalchemy import Boolean, Integer, String, all_, bindparam, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
 from db.matching_index import EXPERIENCE, fresh
-from db.models import (District, HelperKind, HelperProfile, HelpRequest, Offer, Resident, Task,
-                       district_neighbours, helper_districts)
+from db.models import (
+    District,
+    HelperKind,
+    HelperProfile,
+    HelpRequest,
+    Offer,
+    Resident,
+    Task,
+    district_neighbours,
+    helper_districts,
+)
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 POOL_PER_DISTRICT = 30
@@ -43,9 +52,11 @@ class Row:
 def ring(session: Session, district_id: int) -> list[tuple[int, bool, bool]]:
     """The request's district first, then its neighbours: (id, same district, requires approval)."""
     near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == district_id)
-    rows = session.execute(select(District.id, District.requires_approval)
-                           .where(or_(District.id == district_id, District.id.in_(near)))
-                           .order_by(District.id != district_id, District.id))
+    rows = session.execute(
+        select(District.id, District.requires_approval)
+        .where(or_(District.id == district_id, District.id.in_(near)))
+        .order_by(District.id != district_id, District.id)
+    )
     return [(d, d == district_id, bool(strict)) for d, strict in rows]
 
 
@@ -65,21 +76,34 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool, dialect:
     master = fits_by == MASTER  # only a master's experience is read (JSON costs time to decode)
     experience = [HelperProfile.experience, HelperProfile.experience_skills, HelperProfile.experience_terms]
     # A kind any helper can do (ANY_HELPER) takes every helper of the district, whatever they listed.
-    kind = (HelperKind.kind == EXPERIENCE if master
-            else or_(HelperKind.kind == bindparam("category"), bindparam("any_kind", type_=Boolean)))
+    kind = (
+        HelperKind.kind == EXPERIENCE
+        if master
+        else or_(HelperKind.kind == bindparam("category"), bindparam("any_kind", type_=Boolean))
+    )
     query = (
-        select(literal(fits_by).label("fits_by"), HelperProfile.resident_id, HelperProfile.id,
-               HelperProfile.availability, HelperProfile.weekly_cap,
-               *(column if master else cast(null(), column.type).label(column.key) for column in experience))
+        select(
+            literal(fits_by).label("fits_by"),
+            HelperProfile.resident_id,
+            HelperProfile.id,
+            HelperProfile.availability,
+            HelperProfile.weekly_cap,
+            *(column if master else cast(null(), column.type).label(column.key) for column in experience),
+        )
         .select_from(HelperKind)
         .join(HelperProfile, HelperProfile.id == HelperKind.helper_id)
         .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(HelperKind.district_id == bindparam("district_id"), kind,
-               or_(HelperKind.paused.is_(False), HelperProfile.paused_until < bindparam("now")),
-               order >= bindparam("pivot") if upward else order < bindparam("pivot"),
-               Resident.active.is_(True), Resident.platform != "none",
-               _not_excluded(dialect))
-        .order_by(order).limit(limit)
+        .where(
+            HelperKind.district_id == bindparam("district_id"),
+            kind,
+            or_(HelperKind.paused.is_(False), HelperProfile.paused_until < bindparam("now")),
+            order >= bindparam("pivot") if upward else order < bindparam("pivot"),
+            Resident.active.is_(True),
+            Resident.platform != "none",
+            _not_excluded(dialect),
+        )
+        .order_by(order)
+        .limit(limit)
     )
     query = query.where(_not_waiting_for_approval())
     if needs_approval:
@@ -91,21 +115,34 @@ def _part(fits_by: int, upward: bool, limit: int, needs_approval: bool, dialect:
 
 def _not_waiting_for_approval():
     """Approved, or serving no district that asks for approval (承認待ち helpers get nothing)."""
-    strict = (select(helper_districts.c.helper_id)
-              .join(District, District.id == helper_districts.c.district_id)
-              .where(helper_districts.c.helper_id == HelperProfile.id, District.requires_approval.is_(True)))
+    strict = (
+        select(helper_districts.c.helper_id)
+        .join(District, District.id == helper_districts.c.district_id)
+        .where(helper_districts.c.helper_id == HelperProfile.id, District.requires_approval.is_(True))
+    )
     return or_(HelperProfile.approved.is_(True), ~strict.exists())
 
 
 @cache
 def _statement(needs_approval: bool, upward: bool, dialect: str):
     """Both ways of fitting in one direction from the pivot, one round trip (built once, then bound)."""
-    return union_all(*(_part(fits_by, upward, limit, needs_approval, dialect)
-                       for fits_by, limit in ((SKILL, POOL_PER_DISTRICT), (MASTER, MASTERS_PER_DISTRICT))))
+    return union_all(
+        *(
+            _part(fits_by, upward, limit, needs_approval, dialect)
+            for fits_by, limit in ((SKILL, POOL_PER_DISTRICT), (MASTER, MASTERS_PER_DISTRICT))
+        )
+    )
 
 
-def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: set[int],
-             pivot: int, needs_approval: bool, now: datetime) -> list[Row]:
+def rows_for(
+    session: Session,
+    request: HelpRequest,
+    district_id: int,
+    exclude: set[int],
+    pivot: int,
+    needs_approval: bool,
+    now: datetime,
+) -> list[Row]:
     """Helpers of one district who list the kind, then experience masters who might fit.
 
     Each way of fitting is read from helper_kinds in id order from `pivot`, wrapping round to the
@@ -113,15 +150,20 @@ def rows_for(session: Session, request: HelpRequest, district_id: int, exclude: 
     district; a different pivot per request spreads the offers.
     """
     # JSON lists are stored as text on SQLite and as json on PostgreSQL: a quoted word matches both.
-    params = {"district_id": district_id, "category": request.category, "pivot": pivot,
-              "exclude": sorted(exclude), "listed": f'%"{request.category}"%',
-              "now": now, "any_kind": request.category in ANY_HELPER}
+    params = {
+        "district_id": district_id,
+        "category": request.category,
+        "pivot": pivot,
+        "exclude": sorted(exclude),
+        "listed": f'%"{request.category}"%',
+        "now": now,
+        "any_kind": request.category in ANY_HELPER,
+    }
     read: dict[int, list[Row]] = {SKILL: [], MASTER: []}
     for upward in (True, False):
         # A UNION ALL promises no order itself: each way's rows are put in id order here.
         statement = _statement(needs_approval, upward, session.get_bind().dialect.name)
-        for row in sorted(session.execute(statement, params),
-                          key=lambda row: row[2]):
+        for row in sorted(session.execute(statement, params), key=lambda row: row[2]):
             read[row[0]].append(Row(*row))
         if len(read[SKILL]) >= POOL_PER_DISTRICT and len(read[MASTER]) >= MASTERS_PER_DISTRICT:
             break
@@ -132,8 +174,7 @@ def fit(row: Row, request: HelpRequest, request_terms: Callable[[], dict]) -> fl
     """1.0 for a registered kind, else how well the experience matches the request's words."""
     from bot.nlp import experience_terms, terms_score
 
-    if row.fits_by == SKILL or request.category in ANY_HELPER \
-            or request.category in (row.experience_skills or ()):
+    if row.fits_by == SKILL or request.category in ANY_HELPER or request.category in (row.experience_skills or ()):
         return 1.0
     if not row.experience:
         return 0.0
@@ -164,32 +205,60 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
     home_strict = any(strict for _, same, strict in districts if same)
     found: dict[int, tuple[Row, bool, float]] = {}
     for district_id, same, strict in districts:
-        for row in rows_for(session, request, district_id, exclude | set(found), pivot,
-                            needs_approval=strict or home_strict, now=now):
+        for row in rows_for(
+            session, request, district_id, exclude | set(found), pivot, needs_approval=strict or home_strict, now=now
+        ):
             score = fit(row, request, request_terms)
             if score > 0 and available(row.availability, slot):
                 found[row.resident_id] = (row, same, score)
     return _with_history(session, found, now, default_cap)
 
 
-def _with_history(session: Session, found: dict[int, tuple[Row, bool, float]], now: datetime,
-                  default_cap: int) -> list[Candidate]:
+def _with_history(
+    session: Session, found: dict[int, tuple[Row, bool, float]], now: datetime, default_cap: int
+) -> list[Candidate]:
     ids = list(found)
-    tasks = {helper_id: (week, last) for helper_id, week, last in session.execute(
-        select(Task.helper_id, func.count().filter(Task.accepted_at >= now - timedelta(days=7)),
-               func.max(Task.accepted_at)).where(Task.helper_id.in_(ids)).group_by(Task.helper_id))}
-    offers = {helper_id: (received, answered) for helper_id, received, answered in session.execute(
-        select(Offer.helper_id, func.count().filter(Offer.status != "withdrawn"),
-               func.count().filter(Offer.status.in_(("accepted", "declined"))))
-        .where(Offer.helper_id.in_(ids)).group_by(Offer.helper_id))}
-    return [_candidate(rid, row, same, score, tasks.get(rid, (0, None)), offers.get(rid, (0, 0)),
-                       now, default_cap) for rid, (row, same, score) in found.items()]
+    tasks = {
+        helper_id: (week, last)
+        for helper_id, week, last in session.execute(
+            select(
+                Task.helper_id,
+                func.count().filter(Task.accepted_at >= now - timedelta(days=7)),
+                func.max(Task.accepted_at),
+            )
+            .where(Task.helper_id.in_(ids))
+            .group_by(Task.helper_id)
+        )
+    }
+    offers = {
+        helper_id: (received, answered)
+        for helper_id, received, answered in session.execute(
+            select(
+                Offer.helper_id,
+                func.count().filter(Offer.status != "withdrawn"),
+                func.count().filter(Offer.status.in_(("accepted", "declined"))),
+            )
+            .where(Offer.helper_id.in_(ids))
+            .group_by(Offer.helper_id)
+        )
+    }
+    return [
+        _candidate(rid, row, same, score, tasks.get(rid, (0, None)), offers.get(rid, (0, 0)), now, default_cap)
+        for rid, (row, same, score) in found.items()
+    ]
 
 
-def _candidate(rid: int, row: Row, same: bool, score: float, tasks: tuple, offers: tuple,
-               now: datetime, default_cap: int) -> Candidate:
+def _candidate(
+    rid: int, row: Row, same: bool, score: float, tasks: tuple, offers: tuple, now: datetime, default_cap: int
+) -> Candidate:
     (week, last), (received, answered) = tasks, offers
-    return Candidate(resident_id=rid, fit=score, same_district=same, tasks_this_week=week,
-                     weekly_cap=row.weekly_cap or default_cap,
-                     days_since_last_task=(now - last).total_seconds() / 86400 if last else None,
-                     offers_received=received, offers_answered=answered)
+    return Candidate(
+        resident_id=rid,
+        fit=score,
+        same_district=same,
+        tasks_this_week=week,
+        weekly_cap=row.weekly_cap or default_cap,
+        days_since_last_task=(now - last).total_seconds() / 86400 if last else None,
+        offers_received=received,
+        offers_answered=answered,
+    )

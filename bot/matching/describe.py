@@ -1,4 +1,5 @@
 """How a request reads to people: its kind, its time, the offer card (public details only)."""
+
 from __future__ import annotations
 
 from bot.events import Card, button
@@ -38,20 +39,33 @@ def offer_card(request: HelpRequest, offer: Offer, locale: str) -> Card:
     """What a helper is offered: the kind, the time, the district and the public landmark only."""
     # The summary is the person's own words: never let a house or phone number through.
     summary = redact(request.summary or "") or kind(request.category, locale)
-    body = t("offer.card_body", locale, summary=summary,
-             when=when(request, locale), district=district_name(request),
-             landmark=request.landmark or t("offer.no_landmark", locale))
+    body = t(
+        "offer.card_body",
+        locale,
+        summary=summary,
+        when=when(request, locale),
+        district=district_name(request),
+        landmark=request.landmark or t("offer.no_landmark", locale),
+    )
     return Card(
-        t("offer.card_title", locale, kind=kind(request.category, locale)), body,
-        (button(t("offer.accept_button", locale), "offer.accept", offer.id),
-         button(t("offer.decline_button", locale), "offer.decline", offer.id)),
+        t("offer.card_title", locale, kind=kind(request.category, locale)),
+        body,
+        (
+            button(t("offer.accept_button", locale), "offer.accept", offer.id),
+            button(t("offer.decline_button", locale), "offer.decline", offer.id),
+        ),
         alt_text=t("offer.card_title", locale, kind=kind(request.category, locale)),
     )
 
 
 def meeting_details(request: HelpRequest, requester: Resident, locale: str) -> str:
     """For the accepted helper only: who, when, where exactly, how to reach them."""
-    return t("offer.meeting_details", locale, name=requester.display_name or "",
-             kind=kind(request.category, locale), when=when(request, locale),
-             place=request.meeting_point or requester.address or t("offer.no_place", locale),
-             phone=requester.phone or t("offer.no_phone", locale))
+    return t(
+        "offer.meeting_details",
+        locale,
+        name=requester.display_name or "",
+        kind=kind(request.category, locale),
+        when=when(request, locale),
+        place=request.meeting_point or requester.address or t("offer.no_place", locale),
+        phone=requester.phone or t("offer.no_phone", locale),
+    )

@@ -1,4 +1,5 @@
 """Questions of the request and helper dialogues, which time out politely."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,16 +16,18 @@ from db.models import Conversation, HelpRequest, Resident
 QUESTION_MINUTES = 60
 
 
-def ask(session: Session, resident: Resident, state: str, data: dict, now: datetime,
-        minutes: int = QUESTION_MINUTES) -> None:
+def ask(
+    session: Session, resident: Resident, state: str, data: dict, now: datetime, minutes: int = QUESTION_MINUTES
+) -> None:
     """Wait for the answer to `state`; if none comes in time, the person is told kindly (by the
     delayed job, or by bot.reconcile when Redis lost it)."""
     from bot.queue import Job, enqueue_after_commit
 
     conversations.ask(session, resident, state, data, now=now, minutes=minutes, tell_when_expired=True)
     expires_at = now + timedelta(minutes=minutes)  # as conversations.ask set it
-    enqueue_after_commit(session, Job.EXPIRE_QUESTION, resident.id, state, expires_at.isoformat(),
-                         delay=timedelta(minutes=minutes))
+    enqueue_after_commit(
+        session, Job.EXPIRE_QUESTION, resident.id, state, expires_at.isoformat(), delay=timedelta(minutes=minutes)
+    )
 
 
 def expire_question(resident_id: int, state: str, expires_at: str) -> None:
@@ -33,8 +36,11 @@ def expire_question(resident_id: int, state: str, expires_at: str) -> None:
 
     with SessionFactory.begin() as session:
         conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident_id))
-        if conversation is None or conversation.state != state or \
-                conversation.expires_at != datetime.fromisoformat(expires_at):
+        if (
+            conversation is None
+            or conversation.state != state
+            or conversation.expires_at != datetime.fromisoformat(expires_at)
+        ):
             return  # answered, or asked again since: a later job will see to it
         box = close(session, conversation)
         ids = outboxes.store(session, box)
@@ -53,6 +59,12 @@ def close(session: Session, conversation: Conversation) -> Outbox:
         request.status = "cancelled"
     session.delete(conversation)
     note = Text(t(key, resident.language))
-    return Outbox(envelopes=[Envelope(resident.id, [note],
-                                      retry_key=retry_key("expired", resident.id, conversation.id,
-                                                          conversation.expires_at))])
+    return Outbox(
+        envelopes=[
+            Envelope(
+                resident.id,
+                [note],
+                retry_key=retry_key("expired", resident.id, conversation.id, conversation.expires_at),
+            )
+        ]
+    )

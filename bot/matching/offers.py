@@ -1,4 +1,5 @@
 """Offers: rounds of offers to the best helpers, the first accept wins, re-offers on timeout."""
+
 from __future__ import annotations
 
 import logging
@@ -37,6 +38,7 @@ def open_request(session: Session, request: HelpRequest) -> None:
 
 # -- jobs ------------------------------------------------------------------------------------
 
+
 def offer_request(request_id: int, round: int = 1) -> None:
     """Job: send the first round of offers (run twice, it sends nothing new)."""
     _send_round(request_id, round, expire_round=None)
@@ -65,8 +67,11 @@ def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
 
 
 def _expire(session: Session, request_id: int, round: int) -> None:
-    session.execute(update(Offer).where(Offer.request_id == request_id, Offer.round == round,
-                                        Offer.status == "sent").values(status="expired"))
+    session.execute(
+        update(Offer)
+        .where(Offer.request_id == request_id, Offer.round == round, Offer.status == "sent")
+        .values(status="expired")
+    )
 
 
 def _pending_rows(session: Session, request: HelpRequest, round: int) -> list[int]:
@@ -75,9 +80,13 @@ def _pending_rows(session: Session, request: HelpRequest, round: int) -> list[in
 
     offers = session.scalars(select(Offer.id).where(Offer.request_id == request.id, Offer.round == round))
     keys = [retry_key("offer", offer_id, round) for offer_id in offers] + round_keys(session, request, round)
-    return list(session.scalars(select(OutboundMessage.id).where(
-        OutboundMessage.retry_key.in_(keys), OutboundMessage.status == "pending")
-        .order_by(OutboundMessage.id)))
+    return list(
+        session.scalars(
+            select(OutboundMessage.id)
+            .where(OutboundMessage.retry_key.in_(keys), OutboundMessage.status == "pending")
+            .order_by(OutboundMessage.id)
+        )
+    )
 
 
 def next_round(session: Session, request: HelpRequest, round: int, now: datetime) -> Outbox:
@@ -88,10 +97,11 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
     request.offer_round = round
     ranked = rank(candidates.find(session, request, now, config.helper_weekly_cap))
     log.info(explain(request.id, ranked))
-    chosen = ranked[:config.offer_batch_size]
+    chosen = ranked[: config.offer_batch_size]
     if not chosen:
-        still_out = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
-                                                          Offer.status == "sent").limit(1))
+        still_out = session.scalar(
+            select(Offer.id).where(Offer.request_id == request.id, Offer.status == "sent").limit(1)
+        )
         return Outbox() if still_out else unmet(session, request, round)
     box = Outbox()
     for candidate, score in chosen:
@@ -100,16 +110,17 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
         session.add(offer)
         session.flush()
         box.envelopes.append(send_offer(session, request, offer, helper, now))
-    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, round,
-                         delay=timedelta(minutes=config.offer_timeout_minutes))
+    enqueue_after_commit(
+        session, Job.OFFER_TIMEOUT, request.id, round, delay=timedelta(minutes=config.offer_timeout_minutes)
+    )
     return box
 
 
-def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Resident,
-               now: datetime) -> Envelope:
+def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Resident, now: datetime) -> Envelope:
     """The offer card for one helper, who may also answer it by writing."""
-    conversations.ask(session, helper, "offer_pending", {"offer_id": offer.id}, now=now,
-                      minutes=PENDING_QUESTION_MINUTES)
+    conversations.ask(
+        session, helper, "offer_pending", {"offer_id": offer.id}, now=now, minutes=PENDING_QUESTION_MINUTES
+    )
     card = describe.offer_card(request, offer, helper.language)
     return Envelope(helper.id, [card], retry_key=retry_key("offer", offer.id, offer.round))
 
@@ -128,16 +139,20 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
     offer = session.scalar(select(Offer).where(Offer.request_id == request.id, Offer.helper_id == helper.id))
     if request.status == "open" and offer is not None and offer.status == "sent":
         # The same choice pressed again (an old button): the helper has it already.
-        return Outbox().to(admin.id, Text(t("offer.assign_already", admin.language,
-                                            name=helper.display_name or "")))
+        return Outbox().to(admin.id, Text(t("offer.assign_already", admin.language, name=helper.display_name or "")))
     request.status, request.offer_round = "open", request.offer_round + 1
     if offer is None:
         offer = Offer(request_id=request.id, helper_id=helper.id)
         session.add(offer)
     offer.status, offer.round, offer.sent_at, offer.answered_at = "sent", request.offer_round, now, None
     session.flush()
-    enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round,
-                 delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes))
+    enqueue_after_commit(
+        session,
+        Job.OFFER_TIMEOUT,
+        request.id,
+        request.offer_round,
+        delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes),
+    )
     requester = request.resident
     box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])
     box.to(requester.id, Text(t("offer.assign_requester", requester.language, name=helper.display_name or "")))
@@ -146,6 +161,7 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
 
 # -- answers ---------------------------------------------------------------------------------
 
+
 def accept(session: Session, offer_id: int, helper: Resident, now: datetime) -> Outbox:
     """The helper says yes: the first accept wins the request, in the database."""
     offer = session.get(Offer, offer_id)
@@ -153,8 +169,9 @@ def accept(session: Session, offer_id: int, helper: Resident, now: datetime) -> 
         return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
     _forget_question(session, helper, offer.id)
     if offer.status == "accepted" and offer.request.status == "assigned":
-        return Outbox().to(helper.id, Text(describe.meeting_details(
-            offer.request, offer.request.resident, helper.language)))
+        return Outbox().to(
+            helper.id, Text(describe.meeting_details(offer.request, offer.request.resident, helper.language))
+        )
     if offer.status == "accepted":  # an old button on a finished task: the address is not sent again
         return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
     if _waiting_for_approval(session, helper):
@@ -174,8 +191,11 @@ def _waiting_for_approval(session: Session, helper: Resident) -> bool:
 def _win(session: Session, offer: Offer, now: datetime) -> bool:
     """Move the request open -> assigned; only one transaction can (the row is locked meanwhile)."""
     result = session.execute(
-        update(HelpRequest).where(HelpRequest.id == offer.request_id, HelpRequest.status == "open")
-        .values(status="assigned").execution_options(synchronize_session=False))
+        update(HelpRequest)
+        .where(HelpRequest.id == offer.request_id, HelpRequest.status == "open")
+        .values(status="assigned")
+        .execution_options(synchronize_session=False)
+    )
     won = cast(CursorResult, result).rowcount == 1
     if not won:
         return False
@@ -203,21 +223,30 @@ def _accepted(session: Session, offer: Offer, helper: Resident, now: datetime) -
         box = ON_ACCEPT[request.category](session, offer, helper, now)
         return box.extend(close_offers(session, request, now, "taken", "offer.taken"))
     requester = request.resident
-    box = Outbox().to(helper.id, Text(t("offer.accepted_helper", helper.language)),
-                      Text(describe.meeting_details(request, requester, helper.language)))
-    box.to(requester.id, Text(t("offer.accepted_requester", requester.language,
-                                helper=helper.display_name or "", kind=describe.kind(
-                                    request.category, requester.language),
-                                when=describe.when(request, requester.language))))
+    box = Outbox().to(
+        helper.id,
+        Text(t("offer.accepted_helper", helper.language)),
+        Text(describe.meeting_details(request, requester, helper.language)),
+    )
+    box.to(
+        requester.id,
+        Text(
+            t(
+                "offer.accepted_requester",
+                requester.language,
+                helper=helper.display_name or "",
+                kind=describe.kind(request.category, requester.language),
+                when=describe.when(request, requester.language),
+            )
+        ),
+    )
     return box.extend(close_offers(session, request, now, "taken", "offer.taken"))
 
 
-def close_offers(session: Session, request: HelpRequest, now: datetime, status: str,
-                 key: str | None) -> Outbox:
+def close_offers(session: Session, request: HelpRequest, now: datetime, status: str, key: str | None) -> Outbox:
     """Withdraw the request's other open offers, telling those helpers with `key` (if any)."""
     box = Outbox()
-    others = session.scalars(select(Offer).where(Offer.request_id == request.id,
-                                                 Offer.status.in_(("sent", "expired"))))
+    others = session.scalars(select(Offer).where(Offer.request_id == request.id, Offer.status.in_(("sent", "expired"))))
     for other in others:
         other.status, other.answered_at = status, now
         _forget_question(session, other.helper, other.id)
@@ -240,8 +269,7 @@ def decline(session: Session, offer_id: int, helper: Resident, now: datetime) ->
 
 def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
     session.flush()
-    waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id,
-                                                    Offer.status == "sent").limit(1))
+    waiting = session.scalar(select(Offer.id).where(Offer.request_id == request.id, Offer.status == "sent").limit(1))
     if request.status == "open" and waiting is None:
         enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round)
 

@@ -1,11 +1,11 @@
 """Ranking helpers for a request: a pure function on plain values, and its one-line explanation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-WEEKDAY_PARTS = {"morning": "weekday_morning", "afternoon": "weekday_afternoon",
-                 "evening": "weekday_evening"}
+WEEKDAY_PARTS = {"morning": "weekday_morning", "afternoon": "weekday_afternoon", "evening": "weekday_evening"}
 SLOTS = ("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend")
 EXPERIENCE_THRESHOLD = 0.3  # below this an experience text does not fit the request
 RECENT_DAYS = 14  # someone who helped two weeks ago counts as rested
@@ -52,10 +52,18 @@ def available(availability: list[str], slot: str | None) -> bool:
 def score(candidate: Candidate) -> float:
     """Higher is a better person to ask first: fit, nearness, rested, reliable."""
     load = candidate.tasks_this_week / max(candidate.weekly_cap, 1)
-    rested = 1.0 if candidate.days_since_last_task is None else min(
-        candidate.days_since_last_task, RECENT_DAYS) / RECENT_DAYS
-    return (3.0 * candidate.fit + (1.0 if candidate.same_district else 0.3)
-            + 1.0 * (1.0 - load) + 0.7 * rested + 0.8 * candidate.answer_rate)
+    rested = (
+        1.0
+        if candidate.days_since_last_task is None
+        else min(candidate.days_since_last_task, RECENT_DAYS) / RECENT_DAYS
+    )
+    return (
+        3.0 * candidate.fit
+        + (1.0 if candidate.same_district else 0.3)
+        + 1.0 * (1.0 - load)
+        + 0.7 * rested
+        + 0.8 * candidate.answer_rate
+    )
 
 
 def rank(candidates: list[Candidate]) -> list[tuple[Candidate, float]]:

@@ -1,4 +1,5 @@
 """Nobody could take a request: tell the requester honestly, ask the district admins to pick someone."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,10 +16,14 @@ SHORT_LIST = 5
 
 def admins(session: Session, district_id: int | None) -> list[Resident]:
     """The active admins of a district."""
-    return list(session.scalars(
-        select(Resident).join(DistrictAdmin, DistrictAdmin.resident_id == Resident.id)
-        .where(DistrictAdmin.district_id == district_id, Resident.active.is_(True))
-        .order_by(Resident.id)))
+    return list(
+        session.scalars(
+            select(Resident)
+            .join(DistrictAdmin, DistrictAdmin.resident_id == Resident.id)
+            .where(DistrictAdmin.district_id == district_id, Resident.active.is_(True))
+            .order_by(Resident.id)
+        )
+    )
 
 
 def round_keys(session: Session, request: HelpRequest, round: int) -> list[str]:
@@ -29,12 +34,21 @@ def round_keys(session: Session, request: HelpRequest, round: int) -> list[str]:
 
 def short_list(session: Session, request: HelpRequest) -> list[Resident]:
     """A few helpers of the district an admin could ask in person, whatever their kinds."""
-    return list(session.scalars(
-        select(Resident).join(HelperProfile, HelperProfile.resident_id == Resident.id)
-        .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
-        .where(helper_districts.c.district_id == request.district_id, HelperProfile.paused.is_(False),
-               Resident.active.is_(True), Resident.id != request.resident_id)
-        .order_by(Resident.id).limit(SHORT_LIST)))
+    return list(
+        session.scalars(
+            select(Resident)
+            .join(HelperProfile, HelperProfile.resident_id == Resident.id)
+            .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+            .where(
+                helper_districts.c.district_id == request.district_id,
+                HelperProfile.paused.is_(False),
+                Resident.active.is_(True),
+                Resident.id != request.resident_id,
+            )
+            .order_by(Resident.id)
+            .limit(SHORT_LIST)
+        )
+    )
 
 
 # Request categories whose requester is not the one to tell (a 見守り visit: the silent person's
@@ -52,8 +66,14 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
         return box.extend(Outbox(ON_UNMET[request.category](session, request, round, told)))
     requester = request.resident
     said = "offer.unmet_requester" if told else "offer.unmet_requester_alone"
-    box.envelopes.insert(0, Envelope(requester.id, [Text(t(said, requester.language))],
-                                     retry_key=retry_key("unmet", request.id, round, requester.id)))
+    box.envelopes.insert(
+        0,
+        Envelope(
+            requester.id,
+            [Text(t(said, requester.language))],
+            retry_key=retry_key("unmet", request.id, round, requester.id),
+        ),
+    )
     return box
 
 
@@ -61,18 +81,24 @@ def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envel
     """The admins who can be told hear of it, with a few helpers they could ask in person."""
     helpers = short_list(session, request)
     envelopes = []
-    reachable = [admin for admin in admins(session, request.district_id)
-                 if recipient(session, admin.id) is not None]
+    reachable = [admin for admin in admins(session, request.district_id) if recipient(session, admin.id) is not None]
     for admin in reachable:
         locale = admin.language
-        text = t("offer.unmet_admin", locale, district=describe.district_name(request),
-                 kind=describe.kind(request.category, locale), when=describe.when(request, locale),
-                 summary=request.summary or "")
-        choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id)
-                        for h in helpers)
+        text = t(
+            "offer.unmet_admin",
+            locale,
+            district=describe.district_name(request),
+            kind=describe.kind(request.category, locale),
+            when=describe.when(request, locale),
+            summary=request.summary or "",
+        )
+        choices = tuple(button(h.display_name or str(h.id), "request.assign", request.id, h.id) for h in helpers)
         # The choice stays on the message (other messages, such as 【至急】 alerts, come after it).
-        envelopes.append(Envelope(admin.id, [Text(text, choices, lasting=True)],
-                                  retry_key=retry_key("unmet", request.id, round, admin.id)))
+        envelopes.append(
+            Envelope(
+                admin.id, [Text(text, choices, lasting=True)], retry_key=retry_key("unmet", request.id, round, admin.id)
+            )
+        )
     return envelopes
 
 

@@ -16,15 +16,21 @@ def _classify_stream(lines, out) -> None:
             continue
         row = json.loads(line)
         result = understand(row.get("text", ""), row.get("context"), now=datetime.now())
-        out.write(json.dumps({
-            "intent": result.intent,
-            "category": result.category,
-            "when": result.when.isoformat() if result.when else None,
-            "time_of_day": result.time_of_day,
-            "summary": result.summary,
-            "language": result.language,
-            "confidence": round(result.confidence, 3),
-        }, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "intent": result.intent,
+                    "category": result.category,
+                    "when": result.when.isoformat() if result.when else None,
+                    "time_of_day": result.time_of_day,
+                    "summary": result.summary,
+                    "language": result.language,
+                    "confidence": round(result.confidence, 3),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         out.flush()
 
 
@@ -34,21 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("classify", help="read JSON lines {text, context} on stdin")
     evaluate = commands.add_parser(
-        "evaluate",
-        help="accuracy on the dev set, the held-out corpus and every language, or on one labelled file")
+        "evaluate", help="accuracy on the dev set, the held-out corpus and every language, or on one labelled file"
+    )
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
     commands.add_parser("train", help="fit the learned layer on the training corpus (writes model_ja.npz)")
     languages = commands.add_parser("languages", help="vi, zh-Hans, ko, en: tuned and held-out accuracy")
-    languages.add_argument("--held-out-misses", action="store_true",
-                           help="also list the held-out misses (look, but never tune on them)")
+    languages.add_argument(
+        "--held-out-misses", action="store_true", help="also list the held-out misses (look, but never tune on them)"
+    )
     args = parser.parse_args(argv)
     if args.command == "train":
         from bot.nlp.train import train  # numpy training code: only loaded to train
+
         arrays = train()
-        print(f"model_ja.npz: {len(arrays['features'])} features, "
-              f"temperatures {arrays['intent_temperature']:.2f} (intent) "
-              f"{arrays['category_temperature']:.2f} (category)")
+        print(
+            f"model_ja.npz: {len(arrays['features'])} features, "
+            f"temperatures {arrays['intent_temperature']:.2f} (intent) "
+            f"{arrays['category_temperature']:.2f} (category)"
+        )
     elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
     elif args.command == "languages":

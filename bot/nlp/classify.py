@@ -13,8 +13,21 @@ from bot.nlp.tagger import tokenize
 from bot.nlp.vocab import load_vocabulary
 
 CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
-INTENTS = ("help_request", "offer_help", "cancel", "done", "balance", "subscribe", "unsubscribe",
-           "usage", "chitchat", "accept", "decline", "safe", "need_help")
+INTENTS = (
+    "help_request",
+    "offer_help",
+    "cancel",
+    "done",
+    "balance",
+    "subscribe",
+    "unsubscribe",
+    "usage",
+    "chitchat",
+    "accept",
+    "decline",
+    "safe",
+    "need_help",
+)
 CONTEXTS = ("offer_pending", "safety_check")
 CLEAR_CATEGORY = 3.0
 _LATIN = re.compile("[A-Za-z]")
@@ -46,7 +59,7 @@ class Analysis:
 
 
 def detect_language(text: str) -> str:
-    """"ja" when kana/kanji dominate the letters, "en" for Latin-only text."""
+    """ "ja" when kana/kanji dominate the letters, "en" for Latin-only text."""
     has_latin = _LATIN.search(text) is not None
     return "en" if has_latin and japanese_ratio(text) < 0.3 else "ja"
 
@@ -104,7 +117,7 @@ def _done_hits(analysis: Analysis) -> list[Hit]:
     done = [h for h in analysis.hits if h.label == "cue:done_noun"]
     for hit in analysis.hits:
         if hit.label == "cue:done_verb" and not hit.negated:
-            if any(t.past for t in tokens[hit.end - 1:hit.end + 5]):
+            if any(t.past for t in tokens[hit.end - 1 : hit.end + 5]):
                 done.append(hit)
     return done
 

@@ -28,8 +28,9 @@ def _spellings(name: str) -> set[str]:
 def _romaji(readings: set[str]) -> set[str]:
     """Readings in Latin letters (クロサキ -> kurosaki; キョウ also as kyo), for English messages."""
     spelled = {to_romaji(r) for r in readings if len(r) >= 2}
-    return {s for s in spelled if len(s) >= 4} | {s.replace("ou", "o").replace("uu", "u")
-                                                  for s in spelled if len(s) >= 4}
+    return {s for s in spelled if len(s) >= 4} | {
+        s.replace("ou", "o").replace("uu", "u") for s in spelled if len(s) >= 4
+    }
 
 
 def find_district(text: str, names: Sequence[str]) -> str | None:
@@ -39,8 +40,11 @@ def find_district(text: str, names: Sequence[str]) -> str | None:
     best, best_score = None, 0.0
     for name in names:
         for form in _spellings(name):
-            score = 100.0 if form in clean or form in reading else (
-                fuzz.partial_ratio(form, reading) if len(form) >= 4 else 0.0)
+            score = (
+                100.0
+                if form in clean or form in reading
+                else (fuzz.partial_ratio(form, reading) if len(form) >= 4 else 0.0)
+            )
             if score > best_score:
                 best, best_score = name, score
     return best if best_score >= DISTRICT_THRESHOLD else None

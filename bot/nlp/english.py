@@ -7,16 +7,35 @@ from bot.nlp.tagger import TOKEN_CACHE_SIZE, Token
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
 _CONTRACTIONS = {
-    "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
-    "don't": ("do", "not"), "doesn't": ("does", "not"), "didn't": ("did", "not"),
-    "isn't": ("is", "not"), "aren't": ("are", "not"), "i'm": ("i", "am"),
-    "couldn't": ("could", "not"), "wouldn't": ("would", "not"), "i'd": ("i", "would"),
-    "i'll": ("i", "will"), "it's": ("it", "is"), "i've": ("i", "have"),
+    "can't": ("can", "not"),
+    "cannot": ("can", "not"),
+    "won't": ("will", "not"),
+    "don't": ("do", "not"),
+    "doesn't": ("does", "not"),
+    "didn't": ("did", "not"),
+    "isn't": ("is", "not"),
+    "aren't": ("are", "not"),
+    "i'm": ("i", "am"),
+    "couldn't": ("could", "not"),
+    "wouldn't": ("would", "not"),
+    "i'd": ("i", "would"),
+    "i'll": ("i", "will"),
+    "it's": ("it", "is"),
+    "i've": ("i", "have"),
 }
 _NEGATIONS = frozenset({"not", "no", "never", "nothing"})
 _BOUNDARIES = frozenset({".", "!", "?", ";", "but"})
-_IRREGULAR = {"took": "take", "went": "go", "fell": "fall", "got": "get", "children": "child",
-              "bought": "buy", "brought": "bring", "men": "man", "did": "do"}
+_IRREGULAR = {
+    "took": "take",
+    "went": "go",
+    "fell": "fall",
+    "got": "get",
+    "children": "child",
+    "bought": "buy",
+    "brought": "bring",
+    "men": "man",
+    "did": "do",
+}
 
 
 def stem(word: str) -> str:
@@ -44,8 +63,16 @@ def _words(text: str) -> list[str]:
 def _token(word: str) -> Token:
     """One lower-case word as a token (each distinct word is stemmed once)."""
     base = stem(word)
-    return Token(surface=word, key=base, kana=word, lemma=base, pos="word", negation=word in _NEGATIONS,
-                 past=word.endswith("ed") or word in _IRREGULAR, boundary=word in _BOUNDARIES)
+    return Token(
+        surface=word,
+        key=base,
+        kana=word,
+        lemma=base,
+        pos="word",
+        negation=word in _NEGATIONS,
+        past=word.endswith("ed") or word in _IRREGULAR,
+        boundary=word in _BOUNDARIES,
+    )
 
 
 def tokenize_en(text: str) -> tuple[Token, ...]:

@@ -95,7 +95,8 @@ def format_report(report: Report) -> str:
         f"intent accuracy:   {report.intent_accuracy:.3f} ({report.intent_ok}/{report.total})",
         f"category accuracy: {report.category_accuracy:.3f} ({report.category_ok}/{report.category_total})",
         f"both accuracy:     {report.accuracy:.3f} ({report.both_ok}/{report.total})",
-        "", "confusion (expected -> got: count):",
+        "",
+        "confusion (expected -> got: count):",
     ]
     for (expected, got), count in sorted(report.confusion.items()):
         marker = "  " if expected == got else "! "
@@ -118,11 +119,15 @@ def _emergency_cells(report: Report) -> str:
 
 def format_sets(results: list[tuple[str, Report, bool]], show_misses: bool = False) -> str:
     """One line a set, the figures side by side; misses only of the sets that may show them."""
-    lines = [f"{'set':26}{'messages':>9}{'intent+category':>17}{'intent':>8}{'category':>10}"
-             f"{'emergencies found':>19}{'false alarms':>14}"]
+    lines = [
+        f"{'set':26}{'messages':>9}{'intent+category':>17}{'intent':>8}{'category':>10}"
+        f"{'emergencies found':>19}{'false alarms':>14}"
+    ]
     for name, report, _ in results:
-        lines.append(f"{name:26}{report.total:9d}{report.accuracy:17.3f}{report.intent_accuracy:8.3f}"
-                     f"{report.category_accuracy:10.3f}{_emergency_cells(report)}")
+        lines.append(
+            f"{name:26}{report.total:9d}{report.accuracy:17.3f}{report.intent_accuracy:8.3f}"
+            f"{report.category_accuracy:10.3f}{_emergency_cells(report)}"
+        )
     for name, report, open_ in results:
         if show_misses and open_ and report.misses:
             lines += ["", f"misclassified in {name} ({len(report.misses)}):"]

@@ -7,6 +7,7 @@ session 3, before that session tuned anything (emergencies among them), and is o
 Rows are read through `understand()`, language detection included, as a resident's message
 would be.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,11 @@ CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
 PARTS = ("tuned", "held_out", "held_out2")  # held_out2: written in session 3 before any tuning
 # The messages the target is set on: requests, answers to a safety check, replies to an offer.
-GROUPS = {"requests": lambda row: row["intent"] == "help_request",
-          "safety": lambda row: row.get("context") == "safety_check",
-          "replies": lambda row: row.get("context") == "offer_pending"}
+GROUPS = {
+    "requests": lambda row: row["intent"] == "help_request",
+    "safety": lambda row: row.get("context") == "safety_check",
+    "replies": lambda row: row.get("context") == "offer_pending",
+}
 NOW = datetime(2026, 11, 30, 10, 0)
 
 
@@ -62,14 +65,16 @@ def evaluate(language: str, part: str) -> Figures:
             if member(row):
                 figures.count(group, ok)
         if not ok:
-            figures.misses.append(f"{row['intent']}/{row.get('category')} -> {got.intent}/{got.category}: "
-                                  f"{row['text']}")
+            figures.misses.append(
+                f"{row['intent']}/{row.get('category')} -> {got.intent}/{got.category}: {row['text']}"
+            )
     return figures
 
 
 def _line(language: str, part: str, figures: Figures) -> str:
-    cells = [f"{figures.accuracy(g):.3f} ({figures.right.get(g, 0)}/{figures.total.get(g, 0)})"
-             for g in ("all", *GROUPS)]
+    cells = [
+        f"{figures.accuracy(g):.3f} ({figures.right.get(g, 0)}/{figures.total.get(g, 0)})" for g in ("all", *GROUPS)
+    ]
     return f"{language:8} {part:9} " + " ".join(f"{c:16}" for c in cells)
 
 

@@ -17,8 +17,26 @@ _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞"
 _REASONS = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
 _CONTRASTS = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
 # Verbs that only carry an ask (買って|きて|ほしい): the need is the word before them.
-_LIGHT_VERBS = frozenset({"スル", "クル", "イク", "オク", "ミル", "イル", "オル", "シマウ", "アゲル", "クレル",
-                          "モラウ", "ヤル", "イタダク", "クダサル", "トル", "チャウ"})
+_LIGHT_VERBS = frozenset(
+    {
+        "スル",
+        "クル",
+        "イク",
+        "オク",
+        "ミル",
+        "イル",
+        "オル",
+        "シマウ",
+        "アゲル",
+        "クレル",
+        "モラウ",
+        "ヤル",
+        "イタダク",
+        "クダサル",
+        "トル",
+        "チャウ",
+    }
+)
 _ASKS = frozenset({"cue:ask", "cue:want"})
 _ROLE_PREFIX = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
@@ -35,7 +53,7 @@ def _negates_before(tokens: tuple[Token, ...], index: int) -> bool:
     """A ない that follows じゃ/では (掃除じゃなくて, 庭ではなく): it negates the words before."""
     if not tokens[index].negation or tokens[index].pos == "動詞":
         return False
-    before = [t for t in tokens[max(0, index - 2):index] if t.key != "ハ"]
+    before = [t for t in tokens[max(0, index - 2) : index] if t.key != "ハ"]
     return bool(before) and before[-1].key == "ダ" and before[-1].pos == "助動詞"
 
 
@@ -71,7 +89,7 @@ def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
 
 def _told(tokens: tuple[Token, ...], hit: Hit) -> bool:
     """Whether a cue is told in the past (作ってくれた, 助かった): said of what happened."""
-    for token in tokens[hit.end:hit.end + 3]:
+    for token in tokens[hit.end : hit.end + 3]:
         if token.past:
             return True
     return False
@@ -80,14 +98,14 @@ def _told(tokens: tuple[Token, ...], hit: Hit) -> bool:
 def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
     """The word an ask is about (買ってきてほしい -> 買う; 散歩をお願い -> 散歩)."""
     position = index - 1
-    while position >= 0 and (tokens[position].pos in ("助詞", "助動詞", "補助記号")
-                             or tokens[position].key in _LIGHT_VERBS):
+    while position >= 0 and (
+        tokens[position].pos in ("助詞", "助動詞", "補助記号") or tokens[position].key in _LIGHT_VERBS
+    ):
         position -= 1
     return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
-def features(analysis: Analysis, context: str | None,
-             rules: tuple[str, str | None] | None = None) -> list[str]:
+def features(analysis: Analysis, context: str | None, rules: tuple[str, str | None] | None = None) -> list[str]:
     """Feature names of one message given the pending question (and the rules' reading of it,
     when the caller has it already)."""
     cuts, numbers = segments(analysis.message.tokens)
@@ -98,7 +116,7 @@ def features(analysis: Analysis, context: str | None,
     names += _hit_features(analysis, cuts, numbers, main)
     names += [f"a:{word.key}" for word in filter(None, (_asked_word(analysis.message.tokens, h.start) for h in asks))]
     stream = analysis.message.stream
-    names += [f"g:{stream[i:i + 3]}" for i in range(len(stream) - 2)]  # readings: any script, typos
+    names += [f"g:{stream[i : i + 3]}" for i in range(len(stream) - 2)]  # readings: any script, typos
     rule_intent, rule_category = rules or classify_analysis(analysis, context)
     names += [f"ri:{rule_intent}", f"rc:{rule_category}"]
     if context:
@@ -110,7 +128,7 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
     """Every word, pairs of words, and content words of the main and of negated segments."""
     names, previous = [], "^"
     for number, cut in enumerate(cuts):
-        for token in tokens[cut.start:cut.end]:
+        for token in tokens[cut.start : cut.end]:
             if token.pos in _SKIPPED_POS:
                 continue
             names.append(f"w:{token.key}")
@@ -144,7 +162,7 @@ def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bo
     """How the message ends, whether it asks, questions, or tells the past."""
     tokens = [t for t in analysis.message.tokens if t.pos not in _SKIPPED_POS]
     cut = cuts[main]
-    past = any(t.past for t in analysis.message.tokens[cut.start:cut.end])
+    past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))
     names = [f"e1:{tokens[-1].key}" if tokens else "e1:", f"e2:{tokens[-2].key}" if len(tokens) > 1 else "e2:"]
     names += [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]

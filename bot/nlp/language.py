@@ -5,6 +5,7 @@ Chinese (a few kanji-only words are everyday Japanese too, see JAPANESE_KANJI_WO
 Latin letters are Vietnamese when they carry its marks (ơ, ư, đ, ạ...) or its common
 syllables typed without marks; otherwise English.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,11 +21,13 @@ _VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 _VIETNAMESE_BARE = frozenset(
     "toi ban cua khong duoc nguoi giup minh em anh chi co can lam nha con cho mot nhung va ve di "
     "nhe voi dang roi xin cam on viec mai sang chieu toi nay hom ngay chua biet the nao gi dau "
-    "ong ba chau rat nuoc tieng viet oi dung sao vay muon nhieu giup do xin chao toan bi thuong".split())
+    "ong ba chau rat nuoc tieng viet oi dung sao vay muon nhieu giup do xin chao toan bi thuong".split()
+)
 _ENGLISH_WORDS = frozenset(
     "i you he she we they it is are am was the a an to of and or my your me please can could "
     "help need want with for on in at this that tomorrow today thanks thank yes no ok not do "
-    "how what who where when will would someone anyone dog shopping garbage".split())
+    "how what who where when will would someone anyone dog shopping garbage".split()
+)
 # Everyday Japanese written in kanji only, with characters Chinese shares: read as Japanese.
 JAPANESE_KANJI_WORDS = frozenset({"了解", "承知", "大丈夫", "感謝", "至急", "平気", "元気"})
 # Chinese grammar words that kanji-only Japanese does not use (我, 你, 的, 吗...).
@@ -83,7 +86,7 @@ def _han_language(text: str) -> str | None:
 
 
 def detect(text: str, usual: str | None = None) -> str:
-    """"ja", "en", "vi", "zh-Hans" or "ko" for one message.
+    """ "ja", "en", "vi", "zh-Hans" or "ko" for one message.
 
     `usual` is the language the sender has been using: kanji shared by Chinese and Japanese
     (明日, 安全) are read in it, and so is a message with no letters.
@@ -107,36 +110,139 @@ def detect(text: str, usual: str | None = None) -> str:
 
 # Names people use for each language, in any of our languages ("English", 英語, 영어...).
 _NAMES = {
-    "ja-easy": ("やさしい日本語", "やさしいにほんご", "易しい日本語", "優しい日本語", "easy japanese",
-                "simple japanese", "plain japanese", "ひらがな"),
+    "ja-easy": (
+        "やさしい日本語",
+        "やさしいにほんご",
+        "易しい日本語",
+        "優しい日本語",
+        "easy japanese",
+        "simple japanese",
+        "plain japanese",
+        "ひらがな",
+    ),
     "ja": ("日本語", "にほんご", "japanese", "tiếng nhật", "tieng nhat", "日语", "日文", "일본어"),
     "en": ("english", "英語", "えいご", "英语", "英文", "tiếng anh", "tieng anh", "영어"),
     "vi": ("tiếng việt", "tieng viet", "vietnamese", "ベトナム語", "越南语", "越南文", "베트남어"),
-    "zh-Hans": ("中文", "汉语", "簡体字", "简体中文", "普通话", "chinese", "中国語", "tiếng trung",
-                "tieng trung", "중국어"),
+    "zh-Hans": (
+        "中文",
+        "汉语",
+        "簡体字",
+        "简体中文",
+        "普通话",
+        "chinese",
+        "中国語",
+        "tiếng trung",
+        "tieng trung",
+        "중국어",
+    ),
     "ko": ("한국어", "한국말", "korean", "韓国語", "韓国語", "韩语", "韩国语", "tiếng hàn", "tieng han"),
 }
 # What may stand around a language's name in a request to switch ("… please", "…で", "…로 해 주세요").
-_FILLERS = sorted((
-    "can you", "could you", "please", "speak", "write", "reply", "switch to", "change to", "use", "in",
-    "language", "only", "でお願いします", "でおねがいします", "お願いします", "おねがいします", "で話して",
-    "でしゃべって", "にしてください", "にして", "に変えて", "に切り替えて", "ください", "がいい", "で",
-    "bằng", "bang", "nói", "noi", "dùng", "dung", "đổi sang", "doi sang", "chuyển sang", "chuyen sang",
-    "cho tôi", "làm ơn", "lam on", "vui lòng", "xin", "nhé", "nhe", "được không", "đi", "ạ",
-    "请用", "请说", "请", "用", "说", "讲", "换成", "改成", "吧", "可以吗", "谢谢", "麻烦",
-    "으로 해 주세요", "로 해 주세요", "로 해주세요", "으로 해주세요", "로 말해 주세요", "로 부탁해요",
-    "로 부탁합니다", "으로", "로", "해 주세요", "해주세요", "주세요", "부탁해요", "요",
-), key=len, reverse=True)
+_FILLERS = sorted(
+    (
+        "can you",
+        "could you",
+        "please",
+        "speak",
+        "write",
+        "reply",
+        "switch to",
+        "change to",
+        "use",
+        "in",
+        "language",
+        "only",
+        "でお願いします",
+        "でおねがいします",
+        "お願いします",
+        "おねがいします",
+        "で話して",
+        "でしゃべって",
+        "にしてください",
+        "にして",
+        "に変えて",
+        "に切り替えて",
+        "ください",
+        "がいい",
+        "で",
+        "bằng",
+        "bang",
+        "nói",
+        "noi",
+        "dùng",
+        "dung",
+        "đổi sang",
+        "doi sang",
+        "chuyển sang",
+        "chuyen sang",
+        "cho tôi",
+        "làm ơn",
+        "lam on",
+        "vui lòng",
+        "xin",
+        "nhé",
+        "nhe",
+        "được không",
+        "đi",
+        "ạ",
+        "请用",
+        "请说",
+        "请",
+        "用",
+        "说",
+        "讲",
+        "换成",
+        "改成",
+        "吧",
+        "可以吗",
+        "谢谢",
+        "麻烦",
+        "으로 해 주세요",
+        "로 해 주세요",
+        "로 해주세요",
+        "으로 해주세요",
+        "로 말해 주세요",
+        "로 부탁해요",
+        "로 부탁합니다",
+        "으로",
+        "로",
+        "해 주세요",
+        "해주세요",
+        "주세요",
+        "부탁해요",
+        "요",
+    ),
+    key=len,
+    reverse=True,
+)
 _SWITCH_MAX_LENGTH = 40
 # Said in Japanese about one's own Japanese: a person who writes 「かんじが よめません」 reads
 # やさしい日本語 best. (Writing in hiragana alone is no sign: many older people and voice input
 # write so, and they read ordinary Japanese.)
-_EASY_HINTS = ("漢字が読めない", "漢字が読めん", "かんじがよめん", "漢字が読めません", "漢字がわからない",
-               "漢字がわかりません", "漢字が分からない",
-               "かんじがよめない", "かんじがよめません", "かんじがわからない", "かんじがわかりません", "かんじよめない",
-               "かんじわからない", "にほんごすこし", "日本語すこし", "日本語が少し", "にほんごがすこし",
-               "むずかしいにほんご", "難しい日本語はわからない", "にほんごむずかしい", "日本語が難しい",
-               "にほんごがむずかしい")  # compared without spaces
+_EASY_HINTS = (
+    "漢字が読めない",
+    "漢字が読めん",
+    "かんじがよめん",
+    "漢字が読めません",
+    "漢字がわからない",
+    "漢字がわかりません",
+    "漢字が分からない",
+    "かんじがよめない",
+    "かんじがよめません",
+    "かんじがわからない",
+    "かんじがわかりません",
+    "かんじよめない",
+    "かんじわからない",
+    "にほんごすこし",
+    "日本語すこし",
+    "日本語が少し",
+    "にほんごがすこし",
+    "むずかしいにほんご",
+    "難しい日本語はわからない",
+    "にほんごむずかしい",
+    "日本語が難しい",
+    "にほんごがむずかしい",
+)  # compared without spaces
 _EASY_REST = 6  # what else the message may say (です, わかります)
 
 

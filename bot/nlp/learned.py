@@ -89,7 +89,9 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             columns={str(name): number for number, name in enumerate(data["features"])},
             weights=np.hstack([data[f"{name}_weights"] for name in names]),
             bias=np.concatenate([data[f"{name}_bias"] for name in names]),
-            fingerprint=str(data["fingerprint"]), **heads)
+            fingerprint=str(data["fingerprint"]),
+            **heads,
+        )
 
 
 @cache

@@ -6,6 +6,7 @@ also when typed without its marks (giup do = giúp đỡ). A phrase right after 
 (không, 不, 안) counts for its `negated` label; a kind of help that is negated (不是打扫,
 không phải dọn dẹp) counts little, so "not X but Y" picks Y.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -86,12 +87,18 @@ def _phrases(data: dict, negations: tuple[str, ...]) -> list[Phrase]:
     for name, table in data.get("cue", {}).items():
         weight, negated = float(table.get("weight", 1.0)), table.get("negated")
         for text in table.get("terms", []):
-            found.append(Phrase(text.lower(), f"cue:{table.get('counts_for', name)}", weight,
-                                negated and f"cue:{negated}", any(n in text for n in negations)))
+            found.append(
+                Phrase(
+                    text.lower(),
+                    f"cue:{table.get('counts_for', name)}",
+                    weight,
+                    negated and f"cue:{negated}",
+                    any(n in text for n in negations),
+                )
+            )
     for name, table in data.get("category", {}).items():
         for strength, weight in WEIGHTS.items():
-            found += [Phrase(text.lower(), f"category:{name}", weight, None, False)
-                      for text in table.get(strength, [])]
+            found += [Phrase(text.lower(), f"category:{name}", weight, None, False) for text in table.get(strength, [])]
     return found
 
 
@@ -106,10 +113,10 @@ def lexicon(language: str) -> Lexicon:
     phrases = sorted(_phrases(data, before + after), key=lambda p: -len(p.text))
     ambiguous = frozenset(data.get("bare", {}).get("ambiguous", []))
     contrast = tuple(data.get("clauses", {}).get("contrast", []))
-    skills = tuple((word.lower(), name) for name, table in data.get("skill", {}).items()
-                   for word in table.get("terms", []))
-    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), contrast, skills,
-                   ambiguous)
+    skills = tuple(
+        (word.lower(), name) for name, table in data.get("skill", {}).items() for word in table.get("terms", [])
+    )
+    return Lexicon(language, tuple(phrases), before, after, dict(data.get("when", {})), contrast, skills, ambiguous)
 
 
 @dataclass(frozen=True)
@@ -143,18 +150,20 @@ def _occurrences(text: str, phrase: str, spaced: bool) -> list[int]:
 def _negated(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
     """A negation word just before the phrase (không giúp, 不要, 안 가요) or just after (가지 않아요)."""
     spaced = lexicon.language in _SPACED
-    before = text[max(0, start - (14 if spaced else 3)):start + (1 if spaced else 0)]
+    before = text[max(0, start - (14 if spaced else 3)) : start + (1 if spaced else 0)]
     if any((f" {n} " in before) if spaced else (n in before) for n in lexicon.negations):
         return True
-    after = text[end:end + 6]
+    after = text[end : end + 6]
     return any(after.startswith(n) or after.lstrip().startswith(n) for n in lexicon.negation_after)
 
 
 def _hidden(taken: list[tuple[int, int, str]], start: int, end: int, label: str) -> bool:
     """Inside a longer phrase of the same family (cue/category), or the same label on the same words."""
     family = label.split(":")[0]
-    return any(s <= start and end <= e and (e - s > end - start and f.split(":")[0] == family or f == label)
-               for s, e, f in taken)
+    return any(
+        s <= start and end <= e and (e - s > end - start and f.split(":")[0] == family or f == label)
+        for s, e, f in taken
+    )
 
 
 def _search(text: str, lexicon: Lexicon, phrases: list[tuple[str, Phrase]]) -> list[Hit]:

@@ -4,6 +4,7 @@ The same decisions as the Japanese classifier, in the same order: a pending ques
 (safety check, offer) first, then what the message says about the service, then what it
 asks for.
 """
+
 from __future__ import annotations
 
 from bot.kinds import KEYS

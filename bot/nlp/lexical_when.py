@@ -4,6 +4,7 @@ Each vocabulary's [when] table turns its words into English ("sáng mai" -> "tom
 morning", 明天 -> tomorrow, 내일 -> tomorrow); clock times (3 giờ chiều, 下午三点, 오후 세 시)
 become 15:00; then bot.nlp.when resolves the English against the message time.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,23 +14,52 @@ from bot.nlp.lexical import lexicon, prepare, strip_marks
 from bot.nlp.when import When, resolve
 
 _PM = ("afternoon", "evening", "night", "tonight")
-_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                   "九": 9, "十": 10, "十一": 11, "十二": 12}
-_KOREAN_HOURS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
-                 "아홉": 9, "열": 10, "열한": 11, "열두": 12}
+_CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_KOREAN_HOURS = {
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+    "열한": 11,
+    "열두": 12,
+}
 _PARTS = r"(morning|noon|afternoon|evening|night|tonight)"
 _CLOCKS = {
     "vi": re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(?:(\d{1,2})|(rưỡi|ruoi))?"),
     "zh-Hans": re.compile(r"(\d{1,2}|十[一二]?|[一二两三四五六七八九十])\s*[点點](?:\s*(半)|\s*(\d{1,2})\s*分?)?"),
-    "ko": re.compile(r"(\d{1,2}|열[한두]|[한두세네]|다섯|여섯|일곱|여덟|아홉|열)\s*시(?!간)(?:\s*(반)|\s*(\d{1,2})\s*분)?"),  # noqa: E501
+    "ko": re.compile(
+        r"(\d{1,2}|열[한두]|[한두세네]|다섯|여섯|일곱|여덟|아홉|열)\s*시(?!간)(?:\s*(반)|\s*(\d{1,2})\s*분)?"
+    ),  # noqa: E501
 }
 _DATES = {
     "vi": re.compile(r"ngày\s*(\d{1,2})\s*(?:/|tháng)\s*(\d{1,2})"),
     "zh-Hans": re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]"),
     "ko": re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일"),
 }
-_NEXT_WEEKDAY = re.compile(r"\b(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+next week"
-                           r"|next week\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b")
+_NEXT_WEEKDAY = re.compile(
+    r"\b(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+next week"
+    r"|next week\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
 
 
 def _hour(word: str, language: str) -> int:
@@ -52,18 +82,22 @@ def _clock_text(match: re.Match, language: str, part: str | None) -> str:
 
 def _clocks(text: str, language: str) -> str:
     """Replace clock times, each with the part of day said just before or after it."""
+
     def convert(match: re.Match) -> str:
-        around = text[max(0, match.start() - 12):match.end() + 12]
+        around = text[max(0, match.start() - 12) : match.end() + 12]
         part = re.search(_PARTS, around)
         return _clock_text(match, language, part.group(1) if part else None)
+
     return _CLOCKS[language].sub(convert, text)
 
 
 def _dates(text: str, language: str) -> str:
     """Month and day (ngày 5/12, 12月5日, 12월 5일) as 12月5日, which bot.nlp.when reads."""
+
     def convert(match: re.Match) -> str:
         day, month = (match.group(1), match.group(2)) if language == "vi" else (match.group(2), match.group(1))
         return f" {int(month)}月{int(day)}日 "
+
     return _DATES[language].sub(convert, text)
 
 

@@ -62,8 +62,7 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
         offsets += [index] * len(piece)
         edges.append(len(offsets))
     kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
-    return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets), kana_only,
-                   frozenset(edges))
+    return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets), kana_only, frozenset(edges))
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -90,8 +89,9 @@ def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[int, ...]:
         return entry[1]
     if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
         vocabulary.first_words.clear()
-    numbers = tuple(n for n in vocabulary.by_first_key.get(token.key, ())
-                    if _same_word(token, vocabulary.terms[n].tokens[0]))
+    numbers = tuple(
+        n for n in vocabulary.by_first_key.get(token.key, ()) if _same_word(token, vocabulary.terms[n].tokens[0])
+    )
     vocabulary.first_words[id(token)] = (token, numbers)
     return numbers
 
@@ -103,8 +103,11 @@ def _match_rest(message: Message, start: int, term: Term) -> int | None:
     for wanted in term.tokens[1:]:
         if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
-        elif (position + 1 < len(tokens) and _skippable(tokens[position], message.language)
-              and _same_word(tokens[position + 1], wanted)):
+        elif (
+            position + 1 < len(tokens)
+            and _skippable(tokens[position], message.language)
+            and _same_word(tokens[position + 1], wanted)
+        ):
             position += 2
         else:
             return None
@@ -119,7 +122,7 @@ def _negated(message: Message, start: int, end: int) -> bool:
         return any(tokens[i].negation and message.clauses[i] == clause for i in range(max(0, start - 3), end))
     if tokens[end - 1].negation:
         return True
-    for token in tokens[end:end + 5]:
+    for token in tokens[end : end + 5]:
         if token.negation:
             return True
         if token.boundary or not (token.pos in _CHAIN_POS or token.key in _CHAIN_KEYS):
@@ -155,13 +158,14 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) 
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
     for index in range(len(stream) - MIN_SUBSTRING_KANA_ONLY + 1):
-        for kana, number in by_kana_start.get(stream[index:index + MIN_SUBSTRING_KANA_ONLY], ()):
+        for kana, number in by_kana_start.get(stream[index : index + MIN_SUBSTRING_KANA_ONLY], ()):
             if stream.startswith(kana, index):
                 _add_kana_hit(message, vocabulary, found, index, len(kana), number)
 
 
-def _add_kana_hit(message: Message, vocabulary: Vocabulary, found: dict[int, Hit], index: int,
-                  length: int, number: int) -> None:
+def _add_kana_hit(
+    message: Message, vocabulary: Vocabulary, found: dict[int, Hit], index: int, length: int, number: int
+) -> None:
     """Record a term seen in the reading at index, unless found already or not on fitting edges."""
     term = vocabulary.terms[number]
     if number not in found and _substring_counts(message, index, length, term.written_in_kana):
@@ -178,7 +182,7 @@ def _substring_counts(message: Message, index: int, length: int, kana_term: bool
 
 def _in_kana_words(message: Message, index: int, length: int) -> bool:
     """Whether a stretch of the reading comes from words written in kana (すまほ, でんきゅう)."""
-    covered = set(message.offsets[index:index + length])
+    covered = set(message.offsets[index : index + length])
     return all(is_kana(message.tokens[i].surface) for i in covered)
 
 
@@ -191,7 +195,7 @@ def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
 
 
 def _family(hit: Hit) -> str:
-    """"cue" or "category": a longer phrase only hides shorter ones of its own family."""
+    """ "cue" or "category": a longer phrase only hides shorter ones of its own family."""
     return hit.label.split(":", 1)[0]
 
 
@@ -231,8 +235,7 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
     best: dict[int, float] = {}
     for text in query:
         choices = _fuzzy_choices(text, vocabulary)
-        for _, score, index in process.extract(text, choices, scorer=scorer,
-                                                score_cutoff=FUZZY_THRESHOLD, limit=None):
+        for _, score, index in process.extract(text, choices, scorer=scorer, score_cutoff=FUZZY_THRESHOLD, limit=None):
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]

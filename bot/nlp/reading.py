@@ -14,8 +14,9 @@ def read(analysis: Analysis, context: str | None) -> Reading:
     """What an analysed message means, and how sure the reading is (0..1)."""
     learned = model() if analysis.language == "ja" else None
     if learned is None:  # English keeps its vocabulary rules
-        return _as_emergency(Reading(*classify_analysis(analysis, context), confidence=1.0,
-                                     emergency=told_emergency(analysis)), context)
+        return _as_emergency(
+            Reading(*classify_analysis(analysis, context), confidence=1.0, emergency=told_emergency(analysis)), context
+        )
     rules = classify_analysis(analysis, context)  # a feature, and the fallback: read once
     reading = predict(learned, features(analysis, context, rules), EMERGENCY_AT.get(context, 0.5))
     if reading.confidence < UNSURE:

@@ -1,15 +1,38 @@
 """Katakana readings in Hepburn romaji (クロサキ -> kurosaki), for names written in Latin letters."""
 
 _ROWS = {
-    "": "アイウエオ", "k": "カキクケコ", "s": "サシスセソ", "t": "タチツテト", "n": "ナニヌネノ",
-    "h": "ハヒフヘホ", "m": "マミムメモ", "y": "ヤ ユ ヨ", "r": "ラリルレロ", "w": "ワ   ヲ",
-    "g": "ガギグゲゴ", "z": "ザジズゼゾ", "d": "ダヂヅデド", "b": "バビブベボ", "p": "パピプペポ",
+    "": "アイウエオ",
+    "k": "カキクケコ",
+    "s": "サシスセソ",
+    "t": "タチツテト",
+    "n": "ナニヌネノ",
+    "h": "ハヒフヘホ",
+    "m": "マミムメモ",
+    "y": "ヤ ユ ヨ",
+    "r": "ラリルレロ",
+    "w": "ワ   ヲ",
+    "g": "ガギグゲゴ",
+    "z": "ザジズゼゾ",
+    "d": "ダヂヅデド",
+    "b": "バビブベボ",
+    "p": "パピプペポ",
 }
-_SPECIAL = {"シ": "shi", "チ": "chi", "ツ": "tsu", "フ": "fu", "ジ": "ji", "ヂ": "ji", "ヅ": "zu",
-            "ヲ": "o", "ン": "n", "ー": ""}
+_SPECIAL = {
+    "シ": "shi",
+    "チ": "chi",
+    "ツ": "tsu",
+    "フ": "fu",
+    "ジ": "ji",
+    "ヂ": "ji",
+    "ヅ": "zu",
+    "ヲ": "o",
+    "ン": "n",
+    "ー": "",
+}
 _SMALL_Y = {"ャ": "a", "ュ": "u", "ョ": "o"}
-SYLLABLES = {kana: consonant + vowel for consonant, row in _ROWS.items()
-             for kana, vowel in zip(row, "aiueo") if kana != " "} | _SPECIAL
+SYLLABLES = {
+    kana: consonant + vowel for consonant, row in _ROWS.items() for kana, vowel in zip(row, "aiueo") if kana != " "
+} | _SPECIAL
 
 
 def to_romaji(reading: str) -> str:

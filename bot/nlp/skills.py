@@ -44,8 +44,12 @@ def _content_lemmas(analysis: Analysis) -> set[str]:
 def experience_terms(text: str) -> dict:
     """What experience_score reads of a text, as JSON data (kept with a master's profile)."""
     analysis = analyse(text)
-    return {"source": text, "text": analysis.text, "skills": _skill_scores(analysis),
-            "lemmas": sorted(_content_lemmas(analysis))}
+    return {
+        "source": text,
+        "text": analysis.text,
+        "skills": _skill_scores(analysis),
+        "lemmas": sorted(_content_lemmas(analysis)),
+    }
 
 
 def terms_score(experience: dict, request: dict) -> float:

@@ -12,9 +12,34 @@ _PHRASE_END = re.compile(r"[。!?\n、,]|\.{3}|…")
 # Conjunctions that close a reason or side clause (痛いので / 痛かけん ...): the need follows.
 _REASONS = frozenset({"ので", "から", "けど", "けれど", "けれども", "のに", "けん", "けえ", "きに", "し"})
 # Verbs that only ask or soften (手伝って, もらえますか, ほしい, 困っています): not the need itself.
-_REQUEST_KEYS = frozenset({"テツダウ", "タノム", "ネガウ", "モラウ", "クレル", "イタダク", "クダサル", "ホシイ",
-                           "スル", "クル", "イル", "オル", "デキル", "タスカル", "オモウ", "ヤル", "イタス",
-                           "オク", "コマル", "シマウ", "アゲル", "ナル", "カス", "サガス"})
+_REQUEST_KEYS = frozenset(
+    {
+        "テツダウ",
+        "タノム",
+        "ネガウ",
+        "モラウ",
+        "クレル",
+        "イタダク",
+        "クダサル",
+        "ホシイ",
+        "スル",
+        "クル",
+        "イル",
+        "オル",
+        "デキル",
+        "タスカル",
+        "オモウ",
+        "ヤル",
+        "イタス",
+        "オク",
+        "コマル",
+        "シマウ",
+        "アゲル",
+        "ナル",
+        "カス",
+        "サガス",
+    }
+)
 _PERSON_KEYS = frozenset({"カタ", "ヒト", "ダレ", "ドナタ", "ダレカ"})
 _TAIL_POS = frozenset({"助詞", "助動詞", "感動詞", "補助記号", "接尾辞"})
 _NOUN_POS = frozenset({"名詞", "代名詞", "接頭辞", "接尾辞", "形状詞"})
@@ -40,16 +65,24 @@ def _summary_ja(analysis: Analysis, category: str) -> str:
     offsets = _offsets(text, tokens)
     start, end = _phrase_bounds(text, _need_position(analysis, offsets, category))
     hidden = hidden_spans(text)
-    words = [i for i, o in enumerate(offsets) if start <= o < end and tokens[i].pos not in ("補助記号", "空白")
-             and not _covered(hidden, o, o + len(tokens[i].surface))]
+    words = [
+        i
+        for i, o in enumerate(offsets)
+        if start <= o < end
+        and tokens[i].pos not in ("補助記号", "空白")
+        and not _covered(hidden, o, o + len(tokens[i].surface))
+    ]
     while words and tokens[words[0]].pos == "助詞":  # left behind by a hidden time or address
         words.pop(0)
     rest = _after_last_reason(words, tokens)
     if _names_thing(rest, tokens):
         span = _predicate_span(rest, tokens, offsets) or _noun_span(rest, analysis, offsets)
     else:  # 電球が切れたので|替えて: what it is about was named before the reason ended
-        span = (_noun_span(words, analysis, offsets, weighted=True) or _predicate_span(rest, tokens, offsets, True)
-                or _noun_span(words, analysis, offsets))
+        span = (
+            _noun_span(words, analysis, offsets, weighted=True)
+            or _predicate_span(rest, tokens, offsets, True)
+            or _noun_span(words, analysis, offsets)
+        )
     if span is None:
         return _visible(text, start, end, hidden).strip(" 、,")
     first, last, suffix = span
@@ -82,7 +115,8 @@ def _need_position(analysis: Analysis, offsets: list[int], category: str) -> int
     """Where the strongest word of the chosen category stands (else where the text starts)."""
     label = f"category:{category}"
     hits = [h for h in analysis.hits if h.label == label] or [
-        h for h in analysis.hits if h.label.startswith("category:")]
+        h for h in analysis.hits if h.label.startswith("category:")
+    ]
     if not hits:
         return 0
     return offsets[max(hits, key=lambda h: (h.weight, h.start)).start]  # the ask comes last
@@ -102,7 +136,7 @@ def _after_last_reason(words: list[int], tokens: tuple[Token, ...]) -> list[int]
     """The words after the last reason clause (膝が痛いので|荷物を運んで)."""
     for position in range(len(words) - 1, -1, -1):
         if _ends_reason(tokens, words[position]):
-            return words[position + 1:]
+            return words[position + 1 :]
     return words
 
 
@@ -114,8 +148,9 @@ def _ends_reason(tokens: tuple[Token, ...], index: int) -> bool:
     return token.surface == "で" and index > 0 and tokens[index - 1].surface == "の" and token.pos == "助動詞"
 
 
-def _predicate_span(words: list[int], tokens: tuple[Token, ...], offsets: list[int],
-                    bare: bool = False) -> tuple[int, int, str] | None:
+def _predicate_span(
+    words: list[int], tokens: tuple[Token, ...], offsets: list[int], bare: bool = False
+) -> tuple[int, int, str] | None:
     """(start, end, ending) of object + meaningful verb (電球を替える, 水がない, 部屋を掃除), or a bare verb."""
     position = len(words) - 1
     while position >= 0 and _is_request_tail(tokens[words[position]]):
@@ -147,7 +182,7 @@ def _voice(tokens: tuple[Token, ...], index: int) -> str:
 def _voice_tokens(tokens: tuple[Token, ...], index: int) -> list[Token]:
     """The auxiliaries of voice (れる, られる, せる, させる) that follow a verb."""
     found = []
-    for token in tokens[index + 1:index + 3]:
+    for token in tokens[index + 1 : index + 3]:
         if token.pos != "助動詞" or token.key not in _VOICE_KEYS:
             break
         found.append(token)
@@ -161,13 +196,16 @@ def _negated_verb(tokens: tuple[Token, ...], index: int) -> bool:
     if voice and voice[-1].surface.endswith("ん"):
         return True  # られん, れん: the dialect negative fused into the auxiliary
     index += len(voice)
-    verb, following = tokens[index], tokens[index + 1:index + 3]
+    verb, following = tokens[index], tokens[index + 1 : index + 3]
     if verb.negation or any(t.negation for t in following):
         return True
     # 読めんです is tagged 読め (imperative) + ん (nominaliser), 見えんと 見え + んと (filler):
     # dialect negatives all the same
-    return (bool(following) and following[0].surface in ("ん", "んと")
-            and verb.cform.startswith(("未然形", "命令形", "連用形-一般")))
+    return (
+        bool(following)
+        and following[0].surface in ("ん", "んと")
+        and verb.cform.startswith(("未然形", "命令形", "連用形-一般"))
+    )
 
 
 def _is_request_tail(token: Token) -> bool:
@@ -199,8 +237,9 @@ def _negative(verb: Token) -> str:
     return base[:-1] + _NEGATIVE  # 一段: 動ける -> 動けない (する/来る only ask, never reach here)
 
 
-def _noun_span(words: list[int], analysis: Analysis, offsets: list[int],
-               weighted: bool = False) -> tuple[int, int, str] | None:
+def _noun_span(
+    words: list[int], analysis: Analysis, offsets: list[int], weighted: bool = False
+) -> tuple[int, int, str] | None:
     """(start, end, "") of the noun phrase that names the need (犬の散歩, 燃えるゴミ)."""
     tokens = analysis.message.tokens
     weights = {h.start: h.weight for h in analysis.hits if h.label.startswith("category:")}

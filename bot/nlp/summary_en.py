@@ -10,14 +10,18 @@ _ASKING = re.compile(
     r"|^(i|we)(\s+|')(really\s+)?(need|want|would like|d like)\s+(someone|somebody|help|a hand)?\s*(to\s+|with\s+)?"
     r"|^(is there\s+)?(anyone|someone|somebody)\s+(who\s+)?(can|could)\s+(help(\s+me)?\b\s*(to\s+|with\s+)?)?"
     r"|^(i'm\s+|i\s+am\s+)?looking\s+for\s+(someone|somebody|anyone|help)\s+(to\s+|with\s+|who\s+can\s+)?"
-    r"|^please\s+(help(\s+me)?\b\s*(to\s+|with\s+)?)?|^help(\s+me)?\b\s*(to\s+|with\s+)?", re.IGNORECASE)
+    r"|^please\s+(help(\s+me)?\b\s*(to\s+|with\s+)?)?|^help(\s+me)?\b\s*(to\s+|with\s+)?",
+    re.IGNORECASE,
+)
 _TIMES = re.compile(
     r"\b(on\s+)?(next\s+|this\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(\s+(morning|afternoon|evening|night))?\b"
     r"|\b(at\s+|around\s+|by\s+)?\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'clock)"
     r"|\b(the\s+day\s+after\s+)?tomorrow(\s+(morning|afternoon|evening|night))?\b"
     r"|\b(today|tonight|this\s+(morning|afternoon|evening|weekend)|next\s+(week|weekend)|at\s+noon)\b"
-    r"|\b(in\s+the\s+)?(morning|afternoon|evening)\b", re.IGNORECASE)
+    r"|\b(in\s+the\s+)?(morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
 _TAIL = re.compile(r"[\s,]*(please|for me|thanks|thank you)?[\s,?!.]*$", re.IGNORECASE)
 
 

@@ -77,10 +77,18 @@ def _token(surface: str, feature_raw: str) -> Token | None:
         return None
     negation = _is_negation(surface, key, pos, form)
     return Token(
-        surface=surface, key="ナイ" if negation and pos != "動詞" else key, kana=kana, lemma=lemma,
-        pos=pos, pos2=pos2, cform=form, ctype=ctype, negation=negation,
+        surface=surface,
+        key="ナイ" if negation and pos != "動詞" else key,
+        kana=kana,
+        lemma=lemma,
+        pos=pos,
+        pos2=pos2,
+        cform=form,
+        ctype=ctype,
+        negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
-        boundary=_is_boundary(surface, pos, pos2), written_in_kana=is_kana(surface),
+        boundary=_is_boundary(surface, pos, pos2),
+        written_in_kana=is_kana(surface),
         base=fields[_BASE] or surface,
     )
 

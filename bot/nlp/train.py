@@ -43,7 +43,7 @@ class Examples:
 
     def subset(self, rows: np.ndarray) -> "Examples":
         """The examples of the given row numbers."""
-        pieces = [self.columns[self.starts[r]:self.starts[r + 1]] for r in rows]
+        pieces = [self.columns[self.starts[r] : self.starts[r + 1]] for r in rows]
         starts = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
         return Examples(starts, np.concatenate(pieces), self.labels[rows])
 
@@ -60,8 +60,11 @@ Labelled = tuple[list[str], str, str | None, bool]  # feature names, intent, cat
 def featurised_corpus(path: Path = TRAINING_FILE) -> list[Labelled]:
     """(feature names, intent, category, emergency) of every training message, as written and as spoken."""
     rows = read_rows(path)
-    return [(features(analyse(text), r.get("context")), r["intent"], r.get("category"), bool(r.get("emergency")))
-            for r in rows for text in (r["text"], spoken(r["text"]))]
+    return [
+        (features(analyse(text), r.get("context")), r["intent"], r.get("category"), bool(r.get("emergency")))
+        for r in rows
+        for text in (r["text"], spoken(r["text"]))
+    ]
 
 
 def fingerprint(corpus: list[Labelled]) -> str:
@@ -85,8 +88,9 @@ def _examples(rows: list[list[str]], labels: list[int], columns: dict[str, int])
     """Rows of known feature numbers, each sorted and without repeats."""
     numbered = [sorted({columns[n] for n in names if n in columns}) for names in rows]
     starts = np.concatenate([[0], np.cumsum([len(r) for r in numbered])]).astype(np.int64)
-    return Examples(starts, np.array([c for r in numbered for c in r], dtype=np.int64),
-                    np.array(labels, dtype=np.int64))
+    return Examples(
+        starts, np.array([c for r in numbered for c in r], dtype=np.int64), np.array(labels, dtype=np.int64)
+    )
 
 
 def _scores(examples: Examples, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -124,7 +128,7 @@ def _adam(value: np.ndarray, gradient: np.ndarray, first: np.ndarray, second: np
     first += 0.1 * gradient
     second *= 0.999
     second += 0.001 * gradient * gradient
-    value -= SETTINGS["rate"] * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
+    value -= SETTINGS["rate"] * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
 
 
 def _temperature(examples: Examples, features_count: int, classes: int) -> float:
@@ -141,15 +145,19 @@ def _temperature(examples: Examples, features_count: int, classes: int) -> float
 
     def loss(temperature: float) -> float:
         return -np.log(_softmax(scores / temperature)[picked] + 1e-12).mean()
+
     return float(min(_TEMPERATURES, key=loss))
 
 
 def _head_arrays(name: str, examples: Examples, features_count: int, classes: tuple[str, ...]) -> dict:
     """The arrays of one head: classes, weights, bias, temperature."""
     weights, bias = fit(examples, features_count, len(classes))
-    return {f"{name}_classes": np.array(classes), f"{name}_weights": weights.astype(np.float32),
-            f"{name}_bias": bias.astype(np.float32),
-            f"{name}_temperature": _temperature(examples, features_count, len(classes))}
+    return {
+        f"{name}_classes": np.array(classes),
+        f"{name}_weights": weights.astype(np.float32),
+        f"{name}_bias": bias.astype(np.float32),
+        f"{name}_temperature": _temperature(examples, features_count, len(classes)),
+    }
 
 
 def train(path: Path = MODEL_FILE) -> dict:

@@ -38,8 +38,9 @@ class Understanding:
     emergency: bool = False
 
 
-def understand(text: str, context: str | None = None, now: datetime | None = None,
-               language: str | None = None) -> Understanding:
+def understand(
+    text: str, context: str | None = None, now: datetime | None = None, language: str | None = None
+) -> Understanding:
     """Read one message, given the pending question (context), the message time and the
     language the sender has used so far (it settles kanji that Chinese and Japanese share)."""
     now = now or datetime.now()
@@ -50,26 +51,35 @@ def understand(text: str, context: str | None = None, now: datetime | None = Non
     return _understand_japanese_or_english(text, context, now, switch_to)
 
 
-def _understand_lexical(text: str, language: str, context: str | None, now: datetime,
-                        switch_to: str | None) -> Understanding:
+def _understand_lexical(
+    text: str, language: str, context: str | None, now: datetime, switch_to: str | None
+) -> Understanding:
     """Vietnamese, Chinese or Korean, read by their phrase vocabularies."""
     points = lexical_classify.points_of(text, language)
     intent, category = lexical_classify.classify_points(points, context)
     when = lexical_when.resolve_in(text, language, now)
-    return Understanding(intent=intent, category=category, when=when.moment, summary=_short(text),
-                         language=language, time_of_day=when.time_of_day,
-                         leaving=points.cue("leave") > 0, switch_to=switch_to,
-                         emergency=points.cue("emergency") > 0)
+    return Understanding(
+        intent=intent,
+        category=category,
+        when=when.moment,
+        summary=_short(text),
+        language=language,
+        time_of_day=when.time_of_day,
+        leaving=points.cue("leave") > 0,
+        switch_to=switch_to,
+        emergency=points.cue("emergency") > 0,
+    )
 
 
 def _short(text: str) -> str:
     """The message itself as the summary: its first line, without addresses, 40 characters at most."""
     line = redact(normalise(text).split("\n")[0])
-    return line if len(line) <= SUMMARY_LENGTH else line[:SUMMARY_LENGTH - 1] + "…"
+    return line if len(line) <= SUMMARY_LENGTH else line[: SUMMARY_LENGTH - 1] + "…"
 
 
-def _understand_japanese_or_english(text: str, context: str | None, now: datetime,
-                                    switch_to: str | None) -> Understanding:
+def _understand_japanese_or_english(
+    text: str, context: str | None, now: datetime, switch_to: str | None
+) -> Understanding:
     """Japanese (and English) through the tagger and the Japanese classifier."""
     analysis = analyse(text)
     reading = read(analysis, context)

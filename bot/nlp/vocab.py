@@ -114,17 +114,23 @@ def load_vocabulary(language: str) -> Vocabulary:
     readings = [(k, i) for i, t in enumerate(terms) for k in t.kanas if k]
     by_kana = _index([(k[:MIN_SUBSTRING_KANA_ONLY], (k, i)) for k, i in readings if len(k) >= MIN_SUBSTRING_KANA_ONLY])
     short = _index([(k, i) for k, i in readings if len(k) < MIN_SUBSTRING_KANA_ONLY])
-    fuzzy = [(k, i) for i, t in enumerate(terms) if t.label.startswith("category:")
-             for k in t.kanas if len(k.replace(" ", "")) >= FUZZY_MIN_LENGTH]
+    fuzzy = [
+        (k, i)
+        for i, t in enumerate(terms)
+        if t.label.startswith("category:")
+        for k in t.kanas
+        if len(k.replace(" ", "")) >= FUZZY_MIN_LENGTH
+    ]
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
     kanas = tuple(k for k, _ in fuzzy)
-    return Vocabulary(language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy),
-                      _pair_index(kanas))
+    return Vocabulary(
+        language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy), _pair_index(kanas)
+    )
 
 
 def character_pairs(text: str) -> set[str]:
     """Every two neighbouring characters of a text."""
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _pair_index(kanas: tuple[str, ...]) -> dict[str, frozenset[int]]:

@@ -7,19 +7,50 @@ from datetime import date, datetime, time, timedelta
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PARTS = {  # word -> (time_of_day, default hour)
-    "朝": ("morning", 9), "午前": ("morning", 9), "昼": ("afternoon", 12), "午後": ("afternoon", 14),
-    "夕方": ("evening", 17), "夜": ("evening", 19), "晩": ("evening", 19),
-    "morning": ("morning", 9), "noon": ("afternoon", 12), "afternoon": ("afternoon", 14),
-    "evening": ("evening", 17), "night": ("evening", 19), "tonight": ("evening", 19),
+    "朝": ("morning", 9),
+    "午前": ("morning", 9),
+    "昼": ("afternoon", 12),
+    "午後": ("afternoon", 14),
+    "夕方": ("evening", 17),
+    "夜": ("evening", 19),
+    "晩": ("evening", 19),
+    "morning": ("morning", 9),
+    "noon": ("afternoon", 12),
+    "afternoon": ("afternoon", 14),
+    "evening": ("evening", 17),
+    "night": ("evening", 19),
+    "tonight": ("evening", 19),
     # Written in hiragana alone (voice input, older people's phones).
-    "あさ": ("morning", 9), "ごぜん": ("morning", 9), "ひる": ("afternoon", 12), "ごご": ("afternoon", 14),
-    "ゆうがた": ("evening", 17), "よる": ("evening", 19),
+    "あさ": ("morning", 9),
+    "ごぜん": ("morning", 9),
+    "ひる": ("afternoon", 12),
+    "ごご": ("afternoon", 14),
+    "ゆうがた": ("evening", 17),
+    "よる": ("evening", 19),
 }
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 今朝 / 今夜 are today's even when said after midnight; 明日 is always the next calendar day.
-_RELATIVE = {"今日": 0, "本日": 0, "きょう": 0, "今朝": 0, "今夜": 0, "今晩": 0, "今夕": 0, "明日": 1,
-             "あした": 1, "あす": 1, "明後日": 2, "あさって": 2, "today": 0, "tonight": 0, "this morning": 0,
-             "this afternoon": 0, "this evening": 0, "tomorrow": 1, "day after tomorrow": 2}
+_RELATIVE = {
+    "今日": 0,
+    "本日": 0,
+    "きょう": 0,
+    "今朝": 0,
+    "今夜": 0,
+    "今晩": 0,
+    "今夕": 0,
+    "明日": 1,
+    "あした": 1,
+    "あす": 1,
+    "明後日": 2,
+    "あさって": 2,
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "tomorrow": 1,
+    "day after tomorrow": 2,
+}
 _WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)")
@@ -28,8 +59,10 @@ _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _HOUR_JA = re.compile(r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?")
 _HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
-_PART = re.compile(r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
-                   r"|ゆうがた|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)")
+_PART = re.compile(
+    r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
+    r"|ゆうがた|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
+)
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.
 _CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
 # Katakana read as hiragana (ｱｼﾀ becomes アシタ in normalising, then あした here).
@@ -46,11 +79,16 @@ class When:
 
 def _kanji_numbers(text: str) -> str:
     """Turn small kanji numerals before 時/日/月 into digits (三時 -> 3時)."""
+
     def convert(match: re.Match) -> str:
         digits = match.group(1)
-        value = sum(_KANJI_DIGITS[c] for c in digits) if "十" not in digits else (
-            (_KANJI_DIGITS.get(digits.split("十")[0], 1) * 10) + _KANJI_DIGITS.get(digits.split("十")[1], 0))
+        value = (
+            sum(_KANJI_DIGITS[c] for c in digits)
+            if "十" not in digits
+            else ((_KANJI_DIGITS.get(digits.split("十")[0], 1) * 10) + _KANJI_DIGITS.get(digits.split("十")[1], 0))
+        )
         return f"{value}{match.group(2)}"
+
     return re.sub(r"([一二三四五六七八九十]{1,3})(時|日|月)", convert, text)
 
 

@@ -1,4 +1,5 @@
 """`flask timebank ...`: record a class, read a balance, check the ledger."""
+
 from __future__ import annotations
 
 import click

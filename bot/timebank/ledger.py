@@ -5,6 +5,7 @@ Accounts: one per resident ("resident"), one per district ("community") and the 
 grant source ("grants"). A resident's balance stays above the configured floor; when a person
 cannot pay for help, their district's community account covers the rest.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -47,15 +48,16 @@ def split_cost(balance: int, minutes: int, floor: int) -> tuple[int, int]:
 
 # -- accounts --------------------------------------------------------------------------------
 
+
 def _first_account(session: Session, *where) -> Account | None:
     # Two rows may exist after a race on first use; balances sum over both, so use the first.
     return session.scalar(select(Account).where(*where).order_by(Account.id).limit(1))
 
 
-def _account(session: Session, kind: str, *, resident_id: int | None = None,
-             district_id: int | None = None) -> Account:
-    account = _first_account(session, Account.kind == kind, Account.resident_id == resident_id,
-                             Account.district_id == district_id)
+def _account(session: Session, kind: str, *, resident_id: int | None = None, district_id: int | None = None) -> Account:
+    account = _first_account(
+        session, Account.kind == kind, Account.resident_id == resident_id, Account.district_id == district_id
+    )
     if account is None:
         account = Account(kind=kind, resident_id=resident_id, district_id=district_id)
         session.add(account)
@@ -84,9 +86,9 @@ def grants_account(session: Session) -> Account:
 
 # -- reading ---------------------------------------------------------------------------------
 
+
 def _sum(session: Session, *where) -> int:
-    query = select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).join(
-        Account, Account.id == LedgerEntry.account_id)
+    query = select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).join(Account, Account.id == LedgerEntry.account_id)
     return int(session.scalar(query.where(*where)) or 0)
 
 
@@ -107,11 +109,17 @@ def total(session: Session) -> int:
 
 def recent(session: Session, resident_id: int, limit: int = 5) -> list[Movement]:
     """A resident's latest movements, newest first, with the other person where there is one."""
-    entries = session.execute(
-        select(LedgerEntry).join(Account, Account.id == LedgerEntry.account_id)
-        .where(Account.kind == "resident", Account.resident_id == resident_id)
-        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
-    ).scalars().all()
+    entries = (
+        session.execute(
+            select(LedgerEntry)
+            .join(Account, Account.id == LedgerEntry.account_id)
+            .where(Account.kind == "resident", Account.resident_id == resident_id)
+            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     others = _other_names(session, resident_id, {e.transfer_id for e in entries})
     return [Movement(e.created_at, e.minutes, e.kind, others.get(e.transfer_id)) for e in entries]
 
@@ -121,32 +129,45 @@ def _other_names(session: Session, resident_id: int, transfer_ids: set[str]) -> 
         select(LedgerEntry.transfer_id, Resident.display_name)
         .join(Account, Account.id == LedgerEntry.account_id)
         .join(Resident, Resident.id == Account.resident_id)
-        .where(LedgerEntry.transfer_id.in_(transfer_ids), Account.kind == "resident",
-               Account.resident_id != resident_id)
+        .where(
+            LedgerEntry.transfer_id.in_(transfer_ids), Account.kind == "resident", Account.resident_id != resident_id
+        )
     )
     return {transfer_id: name for transfer_id, name in rows}
 
 
 # -- writing ---------------------------------------------------------------------------------
 
-def transfer(session: Session, legs: list[Leg], *, task_id: int | None = None, memo: str = "",
-             transfer_id: str | None = None) -> str:
+
+def transfer(
+    session: Session, legs: list[Leg], *, task_id: int | None = None, memo: str = "", transfer_id: str | None = None
+) -> str:
     """Write the legs of one transfer; they must sum to zero."""
     if sum(minutes for _, minutes, _ in legs) != 0:
         raise LedgerError(f"transfer legs do not sum to zero: {legs!r}")
     transfer_id = transfer_id or str(uuid.uuid4())
     for account, minutes, kind in legs:
         if minutes:
-            session.add(LedgerEntry(transfer_id=transfer_id, account_id=account.id, minutes=minutes,
-                                    kind=kind, task_id=task_id, memo=memo[:200]))
+            session.add(
+                LedgerEntry(
+                    transfer_id=transfer_id,
+                    account_id=account.id,
+                    minutes=minutes,
+                    kind=kind,
+                    task_id=task_id,
+                    memo=memo[:200],
+                )
+            )
     session.flush()
     return transfer_id
 
 
 def recorded(session: Session, transfer_id: str | None) -> bool:
     """Whether a transfer with this id is in the ledger (a pressed-twice button, a rerun)."""
-    return transfer_id is not None and session.scalar(
-        select(LedgerEntry.id).where(LedgerEntry.transfer_id == transfer_id).limit(1)) is not None
+    return (
+        transfer_id is not None
+        and session.scalar(select(LedgerEntry.id).where(LedgerEntry.transfer_id == transfer_id).limit(1)) is not None
+    )
 
 
 def _lock(session: Session, model: type[Resident] | type[Task], row_id: int) -> None:
@@ -158,9 +179,11 @@ def grant(session: Session, resident_id: int, *, account: Account | None = None)
     """Give a resident the starting grant, once; True if given now."""
     _lock(session, Resident, resident_id)
     given = session.scalar(
-        select(LedgerEntry.id).join(Account, Account.id == LedgerEntry.account_id)
-        .where(Account.kind == "resident", Account.resident_id == resident_id,
-               LedgerEntry.kind == "grant").limit(1))
+        select(LedgerEntry.id)
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .where(Account.kind == "resident", Account.resident_id == resident_id, LedgerEntry.kind == "grant")
+        .limit(1)
+    )
     minutes = runtime.current().config.starting_grant_minutes
     if given is not None or minutes <= 0:
         return False
@@ -180,13 +203,15 @@ def settle_task(session: Session, task: Task, minutes: int) -> None:
     payer = resident_account(session, helped.id)
     paid, covered = split_cost(balance(session, helped.id), minutes, _floor())
     community = community_account(session, request.district_id or helped.district_id)
-    legs = [(resident_account(session, task.helper_id), minutes, "task"),
-            (payer, -paid, "task"), (community, -covered, "cover")]
+    legs = [
+        (resident_account(session, task.helper_id), minutes, "task"),
+        (payer, -paid, "task"),
+        (community, -covered, "cover"),
+    ]
     transfer(session, legs, task_id=task.id, memo=request.category)
 
 
-def give(session: Session, from_id: int, to_id: int, minutes: int, *,
-         transfer_id: str | None = None) -> str:
+def give(session: Session, from_id: int, to_id: int, minutes: int, *, transfer_id: str | None = None) -> str:
     """Give hours to another resident; LedgerError if the giver would pass the floor."""
     _check_positive(minutes)
     if from_id == to_id:
@@ -201,18 +226,27 @@ def give(session: Session, from_id: int, to_id: int, minutes: int, *,
     return transfer(session, legs, transfer_id=transfer_id)
 
 
-def teach(session: Session, master_id: int, district_id: int, participants: int, minutes: int,
-          admin_id: int, *, transfer_id: str | None = None) -> int:
+def teach(
+    session: Session,
+    master_id: int,
+    district_id: int,
+    participants: int,
+    minutes: int,
+    admin_id: int,
+    *,
+    transfer_id: str | None = None,
+) -> int:
     """Record a class taught by an experience master: participants x minutes, paid by the community."""
     _check_positive(minutes)
     _check_positive(participants)
     require_admin(session, admin_id, district_id)
     earned = participants * minutes
     if not recorded(session, transfer_id):
-        legs = [(resident_account(session, master_id), earned, "teaching"),
-                (community_account(session, district_id), -earned, "teaching")]
-        transfer(session, legs, memo=f"admin {admin_id}: {participants} x {minutes} min",
-                 transfer_id=transfer_id)
+        legs = [
+            (resident_account(session, master_id), earned, "teaching"),
+            (community_account(session, district_id), -earned, "teaching"),
+        ]
+        transfer(session, legs, memo=f"admin {admin_id}: {participants} x {minutes} min", transfer_id=transfer_id)
     return earned
 
 

@@ -1,4 +1,5 @@
 """A watched resident answers: 元気です, any words, words that say something is wrong, a time away."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -53,10 +54,21 @@ def away(session: Session, person: Resident, text: str, now: datetime) -> Outbox
         return None
     checkins.pause(check_in, span.first, span.last)
     locale = person.language
-    box = Outbox().to(person.id, Text(t("watch.paused", locale, first=when_text(span.first, locale),
-                                        last=when_text(span.last, locale))))
+    box = Outbox().to(
+        person.id,
+        Text(t("watch.paused", locale, first=when_text(span.first, locale), last=when_text(span.last, locale))),
+    )
     for watcher in checkins.watchers(session, check_in):
-        box.to(watcher.id, Text(t("watch.paused_watcher", watcher.language, name=person.display_name or "",
-                                  first=when_text(span.first, watcher.language),
-                                  last=when_text(span.last, watcher.language))))
+        box.to(
+            watcher.id,
+            Text(
+                t(
+                    "watch.paused_watcher",
+                    watcher.language,
+                    name=person.display_name or "",
+                    first=when_text(span.first, watcher.language),
+                    last=when_text(span.last, watcher.language),
+                )
+            ),
+        )
     return box

@@ -1,4 +1,5 @@
 """Who is watched over, when they are greeted, and who watches: signing up, pausing, history."""
+
 from __future__ import annotations
 
 import secrets
@@ -27,8 +28,7 @@ class Plan:
 
 def of(session: Session, resident_id: int) -> CheckIn | None:
     """The resident's check-in, if they have one running."""
-    return session.scalar(select(CheckIn).where(CheckIn.resident_id == resident_id,
-                                                CheckIn.active.is_(True)))
+    return session.scalar(select(CheckIn).where(CheckIn.resident_id == resident_id, CheckIn.active.is_(True)))
 
 
 def sign_up(session: Session, person: Resident, plan: Plan, *, by: Resident, now: datetime) -> CheckIn:
@@ -45,8 +45,9 @@ def sign_up(session: Session, person: Resident, plan: Plan, *, by: Resident, now
     if by.id != person.id:
         add_watcher(session, check_in, by, "family")
     if plan.district_admins_watch and person.district_id:
-        for admin_id in session.scalars(select(DistrictAdmin.resident_id).where(
-                DistrictAdmin.district_id == person.district_id)):
+        for admin_id in session.scalars(
+            select(DistrictAdmin.resident_id).where(DistrictAdmin.district_id == person.district_id)
+        ):
             add_watcher(session, check_in, session.get(Resident, admin_id), "admin")
     return check_in
 
@@ -63,8 +64,7 @@ def add_watcher(session: Session, check_in: CheckIn, person: Resident, role: str
     """Make `person` a watcher (once); the watched person never watches themself."""
     if person.id == check_in.resident_id:
         return None
-    found = session.scalar(select(Watcher).where(Watcher.check_in_id == check_in.id,
-                                                 Watcher.resident_id == person.id))
+    found = session.scalar(select(Watcher).where(Watcher.check_in_id == check_in.id, Watcher.resident_id == person.id))
     if found is None:
         found = Watcher(check_in_id=check_in.id, resident_id=person.id, role=role)
         session.add(found)
@@ -74,21 +74,30 @@ def add_watcher(session: Session, check_in: CheckIn, person: Resident, role: str
 
 def by_code(session: Session, code: str) -> CheckIn | None:
     """The running check-in an invitation code belongs to."""
-    return session.scalar(select(CheckIn).where(CheckIn.invite_code == code.strip(),
-                                                CheckIn.active.is_(True)))
+    return session.scalar(select(CheckIn).where(CheckIn.invite_code == code.strip(), CheckIn.active.is_(True)))
 
 
 def watchers(session: Session, check_in: CheckIn) -> list[Resident]:
     """The people to tell, still following the bot."""
-    people = session.scalars(select(Resident).join(Watcher, Watcher.resident_id == Resident.id)
-                             .where(Watcher.check_in_id == check_in.id).order_by(Watcher.id))
+    people = session.scalars(
+        select(Resident)
+        .join(Watcher, Watcher.resident_id == Resident.id)
+        .where(Watcher.check_in_id == check_in.id)
+        .order_by(Watcher.id)
+    )
     return [p for p in people if p.active]
 
 
 def watched_by(session: Session, person: Resident) -> list[CheckIn]:
     """The running check-ins a person watches."""
-    return list(session.scalars(select(CheckIn).join(Watcher, Watcher.check_in_id == CheckIn.id).where(
-        Watcher.resident_id == person.id, CheckIn.active.is_(True)).order_by(CheckIn.id)))
+    return list(
+        session.scalars(
+            select(CheckIn)
+            .join(Watcher, Watcher.check_in_id == CheckIn.id)
+            .where(Watcher.resident_id == person.id, CheckIn.active.is_(True))
+            .order_by(CheckIn.id)
+        )
+    )
 
 
 def pause(check_in: CheckIn, first: date, last: date) -> None:
@@ -103,8 +112,11 @@ def stop(check_in: CheckIn) -> None:
 
 def greets_on(check_in: CheckIn, day: date) -> bool:
     """Whether this check-in sends a greeting on `day`."""
-    paused = (check_in.paused_from is not None and check_in.paused_until is not None
-              and check_in.paused_from <= day <= check_in.paused_until)
+    paused = (
+        check_in.paused_from is not None
+        and check_in.paused_until is not None
+        and check_in.paused_from <= day <= check_in.paused_until
+    )
     return check_in.active and day.weekday() in check_in.weekdays and not paused
 
 
@@ -115,15 +127,24 @@ def greeting_time(check_in: CheckIn, day: date) -> datetime:
 
 def history(session: Session, check_in: CheckIn, today: date) -> list[CheckInDay]:
     """The greetings of the last 30 days, newest first."""
-    return list(session.scalars(select(CheckInDay).where(
-        CheckInDay.check_in_id == check_in.id,
-        CheckInDay.day > today - timedelta(days=HISTORY_DAYS)).order_by(CheckInDay.day.desc())))
+    return list(
+        session.scalars(
+            select(CheckInDay)
+            .where(CheckInDay.check_in_id == check_in.id, CheckInDay.day > today - timedelta(days=HISTORY_DAYS))
+            .order_by(CheckInDay.day.desc())
+        )
+    )
 
 
 def open_greeting(session: Session, person: Resident, today: date) -> CheckInDay | None:
     """The person's latest greeting (of today or yesterday) if it is still unanswered."""
-    latest = session.scalar(select(CheckInDay).join(CheckIn, CheckIn.id == CheckInDay.check_in_id).where(
-        CheckIn.resident_id == person.id).order_by(CheckInDay.day.desc()).limit(1))
+    latest = session.scalar(
+        select(CheckInDay)
+        .join(CheckIn, CheckIn.id == CheckInDay.check_in_id)
+        .where(CheckIn.resident_id == person.id)
+        .order_by(CheckInDay.day.desc())
+        .limit(1)
+    )
     if latest is None or latest.answered_at is not None or latest.day < today - timedelta(days=1):
         return None
     return latest

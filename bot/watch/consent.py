@@ -1,6 +1,7 @@
 """Family asks for a parent's daily check-in: the parent is asked with buttons, and nothing
 starts until they agree. The family hears the same words whether or not anyone by that name
 was found, so asking tells nobody who uses the bot."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -34,10 +35,20 @@ def named(session: Session, name: str, family: Resident) -> Resident | None:
     wanted = bare_name(name)
     if not wanted:
         return None
-    people = [p for p in session.scalars(select(Resident).where(
-        Resident.active.is_(True), Resident.platform != "none", Resident.id != family.id,
-        Resident.display_name.contains(wanted[:1], autoescape=True)).limit(1000))
-              if bare_name(p.display_name or "") == wanted]
+    people = [
+        p
+        for p in session.scalars(
+            select(Resident)
+            .where(
+                Resident.active.is_(True),
+                Resident.platform != "none",
+                Resident.id != family.id,
+                Resident.display_name.contains(wanted[:1], autoescape=True),
+            )
+            .limit(1000)
+        )
+        if bare_name(p.display_name or "") == wanted
+    ]
     return people[0] if len(people) == 1 else None
 
 
@@ -47,9 +58,15 @@ def ask(session: Session, family: Resident, name: str, plan: Plan, now: datetime
     person = named(session, name, family)
     if person is None or _asked_too_often(session, family, person, now):
         return box
-    request = CheckInRequest(resident_id=person.id, requested_by_id=family.id, minute_of_day=plan.minute_of_day,
-                             weekdays=list(plan.weekdays), alert_after_hours=plan.alert_after_hours,
-                             district_admins_watch=plan.district_admins_watch, created_at=now)
+    request = CheckInRequest(
+        resident_id=person.id,
+        requested_by_id=family.id,
+        minute_of_day=plan.minute_of_day,
+        weekdays=list(plan.weekdays),
+        alert_after_hours=plan.alert_after_hours,
+        district_admins_watch=plan.district_admins_watch,
+        created_at=now,
+    )
     session.add(request)
     session.flush()
     box.envelopes.append(Envelope(person.id, [card(request, person)], retry_key=retry_key("watch.consent", request.id)))
@@ -57,12 +74,20 @@ def ask(session: Session, family: Resident, name: str, plan: Plan, now: datetime
 
 
 def _asked_too_often(session: Session, family: Resident, person: Resident, now: datetime) -> bool:
-    open_one = session.scalar(select(CheckInRequest.id).where(
-        CheckInRequest.requested_by_id == family.id, CheckInRequest.resident_id == person.id,
-        CheckInRequest.status == "asked", CheckInRequest.created_at >= now - ASK_AGAIN_AFTER))
-    today = session.scalar(select(func.count(CheckInRequest.id)).where(
-        CheckInRequest.requested_by_id == family.id,
-        CheckInRequest.created_at >= datetime.combine(now.date(), datetime.min.time())))
+    open_one = session.scalar(
+        select(CheckInRequest.id).where(
+            CheckInRequest.requested_by_id == family.id,
+            CheckInRequest.resident_id == person.id,
+            CheckInRequest.status == "asked",
+            CheckInRequest.created_at >= now - ASK_AGAIN_AFTER,
+        )
+    )
+    today = session.scalar(
+        select(func.count(CheckInRequest.id)).where(
+            CheckInRequest.requested_by_id == family.id,
+            CheckInRequest.created_at >= datetime.combine(now.date(), datetime.min.time()),
+        )
+    )
     return open_one is not None or (today or 0) >= MAX_ASKED_A_DAY
 
 
@@ -73,10 +98,20 @@ def card(request: CheckInRequest, person: Resident) -> Card:
     clock = time_text(datetime(2000, 1, 1, request.minute_of_day // 60, request.minute_of_day % 60), locale)
     yes, no = t("watch.consent_yes", locale), t("watch.consent_no", locale)
     title = t("watch.consent_title", locale)
-    body = t("watch.consent_body", locale, family=request.requested_by.display_name or "", days=days, time=clock,
-             hours=request.alert_after_hours)
-    return Card(title, body, (Button(yes, f"watch.consent:{request.id}:yes", yes),
-                              Button(no, f"watch.consent:{request.id}:no", no)), alt_text=title)
+    body = t(
+        "watch.consent_body",
+        locale,
+        family=request.requested_by.display_name or "",
+        days=days,
+        time=clock,
+        hours=request.alert_after_hours,
+    )
+    return Card(
+        title,
+        body,
+        (Button(yes, f"watch.consent:{request.id}:yes", yes), Button(no, f"watch.consent:{request.id}:no", no)),
+        alt_text=title,
+    )
 
 
 def answer(session: Session, request: CheckInRequest, agreed: bool, now: datetime) -> CheckIn | None:
@@ -84,15 +119,21 @@ def answer(session: Session, request: CheckInRequest, agreed: bool, now: datetim
     request.status, request.answered_at = ("agreed" if agreed else "declined"), now
     if not agreed:
         return None
-    plan = Plan(minute_of_day=request.minute_of_day, weekdays=tuple(request.weekdays),
-                alert_after_hours=request.alert_after_hours, district_admins_watch=request.district_admins_watch)
+    plan = Plan(
+        minute_of_day=request.minute_of_day,
+        weekdays=tuple(request.weekdays),
+        alert_after_hours=request.alert_after_hours,
+        district_admins_watch=request.district_admins_watch,
+    )
     return checkins.sign_up(session, request.resident, plan, by=request.requested_by, now=now)
 
 
 def _minsei(session: Session, check_in: CheckIn) -> set[int]:
     """The check-in's watchers who are 民生委員."""
-    return {w.id for w in session.scalars(select(Watcher).where(Watcher.check_in_id == check_in.id,
-                                                               Watcher.role == "minsei"))}
+    return {
+        w.id
+        for w in session.scalars(select(Watcher).where(Watcher.check_in_id == check_in.id, Watcher.role == "minsei"))
+    }
 
 
 def name_minsei(session: Session, check_in: CheckIn, person: Resident) -> Outbox:
@@ -102,5 +143,8 @@ def name_minsei(session: Session, check_in: CheckIn, person: Resident) -> Outbox
     if watcher is None or watcher.id in already:
         return Outbox()
     watcher.role = "minsei"  # a family watcher who is also the 民生委員
-    return (Outbox().to(person.id, Text(t("watch.minsei_named", person.language, name=watched.display_name or "")))
-            .to(watched.id, Text(t("watch.joined_told_minsei", watched.language, name=person.display_name or ""))))
+    return (
+        Outbox()
+        .to(person.id, Text(t("watch.minsei_named", person.language, name=watched.display_name or "")))
+        .to(watched.id, Text(t("watch.joined_told_minsei", watched.language, name=person.display_name or "")))
+    )

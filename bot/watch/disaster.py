@@ -1,5 +1,6 @@
 """Disaster mode for a district: the safety menu for its people, and the three safety actions
 (安否を知らせる, 避難所, 助けを呼ぶ) behind it."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -42,8 +43,9 @@ def switch_menus(district_id: int) -> None:
     if channel is not None and hasattr(channel, "switch_menus"):
         channel.switch_menus(people, on)
     with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
-        session.execute(update(District).where(District.id == district_id, District.disaster_mode == on)
-                        .values(menus_disaster=on))
+        session.execute(
+            update(District).where(District.id == district_id, District.disaster_mode == on).values(menus_disaster=on)
+        )
 
 
 def in_disaster_mode(session: Session) -> list[int]:
@@ -54,14 +56,17 @@ def in_disaster_mode(session: Session) -> list[int]:
 def in_disaster(session: Session, person: Resident) -> bool:
     """Whether the person lives in, or follows, a district in disaster mode (theirs is the safety menu)."""
     districts = in_disaster_mode(session)
-    return bool(districts) and session.scalar(select(Resident.id).where(
-        Resident.id == person.id, _of(districts))) is not None
+    return (
+        bool(districts)
+        and session.scalar(select(Resident.id).where(Resident.id == person.id, _of(districts))) is not None
+    )
 
 
 def _of(district_ids: list[int]):
     """Residents of these districts, or following one of them."""
-    followers = select(Subscription.resident_id).where(Subscription.district_id.in_(district_ids),
-                                                       Subscription.active.is_(True))
+    followers = select(Subscription.resident_id).where(
+        Subscription.district_id.in_(district_ids), Subscription.active.is_(True)
+    )
     return or_(Resident.district_id.in_(district_ids), Resident.id.in_(followers))
 
 
@@ -69,7 +74,8 @@ def _line_people(session: Session, district_ids: list[int], leave_out: list[int]
     """LINE user ids of the districts' residents and followers, by language (but not those of
     the `leave_out` districts)."""
     query = select(Resident.language, Resident.platform_user_id).where(
-        Resident.platform == "line", Resident.active.is_(True), _of(district_ids))
+        Resident.platform == "line", Resident.active.is_(True), _of(district_ids)
+    )
     if leave_out:
         query = query.where(~_of(leave_out))
     people: dict[str, list[str]] = defaultdict(list)
@@ -80,9 +86,13 @@ def _line_people(session: Session, district_ids: list[int], leave_out: list[int]
 
 def open_check(session: Session, person: Resident, now: datetime) -> Circular | None:
     """The latest safety check sent to the person in the last two days, if any."""
-    return session.scalar(select(Circular).join(Delivery, Delivery.circular_id == Circular.id).where(
-        Delivery.resident_id == person.id, Circular.kind == "safety_check",
-        Circular.sent_at >= now - RECENT).order_by(Circular.id.desc()).limit(1))
+    return session.scalar(
+        select(Circular)
+        .join(Delivery, Delivery.circular_id == Circular.id)
+        .where(Delivery.resident_id == person.id, Circular.kind == "safety_check", Circular.sent_at >= now - RECENT)
+        .order_by(Circular.id.desc())
+        .limit(1)
+    )
 
 
 def shelters(session: Session, person: Resident) -> str:
@@ -96,23 +106,37 @@ def shelters(session: Session, person: Resident) -> str:
 def call_for_help(session: Session, person: Resident, now: datetime) -> Outbox:
     """助けを呼ぶ: an urgent request to nearby helpers, the admins told, and their supporters with
     the address if the person is marked as needing help in a disaster."""
-    request = HelpRequest(resident_id=person.id, created_by_id=person.id, district_id=person.district_id,
-                          category="other", urgent=True, status="draft", created_at=now,
-                          summary=t("disaster.call_summary", person.language))
+    request = HelpRequest(
+        resident_id=person.id,
+        created_by_id=person.id,
+        district_id=person.district_id,
+        category="other",
+        urgent=True,
+        status="draft",
+        created_at=now,
+        summary=t("disaster.call_summary", person.language),
+    )
     session.add(request)
     session.flush()
     offers.open_request(session, request)
     box = Outbox().to(person.id, Text(t("disaster.help_coming", person.language)))
     for admin in admins(session, person.district_id):
-        box.envelopes.append(Envelope(admin.id, [Text(t("disaster.admin_alert", admin.language,
-                                                        name=person.display_name or ""))],
-                                      retry_key=offers.retry_key("disaster.call", request.id, admin.id)))
+        box.envelopes.append(
+            Envelope(
+                admin.id,
+                [Text(t("disaster.admin_alert", admin.language, name=person.display_name or ""))],
+                retry_key=offers.retry_key("disaster.call", request.id, admin.id),
+            )
+        )
     box.envelopes += support.supporters_called(session, person, request.id)
     return box
 
 
 def report_buttons(check: Circular, locale: str) -> tuple[Button, ...]:
     """The safety check's own answer buttons, for the 安否を知らせる menu action."""
-    return (Button(t("safety.safe_button", locale), f"safety.safe:{check.id}", t("safety.safe_button", locale)),
-            Button(t("safety.need_help_button", locale), f"safety.need_help:{check.id}",
-                   t("safety.need_help_button", locale)))
+    return (
+        Button(t("safety.safe_button", locale), f"safety.safe:{check.id}", t("safety.safe_button", locale)),
+        Button(
+            t("safety.need_help_button", locale), f"safety.need_help:{check.id}", t("safety.need_help_button", locale)
+        ),
+    )

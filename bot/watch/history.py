@@ -1,4 +1,5 @@
 """The last 30 days of a check-in, as watchers and the admin page read them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,8 +24,10 @@ def day_state(day: CheckInDay, locale: str) -> str:
 
 def lines(session: Session, check_in: CheckIn, today: date, locale: str) -> list[str]:
     """One line per greeting of the last 30 days, newest first."""
-    return [t("watch.history_line", locale, day=when_text(d.day, locale), state=day_state(d, locale))
-            for d in checkins.history(session, check_in, today)]
+    return [
+        t("watch.history_line", locale, day=when_text(d.day, locale), state=day_state(d, locale))
+        for d in checkins.history(session, check_in, today)
+    ]
 
 
 def history_text(session: Session, person: Resident, today: date) -> str:
@@ -34,6 +37,5 @@ def history_text(session: Session, person: Resident, today: date) -> str:
     blocks = []
     for check_in in ([own] if own else []) + checkins.watched_by(session, person):
         found = lines(session, check_in, today, locale) or [t("watch.history_empty", locale)]
-        blocks.append("\n".join([t("watch.history_title", locale, name=check_in.resident.display_name or ""),
-                                 *found]))
+        blocks.append("\n".join([t("watch.history_title", locale, name=check_in.resident.display_name or ""), *found]))
     return "\n\n".join(blocks) if blocks else t("watch.none", locale)

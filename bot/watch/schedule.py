@@ -3,6 +3,7 @@
 Nothing waits in Redis: a tick finds what is due from the rows, so a wiped queue or a worker
 that was down loses nothing; the next tick does it. Run twice, a tick sends nothing twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,13 +43,15 @@ def tick(at: str | None = None) -> None:
 
 # -- greetings -------------------------------------------------------------------------------
 
+
 def greet_due(session: Session, now: datetime) -> list[Envelope]:
     """Today's greeting for every check-in whose time has come and who was not greeted yet."""
     today = now.date()
     minute = now.hour * 60 + now.minute
     greeted = exists().where(CheckInDay.check_in_id == CheckIn.id, CheckInDay.day == today)
-    due = session.scalars(select(CheckIn).where(CheckIn.active.is_(True), CheckIn.minute_of_day <= minute,
-                                                ~greeted).order_by(CheckIn.id))
+    due = session.scalars(
+        select(CheckIn).where(CheckIn.active.is_(True), CheckIn.minute_of_day <= minute, ~greeted).order_by(CheckIn.id)
+    )
     return [envelope for check_in in due if (envelope := _greet(session, check_in, today, now))]
 
 
@@ -69,16 +72,32 @@ def greeting(day: CheckInDay, person: Resident, key: str = "watch.greeting") -> 
     """The greeting card, with 元気です on the message itself."""
     locale = person.language
     fine = t("watch.fine_button", locale)
-    return Card(t(f"{key}_title", locale), t(f"{key}_body", locale, name=person.display_name or ""),
-                (Button(fine, f"watch.fine:{day.id}", fine),), alt_text=t(f"{key}_title", locale))
+    return Card(
+        t(f"{key}_title", locale),
+        t(f"{key}_body", locale, name=person.display_name or ""),
+        (Button(fine, f"watch.fine:{day.id}", fine),),
+        alt_text=t(f"{key}_title", locale),
+    )
 
 
 # -- no answer: a reminder, then the watchers and a neighbour ----------------------------------
 
+
 def _unanswered(session: Session, *conditions) -> list[CheckInDay]:
-    return list(session.scalars(select(CheckInDay).join(CheckIn, CheckIn.id == CheckInDay.check_in_id).where(
-        CheckIn.active.is_(True), CheckInDay.answered_at.is_(None), CheckInDay.alerted_at.is_(None),
-        and_(*conditions)).order_by(CheckInDay.id).with_for_update(of=CheckInDay, skip_locked=True)))
+    return list(
+        session.scalars(
+            select(CheckInDay)
+            .join(CheckIn, CheckIn.id == CheckInDay.check_in_id)
+            .where(
+                CheckIn.active.is_(True),
+                CheckInDay.answered_at.is_(None),
+                CheckInDay.alerted_at.is_(None),
+                and_(*conditions),
+            )
+            .order_by(CheckInDay.id)
+            .with_for_update(of=CheckInDay, skip_locked=True)
+        )
+    )
 
 
 def remind_due(session: Session, now: datetime) -> list[Envelope]:
@@ -89,8 +108,9 @@ def remind_due(session: Session, now: datetime) -> list[Envelope]:
             continue  # (a day gone by is not reminded: its alert is due instead)
         day.reminded_at = now
         person = day.check_in.resident
-        envelopes.append(Envelope(person.id, [greeting(day, person, "watch.reminder")],
-                                  retry_key=retry_key("watch.remind", day.id)))
+        envelopes.append(
+            Envelope(person.id, [greeting(day, person, "watch.reminder")], retry_key=retry_key("watch.remind", day.id))
+        )
     return envelopes
 
 

@@ -3,6 +3,7 @@ of the district and its neighbours. The card says only that someone is missing; 
 the details (and the photo, by a link signed for that person); a finder's words or place reach
 the family without the finder's name; 見つかりました thanks everyone and erases every detail.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,7 @@ from bot.i18n import t, when_text
 from bot.matching.offers import retry_key
 from bot.matching.unmet import admins
 from bot.queue import Job, enqueue_after_commit
-from db.models import (Conversation, InboundEvent, OutboundMessage, Resident, Search,
-                       SearchNotice, SearchReport)
+from db.models import Conversation, InboundEvent, OutboundMessage, Resident, Search, SearchNotice, SearchReport
 
 HELPING = "search_helping"  # the conversation state of someone who pressed 協力する
 
@@ -34,8 +34,9 @@ def start(session: Session, by: Resident, district_id: int) -> Search:
 
 def remember_event(session: Session, search: Search, platform: str, event_id: str) -> None:
     """This inbound event carries details: its payload is emptied when the search ends."""
-    row_id = session.scalar(select(InboundEvent.id).where(InboundEvent.platform == platform,
-                                                          InboundEvent.event_id == event_id))
+    row_id = session.scalar(
+        select(InboundEvent.id).where(InboundEvent.platform == platform, InboundEvent.event_id == event_id)
+    )
     if row_id is not None:
         search.private_events = [*search.private_events, row_id]
 
@@ -53,14 +54,18 @@ def preview(search: Search, person: Resident) -> Outbox:
     send_label, stop_label = t("search.send_button", locale), t("search.cancel_button", locale)
     body = t("search.details_body", locale, description=search.description, last_seen=search.last_seen)
     photo = t("search.with_photo" if search.photo else "search.without_photo", locale)
-    buttons = (Button(send_label, f"search.send:{search.id}", send_label),
-               Button(stop_label, f"search.cancel:{search.id}", stop_label))
-    preview_card = Card(t("search.preview_title", locale), f"{body}\n{photo}", buttons,
-                        alt_text=t("search.preview_title", locale))
+    buttons = (
+        Button(send_label, f"search.send:{search.id}", send_label),
+        Button(stop_label, f"search.cancel:{search.id}", stop_label),
+    )
+    preview_card = Card(
+        t("search.preview_title", locale), f"{body}\n{photo}", buttons, alt_text=t("search.preview_title", locale)
+    )
     return Outbox([Envelope(person.id, [preview_card], retry_key=retry_key("search.preview", search.id))])
 
 
 # -- helping ---------------------------------------------------------------------------------------
+
 
 def photo_link(search: Search, person_id: int) -> str:
     """A link to the photo that works for this person only, while the search is open."""
@@ -80,9 +85,16 @@ def may_see(session: Session, search: Search, person_id: int) -> bool:
         return False
     if person_id == search.started_by_id:
         return True
-    return session.scalar(select(SearchNotice.id).where(
-        SearchNotice.search_id == search.id, SearchNotice.resident_id == person_id,
-        SearchNotice.joined_at.is_not(None))) is not None
+    return (
+        session.scalar(
+            select(SearchNotice.id).where(
+                SearchNotice.search_id == search.id,
+                SearchNotice.resident_id == person_id,
+                SearchNotice.joined_at.is_not(None),
+            )
+        )
+        is not None
+    )
 
 
 def join(session: Session, search_id: int, person: Resident, now: datetime) -> Outbox:
@@ -90,23 +102,41 @@ def join(session: Session, search_id: int, person: Resident, now: datetime) -> O
     from bot import conversation as conversations
 
     search = session.get(Search, search_id)
-    notice = session.scalar(select(SearchNotice).where(SearchNotice.search_id == search_id,
-                                                       SearchNotice.resident_id == person.id))
+    notice = session.scalar(
+        select(SearchNotice).where(SearchNotice.search_id == search_id, SearchNotice.resident_id == person.id)
+    )
     if search is None or notice is None or search.status != "open":
         return Outbox().to(person.id, Text(t("search.over", person.language)))
     notice.joined_at = notice.joined_at or now
     conversations.ask(session, person, HELPING, {"search_id": search.id}, now=now, minutes=24 * 60)
     locale = person.language
-    details = Card(t("search.details_title", locale), t("search.details_body", locale,
-                   description=search.description, last_seen=search.last_seen),
-                   image_url=photo_link(search, person.id) if search.photo else None,
-                   alt_text=t("search.details_title", locale))
-    return Outbox([Envelope(person.id, [details, Text(t("search.how_to_report", locale))],
-                            retry_key=retry_key("search.details", search.id, person.id))])
+    details = Card(
+        t("search.details_title", locale),
+        t("search.details_body", locale, description=search.description, last_seen=search.last_seen),
+        image_url=photo_link(search, person.id) if search.photo else None,
+        alt_text=t("search.details_title", locale),
+    )
+    return Outbox(
+        [
+            Envelope(
+                person.id,
+                [details, Text(t("search.how_to_report", locale))],
+                retry_key=retry_key("search.details", search.id, person.id),
+            )
+        ]
+    )
 
 
-def report(session: Session, search_id: int, finder: Resident, text: str, now: datetime, *,
-           latitude: float | None = None, longitude: float | None = None) -> Outbox:
+def report(
+    session: Session,
+    search_id: int,
+    finder: Resident,
+    text: str,
+    now: datetime,
+    *,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Outbox:
     """A finder's words or place, to the family; the finder's name is never in it."""
     search = session.get(Search, search_id)
     if search is None or not may_see(session, search, finder.id):
@@ -123,6 +153,7 @@ def report(session: Session, search_id: int, finder: Resident, text: str, now: d
 
 
 # -- the end ---------------------------------------------------------------------------------------
+
 
 def may_end(session: Session, search: Search, person: Resident) -> bool:
     """The family who started it, or an admin of its district."""
@@ -148,8 +179,11 @@ def erase(session: Session, search: Search) -> None:
     """No description, place, photo or report of the missing person is kept anywhere in the database."""
     reports = list(session.scalars(select(SearchReport).where(SearchReport.search_id == search.id)))
     helpers = list(session.scalars(select(SearchNotice.resident_id).where(SearchNotice.search_id == search.id)))
-    keys = [retry_key("search.preview", search.id)] + [retry_key("search.report", r.id) for r in reports] + [
-        retry_key("search.details", search.id, person_id) for person_id in helpers]
+    keys = (
+        [retry_key("search.preview", search.id)]
+        + [retry_key("search.report", r.id) for r in reports]
+        + [retry_key("search.details", search.id, person_id) for person_id in helpers]
+    )
     if keys:
         session.execute(update(OutboundMessage).where(OutboundMessage.retry_key.in_(keys)).values(messages=[]))
     if search.private_events:

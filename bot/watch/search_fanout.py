@@ -7,6 +7,7 @@ bot.channels.pacing. Each call's retry key names the search, the block and the g
 run again after a crash sends the same calls with the same keys: LINE answers 409 to those it
 took, and nobody gets the card twice.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -20,8 +21,17 @@ from bot.events import Button, Card, Message, Text
 from bot.i18n import t, when_text
 from bot.matching.candidates import ring
 from bot.outbox import retry_key
-from db.models import (District, HelperProfile, Resident, Search, SearchNotice, SearchOptIn, Subscription,
-                       helper_districts, local_now)
+from db.models import (
+    District,
+    HelperProfile,
+    Resident,
+    Search,
+    SearchNotice,
+    SearchOptIn,
+    Subscription,
+    helper_districts,
+    local_now,
+)
 
 BATCH = 500  # LINE's multicast takes at most 500 people
 
@@ -40,18 +50,32 @@ def recipients(session: Session, search: Search) -> list[int]:
     """Helpers and opted-in residents of the district and its neighbours, but not the family;
     in sending order (platform, language, id), so that each language's people share calls."""
     districts = [d for d, _, _ in ring(session, search.district_id)]
-    helpers = select(HelperProfile.resident_id).join(
-        helper_districts, helper_districts.c.helper_id == HelperProfile.id).where(
-        helper_districts.c.district_id.in_(districts), HelperProfile.paused.is_(False))
-    followers = select(Subscription.resident_id).where(Subscription.district_id.in_(districts),
-                                                       Subscription.active.is_(True))
-    opted = select(SearchOptIn.resident_id).where(or_(
-        SearchOptIn.resident_id.in_(followers),
-        SearchOptIn.resident_id.in_(select(Resident.id).where(Resident.district_id.in_(districts)))))
-    return list(session.scalars(select(Resident.id).where(
-        or_(Resident.id.in_(helpers), Resident.id.in_(opted)), Resident.active.is_(True),
-        Resident.platform != "none", Resident.id != search.started_by_id)
-        .order_by(Resident.platform, Resident.language, Resident.id)))
+    helpers = (
+        select(HelperProfile.resident_id)
+        .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+        .where(helper_districts.c.district_id.in_(districts), HelperProfile.paused.is_(False))
+    )
+    followers = select(Subscription.resident_id).where(
+        Subscription.district_id.in_(districts), Subscription.active.is_(True)
+    )
+    opted = select(SearchOptIn.resident_id).where(
+        or_(
+            SearchOptIn.resident_id.in_(followers),
+            SearchOptIn.resident_id.in_(select(Resident.id).where(Resident.district_id.in_(districts))),
+        )
+    )
+    return list(
+        session.scalars(
+            select(Resident.id)
+            .where(
+                or_(Resident.id.in_(helpers), Resident.id.in_(opted)),
+                Resident.active.is_(True),
+                Resident.platform != "none",
+                Resident.id != search.started_by_id,
+            )
+            .order_by(Resident.platform, Resident.language, Resident.id)
+        )
+    )
 
 
 def plan(session: Session, search: Search) -> None:
@@ -66,13 +90,16 @@ def plan(session: Session, search: Search) -> None:
 def groups(session: Session, search_id: int) -> list[Group]:
     """The multicasts of a search: blocks of 500 notices in sending order, by platform and language;
     people who left since are not sent to (the others' calls keep their keys)."""
-    rows = session.execute(select(Resident.platform, Resident.language, Resident.platform_user_id, Resident.active)
-                           .join(SearchNotice, SearchNotice.resident_id == Resident.id)
-                           .where(SearchNotice.search_id == search_id).order_by(SearchNotice.id)).all()
+    rows = session.execute(
+        select(Resident.platform, Resident.language, Resident.platform_user_id, Resident.active)
+        .join(SearchNotice, SearchNotice.resident_id == Resident.id)
+        .where(SearchNotice.search_id == search_id)
+        .order_by(SearchNotice.id)
+    ).all()
     found = []
     for block, start in enumerate(range(0, len(rows), BATCH)):
         by_language: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for platform, language, user_id, active in rows[start:start + BATCH]:
+        for platform, language, user_id, active in rows[start : start + BATCH]:
             if active:
                 by_language[(platform, language)].append(user_id)
         found += [Group(block, platform, language, users) for (platform, language), users in by_language.items()]
@@ -83,8 +110,12 @@ def card(search: Search, district: str, locale: str) -> Card:
     """The first card: only that someone is missing near the district, and 協力する."""
     title = t("search.card_title", locale, district=district)
     join = t("search.join_button", locale)
-    return Card(title, t("search.card_body", locale, district=district, when=when_text(search.created_at, locale)),
-                (Button(join, f"search.join:{search.id}", join),), alt_text=title)
+    return Card(
+        title,
+        t("search.card_body", locale, district=district, when=when_text(search.created_at, locale)),
+        (Button(join, f"search.join:{search.id}", join),),
+        alt_text=title,
+    )
 
 
 def fan_out(search_id: int) -> None:
@@ -129,5 +160,6 @@ def _send(group: Group, messages: list[Message], key: tuple) -> None:
     """One multicast (LINE, paced with every worker) or one post each; keyed by search, block and group."""
     channel = runtime.current().channels.get(group.platform)
     if channel is not None and group.user_ids:
-        channel.multicast(group.user_ids, messages,
-                          retry_key=retry_key(*key, group.block, group.platform, group.language))
+        channel.multicast(
+            group.user_ids, messages, retry_key=retry_key(*key, group.block, group.platform, group.language)
+        )

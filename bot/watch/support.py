@@ -4,6 +4,7 @@ and the district admins. Supporters report for them: 無事 / 避難した / 助
 
 Driven by the same database tick as the daily check-ins: each step is read from the rows.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -45,8 +46,7 @@ def unmark(session: Session, need: SupportNeed) -> None:
 
 def add_supporter(session: Session, need: SupportNeed, person: Resident) -> None:
     """Name a neighbour who agreed to support them (the person never supports themself)."""
-    known = session.scalar(select(Supporter.id).where(Supporter.need_id == need.id,
-                                                      Supporter.resident_id == person.id))
+    known = session.scalar(select(Supporter.id).where(Supporter.need_id == need.id, Supporter.resident_id == person.id))
     if known is None and person.id != need.resident_id:
         session.add(Supporter(need_id=need.id, resident_id=person.id))
         session.flush()
@@ -54,23 +54,32 @@ def add_supporter(session: Session, need: SupportNeed, person: Resident) -> None
 
 def supporters(session: Session, need: SupportNeed) -> list[Resident]:
     """The need's supporters still following the bot."""
-    people = session.scalars(select(Resident).join(Supporter, Supporter.resident_id == Resident.id)
-                             .where(Supporter.need_id == need.id).order_by(Supporter.id))
+    people = session.scalars(
+        select(Resident)
+        .join(Supporter, Supporter.resident_id == Resident.id)
+        .where(Supporter.need_id == need.id)
+        .order_by(Supporter.id)
+    )
     return [p for p in people if p.active]
 
 
 def of_district(session: Session, district_id: int) -> list[SupportNeed]:
     """Every marked person of a district."""
-    return list(session.scalars(select(SupportNeed).where(SupportNeed.district_id == district_id)
-                                .order_by(SupportNeed.id)))
+    return list(
+        session.scalars(select(SupportNeed).where(SupportNeed.district_id == district_id).order_by(SupportNeed.id))
+    )
 
 
 # -- following a safety check --------------------------------------------------------------------
 
+
 def follow_due(session: Session, now: datetime) -> list[Envelope]:
     """The tick's step: move each marked person of a recent safety check along, if due."""
-    checks = session.scalars(select(Circular).where(
-        Circular.kind == "safety_check", Circular.status == "sent", Circular.sent_at >= now - RECENT))
+    checks = session.scalars(
+        select(Circular).where(
+            Circular.kind == "safety_check", Circular.status == "sent", Circular.sent_at >= now - RECENT
+        )
+    )
     envelopes: list[Envelope] = []
     for check in checks:
         for need in of_district(session, check.district_id):
@@ -107,14 +116,30 @@ def _to_supporters(session: Session, need: SupportNeed, check_id: int, called: b
     envelopes = []
     for supporter in supporters(session, need):
         locale = supporter.language
-        body = t("support.card_body", locale, name=person.display_name or "",
-                 place=person.address or t("offer.no_place", locale),
-                 phone=person.phone or t("offer.no_phone", locale), note=need.note or "-")
-        buttons = tuple(Button(t(f"support.report.{r}", locale), f"support.report:{need.id}:{check_id}:{r}",
-                               t(f"support.report.{r}", locale)) for r in REPORTS)
+        body = t(
+            "support.card_body",
+            locale,
+            name=person.display_name or "",
+            place=person.address or t("offer.no_place", locale),
+            phone=person.phone or t("offer.no_phone", locale),
+            note=need.note or "-",
+        )
+        buttons = tuple(
+            Button(
+                t(f"support.report.{r}", locale),
+                f"support.report:{need.id}:{check_id}:{r}",
+                t(f"support.report.{r}", locale),
+            )
+            for r in REPORTS
+        )
         title = t(key, locale, name=person.display_name or "")
-        envelopes.append(Envelope(supporter.id, [Card(title, body, buttons, alt_text=title)],
-                                  retry_key=retry_key(key, need.id, check_id, supporter.id)))
+        envelopes.append(
+            Envelope(
+                supporter.id,
+                [Card(title, body, buttons, alt_text=title)],
+                retry_key=retry_key(key, need.id, check_id, supporter.id),
+            )
+        )
     return envelopes
 
 
@@ -124,26 +149,33 @@ def supporters_called(session: Session, person: Resident, request_id: int) -> li
     if need is None:
         return []
     need.state, need.escalation, need.state_by_id = "need_help", 2, person.id
-    return [Envelope(e.resident_id, e.messages, retry_key=retry_key("support.call", request_id, e.resident_id))
-            for e in _to_supporters(session, need, 0, True)]
+    return [
+        Envelope(e.resident_id, e.messages, retry_key=retry_key("support.call", request_id, e.resident_id))
+        for e in _to_supporters(session, need, 0, True)
+    ]
 
 
-def _to_helpers_and_admins(session: Session, need: SupportNeed, check: Circular, now: datetime, *,
-                           already_open: bool) -> list[Envelope]:
+def _to_helpers_and_admins(
+    session: Session, need: SupportNeed, check: Circular, now: datetime, *, already_open: bool
+) -> list[Envelope]:
     """No supporter has reported: nearby helpers are offered a visit, the admins are told."""
     person = need.resident
     if already_open:
         return []  # they called for help themself: helpers and admins were told at once
-    open_urgent_request(session, person, check, t("support.request_text", person.language, title=check.title),
-                        "other", now, person)
-    return [Envelope(admin.id, [Text(t("support.admin_alert", admin.language, name=person.display_name or "",
-                                       title=check.title))],
-                     retry_key=retry_key("support.admin_alert", need.id, check.id, admin.id))
-            for admin in admins(session, need.district_id)]
+    open_urgent_request(
+        session, person, check, t("support.request_text", person.language, title=check.title), "other", now, person
+    )
+    return [
+        Envelope(
+            admin.id,
+            [Text(t("support.admin_alert", admin.language, name=person.display_name or "", title=check.title))],
+            retry_key=retry_key("support.admin_alert", need.id, check.id, admin.id),
+        )
+        for admin in admins(session, need.district_id)
+    ]
 
 
-def report(session: Session, need_id: int, check_id: int, said: str, supporter: Resident,
-           now: datetime) -> Outbox:
+def report(session: Session, need_id: int, check_id: int, said: str, supporter: Resident, now: datetime) -> Outbox:
     """A supporter reports for the person; everyone else who follows them is told."""
     need = session.get(SupportNeed, need_id)
     if said not in REPORTS:
@@ -157,10 +189,26 @@ def report(session: Session, need_id: int, check_id: int, said: str, supporter: 
     person = need.resident
     others = [p for p in supporters(session, need) if p.id != supporter.id] + admins(session, need.district_id)
     for other in others:
-        box.to(other.id, Text(t(f"support.told.{said}", other.language, name=person.display_name or "",
-                                supporter=supporter.display_name or "")))
+        box.to(
+            other.id,
+            Text(
+                t(
+                    f"support.told.{said}",
+                    other.language,
+                    name=person.display_name or "",
+                    supporter=supporter.display_name or "",
+                )
+            ),
+        )
     if first_call and check is not None and need.escalation < 2:
         need.escalation = 2
-        open_urgent_request(session, person, check, t("support.request_text", person.language,
-                                                         title=check.title), "other", now, supporter)
+        open_urgent_request(
+            session,
+            person,
+            check,
+            t("support.request_text", person.language, title=check.title),
+            "other",
+            now,
+            supporter,
+        )
     return box

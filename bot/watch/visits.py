@@ -3,6 +3,7 @@
 The offer machinery does the rest: the first helper who accepts gets the address, nobody else.
 That helper reports 会えた / 不在 / 救急 with buttons; 救急 tells everyone at once.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,10 +27,15 @@ OUTCOMES = ("met", "absent", "emergency")
 def send_neighbour(session: Session, day: CheckInDay, now: datetime) -> HelpRequest:
     """Open a 様子を見に行く request for the silent resident; offers go out after the commit."""
     person = day.check_in.resident
-    request = HelpRequest(resident_id=person.id, created_by_id=person.id, district_id=person.district_id,
-                          category=VISIT, urgent=True, status="draft",
-                          summary=t("watch.visit_summary", person.language,
-                                    time=time_text(day.greeted_at, person.language)))
+    request = HelpRequest(
+        resident_id=person.id,
+        created_by_id=person.id,
+        district_id=person.district_id,
+        category=VISIT,
+        urgent=True,
+        status="draft",
+        summary=t("watch.visit_summary", person.language, time=time_text(day.greeted_at, person.language)),
+    )
     session.add(request)
     session.flush()
     day.visit_request_id = request.id
@@ -42,18 +48,25 @@ def accepted(session: Session, offer: Offer, helper: Resident, now: datetime) ->
     day = _day_of(session, offer.request_id)
     person = offer.request.resident
     locale = helper.language
-    body = t("watch.visit_details", locale, name=person.display_name or "",
-             place=person.address or t("offer.no_place", locale),
-             phone=person.phone or t("offer.no_phone", locale))
-    card = Card(t("watch.visit_title", locale), body, _outcome_buttons(day, locale),
-                alt_text=t("watch.visit_title", locale))
+    body = t(
+        "watch.visit_details",
+        locale,
+        name=person.display_name or "",
+        place=person.address or t("offer.no_place", locale),
+        phone=person.phone or t("offer.no_phone", locale),
+    )
+    card = Card(
+        t("watch.visit_title", locale), body, _outcome_buttons(day, locale), alt_text=t("watch.visit_title", locale)
+    )
     box = Outbox().to(helper.id, Text(t("watch.visit_thanks", locale)), card)
     return box.extend(tell_watchers(session, day, "watch.neighbour_going"))
 
 
 def _outcome_buttons(day: CheckInDay, locale: str) -> tuple[Button, ...]:
-    return tuple(Button(t(f"watch.outcome.{o}", locale), f"watch.visit:{day.id}:{o}",
-                        t(f"watch.outcome.{o}", locale)) for o in OUTCOMES)
+    return tuple(
+        Button(t(f"watch.outcome.{o}", locale), f"watch.visit:{day.id}:{o}", t(f"watch.outcome.{o}", locale))
+        for o in OUTCOMES
+    )
 
 
 def _day_of(session: Session, request_id: int) -> CheckInDay:
@@ -81,12 +94,26 @@ def report(session: Session, day_id: int, outcome: str, helper: Resident, now: d
 
 def _tell_admins(session: Session, day: CheckInDay, outcome: str, helper: Resident) -> Outbox:
     person = day.check_in.resident
-    return Outbox([Envelope(admin.id, [Text(t(f"watch.told.{outcome}", admin.language,
-                                              name=person.display_name or "",
-                                              helper=helper.display_name or "",
-                                              time=time_text(day.greeted_at, admin.language)))],
-                            retry_key=offers.retry_key(f"watch.told.{outcome}", day.id, admin.id))
-                   for admin in admins(session, person.district_id)])
+    return Outbox(
+        [
+            Envelope(
+                admin.id,
+                [
+                    Text(
+                        t(
+                            f"watch.told.{outcome}",
+                            admin.language,
+                            name=person.display_name or "",
+                            helper=helper.display_name or "",
+                            time=time_text(day.greeted_at, admin.language),
+                        )
+                    )
+                ],
+                retry_key=offers.retry_key(f"watch.told.{outcome}", day.id, admin.id),
+            )
+            for admin in admins(session, person.district_id)
+        ]
+    )
 
 
 def call_off(session: Session, day: CheckInDay, now: datetime) -> Outbox:
@@ -97,8 +124,10 @@ def call_off(session: Session, day: CheckInDay, now: datetime) -> Outbox:
     box = offers.close_offers(session, request, now, "withdrawn", None)
     if request.task is not None:
         helper = request.task.helper
-        box.to(helper.id, Text(t("watch.answered_meanwhile", helper.language,
-                                 name=day.check_in.resident.display_name or "")))
+        box.to(
+            helper.id,
+            Text(t("watch.answered_meanwhile", helper.language, name=day.check_in.resident.display_name or "")),
+        )
         return box
     request.status, request.closed_at = "cancelled", now
     return box
@@ -117,11 +146,21 @@ def nobody_went(session: Session, request: HelpRequest, round: int, admins_told:
     envelopes = []
     for watcher in checkins.watchers(session, day.check_in):
         locale = watcher.language
-        said = t("watch.visit_unmet_asked" if asked else "watch.visit_unmet_nobody", locale,
-                 name=person.display_name or "", time=time_text(day.greeted_at, locale), count=asked)
+        said = t(
+            "watch.visit_unmet_asked" if asked else "watch.visit_unmet_nobody",
+            locale,
+            name=person.display_name or "",
+            time=time_text(day.greeted_at, locale),
+            count=asked,
+        )
         then = t("watch.visit_unmet_admins" if admins_told else "watch.visit_unmet_no_admins", locale)
-        envelopes.append(Envelope(watcher.id, [Text(f"{said}\n{then}")],
-                                  retry_key=offers.retry_key("watch.visit_unmet", day.id, round, watcher.id)))
+        envelopes.append(
+            Envelope(
+                watcher.id,
+                [Text(f"{said}\n{then}")],
+                retry_key=offers.retry_key("watch.visit_unmet", day.id, round, watcher.id),
+            )
+        )
     return envelopes
 
 

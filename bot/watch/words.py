@@ -1,4 +1,5 @@
 """Reading what a watched resident writes: a time of day, a time away, a sign that something is wrong."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Web pages: the district admin pages and the local chat page."""
+
 from __future__ import annotations
 
 from flask import g

@@ -4,13 +4,26 @@ An admin logs in with a signed link from the chat (or `flask admin-link`), valid
 every page checks that the admin administers the district in its URL. City staff (地区担当職員,
 DistrictAdmin.role "staff") sign in the same way and see each of the districts they support.
 """
+
 from __future__ import annotations
 
 import secrets
 
 import click
-from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template,
-                   request, send_from_directory, session, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -30,8 +43,7 @@ from db.session import Session
 REFRESH_SECONDS = 15  # a circular's page reloads its counts while answers come in
 STAFF = "staff"  # DistrictAdmin.role of city staff (地区担当職員), who support several districts
 
-blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
-                      static_folder="static")
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 blueprint.after_request(admin_security.strict_headers)
 blueprint.url_value_preprocessor(admin_security.possible_ids)
 
@@ -47,8 +59,9 @@ def init_app(app: Flask) -> None:
 
 def favicon():
     """The site's icon, where browsers look for it."""
-    return send_from_directory(blueprint.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
-                               max_age=86400)
+    return send_from_directory(
+        blueprint.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @click.command("admin-link")
@@ -63,6 +76,7 @@ def admin_link_command(resident_id: int) -> None:
 
 
 # -- who is looking ----------------------------------------------------------------------------
+
 
 def signed_in() -> AdminSession | None:
     """This browser's live session, looked up once a request in a transaction of its own (the
@@ -103,10 +117,14 @@ def in_district(db: OrmSession, model: type, row_id: int, district_id: int):
 
 def staff_districts(db: OrmSession, person: Resident) -> list[District]:
     """The districts a city staff member (地区担当職員) supports; none for a district's own admin."""
-    return list(db.scalars(
-        select(District).join(DistrictAdmin, DistrictAdmin.district_id == District.id)
-        .where(DistrictAdmin.resident_id == person.id, DistrictAdmin.role == STAFF)
-        .order_by(District.id)))
+    return list(
+        db.scalars(
+            select(District)
+            .join(DistrictAdmin, DistrictAdmin.district_id == District.id)
+            .where(DistrictAdmin.resident_id == person.id, DistrictAdmin.role == STAFF)
+            .order_by(District.id)
+        )
+    )
 
 
 def page(template: str, admin: Resident, **context) -> str:
@@ -114,12 +132,18 @@ def page(template: str, admin: Resident, **context) -> str:
     db = request_session()
     districts = admin_districts(db, admin)
     locale = admin.language
-    return render_template(f"admin/{template}", admin=admin, districts=districts,
-                           is_staff=bool(staff_districts(db, admin)),
-                           csrf=csrf_token(), locale=locale,
-                           t=lambda key, **fields: t(key, locale, **fields),
-                           when=lambda moment: when_text(moment, locale) if moment else "",
-                           hours=lambda minutes: hours_text(minutes, locale), **context)
+    return render_template(
+        f"admin/{template}",
+        admin=admin,
+        districts=districts,
+        is_staff=bool(staff_districts(db, admin)),
+        csrf=csrf_token(),
+        locale=locale,
+        t=lambda key, **fields: t(key, locale, **fields),
+        when=lambda moment: when_text(moment, locale) if moment else "",
+        hours=lambda minutes: hours_text(minutes, locale),
+        **context,
+    )
 
 
 def csrf_token() -> str:
@@ -160,11 +184,13 @@ def kind_page(template: str, status: int):
     """An error page in the admin's language (Japanese when nobody is signed in)."""
     admin = current_admin(request_session()) if status != 500 else None
     locale = admin.language if admin else "ja"
-    return render_template(template, locale=locale, status=status,
-                           t=lambda key, **fields: t(key, locale, **fields)), status
+    return render_template(
+        template, locale=locale, status=status, t=lambda key, **fields: t(key, locale, **fields)
+    ), status
 
 
 # -- logging in and out ------------------------------------------------------------------------
+
 
 @blueprint.get("/login/<token>")
 def login_page(token: str):
@@ -177,8 +203,12 @@ def login_page(token: str):
             abort(403)  # opened before: it is not a key to hand around
     nonce = secrets.token_urlsafe(16)
     session["login_nonce"] = nonce
-    return render_template("admin/login.html", locale=person.language, nonce=nonce,
-                           t=lambda key, **fields: t(key, person.language, **fields))
+    return render_template(
+        "admin/login.html",
+        locale=person.language,
+        nonce=nonce,
+        t=lambda key, **fields: t(key, person.language, **fields),
+    )
 
 
 @blueprint.post("/login/<token>")
@@ -235,12 +265,12 @@ def home():
     if len(districts) == 1 and not staff_districts(db, admin):
         return redirect(url_for("admin.requests", district_id=districts[0].id))
     now = local_now()
-    overview = [(d, queries.request_counts(db, d.id), len(queries.undelivered(db, d.id, now)))
-                for d in districts]
+    overview = [(d, queries.request_counts(db, d.id), len(queries.undelivered(db, d.id, now))) for d in districts]
     return page("home.html", admin, overview=overview)
 
 
 # -- the district's pages ----------------------------------------------------------------------
+
 
 @blueprint.get("/d/<int:district_id>/")
 def requests(district_id: int):
@@ -250,9 +280,15 @@ def requests(district_id: int):
     counts = queries.request_counts(db, district_id)
     status = request.args.get("status")
     status = status if status in queries.STATUSES else queries.first_tab(counts)
-    return page("requests.html", admin, district=district, status=status, counts=counts,
-                rows=queries.requests(db, district_id, status),
-                undelivered=len(queries.undelivered(db, district_id, local_now())))
+    return page(
+        "requests.html",
+        admin,
+        district=district,
+        status=status,
+        counts=counts,
+        rows=queries.requests(db, district_id, status),
+        undelivered=len(queries.undelivered(db, district_id, local_now())),
+    )
 
 
 @blueprint.get("/d/<int:district_id>/undelivered")
@@ -260,8 +296,13 @@ def undelivered(district_id: int):
     """Messages the bot gave up sending (LINE down for hours, a blocked account): to pass on."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    return page("undelivered.html", admin, district=district, text=queries.message_text,
-                rows=queries.undelivered(db, district_id, local_now()))
+    return page(
+        "undelivered.html",
+        admin,
+        district=district,
+        text=queries.message_text,
+        rows=queries.undelivered(db, district_id, local_now()),
+    )
 
 
 @blueprint.get("/d/<int:district_id>/helpers")
@@ -274,9 +315,14 @@ def helpers(district_id: int):
     query = request.args.get("q", "").strip()[:100]
     words, skills = query.split(), extract_skills(query) if query else []
     profiles = [p for p in queries.helpers(db, district_id) if queries.matches(p, words, skills)]
-    return page("helpers.html", admin, district=district, query=query,
-                pending=[p for p in profiles if not p.approved],
-                profiles=[p for p in profiles if p.approved])
+    return page(
+        "helpers.html",
+        admin,
+        district=district,
+        query=query,
+        pending=[p for p in profiles if not p.approved],
+        profiles=[p for p in profiles if p.approved],
+    )
 
 
 @blueprint.post("/d/<int:district_id>/helpers/<int:resident_id>/approve")
@@ -295,8 +341,7 @@ def circulars(district_id: int):
     """Circulars and safety checks with sent, read and answer counts."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    return page("circulars.html", admin, district=district,
-                rows=queries.circulars(db, district_id))
+    return page("circulars.html", admin, district=district, rows=queries.circulars(db, district_id))
 
 
 @blueprint.get("/d/<int:district_id>/circulars/<int:circular_id>")
@@ -305,6 +350,13 @@ def circular(district_id: int, circular_id: int):
     db = request_session()
     admin, district = require_district(db, district_id)
     row = in_district(db, Circular, circular_id, district_id)
-    return page("circular.html", admin, district=district, stats=progress(db, row.id), circular=row,
-                waiting=queries.waiting(db, row), need_help=queries.need_help(db, row),
-                refresh_seconds=REFRESH_SECONDS)
+    return page(
+        "circular.html",
+        admin,
+        district=district,
+        stats=progress(db, row.id),
+        circular=row,
+        waiting=queries.waiting(db, row),
+        need_help=queries.need_help(db, row),
+        refresh_seconds=REFRESH_SECONDS,
+    )

@@ -1,5 +1,6 @@
 """The district chart (地域カルテ): each chart as bars, as a table and as CSV, plus the unmet needs
 and the themes of requests that fit no kind of help."""
+
 from __future__ import annotations
 
 import csv
@@ -37,8 +38,9 @@ class Chart:
 
     def bars(self):
         """The chart drawn as bars of its `bar` column."""
-        return bars.bar_chart(self.title, [(label, values[self.bar]) for label, values in self.rows],
-                              self.unit, self.top)
+        return bars.bar_chart(
+            self.title, [(label, values[self.bar]) for label, values in self.rows], self.unit, self.top
+        )
 
 
 @blueprint.get("/d/<int:district_id>/chart")
@@ -49,8 +51,15 @@ def chart(district_id: int):
     requests = facts.sent_requests(db, district_id)
     others = [f.text or f.summary for f in requests if f.category == "other"]
     unmet = sorted((f for f in requests if f.status == "unmet"), key=lambda f: f.created_at, reverse=True)
-    return page("chart.html", admin, district=district, charts=district_charts(db, district_id, admin.language),
-                unmet=unmet[:UNMET_SHOWN], unmet_count=len(unmet), themes=themes(others))
+    return page(
+        "chart.html",
+        admin,
+        district=district,
+        charts=district_charts(db, district_id, admin.language),
+        unmet=unmet[:UNMET_SHOWN],
+        unmet_count=len(unmet),
+        themes=themes(others),
+    )
 
 
 @blueprint.get("/d/<int:district_id>/chart/<key>.csv")
@@ -62,9 +71,11 @@ def chart_csv(district_id: int, key: str):
     if not found:
         abort(404)
     name = f"{district.name}-{found[0].title}.csv"
-    return Response("\ufeff" + csv_text(found[0]), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=\"chart-{key}.csv\"; "
-                                                    f"filename*=UTF-8''{quote(name)}"})
+    return Response(
+        "\ufeff" + csv_text(found[0]),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=\"chart-{key}.csv\"; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 def csv_text(chart: Chart) -> str:
@@ -93,12 +104,14 @@ def district_charts(db: OrmSession, district_id: int, locale: str) -> list[Chart
         by_kind("per_category", facts.requests_by_kind(requests, labels)),
         by_month("unmet_rate", facts.unmet_rate(requests, labels), unit="%", top=100),
         by_month("first_accept", facts.first_accept(requests, labels), unit=t("admin.chart.unit_minutes", locale)),
-        by_month("hours", [(m, [round(v[0] + v[1], 1), *v[:2]]) for m, v in help_months],
-                 unit=t("admin.chart.unit_hours", locale)),
+        by_month(
+            "hours",
+            [(m, [round(v[0] + v[1], 1), *v[:2]]) for m, v in help_months],
+            unit=t("admin.chart.unit_hours", locale),
+        ),
         by_month("active", [(m, v[2:]) for m, v in help_months]),
         by_month("circular_reads", facts.circular_rates(sent, labels, "circular"), unit="%", top=100, bar=2),
-        by_month("safety_answers", facts.circular_rates(sent, labels, "safety_check"), unit="%", top=100,
-                 bar=2),
+        by_month("safety_answers", facts.circular_rates(sent, labels, "safety_check"), unit="%", top=100, bar=2),
         by_kind("helpers", [(s, [n]) for s, n in skills]),
         by_month("followers", [(m, [n]) for m, n in queries.cumulative(monthly, earlier)]),
     ]
@@ -107,8 +120,9 @@ def district_charts(db: OrmSession, district_id: int, locale: str) -> list[Chart
 def _chart(key: str, locale: str, label_column: str, rows, **more) -> Chart:
     """A chart whose titles and column names come from the catalog (admin.chart.<key>...)."""
     columns = t(f"admin.chart.{key}_columns", locale).split("|")
-    return Chart(key, t(f"admin.chart.{key}", locale), t(f"admin.chart.by_{label_column}", locale),
-                 columns, rows, **more)
+    return Chart(
+        key, t(f"admin.chart.{key}", locale), t(f"admin.chart.by_{label_column}", locale), columns, rows, **more
+    )
 
 
 def _months(rows, locale: str):
@@ -120,6 +134,6 @@ def _kinds(rows, locale: str):
 
 
 def month_text(label: str, locale: str) -> str:
-    """"2026-03" as people of this locale write a month."""
+    """ "2026-03" as people of this locale write a month."""
     year, month = label.split("-")
     return t("admin.chart.month", locale, year=int(year), month=int(month))

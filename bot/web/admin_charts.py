@@ -3,6 +3,7 @@
 Each bar is a one-rectangle SVG stretched to the row's width, so labels and numbers stay real
 text at full size on a phone, and no inline style is needed (the pages' Content-Security-Policy).
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape

@@ -3,6 +3,7 @@
 The same core as the admin's chat: circulars.draft, then circulars.cost on the preview,
 then circulars.launch (the fan-out job is enqueued after the commit), or circulars.cancel.
 """
+
 from __future__ import annotations
 
 from flask import redirect, request, url_for
@@ -31,12 +32,23 @@ def compose_page(district_id: int, area: str, form, error: str | None):
     """The compose form with what was typed (or the usual words of a safety check)."""
     admin, district = require_district(request_session(), district_id)
     if form is None:
-        form = {"title": t("safety.default_title", admin.language),
-                "body": t("safety.default_body", admin.language)} if area == "safety" else {}
+        form = (
+            {"title": t("safety.default_title", admin.language), "body": t("safety.default_body", admin.language)}
+            if area == "safety"
+            else {}
+        )
     translated = forms.translated_locales()
     given = any(form.get(f"{part}_{locale}") for locale in translated for part in ("title", "body"))
-    return page("compose.html", admin, district=district, area=area, form=form, error=error,
-                translated=translated, translations_given=given)
+    return page(
+        "compose.html",
+        admin,
+        district=district,
+        area=area,
+        form=form,
+        error=error,
+        translated=translated,
+        translations_given=given,
+    )
 
 
 @blueprint.post("/d/<int:district_id>/<any(circular, safety):area>/new")
@@ -61,10 +73,15 @@ def preview(district_id: int, circular_id: int):
     circular = in_district(db, Circular, circular_id, district_id)
     if circular.status != "draft":
         return redirect(url_for("admin.circular", district_id=district_id, circular_id=circular_id))
-    return page("preview.html", admin, district=district, circular=circular,
-                samples=samples(db, circular, district),
-                price=circulars.cost(db, district_id, runtime.current().channels),
-                followers=subscriptions.follower_count(db, district_id))
+    return page(
+        "preview.html",
+        admin,
+        district=district,
+        circular=circular,
+        samples=samples(db, circular, district),
+        price=circulars.cost(db, district_id, runtime.current().channels),
+        followers=subscriptions.follower_count(db, district_id),
+    )
 
 
 def samples(db: Session, circular: Circular, district: District) -> list[tuple[str, list]]:
@@ -72,8 +89,10 @@ def samples(db: Session, circular: Circular, district: District) -> list[tuple[s
     given, and each language the district's followers read without one (the Japanese, after a
     short note in their language)."""
     readers = subscriptions.follower_languages(db, district.id)
-    languages = ["ja", *(lang for lang in locales() if lang != "ja"
-                         and (lang in (circular.translations or {}) or lang in readers))]
+    languages = [
+        "ja",
+        *(lang for lang in locales() if lang != "ja" and (lang in (circular.translations or {}) or lang in readers)),
+    ]
     return [(lang, render.messages_for(circular, district.name, lang)) for lang in languages]
 
 
@@ -87,10 +106,8 @@ def send(district_id: int, circular_id: int):
             circular = in_district(db, Circular, circular_id, district_id)
             circulars.launch(db, circular, admin.id, local_now())
     except QuotaExceededError:
-        return done("admin.compose.stopped", "admin.preview", district_id=district_id,
-                    circular_id=circular_id)
-    return done("admin.compose.launched", "admin.circular", district_id=district_id,
-                circular_id=circular_id)
+        return done("admin.compose.stopped", "admin.preview", district_id=district_id, circular_id=circular_id)
+    return done("admin.compose.launched", "admin.circular", district_id=district_id, circular_id=circular_id)
 
 
 @blueprint.post("/d/<int:district_id>/circulars/<int:circular_id>/cancel")
@@ -100,5 +117,9 @@ def cancel(district_id: int, circular_id: int):
     with Session.begin() as db:
         admin, _ = require_district(db, district_id)
         cancelled = circulars.cancel(db, in_district(db, Circular, circular_id, district_id), admin.id)
-    return done("admin.compose.cancelled" if cancelled else "admin.compose.too_late",
-                "admin.circular", district_id=district_id, circular_id=circular_id)
+    return done(
+        "admin.compose.cancelled" if cancelled else "admin.compose.too_late",
+        "admin.circular",
+        district_id=district_id,
+        circular_id=circular_id,
+    )

@@ -4,6 +4,7 @@ name, reading, city, whether helpers need approval, its neighbours among them, i
 Staff see and change only the districts they support: another district is a 403 like any other
 admin page, and it is never named (a neighbour outside their districts is only counted).
 """
+
 from __future__ import annotations
 
 from flask import abort, request
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from bot.web import admin_queries as queries
 from bot.web import district_setup as setup
 from bot.web import request_session
-from bot.web.admin import (STAFF, blueprint, check_csrf, current_admin, done, page, staff_districts)
+from bot.web.admin import STAFF, blueprint, check_csrf, current_admin, done, page, staff_districts
 from db.models import District, DistrictAdmin, Resident, district_neighbours
 from db.session import Session
 
@@ -30,8 +31,14 @@ def require_staff(db, district_id: int | None = None) -> tuple[Resident, list[Di
 def outside_neighbours(db, district: District, mine: list[District]) -> int:
     """How many of the district's neighbours are not this staff member's (counted, not named)."""
     ids = [d.id for d in mine]
-    return db.scalar(select(func.count()).select_from(district_neighbours).where(
-        district_neighbours.c.district_id == district.id, district_neighbours.c.neighbour_id.not_in(ids))) or 0
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(district_neighbours)
+            .where(district_neighbours.c.district_id == district.id, district_neighbours.c.neighbour_id.not_in(ids))
+        )
+        or 0
+    )
 
 
 @blueprint.get("/districts")
@@ -40,8 +47,10 @@ def district_setup():
     db = request_session()
     person, mine = require_staff(db)
     ids = {d.id for d in mine}
-    rows = [(d, [n for n in d.neighbours if n.id in ids], outside_neighbours(db, d, mine),
-             setup.known_people(db, d.id)) for d in mine]
+    rows = [
+        (d, [n for n in d.neighbours if n.id in ids], outside_neighbours(db, d, mine), setup.known_people(db, d.id))
+        for d in mine
+    ]
     return page("districts.html", person, rows=rows)
 
 
@@ -57,10 +66,18 @@ def district_edit(district_id: int):
     db = request_session()
     person, mine = require_staff(db, district_id)
     district = db.get(District, district_id)
-    return page("district_edit.html", person, district=district, error=error, form=form,
-                others=[d for d in mine if d.id != district_id],
-                neighbour_ids={n.id for n in district.neighbours}, outside=outside_neighbours(db, district, mine),
-                people=setup.known_people(db, district_id), residents=queries.residents(db, district_id))
+    return page(
+        "district_edit.html",
+        person,
+        district=district,
+        error=error,
+        form=form,
+        others=[d for d in mine if d.id != district_id],
+        neighbour_ids={n.id for n in district.neighbours},
+        outside=outside_neighbours(db, district, mine),
+        people=setup.known_people(db, district_id),
+        residents=queries.residents(db, district_id),
+    )
 
 
 def save(district_id: int, form) -> tuple[str, dict] | None:
@@ -81,9 +98,13 @@ def save(district_id: int, form) -> tuple[str, dict] | None:
         district.name, district.city, district.reading = name, city, reading
         district.requires_approval = form.get("requires_approval") == "yes"
         setup.set_neighbours(db, district, chosen, {d.id for d in mine})
-        for row in db.scalars(select(DistrictAdmin).where(
-                DistrictAdmin.district_id == district_id, DistrictAdmin.resident_id.in_(removing),
-                DistrictAdmin.role != STAFF)):
+        for row in db.scalars(
+            select(DistrictAdmin).where(
+                DistrictAdmin.district_id == district_id,
+                DistrictAdmin.resident_id.in_(removing),
+                DistrictAdmin.role != STAFF,
+            )
+        ):
             db.delete(row)
         if adding.isdigit():
             candidate = db.get(Resident, int(adding))

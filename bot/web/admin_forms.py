@@ -1,4 +1,5 @@
 """Reading the admin pages' forms into the core's values; a catalog key names what is wrong."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -88,8 +89,14 @@ def translations(form) -> dict:
 def draft(form, district_id: int, kind: str, now: datetime, remind_after: int | None) -> Draft:
     """The circular or safety check the compose form describes."""
     safety = kind == "safety_check"
-    return Draft(district_id, text(form, "title", TITLE_MAX, required=True),
-                 text(form, "body", BODY_MAX), image_url=None if safety else image_link(form),
-                 needs_confirmation=not safety and form.get("confirm") == "yes",
-                 translations=translations(form), scheduled_at=send_time(form, now), kind=kind,
-                 remind_after_minutes=remind_after if safety else None)
+    return Draft(
+        district_id,
+        text(form, "title", TITLE_MAX, required=True),
+        text(form, "body", BODY_MAX),
+        image_url=None if safety else image_link(form),
+        needs_confirmation=not safety and form.get("confirm") == "yes",
+        translations=translations(form),
+        scheduled_at=send_time(form, now),
+        kind=kind,
+        remind_after_minutes=remind_after if safety else None,
+    )

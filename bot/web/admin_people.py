@@ -3,6 +3,7 @@ phone with their proxy, and recording an experience master's class.
 
 Each calls the chat's core: offers.assign, proxies.register_represented, ledger.teach.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,14 +30,20 @@ CLASS_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 # -- an unmet request: ask someone in person ---------------------------------------------------
 
+
 @blueprint.get("/d/<int:district_id>/requests/<int:request_id>")
 def help_request(district_id: int, request_id: int):
     """One request; when unmet, the helpers the chat alert offers, each with a button."""
     db = request_session()
     admin, district = require_district(db, district_id)
     row = in_district(db, HelpRequest, request_id, district_id)
-    return page("request.html", admin, district=district, row=row,
-                helpers=unmet.short_list(db, row) if row.status == "unmet" else [])
+    return page(
+        "request.html",
+        admin,
+        district=district,
+        row=row,
+        helpers=unmet.short_list(db, row) if row.status == "unmet" else [],
+    )
 
 
 @blueprint.post("/d/<int:district_id>/requests/<int:request_id>/assign")
@@ -52,8 +59,13 @@ def assign(district_id: int, request_id: int):
         name = db.get(Resident, helper_id).display_name or ""
         ids = outboxes.store(db, box)
     outboxes.deliver(ids)
-    return done("admin.assign.sent" if asked else "admin.assign.closed", "admin.help_request",
-                {"name": name}, district_id=district_id, request_id=request_id)
+    return done(
+        "admin.assign.sent" if asked else "admin.assign.closed",
+        "admin.help_request",
+        {"name": name},
+        district_id=district_id,
+        request_id=request_id,
+    )
 
 
 def offered_helper(form, helpers: list[Resident]) -> int:
@@ -66,6 +78,7 @@ def offered_helper(form, helpers: list[Resident]) -> int:
 
 # -- people without a phone --------------------------------------------------------------------
 
+
 @blueprint.get("/d/<int:district_id>/represented")
 def represented(district_id: int):
     """The form to register someone without a phone, and who is registered already."""
@@ -76,8 +89,15 @@ def represented_page(district_id: int, form, error: str | None):
     """The page, with what was typed and what to correct."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    return page("represented.html", admin, district=district, form=form, error=error,
-                proxies=queries.residents(db, district_id), people=queries.represented(db, district_id))
+    return page(
+        "represented.html",
+        admin,
+        district=district,
+        form=form,
+        error=error,
+        proxies=queries.residents(db, district_id),
+        people=queries.represented(db, district_id),
+    )
 
 
 @blueprint.post("/d/<int:district_id>/represented")
@@ -91,8 +111,7 @@ def register(district_id: int):
     except forms.FormError as error:
         return represented_page(district_id, request.form, error.args[0]), 400
     outboxes.deliver(ids)
-    return done("admin.represented.registered", "admin.represented", {"name": name},
-                district_id=district_id)
+    return done("admin.represented.registered", "admin.represented", {"name": name}, district_id=district_id)
 
 
 def registered(db, admin: Resident, district_id: int, form) -> tuple[str, list[int]]:
@@ -110,6 +129,7 @@ def registered(db, admin: Resident, district_id: int, form) -> tuple[str, list[i
 
 # -- an experience master's class --------------------------------------------------------------
 
+
 @blueprint.get("/d/<int:district_id>/teaching")
 def teaching(district_id: int):
     """The form to record a class: master, participants, minutes."""
@@ -120,9 +140,15 @@ def teaching_page(district_id: int, form, error: str | None):
     """The page, with a fresh key so that pressing 記録 twice records the class once."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    return page("teaching.html", admin, district=district, form=form, error=error,
-                masters=[m for _, m in people.experience_masters(db, [district_id])],
-                key=form.get("key") or str(uuid.uuid4()))
+    return page(
+        "teaching.html",
+        admin,
+        district=district,
+        form=form,
+        error=error,
+        masters=[m for _, m in people.experience_masters(db, [district_id])],
+        key=form.get("key") or str(uuid.uuid4()),
+    )
 
 
 @blueprint.post("/d/<int:district_id>/teaching")
@@ -136,8 +162,12 @@ def teach(district_id: int):
     except forms.FormError as error:
         return teaching_page(district_id, request.form, error.args[0]), 400
     outboxes.deliver(ids)
-    return done("admin.teaching.already" if again else "admin.teaching.recorded", "admin.teaching",
-                fields, district_id=district_id)
+    return done(
+        "admin.teaching.already" if again else "admin.teaching.recorded",
+        "admin.teaching",
+        fields,
+        district_id=district_id,
+    )
 
 
 def record_class(db, admin: Resident, district_id: int, form) -> tuple[bool, dict, list[int]]:
@@ -153,6 +183,7 @@ def record_class(db, admin: Resident, district_id: int, form) -> tuple[bool, dic
     earned = ledger.teach(db, master_id, district_id, count, minutes, admin.id, transfer_id=key)
     master = db.get(Resident, master_id)
     fields = {"name": master.display_name or "", "earned": hours_text(earned, admin.language)}
-    thanks = Text(t("timebank.teach.received", master.language, count=count,
-                    earned=hours_text(earned, master.language)))
+    thanks = Text(
+        t("timebank.teach.received", master.language, count=count, earned=hours_text(earned, master.language))
+    )
     return again, fields, [] if again else outboxes.store(db, Outbox().to(master_id, thanks))

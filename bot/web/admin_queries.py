@@ -1,4 +1,5 @@
 """What the district admin pages show, read from the database for one district."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -8,8 +9,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.circulars.circulars import Progress, progress, silent
-from db.models import (Circular, Delivery, HelperProfile, HelpRequest, OutboundMessage, Resident,
-                       Subscription, Task, helper_districts)
+from db.models import (
+    Circular,
+    Delivery,
+    HelperProfile,
+    HelpRequest,
+    OutboundMessage,
+    Resident,
+    Subscription,
+    Task,
+    helper_districts,
+)
 
 STATUSES = ("open", "assigned", "done", "unmet")
 LIST_LIMIT = 100
@@ -17,8 +27,11 @@ LIST_LIMIT = 100
 
 def request_counts(session: Session, district_id: int) -> dict[str, int]:
     """How many requests of the district are in each status."""
-    rows = session.execute(select(HelpRequest.status, func.count()).where(
-        HelpRequest.district_id == district_id).group_by(HelpRequest.status))
+    rows = session.execute(
+        select(HelpRequest.status, func.count())
+        .where(HelpRequest.district_id == district_id)
+        .group_by(HelpRequest.status)
+    )
     counts = dict(rows.all())
     return {status: counts.get(status, 0) for status in STATUSES}
 
@@ -30,20 +43,28 @@ def first_tab(counts: dict[str, int]) -> str:
 
 def requests(session: Session, district_id: int, status: str) -> list[HelpRequest]:
     """The district's latest requests in one status, with who asked and who took them."""
-    return list(session.scalars(
-        select(HelpRequest).options(selectinload(HelpRequest.resident),
-                                    selectinload(HelpRequest.task).selectinload(Task.helper))
-        .where(HelpRequest.district_id == district_id, HelpRequest.status == status)
-        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(LIST_LIMIT)))
+    return list(
+        session.scalars(
+            select(HelpRequest)
+            .options(selectinload(HelpRequest.resident), selectinload(HelpRequest.task).selectinload(Task.helper))
+            .where(HelpRequest.district_id == district_id, HelpRequest.status == status)
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
 
 
 def helpers(session: Session, district_id: int) -> list[HelperProfile]:
     """Every helper and experience master registered for the district, newest first."""
-    return list(session.scalars(
-        select(HelperProfile).options(selectinload(HelperProfile.resident))
-        .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
-        .where(helper_districts.c.district_id == district_id)
-        .order_by(HelperProfile.created_at.desc(), HelperProfile.id.desc())))
+    return list(
+        session.scalars(
+            select(HelperProfile)
+            .options(selectinload(HelperProfile.resident))
+            .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+            .where(helper_districts.c.district_id == district_id)
+            .order_by(HelperProfile.created_at.desc(), HelperProfile.id.desc())
+        )
+    )
 
 
 def matches(profile: HelperProfile, words: list[str], skills: list[str]) -> bool:
@@ -58,8 +79,12 @@ def matches(profile: HelperProfile, words: list[str], skills: list[str]) -> bool
 
 def circulars(session: Session, district_id: int) -> list[tuple[Circular, Progress]]:
     """The district's circulars and safety checks with their counts, newest first."""
-    rows = session.scalars(select(Circular).where(Circular.district_id == district_id)
-                           .order_by(Circular.created_at.desc(), Circular.id.desc()).limit(LIST_LIMIT))
+    rows = session.scalars(
+        select(Circular)
+        .where(Circular.district_id == district_id)
+        .order_by(Circular.created_at.desc(), Circular.id.desc())
+        .limit(LIST_LIMIT)
+    )
     return [(circular, progress(session, circular.id)) for circular in rows]
 
 
@@ -72,13 +97,16 @@ def waiting(session: Session, circular: Circular) -> list[tuple[Resident, None]]
 def need_help(session: Session, circular: Circular) -> list[tuple[Resident, datetime | None]]:
     """Who answered a safety check that they need help, and when."""
     rows = session.execute(
-        select(Resident, Delivery.answered_at).join(Delivery, Delivery.resident_id == Resident.id)
+        select(Resident, Delivery.answered_at)
+        .join(Delivery, Delivery.resident_id == Resident.id)
         .where(Delivery.circular_id == circular.id, Delivery.answer == "need_help")
-        .order_by(Delivery.answered_at))
+        .order_by(Delivery.answered_at)
+    )
     return [(resident, answered_at) for resident, answered_at in rows]
 
 
 # -- the district chart (地域カルテ) -------------------------------------------------------------
+
 
 def per_month(moments: list[datetime], labels: list[str]) -> list[tuple[str, int]]:
     """How many moments fall in each month."""
@@ -88,14 +116,23 @@ def per_month(moments: list[datetime], labels: list[str]) -> list[tuple[str, int
 
 def skill_counts(profiles: list[HelperProfile]) -> Counter:
     """How many active helpers offer each kind of help."""
-    return Counter(skill for p in profiles if not p.paused and p.resident.active
-                   for skill in dict.fromkeys(p.skills + p.experience_skills))
+    return Counter(
+        skill
+        for p in profiles
+        if not p.paused and p.resident.active
+        for skill in dict.fromkeys(p.skills + p.experience_skills)
+    )
 
 
 def follower_dates(session: Session, district_id: int) -> list[datetime]:
     """When each active follower of the district subscribed."""
-    return list(session.scalars(select(Subscription.created_at).where(
-        Subscription.district_id == district_id, Subscription.active.is_(True))))
+    return list(
+        session.scalars(
+            select(Subscription.created_at).where(
+                Subscription.district_id == district_id, Subscription.active.is_(True)
+            )
+        )
+    )
 
 
 def cumulative(counts: list[tuple[str, int]], before: int) -> list[tuple[str, int]]:
@@ -109,20 +146,30 @@ def cumulative(counts: list[tuple[str, int]], before: int) -> list[tuple[str, in
 
 # -- people of the district ---------------------------------------------------------------------
 
+
 def residents(session: Session, district_id: int) -> list[Resident]:
     """Active residents of the district on a chat platform (who could be someone's proxy)."""
-    return list(session.scalars(
-        select(Resident).where(Resident.district_id == district_id, Resident.active.is_(True),
-                               Resident.platform != "none")
-        .order_by(Resident.display_name, Resident.id).limit(LIST_LIMIT * 5)))
+    return list(
+        session.scalars(
+            select(Resident)
+            .where(Resident.district_id == district_id, Resident.active.is_(True), Resident.platform != "none")
+            .order_by(Resident.display_name, Resident.id)
+            .limit(LIST_LIMIT * 5)
+        )
+    )
 
 
 def represented(session: Session, district_id: int) -> list[Resident]:
     """People of the district without a phone, with their proxy."""
-    return list(session.scalars(
-        select(Resident).options(selectinload(Resident.proxy))
-        .where(Resident.district_id == district_id, Resident.platform == "none",
-               Resident.active.is_(True)).order_by(Resident.id.desc()).limit(LIST_LIMIT)))
+    return list(
+        session.scalars(
+            select(Resident)
+            .options(selectinload(Resident.proxy))
+            .where(Resident.district_id == district_id, Resident.platform == "none", Resident.active.is_(True))
+            .order_by(Resident.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
 
 
 UNDELIVERED_DAYS = 30
@@ -131,14 +178,21 @@ UNDELIVERED_DAYS = 30
 def undelivered(session: Session, district_id: int, now: datetime) -> list[tuple[OutboundMessage, Resident]]:
     """Messages to people of the district that could not be sent for hours and were given up
     (newest first, the last 30 days): an admin can pass them on by phone or in person."""
-    return list(session.execute(
-        select(OutboundMessage, Resident).join(Resident, Resident.id == OutboundMessage.resident_id)
-        .where(Resident.district_id == district_id, OutboundMessage.status == "failed",
-               OutboundMessage.created_at >= now - timedelta(days=UNDELIVERED_DAYS))
-        .order_by(OutboundMessage.id.desc()).limit(LIST_LIMIT)).all())
+    return list(
+        session.execute(
+            select(OutboundMessage, Resident)
+            .join(Resident, Resident.id == OutboundMessage.resident_id)
+            .where(
+                Resident.district_id == district_id,
+                OutboundMessage.status == "failed",
+                OutboundMessage.created_at >= now - timedelta(days=UNDELIVERED_DAYS),
+            )
+            .order_by(OutboundMessage.id.desc())
+            .limit(LIST_LIMIT)
+        ).all()
+    )
 
 
 def message_text(row: OutboundMessage) -> str:
     """What the undelivered messages said, as one text."""
-    return "\n\n".join(m.get("text") or f"{m.get('title', '')}\n{m.get('body', '')}".strip()
-                       for m in row.messages)
+    return "\n\n".join(m.get("text") or f"{m.get('title', '')}\n{m.get('body', '')}".strip() for m in row.messages)

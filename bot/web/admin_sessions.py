@@ -1,5 +1,6 @@
 """Admin sessions kept in the database, as a bank keeps them: a sign-in link opens one session
 once; the browser's cookie holds only a random token; logout, revocation or a long idle ends it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,16 @@ def open_session(db: Session, resident_id: int, link_id: str, now: datetime) -> 
     token = secrets.token_urlsafe(32)
     try:
         with db.begin_nested():
-            db.add(AdminSession(token_hash=digest(token), link_id=link_id, resident_id=resident_id,
-                                csrf=secrets.token_urlsafe(24), created_at=now, seen_at=now))
+            db.add(
+                AdminSession(
+                    token_hash=digest(token),
+                    link_id=link_id,
+                    resident_id=resident_id,
+                    csrf=secrets.token_urlsafe(24),
+                    created_at=now,
+                    seen_at=now,
+                )
+            )
     except IntegrityError:  # the link's id is taken: it opened a session already
         return None
     return token
@@ -45,8 +54,7 @@ def find(db: Session, token: object, now: datetime) -> AdminSession | None:
     if not isinstance(token, str) or not token:
         return None
     row = db.scalar(select(AdminSession).where(AdminSession.token_hash == digest(token)))
-    if row is None or row.ended_at is not None or row.created_at + LIFETIME < now \
-            or row.seen_at + IDLE < now:
+    if row is None or row.ended_at is not None or row.created_at + LIFETIME < now or row.seen_at + IDLE < now:
         return None
     return row
 
@@ -64,9 +72,11 @@ def end(db: Session, row: AdminSession, now: datetime) -> None:
 
 def revoke(db: Session, resident_id: int, now: datetime) -> int:
     """End every live session of a person (a lost phone, an admin who steps down); how many."""
-    return db.execute(update(AdminSession).where(
-        AdminSession.resident_id == resident_id, AdminSession.ended_at.is_(None))
-        .values(ended_at=now)).rowcount
+    return db.execute(
+        update(AdminSession)
+        .where(AdminSession.resident_id == resident_id, AdminSession.ended_at.is_(None))
+        .values(ended_at=now)
+    ).rowcount
 
 
 @click.command("admin-revoke")

@@ -1,5 +1,6 @@
 """見守り and disaster support for the district admin: who is watched and how their last 30 days
 went; who needs help in a disaster, their supporters and state; disaster mode and shelters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,25 +47,46 @@ def watch(district_id: int, error: str | None = None):
     db = request_session()
     admin, district = require_district(db, district_id)
     today = local_now().date()
-    rows = db.scalars(select(CheckIn).join(Resident, Resident.id == CheckIn.resident_id).where(
-        Resident.district_id == district_id, CheckIn.active.is_(True)).order_by(Resident.display_name))
+    rows = db.scalars(
+        select(CheckIn)
+        .join(Resident, Resident.id == CheckIn.resident_id)
+        .where(Resident.district_id == district_id, CheckIn.active.is_(True))
+        .order_by(Resident.display_name)
+    )
     people = [_watched(db, row, today, admin.language) for row in rows]
-    return page("watch.html", admin, district=district, error=error, neighbours=queries.residents(db, district_id),
-                people=sorted(people, key=lambda p: not p.alarm))
+    return page(
+        "watch.html",
+        admin,
+        district=district,
+        error=error,
+        neighbours=queries.residents(db, district_id),
+        people=sorted(people, key=lambda p: not p.alarm),
+    )
 
 
 def _watched(db, check_in: CheckIn, today, locale: str) -> Watched:
     days = checkins.history(db, check_in, today)
     latest = days[0] if days and days[0].day == today else None
     state = history.day_state(latest, locale) if latest else ""
-    alarm = latest is not None and (latest.answer == "unwell" or
-                                    (latest.alerted_at is not None and latest.answered_at is None))
-    minsei = db.scalars(select(Resident.display_name).join(Watcher, Watcher.resident_id == Resident.id).where(
-        Watcher.check_in_id == check_in.id, Watcher.role == "minsei").order_by(Watcher.id))
-    return Watched(id=check_in.id, name=check_in.resident.display_name or "", minsei=[n or "" for n in minsei],
-                   time=f"{check_in.minute_of_day // 60}:{check_in.minute_of_day % 60:02d}",
-                   watchers=len(checkins.watchers(db, check_in)), today=state, alarm=alarm,
-                   days=history.lines(db, check_in, today, locale))
+    alarm = latest is not None and (
+        latest.answer == "unwell" or (latest.alerted_at is not None and latest.answered_at is None)
+    )
+    minsei = db.scalars(
+        select(Resident.display_name)
+        .join(Watcher, Watcher.resident_id == Resident.id)
+        .where(Watcher.check_in_id == check_in.id, Watcher.role == "minsei")
+        .order_by(Watcher.id)
+    )
+    return Watched(
+        id=check_in.id,
+        name=check_in.resident.display_name or "",
+        minsei=[n or "" for n in minsei],
+        time=f"{check_in.minute_of_day // 60}:{check_in.minute_of_day % 60:02d}",
+        watchers=len(checkins.watchers(db, check_in)),
+        today=state,
+        alarm=alarm,
+        days=history.lines(db, check_in, today, locale),
+    )
 
 
 @pages.post("/d/<int:district_id>/watch/<int:check_in_id>/minsei")
@@ -77,8 +99,11 @@ def watch_minsei(district_id: int, check_in_id: int):
             check_in = db.get(CheckIn, check_in_id)
             if check_in is None or not check_in.active or check_in.resident.district_id != district_id:
                 abort(404)
-            person_id = forms.choice(request.form, "minsei_id", [p.id for p in queries.residents(db, district_id)
-                                                                 if p.id != check_in.resident_id])
+            person_id = forms.choice(
+                request.form,
+                "minsei_id",
+                [p.id for p in queries.residents(db, district_id) if p.id != check_in.resident_id],
+            )
             person = db.get(Resident, person_id)
             ids = outboxes.store(db, consent.name_minsei(db, check_in, person))
             names = {"name": person.display_name or "", "person": check_in.resident.display_name or ""}
@@ -90,11 +115,17 @@ def watch_minsei(district_id: int, check_in_id: int):
 
 # -- people who need help in a disaster, and disaster mode ---------------------------------------
 
+
 def _everyone(db, district_id: int) -> list[Resident]:
     """Residents of the district who could be marked (with or without a phone)."""
-    return list(db.scalars(select(Resident).where(Resident.district_id == district_id,
-                                                  Resident.active.is_(True))
-                           .order_by(Resident.display_name, Resident.id).limit(500)))
+    return list(
+        db.scalars(
+            select(Resident)
+            .where(Resident.district_id == district_id, Resident.active.is_(True))
+            .order_by(Resident.display_name, Resident.id)
+            .limit(500)
+        )
+    )
 
 
 @pages.get("/d/<int:district_id>/support")
@@ -107,9 +138,15 @@ def support_page(district_id: int, error: str | None = None):
     rows = [(need, support.supporters(db, need)) for need in needs]
     urgent = {"need_help": 0, "asked": 1, "": 2}
     rows.sort(key=lambda row: urgent.get(row[0].state, 3))
-    return page("support.html", admin, district=district, rows=rows, error=error,
-                candidates=[p for p in _everyone(db, district_id) if p.id not in marked],
-                neighbours=queries.residents(db, district_id))
+    return page(
+        "support.html",
+        admin,
+        district=district,
+        rows=rows,
+        error=error,
+        candidates=[p for p in _everyone(db, district_id) if p.id not in marked],
+        neighbours=queries.residents(db, district_id),
+    )
 
 
 @pages.post("/d/<int:district_id>/support")
@@ -136,14 +173,12 @@ def support_add(district_id: int, need_id: int):
         with Session.begin() as db:
             require_district(db, district_id)
             need = in_district(db, SupportNeed, need_id, district_id)
-            helper_id = forms.choice(request.form, "supporter_id",
-                                     [p.id for p in queries.residents(db, district_id)])
+            helper_id = forms.choice(request.form, "supporter_id", [p.id for p in queries.residents(db, district_id)])
             support.add_supporter(db, need, db.get(Resident, helper_id))
             name = db.get(Resident, helper_id).display_name or ""
     except forms.FormError as error:
         return support_page(district_id, error.args[0]), 400
-    return done("admin.support.supporter_added", "watch_admin.support_page", {"name": name},
-                district_id=district_id)
+    return done("admin.support.supporter_added", "watch_admin.support_page", {"name": name}, district_id=district_id)
 
 
 @pages.post("/d/<int:district_id>/support/<int:need_id>/unmark")
@@ -171,5 +206,6 @@ def disaster_mode(district_id: int):
                 disaster.set_mode(db, district, on)
     except forms.FormError as error:
         return support_page(district_id, error.args[0]), 400
-    return done("admin.disaster.on" if on else "admin.disaster.off", "watch_admin.support_page",
-                district_id=district_id)
+    return done(
+        "admin.disaster.on" if on else "admin.disaster.off", "watch_admin.support_page", district_id=district_id
+    )

@@ -3,6 +3,7 @@
 Only what really happened counts: a request once it was sent (open, assigned, done, unmet, or
 cancelled after its offers went out), never a draft; a circular or safety check once sent.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -58,7 +59,7 @@ class CircularFact:
 
 
 def month_of(moment: datetime | date) -> str:
-    """"2026-03" for any moment of March 2026."""
+    """ "2026-03" for any moment of March 2026."""
     return f"{moment:%Y-%m}"
 
 
@@ -74,15 +75,23 @@ def months(today: date, count: int = 12) -> list[str]:
 
 def sent_requests(session: Session, district_id: int) -> list[RequestFact]:
     """Every request of the district that was sent, with the minutes until its first accept."""
-    sent = or_(HelpRequest.status.in_(SENT),
-               and_(HelpRequest.status == "cancelled", HelpRequest.offer_round > 0))
+    sent = or_(HelpRequest.status.in_(SENT), and_(HelpRequest.status == "cancelled", HelpRequest.offer_round > 0))
     rows = session.execute(
-        select(HelpRequest.category, HelpRequest.status, HelpRequest.created_at, Task.accepted_at,
-               HelpRequest.text, HelpRequest.summary)
+        select(
+            HelpRequest.category,
+            HelpRequest.status,
+            HelpRequest.created_at,
+            Task.accepted_at,
+            HelpRequest.text,
+            HelpRequest.summary,
+        )
         .outerjoin(Task, Task.request_id == HelpRequest.id)
-        .where(HelpRequest.district_id == district_id, sent))
-    return [RequestFact(category, status, created, _minutes(created, accepted), text or "", summary or "")
-            for category, status, created, accepted, text, summary in rows]
+        .where(HelpRequest.district_id == district_id, sent)
+    )
+    return [
+        RequestFact(category, status, created, _minutes(created, accepted), text or "", summary or "")
+        for category, status, created, accepted, text, summary in rows
+    ]
 
 
 def _minutes(start: datetime, end: datetime | None) -> int | None:
@@ -91,44 +100,67 @@ def _minutes(start: datetime, end: datetime | None) -> int | None:
 
 def help_given(session: Session, district_id: int) -> list[HelpFact]:
     """Tasks done for the district's requests, and classes paid from the district's account."""
-    masters = set(session.scalars(select(HelperProfile.resident_id).where(
-        HelperProfile.experience.is_not(None), HelperProfile.experience != "")))
+    masters = set(
+        session.scalars(
+            select(HelperProfile.resident_id).where(
+                HelperProfile.experience.is_not(None), HelperProfile.experience != ""
+            )
+        )
+    )
     tasks = session.execute(
         select(Task.helper_id, Task.done_at, Task.accepted_at, Task.minutes)
         .join(HelpRequest, HelpRequest.id == Task.request_id)
-        .where(HelpRequest.district_id == district_id, HelpRequest.status == "done"))
-    facts = [HelpFact(helper, done or accepted, minutes or 0, helper in masters)
-             for helper, done, accepted, minutes in tasks]
+        .where(HelpRequest.district_id == district_id, HelpRequest.status == "done")
+    )
+    facts = [
+        HelpFact(helper, done or accepted, minutes or 0, helper in masters) for helper, done, accepted, minutes in tasks
+    ]
     return facts + classes(session, district_id)
 
 
 def classes(session: Session, district_id: int) -> list[HelpFact]:
     """Classes experience masters taught, paid from the district's community account."""
-    paid = select(LedgerEntry.transfer_id).join(Account, Account.id == LedgerEntry.account_id).where(
-        Account.kind == "community", Account.district_id == district_id, LedgerEntry.kind == "teaching")
+    paid = (
+        select(LedgerEntry.transfer_id)
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .where(Account.kind == "community", Account.district_id == district_id, LedgerEntry.kind == "teaching")
+    )
     rows = session.execute(
         select(Account.resident_id, LedgerEntry.created_at, LedgerEntry.minutes)
         .join(Account, Account.id == LedgerEntry.account_id)
-        .where(LedgerEntry.transfer_id.in_(paid), Account.kind == "resident"))
+        .where(LedgerEntry.transfer_id.in_(paid), Account.kind == "resident")
+    )
     return [HelpFact(master, at, minutes, True, teaching=True) for master, at, minutes in rows]
 
 
 def circulars_sent(session: Session, district_id: int) -> list[CircularFact]:
     """Every circular and safety check the district sent, with sent, confirmed and answered counts."""
     rows = session.execute(
-        select(Circular.kind, Circular.sent_at, Circular.needs_confirmation,
-               func.count(Delivery.id).filter(Delivery.status == "sent"),
-               func.count(Delivery.confirmed_at), func.count(Delivery.answer), Circular.title,
-               func.count(Delivery.id).filter(Delivery.answer == "need_help"))
+        select(
+            Circular.kind,
+            Circular.sent_at,
+            Circular.needs_confirmation,
+            func.count(Delivery.id).filter(Delivery.status == "sent"),
+            func.count(Delivery.confirmed_at),
+            func.count(Delivery.answer),
+            Circular.title,
+            func.count(Delivery.id).filter(Delivery.answer == "need_help"),
+        )
         .outerjoin(Delivery, Delivery.circular_id == Circular.id)
-        .where(Circular.district_id == district_id, Circular.status.in_(("sending", "sent")),
-               Circular.sent_at.is_not(None))
-        .group_by(Circular.id).order_by(Circular.sent_at))
-    return [CircularFact(kind, at, sent, confirmed, answered, needs, title, need_help)
-            for kind, at, needs, sent, confirmed, answered, title, need_help in rows]
+        .where(
+            Circular.district_id == district_id, Circular.status.in_(("sending", "sent")), Circular.sent_at.is_not(None)
+        )
+        .group_by(Circular.id)
+        .order_by(Circular.sent_at)
+    )
+    return [
+        CircularFact(kind, at, sent, confirmed, answered, needs, title, need_help)
+        for kind, at, needs, sent, confirmed, answered, title, need_help in rows
+    ]
 
 
 # -- per month ---------------------------------------------------------------------------------
+
 
 def requests_by_month(facts: list[RequestFact], labels: list[str]) -> list[tuple[str, list[int]]]:
     """Per month: requests sent, met (taken or done), unmet, cancelled after sending."""
@@ -178,8 +210,10 @@ def help_by_month(facts: list[HelpFact], labels: list[str]) -> list[tuple[str, l
         if row is not None:
             row[1 if fact.teaching else 0] += fact.minutes
             row[3 if fact.master else 2].add(fact.helper_id)
-    return [(m, [round(tasks / 60, 1), round(teaching / 60, 1), len(helpers), len(masters)])
-            for m, (tasks, teaching, helpers, masters) in table.items()]
+    return [
+        (m, [round(tasks / 60, 1), round(teaching / 60, 1), len(helpers), len(masters)])
+        for m, (tasks, teaching, helpers, masters) in table.items()
+    ]
 
 
 def circular_rates(facts: list[CircularFact], labels: list[str], kind: str) -> list[tuple[str, list[int]]]:

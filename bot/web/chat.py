@@ -3,6 +3,7 @@
 What the page sends goes through the real webhook: a signed LINE body posted to
 /callback. What the bot answers is captured by bot.channels.local and read back here.
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,7 @@ from bot.web import request_session
 from db.models import LocalMessage, Resident
 from db.session import Session
 
-blueprint = Blueprint("chat", __name__, url_prefix="/dev/chat", template_folder="templates",
-                      static_folder="static")
+blueprint = Blueprint("chat", __name__, url_prefix="/dev/chat", template_folder="templates", static_folder="static")
 
 PLATFORM = "line"
 KINDS = ("text", "postback", "follow", "unfollow", "sticker", "image", "location")
@@ -53,18 +53,19 @@ def init_app(app: Flask) -> None:
 def page():
     """The chat page, its texts in the asked language (Japanese by default)."""
     locale = supported(request.args.get("lang"))
-    texts = {key.split(".", 1)[1]: text for key, text in catalog(locale).items()
-             if key.startswith("devchat.")}
+    texts = {key.split(".", 1)[1]: text for key, text in catalog(locale).items() if key.startswith("devchat.")}
     languages = [{"code": code, "name": t("devchat.language_name", code)} for code in locales()]
-    return render_template("chat.html", texts=texts, languages=languages, locale=locale,
-                           stickers=list(STICKERS), places=PLACES)
+    return render_template(
+        "chat.html", texts=texts, languages=languages, locale=locale, stickers=list(STICKERS), places=PLACES
+    )
 
 
 @blueprint.get("/api/residents")
 def list_residents():
     """The made-up LINE residents the page can speak as, the demo residents among them."""
-    rows = request_session().scalars(select(Resident).where(
-        Resident.platform == PLATFORM, Resident.erased.is_(False)).order_by(Resident.id))
+    rows = request_session().scalars(
+        select(Resident).where(Resident.platform == PLATFORM, Resident.erased.is_(False)).order_by(Resident.id)
+    )
     return jsonify([resident_json(r) for r in rows])
 
 
@@ -77,8 +78,7 @@ def create_resident():
         abort(400, "a name is needed")
     user_id = "Ulocal" + uuid.uuid4().hex[:27]
     with Session.begin() as session:
-        resident = residents.upsert(session, PLATFORM, user_id, display_name=name,
-                                    language=form.get("language"))
+        resident = residents.upsert(session, PLATFORM, user_id, display_name=name, language=form.get("language"))
         return jsonify(resident_json(resident)), 201
 
 
@@ -87,8 +87,9 @@ def list_messages():
     """What one person did and received since message `after`, oldest first."""
     user_id = request.args.get("user", "")
     after = request.args.get("after", 0, type=int)
-    rows = request_session().scalars(select(LocalMessage).where(
-        LocalMessage.user_id == user_id, LocalMessage.id > after).order_by(LocalMessage.id))
+    rows = request_session().scalars(
+        select(LocalMessage).where(LocalMessage.user_id == user_id, LocalMessage.id > after).order_by(LocalMessage.id)
+    )
     return jsonify([shown(row) for row in rows])
 
 
@@ -109,12 +110,16 @@ def content_url(media_id: str) -> str:
 @blueprint.get("/line-data/v2/bot/message/<media_id>/content")
 def content(media_id: str):
     """A photo sent on the page, as LINE's data host answers GET /v2/bot/message/{id}/content."""
-    row = request_session().scalar(select(LocalMessage).where(
-        LocalMessage.payload["message_id"].as_string() == media_id))
+    row = request_session().scalar(
+        select(LocalMessage).where(LocalMessage.payload["message_id"].as_string() == media_id)
+    )
     if row is None or "content" not in row.payload:
         abort(404)
-    return Response(base64.b64decode(row.payload["content"]), mimetype=row.payload.get("content_type"),
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(
+        base64.b64decode(row.payload["content"]),
+        mimetype=row.payload.get("content_type"),
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
 
 
 @blueprint.post("/api/send")
@@ -126,13 +131,17 @@ def send():
         abort(400, "unknown person or event")
     message, kept = medium(kind, form)
     with Session.begin() as session:
-        local.note_person(session, user_id, event=kind, text=form.get("text"), data=form.get("data"),
-                          label=form.get("label"), **kept)
+        local.note_person(
+            session, user_id, event=kind, text=form.get("text"), data=form.get("data"), label=form.get("label"), **kept
+        )
     body = local.webhook_body(user_id, kind, text=form.get("text"), data=form.get("data"), message=message)
     secret = runtime.current().config.line_channel_secret or ""
     answer = current_app.test_client().post(
-        "/callback", data=body, content_type="application/json",
-        headers={"X-Line-Signature": local.signature(body, secret)})
+        "/callback",
+        data=body,
+        content_type="application/json",
+        headers={"X-Line-Signature": local.signature(body, secret)},
+    )
     return jsonify({"status": answer.status_code}), 200 if answer.status_code == 200 else 502
 
 
@@ -153,24 +162,35 @@ def medium(kind: str, form: dict) -> tuple[dict, dict]:
         if content_type not in IMAGE_TYPES or not data or len(data) > IMAGE_MAX_BYTES:
             abort(400, "not a photo, or too large")
         media_id = local.message_id()
-        return {"id": media_id}, {"message_id": media_id, "content_type": content_type,
-                                  "content": base64.b64encode(data).decode()}
+        return {"id": media_id}, {
+            "message_id": media_id,
+            "content_type": content_type,
+            "content": base64.b64encode(data).decode(),
+        }
     if kind == "location":
         try:
             latitude, longitude = float(form.get("latitude")), float(form.get("longitude"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             abort(400, "a place needs its latitude and longitude")
-        if not (math.isfinite(latitude) and math.isfinite(longitude) and -90 <= latitude <= 90
-                and -180 <= longitude <= 180):
+        if not (
+            math.isfinite(latitude) and math.isfinite(longitude) and -90 <= latitude <= 90 and -180 <= longitude <= 180
+        ):
             abort(400, "a place off the map")
-        place = {"title": str(form.get("title") or "")[:100], "address": str(form.get("address") or "")[:300],
-                 "latitude": latitude, "longitude": longitude}
+        place = {
+            "title": str(form.get("title") or "")[:100],
+            "address": str(form.get("address") or "")[:300],
+            "latitude": latitude,
+            "longitude": longitude,
+        }
         return place, {"place": place}
     return {}, {}
 
 
 def resident_json(resident: Resident) -> dict:
     """A resident as the page lists them."""
-    return {"user_id": resident.platform_user_id, "name": resident.display_name,
-            "language": resident.language,
-            "district": resident.district.name if resident.district else None}
+    return {
+        "user_id": resident.platform_user_id,
+        "name": resident.display_name,
+        "language": resident.language,
+        "district": resident.district.name if resident.district else None,
+    }

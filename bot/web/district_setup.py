@@ -6,6 +6,7 @@ city"). Every row is checked before anything is written; a bad row is named by i
 nothing is loaded. What is loaded is one transaction. For each district in the file, the file is
 the whole truth about its neighbours, admins and staff; districts not in the file keep theirs.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,11 +23,18 @@ from bot import residents
 from bot.i18n import locales, supported, t
 from db.models import District, DistrictAdmin, Resident, district_neighbours
 
-COLUMNS = ("type", "district", "city", "reading", "neighbours", "requires_approval", "name",
-           "line_user_id", "language")
+COLUMNS = ("type", "district", "city", "reading", "neighbours", "requires_approval", "name", "line_user_id", "language")
 # A row's type, as written in English or in Japanese.
-TYPES = {"district": "district", "地区": "district", "admin": "admin", "管理者": "admin",
-         "地区役員": "admin", "staff": "staff", "職員": "staff", "地区担当職員": "staff"}
+TYPES = {
+    "district": "district",
+    "地区": "district",
+    "admin": "admin",
+    "管理者": "admin",
+    "地区役員": "admin",
+    "staff": "staff",
+    "職員": "staff",
+    "地区担当職員": "staff",
+}
 YES = {"yes", "y", "true", "1", "はい", "要", "○"}
 NO = {"", "no", "n", "false", "0", "いいえ", "不要", "×"}
 LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
@@ -43,8 +51,12 @@ class Problem:
     fields: dict = field(default_factory=dict)
 
     def text(self, locale: str) -> str:
-        return t("staff.setup.line", locale, line=self.line,
-                 problem=t(f"staff.setup.error.{self.key}", locale, **self.fields))
+        return t(
+            "staff.setup.line",
+            locale,
+            line=self.line,
+            problem=t(f"staff.setup.error.{self.key}", locale, **self.fields),
+        )
 
 
 class SetupError(Exception):
@@ -88,6 +100,7 @@ class Loaded:
 
 # -- checks shared with the districts page ------------------------------------------------------
 
+
 def district_problems(name: str, city: str, reading: str) -> list[tuple[str, dict]]:
     """What is wrong with a district's own fields (catalog keys under staff.setup.error)."""
     found: list[tuple[str, dict]] = []
@@ -112,17 +125,28 @@ def set_neighbours(db: Session, district: District, chosen: set[int], within: se
     """Make `district` neighbours (both ways) with exactly the `chosen` ones among `within`;
     its links to districts outside `within` are kept."""
     within = within - {district.id}
-    db.execute(delete(district_neighbours).where(or_(
-        (district_neighbours.c.district_id == district.id) & district_neighbours.c.neighbour_id.in_(within),
-        (district_neighbours.c.neighbour_id == district.id) & district_neighbours.c.district_id.in_(within))))
+    db.execute(
+        delete(district_neighbours).where(
+            or_(
+                (district_neighbours.c.district_id == district.id) & district_neighbours.c.neighbour_id.in_(within),
+                (district_neighbours.c.neighbour_id == district.id) & district_neighbours.c.district_id.in_(within),
+            )
+        )
+    )
     for other in sorted(chosen & within):
-        db.execute(district_neighbours.insert().values(
-            [{"district_id": district.id, "neighbour_id": other},
-             {"district_id": other, "neighbour_id": district.id}]))
+        db.execute(
+            district_neighbours.insert().values(
+                [
+                    {"district_id": district.id, "neighbour_id": other},
+                    {"district_id": other, "neighbour_id": district.id},
+                ]
+            )
+        )
     db.expire(district, ["neighbours"])
 
 
 # -- reading the file ---------------------------------------------------------------------------
+
 
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 (with or without Excel's BOM) or Shift_JIS, as Japanese Excel saves."""
@@ -140,8 +164,7 @@ def read(text: str) -> tuple[list[DistrictRow], list[PersonRow]]:
     header = [(name or "").strip() for name in reader.fieldnames or []]
     unknown = [name for name in header if name not in COLUMNS]
     if "type" not in header or "district" not in header or unknown:
-        raise SetupError([Problem(1, "header", {"unknown": "、".join(unknown) or "-",
-                                                "columns": ",".join(COLUMNS)})])
+        raise SetupError([Problem(1, "header", {"unknown": "、".join(unknown) or "-", "columns": ",".join(COLUMNS)})])
     reader.fieldnames = header
     districts: list[DistrictRow] = []
     people: list[PersonRow] = []
@@ -163,9 +186,16 @@ def read(text: str) -> tuple[list[DistrictRow], list[PersonRow]]:
             if approval not in YES | NO:
                 found.append(("approval", {"value": cell["requires_approval"]}))
             problems.extend(Problem(line, key, fields) for key, fields in found)
-            districts.append(DistrictRow(line, cell["district"], cell["city"], cell["reading"],
-                                         [n.strip() for n in SPLIT.split(cell["neighbours"]) if n.strip()],
-                                         approval in YES))
+            districts.append(
+                DistrictRow(
+                    line,
+                    cell["district"],
+                    cell["city"],
+                    cell["reading"],
+                    [n.strip() for n in SPLIT.split(cell["neighbours"]) if n.strip()],
+                    approval in YES,
+                )
+            )
         else:
             found = []
             if not cell["district"]:
@@ -179,8 +209,16 @@ def read(text: str) -> tuple[list[DistrictRow], list[PersonRow]]:
             if cell["language"] and cell["language"] not in locales():
                 found.append(("language", {"value": cell["language"], "known": ", ".join(locales())}))
             problems.extend(Problem(line, key, fields) for key, fields in found)
-            people.append(PersonRow(line, kind, cell["district"], cell["name"], cell["line_user_id"],
-                                    supported(cell["language"] or None)))
+            people.append(
+                PersonRow(
+                    line,
+                    kind,
+                    cell["district"],
+                    cell["name"],
+                    cell["line_user_id"],
+                    supported(cell["language"] or None),
+                )
+            )
     if problems:
         raise SetupError(problems)
     return districts, people
@@ -215,6 +253,7 @@ def cross_check(db: Session, districts: list[DistrictRow], people: list[PersonRo
 
 # -- loading ------------------------------------------------------------------------------------
 
+
 def load(db: Session, data: bytes) -> Loaded:
     """Check the whole file, then load it into the session's transaction (the caller commits)."""
     districts, people = read(decode(data))
@@ -228,7 +267,10 @@ def load(db: Session, data: bytes) -> Loaded:
             db.add(district)
             done.districts_added += 1
         elif (district.city, district.reading, district.requires_approval) != (
-                row.city, row.reading, row.requires_approval):
+            row.city,
+            row.reading,
+            row.requires_approval,
+        ):
             done.districts_changed += 1
         district.city, district.reading, district.requires_approval = row.city, row.reading, row.requires_approval
     db.flush()
@@ -245,8 +287,9 @@ def load(db: Session, data: bytes) -> Loaded:
     return done
 
 
-def load_people(db: Session, people: list[PersonRow], by_name: dict[str, District], in_file: set[int],
-                done: Loaded) -> None:
+def load_people(
+    db: Session, people: list[PersonRow], by_name: dict[str, District], in_file: set[int], done: Loaded
+) -> None:
     """The admins and staff of the file; for each district in the file, no others."""
     wanted: dict[tuple[int, int], str] = {}
     for row in people:
@@ -273,6 +316,7 @@ def load_people(db: Session, people: list[PersonRow], by_name: dict[str, Distric
 
 # -- the command --------------------------------------------------------------------------------
 
+
 @click.group("districts")
 def districts_command() -> None:
     """A city's districts, their neighbours, admins and city staff."""
@@ -292,8 +336,17 @@ def import_command(file: Path, lang: str) -> None:
         for problem in error.problems:
             click.echo(problem.text(lang), err=True)
         raise click.ClickException(t("staff.setup.nothing_loaded", lang, count=len(error.problems))) from None
-    click.echo(t("staff.setup.loaded", lang, added=done.districts_added, changed=done.districts_changed,
-                 people=done.people_added, roles_added=done.roles_added, roles_removed=done.roles_removed))
+    click.echo(
+        t(
+            "staff.setup.loaded",
+            lang,
+            added=done.districts_added,
+            changed=done.districts_changed,
+            people=done.people_added,
+            roles_added=done.roles_added,
+            roles_removed=done.roles_removed,
+        )
+    )
 
 
 def register(cli) -> None:
@@ -303,6 +356,11 @@ def register(cli) -> None:
 
 def known_people(db: Session, district_id: int) -> list[tuple[Resident, str]]:
     """A district's admins and staff with their role, by name."""
-    return list(db.execute(
-        select(Resident, DistrictAdmin.role).join(DistrictAdmin, DistrictAdmin.resident_id == Resident.id)
-        .where(DistrictAdmin.district_id == district_id).order_by(DistrictAdmin.role, Resident.display_name)).all())
+    return list(
+        db.execute(
+            select(Resident, DistrictAdmin.role)
+            .join(DistrictAdmin, DistrictAdmin.resident_id == Resident.id)
+            .where(DistrictAdmin.district_id == district_id)
+            .order_by(DistrictAdmin.role, Resident.display_name)
+        ).all()
+    )

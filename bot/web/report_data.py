@@ -1,4 +1,5 @@
 """A district's monthly activity report: what a council attaches to its report to the city."""
+
 from __future__ import annotations
 
 import re
@@ -60,10 +61,16 @@ def build(session: Session, district: District, month: str) -> Report:
     sent = [c for c in facts.circulars_sent(session, district.id) if facts.month_of(c.sent_at) == month]
     joined = queries.follower_dates(session, district.id)
     return Report(
-        district=district, month=month, requests=facts.requests_by_month(requests, only)[0][1],
-        by_kind=facts.requests_by_kind(requests, only), help_hours=tasks, class_hours=classes,
-        helpers=helpers, masters=masters,
+        district=district,
+        month=month,
+        requests=facts.requests_by_month(requests, only)[0][1],
+        by_kind=facts.requests_by_kind(requests, only),
+        help_hours=tasks,
+        class_hours=classes,
+        helpers=helpers,
+        masters=masters,
         circulars=[c for c in sent if c.kind == "circular"],
         safety_checks=[c for c in sent if c.kind == "safety_check"],
         followers=sum(1 for at in joined if facts.month_of(at) <= month),
-        new_followers=sum(1 for at in joined if facts.month_of(at) == month))
+        new_followers=sum(1 for at in joined if facts.month_of(at) == month),
+    )

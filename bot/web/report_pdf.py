@@ -3,6 +3,7 @@
 `make install` puts IPAex Gothic (Debian's fonts-ipaexfont-gothic) where FONT_FILES looks; without
 any of them the PDF names reportlab's built-in Japanese CID font, which PDF readers supply.
 """
+
 from __future__ import annotations
 
 import io
@@ -57,22 +58,42 @@ def render(report, tables: dict, locale: str, made: str) -> bytes:
     s = styles()
     year, month = report.year_and_month
     r = report.requests
-    story = [Paragraph(say("title", district=report.district.name), s["title"]),
-             Paragraph(say("period", year=year, month=month), s["h2"]),
-             Paragraph(say("requests"), s["h2"]),
-             Paragraph(say("requests_line", sent=r[0], met=r[1], unmet=r[2], cancelled=r[3]), s["body"]),
-             *table(tables["by_kind"], s),
-             Paragraph(say("help"), s["h2"]),
-             Paragraph(say("help_line", tasks=report.help_hours, classes=report.class_hours,
-                           helpers=report.helpers, masters=report.masters), s["body"])]
+    story = [
+        Paragraph(say("title", district=report.district.name), s["title"]),
+        Paragraph(say("period", year=year, month=month), s["h2"]),
+        Paragraph(say("requests"), s["h2"]),
+        Paragraph(say("requests_line", sent=r[0], met=r[1], unmet=r[2], cancelled=r[3]), s["body"]),
+        *table(tables["by_kind"], s),
+        Paragraph(say("help"), s["h2"]),
+        Paragraph(
+            say(
+                "help_line",
+                tasks=report.help_hours,
+                classes=report.class_hours,
+                helpers=report.helpers,
+                masters=report.masters,
+            ),
+            s["body"],
+        ),
+    ]
     for key, title in (("circulars", "circulars"), ("safety", "safety")):
         story += [Paragraph(say(title), s["h2"]), *(table(tables[key], s) or [Paragraph(say("none"), s["body"])])]
-    story += [Paragraph(say("followers"), s["h2"]),
-              Paragraph(say("followers_line", followers=report.followers, new=report.new_followers), s["body"]),
-              Spacer(1, 8 * mm), Paragraph(say("made", made=made), s["small"])]
+    story += [
+        Paragraph(say("followers"), s["h2"]),
+        Paragraph(say("followers_line", followers=report.followers, new=report.new_followers), s["body"]),
+        Spacer(1, 8 * mm),
+        Paragraph(say("made", made=made), s["small"]),
+    ]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                      bottomMargin=16 * mm, title=say("title", district=report.district.name)).build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=say("title", district=report.district.name),
+    ).build(story)
     return out.getvalue()
 
 
@@ -83,9 +104,13 @@ def table(columns_rows: tuple[list[str], list[list]], s: dict) -> list:
         return []
     cell = lambda value: Paragraph(str(value), s["body"])  # noqa: E731
     grid = Table([[cell(c) for c in columns], *[[cell(v) for v in row] for row in rows]], repeatRows=1)
-    grid.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1ec")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return [grid]

@@ -1,5 +1,6 @@
 """The photo of a missing person, for one person at a time: by a link signed for them, while the
 search is open, to the family and to those who pressed 協力する. Nothing else serves it."""
+
 from __future__ import annotations
 
 import hmac
@@ -24,8 +25,15 @@ def photo(search_id: int, person_id: int, token: str):
     db = request_session()
     found = db.get(Search, search_id)
     expected = searches.photo_token(search_id, person_id)
-    if (found is None or found.photo is None or not hmac.compare_digest(token.encode(), expected.encode())
-            or not searches.may_see(db, found, person_id)):
+    if (
+        found is None
+        or found.photo is None
+        or not hmac.compare_digest(token.encode(), expected.encode())
+        or not searches.may_see(db, found, person_id)
+    ):
         abort(404)
-    return Response(found.photo, mimetype=found.photo_type or "image/jpeg",
-                    headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"})
+    return Response(
+        found.photo,
+        mimetype=found.photo_type or "image/jpeg",
+        headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"},
+    )

@@ -1,4 +1,5 @@
 """Alembic environment: runs on a given connection or on the configured URL."""
+
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 

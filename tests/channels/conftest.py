@@ -1,4 +1,5 @@
 """The LINE channel's tests: the app on the test database, signed webhook bodies, LINE's examples."""
+
 from __future__ import annotations
 
 import base64
@@ -35,12 +36,18 @@ def event_body(event: dict) -> bytes:
     return json.dumps({"destination": "Ubot", "events": [event]}, ensure_ascii=False).encode()
 
 
-def user_event(kind: str, user_id: str = "Ualice", event_id: str = "01EVENT0000000000000000001",
-               **fields) -> dict:
+def user_event(kind: str, user_id: str = "Ualice", event_id: str = "01EVENT0000000000000000001", **fields) -> dict:
     """One event from a person in a one-to-one chat."""
-    return {"type": kind, "mode": "active", "timestamp": 1764140000000, "replyToken": f"token-{event_id}",
-            "source": {"type": "user", "userId": user_id}, "webhookEventId": event_id,
-            "deliveryContext": {"isRedelivery": False}, **fields}
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": 1764140000000,
+        "replyToken": f"token-{event_id}",
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": event_id,
+        "deliveryContext": {"isRedelivery": False},
+        **fields,
+    }
 
 
 @pytest.fixture
@@ -60,9 +67,10 @@ def post(line_app, line_config):
 
     def post(body: bytes | dict, signature: str | None = None):
         raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json",
-                   "X-Line-Signature": sign(raw, line_config.line_channel_secret)
-                   if signature is None else signature}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Line-Signature": sign(raw, line_config.line_channel_secret) if signature is None else signature,
+        }
         return client.post("/callback", data=raw, headers=headers)
 
     return post

@@ -1,6 +1,7 @@
 """A choice that must survive later messages: its buttons are on the message itself on LINE (a
 buttons template when it fits LINE's limits, else a Flex bubble), on Slack (an actions block) and on
 the local chat page (LINE's JSON); checked against LINE's spec by the fake LINE API."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,13 +31,16 @@ def test_a_short_lasting_choice_is_a_buttons_template_and_no_quick_reply(line, l
     assert line_api.violations == []
 
 
-@pytest.mark.parametrize("text, buttons", [
-    ("あ" * 161, SAFE),  # longer than a template's text
-    ("どなたに頼みますか", tuple(Button(f"サポーター{i}", f"request.assign:1:{i}") for i in range(5))),
-    ("どなたに頼みますか", (Button("とても長いお名前のサポーターさん（緑ケ丘三丁目）", "request.assign:1:1"),)),
-], ids=["long-text", "five-buttons", "long-label"])
-def test_a_lasting_choice_that_does_not_fit_a_template_is_a_bubble_with_every_button(line, line_api, text,
-                                                                                   buttons):
+@pytest.mark.parametrize(
+    "text, buttons",
+    [
+        ("あ" * 161, SAFE),  # longer than a template's text
+        ("どなたに頼みますか", tuple(Button(f"サポーター{i}", f"request.assign:1:{i}") for i in range(5))),
+        ("どなたに頼みますか", (Button("とても長いお名前のサポーターさん（緑ケ丘三丁目）", "request.assign:1:1"),)),
+    ],
+    ids=["long-text", "five-buttons", "long-label"],
+)
+def test_a_lasting_choice_that_does_not_fit_a_template_is_a_bubble_with_every_button(line, line_api, text, buttons):
     line.send("U1", [Text(text, buttons, lasting=True)], reply_token=None, retry_key=str(uuid.uuid4()))
     [message] = line_api.sent_messages()
     assert message["type"] == "flex" and "quickReply" not in message
@@ -47,8 +51,7 @@ def test_a_lasting_choice_that_does_not_fit_a_template_is_a_bubble_with_every_bu
 
 def test_a_later_shortcut_does_not_take_the_choice_away(line, line_api):
     later = Text("ほかに何かありますか", (Button("使い方", "menu.usage", "使い方"),))
-    line.send("U1", [Text("ご無事ですか？", SAFE, lasting=True), later], reply_token=None,
-              retry_key=str(uuid.uuid4()))
+    line.send("U1", [Text("ご無事ですか？", SAFE, lasting=True), later], reply_token=None, retry_key=str(uuid.uuid4()))
     choice, shortcut = line_api.sent_messages()
     assert len(choice["template"]["actions"]) == 2 and "quickReply" not in choice
     assert shortcut["quickReply"]["items"][0]["action"]["data"] == "menu.usage"
@@ -56,8 +59,16 @@ def test_a_later_shortcut_does_not_take_the_choice_away(line, line_api):
 
 def test_the_fake_line_api_refuses_templates_beyond_lines_limits():
     five = [{"type": "postback", "label": f"b{i}", "data": f"d{i}"} for i in range(5)]
-    body = {"to": "U1", "messages": [{"type": "template", "altText": "a" * 401, "template": {
-        "type": "buttons", "title": "題", "text": "t" * 61, "actions": five}}]}
+    body = {
+        "to": "U1",
+        "messages": [
+            {
+                "type": "template",
+                "altText": "a" * 401,
+                "template": {"type": "buttons", "title": "題", "text": "t" * 61, "actions": five},
+            }
+        ],
+    }
     found = line_spec.problems("PushMessageRequest", body)
     assert any("altText" in p for p in found) and any("text longer than 60" in p for p in found)
     assert any("more than 4 actions" in p for p in found)

@@ -1,4 +1,5 @@
 """An emergency in free text, through LINE's webhook: 119/110 in the reply at once, the admins told."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,9 @@ from tests.channels.conftest import event_body, user_event
 
 
 def _say(post, text: str, user: str = "Uhana", n: int = 1) -> None:
-    event = user_event("message", user_id=user, event_id=f"01EMERGENCY{n:015d}",
-                       message={"id": str(n), "type": "text", "text": text})
+    event = user_event(
+        "message", user_id=user, event_id=f"01EMERGENCY{n:015d}", message={"id": str(n), "type": "text", "text": text}
+    )
     assert post(event_body(event)).status_code == 200
 
 
@@ -18,8 +20,9 @@ def _reply_texts(line_api) -> list[str]:
 
 
 def _pushed_to(line_api, user: str) -> list[str]:
-    return [json.dumps(r.json["messages"], ensure_ascii=False) for r in line_api.delivered("/push")
-            if r.json["to"] == user]
+    return [
+        json.dumps(r.json["messages"], ensure_ascii=False) for r in line_api.delivered("/push") if r.json["to"] == user
+    ]
 
 
 def _district_with_admin(session, admin_language: str = "ja"):
@@ -42,10 +45,10 @@ def test_water_coming_in_is_answered_with_119_at_once_and_the_admin_is_told(post
 
 
 def test_an_english_speaker_who_cannot_breathe_is_answered_in_english_and_the_admin_in_japanese(
-        post, line_api, session):
+    post, line_api, session
+):
     midori = _district_with_admin(session)
-    factories.resident(session, platform="line", user_id="Uhana", district=midori, display_name="Anna",
-                       language="en")
+    factories.resident(session, platform="line", user_id="Uhana", district=midori, display_name="Anna", language="en")
     session.commit()
     _say(post, "Help, my husband collapsed and is not breathing")
     assert "Fire or ambulance: 119" in _reply_texts(line_api)[0]

@@ -1,4 +1,5 @@
 """The fake LINE API itself answers as LINE documents (so other tests can trust it)."""
+
 import json
 import urllib.error
 import urllib.request
@@ -6,7 +7,12 @@ import uuid
 
 import pytest
 from linebot.v3.messaging import (
-    ApiClient, ApiException, Configuration, MessagingApi, MessagingApiBlob, PushMessageRequest,
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    PushMessageRequest,
     TextMessage,
 )
 
@@ -21,8 +27,7 @@ def test_push_is_recorded_and_a_repeated_retry_key_gets_409(api, line_api):
     key = str(uuid.uuid4())
     api.push_message(PushMessageRequest(to="U1", messages=[TextMessage(text="hi")]), x_line_retry_key=key)
     with pytest.raises(ApiException) as refused:
-        api.push_message(PushMessageRequest(to="U1", messages=[TextMessage(text="hi")]),
-                         x_line_retry_key=key)
+        api.push_message(PushMessageRequest(to="U1", messages=[TextMessage(text="hi")]), x_line_retry_key=key)
     assert refused.value.status == 409
     assert [m["text"] for m in line_api.sent_messages()] == ["hi"]
     assert line_api.calls("/push")[0].headers["x-line-retry-key"] == key
@@ -31,8 +36,11 @@ def test_push_is_recorded_and_a_repeated_retry_key_gets_409(api, line_api):
 
 def test_a_body_against_the_spec_is_refused_and_recorded(line_api):
     body = {"to": "U1", "messages": [{"type": "text", "text": "x"}] * 6 + [{"type": "txt"}]}
-    request = urllib.request.Request(line_api.url + "/v2/bot/message/push", json.dumps(body).encode(),
-                                     {"Authorization": "Bearer t", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        line_api.url + "/v2/bot/message/push",
+        json.dumps(body).encode(),
+        {"Authorization": "Bearer t", "Content-Type": "application/json"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     assert refused.value.code == 400
@@ -58,8 +66,9 @@ def test_profile_quota_and_the_data_host(line_api, api):
     assert api.get_message_quota_consumption().total_usage == 7
     with ApiClient(Configuration(access_token="t", host=line_api.url)) as client:
         with pytest.raises(ApiException) as refused:  # image uploads belong to the data host
-            MessagingApiBlob(client).set_rich_menu_image("richmenu-x", b"\x89PNG",
-                                                         _headers={"Content-Type": "image/png"})
+            MessagingApiBlob(client).set_rich_menu_image(
+                "richmenu-x", b"\x89PNG", _headers={"Content-Type": "image/png"}
+            )
     assert refused.value.status == 404
 
 

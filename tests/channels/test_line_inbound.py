@@ -1,4 +1,5 @@
 """LINE events as the project's inbound events (LINE's documented examples)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,13 +12,23 @@ def first(name: str):
     return to_inbound(example(name)["events"][0])
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("03_image.json", "image"), ("05_video.json", "video"), ("06_audio.json", "audio"),
-    ("07_file.json", "file"), ("08_location.json", "location"), ("09_sticker.json", "sticker"),
-    ("15_unfollow_event.json", "unfollow"), ("22_video_viewing_complete_event.json", "other"),
-    ("23_beacon_event.json", "other"), ("24_account_link_event.json", "other"),
-    ("25_membership_event.json", "other"), ("12_unsend_event.json", "other"),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("03_image.json", "image"),
+        ("05_video.json", "video"),
+        ("06_audio.json", "audio"),
+        ("07_file.json", "file"),
+        ("08_location.json", "location"),
+        ("09_sticker.json", "sticker"),
+        ("15_unfollow_event.json", "unfollow"),
+        ("22_video_viewing_complete_event.json", "other"),
+        ("23_beacon_event.json", "other"),
+        ("24_account_link_event.json", "other"),
+        ("25_membership_event.json", "other"),
+        ("12_unsend_event.json", "other"),
+    ],
+)
 def test_each_documented_event_has_its_kind(name, kind):
     assert first(name).kind == kind
 
@@ -25,15 +36,20 @@ def test_each_documented_event_has_its_kind(name, kind):
 def test_a_text_from_a_person():
     inbound = to_inbound(example("01_signature_validation.json")["events"][0])
     assert (inbound.kind, inbound.text, inbound.user_id, inbound.in_group) == (
-        "text", "Hello, world", "U80696558e1aa831...", False)
+        "text",
+        "Hello, world",
+        "U80696558e1aa831...",
+        False,
+    )
     assert inbound.reply_token == "757913772c4646b784d4b7ce46d12671"
     assert inbound.received_at.isoformat().startswith("2021-07-07T22:40:42")  # Tokyo time
 
 
 def test_a_postback_and_a_date_pickers_choice():
     assert first("20_postback_event.json").kind == "postback"
-    picked = to_inbound(user_event("postback", postback={
-        "data": "request.when:12", "params": {"datetime": "2026-11-28T10:00"}}))
+    picked = to_inbound(
+        user_event("postback", postback={"data": "request.when:12", "params": {"datetime": "2026-11-28T10:00"}})
+    )
     assert (picked.data, picked.text) == ("request.when:12", "2026-11-28T10:00")
 
 
@@ -42,10 +58,16 @@ def test_a_follow_after_a_block_says_unblocked():
     assert [(f.kind, f.data) for f in follows] == [("follow", None), ("follow", "unblocked")]
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("02_text.json", "text"), ("16_join_event.json", "join"), ("17_leave_event.json", "leave"),
-    ("18_member_join_event.json", "member_joined"), ("19_member_leave_event.json", "member_left"),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("02_text.json", "text"),
+        ("16_join_event.json", "join"),
+        ("17_leave_event.json", "leave"),
+        ("18_member_join_event.json", "member_joined"),
+        ("19_member_leave_event.json", "member_left"),
+    ],
+)
 def test_group_events_are_marked_and_carry_no_person(name, kind):
     inbound = first(name)
     assert (inbound.kind, inbound.in_group, inbound.user_id) == (kind, True, "")

@@ -1,4 +1,5 @@
 """LINE's rate limits hold for all workers together: their calls are paced through Redis."""
+
 from __future__ import annotations
 
 import threading
@@ -13,13 +14,13 @@ WORKERS, CALLS = 3, 60  # 180 multicasts: about a second at the shared pace
 
 def _multicast_from_workers(line_config, pacer_for) -> None:
     """Each worker its own channel (as in its own process), all multicasting at once."""
+
     def work(worker: int) -> None:
         channel = LineChannel.from_config(line_config)
         channel.pacer, channel.retries = pacer_for(), 0
         for n in range(CALLS):
             try:
-                channel.multicast([f"U{worker:016x}{n:016x}"], [Text("回覧板です")],
-                                  retry_key=f"pace-{worker}-{n}")
+                channel.multicast([f"U{worker:016x}{n:016x}"], [Text("回覧板です")], retry_key=f"pace-{worker}-{n}")
             except ChannelError:  # refused and no retries left: LINE's count shows it
                 pass
 
@@ -30,8 +31,7 @@ def _multicast_from_workers(line_config, pacer_for) -> None:
         thread.join()
 
 
-def test_workers_sharing_the_pace_in_redis_stay_under_the_multicast_limit(line_config, line_api, redis_url,
-                                                                         redis):
+def test_workers_sharing_the_pace_in_redis_stay_under_the_multicast_limit(line_config, line_api, redis_url, redis):
     line_api.limit_rate("/v2/bot/message/multicast", 100)  # half LINE's, to keep the test short
     from bot.channels import pacing
 

@@ -1,5 +1,6 @@
 """An event LINE could not have sent is quarantined: the body still gets 200, its other events are
 stored and answered, the odd one is kept (never handled, never retried) and a redelivery adds nothing."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,13 @@ def stored() -> dict[str, InboundEvent]:
 
 
 def good_text() -> dict:
-    return user_event("message", user_id="Ugood", event_id="01GOOD", replyToken="good-token",
-                      message={"id": "1", "type": "text", "text": "使い方を教えて"})
+    return user_event(
+        "message",
+        user_id="Ugood",
+        event_id="01GOOD",
+        replyToken="good-token",
+        message={"id": "1", "type": "text", "text": "使い方を教えて"},
+    )
 
 
 def odd(**fields) -> dict:
@@ -72,8 +78,9 @@ def test_an_impossible_event_is_quarantined_and_its_neighbour_answered(name, pos
 
 
 def test_a_body_nested_a_thousand_deep_keeps_its_good_event(post, line_api):
-    deep = json.dumps(odd(type="message")).replace('"type": "message"',
-                                                    '"message": ' + "[" * 1000 + "]" * 1000 + ', "type": "message"')
+    deep = json.dumps(odd(type="message")).replace(
+        '"type": "message"', '"message": ' + "[" * 1000 + "]" * 1000 + ', "type": "message"'
+    )
     raw = f'{{"destination": "Ubot", "events": [{json.dumps(good_text())}, {deep}]}}'.encode()
     assert post(raw).status_code == 200
     rows = stored()
@@ -84,8 +91,7 @@ def test_a_body_nested_a_thousand_deep_keeps_its_good_event(post, line_api):
 
 def test_an_impossible_event_stored_before_the_check_is_refused_once(line_app, line_api):
     with Session.begin() as s:
-        row = InboundEvent(platform="line", event_id="01OLD", event_type="follow",
-                           payload=odd(timestamp=1e20))
+        row = InboundEvent(platform="line", event_id="01OLD", event_type="follow", payload=odd(timestamp=1e20))
         s.add(row)
         s.flush()
         row_id = row.id

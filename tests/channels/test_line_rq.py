@@ -1,4 +1,5 @@
 """The whole way with real Redis and RQ: LINE posts, the webhook queues, a worker answers once."""
+
 from __future__ import annotations
 
 import time
@@ -24,8 +25,11 @@ def rq_client(rt, line_config, redis, redis_url, engine, bind):
 
 
 def post(client, body: bytes):
-    return client.post("/callback", data=body, headers={
-        "Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")})
+    return client.post(
+        "/callback",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")},
+    )
 
 
 def drain(redis) -> None:

@@ -1,4 +1,5 @@
 """Sending through LINE: what reaches the (fake) Messaging API, within LINE's limits, once."""
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,8 @@ def test_a_text_with_buttons_is_a_text_with_postback_quick_replies(line, line_ap
     assert message["text"] == "どちらにしますか"
     assert [i["action"] for i in message["quickReply"]["items"]] == [
         {"type": "postback", "label": "選択0", "data": "area.pick:0", "displayText": "選択0"},
-        {"type": "postback", "label": "選択1", "data": "area.pick:1", "displayText": "選択1"}]
+        {"type": "postback", "label": "選択1", "data": "area.pick:1", "displayText": "選択1"},
+    ]
     assert line_api.calls("/reply")[0].json["replyToken"] == "r1"
     assert line_api.violations == []
 
@@ -49,8 +51,12 @@ def test_a_card_is_a_flex_bubble_with_picture_title_body_and_buttons(line, line_
 
 
 def test_a_card_without_an_https_picture_or_buttons_is_still_sent(line, line_api):
-    line.send("U1", [Card("お知らせ", "本文", image_url="http://example.org/a.png", alt_text="代替")],
-              reply_token=None, retry_key=key())
+    line.send(
+        "U1",
+        [Card("お知らせ", "本文", image_url="http://example.org/a.png", alt_text="代替")],
+        reply_token=None,
+        retry_key=key(),
+    )
     [message] = line_api.sent_messages()
     assert "hero" not in message["contents"] and "footer" not in message["contents"]
     assert message["altText"] == "代替"
@@ -206,8 +212,12 @@ def test_show_loading_starts_the_animation(line, line_api):
 
 
 def test_buttons_under_an_earlier_message_move_under_the_last_one_where_line_shows_them(line, line_api):
-    line.send("U1", [Text("お住まいの地区を選んでください", buttons(2)), Text("あとで変えられます")],
-              reply_token="r1", retry_key=key())
+    line.send(
+        "U1",
+        [Text("お住まいの地区を選んでください", buttons(2)), Text("あとで変えられます")],
+        reply_token="r1",
+        retry_key=key(),
+    )
     first, last = line_api.sent_messages()
     assert "quickReply" not in first
     assert [i["action"]["label"] for i in last["quickReply"]["items"]] == ["選択0", "選択1"]

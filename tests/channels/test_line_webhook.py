@@ -1,4 +1,5 @@
 """POST /callback: LINE's signed bodies are stored once and answered; anything else is refused."""
+
 from __future__ import annotations
 
 
@@ -63,10 +64,17 @@ def test_a_body_without_lines_signature_is_refused_and_nothing_is_stored(signatu
     assert line_api.requests == []
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[1, 2]", b'{"destination": "U1"}', b'{"events": {"type": "follow"}}',
-    "{\"events\": []}".encode("utf-16"), b"[" * 2000 + b"]" * 2000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1, 2]",
+        b'{"destination": "U1"}',
+        b'{"events": {"type": "follow"}}',
+        '{"events": []}'.encode("utf-16"),
+        b"[" * 2000 + b"]" * 2000,
+    ],
+)
 def test_a_malformed_body_is_refused_with_a_log_line(body, post, caplog):
     assert post(body).status_code == 400
     assert "webhook" in caplog.text and "refused" in caplog.text
@@ -120,8 +128,7 @@ def test_a_follow_from_a_japanese_profile_greets_in_japanese(post, line_api):
 
 def test_a_person_who_writes_sees_the_loading_animation(post, line_api):
     post(event_body(user_event("message", message={"id": "1", "type": "text", "text": "こんにちは"})))
-    assert [r.json for r in line_api.delivered("/chat/loading")] == [
-        {"chatId": "Ualice", "loadingSeconds": 20}]
+    assert [r.json for r in line_api.delivered("/chat/loading")] == [{"chatId": "Ualice", "loadingSeconds": 20}]
     assert line_api.violations == []
     assert line_api.sent_messages()  # and an answer
 

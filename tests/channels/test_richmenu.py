@@ -1,4 +1,5 @@
 """`flask rich-menu`: a drawn menu per language, Japanese the default, English for English speakers."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,11 @@ def test_the_command_uploads_a_drawn_menu_per_language_and_makes_japanese_the_de
         kind, png = line_api.images[menu_id]
         assert kind == "image/png" and Image.open(io.BytesIO(png)).size == (2500, 843)
         assert [a["action"]["data"] for a in menu["areas"]] == [
-            "menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
+            "menu.need_help",
+            "menu.give_help",
+            "menu.circulars",
+            "menu.usage",
+        ]
     uploads = line_api.calls("/content")
     assert {u.host for u in uploads} == {"data"} and len(uploads) == len(locales())
     assert line_api.violations == []
@@ -79,8 +84,7 @@ def test_without_an_access_token_the_command_says_so(line_app, line_config):
 
 
 def _says(post, text: str, event_id: str) -> None:
-    post(event_body(user_event("message", event_id=event_id,
-                               message={"id": event_id, "type": "text", "text": text})))
+    post(event_body(user_event("message", event_id=event_id, message={"id": event_id, "type": "text", "text": text})))
 
 
 def test_asking_for_another_language_brings_its_menu_and_japanese_the_default_again(line_app, line_api, post):
@@ -110,7 +114,8 @@ def test_every_languages_menu_is_labelled_in_that_language(line_app, line_api):
     for language in locales():
         menu = line_api.rich_menus[line_api.aliases[alias(language)]]
         assert [a["action"]["displayText"] for a in menu["areas"]] == [
-            t(key, language) for key in ("menu.need_help", "menu.give_help", "menu.circulars", "menu.usage")]
+            t(key, language) for key in ("menu.need_help", "menu.give_help", "menu.circulars", "menu.usage")
+        ]
         assert menu["chatBarText"] == t("richmenu.chat_bar", language)
 
 

@@ -1,4 +1,5 @@
 """Sending to Slack: Block Kit within Slack's limits, rate limits waited out, no post twice."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,21 +16,31 @@ def slack(slack_config) -> SlackChannel:
 
 
 def test_a_text_becomes_a_section_and_its_buttons_an_actions_block(slack, slack_api):
-    slack.send("U1", [Text("明日 <9時> & 10時", (Button("はい", "offer.accept:7"),
-                                               Button("いいえ", "offer.decline:7")))],
-               reply_token=None, retry_key="k1")
+    slack.send(
+        "U1",
+        [Text("明日 <9時> & 10時", (Button("はい", "offer.accept:7"), Button("いいえ", "offer.decline:7")))],
+        reply_token=None,
+        retry_key="k1",
+    )
     [call] = slack_api.posts()
     section, actions = call.args["blocks"]
     assert section["text"]["text"] == "明日 &lt;9時&gt; &amp; 10時"
     assert [(b["text"]["text"], b["value"]) for b in actions["elements"]] == [
-        ("はい", "offer.accept:7"), ("いいえ", "offer.decline:7")]
+        ("はい", "offer.accept:7"),
+        ("いいえ", "offer.decline:7"),
+    ]
     assert len({b["action_id"] for b in actions["elements"]}) == 2
     assert call.args["channel"] == "DU1"
 
 
 def test_a_card_has_a_header_its_body_its_image_and_buttons(slack, slack_api):
-    card = Card("回覧板", "本文", (Button("読みました", "circular.read:3"),),
-                image_url="https://example.invalid/a.png", alt_text="地図")
+    card = Card(
+        "回覧板",
+        "本文",
+        (Button("読みました", "circular.read:3"),),
+        image_url="https://example.invalid/a.png",
+        alt_text="地図",
+    )
     slack.send("U1", [card], reply_token=None, retry_key="k1")
     kinds = [b["type"] for b in slack_api.posted_blocks()]
     assert kinds == ["header", "section", "image", "actions"]

@@ -1,6 +1,7 @@
 """The webhook as production runs it (the process's Session bound to an engine, jobs on RQ): on
 PostgreSQL the body is stored by one INSERT in autocommit, on SQLite in a transaction; either way the
 event is in the database and in the queue before the 200, and a redelivery adds neither."""
+
 from __future__ import annotations
 
 import json
@@ -21,14 +22,21 @@ from tests.faults.test_worker_killed import database_url  # noqa: F401 - the fix
 def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url, redis):  # noqa: F811
     engine = make_engine(database_url)
     upgrade(engine)
-    config = Config(database_url=database_url, jobs_mode="rq", redis_url=redis_url,
-                    line_channel_secret="test-channel-secret", line_channel_access_token="token",
-                    line_api_host="http://127.0.0.1:9", line_api_data_host="http://127.0.0.1:9")
+    config = Config(
+        database_url=database_url,
+        jobs_mode="rq",
+        redis_url=redis_url,
+        line_channel_secret="test-channel-secret",
+        line_channel_access_token="token",
+        line_api_host="http://127.0.0.1:9",
+        line_api_data_host="http://127.0.0.1:9",
+    )
     app = create_app(config)
     app.extensions["kyojo"] = wiring.start(config, engine=engine)
     Session.configure(bind=engine)
-    body = event_body(user_event("message", message={"type": "text", "id": "1", "text": "こんにちは",
-                                                     "quoteToken": "q"}))
+    body = event_body(
+        user_event("message", message={"type": "text", "id": "1", "text": "こんにちは", "quoteToken": "q"})
+    )
     client = app.test_client()
     headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")}
     assert client.post("/callback", data=body, headers=headers).status_code == 200

@@ -1,4 +1,5 @@
 """Circulars in chat: following, recent ones, confirming, and an admin sending from chat."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -56,8 +57,7 @@ def test_admin_sees_who_has_not_confirmed(chat, session, channel, midori, midori
     assert second in texts(got)[0] and first not in texts(got)[0]
 
 
-def test_admin_sends_from_chat_after_preview_cost_and_confirm(chat, session, channel, midori,
-                                                              midori_admin):
+def test_admin_sends_from_chat_after_preview_cost_and_confirm(chat, session, channel, midori, midori_admin):
     add_followers(session, midori, 30)
     channel.quota_limit, channel.quota_used = 1000, 100
     got = chat.say(midori_admin.platform_user_id, "回覧: 清掃活動のお知らせ\n日曜日の朝8時からです。")

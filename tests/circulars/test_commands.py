@@ -1,4 +1,5 @@
 """`flask circulars ...` for staff at a desk: the same steps as the admin's chat."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -18,8 +19,19 @@ def run(*args: str):
 def test_staff_send_then_status(session, channel, midori, midori_admin):
     people = add_followers(session, midori, 4)
     session.commit()
-    result = run("send", "--district", "緑ケ丘", "--admin", str(midori_admin.id),
-                 "--title", "回覧", "--body", "本文", "--confirm", "--yes")
+    result = run(
+        "send",
+        "--district",
+        "緑ケ丘",
+        "--admin",
+        str(midori_admin.id),
+        "--title",
+        "回覧",
+        "--body",
+        "本文",
+        "--confirm",
+        "--yes",
+    )
     assert result.exit_code == 0, result.output
     assert "4 LINE messages (unlimited)" in result.output
     assert sorted(channel.multicasts[0][0]) == sorted(people)
@@ -31,8 +43,18 @@ def test_staff_send_then_status(session, channel, midori, midori_admin):
 def test_staff_schedule_and_safety_check(session, rt, channel, midori, midori_admin):
     add_followers(session, midori, 2)
     session.commit()
-    result = run("schedule", "--district", str(midori.id), "--admin", str(midori_admin.id),
-                 "--title", "夏祭り", "--at", "2099-08-01T09:00:00", "--yes")
+    result = run(
+        "schedule",
+        "--district",
+        str(midori.id),
+        "--admin",
+        str(midori_admin.id),
+        "--title",
+        "夏祭り",
+        "--at",
+        "2099-08-01T09:00:00",
+        "--yes",
+    )
     assert "scheduled" in result.output and channel.multicasts == []
     result = run("safety-start", "--district", "緑ケ丘", "--admin", str(midori_admin.id), "--yes")
     assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
 """Fan-out against the recording channel: batches, languages, resuming, skipping."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,9 @@ def test_1234_followers_get_it_in_three_multicasts(session, channel, midori, mid
 
 def test_card_shows_district_title_and_confirm_button(session, channel, midori, midori_admin):
     add_followers(session, midori, 2)
-    circular_id = launch(session, midori_admin, midori, needs_confirmation=True,
-                         image_url="https://example.org/map.png")
+    circular_id = launch(
+        session, midori_admin, midori, needs_confirmation=True, image_url="https://example.org/map.png"
+    )
     card = channel.multicasts[0][1][0]
     assert "緑ケ丘" in card.title and "防災訓練のお知らせ" in card.title
     assert card.image_url == "https://example.org/map.png"
@@ -39,8 +41,9 @@ def test_card_shows_district_title_and_confirm_button(session, channel, midori, 
 def test_each_language_gets_its_translation(session, channel, midori, midori_admin):
     japanese = add_followers(session, midori, 3)
     english = add_followers(session, midori, 2, language="en")
-    launch(session, midori_admin, midori,
-           translations={"en": {"title": "Fire drill", "body": "Sunday 9:00 at the hall."}})
+    launch(
+        session, midori_admin, midori, translations={"en": {"title": "Fire drill", "body": "Sunday 9:00 at the hall."}}
+    )
     by_title = {messages[0].title: sorted(users) for users, messages, _ in channel.multicasts}
     assert by_title["[緑ケ丘 circular] Fire drill"] == sorted(english)
     assert by_title["【緑ケ丘の回覧板】防災訓練のお知らせ"] == sorted(japanese)
@@ -62,9 +65,8 @@ def test_resident_who_leaves_between_batches_is_skipped(session, channel, midori
     followers = add_followers(session, midori, 3)
     draft = circulars.draft(session, midori_admin.id, circulars.Draft(midori.id, "お知らせ"))
     draft.status = "sending"
-    batch, = fanout.plan_batches(session, draft, 1)
-    leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id)
-                            .order_by(Delivery.id)).resident_id
+    (batch,) = fanout.plan_batches(session, draft, 1)
+    leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id).order_by(Delivery.id)).resident_id
     session.get(Resident, leaver).active = False
     session.commit()
     fanout.send_circular(draft.id)
@@ -89,8 +91,7 @@ class FailingAfter:
         return self.channel.quota()
 
 
-def test_job_dying_mid_fanout_resumes_without_duplicate_or_skip(session, rt, channel, midori,
-                                                               midori_admin):
+def test_job_dying_mid_fanout_resumes_without_duplicate_or_skip(session, rt, channel, midori, midori_admin):
     followers = add_followers(session, midori, 1234)
     rt.channels["fake"] = FailingAfter(channel, ok=1)
     with pytest.raises(ChannelError):
@@ -104,8 +105,7 @@ def test_job_dying_mid_fanout_resumes_without_duplicate_or_skip(session, rt, cha
     assert len(channel.multicasts) == 3
 
 
-def test_batch_sent_but_not_marked_is_resent_with_the_same_key(session, channel, midori,
-                                                               midori_admin):
+def test_batch_sent_but_not_marked_is_resent_with_the_same_key(session, channel, midori, midori_admin):
     followers = add_followers(session, midori, 600)
     circular_id = launch(session, midori_admin, midori)
     keys = [key for _, _, key in channel.multicasts]
@@ -136,8 +136,7 @@ def test_non_admin_may_not_send(session, channel, midori):
 
 def test_scheduled_circular_waits_for_its_time(session, rt, channel, midori, midori_admin):
     add_followers(session, midori, 5)
-    circular_id = launch(session, midori_admin, midori,
-                         scheduled_at=local_now() + timedelta(hours=2))
+    circular_id = launch(session, midori_admin, midori, scheduled_at=local_now() + timedelta(hours=2))
     assert channel.multicasts == []
     assert session.get(Circular, circular_id).status == "scheduled"
     assert rt.jobs.run_delayed() == 1
@@ -146,8 +145,7 @@ def test_scheduled_circular_waits_for_its_time(session, rt, channel, midori, mid
 
 def test_cancelled_schedule_sends_nothing(session, rt, channel, midori, midori_admin):
     add_followers(session, midori, 5)
-    circular_id = launch(session, midori_admin, midori,
-                         scheduled_at=local_now() + timedelta(hours=2))
+    circular_id = launch(session, midori_admin, midori, scheduled_at=local_now() + timedelta(hours=2))
     assert circulars.cancel(session, session.get(Circular, circular_id), midori_admin.id)
     session.commit()
     rt.jobs.run_delayed()

@@ -1,6 +1,7 @@
 """Lanes sending one circular at the same time (threads on a real database and Redis, as workers
 would): every follower gets it once, each batch under its own retry key, none skipped, also when
 a lane died between taking a batch number and claiming it."""
+
 from __future__ import annotations
 
 import threading
@@ -24,9 +25,14 @@ FOLLOWERS = 5_200  # 11 batches: planned 8 at a time, so the lanes plan twice be
 def start(database_url: str, redis_url: str) -> FakeChannel:  # noqa: F811 - the fixture's name
     engine = make_engine(database_url)
     upgrade(engine)
-    config = Config(database_url=database_url, jobs_mode="rq", redis_url=redis_url,
-                    line_channel_access_token="test-token", line_api_host="http://127.0.0.1:9",
-                    line_api_data_host="http://127.0.0.1:9")
+    config = Config(
+        database_url=database_url,
+        jobs_mode="rq",
+        redis_url=redis_url,
+        line_channel_access_token="test-token",
+        line_api_host="http://127.0.0.1:9",
+        line_api_data_host="http://127.0.0.1:9",
+    )
     rt = wiring.start(config, engine=engine)
     Session.configure(bind=engine)
     channel = FakeChannel()
@@ -77,8 +83,7 @@ def test_four_lanes_at_once_reach_everyone_once(database_url, redis_url, redis):
         assert session.scalar(select(Circular.status).where(Circular.id == circular_id)) == "sent"
 
 
-def test_a_batch_number_whose_lane_died_before_claiming_it_is_still_sent(database_url, redis_url,
-                                                                         redis):  # noqa: F811
+def test_a_batch_number_whose_lane_died_before_claiming_it_is_still_sent(database_url, redis_url, redis):  # noqa: F811
     channel = start(database_url, redis_url)
     circular_id, people = sending_circular(1_600)
     dead = lanes.Claims(circular_id, 9)

@@ -1,4 +1,5 @@
 """Circulars and safety checks for residents of other languages than Japanese."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -16,7 +17,8 @@ def _received(channel, user_id: str):
 
 
 def test_without_a_translation_a_reader_gets_the_japanese_after_a_note_in_their_language(
-        session, channel, midori, midori_admin):
+    session, channel, midori, midori_admin
+):
     vietnamese = add_followers(session, midori, 1, language="vi")[0]
     korean = add_followers(session, midori, 1, language="ko")[0]
     japanese = add_followers(session, midori, 1)[0]
@@ -29,8 +31,9 @@ def test_without_a_translation_a_reader_gets_the_japanese_after_a_note_in_their_
     assert _received(channel, japanese)[0].body == "日曜日の9時に公民館に集まってください。"
 
 
-def test_a_korean_safety_answer_in_words_is_recorded_and_thanked_in_korean(chat, session, channel, midori,
-                                                                           midori_admin):
+def test_a_korean_safety_answer_in_words_is_recorded_and_thanked_in_korean(
+    chat, session, channel, midori, midori_admin
+):
     korean = add_followers(session, midori, 1, language="ko")[0]
     chinese = add_followers(session, midori, 1, language="zh-Hans")[0]
     check_id = start_check(chat, session, midori_admin, midori)

@@ -1,4 +1,5 @@
 """Fan-out through the real LINE channel to the fake LINE API, on the real RQ worker and Redis."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,8 +42,7 @@ def multicast_recipients(line_api) -> list[str]:
     return [user for r in line_api.delivered("/multicast") for user in r.json["to"]]
 
 
-def test_1234_followers_in_exactly_three_multicasts(line_rt, line_api, session, midori,
-                                                    midori_admin):
+def test_1234_followers_in_exactly_three_multicasts(line_rt, line_api, session, midori, midori_admin):
     followers = add_followers(session, midori, 1234, platform="line")
     circular_id = launch(session, midori_admin, midori)
     drain(line_rt)
@@ -54,8 +54,9 @@ def test_1234_followers_in_exactly_three_multicasts(line_rt, line_api, session, 
     assert session.get(Circular, circular_id).status == "sent"
 
 
-def test_worker_dying_mid_fanout_then_retried_sends_nobody_twice(line_rt, line_api, session, midori,
-                                                                 midori_admin, monkeypatch):
+def test_worker_dying_mid_fanout_then_retried_sends_nobody_twice(
+    line_rt, line_api, session, midori, midori_admin, monkeypatch
+):
     followers = add_followers(session, midori, 1234, platform="line")
     line_rt.channels["line"].retries = 0  # the first failure kills the job
     answer_multicast = line_api._multicast
@@ -93,8 +94,7 @@ def test_429_storm_then_all_delivered_once(line_rt, line_api, session, midori, m
     assert len(FailedJobRegistry(queue=line_rt.jobs.queue)) == 0
 
 
-def test_scheduled_circular_is_sent_when_its_time_comes(line_rt, line_api, session, midori,
-                                                        midori_admin):
+def test_scheduled_circular_is_sent_when_its_time_comes(line_rt, line_api, session, midori, midori_admin):
     followers = add_followers(session, midori, 20, platform="line")
     circular_id = launch(session, midori_admin, midori, scheduled_at=local_now() + timedelta(hours=3))
     drain(line_rt)
@@ -115,8 +115,7 @@ def test_cost_comes_from_lines_quota(line_rt, line_api, session, midori):
     assert circulars.cost(session, midori.id, line_rt.channels).verdict == "stop"
 
 
-def test_line_by_multicast_other_platforms_one_by_one(line_rt, line_api, channel, session, midori,
-                                                      midori_admin):
+def test_line_by_multicast_other_platforms_one_by_one(line_rt, line_api, channel, session, midori, midori_admin):
     on_line = add_followers(session, midori, 3, platform="line")
     elsewhere = add_followers(session, midori, 2)
     line_rt.channels["fake"] = channel
@@ -128,12 +127,10 @@ def test_line_by_multicast_other_platforms_one_by_one(line_rt, line_api, channel
     assert len({sent.retry_key for sent in channel.sent}) == 2
 
 
-def test_proxy_gets_a_keyed_push_for_the_person_outside_the_multicast(line_rt, line_api, session,
-                                                                      midori, midori_admin):
+def test_proxy_gets_a_keyed_push_for_the_person_outside_the_multicast(line_rt, line_api, session, midori, midori_admin):
     followers = add_followers(session, midori, 3, platform="line")
     son = factories.resident(session, platform="line", district=midori, display_name="田中 一郎")
-    factories.resident(session, platform="none", district=midori, proxy_id=son.id,
-                       display_name="田中 花子")
+    factories.resident(session, platform="none", district=midori, proxy_id=son.id, display_name="田中 花子")
     launch(session, midori_admin, midori, kind="safety_check")
     drain(line_rt)
     assert sorted(multicast_recipients(line_api)) == sorted(followers)

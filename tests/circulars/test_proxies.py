@@ -1,4 +1,5 @@
 """People without a smartphone get circulars and safety checks through their proxy."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,7 @@ def recipients_of(channel) -> list[str]:
 
 def pushed_to(channel, user_id: str) -> list:
     """What the fan-out pushed to one person (not the chat's replies)."""
-    return [m for s in channel.sent if s.user_id == user_id and s.reply_token is None
-            for m in s.messages]
+    return [m for s in channel.sent if s.user_id == user_id and s.reply_token is None for m in s.messages]
 
 
 def button_data(messages: list) -> list[str]:
@@ -34,12 +34,12 @@ def proxy(session, midori):
 @pytest.fixture
 def hanako(session, midori, proxy):
     """Lives in 緑ケ丘 without a phone; her son 一郎 reads for her."""
-    return factories.resident(session, platform="none", district=midori, proxy_id=proxy.id,
-                              display_name="田中 花子")
+    return factories.resident(session, platform="none", district=midori, proxy_id=proxy.id, display_name="田中 花子")
 
 
-def test_proxy_gets_the_circular_for_the_person_and_confirms_it(chat, session, channel, midori,
-                                                                midori_admin, proxy, hanako):
+def test_proxy_gets_the_circular_for_the_person_and_confirms_it(
+    chat, session, channel, midori, midori_admin, proxy, hanako
+):
     followers = add_followers(session, midori, 3)
     circular_id = launch(session, midori_admin, midori, needs_confirmation=True)
     assert sorted(recipients_of(channel)) == sorted(followers)  # the multicast is unchanged
@@ -53,16 +53,17 @@ def test_proxy_gets_the_circular_for_the_person_and_confirms_it(chat, session, c
 
 
 def test_proxy_answers_the_safety_check_and_the_admin_counts_the_person(
-        chat, session, channel, midori, midori_admin, proxy, hanako):
+    chat, session, channel, midori, midori_admin, proxy, hanako
+):
     add_followers(session, midori, 2)
     neighbour = factories.resident(session, district=midori, display_name="佐藤 民生委員")
-    jiro = factories.resident(session, platform="none", district=midori, proxy_id=neighbour.id,
-                              display_name="山本 次郎")
+    jiro = factories.resident(
+        session, platform="none", district=midori, proxy_id=neighbour.id, display_name="山本 次郎"
+    )
     check_id = start_check(chat, session, midori_admin, midori)
     asked = pushed_to(channel, proxy.platform_user_id)
     assert "田中 花子さんの安否確認です" in texts(asked)[0]
-    assert button_data(asked) == [f"safety.safe:{check_id}:{hanako.id}",
-                                  f"safety.need_help:{check_id}:{hanako.id}"]
+    assert button_data(asked) == [f"safety.safe:{check_id}:{hanako.id}", f"safety.need_help:{check_id}:{hanako.id}"]
     got = chat.press(proxy.platform_user_id, f"safety.safe:{check_id}:{hanako.id}")
     assert "田中 花子さんはご無事" in texts(got)[0]
     got = chat.press(neighbour.platform_user_id, f"safety.need_help:{check_id}:{jiro.id}")
@@ -75,8 +76,7 @@ def test_proxy_answers_the_safety_check_and_the_admin_counts_the_person(
     assert (request.resident_id, request.created_by_id, request.urgent) == (jiro.id, neighbour.id, True)
 
 
-def test_a_stranger_pressing_the_persons_button_is_refused(chat, session, channel, midori,
-                                                           midori_admin, proxy, hanako):
+def test_a_stranger_pressing_the_persons_button_is_refused(chat, session, channel, midori, midori_admin, proxy, hanako):
     stranger = add_followers(session, midori, 1)[0]
     check_id = start_check(chat, session, midori_admin, midori)
     got = chat.press(stranger, f"safety.need_help:{check_id}:{hanako.id}")
@@ -88,24 +88,22 @@ def test_a_stranger_pressing_the_persons_button_is_refused(chat, session, channe
     assert session.scalar(select(HelpRequest)) is None
 
 
-def test_a_proxy_who_follows_gets_their_own_copy_as_well(chat, session, channel, midori,
-                                                         midori_admin, proxy, hanako):
+def test_a_proxy_who_follows_gets_their_own_copy_as_well(chat, session, channel, midori, midori_admin, proxy, hanako):
     subscriptions.subscribe(session, proxy, midori)
     check_id = start_check(chat, session, midori_admin, midori)
-    own = [m for users, messages, _ in channel.multicasts if proxy.platform_user_id in users
-           for m in messages]
+    own = [m for users, messages, _ in channel.multicasts if proxy.platform_user_id in users for m in messages]
     for_hanako = pushed_to(channel, proxy.platform_user_id)
     assert button_data(own) == [f"safety.safe:{check_id}", f"safety.need_help:{check_id}"]
     assert "花子" not in texts(own)[0] and "田中 花子さん" in texts(for_hanako)[0]
     chat.press(proxy.platform_user_id, f"safety.need_help:{check_id}:{hanako.id}")
     chat.say(proxy.platform_user_id, "無事です")  # in words: their own answer
-    answers = dict(session.execute(select(Delivery.resident_id, Delivery.answer)
-                                   .where(Delivery.circular_id == check_id)).all())
+    answers = dict(
+        session.execute(select(Delivery.resident_id, Delivery.answer).where(Delivery.circular_id == check_id)).all()
+    )
     assert answers == {proxy.id: "safe", hanako.id: "need_help"}
 
 
-def test_the_reminder_reaches_the_proxy_once(chat, rt, session, channel, midori, midori_admin,
-                                              proxy, hanako):
+def test_the_reminder_reaches_the_proxy_once(chat, rt, session, channel, midori, midori_admin, proxy, hanako):
     start_check(chat, session, midori_admin, midori)
     assert rt.jobs.run_delayed() == 1
     check_id = session.scalar(select(Delivery.circular_id))
@@ -116,8 +114,7 @@ def test_the_reminder_reaches_the_proxy_once(chat, rt, session, channel, midori,
     assert buttons(channel.sent[-1].messages) == ["無事です", "助けが必要"]
 
 
-def test_without_an_active_proxy_nothing_is_sent_for_them(session, channel, midori, midori_admin, proxy,
-                                               hanako):
+def test_without_an_active_proxy_nothing_is_sent_for_them(session, channel, midori, midori_admin, proxy, hanako):
     add_followers(session, midori, 2)
     assert subscriptions.follower_count(session, midori.id) == 3  # 花子 through her son
     proxy.active = False  # the son blocked the account
@@ -128,28 +125,30 @@ def test_without_an_active_proxy_nothing_is_sent_for_them(session, channel, mido
     assert subscriptions.follower_count(session, midori.id) == 2
 
 
-def test_represented_people_among_many_followers_each_get_it_once(session, channel, midori,
-                                                                  midori_admin, proxy, hanako):
+def test_represented_people_among_many_followers_each_get_it_once(
+    session, channel, midori, midori_admin, proxy, hanako
+):
     first = add_followers(session, midori, 300)
-    jiro = factories.resident(session, platform="none", district=midori, proxy_id=proxy.id,
-                              display_name="田中 次郎")
+    jiro = factories.resident(session, platform="none", district=midori, proxy_id=proxy.id, display_name="田中 次郎")
     rest = add_followers(session, midori, 400)  # 花子 and 次郎 fall inside the first batch
     circular_id = launch(session, midori_admin, midori)
     assert sorted(recipients_of(channel)) == sorted(first + rest)
     names = [texts(s.messages)[0] for s in channel.sent]
-    assert sorted(names) == sorted(["田中 花子さんへの回覧板です（代理でお届けしています）。",
-                                    "田中 次郎さんへの回覧板です（代理でお届けしています）。"])
+    assert sorted(names) == sorted(
+        [
+            "田中 花子さんへの回覧板です（代理でお届けしています）。",
+            "田中 次郎さんへの回覧板です（代理でお届けしています）。",
+        ]
+    )
     assert circulars.progress(session, circular_id).sent == 702
     assert circulars.delivery(session, circular_id, jiro.id).status == "sent"
 
 
-def test_a_push_for_a_person_resent_after_a_crash_goes_out_once(session, channel, midori,
-                                                                midori_admin, proxy, hanako):
+def test_a_push_for_a_person_resent_after_a_crash_goes_out_once(session, channel, midori, midori_admin, proxy, hanako):
     add_followers(session, midori, 2)
     circular_id = launch(session, midori_admin, midori)
     # The worker died after the push to 花子's son and before her delivery was marked sent.
-    session.execute(Delivery.__table__.update().where(Delivery.resident_id == hanako.id)
-                    .values(status="pending"))
+    session.execute(Delivery.__table__.update().where(Delivery.resident_id == hanako.id).values(status="pending"))
     session.get(Circular, circular_id).status = "sending"
     session.commit()
     fanout.send_circular(circular_id)

@@ -1,4 +1,5 @@
 """Safety checks: answers by button and words, urgent requests, admin's counts, reminders."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -34,8 +35,7 @@ def test_safety_check_with_mixed_answers(chat, session, channel, midori, midori_
     assert people[4] in texts(got)[0]
 
 
-def test_need_help_opens_an_urgent_request_and_alerts_the_admin(chat, session, channel, midori,
-                                                                midori_admin):
+def test_need_help_opens_an_urgent_request_and_alerts_the_admin(chat, session, channel, midori, midori_admin):
     people = add_followers(session, midori, 2)
     start_check(chat, session, midori_admin, midori)
     chat.say(people[0], "足をけがして動けません")
@@ -66,8 +66,7 @@ def test_read_and_safe_are_not_mixed(chat, session, midori, midori_admin):
     assert (counts.safe, counts.no_answer) == (0, 2)
 
 
-def test_reminder_goes_once_to_those_who_did_not_answer(chat, rt, session, channel, midori,
-                                                        midori_admin):
+def test_reminder_goes_once_to_those_who_did_not_answer(chat, rt, session, channel, midori, midori_admin):
     people = add_followers(session, midori, 3)
     check_id = start_check(chat, session, midori_admin, midori)
     chat.press(people[0], f"safety.safe:{check_id}")
@@ -105,8 +104,7 @@ def test_a_resident_typing_the_admin_words_is_not_treated_as_an_admin(chat, sess
     assert session.scalar(select(Circular.id)) is None
 
 
-def test_a_safety_check_takes_the_reply_even_from_someone_mid_request(chat, session, midori,
-                                                                      midori_admin):
+def test_a_safety_check_takes_the_reply_even_from_someone_mid_request(chat, session, midori, midori_admin):
     [person] = add_followers(session, midori, 1)
     chat.say(person, "ゴミ出しをお願いしたい")  # the bot now waits for a time or a place
     check_id = start_check(chat, session, midori_admin, midori)
@@ -116,7 +114,8 @@ def test_a_safety_check_takes_the_reply_even_from_someone_mid_request(chat, sess
 
 
 def test_an_emergency_answer_to_a_safety_check_says_119_first_and_is_recorded_as_need_help(
-        chat, session, channel, midori, midori_admin):
+    chat, session, channel, midori, midori_admin
+):
     people = add_followers(session, midori, 2)
     check_id = start_check(chat, session, midori_admin, midori)
     got = texts(chat.say(people[0], "水が腰まで来とって家から出られん"))

@@ -4,6 +4,7 @@ Every set is played through the webhook and line-bot-sdk to the fake LINE API; w
 the recording channel as well. The tuned set's failures may be listed; the held-out sets only
 ever show their figures.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,6 +1,7 @@
 """Talking to the bot as LINE does, for the simulated people: a signed webhook body per message or
 button, and what the fake LINE API received read back as the project's messages (a text with its
 quick replies, a buttons template, a Flex card), so the same judges read what LINE carried."""
+
 from __future__ import annotations
 
 import base64
@@ -43,14 +44,13 @@ def from_line(message: dict) -> Message:
         return Text(message["text"], tuple(_button(i["action"]) for i in items))
     if kind == "template":
         template = message["template"]
-        return Text(template.get("text", ""), tuple(_button(a) for a in template.get("actions", ())),
-                    lasting=True)
+        return Text(template.get("text", ""), tuple(_button(a) for a in template.get("actions", ())), lasting=True)
     if kind == "flex":
         bubble = message.get("contents") or {}
-        texts = [c.get("text", "") for c in (bubble.get("body") or {}).get("contents", ())
-                 if c.get("type") == "text"]
-        buttons = tuple(_button(c["action"]) for c in (bubble.get("footer") or {}).get("contents", ())
-                        if c.get("type") == "button")
+        texts = [c.get("text", "") for c in (bubble.get("body") or {}).get("contents", ()) if c.get("type") == "text"]
+        buttons = tuple(
+            _button(c["action"]) for c in (bubble.get("footer") or {}).get("contents", ()) if c.get("type") == "button"
+        )
         if len(texts) >= 2:
             return Card(texts[0], "\n".join(texts[1:]), buttons, alt_text=message.get("altText"))
         return Text(texts[0] if texts else message.get("altText", ""), buttons, lasting=True)
@@ -82,8 +82,10 @@ class LineRecord:
 
     @property
     def multicasts(self) -> list[tuple[list[str], list[Message], str]]:
-        return [(list(r.json.get("to", ())), [from_line(m) for m in r.json.get("messages", ())], "")
-                for r in self.api.delivered("/multicast")]
+        return [
+            (list(r.json.get("to", ())), [from_line(m) for m in r.json.get("messages", ())], "")
+            for r in self.api.delivered("/multicast")
+        ]
 
     def to(self, user_id: str) -> list[Message]:
         """Every message LINE carried to one user (not multicasts), in order."""
@@ -107,19 +109,24 @@ class LineChat:
         token = uuid.uuid4().hex
         self.record.tokens[token] = user_id
         at = (self.clock or local_now()).replace(tzinfo=CITY_TIMEZONE)
-        event = {"type": "message" if kind == "text" else kind, "mode": "active",
-                 "timestamp": int(at.timestamp() * 1000), "source": {"type": "user", "userId": user_id},
-                 "webhookEventId": f"01SIM{n:021d}", "deliveryContext": {"isRedelivery": False},
-                 "replyToken": token}
+        event = {
+            "type": "message" if kind == "text" else kind,
+            "mode": "active",
+            "timestamp": int(at.timestamp() * 1000),
+            "source": {"type": "user", "userId": user_id},
+            "webhookEventId": f"01SIM{n:021d}",
+            "deliveryContext": {"isRedelivery": False},
+            "replyToken": token,
+        }
         if kind == "text":
-            event["message"] = {"id": str(n), "type": "text", "quoteToken": uuid.uuid4().hex,
-                                "text": fields["text"]}
+            event["message"] = {"id": str(n), "type": "text", "quoteToken": uuid.uuid4().hex, "text": fields["text"]}
         else:
             event["postback"] = {"data": fields["data"]}
         body = json.dumps({"destination": "Ubot", "events": [event]}, ensure_ascii=False).encode()
         signature = base64.b64encode(hmac.new(self.secret.encode(), body, hashlib.sha256).digest()).decode()
-        answer = self.client.post("/callback", data=body, headers={
-            "Content-Type": "application/json", "X-Line-Signature": signature})
+        answer = self.client.post(
+            "/callback", data=body, headers={"Content-Type": "application/json", "X-Line-Signature": signature}
+        )
         if answer.status_code != 200:
             raise AssertionError(f"the webhook answered {answer.status_code}")
         self.session.expire_all()

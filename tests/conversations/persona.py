@@ -5,6 +5,7 @@ district's safety check. `talk` plays the conversation through the real job path
 question as that person would; `judge` reads only what the chat platform received and says
 whether the conversation ended as the person meant.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,24 @@ from tests.fakes import texts
 
 # The bot's questions, told apart by their catalog text (what a reader sees), most specific first.
 QUESTIONS = (
-    "conversation.ask_switch", "request.ask_is_request", "request.ask_what_trouble",
-    "request.landmark_has_address", "request.ask_place", "request.ask_landmark",
-    "request.ask_when_again", "request.ask_when", "request.ask_district", "onboarding.ask_district",
-    "request.ask_what", "request.confirm", "helper.ask_kinds", "helper.ask_districts",
-    "helper.ask_slots", "helper.ask_experience", "helper.experience_understood", "task.confirm_question",
+    "conversation.ask_switch",
+    "request.ask_is_request",
+    "request.ask_what_trouble",
+    "request.landmark_has_address",
+    "request.ask_place",
+    "request.ask_landmark",
+    "request.ask_when_again",
+    "request.ask_when",
+    "request.ask_district",
+    "onboarding.ask_district",
+    "request.ask_what",
+    "request.confirm",
+    "helper.ask_kinds",
+    "helper.ask_districts",
+    "helper.ask_slots",
+    "helper.ask_experience",
+    "helper.experience_understood",
+    "task.confirm_question",
 )
 PARTS = {"morning": "朝", "afternoon": "午後", "evening": "夕方"}
 
@@ -111,7 +125,8 @@ class Talk:
             "request.landmark_has_address": "特になし",
             "request.ask_place": p.writes_address,
             "request.ask_landmark": p.landmark,
-            "request.ask_when_again": p.when, "request.ask_when": p.when,
+            "request.ask_when_again": p.when,
+            "request.ask_when": p.when,
             "request.ask_district": p.district_answer or p.district,
             "onboarding.ask_district": p.district_answer or p.district,
             "request.ask_what": p.says,
@@ -138,8 +153,14 @@ class Talk:
         if key == "helper.ask_districts":
             wanted = [self.p.district]
         for label in wanted:
-            found = next((b for b in buttons if b.label.endswith(label) and b.data not in self.pressed
-                          and not b.label.startswith("✓")), None)
+            found = next(
+                (
+                    b
+                    for b in buttons
+                    if b.label.endswith(label) and b.data not in self.pressed and not b.label.startswith("✓")
+                ),
+                None,
+            )
             if found is not None:
                 return found
         done = {t("helper.done_button", locale) for locale in ("ja", "en")}
@@ -147,6 +168,7 @@ class Talk:
 
 
 # -- judging what the platform received ---------------------------------------------------------
+
 
 def offers(world: World) -> dict[str, list]:
     """Offer cards by the helper who received them."""

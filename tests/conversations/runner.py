@@ -1,4 +1,5 @@
 """Play each persona's conversation in a fresh town and judge it on what the platform received."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,9 +31,10 @@ class Result:
 def run(persona: Persona, line: bool = False) -> Result:
     """One conversation from the start, judged (with `line`: through the webhook and the real
     line-bot-sdk to the fake LINE API, judged on what LINE received)."""
-    with (line_world() if line else world()) as town:
-        play = {"resident": _resident, "helper": _helper, "pause": _pause, "resume": _resume,
-                "safety": _safety}[persona.role]
+    with line_world() if line else world() as town:
+        play = {"resident": _resident, "helper": _helper, "pause": _pause, "resume": _resume, "safety": _safety}[
+            persona.role
+        ]
         try:
             problems = play(persona, town)
         except Exception as error:  # a crash is a failed conversation, shown with its cause
@@ -52,14 +54,15 @@ def _district(town: World, name: str) -> District:
 def _person(town: World, p: Persona, user: str = "P") -> Resident:
     session = town.chat.session
     district = _district(town, p.district) if p.registered else None
-    person = factories.resident(session, platform=town.platform, user_id=user, district=district,
-                                display_name=p.name,
-                                address=p.address)
+    person = factories.resident(
+        session, platform=town.platform, user_id=user, district=district, display_name=p.name, address=p.address
+    )
     session.commit()
     return person
 
 
 # -- residents asking for help (or only chatting) -------------------------------------------------
+
 
 def _resident(p: Persona, town: World) -> list[str]:
     _person(town, p)
@@ -102,10 +105,8 @@ def _accept_problems(p: Persona, town: World, helper: str, card, user: str) -> l
     town.chat.press(helper, accept)
     digits = address_digits(p.address or p.writes_address)
     readers = {s.user_id for s in town.channel.sent if any(digits in x for x in texts(s.messages))}
-    problems = [] if readers <= {helper, user} and helper in readers else [
-        f"the address went to {sorted(readers)}"]
-    name = town.chat.session.scalar(select(Resident.display_name).where(
-        Resident.platform_user_id == helper))
+    problems = [] if readers <= {helper, user} and helper in readers else [f"the address went to {sorted(readers)}"]
+    name = town.chat.session.scalar(select(Resident.display_name).where(Resident.platform_user_id == helper))
     if not any(name in x for x in texts(town.channel.to(user))):
         problems.append("the person was not told who took it")
     return problems
@@ -113,11 +114,13 @@ def _accept_problems(p: Persona, town: World, helper: str, card, user: str) -> l
 
 # -- helpers -------------------------------------------------------------------------------------
 
+
 def _ask_for(town: World, district: str, kind: str, user: str = "R") -> None:
     """Another resident asks for this kind of help in the district (buttons all the way)."""
     session = town.chat.session
-    factories.resident(session, platform=town.platform, user_id=user, district=_district(town, district),
-                       address=f"{district}9-9-9")
+    factories.resident(
+        session, platform=town.platform, user_id=user, district=_district(town, district), address=f"{district}9-9-9"
+    )
     session.commit()
     town.chat.press(user, "menu.need_help")
     got = town.chat.press(user, f"request.new:{kind}")
@@ -136,9 +139,13 @@ def _helper(p: Persona, town: World) -> list[str]:
 def _registered_helper(p: Persona, town: World, paused: bool) -> None:
     person = _person(town, p)
     session = town.chat.session
-    profile = HelperProfile(resident_id=person.id, skills=list(p.skills), paused=paused,
-                            availability=["weekday_morning", "weekday_afternoon", "weekday_evening",
-                                          "weekend"], approved=True)
+    profile = HelperProfile(
+        resident_id=person.id,
+        skills=list(p.skills),
+        paused=paused,
+        availability=["weekday_morning", "weekday_afternoon", "weekday_evening", "weekend"],
+        approved=True,
+    )
     profile.districts.append(_district(town, p.district))
     session.add(profile)
     session.commit()
@@ -159,6 +166,7 @@ def _resume(p: Persona, town: World) -> list[str]:
 
 
 # -- safety checks -------------------------------------------------------------------------------
+
 
 def _safety(p: Persona, town: World) -> list[str]:
     person = _person(town, p)

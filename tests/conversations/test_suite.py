@@ -2,6 +2,7 @@
 and on each held-out set (never tuned on). Every conversation goes through the real webhook and
 line-bot-sdk to the fake LINE API and is judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
+
 import logging
 
 import pytest
@@ -12,8 +13,7 @@ from tests.conversations.runner import run_all
 
 # The held-out sets are measured, not tuned: their bar is the issue's 95%, on both held-out sets
 # together (session 2's and session 3's); each one's own figure is printed and reported as it is.
-BARS = {"tuned": (tuned.PERSONAS, 0.95),
-        "held-out (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95)}
+BARS = {"tuned": (tuned.PERSONAS, 0.95), "held-out (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95)}
 
 
 @pytest.mark.parametrize("name", BARS)

@@ -1,4 +1,5 @@
 """A fresh little town for each simulated conversation: districts, helpers of every kind, admins."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -38,9 +39,14 @@ def world():
     """A new SQLite database, the jobs run at once, a recording channel; torn down after."""
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
-    config = Config(database_url="sqlite://", jobs_mode="eager", line_channel_secret="s",
-                    line_channel_access_token="t", line_api_host="http://127.0.0.1:9",
-                    line_api_data_host="http://127.0.0.1:9")
+    config = Config(
+        database_url="sqlite://",
+        jobs_mode="eager",
+        line_channel_secret="s",
+        line_channel_access_token="t",
+        line_api_host="http://127.0.0.1:9",
+        line_api_data_host="http://127.0.0.1:9",
+    )
     started = wiring.start(config, engine=engine)
     channel = FakeChannel()
     started.channels["fake"] = channel
@@ -62,9 +68,15 @@ def line_world():
     api.reset()
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
-    config = Config(database_url="sqlite://", jobs_mode="eager", line_channel_secret="line-secret",
-                    line_channel_access_token="line-token", line_api_host=api.url,
-                    line_api_data_host=api.data_url, extra={"line_retry_base_seconds": 0.01})
+    config = Config(
+        database_url="sqlite://",
+        jobs_mode="eager",
+        line_channel_secret="line-secret",
+        line_channel_access_token="line-token",
+        line_api_host=api.url,
+        line_api_data_host=api.data_url,
+        extra={"line_retry_base_seconds": 0.01},
+    )
     app = create_app(config)
     app.extensions["kyojo"] = wiring.start(config, engine=engine)
     record = LineRecord(api)
@@ -82,11 +94,16 @@ def _people(session, platform: str = "fake") -> tuple[dict, dict]:
         city = "荒尾市" if name in ("緑ケ丘", "八幡") else "北九州市"
         district = factories.district(session, name, city=city, reading=READINGS[name])
         admins[name] = f"ADMIN{d}"
-        factories.admin(session, district, platform=platform, user_id=admins[name],
-                        display_name=f"{name}の担当")
+        factories.admin(session, district, platform=platform, user_id=admins[name], display_name=f"{name}の担当")
         for k, kind in enumerate(CATEGORIES):
             user_id = f"H{d}{k}"
-            factories.helper(session, platform=platform, user_id=user_id, skills=[kind], district=district,
-                             display_name=f"{name}{kind}の人")
+            factories.helper(
+                session,
+                platform=platform,
+                user_id=user_id,
+                skills=[kind],
+                district=district,
+                display_name=f"{name}{kind}の人",
+            )
             helpers[(name, kind)] = user_id
     return helpers, admins

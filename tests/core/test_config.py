@@ -24,9 +24,15 @@ def test_production_without_line_secrets_stops_at_start_naming_them():
 
 
 def test_production_with_everything_set_starts():
-    config = Config.from_env({"KYOJO_ENV": "production", "SECRET_KEY": "s",
-                              "LINE_CHANNEL_SECRET": "x", "LINE_CHANNEL_ACCESS_TOKEN": "y",
-                              "LINE_API_HOST": "http://127.0.0.1:1"})
+    config = Config.from_env(
+        {
+            "KYOJO_ENV": "production",
+            "SECRET_KEY": "s",
+            "LINE_CHANNEL_SECRET": "x",
+            "LINE_CHANNEL_ACCESS_TOKEN": "y",
+            "LINE_API_HOST": "http://127.0.0.1:1",
+        }
+    )
     assert config.line_api_host == "http://127.0.0.1:1"
 
 
@@ -38,6 +44,5 @@ def test_production_may_run_on_slack_alone_but_not_half_configured():
         Config.from_env({**base, "SLACK_BOT_TOKEN": "y"})
     assert "SLACK_SIGNING_SECRET" in str(error.value) and "LINE" not in str(error.value)
     with pytest.raises(ConfigError) as error:
-        Config.from_env({**base, "LINE_CHANNEL_SECRET": "a", "LINE_CHANNEL_ACCESS_TOKEN": "b",
-                         "SLACK_BOT_TOKEN": "y"})
+        Config.from_env({**base, "LINE_CHANNEL_SECRET": "a", "LINE_CHANNEL_ACCESS_TOKEN": "b", "SLACK_BOT_TOKEN": "y"})
     assert "SLACK_SIGNING_SECRET" in str(error.value)

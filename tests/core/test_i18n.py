@@ -28,10 +28,22 @@ def test_unknown_locale_falls_back_to_japanese():
     assert supported(None) == "ja"
 
 
-@pytest.mark.parametrize(("tag", "locale"), [
-    ("en-US", "en"), ("ja-JP", "ja"), ("ko-KR", "ko"), ("ko", "ko"), ("vi-VN", "vi"), ("zh-Hans", "zh-Hans"),
-    ("zh-CN", "zh-Hans"), ("zh_TW", "zh-Hans"), ("zh-Hant", "zh-Hans"), ("zh", "zh-Hans"), ("ja-easy", "ja-easy"),
-])
+@pytest.mark.parametrize(
+    ("tag", "locale"),
+    [
+        ("en-US", "en"),
+        ("ja-JP", "ja"),
+        ("ko-KR", "ko"),
+        ("ko", "ko"),
+        ("vi-VN", "vi"),
+        ("zh-Hans", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh_TW", "zh-Hans"),
+        ("zh-Hant", "zh-Hans"),
+        ("zh", "zh-Hans"),
+        ("ja-easy", "ja-easy"),
+    ],
+)
 def test_line_profile_languages_find_their_catalog(tag, locale):
     assert supported(tag) == locale
 

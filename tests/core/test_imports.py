@@ -3,6 +3,7 @@
 This file is where the direction is written down (README "Which way imports go" points here).
 It reads the source (the AST), not the running program, so an import inside a function counts.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,17 +13,53 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # From the top down: a module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("boundary: processes, web and channels", (
-        "app", "worker", "bot.commands", "bot.demo", "bot.jobs", "bot.reconcile", "bot.wiring",
-        "bot.web",
-        "bot.channels", "bot.circulars.commands", "bot.timebank.commands")),
+    (
+        "boundary: processes, web and channels",
+        (
+            "app",
+            "worker",
+            "bot.commands",
+            "bot.demo",
+            "bot.jobs",
+            "bot.reconcile",
+            "bot.wiring",
+            "bot.web",
+            "bot.channels",
+            "bot.circulars.commands",
+            "bot.timebank.commands",
+        ),
+    ),
     ("handlers", ("bot.handlers",)),
-    ("domain", (
-        "bot.nlp", "bot.matching", "bot.timebank", "bot.circulars", "bot.watch", "bot.residents",
-        "bot.conversation", "bot.privacy", "bot.inbound")),
-    ("shared types", (
-        "bot.events", "bot.i18n", "bot.config", "bot.errors", "bot.outbox", "bot.queue",
-        "bot.runtime", "bot.kinds", "bot.channel", "bot.admin_link", "bot.clock")),
+    (
+        "domain",
+        (
+            "bot.nlp",
+            "bot.matching",
+            "bot.timebank",
+            "bot.circulars",
+            "bot.watch",
+            "bot.residents",
+            "bot.conversation",
+            "bot.privacy",
+            "bot.inbound",
+        ),
+    ),
+    (
+        "shared types",
+        (
+            "bot.events",
+            "bot.i18n",
+            "bot.config",
+            "bot.errors",
+            "bot.outbox",
+            "bot.queue",
+            "bot.runtime",
+            "bot.kinds",
+            "bot.channel",
+            "bot.admin_link",
+            "bot.clock",
+        ),
+    ),
     ("database", ("db",)),
 )
 
@@ -132,8 +169,12 @@ def test_every_module_has_a_layer():
 
 
 def test_no_import_runs_backwards():
-    backward = {(name, target) for name, targets in graph().items() for target in targets
-                if target not in ("bot", "db") and layer(target) < layer(name)}
+    backward = {
+        (name, target)
+        for name, targets in graph().items()
+        for target in targets
+        if target not in ("bot", "db") and layer(target) < layer(name)
+    }
     assert backward == set(), "import from your own layer or one below (see LAYERS); move shared code down"
 
 

@@ -1,4 +1,5 @@
 """The job path: run twice changes nothing more; a crash gets a kind answer; sending is retried once."""
+
 import pytest
 
 from bot import handlers
@@ -11,8 +12,13 @@ from tests.fakes import texts
 
 
 def stored_event(kind="follow", user_id="U1", **fields) -> int:
-    payload = {"user_id": user_id, "kind": kind, "event_id": f"e-{kind}-{user_id}",
-               "at": local_now().isoformat(), **fields}
+    payload = {
+        "user_id": user_id,
+        "kind": kind,
+        "event_id": f"e-{kind}-{user_id}",
+        "at": local_now().isoformat(),
+        **fields,
+    }
     with Session.begin() as s:
         row = InboundEvent(platform="fake", event_id=payload["event_id"], payload=payload)
         s.add(row)
@@ -36,7 +42,9 @@ def test_a_crashing_handler_gets_a_kind_message_and_keeps_the_event(rt, channel,
     monkeypatch.setitem(handlers.POSTBACKS, "test.broken", broken)
     event_id = stored_event("postback", data="test.broken")
     process_event(event_id)
-    assert texts(channel.to("U1")) == ["ごめんなさい、うまく処理できませんでした。少し時間をおいて、もう一度送ってください。"]
+    assert texts(channel.to("U1")) == [
+        "ごめんなさい、うまく処理できませんでした。少し時間をおいて、もう一度送ってください。"
+    ]
     with Session() as s:
         assert s.get(InboundEvent, event_id).status == "failed"
 

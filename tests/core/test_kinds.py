@@ -1,4 +1,5 @@
 """One table of kinds of help: every kind has words to be understood by and a name in every locale."""
+
 from __future__ import annotations
 
 import tomllib
@@ -29,8 +30,9 @@ def test_every_kind_has_a_name_in_every_locale(locale):
 @pytest.mark.parametrize("path", VOCABULARIES, ids=lambda p: p.stem)
 def test_every_kind_has_words_in_every_vocabulary(path):
     categories = tomllib.loads(path.read_text(encoding="utf-8")).get("category", {})
-    have_words = {key for key, lists in categories.items()
-                  if any(isinstance(words, list) and words for words in lists.values())}
+    have_words = {
+        key for key, lists in categories.items() if any(isinstance(words, list) and words for words in lists.values())
+    }
     # "other" is what is left when no kind's words are found, so it needs none.
     assert [k for k in kinds.KEYS if k != "other" and k not in have_words] == []
     assert set(categories) <= set(kinds.KEYS), "a vocabulary names a kind the table does not have"

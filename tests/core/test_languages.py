@@ -1,4 +1,5 @@
 """A person's language: from what they write, from asking for one, kept on the resident."""
+
 import pytest
 
 from bot.i18n import t
@@ -8,21 +9,24 @@ from tests import factories
 from tests.fakes import buttons, texts
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("明日の朝ゴミ出しをお願いできますか", "ja"),
-    ("無事です", "ja"),
-    ("了解", "ja"),
-    ("明天上午能帮我扔垃圾吗", "zh-Hans"),
-    ("我很安全", "zh-Hans"),
-    ("谢谢", "zh-Hans"),
-    ("내일 아침 쓰레기 좀 버려 주세요", "ko"),
-    ("괜찮아요", "ko"),
-    ("Sáng mai có ai giúp tôi đổ rác không?", "vi"),
-    ("toi can nguoi giup do", "vi"),
-    ("Xin chào", "vi"),
-    ("Could someone walk my dog tomorrow?", "en"),
-    ("I am safe", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("明日の朝ゴミ出しをお願いできますか", "ja"),
+        ("無事です", "ja"),
+        ("了解", "ja"),
+        ("明天上午能帮我扔垃圾吗", "zh-Hans"),
+        ("我很安全", "zh-Hans"),
+        ("谢谢", "zh-Hans"),
+        ("내일 아침 쓰레기 좀 버려 주세요", "ko"),
+        ("괜찮아요", "ko"),
+        ("Sáng mai có ai giúp tôi đổ rác không?", "vi"),
+        ("toi can nguoi giup do", "vi"),
+        ("Xin chào", "vi"),
+        ("Could someone walk my dog tomorrow?", "en"),
+        ("I am safe", "en"),
+    ],
+)
 def test_short_messages_are_told_apart_by_script_and_marks(text, language):
     assert detect(text) == language
 
@@ -33,16 +37,32 @@ def test_kanji_shared_by_chinese_and_japanese_are_read_in_the_senders_usual_lang
     assert detect("安全", "ja-easy") == "ja"
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("English please", "en"), ("Can you speak English?", "en"), ("英語でお願いします", "en"),
-    ("日本語で", "ja"), ("日本語でお願いします", "ja"), ("Tiếng Việt", "vi"), ("nói tiếng Việt đi", "vi"),
-    ("中文", "zh-Hans"), ("请用中文", "zh-Hans"), ("한국어", "ko"), ("한국어로 해 주세요", "ko"),
-    ("やさしい日本語で", "ja-easy"), ("日本語がわからない", None), ("I speak English but need a ride", None),
-    ("我不会说中文", None), ("ok", None),
-    ("かんじが よめません", "ja-easy"), ("漢字が読めないです", "ja-easy"), ("にほんご すこし わかります", "ja-easy"),
-    ("漢字が読めんけん手紙を読んでほしい", None),  # a request, read as one
-    ("いぬの さんぽ おねがい", None),  # hiragana alone is how many older people write: no switch
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("English please", "en"),
+        ("Can you speak English?", "en"),
+        ("英語でお願いします", "en"),
+        ("日本語で", "ja"),
+        ("日本語でお願いします", "ja"),
+        ("Tiếng Việt", "vi"),
+        ("nói tiếng Việt đi", "vi"),
+        ("中文", "zh-Hans"),
+        ("请用中文", "zh-Hans"),
+        ("한국어", "ko"),
+        ("한국어로 해 주세요", "ko"),
+        ("やさしい日本語で", "ja-easy"),
+        ("日本語がわからない", None),
+        ("I speak English but need a ride", None),
+        ("我不会说中文", None),
+        ("ok", None),
+        ("かんじが よめません", "ja-easy"),
+        ("漢字が読めないです", "ja-easy"),
+        ("にほんご すこし わかります", "ja-easy"),
+        ("漢字が読めんけん手紙を読んでほしい", None),  # a request, read as one
+        ("いぬの さんぽ おねがい", None),  # hiragana alone is how many older people write: no switch
+    ],
+)
 def test_asking_for_a_language_is_told_from_mentioning_one(text, language):
     assert requested_language(text) == language
 

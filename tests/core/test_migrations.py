@@ -1,4 +1,5 @@
 """The migrations build the same schema as the models, on SQLite and on PostgreSQL."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect

@@ -1,4 +1,5 @@
 """Follow, district, usage, language, leaving: as a resident sees it."""
+
 from db.models import Resident, Subscription
 from tests import factories
 from tests.fakes import buttons, texts

@@ -1,4 +1,5 @@
 """House and phone numbers never reach the several helpers an offer goes to."""
+
 import pytest
 
 from bot.privacy import has_address
@@ -7,14 +8,17 @@ from tests.fakes import buttons, texts
 from tests.handlers.talk import offers_to, press
 
 
-@pytest.mark.parametrize("text", ["緑ケ丘3丁目2番1号", "緑ケ丘3-2-1の前", "1234番地", "３丁目５－２",
-                                  "電話は090-1234-5678です", "0968(12)3456"])
+@pytest.mark.parametrize(
+    "text",
+    ["緑ケ丘3丁目2番1号", "緑ケ丘3-2-1の前", "1234番地", "３丁目５－２", "電話は090-1234-5678です", "0968(12)3456"],
+)
 def test_house_and_phone_numbers_are_found(text):
     assert has_address(text)
 
 
-@pytest.mark.parametrize("text", ["緑ケ丘公園の近く", "八幡2丁目の集会所", "国道208号沿い",
-                                  "明日の朝8時", "午後2時半", "ファミマの横"])
+@pytest.mark.parametrize(
+    "text", ["緑ケ丘公園の近く", "八幡2丁目の集会所", "国道208号沿い", "明日の朝8時", "午後2時半", "ファミマの横"]
+)
 def test_landmarks_streets_and_times_are_not_addresses(text):
     assert not has_address(text)
 

@@ -1,4 +1,5 @@
 """Jobs asked for in a transaction start only once it commits, so they see its rows."""
+
 from sqlalchemy import func, select
 
 from bot.queue import Job, enqueue_after_commit, resolve

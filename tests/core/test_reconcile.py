@@ -1,5 +1,6 @@
 """The reconciler re-drives from the database what Redis lost: events never handled, messages never
 sent (with backoff, then given up visibly), rounds of offers past their deadline. Twice is as once."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,9 +31,13 @@ from tests.handlers.talk import ask_for_help
 def lost_event(session, user_id: str, text: str, age: timedelta) -> int:
     """An event stored by the webhook whose job Redis lost."""
     at = local_now() - age
-    row = InboundEvent(platform="fake", event_id=f"lost-{user_id}-{text}", event_type="text",
-                       received_at=at, payload={"user_id": user_id, "kind": "text", "text": text,
-                                                "event_id": f"lost-{user_id}", "at": at.isoformat()})
+    row = InboundEvent(
+        platform="fake",
+        event_id=f"lost-{user_id}-{text}",
+        event_type="text",
+        received_at=at,
+        payload={"user_id": user_id, "kind": "text", "text": text, "event_id": f"lost-{user_id}", "at": at.isoformat()},
+    )
     session.add(row)
     session.commit()
     return row.id
@@ -68,9 +73,14 @@ class Outage:
 
 
 def pending_message(session, person) -> OutboundMessage:
-    row = OutboundMessage(resident_id=person.id, platform="fake", user_id=person.platform_user_id,
-                          messages=[{"type": "text", "text": "お知らせ", "buttons": []}],
-                          retry_key=f"key-{person.id}", created_at=local_now() - timedelta(minutes=1))
+    row = OutboundMessage(
+        resident_id=person.id,
+        platform="fake",
+        user_id=person.platform_user_id,
+        messages=[{"type": "text", "text": "お知らせ", "buttons": []}],
+        retry_key=f"key-{person.id}",
+        created_at=local_now() - timedelta(minutes=1),
+    )
     session.add(row)
     session.commit()
     return row
@@ -111,8 +121,7 @@ def test_a_message_that_cannot_be_sent_for_hours_is_given_up_visibly(session, rt
     assert reconcile.reconcile(moment + timedelta(days=1)).total == 0
 
 
-def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was_lost(
-        chat, session, rt):
+def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was_lost(chat, session, rt):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori, display_name="山田")
     for n in range(5):
@@ -122,16 +131,14 @@ def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was
     request = session.scalar(select(HelpRequest))
     deadline = local_now() + timedelta(minutes=rt.config.offer_timeout_minutes)
     assert reconcile.reconcile(deadline - timedelta(minutes=1)).total == 0
-    assert reconcile.reconcile(deadline + timedelta(minutes=1)).jobs == {
-        "bot.matching.offers.offer_timeout": 1}
+    assert reconcile.reconcile(deadline + timedelta(minutes=1)).jobs == {"bot.matching.offers.offer_timeout": 1}
     session.refresh(request)
     assert request.offer_round == 2
     assert len(session.scalars(select(Offer).where(Offer.round == 2)).all()) == 2
     assert reconcile.reconcile(local_now() + timedelta(minutes=29)).total == 0  # round 2 has time
 
 
-def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(
-        chat, session, rt, channel):
+def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(chat, session, rt, channel):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori, display_name="山田")
     got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
@@ -141,8 +148,7 @@ def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_onc
     before = len(channel.to("REQ"))
 
     assert reconcile.reconcile(expires_at - timedelta(minutes=1)).total == 0  # still waiting
-    assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {
-        "bot.matching.drafts.expire_question": 1}
+    assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {"bot.matching.drafts.expire_question": 1}
     session.expire_all()
     told = texts(channel.to("REQ")[before:])
     assert len(told) == 1 and "いったん止めました" in told[0]
@@ -154,14 +160,14 @@ def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_onc
 
 def test_a_question_nobody_is_told_about_is_not_re_driven(session, rt):
     resident = factories.resident(session, user_id="R1")
-    conversations.ask(session, resident, "safety_check", {"circular_id": 1},
-                      now=local_now() - timedelta(hours=2), minutes=30)
+    conversations.ask(
+        session, resident, "safety_check", {"circular_id": 1}, now=local_now() - timedelta(hours=2), minutes=30
+    )
     session.commit()
     assert reconcile.reconcile().total == 0  # such a question just lapses when next read
 
 
-def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(
-        chat, session, rt, channel):
+def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, session, rt, channel):
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori)
     people = add_followers(session, midori, 3)
@@ -195,16 +201,26 @@ def test_make_run_re_drives_what_a_restart_left_unfinished(tmp_path, monkeypatch
     with Session.begin() as session:
         user = session.scalar(select(Resident.platform_user_id).where(Resident.district_id.is_not(None)))
         at = local_now() - timedelta(minutes=5)
-        event = user_event("message", user, "01LOSTBEFORERESTART000000001",
-                           message={"type": "text", "id": "1", "text": "使い方を教えて"})
+        event = user_event(
+            "message",
+            user,
+            "01LOSTBEFORERESTART000000001",
+            message={"type": "text", "id": "1", "text": "使い方を教えて"},
+        )
         event.pop("replyToken")  # long expired
-        session.add(InboundEvent(platform="line", event_id=event["webhookEventId"],
-                                 event_type="text", received_at=at, payload=event))
+        session.add(
+            InboundEvent(
+                platform="line", event_id=event["webhookEventId"], event_type="text", received_at=at, payload=event
+            )
+        )
     create_app(dev_config(tmp_path, jobs_mode="thread"))  # `make run` again
+
     def answered() -> bool:  # handled, and what it said delivered to the chat page
         with Session() as session:
-            return session.scalar(select(InboundEvent.status)) == "done" and session.scalar(
-                select(LocalMessage.id).where(LocalMessage.user_id == user).limit(1)) is not None
+            return (
+                session.scalar(select(InboundEvent.status)) == "done"
+                and session.scalar(select(LocalMessage.id).where(LocalMessage.user_id == user).limit(1)) is not None
+            )
 
     for _ in range(300):
         if answered():

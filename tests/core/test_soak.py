@@ -1,5 +1,6 @@
 """Every message of the labelled sets, sent by residents in different situations, gets an
 answer and never the apology that means a handler failed."""
+
 import json
 from pathlib import Path
 
@@ -11,8 +12,13 @@ from tests.fakes import texts
 
 HERE = Path(__file__).resolve().parent
 SETS = [HERE.parent.parent.parent / "shared" / "nlp" / "dev_set.jsonl", HERE.parent / "nlp" / "held_out.jsonl"]
-MESSAGES = [json.loads(line)["text"] for path in SETS if path.exists()
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+MESSAGES = [
+    json.loads(line)["text"]
+    for path in SETS
+    if path.exists()
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 SORRY = t("common.sorry", "ja")
 
 

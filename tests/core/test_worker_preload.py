@@ -5,6 +5,7 @@ for the first time) answers a resident's message through the fake LINE API: the 
 runs the job imports none of our modules, nor fugashi or the dictionary, since the worker had them
 before it forked; and the preload itself leaves the tagger made.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,20 +26,30 @@ OURS = re.compile(r"\|\s+(bot|db|fugashi|unidic_lite|unidic)(\.|$)", re.MULTILIN
 
 
 def text_event(user: str, text: str) -> dict:
-    return {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000),
-            "webhookEventId": str(uuid.uuid4()), "deliveryContext": {"isRedelivery": False},
-            "source": {"type": "user", "userId": user}, "replyToken": uuid.uuid4().hex,
-            "message": {"type": "text", "id": str(uuid.uuid4().int)[:16], "quoteToken": uuid.uuid4().hex,
-                        "text": text}}
+    return {
+        "type": "message",
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "webhookEventId": str(uuid.uuid4()),
+        "deliveryContext": {"isRedelivery": False},
+        "source": {"type": "user", "userId": user},
+        "replyToken": uuid.uuid4().hex,
+        "message": {"type": "text", "id": str(uuid.uuid4().int)[:16], "quoteToken": uuid.uuid4().hex, "text": text},
+    }
 
 
-def test_the_work_horse_imports_nothing_of_ours_and_the_message_is_answered(
-        tmp_path, redis_url, redis, line_api):
+def test_the_work_horse_imports_nothing_of_ours_and_the_message_is_answered(tmp_path, redis_url, redis, line_api):
     database_url = f"sqlite:///{tmp_path / 'kyojo.sqlite'}"
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "LINE_CHANNEL_SECRET": "test-channel-secret", "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
-           "LINE_API_HOST": line_api.url, "LINE_API_DATA_HOST": line_api.data_url,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "LINE_CHANNEL_SECRET": "test-channel-secret",
+        "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
+        "LINE_API_HOST": line_api.url,
+        "LINE_API_DATA_HOST": line_api.data_url,
+        "PYTHONPATH": str(ROOT),
+    }
     engine = make_engine(database_url)
     upgrade(engine)
     rt = wiring.start(Config.from_env(env), engine=engine)
@@ -49,8 +60,14 @@ def test_the_work_horse_imports_nothing_of_ours_and_the_message_is_answered(
         [event_id] = inbound.store(session, "line", [(event["webhookEventId"], "message", event)])
     rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
 
-    done = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "worker.py"), "--burst"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(ROOT / "worker.py"), "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     log = done.stderr
     assert done.returncode == 0, log[-3000:]
     started = log.index(f"{Job.PROCESS_EVENT.value}({event_id})")

@@ -1,4 +1,5 @@
 """The fault suite shares the LINE channel's fixtures: the app on the fake LINE API, signed posts."""
+
 from __future__ import annotations
 
 import os
@@ -51,9 +52,15 @@ def committed_app(database_url, line_api):
     (not one rolled-back transaction, which thousands of requests would outgrow on PostgreSQL)."""
     engine = make_engine(database_url)
     upgrade(engine)
-    config = Config(database_url=database_url, jobs_mode="eager", line_channel_secret=SECRET,
-                    line_channel_access_token="test-access-token", line_api_host=line_api.url,
-                    line_api_data_host=line_api.data_url, extra={"line_retry_base_seconds": 0.01})
+    config = Config(
+        database_url=database_url,
+        jobs_mode="eager",
+        line_channel_secret=SECRET,
+        line_channel_access_token="test-access-token",
+        line_api_host=line_api.url,
+        line_api_data_host=line_api.data_url,
+        extra={"line_retry_base_seconds": 0.01},
+    )
     app = create_app(config)
     app.extensions["kyojo"] = wiring.start(config, engine=engine)
     Session.configure(bind=engine)

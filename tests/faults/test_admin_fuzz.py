@@ -1,5 +1,6 @@
 """A thousand generated admin URLs and forms, signed in and not: never a 5xx, whatever the ids
 (20 digits, zero, words, NUL), the query or the fields. KYOJO_FUZZ_ADMIN sets how many."""
+
 from __future__ import annotations
 
 import os
@@ -13,16 +14,56 @@ from tests.web.signin import open_link
 REQUESTS = int(os.environ.get("KYOJO_FUZZ_ADMIN", "500"))
 SEED = int(os.environ.get("KYOJO_FUZZ_SEED", "20261130"))
 
-PAGES = ["/admin/", "/admin/d/{d}/", "/admin/d/{d}/helpers", "/admin/d/{d}/circulars",
-         "/admin/d/{d}/circulars/{n}", "/admin/d/{d}/chart", "/admin/d/{d}/circular/new",
-         "/admin/d/{d}/safety/new", "/admin/d/{d}/circulars/{n}/preview", "/admin/d/{d}/requests/{n}",
-         "/admin/d/{d}/represented", "/admin/d/{d}/teaching", "/admin/login/{s}"]
-FORMS = ["/admin/logout", "/admin/d/{d}/helpers/{n}/approve", "/admin/d/{d}/circular/new",
-         "/admin/d/{d}/safety/new", "/admin/d/{d}/circulars/{n}/send", "/admin/d/{d}/circulars/{n}/cancel",
-         "/admin/d/{d}/requests/{n}/assign", "/admin/d/{d}/represented", "/admin/d/{d}/teaching"]
-FIELDS = ["title", "body", "timing", "at", "confirm", "image_url", "title_en", "body_en", "title_vi", "body_zh-Hans", "helper_id",
-          "name", "district_id", "proxy_id", "address", "phone", "key", "master_id", "participants",
-          "minutes", "status", "q"]
+PAGES = [
+    "/admin/",
+    "/admin/d/{d}/",
+    "/admin/d/{d}/helpers",
+    "/admin/d/{d}/circulars",
+    "/admin/d/{d}/circulars/{n}",
+    "/admin/d/{d}/chart",
+    "/admin/d/{d}/circular/new",
+    "/admin/d/{d}/safety/new",
+    "/admin/d/{d}/circulars/{n}/preview",
+    "/admin/d/{d}/requests/{n}",
+    "/admin/d/{d}/represented",
+    "/admin/d/{d}/teaching",
+    "/admin/login/{s}",
+]
+FORMS = [
+    "/admin/logout",
+    "/admin/d/{d}/helpers/{n}/approve",
+    "/admin/d/{d}/circular/new",
+    "/admin/d/{d}/safety/new",
+    "/admin/d/{d}/circulars/{n}/send",
+    "/admin/d/{d}/circulars/{n}/cancel",
+    "/admin/d/{d}/requests/{n}/assign",
+    "/admin/d/{d}/represented",
+    "/admin/d/{d}/teaching",
+]
+FIELDS = [
+    "title",
+    "body",
+    "timing",
+    "at",
+    "confirm",
+    "image_url",
+    "title_en",
+    "body_en",
+    "title_vi",
+    "body_zh-Hans",
+    "helper_id",
+    "name",
+    "district_id",
+    "proxy_id",
+    "address",
+    "phone",
+    "key",
+    "master_id",
+    "participants",
+    "minutes",
+    "status",
+    "q",
+]
 
 
 class Garbage:
@@ -37,14 +78,35 @@ class Garbage:
 
     def text(self) -> str:
         r = self.random
-        return r.choice(["", "x" * r.choice([1, 201, 5000]), "a\x00b", "<script>alert(1)</script>",
-                         "2026-13-45T25:99", "2026-12-01T09:00", "-1", "99999999999999999999",
-                         "１２３", "later", "now", "yes", "javascript:alert(1)", "https://x/y.png",
-                         "緑ケ丘" * r.randrange(1, 80), "%00", "../../etc/passwd", "1e999"])
+        return r.choice(
+            [
+                "",
+                "x" * r.choice([1, 201, 5000]),
+                "a\x00b",
+                "<script>alert(1)</script>",
+                "2026-13-45T25:99",
+                "2026-12-01T09:00",
+                "-1",
+                "99999999999999999999",
+                "１２３",
+                "later",
+                "now",
+                "yes",
+                "javascript:alert(1)",
+                "https://x/y.png",
+                "緑ケ丘" * r.randrange(1, 80),
+                "%00",
+                "../../etc/passwd",
+                "1e999",
+            ]
+        )
 
     def path(self, template: str) -> str:
-        return template.format(d=self.district_id if self.random.random() < 0.7 else self.id(),
-                               n=self.id(), s=self.text().replace("/", "") or "x")
+        return template.format(
+            d=self.district_id if self.random.random() < 0.7 else self.id(),
+            n=self.id(),
+            s=self.text().replace("/", "") or "x",
+        )
 
     def form(self, csrf: str) -> dict[str, str]:
         fields = {name: self.text() for name in self.random.sample(FIELDS, self.random.randrange(0, 8))}

@@ -1,5 +1,6 @@
 """A worker killed in the middle of a fan-out to 5,000: its lease runs out, the next reconciler pass
 hands the rest to another worker, well within 30 s of the kill; nobody gets it twice, nobody is skipped."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,8 +42,7 @@ def recipients(channel) -> list[str]:
     return [user for users, _, _ in channel.multicasts for user in users]
 
 
-def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skipped(
-        session, rt, channel, monkeypatch):
+def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skipped(session, rt, channel, monkeypatch):
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori)
     followers = add_followers(session, midori, FOLLOWERS)

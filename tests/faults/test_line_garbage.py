@@ -1,5 +1,6 @@
 """LINE answering what the SDK cannot read (a quota, a profile of the wrong shape): the admin still
 gets their page, the person still gets their greeting; never a 500."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from tests.channels.conftest import event_body, user_event
 from tests.web.signin import open_link
 
 
-def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(line_app, line_api,
-                                                                              session):
+def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(line_app, line_api, session):
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori, platform="line", user_id="Uadmin")
     for n in range(3):
@@ -27,8 +27,10 @@ def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(li
     open_link(client, f"/admin/login/{admin_link.make_token(line_app.config['SECRET_KEY'], admin.id)}")
     page = client.get(f"/admin/d/{midori.id}/").get_data(as_text=True)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    answer = client.post(f"/admin/d/{midori.id}/circular/new", data={
-        "csrf": csrf, "title": "防災訓練", "body": "日曜9時", "timing": "now"})
+    answer = client.post(
+        f"/admin/d/{midori.id}/circular/new",
+        data={"csrf": csrf, "title": "防災訓練", "body": "日曜9時", "timing": "now"},
+    )
     assert answer.status_code == 302
     preview = client.get(answer.headers["Location"])
     assert preview.status_code == 200 and "防災訓練" in preview.get_data(as_text=True)
@@ -36,7 +38,10 @@ def test_a_malformed_quota_answer_still_gives_the_admin_the_preview_and_sends(li
     assert client.post(send_url, data={"csrf": csrf}).status_code == 302
     assert session.scalar(select(Circular)).status == "sent"
     assert sorted(r.json["to"] for r in line_api.delivered("/multicast"))[0] == [
-        "Ufollower0", "Ufollower1", "Ufollower2"]
+        "Ufollower0",
+        "Ufollower1",
+        "Ufollower2",
+    ]
 
 
 def test_a_malformed_profile_answer_still_greets_the_new_friend(post, line_api):

@@ -1,5 +1,6 @@
 """LINE down for ten minutes, longer than every retry of the job: each answer still reaches its
 person once when LINE is back (pushed with its retry key, the reply token long expired)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,15 +35,24 @@ def drain(redis) -> None:
         SimpleWorker([queue], connection=redis).work(burst=True)
 
 
-def test_every_answer_reaches_its_person_once_after_a_ten_minute_outage(rq_app, redis, session,
-                                                                      line_api):
+def test_every_answer_reaches_its_person_once_after_a_ten_minute_outage(rq_app, redis, session, line_api):
     line_api.fail_next(500, count=10**6)  # every call, until the outage ends
     client = rq_app.test_client()
     for n in range(PEOPLE):
-        body = event_body(user_event("message", user_id=f"Uperson{n}", event_id=f"01OUT{n:021d}",
-                                     message={"id": str(n), "type": "text", "text": "使い方を教えて"}))
-        assert client.post("/callback", data=body, headers={
-            "X-Line-Signature": sign(body, "test-channel-secret")}).status_code == 200
+        body = event_body(
+            user_event(
+                "message",
+                user_id=f"Uperson{n}",
+                event_id=f"01OUT{n:021d}",
+                message={"id": str(n), "type": "text", "text": "使い方を教えて"},
+            )
+        )
+        assert (
+            client.post(
+                "/callback", data=body, headers={"X-Line-Signature": sign(body, "test-channel-secret")}
+            ).status_code
+            == 200
+        )
     drain(redis)  # each job fails, is retried by RQ until RQ gives up
     assert {e.status for e in session.scalars(select(InboundEvent))} == {"done"}
     assert line_api.delivered() == []

@@ -1,5 +1,6 @@
 """Redis killed and restarted empty, with 10 events queued and 2 offer timeouts delayed on it: once
 a worker starts, its reconciler passes finish all 12 within a minute, none twice."""
+
 from __future__ import annotations
 
 import signal
@@ -32,8 +33,21 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         for _ in range(50):
             if _redis_answers(self.url):
                 return
@@ -64,23 +78,34 @@ def open_requests(session) -> list[int]:
     midori = factories.district(session, "緑ケ丘")
     for n in range(4):
         factories.helper(session, platform="line", user_id=f"Uhelper{n}", district=midori)
-    ids = [factories.help_request(session, factories.resident(session, district=midori),
-                                  status="open").id for _ in range(2)]
+    ids = [
+        factories.help_request(session, factories.resident(session, district=midori), status="open").id
+        for _ in range(2)
+    ]
     session.commit()
     for request_id in ids:
         offer_request(request_id)
     return ids
 
 
-def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(
-        rq_app, own_redis, session, line_api):
+def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(rq_app, own_redis, session, line_api):
     requests = open_requests(session)
     client = rq_app.test_client()
     for n in range(10):
-        body = event_body(user_event("message", user_id=f"Uperson{n}", event_id=f"01LOST{n:020d}",
-                                     message={"id": str(n), "type": "text", "text": "使い方を教えて"}))
-        assert client.post("/callback", data=body, headers={
-            "X-Line-Signature": sign(body, "test-channel-secret")}).status_code == 200
+        body = event_body(
+            user_event(
+                "message",
+                user_id=f"Uperson{n}",
+                event_id=f"01LOST{n:020d}",
+                message={"id": str(n), "type": "text", "text": "使い方を教えて"},
+            )
+        )
+        assert (
+            client.post(
+                "/callback", data=body, headers={"X-Line-Signature": sign(body, "test-channel-secret")}
+            ).status_code
+            == 200
+        )
     redis = Redis.from_url(own_redis.url)
     queue = Queue(QUEUE_NAME, connection=redis)
     assert (queue.count, queue.scheduled_job_registry.count) == (10, 2)
@@ -93,8 +118,9 @@ def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(
 
     started, redriven, done_at = local_now(), {}, None
     for tick in range(0, 61, reconcile.EVERY_SECONDS):  # the worker's passes in its first minute
-        rq_app.extensions["kyojo"].jobs.enqueue("bot.reconcile.run_pass",
-                                                (started + timedelta(seconds=tick)).isoformat())
+        rq_app.extensions["kyojo"].jobs.enqueue(
+            "bot.reconcile.run_pass", (started + timedelta(seconds=tick)).isoformat()
+        )
         SimpleWorker([queue], connection=redis).work(burst=True)
         for name, count in pass_results(queue).items():
             redriven[name] = redriven.get(name, 0) + count
@@ -126,6 +152,5 @@ def all_done(session, requests: list[int]) -> bool:
     """Every event answered and both requests moved on to their second round."""
     session.expire_all()
     events = {e.status for e in session.scalars(select(InboundEvent))}
-    rounds = {r.offer_round for r in session.scalars(select(HelpRequest).where(
-        HelpRequest.id.in_(requests)))}
+    rounds = {r.offer_round for r in session.scalars(select(HelpRequest).where(HelpRequest.id.in_(requests)))}
     return events == {"done"} and rounds == {2}

@@ -2,6 +2,7 @@
 Slack never sends (wrong types, 1e20, 5,000 characters, NUL, nesting 1,000 deep, missing): never
 a 5xx, and every event stored is handled or refused once, none left to fail on every retry.
 KYOJO_FUZZ_SLACK sets how many."""
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,24 @@ from tests.channels.test_slack_webhook import dm, post, press, slack_app  # noqa
 BODIES = int(os.environ.get("KYOJO_FUZZ_SLACK", "300"))
 SEED = int(os.environ.get("KYOJO_FUZZ_SEED", "20261130"))
 DEEP = "__nested 1,000 deep__"  # put in the raw body by `raw` (json cannot hold it)
-ODD_VALUES = [None, 0, -1, 1e20, True, "", "x" * 5000, "a\x00b", [], {}, ["U0ALICE"], {"id": None},
-              DEEP, "1764140000.000100", "not a number", "Ｕ０ＡＬＩＣＥ"]
+ODD_VALUES = [
+    None,
+    0,
+    -1,
+    1e20,
+    True,
+    "",
+    "x" * 5000,
+    "a\x00b",
+    [],
+    {},
+    ["U0ALICE"],
+    {"id": None},
+    DEEP,
+    "1764140000.000100",
+    "not a number",
+    "Ｕ０ＡＬＩＣＥ",
+]
 
 
 def paths(value, prefix=()):
@@ -63,8 +80,12 @@ def test_no_mutated_slack_body_gets_a_5xx_and_none_is_left_failing(post, slack_a
     rng, answers = random.Random(SEED), {}
     for n in range(BODIES):
         is_press = n % 3 == 2
-        body = mutated(press("menu.usage", action_ts=f"1764140000.{n:06d}") if is_press
-                       else dm("こんにちは", event_id=f"Ev{n:06d}"), rng)
+        body = mutated(
+            press("menu.usage", action_ts=f"1764140000.{n:06d}")
+            if is_press
+            else dm("こんにちは", event_id=f"Ev{n:06d}"),
+            rng,
+        )
         status = post(raw(body, is_press), form=is_press).status_code
         answers[status] = answers.get(status, 0) + 1
         assert status in (200, 400), json.dumps(body, ensure_ascii=False, default=str)[:500]

@@ -1,5 +1,6 @@
 """Thousands of generated signed webhook bodies: never a 5xx, and every good event of a body stored
 and handled, whatever its neighbours look like. KYOJO_FUZZ_BODIES sets how many (10,000 by hand)."""
+
 from __future__ import annotations
 
 import os
@@ -20,9 +21,11 @@ def test_no_generated_body_gets_a_5xx_and_no_good_event_is_lost(committed_app, l
     shapes, answers, good, client = Shapes(SEED), {}, set(), committed_app.test_client()
     for _ in range(BODIES):
         shape = shapes.body()
-        status = client.post("/callback", data=shape.raw, headers={
-            "Content-Type": "application/json",
-            "X-Line-Signature": sign(shape.raw, SECRET)}).status_code
+        status = client.post(
+            "/callback",
+            data=shape.raw,
+            headers={"Content-Type": "application/json", "X-Line-Signature": sign(shape.raw, SECRET)},
+        ).status_code
         answers[status] = answers.get(status, 0) + 1
         assert status < 500, shape.raw[:500]
         assert status == (200 if shape.well_formed else 400), shape.raw[:500]

@@ -5,6 +5,7 @@ kill, through the real line-bot-sdk to the fake LINE API; nobody gets it twice, 
 Unlike tests/faults/test_fanout_crash.py (the same story in one process, with a clock the test
 moves), nothing here is simulated: the processes, Redis, the database and the clock are real.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,14 @@ class Worker:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log.open("wb")
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "worker.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def kill(self) -> None:
         """SIGKILL to the worker and its work horse: no handler, no clean-up runs."""
@@ -65,11 +71,18 @@ def recipients(line_api) -> list[str]:
 
 
 def test_a_worker_killed_mid_fanout_leaves_the_rest_to_another_within_30_s(
-        database_url, redis_url, redis, line_api, tmp_path):
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "LINE_CHANNEL_SECRET": "test-channel-secret", "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
-           "LINE_API_HOST": line_api.url, "LINE_API_DATA_HOST": line_api.data_url,
-           "PYTHONPATH": str(ROOT)}
+    database_url, redis_url, redis, line_api, tmp_path
+):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "LINE_CHANNEL_SECRET": "test-channel-secret",
+        "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
+        "LINE_API_HOST": line_api.url,
+        "LINE_API_DATA_HOST": line_api.data_url,
+        "PYTHONPATH": str(ROOT),
+    }
     config = Config.from_env(env)
     engine = make_engine(database_url)
     upgrade(engine)
@@ -88,8 +101,9 @@ def test_a_worker_killed_mid_fanout_leaves_the_rest_to_another_within_30_s(
         second = None
         try:
             circular_id = launch(session, admin, district)
-            assert wait_for(lambda: len(line_api.delivered("/multicast")) >= 3, 60), \
-                (tmp_path / "worker-1.log").read_text()
+            assert wait_for(lambda: len(line_api.delivered("/multicast")) >= 3, 60), (
+                tmp_path / "worker-1.log"
+            ).read_text()
             first.kill()
             killed_at = time.monotonic()
             sent_before = set(recipients(line_api))
@@ -99,9 +113,10 @@ def test_a_worker_killed_mid_fanout_leaves_the_rest_to_another_within_30_s(
             everyone = set(followers)
             done = wait_for(lambda: everyone <= set(recipients(line_api)), RECOVERY_LIMIT)
             took = time.monotonic() - killed_at
-            assert done, (f"{len(everyone & set(recipients(line_api)))} of {FOLLOWERS} reached "
-                          f"{took:.0f} s after the kill\n"
-                          + (tmp_path / "worker-2.log").read_text()[-3000:])
+            assert done, (
+                f"{len(everyone & set(recipients(line_api)))} of {FOLLOWERS} reached "
+                f"{took:.0f} s after the kill\n" + (tmp_path / "worker-2.log").read_text()[-3000:]
+            )
             assert wait_for(lambda: session.scalar(select(Circular.status)) == "sent", 5)
             time.sleep(1)  # a doubled batch would arrive now
             got = recipients(line_api)

@@ -1,4 +1,5 @@
 """Generated LINE webhook bodies, good and broken, reproducible from a seed (for the fuzz test)."""
+
 from __future__ import annotations
 
 import json
@@ -45,11 +46,16 @@ class Shapes:
         """A good event, as LINE sends it: a text, a button press, a follow, a group chat..."""
         self.serial += 1
         user = f"U{self.random.randrange(40):032x}"
-        kind = self.random.choice(["text", "postback", "follow", "unfollow", "sticker", "group",
-                                   "future"])
-        event = {"type": "message", "mode": "active", "timestamp": 1764140000000 + self.serial,
-                 "source": {"type": "user", "userId": user}, "webhookEventId": f"01FUZZ{self.serial:020d}",
-                 "deliveryContext": {"isRedelivery": False}, "replyToken": f"{self.serial:032x}"}
+        kind = self.random.choice(["text", "postback", "follow", "unfollow", "sticker", "group", "future"])
+        event = {
+            "type": "message",
+            "mode": "active",
+            "timestamp": 1764140000000 + self.serial,
+            "source": {"type": "user", "userId": user},
+            "webhookEventId": f"01FUZZ{self.serial:020d}",
+            "deliveryContext": {"isRedelivery": False},
+            "replyToken": f"{self.serial:032x}",
+        }
         event.update(EXTRAS[kind](self.random))
         return event
 
@@ -91,22 +97,57 @@ class Shapes:
 
 
 EXTRAS = {
-    "text": lambda r: {"message": {"id": "1", "type": "text",
-                                   "text": r.choice(["こんにちは", "使い方を教えて", "ありがとう", "hello"])}},
+    "text": lambda r: {
+        "message": {
+            "id": "1",
+            "type": "text",
+            "text": r.choice(["こんにちは", "使い方を教えて", "ありがとう", "hello"]),
+        }
+    },
     "postback": lambda r: {"type": "postback", "postback": {"data": r.choice(["menu.usage", "fuzz"])}},
     "follow": lambda r: {"type": "follow", "follow": {"isUnblocked": r.random() < 0.5}},
     "unfollow": lambda r: {"type": "unfollow"},
     "sticker": lambda r: {"message": {"id": "2", "type": "sticker", "packageId": "1", "stickerId": "1"}},
-    "group": lambda r: {"source": {"type": "group", "groupId": "Cgroup", "userId": "Ugroupmember"},
-                        "message": {"id": "3", "type": "text", "text": "みなさん"}},
+    "group": lambda r: {
+        "source": {"type": "group", "groupId": "Cgroup", "userId": "Ugroupmember"},
+        "message": {"id": "3", "type": "text", "text": "みなさん"},
+    },
     "future": lambda r: {"type": "somethingNew", "somethingNew": {"x": 1}},
 }
 
-PATHS = [("webhookEventId",), ("type",), ("timestamp",), ("replyToken",), ("mode",), ("source",),
-         ("source", "userId"), ("source", "type"), ("message",), ("message", "text"),
-         ("message", "type"), ("postback",), ("postback", "data"), ("postback", "params"),
-         ("postback", "params", "date"), ("follow",), ("follow", "isUnblocked"),
-         ("deliveryContext",), ("destination",)]
+PATHS = [
+    ("webhookEventId",),
+    ("type",),
+    ("timestamp",),
+    ("replyToken",),
+    ("mode",),
+    ("source",),
+    ("source", "userId"),
+    ("source", "type"),
+    ("message",),
+    ("message", "text"),
+    ("message", "type"),
+    ("postback",),
+    ("postback", "data"),
+    ("postback", "params"),
+    ("postback", "params", "date"),
+    ("follow",),
+    ("follow", "isUnblocked"),
+    ("deliveryContext",),
+    ("destination",),
+]
 
-NOT_LINE = [b"", b"null", b"[]", b"{}", b'{"events": null}', b'{"events": "x"}', b"{" * 5000,
-            b"[" * 100_000, b'{"events": [', "\ufeff{}".encode(), b"\xff\xfe", b"1e999999"]
+NOT_LINE = [
+    b"",
+    b"null",
+    b"[]",
+    b"{}",
+    b'{"events": null}',
+    b'{"events": "x"}',
+    b"{" * 5000,
+    b"[" * 100_000,
+    b'{"events": [',
+    "\ufeff{}".encode(),
+    b"\xff\xfe",
+    b"1e999999",
+]

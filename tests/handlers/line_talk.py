@@ -1,5 +1,6 @@
 """Talking to the bot as LINE does: signed webhook bodies, RQ on a real Redis, the fake LINE API;
 what a person received, read back from what LINE carried."""
+
 from __future__ import annotations
 
 import itertools
@@ -46,15 +47,20 @@ def later(redis, seconds: int = 40) -> None:
 
 def _post(client, event: dict) -> None:
     body = event_body(event)
-    answer = client.post("/callback", data=body, headers={
-        "Content-Type": "application/json", "X-Line-Signature": sign(body, SECRET)})
+    answer = client.post(
+        "/callback", data=body, headers={"Content-Type": "application/json", "X-Line-Signature": sign(body, SECRET)}
+    )
     assert answer.status_code == 200
 
 
 def say(client, user: str, text: str) -> None:
     n = next(_events)
-    _post(client, user_event("message", user_id=user, event_id=f"01ORDER{n:019d}",
-                             message={"id": str(n), "type": "text", "text": text}))
+    _post(
+        client,
+        user_event(
+            "message", user_id=user, event_id=f"01ORDER{n:019d}", message={"id": str(n), "type": "text", "text": text}
+        ),
+    )
 
 
 def press(client, user: str, data: str) -> None:
@@ -66,8 +72,13 @@ def received_messages(line_api, user: str) -> list[dict]:
     """The message objects LINE carried to one user (push, multicast, and replies to their
     events, known by the token), in the order LINE took them."""
     with Session() as session:
-        replies = dict(session.execute(select(OutboundMessage.reply_token, OutboundMessage.user_id)
-                                       .where(OutboundMessage.reply_token.is_not(None))).all())
+        replies = dict(
+            session.execute(
+                select(OutboundMessage.reply_token, OutboundMessage.user_id).where(
+                    OutboundMessage.reply_token.is_not(None)
+                )
+            ).all()
+        )
     found = []
     for request in line_api.delivered():
         body = request.json or {}
@@ -79,8 +90,10 @@ def received_messages(line_api, user: str) -> list[dict]:
 
 def received(line_api, user: str) -> list[str]:
     """What one user received, each message as its text (or its JSON, for a card or template)."""
-    return [m["text"] if m.get("type") == "text" else json.dumps(m, ensure_ascii=False)
-            for m in received_messages(line_api, user)]
+    return [
+        m["text"] if m.get("type") == "text" else json.dumps(m, ensure_ascii=False)
+        for m in received_messages(line_api, user)
+    ]
 
 
 def postbacks(message: dict) -> dict[str, str]:

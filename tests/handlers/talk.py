@@ -1,4 +1,5 @@
 """Conversation steps shared by the request, offer and proxy tests."""
+
 from tests.fakes import buttons, texts
 
 
@@ -8,8 +9,13 @@ def press(chat, user: str, label: str, messages: list):
     return chat.press(user, data)
 
 
-def ask_for_help(chat, user: str = "REQ", text: str = "明日の朝ゴミ出しをお願いできますか",
-                 place: str = "緑ケ丘3-2-1 山田", landmark: str = "緑ケ丘公園の近く") -> list:
+def ask_for_help(
+    chat,
+    user: str = "REQ",
+    text: str = "明日の朝ゴミ出しをお願いできますか",
+    place: str = "緑ケ丘3-2-1 山田",
+    landmark: str = "緑ケ丘公園の近く",
+) -> list:
     """Ask for help, answer every question, press お願いする; what the requester got last."""
     got = chat.say(user, text)
     assert "住所" in texts(got)[-1] or "待ち合わせ" in texts(got)[-1]

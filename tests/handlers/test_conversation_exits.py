@@ -1,5 +1,6 @@
 """Every question of a conversation honours the same exits: cancel, correction, a question the bot
 can answer, another intent; free-text answers are checked before they are stored."""
+
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,17 @@ from tests import factories
 from tests.fakes import buttons, texts
 from tests.handlers.talk import offers_to, press
 
-CANCELS = ["やっぱりやめます", "キャンセル", "cancel", "ｷｬﾝｾﾙ", "やめときます。", "もうやめとくけ",
-           "やっぱよかです、やめときます", "とりけしてください", "やっぱりやめます ごめんなさい"]
+CANCELS = [
+    "やっぱりやめます",
+    "キャンセル",
+    "cancel",
+    "ｷｬﾝｾﾙ",
+    "やめときます。",
+    "もうやめとくけ",
+    "やっぱよかです、やめときます",
+    "とりけしてください",
+    "やっぱりやめます ごめんなさい",
+]
 
 
 @pytest.fixture
@@ -52,9 +62,15 @@ def test_a_cancel_at_the_landmark_question_is_never_a_landmark(text, chat, sessi
     assert the_request(session).landmark is None and the_request(session).status == "cancelled"
 
 
-@pytest.mark.parametrize("text", ["すみません、明日じゃなくて明後日で", "明日じゃなくてあさってにしてください",
-                                  "あしたじゃなくてあさってでおねがいします",
-                                  "すいません明日やなくて明後日にかえてください"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "すみません、明日じゃなくて明後日で",
+        "明日じゃなくてあさってにしてください",
+        "あしたじゃなくてあさってでおねがいします",
+        "すいません明日やなくて明後日にかえてください",
+    ],
+)
 def test_a_new_date_at_the_address_question_changes_the_draft_and_asks_again(text, chat, session, midori):
     to_place_question(chat)
     got = chat.say("REQ", text)
@@ -93,8 +109,10 @@ def summary(chat):
     return got
 
 
-@pytest.mark.parametrize("text", ["大丈夫です", "はい", "はい、それでお願いします", "よかです", "OK",
-                                  "だいじょうぶです", "はいおねがいします"])
+@pytest.mark.parametrize(
+    "text",
+    ["大丈夫です", "はい", "はい、それでお願いします", "よかです", "OK", "だいじょうぶです", "はいおねがいします"],
+)
 def test_yes_at_the_summary_sends_the_request(text, chat, session, midori):
     summary(chat)
     got = chat.say("REQ", text)
@@ -109,15 +127,20 @@ def test_no_at_the_summary_drops_it_and_a_later_yes_sends_nothing(text, chat, se
     got = chat.say("REQ", text)
     assert "出さずにやめました" in texts(got)[0]
     chat.say("REQ", "お願いします")
-    assert the_request(session).status == "cancelled" or session.scalar(
-        select(HelpRequest).where(HelpRequest.status == "open")) is None
+    assert (
+        the_request(session).status == "cancelled"
+        or session.scalar(select(HelpRequest).where(HelpRequest.status == "open")) is None
+    )
     assert offers_to(chat, "H1") == []
 
 
-@pytest.mark.parametrize("text, day, part", [
-    ("やっぱり明後日の午後にしてください", 2, "afternoon"),
-    ("すみません、今日じゃなくて明日の午後で", 1, "afternoon"),
-])
+@pytest.mark.parametrize(
+    "text, day, part",
+    [
+        ("やっぱり明後日の午後にしてください", 2, "afternoon"),
+        ("すみません、今日じゃなくて明日の午後で", 1, "afternoon"),
+    ],
+)
 def test_a_change_at_the_summary_shows_the_summary_again(text, day, part, chat, session, midori):
     summary(chat)
     got = chat.say("REQ", text)

@@ -1,4 +1,5 @@
 """Registering as a helper, the experience master, pausing, approval by the district admin."""
+
 from sqlalchemy import select
 
 from db.models import HelperProfile
@@ -139,10 +140,13 @@ def test_a_forged_choice_button_changes_nothing(chat, session):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="H", district=midori)
     chat.say("H", "手伝いたいです")
-    for data in ("helper.toggle:kinds:lawyer", "helper.toggle:slots:midnight",
-                 "helper.toggle:districts:999", "helper.toggle:secrets:x"):
+    for data in (
+        "helper.toggle:kinds:lawyer",
+        "helper.toggle:slots:midnight",
+        "helper.toggle:districts:999",
+        "helper.toggle:secrets:x",
+    ):
         got = chat.press("H", data)
         assert "古くなった" in texts(got)[0]
     profile = session.scalar(select(HelperProfile))
-    assert profile.skills == [] and profile.availability == [] and \
-        [d.name for d in profile.districts] == ["緑ケ丘"]
+    assert profile.skills == [] and profile.availability == [] and [d.name for d in profile.districts] == ["緑ケ丘"]

@@ -3,6 +3,7 @@ or a Flex bubble), never quick replies: the safety check's answers and the admin
 helper for an unmet request. Through the real webhook, RQ on a real Redis and the fake LINE API,
 checked against LINE's spec; an old button pressed late still does the right thing, or says kindly
 that it is over."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,14 @@ from bot.circulars import subscriptions
 from db.models import Circular, Delivery, HelpRequest, Offer
 from tests import factories
 from tests.handlers.line_talk import (  # noqa: F401  (line_rq is a fixture)
-    drain, line_rq, postbacks, press, received, received_messages, say)
+    drain,
+    line_rq,
+    postbacks,
+    press,
+    received,
+    received_messages,
+    say,
+)
 
 
 def _on_message(messages: list[dict], words: str) -> dict:
@@ -38,10 +46,8 @@ def _safety_check(client, redis, session, district) -> int:
     return check_id
 
 
-def test_the_safety_answers_stay_on_the_check_after_later_messages(line_rq, redis, line_api, session,
-                                                                 midori):
-    tome = factories.resident(session, platform="line", user_id="Utome", district=midori,
-                              display_name="トメ")
+def test_the_safety_answers_stay_on_the_check_after_later_messages(line_rq, redis, line_api, session, midori):
+    tome = factories.resident(session, platform="line", user_id="Utome", district=midori, display_name="トメ")
     subscriptions.subscribe(session, tome, midori)
     session.commit()
     _safety_check(line_rq, redis, session, midori)
@@ -73,10 +79,12 @@ def test_a_safety_button_of_a_check_that_is_gone_says_so_kindly(line_rq, redis, 
 def _unmet(client, redis, session, line_api, district) -> tuple[dict, HelpRequest]:
     """A request nobody's kinds fit: the admin is offered a choice of the district's helpers."""
     factories.resident(session, platform="line", user_id="Ureq", district=district, display_name="山田")
-    factories.helper(session, platform="line", user_id="Usato", district=district, display_name="佐藤",
-                     skills=["shopping"])
-    factories.helper(session, platform="line", user_id="Ukato", district=district, display_name="加藤",
-                     skills=["shopping"])
+    factories.helper(
+        session, platform="line", user_id="Usato", district=district, display_name="佐藤", skills=["shopping"]
+    )
+    factories.helper(
+        session, platform="line", user_id="Ukato", district=district, display_name="加藤", skills=["shopping"]
+    )
     session.commit()
     for text in ("明日の朝、庭の木の剪定をお願いできますか", "緑ケ丘3-2-1 山田", "緑ケ丘公園の近く", "はい"):
         say(client, "Ureq", text)
@@ -86,7 +94,8 @@ def _unmet(client, redis, session, line_api, district) -> tuple[dict, HelpReques
 
 
 def test_the_admins_choice_of_helper_stays_on_the_message_and_works_when_pressed_late(
-        line_rq, redis, line_api, session, midori):
+    line_rq, redis, line_api, session, midori
+):
     choice, request = _unmet(line_rq, redis, session, line_api, midori)
     assert "quickReply" not in choice and choice["type"] in ("template", "flex")
     helpers = postbacks(choice)

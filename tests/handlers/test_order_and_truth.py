@@ -1,6 +1,7 @@
 """Order and truth, through the real webhook, RQ on a real Redis and the fake LINE API: what one
 person receives arrives in the order it was decided, across jobs too, and the bot says the
 district's contact was told only when one was."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,7 @@ def _ask_for_help(client, redis, line_api, user: str, fail_the_last_reply: bool)
 
 
 @pytest.mark.parametrize("fail", [True, False], ids=["line-hiccup", "line-fine"])
-def test_posted_comes_before_nobody_found_even_when_the_reply_failed_once(fail, line_rq, redis, line_api,
-                                                                         session):
+def test_posted_comes_before_nobody_found_even_when_the_reply_failed_once(fail, line_rq, redis, line_api, session):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, platform="line", user_id="Ureq", district=midori, display_name="山田")
     factories.admin(session, midori, platform="line", user_id="Uadmin", display_name="担当")
@@ -75,13 +75,13 @@ def _safety_check(client, redis, session, admin_user: str, district) -> int:
 
 
 @pytest.mark.parametrize("fail", [True, False], ids=["line-hiccup", "line-fine"])
-def test_help_is_coming_comes_before_nobody_found_after_a_safety_answer(fail, line_rq, redis, line_api,
-                                                                      session):
+def test_help_is_coming_comes_before_nobody_found_after_a_safety_answer(fail, line_rq, redis, line_api, session):
     from bot.circulars import subscriptions
 
     midori = factories.district(session, "緑ケ丘")
-    tome = factories.resident(session, platform="line", user_id="Utome", district=midori,
-                              display_name="トメ", address="緑ケ丘1-1")
+    tome = factories.resident(
+        session, platform="line", user_id="Utome", district=midori, display_name="トメ", address="緑ケ丘1-1"
+    )
     factories.admin(session, midori, platform="line", user_id="Uadmin", display_name="担当")
     subscriptions.subscribe(session, tome, midori)
     session.commit()
@@ -109,8 +109,7 @@ def _two_rows(session, user: str) -> list[int]:
     return first + second
 
 
-def test_a_later_message_waits_for_an_earlier_one_in_backoff_and_goes_right_after_it(line_rq, redis,
-                                                                                    line_api, session):
+def test_a_later_message_waits_for_an_earlier_one_in_backoff_and_goes_right_after_it(line_rq, redis, line_api, session):
     from bot import outbox as outboxes
     from bot.errors import ChannelError
 
@@ -138,8 +137,7 @@ def test_a_message_given_up_does_not_hold_back_the_next(line_rq, redis, line_api
     assert session.get(OutboundMessage, first).status == "failed"
 
 
-def test_after_a_safety_answer_the_admins_are_said_to_be_told_only_when_there_is_one(line_rq, redis,
-                                                                                  line_api, session):
+def test_after_a_safety_answer_the_admins_are_said_to_be_told_only_when_there_is_one(line_rq, redis, line_api, session):
     from bot.circulars import subscriptions
     from db.models import Resident
 

@@ -1,4 +1,5 @@
 """Messages that used to be partly understood: every part is used."""
+
 import pytest
 from sqlalchemy import select
 
@@ -19,8 +20,9 @@ def midori(session):
 def test_a_helper_saying_kind_and_free_time_keeps_both(chat, session, midori):
     factories.resident(session, user_id="NEW", district=midori)
     chat.say("NEW", "犬の散歩なら手伝えます。平日の午後なら空いてます")
-    profile = session.scalar(select(HelperProfile).where(HelperProfile.skills.is_not(None))
-                             .order_by(HelperProfile.id.desc()))
+    profile = session.scalar(
+        select(HelperProfile).where(HelperProfile.skills.is_not(None)).order_by(HelperProfile.id.desc())
+    )
     assert "dog_walking" in profile.skills and profile.availability == ["weekday_afternoon"]
 
 
@@ -39,7 +41,9 @@ def test_usage_and_balance_asked_together_are_both_answered(chat, session, midor
     assert "使い方" in texts(got)[0] and any("時間" in x or "残高" in x for x in texts(got)[1:])
 
 
-@pytest.mark.parametrize("text", ["はい、ありがとうございました", "はい ありがとうございました", "ありがとうございました"])
+@pytest.mark.parametrize(
+    "text", ["はい、ありがとうございました", "はい ありがとうございました", "ありがとうございました"]
+)
 def test_yes_with_thanks_confirms_the_task_is_done(text, chat, session, midori):
     from db.models import Task
 
@@ -50,8 +54,14 @@ def test_yes_with_thanks_confirms_the_task_is_done(text, chat, session, midori):
     assert session.scalar(select(Task)).request.status == "done"
 
 
-@pytest.mark.parametrize("text", ["棚の修理、やっぱり火曜日にしてもらえますか", "やっぱり火曜日にしてください",
-                                  "すみません、明日じゃなくて火曜日でお願いします"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "棚の修理、やっぱり火曜日にしてもらえますか",
+        "やっぱり火曜日にしてください",
+        "すみません、明日じゃなくて火曜日でお願いします",
+    ],
+)
 def test_a_correction_after_posting_changes_the_open_request(text, chat, session, midori):
     from db.models import HelpRequest
 

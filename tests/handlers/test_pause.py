@@ -1,4 +1,5 @@
 """Helpers pause and resume in words or by button; a paused helper is offered nothing."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,8 +23,16 @@ def profile(session) -> HelperProfile:
     return session.scalar(select(HelperProfile))
 
 
-@pytest.mark.parametrize("text", ["しばらくお休みします", "お手伝いを休止したいです", "please pause my offers",
-                                  "しばらく留守にするけ、休ませてっちゃ", "ｵﾔｽﾐｼﾏｽ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "しばらくお休みします",
+        "お手伝いを休止したいです",
+        "please pause my offers",
+        "しばらく留守にするけ、休ませてっちゃ",
+        "ｵﾔｽﾐｼﾏｽ",
+    ],
+)
 def test_a_helper_pauses_in_words_and_is_offered_nothing(text, chat, session, midori):
     got = chat.say("H1", text)
     assert any(w in texts(got)[-1].lower() for w in ("お休み", "paused", "break"))

@@ -1,4 +1,5 @@
 """代理: a neighbour registers a resident without a smartphone and asks for help on their behalf."""
+
 from sqlalchemy import select
 
 from bot.timebank import ledger

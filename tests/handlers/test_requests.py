@@ -1,4 +1,5 @@
 """Asking for help, whole conversations: request -> offers -> accept -> done -> time bank."""
+
 from sqlalchemy import select
 
 from db.models import HelpRequest, Offer, Task
@@ -8,8 +9,7 @@ from tests.handlers.talk import ask_for_help, offers_to, press
 
 
 def _requester(session, district, **fields):
-    return factories.resident(session, user_id="REQ", district=district, display_name="山田",
-                              **fields)
+    return factories.resident(session, user_id="REQ", district=district, display_name="山田", **fields)
 
 
 def test_request_accept_done_settles_the_time_bank(chat, session):
@@ -17,8 +17,7 @@ def test_request_accept_done_settles_the_time_bank(chat, session):
 
     midori = factories.district(session, "緑ケ丘")
     _requester(session, midori)
-    helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori,
-                              display_name="佐藤")
+    helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori, display_name="佐藤")
     got = ask_for_help(chat)
     assert "お願いを出しました" in texts(got)[0]
     offer = offers_to(chat, "H1")[-1]
@@ -123,8 +122,7 @@ def test_the_person_helped_can_confirm_or_deny_done_by_typing(chat, session):
 
     midori = factories.district(session, "緑ケ丘")
     _requester(session, midori)
-    helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori,
-                              display_name="佐藤")
+    helper = factories.helper(session, user_id="H1", skills=["garbage"], district=midori, display_name="佐藤")
     ask_for_help(chat)
     chat.say("H1", "引き受けます")
     press(chat, "H1", "30分", chat.say("H1", "終わりました"))
@@ -135,4 +133,6 @@ def test_the_person_helped_can_confirm_or_deny_done_by_typing(chat, session):
     press(chat, "H1", "30分", chat.say("H1", "終わりました"))
     chat.say("REQ", "はい")
     assert session.scalar(select(Task)).request.status == "done"
-    assert ledger.balance(session, helper.id) > ledger.balance(session, session.scalar(select(Task)).request.resident_id)
+    assert ledger.balance(session, helper.id) > ledger.balance(
+        session, session.scalar(select(Task)).request.resident_id
+    )

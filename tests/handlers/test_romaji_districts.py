@@ -1,5 +1,6 @@
 """A district written in Latin letters is found by the reading its admin gave it: 小倉 is read
 オグラ by the dictionary, but the city calls it コクラ, so "Kokura" is 小倉."""
+
 import pytest
 from sqlalchemy import select
 

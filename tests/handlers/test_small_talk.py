@@ -1,4 +1,5 @@
 """Small talk gets a short warm answer, never a request; when unsure the bot asks first."""
+
 import pytest
 from sqlalchemy import select
 
@@ -19,11 +20,21 @@ def midori(session):
 
 def no_request_went_out(chat, session) -> bool:
     return session.scalar(select(HelpRequest).where(HelpRequest.status != "cancelled")) is None and all(
-        offers_to(chat, f"H-{kind}") == [] for kind in ("dog_walking", "childcare", "garden", "other"))
+        offers_to(chat, f"H-{kind}") == [] for kind in ("dog_walking", "childcare", "garden", "other")
+    )
 
 
-@pytest.mark.parametrize("text", ["こんにちは", "こんにちは。よろしくお願いします", "おはようございます！",
-                                  "Hello, nice to meet you", "ｺﾝﾆﾁﾊ", "よろしくお願いします"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "こんにちは",
+        "こんにちは。よろしくお願いします",
+        "おはようございます！",
+        "Hello, nice to meet you",
+        "ｺﾝﾆﾁﾊ",
+        "よろしくお願いします",
+    ],
+)
 def test_a_greeting_is_greeted_back(text, chat, session, midori):
     got = chat.say("REQ", text)
     assert any(w in texts(got)[-1] for w in ("こんにちは", "Hello")) or "声をかけて" in texts(got)[-1]
@@ -31,8 +42,16 @@ def test_a_greeting_is_greeted_back(text, chat, session, midori):
     assert no_request_went_out(chat, session)
 
 
-@pytest.mark.parametrize("text", ["うちの犬が最近元気でね", "孫が来週遊びに来るんです", "畑で大根がとれたとよ",
-                                  "うちのいぬがね さいきん よくたべるんよ", "今日は病院に行ってきました"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "うちの犬が最近元気でね",
+        "孫が来週遊びに来るんです",
+        "畑で大根がとれたとよ",
+        "うちのいぬがね さいきん よくたべるんよ",
+        "今日は病院に行ってきました",
+    ],
+)
 def test_a_story_is_never_a_request(text, chat, session, midori):
     got = chat.say("REQ", text)
     assert "のお願いですね" not in " ".join(texts(got))

@@ -1,5 +1,6 @@
 """Two open questions at once (an offer and a safety check): a reply that fits one goes there; one
 that fits both is asked about, with a button for each."""
+
 import pytest
 from sqlalchemy import select
 

@@ -1,5 +1,6 @@
 """Vetting and stale buttons: a helper waiting for approval is offered nothing; an old button changes
 nothing and reveals nothing."""
+
 from sqlalchemy import select
 
 from db.models import HelperProfile, Offer, Task

@@ -1,4 +1,5 @@
 """Committed databases for the tests that need real transactions (races, a real RQ worker)."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,7 @@ def _private_database(base_url: str, suffix: str) -> str | None:
     admin = make_engine(base.render_as_string(hide_password=False))
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            known = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                      {"name": url.database})
+            known = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
             if not known:
                 connection.execute(text(f'CREATE DATABASE "{url.database}"'))
     except Exception:

@@ -1,4 +1,5 @@
 """Who may be asked: kinds or experience, district, pause, approval, free time, not the requester."""
+
 from datetime import datetime
 
 from bot.matching import candidates
@@ -8,11 +9,18 @@ from tests import factories
 FRIDAY_MORNING = datetime(2026, 11, 27, 9)
 
 
-def _request(session, district, requester, category="repair", text="棚を直してほしい", when=None,
-             time_of_day=None):
-    request = HelpRequest(resident_id=requester.id, created_by_id=requester.id, district_id=district.id,
-                          category=category, text=text, summary=text, when=when,
-                          time_of_day=time_of_day, status="open")
+def _request(session, district, requester, category="repair", text="棚を直してほしい", when=None, time_of_day=None):
+    request = HelpRequest(
+        resident_id=requester.id,
+        created_by_id=requester.id,
+        district_id=district.id,
+        category=category,
+        text=text,
+        summary=text,
+        when=when,
+        time_of_day=time_of_day,
+        status="open",
+    )
     session.add(request)
     session.flush()
     return request
@@ -25,8 +33,7 @@ def _found(session, request) -> set[int]:
 def test_the_retired_carpenter_is_found_for_a_shelf(session):
     midori = factories.district(session)
     requester = factories.resident(session, district=midori)
-    carpenter = factories.helper(session, skills=["garbage"], district=midori,
-                                 experience="40年大工をしていました")
+    carpenter = factories.helper(session, skills=["garbage"], district=midori, experience="40年大工をしていました")
     nurse = factories.helper(session, skills=["garbage"], district=midori, experience="元看護師")
     found = candidates.find(session, _request(session, midori, requester), FRIDAY_MORNING, 5)
     assert [c.resident_id for c in found] == [carpenter.id]
@@ -50,8 +57,7 @@ def test_free_time_must_cover_the_request(session):
     midori = factories.district(session)
     requester = factories.resident(session, district=midori)
     weekend = factories.helper(session, skills=["repair"], district=midori, availability=["weekend"])
-    morning = factories.helper(session, skills=["repair"], district=midori,
-                               availability=["weekday_morning"])
+    morning = factories.helper(session, skills=["repair"], district=midori, availability=["weekday_morning"])
     request = _request(session, midori, requester, when=FRIDAY_MORNING, time_of_day="morning")
     assert _found(session, request) == {morning.id}
     request.when = datetime(2026, 11, 28, 9)
@@ -80,8 +86,10 @@ def test_a_helper_is_found_as_their_profile_now_reads(session):
 def test_a_big_district_is_read_a_bounded_window_at_a_time_spread_by_request(session):
     midori = factories.district(session)
     requester = factories.resident(session, district=midori)
-    helpers = [factories.helper(session, skills=["repair"], district=midori).id
-               for _ in range(3 * candidates.POOL_PER_DISTRICT)]
+    helpers = [
+        factories.helper(session, skills=["repair"], district=midori).id
+        for _ in range(3 * candidates.POOL_PER_DISTRICT)
+    ]
     seen = []
     for _ in range(4):
         found = _found(session, _request(session, midori, requester))
@@ -95,8 +103,7 @@ def test_a_masters_experience_is_read_once_when_saved_and_again_when_edited(sess
 
     midori = factories.district(session)
     requester = factories.resident(session, district=midori)
-    carpenter = factories.helper(session, skills=["garbage"], district=midori,
-                                 experience="40年大工をしていました")
+    carpenter = factories.helper(session, skills=["garbage"], district=midori, experience="40年大工をしていました")
     profile = carpenter.helper_profile
     assert profile.experience_terms["source"] == "40年大工をしていました"
     found = candidates.find(session, _request(session, midori, requester), FRIDAY_MORNING, 5)

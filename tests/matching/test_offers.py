@@ -1,4 +1,5 @@
 """Offers: batches, timeouts and re-offers, declines, unmet requests, helpers who leave."""
+
 from sqlalchemy import select
 
 from db.models import HelpRequest, Offer, Task
@@ -9,10 +10,11 @@ from tests.handlers.talk import ask_for_help, offers_to, press
 
 def _setup(session, helpers: int, **config):
     midori = factories.district(session, "緑ケ丘")
-    factories.resident(session, user_id="REQ", district=midori, display_name="山田",
-                       phone="090-1111-2222")
-    return midori, [factories.helper(session, user_id=f"H{i}", district=midori, display_name=f"手伝{i}")
-                    for i in range(1, helpers + 1)]
+    factories.resident(session, user_id="REQ", district=midori, display_name="山田", phone="090-1111-2222")
+    return midori, [
+        factories.helper(session, user_id=f"H{i}", district=midori, display_name=f"手伝{i}")
+        for i in range(1, helpers + 1)
+    ]
 
 
 def test_first_batch_then_next_after_timeout(chat, session, rt):
@@ -86,8 +88,12 @@ def test_a_helper_who_unfollows_gets_nothing_more(chat, session, rt):
     _setup(session, 4)
     ask_for_help(chat)
     chat.event("H1", "unfollow")
-    assert session.scalar(select(Offer.status).where(Offer.helper_id == session.scalar(
-        select(Offer.helper_id).order_by(Offer.id)))) == "withdrawn"
+    assert (
+        session.scalar(
+            select(Offer.status).where(Offer.helper_id == session.scalar(select(Offer.helper_id).order_by(Offer.id)))
+        )
+        == "withdrawn"
+    )
     before = len(chat.channel.to("H1"))
     press(chat, "H2", "引き受ける", offers_to(chat, "H2"))
     rt.jobs.run_delayed()
@@ -126,8 +132,9 @@ def test_neighbouring_district_helpers_come_after_the_home_district(chat, sessio
 
 def test_the_retired_carpenter_gets_the_shelf(chat, session):
     midori, _ = _setup(session, 0)
-    factories.helper(session, user_id="CARPENTER", skills=["garbage"], district=midori,
-                     experience="40年大工をしていました")
+    factories.helper(
+        session, user_id="CARPENTER", skills=["garbage"], district=midori, experience="40年大工をしていました"
+    )
     factories.helper(session, user_id="NURSE", skills=["garbage"], district=midori, experience="元看護師")
     ask_for_help(chat, text="棚がぐらぐらなので直してほしい。明日の午後")
     assert offers_to(chat, "CARPENTER") and not offers_to(chat, "NURSE")

@@ -1,4 +1,5 @@
 """Two helpers accept at the same moment on PostgreSQL, each in their own committed transaction."""
+
 import threading
 
 from sqlalchemy import select
@@ -16,8 +17,14 @@ def _open_request_offered_to_two(user_prefix: str) -> tuple[int, list[tuple[int,
         district = factories.district(s)
         requester = factories.resident(s, district=district)
         helpers = [factories.helper(s, district=district, user_id=f"{user_prefix}{n}") for n in (1, 2)]
-        request = HelpRequest(resident_id=requester.id, created_by_id=requester.id, district_id=district.id,
-                              category="garbage", status="open", offer_round=1)
+        request = HelpRequest(
+            resident_id=requester.id,
+            created_by_id=requester.id,
+            district_id=district.id,
+            category="garbage",
+            status="open",
+            offer_round=1,
+        )
         s.add(request)
         s.flush()
         pairs = []
@@ -29,8 +36,7 @@ def _open_request_offered_to_two(user_prefix: str) -> tuple[int, list[tuple[int,
         return request.id, pairs
 
 
-def _accept_racing(request_id: int, offer_id: int, helper_id: int, barrier: threading.Barrier,
-                   results: list) -> None:
+def _accept_racing(request_id: int, offer_id: int, helper_id: int, barrier: threading.Barrier, results: list) -> None:
     with Session.begin() as s:
         assert s.get(HelpRequest, request_id).status == "open"  # both saw it open...
         barrier.wait(timeout=10)  # ...then both accept at once
@@ -42,8 +48,7 @@ def test_exactly_one_of_two_simultaneous_accepts_wins(pg_runtime):
     for attempt in range(5):
         request_id, pairs = _open_request_offered_to_two(f"R{attempt}-")
         barrier, results = threading.Barrier(2), []
-        threads = [threading.Thread(target=_accept_racing, args=(request_id, o, h, barrier, results))
-                   for o, h in pairs]
+        threads = [threading.Thread(target=_accept_racing, args=(request_id, o, h, barrier, results)) for o, h in pairs]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -58,9 +63,18 @@ def test_exactly_one_of_two_simultaneous_accepts_wins(pg_runtime):
 
 def _stored_accept(user_id: str, offer_id: int) -> int:
     with Session.begin() as s:
-        row = InboundEvent(platform="fake", event_id=f"race-{user_id}", event_type="postback",
-                           payload={"user_id": user_id, "kind": "postback", "event_id": f"race-{user_id}",
-                                    "at": local_now().isoformat(), "data": f"offer.accept:{offer_id}"})
+        row = InboundEvent(
+            platform="fake",
+            event_id=f"race-{user_id}",
+            event_type="postback",
+            payload={
+                "user_id": user_id,
+                "kind": "postback",
+                "event_id": f"race-{user_id}",
+                "at": local_now().isoformat(),
+                "data": f"offer.accept:{offer_id}",
+            },
+        )
         s.add(row)
         s.flush()
         return row.id

@@ -1,4 +1,5 @@
 """Ranking is a pure function: fit, nearness, load, rest and answer rate."""
+
 from datetime import datetime
 
 from bot.matching.rank import Candidate, available, explain, rank, slot_for

@@ -1,4 +1,5 @@
 """The whole request through a real RQ worker and Redis: offers are jobs, the first accept wins."""
+
 import itertools
 
 from rq import Queue, SimpleWorker
@@ -17,9 +18,12 @@ def _send(rt, kind: str, user_id: str, **fields) -> None:
     """Store an inbound event and enqueue its job, as the webhook does."""
     event_id = f"rq-{next(_ids)}"
     with Session.begin() as s:
-        row = InboundEvent(platform="fake", event_id=event_id, event_type=kind,
-                           payload={"user_id": user_id, "kind": kind, "event_id": event_id,
-                                    "at": local_now().isoformat(), **fields})
+        row = InboundEvent(
+            platform="fake",
+            event_id=event_id,
+            event_type=kind,
+            payload={"user_id": user_id, "kind": kind, "event_id": event_id, "at": local_now().isoformat(), **fields},
+        )
         s.add(row)
         s.flush()
         row_id = row.id

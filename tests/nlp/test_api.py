@@ -10,8 +10,17 @@ from bot.nlp import Understanding, experience_score, extract_skills, find_distri
 def test_understanding_is_frozen_with_the_agreed_fields() -> None:
     result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです")
     assert [f.name for f in dataclasses.fields(Understanding)] == [
-        "intent", "category", "when", "summary", "language", "time_of_day", "leaving", "switch_to",
-        "confidence", "emergency"]
+        "intent",
+        "category",
+        "when",
+        "summary",
+        "language",
+        "time_of_day",
+        "leaving",
+        "switch_to",
+        "confidence",
+        "emergency",
+    ]
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.intent = "x"  # type: ignore[misc]
     assert (result.intent, result.category, result.language) == ("help_request", "garbage", "ja")
@@ -27,11 +36,16 @@ def test_long_summary_is_cut() -> None:
     assert len(understand(text).summary) <= 40
 
 
-@pytest.mark.parametrize(("text", "skill"), [
-    ("40年大工をしていました", "repair"), ("元看護師", "transport"),
-    ("パソコン教室の講師", "smartphone"), ("保育士をしていました", "childcare"),
-    ("庭師でした", "garden"),
-])
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("40年大工をしていました", "repair"),
+        ("元看護師", "transport"),
+        ("パソコン教室の講師", "smartphone"),
+        ("保育士をしていました", "childcare"),
+        ("庭師でした", "garden"),
+    ],
+)
 def test_extract_skills(text: str, skill: str) -> None:
     assert skill in extract_skills(text)
 

@@ -29,64 +29,93 @@ def test_labels_follow_labels_md() -> None:
     assert set(INTENTS) >= {"help_request", "accept", "decline", "safe", "need_help", "chitchat"}
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("ボランティアとして手伝いたいです", "offer_help"),
-    ("さっきのお願いは取り消してください", "cancel"),
-    ("ゴミ出し終わりました", "done"),
-    ("私のポイントはいくつ？", "balance"),
-    ("緑ケ丘の回覧板を受け取りたい", "subscribe"),
-    ("お知らせはもういりません", "unsubscribe"),
-    ("使い方を教えて", "usage"),
-    ("ありがとうございました", "chitchat"),
-    ("おはようございます", "chitchat"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ボランティアとして手伝いたいです", "offer_help"),
+        ("さっきのお願いは取り消してください", "cancel"),
+        ("ゴミ出し終わりました", "done"),
+        ("私のポイントはいくつ？", "balance"),
+        ("緑ケ丘の回覧板を受け取りたい", "subscribe"),
+        ("お知らせはもういりません", "unsubscribe"),
+        ("使い方を教えて", "usage"),
+        ("ありがとうございました", "chitchat"),
+        ("おはようございます", "chitchat"),
+    ],
+)
 def test_each_intent_without_context(text: str, intent: str) -> None:
     assert classify(text)[0] == intent
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("犬の散歩は自分でできるけど、買い物をお願いしたい", ("help_request", "shopping")),
-    ("庭の水やりは終わりました", ("done", None)),
-    ("草取りは終わりましたが、電球の交換をお願いしたい", ("help_request", "repair")),
-    ("お手伝いできることがあれば教えてください", ("offer_help", None)),
-    ("先日はゴミ出しをありがとうございました", ("chitchat", None)),
-    ("買い物をしてもらって助かりました", ("chitchat", None)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("犬の散歩は自分でできるけど、買い物をお願いしたい", ("help_request", "shopping")),
+        ("庭の水やりは終わりました", ("done", None)),
+        ("草取りは終わりましたが、電球の交換をお願いしたい", ("help_request", "repair")),
+        ("お手伝いできることがあれば教えてください", ("offer_help", None)),
+        ("先日はゴミ出しをありがとうございました", ("chitchat", None)),
+        ("買い物をしてもらって助かりました", ("chitchat", None)),
+    ],
+)
 def test_negation_and_near_misses(text: str, expected: tuple) -> None:
     assert classify(text) == expected
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("はい", "accept"), ("行けます", "accept"), ("りょ", "accept"), ("引き受けます", "accept"),
-    ("ちょっと無理", "decline"), ("行けません", "decline"), ("今回は遠慮します", "decline"),
-    ("使い方を教えて", "usage"), ("ポイント残高を教えて", "balance"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("はい", "accept"),
+        ("行けます", "accept"),
+        ("りょ", "accept"),
+        ("引き受けます", "accept"),
+        ("ちょっと無理", "decline"),
+        ("行けません", "decline"),
+        ("今回は遠慮します", "decline"),
+        ("使い方を教えて", "usage"),
+        ("ポイント残高を教えて", "balance"),
+    ],
+)
 def test_offer_pending_replies(text: str, intent: str) -> None:
     assert classify(text, "offer_pending")[0] == intent
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("無事です", "safe"), ("大丈夫", "safe"), ("けがはありません", "safe"), ("被害なし", "safe"),
-    ("たすけて", "need_help"), ("動けない", "need_help"), ("薬がなくて困っています", "need_help"),
-    ("使い方を教えて", "usage"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("無事です", "safe"),
+        ("大丈夫", "safe"),
+        ("けがはありません", "safe"),
+        ("被害なし", "safe"),
+        ("たすけて", "need_help"),
+        ("動けない", "need_help"),
+        ("薬がなくて困っています", "need_help"),
+        ("使い方を教えて", "usage"),
+    ],
+)
 def test_safety_check_replies(text: str, intent: str) -> None:
     assert classify(text, "safety_check")[0] == intent
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("畑の草取りば手伝ってはいよ", ("help_request", "garden")),
-    ("膝の痛かけん、ゴミ出しば頼めんやろか", ("help_request", "garbage")),
-    ("犬の散歩しちょるけど、買い物もお願いしたいっちゃけど", ("help_request", "shopping")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("畑の草取りば手伝ってはいよ", ("help_request", "garden")),
+        ("膝の痛かけん、ゴミ出しば頼めんやろか", ("help_request", "garbage")),
+        ("犬の散歩しちょるけど、買い物もお願いしたいっちゃけど", ("help_request", "shopping")),
+    ],
+)
 def test_kyushu_dialect(text: str, expected: tuple) -> None:
     assert classify(text) == expected
 
 
-@pytest.mark.parametrize(("text", "context", "intent"), [
-    ("行くばい", "offer_pending", "accept"),
-    ("みんな無事やけん", "safety_check", "safe"),
-])
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("行くばい", "offer_pending", "accept"),
+        ("みんな無事やけん", "safety_check", "safe"),
+    ],
+)
 def test_dialect_replies(text: str, context: str, intent: str) -> None:
     assert classify(text, context)[0] == intent
 
@@ -101,13 +130,16 @@ def test_typos_are_forgiven() -> None:
     assert classify("ごみだしおねがいしまう") == ("help_request", "garbage")
 
 
-@pytest.mark.parametrize(("text", "context", "expected"), [
-    ("Can someone walk my dog tomorrow?", None, ("help_request", "dog_walking")),
-    ("I need a ride to the dentist", None, ("help_request", "transport")),
-    ("Please cancel my request", None, ("cancel", None)),
-    ("Yes, I can do it", "offer_pending", ("accept", None)),
-    ("Sorry, I can't make it", "offer_pending", ("decline", None)),
-    ("We are safe", "safety_check", ("safe", None)),
-])
+@pytest.mark.parametrize(
+    ("text", "context", "expected"),
+    [
+        ("Can someone walk my dog tomorrow?", None, ("help_request", "dog_walking")),
+        ("I need a ride to the dentist", None, ("help_request", "transport")),
+        ("Please cancel my request", None, ("cancel", None)),
+        ("Yes, I can do it", "offer_pending", ("accept", None)),
+        ("Sorry, I can't make it", "offer_pending", ("decline", None)),
+        ("We are safe", "safety_check", ("safe", None)),
+    ],
+)
 def test_english(text: str, context: str | None, expected: tuple) -> None:
     assert classify(text, context) == expected

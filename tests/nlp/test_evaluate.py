@@ -19,6 +19,7 @@ def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
     def texts(name: str) -> set[str]:
         lines = (CORPUS_DIR / name).read_text(encoding="utf-8").splitlines()
         return {json.loads(line)["text"] for line in lines if line}
+
     assert not texts("train_ja.jsonl") & texts("held_out_ja.jsonl")
     assert not (texts("train_ja.jsonl") | texts("held_out_ja.jsonl")) & texts("held_out2_ja.jsonl")
 

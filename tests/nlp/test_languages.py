@@ -1,4 +1,5 @@
 """Understanding in Vietnamese, Chinese, Korean and English: intents, kinds of help, times."""
+
 from datetime import datetime
 
 import pytest
@@ -9,43 +10,52 @@ from bot.nlp.evaluate_languages import LANGUAGES, evaluate
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning
 
 
-@pytest.mark.parametrize(("text", "moment", "part"), [
-    ("Sáng mai có ai giúp tôi đổ rác không?", datetime(2026, 12, 1, 9, 0), "morning"),
-    ("sang mai co ai do rac giup toi khong", datetime(2026, 12, 1, 9, 0), "morning"),
-    ("3 giờ chiều thứ sáu đưa tôi đi bệnh viện", datetime(2026, 12, 4, 15, 0), None),
-    ("明天上午能帮我扔垃圾吗", datetime(2026, 12, 1, 9, 0), "morning"),
-    ("下周一下午三点半陪我去医院", datetime(2026, 12, 7, 15, 30), None),
-    ("내일 아침 쓰레기 좀 버려 주세요", datetime(2026, 12, 1, 9, 0), "morning"),
-    ("다음 주 월요일 오후 세 시에 병원에 같이 가 주세요", datetime(2026, 12, 7, 15, 0), None),
-    ("12월 5일 저녁에 아이 좀 봐 주세요", datetime(2026, 12, 5, 17, 0), "evening"),
-])
+@pytest.mark.parametrize(
+    ("text", "moment", "part"),
+    [
+        ("Sáng mai có ai giúp tôi đổ rác không?", datetime(2026, 12, 1, 9, 0), "morning"),
+        ("sang mai co ai do rac giup toi khong", datetime(2026, 12, 1, 9, 0), "morning"),
+        ("3 giờ chiều thứ sáu đưa tôi đi bệnh viện", datetime(2026, 12, 4, 15, 0), None),
+        ("明天上午能帮我扔垃圾吗", datetime(2026, 12, 1, 9, 0), "morning"),
+        ("下周一下午三点半陪我去医院", datetime(2026, 12, 7, 15, 30), None),
+        ("내일 아침 쓰레기 좀 버려 주세요", datetime(2026, 12, 1, 9, 0), "morning"),
+        ("다음 주 월요일 오후 세 시에 병원에 같이 가 주세요", datetime(2026, 12, 7, 15, 0), None),
+        ("12월 5일 저녁에 아이 좀 봐 주세요", datetime(2026, 12, 5, 17, 0), "evening"),
+    ],
+)
 def test_days_and_times_are_read_in_each_language(text, moment, part):
     got = understand(text, now=NOW)
     assert (got.intent, got.when, got.time_of_day) == ("help_request", moment, part)
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    ("Không phải dọn dẹp mà là dắt chó đi dạo", "dog_walking"),
-    ("不是打扫，是想请人遛狗", "dog_walking"),
-    ("청소 말고 강아지 산책을 부탁하고 싶어요", "dog_walking"),
-    ("쓰레기는 아들이 버려 주지만 장보기가 힘들어요", "shopping"),
-    ("Tôi phải đưa con lớn đi bệnh viện, cần người trông đứa nhỏ ở nhà", "childcare"),
-])
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Không phải dọn dẹp mà là dắt chó đi dạo", "dog_walking"),
+        ("不是打扫，是想请人遛狗", "dog_walking"),
+        ("청소 말고 강아지 산책을 부탁하고 싶어요", "dog_walking"),
+        ("쓰레기는 아들이 버려 주지만 장보기가 힘들어요", "shopping"),
+        ("Tôi phải đưa con lớn đi bệnh viện, cần người trông đứa nhỏ ở nhà", "childcare"),
+    ],
+)
 def test_the_need_is_the_one_asked_for_not_the_one_denied_or_given_as_reason(text, category):
     assert (understand(text).intent, understand(text).category) == ("help_request", category)
 
 
-@pytest.mark.parametrize(("text", "context", "intent"), [
-    ("Tôi bị thương ở chân, không đi được", "safety_check", "need_help"),
-    ("Không bị thương, mọi người đều ổn", "safety_check", "safe"),
-    ("我没受伤", "safety_check", "safe"),
-    ("我受伤了", "safety_check", "need_help"),
-    ("다치지 않았어요", "safety_check", "safe"),
-    ("Tôi không đi được", "offer_pending", "decline"),
-    ("我去不了", "offer_pending", "decline"),
-    ("회람은 이제 필요 없어요", None, "unsubscribe"),
-    ("Nothing happened here", "safety_check", "safe"),
-])
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("Tôi bị thương ở chân, không đi được", "safety_check", "need_help"),
+        ("Không bị thương, mọi người đều ổn", "safety_check", "safe"),
+        ("我没受伤", "safety_check", "safe"),
+        ("我受伤了", "safety_check", "need_help"),
+        ("다치지 않았어요", "safety_check", "safe"),
+        ("Tôi không đi được", "offer_pending", "decline"),
+        ("我去不了", "offer_pending", "decline"),
+        ("회람은 이제 필요 없어요", None, "unsubscribe"),
+        ("Nothing happened here", "safety_check", "safe"),
+    ],
+)
 def test_negation_turns_an_answer_around(text, context, intent):
     assert understand(text, context).intent == intent
 
@@ -58,12 +68,15 @@ def test_each_languages_corpus_is_understood_tuned_and_held_out(language):
     assert evaluate(language, "held_out").accuracy("all") >= 0.90
 
 
-@pytest.mark.parametrize(("experience", "kind"), [
-    ("Tôi từng làm thợ mộc 40 năm", "repair"),
-    ("我以前是护士", "transport"),
-    ("목수로 40년 일했어요", "repair"),
-    ("보육교사였어요", "childcare"),
-])
+@pytest.mark.parametrize(
+    ("experience", "kind"),
+    [
+        ("Tôi từng làm thợ mộc 40 năm", "repair"),
+        ("我以前是护士", "transport"),
+        ("목수로 40년 일했어요", "repair"),
+        ("보육교사였어요", "childcare"),
+    ],
+)
 def test_a_helpers_trade_in_their_language_names_the_help_they_fit(experience, kind):
     from bot.nlp import extract_skills
 

@@ -9,7 +9,8 @@ from bot.nlp.train import featurised_corpus, fingerprint
 def test_the_shipped_model_is_trained_on_the_current_corpus_and_features() -> None:
     shipped = load_model(MODEL_FILE)
     assert shipped.fingerprint == fingerprint(featurised_corpus()), (
-        "bot/nlp/model_ja.npz is out of date: run `.venv/bin/python -m bot.nlp train` and commit it")
+        "bot/nlp/model_ja.npz is out of date: run `.venv/bin/python -m bot.nlp train` and commit it"
+    )
 
 
 def test_confidence_is_high_when_right_and_lower_when_wrong_on_held_out() -> None:

@@ -9,22 +9,25 @@ from bot.nlp import understand
 NOW = datetime(2025, 5, 14, 10, 0)
 
 
-@pytest.mark.parametrize(("text", "expected", "part"), [
-    ("明日の朝8時にゴミ出しをお願い", datetime(2025, 5, 15, 8, 0), None),
-    ("今週の土曜に草取りをお願い", datetime(2025, 5, 17, 0, 0), None),
-    ("来週火曜の午後に病院まで送ってほしい", datetime(2025, 5, 20, 14, 0), "afternoon"),
-    ("あさって買い物をお願い", datetime(2025, 5, 16, 0, 0), None),
-    ("20日に電球を替えてほしい", datetime(2025, 5, 20, 0, 0), None),
-    ("6月3日の午後3時に送迎をお願い", datetime(2025, 6, 3, 15, 0), None),
-    ("8時半に犬の散歩", datetime(2025, 5, 15, 8, 30), None),
-    ("15:30に来てほしい", datetime(2025, 5, 14, 15, 30), None),
-    ("朝に散歩をお願い", datetime(2025, 5, 15, 9, 0), "morning"),
-    ("夕方5時ごろ散歩をお願い", datetime(2025, 5, 14, 17, 0), None),
-    ("水曜の午後にお願い", datetime(2025, 5, 14, 14, 0), "afternoon"),
-    ("水曜にお願い", datetime(2025, 5, 21, 0, 0), None),
-    ("Can someone walk my dog tomorrow morning?", datetime(2025, 5, 15, 9, 0), "morning"),
-    ("I need a ride next Tuesday at 3pm", datetime(2025, 5, 20, 15, 0), None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "part"),
+    [
+        ("明日の朝8時にゴミ出しをお願い", datetime(2025, 5, 15, 8, 0), None),
+        ("今週の土曜に草取りをお願い", datetime(2025, 5, 17, 0, 0), None),
+        ("来週火曜の午後に病院まで送ってほしい", datetime(2025, 5, 20, 14, 0), "afternoon"),
+        ("あさって買い物をお願い", datetime(2025, 5, 16, 0, 0), None),
+        ("20日に電球を替えてほしい", datetime(2025, 5, 20, 0, 0), None),
+        ("6月3日の午後3時に送迎をお願い", datetime(2025, 6, 3, 15, 0), None),
+        ("8時半に犬の散歩", datetime(2025, 5, 15, 8, 30), None),
+        ("15:30に来てほしい", datetime(2025, 5, 14, 15, 30), None),
+        ("朝に散歩をお願い", datetime(2025, 5, 15, 9, 0), "morning"),
+        ("夕方5時ごろ散歩をお願い", datetime(2025, 5, 14, 17, 0), None),
+        ("水曜の午後にお願い", datetime(2025, 5, 14, 14, 0), "afternoon"),
+        ("水曜にお願い", datetime(2025, 5, 21, 0, 0), None),
+        ("Can someone walk my dog tomorrow morning?", datetime(2025, 5, 15, 9, 0), "morning"),
+        ("I need a ride next Tuesday at 3pm", datetime(2025, 5, 20, 15, 0), None),
+    ],
+)
 def test_when(text: str, expected: datetime, part: str | None) -> None:
     result = understand(text, now=NOW)
     assert (result.when, result.time_of_day) == (expected, part)
@@ -37,34 +40,40 @@ def test_no_time_said() -> None:
 AFTER_MIDNIGHT = datetime(2025, 5, 27, 3, 0)  # Tuesday, 03:00
 
 
-@pytest.mark.parametrize(("text", "expected", "part"), [
-    ("明日の朝ゴミ出しをお願い", datetime(2025, 5, 28, 9, 0), "morning"),  # the next calendar day
-    ("今朝のゴミを出してほしい", datetime(2025, 5, 27, 9, 0), "morning"),
-    ("今日の朝、犬の散歩をお願い", datetime(2025, 5, 27, 9, 0), "morning"),
-    ("朝に散歩をお願い", datetime(2025, 5, 27, 9, 0), "morning"),
-    ("今夜、病院まで送ってほしい", datetime(2025, 5, 27, 19, 0), "evening"),
-    ("今晩買い物を頼みたい", datetime(2025, 5, 27, 19, 0), "evening"),
-    ("週末に草取りをお願い", datetime(2025, 5, 31, 0, 0), None),
-    ("来週末に粗大ゴミを運んでほしい", datetime(2025, 6, 7, 0, 0), None),
-    ("午前中に電球を替えてほしい", datetime(2025, 5, 27, 9, 0), "morning"),
-    ("お昼に買い物をお願い", datetime(2025, 5, 27, 12, 0), "afternoon"),
-    ("夕方5時に犬の散歩", datetime(2025, 5, 27, 17, 0), None),
-    ("5時半に犬の散歩", datetime(2025, 5, 27, 17, 30), None),
-    ("17時に来てほしい", datetime(2025, 5, 27, 17, 0), None),
-    ("Can someone walk my dog this evening?", datetime(2025, 5, 27, 17, 0), "evening"),
-    ("Can someone mow my lawn on Saturday?", datetime(2025, 5, 31, 0, 0), None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "part"),
+    [
+        ("明日の朝ゴミ出しをお願い", datetime(2025, 5, 28, 9, 0), "morning"),  # the next calendar day
+        ("今朝のゴミを出してほしい", datetime(2025, 5, 27, 9, 0), "morning"),
+        ("今日の朝、犬の散歩をお願い", datetime(2025, 5, 27, 9, 0), "morning"),
+        ("朝に散歩をお願い", datetime(2025, 5, 27, 9, 0), "morning"),
+        ("今夜、病院まで送ってほしい", datetime(2025, 5, 27, 19, 0), "evening"),
+        ("今晩買い物を頼みたい", datetime(2025, 5, 27, 19, 0), "evening"),
+        ("週末に草取りをお願い", datetime(2025, 5, 31, 0, 0), None),
+        ("来週末に粗大ゴミを運んでほしい", datetime(2025, 6, 7, 0, 0), None),
+        ("午前中に電球を替えてほしい", datetime(2025, 5, 27, 9, 0), "morning"),
+        ("お昼に買い物をお願い", datetime(2025, 5, 27, 12, 0), "afternoon"),
+        ("夕方5時に犬の散歩", datetime(2025, 5, 27, 17, 0), None),
+        ("5時半に犬の散歩", datetime(2025, 5, 27, 17, 30), None),
+        ("17時に来てほしい", datetime(2025, 5, 27, 17, 0), None),
+        ("Can someone walk my dog this evening?", datetime(2025, 5, 27, 17, 0), "evening"),
+        ("Can someone mow my lawn on Saturday?", datetime(2025, 5, 31, 0, 0), None),
+    ],
+)
 def test_when_said_after_midnight(text: str, expected: datetime, part: str | None) -> None:
     result = understand(text, now=AFTER_MIDNIGHT)
     assert (result.when, result.time_of_day) == (expected, part)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("今夜、病院まで送ってほしい", datetime(2025, 5, 14, 19, 0)),
-    ("今朝のゴミを出してほしい", datetime(2025, 5, 14, 9, 0)),  # today's morning, not tomorrow's
-    ("Can someone walk my dog this evening?", datetime(2025, 5, 14, 17, 0)),
-    ("週末に草取りをお願い", datetime(2025, 5, 17, 0, 0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今夜、病院まで送ってほしい", datetime(2025, 5, 14, 19, 0)),
+        ("今朝のゴミを出してほしい", datetime(2025, 5, 14, 9, 0)),  # today's morning, not tomorrow's
+        ("Can someone walk my dog this evening?", datetime(2025, 5, 14, 17, 0)),
+        ("週末に草取りをお願い", datetime(2025, 5, 17, 0, 0)),
+    ],
+)
 def test_today_words_stay_today(text: str, expected: datetime) -> None:
     assert understand(text, now=NOW).when == expected
 

@@ -1,4 +1,5 @@
 """Dates written the way people type them: hiragana only, half-width kana, a correction."""
+
 from datetime import datetime
 
 import pytest
@@ -8,12 +9,20 @@ from bot.nlp import understand
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday
 
 
-@pytest.mark.parametrize("text, day, part", [
-    ("あしたのあさ", 1, "morning"), ("ｱｼﾀﾉｱｻ", 1, "morning"), ("あすのゆうがた", 1, "evening"),
-    ("あさっての ごご", 2, "afternoon"), ("きょうのよる", 0, "evening"), ("あさって", 2, None),
-    ("明日じゃなくて明後日の朝", 2, "morning"), ("今日じゃなくて明日の午後で", 1, "afternoon"),
-    ("あしたやなくてあさってにして", 2, None),
-])
+@pytest.mark.parametrize(
+    "text, day, part",
+    [
+        ("あしたのあさ", 1, "morning"),
+        ("ｱｼﾀﾉｱｻ", 1, "morning"),
+        ("あすのゆうがた", 1, "evening"),
+        ("あさっての ごご", 2, "afternoon"),
+        ("きょうのよる", 0, "evening"),
+        ("あさって", 2, None),
+        ("明日じゃなくて明後日の朝", 2, "morning"),
+        ("今日じゃなくて明日の午後で", 1, "afternoon"),
+        ("あしたやなくてあさってにして", 2, None),
+    ],
+)
 def test_the_day_and_part_of_day_are_read(text, day, part):
     understood = understand(text, now=NOW)
     assert ((understood.when.date() - NOW.date()).days, understood.time_of_day) == (day, part)

@@ -1,4 +1,5 @@
 """The time bank as a resident meets it in chat: balance, giving hours, an admin recording a class."""
+
 from __future__ import annotations
 
 import pytest
@@ -74,8 +75,9 @@ def test_hours_cannot_be_given_to_a_stranger_by_a_forged_button(chat, neighbours
 def test_admin_records_a_class_in_chat_and_the_master_is_thanked(chat, session, channel):
     district = factories.district(session, "八幡")
     factories.admin(session, district, user_id="Uadmin")
-    master = factories.helper(session, user_id="Umaster", district=district, display_name="大工の松本",
-                              experience="大工を40年")
+    master = factories.helper(
+        session, user_id="Umaster", district=district, display_name="大工の松本", experience="大工を40年"
+    )
     session.commit()
     got = chat.press("Uadmin", "timebank.teach")
     got = chat.press("Uadmin", data_of(got, "大工の松本"))

@@ -1,4 +1,5 @@
 """The ledger: double entry, derived balances, the floor and the community's cover."""
+
 from __future__ import annotations
 
 import random
@@ -111,8 +112,7 @@ def test_starting_grant_is_given_once(session, town):
     assert ledger.grant(session, helped.id) is False
     ledger.give(session, helped.id, helper.id, 10)
     assert ledger.balance(session, helped.id) == GRANT - 10
-    grants = session.scalar(select(func.count()).where(LedgerEntry.kind == "grant",
-                                                       LedgerEntry.minutes > 0))
+    grants = session.scalar(select(func.count()).where(LedgerEntry.kind == "grant", LedgerEntry.minutes > 0))
     assert grants == 2  # helped and helper, once each
 
 
@@ -122,7 +122,10 @@ def test_recent_names_the_other_person_newest_first(session, town):
     ledger.give(session, helped.id, helper.id, 30)
     movements = ledger.recent(session, helped.id)
     assert [(m.kind, m.minutes, m.other_name) for m in movements] == [
-        ("gift", -30, helper.display_name), ("task", -15, helper.display_name), ("grant", GRANT, None)]
+        ("gift", -30, helper.display_name),
+        ("task", -15, helper.display_name),
+        ("grant", GRANT, None),
+    ]
 
 
 def test_default_minutes_per_kind_of_help():

@@ -1,4 +1,5 @@
 """Steps shared by the 見守り tests: signing up in chat, and the clock's ticks."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +11,16 @@ from tests.handlers.talk import press
 MONDAY = datetime(2026, 11, 30, 6, 0)  # a Monday morning, before the greeting
 
 
-def sign_up(chat, user: str, *, time: str = "9:00", days: str = "毎日", hours: str = "3時間",
-            who: str = "家族・民生委員", address: str | None = "緑ケ丘3-2-1") -> str:
+def sign_up(
+    chat,
+    user: str,
+    *,
+    time: str = "9:00",
+    days: str = "毎日",
+    hours: str = "3時間",
+    who: str = "家族・民生委員",
+    address: str | None = "緑ケ丘3-2-1",
+) -> str:
     """Sign up for the daily check-in by chat; the invitation code the bot gave."""
     got = chat.say(user, "見守りをお願いしたい")
     got = press(chat, user, "自分", got)
@@ -37,5 +46,4 @@ def at(chat, moment: datetime) -> None:
 
 def greeting_button(chat, user: str) -> str:
     """The data of the 元気です button on the last greeting the user received."""
-    return next(b.data for m in reversed(chat.channel.to(user)) for b in m.buttons
-                if b.data.startswith("watch.fine"))
+    return next(b.data for m in reversed(chat.channel.to(user)) for b in m.buttons if b.data.startswith("watch.fine"))

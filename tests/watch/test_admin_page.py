@@ -1,4 +1,5 @@
 """The district admin's 見守り page: silent or unwell people first, 30 days each, other districts refused."""
+
 from datetime import timedelta
 
 from bot.watch import checkins
@@ -15,13 +16,26 @@ def test_the_watch_page_puts_the_silent_first_and_hides_other_districts(app, ses
     for name, answered in (("元気な梅子", True), ("静かな松子", False)):
         person = factories.resident(session, district=midori, display_name=name, address="秘密の住所1-1")
         check_in = checkins.sign_up(session, person, checkins.Plan(9 * 60), by=person, now=now)
-        session.add(CheckInDay(check_in_id=check_in.id, day=now.date(), greeted_at=now,
-                               answered_at=now if answered else None, answer="fine" if answered else None,
-                               reminded_at=None if answered else now,
-                               alerted_at=None if answered else now))
-        session.add(CheckInDay(check_in_id=check_in.id, day=now.date() - timedelta(days=1),
-                               greeted_at=now - timedelta(days=1), answered_at=now - timedelta(days=1),
-                               answer="words"))
+        session.add(
+            CheckInDay(
+                check_in_id=check_in.id,
+                day=now.date(),
+                greeted_at=now,
+                answered_at=now if answered else None,
+                answer="fine" if answered else None,
+                reminded_at=None if answered else now,
+                alerted_at=None if answered else now,
+            )
+        )
+        session.add(
+            CheckInDay(
+                check_in_id=check_in.id,
+                day=now.date() - timedelta(days=1),
+                greeted_at=now - timedelta(days=1),
+                answered_at=now - timedelta(days=1),
+                answer="words",
+            )
+        )
     other = factories.resident(session, district=yawata, display_name="八幡の竹子")
     checkins.sign_up(session, other, checkins.Plan(9 * 60), by=other, now=now)
     session.commit()
@@ -50,17 +64,19 @@ def test_an_admin_marks_a_person_names_a_supporter_and_sees_their_state(app, ses
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
     token = csrf_of(client)
-    answer = client.post(f"/admin/d/{midori.id}/support", data={"csrf": token, "resident_id": tome.id,
-                                                                "note": "車いす"})
+    answer = client.post(
+        f"/admin/d/{midori.id}/support", data={"csrf": token, "resident_id": tome.id, "note": "車いす"}
+    )
     assert answer.status_code == 302
     need = session.scalar(select(SupportNeed))
-    client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters",
-                data={"csrf": token, "supporter_id": kimura.id})
+    client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters", data={"csrf": token, "supporter_id": kimura.id})
     page = client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
     assert "トメ" in page and "車いす" in page and "木村" in page and "安否確認なし" in page
     assert "秘密の住所" not in page
-    assert client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters",
-                       data={"supporter_id": kimura.id}).status_code == 403  # no CSRF token
+    assert (
+        client.post(f"/admin/d/{midori.id}/support/{need.id}/supporters", data={"supporter_id": kimura.id}).status_code
+        == 403
+    )  # no CSRF token
     assert client.get(f"/admin/d/{yawata.id}/support").status_code == 403
 
 
@@ -90,8 +106,12 @@ def test_an_admin_names_a_minsei_iin_who_is_then_told_like_the_family(app, sessi
     assert session.scalar(select(Watcher.role).where(Watcher.resident_id == tanaka.id)) == "minsei"
     page = client.get(f"/admin/d/{midori.id}/watch").get_data(as_text=True)
     assert "民生委員として梅子さんの見守りに加えました" in page and "民生委員：田中" in page
-    assert client.post(f"/admin/d/{yawata.id}/watch/{check_in.id}/minsei",
-                       data={"csrf": token, "minsei_id": tanaka.id}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/d/{yawata.id}/watch/{check_in.id}/minsei", data={"csrf": token, "minsei_id": tanaka.id}
+        ).status_code
+        == 403
+    )
     greet_due(session, now.replace(hour=7))
     remind_due(session, now.replace(hour=8))
     told = alert_due(session, now.replace(hour=11))

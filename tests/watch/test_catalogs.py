@@ -1,5 +1,6 @@
 """The 見守り, support, disaster and search texts are really written in each language: none is the
 English text left in place, each is in its language's script, and やさしい日本語 is plain and short."""
+
 import re
 import tomllib
 
@@ -12,9 +13,13 @@ OTHERS = ("ja", "ja-easy", "vi", "zh-Hans", "ko")
 # Names and numbers that stay the same in every language once placeholders are taken out.
 _NEUTRAL = re.compile(r"\{[a-z_]+\}|https?://\S+|\d+|民生委員")
 _MARKS = re.compile(r"[\W_]+")
-_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]"), "zh-Hans": re.compile(r"[\u4e00-\u9fff]"),
-           "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"), "ja-easy": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
-           "vi": re.compile(r"[ăâđêôơưàáèéìíòóùúýĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")}
+_SCRIPT = {
+    "ko": re.compile(r"[\uac00-\ud7a3]"),
+    "zh-Hans": re.compile(r"[\u4e00-\u9fff]"),
+    "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
+    "ja-easy": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
+    "vi": re.compile(r"[ăâđêôơưàáèéìíòóùúýĂÂĐÊÔƠƯ\u1ea0-\u1ef9]"),
+}
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 
@@ -26,6 +31,7 @@ def texts(locale: str, area: str) -> dict[str, str]:
     def walk(prefix: str, table: dict) -> None:
         for name, value in table.items():
             walk(f"{prefix}{name}.", value) if isinstance(value, dict) else flat.setdefault(prefix + name, value)
+
     with (CATALOGS / locale / f"{area}.toml").open("rb") as file:
         walk("", tomllib.load(file))
     return flat
@@ -46,8 +52,7 @@ def test_no_text_is_the_english_one_left_in_place(locale, area):
 @pytest.mark.parametrize("area", AREAS)
 @pytest.mark.parametrize("locale", OTHERS)
 def test_every_text_is_written_in_its_languages_script(locale, area):
-    foreign = [key for key, text in texts(locale, area).items()
-               if words(text) and not _SCRIPT[locale].search(text)]
+    foreign = [key for key, text in texts(locale, area).items() if words(text) and not _SCRIPT[locale].search(text)]
     assert foreign == []
 
 
@@ -70,7 +75,6 @@ def test_yasashii_nihongo_is_plainer_than_the_japanese(area):
     assert kanji / letters < 0.15, f"{kanji} kanji of {letters} letters"
 
 
-
 def _quoted(text: str) -> list[str]:
     return re.findall(r"[\"“「]([^\"”」]+)[\"”」]", text)
 
@@ -84,8 +88,9 @@ def test_the_commands_each_language_is_told_to_send_work_in_that_language(chat, 
     from tests.fakes import texts as sent
 
     district = factories.district(session, "緑ケ丘")
-    factories.resident(session, user_id="MOM", district=district, language=locale, display_name="花子",
-                       address="緑ケ丘1-1")
+    factories.resident(
+        session, user_id="MOM", district=district, language=locale, display_name="花子", address="緑ケ丘1-1"
+    )
     factories.resident(session, user_id="SON", language=locale)
     factories.resident(session, user_id="MINSEI", language=locale, display_name="民生")
     got = chat.say("MOM", t("watch.words", locale).split(",")[0])
@@ -108,13 +113,19 @@ def test_the_commands_each_language_is_told_to_send_work_in_that_language(chat, 
 @pytest.mark.parametrize("locale", ["vi", "zh-Hans", "ko"])
 def test_the_admin_pages_for_watch_support_and_disaster_are_not_left_in_english(locale):
     english = texts("en", "admin")
-    same = [key for key, text in texts(locale, "admin").items()
-            if key.startswith(("watch.", "support.", "disaster.")) and words(text) == words(english[key])]
+    same = [
+        key
+        for key, text in texts(locale, "admin").items()
+        if key.startswith(("watch.", "support.", "disaster.")) and words(text) == words(english[key])
+    ]
     assert same == []
 
 
 def test_the_admin_pages_for_watch_support_and_disaster_are_plain_in_yasashii_nihongo():
     ja = texts("ja", "admin")
-    copied = [key for key, text in texts("ja-easy", "admin").items()
-              if key.startswith(("watch.", "support.", "disaster.")) and text == ja[key] and len(words(text)) > 8]
+    copied = [
+        key
+        for key, text in texts("ja-easy", "admin").items()
+        if key.startswith(("watch.", "support.", "disaster.")) and text == ja[key] and len(words(text)) > 8
+    ]
     assert copied == []

@@ -1,4 +1,5 @@
 """Daily check-ins in chat: signing up, the greeting, answers by button and in words, pauses."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """The clock enqueues the database-driven tick on real Redis; a late tick still greets."""
+
 import time
 from datetime import timedelta
 

@@ -1,5 +1,6 @@
 """A daughter asks for her mother's daily check-in: nothing starts until the mother agrees, she
 can say no, she can stop it at any time; a 民生委員 joins as a watcher and is told like family."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

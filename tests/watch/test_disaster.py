@@ -1,5 +1,6 @@
 """Disaster mode: the admin switches a district's LINE menu to safety actions and back; the three
 actions answer in chat; 助けを呼ぶ reaches helpers, the admins and the person's own supporters."""
+
 from sqlalchemy import select
 
 from bot.watch import support
@@ -28,8 +29,10 @@ def test_the_admin_turns_disaster_mode_on_and_off_and_the_menus_follow(line_app,
     assert line_app.test_cli_runner().invoke(args=["rich-menu"]).exit_code == 0
     client = line_app.test_client()
     log_in(client, line_app, admin.id)
-    answer = client.post(f"/admin/d/{midori.id}/disaster", data={
-        "csrf": csrf_of(client), "mode": "on", "shelter_info": "緑ケ丘小学校 体育館"})
+    answer = client.post(
+        f"/admin/d/{midori.id}/disaster",
+        data={"csrf": csrf_of(client), "mode": "on", "shelter_info": "緑ケ丘小学校 体育館"},
+    )
     assert answer.status_code == 302
     session.expire_all()
     assert session.get(District, midori.id).disaster_mode
@@ -39,8 +42,10 @@ def test_the_admin_turns_disaster_mode_on_and_off_and_the_menus_follow(line_app,
     assert english["areas"][2]["action"]["displayText"] == "Call for help"
     assert "Uyawata" not in line_api.links
     assert "災害モード中" in client.get(f"/admin/d/{midori.id}/support").get_data(as_text=True)
-    client.post(f"/admin/d/{midori.id}/disaster", data={"csrf": csrf_of(client), "mode": "off",
-                                                        "shelter_info": "緑ケ丘小学校 体育館"})
+    client.post(
+        f"/admin/d/{midori.id}/disaster",
+        data={"csrf": csrf_of(client), "mode": "off", "shelter_info": "緑ケ丘小学校 体育館"},
+    )
     assert _menu_of(line_api, "Uja") == ["menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
     assert line_api.links["Uen"] == line_api.aliases["kyojo-en"]
     assert line_api.violations == []
@@ -49,8 +54,7 @@ def test_the_admin_turns_disaster_mode_on_and_off_and_the_menus_follow(line_app,
 def _town(session):
     midori = factories.district(session, "緑ケ丘", shelter_info="緑ケ丘小学校 体育館", disaster_mode=True)
     admin = factories.admin(session, midori, user_id="ADMIN", display_name="会長")
-    tome = factories.resident(session, user_id="TOME", district=midori, display_name="トメ",
-                              address="緑ケ丘5-5-5")
+    tome = factories.resident(session, user_id="TOME", district=midori, display_name="トメ", address="緑ケ丘5-5-5")
     kimura = factories.resident(session, user_id="KIMURA", district=midori, display_name="木村")
     factories.helper(session, user_id="HELPER", district=midori, skills=["other"])
     support.add_supporter(session, support.mark(session, tome, admin), kimura)
@@ -66,8 +70,12 @@ def test_the_safety_actions_answer_in_chat(chat, session):
     assert "安否確認が出ていません" in texts(got)[0] and buttons(got) == ["助けを呼ぶ"]
     from db.models import Subscription
 
-    session.add(Subscription(resident_id=session.scalar(select(Resident.id).where(
-        Resident.platform_user_id == "TOME")), district_id=midori.id))
+    session.add(
+        Subscription(
+            resident_id=session.scalar(select(Resident.id).where(Resident.platform_user_id == "TOME")),
+            district_id=midori.id,
+        )
+    )
     session.commit()
     check_id = start_check(chat, session, admin, midori)
     got = chat.press("TOME", "disaster.report")
@@ -92,13 +100,15 @@ def test_calling_for_help_is_confirmed_then_reaches_helpers_admins_and_supporter
 
 
 def _switch(client, district, mode: str):
-    answer = client.post(f"/admin/d/{district.id}/disaster", data={"csrf": csrf_of(client), "mode": mode,
-                                                                    "shelter_info": ""})
+    answer = client.post(
+        f"/admin/d/{district.id}/disaster", data={"csrf": csrf_of(client), "mode": mode, "shelter_info": ""}
+    )
     assert answer.status_code == 302
 
 
 def test_redrawing_the_menus_keeps_a_districts_disaster_menu_and_each_follower_gets_the_right_one(
-        line_app, line_api, session):
+    line_app, line_api, session
+):
     from db.models import DistrictAdmin, Subscription
 
     safety = ["disaster.report", "disaster.shelter", "disaster.call_help"]
@@ -135,17 +145,27 @@ def test_redrawing_the_menus_keeps_a_districts_disaster_menu_and_each_follower_g
     assert line_api.violations == []
 
 
-def test_a_new_friend_who_chooses_a_district_in_disaster_mode_gets_its_safety_menu(line_app, line_api, post,
-                                                                                   session):
+def test_a_new_friend_who_chooses_a_district_in_disaster_mode_gets_its_safety_menu(line_app, line_api, post, session):
     midori = factories.district(session, "緑ケ丘", disaster_mode=True)
     factories.district(session, "八幡")
     session.commit()
     assert line_app.test_cli_runner().invoke(args=["rich-menu"]).exit_code == 0
     line_api.profiles["Unew"] = {"displayName": "新さん", "language": "ko"}
-    post(event_body(user_event("follow", user_id="Unew", event_id="01DIS0000000000000000000001",
-                               follow={"isUnblocked": False})))
+    post(
+        event_body(
+            user_event("follow", user_id="Unew", event_id="01DIS0000000000000000000001", follow={"isUnblocked": False})
+        )
+    )
     assert _menu_of(line_api, "Unew") == ["menu.need_help", "menu.give_help", "menu.circulars", "menu.usage"]
-    post(event_body(user_event("postback", user_id="Unew", event_id="01DIS0000000000000000000002",
-                               postback={"data": f"district.choose:{midori.id}"})))
+    post(
+        event_body(
+            user_event(
+                "postback",
+                user_id="Unew",
+                event_id="01DIS0000000000000000000002",
+                postback={"data": f"district.choose:{midori.id}"},
+            )
+        )
+    )
     assert _menu_of(line_api, "Unew") == ["disaster.report", "disaster.shelter", "disaster.call_help"]
     assert line_api.violations == []

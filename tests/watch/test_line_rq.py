@@ -1,5 +1,6 @@
 """The Expected path on real RQ and Redis against the fake LINE API: a greeting nobody answers,
 a reminder nobody answers, the watcher told, a neighbour who accepts, goes, and presses 会えた."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,11 @@ def _press(client, redis, user: str, data: str, moment: datetime, n: int) -> Non
     event = user_event("postback", user_id=user, event_id=f"01WATCH{n:019d}", postback={"data": data})
     event["timestamp"] = int(moment.replace(tzinfo=CITY_TIMEZONE).timestamp() * 1000)
     body = event_body(event)
-    answer = client.post("/callback", data=body, headers={
-        "Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")})
+    answer = client.post(
+        "/callback",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")},
+    )
     assert answer.status_code == 200
     _drain(redis)
 
@@ -62,15 +66,15 @@ def _to(line_api, user: str, reply_user: dict[str, str] | None = None) -> list[s
 
 
 def _postbacks(messages: list[str], prefix: str) -> list[str]:
-    return [part.split('"')[0] for m in messages for part in m.split('"data": "')[1:]
-            if part.startswith(prefix)]
+    return [part.split('"')[0] for m in messages for part in m.split('"data": "')[1:] if part.startswith(prefix)]
 
 
 def test_a_check_in_missed_twice_becomes_a_neighbour_at_the_door(line_rq, redis, line_api, session):
     client, started = line_rq
     midori = factories.district(session, "緑ケ丘")
-    hana = factories.resident(session, platform="line", user_id="Uhana", district=midori,
-                              display_name="花子", address=ADDRESS)
+    hana = factories.resident(
+        session, platform="line", user_id="Uhana", district=midori, display_name="花子", address=ADDRESS
+    )
     daughter = factories.resident(session, platform="line", user_id="Udaughter", display_name="娘")
     for user in ("Uhelper1", "Uhelper2"):
         factories.helper(session, platform="line", user_id=user, district=midori, skills=["shopping"])

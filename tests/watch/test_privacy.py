@@ -3,6 +3,7 @@ LINE path (line-bot-sdk over HTTP to the fake LINE API): only the family and the
 pressed 協力する; and once the search is over, nothing of it is left in any table (searches,
 reports, conversations, inbound events, outbound rows), nor anything that could fetch the photo
 from LINE again. A daily check-in's address: only the helper at the door."""
+
 import json
 
 import pytest
@@ -66,8 +67,19 @@ def test_a_search_reaches_only_whom_it_must_and_leaves_nothing_behind(post, line
     _event(post, "Ufamily", 4, postback={"data": f"search.send:{search_id}"})
     _event(post, "Uhelper", 5, postback={"data": f"search.join:{search_id}"})
     _event(post, "Uhelper", 6, **_said(REPORT))
-    _event(post, "Uhelper", 7, message={"id": "l-1", "type": "location", "title": "緑ケ丘駅",
-                                        "address": "荒尾市緑ケ丘1-2", "latitude": 32.98, "longitude": 130.44})
+    _event(
+        post,
+        "Uhelper",
+        7,
+        message={
+            "id": "l-1",
+            "type": "location",
+            "title": "緑ケ丘駅",
+            "address": "荒尾市緑ケ丘1-2",
+            "latitude": 32.98,
+            "longitude": 130.44,
+        },
+    )
     senders = ["Ufamily"] * 5 + ["Uhelper"] * 3 + ["Ufamily"]
     link = next(m for _, m in _reached(line_api, senders) if "/search/photo/" in m)
     path = "/search/photo/" + link.split("/search/photo/")[1].split('"')[0]
@@ -89,7 +101,8 @@ def test_a_search_reaches_only_whom_it_must_and_leaves_nothing_behind(post, line
     assert session.scalars(select(SearchReport)).all() == []
     assert not [c for c in session.scalars(select(Conversation)) if c.state.startswith("search")]
     rows = [json.dumps(r.payload, ensure_ascii=False) for r in session.scalars(select(InboundEvent))] + [
-        json.dumps(r.messages, ensure_ascii=False) for r in session.scalars(select(OutboundMessage))]
+        json.dumps(r.messages, ensure_ascii=False) for r in session.scalars(select(OutboundMessage))
+    ]
     for secret in (*SECRETS, "m-photo", "130.44"):
         assert not any(secret in row for row in rows), secret
     assert line_app.test_client().get(path).status_code == 404

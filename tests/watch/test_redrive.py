@@ -1,5 +1,6 @@
 """Redis holds no truth for 見守り either: a search whose fan-out job was lost, and a district whose
 menu switch was lost, are re-driven by the reconciler's next pass, once."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,8 +16,14 @@ def test_a_search_whose_fan_out_was_lost_reaches_everyone_at_the_next_pass_once(
     _town(session)
     family = session.scalar(select(Resident).where(Resident.platform_user_id == "FAMILY"))
     started = local_now() - timedelta(minutes=1)
-    search = Search(district_id=family.district_id, started_by_id=family.id, status="open",
-                    description="山田ハナ、82歳", last_seen="今朝9時ごろ緑ケ丘公園", created_at=started)
+    search = Search(
+        district_id=family.district_id,
+        started_by_id=family.id,
+        status="open",
+        description="山田ハナ、82歳",
+        last_seen="今朝9時ごろ緑ケ丘公園",
+        created_at=started,
+    )
     session.add(search)
     session.commit()  # sent, but its fan-out job never ran (Redis lost it)
 

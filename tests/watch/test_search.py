@@ -1,5 +1,6 @@
 """Searching for someone missing: who sees the card, who sees the details and the photo, how a
 finder's words and place reach the family without their name, and that nothing is left after."""
+
 from sqlalchemy import select
 
 from db.models import InboundEvent, OutboundMessage, Resident, Search, SearchOptIn, SearchReport
@@ -14,8 +15,9 @@ PHOTO = b"\xff\xd8\xff\xe0 a photo of her face"
 
 def received(chat, user: str) -> list:
     """Everything a user received: pushes and replies, then the multicasts (the card, the thanks)."""
-    return chat.channel.to(user) + [m for users, messages, _ in chat.channel.multicasts if user in users
-                                    for m in messages]
+    return chat.channel.to(user) + [
+        m for users, messages, _ in chat.channel.multicasts if user in users for m in messages
+    ]
 
 
 def _town(session):
@@ -49,8 +51,7 @@ def _start(chat, with_photo: bool = True) -> list:
     return press(chat, "FAMILY", "送る", got)
 
 
-def test_the_card_reaches_helpers_and_opted_in_neighbours_but_the_details_only_those_who_help(
-        chat, session, app):
+def test_the_card_reaches_helpers_and_opted_in_neighbours_but_the_details_only_those_who_help(chat, session, app):
     _town(session)
     got = _start(chat)
     assert "見つかったら" in texts(got)[0]
@@ -73,8 +74,9 @@ def test_the_card_reaches_helpers_and_opted_in_neighbours_but_the_details_only_t
     opted_id = session.scalar(select(Resident.id).where(Resident.platform_user_id == "OPTED"))
     from bot.watch.search import photo_token
 
-    assert client.get(f"/search/photo/{search_id}/{opted_id}/{photo_token(int(search_id), opted_id)}"
-                      ).status_code == 404  # a valid link for someone who did not press 協力する
+    assert (
+        client.get(f"/search/photo/{search_id}/{opted_id}/{photo_token(int(search_id), opted_id)}").status_code == 404
+    )  # a valid link for someone who did not press 協力する
     assert not any(DESCRIPTION in t for t in texts(chat.channel.to("OPTED")))
 
 
@@ -107,7 +109,8 @@ def test_found_thanks_everyone_and_leaves_no_detail_in_the_database(chat, sessio
     assert (search.status, search.description, search.last_seen, search.photo) == ("found", "", "", None)
     assert session.scalars(select(SearchReport)).all() == []
     everything = [str(row.payload) for row in session.scalars(select(InboundEvent))] + [
-        str(row.messages) for row in session.scalars(select(OutboundMessage))]
+        str(row.messages) for row in session.scalars(select(OutboundMessage))
+    ]
     for secret in (DESCRIPTION, LAST_SEEN, "駅前のベンチ", "山田ハナ"):
         assert not any(secret in text for text in everything), secret
     assert app.test_client().get(path).status_code == 404

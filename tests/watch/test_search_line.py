@@ -1,4 +1,5 @@
 """A search on LINE: the photo is fetched from LINE's content API, a location message reaches the family."""
+
 import json
 
 from sqlalchemy import select
@@ -33,9 +34,24 @@ def test_the_photo_comes_from_line_and_a_location_reaches_the_family(post, line_
     assert line_api.delivered("/content")  # fetched from the data host
     _event(post, "Ufamily", 4, postback={"data": f"search.send:{found.id}"})
     _event(post, "Uhelper", 5, postback={"data": f"search.join:{found.id}"})
-    _event(post, "Uhelper", 6, message={"id": "l-1", "type": "location", "title": "緑ケ丘駅",
-                                        "address": "荒尾市緑ケ丘1-2", "latitude": 32.98, "longitude": 130.44})
-    pushed = [json.dumps(m, ensure_ascii=False) for r in line_api.delivered("/push")
-              if r.json.get("to") == "Ufamily" for m in r.json["messages"]]
+    _event(
+        post,
+        "Uhelper",
+        6,
+        message={
+            "id": "l-1",
+            "type": "location",
+            "title": "緑ケ丘駅",
+            "address": "荒尾市緑ケ丘1-2",
+            "latitude": 32.98,
+            "longitude": 130.44,
+        },
+    )
+    pushed = [
+        json.dumps(m, ensure_ascii=False)
+        for r in line_api.delivered("/push")
+        if r.json.get("to") == "Ufamily"
+        for m in r.json["messages"]
+    ]
     assert any("maps.google.com/?q=32.98,130.44" in m and "佐藤" not in m for m in pushed)
     assert line_api.violations == []

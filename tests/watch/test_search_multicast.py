@@ -1,6 +1,7 @@
 """A search reaches 1,201 people on LINE in four multicasts of at most 500 (not 1,201 pushes, and
 not cut at 1,000), paced through Redis; run again it sends nobody a second card; the thanks at
 the end go the same way. Real RQ and Redis, line-bot-sdk over HTTP to the fake LINE API."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,16 @@ def _town(session) -> set[str]:
     factories.helper(session, platform="line", user_id="Uhelper", district=midori)
     factories.resident(session, platform="line", user_id="Uquiet", district=midori)
     factories.resident(session, platform="line", user_id="Ufar", district=far)
-    people = [{"platform": "line", "platform_user_id": f"Uopted{n:05d}", "display_name": f"住民{n}",
-               "district_id": midori.id, "language": "en" if n % 11 == 0 else "ja"} for n in range(1100)]
+    people = [
+        {
+            "platform": "line",
+            "platform_user_id": f"Uopted{n:05d}",
+            "display_name": f"住民{n}",
+            "district_id": midori.id,
+            "language": "en" if n % 11 == 0 else "ja",
+        }
+        for n in range(1100)
+    ]
     session.execute(insert(Resident), people)
     ids = session.scalars(select(Resident.id).where(Resident.platform_user_id.like("Uopted%"))).all()
     session.execute(insert(SearchOptIn), [{"resident_id": i} for i in ids])
@@ -38,8 +47,11 @@ def _town(session) -> set[str]:
 def _post(client, redis, user: str, n: int, **fields) -> None:
     kind = "postback" if "postback" in fields else "message"
     body = event_body(user_event(kind, user_id=user, event_id=f"01MULTI{n:019d}", **fields))
-    answer = client.post("/callback", data=body, headers={
-        "Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")})
+    answer = client.post(
+        "/callback",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")},
+    )
     assert answer.status_code == 200
     _drain(redis)
 
@@ -85,7 +97,8 @@ def test_a_search_goes_out_in_multicasts_of_at_most_500_once_each(line_rq, line_
 
 
 def test_a_search_whose_fan_out_died_in_a_long_line_outage_goes_out_once_line_is_back(
-        line_rq, line_api, redis, session):
+    line_rq, line_api, redis, session
+):
     from bot.reconcile import reconcile
 
     client, started = line_rq

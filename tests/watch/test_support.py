@@ -1,5 +1,6 @@
 """People who need help in a disaster: during a safety check their own supporters hear first
 (with the address), then nearby helpers and the admins; supporters report for them."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,8 +18,9 @@ ADDRESS = "緑ケ丘5-5-5"
 def _town(session):
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori, user_id="ADMIN", display_name="会長")
-    person = factories.resident(session, user_id="TOME", district=midori, display_name="トメ",
-                                address=ADDRESS, phone="0968-00-0000")
+    person = factories.resident(
+        session, user_id="TOME", district=midori, display_name="トメ", address=ADDRESS, phone="0968-00-0000"
+    )
     neighbour = factories.resident(session, user_id="NEIGHBOUR", district=midori, display_name="隣の木村")
     factories.resident(session, user_id="SECOND", district=midori, display_name="向かいの林")
     other = factories.resident(session, user_id="OTHER", district=midori, display_name="ほかの人")

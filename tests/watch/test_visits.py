@@ -1,4 +1,5 @@
 """No answer twice: the watchers are told and a neighbour goes to the door; the address is theirs alone."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

@@ -3,6 +3,7 @@
 axe-core is vendored under tests/web/vendor/axe-core (its MPL-2.0 licence beside it), so the
 tests need no network. Screenshots go to tests/web/screenshots/ (git ignores it) to be looked at.
 """
+
 from __future__ import annotations
 
 import threading
@@ -63,18 +64,20 @@ def axe_problems(page) -> list[str]:
     """The serious and critical WCAG 2.1 AA violations axe-core finds on the page, described."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # from outside: the pages' CSP allows no inline script
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(node["target"][0] for node in v["nodes"][:3])
-            for v in result["violations"] if v["impact"] in BLOCKING]
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 def sideways_overflow(page) -> int:
     """How many CSS pixels the document is wider than the viewport (0 when nothing scrolls sideways)."""
     return page.evaluate(
         "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - document.documentElement.clientWidth")
+        " - document.documentElement.clientWidth"
+    )
 
 
 def small_text(page) -> list[str]:

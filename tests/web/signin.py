@@ -1,4 +1,5 @@
 """Opening a sign-in link as a person does: its page, then the page's one button."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The district admin pages, as an admin (and others) meet them in a browser."""
+
 from __future__ import annotations
 
 import re
@@ -23,15 +24,27 @@ def town(session):
     admin = factories.admin(session, midori, user_id="Uadmin", display_name="田中")
     other_admin = factories.admin(session, yawata, display_name="佐藤")
     asker = factories.resident(session, district=midori, display_name="山田")
-    for category, status in [("garbage", "open"), ("garbage", "done"), ("garden", "unmet"),
-                             ("shopping", "assigned"), ("garbage", "unmet")]:
+    for category, status in [
+        ("garbage", "open"),
+        ("garbage", "done"),
+        ("garden", "unmet"),
+        ("shopping", "assigned"),
+        ("garbage", "unmet"),
+    ]:
         factories.help_request(session, asker, category, status=status, summary=f"{category}のお願い")
-    factories.help_request(session, factories.resident(session, district=yawata), "repair",
-                           status="unmet", summary="八幡の雨どい")
-    factories.helper(session, district=midori, skills=["garbage", "shopping"], display_name="鈴木",
-                     experience="大工を40年やっていました")
-    factories.helper(session, district=midori, skills=["smartphone"], display_name="高橋",
-                     user_id="Utakahashi", approved=False)
+    factories.help_request(
+        session, factories.resident(session, district=yawata), "repair", status="unmet", summary="八幡の雨どい"
+    )
+    factories.helper(
+        session,
+        district=midori,
+        skills=["garbage", "shopping"],
+        display_name="鈴木",
+        experience="大工を40年やっていました",
+    )
+    factories.helper(
+        session, district=midori, skills=["smartphone"], display_name="高橋", user_id="Utakahashi", approved=False
+    )
     factories.helper(session, district=yawata, skills=["repair"], display_name="八幡の伊藤")
     session.commit()
     return midori, yawata, admin, other_admin
@@ -108,19 +121,31 @@ def test_approve_button_approves_a_pending_helper_who_is_told(app, client, town,
     assert len(channel.to("Utakahashi")) == 1  # told by the matching core, once
 
 
-def test_circulars_show_sent_confirmed_and_safety_answers_and_who_has_not_answered(app, client, town,
-                                                                                    session):
+def test_circulars_show_sent_confirmed_and_safety_answers_and_who_has_not_answered(app, client, town, session):
     midori, _, admin, _ = town
-    check = Circular(district_id=midori.id, author_id=admin.id, kind="safety_check", title="地震の安否確認",
-                     status="sent", sent_at=local_now())
+    check = Circular(
+        district_id=midori.id,
+        author_id=admin.id,
+        kind="safety_check",
+        title="地震の安否確認",
+        status="sent",
+        sent_at=local_now(),
+    )
     session.add(check)
     session.flush()
     answers = ["safe", "safe", "need_help", None, None]
     for i, answer in enumerate(answers):
         person = factories.resident(session, district=midori, display_name=f"住民{i}さん")
-        session.add(Delivery(circular_id=check.id, resident_id=person.id, status="sent",
-                             answer=answer, confirmed_at=local_now() if answer else None,
-                             answered_at=local_now() if answer else None))
+        session.add(
+            Delivery(
+                circular_id=check.id,
+                resident_id=person.id,
+                status="sent",
+                answer=answer,
+                confirmed_at=local_now() if answer else None,
+                answered_at=local_now() if answer else None,
+            )
+        )
     session.commit()
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/circulars").get_data(as_text=True)

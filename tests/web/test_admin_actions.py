@@ -1,4 +1,5 @@
 """A district admin at a desk does on the web what they can do in chat."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,14 @@ def csrf_of(client) -> str:
 
 
 def compose(client, district_id: int, csrf: str, area: str = "circular", **fields):
-    form = {"csrf": csrf, "title": "防災訓練のお知らせ", "body": "12月7日（日）9時、公民館に集合です。",
-            "confirm": "yes", "timing": "now", **fields}
+    form = {
+        "csrf": csrf,
+        "title": "防災訓練のお知らせ",
+        "body": "12月7日（日）9時、公民館に集合です。",
+        "confirm": "yes",
+        "timing": "now",
+        **fields,
+    }
     return client.post(f"/admin/d/{district_id}/{area}/new", data=form)
 
 
@@ -73,7 +80,8 @@ def test_an_admin_sends_a_circular_after_a_preview_with_its_cost(app, client, di
 
 
 def test_a_circular_goes_out_in_each_translation_given_and_the_japanese_with_a_note_otherwise(
-        app, client, district, channel, session):
+    app, client, district, channel, session
+):
     midori, _, admin = district
     for user, language in (("Uvi", "vi"), ("Uko", "ko"), ("Uzh", "zh-Hans")):
         person = factories.resident(session, district=midori, user_id=user, language=language)
@@ -82,10 +90,14 @@ def test_a_circular_goes_out_in_each_translation_given_and_the_japanese_with_a_n
     csrf = log_in(client, app, admin.id)
     html = client.get(f"/admin/d/{midori.id}/circular/new").get_data(as_text=True)
     assert 'name="title_vi"' in html and 'name="body_zh-Hans"' in html and 'name="title_ja-easy"' in html
-    preview_url = compose(client, midori.id, csrf, title_vi="Diễn tập phòng chống thiên tai",
-                          body_vi="Chủ nhật 7/12, 9 giờ, tập trung tại nhà văn hoá.",
-                          **{"title_zh-Hans": "防灾演习通知", "body_zh-Hans": "12月7日（周日）9点在公民馆集合。"}
-                          ).headers["Location"]
+    preview_url = compose(
+        client,
+        midori.id,
+        csrf,
+        title_vi="Diễn tập phòng chống thiên tai",
+        body_vi="Chủ nhật 7/12, 9 giờ, tập trung tại nhà văn hoá.",
+        **{"title_zh-Hans": "防灾演习通知", "body_zh-Hans": "12月7日（周日）9点在公民馆集合。"},
+    ).headers["Location"]
     html = client.get(preview_url).get_data(as_text=True)
     # Each language the district reads is shown before sending: translated, or the original with a note.
     assert "ベトナム語で受け取る方" in html and "Diễn tập phòng chống thiên tai" in html
@@ -95,8 +107,8 @@ def test_a_circular_goes_out_in_each_translation_given_and_the_japanese_with_a_n
     client.post(re.search(r'action="([^"]+/send)"', html).group(1), data={"csrf": csrf})
 
     def received(user: str) -> str:
-        return "\n".join(str(m) for users, messages, _ in channel.multicasts if user in users
-                         for m in messages)
+        return "\n".join(str(m) for users, messages, _ in channel.multicasts if user in users for m in messages)
+
     assert "Diễn tập phòng chống thiên tai" in received("Uvi") and "9 giờ" in received("Uvi")
     assert "防灾演习通知" in received("Uzh") and "公民馆集合" in received("Uzh")
     assert "한국어 번역이 없어서" in received("Uko") and "公民館に集合" in received("Uko")
@@ -110,8 +122,7 @@ def test_a_translation_too_long_is_refused_with_a_clear_message(app, client, dis
     assert answer.status_code == 400 and "訳の本文は5000文字までにしてください" in answer.get_data(as_text=True)
 
 
-def test_near_the_quota_a_warning_over_it_a_stop_and_nothing_is_sent(app, client, district, channel,
-                                                                     session):
+def test_near_the_quota_a_warning_over_it_a_stop_and_nothing_is_sent(app, client, district, channel, session):
     midori, _, admin = district
     channel.quota_limit, channel.quota_used = 1000, 905
     csrf = log_in(client, app, admin.id)
@@ -121,8 +132,9 @@ def test_near_the_quota_a_warning_over_it_a_stop_and_nothing_is_sent(app, client
     html = client.get(preview_url).get_data(as_text=True)
     assert "送れません（必要3通、残り1通）" in html and "/send" not in html
     circular_id = int(re.search(r"/circulars/(\d+)/preview", preview_url).group(1))
-    answer = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf},
-                         follow_redirects=True)
+    answer = client.post(
+        f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf}, follow_redirects=True
+    )
     assert "送れませんでした" in answer.get_data(as_text=True)
     assert channel.multicasts == [] and session.get(Circular, circular_id).status == "draft"
 
@@ -134,11 +146,13 @@ def test_a_scheduled_circular_can_be_cancelled_before_it_goes(app, client, distr
     preview_url = compose(client, midori.id, csrf, timing="later", at=at.isoformat()).headers["Location"]
     assert "に送ります" in client.get(preview_url).get_data(as_text=True)
     circular_id = int(re.search(r"/circulars/(\d+)/preview", preview_url).group(1))
-    html = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf},
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/admin/d/{midori.id}/circulars/{circular_id}/send", data={"csrf": csrf}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "送信予約" in html
-    html = client.post(f"/admin/d/{midori.id}/circulars/{circular_id}/cancel", data={"csrf": csrf},
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/admin/d/{midori.id}/circulars/{circular_id}/cancel", data={"csrf": csrf}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "送信をやめました" in html and "取り消し" in html
     rt.jobs.run_delayed(at + timedelta(minutes=1))
     assert channel.multicasts == [] and session.get(Circular, circular_id).status == "cancelled"
@@ -147,8 +161,7 @@ def test_a_scheduled_circular_can_be_cancelled_before_it_goes(app, client, distr
 def test_a_safety_check_is_started_from_the_web(app, client, district, channel):
     midori, _, admin = district
     csrf = log_in(client, app, admin.id)
-    assert "地区の皆さまの安否を確認しています" in client.get(
-        f"/admin/d/{midori.id}/safety/new").get_data(as_text=True)
+    assert "地区の皆さまの安否を確認しています" in client.get(f"/admin/d/{midori.id}/safety/new").get_data(as_text=True)
     preview_url = compose(client, midori.id, csrf, area="safety", title="地震の安否確認").headers["Location"]
     html = client.get(preview_url).get_data(as_text=True)
     assert "無事です" in html and "助けが必要" in html
@@ -168,8 +181,7 @@ def test_mistakes_in_the_form_are_explained_kindly(app, client, district):
     assert "https:// で始まる" in answer.get_data(as_text=True)
 
 
-def test_other_districts_admins_residents_and_forms_without_the_token_get_403(app, client, district,
-                                                                              session):
+def test_other_districts_admins_residents_and_forms_without_the_token_get_403(app, client, district, session):
     midori, yawata, admin = district
     csrf = log_in(client, app, admin.id)
     assert compose(client, yawata.id, csrf).status_code == 403
@@ -179,10 +191,8 @@ def test_other_districts_admins_residents_and_forms_without_the_token_get_403(ap
     draft = Circular(district_id=yawata.id, author_id=admin.id, title="八幡の回覧", status="draft")
     session.add(draft)
     session.commit()
-    assert client.post(f"/admin/d/{yawata.id}/circulars/{draft.id}/send",
-                       data={"csrf": csrf}).status_code == 403
-    assert client.post(f"/admin/d/{midori.id}/circulars/{draft.id}/send",
-                       data={"csrf": csrf}).status_code == 404
+    assert client.post(f"/admin/d/{yawata.id}/circulars/{draft.id}/send", data={"csrf": csrf}).status_code == 403
+    assert client.post(f"/admin/d/{midori.id}/circulars/{draft.id}/send", data={"csrf": csrf}).status_code == 404
     for path in ("represented", "teaching", "requests/1/assign"):
         assert client.post(f"/admin/d/{yawata.id}/{path}", data={"csrf": csrf}).status_code == 403
         assert client.post(f"/admin/d/{midori.id}/{path}", data={}).status_code == 403
@@ -193,8 +203,9 @@ def test_other_districts_admins_residents_and_forms_without_the_token_get_403(ap
     assert compose(other, midori.id, "").status_code == 403
 
 
-def test_an_unmet_request_assigned_from_the_web_tells_the_helper_and_the_requester(app, client, district,
-                                                                                     session, channel):
+def test_an_unmet_request_assigned_from_the_web_tells_the_helper_and_the_requester(
+    app, client, district, session, channel
+):
     midori, _, admin = district
     asker = factories.resident(session, district=midori, user_id="Uasker", display_name="山田")
     factories.helper(session, district=midori, user_id="Usuzuki", display_name="鈴木")
@@ -206,17 +217,23 @@ def test_an_unmet_request_assigned_from_the_web_tells_the_helper_and_the_request
     html = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
     assert "鈴木さんにお願いする" in html
     helper_id = re.search(r'name="helper_id" value="(\d+)"', html).group(1)
-    html = client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign",
-                       data={"csrf": csrf, "helper_id": helper_id}, follow_redirects=True)
+    html = client.post(
+        f"/admin/d/{midori.id}/requests/{request.id}/assign",
+        data={"csrf": csrf, "helper_id": helper_id},
+        follow_redirects=True,
+    )
     assert "鈴木さんにお願いを送りました" in html.get_data(as_text=True)
     assert "ゴミ" in "".join(texts(channel.to("Usuzuki")))
     assert "鈴木さんにお願いしました" in "".join(texts(channel.to("Uasker")))
-    assert client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign",
-                       data={"csrf": csrf, "helper_id": str(asker.id)}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/d/{midori.id}/requests/{request.id}/assign", data={"csrf": csrf, "helper_id": str(asker.id)}
+        ).status_code
+        == 400
+    )
 
 
-def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app, client, district,
-                                                                           session, channel):
+def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app, client, district, session, channel):
     midori, _, admin = district
     proxy = factories.resident(session, district=midori, user_id="Uproxy", display_name="娘の恵子")
     factories.helper(session, district=midori, user_id="Usuzuki", display_name="鈴木")
@@ -224,8 +241,14 @@ def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app
     csrf = log_in(client, app, admin.id)
     html = client.get(f"/admin/d/{midori.id}/represented").get_data(as_text=True)
     assert "娘の恵子" in html
-    form = {"csrf": csrf, "name": "木村 トメ", "district_id": str(midori.id), "address": "緑ケ丘1-2-3",
-            "phone": "0968-00-0000", "proxy_id": str(proxy.id)}
+    form = {
+        "csrf": csrf,
+        "name": "木村 トメ",
+        "district_id": str(midori.id),
+        "address": "緑ケ丘1-2-3",
+        "phone": "0968-00-0000",
+        "proxy_id": str(proxy.id),
+    }
     html = client.post(f"/admin/d/{midori.id}/represented", data=form, follow_redirects=True)
     assert "木村 トメさんを登録しました" in html.get_data(as_text=True)
     assert "木村 トメさんの代理として" in "".join(texts(channel.to("Uproxy")))
@@ -235,8 +258,7 @@ def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app
     session.commit()
     html = client.get(f"/admin/d/{midori.id}/requests/{request.id}").get_data(as_text=True)
     helper_id = re.search(r'name="helper_id" value="(\d+)"', html).group(1)
-    client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign", data={"csrf": csrf,
-                                                                            "helper_id": helper_id})
+    client.post(f"/admin/d/{midori.id}/requests/{request.id}/assign", data={"csrf": csrf, "helper_id": helper_id})
     assert "鈴木さんにお願いしました" in "".join(texts(channel.to("Uproxy")))
     form["proxy_id"] = str(admin.id + 9999)
     answer = client.post(f"/admin/d/{midori.id}/represented", data=form)
@@ -245,8 +267,9 @@ def test_someone_without_a_phone_is_registered_and_hears_through_their_proxy(app
 
 def test_a_class_recorded_on_the_web_moves_hours_once(app, client, district, session, channel):
     midori, _, admin = district
-    master = factories.helper(session, district=midori, user_id="Umaster", display_name="大工の松本",
-                              experience="大工を40年")
+    master = factories.helper(
+        session, district=midori, user_id="Umaster", display_name="大工の松本", experience="大工を40年"
+    )
     session.commit()
     csrf = log_in(client, app, admin.id)
     html = client.get(f"/admin/d/{midori.id}/teaching").get_data(as_text=True)
@@ -265,6 +288,7 @@ def test_a_class_recorded_on_the_web_moves_hours_once(app, client, district, ses
 
 # -- In a real browser ---------------------------------------------------------------------
 
+
 def test_an_admin_sends_a_circular_in_the_browser(served, page):  # noqa: F811
     """Served as `make run` serves it (demo data, jobs in threads), in headless Chromium."""
     from playwright.sync_api import expect
@@ -282,7 +306,9 @@ def test_an_admin_sends_a_circular_in_the_browser(served, page):  # noqa: F811
     page.get_by_role("link", name="回覧板・安否確認").click()
     page.get_by_role("link", name="回覧板を作る").click()
     page.get_by_role("textbox", name="件名 必須").fill("防災訓練のお知らせ")
-    page.get_by_label("本文", exact=True).fill("12月7日（日）9時から、緑ケ丘公民館で防災訓練をします。\n動きやすい服装でお越しください。")
+    page.get_by_label("本文", exact=True).fill(
+        "12月7日（日）9時から、緑ケ丘公民館で防災訓練をします。\n動きやすい服装でお越しください。"
+    )
     page.get_by_label("つける", exact=True).check()
     page.screenshot(path="/tmp/admin-compose.png", full_page=True)
     page.get_by_role("button", name="確認画面へ進む").click()

@@ -4,6 +4,7 @@ axe-core finds no serious or critical WCAG 2.1 AA problem; nothing scrolls sidew
 text is at least 16 px and tap targets at least 44 px on a phone. Screenshots of every page at
 both widths are saved in tests/web/screenshots/ for a person to look at.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -48,53 +49,100 @@ def add_town_life(session) -> dict[str, int]:
     midori = session.scalar(select(District).where(District.name == "緑ケ丘"))
     admin = session.scalar(select(Resident).where(Resident.display_name.like("小林%")))
     now = local_now()
-    check = Circular(district_id=midori.id, author_id=admin.id, kind="safety_check", title="地震の安否確認",
-                     status="sent", created_at=now, sent_at=now)
-    draft = Circular(district_id=midori.id, author_id=admin.id, title="防災訓練のお知らせ",
-                     body="12月7日（日）9時、公民館に集合です。\n持ち物：タオル、飲み物", status="draft",
-                     needs_confirmation=True, translations={"en": {"title": "Disaster drill", "body": ""}})
+    check = Circular(
+        district_id=midori.id,
+        author_id=admin.id,
+        kind="safety_check",
+        title="地震の安否確認",
+        status="sent",
+        created_at=now,
+        sent_at=now,
+    )
+    draft = Circular(
+        district_id=midori.id,
+        author_id=admin.id,
+        title="防災訓練のお知らせ",
+        body="12月7日（日）9時、公民館に集合です。\n持ち物：タオル、飲み物",
+        status="draft",
+        needs_confirmation=True,
+        translations={"en": {"title": "Disaster drill", "body": ""}},
+    )
     session.add_all([check, draft])
     session.flush()
     people = session.scalars(select(Resident).where(Resident.district_id == midori.id)).all()
     for person, answer in zip(people, ["safe", "need_help", None, None, None]):
-        session.add(Delivery(circular_id=check.id, resident_id=person.id, status="sent", sent_at=now,
-                             answer=answer, answered_at=now if answer else None,
-                             confirmed_at=now if answer else None))
-    unmet = session.scalar(select(HelpRequest.id).where(HelpRequest.district_id == midori.id,
-                                                        HelpRequest.status == "unmet"))
-    done = session.scalar(select(HelpRequest.id).where(HelpRequest.district_id == midori.id,
-                                                       HelpRequest.status == "done"))
-    circular = session.scalar(select(Circular.id).where(Circular.district_id == midori.id,
-                                                        Circular.kind == "circular",
-                                                        Circular.status == "sent"))
+        session.add(
+            Delivery(
+                circular_id=check.id,
+                resident_id=person.id,
+                status="sent",
+                sent_at=now,
+                answer=answer,
+                answered_at=now if answer else None,
+                confirmed_at=now if answer else None,
+            )
+        )
+    unmet = session.scalar(
+        select(HelpRequest.id).where(HelpRequest.district_id == midori.id, HelpRequest.status == "unmet")
+    )
+    done = session.scalar(
+        select(HelpRequest.id).where(HelpRequest.district_id == midori.id, HelpRequest.status == "done")
+    )
+    circular = session.scalar(
+        select(Circular.id).where(
+            Circular.district_id == midori.id, Circular.kind == "circular", Circular.status == "sent"
+        )
+    )
     staff = session.scalar(select(Resident).where(Resident.display_name.like("村上%")))
     yawata = session.scalar(select(District.id).where(District.name == "八幡"))
-    return {"district": midori.id, "admin": admin.id, "check": check.id, "draft": draft.id,
-            "unmet": unmet, "done": done, "circular": circular, "staff": staff.id, "yawata": yawata}
+    return {
+        "district": midori.id,
+        "admin": admin.id,
+        "check": check.id,
+        "draft": draft.id,
+        "unmet": unmet,
+        "done": done,
+        "circular": circular,
+        "staff": staff.id,
+        "yawata": yawata,
+    }
 
 
 def page_paths(ids: dict[str, int]) -> dict[str, str]:
     """name -> path of every admin page, the district's pages in 緑ケ丘."""
     d = f"/admin/d/{ids['district']}"
     return {
-        "home": "/admin/", "requests": f"{d}/", "requests-unmet": f"{d}/?status=unmet",
-        "requests-done": f"{d}/?status=done", "request-unmet": f"{d}/requests/{ids['unmet']}",
-        "request-done": f"{d}/requests/{ids['done']}", "helpers": f"{d}/helpers",
-        "circulars": f"{d}/circulars", "circular": f"{d}/circulars/{ids['circular']}",
-        "safety-check": f"{d}/circulars/{ids['check']}", "compose": f"{d}/circular/new",
-        "compose-safety": f"{d}/safety/new", "preview": f"{d}/circulars/{ids['draft']}/preview",
-        "represented": f"{d}/represented", "teaching": f"{d}/teaching", "chart": f"{d}/chart",
+        "home": "/admin/",
+        "requests": f"{d}/",
+        "requests-unmet": f"{d}/?status=unmet",
+        "requests-done": f"{d}/?status=done",
+        "request-unmet": f"{d}/requests/{ids['unmet']}",
+        "request-done": f"{d}/requests/{ids['done']}",
+        "helpers": f"{d}/helpers",
+        "circulars": f"{d}/circulars",
+        "circular": f"{d}/circulars/{ids['circular']}",
+        "safety-check": f"{d}/circulars/{ids['check']}",
+        "compose": f"{d}/circular/new",
+        "compose-safety": f"{d}/safety/new",
+        "preview": f"{d}/circulars/{ids['draft']}/preview",
+        "represented": f"{d}/represented",
+        "teaching": f"{d}/teaching",
+        "chart": f"{d}/chart",
         "report": f"{d}/report?month={local_now():%Y-%m}",
-        "watch": f"{d}/watch", "support": f"{d}/support",
+        "watch": f"{d}/watch",
+        "support": f"{d}/support",
         "not-found": f"{d}/requests/999999",
     }
 
 
 def staff_paths(ids: dict[str, int]) -> dict[str, str]:
     """name -> path of the pages city staff see that a district's admin does not."""
-    return {"staff-home": "/admin/", "staff-districts": "/admin/districts",
-            "staff-setup": f"/admin/d/{ids['district']}/setup",
-            "staff-requests-yawata": f"/admin/d/{ids['yawata']}/"}
+    return {
+        "staff-home": "/admin/",
+        "staff-districts": "/admin/districts",
+        "staff-setup": f"/admin/d/{ids['district']}/setup",
+        "staff-requests-yawata": f"/admin/d/{ids['yawata']}/",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +152,7 @@ def site(tmp_path_factory):
     with Session.begin() as session:
         ids = add_town_life(session)
     with browser.serving(app) as base:
-        yield Site(base, ids["admin"], ids["staff"], app.config["SECRET_KEY"], page_paths(ids),
-                   staff_paths(ids))
+        yield Site(base, ids["admin"], ids["staff"], app.config["SECRET_KEY"], page_paths(ids), staff_paths(ids))
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +163,9 @@ def chromium():
 
 def signed_in(chromium, site: Site, width: int, staff: bool = False):
     """A new phone- or desk-sized tab, signed in as the demo district chair (or city staff)."""
-    context = chromium.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
-                                   locale="ja-JP", device_scale_factor=1)
+    context = chromium.new_context(
+        viewport={"width": width, "height": 844 if width < 500 else 900}, locale="ja-JP", device_scale_factor=1
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(site.base + (site.staff_login if staff else site.login))
@@ -169,9 +217,11 @@ def test_a_district_chair_sends_a_circular_from_the_chat_link_on_a_phone(chromiu
     from playwright.sync_api import expect
 
     page = signed_in(chromium, site, browser.PHONE)  # the link from the chat, opened on a phone
-    taps = [page.get_by_role("link", name="緑ケ丘"),
-            page.get_by_role("link", name="回覧板・安否確認"),
-            page.get_by_role("link", name="回覧板を作る")]
+    taps = [
+        page.get_by_role("link", name="緑ケ丘"),
+        page.get_by_role("link", name="回覧板・安否確認"),
+        page.get_by_role("link", name="回覧板を作る"),
+    ]
     for tap in taps:
         tap.click()
     page.get_by_label("件名 必須").fill("ごみ当番の交代")
@@ -199,8 +249,10 @@ def test_the_monthly_report_pdf_is_drawn_with_japanese_text(chromium, site, tmp_
     download.value.save_as(pdf)
     page.context.close()
     browser.SCREENSHOTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf),
-                    str(browser.SCREENSHOTS / "admin-report-pdf")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(browser.SCREENSHOTS / "admin-report-pdf")],
+        check=True,
+    )
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "緑ケ丘の活動報告" in text and "大雨の安否確認" in text
 
@@ -216,8 +268,12 @@ def test_the_reports_numbers_are_cards_on_a_phone_and_a_table_at_a_desk(chromium
     assert all(tables.nth(i).is_visible() != phone for i in range(tables.count()))
     if phone:
         assert "大雨の安否確認" in cards.last.inner_text()
-        assert page.evaluate("Math.max(...[...document.querySelectorAll('.number-cards')]"
-                             ".map(e => e.scrollWidth - e.clientWidth))") == 0
+        assert (
+            page.evaluate(
+                "Math.max(...[...document.querySelectorAll('.number-cards')].map(e => e.scrollWidth - e.clientWidth))"
+            )
+            == 0
+        )
     page.context.close()
 
 

@@ -1,4 +1,5 @@
 """The district chart (地域カルテ): what really happened, month by month, as bars, tables and CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -31,21 +32,34 @@ def district(session):
     admin = factories.admin(session, midori, display_name="田中")
     asker = factories.resident(session, district=midori, display_name="山田")
     helper = factories.helper(session, district=midori, display_name="鈴木")
-    master = factories.helper(session, district=midori, display_name="大工の佐藤",
-                              experience="大工を40年")
+    master = factories.helper(session, district=midori, display_name="大工の佐藤", experience="大工を40年")
     now = local_now().replace(day=1, hour=10) + timedelta(days=1)
-    for status, offer_round in [("draft", 0), ("cancelled", 0), ("cancelled", 1), ("unmet", 1),
-                                ("open", 1), ("assigned", 1)]:
-        factories.help_request(session, asker, "garden", status=status, offer_round=offer_round,
-                               created_at=now, summary="庭の草取り")
+    for status, offer_round in [
+        ("draft", 0),
+        ("cancelled", 0),
+        ("cancelled", 1),
+        ("unmet", 1),
+        ("open", 1),
+        ("assigned", 1),
+    ]:
+        factories.help_request(
+            session, asker, "garden", status=status, offer_round=offer_round, created_at=now, summary="庭の草取り"
+        )
     done = factories.help_request(session, asker, "garbage", status="done", offer_round=1, created_at=now)
-    session.add(Task(request_id=done.id, helper_id=helper.id, accepted_at=now + timedelta(minutes=30),
-                     done_at=now + timedelta(hours=2), minutes=90))
+    session.add(
+        Task(
+            request_id=done.id,
+            helper_id=helper.id,
+            accepted_at=now + timedelta(minutes=30),
+            done_at=now + timedelta(hours=2),
+            minutes=90,
+        )
+    )
     for text in ["空き家の草が伸びて困っています", "隣の空き家に猫がいる", "電球を替えてほしい"]:
-        factories.help_request(session, asker, "other", status="unmet", offer_round=1, created_at=now,
-                               text=text)
-    factories.help_request(session, factories.resident(session, district=yawata), "garden",
-                           status="unmet", offer_round=1, created_at=now)
+        factories.help_request(session, asker, "other", status="unmet", offer_round=1, created_at=now, text=text)
+    factories.help_request(
+        session, factories.resident(session, district=yawata), "garden", status="unmet", offer_round=1, created_at=now
+    )
     ledger.teach(session, master.id, midori.id, 3, 60, admin.id)
     add_sent(session, midori, admin, "circular", now, confirmed=3, of=4)
     add_sent(session, midori, admin, "safety_check", now, confirmed=2, of=4)
@@ -56,16 +70,30 @@ def district(session):
 
 def add_sent(session, district, admin, kind, at, confirmed: int, of: int) -> None:
     """A circular or safety check sent to `of` people, `confirmed` of whom confirmed or answered."""
-    circular = Circular(district_id=district.id, author_id=admin.id, kind=kind, title=kind, status="sent",
-                        sent_at=at, needs_confirmation=kind == "circular")
+    circular = Circular(
+        district_id=district.id,
+        author_id=admin.id,
+        kind=kind,
+        title=kind,
+        status="sent",
+        sent_at=at,
+        needs_confirmation=kind == "circular",
+    )
     session.add(circular)
     session.flush()
     for n in range(of):
         person = factories.resident(session, district=district)
         answered = n < confirmed
-        session.add(Delivery(circular_id=circular.id, resident_id=person.id, status="sent", sent_at=at,
-                             confirmed_at=at if answered else None,
-                             answer="safe" if answered and kind == "safety_check" else None))
+        session.add(
+            Delivery(
+                circular_id=circular.id,
+                resident_id=person.id,
+                status="sent",
+                sent_at=at,
+                confirmed_at=at if answered else None,
+                answer="safe" if answered and kind == "safety_check" else None,
+            )
+        )
 
 
 def bar(page: str, chart: str, label: str) -> str:

@@ -1,4 +1,5 @@
 """The monthly activity report: a printable page and the same as a PDF with Japanese in it."""
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,7 @@ def test_the_pdf_has_the_report_in_japanese_on_one_page(app, client, district, t
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "yes" in fonts.splitlines()[-1].split()  # the Japanese font is embedded
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page.png").stat().st_size > 10_000  # drawn, not an empty page
 
 

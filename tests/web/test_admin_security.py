@@ -1,6 +1,7 @@
 """Signed-in admins are protected like a bank's customers: a link opens one session, logout and
 revocation end it everywhere at once, an idle phone signs itself out, strict cookies and headers,
 CSRF on every form (logout too), and no id in a URL can make a page fail."""
+
 from __future__ import annotations
 
 import re
@@ -125,8 +126,16 @@ def test_cookies_stay_on_this_site_and_need_https_when_it_is_served_so(app, mido
     assert secure["SESSION_COOKIE_SECURE"] and secure["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-@pytest.mark.parametrize("path", ["/admin/d/{d}/", "/admin/", "/admin/d/999999/helpers",
-                                  "/admin/d/{d}/requests/99999999999999999999", "/admin/login/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/d/{d}/",
+        "/admin/",
+        "/admin/d/999999/helpers",
+        "/admin/d/{d}/requests/99999999999999999999",
+        "/admin/login/x",
+    ],
+)
 def test_every_admin_answer_carries_the_strict_headers(app, midori_admin, path):
     midori, admin = midori_admin
     client = app.test_client()
@@ -147,8 +156,12 @@ def test_ids_no_row_can_have_are_404_not_500(app, midori_admin):
     client = app.test_client()
     open_link(client, link(app, admin.id))
     huge = "9" * 20
-    for path in (f"/admin/d/{huge}/", f"/admin/d/{midori.id}/requests/{huge}",
-                 f"/admin/d/{midori.id}/circulars/{huge}", f"/admin/d/{midori.id}/circulars/0/preview"):
+    for path in (
+        f"/admin/d/{huge}/",
+        f"/admin/d/{midori.id}/requests/{huge}",
+        f"/admin/d/{midori.id}/circulars/{huge}",
+        f"/admin/d/{midori.id}/circulars/0/preview",
+    ):
         assert client.get(path).status_code == 404, path
     csrf = csrf_on(client, midori)
     answer = client.post(f"/admin/d/{midori.id}/helpers/{huge}/approve", data={"csrf": csrf})
@@ -158,7 +171,8 @@ def test_ids_no_row_can_have_are_404_not_500(app, midori_admin):
 @pytest.mark.parametrize("admin_id", [10**20, 2**31, 0, -1])
 def test_a_validly_signed_link_for_an_absurd_admin_is_refused_cleanly(app, midori_admin, admin_id):
     token = admin_link.URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=admin_link.SALT).dumps(
-        {"admin": admin_id, "link": "x"})
+        {"admin": admin_id, "link": "x"}
+    )
     assert app.test_client().get(f"/admin/login/{token}").status_code == 403
 
 
@@ -167,9 +181,17 @@ def test_messages_given_up_are_shown_to_the_admin_to_pass_on(app, midori_admin, 
 
     midori, admin = midori_admin
     person = factories.resident(session, district=midori, display_name="山田", phone="090-1234-5678")
-    session.add(OutboundMessage(resident_id=person.id, platform="line", user_id="Uyamada",
-                                messages=[{"type": "text", "text": "明日の朝、伺います", "buttons": []}],
-                                retry_key="given-up", status="failed", last_error="LINE 503"))
+    session.add(
+        OutboundMessage(
+            resident_id=person.id,
+            platform="line",
+            user_id="Uyamada",
+            messages=[{"type": "text", "text": "明日の朝、伺います", "buttons": []}],
+            retry_key="given-up",
+            status="failed",
+            last_error="LINE 503",
+        )
+    )
     session.commit()
     client = app.test_client()
     open_link(client, link(app, admin.id))

@@ -5,6 +5,7 @@ schema and its documented examples); a photo is fetched back by the bot through 
 API call, served by the page at <PUBLIC_URL>/dev/chat/line-data/v2/bot/message/<id>/content.
 Then the same in a real Chromium on a 390 px phone: accessible, nothing sideways at 360 px.
 """
+
 from __future__ import annotations
 
 import base64
@@ -79,13 +80,19 @@ def last_event() -> dict:
         return session.scalars(select(InboundEvent).order_by(InboundEvent.id.desc())).first().payload
 
 
-@pytest.mark.parametrize("kind, fields, example", [
-    ("sticker", {"sticker": "thanks"}, "09_sticker.json"),
-    ("location", {"title": "荒尾市役所", "address": "熊本県荒尾市宮内出目390", "latitude": 32.98675,
-                  "longitude": 130.43335}, "08_location.json"),
-    ("image", {"content_type": "image/jpeg", "image": base64.b64encode(photo_bytes()).decode()}, "03_image.json"),
-    ("text", {"text": "明日の朝\nゴミ出しを\nお願いできますか"}, None),
-])
+@pytest.mark.parametrize(
+    "kind, fields, example",
+    [
+        ("sticker", {"sticker": "thanks"}, "09_sticker.json"),
+        (
+            "location",
+            {"title": "荒尾市役所", "address": "熊本県荒尾市宮内出目390", "latitude": 32.98675, "longitude": 130.43335},
+            "08_location.json",
+        ),
+        ("image", {"content_type": "image/jpeg", "image": base64.b64encode(photo_bytes()).decode()}, "03_image.json"),
+        ("text", {"text": "明日の朝\nゴミ出しを\nお願いできますか"}, None),
+    ],
+)
 def test_each_kind_reaches_the_webhook_as_line_documents_it_and_gets_an_answer(client, kind, fields, example):
     answer = send(client, kind, **fields)
     assert answer and any(m.get("text") or m.get("altText") for m in answer)  # never silence
@@ -118,15 +125,18 @@ def test_a_photo_sent_for_a_search_is_fetched_by_the_bot_through_lines_content_a
     assert client.get(shown["src"]).get_data() == photo
 
 
-@pytest.mark.parametrize("fields", [
-    {"kind": "sticker", "sticker": "not-a-sticker"},
-    {"kind": "image", "content_type": "image/jpeg", "image": "not base64!"},
-    {"kind": "image", "content_type": "text/html", "image": base64.b64encode(b"<p>").decode()},
-    {"kind": "image", "content_type": "image/jpeg", "image": base64.b64encode(b"x" * 720_000).decode()},
-    {"kind": "location", "latitude": "north", "longitude": 130.4},
-    {"kind": "location", "latitude": 95, "longitude": 130.4},
-    {"kind": "location", "latitude": float("nan"), "longitude": 130.4},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "sticker", "sticker": "not-a-sticker"},
+        {"kind": "image", "content_type": "image/jpeg", "image": "not base64!"},
+        {"kind": "image", "content_type": "text/html", "image": base64.b64encode(b"<p>").decode()},
+        {"kind": "image", "content_type": "image/jpeg", "image": base64.b64encode(b"x" * 720_000).decode()},
+        {"kind": "location", "latitude": "north", "longitude": 130.4},
+        {"kind": "location", "latitude": 95, "longitude": 130.4},
+        {"kind": "location", "latitude": float("nan"), "longitude": 130.4},
+    ],
+)
 def test_what_line_could_not_send_is_refused_by_the_page(client, fields):
     assert client.post("/dev/chat/api/send", json={"user": TANAKA, **fields}).status_code == 400
 
@@ -137,6 +147,7 @@ def test_an_unknown_photo_id_is_not_found(client):
 
 # -- in a real browser --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def chromium():
     with browser.chromium() as launched:
@@ -144,8 +155,9 @@ def chromium():
 
 
 def chat_page(chromium, base: str, width: int):
-    context = chromium.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
-                                   locale="ja-JP", device_scale_factor=1)
+    context = chromium.new_context(
+        viewport={"width": width, "height": 844 if width < 500 else 900}, locale="ja-JP", device_scale_factor=1
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     made = page.request.post(f"{base}/dev/chat/api/residents", data={"name": f"画面 太郎{width}"})
@@ -201,8 +213,11 @@ def test_a_card_shows_its_line_breaks(chromium, site):
     from bot import runtime
     from bot.events import Button, Card
 
-    card = Card("回覧板：防災訓練", "12月7日（日）9時\n公民館に集合です。\n持ち物：タオル、飲み物",
-                (Button("使い方", "menu.usage", "使い方"),))
+    card = Card(
+        "回覧板：防災訓練",
+        "12月7日（日）9時\n公民館に集合です。\n持ち物：タオル、飲み物",
+        (Button("使い方", "menu.usage", "使い方"),),
+    )
     page = chat_page(chromium, site[1], browser.PHONE)
     user = page.locator("#speaker").input_value()
     runtime.current().channels["line"].send(user, [card], reply_token=None, retry_key="card-lines")

@@ -1,4 +1,5 @@
 """The local chat page: what it sends goes through the real LINE webhook; what the bot says comes back."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def dev_config(tmp_path: Path, jobs_mode: str = "eager") -> Config:
     """Development as `make run` has it: no LINE access token, the dev channel secret."""
-    return Config(database_url=f"sqlite:///{tmp_path / 'kyojo.sqlite'}", jobs_mode=jobs_mode,
-                  line_channel_secret=DEV_CHANNEL_SECRET)
+    return Config(
+        database_url=f"sqlite:///{tmp_path / 'kyojo.sqlite'}",
+        jobs_mode=jobs_mode,
+        line_channel_secret=DEV_CHANNEL_SECRET,
+    )
 
 
 def start_dev_app(config: Config):
@@ -69,8 +73,7 @@ def test_a_new_resident_follows_and_the_event_goes_through_callback(client):
     assert {"緑ケ丘", "八幡", "井手川", "小倉", "黒崎"} <= set(quick_replies(got))
     with Session() as session:
         stored = session.scalars(select(InboundEvent).where(InboundEvent.platform == "line")).all()
-    assert [(e.event_type, e.payload["source"]["userId"], e.status) for e in stored] == [
-        ("follow", user, "done")]
+    assert [(e.event_type, e.payload["source"]["userId"], e.status) for e in stored] == [("follow", user, "done")]
 
 
 def test_pressing_a_district_then_asking_how_it_works(client):
@@ -89,15 +92,22 @@ def test_the_page_shows_what_the_person_did(client):
     user = demo.demo()["residents"][1]["user_id"]
     say(client, user, "text", text="こんにちは")
     rows = client.get(f"/dev/chat/api/messages?user={user}").get_json()
-    assert rows[0] == {"id": rows[0]["id"], "kind": "person", "event": "text", "text": "こんにちは",
-                       "data": None, "label": None}
+    assert rows[0] == {
+        "id": rows[0]["id"],
+        "kind": "person",
+        "event": "text",
+        "text": "こんにちは",
+        "data": None,
+        "label": None,
+    }
     assert rows[1]["kind"] == "bot"
 
 
 def test_a_body_signed_with_another_secret_is_refused(client):
     body = local.webhook_body("Udemo0000000000000000000000000001", "follow")
-    answer = client.post("/callback", data=body, headers={
-        "X-Line-Signature": local.signature(body, "not-the-channel-secret")})
+    answer = client.post(
+        "/callback", data=body, headers={"X-Line-Signature": local.signature(body, "not-the-channel-secret")}
+    )
     assert answer.status_code == 400
 
 
@@ -114,8 +124,9 @@ def test_a_retried_send_shows_once_and_a_multicast_reaches_each(client):
 
 
 def test_production_has_no_chat_page(tmp_path):
-    config = dev_config(tmp_path).with_(production=True, line_channel_access_token="token",
-                                         secret_key="production-secret")
+    config = dev_config(tmp_path).with_(
+        production=True, line_channel_access_token="token", secret_key="production-secret"
+    )
     assert create_app(config).test_client().get("/dev/chat").status_code == 404
 
 
@@ -126,6 +137,7 @@ def test_the_dev_secret_is_never_used_in_production():
 
 
 # -- In a real browser ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def served(tmp_path):
@@ -149,8 +161,8 @@ def page(served):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page(viewport={"width": 900, "height": 1400}, locale="ja-JP")
         page.set_default_timeout(20_000)
         page.goto(f"{served}/dev/chat")
@@ -196,8 +208,11 @@ def test_a_card_and_its_button_in_the_browser(page):
     from playwright.sync_api import expect
 
     tanaka = demo.demo()["residents"][0]["user_id"]
-    card = Card("回覧板：夏祭りのお知らせ", "8月3日（土）18時から、緑ケ丘公園で夏祭りがあります。",
-                (Button("使い方", "menu.usage", "使い方"),))
+    card = Card(
+        "回覧板：夏祭りのお知らせ",
+        "8月3日（土）18時から、緑ケ丘公園で夏祭りがあります。",
+        (Button("使い方", "menu.usage", "使い方"),),
+    )
     runtime.current().channels["line"].send(tanaka, [card], reply_token=None, retry_key="card-1")
     page.locator("#speaker").select_option(tanaka)
     bubble = page.locator("#log .card")

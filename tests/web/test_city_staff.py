@@ -1,5 +1,6 @@
 """City staff (地区担当職員): one person supporting several districts signs in like an admin, sees
 and acts for each of their districts, edits their setup, and never sees a district not theirs."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,7 @@ def city(session):
     names = ["緑ケ丘", "八幡", "井手川"]
     districts = [factories.district(session, name) for name in names]
     kokura = factories.district(session, "小倉", city="北九州市")
-    staff = factories.resident(session, district=districts[0], display_name="村上",
-                               user_id="Ustaff" + "0" * 27)
+    staff = factories.resident(session, district=districts[0], display_name="村上", user_id="Ustaff" + "0" * 27)
     for district in districts:
         session.add(DistrictAdmin(resident_id=staff.id, district_id=district.id, role="staff"))
         asker = factories.resident(session, district=district, display_name=f"{district.name}の住民")
@@ -29,11 +29,21 @@ def city(session):
     chair = factories.admin(session, districts[0], display_name="小林")
     other_staff = factories.resident(session, district=kokura, display_name="北九州の職員")
     session.add(DistrictAdmin(resident_id=other_staff.id, district_id=kokura.id, role="staff"))
-    secret = factories.help_request(session, factories.resident(session, district=kokura, display_name="小倉の秘密さん"),
-                                    "repair", status="unmet", summary="小倉の雨どいの修理")
-    session.execute(district_neighbours.insert().values([
-        {"district_id": districts[0].id, "neighbour_id": kokura.id},
-        {"district_id": kokura.id, "neighbour_id": districts[0].id}]))
+    secret = factories.help_request(
+        session,
+        factories.resident(session, district=kokura, display_name="小倉の秘密さん"),
+        "repair",
+        status="unmet",
+        summary="小倉の雨どいの修理",
+    )
+    session.execute(
+        district_neighbours.insert().values(
+            [
+                {"district_id": districts[0].id, "neighbour_id": kokura.id},
+                {"district_id": kokura.id, "neighbour_id": districts[0].id},
+            ]
+        )
+    )
     session.commit()
     return districts, kokura, staff, chair, secret
 
@@ -46,8 +56,20 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
-DISTRICT_PAGES = ["/", "/?status=unmet", "/helpers", "/circulars", "/chart", "/report", "/represented",
-                  "/teaching", "/watch", "/support", "/setup", "/circular/new"]
+DISTRICT_PAGES = [
+    "/",
+    "/?status=unmet",
+    "/helpers",
+    "/circulars",
+    "/chart",
+    "/report",
+    "/represented",
+    "/teaching",
+    "/watch",
+    "/support",
+    "/setup",
+    "/circular/new",
+]
 
 
 def test_staff_sign_in_once_and_see_each_of_their_districts_named(app, city):
@@ -107,9 +129,16 @@ def test_staff_rename_a_district_change_its_neighbours_and_admins(app, city, ses
     log_in(client, app, staff.id)
     form = client.get(f"/admin/d/{midori.id}/setup").get_data(as_text=True)
     assert "小林さんを管理者からはずす" in form and "新しい会長" in form
-    data = {"csrf": csrf_of(form), "name": "緑ヶ丘", "reading": "みどりがおか", "city": "荒尾市",
-            "requires_approval": "yes", "neighbour": [str(yawata.id)], "remove_admin": [str(chair.id)],
-            "add_admin": str(newcomer.id)}
+    data = {
+        "csrf": csrf_of(form),
+        "name": "緑ヶ丘",
+        "reading": "みどりがおか",
+        "city": "荒尾市",
+        "requires_approval": "yes",
+        "neighbour": [str(yawata.id)],
+        "remove_admin": [str(chair.id)],
+        "add_admin": str(newcomer.id),
+    }
     assert client.post(f"/admin/d/{midori.id}/setup", data={**data, "csrf": "forged"}).status_code == 403
     answer = client.post(f"/admin/d/{midori.id}/setup", data=data, follow_redirects=True)
     assert answer.status_code == 200 and "緑ヶ丘を保存しました" in answer.get_data(as_text=True)
@@ -119,8 +148,11 @@ def test_staff_rename_a_district_change_its_neighbours_and_admins(app, city, ses
     links = set(session.execute(select(district_neighbours)).all())
     assert (midori.id, yawata.id) in links and (yawata.id, midori.id) in links
     assert (midori.id, kokura.id) in links and (kokura.id, midori.id) in links  # not theirs: kept
-    admins = dict(session.execute(select(DistrictAdmin.resident_id, DistrictAdmin.role)
-                                  .where(DistrictAdmin.district_id == midori.id)).all())
+    admins = dict(
+        session.execute(
+            select(DistrictAdmin.resident_id, DistrictAdmin.role).where(DistrictAdmin.district_id == midori.id)
+        ).all()
+    )
     assert admins == {staff.id: "staff", newcomer.id: "admin"}
     chair_client = app.test_client()
     assert log_in(chair_client, app, chair.id).status_code == 403  # no longer an admin anywhere
@@ -131,8 +163,7 @@ def test_a_taken_name_or_an_empty_one_is_explained_and_nothing_changes(app, city
     client = app.test_client()
     log_in(client, app, staff.id)
     csrf = csrf_of(client.get(f"/admin/d/{districts[0].id}/setup").get_data(as_text=True))
-    page = client.post(f"/admin/d/{districts[0].id}/setup",
-                       data={"csrf": csrf, "name": "小倉"}).get_data(as_text=True)
+    page = client.post(f"/admin/d/{districts[0].id}/setup", data={"csrf": csrf, "name": "小倉"}).get_data(as_text=True)
     assert "「小倉」という名前の地区はもうあります" in page
     page = client.post(f"/admin/d/{districts[0].id}/setup", data={"csrf": csrf, "name": " "}).get_data(as_text=True)
     assert "地区の名前がありません" in page
@@ -161,8 +192,10 @@ def test_staff_send_a_circular_for_one_of_their_districts_to_its_followers_only(
     client = app.test_client()
     log_in(client, app, staff.id)
     csrf = csrf_of(client.get(f"/admin/d/{yawata.id}/circular/new").get_data(as_text=True))
-    preview = client.post(f"/admin/d/{yawata.id}/circular/new", data={
-        "csrf": csrf, "title": "八幡の清掃", "body": "日曜9時に\n公民館前", "confirm": "yes", "timing": "now"})
+    preview = client.post(
+        f"/admin/d/{yawata.id}/circular/new",
+        data={"csrf": csrf, "title": "八幡の清掃", "body": "日曜9時に\n公民館前", "confirm": "yes", "timing": "now"},
+    )
     html = client.get(preview.headers["Location"]).get_data(as_text=True)
     assert "【八幡の回覧板】八幡の清掃" in html
     send_url = re.search(r'action="([^"]+/send)"', html).group(1)

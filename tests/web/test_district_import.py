@@ -1,5 +1,6 @@
 """`flask districts import FILE`: a real city's districts, neighbours, admins and city staff from a
 CSV; a bad row is named by its line and nothing is loaded."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,11 +27,12 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def snapshot(session) -> tuple:
     session.expire_all()
-    return (sorted(session.scalars(select(District.name))),
-            sorted(session.execute(select(district_neighbours)).all()),
-            sorted(session.execute(select(DistrictAdmin.resident_id, DistrictAdmin.district_id,
-                                          DistrictAdmin.role)).all()),
-            session.scalar(select(func.count()).select_from(Resident)))
+    return (
+        sorted(session.scalars(select(District.name))),
+        sorted(session.execute(select(district_neighbours)).all()),
+        sorted(session.execute(select(DistrictAdmin.resident_id, DistrictAdmin.district_id, DistrictAdmin.role)).all()),
+        session.scalar(select(func.count()).select_from(Resident)),
+    )
 
 
 def test_the_example_city_loads_with_neighbours_admins_and_staff(app, session):
@@ -43,11 +45,16 @@ def test_the_example_city_loads_with_neighbours_admins_and_staff(app, session):
     near = {(a, b) for a, b in session.execute(select(district_neighbours))}
     ids = {name: d.id for name, d in districts.items()}
     # 八幡 and 井手川 name only 緑ケ丘; 緑ケ丘 names both: each pair is neighbours both ways, no more
-    assert near == {(ids["緑ケ丘"], ids["八幡"]), (ids["八幡"], ids["緑ケ丘"]),
-                    (ids["緑ケ丘"], ids["井手川"]), (ids["井手川"], ids["緑ケ丘"])}
+    assert near == {
+        (ids["緑ケ丘"], ids["八幡"]),
+        (ids["八幡"], ids["緑ケ丘"]),
+        (ids["緑ケ丘"], ids["井手川"]),
+        (ids["井手川"], ids["緑ケ丘"]),
+    }
     murakami = session.scalar(select(Resident).where(Resident.platform_user_id == "U" + "a" * 31 + "1"))
-    roles = session.execute(select(DistrictAdmin.district_id, DistrictAdmin.role)
-                            .where(DistrictAdmin.resident_id == murakami.id)).all()
+    roles = session.execute(
+        select(DistrictAdmin.district_id, DistrictAdmin.role).where(DistrictAdmin.resident_id == murakami.id)
+    ).all()
     assert sorted(roles) == sorted((ids[n], "staff") for n in ("緑ケ丘", "八幡", "井手川"))
     assert (murakami.platform, murakami.display_name) == ("line", "村上 直子")
     lan = session.scalar(select(Resident).where(Resident.display_name == "Nguyen Thi Lan"))
@@ -75,30 +82,42 @@ def test_a_problem_between_rows_found_late_loads_nothing_either(app, session, tm
     factories.admin(session, midori, display_name="前からの会長")
     session.commit()
     before = snapshot(session)
-    body = (HEADER + "district,緑ケ丘,荒尾市,みどりがおか,,no,,,\n"
-            "district,八幡,荒尾市,やはた,緑ケ丘,no,,,\n"
-            "admin,八幡,,,,,森 和子,U1111111111111111111111111111111a,ja\n"
-            "admin,万田,,,,,石井 進,U2222222222222222222222222222222b,ja\n")
+    body = (
+        HEADER + "district,緑ケ丘,荒尾市,みどりがおか,,no,,,\n"
+        "district,八幡,荒尾市,やはた,緑ケ丘,no,,,\n"
+        "admin,八幡,,,,,森 和子,U1111111111111111111111111111111a,ja\n"
+        "admin,万田,,,,,石井 進,U2222222222222222222222222222222b,ja\n"
+    )
     result = run(app, write(tmp_path, body))
     assert result.exit_code != 0
     assert "5行目: 地区「万田」は、ファイルにもデータベースにもありません。" in result.output
     assert snapshot(session) == before
 
 
-@pytest.mark.parametrize("body, message", [
-    ("kind,district\ndistrict,緑ケ丘\n", "1行目: 見出しの行が違います（知らない列: kind）"),
-    (HEADER + "distrct,緑ケ丘,,,,,,,\n", "2行目: 種類「distrct」はわかりません"),
-    (HEADER + "district,,荒尾市,,,,,,\n", "2行目: 地区の名前がありません"),
-    (HEADER + "district,緑ケ丘,,,,,,,\ndistrict,緑ケ丘,,,,,,,\n", "3行目: 地区「緑ケ丘」は2行目にもあります"),
-    (HEADER + "district,緑ケ丘,,,緑ケ丘,,,,\n", "2行目: 地区「緑ケ丘」が自分の隣になっています"),
-    (HEADER + "district,緑ケ丘,,,,,,,,extra\n", "2行目: 列の数が見出しより多いです"),
-    (HEADER + "admin,緑ケ丘,,,,,,U1111111111111111111111111111111a,\ndistrict,緑ケ丘,,,,,,,\n",
-     "2行目: 人の名前がありません"),
-    (HEADER + "district,緑ケ丘,,,,,,,\nadmin,緑ケ丘,,,,,森,U1111111111111111111111111111111a,fr\n",
-     "3行目: 言語「fr」はわかりません"),
-    (HEADER + "district,緑ケ丘,,,,,,,\nadmin,緑ケ丘,,,,,森,U1111111111111111111111111111111a,\n"
-     "staff,緑ケ丘,,,,,林,U1111111111111111111111111111111a,\n", "4行目: 同じLINEのユーザーIDが3行目では「森」という名前です"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("kind,district\ndistrict,緑ケ丘\n", "1行目: 見出しの行が違います（知らない列: kind）"),
+        (HEADER + "distrct,緑ケ丘,,,,,,,\n", "2行目: 種類「distrct」はわかりません"),
+        (HEADER + "district,,荒尾市,,,,,,\n", "2行目: 地区の名前がありません"),
+        (HEADER + "district,緑ケ丘,,,,,,,\ndistrict,緑ケ丘,,,,,,,\n", "3行目: 地区「緑ケ丘」は2行目にもあります"),
+        (HEADER + "district,緑ケ丘,,,緑ケ丘,,,,\n", "2行目: 地区「緑ケ丘」が自分の隣になっています"),
+        (HEADER + "district,緑ケ丘,,,,,,,,extra\n", "2行目: 列の数が見出しより多いです"),
+        (
+            HEADER + "admin,緑ケ丘,,,,,,U1111111111111111111111111111111a,\ndistrict,緑ケ丘,,,,,,,\n",
+            "2行目: 人の名前がありません",
+        ),
+        (
+            HEADER + "district,緑ケ丘,,,,,,,\nadmin,緑ケ丘,,,,,森,U1111111111111111111111111111111a,fr\n",
+            "3行目: 言語「fr」はわかりません",
+        ),
+        (
+            HEADER + "district,緑ケ丘,,,,,,,\nadmin,緑ケ丘,,,,,森,U1111111111111111111111111111111a,\n"
+            "staff,緑ケ丘,,,,,林,U1111111111111111111111111111111a,\n",
+            "4行目: 同じLINEのユーザーIDが3行目では「森」という名前です",
+        ),
+    ],
+)
 def test_each_kind_of_bad_row_gets_a_clear_message(app, session, tmp_path, body, message):
     result = run(app, write(tmp_path, body))
     assert result.exit_code != 0 and message in result.output, result.output
@@ -106,7 +125,9 @@ def test_each_kind_of_bad_row_gets_a_clear_message(app, session, tmp_path, body,
 
 
 def test_a_file_saved_by_japanese_excel_in_shift_jis_loads(app, session, tmp_path):
-    body = HEADER + "地区,緑ケ丘,荒尾市,みどりがおか,,いいえ,,,\n地区担当職員,緑ケ丘,,,,,村上 直子,U" + "a" * 31 + "1,\n"
+    body = (
+        HEADER + "地区,緑ケ丘,荒尾市,みどりがおか,,いいえ,,,\n地区担当職員,緑ケ丘,,,,,村上 直子,U" + "a" * 31 + "1,\n"
+    )
     result = run(app, write(tmp_path, body, "cp932"))
     assert result.exit_code == 0, result.output
     assert session.scalar(select(District.reading)) == "みどりがおか"
@@ -122,5 +143,5 @@ def test_the_file_decides_its_districts_admins_and_leaves_other_districts_alone(
     result = run(app, write(tmp_path, body, "utf-8-sig"), "--lang", "en")
     assert result.exit_code == 0 and "roles removed 1" in result.output, result.output
     session.expire_all()
-    left = {r for r, in session.execute(select(DistrictAdmin.resident_id))}
+    left = {r for (r,) in session.execute(select(DistrictAdmin.resident_id))}
     assert old_chair.id not in left and kokura_chair.id in left and len(left) == 2
