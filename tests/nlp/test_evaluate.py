@@ -11,8 +11,8 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert "training corpus" in out and "held-out (never tuned)" in out
     assert "intent+category" in out and "intent" in out
-    assert "held-out 2 (never looked)" in out
-    assert "misclassified in held-out" not in out  # its misses are never shown, so never tuned on
+    assert "held-out 2 (looked at in session 4)" in out
+    assert "misclassified in held-out (never tuned)" not in out  # its misses are never shown, so never tuned on
 
 
 def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
