@@ -12,6 +12,7 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     assert "training corpus" in out and "held-out (never tuned)" in out
     assert "intent+category" in out and "intent" in out
     assert "held-out 2 (never looked)" in out
+    assert "held-out 3 (never looked)" in out
     assert "misclassified in held-out" not in out  # its misses are never shown, so never tuned on
 
 
@@ -22,6 +23,8 @@ def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
 
     assert not texts("train_ja.jsonl") & texts("held_out_ja.jsonl")
     assert not (texts("train_ja.jsonl") | texts("held_out_ja.jsonl")) & texts("held_out2_ja.jsonl")
+    earlier = texts("train_ja.jsonl") | texts("held_out_ja.jsonl") | texts("held_out2_ja.jsonl")
+    assert not earlier & texts("held_out3_ja.jsonl")
 
 
 def test_a_wrong_category_counts_against_both_but_not_intent() -> None:
