@@ -3,7 +3,9 @@
 Each language has bot/nlp/corpus/<language>-tuned.jsonl, the messages its vocabulary was
 tuned against, and <language>-held_out.jsonl, written before any tuning and never tuned on:
 its figure is the honest one; <language>-held_out2.jsonl was written by another author in
-session 3, before that session tuned anything (emergencies among them), and is only measured.
+session 3, before that session tuned anything (emergencies among them), and is only measured;
+<language>-held_out3.jsonl was written by a new author in session 4, before that session changed
+anything, and is only measured (held_out2 is looked at from session 4 on).
 Rows are read through `understand()`, language detection included, as a resident's message
 would be.
 """
@@ -19,7 +21,8 @@ from bot.nlp.understanding import understand
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
-PARTS = ("tuned", "held_out", "held_out2")  # held_out2: written in session 3 before any tuning
+# held_out2: written in session 3 before any tuning; held_out3: in session 4 before any change
+PARTS = ("tuned", "held_out", "held_out2", "held_out3")
 # The messages the target is set on: requests, answers to a safety check, replies to an offer.
 GROUPS = {
     "requests": lambda row: row["intent"] == "help_request",
@@ -86,6 +89,6 @@ def report(show_held_out_misses: bool = False) -> str:
         for part in PARTS:
             figures = evaluate(language, part)
             lines.append(_line(language, part, figures))
-            if part == "tuned" or (show_held_out_misses and part == "held_out"):  # held_out2: never
+            if part == "tuned" or (show_held_out_misses and part == "held_out"):  # held_out2/3: never
                 misses += [f"  [{language} {part}] {miss}" for miss in figures.misses]
     return "\n".join([*lines, "", f"misclassified ({len(misses)}):", *misses])
