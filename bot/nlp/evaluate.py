@@ -17,6 +17,8 @@ SETS = (
     ("held-out (never tuned)", CORPUS_DIR / "held_out_ja.jsonl", False),
     # written in session 3 and only measured there; session 4 looked at its misses and tuned on them
     ("held-out 2 (looked at in session 4)", CORPUS_DIR / "held_out2_ja.jsonl", True),
+    # written in session 4 by a new author before any change of that session; only ever measured
+    ("held-out 3 (never looked)", CORPUS_DIR / "held_out3_ja.jsonl", False),
 )
 
 
