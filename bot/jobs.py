@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot import outbox as outboxes
 from bot import residents, runtime
+from bot.channel import Channel, Channels
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
@@ -28,7 +29,8 @@ def process_event(inbound_event_id: int) -> None:
     The platform's calls (profile, loading animation, rich menu) are made before and after the
     transaction that locks the event's row, so a slow platform never holds the lock.
     """
-    inbound = _prepare(inbound_event_id)
+    started = runtime.current()
+    inbound = _prepare(started.channels, inbound_event_id)
     relink: int | None = None
     with Session.begin() as session:
         row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
@@ -37,20 +39,20 @@ def process_event(inbound_event_id: int) -> None:
         if row.status != "received":  # done before: only finish sending what is left
             ids = outboxes.pending_for_event(session, row.id)
         else:
-            ids, relink = _handle(session, row, inbound)
+            ids, relink = _handle(session, row, inbound, started)
     if relink is not None:
-        _link_menu(runtime.current().channels[inbound.platform], relink)
+        _link_menu(started.channels[inbound.platform], relink)
     outboxes.deliver(ids)
 
 
-def _prepare(inbound_event_id: int) -> Inbound | None:
+def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:
     """The stored event as an inbound event with the profile's name and language, the loading
     animation started; read without a lock. None when it needs no answer, cannot be read (or is gone)."""
     with Session() as session:
         row = session.get(InboundEvent, inbound_event_id)
         if row is None or row.status != "received":
             return None
-        channel = runtime.current().channels[row.platform]
+        channel = channels[row.platform]
         inbound = _inbound(channel, row)
         if inbound is None or not inbound.user_id:
             return inbound
@@ -61,9 +63,11 @@ def _prepare(inbound_event_id: int) -> Inbound | None:
     return inbound
 
 
-def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[int], int | None]:
+def _handle(
+    session, row: InboundEvent, inbound: Inbound | None, started: runtime.Runtime
+) -> tuple[list[int], int | None]:
     """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
-    inbound = inbound or _inbound(runtime.current().channels[row.platform], row)
+    inbound = inbound or _inbound(started.channels[row.platform], row)
     row.processed_at = local_now()
     if inbound is None:
         row.status = "refused"
@@ -77,7 +81,7 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     )
     if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
         resident.language = supported(inbound.language)
-    turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
+    turn = Turn(resident, inbound, inbound.received_at, started.config, started.channels)
     language, district = resident.language, resident.district_id
     outbox = _answer(session, turn, row)
     # A follow shows the menu of their language; so does asking for another language, or writing in
@@ -99,7 +103,7 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     return ids, relink
 
 
-def _inbound(channel, row: InboundEvent) -> Inbound | None:
+def _inbound(channel: Channel, row: InboundEvent) -> Inbound | None:
     """The stored event as an Inbound; None (logged) for one no platform could have sent, so
     that it is refused once instead of failing on every retry."""
     try:
@@ -138,7 +142,7 @@ def _welcome(resident: Resident) -> Outbox:
     return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language, name=resident.display_name)))
 
 
-def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
+def _with_profile(known: Resident | None, channel: Channel, inbound: Inbound) -> Inbound:
     """On a follow or a first message, the person's name and language from the platform's profile."""
     if inbound.kind == "unfollow" or (inbound.kind != "follow" and known is not None):
         return inbound
@@ -150,7 +154,7 @@ def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
     )
 
 
-def _link_menu(channel, resident_id: int) -> None:
+def _link_menu(channel: Channel, resident_id: int) -> None:
     """Show the person the rich menu of their language, where the platform has rich menus."""
     if not channel.rich_menus:
         return
@@ -158,7 +162,7 @@ def _link_menu(channel, resident_id: int) -> None:
         resident = session.get(Resident, resident_id)
         user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
         in_disaster = disaster.in_disaster(session, resident)
-    if in_disaster and hasattr(channel, "switch_menus"):  # their district is in disaster mode
+    if in_disaster:  # their district is in disaster mode: its safety menu
         channel.switch_menus({language: [user_id]}, True)
         return
     if language == DEFAULT_LOCALE and linked:
@@ -168,7 +172,7 @@ def _link_menu(channel, resident_id: int) -> None:
         session.get(Resident, resident_id).rich_menu_id = menu_id
 
 
-def _show_loading(channel, user_id: str) -> None:
+def _show_loading(channel: Channel, user_id: str) -> None:
     try:
         channel.show_loading(user_id)
     except Exception:  # a missing animation is no reason to lose the answer

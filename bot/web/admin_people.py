@@ -12,6 +12,7 @@ import uuid
 from flask import abort, request
 
 from bot import outbox as outboxes
+from bot import runtime
 from bot.circulars.subscriptions import admin_districts
 from bot.events import Outbox, Text
 from bot.handlers.proxies import register_represented
@@ -180,7 +181,8 @@ def record_class(db, admin: Resident, district_id: int, form) -> tuple[bool, dic
     count = forms.number(form, "participants", forms.MAX_PARTICIPANTS)
     minutes = forms.number(form, "minutes", forms.MAX_CLASS_MINUTES)
     again = ledger.recorded(db, key)
-    earned = ledger.teach(db, master_id, district_id, count, minutes, admin.id, transfer_id=key)
+    config = runtime.current().config
+    earned = ledger.teach(db, master_id, district_id, count, minutes, admin.id, config=config, transfer_id=key)
     master = db.get(Resident, master_id)
     fields = {"name": master.display_name or "", "earned": hours_text(earned, admin.language)}
     thanks = Text(
