@@ -17,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
 
-from bot import runtime
+from bot.channel import Channel, Channels
 from bot.circulars import render, subscriptions
 from bot.circulars.subscriptions import PROXY
-from bot.queue import Job, enqueue_after_commit
+from bot.queue import Job, Jobs, enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
@@ -51,13 +51,12 @@ def retry_key(circular_id: int, *parts: object) -> str:
     return str(uuid.uuid5(RETRY_NAMESPACE, name))
 
 
-def send_circular(circular_id: int) -> None:
-    """Job: send a launched circular to all followers of its district, in lanes that workers
-    run side by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are
-    alive (their lease is renewed), it does nothing."""
+def send_circular(circular_id: int, jobs: Jobs) -> None:
+    """Send a launched circular to all followers of its district, in lanes that workers run side
+    by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are alive (their
+    lease is renewed), it does nothing."""
     if not take_lease(circular_id):
         return
-    jobs = runtime.current().jobs
     lanes = LANES if jobs.mode == "rq" else 1  # jobs in this process: nothing to share out
     jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes)])
 
@@ -180,7 +179,7 @@ def to_recipient(row, district_id: int) -> Recipient:
     )
 
 
-def send_batch(circular_id: int, batch: int) -> None:
+def send_batch(circular_id: int, batch: int, channels: Channels) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark the
     whole batch in one transaction. A crash before the marks leaves the batch pending: it is sent
     again with the same retry keys, which LINE answers 409, so nobody gets it twice."""
@@ -192,7 +191,6 @@ def send_batch(circular_id: int, batch: int) -> None:
     if not people:
         return
     marks: dict[str, list[Recipient]] = {"sent": [], "skipped": [p for p in people if not p.following]}
-    channels = runtime.current().channels
     for (platform, language), group in group_recipients(people).items():
         messages = render.messages_for(circular, district_name, language)
         channel = channels.get(platform)
@@ -222,7 +220,7 @@ def represented(people: list[Recipient]) -> list[Recipient]:
 
 
 def send_on_behalf(
-    channels: dict,
+    channels: Channels,
     circular: Circular,
     district_name: str,
     people: list[Recipient],
@@ -249,12 +247,12 @@ def send_on_behalf(
     return sent
 
 
-def multicasts(channel) -> bool:
+def multicasts(channel: Channel) -> bool:
     """Whether a channel sends to many at once (LINE); others get one message each."""
     return channel.multicasts_natively
 
 
-def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
+def send_group(channel: Channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
     """One multicast for the group (LINE, which paces it), else one push each; every call keyed."""
     if multicasts(channel):
         channel.multicast([p.user_id for p in group], messages, retry_key=retry_key(circular_id, *key))

@@ -18,8 +18,9 @@ import time
 
 from sqlalchemy import select, update
 
-from bot import runtime
+from bot.channel import Channels
 from bot.circulars import fanout
+from bot.queue import Jobs
 from db.models import Circular, Delivery
 from db.session import Session
 
@@ -31,8 +32,7 @@ class Claims:
     """Batch numbers handed out to the lanes and the batches they hold, in Redis (jobs in this
     process: one lane, a counter of its own, and every claim succeeds)."""
 
-    def __init__(self, circular_id: int, lane: int) -> None:
-        jobs = runtime.current().jobs
+    def __init__(self, circular_id: int, lane: int, jobs: Jobs) -> None:
         self.redis = jobs.redis if jobs.mode == "rq" else None
         self.prefix, self.lane = f"kyojo:fanout:{circular_id}:", str(lane).encode()
         self._local = itertools.count()
@@ -80,13 +80,13 @@ class Heartbeat:
             self.last = time.monotonic()
 
 
-def send_lane(circular_id: int, lane: int) -> None:
-    """Job: send batches of a circular until none is left to claim; the last lane finishes it."""
-    claims, heartbeat = Claims(circular_id, lane), Heartbeat(circular_id)
+def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels) -> None:
+    """Send batches of a circular until none is left to claim; the last lane finishes it."""
+    claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id)
     try:
         while (batch := claim(circular_id, claims)) is not None:
             heartbeat.beat()
-            fanout.send_batch(circular_id, batch)
+            fanout.send_batch(circular_id, batch, channels)
             claims.release(batch)
     except Exception:
         fanout.release_lease(circular_id)  # a failed job's retry may go on at once
