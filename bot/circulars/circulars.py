@@ -59,7 +59,7 @@ class Cost:
         """ "ok", "warn" (little left afterwards) or "stop" (it would not fit)."""
         if self.limit is None:
             return "ok"
-        after = self.left - self.messages
+        after = max(self.limit - self.used, 0) - self.messages  # what is left afterwards
         if after < 0:
             return "stop"
         return "warn" if after < self.limit * WARN_SHARE else "ok"

@@ -14,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, insert, literal, select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, Table, and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channel, Channels
@@ -104,13 +106,14 @@ def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATC
     first = 0 if last_batch is None else last_batch + 1
     ids = subscriptions.follower_ids_after(circular.district_id, last_resident or 0, count * BATCH_SIZE)
     number = literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE
-    planned = session.execute(
-        insert(Delivery.__table__).from_select(
+    inserted = session.execute(
+        insert(cast(Table, Delivery.__table__)).from_select(
             ["circular_id", "resident_id", "batch", "status"],
             select(literal(circular.id), ids.c.resident_id, number, literal("pending")),
         ),
         execution_options={"preserve_rowcount": True},
-    ).rowcount
+    )
+    planned = cast(CursorResult, inserted).rowcount
     return list(range(first, first + -(-planned // BATCH_SIZE)))
 
 
@@ -184,7 +187,7 @@ def send_batch(circular_id: int, batch: int, channels: Channels) -> None:
     whole batch in one transaction. A crash before the marks leaves the batch pending: it is sent
     again with the same retry keys, which LINE answers 409, so nobody gets it twice."""
     with Session() as session:
-        circular = session.get(Circular, circular_id)
+        circular = session.get_one(Circular, circular_id)
         people = recipients(session, circular, batch)
         district_name = circular.district.name
         session.expunge(circular)
@@ -293,7 +296,7 @@ def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: in
 def finish(circular_id: int) -> None:
     """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)
+        circular = session.get_one(Circular, circular_id, with_for_update=True)
         if circular.status != "sending":
             return
         circular.status = "sent"

@@ -16,7 +16,9 @@ from __future__ import annotations
 import itertools
 import time
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
 
 from bot.channel import Channels
 from bot.circulars import fanout
@@ -43,7 +45,8 @@ class Claims:
         if self.redis is None:
             return next(self._local)
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.incr(self.prefix + "next").expire(self.prefix + "next", KEEP_SECONDS)
+            pipe.incr(self.prefix + "next")
+            pipe.expire(self.prefix + "next", KEEP_SECONDS)
             pipe.get(self.prefix + "planned")
             number, _, planned = pipe.execute()
         self.planned = max(self.planned, int(planned or 0))
@@ -112,11 +115,12 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
     with Session.begin() as session:
         # The lease is renewed first (planning is a heartbeat too): that write takes the row lock on
         # PostgreSQL and the database's write lock on SQLite, so one lane plans at a time.
-        renewed = session.execute(
+        renewal = session.execute(
             update(Circular)
             .where(Circular.id == circular_id, Circular.status == "sending")
             .values(lease_until=fanout.local_now() + fanout.LEASE)
-        ).rowcount
+        )
+        renewed = cast(CursorResult, renewal).rowcount
         circular = session.get(Circular, circular_id)
         if not renewed or circular is None:
             return False

@@ -141,7 +141,7 @@ def report(
     search = session.get(Search, search_id)
     if search is None or not may_see(session, search, finder.id):
         return Outbox().to(finder.id, Text(t("search.over", finder.language)))
-    family = session.get(Resident, search.started_by_id)
+    family = session.get_one(Resident, search.started_by_id)
     if latitude is not None and longitude is not None:
         text = t("search.place", family.language, address=text or "-", latitude=latitude, longitude=longitude)
     row = SearchReport(search_id=search.id, finder_id=finder.id, text=text[:1000], created_at=now)

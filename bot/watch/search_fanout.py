@@ -128,7 +128,7 @@ def fan_out(search_id: int, channels: Channels) -> None:
             return
         plan(session, search)
     with SessionFactory() as session:
-        search = session.get(Search, search_id)
+        search = session.get_one(Search, search_id)
         district = session.get(District, search.district_id)
         cards = {}
         for group in groups(session, search_id):
