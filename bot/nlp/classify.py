@@ -136,8 +136,13 @@ def _reply_to_offer(analysis: Analysis) -> str | None:
 
 
 def _reply_to_safety_check(analysis: Analysis) -> str | None:
-    """safe/need_help for a resident who was just asked whether they are safe."""
-    safe, need = analysis.score("safe"), analysis.score("need_help")
+    """safe/need_help for a resident who was just asked whether they are safe, read in the last
+    clause that answers (停電しとるけど、ケガはなかよ is safe; we're okay but the medicine is
+    running out needs help)."""
+    answers = [h for h in analysis.hits if h.label in ("cue:safe", "cue:need_help")]
+    last = max((h.clause for h in answers), default=0)
+    safe = sum(h.weight for h in answers if h.clause == last and h.label == "cue:safe")
+    need = sum(h.weight for h in answers if h.clause == last and h.label == "cue:need_help")
     if need and need > safe:
         return "need_help"
     return "safe" if safe else None

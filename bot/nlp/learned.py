@@ -48,7 +48,9 @@ class Model:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
         get = self.columns.get
         rows = [n for n in map(get, names) if n is not None]
-        return (self.weights[rows].sum(axis=0) + self.bias).tolist()  # small lists are quicker in Python
+        # take + reduce: the same float32 sums, row by row in the same order, as weights[rows].sum(axis=0),
+        # with less numpy overhead
+        return (np.add.reduce(self.weights.take(rows, axis=0), axis=0) + self.bias).tolist()
 
 
 @dataclass(frozen=True)

@@ -81,26 +81,31 @@ def _same_word(token: Token, wanted: Token) -> bool:
     return False
 
 
-def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[int, ...]:
-    """Terms whose first word is this token, worked out once per token (tokens are cached words)."""
+def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[tuple[int, Term, tuple[Token, ...]], ...]:
+    """Terms whose first word is this token, as (number, term, its other words), worked out once
+    per token (tokens are cached words)."""
     # keyed by identity: the entry keeps its token alive, so the id cannot be reused meanwhile
     entry = vocabulary.first_words.get(id(token))
     if entry is not None and entry[0] is token:
         return entry[1]
     if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
         vocabulary.first_words.clear()
-    numbers = tuple(
-        n for n in vocabulary.by_first_key.get(token.key, ()) if _same_word(token, vocabulary.terms[n].tokens[0])
+    terms = vocabulary.terms
+    starting = tuple(
+        (n, terms[n], terms[n].tokens[1:])
+        for n in vocabulary.by_first_key.get(token.key, ())
+        if _same_word(token, terms[n].tokens[0])
     )
-    vocabulary.first_words[id(token)] = (token, numbers)
-    return numbers
+    vocabulary.first_words[id(token)] = (token, starting)
+    return starting
 
 
-def _match_rest(message: Message, start: int, term: Term) -> int | None:
-    """End index of a term whose first word is at `start`, allowing one skippable word between."""
+def _match_rest(message: Message, start: int, rest: tuple[Token, ...]) -> int | None:
+    """End index of a term whose first word is at `start` and whose other words are `rest`,
+    allowing one skippable word between."""
     tokens = message.tokens
     position = start + 1
-    for wanted in term.tokens[1:]:
+    for wanted in rest:
         if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
         elif (
@@ -140,13 +145,14 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
-    terms = vocabulary.terms
+    known = vocabulary.first_words.get
     for start, token in enumerate(message.tokens):
-        for number in _first_words(vocabulary, token):
+        entry = known(id(token))  # _first_words, inlined: it runs for every word of every message
+        starting = entry[1] if entry is not None and entry[0] is token else _first_words(vocabulary, token)
+        for number, term, rest in starting:
             if number in found:
                 continue
-            term = terms[number]
-            end = start + 1 if len(term.tokens) == 1 else _match_rest(message, start, term)
+            end = _match_rest(message, start, rest) if rest else start + 1
             if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
@@ -154,13 +160,26 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
 
 def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:
     """Add terms found in the reading stream (kana-written words tokenize badly)."""
-    stream, by_kana_start = message.stream, vocabulary.by_kana_start
+    stream, by_kana_start, width = message.stream, vocabulary.by_kana_start, MIN_SUBSTRING_KANA_ONLY
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
-    for index in range(len(stream) - MIN_SUBSTRING_KANA_ONLY + 1):
-        for kana, number in by_kana_start.get(stream[index : index + MIN_SUBSTRING_KANA_ONLY], ()):
-            if stream.startswith(kana, index):
+    # Only the few places where a reading starts are visited, in the order of the stream.
+    starts = {stream[i : i + width] for i in range(len(stream) - width + 1)}.intersection(vocabulary.kana_starts)
+    for index in sorted(_places(stream, starts)):
+        for kana, number in by_kana_start[stream[index : index + width]]:
+            if number not in found and stream.startswith(kana, index):
                 _add_kana_hit(message, vocabulary, found, index, len(kana), number)
+
+
+def _places(stream: str, pieces: set[str]) -> list[int]:
+    """Every place where one of the pieces begins in the stream (overlapping ones too)."""
+    places = []
+    for piece in pieces:
+        at = stream.find(piece)
+        while at >= 0:
+            places.append(at)
+            at = stream.find(piece, at + 1)
+    return places
 
 
 def _add_kana_hit(

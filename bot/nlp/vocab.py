@@ -41,12 +41,13 @@ class Vocabulary:
     by_first_key: dict[str, tuple[int, ...]]
     skills: dict[str, tuple[str, ...]]
     by_kana_start: dict[str, tuple[tuple[str, int], ...]]
+    kana_starts: frozenset[str]  # the keys of by_kana_start, to intersect with a message's
     by_short_kana: dict[str, tuple[int, ...]]
     fuzzy_kanas: tuple[str, ...]
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
     # which terms a kind of message word starts (filled as words are met; see matcher)
-    first_words: dict[int, tuple[Token, tuple[int, ...]]] = field(default_factory=dict)
+    first_words: dict[int, tuple[Token, tuple[tuple[int, Term, tuple[Token, ...]], ...]]] = field(default_factory=dict)
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
@@ -124,7 +125,16 @@ def load_vocabulary(language: str) -> Vocabulary:
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
     kanas = tuple(k for k, _ in fuzzy)
     return Vocabulary(
-        language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy), _pair_index(kanas)
+        language,
+        terms,
+        by_key,
+        skills,
+        by_kana,
+        frozenset(by_kana),
+        short,
+        kanas,
+        tuple(i for _, i in fuzzy),
+        _pair_index(kanas),
     )
 
 

@@ -12,9 +12,10 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert "training corpus" in out and "held-out (never tuned)" in out
     assert "intent+category" in out and "intent" in out
-    assert "held-out 2 (never looked)" in out
+    assert "held-out 2 (looked at in session 4)" in out
     assert "held-out 3 (never looked)" in out
-    assert "misclassified in held-out" not in out  # its misses are never shown, so never tuned on
+    assert "misclassified in held-out (never tuned)" not in out  # its misses are never shown, so never tuned on
+    assert "misclassified in held-out 3" not in out
     assert all(f"{language:8} held_out3" in out for language in LANGUAGES)
     assert "held_out3]" not in out  # nor are the misses of any language's third held-out set
 
