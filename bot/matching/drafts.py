@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot import outbox as outboxes
+from bot.channel import Channels
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
 from db.models import Conversation, HelpRequest, Resident
@@ -30,8 +31,8 @@ def ask(
     )
 
 
-def expire_question(resident_id: int, state: str, expires_at: str) -> None:
-    """Job: the question is still the one asked and unanswered: close it and say so."""
+def expire_question(resident_id: int, state: str, expires_at: str, channels: Channels) -> None:
+    """The question is still the one asked and unanswered: close it and say so."""
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as session:
@@ -44,7 +45,7 @@ def expire_question(resident_id: int, state: str, expires_at: str) -> None:
             return  # answered, or asked again since: a later job will see to it
         box = close(session, conversation)
         ids = outboxes.store(session, box)
-    outboxes.deliver(ids)
+    outboxes.deliver(channels, ids)
 
 
 def close(session: Session, conversation: Conversation) -> Outbox:

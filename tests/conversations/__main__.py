@@ -10,10 +10,15 @@ from __future__ import annotations
 import logging
 import sys
 
-from tests.conversations import heldout, heldout_line, tuned
+from tests.conversations import heldout, heldout_line, heldout_s4, tuned
 from tests.conversations.runner import run_all
 
-SETS = {"tuned": tuned.PERSONAS, "held-out": heldout.PERSONAS, "held-out s3": heldout_line.PERSONAS}
+SETS = {
+    "tuned": tuned.PERSONAS,
+    "held-out": heldout.PERSONAS,
+    "held-out s3": heldout_line.PERSONAS,
+    "held-out s4": heldout_s4.PERSONAS,  # written in session 4 before any change; its figure only
+}
 
 
 def figure(name: str, results: list) -> str:
