@@ -146,13 +146,21 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
     known = vocabulary.first_words.get
-    for start, token in enumerate(message.tokens):
+    tokens = message.tokens
+    # the keys of the next two words: a term's second word is one of them (one word may be skipped)
+    keys = [t.key for t in tokens] + ["", ""]
+    for start, token in enumerate(tokens):
         entry = known(id(token))  # _first_words, inlined: it runs for every word of every message
         starting = entry[1] if entry is not None and entry[0] is token else _first_words(vocabulary, token)
         for number, term, rest in starting:
             if number in found:
                 continue
-            end = _match_rest(message, start, rest) if rest else start + 1
+            if not rest:
+                end: int | None = start + 1
+            elif rest[0].key in (keys[start + 1], keys[start + 2]):
+                end = _match_rest(message, start, rest)
+            else:
+                continue
             if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
@@ -163,23 +171,12 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) 
     stream, by_kana_start, width = message.stream, vocabulary.by_kana_start, MIN_SUBSTRING_KANA_ONLY
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
-    # Only the few places where a reading starts are visited, in the order of the stream.
-    starts = {stream[i : i + width] for i in range(len(stream) - width + 1)}.intersection(vocabulary.kana_starts)
-    for index in sorted(_places(stream, starts)):
-        for kana, number in by_kana_start[stream[index : index + width]]:
+    # Only the few places where a reading can start are visited (one comprehension finds them).
+    places = [(i, piece) for i in range(len(stream) - width + 1) if (piece := stream[i : i + width]) in by_kana_start]
+    for index, piece in places:
+        for kana, number in by_kana_start[piece]:
             if number not in found and stream.startswith(kana, index):
                 _add_kana_hit(message, vocabulary, found, index, len(kana), number)
-
-
-def _places(stream: str, pieces: set[str]) -> list[int]:
-    """Every place where one of the pieces begins in the stream (overlapping ones too)."""
-    places = []
-    for piece in pieces:
-        at = stream.find(piece)
-        while at >= 0:
-            places.append(at)
-            at = stream.find(piece, at + 1)
-    return places
 
 
 def _add_kana_hit(
@@ -222,8 +219,9 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
     kept: list[Hit] = []
     for hit in sorted(hits, key=_longest_first):
-        for other in kept:
-            if _hides(other, hit):
+        start, end = hit.start, hit.end
+        for other in kept:  # (only a hit around this one can hide it: checked here, it is quicker)
+            if other.start <= start and end <= other.end and _hides(other, hit):
                 break
         else:
             kept.append(hit)

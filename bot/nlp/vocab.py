@@ -41,7 +41,6 @@ class Vocabulary:
     by_first_key: dict[str, tuple[int, ...]]
     skills: dict[str, tuple[str, ...]]
     by_kana_start: dict[str, tuple[tuple[str, int], ...]]
-    kana_starts: frozenset[str]  # the keys of by_kana_start, to intersect with a message's
     by_short_kana: dict[str, tuple[int, ...]]
     fuzzy_kanas: tuple[str, ...]
     fuzzy_terms: tuple[int, ...]
@@ -130,7 +129,6 @@ def load_vocabulary(language: str) -> Vocabulary:
         by_key,
         skills,
         by_kana,
-        frozenset(by_kana),
         short,
         kanas,
         tuple(i for _, i in fuzzy),
