@@ -14,7 +14,7 @@ import click
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import residents
+from bot import residents, runtime
 from bot.timebank.ledger import grant
 from db.models import (
     CheckInDay,
@@ -135,7 +135,7 @@ def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: 
     session.add(task)
     session.flush()
     if done:
-        settle_task(session, task, minutes)
+        settle_task(session, task, minutes, config=runtime.current().config)
         session.execute(update(LedgerEntry).where(LedgerEntry.task_id == task.id).values(created_at=done_at))
 
 
@@ -246,7 +246,7 @@ def add_person(session: Session, row: dict, districts: dict[str, District]) -> R
             if session.get(DistrictAdmin, (person.id, districts[name].id)) is None:
                 session.add(DistrictAdmin(resident_id=person.id, district_id=districts[name].id, role=role))
     session.flush()
-    grant(session, person.id)  # given once
+    grant(session, person.id, config=runtime.current().config)  # given once
     return person
 
 

@@ -1,4 +1,6 @@
-"""RQ entry points: plain functions that take ids, safe to run twice."""
+"""Every job's entry point (bot.queue.Job names them): plain functions that take ids, safe to run
+twice. This is the boundary: each looks up the process's runtime once and hands the domain what it
+needs (config, channels, jobs) as arguments."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from sqlalchemy.exc import OperationalError
 
 from bot import outbox as outboxes
 from bot import residents, runtime
+from bot.channel import Channel, Channels
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
-from bot.watch import disaster
+from bot.circulars import fanout, lanes, safety
+from bot.matching import drafts, offers
+from bot.watch import disaster, schedule, search_fanout
 from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
@@ -28,7 +33,8 @@ def process_event(inbound_event_id: int) -> None:
     The platform's calls (profile, loading animation, rich menu) are made before and after the
     transaction that locks the event's row, so a slow platform never holds the lock.
     """
-    inbound = _prepare(inbound_event_id)
+    started = runtime.current()
+    inbound = _prepare(started.channels, inbound_event_id)
     relink: int | None = None
     with Session.begin() as session:
         row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
@@ -37,20 +43,20 @@ def process_event(inbound_event_id: int) -> None:
         if row.status != "received":  # done before: only finish sending what is left
             ids = outboxes.pending_for_event(session, row.id)
         else:
-            ids, relink = _handle(session, row, inbound)
+            ids, relink = _handle(session, row, inbound, started)
     if relink is not None:
-        _link_menu(runtime.current().channels[inbound.platform], relink)
-    outboxes.deliver(ids)
+        _link_menu(started.channels[inbound.platform], relink)
+    outboxes.deliver(started.channels, ids)
 
 
-def _prepare(inbound_event_id: int) -> Inbound | None:
+def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:
     """The stored event as an inbound event with the profile's name and language, the loading
     animation started; read without a lock. None when it needs no answer, cannot be read (or is gone)."""
     with Session() as session:
         row = session.get(InboundEvent, inbound_event_id)
         if row is None or row.status != "received":
             return None
-        channel = runtime.current().channels[row.platform]
+        channel = channels[row.platform]
         inbound = _inbound(channel, row)
         if inbound is None or not inbound.user_id:
             return inbound
@@ -61,9 +67,11 @@ def _prepare(inbound_event_id: int) -> Inbound | None:
     return inbound
 
 
-def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[int], int | None]:
+def _handle(
+    session, row: InboundEvent, inbound: Inbound | None, started: runtime.Runtime
+) -> tuple[list[int], int | None]:
     """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
-    inbound = inbound or _inbound(runtime.current().channels[row.platform], row)
+    inbound = inbound or _inbound(started.channels[row.platform], row)
     row.processed_at = local_now()
     if inbound is None:
         row.status = "refused"
@@ -77,7 +85,7 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     )
     if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
         resident.language = supported(inbound.language)
-    turn = Turn(resident=resident, inbound=inbound, now=inbound.received_at)
+    turn = Turn(resident, inbound, inbound.received_at, started.config, started.channels)
     language, district = resident.language, resident.district_id
     outbox = _answer(session, turn, row)
     # A follow shows the menu of their language; so does asking for another language, or writing in
@@ -99,7 +107,7 @@ def _handle(session, row: InboundEvent, inbound: Inbound | None) -> tuple[list[i
     return ids, relink
 
 
-def _inbound(channel, row: InboundEvent) -> Inbound | None:
+def _inbound(channel: Channel, row: InboundEvent) -> Inbound | None:
     """The stored event as an Inbound; None (logged) for one no platform could have sent, so
     that it is refused once instead of failing on every retry."""
     try:
@@ -138,7 +146,7 @@ def _welcome(resident: Resident) -> Outbox:
     return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language, name=resident.display_name)))
 
 
-def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
+def _with_profile(known: Resident | None, channel: Channel, inbound: Inbound) -> Inbound:
     """On a follow or a first message, the person's name and language from the platform's profile."""
     if inbound.kind == "unfollow" or (inbound.kind != "follow" and known is not None):
         return inbound
@@ -150,7 +158,7 @@ def _with_profile(known: Resident | None, channel, inbound: Inbound) -> Inbound:
     )
 
 
-def _link_menu(channel, resident_id: int) -> None:
+def _link_menu(channel: Channel, resident_id: int) -> None:
     """Show the person the rich menu of their language, where the platform has rich menus."""
     if not channel.rich_menus:
         return
@@ -158,7 +166,7 @@ def _link_menu(channel, resident_id: int) -> None:
         resident = session.get(Resident, resident_id)
         user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
         in_disaster = disaster.in_disaster(session, resident)
-    if in_disaster and hasattr(channel, "switch_menus"):  # their district is in disaster mode
+    if in_disaster:  # their district is in disaster mode: its safety menu
         channel.switch_menus({language: [user_id]}, True)
         return
     if language == DEFAULT_LOCALE and linked:
@@ -168,7 +176,7 @@ def _link_menu(channel, resident_id: int) -> None:
         session.get(Resident, resident_id).rich_menu_id = menu_id
 
 
-def _show_loading(channel, user_id: str) -> None:
+def _show_loading(channel: Channel, user_id: str) -> None:
     try:
         channel.show_loading(user_id)
     except Exception:  # a missing animation is no reason to lose the answer
@@ -177,10 +185,67 @@ def _show_loading(channel, user_id: str) -> None:
 
 def deliver(outbound_ids: list[int]) -> None:
     """Send outbound rows written by another job (after its commit)."""
-    outboxes.deliver(outbound_ids)
+    outboxes.deliver(runtime.current().channels, outbound_ids)
 
 
 def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
     """Send rows that are due again (bot.reconcile; `at` is its clock); no quick retries of the
     job: the rows' own backoff decides."""
-    outboxes.deliver(outbound_ids, datetime.fromisoformat(at) if at else None, retry_job=False)
+    when = datetime.fromisoformat(at) if at else None
+    outboxes.deliver(runtime.current().channels, outbound_ids, when, retry_job=False)
+
+
+# -- the domain's jobs ---------------------------------------------------------------------------
+
+
+def offer_request(request_id: int, round: int = 1) -> None:
+    """The first round of offers for a request that is out."""
+    started = runtime.current()
+    offers.offer_request(request_id, round, started.config, started.channels)
+
+
+def offer_timeout(request_id: int, round: int) -> None:
+    """Nobody accepted round `round` in time: the next helpers."""
+    started = runtime.current()
+    offers.offer_timeout(request_id, round, started.config, started.channels)
+
+
+def expire_question(resident_id: int, state: str, expires_at: str) -> None:
+    """A question nobody answered in time is closed, kindly."""
+    drafts.expire_question(resident_id, state, expires_at, runtime.current().channels)
+
+
+def send_circular(circular_id: int) -> None:
+    """A launched circular to its district, in lanes."""
+    fanout.send_circular(circular_id, runtime.current().jobs)
+
+
+def send_lane(circular_id: int, lane: int) -> None:
+    """One lane of a circular's batches."""
+    started = runtime.current()
+    lanes.send_lane(circular_id, lane, started.jobs, started.channels)
+
+
+def remind_safety(circular_id: int) -> None:
+    """A safety check's reminder to those who have not answered."""
+    safety.remind(circular_id, runtime.current().channels)
+
+
+def watch_tick(at: str | None = None) -> None:
+    """見守り's minute: greetings, reminders and alerts that are due (`at`: a test's clock)."""
+    schedule.tick(at, runtime.current().channels)
+
+
+def switch_menus(district_id: int) -> None:
+    """A district's menus as its disaster mode asks."""
+    disaster.switch_menus(district_id, runtime.current().channels)
+
+
+def search_fan_out(search_id: int) -> None:
+    """A search's card to everyone it is for."""
+    search_fanout.fan_out(search_id, runtime.current().channels)
+
+
+def search_thanks(search_id: int, status: str) -> None:
+    """The end of a search, to everyone who got its card."""
+    search_fanout.thank(search_id, status, runtime.current().channels)

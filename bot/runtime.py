@@ -1,16 +1,18 @@
 """The process's wiring as the rest of the code sees it: configuration, database, jobs, channels.
 
-`bot.wiring.start` builds it once per process (the web process and the worker); code below the
-boundary reads it with `current()` and never imports the channels themselves.
+`bot.wiring.start` builds it once per process (the web process and the worker). Only the boundary
+(jobs, web pages, commands) reads it with `current()`; it hands the domain what it needs (config,
+channels) as arguments, so nothing below the handlers depends on a process having started.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from bot.channel import Channel
 from bot.config import Config
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ class Runtime:
     config: Config
     engine: Engine
     jobs: Jobs
-    channels: dict[str, Any]  # platform -> a bot.channels.Channel
+    channels: dict[str, Channel]  # platform -> its channel
 
 
 _current: Runtime | None = None

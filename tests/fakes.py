@@ -75,6 +75,9 @@ class FakeChannel:
     def unlink_menu(self, user_id: str) -> None:
         pass
 
+    def switch_menus(self, people: dict[str, list[str]], disaster: bool) -> int:
+        return 0
+
     def to(self, user_id: str) -> list[Message]:
         """Every message sent to one user, in order."""
         return [m for s in self.sent if s.user_id == user_id for m in s.messages]

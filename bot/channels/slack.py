@@ -289,6 +289,14 @@ class SlackChannel:
         """Slack counts no messages: unlimited."""
         return None, 0
 
+    def content(self, media_id: str) -> tuple[bytes, str]:
+        """Slack's events carry no media ids (a photo arrives as a file share the bot does not read)."""
+        raise ChannelError(f"Slack has no media {media_id}", permanent=True)
+
+    def switch_menus(self, people: dict[str, list[str]], disaster: bool) -> int:
+        """Slack has no rich menus: nobody is switched."""
+        return 0
+
     def link_menu(self, user_id: str, language: str) -> str | None:
         """Slack has no rich menu."""
         return None

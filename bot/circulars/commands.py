@@ -41,7 +41,7 @@ def _launch(admin_id: int, district: str, yes: bool, **fields) -> None:
             if not yes and not click.confirm("send?"):
                 circular.status = "cancelled"
                 return
-            circulars.launch(session, circular, admin_id, local_now())
+            circulars.launch(session, circular, admin_id, local_now(), runtime.current().channels)
             click.echo(f"{circular.kind} {circular.id}: {circular.status}")
     except (NotAllowedError, QuotaExceededError) as error:
         raise click.ClickException(str(error)) from error

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from bot import runtime
+from bot.channel import Channels
 from bot.circulars import circulars, fanout, render
 from bot.queue import Job, enqueue_after_commit
 from bot.i18n import t
@@ -74,8 +74,8 @@ def open_urgent_request(
     return request
 
 
-def remind(circular_id: int) -> None:
-    """Job: remind the followers who have not answered a safety check; safe to run twice."""
+def remind(circular_id: int, channels: Channels) -> None:
+    """Remind the followers who have not answered a safety check; safe to run twice."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
         if circular is None or circular.kind != "safety_check":
@@ -84,10 +84,10 @@ def remind(circular_id: int) -> None:
         batches = session.scalar(select(func.max(Delivery.batch)).where(Delivery.circular_id == circular_id))
         session.expunge(circular)
     for batch in range(0 if batches is None else batches + 1):
-        remind_batch(circular, district_name, batch)
+        remind_batch(circular, district_name, batch, channels)
 
 
-def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
+def remind_batch(circular: Circular, district_name: str, batch: int, channels: Channels) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
         people = fanout.recipients(
@@ -98,7 +98,6 @@ def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
             Delivery.answer.is_(None),
             Delivery.reminded_at.is_(None),
         )
-    channels = runtime.current().channels
     for (platform, language), group in fanout.group_recipients(people).items():
         channel = channels.get(platform)
         if channel is not None:

@@ -99,7 +99,7 @@ def _everyone(district_id: int):
 
 def follower_count(session: Session, district_id: int) -> int:
     """How many active residents follow the district (those served by a proxy included)."""
-    return session.scalar(select(func.count()).select_from(_everyone(district_id)))
+    return session.scalar(select(func.count()).select_from(_everyone(district_id))) or 0
 
 
 def follower_languages(session: Session, district_id: int) -> set[str]:

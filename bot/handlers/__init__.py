@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
+from bot.channel import Channels
+from bot.config import Config
 from bot.events import Button, Inbound, Message, Outbox, Text, button, postback  # noqa: F401
 from bot.i18n import locales, t
 from db.models import Conversation, Resident
@@ -48,6 +50,8 @@ class Turn:
     resident: Resident
     inbound: Inbound
     now: datetime
+    config: Config  # the process's, handed down by the job (handlers never look it up)
+    channels: Channels
     conversation: Conversation | None = None
     understanding: Understanding | None = None  # for text
     action: str = ""  # for a postback "offer.accept:12": "offer.accept"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import runtime
 from bot.events import Outbox, Text
 from bot.handlers import Turn, main_menu, on_postback
 from bot.circulars.subscriptions import admin_districts
@@ -16,5 +15,5 @@ def admin_link(session: Session, turn: Turn) -> Outbox:
     """管理画面: a signed link, valid 15 minutes, for admins only."""
     if not admin_districts(session, turn.resident):
         return turn.reply(Text(turn.t("common.not_allowed"), main_menu(turn.locale)))
-    url = login_url(runtime.current().config, turn.resident.id)
+    url = login_url(turn.config, turn.resident.id)
     return turn.reply(Text(turn.t("admin.link", url=url)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot import runtime
 from bot.circulars import circulars, subscriptions
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
@@ -161,7 +160,7 @@ def draft_from_text(session: Session, turn: Turn, text: str, district_id: int) -
 
 def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
     """What the followers will get, what it costs, and the buttons to send or not."""
-    price = circulars.cost(session, circular.district_id, runtime.current().channels)
+    price = circulars.cost(session, circular.district_id, turn.channels)
     followers = subscriptions.follower_count(session, circular.district_id)
     sample = Card(circular.title, circular.body or circular.kind, image_url=circular.image_url)
     actions = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
@@ -189,11 +188,11 @@ def send_pressed(session: Session, turn: Turn) -> Outbox:
     if circular is None or circular.status != "draft":
         return turn.reply(Text(turn.t("circular.already")))
     try:
-        price = circulars.launch(session, circular, turn.resident.id, turn.now)
+        price = circulars.launch(session, circular, turn.resident.id, turn.now, turn.channels)
     except NotAllowedError:
         return refuse(turn)
     except QuotaExceededError:
-        price = circulars.cost(session, circular.district_id, runtime.current().channels)
+        price = circulars.cost(session, circular.district_id, turn.channels)
         return turn.reply(Text(turn.t("circular.cost_stop", messages=price.messages, left=price.left)))
     if circular.status == "scheduled":
         return turn.reply(Text(turn.t("circular.scheduled", when=when_text(circular.scheduled_at, turn.locale))))

@@ -190,4 +190,4 @@ def _switch(session: Session, turn: Turn, leave: bool) -> Outbox:
         return turn.reply(*flow.ask_again(session, turn))
     dropped = flow.cancel(session, turn)
     written = replace(turn.inbound, kind="text", text=saved["text"], data=None)
-    return dropped.extend(dispatch(session, Turn(turn.resident, written, turn.now)))
+    return dropped.extend(dispatch(session, Turn(turn.resident, written, turn.now, turn.config, turn.channels)))

@@ -104,6 +104,8 @@ def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
         turn.resident,
         replace(turn.inbound, kind="text", text=kept, data=None),
         turn.now,
+        turn.config,
+        turn.channels,
         understanding=understand(kept, None, turn.now),
     )
     return help_request(session, said)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot import runtime
 from bot.circulars.subscriptions import admin_districts
 from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, on_command, on_event, on_postback, on_state
@@ -96,7 +95,7 @@ def image(session: Session, turn: Turn) -> Outbox:
     found = _draft(session, turn, "search_photo")
     if found is None or not turn.inbound.media_id:
         return other_event(session, turn)
-    channel = runtime.current().channels[turn.inbound.platform]
+    channel = turn.channels[turn.inbound.platform]
     found.photo, found.photo_type = channel.content(turn.inbound.media_id)
     # The event names the photo at LINE (its message id): emptied with the search, like the words.
     searches.remember_event(session, found, turn.inbound.platform, turn.inbound.event_id)
@@ -159,7 +158,7 @@ def found_typed(session: Session, turn: Turn) -> Outbox | None:
 @on_postback("search.join")
 def join(session: Session, turn: Turn) -> Outbox:
     """協力する: the details, for this person only."""
-    return searches.join(session, int(turn.args[0]), turn.resident, turn.now)
+    return searches.join(session, int(turn.args[0]), turn.resident, turn.now, turn.config)
 
 
 @on_state(searches.HELPING)

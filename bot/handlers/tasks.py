@@ -239,7 +239,7 @@ def confirm(session: Session, turn: Turn) -> Outbox:
     task = session.get(Task, int(turn.args[0]))
     if task is None or task.request.status != "assigned" or not may_confirm(session, task, turn.resident):
         return turn.reply(Text(turn.t("task.none")))
-    ledger.settle_task(session, task, task.minutes)
+    ledger.settle_task(session, task, task.minutes, config=turn.config)
     task.confirmed_at = turn.now
     task.request.status, task.request.closed_at = "done", turn.now
     helper, helped = task.helper, task.request.resident

@@ -48,7 +48,7 @@ def statement(turn: Turn, balance: int, movements: list[ledger.Movement]) -> str
 def balance(session: Session, turn: Turn) -> Outbox:
     """残高: the balance and the latest movements, with what one can do next."""
     me = turn.resident.id
-    ledger.grant(session, me)
+    ledger.grant(session, me, config=turn.config)
     text = statement(turn, ledger.balance(session, me), ledger.recent(session, me))
     actions = [button(turn.t("timebank.give"), "timebank.give")]
     if admin_districts(session, turn.resident):
@@ -115,7 +115,7 @@ def give_confirm(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(turn.t("timebank.gift.already"), main_menu(turn.locale)))
     me, amount = turn.resident, hours_text(minutes, turn.locale)
     try:
-        ledger.give(session, me.id, person.id, minutes, transfer_id=key)
+        ledger.give(session, me.id, person.id, minutes, config=turn.config, transfer_id=key)
     except LedgerError:
         left = hours_text(ledger.balance(session, me.id), turn.locale)
         return turn.reply(Text(turn.t("timebank.gift.too_much", balance=left), main_menu(turn.locale)))
@@ -218,7 +218,9 @@ def teach_confirm(session: Session, turn: Turn) -> Outbox:
     if ledger.recorded(session, key):
         return turn.reply(Text(turn.t("timebank.teach.already"), main_menu(turn.locale)))
     district_id, master = found
-    earned = ledger.teach(session, master.id, district_id, count, length, turn.resident.id, transfer_id=key)
+    earned = ledger.teach(
+        session, master.id, district_id, count, length, turn.resident.id, config=turn.config, transfer_id=key
+    )
     outbox = turn.reply(
         Text(
             turn.t(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot import outbox as outboxes
+from bot.channel import Channels
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
 from db.models import Conversation, HelpRequest, Resident, local_now
@@ -30,9 +31,9 @@ def ask(
     )
 
 
-def expire_question(resident_id: int, state: str, expires_at: str) -> None:
-    """Job: the question is still the one asked, unanswered, and its time is up: close it and say
-    so. Run before its time (a scheduler's clock ahead of ours) it leaves the question open: the
+def expire_question(resident_id: int, state: str, expires_at: str, channels: Channels) -> None:
+    """The question is still the one asked, unanswered, and its time is up: close it and say so.
+    Run before its time (a scheduler's clock ahead of ours) it leaves the question open: the
     reconciler re-drives questions past their time, so nothing is lost."""
     from db.session import Session as SessionFactory
 
@@ -48,7 +49,7 @@ def expire_question(resident_id: int, state: str, expires_at: str) -> None:
             return  # answered, or asked again since: a later job will see to it
         box = close(session, conversation)
         ids = outboxes.store(session, box)
-    outboxes.deliver(ids)
+    outboxes.deliver(channels, ids)
 
 
 def close(session: Session, conversation: Conversation) -> Outbox:

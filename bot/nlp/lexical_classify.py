@@ -12,6 +12,7 @@ from bot.nlp.lexical import find_hits, lexicon, prepare, scores
 
 CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
 CLEAR_CATEGORY = 3.0
+_SAFE, _NEED, _EMERGENCY = "cue:safe", "cue:need_help", "cue:emergency"
 
 
 class Scores(dict):
@@ -36,11 +37,12 @@ def best_category(points: Scores) -> tuple[str, float]:
 
 
 def _safety_answer(points: Scores) -> str | None:
-    """safe / need_help for someone just asked whether they are safe."""
-    need = points.cue("need_help") + points.cue("emergency")
-    if need and need >= points.cue("safe"):
+    """safe / need_help for someone just asked whether they are safe, read in the last clause
+    that answers ("we are fine but the medicine is running out" needs help)."""
+    need = points[f"last:{_NEED}"] + points[f"last:{_EMERGENCY}"]
+    if need and need >= points[f"last:{_SAFE}"]:
         return "need_help"
-    return "safe" if points.cue("safe") else None
+    return "safe" if points[f"last:{_SAFE}"] else None
 
 
 def _offer_answer(points: Scores) -> str | None:
@@ -92,8 +94,16 @@ def classify_points(points: Scores, context: str | None) -> tuple[str, str | Non
 
 
 def points_of(text: str, language: str) -> Scores:
-    """Phrase points of a message."""
-    return Scores(scores(find_hits(text, language)))
+    """Phrase points of a message, and (as last:<label>) those of safety answers in the last
+    clause that holds one: after "but" or a new sentence, that clause is the answer."""
+    hits = find_hits(text, language)
+    points = Scores(scores(hits))
+    answers = [h for h in hits if h.label in (_SAFE, _NEED, _EMERGENCY)]
+    last = max((h.clause for h in answers), default=0)
+    for hit in answers:
+        if hit.clause == last:
+            points[f"last:{hit.label}"] += hit.phrase.weight
+    return points
 
 
 def classify(text: str, language: str, context: str | None = None) -> tuple[str, str | None]:

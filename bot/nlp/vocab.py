@@ -46,7 +46,7 @@ class Vocabulary:
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
     # which terms a kind of message word starts (filled as words are met; see matcher)
-    first_words: dict[int, tuple[Token, tuple[int, ...]]] = field(default_factory=dict)
+    first_words: dict[int, tuple[Token, tuple[tuple[int, Term, tuple[Token, ...]], ...]]] = field(default_factory=dict)
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
@@ -124,7 +124,15 @@ def load_vocabulary(language: str) -> Vocabulary:
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
     kanas = tuple(k for k, _ in fuzzy)
     return Vocabulary(
-        language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy), _pair_index(kanas)
+        language,
+        terms,
+        by_key,
+        skills,
+        by_kana,
+        short,
+        kanas,
+        tuple(i for _, i in fuzzy),
+        _pair_index(kanas),
     )
 
 

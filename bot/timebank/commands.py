@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from bot import runtime
 from bot.errors import LedgerError, NotAllowedError
 from bot.timebank import ledger
 from db.session import Session
@@ -22,7 +23,8 @@ def teach(master_id: int, district_id: int, participants: int, minutes: int, adm
     """Record a class taught by an experience master: PARTICIPANTS x MINUTES, from the community."""
     try:
         with Session.begin() as session:
-            earned = ledger.teach(session, master_id, district_id, participants, minutes, admin_id)
+            config = runtime.current().config
+            earned = ledger.teach(session, master_id, district_id, participants, minutes, admin_id, config=config)
     except (LedgerError, NotAllowedError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"recorded {earned} minutes for resident {master_id}")

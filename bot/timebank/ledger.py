@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import runtime
 from bot.circulars.subscriptions import require_admin
+from bot.config import Config
 from bot.errors import LedgerError
 from bot.kinds import DEFAULT_MINUTES
 from db.models import Account, HelpRequest, LedgerEntry, Resident, Task
@@ -65,10 +65,10 @@ def _account(session: Session, kind: str, *, resident_id: int | None = None, dis
     return account
 
 
-def resident_account(session: Session, resident_id: int) -> Account:
+def resident_account(session: Session, resident_id: int, *, config: Config) -> Account:
     """A resident's account, opened with the starting grant on first use."""
     account = _account(session, "resident", resident_id=resident_id)
-    grant(session, resident_id, account=account)
+    grant(session, resident_id, config=config, account=account)
     return account
 
 
@@ -175,7 +175,7 @@ def _lock(session: Session, model: type[Resident] | type[Task], row_id: int) -> 
     session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
-def grant(session: Session, resident_id: int, *, account: Account | None = None) -> bool:
+def grant(session: Session, resident_id: int, *, config: Config, account: Account | None = None) -> bool:
     """Give a resident the starting grant, once; True if given now."""
     _lock(session, Resident, resident_id)
     given = session.scalar(
@@ -184,7 +184,7 @@ def grant(session: Session, resident_id: int, *, account: Account | None = None)
         .where(Account.kind == "resident", Account.resident_id == resident_id, LedgerEntry.kind == "grant")
         .limit(1)
     )
-    minutes = runtime.current().config.starting_grant_minutes
+    minutes = config.starting_grant_minutes
     if given is not None or minutes <= 0:
         return False
     account = account or _account(session, "resident", resident_id=resident_id)
@@ -192,7 +192,7 @@ def grant(session: Session, resident_id: int, *, account: Account | None = None)
     return True
 
 
-def settle_task(session: Session, task: Task, minutes: int) -> None:
+def settle_task(session: Session, task: Task, minutes: int, *, config: Config) -> None:
     """Pay the helper for a done task; the helped person pays what the floor allows, the community the rest."""
     _check_positive(minutes)
     _lock(session, Task, task.id)
@@ -200,18 +200,20 @@ def settle_task(session: Session, task: Task, minutes: int) -> None:
         return
     request = session.get_one(HelpRequest, task.request_id)
     helped = session.get_one(Resident, request.resident_id)
-    payer = resident_account(session, helped.id)
-    paid, covered = split_cost(balance(session, helped.id), minutes, _floor())
+    payer = resident_account(session, helped.id, config=config)
+    paid, covered = split_cost(balance(session, helped.id), minutes, config.balance_floor_minutes)
     community = community_account(session, request.district_id or helped.district_id)
     legs = [
-        (resident_account(session, task.helper_id), minutes, "task"),
+        (resident_account(session, task.helper_id, config=config), minutes, "task"),
         (payer, -paid, "task"),
         (community, -covered, "cover"),
     ]
     transfer(session, legs, task_id=task.id, memo=request.category)
 
 
-def give(session: Session, from_id: int, to_id: int, minutes: int, *, transfer_id: str | None = None) -> str:
+def give(
+    session: Session, from_id: int, to_id: int, minutes: int, *, config: Config, transfer_id: str | None = None
+) -> str:
     """Give hours to another resident; LedgerError if the giver would pass the floor."""
     _check_positive(minutes)
     if from_id == to_id:
@@ -219,10 +221,10 @@ def give(session: Session, from_id: int, to_id: int, minutes: int, *, transfer_i
     _lock(session, Resident, from_id)
     if transfer_id is not None and recorded(session, transfer_id):
         return transfer_id
-    giver = resident_account(session, from_id)
-    if balance(session, from_id) - minutes < _floor():
+    giver = resident_account(session, from_id, config=config)
+    if balance(session, from_id) - minutes < config.balance_floor_minutes:
         raise LedgerError(f"resident {from_id} cannot give {minutes} minutes past the floor")
-    legs = [(giver, -minutes, "gift"), (resident_account(session, to_id), minutes, "gift")]
+    legs = [(giver, -minutes, "gift"), (resident_account(session, to_id, config=config), minutes, "gift")]
     return transfer(session, legs, transfer_id=transfer_id)
 
 
@@ -234,6 +236,7 @@ def teach(
     minutes: int,
     admin_id: int,
     *,
+    config: Config,
     transfer_id: str | None = None,
 ) -> int:
     """Record a class taught by an experience master: participants x minutes, paid by the community."""
@@ -243,15 +246,11 @@ def teach(
     earned = participants * minutes
     if not recorded(session, transfer_id):
         legs = [
-            (resident_account(session, master_id), earned, "teaching"),
+            (resident_account(session, master_id, config=config), earned, "teaching"),
             (community_account(session, district_id), -earned, "teaching"),
         ]
         transfer(session, legs, memo=f"admin {admin_id}: {participants} x {minutes} min", transfer_id=transfer_id)
     return earned
-
-
-def _floor() -> int:
-    return runtime.current().config.balance_floor_minutes
 
 
 def _check_positive(amount: int) -> None:

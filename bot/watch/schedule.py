@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox as outboxes
+from bot.channel import Channels
 from bot.events import Button, Card, Envelope, Outbox
 from bot.i18n import t
 from bot.matching.offers import retry_key
@@ -25,8 +26,8 @@ from db.models import CheckIn, CheckInDay, Resident, local_now
 log = logging.getLogger(__name__)
 
 
-def tick(at: str | None = None) -> None:
-    """Job: everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
+def tick(at: str | None, channels: Channels) -> None:
+    """Everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
     the people who need help in a disaster while a safety check is out."""
     from db.session import Session as SessionFactory
 
@@ -38,7 +39,7 @@ def tick(at: str | None = None) -> None:
         box.envelopes += alert_due(session, now)
         box.envelopes += support.follow_due(session, now)
         ids = outboxes.store(session, box)
-    outboxes.deliver(ids)
+    outboxes.deliver(channels, ids)
 
 
 # -- greetings -------------------------------------------------------------------------------

@@ -332,7 +332,7 @@ def approve(district_id: int, resident_id: int):
     with Session.begin() as db:  # its own transaction: the helper is told after the commit
         admin, _ = require_district(db, district_id)
         ids = outboxes.store(db, approve_helper(db, resident_id, admin.id))
-    outboxes.deliver(ids)
+    outboxes.deliver(runtime.current().channels, ids)
     return redirect(url_for("admin.helpers", district_id=district_id))
 
 

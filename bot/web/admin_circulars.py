@@ -104,7 +104,7 @@ def send(district_id: int, circular_id: int):
         with Session.begin() as db:
             admin, _ = require_district(db, district_id)
             circular = in_district(db, Circular, circular_id, district_id)
-            circulars.launch(db, circular, admin.id, local_now())
+            circulars.launch(db, circular, admin.id, local_now(), runtime.current().channels)
     except QuotaExceededError:
         return done("admin.compose.stopped", "admin.preview", district_id=district_id, circular_id=circular_id)
     return done("admin.compose.launched", "admin.circular", district_id=district_id, circular_id=circular_id)

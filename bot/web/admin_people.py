@@ -12,6 +12,7 @@ import uuid
 from flask import abort, request
 
 from bot import outbox as outboxes
+from bot import runtime
 from bot.circulars.subscriptions import admin_districts
 from bot.events import Outbox, Text
 from bot.handlers.proxies import register_represented
@@ -54,11 +55,11 @@ def assign(district_id: int, request_id: int):
         admin, _ = require_district(db, district_id)
         row = in_district(db, HelpRequest, request_id, district_id)
         helper_id = offered_helper(request.form, unmet.short_list(db, row))
-        box = offers.assign(db, request_id, helper_id, admin, local_now())
+        box = offers.assign(db, request_id, helper_id, admin, local_now(), runtime.current().config)
         asked = any(envelope.resident_id == helper_id for envelope in box.envelopes)
         name = db.get(Resident, helper_id).display_name or ""
         ids = outboxes.store(db, box)
-    outboxes.deliver(ids)
+    outboxes.deliver(runtime.current().channels, ids)
     return done(
         "admin.assign.sent" if asked else "admin.assign.closed",
         "admin.help_request",
@@ -110,7 +111,7 @@ def register(district_id: int):
             name, ids = registered(db, admin, district_id, request.form)
     except forms.FormError as error:
         return represented_page(district_id, request.form, error.args[0]), 400
-    outboxes.deliver(ids)
+    outboxes.deliver(runtime.current().channels, ids)
     return done("admin.represented.registered", "admin.represented", {"name": name}, district_id=district_id)
 
 
@@ -161,7 +162,7 @@ def teach(district_id: int):
             again, fields, ids = record_class(db, admin, district_id, request.form)
     except forms.FormError as error:
         return teaching_page(district_id, request.form, error.args[0]), 400
-    outboxes.deliver(ids)
+    outboxes.deliver(runtime.current().channels, ids)
     return done(
         "admin.teaching.already" if again else "admin.teaching.recorded",
         "admin.teaching",
@@ -180,7 +181,8 @@ def record_class(db, admin: Resident, district_id: int, form) -> tuple[bool, dic
     count = forms.number(form, "participants", forms.MAX_PARTICIPANTS)
     minutes = forms.number(form, "minutes", forms.MAX_CLASS_MINUTES)
     again = ledger.recorded(db, key)
-    earned = ledger.teach(db, master_id, district_id, count, minutes, admin.id, transfer_id=key)
+    config = runtime.current().config
+    earned = ledger.teach(db, master_id, district_id, count, minutes, admin.id, config=config, transfer_id=key)
     master = db.get(Resident, master_id)
     fields = {"name": master.display_name or "", "earned": hours_text(earned, admin.language)}
     thanks = Text(

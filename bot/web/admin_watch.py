@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, abort, request
 from sqlalchemy import select
 
 from bot import outbox as outboxes
+from bot import runtime
 from bot.watch import checkins, consent, disaster, history, support
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
@@ -109,7 +110,7 @@ def watch_minsei(district_id: int, check_in_id: int):
             names = {"name": person.display_name or "", "person": check_in.resident.display_name or ""}
     except forms.FormError as error:
         return watch(district_id, error.args[0]), 400
-    outboxes.deliver(ids)
+    outboxes.deliver(runtime.current().channels, ids)
     return done("admin.watch.minsei_added", "watch_admin.watch", names, district_id=district_id)
 
 

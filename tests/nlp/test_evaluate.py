@@ -4,6 +4,7 @@ import json
 
 from bot.nlp.__main__ import main
 from bot.nlp.evaluate import CORPUS_DIR, evaluate_rows
+from bot.nlp.evaluate_languages import LANGUAGES
 
 
 def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
@@ -11,8 +12,12 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert "training corpus" in out and "held-out (never tuned)" in out
     assert "intent+category" in out and "intent" in out
-    assert "held-out 2 (never looked)" in out
-    assert "misclassified in held-out" not in out  # its misses are never shown, so never tuned on
+    assert "held-out 2 (looked at in session 4)" in out
+    assert "held-out 3 (never looked)" in out
+    assert "misclassified in held-out (never tuned)" not in out  # its misses are never shown, so never tuned on
+    assert "misclassified in held-out 3" not in out
+    assert all(f"{language:8} held_out3" in out for language in LANGUAGES)
+    assert "held_out3]" not in out  # nor are the misses of any language's third held-out set
 
 
 def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
@@ -22,6 +27,20 @@ def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
 
     assert not texts("train_ja.jsonl") & texts("held_out_ja.jsonl")
     assert not (texts("train_ja.jsonl") | texts("held_out_ja.jsonl")) & texts("held_out2_ja.jsonl")
+    earlier = texts("train_ja.jsonl") | texts("held_out_ja.jsonl") | texts("held_out2_ja.jsonl")
+    assert not earlier & texts("held_out3_ja.jsonl")
+
+
+def test_each_languages_third_held_out_set_shares_no_sentence_with_its_earlier_parts() -> None:
+    for language in LANGUAGES:
+        earlier = set().union(*(_texts(f"{language}-{part}.jsonl") for part in ("tuned", "held_out", "held_out2")))
+        third = _texts(f"{language}-held_out3.jsonl")
+        assert len(third) >= 70 and not earlier & third, language
+
+
+def _texts(name: str) -> set[str]:
+    lines = (CORPUS_DIR / name).read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["text"] for line in lines if line}
 
 
 def test_a_wrong_category_counts_against_both_but_not_intent() -> None:

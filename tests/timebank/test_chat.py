@@ -15,12 +15,12 @@ def data_of(messages, label: str) -> str:
 
 
 @pytest.fixture
-def neighbours(session):
+def neighbours(session, rt):
     """さくら was helped by 健 with the garbage; both talk to the bot on the fake platform."""
     district = factories.district(session, "緑ケ丘")
     sakura = factories.resident(session, user_id="Usakura", district=district, display_name="さくら")
     ken = factories.helper(session, user_id="Uken", district=district, display_name="健")
-    ledger.settle_task(session, factories.task(session, sakura, ken), 15)
+    ledger.settle_task(session, factories.task(session, sakura, ken), 15, config=rt.config)
     session.commit()
     return district, sakura, ken
 
@@ -54,9 +54,9 @@ def test_giving_hours_to_a_helper_step_by_step(chat, neighbours, channel):
     assert len(channel.to("Uken")) == 1
 
 
-def test_a_gift_past_the_floor_is_refused_kindly(chat, neighbours, session):
+def test_a_gift_past_the_floor_is_refused_kindly(chat, neighbours, session, rt):
     district, sakura, ken = neighbours
-    ledger.give(session, sakura.id, ken.id, 105 + 600 - 10)  # 10 minutes left above the floor
+    ledger.give(session, sakura.id, ken.id, 105 + 600 - 10, config=rt.config)  # 10 minutes left above the floor
     session.commit()
     got = chat.press("Usakura", f"timebank.give_to:{ken.id}")
     got = chat.press("Usakura", data_of(got, "15分"))

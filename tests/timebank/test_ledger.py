@@ -7,13 +7,14 @@ import random
 import pytest
 from sqlalchemy import func, select
 
+from bot.config import Config
 from bot.errors import LedgerError, NotAllowedError
 from bot.timebank import ledger
 from db.models import Account, LedgerEntry
 from tests import factories
 
-GRANT = 120  # Config.starting_grant_minutes
-FLOOR = -600  # Config.balance_floor_minutes
+GRANT, FLOOR = 120, -600
+CONFIG = Config(starting_grant_minutes=GRANT, balance_floor_minutes=FLOOR)  # the ledger is handed its rules
 
 
 def transfer_sums(session) -> list[int]:
@@ -29,7 +30,7 @@ def town(session):
 
 def test_settled_task_moves_minutes_from_helped_to_helper(session, town):
     district, helped, helper = town
-    ledger.settle_task(session, factories.task(session, helped, helper), 15)
+    ledger.settle_task(session, factories.task(session, helped, helper), 15, config=CONFIG)
     assert ledger.balance(session, helper.id) == GRANT + 15
     assert ledger.balance(session, helped.id) == GRANT - 15
     assert set(transfer_sums(session)) == {0}
@@ -38,7 +39,7 @@ def test_settled_task_moves_minutes_from_helped_to_helper(session, town):
 
 def test_balance_is_the_sum_of_entries_not_a_stored_number(session, town):
     district, helped, helper = town
-    ledger.give(session, helped.id, helper.id, 30)
+    ledger.give(session, helped.id, helper.id, 30, config=CONFIG)
     account = session.scalar(select(Account).where(Account.resident_id == helper.id))
     session.add(LedgerEntry(transfer_id="manual", account_id=account.id, minutes=7, kind="gift"))
     session.flush()
@@ -48,8 +49,8 @@ def test_balance_is_the_sum_of_entries_not_a_stored_number(session, town):
 def test_settling_a_task_twice_pays_once(session, town):
     district, helped, helper = town
     task = factories.task(session, helped, helper)
-    ledger.settle_task(session, task, 45)
-    ledger.settle_task(session, task, 45)
+    ledger.settle_task(session, task, 45, config=CONFIG)
+    ledger.settle_task(session, task, 45, config=CONFIG)
     assert ledger.balance(session, helper.id) == GRANT + 45
     assert ledger.balance(session, helped.id) == GRANT - 45
 
@@ -57,7 +58,7 @@ def test_settling_a_task_twice_pays_once(session, town):
 def test_community_covers_what_a_person_cannot_pay_below_the_floor(session, town):
     district, helped, helper = town
     for _ in range(8):  # 8 x 90 = 720 minutes of help, with 120 granted and a floor of -600
-        ledger.settle_task(session, factories.task(session, helped, helper, "tidying"), 90)
+        ledger.settle_task(session, factories.task(session, helped, helper, "tidying"), 90, config=CONFIG)
     assert ledger.balance(session, helped.id) == FLOOR
     assert ledger.balance(session, helper.id) == GRANT + 720
     assert ledger.community_balance(session, district.id) == -(720 - (GRANT - FLOOR))
@@ -66,8 +67,8 @@ def test_community_covers_what_a_person_cannot_pay_below_the_floor(session, town
 
 def test_a_person_past_the_floor_still_gets_help_paid_by_the_community(session, town):
     district, helped, helper = town
-    ledger.give(session, helped.id, helper.id, GRANT - FLOOR)
-    ledger.settle_task(session, factories.task(session, helped, helper), 60)
+    ledger.give(session, helped.id, helper.id, GRANT - FLOOR, config=CONFIG)
+    ledger.settle_task(session, factories.task(session, helped, helper), 60, config=CONFIG)
     assert ledger.balance(session, helped.id) == FLOOR
     assert ledger.community_balance(session, district.id) == -60
 
@@ -75,23 +76,23 @@ def test_a_person_past_the_floor_still_gets_help_paid_by_the_community(session, 
 def test_gift_past_the_floor_is_refused_and_nothing_moves(session, town):
     district, helped, helper = town
     with pytest.raises(LedgerError):
-        ledger.give(session, helped.id, helper.id, GRANT - FLOOR + 1)
+        ledger.give(session, helped.id, helper.id, GRANT - FLOOR + 1, config=CONFIG)
     assert ledger.balance(session, helped.id) == GRANT
-    ledger.give(session, helped.id, helper.id, GRANT - FLOOR)
+    ledger.give(session, helped.id, helper.id, GRANT - FLOOR, config=CONFIG)
     assert ledger.balance(session, helped.id) == FLOOR
 
 
 def test_gift_with_the_same_transfer_id_is_given_once(session, town):
     district, helped, helper = town
-    ledger.give(session, helped.id, helper.id, 30, transfer_id="button-1")
-    ledger.give(session, helped.id, helper.id, 30, transfer_id="button-1")
+    ledger.give(session, helped.id, helper.id, 30, transfer_id="button-1", config=CONFIG)
+    ledger.give(session, helped.id, helper.id, 30, transfer_id="button-1", config=CONFIG)
     assert ledger.balance(session, helper.id) == GRANT + 30
 
 
 def test_teaching_counts_per_participant_hour_from_the_community(session, town):
     district, learner, master = town
     admin = factories.admin(session, district)
-    earned = ledger.teach(session, master.id, district.id, participants=6, minutes=90, admin_id=admin.id)
+    earned = ledger.teach(session, master.id, district.id, participants=6, minutes=90, admin_id=admin.id, config=CONFIG)
     assert earned == 540
     assert ledger.balance(session, master.id) == GRANT + 540
     assert ledger.community_balance(session, district.id) == -540
@@ -102,15 +103,15 @@ def test_only_the_district_admin_records_teaching(session, town):
     district, learner, master = town
     other = factories.admin(session, factories.district(session, "八幡"))
     with pytest.raises(NotAllowedError):
-        ledger.teach(session, master.id, district.id, 6, 60, admin_id=other.id)
+        ledger.teach(session, master.id, district.id, 6, 60, admin_id=other.id, config=CONFIG)
     assert ledger.balance(session, master.id) == 0  # nothing opened, nothing moved
 
 
 def test_starting_grant_is_given_once(session, town):
     district, helped, helper = town
-    assert ledger.grant(session, helped.id) is True
-    assert ledger.grant(session, helped.id) is False
-    ledger.give(session, helped.id, helper.id, 10)
+    assert ledger.grant(session, helped.id, config=CONFIG) is True
+    assert ledger.grant(session, helped.id, config=CONFIG) is False
+    ledger.give(session, helped.id, helper.id, 10, config=CONFIG)
     assert ledger.balance(session, helped.id) == GRANT - 10
     grants = session.scalar(select(func.count()).where(LedgerEntry.kind == "grant", LedgerEntry.minutes > 0))
     assert grants == 2  # helped and helper, once each
@@ -118,8 +119,8 @@ def test_starting_grant_is_given_once(session, town):
 
 def test_recent_names_the_other_person_newest_first(session, town):
     district, helped, helper = town
-    ledger.settle_task(session, factories.task(session, helped, helper), 15)
-    ledger.give(session, helped.id, helper.id, 30)
+    ledger.settle_task(session, factories.task(session, helped, helper), 15, config=CONFIG)
+    ledger.give(session, helped.id, helper.id, 30, config=CONFIG)
     movements = ledger.recent(session, helped.id)
     assert [(m.kind, m.minutes, m.other_name) for m in movements] == [
         ("gift", -30, helper.display_name),
@@ -144,14 +145,14 @@ def test_many_random_transfers_keep_the_total_at_zero_and_balances_above_the_flo
         minutes = rng.choice([5, 15, 30, 60, 90, 240])
         action = rng.random()
         if action < 0.45:
-            ledger.settle_task(session, factories.task(session, a, b), minutes)
+            ledger.settle_task(session, factories.task(session, a, b), minutes, config=CONFIG)
         elif action < 0.9:
             try:
-                ledger.give(session, a.id, b.id, minutes)
+                ledger.give(session, a.id, b.id, minutes, config=CONFIG)
             except LedgerError:
                 assert ledger.balance(session, a.id) - minutes < FLOOR
         else:
-            ledger.teach(session, a.id, districts[0].id, rng.randint(1, 5), minutes, admins[0].id)
+            ledger.teach(session, a.id, districts[0].id, rng.randint(1, 5), minutes, admins[0].id, config=CONFIG)
     assert ledger.total(session) == 0
     assert set(transfer_sums(session)) == {0}
     assert min(ledger.balance(session, p.id) for p in people) >= FLOOR

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot import runtime
 from bot.timebank import ledger
 from db.models import Circular, Delivery, Task, local_now
 from tests import factories
@@ -60,7 +61,7 @@ def district(session):
     factories.help_request(
         session, factories.resident(session, district=yawata), "garden", status="unmet", offer_round=1, created_at=now
     )
-    ledger.teach(session, master.id, midori.id, 3, 60, admin.id)
+    ledger.teach(session, master.id, midori.id, 3, 60, admin.id, config=runtime.current().config)
     add_sent(session, midori, admin, "circular", now, confirmed=3, of=4)
     add_sent(session, midori, admin, "safety_check", now, confirmed=2, of=4)
     session.add(Circular(district_id=midori.id, author_id=admin.id, title="下書き", status="draft"))
