@@ -219,6 +219,8 @@ def _family(hit: Hit) -> str:
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
+    if len(hits) < 2:
+        return hits
     kept: list[Hit] = []
     for hit in sorted(hits, key=_longest_first):
         start, end = hit.start, hit.end

@@ -183,9 +183,9 @@ def resolve(text: str, now: datetime) -> When:
     text = _meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now.date())
     day = find_date(text, now.date())
     clock, part = find_time(text)
-    if day is None and clock is None:
-        return When(None, None)
     if day is None:
+        if clock is None:
+            return When(None, None)
         moment = datetime.combine(now.date(), clock)
         return When(moment if moment > now else moment + timedelta(days=1), part)
     moment = datetime.combine(day, clock or time(0, 0))
