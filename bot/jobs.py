@@ -1,4 +1,6 @@
-"""RQ entry points: plain functions that take ids, safe to run twice."""
+"""Every job's entry point (bot.queue.Job names them): plain functions that take ids, safe to run
+twice. This is the boundary: each looks up the process's runtime once and hands the domain what it
+needs (config, channels, jobs) as arguments."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from bot.channel import Channel, Channels
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
-from bot.watch import disaster
+from bot.circulars import fanout, lanes, safety
+from bot.matching import drafts, offers
+from bot.watch import disaster, schedule, search_fanout
 from db.models import InboundEvent, Resident, local_now
 from db.session import Session
 
@@ -40,9 +44,9 @@ def process_event(inbound_event_id: int) -> None:
             ids = outboxes.pending_for_event(session, row.id)
         else:
             ids, relink = _handle(session, row, inbound, started)
-    if relink is not None:
+    if relink is not None and inbound is not None:  # (an event answered had an inbound)
         _link_menu(started.channels[inbound.platform], relink)
-    outboxes.deliver(ids)
+    outboxes.deliver(started.channels, ids)
 
 
 def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:
@@ -159,7 +163,7 @@ def _link_menu(channel: Channel, resident_id: int) -> None:
     if not channel.rich_menus:
         return
     with Session() as session:
-        resident = session.get(Resident, resident_id)
+        resident = session.get_one(Resident, resident_id)
         user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
         in_disaster = disaster.in_disaster(session, resident)
     if in_disaster:  # their district is in disaster mode: its safety menu
@@ -169,7 +173,7 @@ def _link_menu(channel: Channel, resident_id: int) -> None:
         channel.unlink_menu(user_id)
     menu_id = channel.link_menu(user_id, language)
     with Session.begin() as session:
-        session.get(Resident, resident_id).rich_menu_id = menu_id
+        session.get_one(Resident, resident_id).rich_menu_id = menu_id
 
 
 def _show_loading(channel: Channel, user_id: str) -> None:
@@ -181,10 +185,67 @@ def _show_loading(channel: Channel, user_id: str) -> None:
 
 def deliver(outbound_ids: list[int]) -> None:
     """Send outbound rows written by another job (after its commit)."""
-    outboxes.deliver(outbound_ids)
+    outboxes.deliver(runtime.current().channels, outbound_ids)
 
 
 def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
     """Send rows that are due again (bot.reconcile; `at` is its clock); no quick retries of the
     job: the rows' own backoff decides."""
-    outboxes.deliver(outbound_ids, datetime.fromisoformat(at) if at else None, retry_job=False)
+    when = datetime.fromisoformat(at) if at else None
+    outboxes.deliver(runtime.current().channels, outbound_ids, when, retry_job=False)
+
+
+# -- the domain's jobs ---------------------------------------------------------------------------
+
+
+def offer_request(request_id: int, round: int = 1) -> None:
+    """The first round of offers for a request that is out."""
+    started = runtime.current()
+    offers.offer_request(request_id, round, started.config, started.channels)
+
+
+def offer_timeout(request_id: int, round: int) -> None:
+    """Nobody accepted round `round` in time: the next helpers."""
+    started = runtime.current()
+    offers.offer_timeout(request_id, round, started.config, started.channels)
+
+
+def expire_question(resident_id: int, state: str, expires_at: str) -> None:
+    """A question nobody answered in time is closed, kindly."""
+    drafts.expire_question(resident_id, state, expires_at, runtime.current().channels)
+
+
+def send_circular(circular_id: int) -> None:
+    """A launched circular to its district, in lanes."""
+    fanout.send_circular(circular_id, runtime.current().jobs)
+
+
+def send_lane(circular_id: int, lane: int) -> None:
+    """One lane of a circular's batches."""
+    started = runtime.current()
+    lanes.send_lane(circular_id, lane, started.jobs, started.channels)
+
+
+def remind_safety(circular_id: int) -> None:
+    """A safety check's reminder to those who have not answered."""
+    safety.remind(circular_id, runtime.current().channels)
+
+
+def watch_tick(at: str | None = None) -> None:
+    """見守り's minute: greetings, reminders and alerts that are due (`at`: a test's clock)."""
+    schedule.tick(at, runtime.current().channels)
+
+
+def switch_menus(district_id: int) -> None:
+    """A district's menus as its disaster mode asks."""
+    disaster.switch_menus(district_id, runtime.current().channels)
+
+
+def search_fan_out(search_id: int) -> None:
+    """A search's card to everyone it is for."""
+    search_fanout.fan_out(search_id, runtime.current().channels)
+
+
+def search_thanks(search_id: int, status: str) -> None:
+    """The end of a search, to everyone who got its card."""
+    search_fanout.thank(search_id, status, runtime.current().channels)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot.channel import Channels
 from bot.errors import ChannelError
 from bot.events import Outbox, message_from_dict, message_to_dict
 from db.models import OutboundMessage, Resident, local_now
@@ -77,7 +77,7 @@ def store(
     return [row.id for row in rows.values()]
 
 
-def deliver(ids: list[int], now: datetime | None = None, *, retry_job: bool = True) -> None:
+def deliver(channels: Channels, ids: list[int], now: datetime | None = None, *, retry_job: bool = True) -> None:
     """Send the given pending rows, each person's in the order they were decided (by id), across
     jobs: an earlier row for the same person still pending is sent first, whichever job wrote it,
     and while one cannot be sent the later ones wait for it (see `in_order`). A row that fails
@@ -91,7 +91,7 @@ def deliver(ids: list[int], now: datetime | None = None, *, retry_job: bool = Tr
         if person in blocked:
             _hold(row_id, blocked[person])
             continue
-        outcome = _deliver_one(row_id, now, broken, asked)
+        outcome = _deliver_one(channels, row_id, now, broken, asked)
         if outcome is None:
             continue
         platform, next_try = outcome
@@ -139,7 +139,7 @@ def _hold(row_id: int, until: datetime | None) -> None:
 
 
 def _deliver_one(
-    row_id: int, now: datetime, broken: set[str], asked: bool = True
+    channels: Channels, row_id: int, now: datetime, broken: set[str], asked: bool = True
 ) -> tuple[str | None, datetime | None] | None:
     """Send one row. None when it is done with (sent, given up, or gone); else it is still to
     send: (the platform's name when it just failed, when it is tried next)."""
@@ -153,7 +153,7 @@ def _deliver_one(
             return None, row.next_attempt_at
         if not asked and row.attempts and row.next_attempt_at is not None and row.next_attempt_at > now:
             return None, row.next_attempt_at  # failed lately and not due: it keeps its backoff
-        channel = runtime.current().channels.get(row.platform)
+        channel = channels.get(row.platform)
         if channel is None:
             log.warning("no channel for platform %s: outbound %s dropped", row.platform, row.id)
             row.status = "dropped"

@@ -33,7 +33,9 @@ def rows_for(profile: HelperProfile) -> list[dict]:
             "helper_id": profile.id,
             "district_id": district.id,
             "kind": kind,
+            "resident_id": profile.resident_id,
             "paused": bool(profile.paused),
+            "paused_until": profile.paused_until,
             "approved": bool(profile.approved),
         }
         for district in profile.districts
@@ -80,13 +82,23 @@ def rebuild(connection: Connection) -> int:
             HelperProfile.id,
             HelperProfile.skills,
             HelperProfile.experience,
+            HelperProfile.resident_id,
             HelperProfile.paused,
+            HelperProfile.paused_until,
             HelperProfile.approved,
         )
     )
     rows = [
-        {"helper_id": pid, "district_id": d, "kind": kind, "paused": paused, "approved": approved}
-        for pid, skills, experience, paused, approved in profiles
+        {
+            "helper_id": pid,
+            "district_id": d,
+            "kind": kind,
+            "resident_id": resident_id,
+            "paused": paused,
+            "paused_until": until,
+            "approved": approved,
+        }
+        for pid, skills, experience, resident_id, paused, until, approved in profiles
         for d in districts.get(pid, [])
         for kind in kinds(skills, experience)
     ]

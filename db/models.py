@@ -179,7 +179,11 @@ class HelperKind(Base):
     helper_id: Mapped[int] = mapped_column(
         ForeignKey("helper_profiles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    # Copies of the profile's, so that a district's pool is read from this table alone, in index
+    # order, stopping at the pool's size (see bot.matching.candidates).
+    resident_id: Mapped[int]
     paused: Mapped[bool] = mapped_column(default=False)
+    paused_until: Mapped[datetime | None]
     approved: Mapped[bool] = mapped_column(default=False)
 
 

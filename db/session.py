@@ -16,7 +16,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a shared in-memory pool."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "connect", _integers_as_bigint)
+        return engine
     if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
@@ -32,6 +34,16 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _integers_as_bigint(dbapi_connection, _record) -> None:
+    """Send every Python int as one type (bigint): psycopg would pick smallint, integer or bigint by
+    the value, and each mix of types is a statement of its own to PostgreSQL, so a query whose ids
+    cross 32,767 now and then was never prepared and was planned again on every call."""
+    from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
+
+    dbapi_connection.adapters.register_dumper(int, Int8Dumper)
+    dbapi_connection.adapters.register_dumper(int, Int8BinaryDumper)
 
 
 def bind(url: str) -> Engine:

@@ -229,7 +229,7 @@ def register(cli) -> None:
             linked = relink(channel, session, menus)
             disaster_districts = in_disaster_mode(session)
         for district_id in disaster_districts:  # their safety menu, drawn anew (the old one is gone)
-            switch_menus(district_id)
+            switch_menus(district_id, started.channels)
         for language, menu_id in menus.items():
             click.echo(f"{language}: {menu_id} (alias {alias(language)})")
         click.echo(f"default: {menus[DEFAULT_LOCALE]}; {linked} residents linked to their language's menu")

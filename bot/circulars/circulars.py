@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot.channel import Channel, Channels
 from bot.circulars import subscriptions
 from bot.queue import Job, enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
@@ -59,7 +59,7 @@ class Cost:
         """ "ok", "warn" (little left afterwards) or "stop" (it would not fit)."""
         if self.limit is None:
             return "ok"
-        after = self.left - self.messages
+        after = max(self.limit - self.used, 0) - self.messages  # what is left afterwards
         if after < 0:
             return "stop"
         return "warn" if after < self.limit * WARN_SHARE else "ok"
@@ -85,20 +85,20 @@ def draft(session: Session, author_id: int, spec: Draft) -> Circular:
     return circular
 
 
-def cost(session: Session, district_id: int, channels: dict) -> Cost:
+def cost(session: Session, district_id: int, channels: Channels) -> Cost:
     """What sending to this district now would use of the month's quota."""
     counts = subscriptions.follower_counts_by_platform(session, district_id)
     messages, limit, used = 0, None, 0
     for platform, count in counts.items():
         channel = channels.get(platform)
-        if channel is None or not hasattr(channel, "quota"):
-            continue  # platforms without a quota cost nothing
+        if channel is None:
+            continue  # nobody there is sent anything
         messages += count
         limit, used = _quota(channel)
     return Cost(messages, limit, used)
 
 
-def _quota(channel) -> tuple[int | None, int]:
+def _quota(channel: Channel) -> tuple[int | None, int]:
     """The channel's quota; unknown (no limit we can check) when the platform does not answer."""
     try:
         return channel.quota()
@@ -107,10 +107,10 @@ def _quota(channel) -> tuple[int | None, int]:
         return None, 0
 
 
-def launch(session: Session, circular: Circular, actor_id: int, now: datetime) -> Cost:
-    """Check the admin and the quota, then send now or at the scheduled time (after commit)."""
+def launch(session: Session, circular: Circular, actor_id: int, now: datetime, channels: Channels) -> Cost:
+    """Check the admin and the quota (of `channels`), then send now or at the scheduled time (after commit)."""
     subscriptions.require_admin(session, actor_id, circular.district_id)
-    price = cost(session, circular.district_id, runtime.current().channels)
+    price = cost(session, circular.district_id, channels)
     if circular.status != "draft":  # pressed twice: launched already
         return price
     if price.verdict == "stop":

@@ -14,13 +14,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, insert, literal, select, update
+from typing import cast
+
+from sqlalchemy import ColumnElement, CursorResult, Row, Table, and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
 
-from bot import runtime
+from bot.channel import Channel, Channels
 from bot.circulars import render, subscriptions
 from bot.circulars.subscriptions import PROXY
-from bot.queue import Job, enqueue_after_commit
+from bot.queue import Job, Jobs, enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription, local_now
 from db.session import Session
 
@@ -51,13 +53,12 @@ def retry_key(circular_id: int, *parts: object) -> str:
     return str(uuid.uuid5(RETRY_NAMESPACE, name))
 
 
-def send_circular(circular_id: int) -> None:
-    """Job: send a launched circular to all followers of its district, in lanes that workers
-    run side by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are
-    alive (their lease is renewed), it does nothing."""
+def send_circular(circular_id: int, jobs: Jobs) -> None:
+    """Send a launched circular to all followers of its district, in lanes that workers run side
+    by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are alive (their
+    lease is renewed), it does nothing."""
     if not take_lease(circular_id):
         return
-    jobs = runtime.current().jobs
     lanes = LANES if jobs.mode == "rq" else 1  # jobs in this process: nothing to share out
     jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes)])
 
@@ -105,17 +106,20 @@ def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATC
     first = 0 if last_batch is None else last_batch + 1
     ids = subscriptions.follower_ids_after(circular.district_id, last_resident or 0, count * BATCH_SIZE)
     number = literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE
-    planned = session.execute(
-        insert(Delivery.__table__).from_select(
+    inserted = session.execute(
+        insert(cast(Table, Delivery.__table__)).from_select(
             ["circular_id", "resident_id", "batch", "status"],
             select(literal(circular.id), ids.c.resident_id, number, literal("pending")),
         ),
         execution_options={"preserve_rowcount": True},
-    ).rowcount
+    )
+    planned = cast(CursorResult, inserted).rowcount
     return list(range(first, first + -(-planned // BATCH_SIZE)))
 
 
-def recipients(session: OrmSession, circular: Circular, batch: int, *conditions) -> list[Recipient]:
+def recipients(
+    session: OrmSession, circular: Circular, batch: int, *conditions: ColumnElement[bool]
+) -> list[Recipient]:
     """The pending residents of one batch (or those meeting `conditions`), and whether they
     still follow the district (a represented person: whether their proxy can still get it)."""
     conditions = conditions or (Delivery.status == "pending",)
@@ -148,7 +152,7 @@ def recipients(session: OrmSession, circular: Circular, batch: int, *conditions)
     return [to_recipient(row, circular.district_id) for row in rows]
 
 
-def to_recipient(row, district_id: int) -> Recipient:
+def to_recipient(row: Row, district_id: int) -> Recipient:
     """Who reads one delivery: the follower, or for a person without a phone their proxy."""
     (
         delivery_id,
@@ -180,19 +184,18 @@ def to_recipient(row, district_id: int) -> Recipient:
     )
 
 
-def send_batch(circular_id: int, batch: int) -> None:
+def send_batch(circular_id: int, batch: int, channels: Channels) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark the
     whole batch in one transaction. A crash before the marks leaves the batch pending: it is sent
     again with the same retry keys, which LINE answers 409, so nobody gets it twice."""
     with Session() as session:
-        circular = session.get(Circular, circular_id)
+        circular = session.get_one(Circular, circular_id)
         people = recipients(session, circular, batch)
         district_name = circular.district.name
         session.expunge(circular)
     if not people:
         return
     marks: dict[str, list[Recipient]] = {"sent": [], "skipped": [p for p in people if not p.following]}
-    channels = runtime.current().channels
     for (platform, language), group in group_recipients(people).items():
         messages = render.messages_for(circular, district_name, language)
         channel = channels.get(platform)
@@ -222,7 +225,7 @@ def represented(people: list[Recipient]) -> list[Recipient]:
 
 
 def send_on_behalf(
-    channels: dict,
+    channels: Channels,
     circular: Circular,
     district_name: str,
     people: list[Recipient],
@@ -249,12 +252,12 @@ def send_on_behalf(
     return sent
 
 
-def multicasts(channel) -> bool:
+def multicasts(channel: Channel) -> bool:
     """Whether a channel sends to many at once (LINE); others get one message each."""
     return channel.multicasts_natively
 
 
-def send_group(channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
+def send_group(channel: Channel, circular_id: int, key: tuple, group: list[Recipient], messages: list) -> None:
     """One multicast for the group (LINE, which paces it), else one push each; every call keyed."""
     if multicasts(channel):
         channel.multicast([p.user_id for p in group], messages, retry_key=retry_key(circular_id, *key))
@@ -295,7 +298,7 @@ def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: in
 def finish(circular_id: int) -> None:
     """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)
+        circular = session.get_one(Circular, circular_id, with_for_update=True)
         if circular.status != "sending":
             return
         circular.status = "sent"

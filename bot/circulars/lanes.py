@@ -16,10 +16,13 @@ from __future__ import annotations
 import itertools
 import time
 
-from sqlalchemy import select, update
+from typing import cast
 
-from bot import runtime
+from sqlalchemy import CursorResult, select, update
+
+from bot.channel import Channels
 from bot.circulars import fanout
+from bot.queue import Jobs
 from db.models import Circular, Delivery
 from db.session import Session
 
@@ -31,8 +34,7 @@ class Claims:
     """Batch numbers handed out to the lanes and the batches they hold, in Redis (jobs in this
     process: one lane, a counter of its own, and every claim succeeds)."""
 
-    def __init__(self, circular_id: int, lane: int) -> None:
-        jobs = runtime.current().jobs
+    def __init__(self, circular_id: int, lane: int, jobs: Jobs) -> None:
         self.redis = jobs.redis if jobs.mode == "rq" else None
         self.prefix, self.lane = f"kyojo:fanout:{circular_id}:", str(lane).encode()
         self._local = itertools.count()
@@ -43,7 +45,8 @@ class Claims:
         if self.redis is None:
             return next(self._local)
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.incr(self.prefix + "next").expire(self.prefix + "next", KEEP_SECONDS)
+            pipe.incr(self.prefix + "next")
+            pipe.expire(self.prefix + "next", KEEP_SECONDS)
             pipe.get(self.prefix + "planned")
             number, _, planned = pipe.execute()
         self.planned = max(self.planned, int(planned or 0))
@@ -80,13 +83,13 @@ class Heartbeat:
             self.last = time.monotonic()
 
 
-def send_lane(circular_id: int, lane: int) -> None:
-    """Job: send batches of a circular until none is left to claim; the last lane finishes it."""
-    claims, heartbeat = Claims(circular_id, lane), Heartbeat(circular_id)
+def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels) -> None:
+    """Send batches of a circular until none is left to claim; the last lane finishes it."""
+    claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id)
     try:
         while (batch := claim(circular_id, claims)) is not None:
             heartbeat.beat()
-            fanout.send_batch(circular_id, batch)
+            fanout.send_batch(circular_id, batch, channels)
             claims.release(batch)
     except Exception:
         fanout.release_lease(circular_id)  # a failed job's retry may go on at once
@@ -112,11 +115,12 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
     with Session.begin() as session:
         # The lease is renewed first (planning is a heartbeat too): that write takes the row lock on
         # PostgreSQL and the database's write lock on SQLite, so one lane plans at a time.
-        renewed = session.execute(
+        renewal = session.execute(
             update(Circular)
             .where(Circular.id == circular_id, Circular.status == "sending")
             .values(lease_until=fanout.local_now() + fanout.LEASE)
-        ).rowcount
+        )
+        renewed = cast(CursorResult, renewal).rowcount
         circular = session.get(Circular, circular_id)
         if not renewed or circular is None:
             return False

@@ -40,6 +40,7 @@ def messages_for(circular: Circular, district_name: str, language: str, for_id: 
     """
     title, body = localized(circular, language)
     args = (circular.id,) if for_id is None else (circular.id, for_id)
+    buttons: tuple[Button, ...]
     if circular.kind == "safety_check":
         buttons = (
             _button("safety.safe_button", language, "safety.safe", *args),
@@ -61,7 +62,7 @@ def reminder_for(circular: Circular, district_name: str, language: str, for_id: 
 
 
 def on_behalf(
-    circular: Circular, district_name: str, language: str, name: str, for_id: int, *, reminder: bool = False
+    circular: Circular, district_name: str, language: str, name: str | None, for_id: int, *, reminder: bool = False
 ) -> list[Message]:
     """What a proxy gets for the person they represent: whom it is for, then the circular."""
     area = "safety" if circular.kind == "safety_check" else "circular"

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session as OrmSession
 
-from bot import runtime
+from bot.channel import Channels
 from bot.circulars import circulars, fanout, render
 from bot.queue import Job, enqueue_after_commit
 from bot.i18n import t
@@ -26,7 +27,7 @@ class Answered:
 
 
 def answer(
-    session,
+    session: OrmSession,
     resident: Resident,
     circular_id: int,
     said: str,
@@ -53,7 +54,7 @@ def answer(
 
 
 def open_urgent_request(
-    session, resident: Resident, circular: Circular, text: str, category: str, now: datetime, by: Resident
+    session: OrmSession, resident: Resident, circular: Circular, text: str, category: str, now: datetime, by: Resident
 ) -> HelpRequest:
     """An urgent request for someone who needs help (asked by them or their proxy), matched at once."""
     summary = text[:200] or t("safety.request_summary", by.language, title=circular.title)
@@ -74,8 +75,8 @@ def open_urgent_request(
     return request
 
 
-def remind(circular_id: int) -> None:
-    """Job: remind the followers who have not answered a safety check; safe to run twice."""
+def remind(circular_id: int, channels: Channels) -> None:
+    """Remind the followers who have not answered a safety check; safe to run twice."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
         if circular is None or circular.kind != "safety_check":
@@ -84,10 +85,10 @@ def remind(circular_id: int) -> None:
         batches = session.scalar(select(func.max(Delivery.batch)).where(Delivery.circular_id == circular_id))
         session.expunge(circular)
     for batch in range(0 if batches is None else batches + 1):
-        remind_batch(circular, district_name, batch)
+        remind_batch(circular, district_name, batch, channels)
 
 
-def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
+def remind_batch(circular: Circular, district_name: str, batch: int, channels: Channels) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
         people = fanout.recipients(
@@ -98,7 +99,6 @@ def remind_batch(circular: Circular, district_name: str, batch: int) -> None:
             Delivery.answer.is_(None),
             Delivery.reminded_at.is_(None),
         )
-    channels = runtime.current().channels
     for (platform, language), group in fanout.group_recipients(people).items():
         channel = channels.get(platform)
         if channel is not None:

@@ -188,7 +188,7 @@ def send_pressed(session: Session, turn: Turn) -> Outbox:
     if circular is None or circular.status != "draft":
         return turn.reply(Text(turn.t("circular.already")))
     try:
-        price = circulars.launch(session, circular, turn.resident.id, turn.now)
+        price = circulars.launch(session, circular, turn.resident.id, turn.now, turn.channels)
     except NotAllowedError:
         return refuse(turn)
     except QuotaExceededError:

@@ -38,6 +38,6 @@ def offer_answer(session: Session, turn: Turn) -> Outbox | None:
 def assign_pressed(session: Session, turn: Turn) -> Outbox:
     """A district admin picked a helper for an unmet request."""
     try:
-        return offers.assign(session, int(turn.args[0]), int(turn.args[1]), turn.resident, turn.now)
+        return offers.assign(session, int(turn.args[0]), int(turn.args[1]), turn.resident, turn.now, turn.config)
     except NotAllowedError:
         return turn.reply(Text(turn.t("common.not_allowed")))

@@ -158,7 +158,7 @@ def found_typed(session: Session, turn: Turn) -> Outbox | None:
 @on_postback("search.join")
 def join(session: Session, turn: Turn) -> Outbox:
     """協力する: the details, for this person only."""
-    return searches.join(session, int(turn.args[0]), turn.resident, turn.now)
+    return searches.join(session, int(turn.args[0]), turn.resident, turn.now, turn.config)
 
 
 @on_state(searches.HELPING)

@@ -1,6 +1,7 @@
 """Matching: who is asked to help, in which order, and the first accept wins.
 
-rank.py decides on plain values; candidates.py queries; offers.py sends rounds and settles accepts.
+rank.py decides on plain values; pools.py reads the helpers of a ring of districts, candidates.py
+scores them for a request; offers.py sends rounds and settles accepts.
 """
 
 from __future__ import annotations

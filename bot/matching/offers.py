@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot import outbox as outboxes
-from bot import runtime
+from bot.channel import Channels
+from bot.config import Config
 from bot.errors import NotAllowedError
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
@@ -39,17 +40,17 @@ def open_request(session: Session, request: HelpRequest) -> None:
 # -- jobs ------------------------------------------------------------------------------------
 
 
-def offer_request(request_id: int, round: int = 1) -> None:
-    """Job: send the first round of offers (run twice, it sends nothing new)."""
-    _send_round(request_id, round, expire_round=None)
+def offer_request(request_id: int, round: int, config: Config, channels: Channels) -> None:
+    """Send the first round of offers (run twice, it sends nothing new)."""
+    _send_round(request_id, round, None, config, channels)
 
 
-def offer_timeout(request_id: int, round: int) -> None:
-    """Job: nobody accepted round `round` in time: offer the next helpers."""
-    _send_round(request_id, round + 1, expire_round=round)
+def offer_timeout(request_id: int, round: int, config: Config, channels: Channels) -> None:
+    """Nobody accepted round `round` in time: offer the next helpers."""
+    _send_round(request_id, round + 1, round, config, channels)
 
 
-def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
+def _send_round(request_id: int, round: int, expire_round: int | None, config: Config, channels: Channels) -> None:
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as session:
@@ -60,10 +61,10 @@ def _send_round(request_id: int, round: int, expire_round: int | None) -> None:
         if request.status == "open" and request.offer_round == round - 1:
             if expire_round is not None:
                 _expire(session, request.id, expire_round)
-            stored = outboxes.store(session, next_round(session, request, round, local_now()))
+            stored = outboxes.store(session, next_round(session, request, round, local_now(), config))
         # What this run stored (a category's own notices too), and what a retried run left unsent.
         ids = sorted(set(stored) | set(_pending_rows(session, request, round)))
-    outboxes.deliver(ids)
+    outboxes.deliver(channels, ids)
 
 
 def _expire(session: Session, request_id: int, round: int) -> None:
@@ -89,11 +90,10 @@ def _pending_rows(session: Session, request: HelpRequest, round: int) -> list[in
     )
 
 
-def next_round(session: Session, request: HelpRequest, round: int, now: datetime) -> Outbox:
+def next_round(session: Session, request: HelpRequest, round: int, now: datetime, config: Config) -> Outbox:
     """Offer the request to the next best helpers; nobody left: it is unmet."""
     from bot.matching.unmet import unmet
 
-    config = runtime.current().config
     request.offer_round = round
     ranked = rank(candidates.find(session, request, now, config.helper_weekly_cap))
     log.info(explain(request.id, ranked))
@@ -125,7 +125,7 @@ def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Res
     return Envelope(helper.id, [card], retry_key=retry_key("offer", offer.id, offer.round))
 
 
-def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime) -> Outbox:
+def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime, config: Config) -> Outbox:
     """An admin picked a helper for an unmet request: offer it to that helper directly, and tell
     the person who asked."""
     from bot.matching.unmet import is_admin
@@ -151,7 +151,7 @@ def assign(session: Session, request_id: int, helper_id: int, admin: Resident, n
         Job.OFFER_TIMEOUT,
         request.id,
         request.offer_round,
-        delay=timedelta(minutes=runtime.current().config.offer_timeout_minutes),
+        delay=timedelta(minutes=config.offer_timeout_minutes),
     )
     requester = request.resident
     box = Outbox(envelopes=[send_offer(session, request, offer, helper, now)])

@@ -3,7 +3,7 @@
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
@@ -31,6 +31,9 @@ INTENTS = (
 CONTEXTS = ("offer_pending", "safety_check")
 CLEAR_CATEGORY = 3.0
 _LATIN = re.compile("[A-Za-z]")
+# A turn may read its text more than once (against each pending question, for skills, for a
+# change to a request): the last messages' analyses are kept, so each is tagged and matched once.
+ANALYSES_KEPT = 32
 _SIDE_CLAUSE = 0.2
 _ASKED_CLAUSE = 1.5
 _UNASKED_CLAUSE = 0.5
@@ -64,8 +67,10 @@ def detect_language(text: str) -> str:
     return "en" if has_latin and japanese_ratio(text) < 0.3 else "ja"
 
 
+@lru_cache(maxsize=ANALYSES_KEPT)
 def analyse(text: str) -> Analysis:
-    """Normalise, detect language, tokenize and match the vocabulary."""
+    """Normalise, detect language, tokenize and match the vocabulary (an Analysis is never changed:
+    callers share it)."""
     clean = normalise(text)
     language = detect_language(clean)
     tokens = tokenize_en(clean) if language == "en" else tokenize(clean)

@@ -74,6 +74,8 @@ def _same_word(token: Token, wanted: Token) -> bool:
     """Same lemma; or same reading when either side is written in kana (ごみ/塵, すてる/捨てる)."""
     if token.key != wanted.key:
         return False
+    if wanted.pos == "word" and wanted.past and not token.past:
+        return False  # English: "took out the" (done) is not "take out the" (a request)
     if token.pos == "動詞" and wanted.pos == "動詞" and token.ctype[:2] != wanted.ctype[:2]:
         return False  # 手伝える (can help) is not 手伝う (help me)
     if token.lemma == wanted.lemma or token.written_in_kana or wanted.written_in_kana:
@@ -81,26 +83,31 @@ def _same_word(token: Token, wanted: Token) -> bool:
     return False
 
 
-def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[int, ...]:
-    """Terms whose first word is this token, worked out once per token (tokens are cached words)."""
+def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[tuple[int, Term, tuple[Token, ...]], ...]:
+    """Terms whose first word is this token, as (number, term, its other words), worked out once
+    per token (tokens are cached words)."""
     # keyed by identity: the entry keeps its token alive, so the id cannot be reused meanwhile
     entry = vocabulary.first_words.get(id(token))
     if entry is not None and entry[0] is token:
         return entry[1]
     if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
         vocabulary.first_words.clear()
-    numbers = tuple(
-        n for n in vocabulary.by_first_key.get(token.key, ()) if _same_word(token, vocabulary.terms[n].tokens[0])
+    terms = vocabulary.terms
+    starting = tuple(
+        (n, terms[n], terms[n].tokens[1:])
+        for n in vocabulary.by_first_key.get(token.key, ())
+        if _same_word(token, terms[n].tokens[0])
     )
-    vocabulary.first_words[id(token)] = (token, numbers)
-    return numbers
+    vocabulary.first_words[id(token)] = (token, starting)
+    return starting
 
 
-def _match_rest(message: Message, start: int, term: Term) -> int | None:
-    """End index of a term whose first word is at `start`, allowing one skippable word between."""
+def _match_rest(message: Message, start: int, rest: tuple[Token, ...]) -> int | None:
+    """End index of a term whose first word is at `start` and whose other words are `rest`,
+    allowing one skippable word between."""
     tokens = message.tokens
     position = start + 1
-    for wanted in term.tokens[1:]:
+    for wanted in rest:
         if position < len(tokens) and _same_word(tokens[position], wanted):
             position += 1
         elif (
@@ -140,13 +147,22 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
-    terms = vocabulary.terms
-    for start, token in enumerate(message.tokens):
-        for number in _first_words(vocabulary, token):
+    known = vocabulary.first_words.get
+    tokens = message.tokens
+    # the keys of the next two words: a term's second word is one of them (one word may be skipped)
+    keys = [t.key for t in tokens] + ["", ""]
+    for start, token in enumerate(tokens):
+        entry = known(id(token))  # _first_words, inlined: it runs for every word of every message
+        starting = entry[1] if entry is not None and entry[0] is token else _first_words(vocabulary, token)
+        for number, term, rest in starting:
             if number in found:
                 continue
-            term = terms[number]
-            end = start + 1 if len(term.tokens) == 1 else _match_rest(message, start, term)
+            if not rest:
+                end: int | None = start + 1
+            elif rest[0].key in (keys[start + 1], keys[start + 2]):
+                end = _match_rest(message, start, rest)
+            else:
+                continue
             if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
@@ -154,12 +170,14 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
 
 def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:
     """Add terms found in the reading stream (kana-written words tokenize badly)."""
-    stream, by_kana_start = message.stream, vocabulary.by_kana_start
+    stream, by_kana_start, width = message.stream, vocabulary.by_kana_start, MIN_SUBSTRING_KANA_ONLY
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
-    for index in range(len(stream) - MIN_SUBSTRING_KANA_ONLY + 1):
-        for kana, number in by_kana_start.get(stream[index : index + MIN_SUBSTRING_KANA_ONLY], ()):
-            if stream.startswith(kana, index):
+    # Only the few places where a reading can start are visited (one comprehension finds them).
+    places = [(i, piece) for i in range(len(stream) - width + 1) if (piece := stream[i : i + width]) in by_kana_start]
+    for index, piece in places:
+        for kana, number in by_kana_start[piece]:
+            if number not in found and stream.startswith(kana, index):
                 _add_kana_hit(message, vocabulary, found, index, len(kana), number)
 
 
@@ -201,10 +219,13 @@ def _family(hit: Hit) -> str:
 
 def _outermost(hits: list[Hit]) -> list[Hit]:
     """Drop hits inside a longer hit (できる inside 自分でできる) and same-label repeats."""
+    if len(hits) < 2:
+        return hits
     kept: list[Hit] = []
     for hit in sorted(hits, key=_longest_first):
-        for other in kept:
-            if _hides(other, hit):
+        start, end = hit.start, hit.end
+        for other in kept:  # (only a hit around this one can hide it: checked here, it is quicker)
+            if other.start <= start and end <= other.end and _hides(other, hit):
                 break
         else:
             kept.append(hit)

@@ -2,7 +2,7 @@
 
 import csv
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import fugashi
 
@@ -13,6 +13,11 @@ _DROPPED = frozenset({"マス", "デス"})  # polite auxiliaries carry no meanin
 _PREFIXES = frozenset({"オ", "ゴ", "オン"})  # nor do honorific prefixes
 # A word's token depends only on its surface and features: convert each distinct pair once.
 TOKEN_CACHE_SIZE = 50_000
+# MeCab's plain output, one word a line: surface TAB unidic features (no end-of-sentence line).
+# Node objects are not needed: reading them field by field costs more than tagging.
+_PLAIN_OUTPUT = "-O '' -E ''"
+# The output's separators, and the end of a C string: text holding one is read node by node.
+_UNSAFE = ("\t", "\n", "\x00")
 # unidic(-lite) feature columns
 _POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _BASE, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 10, 17, 26
 _GODAN_I = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
@@ -40,7 +45,7 @@ class Token:
 @cache
 def get_tagger() -> fugashi.Tagger:
     """The process-wide fugashi tagger (loading the dictionary is slow)."""
-    return fugashi.Tagger()
+    return fugashi.Tagger(_PLAIN_OUTPUT)
 
 
 def _is_negation(surface: str, key: str, pos: str, form: str) -> bool:
@@ -63,7 +68,6 @@ def _fields(feature_raw: str) -> list[str]:
     return fields + [""] * (_FIELDS - len(fields))
 
 
-@lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def _token(surface: str, feature_raw: str) -> Token | None:
     """One word from its surface and unidic features (None for words matching ignores)."""
     fields = _fields(feature_raw)
@@ -93,9 +97,36 @@ def _token(surface: str, feature_raw: str) -> Token | None:
     )
 
 
+class _Words(dict[str, Token | None]):
+    """Converted words by their output line ("surface TAB features"), None for words left out:
+    a word met before is found by the dict itself, a new one is converted once, here."""
+
+    def __missing__(self, line: str) -> Token | None:
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
+        token = self[line] = _token(*line.split("\t", 1))
+        return token
+
+
+_WORDS = _Words()
+
+
+def tagged_lines(text: str) -> list[str]:
+    """One "surface TAB features" line per word, from MeCab's output in one piece."""
+    if any(separator in text for separator in _UNSAFE):
+        return node_lines(text)
+    output = get_tagger().parse(text)
+    return output.split("\n") if output else []
+
+
+def node_lines(text: str) -> list[str]:
+    """The same lines built from fugashi's word objects (slower; safe for any text)."""
+    return [f"{w.surface}\t{w.feature_raw}" for w in get_tagger()(text)]
+
+
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    return tuple(filter(None, [_token(w.surface, w.feature_raw) for w in get_tagger()(text)]))
+    return tuple(filter(None, map(_WORDS.__getitem__, tagged_lines(text))))
 
 
 def is_kana(text: str) -> bool:
@@ -114,4 +145,4 @@ def kana_stem(token: Token) -> str | None:
 
 def token_cache_clear() -> None:
     """Forget converted words (benchmarks measure a cold first pass with it)."""
-    _token.cache_clear()
+    _WORDS.clear()

@@ -1,6 +1,7 @@
 """Vocabulary files (vocab/<language>.toml) compiled into matchable terms."""
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,7 @@ class Vocabulary:
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
     # which terms a kind of message word starts (filled as words are met; see matcher)
-    first_words: dict[int, tuple[Token, tuple[int, ...]]] = field(default_factory=dict)
+    first_words: dict[int, tuple[Token, tuple[tuple[int, Term, tuple[Token, ...]], ...]]] = field(default_factory=dict)
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:
@@ -95,7 +96,7 @@ def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
     return entries
 
 
-def _index(pairs: list[tuple[str, int]]) -> dict[str, tuple]:
+def _index(pairs: Sequence[tuple[str, object]]) -> dict[str, tuple]:
     """Group (key, value) pairs by key."""
     grouped: dict[str, list] = {}
     for key, value in pairs:
@@ -124,7 +125,15 @@ def load_vocabulary(language: str) -> Vocabulary:
     skills = {name: tuple(t.get("terms", [])) for name, t in data.get("skill", {}).items()}
     kanas = tuple(k for k, _ in fuzzy)
     return Vocabulary(
-        language, terms, by_key, skills, by_kana, short, kanas, tuple(i for _, i in fuzzy), _pair_index(kanas)
+        language,
+        terms,
+        by_key,
+        skills,
+        by_kana,
+        short,
+        kanas,
+        tuple(i for _, i in fuzzy),
+        _pair_index(kanas),
     )
 
 

@@ -49,8 +49,8 @@ def away(session: Session, person: Resident, text: str, now: datetime) -> Outbox
     if not says_away(text, person.language):
         return None
     check_in = checkins.of(session, person.id)
-    span = pause_span(text, now.date()) if check_in is not None else None
-    if span is None:
+    span = None if check_in is None else pause_span(text, now.date())
+    if check_in is None or span is None:
         return None
     checkins.pause(check_in, span.first, span.last)
     locale = person.language

@@ -48,7 +48,7 @@ def sign_up(session: Session, person: Resident, plan: Plan, *, by: Resident, now
         for admin_id in session.scalars(
             select(DistrictAdmin.resident_id).where(DistrictAdmin.district_id == person.district_id)
         ):
-            add_watcher(session, check_in, session.get(Resident, admin_id), "admin")
+            add_watcher(session, check_in, session.get_one(Resident, admin_id), "admin")
     return check_in
 
 

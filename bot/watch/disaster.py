@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot.channel import Channels
 from bot.events import Button, Envelope, Outbox, Text
 from bot.i18n import t
 from bot.matching import offers
@@ -27,11 +27,12 @@ def set_mode(session: Session, district: District, on: bool) -> None:
     enqueue_after_commit(session, Job.SWITCH_MENUS, district.id)
 
 
-def switch_menus(district_id: int) -> None:
-    """Job: show the district's LINE users the menu its mode asks for (run twice: the same)."""
+def switch_menus(district_id: int, channels: Channels) -> None:
+    """Show the district's people the menu its mode asks for, on every platform with rich menus
+    (run twice: the same)."""
     from db.session import Session as SessionFactory
 
-    channel = runtime.current().channels.get("line")
+    menus = {platform: channel for platform, channel in channels.items() if channel.rich_menus}
     with SessionFactory() as session:
         district = session.get(District, district_id)
         if district is None:
@@ -39,9 +40,9 @@ def switch_menus(district_id: int) -> None:
         on = district.disaster_mode
         # Back to normal: not for people of another district that is still in disaster mode.
         still = [] if on else [d for d in in_disaster_mode(session) if d != district_id]
-        people = _line_people(session, [district_id], leave_out=still)
-    if channel is not None and hasattr(channel, "switch_menus"):
-        channel.switch_menus(people, on)
+        people = {platform: _people(session, platform, [district_id], still) for platform in menus}
+    for platform, channel in menus.items():
+        channel.switch_menus(people[platform], on)
     with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
         session.execute(
             update(District).where(District.id == district_id, District.disaster_mode == on).values(menus_disaster=on)
@@ -62,7 +63,7 @@ def in_disaster(session: Session, person: Resident) -> bool:
     )
 
 
-def _of(district_ids: list[int]):
+def _of(district_ids: list[int]) -> ColumnElement[bool]:
     """Residents of these districts, or following one of them."""
     followers = select(Subscription.resident_id).where(
         Subscription.district_id.in_(district_ids), Subscription.active.is_(True)
@@ -70,11 +71,11 @@ def _of(district_ids: list[int]):
     return or_(Resident.district_id.in_(district_ids), Resident.id.in_(followers))
 
 
-def _line_people(session: Session, district_ids: list[int], leave_out: list[int]) -> dict[str, list[str]]:
-    """LINE user ids of the districts' residents and followers, by language (but not those of
-    the `leave_out` districts)."""
+def _people(session: Session, platform: str, district_ids: list[int], leave_out: list[int]) -> dict[str, list[str]]:
+    """The platform's user ids of the districts' residents and followers, by language (but not
+    those of the `leave_out` districts)."""
     query = select(Resident.language, Resident.platform_user_id).where(
-        Resident.platform == "line", Resident.active.is_(True), _of(district_ids)
+        Resident.platform == platform, Resident.active.is_(True), _of(district_ids)
     )
     if leave_out:
         query = query.where(~_of(leave_out))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox as outboxes
+from bot.channel import Channels
 from bot.events import Button, Card, Envelope, Outbox
 from bot.i18n import t
 from bot.matching.offers import retry_key
@@ -25,8 +26,8 @@ from db.models import CheckIn, CheckInDay, Resident, local_now
 log = logging.getLogger(__name__)
 
 
-def tick(at: str | None = None) -> None:
-    """Job: everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
+def tick(at: str | None, channels: Channels) -> None:
+    """Everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
     the people who need help in a disaster while a safety check is out."""
     from db.session import Session as SessionFactory
 
@@ -38,7 +39,7 @@ def tick(at: str | None = None) -> None:
         box.envelopes += alert_due(session, now)
         box.envelopes += support.follow_due(session, now)
         ids = outboxes.store(session, box)
-    outboxes.deliver(ids)
+    outboxes.deliver(channels, ids)
 
 
 # -- greetings -------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def greeting(day: CheckInDay, person: Resident, key: str = "watch.greeting") -> 
 # -- no answer: a reminder, then the watchers and a neighbour ----------------------------------
 
 
-def _unanswered(session: Session, *conditions) -> list[CheckInDay]:
+def _unanswered(session: Session, *conditions: ColumnElement[bool]) -> list[CheckInDay]:
     return list(
         session.scalars(
             select(CheckInDay)

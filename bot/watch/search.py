@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot.config import Config
 from bot.events import Button, Card, Envelope, Outbox, Text
 from bot.i18n import t, when_text
 from bot.matching.offers import retry_key
@@ -67,15 +67,15 @@ def preview(search: Search, person: Resident) -> Outbox:
 # -- helping ---------------------------------------------------------------------------------------
 
 
-def photo_link(search: Search, person_id: int) -> str:
+def photo_link(search: Search, person_id: int, config: Config) -> str:
     """A link to the photo that works for this person only, while the search is open."""
-    config = runtime.current().config
-    return f"{config.public_url.rstrip('/')}/search/photo/{search.id}/{person_id}/{photo_token(search.id, person_id)}"
+    token = photo_token(search.id, person_id, config.secret_key)
+    return f"{config.public_url.rstrip('/')}/search/photo/{search.id}/{person_id}/{token}"
 
 
-def photo_token(search_id: int, person_id: int) -> str:
+def photo_token(search_id: int, person_id: int, secret_key: str) -> str:
     """The signature of a photo link (the app's secret key, the search and the person)."""
-    secret = runtime.current().config.secret_key.encode()
+    secret = secret_key.encode()
     return hmac.new(secret, f"search-photo:{search_id}:{person_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -97,7 +97,7 @@ def may_see(session: Session, search: Search, person_id: int) -> bool:
     )
 
 
-def join(session: Session, search_id: int, person: Resident, now: datetime) -> Outbox:
+def join(session: Session, search_id: int, person: Resident, now: datetime, config: Config) -> Outbox:
     """協力する: the details for this person, and from now on their words and places are reports."""
     from bot import conversation as conversations
 
@@ -113,7 +113,7 @@ def join(session: Session, search_id: int, person: Resident, now: datetime) -> O
     details = Card(
         t("search.details_title", locale),
         t("search.details_body", locale, description=search.description, last_seen=search.last_seen),
-        image_url=photo_link(search, person.id) if search.photo else None,
+        image_url=photo_link(search, person.id, config) if search.photo else None,
         alt_text=t("search.details_title", locale),
     )
     return Outbox(
@@ -141,7 +141,7 @@ def report(
     search = session.get(Search, search_id)
     if search is None or not may_see(session, search, finder.id):
         return Outbox().to(finder.id, Text(t("search.over", finder.language)))
-    family = session.get(Resident, search.started_by_id)
+    family = session.get_one(Resident, search.started_by_id)
     if latitude is not None and longitude is not None:
         text = t("search.place", family.language, address=text or "-", latitude=latitude, longitude=longitude)
     row = SearchReport(search_id=search.id, finder_id=finder.id, text=text[:1000], created_at=now)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import runtime
+from bot.channel import Channels
 from bot.events import Button, Card, Message, Text
 from bot.i18n import t, when_text
 from bot.matching.candidates import ring
@@ -118,8 +118,8 @@ def card(search: Search, district: str, locale: str) -> Card:
     )
 
 
-def fan_out(search_id: int) -> None:
-    """Job: the card with 協力する to everyone it is for (run twice, nobody gets it twice)."""
+def fan_out(search_id: int, channels: Channels) -> None:
+    """The card with 協力する to everyone it is for (run twice, nobody gets it twice)."""
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as session:
@@ -128,7 +128,7 @@ def fan_out(search_id: int) -> None:
             return
         plan(session, search)
     with SessionFactory() as session:
-        search = session.get(Search, search_id)
+        search = session.get_one(Search, search_id)
         district = session.get(District, search.district_id)
         cards = {}
         for group in groups(session, search_id):
@@ -136,7 +136,7 @@ def fan_out(search_id: int) -> None:
                 cards[group.language] = card(search, district.name if district else "", group.language)
             if not _still_open(session, search_id):
                 return  # found meanwhile: the rest are not asked to look
-            _send(group, [cards[group.language]], ("search.card", search_id))
+            _send(channels, group, [cards[group.language]], ("search.card", search_id))
     with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
         session.execute(update(Search).where(Search.id == search_id).values(sent_at=local_now()))
 
@@ -146,19 +146,19 @@ def _still_open(session: Session, search_id: int) -> bool:
     return session.scalar(select(Search.status).where(Search.id == search_id)) == "open"
 
 
-def thank(search_id: int, status: str) -> None:
-    """Job: everyone who got the card hears that the search is over (found, or withdrawn)."""
+def thank(search_id: int, status: str, channels: Channels) -> None:
+    """Everyone who got the card hears that the search is over (found, or withdrawn)."""
     from db.session import Session as SessionFactory
 
     with SessionFactory() as session:
         parts = groups(session, search_id)
     for group in parts:
-        _send(group, [Text(t(f"search.thanks_{status}", group.language))], ("search.thanks", search_id))
+        _send(channels, group, [Text(t(f"search.thanks_{status}", group.language))], ("search.thanks", search_id))
 
 
-def _send(group: Group, messages: list[Message], key: tuple) -> None:
+def _send(channels: Channels, group: Group, messages: list[Message], key: tuple) -> None:
     """One multicast (LINE, paced with every worker) or one post each; keyed by search, block and group."""
-    channel = runtime.current().channels.get(group.platform)
+    channel = channels.get(group.platform)
     if channel is not None and group.user_ids:
         channel.multicast(
             group.user_ids, messages, retry_key=retry_key(*key, group.block, group.platform, group.language)

@@ -94,9 +94,9 @@ def _follow(session: Session, need: SupportNeed, check: Circular, now: datetime)
         need.circular_id, need.state, need.state_at, need.escalation = check.id, "asked", check.sent_at, 0
     delivery = circulars_domain.delivery(session, check.id, need.resident_id)
     answer = delivery.answer if delivery is not None else None
-    if answer == "safe" and need.state == "asked":
+    if delivery is not None and answer == "safe" and need.state == "asked":
         need.state, need.state_at, need.state_by_id = "safe", delivery.answered_at, need.resident_id
-    if need.state in ("safe", "evacuated"):
+    if need.state in ("safe", "evacuated") or check.sent_at is None:  # (never None: follow_due reads sent checks)
         return []
     wait = timedelta(minutes=check.remind_after_minutes or DEFAULT_WAIT_MINUTES)
     called = answer == "need_help" or need.state == "need_help"

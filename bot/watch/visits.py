@@ -45,7 +45,7 @@ def send_neighbour(session: Session, day: CheckInDay, now: datetime) -> HelpRequ
 
 def accepted(session: Session, offer: Offer, helper: Resident, now: datetime) -> Outbox:
     """The helper who goes: the address, and the buttons to report; the watchers hear who goes."""
-    day = _day_of(session, offer.request_id)
+    day = session.scalars(select(CheckInDay).where(CheckInDay.visit_request_id == offer.request_id)).one()
     person = offer.request.resident
     locale = helper.language
     body = t(
@@ -69,7 +69,8 @@ def _outcome_buttons(day: CheckInDay, locale: str) -> tuple[Button, ...]:
     )
 
 
-def _day_of(session: Session, request_id: int) -> CheckInDay:
+def _day_of(session: Session, request_id: int) -> CheckInDay | None:
+    """The day a visit was asked for, if the request is a visit of the daily round."""
     return session.scalar(select(CheckInDay).where(CheckInDay.visit_request_id == request_id))
 
 

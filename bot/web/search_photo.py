@@ -7,6 +7,7 @@ import hmac
 
 from flask import Blueprint, Flask, Response, abort
 
+from bot import runtime
 from bot.watch import search as searches
 from bot.web import request_session
 from db.models import Search
@@ -24,7 +25,7 @@ def photo(search_id: int, person_id: int, token: str):
     """The photo, or 404 (a wrong token, a person who is not helping, a search that ended)."""
     db = request_session()
     found = db.get(Search, search_id)
-    expected = searches.photo_token(search_id, person_id)
+    expected = searches.photo_token(search_id, person_id, runtime.current().config.secret_key)
     if (
         found is None
         or found.photo is None

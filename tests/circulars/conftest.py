@@ -7,6 +7,7 @@ import itertools
 import pytest
 from sqlalchemy import insert, select
 
+from bot import runtime
 from bot.circulars import circulars
 from bot.circulars.circulars import Draft
 from db.models import Resident, Subscription, local_now
@@ -55,7 +56,7 @@ def launch(session, admin, district, **fields):
         **fields,
     )
     circular = circulars.draft(session, admin.id, spec)
-    circulars.launch(session, circular, admin.id, local_now())
+    circulars.launch(session, circular, admin.id, local_now(), runtime.current().channels)
     session.commit()
     return circular.id
 

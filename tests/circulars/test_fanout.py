@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot import jobs
 from bot.circulars import circulars, fanout, subscriptions
 from bot.errors import ChannelError, NotAllowedError
 from db.models import Circular, Delivery, Resident, local_now
@@ -69,7 +70,7 @@ def test_resident_who_leaves_between_batches_is_skipped(session, channel, midori
     leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id).order_by(Delivery.id)).resident_id
     session.get(Resident, leaver).active = False
     session.commit()
-    fanout.send_circular(draft.id)
+    jobs.send_circular(draft.id)
     assert batch == 0
     assert sorted(recipients_of(channel)) == sorted(followers[1:])
     assert circulars.progress(session, draft.id).skipped == 1
@@ -100,7 +101,7 @@ def test_job_dying_mid_fanout_resumes_without_duplicate_or_skip(session, rt, cha
     circular_id = session.scalar(select(Circular.id))
     assert len(channel.multicasts) == 1
     rt.channels["fake"] = channel
-    fanout.send_circular(circular_id)
+    jobs.send_circular(circular_id)
     assert sorted(recipients_of(channel)) == sorted(followers)
     assert len(channel.multicasts) == 3
 
@@ -113,7 +114,7 @@ def test_batch_sent_but_not_marked_is_resent_with_the_same_key(session, channel,
     session.execute(Delivery.__table__.update().where(Delivery.batch == 1).values(status="pending"))
     session.get(Circular, circular_id).status = "sending"
     session.commit()
-    fanout.send_circular(circular_id)
+    jobs.send_circular(circular_id)
     assert len(channel.multicasts) == 2  # the retry key made the repeat a no-op
     assert sorted(recipients_of(channel)) == sorted(followers)
     assert fanout.retry_key(circular_id, 1, "fake", "ja") == keys[1]
@@ -123,7 +124,7 @@ def test_batch_sent_but_not_marked_is_resent_with_the_same_key(session, channel,
 def test_running_the_job_twice_sends_nothing_more(session, channel, midori, midori_admin):
     add_followers(session, midori, 10)
     circular_id = launch(session, midori_admin, midori)
-    fanout.send_circular(circular_id)
+    jobs.send_circular(circular_id)
     assert len(channel.multicasts) == 1
 
 

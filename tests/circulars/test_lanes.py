@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import select
 
-from bot import wiring
+from bot import jobs, runtime, wiring
 from bot.circulars import circulars, fanout, lanes
 from bot.config import Config
 from db.models import Circular
@@ -58,7 +58,7 @@ def run_lanes(circular_id: int, count: int = fanout.LANES) -> None:
 
     def lane(number: int) -> None:
         try:
-            lanes.send_lane(circular_id, number)
+            jobs.send_lane(circular_id, number)
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
@@ -86,7 +86,7 @@ def test_four_lanes_at_once_reach_everyone_once(database_url, redis_url, redis):
 def test_a_batch_number_whose_lane_died_before_claiming_it_is_still_sent(database_url, redis_url, redis):  # noqa: F811
     channel = start(database_url, redis_url)
     circular_id, people = sending_circular(1_600)
-    dead = lanes.Claims(circular_id, 9)
+    dead = lanes.Claims(circular_id, 9, runtime.current().jobs)
     assert dead.next() == 0  # a lane took number 0, then died before planning or claiming it
     run_lanes(circular_id, 2)
     received = [user for users, _, _ in channel.multicasts for user in users]

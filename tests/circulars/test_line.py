@@ -75,7 +75,7 @@ def test_worker_dying_mid_fanout_then_retried_sends_nobody_twice(
     session.expire_all()
     assert session.get(Circular, circular_id).status == "sending"
     assert requeue_waiting(line_rt) == 1  # RQ's retry of the lane
-    line_rt.jobs.enqueue("bot.circulars.fanout.send_circular", circular_id)  # and a duplicate
+    line_rt.jobs.enqueue("bot.jobs.send_circular", circular_id)  # and a duplicate
     drain(line_rt)
     statuses = [r.status for r in line_api.calls("/multicast")]
     assert statuses == [200, 500, 200, 409]  # the retried lane took its batch back: LINE had it

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.circulars import circulars, fanout, safety, subscriptions
+from bot import jobs
+from bot.circulars import circulars, fanout, subscriptions
 from db.models import Circular, Delivery, HelpRequest
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
@@ -107,7 +108,7 @@ def test_the_reminder_reaches_the_proxy_once(chat, rt, session, channel, midori,
     start_check(chat, session, midori_admin, midori)
     assert rt.jobs.run_delayed() == 1
     check_id = session.scalar(select(Delivery.circular_id))
-    safety.remind(check_id)  # run twice: nothing more
+    jobs.remind_safety(check_id)  # run twice: nothing more
     pushes = [texts(s.messages) for s in channel.sent if s.user_id == proxy.platform_user_id]
     assert len(pushes) == 2 and "田中 花子さん" in pushes[1][0]
     assert "お返事がまだ" in pushes[1][1]
@@ -151,7 +152,7 @@ def test_a_push_for_a_person_resent_after_a_crash_goes_out_once(session, channel
     session.execute(Delivery.__table__.update().where(Delivery.resident_id == hanako.id).values(status="pending"))
     session.get(Circular, circular_id).status = "sending"
     session.commit()
-    fanout.send_circular(circular_id)
+    jobs.send_circular(circular_id)
     assert len(channel.sent) == 1  # the same retry key: the repeat was a no-op
     assert channel.sent[0].retry_key == fanout.retry_key(circular_id, "proxy", "resident", hanako.id)
     assert circulars.delivery(session, circular_id, hanako.id).status == "sent"

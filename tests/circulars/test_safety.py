@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.circulars import circulars, safety
+from bot import jobs
+from bot.circulars import circulars
 from db.models import Circular, HelpRequest
 from tests import factories
 from tests.circulars.conftest import add_followers
@@ -71,7 +72,7 @@ def test_reminder_goes_once_to_those_who_did_not_answer(chat, rt, session, chann
     check_id = start_check(chat, session, midori_admin, midori)
     chat.press(people[0], f"safety.safe:{check_id}")
     assert rt.jobs.run_delayed() == 1
-    safety.remind(check_id)  # run twice: nothing more
+    jobs.remind_safety(check_id)  # run twice: nothing more
     reminders = [users for users, messages, _ in channel.multicasts[1:]]
     assert reminders == [people[1:]]
     assert buttons(channel.multicasts[1][1]) == ["無事です", "助けが必要"]

@@ -189,3 +189,30 @@ def test_the_checker_sees_a_backward_import_and_a_circle(tmp_path):
     assert imported("bot.nlp.low", tmp_path / "low.py", known, typing=False) == {"bot.handlers"}
     assert layer("bot.handlers") < layer("bot.nlp.low")
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]
+
+
+# The handlers and the domain are handed what they need (config, channels, jobs) by the boundary
+# (bot.jobs, the web pages, the commands); they never look the process's runtime up themselves.
+HANDED_DOWN = ("handlers", "domain")
+
+
+def handed_down(name: str) -> bool:
+    """Whether the module is in a layer that is handed what it needs."""
+    index = layer(name)
+    return index >= 0 and LAYERS[index][0] in HANDED_DOWN
+
+
+def test_the_handlers_and_the_domain_never_look_up_the_runtime():
+    known = modules()
+    assert {title for title, _ in LAYERS} >= set(HANDED_DOWN)
+    lookups = sorted(
+        name for name, path in known.items() if handed_down(name) and "bot.runtime" in imported(name, path, known)
+    )
+    assert lookups == [], "take config, channels or jobs as arguments; bot/jobs.py (or the Turn) hands them down"
+
+
+def test_the_checker_sees_a_runtime_lookup(tmp_path):
+    (tmp_path / "low.py").write_text("def f():\n    from bot import runtime\n    return runtime.current().config\n")
+    known = {"bot.runtime": ROOT, "bot.matching.low": tmp_path / "low.py"}
+    assert "bot.runtime" in imported("bot.matching.low", tmp_path / "low.py", known)
+    assert handed_down("bot.matching.low") and handed_down("bot.handlers") and not handed_down("bot.jobs")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import conversation as conversations
 from bot import reconcile
 from bot.errors import ChannelError
+from bot.matching import drafts
 from bot.outbox import RETRY_FOR
 from db.models import (
     Circular,
@@ -131,14 +132,16 @@ def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was
     request = session.scalar(select(HelpRequest))
     deadline = local_now() + timedelta(minutes=rt.config.offer_timeout_minutes)
     assert reconcile.reconcile(deadline - timedelta(minutes=1)).total == 0
-    assert reconcile.reconcile(deadline + timedelta(minutes=1)).jobs == {"bot.matching.offers.offer_timeout": 1}
+    assert reconcile.reconcile(deadline + timedelta(minutes=1)).jobs == {"bot.jobs.offer_timeout": 1}
     session.refresh(request)
     assert request.offer_round == 2
     assert len(session.scalars(select(Offer).where(Offer.round == 2)).all()) == 2
     assert reconcile.reconcile(local_now() + timedelta(minutes=29)).total == 0  # round 2 has time
 
 
-def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(chat, session, rt, channel):
+def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(
+    chat, session, rt, channel, monkeypatch
+):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori, display_name="山田")
     got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
@@ -148,7 +151,8 @@ def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_onc
     before = len(channel.to("REQ"))
 
     assert reconcile.reconcile(expires_at - timedelta(minutes=1)).total == 0  # still waiting
-    assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {"bot.matching.drafts.expire_question": 1}
+    monkeypatch.setattr(drafts, "local_now", lambda: expires_at + timedelta(minutes=1))  # the job's clock too
+    assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {"bot.jobs.expire_question": 1}
     session.expire_all()
     told = texts(channel.to("REQ")[before:])
     assert len(told) == 1 and "いったん止めました" in told[0]
@@ -180,7 +184,7 @@ def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, s
     due = check.sent_at + timedelta(minutes=check.remind_after_minutes)
 
     assert reconcile.reconcile(due - timedelta(minutes=1)).total == 0
-    assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.circulars.safety.remind": 1}
+    assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.jobs.remind_safety": 1}
     assert [users for users, _, _ in channel.multicasts[1:]] == [people[1:]]  # the silent ones
     assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0
     assert len(channel.multicasts) == 2

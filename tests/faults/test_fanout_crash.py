@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot import jobs
 from bot import reconcile
 from bot.circulars import circulars, fanout
 from db.models import Circular, local_now
@@ -59,12 +60,12 @@ def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skippe
     assert resumed_by - killed_at <= RECOVERY_LIMIT
     rt.channels["fake"] = channel  # another worker, on a good day
     assert reconcile.reconcile(circular.lease_until - timedelta(seconds=1)).total == 0  # not while alive
-    fanout.send_circular(circular.id)  # a stray retry meanwhile leaves it alone too
+    jobs.send_circular(circular.id)  # a stray retry meanwhile leaves it alone too
     assert len(channel.multicasts) == 4
 
     later = circular.lease_until + timedelta(seconds=1)
     monkeypatch.setattr(fanout, "local_now", lambda: later)  # the clock of the worker taking over
-    assert reconcile.reconcile(later).jobs == {"bot.circulars.fanout.send_circular": 1}
+    assert reconcile.reconcile(later).jobs == {"bot.jobs.send_circular": 1}
     session.expire_all()
     assert sorted(recipients(channel)) == sorted(followers)  # every follower once
     assert len(channel.multicasts) == FOLLOWERS // fanout.BATCH_SIZE

@@ -14,7 +14,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 
 from bot import reconcile
-from bot.matching.offers import offer_request
+from bot.jobs import offer_request
 from bot.queue import QUEUE_NAME
 from db.models import HelpRequest, InboundEvent, Offer, local_now
 from tests import factories
@@ -128,7 +128,7 @@ def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(
             done_at = tick
 
     assert done_at is not None and done_at <= 60
-    assert redriven == {"bot.jobs.process_event": 10, "bot.matching.offers.offer_timeout": 2}
+    assert redriven == {"bot.jobs.process_event": 10, "bot.jobs.offer_timeout": 2}
     replies = [r.json["replyToken"] for r in line_api.delivered("/reply")]
     assert sorted(replies) == sorted(f"token-01LOST{n:020d}" for n in range(10))  # each once
     offers = session.scalars(select(Offer)).all()

@@ -110,14 +110,14 @@ def _two_rows(session, user: str) -> list[int]:
 
 
 def test_a_later_message_waits_for_an_earlier_one_in_backoff_and_goes_right_after_it(line_rq, redis, line_api, session):
-    from bot import outbox as outboxes
+    from bot import jobs
     from bot.errors import ChannelError
 
     first, second = _two_rows(session, "Uwait")
     line_api.fail_next(500, count=1, path="/push")
     with pytest.raises(ChannelError):
-        outboxes.deliver([first])  # LINE hiccups: the first waits for its next try
-    outboxes.deliver([second])  # another job's message to the same person: not before the first
+        jobs.deliver([first])  # LINE hiccups: the first waits for its next try
+    jobs.deliver([second])  # another job's message to the same person: not before the first
     assert received(line_api, "Uwait") == []
     session.expire_all()
     rows = {r.id: r for r in session.scalars(select(OutboundMessage))}
@@ -127,11 +127,11 @@ def test_a_later_message_waits_for_an_earlier_one_in_backoff_and_goes_right_afte
 
 
 def test_a_message_given_up_does_not_hold_back_the_next(line_rq, redis, line_api, session):
-    from bot import outbox as outboxes
+    from bot import jobs
 
     first, second = _two_rows(session, "Ugiveup")
     line_api.fail_next(400, count=1, path="/push")  # refused for good
-    outboxes.deliver([second])
+    jobs.deliver([second])
     assert received(line_api, "Ugiveup") == ["二通目"]
     session.expire_all()
     assert session.get(OutboundMessage, first).status == "failed"

@@ -62,4 +62,4 @@ def test_request_offers_and_first_accept_through_rq(rq_runtime):
         assert len(s.scalars(select(Task)).all()) == 1
         assert s.scalar(select(HelpRequest.status)) == "assigned"
     scheduled = [rt.jobs.queue.fetch_job(j).func_name for j in rt.jobs.queue.scheduled_job_registry.get_job_ids()]
-    assert "bot.matching.offers.offer_timeout" in scheduled  # a later round, if it had been needed
+    assert "bot.jobs.offer_timeout" in scheduled  # a later round, if it had been needed

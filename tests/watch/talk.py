@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.watch.schedule import tick
+from bot.jobs import watch_tick
 from tests.fakes import texts
 from tests.handlers.talk import press
 
@@ -40,7 +40,7 @@ def at(chat, moment: datetime) -> None:
     """Move the clock to `moment` and let the scheduler tick there."""
     chat.clock = moment
     chat.session.commit()
-    tick(moment.isoformat())
+    watch_tick(moment.isoformat())
     chat.session.expire_all()
 
 

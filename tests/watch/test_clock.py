@@ -18,7 +18,7 @@ def test_the_clock_enqueues_the_tick_every_interval(rt, redis, redis_url):
     time.sleep(0.3)
     stop.set()
     names = {job.func_name for job in Queue(QUEUE_NAME, connection=redis).jobs}
-    assert names == {"bot.watch.schedule.tick"}
+    assert names == {"bot.jobs.watch_tick"}
 
 
 def test_a_clock_stops_when_another_runtime_starts_in_the_process(rt, redis, redis_url):

@@ -28,7 +28,7 @@ def test_a_search_whose_fan_out_was_lost_reaches_everyone_at_the_next_pass_once(
     session.commit()  # sent, but its fan-out job never ran (Redis lost it)
 
     assert reconcile.reconcile(started + timedelta(seconds=5)).total == 0  # its own job may still come
-    assert reconcile.reconcile().jobs == {"bot.watch.search_fanout.fan_out": 1}
+    assert reconcile.reconcile().jobs == {"bot.jobs.search_fan_out": 1}
     for user in ("HELPER", "NEXT", "OPTED"):
         assert "人を探しています" in received(chat, user)[-1].title
     cards = len(chat.channel.multicasts)
@@ -44,7 +44,7 @@ def test_a_districts_menu_switch_lost_with_redis_is_done_by_the_next_pass(line_a
     midori.disaster_mode = True  # turned on, but the job switching the menus was lost
     session.commit()
 
-    assert reconcile.reconcile().jobs == {"bot.watch.disaster.switch_menus": 1}
+    assert reconcile.reconcile().jobs == {"bot.jobs.switch_menus": 1}
     menu = line_api.rich_menus[line_api.links["Uja"]]
     assert [area["action"]["data"] for area in menu["areas"]][0] == "disaster.report"
     session.expire_all()

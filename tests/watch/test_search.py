@@ -3,6 +3,7 @@ finder's words and place reach the family without their name, and that nothing i
 
 from sqlalchemy import select
 
+from bot import runtime
 from db.models import InboundEvent, OutboundMessage, Resident, Search, SearchOptIn, SearchReport
 from tests import factories
 from tests.fakes import texts
@@ -75,7 +76,10 @@ def test_the_card_reaches_helpers_and_opted_in_neighbours_but_the_details_only_t
     from bot.watch.search import photo_token
 
     assert (
-        client.get(f"/search/photo/{search_id}/{opted_id}/{photo_token(int(search_id), opted_id)}").status_code == 404
+        client.get(
+            f"/search/photo/{search_id}/{opted_id}/{photo_token(int(search_id), opted_id, runtime.current().config.secret_key)}"
+        ).status_code
+        == 404
     )  # a valid link for someone who did not press 協力する
     assert not any(DESCRIPTION in t for t in texts(chat.channel.to("OPTED")))
 

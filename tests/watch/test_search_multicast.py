@@ -83,7 +83,7 @@ def test_a_search_goes_out_in_multicasts_of_at_most_500_once_each(line_rq, line_
     assert DESCRIPTION not in cards and LAST_SEEN not in cards and "山田ハナ" not in cards
     assert int(redis.get(next(iter(redis.scan_iter("kyojo:line-pace:*:multicast"))))) > 0  # paced in Redis
 
-    started.jobs.enqueue("bot.watch.search_fanout.fan_out", search_id)  # the job again: nobody twice
+    started.jobs.enqueue("bot.jobs.search_fan_out", search_id)  # the job again: nobody twice
     _drain(redis)
     assert len(_multicasts(line_api)) == 4
     assert session.scalar(select(SearchNotice.id).where(SearchNotice.search_id == search_id).offset(1201)) is None
@@ -114,9 +114,9 @@ def test_a_search_whose_fan_out_died_in_a_long_line_outage_goes_out_once_line_is
     session.expire_all()
     assert session.get(Search, search_id).sent_at is None
     line_api.failures.clear()  # LINE is back
-    assert reconcile().jobs.get("bot.watch.search_fanout.fan_out") == 1
+    assert reconcile().jobs.get("bot.jobs.search_fan_out") == 1
     _drain(redis)
     assert Counter(u for m in _multicasts(line_api) for u in m["to"]) == Counter(everyone)
     session.expire_all()
     assert session.get(Search, search_id).sent_at is not None
-    assert "bot.watch.search_fanout.fan_out" not in reconcile().jobs  # nothing left to re-drive
+    assert "bot.jobs.search_fan_out" not in reconcile().jobs  # nothing left to re-drive
