@@ -44,7 +44,7 @@ def process_event(inbound_event_id: int) -> None:
             ids = outboxes.pending_for_event(session, row.id)
         else:
             ids, relink = _handle(session, row, inbound, started)
-    if relink is not None:
+    if relink is not None and inbound is not None:  # (an event answered had an inbound)
         _link_menu(started.channels[inbound.platform], relink)
     outboxes.deliver(started.channels, ids)
 
@@ -163,7 +163,7 @@ def _link_menu(channel: Channel, resident_id: int) -> None:
     if not channel.rich_menus:
         return
     with Session() as session:
-        resident = session.get(Resident, resident_id)
+        resident = session.get_one(Resident, resident_id)
         user_id, language, linked = resident.platform_user_id, resident.language, resident.rich_menu_id
         in_disaster = disaster.in_disaster(session, resident)
     if in_disaster:  # their district is in disaster mode: its safety menu
@@ -173,7 +173,7 @@ def _link_menu(channel: Channel, resident_id: int) -> None:
         channel.unlink_menu(user_id)
     menu_id = channel.link_menu(user_id, language)
     with Session.begin() as session:
-        session.get(Resident, resident_id).rich_menu_id = menu_id
+        session.get_one(Resident, resident_id).rich_menu_id = menu_id
 
 
 def _show_loading(channel: Channel, user_id: str) -> None:

@@ -2,8 +2,9 @@
 catalogs all read.
 
 A new kind is one row here, its words in each `bot/nlp/vocab/<language>.toml`
-(`[category.<key>]`) and its name in each `bot/i18n/<locale>/request.toml` (`[kind]`);
-tests/core/test_kinds.py checks that none is missing.
+(`[category.<key>]`), its name in each `bot/i18n/<locale>/request.toml` (`[kind]`) and a few
+requests of it in `bot/nlp/corpus/train_ja.jsonl`, then a retrain (README, "How to add a kind of
+help"); tests/core/test_kinds.py checks that none is missing.
 """
 
 from __future__ import annotations

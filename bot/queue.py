@@ -6,9 +6,14 @@ import importlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +41,7 @@ class Job(StrEnum):
     SEARCH_THANKS = "bot.jobs.search_thanks"
 
 
-def resolve(name: str):
+def resolve(name: str) -> Callable[..., Any]:
     """The function behind a dotted name such as "bot.jobs.process_event"."""
     module, _, attribute = name.rpartition(".")
     return getattr(importlib.import_module(module), attribute)
@@ -56,7 +61,7 @@ class Jobs:
             self.redis = Redis.from_url(redis_url or "")  # Config sets rq only with a URL
             self.queue = Queue(QUEUE_NAME, connection=self.redis)
 
-    def enqueue(self, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
+    def enqueue(self, name: str, *args: Any, delay: timedelta | None = None, job_id: str | None = None) -> None:
         """Run `name(*args)` soon (or after `delay`), retried when it raises."""
         name = str(name)  # a Job as its plain dotted name, as RQ stores it
         if self.mode == "rq":
@@ -123,7 +128,9 @@ class Jobs:
 _PENDING = "kyojo_jobs_after_commit"
 
 
-def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = None, job_id: str | None = None) -> None:
+def enqueue_after_commit(
+    session: Session, name: str, *args: Any, delay: timedelta | None = None, job_id: str | None = None
+) -> None:
     """Enqueue a job when the session's outermost transaction commits, so it sees the rows.
 
     A savepoint released is not a commit (SQLAlchemy fires after_commit for it too); jobs
@@ -137,7 +144,7 @@ def enqueue_after_commit(session, name: str, *args, delay: timedelta | None = No
     session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), name, args, delay, job_id))
 
 
-def _enqueue_pending(session) -> None:
+def _enqueue_pending(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return
     from bot import runtime
@@ -147,7 +154,7 @@ def _enqueue_pending(session) -> None:
         jobs.enqueue(name, *args, delay=delay, job_id=job_id)
 
 
-def _drop_pending(session) -> None:
+def _drop_pending(session: Session) -> None:
     undone = session.get_nested_transaction()
     if undone is None:
         session.info.pop(_PENDING, None)
@@ -155,7 +162,7 @@ def _drop_pending(session) -> None:
     session.info[_PENDING] = [job for job in session.info.get(_PENDING, []) if not _inside(job[0], undone)]
 
 
-def _inside(transaction, outer) -> bool:
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
     while transaction is not None:
         if transaction is outer:
             return True

@@ -68,7 +68,7 @@ def reconcile(now: datetime | None = None) -> Pass:
 
     now = now or local_now()
     with SessionFactory() as session:
-        work = [(Job.PROCESS_EVENT, (i,)) for i in lost_events(session, now)]
+        work: list[tuple[Job, tuple]] = [(Job.PROCESS_EVENT, (i,)) for i in lost_events(session, now)]
         work += [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
         work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
         work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
@@ -169,7 +169,12 @@ def expired_questions(session: Session, now: datetime) -> list[tuple[int, str, s
             Conversation.tell_when_expired.is_(True), Conversation.expires_at < now - GRACE
         )
     )
-    return [(resident_id, state, expires_at.isoformat()) for resident_id, state, expires_at in rows]
+    # (expires_at is never None here: the query compares it)
+    return [
+        (resident_id, state, expires_at.isoformat())
+        for resident_id, state, expires_at in rows
+        if expires_at is not None
+    ]
 
 
 REMINDERS_LOOK_BACK = timedelta(days=2)  # a reminder later than that would be no help
@@ -196,7 +201,12 @@ def unsent_reminders(session: Session, now: datetime) -> list[int]:
             silent,
         )
     )
-    return [circular_id for circular_id, sent_at, minutes in due if sent_at + timedelta(minutes=minutes) < now - GRACE]
+    # (sent_at and minutes are never None here: the query compares them)
+    return [
+        circular_id
+        for circular_id, sent_at, minutes in due
+        if sent_at is not None and minutes is not None and sent_at + timedelta(minutes=minutes) < now - GRACE
+    ]
 
 
 def unsent_searches(session: Session, now: datetime) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from bot.events import Inbound, Message, Text
 
@@ -21,11 +22,15 @@ class FakeChannel:
     """Platform "fake": inbound payloads are plain dicts, outbound is recorded (zulip's StubBotHandler)."""
 
     platform: str = "fake"
+    multicasts_natively: ClassVar[bool] = True  # records multicasts as LINE would receive them
+    rich_menus: ClassVar[bool] = False
     sent: list[Sent] = field(default_factory=list)
     multicasts: list[tuple[list[str], list[Message], str]] = field(default_factory=list)
     loading: list[str] = field(default_factory=list)
     sent_keys: set[str] = field(default_factory=set)
     media: dict[str, bytes] = field(default_factory=dict)
+    quota_limit: int | None = None  # the month's message limit, as LINE's quota endpoints tell it
+    quota_used: int = 0
 
     def parse_webhook(self, body: bytes, signature: str) -> list[tuple[str, str, dict]]:
         raise NotImplementedError("the fake channel has no webhook")
@@ -58,6 +63,10 @@ class FakeChannel:
             return
         self.sent_keys.add(retry_key)
         self.multicasts.append((list(user_ids), list(messages), retry_key))
+
+    def quota(self) -> tuple[int | None, int]:
+        """(the month's limit or None when unlimited, messages used so far)."""
+        return self.quota_limit, self.quota_used
 
     def content(self, media_id: str) -> tuple[bytes, str]:
         """An image a person sent: tests put its bytes in `media` first."""
@@ -95,16 +104,3 @@ def texts(messages: list[Message]) -> list[str]:
 def buttons(messages: list[Message]) -> list[str]:
     """The labels of every button under the messages."""
     return [b.label for m in messages for b in m.buttons]
-
-
-# -- appended by circulars: the month's message quota, as LINE's quota endpoints tell it --------
-
-
-def _fake_quota(self) -> tuple[int | None, int]:
-    """(the month's limit or None when unlimited, messages used so far)."""
-    return getattr(self, "quota_limit", None), getattr(self, "quota_used", 0)
-
-
-FakeChannel.quota = _fake_quota
-FakeChannel.multicasts_natively = True  # records multicasts as LINE would receive them
-FakeChannel.rich_menus = False

@@ -49,7 +49,7 @@ T = TypeVar("T")
 
 def inbound_kind(event: dict) -> str:
     """The project's kind of a LINE event: text, postback, follow, a media type, join..., other."""
-    kind = event.get("type")
+    kind = event.get("type") or ""
     if kind == "message":
         message_type = (event.get("message") or {}).get("type")
         return message_type if message_type == "text" or message_type in MEDIA else "other"
@@ -268,6 +268,8 @@ class LineChannel:
                 found = self.call("profile", lambda: api.get_profile(user_id, _request_timeout=self.timeout), retries=0)
         except ChannelError:
             return {}
+        if found is None:  # (only a 409 answers None, and a profile is never one)
+            return {}
         return {"display_name": found.display_name, "language": found.language}
 
     def quota(self) -> tuple[int | None, int]:
@@ -278,6 +280,8 @@ class LineChannel:
             used = self.call(
                 "quota consumption", lambda: api.get_message_quota_consumption(_request_timeout=self.timeout)
             )
+        if limit is None or used is None:  # (only a 409 answers None, and a quota is never one)
+            raise ChannelError("LINE quota: no answer")
         return (limit.value if limit.type == "limited" else None), used.total_usage
 
     def link_menu(self, user_id: str, language: str) -> str | None:
@@ -291,6 +295,8 @@ class LineChannel:
         with self.client(data=True) as data_client:
             blob = MessagingApiBlob(data_client)
             answer = self.call("message content", lambda: blob.get_message_content_with_http_info(media_id))
+        if answer is None:  # (only a 409 answers None, and a download is never one)
+            raise ChannelError(f"LINE message content {media_id}: no answer")
         headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
         return bytes(answer.data or answer.raw_data or b""), headers.get("content-type", "image/jpeg")
 

@@ -9,6 +9,7 @@ that the other events of the body are stored and handled as usual.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, quarantine, value_at
 from bot.errors import PayloadError
@@ -64,6 +65,7 @@ def checked(event: object, raw: str | None = None) -> tuple[str, str, dict]:
     problem = event_problem(event)
     if problem is not None:
         return _quarantine(problem, raw if raw is not None else json.dumps(event, ensure_ascii=False))
+    event = cast(dict, event)  # no problem: a dict with the fields checked
     return event["webhookEventId"], event["type"], event
 
 
@@ -159,7 +161,7 @@ class _Scan:
             self.in_events, self.events, self.start = True, [], position + 1
 
     def _close(self, position: int) -> None:
-        if self.depth == 2 and self.in_events:
+        if self.depth == 2 and self.in_events and self.events is not None:
             self.events.append((self.start, position))
             self.in_events = False
         self.depth -= 1
@@ -167,6 +169,6 @@ class _Scan:
     def _comma(self, position: int) -> None:
         if self.depth == 1:
             self.expect_key, self.key = True, ""
-        elif self.in_events:
+        elif self.in_events and self.events is not None:
             self.events.append((self.start, position))
             self.start = position + 1

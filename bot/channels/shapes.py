@@ -38,9 +38,9 @@ def field_problem(value: object, kind: type, longest: int) -> str | None:
         return None
     if type(value) is not kind:  # noqa: E721  (bool is an int, and must not pass for one)
         return f"a {type(value).__name__}, not a {kind.__name__}"
-    if kind is str and (len(value) > longest or "\x00" in value):
+    if isinstance(value, str) and (len(value) > longest or "\x00" in value):
         return f"longer than {longest} characters" if len(value) > longest else "contains NUL"
-    if kind is int and not 0 <= value < NEVER:
+    if isinstance(value, int) and not 0 <= value < NEVER:
         return "out of range"
     return None
 

@@ -350,6 +350,7 @@ class SlackChannel:
 
         Only a 429 is retried here: Slack did nothing then. Anything else is the caller's to judge.
         """
+        failure: Exception | None = None
         for attempt in range(self.retries + 1):
             try:
                 return request()

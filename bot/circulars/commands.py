@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from bot import runtime
 from bot.circulars import circulars
@@ -19,7 +21,7 @@ from db.session import Session
 group = AppGroup("circulars", help="District circulars (回覧板) and safety checks (安否確認).")
 
 
-def _district_id(session, name_or_id: str) -> int:
+def _district_id(session: OrmSession, name_or_id: str) -> int:
     district = (
         session.get(District, int(name_or_id))
         if name_or_id.isdigit()
@@ -30,7 +32,7 @@ def _district_id(session, name_or_id: str) -> int:
     return district.id
 
 
-def _launch(admin_id: int, district: str, yes: bool, **fields) -> None:
+def _launch(admin_id: int, district: str, yes: bool, **fields: Any) -> None:
     """Draft, show the cost, confirm, launch: the same steps as the admin's chat."""
     try:
         with Session.begin() as session:
@@ -62,7 +64,7 @@ def _launch(admin_id: int, district: str, yes: bool, **fields) -> None:
     help="Send later (local time), e.g. 2026-12-01T09:00:00.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask before sending.")
-def send(district: str, admin_id: int, yes: bool, **fields) -> None:
+def send(district: str, admin_id: int, yes: bool, **fields: Any) -> None:
     """Send a circular now (or at --at)."""
     _launch(admin_id, district, yes, **fields)
 
@@ -74,7 +76,7 @@ def send(district: str, admin_id: int, yes: bool, **fields) -> None:
 @click.option("--body", default="")
 @click.option("--at", "scheduled_at", type=click.DateTime(), required=True, help="Local time.")
 @click.option("--yes", is_flag=True)
-def schedule(district: str, admin_id: int, yes: bool, scheduled_at: datetime, **fields) -> None:
+def schedule(district: str, admin_id: int, yes: bool, scheduled_at: datetime, **fields: Any) -> None:
     """Send a circular at a later time."""
     _launch(admin_id, district, yes, scheduled_at=scheduled_at, **fields)
 
@@ -92,7 +94,7 @@ def schedule(district: str, admin_id: int, yes: bool, scheduled_at: datetime, **
     help="Remind those who have not answered after this many minutes.",
 )
 @click.option("--yes", is_flag=True)
-def safety_start(district: str, admin_id: int, yes: bool, **fields) -> None:
+def safety_start(district: str, admin_id: int, yes: bool, **fields: Any) -> None:
     """Start a safety check: every follower is asked 無事です / 助けが必要."""
     fields["title"] = fields["title"] or t("safety.default_title", "ja")
     fields["body"] = fields["body"] or t("safety.default_body", "ja")

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, and_, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, CursorResult, Row, Table, and_, func, insert, literal, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channel, Channels
@@ -117,7 +117,9 @@ def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATC
     return list(range(first, first + -(-planned // BATCH_SIZE)))
 
 
-def recipients(session: OrmSession, circular: Circular, batch: int, *conditions) -> list[Recipient]:
+def recipients(
+    session: OrmSession, circular: Circular, batch: int, *conditions: ColumnElement[bool]
+) -> list[Recipient]:
     """The pending residents of one batch (or those meeting `conditions`), and whether they
     still follow the district (a represented person: whether their proxy can still get it)."""
     conditions = conditions or (Delivery.status == "pending",)
@@ -150,7 +152,7 @@ def recipients(session: OrmSession, circular: Circular, batch: int, *conditions)
     return [to_recipient(row, circular.district_id) for row in rows]
 
 
-def to_recipient(row, district_id: int) -> Recipient:
+def to_recipient(row: Row, district_id: int) -> Recipient:
     """Who reads one delivery: the follower, or for a person without a phone their proxy."""
     (
         delivery_id,

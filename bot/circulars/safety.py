@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channels
 from bot.circulars import circulars, fanout, render
@@ -26,7 +27,7 @@ class Answered:
 
 
 def answer(
-    session,
+    session: OrmSession,
     resident: Resident,
     circular_id: int,
     said: str,
@@ -53,7 +54,7 @@ def answer(
 
 
 def open_urgent_request(
-    session, resident: Resident, circular: Circular, text: str, category: str, now: datetime, by: Resident
+    session: OrmSession, resident: Resident, circular: Circular, text: str, category: str, now: datetime, by: Resident
 ) -> HelpRequest:
     """An urgent request for someone who needs help (asked by them or their proxy), matched at once."""
     summary = text[:200] or t("safety.request_summary", by.language, title=circular.title)

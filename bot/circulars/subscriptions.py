@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select, union_all
+
+from sqlalchemy import Select, Subquery, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.errors import NotAllowedError
@@ -57,7 +58,7 @@ def followed(session: Session, resident: Resident) -> list[District]:
     )
 
 
-def _followers_query(district_id: int):
+def _followers_query(district_id: int) -> Select:
     return (
         select(Resident.id, Resident.platform, Resident.platform_user_id, Resident.language)
         .join(Subscription, Subscription.resident_id == Resident.id)
@@ -70,7 +71,7 @@ def _followers_query(district_id: int):
     )
 
 
-def _represented_query(district_id: int):
+def _represented_query(district_id: int) -> Select:
     """People without a phone living in (or following) the district, whose proxy reads for them.
 
     Their columns are the proxy's platform, user id and language: the message goes there.
@@ -93,7 +94,7 @@ def _represented_query(district_id: int):
     )
 
 
-def _everyone(district_id: int):
+def _everyone(district_id: int) -> Subquery:
     return union_all(_followers_query(district_id), _represented_query(district_id)).subquery()
 
 
@@ -116,7 +117,7 @@ def follower_counts_by_platform(session: Session, district_id: int) -> dict[str,
     return {name: count for name, count in rows}
 
 
-def follower_ids_after(district_id: int, after_id: int, limit: int):
+def follower_ids_after(district_id: int, after_id: int, limit: int) -> Subquery:
     """A subquery of the next `limit` followers' resident ids above `after_id` (keyset
     pagination), in order: followers and represented people, each read page by page in resident
     id order from its own index, then merged."""

@@ -8,6 +8,7 @@ Locales: ja, en, vi, zh-Hans, ko and ja-easy (やさしい日本語, plain Japan
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -96,7 +97,7 @@ def time_text(moment: datetime, locale: str | None) -> str:
     return format_time(moment, t("common.time_pattern", loc), locale=babel_locale(loc))
 
 
-def list_text(items, locale: str | None) -> str:
+def list_text(items: Iterable[str], locale: str | None) -> str:
     """Items joined as this locale lists them (、 in Japanese)."""
     return t("common.list_separator", locale).join(items)
 

@@ -3,13 +3,15 @@
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TextIO
 
 from bot.nlp.evaluate import evaluate_file, evaluate_sets, format_report, format_sets
 from bot.nlp.understanding import understand
 
 
-def _classify_stream(lines, out) -> None:
+def _classify_stream(lines: Iterable[str], out: TextIO) -> None:
     """One JSON result line per JSON input line, in order."""
     for line in lines:
         if not line.strip():

@@ -73,7 +73,9 @@ def _ending(tokens: tuple[Token, ...], index: int) -> str | None:
 
 def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
     """The message cut after sentence ends, contrasts, reasons and じゃなくて; each token's segment."""
-    cuts, numbers, start = [], [], 0
+    cuts: list[Segment] = []
+    numbers: list[int] = []
+    start = 0
     for index, token in enumerate(tokens):
         numbers.append(len(cuts))
         # only these can end a segment (checked first: _ending is slower and most words go on)

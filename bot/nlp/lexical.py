@@ -14,6 +14,7 @@ import re
 import tomllib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,7 +57,7 @@ class Lexicon:
     # Phrases that, without their marks, are other common words (chó -> cho "for").
     bare_ambiguous: frozenset[str] = frozenset()
 
-    def bare(self, phrases: dict[str, object] | list) -> list:
+    def bare(self, phrases: Mapping[str, object] | list) -> list:
         """(phrase without marks, item) for the items usable in a message typed without marks."""
         pairs = [(strip_marks(key), key) for key in phrases]
         return [(bare, key) for bare, key in pairs if bare not in self.bare_ambiguous]

@@ -40,7 +40,7 @@ def normalise(text: str) -> str:
 
 
 _TO_KATAKANA = {c: c + _SHIFT for c in range(_KATA_START - _SHIFT, _KATA_END - _SHIFT + 1)}
-_FOLD = {**_TO_KATAKANA, ord("ヶ"): "ケ", ord("ヵ"): "カ"}
+_FOLD: dict[int, int | str] = {**_TO_KATAKANA, ord("ヶ"): "ケ", ord("ヵ"): "カ"}
 
 
 def to_katakana(text: str) -> str:
@@ -48,7 +48,7 @@ def to_katakana(text: str) -> str:
     return text.translate(_TO_KATAKANA)
 
 
-_TO_HIRAGANA = {value: key for key, value in _TO_KATAKANA.items()}
+_TO_HIRAGANA: dict[int, int] = {value: key for key, value in _TO_KATAKANA.items()}
 
 
 def to_hiragana(text: str) -> str:

@@ -37,7 +37,8 @@ SYLLABLES = {
 
 def to_romaji(reading: str) -> str:
     """A katakana reading in lower-case Hepburn; small ッ doubles the next consonant."""
-    out, double = [], False
+    out: list[str] = []
+    double = False
     for kana in reading:
         if kana == "ッ":
             double = True

@@ -10,6 +10,7 @@ is also learned as a voice or kana-only writer would send it (hiragana, no punct
 
 import hashlib
 import json
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from bot.nlp.normalise import normalise, to_hiragana
 from bot.nlp.tagger import get_tagger
 
 TRAINING_FILE = CORPUS_DIR / "train_ja.jsonl"
-SETTINGS = {"min_count": 2, "l2": 1e-4, "steps": 300, "rate": 0.1, "folds": 5}
+SETTINGS: dict[str, Any] = {"min_count": 2, "l2": 1e-4, "steps": 300, "rate": 0.1, "folds": 5}
 _TEMPERATURES = np.arange(0.5, 3.01, 0.05)
 COPIES = 2  # every training message is learned as written and as spoken (see spoken())
 
@@ -168,7 +169,7 @@ def train(path: Path = MODEL_FILE) -> dict:
     intents = _examples([c[0] for c in corpus], [INTENTS.index(c[1]) for c in corpus], columns)
     requests = [c for c in corpus if c[1] == "help_request"]
     categories = _examples([c[0] for c in requests], [CATEGORIES.index(c[2]) for c in requests], columns)
-    arrays = {"features": np.array(names), "fingerprint": fingerprint(corpus)}
+    arrays: dict[str, Any] = {"features": np.array(names), "fingerprint": fingerprint(corpus)}
     arrays |= _head_arrays("intent", intents, len(names), INTENTS)
     arrays |= _head_arrays("category", categories, len(names), CATEGORIES)
     emergencies = _examples([c[0] for c in corpus], [int(c[3]) for c in corpus], columns)

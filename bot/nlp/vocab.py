@@ -1,6 +1,7 @@
 """Vocabulary files (vocab/<language>.toml) compiled into matchable terms."""
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -95,7 +96,7 @@ def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:
     return entries
 
 
-def _index(pairs: list[tuple[str, int]]) -> dict[str, tuple]:
+def _index(pairs: Sequence[tuple[str, object]]) -> dict[str, tuple]:
     """Group (key, value) pairs by key."""
     grouped: dict[str, list] = {}
     for key, value in pairs:

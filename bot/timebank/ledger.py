@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot.circulars.subscriptions import require_admin
@@ -49,7 +49,7 @@ def split_cost(balance: int, minutes: int, floor: int) -> tuple[int, int]:
 # -- accounts --------------------------------------------------------------------------------
 
 
-def _first_account(session: Session, *where) -> Account | None:
+def _first_account(session: Session, *where: ColumnElement[bool]) -> Account | None:
     # Two rows may exist after a race on first use; balances sum over both, so use the first.
     return session.scalar(select(Account).where(*where).order_by(Account.id).limit(1))
 
@@ -87,7 +87,7 @@ def grants_account(session: Session) -> Account:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _sum(session: Session, *where) -> int:
+def _sum(session: Session, *where: ColumnElement[bool]) -> int:
     query = select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).join(Account, Account.id == LedgerEntry.account_id)
     return int(session.scalar(query.where(*where)) or 0)
 

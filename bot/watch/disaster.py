@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channel import Channels
@@ -63,7 +63,7 @@ def in_disaster(session: Session, person: Resident) -> bool:
     )
 
 
-def _of(district_ids: list[int]):
+def _of(district_ids: list[int]) -> ColumnElement[bool]:
     """Residents of these districts, or following one of them."""
     followers = select(Subscription.resident_id).where(
         Subscription.district_id.in_(district_ids), Subscription.active.is_(True)

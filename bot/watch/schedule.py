@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,7 @@ def greeting(day: CheckInDay, person: Resident, key: str = "watch.greeting") -> 
 # -- no answer: a reminder, then the watchers and a neighbour ----------------------------------
 
 
-def _unanswered(session: Session, *conditions) -> list[CheckInDay]:
+def _unanswered(session: Session, *conditions: ColumnElement[bool]) -> list[CheckInDay]:
     return list(
         session.scalars(
             select(CheckInDay)

@@ -104,7 +104,7 @@ def require_district(db: OrmSession, district_id: int) -> tuple[Resident, Distri
     admin = current_admin(db)
     if admin is None or district_id not in [d.id for d in admin_districts(db, admin)]:
         abort(403)
-    return admin, db.get(District, district_id)
+    return admin, db.get_one(District, district_id)
 
 
 def in_district(db: OrmSession, model: type, row_id: int, district_id: int):
@@ -161,7 +161,7 @@ def check_csrf() -> None:
 
 def done(key: str, endpoint: str, fields: dict | None = None, **values):
     """Say on the next page what was done (a catalog key and its fields), and go there."""
-    flash([key, fields or {}])
+    flash([key, fields or {}])  # type: ignore[arg-type]  # Flask keeps any JSON value; its stubs say str
     return redirect(url_for(endpoint, **values))
 
 

@@ -7,6 +7,7 @@ then circulars.launch (the fan-out job is enqueued after the commit), or circula
 from __future__ import annotations
 
 from flask import redirect, request, url_for
+from sqlalchemy.orm import Session as OrmSession
 
 from bot import runtime
 from bot.circulars import circulars, render, subscriptions
@@ -84,7 +85,7 @@ def preview(district_id: int, circular_id: int):
     )
 
 
-def samples(db: Session, circular: Circular, district: District) -> list[tuple[str, list]]:
+def samples(db: OrmSession, circular: Circular, district: District) -> list[tuple[str, list]]:
     """(language, messages) a follower of each language receives: Japanese, each translation
     given, and each language the district's followers read without one (the Japanese, after a
     short note in their language)."""

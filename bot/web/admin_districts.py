@@ -23,7 +23,7 @@ def require_staff(db, district_id: int | None = None) -> tuple[Resident, list[Di
     they do not support."""
     person = current_admin(db)
     mine = staff_districts(db, person) if person is not None else []
-    if not mine or (district_id is not None and district_id not in [d.id for d in mine]):
+    if person is None or not mine or (district_id is not None and district_id not in [d.id for d in mine]):
         abort(403)
     return person, mine
 
@@ -65,7 +65,7 @@ def district_edit(district_id: int):
             return done("staff.saved", "admin.district_setup", {"name": form.get("name", "").strip()})
     db = request_session()
     person, mine = require_staff(db, district_id)
-    district = db.get(District, district_id)
+    district = db.get_one(District, district_id)
     return page(
         "district_edit.html",
         person,
@@ -94,7 +94,7 @@ def save(district_id: int, form) -> tuple[str, dict] | None:
         _, mine = require_staff(db, district_id)
         if setup.name_taken(db, name, district_id):
             return "staff.setup.error.taken", {"name": name}
-        district = db.get(District, district_id)
+        district = db.get_one(District, district_id)
         district.name, district.city, district.reading = name, city, reading
         district.requires_approval = form.get("requires_approval") == "yes"
         setup.set_neighbours(db, district, chosen, {d.id for d in mine})

@@ -57,7 +57,7 @@ def assign(district_id: int, request_id: int):
         helper_id = offered_helper(request.form, unmet.short_list(db, row))
         box = offers.assign(db, request_id, helper_id, admin, local_now(), runtime.current().config)
         asked = any(envelope.resident_id == helper_id for envelope in box.envelopes)
-        name = db.get(Resident, helper_id).display_name or ""
+        name = db.get_one(Resident, helper_id).display_name or ""
         ids = outboxes.store(db, box)
     outboxes.deliver(runtime.current().channels, ids)
     return done(

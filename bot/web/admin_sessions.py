@@ -8,7 +8,9 @@ import secrets
 from datetime import datetime, timedelta
 
 import click
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,11 +74,12 @@ def end(db: Session, row: AdminSession, now: datetime) -> None:
 
 def revoke(db: Session, resident_id: int, now: datetime) -> int:
     """End every live session of a person (a lost phone, an admin who steps down); how many."""
-    return db.execute(
+    ended = db.execute(
         update(AdminSession)
         .where(AdminSession.resident_id == resident_id, AdminSession.ended_at.is_(None))
         .values(ended_at=now)
-    ).rowcount
+    )
+    return cast(CursorResult, ended).rowcount
 
 
 @click.command("admin-revoke")

@@ -105,7 +105,7 @@ def watch_minsei(district_id: int, check_in_id: int):
                 "minsei_id",
                 [p.id for p in queries.residents(db, district_id) if p.id != check_in.resident_id],
             )
-            person = db.get(Resident, person_id)
+            person = db.get_one(Resident, person_id)
             ids = outboxes.store(db, consent.name_minsei(db, check_in, person))
             names = {"name": person.display_name or "", "person": check_in.resident.display_name or ""}
     except forms.FormError as error:
@@ -158,7 +158,7 @@ def support_mark(district_id: int):
         with Session.begin() as db:
             admin, _ = require_district(db, district_id)
             person_id = forms.choice(request.form, "resident_id", [p.id for p in _everyone(db, district_id)])
-            person = db.get(Resident, person_id)
+            person = db.get_one(Resident, person_id)
             support.mark(db, person, admin, forms.text(request.form, "note", forms.ADDRESS_MAX))
             name = person.display_name or ""
     except forms.FormError as error:
@@ -175,8 +175,8 @@ def support_add(district_id: int, need_id: int):
             require_district(db, district_id)
             need = in_district(db, SupportNeed, need_id, district_id)
             helper_id = forms.choice(request.form, "supporter_id", [p.id for p in queries.residents(db, district_id)])
-            support.add_supporter(db, need, db.get(Resident, helper_id))
-            name = db.get(Resident, helper_id).display_name or ""
+            support.add_supporter(db, need, db.get_one(Resident, helper_id))
+            name = db.get_one(Resident, helper_id).display_name or ""
     except forms.FormError as error:
         return support_page(district_id, error.args[0]), 400
     return done("admin.support.supporter_added", "watch_admin.support_page", {"name": name}, district_id=district_id)

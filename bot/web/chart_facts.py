@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from statistics import median
 
 from sqlalchemy import and_, func, or_, select
@@ -130,7 +131,7 @@ def classes(session: Session, district_id: int) -> list[HelpFact]:
         .join(Account, Account.id == LedgerEntry.account_id)
         .where(LedgerEntry.transfer_id.in_(paid), Account.kind == "resident")
     )
-    return [HelpFact(master, at, minutes, True, teaching=True) for master, at, minutes in rows]
+    return [HelpFact(master, at, minutes, True, teaching=True) for master, at, minutes in rows if master is not None]
 
 
 def circulars_sent(session: Session, district_id: int) -> list[CircularFact]:
@@ -156,6 +157,7 @@ def circulars_sent(session: Session, district_id: int) -> list[CircularFact]:
     return [
         CircularFact(kind, at, sent, confirmed, answered, needs, title, need_help)
         for kind, at, needs, sent, confirmed, answered, title, need_help in rows
+        if at is not None  # (never None: the query asks for sent circulars)
     ]
 
 
@@ -204,7 +206,7 @@ def first_accept(facts: list[RequestFact], labels: list[str]) -> list[tuple[str,
 
 def help_by_month(facts: list[HelpFact], labels: list[str]) -> list[tuple[str, list[float]]]:
     """Per month: hours of help given (tasks, classes) and the helpers and masters who gave it."""
-    table = {label: [0, 0, set(), set()] for label in labels}
+    table: dict[str, list[Any]] = {label: [0, 0, set(), set()] for label in labels}
     for fact in facts:
         row = table.get(month_of(fact.at))
         if row is not None:

@@ -282,7 +282,7 @@ def load(db: Session, data: bytes) -> Loaded:
             chosen[by_name[row.name].id].add(by_name[name].id)
             chosen.setdefault(by_name[name].id, set()).add(by_name[row.name].id)
     for district_id in in_file:
-        set_neighbours(db, db.get(District, district_id), chosen[district_id], everyone)
+        set_neighbours(db, db.get_one(District, district_id), chosen[district_id], everyone)
     load_people(db, people, by_name, in_file, done)
     return done
 
@@ -305,12 +305,12 @@ def load_people(
             db.delete(role_row)
             done.roles_removed += 1
     for (resident_id, district_id), role in wanted.items():
-        row = db.get(DistrictAdmin, (resident_id, district_id))
-        if row is None:
+        held = db.get(DistrictAdmin, (resident_id, district_id))
+        if held is None:
             db.add(DistrictAdmin(resident_id=resident_id, district_id=district_id, role=role))
             done.roles_added += 1
         else:
-            row.role = role
+            held.role = role
     db.flush()
 
 

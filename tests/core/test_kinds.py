@@ -10,6 +10,7 @@ import pytest
 from bot import kinds
 from bot.i18n import catalog, locales
 from bot.nlp import CATEGORIES
+from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.timebank.ledger import default_minutes
 
 VOCABULARIES = sorted((Path(kinds.__file__).parent / "nlp" / "vocab").glob("*.toml"))
@@ -41,3 +42,9 @@ def test_every_kind_has_words_in_every_vocabulary(path):
 def test_understanding_and_the_time_bank_read_the_table():
     assert CATEGORIES == kinds.KEYS
     assert [default_minutes(k) for k in kinds.KEYS] == [kind.minutes for kind in kinds.KINDS]
+
+
+def test_every_kind_is_taught_to_the_japanese_learned_layer():
+    # The learned layer picks a kind only if its training corpus has requests of that kind.
+    taught = {row.get("category") for row in read_rows(CORPUS_DIR / "train_ja.jsonl")}
+    assert [k for k in kinds.KEYS if k not in taught] == [], "add requests of the kind to train_ja.jsonl and retrain"
