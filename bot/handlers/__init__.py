@@ -112,6 +112,7 @@ def on_text(function: Handler) -> Handler:
     """File a reader of any text, tried after the pending question and before the intent."""
     if function not in READERS:
         READERS.append(function)
+    return function
 
 
 def on_first(function: Handler) -> Handler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select
@@ -310,12 +311,9 @@ def _set_paused(session: Session, turn: Turn, paused: bool, until: datetime | No
 
 @on_state("helper_menu")
 def typed_in_menu(session: Session, turn: Turn) -> Outbox | None:
-    """お休みします / 再開します written under the helper's menu."""
-    for word_key, paused in (("helper.pause_words", True), ("helper.resume_words", False)):
-        words = [w.strip() for w in turn.t(word_key).split(",") if w.strip()]
-        if any(w in turn.text for w in words):
-            return _set_paused(session, turn, paused)
-    return None
+    """お休みします / 再開します written under the helper's menu: as anywhere else, with the day the
+    break ends when one is said (「来週は旅行でお休みします」), and 再開 heard even when not paused."""
+    return pause_in_words(session, turn, in_menu=True)
 
 
 @on_postback("helper.approve")
@@ -328,21 +326,33 @@ def approve_pressed(session: Session, turn: Turn) -> Outbox:
 
 
 @on_text
-def pause_in_words(session: Session, turn: Turn) -> Outbox | None:
-    """A helper's 「来週は旅行でお休みします」 / 「また再開します」, wherever it is written."""
+def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbox | None:
+    """A helper's 「来週は旅行でお休みします」 / 「また再開します」, wherever it is written; a paused
+    helper who says they will help (「落ち着いたのでまたお手伝いします」) is back."""
     from bot.handlers.conversation import has_word
     from bot.nlp.when import period_end
 
     profile = profile_of(session, turn)
     understood = turn.understanding
-    named_need = understood.intent == "help_request" and understood.category not in (None, "other")
-    if profile is None or named_need or understood.intent == "cancel":
+    if profile is None or asks_for_a_kind(turn) or understood.intent == "cancel":
         return None
-    if profile.paused and has_word(turn, "helper.resume_words"):
+    if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
+    if profile.paused and understood.intent == "offer_help" and not unfinished(profile):
+        return _set_paused(session, turn, False).to(turn.resident.id, menu(session, turn, profile))
     if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):
-        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
+        return _set_paused(session, turn, True, period_end(unicodedata.normalize("NFKC", turn.text), turn.now))
     return None
+
+
+def asks_for_a_kind(turn: Turn) -> bool:
+    """A request naming a kind of help in words (「今日は休みなので買い物をお願いしたい」); the learned
+    layer's guess alone (「しばらく休ませてもらいます」 read as childcare) is no request."""
+    from bot.handlers.request_changes import names_kind
+
+    understood = turn.understanding
+    named = understood.intent == "help_request" and understood.category not in (None, "other")
+    return named and names_kind(turn, understood.category)
 
 
 # -- the registration (and an edit) as a declared conversation: the exits every question honours

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.events import Outbox, Text
 from bot.handlers import Turn, on_text
-from bot.handlers.conversation import reads_as_change
+from bot.handlers.conversation import has_word, reads_as_change
 from bot.handlers.request_changes import apply_when
 from bot.handlers.tasks import describe_t
 from bot.matching import describe
@@ -29,9 +29,11 @@ def posted_request(session: Session, turn: Turn) -> HelpRequest | None:
 
 @on_text
 def correct_posted(session: Session, turn: Turn) -> Outbox | None:
-    """A new day or time for the request that is out, said as a correction."""
+    """A new day or time for the request that is out, said as a correction (「やっぱり」「じゃなくて」)
+    or about it (「さっきのごみ出し、明後日にしてくれんね」)."""
     understood = turn.understanding
-    if not reads_as_change(turn) or (understood.when is None and understood.time_of_day is None):
+    about_it = reads_as_change(turn) or has_word(turn, "conversation.earlier_words")
+    if not about_it or (understood.when is None and understood.time_of_day is None):
         return None
     request = posted_request(session, turn)
     if request is None or understood.category not in (None, "other", request.category):

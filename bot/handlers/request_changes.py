@@ -3,6 +3,8 @@ of a draft (by button or in words), or dropping it."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -123,7 +125,7 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
     understood = turn.understanding
     if understood.when is None:
         request.time_of_day = understood.time_of_day
-    elif not names_day(turn.text, turn.now.date()) and request.when is not None:
+    elif not names_day(unicodedata.normalize("NFKC", turn.text), turn.now.date()) and request.when is not None:
         # 「朝じゃなくて午後で」: the day stays, only the hour changes
         request.when = request.when.replace(hour=understood.when.hour, minute=understood.when.minute)
         request.time_of_day = understood.time_of_day

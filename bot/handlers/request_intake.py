@@ -58,9 +58,16 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
         return ask_what_trouble(session, turn)  # unsure or not, the need is what to ask for
     if asks(turn) and confidence >= SURE:
         return help_request(session, turn)
-    if turn.understanding.category in (None, "other"):
+    if turn.understanding.category in (None, "other") or tells_of_a_kindness(turn):
         return small_talk(turn)
     return ask_is_request(session, turn)
+
+
+def tells_of_a_kindness(turn: Turn) -> bool:
+    """「孫が来てくれてね」: someone did something for the sender, and nothing is asked; a story
+    (whatever kind of help its words name), never a request."""
+    text = flows.normal(turn.text)
+    return not asks(turn) and any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.kindness_words"))
 
 
 def ask_what_trouble(session: Session, turn: Turn) -> Outbox:

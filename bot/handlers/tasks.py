@@ -42,10 +42,47 @@ def latest_request(session: Session, resident: Resident) -> HelpRequest | None:
 
 @on_intent("cancel")
 def cancel(session: Session, turn: Turn) -> Outbox:
-    """Cancel the latest request: offers withdrawn, the helper who took it told."""
+    """Cancel the latest request: offers withdrawn, the helper who took it told. A cancel only
+    guessed (「さっきのお願い、どげんなったと」 has no word of cancelling) is asked about first."""
     request = latest_request(session, turn.resident)
     if request is None:
         return turn.reply(Text(turn.t("request.cancel_none")))
+    if turn.text and not has_word(turn, "conversation.cancel_words"):
+        return ask_to_cancel(turn, request)
+    return withdrawn(session, turn, request)
+
+
+def ask_to_cancel(turn: Turn, request: HelpRequest) -> Outbox:
+    """「…のお願いを取り消しますか？」 with a button for each answer (on the message: they must last)."""
+    return turn.reply(
+        Text(
+            describe_t(turn.resident, "request.ask_cancel", request),
+            (
+                button(turn.t("request.cancel_yes"), "request.cancel", str(request.id)),
+                button(turn.t("request.cancel_no"), "request.keep"),
+            ),
+            lasting=True,
+        )
+    )
+
+
+@on_postback("request.cancel")
+def cancel_pressed(session: Session, turn: Turn) -> Outbox:
+    """はい, 取り消す: the request is withdrawn, if it is still the person's and still out."""
+    request = session.get(HelpRequest, int(turn.args[0]))
+    if request is None or request != latest_request(session, turn.resident):
+        return turn.reply(Text(turn.t("common.stale_button")))
+    return withdrawn(session, turn, request)
+
+
+@on_postback("request.keep")
+def keep_pressed(session: Session, turn: Turn) -> Outbox:
+    """いいえ: nothing changes."""
+    return turn.reply(Text(turn.t("request.cancel_kept")))
+
+
+def withdrawn(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """Withdraw the request's offers, tell the helper who took it, tell the person."""
     box = offers.close_offers(session, request, turn.now, "withdrawn", None)
     if request.status == "assigned" and request.task is not None:
         helper = request.task.helper

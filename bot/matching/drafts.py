@@ -12,7 +12,7 @@ from bot import outbox as outboxes
 from bot.channel import Channels
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
-from db.models import Conversation, HelpRequest, Resident
+from db.models import Conversation, HelpRequest, Resident, local_now
 
 QUESTION_MINUTES = 60
 
@@ -32,16 +32,20 @@ def ask(
 
 
 def expire_question(resident_id: int, state: str, expires_at: str, channels: Channels) -> None:
-    """The question is still the one asked and unanswered: close it and say so."""
+    """The question is still the one asked, unanswered, and its time is up: close it and say so.
+    Run before its time (a scheduler's clock ahead of ours) it leaves the question open: the
+    reconciler re-drives questions past their time, so nothing is lost."""
     from db.session import Session as SessionFactory
 
+    due = datetime.fromisoformat(expires_at)
+    if local_now() < due:
+        return
     with SessionFactory.begin() as session:
-        conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident_id))
-        if (
-            conversation is None
-            or conversation.state != state
-            or conversation.expires_at != datetime.fromisoformat(expires_at)
-        ):
+        # Locked: the delayed job and the reconciler's copy may run at once; the second finds it gone.
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.resident_id == resident_id).with_for_update()
+        )
+        if conversation is None or conversation.state != state or conversation.expires_at != due:
             return  # answered, or asked again since: a later job will see to it
         box = close(session, conversation)
         ids = outboxes.store(session, box)
@@ -65,7 +69,8 @@ def close(session: Session, conversation: Conversation) -> Outbox:
             Envelope(
                 resident.id,
                 [note],
-                retry_key=retry_key("expired", resident.id, conversation.id, conversation.expires_at),
+                # This question to this person at this time (a row id may come back on SQLite).
+                retry_key=retry_key("expired", resident.id, conversation.state, conversation.expires_at),
             )
         ]
     )

@@ -1,6 +1,7 @@
 """Which of the known district names a message mentions (spelling and reading variants)."""
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -17,12 +18,13 @@ def _reading(text: str) -> str:
     return "".join(t.kana for t in tokenize(text) if t.pos not in ("補助記号", "空白"))
 
 
-def _spellings(name: str) -> set[str]:
-    """A district name with and without its 区/町 suffix, written and read."""
+@lru_cache(maxsize=4096)  # every message naming a district is compared with every district's name
+def _spellings(name: str) -> frozenset[str]:
+    """A district name with and without its 区/町 suffix, written and read (worked out once per name)."""
     clean = fold_kana(normalise(name))
     forms = {clean} | {clean[: -len(s)] for s in _SUFFIXES if clean.endswith(s) and len(clean) > len(s) + 1}
     readings = {_reading(f) for f in forms if f}
-    return {f for f in forms if f} | readings | _romaji(readings)
+    return frozenset({f for f in forms if f} | readings | _romaji(readings))
 
 
 def _romaji(readings: set[str]) -> set[str]:

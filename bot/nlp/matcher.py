@@ -74,6 +74,8 @@ def _same_word(token: Token, wanted: Token) -> bool:
     """Same lemma; or same reading when either side is written in kana (ごみ/塵, すてる/捨てる)."""
     if token.key != wanted.key:
         return False
+    if wanted.pos == "word" and wanted.past and not token.past:
+        return False  # English: "took out the" (done) is not "take out the" (a request)
     if token.pos == "動詞" and wanted.pos == "動詞" and token.ctype[:2] != wanted.ctype[:2]:
         return False  # 手伝える (can help) is not 手伝う (help me)
     if token.lemma == wanted.lemma or token.written_in_kana or wanted.written_in_kana:

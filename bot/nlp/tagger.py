@@ -97,17 +97,18 @@ def _token(surface: str, feature_raw: str) -> Token | None:
     )
 
 
-# Converted words by their output line ("surface TAB features"); None for words left out.
-_WORDS: dict[str, Token | None] = {}
+class _Words(dict[str, Token | None]):
+    """Converted words by their output line ("surface TAB features"), None for words left out:
+    a word met before is found by the dict itself, a new one is converted once, here."""
+
+    def __missing__(self, line: str) -> Token | None:
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
+        token = self[line] = _token(*line.split("\t", 1))
+        return token
 
 
-def _word(line: str) -> Token | None:
-    """The token of one line of tagger output, converted once per distinct word."""
-    if line not in _WORDS:
-        if len(_WORDS) >= TOKEN_CACHE_SIZE:
-            _WORDS.clear()
-        _WORDS[line] = _token(*line.split("\t", 1))
-    return _WORDS[line]
+_WORDS = _Words()
 
 
 def tagged_lines(text: str) -> list[str]:
@@ -125,8 +126,7 @@ def node_lines(text: str) -> list[str]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    known = _WORDS.get
-    return tuple(filter(None, [known(line) or _word(line) for line in tagged_lines(text)]))
+    return tuple(filter(None, map(_WORDS.__getitem__, tagged_lines(text))))
 
 
 def is_kana(text: str) -> bool:

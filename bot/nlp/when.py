@@ -204,7 +204,11 @@ def period_end(text: str, now: datetime) -> datetime | None:
     after), or None when it names none."""
     text = _kanji_numbers(text.translate(_TO_HIRAGANA)).lower()
     monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(0, 0))
-    for words, weeks in ((("再来週",), 3), (("来週", "next week"), 2), (("今週", "this week"), 1)):
+    for words, weeks in (
+        (("再来週", "さらいしゅう"), 3),
+        (("来週", "らいしゅう", "next week"), 2),
+        (("今週", "こんしゅう", "this week"), 1),
+    ):
         if any(word in text for word in words):
             return monday + timedelta(weeks=weeks)
     day = find_date(_meant(text, now.date()), now.date())

@@ -97,10 +97,11 @@ class LineChat:
 
     _ids = itertools.count(1)
 
-    def __init__(self, client, record: LineRecord, session, secret: str) -> None:
+    def __init__(self, client, record: LineRecord, session, secret: str, settle=None) -> None:
         self.client, self.record, self.session, self.secret = client, record, session, secret
         self.channel = record
         self.clock = None
+        self.settle = settle  # runs the queued jobs after each post (RQ), when jobs are not eager
 
     def event(self, user_id: str, kind: str, **fields) -> list[Message]:
         self.session.commit()
@@ -129,6 +130,8 @@ class LineChat:
         )
         if answer.status_code != 200:
             raise AssertionError(f"the webhook answered {answer.status_code}")
+        if self.settle is not None:
+            self.settle()
         self.session.expire_all()
         return self.record.to(user_id)[before:]
 

@@ -1,6 +1,7 @@
-"""The simulated people: at least 95% of conversations end as the person meant, on the tuned set
-and on each held-out set (never tuned on). Every conversation goes through the real webhook and
-line-bot-sdk to the fake LINE API and is judged on what LINE received.
+"""The simulated people: at least 95% of conversations end as the person meant, on the tuned side
+(the tuned set, and sessions 2 and 3's sets, looked at in session 4) and on the held-out set of
+session 4 (never tuned on). Every conversation goes through the real webhook and line-bot-sdk to
+the fake LINE API and is judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
 
 import logging
@@ -11,12 +12,11 @@ from tests.conversations import heldout, heldout_line, heldout_s4, tuned
 from tests.conversations.__main__ import figure
 from tests.conversations.runner import run_all
 
-# The held-out sets are measured, not tuned: their bar is the issue's 95%, on both held-out sets
-# together (session 2's and session 3's); each one's own figure is printed and reported as it is.
-# Session 4's held-out people, written before that session changed anything, have a bar of their own.
+# Sessions 2 and 3's sets were held out until session 4 looked at their failures: since then they
+# are tuned on, and only session 4's set, written before that session changed anything, is held out.
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
-    "held-out (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
+    "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
     "held-out s4": (heldout_s4.PERSONAS, 0.95),
 }
 
@@ -36,10 +36,10 @@ def test_conversations_end_as_the_person_meant_on_line(name):
     share = sum(r.ok for r in results) / len(results)
     failures = [f"{r.persona.name}: {'; '.join(r.problems)}" for r in results if not r.ok]
     print(figure(f"{name} (LINE)", results))
-    if name == "held-out (s2 + s3)":
+    if name == "looked at (s2 + s3)":
         second = len(heldout.PERSONAS)
-        print(figure("held-out s2 (LINE)", results[:second]), figure("held-out s3 (LINE)", results[second:]))
-    assert share >= bar, (figure(name, results), failures if name == "tuned" else "held out")
+        print(figure("s2 (LINE)", results[:second]), figure("s3 (LINE)", results[second:]))
+    assert share >= bar, (figure(name, results), failures if name != "held-out s4" else "held out")
 
 
 def test_the_suite_is_well_over_a_hundred_conversations():

@@ -1,8 +1,12 @@
 """Registering as a helper, the experience master, pausing, approval by the district admin."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from db.models import HelperProfile
+from bot.matching import drafts
+
+from db.models import HelperProfile, local_now
 from tests import factories
 from tests.fakes import buttons, texts
 from tests.handlers.talk import press
@@ -109,9 +113,11 @@ def test_someone_else_cannot_approve(chat, session):
     assert "担当者だけ" in texts(got)[0]
 
 
-def test_an_unfinished_registration_times_out_politely(chat, session, rt):
+def test_an_unfinished_registration_times_out_politely(chat, session, rt, monkeypatch):
     factories.resident(session, user_id="H")
     chat.press("H", "menu.give_help")
+    later = local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1)
+    monkeypatch.setattr(drafts, "local_now", lambda: later)  # the hour is up
     rt.jobs.run_delayed()
     assert "途中のまま" in texts(chat.channel.to("H"))[-1]
     got = chat.say("H", "こんにちは")

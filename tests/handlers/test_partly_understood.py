@@ -72,3 +72,30 @@ def test_a_correction_after_posting_changes_the_open_request(text, chat, session
     requests = list(session.scalars(select(HelpRequest)))
     assert len(requests) == 1 and requests[0].when.weekday() == 1 and requests[0].time_of_day == "morning"
     assert "日時が" in texts(chat.channel.to("H2"))[-1]
+
+
+@pytest.fixture
+def on_line(session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, platform="line", user_id="Ureq", district=district, display_name="山田")
+    factories.helper(session, platform="line", user_id="Uh1", district=district, display_name="佐藤")
+    session.commit()
+    return district
+
+
+@pytest.mark.parametrize(
+    "text, answer, status",
+    [("いらなくなりました", "はい、取り消す", "cancelled"), ("もう必要なくなりました", "いいえ、そのまま", "open")],
+)
+def test_a_cancel_only_guessed_is_asked_before_the_request_is_withdrawn(
+    text, answer, status, line_chat, session, on_line
+):
+    from db.models import HelpRequest
+
+    ask_for_help(line_chat, user="Ureq")
+    got = line_chat.say("Ureq", text)  # read as a cancel, with no word of cancelling
+    assert (
+        "取り消しますか" in texts(got)[-1] and got[-1].lasting and session.scalar(select(HelpRequest)).status == "open"
+    )
+    press(line_chat, "Ureq", answer, got)
+    assert session.scalar(select(HelpRequest)).status == status

@@ -74,3 +74,45 @@ def test_pause_and_resume_by_button(chat, session, midori):
 def test_a_helper_asking_for_help_on_a_day_off_is_not_paused(chat, session, midori):
     got = chat.say("H1", "今日は休みなので、明日の買い物をお願いしたいです")
     assert "買い物" in texts(got)[0] and not profile(session).paused
+
+
+# -- through LINE: the webhook, the job, line-bot-sdk and the fake LINE API ----------------------
+
+
+@pytest.fixture
+def on_line(session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, platform="line", user_id="Ureq", district=district, display_name="山田")
+    factories.helper(session, platform="line", user_id="Uh1", district=district, skills=["garbage"])
+    session.commit()
+    return district
+
+
+@pytest.mark.parametrize("text", ["来週は旅行でお休みします", "ﾗｲｼｭｳﾊ ﾘｮｺｳﾃﾞ ｵﾔｽﾐｼﾏｽ", "来週は休ませてください"])
+def test_a_break_written_at_the_helpers_menu_keeps_its_end(text, line_chat, session, on_line):
+    got = line_chat.say("Uh1", "手伝いたい")
+    assert "いまの登録" in texts(got)[-1]
+    got = line_chat.say("Uh1", text)
+    until = profile(session).paused_until
+    assert profile(session).paused and until is not None and until - local_now() > timedelta(days=7)
+    assert "まで" in texts(got)[-1]
+    ask_for_help(line_chat, user="Ureq")
+    assert offers_to(line_chat, "Uh1") == []
+
+
+@pytest.mark.parametrize("text", ["仕事が忙しいので休ませてください", "しばらく やすませて ください"])
+def test_let_me_rest_is_a_break(text, line_chat, session, on_line):
+    line_chat.say("Uh1", text)
+    assert profile(session).paused
+    ask_for_help(line_chat, user="Ureq")
+    assert offers_to(line_chat, "Uh1") == []
+
+
+@pytest.mark.parametrize("text", ["落ち着いたのでまたお手伝いします", "また手伝いたいです", "手伝いたい"])
+def test_a_paused_helper_who_says_they_will_help_is_back(text, line_chat, session, on_line):
+    profile(session).paused = True
+    session.commit()
+    got = line_chat.say("Uh1", text)
+    assert "おかえりなさい" in texts(got)[0] and not profile(session).paused
+    ask_for_help(line_chat, user="Ureq")
+    assert len(offers_to(line_chat, "Uh1")) == 1
