@@ -88,7 +88,9 @@ class Jobs:
             return
         from rq import Retry
 
-        with self.redis.pipeline() as pipeline:
+        # One round trip, not a MULTI/EXEC transaction: each job stands alone (a failure is raised,
+        # and the webhook has its platform deliver the body again).
+        with self.redis.pipeline(transaction=False) as pipeline:
             for args in calls:
                 self.queue.enqueue(
                     name, *args, pipeline=pipeline, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)

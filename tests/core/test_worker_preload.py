@@ -85,8 +85,10 @@ def test_the_job_runner_imports_nothing_of_ours_and_the_message_is_answered(tmp_
 def test_preload_makes_the_tagger_before_any_job(tmp_path):
     import worker
     from bot.nlp import tagger
+    from bot.nlp.classify import analyse
 
     tagger.get_tagger.cache_clear()
+    analyse.cache_clear()  # as in a new worker: an earlier test's reading of the sentence is not kept
     worker.preload(make_engine(f"sqlite:///{tmp_path / 'kyojo.sqlite'}"))
     assert tagger.get_tagger.cache_info().currsize == 1
     assert all(job.value.rpartition(".")[0] in sys.modules for job in Job)
