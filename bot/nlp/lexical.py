@@ -152,6 +152,7 @@ def _negated(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
     """A negation word just before the phrase (không giúp, 不要, 안 가요) or just after (가지 않아요)."""
     spaced = lexicon.language in _SPACED
     before = text[max(0, start - (14 if spaced else 3)) : start + (1 if spaced else 0)]
+    before = _BOUNDARY.split(before)[-1]  # a negation does not reach over a comma (没事，我去)
     for word in lexicon.contrast:  # the 不 of 不过 (but) negates nothing
         before = before.replace(word, " ")
     if any((f" {n} " in before) if spaced else (n in before) for n in lexicon.negations):

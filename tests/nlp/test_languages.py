@@ -84,6 +84,7 @@ def test_a_safety_answer_is_read_in_the_clause_after_but(text, intent):
         ("这次就算了吧", "offer_pending", "decline"),
         ("휠체어라서 혼자 나갈 수가 없어요", "safety_check", "need_help"),
         ("Unfortunately I have work then", "offer_pending", "decline"),
+        ("没事，我去", "offer_pending", "accept"),  # the 没 of 没事 does not reach over the comma
     ],
 )
 def test_a_reply_that_only_says_what_cannot_be_done_is_a_no_or_a_need(text, context, intent):
