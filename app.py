@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot import clock, inbound, reconcile, runtime, wiring
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
-from bot.queue import Job
+from bot.queue import Job, event_job_id
 from db import session as db_session
 from db.models import InboundEvent, local_now
 
@@ -83,7 +83,9 @@ def receive(platform: str, signature: str):
         abort(400, "malformed body")
     new_ids = _store(platform, events)
     try:
-        rt.jobs.enqueue_all(Job.PROCESS_EVENT, [(event_id,) for event_id in new_ids])
+        rt.jobs.enqueue_all(
+            Job.PROCESS_EVENT, [(event_id,) for event_id in new_ids], [event_job_id(i) for i in new_ids]
+        )
     except RedisError:
         # Forget what could not be queued, so that the platform's redelivery brings it again
         # (events stored by an earlier delivery stay: bot.reconcile re-drives them).

@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import wiring  # noqa: E402
+from bot import runtime, wiring  # noqa: E402
 from bot.circulars import circulars, fanout  # noqa: E402
 from bot.config import Config  # noqa: E402
 from db.models import Base, District, DistrictAdmin, Resident, Subscription, local_now  # noqa: E402
@@ -114,7 +114,7 @@ def timed_send(child: subprocess.Popen, district_id: int, admin_id: int, followe
     """Wall and CPU seconds and LINE calls of one fan-out of a new circular; everyone got it once."""
     circular_id = send(district_id, admin_id)
     started, cpu = time.perf_counter(), time.process_time()
-    fanout.send_circular(circular_id)
+    fanout.send_circular(circular_id, runtime.current().jobs)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     calls, people, distinct = line_counts(child)
     assert people == distinct == followers, (people, distinct, followers)
@@ -125,7 +125,7 @@ def peak_memory(child: subprocess.Popen, district_id: int, admin_id: int) -> flo
     """Peak MiB traced during one more fan-out (tracemalloc slows it, so it is not timed)."""
     circular_id = send(district_id, admin_id)
     tracemalloc.start()
-    fanout.send_circular(circular_id)
+    fanout.send_circular(circular_id, runtime.current().jobs)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     line_counts(child)

@@ -59,7 +59,7 @@ def rss_mib(pid: int) -> float:
 
 
 def family(pid: int) -> list[int]:
-    """A process and its children (gunicorn's workers, RQ's work horse), by pid."""
+    """A process and its children (gunicorn's workers, the worker's job runner), by pid."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
     try:
         kids = [int(p) for p in children.read_text().split()]

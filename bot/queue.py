@@ -41,6 +41,15 @@ class Job(StrEnum):
     SEARCH_THANKS = "bot.jobs.search_thanks"
 
 
+WAITING = (b"queued", b"scheduled", b"started", b"deferred")  # RQ's states of a job yet to finish
+
+
+def event_job_id(event_id: int) -> str:
+    """The RQ job id of handling one stored event: the webhook and the reconciler name it alike,
+    so that the reconciler can tell a lost job from one still waiting in a long queue."""
+    return f"kyojo-event-{event_id}"
+
+
 def resolve(name: str) -> Callable[..., Any]:
     """The function behind a dotted name such as "bot.jobs.process_event"."""
     module, _, attribute = name.rpartition(".")
@@ -79,21 +88,35 @@ class Jobs:
         else:
             resolve(name)(*args)
 
-    def enqueue_all(self, name: str, calls: list[tuple]) -> None:
-        """Run `name(*args)` soon for each args; on RQ all of them in one Redis round trip."""
+    def enqueue_all(self, name: str, calls: list[tuple], job_ids: list[str] | None = None) -> None:
+        """Run `name(*args)` soon for each args (each under its job id, if given); on RQ all of
+        them in one Redis round trip."""
         name = str(name)
+        ids: list[str | None] = list(job_ids) if job_ids else [None] * len(calls)
         if self.mode != "rq":
-            for args in calls:
-                self.enqueue(name, *args)
+            for args, job_id in zip(calls, ids, strict=True):
+                self.enqueue(name, *args, job_id=job_id)
             return
         from rq import Retry
 
-        with self.redis.pipeline() as pipeline:
-            for args in calls:
-                self.queue.enqueue(
-                    name, *args, pipeline=pipeline, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-                )
+        # One round trip, not a MULTI/EXEC transaction: each job stands alone (a failure is raised,
+        # and the webhook has its platform deliver the body again).
+        with self.redis.pipeline(transaction=False) as pipeline:
+            for args, job_id in zip(calls, ids, strict=True):
+                retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+                self.queue.enqueue(name, *args, pipeline=pipeline, retry=retry, job_id=job_id)
             pipeline.execute()
+
+    def waiting(self, job_ids: list[str]) -> set[str]:
+        """Those of the jobs Redis holds queued, scheduled or running (one round trip; in-process:
+        none, nothing waits)."""
+        if self.mode != "rq" or not job_ids:
+            return set()
+        with self.redis.pipeline(transaction=False) as pipeline:
+            for job_id in job_ids:
+                pipeline.hget(f"rq:job:{job_id}", "status")
+            statuses = pipeline.execute()
+        return {job_id for job_id, status in zip(job_ids, statuses) if status in WAITING}
 
     def _later(self, delay: timedelta, name: str, args: tuple) -> None:
         if self.mode == "thread":

@@ -22,7 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import clock, runtime
-from bot.queue import Job
+from bot.queue import Job, event_job_id
 from db.models import (
     Circular,
     Conversation,
@@ -51,9 +51,9 @@ class Pass:
 
     jobs: dict[str, int] = field(default_factory=dict)
 
-    def add(self, job: Job, *args) -> None:
+    def add(self, job: Job, *args, job_id: str | None = None) -> None:
         """Enqueue a job and count it (by its dotted name)."""
-        runtime.current().jobs.enqueue(job, *args)
+        runtime.current().jobs.enqueue(job, *args, job_id=job_id)
         self.jobs[str(job)] = self.jobs.get(str(job), 0) + 1
 
     @property
@@ -68,8 +68,8 @@ def reconcile(now: datetime | None = None) -> Pass:
 
     now = now or local_now()
     with SessionFactory() as session:
-        work: list[tuple[Job, tuple]] = [(Job.PROCESS_EVENT, (i,)) for i in lost_events(session, now)]
-        work += [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
+        lost = lost_events(session, now)
+        work: list[tuple[Job, tuple]] = [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
         work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
         work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
         work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
@@ -78,6 +78,12 @@ def reconcile(now: datetime | None = None) -> Pass:
         work += [(Job.SEARCH_FAN_OUT, (i,)) for i in unsent_searches(session, now)]
         work += [(Job.SWITCH_MENUS, (i,)) for i in unswitched_menus(session)]
     done = Pass()
+    # An event whose job still waits behind a burst is not lost: queued again, it would be
+    # handled twice over and lengthen the very queue that delays it.
+    waiting = runtime.current().jobs.waiting([event_job_id(i) for i in lost])
+    for event_id in lost:
+        if event_job_id(event_id) not in waiting:
+            done.add(Job.PROCESS_EVENT, event_id, job_id=event_job_id(event_id))
     for name, args in work:
         done.add(name, *args)
     if done.total:

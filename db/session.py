@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 Session = sessionmaker(expire_on_commit=False)
 
+PING_AFTER_IDLE_SECONDS = 5.0  # a pooled connection unused this long is checked before use
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a shared in-memory pool."""
     if not url.startswith("sqlite"):
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
         event.listen(engine, "connect", _integers_as_bigint)
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _ping_if_idle(engine))
         return engine
     if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
@@ -34,6 +39,27 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine):
+    """Check a connection that sat unused in the pool before handing it out (the server may have
+    restarted or dropped it meanwhile): the pool then opens a new one. One in steady use is not
+    checked, so a webhook or a job does not pay a round trip for every session it opens (as with
+    SQLAlchemy's pool_pre_ping); should the server go away under it, its error resets the pool."""
+
+    def check(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", float("-inf")) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failure means the connection is no good
+            raise DisconnectionError() from error
+
+    return check
 
 
 def _integers_as_bigint(dbapi_connection, _record) -> None:

@@ -62,6 +62,20 @@ class Turn:
     afterwards: list[Callable[[Session], None]] = field(default_factory=list)
 
     @property
+    def understood(self) -> Understanding:
+        """What the text says: dispatch reads every text before a handler of text sees it."""
+        if self.understanding is None:
+            raise RuntimeError("a turn without a text has nothing understood")
+        return self.understanding
+
+    @property
+    def pending(self) -> Conversation:
+        """The question this turn answers: its handlers are called only while it is pending."""
+        if self.conversation is None:
+            raise RuntimeError("no question is pending")
+        return self.conversation
+
+    @property
     def locale(self) -> str:
         """The sender's language, for catalog texts."""
         return self.resident.language
@@ -228,7 +242,7 @@ _CLEAR_LENGTH = {"zh-Hans": 4, "ko": 4}
 
 def follow_language(turn: Turn) -> None:
     """Answer in the language the person writes in, once a message clearly shows it."""
-    written, current = turn.understanding.language, turn.resident.language
+    written, current = turn.understood.language, turn.resident.language
     if written == "ja" and current == "ja-easy":
         return  # やさしい日本語 is read by people who write Japanese too
     clear = len(turn.text.strip()) >= _CLEAR_LENGTH.get(written, 8)

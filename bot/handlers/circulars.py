@@ -103,7 +103,7 @@ def confirm_typed(session: Session, turn: Turn) -> Outbox | None:
     if reply not in catalog_words(turn.locale, "circular.read_replies"):
         return None
     conversations.finish(session, turn.resident)
-    return confirm_pressed(session, _with_args(turn, turn.conversation.data.get("circular_id")))
+    return confirm_pressed(session, _with_args(turn, turn.pending.data.get("circular_id")))
 
 
 def _with_args(turn: Turn, *args: object) -> Turn:
@@ -127,7 +127,7 @@ def compose(session: Session, turn: Turn) -> Outbox:
 def composed(session: Session, turn: Turn) -> Outbox:
     """The admin wrote the circular: show the preview."""
     conversations.finish(session, turn.resident)
-    return draft_from_text(session, turn, turn.text, turn.conversation.data["district_id"])
+    return draft_from_text(session, turn, turn.text, turn.pending.data["district_id"])
 
 
 @on_command("circular.compose_prefixes")

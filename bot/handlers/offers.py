@@ -24,12 +24,12 @@ def decline_pressed(session: Session, turn: Turn) -> Outbox:
 
 def offer_answer(session: Session, turn: Turn) -> Outbox | None:
     """引き受けます / 無理です written after an offer; anything else is not an answer."""
-    offer_id = (turn.conversation.data or {}).get("offer_id")
+    offer_id = (turn.pending.data or {}).get("offer_id")
     if offer_id is None:
         return None
-    if turn.understanding.intent == "accept":
+    if turn.understood.intent == "accept":
         return offers.accept(session, int(offer_id), turn.resident, turn.now)
-    if turn.understanding.intent == "decline":
+    if turn.understood.intent == "decline":
         return offers.decline(session, int(offer_id), turn.resident, turn.now)
     return None
 

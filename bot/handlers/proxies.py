@@ -48,7 +48,7 @@ def start(session: Session, turn: Turn) -> Outbox:
 def typed_name(session: Session, turn: Turn) -> Outbox | None:
     """The person's name; then their district."""
     name = turn.text.strip()[:100]
-    if not name or turn.understanding.intent in ("offer_help", "balance", "usage", "cancel", "done"):
+    if not name or turn.understood.intent in ("offer_help", "balance", "usage", "cancel", "done"):
         return None
     drafts.ask(session, turn.resident, "proxy_district", {"name": name}, turn.now)
     return turn.reply(
@@ -76,7 +76,7 @@ def pressed_district(session: Session, turn: Turn) -> Outbox:
 @on_state("proxy_address")
 def typed_address(session: Session, turn: Turn) -> Outbox | None:
     """Their address: registered, and the proxy may now ask for help for them."""
-    if turn.understanding.intent in ("offer_help", "balance", "usage", "cancel", "done"):
+    if turn.understood.intent in ("offer_help", "balance", "usage", "cancel", "done"):
         return None
     return _register(session, turn, turn.text.strip()[:500])
 

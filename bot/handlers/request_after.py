@@ -31,7 +31,7 @@ def posted_request(session: Session, turn: Turn) -> HelpRequest | None:
 def correct_posted(session: Session, turn: Turn) -> Outbox | None:
     """A new day or time for the request that is out, said as a correction (「やっぱり」「じゃなくて」)
     or about it (「さっきのごみ出し、明後日にしてくれんね」)."""
-    understood = turn.understanding
+    understood = turn.understood
     about_it = reads_as_change(turn) or has_word(turn, "conversation.earlier_words")
     if not about_it or (understood.when is None and understood.time_of_day is None):
         return None
@@ -58,10 +58,10 @@ def tell_helpers(session: Session, request: HelpRequest) -> Outbox:
     if request.task is not None:
         helpers = [request.task.helper]
     else:
-        helpers = list(
-            session.scalars(select(Offer).where(Offer.request_id == request.id, Offer.status.in_(("sent", "expired"))))
+        open_offers = session.scalars(
+            select(Offer).where(Offer.request_id == request.id, Offer.status.in_(("sent", "expired")))
         )
-        helpers = [offer.helper for offer in helpers]
+        helpers = [offer.helper for offer in open_offers]
     for helper in helpers:
         box.to(helper.id, Text(describe_t(helper, "request.changed_helper", request)))
     return box

@@ -36,9 +36,9 @@ def asks(turn: Turn) -> bool:
 
 def vague(turn: Turn) -> bool:
     """「ちょっと困ってることがあるんだけど」: an ask with no need named yet."""
-    if turn.understanding.category not in (None, "other"):
+    if turn.understood.category not in (None, "other"):
         return False
-    rest = flows.normal(turn.understanding.summary or "")
+    rest = flows.normal(turn.understood.summary or "")
     for word in catalog_words(turn.locale, "request.vague_words"):
         rest = rest.replace(flows.normal(word), "")
     return bool(_KANA.match(rest))
@@ -58,7 +58,7 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
         return ask_what_trouble(session, turn)  # unsure or not, the need is what to ask for
     if asks(turn) and confidence >= SURE:
         return help_request(session, turn)
-    if turn.understanding.category in (None, "other") or tells_of_a_kindness(turn):
+    if turn.understood.category in (None, "other") or tells_of_a_kindness(turn):
         return small_talk(turn)
     return ask_is_request(session, turn)
 
@@ -126,7 +126,7 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
         return answered_is_request(session, turn, True)
     if flows.is_one_of(turn, "conversation.no_words"):
         return answered_is_request(session, turn, False)
-    if turn.understanding.intent == "help_request" and asks(turn):
+    if turn.understood.intent == "help_request" and asks(turn):
         conversations.finish(session, turn.resident)
         return help_request(session, turn)
     return None

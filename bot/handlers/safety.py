@@ -43,7 +43,7 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     said = getattr(turn.understanding, "intent", None)
     if said not in safety.ANSWERS:
         return None
-    circular_id = int(turn.conversation.data.get("circular_id", 0))
+    circular_id = int(turn.pending.data.get("circular_id", 0))
     return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text))
 
 
@@ -94,7 +94,7 @@ def record(
 def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: Circular, text: str) -> Outbox:
     """Tell every admin of the district who needs help (after the sender's confirmation)."""
     for admin_id in subscriptions.admins_of(session, circular.district_id):
-        admin = session.get(Resident, admin_id)
+        admin = session.get_one(Resident, admin_id)
         alert = t(
             "safety.alert",
             admin.language,

@@ -82,7 +82,7 @@ def _photo_in_words(session: Session, turn: Turn) -> Outbox | None:
 
 def _cancel_draft(session: Session, turn: Turn) -> Outbox:
     """やめます while describing: nothing goes out and nothing is kept."""
-    found = _draft(session, turn, turn.conversation.state)
+    found = _draft(session, turn, turn.pending.state)
     conversations.finish(session, turn.resident)
     if found is None:
         return turn.reply(Text(turn.t("search.ended_cancelled")))
@@ -166,7 +166,7 @@ def reported(session: Session, turn: Turn) -> Outbox | None:
     """Words from someone helping: they reach the family, without the helper's name."""
     if getattr(turn.understanding, "intent", "") in NOT_A_REPORT:
         return None
-    search_id = int((turn.conversation.data or {}).get("search_id", 0))
+    search_id = int((turn.pending.data or {}).get("search_id", 0))
     return _report(session, turn, search_id, turn.text.strip())
 
 
@@ -187,7 +187,7 @@ def location(session: Session, turn: Turn) -> Outbox:
     )
 
 
-def _report(session: Session, turn: Turn, search_id: int, text: str, **place: float) -> Outbox:
+def _report(session: Session, turn: Turn, search_id: int, text: str, **place: float | None) -> Outbox:
     """Pass a helper's report on to the family, and remember its event (erased with the search)."""
     box = searches.report(session, search_id, turn.resident, text, turn.now, **place)
     found = session.get(Search, search_id)
@@ -211,6 +211,6 @@ DRAFT = flows.declare(
         free_text=frozenset({"search_description", "search_last_seen"}),
         timeout_minutes=ASK_MINUTES,
         cancel=_cancel_draft,
-        ask_again=lambda session, turn: _question(turn, turn.conversation.state),
+        ask_again=lambda session, turn: _question(turn, turn.pending.state),
     )
 )

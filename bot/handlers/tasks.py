@@ -161,7 +161,7 @@ def parse_minutes(text: str) -> int | None:
 def typed_minutes(session: Session, turn: Turn) -> Outbox | None:
     """How long it took, typed."""
     minutes = parse_minutes(turn.text)
-    task = session.get(Task, (turn.conversation.data or {}).get("task_id") or 0)
+    task = session.get(Task, (turn.pending.data or {}).get("task_id") or 0)
     if minutes is None or task is None or not 0 < minutes <= 24 * 60:
         return None
     return reported(session, turn, task, minutes)
@@ -221,13 +221,13 @@ def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / 確認しました confirm, まだです / いいえ do not; anything else is not an answer."""
     text = normal(turn.text)
-    said_no = turn.understanding.intent == "decline" or any(text.startswith(w) for w in words(turn, "task.no_words"))
+    said_no = turn.understood.intent == "decline" or any(text.startswith(w) for w in words(turn, "task.no_words"))
     # 「はい、ありがとうございました」: a yes followed by thanks is still a yes
-    said_yes = turn.understanding.intent == "accept" or any(text.startswith(w) for w in words(turn, "task.yes_words"))
+    said_yes = turn.understood.intent == "accept" or any(text.startswith(w) for w in words(turn, "task.yes_words"))
     if said_yes == said_no:
         return None
     conversations.finish(session, turn.resident)
-    turn.args = [str(turn.conversation.data.get("task_id", 0))]
+    turn.args = [str(turn.pending.data.get("task_id", 0))]
     return confirm(session, turn) if said_yes else not_yet(session, turn)
 
 

@@ -61,9 +61,7 @@ def answer_either(session: Session, turn: Turn) -> Outbox | None:
     offer, circular_id = open_offer(session, turn), open_safety_check(session, turn)
     if offer is None or circular_id is None:
         return (
-            offer_answer(session, turn)
-            if turn.conversation.state == "offer_pending"
-            else answered_in_words(session, turn)
+            offer_answer(session, turn) if turn.pending.state == "offer_pending" else answered_in_words(session, turn)
         )
     as_offer, as_safety = read_as(turn, "offer_pending"), read_as(turn, "safety_check")
     fits_offer, fits_safety = as_offer in OFFER_ANSWERS, as_safety in safety.ANSWERS

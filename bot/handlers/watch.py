@@ -33,7 +33,8 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     paused = answers.away(session, turn.resident, turn.text, turn.now)
     said = answers.in_words(session, turn.resident, turn.text, turn.now)
     if busy and paused is None:
-        return _send_quietly(session, said, turn)
+        _send_quietly(session, said, turn)
+        return None
     if paused is None:
         return said
     return paused if said is None else paused.extend(_others(said, turn))

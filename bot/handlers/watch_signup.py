@@ -91,7 +91,7 @@ def _next(session: Session, turn: Turn, state: str, data: dict) -> Outbox:
 
 def ask_again(session: Session, turn: Turn) -> list[Message]:
     """The pending question once more."""
-    return _questions(turn, turn.conversation.state, dict(turn.conversation.data or {}))
+    return _questions(turn, turn.pending.state, dict(turn.pending.data or {}))
 
 
 def cancel(session: Session, turn: Turn) -> Outbox:
@@ -249,7 +249,7 @@ def t_for(person: Resident, key: str, **fields: object) -> str:
 
 def typed_address(session: Session, turn: Turn) -> Outbox | None:
     """Where the neighbour should go: kept for the helper who accepts, no one else."""
-    person = for_me(session, turn, int((turn.conversation.data or {}).get("person_id", 0)))
+    person = for_me(session, turn, int((turn.pending.data or {}).get("person_id", 0)))
     if person is None or not turn.text.strip():
         return None
     person.address = turn.text.strip()[:500]

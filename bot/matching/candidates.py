@@ -57,7 +57,7 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
     slot = slot_for(request.when, request.time_of_day)
     # Where in the helpers' ids this request starts reading: anywhere between the lowest and the
     # highest, so that requests spread over everyone (ids need not start near 1).
-    lowest, highest = session.execute(select(func.min(HelperProfile.id), func.max(HelperProfile.id))).one()
+    lowest, highest = session.execute(_id_bounds()).one()
     pivot = random.Random(request.id).randint(lowest or 1, highest or 1)
     # The request is read once, and only when an experience master needs comparing.
     request_terms = cache(lambda: experience_terms(" ".join(p for p in (request.text, request.summary) if p)))
@@ -72,6 +72,13 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
         if score > 0 and available(row.availability, slot):
             found[row.resident_id] = (row, districts[place][1], score)
     return _with_history(session, found, now, default_cap)
+
+
+@cache
+def _id_bounds():
+    """The lowest and highest helper id, each its own look-up at one end of the index (SQLite reads
+    the whole table for min() and max() in one select)."""
+    return select(*(select(end(HelperProfile.id)).scalar_subquery() for end in (func.min, func.max)))
 
 
 def _with_history(

@@ -150,12 +150,14 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
     names, tokens = [], analysis.message.tokens
     for hit in analysis.hits:
         number = numbers[hit.start]  # fuzzy hits stand at 0
+        role = "main" if number == main else cuts[number].role
         if not hit.label.startswith("category:"):
             told = "@past" if _told(tokens, hit) else ""
-            names.append(f"h:{hit.label}{'~' if hit.negated else ''}{told}")  # くれた: thanks, not an ask
+            cue = f"{hit.label}{'~' if hit.negated else ''}"
+            # where a cue stands: 行きたいけど (set aside by けど) is no accept, 無事やけど no safe answer
+            names += [f"h:{cue}{told}", f"h{role}:{cue}"]  # くれた: thanks, not an ask
             continue
         category = hit.label[9:]
-        role = "main" if number == main else cuts[number].role
         names += [f"c:{category}", f"c{role}:{category}"]
     return names
 

@@ -42,7 +42,10 @@ def _safety_answer(points: Scores) -> str | None:
     need = points[f"last:{_NEED}"] + points[f"last:{_EMERGENCY}"]
     if need and need >= points[f"last:{_SAFE}"]:
         return "need_help"
-    return "safe" if points[f"last:{_SAFE}"] else None
+    if points[f"last:{_SAFE}"]:
+        return "safe"
+    # nothing said of safety, but something cannot be done (나갈 수가 없어요, 出不去): a need
+    return "need_help" if points.cue("unable") else None
 
 
 def _offer_answer(points: Scores) -> str | None:
@@ -50,7 +53,10 @@ def _offer_answer(points: Scores) -> str | None:
     accept, decline = points.cue("accept"), points.cue("decline")
     if decline and decline >= accept:
         return "decline"
-    return "accept" if accept else None
+    if accept:
+        return "accept"
+    # no yes or no, but something cannot be done (送不了, 못 가요): the reason for a no
+    return "decline" if points.cue("unable") else None
 
 
 def _service_intent(points: Scores, category_points: float) -> str | None:
@@ -86,6 +92,8 @@ def classify_points(points: Scores, context: str | None) -> tuple[str, str | Non
     """(intent, category) from phrase points and the pending question."""
     category, value = best_category(points)
     intent = _safety_answer(points) if context == "safety_check" else None
+    if context == "offer_pending" and points.cue("decline") >= points.cue("cancel") > 0:
+        intent = "decline"  # 这次就算了: a helper's no, not the cancel of a request
     intent = intent or _service_intent(points, value)
     if intent is None and context == "offer_pending":
         intent = _offer_answer(points)

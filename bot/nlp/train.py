@@ -24,7 +24,9 @@ from bot.nlp.normalise import normalise, to_hiragana
 from bot.nlp.tagger import get_tagger
 
 TRAINING_FILE = CORPUS_DIR / "train_ja.jsonl"
-SETTINGS: dict[str, Any] = {"min_count": 2, "l2": 1e-4, "steps": 300, "rate": 0.1, "folds": 5}
+# l2 chosen in session 4 on messages written apart from the training file and not yet in it
+# (3e-5 read them best of 3e-6…3e-4; 1e-4 before, when the corpus was smaller).
+SETTINGS: dict[str, Any] = {"min_count": 2, "l2": 3e-5, "steps": 300, "rate": 0.1, "folds": 5}
 _TEMPERATURES = np.arange(0.5, 3.01, 0.05)
 COPIES = 2  # every training message is learned as written and as spoken (see spoken())
 

@@ -88,24 +88,25 @@ def open_requests(session) -> list[int]:
     return ids
 
 
-def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(rq_app, own_redis, session, line_api):
-    requests = open_requests(session)
-    client = rq_app.test_client()
+def post_ten(app, prefix: str) -> None:
+    """Ten residents write through the webhook (answered 200, their jobs queued on Redis)."""
+    client = app.test_client()
     for n in range(10):
         body = event_body(
             user_event(
                 "message",
                 user_id=f"Uperson{n}",
-                event_id=f"01LOST{n:020d}",
+                event_id=f"{prefix}{n:020d}",
                 message={"id": str(n), "type": "text", "text": "使い方を教えて"},
             )
         )
-        assert (
-            client.post(
-                "/callback", data=body, headers={"X-Line-Signature": sign(body, "test-channel-secret")}
-            ).status_code
-            == 200
-        )
+        headers = {"X-Line-Signature": sign(body, "test-channel-secret")}
+        assert client.post("/callback", data=body, headers=headers).status_code == 200
+
+
+def test_a_worker_starting_after_redis_lost_everything_finishes_all_twelve_once(rq_app, own_redis, session, line_api):
+    requests = open_requests(session)
+    post_ten(rq_app, "01LOST")
     redis = Redis.from_url(own_redis.url)
     queue = Queue(QUEUE_NAME, connection=redis)
     assert (queue.count, queue.scheduled_job_registry.count) == (10, 2)
@@ -154,3 +155,20 @@ def all_done(session, requests: list[int]) -> bool:
     events = {e.status for e in session.scalars(select(InboundEvent))}
     rounds = {r.offer_round for r in session.scalars(select(HelpRequest).where(HelpRequest.id.in_(requests)))}
     return events == {"done"} and rounds == {2}
+
+
+def test_events_waiting_behind_a_long_queue_are_not_queued_again_by_a_pass(rq_app, own_redis, session, line_api):
+    post_ten(rq_app, "01WAIT")
+    # A burst: the jobs still wait in the queue long after their events came.
+    session.execute(update(InboundEvent).values(received_at=local_now() - 2 * reconcile.GRACE))
+    session.commit()
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(own_redis.url))
+
+    assert reconcile.reconcile().jobs.get("bot.jobs.process_event", 0) == 0
+    assert queue.count == 10  # not 20: none is handled twice, the queue is no longer
+    own_redis.kill()
+    own_redis.start()  # now they are lost
+    assert reconcile.reconcile().jobs["bot.jobs.process_event"] == 10
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    replies = [r.json["replyToken"] for r in line_api.delivered("/reply")]
+    assert sorted(replies) == sorted(f"token-01WAIT{n:020d}" for n in range(10))

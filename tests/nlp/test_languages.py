@@ -60,6 +60,50 @@ def test_negation_turns_an_answer_around(text, context, intent):
     assert understand(text, context).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Chúng tôi ổn nhưng thuốc của bà sắp hết rồi", "need_help"),
+        ("Sân bị ngập một chút nhưng cả nhà đều an toàn", "safe"),
+        ("我们都没事，不过家里停水了，也没有吃的了", "need_help"),
+        ("停电了，不过大家都平安", "safe"),
+        ("저는 괜찮은데 아버지 약이 다 떨어졌어요", "need_help"),
+        ("정전이 됐지만 가족 모두 무사해요", "safe"),
+        ("We're fine, but the roof is leaking and I can't fix it", "need_help"),
+        ("The power went out but everyone is safe", "safe"),
+    ],
+)
+def test_a_safety_answer_is_read_in_the_clause_after_but(text, intent):
+    assert understand(text, "safety_check").intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("我不会开车，送不了", "offer_pending", "decline"),
+        ("这次就算了吧", "offer_pending", "decline"),
+        ("휠체어라서 혼자 나갈 수가 없어요", "safety_check", "need_help"),
+        ("Unfortunately I have work then", "offer_pending", "decline"),
+    ],
+)
+def test_a_reply_that_only_says_what_cannot_be_done_is_a_no_or_a_need(text, context, intent):
+    assert understand(text, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mẹ tôi ngất xỉu rồi, không tỉnh",
+        "我父亲晕过去了，叫不醒",
+        "할머니가 쓰러져서 의식이 없어요",
+        "My wife fainted and is unresponsive",
+    ],
+)
+def test_someone_fainting_is_an_emergency_in_each_language(text):
+    got = understand(text)
+    assert got.emergency and got.intent == "help_request"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_languages_corpus_is_understood_tuned_and_held_out(language):
     # Held-out messages were written before any tuning and are never tuned on: their figure
