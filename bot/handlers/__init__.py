@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -218,8 +220,19 @@ def understand(turn: Turn):
     from bot.nlp import understand as nlp_understand
 
     return nlp_understand(
-        turn.text, conversations.nlp_context(turn.conversation), turn.now, language=turn.resident.language
+        as_read(turn.text), conversations.nlp_context(turn.conversation), turn.now, language=turn.resident.language
     )
+
+
+_ALL_KATAKANA = re.compile(r"^[\u30a1-\u30f6ー\s、。！？!?.,・]*[\u30a1-\u30f6][\u30a1-\u30f6ー\s、。！？!?.,・]*$")
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def as_read(text: str) -> str:
+    """A message all in katakana (old phones' half-width kana: ﾃﾂﾀﾞｲﾀｲﾃﾞｽ) is read as the hiragana it
+    stands for; katakana words among other writing (スマホの使い方) stay as written."""
+    folded = unicodedata.normalize("NFKC", text)
+    return folded.translate(_TO_HIRAGANA) if _ALL_KATAKANA.match(folded) else text
 
 
 # How long a message must be before its language is taken as the person's: Chinese and

@@ -112,15 +112,21 @@ def words(turn: Turn, key: str) -> list[str]:
 
 
 def has_word(turn: Turn, key: str) -> bool:
-    """Whether the text holds one of a catalog list's words."""
+    """Whether the text holds one of a catalog list's words (also once its inner commas and spaces
+    are gone: 「やっぱ、いいです」 is 「やっぱいいです」, as voice input writes it)."""
     text = normal(turn.text)
-    return any(word and word in text for word in words(turn, key))
+    compact = "".join(ch for ch in text if ch not in PUNCTUATION)
+    return any(word and (word in text or word in compact) for word in words(turn, key))
 
 
 def reads_as_cancel(turn: Turn) -> bool:
-    """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」."""
+    """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」 ("I changed my mind"
+    is a cancel: the words of cancelling are taken out before looking for a change)."""
     cancelling = turn.understanding.intent == "cancel" or has_word(turn, "conversation.cancel_words")
-    return cancelling and not has_word(turn, "conversation.change_words")
+    rest = normal(turn.text)
+    for word in sorted(words(turn, "conversation.cancel_words"), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return cancelling and not any(word in rest for word in words(turn, "conversation.change_words"))
 
 
 def reads_as_change(turn: Turn) -> bool:
@@ -133,7 +139,15 @@ def not_an_answer(turn: Turn) -> bool:
     if turn.understanding.intent in ANSWERABLE or turn.understanding.intent in ELSEWHERE[:4]:
         return True
     asking = turn.understanding.intent == "help_request" and has_word(turn, "conversation.request_words")
-    return asking or is_one_of(turn, "conversation.filler_words")
+    return asking or is_one_of(turn, "conversation.filler_words") or unread_correction(turn)
+
+
+def unread_correction(turn: Turn) -> bool:
+    """「ゴミ出しじゃなくて…」 that changed nothing the bot could read: not a place either (a place
+    corrected in the same breath carries its house number)."""
+    from bot.privacy import has_address
+
+    return has_word(turn, "conversation.change_words") and not has_address(turn.text)
 
 
 def is_one_of(turn: Turn, key: str) -> bool:

@@ -334,10 +334,18 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
 
     profile = profile_of(session, turn)
     understood = turn.understanding
-    if profile is None or asks_for_a_kind(turn) or understood.intent == "cancel":
+    if profile is None:
         return None
+    # Said outright, a break or a return is theirs, whatever else the words are guessed to be
+    # (「またお願いを送ってください」「今月いっぱい休ませてもらいます」 are no requests, nor cancels).
     if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
+    if understood.intent == "cancel":
+        return None
+    if has_word(turn, "helper.unable_words"):  # 「お手伝いはお休みします」: no offer either
+        return _set_paused(session, turn, True, period_end(unicodedata.normalize("NFKC", turn.text), turn.now))
+    if asks_for_a_kind(turn):
+        return None
     if profile.paused and understood.intent == "offer_help" and not unfinished(profile):
         return _set_paused(session, turn, False).to(turn.resident.id, menu(session, turn, profile))
     if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):

@@ -101,9 +101,11 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     if state in READS_WHEN and (turn.understanding.when or turn.understanding.time_of_day):
         return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
     changed_when = _when(session, turn, request, state)
-    # 「明日じゃなくて明後日にかえて」: かえて is not a kind of help when a date was corrected.
-    changed_kind = not changed_when and _kind(session, turn, request, state)
-    if not (changed_when or changed_kind or _district(session, turn, request, state)):
+    # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
+    # a date or a district was corrected.
+    changed_district = not changed_when and _district(session, turn, request, state)
+    changed_kind = not (changed_when or changed_district) and _kind(session, turn, request, state)
+    if not (changed_when or changed_kind or changed_district):
         return None
     session.flush()
     session.refresh(request)
@@ -140,7 +142,7 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
-    category = turn.understanding.category
+    category = kind_after_contrast(turn) or turn.understanding.category
     if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other", request.category):
         return False
     if not names_kind(turn, category):
@@ -149,14 +151,28 @@ def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
     return True
 
 
+def kind_after_contrast(turn: Turn) -> str | None:
+    """「ゴミ出しじゃなくて買い物でした」: the kind named after the contrast, which is the one meant."""
+    from bot.nlp.classify import analyse, category_scores
+    from bot.nlp.when import CONTRAST
+
+    parts = CONTRAST.split(unicodedata.normalize("NFKC", turn.text))
+    scores = category_scores(analyse(parts[-1])) if len(parts) > 1 and parts[-1].strip() else {}
+    return max(scores, key=lambda kind: scores[kind]) if scores else None
+
+
 def names_kind(turn: Turn, category: str) -> bool:
     """Whether the message names this kind in words of the vocabulary (Japanese; the other
     languages are read by their vocabularies alone)."""
     if turn.understanding.language != "ja":
         return True
+    from bot.handlers import catalog_words
     from bot.nlp.classify import analyse, category_scores
 
-    return category_scores(analyse(turn.text)).get(category, 0.0) > 0
+    text = turn.text  # 「地区を黒崎に変えて」: the change verb alone names no kind (替える is 修理's)
+    for word in catalog_words(turn.locale, "conversation.change_words"):
+        text = text.replace(word, " ")
+    return category_scores(analyse(text)).get(category, 0.0) > 0
 
 
 def _district(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
@@ -165,9 +181,9 @@ def _district(session: Session, turn: Turn, request: HelpRequest, state: str) ->
     if state in ("request_what", "request_district") or not (flows.reads_as_change(turn) or state == "request_confirm"):
         return False
     chosen = district_in(turn.text, list(session.scalars(select(District))))
-    if chosen is None or chosen.id == request.district_id:
+    if chosen is None or (chosen.id == request.district_id and not flows.reads_as_change(turn)):
         return False
-    request.district_id = chosen.id
+    request.district_id = chosen.id  # 「地区を黒崎に変えて」, 黒崎 already: the summary shown again all the same
     return True
 
 

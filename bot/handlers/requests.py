@@ -318,9 +318,20 @@ def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / お願いします sends it; anything else is not an answer to this question."""
     request = answered(session, turn)
+    if request is not None and flows.is_one_of(turn, "conversation.no_words"):
+        return turn.reply(what_to_change(turn, request))
     if request is None or not flows.has_word(turn, "request.yes_words"):
         return None
     return send(session, turn, request)
+
+
+def what_to_change(turn: Turn, request: HelpRequest) -> Text:
+    """「いいえ」 to the summary: not sent; which part to correct, or stop."""
+    actions = ("change_kind", "change_when", "change_district", "discard")
+    return Text(
+        turn.t("request.what_to_change"),
+        tuple(button(turn.t(f"request.button_{name}"), f"request.{name}", request.id) for name in actions),
+    )
 
 
 @on_draft("request.send")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.events import Card, button
-from bot.i18n import t, when_text
+from bot.i18n import t, time_text, when_text
 from bot.nlp.private import redact
+from bot.nlp.when import PARTS as SAID_PARTS
 from db.models import HelpRequest, Offer, Resident
 
 
@@ -14,6 +15,8 @@ def kind(category: str, locale: str) -> str:
 
 
 PARTS = ("morning", "afternoon", "evening")
+# The hour a part of day alone stands for (朝 -> 9:00): a clock time other than these was said.
+PART_HOURS = {(part, hour) for part, hour in SAID_PARTS.values()}
 
 
 def when(request: HelpRequest, locale: str) -> str:
@@ -21,7 +24,10 @@ def when(request: HelpRequest, locale: str) -> str:
     if request.when is not None:
         day = when_text(request.when.date(), locale)
         if request.time_of_day in PARTS:
-            return day + t(f"request.part.{request.time_of_day}", locale)
+            said = day + t(f"request.part.{request.time_of_day}", locale)
+            if (request.time_of_day, request.when.hour) in PART_HOURS and request.when.minute == 0:
+                return said
+            return f"{said} {time_text(request.when, locale)}"  # 朝8時: both, as said
         if (request.when.hour, request.when.minute) != (0, 0):
             return when_text(request.when, locale)
         return day

@@ -64,7 +64,7 @@ _PART = re.compile(
     r"|ゆうがた|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
 )
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.
-_CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
+CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
 # Katakana read as hiragana (ｱｼﾀ becomes アシタ in normalising, then あした here).
 _TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
@@ -153,17 +153,18 @@ def _future_day(now: date, day: int) -> date | None:
 def find_time(text: str) -> tuple[time | None, str | None]:
     """Clock time said in the message, or the part of day when only that is said."""
     lowered = text.lower()
+    said = _PART.search(lowered)
+    part = PARTS[said.group(1)][0] if said else None  # 朝8時: the clock, and still the morning
     if match := _HOUR_JA.search(text):
         minute = 30 if match.group(3) == "半" else int(match.group(4) or 0)
-        return _clock(int(match.group(2)), minute, match.group(1)), None
+        return _clock(int(match.group(2)), minute, match.group(1)), part
     if match := _HOUR_EN.search(lowered):
         meridiem = "午後" if match.group(3).startswith("p") else "午前" if match.group(3).startswith("a") else None
-        return _clock(int(match.group(1)), int(match.group(2) or 0), meridiem), None
+        return _clock(int(match.group(1)), int(match.group(2) or 0), meridiem), part
     if match := _CLOCK.search(text):
-        return _clock(int(match.group(1)), int(match.group(2)), None), None
-    if match := _PART.search(lowered):
-        part, hour = PARTS[match.group(1)]
-        return time(hour, 0), part
+        return _clock(int(match.group(1)), int(match.group(2)), None), part
+    if said:
+        return time(PARTS[said.group(1)][1], 0), part
     return None, None
 
 
@@ -217,7 +218,7 @@ def period_end(text: str, now: datetime) -> datetime | None:
 
 def _meant(text: str, now: date) -> str:
     """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time."""
-    last = _CONTRAST.split(text)[-1]
+    last = CONTRAST.split(text)[-1]
     if last != text and (find_date(last, now) or find_time(last)[0]):
         return last
     return text

@@ -15,11 +15,11 @@ NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning
     [
         ("Sáng mai có ai giúp tôi đổ rác không?", datetime(2026, 12, 1, 9, 0), "morning"),
         ("sang mai co ai do rac giup toi khong", datetime(2026, 12, 1, 9, 0), "morning"),
-        ("3 giờ chiều thứ sáu đưa tôi đi bệnh viện", datetime(2026, 12, 4, 15, 0), None),
+        ("3 giờ chiều thứ sáu đưa tôi đi bệnh viện", datetime(2026, 12, 4, 15, 0), "afternoon"),
         ("明天上午能帮我扔垃圾吗", datetime(2026, 12, 1, 9, 0), "morning"),
-        ("下周一下午三点半陪我去医院", datetime(2026, 12, 7, 15, 30), None),
+        ("下周一下午三点半陪我去医院", datetime(2026, 12, 7, 15, 30), "afternoon"),
         ("내일 아침 쓰레기 좀 버려 주세요", datetime(2026, 12, 1, 9, 0), "morning"),
-        ("다음 주 월요일 오후 세 시에 병원에 같이 가 주세요", datetime(2026, 12, 7, 15, 0), None),
+        ("다음 주 월요일 오후 세 시에 병원에 같이 가 주세요", datetime(2026, 12, 7, 15, 0), "afternoon"),
         ("12월 5일 저녁에 아이 좀 봐 주세요", datetime(2026, 12, 5, 17, 0), "evening"),
     ],
 )

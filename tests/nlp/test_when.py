@@ -9,19 +9,20 @@ from bot.nlp import understand
 NOW = datetime(2025, 5, 14, 10, 0)
 
 
+# A clock time said with a part of day keeps the part (明日の朝8時: the morning, at 8).
 @pytest.mark.parametrize(
     ("text", "expected", "part"),
     [
-        ("明日の朝8時にゴミ出しをお願い", datetime(2025, 5, 15, 8, 0), None),
+        ("明日の朝8時にゴミ出しをお願い", datetime(2025, 5, 15, 8, 0), "morning"),
         ("今週の土曜に草取りをお願い", datetime(2025, 5, 17, 0, 0), None),
         ("来週火曜の午後に病院まで送ってほしい", datetime(2025, 5, 20, 14, 0), "afternoon"),
         ("あさって買い物をお願い", datetime(2025, 5, 16, 0, 0), None),
         ("20日に電球を替えてほしい", datetime(2025, 5, 20, 0, 0), None),
-        ("6月3日の午後3時に送迎をお願い", datetime(2025, 6, 3, 15, 0), None),
+        ("6月3日の午後3時に送迎をお願い", datetime(2025, 6, 3, 15, 0), "afternoon"),
         ("8時半に犬の散歩", datetime(2025, 5, 15, 8, 30), None),
         ("15:30に来てほしい", datetime(2025, 5, 14, 15, 30), None),
         ("朝に散歩をお願い", datetime(2025, 5, 15, 9, 0), "morning"),
-        ("夕方5時ごろ散歩をお願い", datetime(2025, 5, 14, 17, 0), None),
+        ("夕方5時ごろ散歩をお願い", datetime(2025, 5, 14, 17, 0), "evening"),
         ("水曜の午後にお願い", datetime(2025, 5, 14, 14, 0), "afternoon"),
         ("水曜にお願い", datetime(2025, 5, 21, 0, 0), None),
         ("Can someone walk my dog tomorrow morning?", datetime(2025, 5, 15, 9, 0), "morning"),
@@ -53,7 +54,7 @@ AFTER_MIDNIGHT = datetime(2025, 5, 27, 3, 0)  # Tuesday, 03:00
         ("来週末に粗大ゴミを運んでほしい", datetime(2025, 6, 7, 0, 0), None),
         ("午前中に電球を替えてほしい", datetime(2025, 5, 27, 9, 0), "morning"),
         ("お昼に買い物をお願い", datetime(2025, 5, 27, 12, 0), "afternoon"),
-        ("夕方5時に犬の散歩", datetime(2025, 5, 27, 17, 0), None),
+        ("夕方5時に犬の散歩", datetime(2025, 5, 27, 17, 0), "evening"),
         ("5時半に犬の散歩", datetime(2025, 5, 27, 17, 30), None),
         ("17時に来てほしい", datetime(2025, 5, 27, 17, 0), None),
         ("Can someone walk my dog this evening?", datetime(2025, 5, 27, 17, 0), "evening"),
