@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the NLP is loaded when a text first needs it
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, "Turn"], Outbox | None]
+# A handler kept with its own signature (a reader that other handlers also call with options).
+AnyHandler = TypeVar("AnyHandler", bound=Callable[..., Outbox | None])
 
 INTENTS: dict[str, Handler] = {}
 POSTBACKS: dict[str, Handler] = {}
@@ -124,7 +126,7 @@ def on_command(words_key: str):
     return _register(COMMANDS, words_key)  # noqa: E704
 
 
-def on_text(function: Handler) -> Handler:
+def on_text(function: AnyHandler) -> AnyHandler:
     """File a reader of any text, tried after the pending question and before the intent."""
     if function not in READERS:
         READERS.append(function)
@@ -178,14 +180,14 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
     turn.understanding = understand(turn)
     follow_language(turn)
     if turn.understanding.leaving and "leave" in INTENTS:
-        return INTENTS["leave"](session, turn)
+        return INTENTS["leave"](session, turn) or not_understood(turn)
     if turn.understanding.switch_to in locales() and "switch_language" in INTENTS:
-        return INTENTS["switch_language"](session, turn)
+        return INTENTS["switch_language"](session, turn) or not_understood(turn)
     for first in FIRST:
         if (outbox := first(session, turn)) is not None:
             return outbox
     if turn.understanding.emergency and "emergency" in INTENTS:
-        return INTENTS["emergency"](session, turn)  # before any pending question: 119/110 first
+        return INTENTS["emergency"](session, turn) or not_understood(turn)  # before any pending question: 119/110 first
     command = typed_command(session, turn)
     if command is not None:
         return command
@@ -203,16 +205,17 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
 
 def pressed(session: Session, turn: Turn) -> Outbox:
     """A button: its data comes from the chat app, so an old or forged one is expected input."""
-    turn.action, *turn.args = turn.inbound.data.split(":")
+    turn.action, *turn.args = (turn.inbound.data or "").split(":")
     handler = POSTBACKS.get(turn.action)
     if handler is None:
         return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
     try:
         with session.begin_nested():
-            return handler(session, turn)
+            answer = handler(session, turn)
     except (ValueError, IndexError, LookupError):
+        answer = None
         log.warning("button %r from resident %s could not be read", turn.inbound.data, turn.resident.id, exc_info=True)
-        return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
+    return answer or turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
 
 
 def understand(turn: Turn):

@@ -8,7 +8,7 @@ from bot import conversation as conversations
 from bot.circulars import circulars, subscriptions
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
-from bot.events import Card, Outbox, Text
+from bot.events import Button, Card, Outbox, Text
 from bot.handlers import Turn, button, catalog_words, main_menu, on_command, on_postback, on_state
 from bot.i18n import list_text, t, when_text
 from db.models import Circular, District, Resident
@@ -163,7 +163,7 @@ def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
     price = circulars.cost(session, circular.district_id, turn.channels)
     followers = subscriptions.follower_count(session, circular.district_id)
     sample = Card(circular.title, circular.body or circular.kind, image_url=circular.image_url)
-    actions = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
+    actions: tuple[Button, ...] = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
     if price.verdict == "stop":
         lines = [turn.t("circular.cost_stop", messages=price.messages, left=price.left)]
     else:
@@ -194,7 +194,7 @@ def send_pressed(session: Session, turn: Turn) -> Outbox:
     except QuotaExceededError:
         price = circulars.cost(session, circular.district_id, turn.channels)
         return turn.reply(Text(turn.t("circular.cost_stop", messages=price.messages, left=price.left)))
-    if circular.status == "scheduled":
+    if circular.status == "scheduled" and circular.scheduled_at is not None:
         return turn.reply(Text(turn.t("circular.scheduled", when=when_text(circular.scheduled_at, turn.locale))))
     followers = subscriptions.follower_count(session, circular.district_id)
     return turn.reply(Text(turn.t("circular.sending", followers=followers)))

@@ -84,7 +84,7 @@ def _guarded(flow: Flow, state: str) -> Handler:
 
 def elsewhere(session: Session, turn: Turn, flow: Flow) -> Outbox | None:
     """Not an answer: answer a question and ask again, or ask whether to leave, or ask again."""
-    intent = turn.understanding.intent
+    intent = turn.understood.intent
     if intent in ANSWERABLE and intent in INTENTS:
         answered = INTENTS[intent](session, turn) or Outbox()
         return answered.to(turn.resident.id, *flow.ask_again(session, turn))
@@ -122,7 +122,7 @@ def has_word(turn: Turn, key: str) -> bool:
 def reads_as_cancel(turn: Turn) -> bool:
     """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」 ("I changed my mind"
     is a cancel: the words of cancelling are taken out before looking for a change)."""
-    cancelling = turn.understanding.intent == "cancel" or has_word(turn, "conversation.cancel_words")
+    cancelling = turn.understood.intent == "cancel" or has_word(turn, "conversation.cancel_words")
     rest = normal(turn.text)
     for word in sorted(words(turn, "conversation.cancel_words"), key=len, reverse=True):
         rest = rest.replace(word, " ")
@@ -136,9 +136,9 @@ def reads_as_change(turn: Turn) -> bool:
 
 def not_an_answer(turn: Turn) -> bool:
     """At a free-text question: a request, a command or a bare はい is not an address."""
-    if turn.understanding.intent in ANSWERABLE or turn.understanding.intent in ELSEWHERE[:4]:
+    if turn.understood.intent in ANSWERABLE or turn.understood.intent in ELSEWHERE[:4]:
         return True
-    asking = turn.understanding.intent == "help_request" and has_word(turn, "conversation.request_words")
+    asking = turn.understood.intent == "help_request" and has_word(turn, "conversation.request_words")
     return asking or is_one_of(turn, "conversation.filler_words") or unread_correction(turn)
 
 
@@ -157,7 +157,7 @@ def is_one_of(turn: Turn, key: str) -> bool:
 
 def ask_to_switch(session: Session, turn: Turn) -> Outbox:
     """Keep what was written and ask whether to leave the pending conversation for it."""
-    previous = turn.conversation
+    previous = turn.pending
     data = {"state": previous.state, "data": previous.data, "text": turn.text}
     conversations.ask(session, turn.resident, SWITCH_STATE, data, now=turn.now)
     return turn.reply(
@@ -193,7 +193,7 @@ def switch_typed(session: Session, turn: Turn) -> Outbox | None:
 def _switch(session: Session, turn: Turn, leave: bool) -> Outbox:
     from bot.handlers import dispatch
 
-    saved = dict(turn.conversation.data)
+    saved = dict(turn.pending.data)
     flow = FLOWS.get(saved.get("state", ""))
     conversations.ask(session, turn.resident, saved["state"], saved["data"], now=turn.now)
     turn.conversation = conversations.current(session, turn.resident, turn.now)
@@ -202,6 +202,6 @@ def _switch(session: Session, turn: Turn, leave: bool) -> Outbox:
         return Outbox()
     if not leave:
         return turn.reply(*flow.ask_again(session, turn))
-    dropped = flow.cancel(session, turn)
+    dropped = flow.cancel(session, turn) or Outbox()
     written = replace(turn.inbound, kind="text", text=saved["text"], data=None)
     return dropped.extend(dispatch(session, Turn(turn.resident, written, turn.now, turn.config, turn.channels)))

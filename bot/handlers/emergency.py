@@ -35,12 +35,12 @@ def emergency(session: Session, turn: Turn) -> Outbox:
 
 def _alert(session: Session, turn: Turn, admin_id: int) -> str:
     """The alert in the admin's language: who, where, and what they wrote."""
-    admin = session.get(Resident, admin_id)
+    admin = session.get_one(Resident, admin_id)
     person = turn.resident
     return t(
         "emergency.alert",
         admin.language,
         name=person.display_name or t("circular.no_name", admin.language),
-        district=person.district.name,
+        district=person.district.name if person.district else "",
         text=turn.text,
     )

@@ -132,7 +132,7 @@ def toggle(session: Session, turn: Turn) -> Outbox:
     if name not in STEPS[:3] or key not in dict(_choices(session, turn, profile, name)[1]):
         raise ValueError(f"no choice {key!r} in {name!r}")  # a forged button: answered kindly
     if name == "districts":
-        district = session.get(District, int(key))
+        district = session.get_one(District, int(key))  # a valid choice, checked above
         if district in profile.districts:
             profile.districts.remove(district)
         else:
@@ -194,7 +194,7 @@ def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
 
     profile = profile_of(session, turn)
     found = extract_skills(turn.text) if profile is not None else []
-    if not found:
+    if profile is None or not found:
         return None
     profile.skills = list(dict.fromkeys([*profile.skills, *found]))
     return turn.reply(step(session, turn, profile, "kinds", registering(session, turn)))
@@ -241,7 +241,7 @@ def typed_experience(session: Session, turn: Turn) -> Outbox | None:
 
     profile = profile_of(session, turn)
     if (
-        profile is None or turn.understanding.intent in ("balance", "usage", "cancel", "done") or not_an_answer(turn)
+        profile is None or turn.understood.intent in ("balance", "usage", "cancel", "done") or not_an_answer(turn)
     ):  # 「すまほの使いかたわからん」 is a request, not a career
         return None
     profile.experience = turn.text.strip()[:1000]
@@ -333,7 +333,7 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     from bot.nlp.when import period_end
 
     profile = profile_of(session, turn)
-    understood = turn.understanding
+    understood = turn.understood
     if profile is None:
         return None
     # Said outright, a break or a return is theirs, whatever else the words are guessed to be
@@ -358,9 +358,10 @@ def asks_for_a_kind(turn: Turn) -> bool:
     layer's guess alone (「しばらく休ませてもらいます」 read as childcare) is no request."""
     from bot.handlers.request_changes import names_kind
 
-    understood = turn.understanding
-    named = understood.intent == "help_request" and understood.category not in (None, "other")
-    return named and names_kind(turn, understood.category)
+    understood = turn.understood
+    category = understood.category
+    named = understood.intent == "help_request" and category is not None and category != "other"
+    return named and category is not None and names_kind(turn, category)
 
 
 # -- the registration (and an edit) as a declared conversation: the exits every question honours

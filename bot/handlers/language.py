@@ -11,5 +11,5 @@ from bot.handlers import Turn, main_menu, on_intent
 @on_intent("switch_language")
 def switch_language(session: Session, turn: Turn) -> Outbox:
     """Remember the asked language and say so in it (the rich menu follows after the turn)."""
-    turn.resident.language = turn.understood.switch_to
+    turn.resident.language = turn.understood.switch_to or turn.resident.language
     return turn.reply(Text(turn.t("common.language_set"), main_menu(turn.locale)))

@@ -97,8 +97,8 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     request = answered(session, turn)
     if request is None:
         return None
-    state = turn.conversation.state
-    if state in READS_WHEN and (turn.understanding.when or turn.understanding.time_of_day):
+    state = turn.pending.state
+    if state in READS_WHEN and (turn.understood.when or turn.understood.time_of_day):
         return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
@@ -113,7 +113,7 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
 
 
 def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
-    understood = turn.understanding
+    understood = turn.understood
     if state in READS_WHEN or (understood.when is None and understood.time_of_day is None):
         return False
     if has_address(turn.text) and not flows.reads_as_change(turn):
@@ -124,7 +124,7 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
 
 def apply_when(turn: Turn, request: HelpRequest) -> None:
     """Apply the day and part of day the message says; what it does not say stays."""
-    understood = turn.understanding
+    understood = turn.understood
     if understood.when is None:
         request.time_of_day = understood.time_of_day
     elif not names_day(unicodedata.normalize("NFKC", turn.text), turn.now.date()) and request.when is not None:
@@ -142,7 +142,7 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
-    category = kind_after_contrast(turn) or turn.understanding.category
+    category = kind_after_contrast(turn) or turn.understood.category
     if state == "request_what" or not flows.reads_as_change(turn) or category in (None, "other", request.category):
         return False
     if not names_kind(turn, category):
@@ -164,7 +164,7 @@ def kind_after_contrast(turn: Turn) -> str | None:
 def names_kind(turn: Turn, category: str) -> bool:
     """Whether the message names this kind in words of the vocabulary (Japanese; the other
     languages are read by their vocabularies alone)."""
-    if turn.understanding.language != "ja":
+    if turn.understood.language != "ja":
         return True
     from bot.handlers import catalog_words
     from bot.nlp.classify import analyse, category_scores

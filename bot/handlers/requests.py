@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Outbox, Text
+from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers.onboarding import district_buttons
@@ -35,7 +35,7 @@ def represented(session: Session, resident: Resident) -> list[Resident]:
 
 def help_request(session: Session, turn: Turn) -> Outbox:
     """A need written in free text: a draft request, then the first missing piece."""
-    understood = turn.understanding
+    understood = turn.understood
     request = draft(
         session,
         turn.resident,
@@ -93,7 +93,7 @@ def need_help_menu(session: Session, turn: Turn) -> Outbox:
 
 def typed_need(session: Session, turn: Turn) -> Outbox | None:
     """Whatever is written after 助けてほしい is the need, unless it is clearly something else."""
-    if turn.understanding.intent in OTHER_INTENTS:
+    if turn.understood.intent in OTHER_INTENTS:
         return None
     return help_request(session, turn)
 
@@ -166,7 +166,7 @@ def on_draft(action: str):
     return decorator
 
 
-def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Text]:
+def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Message]:
     """Ask the first missing piece; with nothing missing, show the request to confirm."""
     data = {"request_id": request.id}
     if request.district_id is None:
@@ -251,7 +251,7 @@ def pressed_district(session: Session, turn: Turn, request: HelpRequest) -> Outb
 def typed_when(session: Session, turn: Turn) -> Outbox | None:
     """When, typed (明日の朝, 27日の午後...)."""
     request = answered(session, turn)
-    understood = turn.understanding
+    understood = turn.understood
     if request is not None and flows.has_word(turn, "request.any_time_words"):
         request.when, request.time_of_day = None, "any"
         return continue_draft(session, turn, request)

@@ -239,6 +239,7 @@ def confirm(session: Session, turn: Turn) -> Outbox:
     task = session.get(Task, int(turn.args[0]))
     if task is None or task.request.status != "assigned" or not may_confirm(session, task, turn.resident):
         return turn.reply(Text(turn.t("task.none")))
+    assert task.minutes is not None  # may_confirm: a task reported done has its minutes
     ledger.settle_task(session, task, task.minutes, config=turn.config)
     task.confirmed_at = turn.now
     task.request.status, task.request.closed_at = "done", turn.now
@@ -267,7 +268,7 @@ def not_yet(session: Session, turn: Turn) -> Outbox:
     task = session.get(Task, int(turn.args[0]))
     if task is None or not may_confirm(session, task, turn.resident):
         return turn.reply(Text(turn.t("task.none")))
-    reporter = session.get(Resident, task.done_reported_by_id)
+    reporter = session.get_one(Resident, task.done_reported_by_id)
     task.done_reported_by_id, task.done_at, task.minutes = None, None, None
     return turn.reply(Text(turn.t("task.not_yet_noted"))).to(
         reporter.id, Text(describe_t(reporter, "task.not_yet_reporter", task.request))

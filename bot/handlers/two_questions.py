@@ -15,7 +15,7 @@ from bot.events import Outbox, Text
 from bot.handlers import Turn, button, on_state
 from bot.handlers.offers import offer_answer
 from bot.handlers.safety import answered_in_words
-from db.models import Circular, Delivery, HelpRequest, Offer
+from db.models import Circular, Conversation, Delivery, HelpRequest, Offer
 
 OFFER_ANSWERS = ("accept", "decline")
 
@@ -75,11 +75,9 @@ def answer_either(session: Session, turn: Turn) -> Outbox | None:
 
 
 def _with_context(turn: Turn, state: str, **data: int) -> Turn:
-    from types import SimpleNamespace
-
     from bot.nlp import understand
 
-    turn.conversation = SimpleNamespace(state=state, data=data)
+    turn.conversation = Conversation(state=state, data=dict(data))  # read as if asked; never stored
     turn.understanding = understand(turn.text, state, turn.now)
     return turn
 

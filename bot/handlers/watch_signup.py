@@ -184,7 +184,7 @@ def who_pressed(session: Session, turn: Turn) -> Outbox:
         conversations.finish(session, turn.resident)
         return consent.ask(session, turn.resident, data["family_name"], _plan(data, turn.args[0]), turn.now)
     person = for_me(session, turn, int(data["person_id"])) if data else None
-    if person is None or turn.args[0] not in WHO:
+    if data is None or person is None or turn.args[0] not in WHO:
         return turn.reply(Text(turn.t("common.stale_button")))
     plan = _plan(data, turn.args[0])
     check_in = checkins.sign_up(session, person, plan, by=turn.resident, now=turn.now)
