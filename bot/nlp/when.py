@@ -212,8 +212,50 @@ def period_end(text: str, now: datetime) -> datetime | None:
     ):
         if any(word in text for word in words):
             return monday + timedelta(weeks=weeks)
+    month = _month_end(text, now.date())
+    if month is not None:
+        return datetime.combine(month, time(0, 0))
     day = find_date(_meant(text, now.date()), now.date())
     return datetime.combine(day + timedelta(days=1), time(0, 0)) if day else None
+
+
+# A break said in months, and the day it is over: 「今月いっぱい」 the 1st of next month, 「来月の頭まで」
+# once next month's first week is past, 「来月まで」 the 1st of next month, 「来月は」 the 1st after it.
+_MONTHS: tuple[tuple[tuple[str, ...], int, int], ...] = (
+    (("再来月まで", "さらいげつまで"), 2, 1),
+    (("再来月", "さらいげつ"), 3, 1),
+    (("今月", "こんげつ", "this month"), 1, 1),
+    (
+        (
+            "来月の頭",
+            "来月頭",
+            "来月のはじめ",
+            "来月はじめ",
+            "来月の初め",
+            "来月初め",
+            "らいげつのあたま",
+            "らいげつあたま",
+            "らいげつのはじめ",
+            "らいげつはじめ",
+            "start of next month",
+            "beginning of next month",
+        ),
+        1,
+        8,
+    ),
+    (("来月まで", "らいげつまで", "until next month"), 1, 1),
+    (("来月", "らいげつ", "next month"), 2, 1),
+)
+
+
+def _month_end(text: str, today: date) -> date | None:
+    """The day a break said in months is over, or None when no month is named."""
+    text = text.replace(" ", "").replace("\u3000", "")
+    for words, months, day in _MONTHS:
+        if any(word.replace(" ", "") in text for word in words):
+            index = today.year * 12 + today.month - 1 + months
+            return date(index // 12, index % 12 + 1, day)
+    return None
 
 
 def _meant(text: str, now: date) -> str:

@@ -88,7 +88,9 @@ def on_line(session):
     return district
 
 
-@pytest.mark.parametrize("text", ["来週は旅行でお休みします", "ﾗｲｼｭｳﾊ ﾘｮｺｳﾃﾞ ｵﾔｽﾐｼﾏｽ", "来週は休ませてください"])
+@pytest.mark.parametrize(
+    "text", ["来週は旅行でお休みします", "ﾗｲｼｭｳﾊ ﾘｮｺｳﾃﾞ ｵﾔｽﾐｼﾏｽ", "来週は休ませてください", "来月の頭までお休みします"]
+)
 def test_a_break_written_at_the_helpers_menu_keeps_its_end(text, line_chat, session, on_line):
     got = line_chat.say("Uh1", "手伝いたい")
     assert "いまの登録" in texts(got)[-1]

@@ -82,3 +82,24 @@ def test_today_words_stay_today(text: str, expected: datetime) -> None:
 def test_weekend_said_on_a_sunday_is_that_day() -> None:
     sunday = datetime(2025, 5, 18, 8, 0)
     assert understand("週末に草取りをお願い", now=sunday).when == datetime(2025, 5, 18, 0, 0)
+
+
+# A helper's break said in months ends on the day they would be back (shown to them as まで).
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("来月の頭までお休みします", datetime(2025, 6, 8)),
+        ("らいげつの あたままで やすみます", datetime(2025, 6, 8)),
+        ("来月まで休ませてください", datetime(2025, 6, 1)),
+        ("今月いっぱいお休みします", datetime(2025, 6, 1)),
+        ("来月は入院するけん休むね", datetime(2025, 7, 1)),
+        ("再来月まで手伝えません", datetime(2025, 7, 1)),
+        ("I'm away until next month", datetime(2025, 6, 1)),
+        ("来週は旅行でお休みします", datetime(2025, 5, 26)),
+        ("しばらく休みます", None),
+    ],
+)
+def test_a_break_said_in_months_ends_when_the_helper_is_back(text, back):
+    from bot.nlp.when import period_end
+
+    assert period_end(text, NOW) == back
