@@ -1,6 +1,6 @@
-"""The simulated people: at least 95% of conversations end as the person meant, on the tuned side
-(the tuned set, and sessions 2 and 3's sets, looked at in session 4) and on the held-out set of
-session 4 (never tuned on). Every conversation goes through the real webhook and line-bot-sdk to
+"""The simulated people: at least 95% of conversations end as the person meant on the tuned side
+(the tuned set, and sessions 2 and 3's sets, looked at in session 4); on the held-out set of
+session 4 (never tuned on) no fewer than it reached (see BARS). Every conversation goes through the real webhook and line-bot-sdk to
 the fake LINE API and is judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
 
@@ -17,15 +17,13 @@ from tests.conversations.runner import run_all
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
     "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
-    "held-out s4": (heldout_s4.PERSONAS, 0.95),
+    # Issue 8 asks 95% here and it is not reached yet: 57/62 before session 4 changed anything, 58/62
+    # at its end. Until it is, the bar is the figure reached (58/62), so that no change loses one.
+    "held-out s4": (heldout_s4.PERSONAS, 0.935),
 }
 
 
-# Measured once on main 1b28757 before any change of session 4; the mark goes when issue 8 brings it to 95%.
-S4_OPEN = pytest.mark.xfail(strict=False, reason="issue 8 open: held-out s4 at 57/62 on 1b28757")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=S4_OPEN) if n == "held-out s4" else n for n in BARS])
+@pytest.mark.parametrize("name", BARS)
 def test_conversations_end_as_the_person_meant_on_line(name):
     logging.disable(logging.WARNING)
     try:
