@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select
@@ -343,13 +342,13 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     if understood.intent == "cancel":
         return None
     if has_word(turn, "helper.unable_words"):  # 「お手伝いはお休みします」: no offer either
-        return _set_paused(session, turn, True, period_end(unicodedata.normalize("NFKC", turn.text), turn.now))
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if asks_for_a_kind(turn):
         return None
     if profile.paused and understood.intent == "offer_help" and not unfinished(profile):
         return _set_paused(session, turn, False).to(turn.resident.id, menu(session, turn, profile))
     if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):
-        return _set_paused(session, turn, True, period_end(unicodedata.normalize("NFKC", turn.text), turn.now))
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     return None
 
 
@@ -360,8 +359,9 @@ def asks_for_a_kind(turn: Turn) -> bool:
 
     understood = turn.understood
     category = understood.category
-    named = understood.intent == "help_request" and category is not None and category != "other"
-    return named and category is not None and names_kind(turn, category)
+    if understood.intent != "help_request" or category is None or category == "other":
+        return False
+    return names_kind(turn, category)
 
 
 # -- the registration (and an edit) as a declared conversation: the exits every question honours

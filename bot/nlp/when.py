@@ -1,6 +1,7 @@
 """Dates and times said in a message, resolved against the message time."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -202,8 +203,8 @@ def names_day(text: str, now: date) -> bool:
 
 def period_end(text: str, now: datetime) -> datetime | None:
     """When a period said in the message is over (来週 -> the Monday after it; 明日 -> the day
-    after), or None when it names none."""
-    text = _kanji_numbers(text.translate(_TO_HIRAGANA)).lower()
+    after), or None when it names none. Half-width kana and full-width letters are read as any."""
+    text = _kanji_numbers(unicodedata.normalize("NFKC", text).translate(_TO_HIRAGANA)).lower()
     monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(0, 0))
     for words, weeks in (
         (("再来週", "さらいしゅう"), 3),
@@ -224,7 +225,7 @@ def period_end(text: str, now: datetime) -> datetime | None:
 _MONTHS: tuple[tuple[tuple[str, ...], int, int], ...] = (
     (("再来月まで", "さらいげつまで"), 2, 1),
     (("再来月", "さらいげつ"), 3, 1),
-    (("今月", "こんげつ", "this month"), 1, 1),
+    (("今月", "こんげつ", "thismonth"), 1, 1),
     (
         (
             "来月の頭",
@@ -237,22 +238,23 @@ _MONTHS: tuple[tuple[tuple[str, ...], int, int], ...] = (
             "らいげつあたま",
             "らいげつのはじめ",
             "らいげつはじめ",
-            "start of next month",
-            "beginning of next month",
+            "startofnextmonth",
+            "beginningofnextmonth",
         ),
         1,
         8,
     ),
-    (("来月まで", "らいげつまで", "until next month"), 1, 1),
-    (("来月", "らいげつ", "next month"), 2, 1),
+    (("来月まで", "らいげつまで", "untilnextmonth"), 1, 1),
+    (("来月", "らいげつ", "nextmonth"), 2, 1),
 )
 
 
 def _month_end(text: str, today: date) -> date | None:
-    """The day a break said in months is over, or None when no month is named."""
-    text = text.replace(" ", "").replace("\u3000", "")
+    """The day a break said in months is over, or None when no month is named (spaces aside:
+    「らいげつの あたま」 is 来月の頭, "until next month" is untilnextmonth)."""
+    text = text.replace(" ", "")
     for words, months, day in _MONTHS:
-        if any(word.replace(" ", "") in text for word in words):
+        if any(word in text for word in words):
             index = today.year * 12 + today.month - 1 + months
             return date(index // 12, index % 12 + 1, day)
     return None
