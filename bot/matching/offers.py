@@ -52,9 +52,10 @@ def offer_timeout(request_id: int, round: int, config: Config, channels: Channel
 
 def _send_round(request_id: int, round: int, expire_round: int | None, config: Config, channels: Channels) -> None:
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        request = session.get(HelpRequest, request_id, with_for_update=True)
+        request = locked(session, HelpRequest, request_id)
         if request is None:
             return
         stored: list[int] = []
