@@ -56,8 +56,11 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
     spaced = language == "en"
     for index, token in enumerate(tokens):
         clauses.append(clause)
-        clause += token.boundary
-        if token.pos in _UNREAD_POS or (spaced and token.boundary):
+        if token.boundary:
+            clause += 1
+            if spaced:
+                continue
+        if token.pos in _UNREAD_POS:
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
