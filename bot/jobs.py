@@ -1,6 +1,7 @@
 """Every job's entry point (bot.queue.Job names them): plain functions that take ids, safe to run
 twice. This is the boundary: each looks up the process's runtime once and hands the domain what it
-needs (config, channels, jobs) as arguments."""
+needs (config, channels, jobs, and the time: `now` read from the runtime's clock, or the clock itself
+to work that lasts minutes) as arguments."""
 
 from __future__ import annotations
 
