@@ -24,9 +24,8 @@ from importlib.abc import MetaPathFinder
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
-# the modules that classification spends its time in (learned.py is left out: mypyc cannot
-# compile its dataclass with a slice field, and its work is numpy's)
-MODULES = ("normalise", "tagger", "matcher", "classify", "features", "reading")
+# the modules that classification spends its time in
+MODULES = ("normalise", "tagger", "matcher", "classify", "features", "learned", "reading")
 PACKAGE = "bot.nlp"
 BOT_DIR = Path(__file__).resolve().parent
 NLP_DIR = BOT_DIR / "nlp"
