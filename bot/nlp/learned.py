@@ -66,15 +66,18 @@ def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Readin
     """The likeliest intent (and category for a help request) with its probability; an emergency
     when its head says so with at least `emergency_at`."""
     scores = model.scores(names)
-    intents = model.intent.probabilities(scores)
-    best = max(range(len(intents)), key=intents.__getitem__)
-    intent = model.intent.classes[best]
+    head = model.intent
+    mine = scores[head.scores]
+    top, temperature, exp = max(mine), head.temperature, math.exp
+    exps = [exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
+    best = exps.index(max(exps))  # the first of equals, as max() over the probabilities
+    intent = head.classes[best]
     category = None
     if intent == "help_request":
         categories = scores[model.category.scores]
-        category = model.category.classes[max(range(len(categories)), key=categories.__getitem__)]
+        category = model.category.classes[categories.index(max(categories))]
     emergency = model.emergency.probabilities(scores)[1] >= emergency_at
-    return Reading(intent, category, intents[best], emergency)
+    return Reading(intent, category, exps[best] / sum(exps), emergency)
 
 
 def load_model(path: Path = MODEL_FILE) -> Model:
