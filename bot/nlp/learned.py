@@ -7,11 +7,13 @@ which writes model_ja.npz; a test checks that the file matches the corpus and th
 import math
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-MODEL_FILE = Path(__file__).parent / "model_ja.npz"
+# found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
+MODEL_FILE = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
 EMERGENCY_CLASSES = ("no", "yes")
 
 
@@ -20,8 +22,13 @@ class Head:
     """One softmax over some of the model's score columns, with its calibrating temperature."""
 
     classes: tuple[str, ...]
-    scores: slice
+    start: int  # its first column among the model's scores (one a class)
     temperature: float
+
+    @property
+    def scores(self) -> slice:
+        """Its columns among the model's scores."""
+        return slice(self.start, self.start + len(self.classes))
 
     def probabilities(self, scores: list[float]) -> list[float]:
         """Calibrated probability of each class, from the model's raw scores."""
@@ -86,7 +93,7 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         heads, start = {}, 0
         for name in ("intent", "category", "emergency"):
             classes = tuple(map(str, data[f"{name}_classes"]))
-            heads[name] = Head(classes, slice(start, start + len(classes)), float(data[f"{name}_temperature"]))
+            heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
             start += len(classes)
         names = tuple(heads)
         return Model(
