@@ -6,6 +6,7 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
+import sys
 from typing import NamedTuple
 
 from bot.nlp.classify import Analysis, classify_analysis
@@ -109,7 +110,8 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
 
 class _Names(dict[str, str]):
     """Feature names by the word (or label) they name, each built once with its prefix: a name met
-    before is the same string, whose hash the model's column lookup does not compute again."""
+    before is the same string, whose hash the model's column lookup does not compute again, and
+    interned, as the model's are, so that the lookup finds it by identity without comparing text."""
 
     def __init__(self, prefix: str, suffix: str = "") -> None:
         super().__init__()
@@ -118,7 +120,7 @@ class _Names(dict[str, str]):
     def __missing__(self, word: str) -> str:
         if len(self) >= NAMES_KEPT:
             self.clear()
-        name = self[word] = self.prefix + word + self.suffix
+        name = self[word] = sys.intern(self.prefix + word + self.suffix)
         return name
 
 
@@ -133,8 +135,9 @@ _CATEGORY_BY_ROLE = {role: _Names(f"c{role}:") for role in ("main", *_ROLE_PREFI
 _CUE, _CUE_PAST = _Names("h:"), _Names("h:", "@past")
 _CUE_BY_ROLE = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
 _IN_CONTEXT: dict[str, _Names] = {}
+_CONTEXT = _Names("ctx:")
 _SHAPES = {
-    (asks, past, question): [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]
+    (asks, past, question): list(map(sys.intern, [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]))
     for asks in (False, True)
     for past in (False, True)
     for question in (False, True)
@@ -158,7 +161,7 @@ def features(analysis: Analysis, context: str | None, rules: tuple[str, str | No
     names += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
     if context:
         named = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _Names(f"{context}|"))
-        names += [named[name] for name in names if name[0] in "hwr"] + [f"ctx:{context}"]
+        names += [named[name] for name in names if name[0] in "hwr"] + [_CONTEXT[context]]
     return names
 
 

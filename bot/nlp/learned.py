@@ -5,6 +5,7 @@ which writes model_ja.npz; a test checks that the file matches the corpus and th
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -97,7 +98,8 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             start += len(classes)
         names = tuple(heads)
         return Model(
-            columns={str(name): number for number, name in enumerate(data["features"])},
+            # interned, as bot.nlp.features interns the names it makes: found by identity
+            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
             weights=np.vstack(
                 [
                     np.hstack([data[f"{name}_weights"] for name in names]),
