@@ -5,16 +5,18 @@ which writes model_ja.npz; a test checks that the file matches the corpus and th
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
 # found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
-MODEL_FILE = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
-EMERGENCY_CLASSES = ("no", "yes")
+MODEL_FILE: Final = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
+EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             start += len(classes)
         names = tuple(heads)
         return Model(
-            columns={str(name): number for number, name in enumerate(data["features"])},
+            # interned, as bot.nlp.features interns the names it makes: found by identity
+            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
             weights=np.vstack(
                 [
                     np.hstack([data[f"{name}_weights"] for name in names]),
