@@ -9,6 +9,7 @@ import time
 import pytest
 
 from bot import outbox as outboxes
+from bot.clock import Clock
 from bot.events import Outbox, Text
 from db.models import Base
 from db.session import Session, make_engine
@@ -47,7 +48,9 @@ def test_two_jobs_sending_the_same_message_at_once_send_it_once(sqlite_file):
         ids = outboxes.store(session, box)
     channel = SlowChannel()
     jobs = [
-        threading.Thread(target=outboxes.deliver, args=({"fake": channel}, ids), kwargs={"retry_job": False})
+        threading.Thread(
+            target=outboxes.deliver, args=({"fake": channel}, ids, Clock().now()), kwargs={"retry_job": False}
+        )
         for _ in range(2)
     ]
     for job in jobs:
