@@ -7,18 +7,20 @@ corpus and features.
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
 # found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
-MODEL_DIR = Path(str(resources.files("bot.nlp")))
-MODEL_FILE = MODEL_DIR / "model_ja.npz"
-LEARNED_LANGUAGES = ("ja", "vi", "zh-Hans", "ko", "en")
-EMERGENCY_CLASSES = ("no", "yes")
+MODEL_DIR: Final = Path(str(resources.files("bot.nlp")))
+MODEL_FILE: Final = MODEL_DIR / "model_ja.npz"
+LEARNED_LANGUAGES: Final = ("ja", "vi", "zh-Hans", "ko", "en")
+EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             start += len(classes)
         names = tuple(heads)
         return Model(
-            columns={str(name): number for number, name in enumerate(data["features"])},
+            # interned, as bot.nlp.features interns the names it makes: found by identity
+            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
             weights=np.vstack(
                 [
                     np.hstack([data[f"{name}_weights"] for name in names]),

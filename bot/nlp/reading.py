@@ -1,6 +1,8 @@
 """Intent, category and confidence of a message: the learned layer of its language over the
 vocabulary rules (rules alone for a language without a model file)."""
 
+from typing import Final
+
 from bot.nlp import features_lexical
 from bot.nlp.classify import Analysis, analyse, classify_analysis
 from bot.nlp.features import features
@@ -12,10 +14,10 @@ from bot.nlp.lexical_classify import Scores, classify_points, points_from
 # contrast and pauses better than the rules even when unsure (0.962/0.969 on held-out 1 and 2
 # against 0.959/0.955 with rules below 0.6): the rules are its feature and only rescue readings
 # it hardly believes. The conversation still asks back under request_intake.SURE.
-UNSURE = 0.4
+UNSURE: Final = 0.4
 # Told 119/110 by mistake costs little after a call for help (safety check) and more elsewhere
 # (the admins are alerted): the emergency head's threshold by pending question.
-EMERGENCY_AT = {"safety_check": 0.3, None: 0.5}
+EMERGENCY_AT: Final = {"safety_check": 0.3, None: 0.5}
 
 
 def read(analysis: Analysis, context: str | None) -> Reading:
