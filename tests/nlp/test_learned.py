@@ -48,7 +48,7 @@ def test_each_languages_model_is_trained_on_its_current_corpus(language: str) ->
 def test_confidence_in_each_language_is_lower_when_wrong_on_its_held_out_set(language: str) -> None:
     right, wrong = [], []
     for row in rows(language, "held_out"):
-        result = understand(row["text"], row.get("context"), NOW, language=language)
+        result = understand(row["text"], row.get("context"), now=NOW, language=language)
         (right if result.intent == row["intent"] else wrong).append(result.confidence)
     assert sum(right) / len(right) >= 0.75
     assert not wrong or sum(wrong) / len(wrong) <= sum(right) / len(right) - 0.1
