@@ -112,7 +112,13 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
         return None
     session.flush()
     session.refresh(request)
-    return turn.reply(Text(turn.t("request.changed")), *next_step(session, turn, request))
+    if changed_when:
+        change = describe.whens(request, turn.locale)
+    elif changed_kind:
+        change = describe.kinds(request, turn.locale)
+    else:
+        change = request.district.name if request.district is not None else ""
+    return turn.reply(Text(turn.t("request.changed", change=change)), *next_step(session, turn, request))
 
 
 def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:
