@@ -108,10 +108,15 @@ def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: C
 
 @on_command("safety.start_words")
 def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
-    """安否確認, typed by an admin: the same as the button (from anyone else: not a command)."""
+    """安否確認, typed by an admin: the same as the button (from anyone else: not a command);
+    「安否確認の返事がない人は？」 asks who has not answered."""
+    from bot.handlers.conversation import has_word
+
     districts = subscriptions.admin_districts(session, turn.resident)
     if not districts:
         return None
+    if has_word(turn, "adminchat.silent_words"):
+        return status(session, turn)
     if len(districts) > 1:
         return turn.reply(
             Text(

@@ -2,8 +2,8 @@
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
@@ -47,18 +47,31 @@ class Analysis:
     language: str
     message: Message
     hits: tuple[Hit, ...]
+    # weight per label, summed once when the hits are found (score is asked many times a message)
+    totals: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, cue: str) -> float:
         """Total weight of the hits for one cue."""
-        return self._totals.get(f"cue:{cue}", 0.0)
+        return self.totals.get(_CUE_LABELS[cue], 0.0)
 
-    @cached_property
-    def _totals(self) -> dict[str, float]:
-        """Weight per label, summed once (score is asked many times a message)."""
-        totals: dict[str, float] = defaultdict(float)
-        for hit in self.hits:
-            totals[hit.label] += hit.weight
-        return totals
+
+class _CueLabels(dict[str, str]):
+    """ "cue:<name>" by name, each written once."""
+
+    def __missing__(self, cue: str) -> str:
+        label = self[cue] = f"cue:{cue}"
+        return label
+
+
+_CUE_LABELS = _CueLabels()
+
+
+def _totals(hits: list[Hit]) -> dict[str, float]:
+    """Weight per label."""
+    totals: dict[str, float] = defaultdict(float)
+    for hit in hits:
+        totals[hit.label] += hit.weight
+    return totals
 
 
 def detect_language(text: str) -> str:
@@ -79,7 +92,7 @@ def analyse(text: str) -> Analysis:
     hits = find_hits(message, vocabulary)
     if not any(h.label.startswith("category:") for h in hits) and _asks(hits):
         hits += fuzzy_hits(message, vocabulary)
-    return Analysis(clean, language, message, tuple(hits))
+    return Analysis(clean, language, message, tuple(hits), _totals(hits))
 
 
 def _asks(hits: list[Hit]) -> bool:

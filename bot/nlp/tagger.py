@@ -1,6 +1,7 @@
 """Japanese tokens from fugashi + unidic-lite, keyed on lemma readings."""
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,7 +18,7 @@ TOKEN_CACHE_SIZE = 50_000
 # Node objects are not needed: reading them field by field costs more than tagging.
 _PLAIN_OUTPUT = "-O '' -E ''"
 # The output's separators, and the end of a C string: text holding one is read node by node.
-_UNSAFE = ("\t", "\n", "\x00")
+_UNSAFE = re.compile("[\t\n\x00]")
 # unidic(-lite) feature columns
 _POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _BASE, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 10, 17, 26
 _GODAN_I = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
@@ -113,7 +114,7 @@ _WORDS = _Words()
 
 def tagged_lines(text: str) -> list[str]:
     """One "surface TAB features" line per word, from MeCab's output in one piece."""
-    if any(separator in text for separator in _UNSAFE):
+    if _UNSAFE.search(text):
         return node_lines(text)
     output = get_tagger().parse(text)
     return output.split("\n") if output else []

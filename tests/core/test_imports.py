@@ -58,6 +58,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.channel",
             "bot.admin_link",
             "bot.clock",
+            "bot.compiled",
         ),
     ),
     ("database", ("db",)),
