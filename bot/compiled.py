@@ -6,7 +6,8 @@ source file the build read. When bot.nlp is first imported, use_compiled() impor
 modules in place of their source only if each recorded file still has its recorded hash: after
 any edit, on a machine where nothing was built (no C compiler, no mypyc), or after stay_pure(),
 the source runs as always, and the readings are the same either way (bench.nlp_same checks it).
-state() says which ran and why; bench.nlp prints it next to its figures.
+state() says which ran and why; bench.nlp prints it next to its figures. The module-level names
+of MODULES are typed Final: compiled, a Final global is a C variable, any other a dict lookup.
 """
 
 from __future__ import annotations

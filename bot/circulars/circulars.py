@@ -13,7 +13,7 @@ from bot.channel import Channel, Channels
 from bot.circulars import subscriptions
 from bot.queue import Job, enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
-from db.models import Circular, Delivery, Resident, local_now
+from db.models import Circular, Delivery, Resident
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +223,11 @@ def delivery(session: Session, circular_id: int, resident_id: int) -> Delivery |
     )
 
 
-def confirm(session: Session, circular_id: int, resident_id: int, now: datetime | None = None) -> bool:
+def confirm(session: Session, circular_id: int, resident_id: int, now: datetime) -> bool:
     """Record that a resident read a circular; False when there is nothing to confirm."""
     row = delivery(session, circular_id, resident_id)
     if row is None:
         return False
     if row.confirmed_at is None:
-        row.confirmed_at = now or local_now()
+        row.confirmed_at = now
     return True

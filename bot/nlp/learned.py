@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
 # found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
-MODEL_FILE = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
-EMERGENCY_CLASSES = ("no", "yes")
+MODEL_FILE: Final = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
+EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
 @dataclass(frozen=True)
