@@ -22,7 +22,7 @@ from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
 from db.models import InboundEvent, Resident
-from db.session import Session
+from db.session import Session, locked
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def process_event(inbound_event_id: int) -> None:
     relink: int | None = None
     with follow_ups():  # a request it sent out: its first offers, right after the answer
         with Session.begin() as session:
-            row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
+            row = locked(session, InboundEvent, inbound_event_id)
             if row is None:
                 return
             if row.status != "received":  # done before: only finish sending what is left

@@ -127,9 +127,10 @@ def in_order(ids: list[int]) -> list[tuple[int, int, bool]]:
 def _hold(row_id: int, until: datetime | None) -> None:
     """A row waits for an earlier one to the same person: it is tried again with it, not before."""
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        row = locked(session, OutboundMessage, row_id)
         if (
             row is not None
             and row.status == "pending"
@@ -145,9 +146,10 @@ def _deliver_one(
     """Send one row. None when it is done with (sent, given up, or gone); else it is still to
     send: (the platform's name when it just failed, when it is tried next)."""
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        row = locked(session, OutboundMessage, row_id)
         if row is None or row.status != "pending":
             return None
         if row.platform in broken:

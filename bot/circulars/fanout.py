@@ -25,7 +25,7 @@ from bot.circulars import render, subscriptions
 from bot.circulars.subscriptions import PROXY
 from bot.queue import Job, Jobs, enqueue_after_commit
 from db.models import Circular, Delivery, Resident, Subscription
-from db.session import Session
+from db.session import Session, locked
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
 LANES = 4  # lane jobs per circular (bot/circulars/lanes.py): up to four workers send it at once
@@ -68,7 +68,7 @@ def take_lease(circular_id: int, now: datetime) -> bool:
     """Start sending (a scheduled circular, or one whose lease ran out): False when there is
     nothing to send or live lanes are sending it."""
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)
+        circular = locked(session, Circular, circular_id)
         if circular is None or circular.status not in ("scheduled", "sending"):
             return False
         if circular.lease_owner and circular.lease_until and circular.lease_until > now:
@@ -298,8 +298,8 @@ def _mark(circular: Circular, marks: dict[str, list[Recipient]], now: datetime, 
 def finish(circular_id: int) -> None:
     """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
-        circular = session.get_one(Circular, circular_id, with_for_update=True)
-        if circular.status != "sending":
+        circular = locked(session, Circular, circular_id)
+        if circular is None or circular.status != "sending":
             return
         circular.status = "sent"
         circular.lease_owner = circular.lease_until = None

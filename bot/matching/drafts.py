@@ -36,12 +36,14 @@ def expire_question(resident_id: int, state: str, expires_at: str, now: datetime
     Run before its time (a scheduler's clock ahead of ours) it leaves the question open: the
     reconciler re-drives questions past their time, so nothing is lost."""
     from db.session import Session as SessionFactory
+    from db.session import hold
 
     due = datetime.fromisoformat(expires_at)
     if now < due:
         return
     with SessionFactory.begin() as session:
         # Locked: the delayed job and the reconciler's copy may run at once; the second finds it gone.
+        hold(session, "conversations", resident_id)
         conversation = session.scalar(
             select(Conversation).where(Conversation.resident_id == resident_id).with_for_update()
         )

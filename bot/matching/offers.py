@@ -54,9 +54,10 @@ def _send_round(
     request_id: int, round: int, expire_round: int | None, now: datetime, config: Config, channels: Channels
 ) -> None:
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        request = session.get(HelpRequest, request_id, with_for_update=True)
+        request = locked(session, HelpRequest, request_id)
         if request is None:
             return
         stored: list[int] = []
