@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import click
 from flask import Flask, abort, g, request
@@ -15,7 +16,7 @@ from bot.config import Config
 from bot.errors import PayloadError, SignatureError
 from bot.queue import Job, event_job_id
 from db import session as db_session
-from db.models import InboundEvent, local_now
+from db.models import InboundEvent
 
 log = logging.getLogger("kyojo.webhook")
 
@@ -30,10 +31,10 @@ def create_app(config: Config | None = None) -> Flask:
     rt = wiring.start(config)
     app.extensions["kyojo"] = rt
     if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
-        clock.start(rt.jobs)
+        clock.start(rt.jobs, until=rt.retired)
         # and re-drives what a restart left unfinished (first after one interval: `flask
         # init-db` makes the tables in a process of this kind)
-        reconcile.keep_reconciling(rt.jobs, at_once=False)
+        reconcile.keep_reconciling(rt.jobs, at_once=False, until=rt.retired)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @app.teardown_appcontext
@@ -81,7 +82,8 @@ def receive(platform: str, signature: str):
     except PayloadError as error:
         log.warning("%s webhook body refused: %s (%d bytes)", platform, error, len(body))
         abort(400, "malformed body")
-    new_ids = _store(platform, events)
+    now = rt.clock.now()  # when the events came: read once for the whole body
+    new_ids = _store(platform, events, now)
     try:
         rt.jobs.enqueue_all(
             Job.PROCESS_EVENT, [(event_id,) for event_id in new_ids], [event_job_id(i) for i in new_ids]
@@ -95,14 +97,14 @@ def receive(platform: str, signature: str):
                 delete(InboundEvent).where(
                     InboundEvent.id.in_(new_ids),
                     InboundEvent.status == "received",
-                    InboundEvent.received_at >= local_now() - inbound.REDRIVE_AFTER,
+                    InboundEvent.received_at >= now - inbound.REDRIVE_AFTER,
                 )
             )
         abort(503, "try again")
     return "OK"
 
 
-def _store(platform: str, events: list) -> list[int]:
+def _store(platform: str, events: list, now: datetime) -> list[int]:
     """inbound.store, committed before the 200. On PostgreSQL it is one INSERT ... RETURNING in
     autocommit: durable when it returns, without the BEGIN and COMMIT round trips of a transaction
     (the re-drive look-up after it only reads). Elsewhere (SQLite, a test's connection) a transaction."""
@@ -112,9 +114,9 @@ def _store(platform: str, events: list) -> list[int]:
             bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
             db_session.Session(bind=connection) as session,
         ):
-            return inbound.store(session, platform, events)
+            return inbound.store(session, platform, events, now)
     with db_session.Session.begin() as session:
-        return inbound.store(session, platform, events)
+        return inbound.store(session, platform, events, now)
 
 
 def _webhook_body(platform: str) -> bytes:

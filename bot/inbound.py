@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.events import QUARANTINED, quarantined
-from db.models import InboundEvent, local_now
+from db.models import InboundEvent
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,8 @@ REDRIVE_AFTER = timedelta(seconds=20)  # as bot.reconcile.GRACE
 _INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
-    """Store (event_id, event_type, payload) triples; return the ids of those to handle now.
+def store(session: Session, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
+    """Store (event_id, event_type, payload) triples received at `now`; return the ids of those to handle now.
 
     One INSERT ... ON CONFLICT DO NOTHING RETURNING for the whole body: a known event (or one
     stored by a concurrent delivery) is skipped by the unique key, with no look-up before it.
@@ -35,13 +35,12 @@ def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) 
     """
     if not events:
         return []
-    now = local_now()
     rows = [_row(platform, *storable(platform, *event), now) for event in events]
     result = session.connection().execute(_statement(session.get_bind().dialect.name), rows)
     stored = result.all()
     new_ids = [row.id for row in stored if row.status == "received"]
     if len(stored) < len(rows):
-        new_ids += _stalled(session, platform, {row["event_id"] for row in rows} - {r.event_id for r in stored})
+        new_ids += _stalled(session, platform, {row["event_id"] for row in rows} - {r.event_id for r in stored}, now)
     return sorted(new_ids)  # ids are given in the body's order
 
 
@@ -68,7 +67,7 @@ def _statement(dialect: str) -> Any:
     )
 
 
-def _stalled(session: Session, platform: str, event_ids: set[str]) -> list[int]:
+def _stalled(session: Session, platform: str, event_ids: set[str], now: datetime) -> list[int]:
     """Known events that still wait for their job long after they came (the job was lost): a
     redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way."""
     return list(
@@ -77,7 +76,7 @@ def _stalled(session: Session, platform: str, event_ids: set[str]) -> list[int]:
                 InboundEvent.platform == platform,
                 InboundEvent.event_id.in_(event_ids),
                 InboundEvent.status == "received",
-                InboundEvent.received_at < local_now() - REDRIVE_AFTER,
+                InboundEvent.received_at < now - REDRIVE_AFTER,
             )
         )
     )

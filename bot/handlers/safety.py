@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
@@ -44,14 +46,14 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     if said not in safety.ANSWERS:
         return None
     circular_id = int(turn.pending.data.get("circular_id", 0))
-    return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text))
+    return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text, turn.now))
 
 
-def _category(text: str) -> str:
+def _category(text: str, now: datetime) -> str:
     """What kind of help the words name, read on their own (other when unclear)."""
     from bot.nlp import understand
 
-    alone = understand(text)
+    alone = understand(text, now=now)
     return (alone.category if alone.intent == "help_request" else None) or "other"
 
 

@@ -4,6 +4,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
@@ -12,8 +13,8 @@ from bot.nlp.normalise import japanese_ratio, normalise
 from bot.nlp.tagger import tokenize
 from bot.nlp.vocab import load_vocabulary
 
-CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
-INTENTS = (
+CATEGORIES: Final = KEYS  # the kinds of help, from bot/kinds.py
+INTENTS: Final = (
     "help_request",
     "offer_help",
     "cancel",
@@ -28,15 +29,15 @@ INTENTS = (
     "safe",
     "need_help",
 )
-CONTEXTS = ("offer_pending", "safety_check")
-CLEAR_CATEGORY = 3.0
-_LATIN = re.compile("[A-Za-z]")
+CONTEXTS: Final = ("offer_pending", "safety_check")
+CLEAR_CATEGORY: Final = 3.0
+_LATIN: Final = re.compile("[A-Za-z]")
 # A turn may read its text more than once (against each pending question, for skills, for a
 # change to a request): the last messages' analyses are kept, so each is tagged and matched once.
-ANALYSES_KEPT = 32
-_SIDE_CLAUSE = 0.2
-_ASKED_CLAUSE = 1.5
-_UNASKED_CLAUSE = 0.5
+ANALYSES_KEPT: Final = 32
+_SIDE_CLAUSE: Final = 0.2
+_ASKED_CLAUSE: Final = 1.5
+_UNASKED_CLAUSE: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class _CueLabels(dict[str, str]):
         return label
 
 
-_CUE_LABELS = _CueLabels()
+_CUE_LABELS: Final = _CueLabels()
 
 
 def _totals(hits: list[Hit]) -> dict[str, float]:

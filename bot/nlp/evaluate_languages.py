@@ -66,7 +66,7 @@ def evaluate(language: str, part: str) -> Figures:
     """Read every message of a corpus part and count intent+category right, overall and per group."""
     figures = Figures()
     for row in rows(language, part):
-        got = understand(row["text"], row.get("context"), NOW, language=language)
+        got = understand(row["text"], row.get("context"), now=NOW, language=language)
         ok = (got.intent, got.category) == (row["intent"], row.get("category"))
         figures.count("all", ok)
         for group, member in GROUPS.items():

@@ -6,18 +6,19 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-from typing import NamedTuple
+import sys
+from typing import Final, NamedTuple
 
 from bot.nlp.classify import Analysis, classify_analysis
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
 
-_SKIPPED_POS = frozenset({"補助記号", "空白"})
-_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
-_REASONS = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
-_CONTRASTS = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
+_SKIPPED_POS: Final = frozenset({"補助記号", "空白"})
+_CONTENT_POS: Final = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
+_REASONS: Final = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
+_CONTRASTS: Final = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
 # Verbs that only carry an ask (買って|きて|ほしい): the need is the word before them.
-_LIGHT_VERBS = frozenset(
+_LIGHT_VERBS: Final = frozenset(
     {
         "スル",
         "クル",
@@ -37,8 +38,8 @@ _LIGHT_VERBS = frozenset(
         "チャウ",
     }
 )
-_ASKS = frozenset({"cue:ask", "cue:want"})
-_ROLE_PREFIX = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
+_ASKS: Final = frozenset({"cue:ask", "cue:want"})
+_ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
 class Segment(NamedTuple):
@@ -109,7 +110,8 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
 
 class _Names(dict[str, str]):
     """Feature names by the word (or label) they name, each built once with its prefix: a name met
-    before is the same string, whose hash the model's column lookup does not compute again."""
+    before is the same string, whose hash the model's column lookup does not compute again, and
+    interned, as the model's are, so that the lookup finds it by identity without comparing text."""
 
     def __init__(self, prefix: str, suffix: str = "") -> None:
         super().__init__()
@@ -118,23 +120,33 @@ class _Names(dict[str, str]):
     def __missing__(self, word: str) -> str:
         if len(self) >= NAMES_KEPT:
             self.clear()
-        name = self[word] = self.prefix + word + self.suffix
+        name = self[word] = sys.intern(self.prefix + word + self.suffix)
         return name
 
 
 # words, readings and labels met in messages: a bound like the tagger's word cache
-NAMES_KEPT = 50_000
-_WORD, _AFTER_TE, _MAIN, _ASKED, _TRIGRAM, _PAST_VERB = map(_Names, ("w:", "tx:", "m:", "a:", "g:", "pv:"))
-_ROLE = {role: _Names(prefix) for role, prefix in _ROLE_PREFIX.items()}
-_LAST, _BEFORE_LAST = _Names("e1:"), _Names("e2:")
-_RULE_INTENT, _RULE_CATEGORY = _Names("ri:"), _Names("rc:")
-_CATEGORY = _Names("c:")
-_CATEGORY_BY_ROLE = {role: _Names(f"c{role}:") for role in ("main", *_ROLE_PREFIX)}
-_CUE, _CUE_PAST = _Names("h:"), _Names("h:", "@past")
-_CUE_BY_ROLE = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
-_IN_CONTEXT: dict[str, _Names] = {}
-_SHAPES = {
-    (asks, past, question): [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]
+NAMES_KEPT: Final = 50_000
+# (one a line, each Final: compiled, bot/compiled.py, a Final global is read without a dict lookup)
+_WORD: Final = _Names("w:")
+_AFTER_TE: Final = _Names("tx:")
+_MAIN: Final = _Names("m:")
+_ASKED: Final = _Names("a:")
+_TRIGRAM: Final = _Names("g:")
+_PAST_VERB: Final = _Names("pv:")
+_ROLE: Final = {role: _Names(prefix) for role, prefix in _ROLE_PREFIX.items()}
+_LAST: Final = _Names("e1:")
+_BEFORE_LAST: Final = _Names("e2:")
+_RULE_INTENT: Final = _Names("ri:")
+_RULE_CATEGORY: Final = _Names("rc:")
+_CATEGORY: Final = _Names("c:")
+_CATEGORY_BY_ROLE: Final = {role: _Names(f"c{role}:") for role in ("main", *_ROLE_PREFIX)}
+_CUE: Final = _Names("h:")
+_CUE_PAST: Final = _Names("h:", "@past")
+_CUE_BY_ROLE: Final = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
+_IN_CONTEXT: Final[dict[str, _Names]] = {}
+_CONTEXT: Final = _Names("ctx:")
+_SHAPES: Final = {
+    (asks, past, question): list(map(sys.intern, [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]))
     for asks in (False, True)
     for past in (False, True)
     for question in (False, True)
@@ -158,7 +170,7 @@ def features(analysis: Analysis, context: str | None, rules: tuple[str, str | No
     names += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
     if context:
         named = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _Names(f"{context}|"))
-        names += [named[name] for name in names if name[0] in "hwr"] + [f"ctx:{context}"]
+        names += [named[name] for name in names if name[0] in "hwr"] + [_CONTEXT[context]]
     return names
 
 

@@ -1,18 +1,26 @@
 """The learned layer: a linear model over message features, with calibrated confidence.
 
-Trained from bot/nlp/corpus/train_ja.jsonl by `python -m bot.nlp train` (bot/nlp/train.py),
-which writes model_ja.npz; a test checks that the file matches the corpus and the features.
+Trained by `python -m bot.nlp train` (bot/nlp/train.py): Japanese from corpus/train_ja.jsonl into
+model_ja.npz, Vietnamese, Chinese, Korean and English from corpus/<language>-train.jsonl (with
+<language>-tuned.jsonl) into model_<language>.npz; a test checks that each file matches its
+corpus and features.
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
-MODEL_FILE = Path(__file__).parent / "model_ja.npz"
-EMERGENCY_CLASSES = ("no", "yes")
+# found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
+MODEL_DIR: Final = Path(str(resources.files("bot.nlp")))
+MODEL_FILE: Final = MODEL_DIR / "model_ja.npz"
+LEARNED_LANGUAGES: Final = ("ja", "vi", "zh-Hans", "ko", "en")
+EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
 @dataclass(frozen=True)
@@ -20,8 +28,13 @@ class Head:
     """One softmax over some of the model's score columns, with its calibrating temperature."""
 
     classes: tuple[str, ...]
-    scores: slice
+    start: int  # its first column among the model's scores (one a class)
     temperature: float
+
+    @property
+    def scores(self) -> slice:
+        """Its columns among the model's scores."""
+        return slice(self.start, self.start + len(self.classes))
 
     def probabilities(self, scores: list[float]) -> list[float]:
         """Calibrated probability of each class, from the model's raw scores."""
@@ -86,11 +99,12 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         heads, start = {}, 0
         for name in ("intent", "category", "emergency"):
             classes = tuple(map(str, data[f"{name}_classes"]))
-            heads[name] = Head(classes, slice(start, start + len(classes)), float(data[f"{name}_temperature"]))
+            heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
             start += len(classes)
         names = tuple(heads)
         return Model(
-            columns={str(name): number for number, name in enumerate(data["features"])},
+            # interned, as bot.nlp.features interns the names it makes: found by identity
+            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
             weights=np.vstack(
                 [
                     np.hstack([data[f"{name}_weights"] for name in names]),
@@ -102,7 +116,13 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         )
 
 
+def model_file(language: str) -> Path:
+    """Where the model of one language is kept."""
+    return MODEL_DIR / f"model_{language}.npz"
+
+
 @cache
-def model() -> Model | None:
-    """The shipped Japanese model, read once (None before the first training)."""
-    return load_model() if MODEL_FILE.exists() else None
+def model(language: str = "ja") -> Model | None:
+    """The shipped model of a language, read once (None before its first training)."""
+    path = model_file(language)
+    return load_model(path) if path.exists() else None

@@ -1,7 +1,7 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -14,15 +14,15 @@ from bot.nlp.vocab import (
     character_pairs,
 )
 
-FUZZY_THRESHOLD = 86.0
-FUZZY_DISCOUNT = 0.7
-FIRST_WORDS_SIZE = 50_000
-_EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
-_UNREAD_POS = frozenset({"補助記号", "空白"})
-_KANJI = re.compile("[\u4e00-\u9fff]")
-_CHAIN_POS = frozenset({"助詞", "助動詞"})
-_CHAIN_KEYS = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
-GRAM = 3  # the width of Message.grams (the learned model's reading features are these pieces)
+FUZZY_THRESHOLD: Final = 86.0
+FUZZY_DISCOUNT: Final = 0.7
+FIRST_WORDS_SIZE: Final = 50_000
+_EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
+_UNREAD_POS: Final = frozenset({"補助記号", "空白"})
+_KANJI: Final = re.compile("[\u4e00-\u9fff]")
+_CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
+_CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
+GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
 
 
 class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
@@ -152,7 +152,7 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
 
 
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.nlp import lexical_classify, lexical_when
+from bot.nlp import lexical_when
 from bot.nlp.classify import analyse
 from bot.nlp.language import detect, requested_language
 from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
 from bot.nlp.normalise import normalise
 from bot.nlp.private import redact
-from bot.nlp.reading import read
+from bot.nlp.reading import read, read_lexical
 from bot.nlp.summary import summarise
 from bot.nlp.when import resolve
 
@@ -38,12 +38,10 @@ class Understanding:
     emergency: bool = False
 
 
-def understand(
-    text: str, context: str | None = None, now: datetime | None = None, language: str | None = None
-) -> Understanding:
-    """Read one message, given the pending question (context), the message time and the
-    language the sender has used so far (it settles kanji that Chinese and Japanese share)."""
-    now = now or datetime.now()
+def understand(text: str, context: str | None = None, *, now: datetime, language: str | None = None) -> Understanding:
+    """Read one message, given the pending question (context), the time it was written (明日 is
+    the day after it) and the language the sender has used so far (it settles kanji that Chinese
+    and Japanese share)."""
     switch_to = requested_language(text)
     written = detect(text, language)
     if written in LEXICAL_LANGUAGES:
@@ -55,19 +53,19 @@ def _understand_lexical(
     text: str, language: str, context: str | None, now: datetime, switch_to: str | None
 ) -> Understanding:
     """Vietnamese, Chinese or Korean, read by their phrase vocabularies."""
-    points = lexical_classify.points_of(text, language)
-    intent, category = lexical_classify.classify_points(points, context)
+    reading, points = read_lexical(text, language, context)
     when = lexical_when.resolve_in(text, language, now)
     return Understanding(
-        intent=intent,
-        category=category,
+        intent=reading.intent,
+        category=reading.category,
         when=when.moment,
         summary=_short(text),
         language=language,
         time_of_day=when.time_of_day,
         leaving=points.cue("leave") > 0,
         switch_to=switch_to,
-        emergency=points.cue("emergency") > 0,
+        confidence=reading.confidence,
+        emergency=reading.emergency,
     )
 
 

@@ -1,8 +1,11 @@
 """Jobs asked for in a transaction start only once it commits, so they see its rows."""
 
+import pytest
+from rq import Queue
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
-from bot.queue import Job, enqueue_after_commit, resolve
+from bot.queue import QUEUE_NAME, Job, Jobs, carrying, enqueue_after_commit, resolve
 from db.models import District
 from db.session import Session
 
@@ -47,3 +50,17 @@ def test_jobs_of_a_rolled_back_savepoint_or_transaction_never_run(rt):
 def test_every_job_is_named_once_and_names_a_function():
     assert len(set(Job)) == len(Job)
     assert [job for job in Job if not callable(resolve(job))] == []
+
+
+def test_a_job_goes_to_the_jobs_its_session_carries(rt, redis, redis_url):
+    SEEN.clear()
+    elsewhere = Jobs("rq", redis_url)  # not the runtime's (which runs jobs at once)
+    with Session(info=carrying(elsewhere)) as session, session.begin():  # as another process's wiring
+        enqueue_after_commit(session, "tests.core.test_queue.record", "queued")
+    assert SEEN == []
+    assert [job.args for job in Queue(QUEUE_NAME, connection=redis).jobs] == [("queued",)]
+
+
+def test_a_session_that_carries_no_jobs_is_refused_at_once(rt):
+    with sessionmaker(bind=rt.engine)() as bare, pytest.raises(RuntimeError, match="carries no jobs"):
+        enqueue_after_commit(bare, "tests.core.test_queue.record", "lost")
