@@ -129,7 +129,13 @@ def changed(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """変更しました, and the next missing piece (or the summary) again."""
     session.flush()
     session.refresh(request)
-    return turn.reply(Text(turn.t("request.changed")), *next_step(session, turn, request))
+    if changed_when:
+        change = describe.whens(request, turn.locale)
+    elif changed_kind:
+        change = describe.kinds(request, turn.locale)
+    else:
+        change = request.district.name if request.district is not None else ""
+    return turn.reply(Text(turn.t("request.changed", change=change)), *next_step(session, turn, request))
 
 
 def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
