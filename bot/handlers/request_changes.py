@@ -114,7 +114,7 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     if state in READS_WHEN and (turn.understood.when or turn.understood.time_of_day):
         return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
     if _place(turn, request, state):
-        return changed(session, turn, request)
+        return changed(session, turn, request, "place")
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
     # a date or a district was corrected.
@@ -122,17 +122,19 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     changed_kind = not (changed_when or changed_district) and _kind(session, turn, request, state)
     if not (changed_when or changed_kind or changed_district):
         return None
-    return changed(session, turn, request)
+    return changed(session, turn, request, "when" if changed_when else "district" if changed_district else "kind")
 
 
-def changed(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
-    """変更しました, and the next missing piece (or the summary) again."""
+def changed(session: Session, turn: Turn, request: HelpRequest, what: str) -> Outbox:
+    """変更しました (saying what it is now), and the next missing piece (or the summary) again."""
     session.flush()
     session.refresh(request)
-    if changed_when:
+    if what == "when":
         change = describe.whens(request, turn.locale)
-    elif changed_kind:
+    elif what == "kind":
         change = describe.kinds(request, turn.locale)
+    elif what == "place":
+        change = request.meeting_point or ""  # the person's own address, to them alone
     else:
         change = request.district.name if request.district is not None else ""
     return turn.reply(Text(turn.t("request.changed", change=change)), *next_step(session, turn, request))
