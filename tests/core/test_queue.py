@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from bot.queue import Job, enqueue_after_commit, resolve
+from bot.queue import QUEUE_NAME, Job, enqueue_after_commit, resolve
 from db.models import District
 from db.session import Session
 
@@ -47,3 +47,33 @@ def test_jobs_of_a_rolled_back_savepoint_or_transaction_never_run(rt):
 def test_every_job_is_named_once_and_names_a_function():
     assert len(set(Job)) == len(Job)
     assert [job for job in Job if not callable(resolve(job))] == []
+
+
+RAN: list[int] = []
+
+
+def note(n: int) -> None:
+    """A job that notes its argument."""
+    RAN.append(n)
+
+
+def test_jobs_queued_together_are_stored_as_rq_stores_each_and_run(redis_url, redis):
+    from rq import Queue, SimpleWorker
+
+    from bot.queue import Jobs
+
+    jobs = Jobs("rq", redis_url)
+    jobs.enqueue_all("tests.core.test_queue.note", [(7,), (8,)], ["together-7", "together-8"])
+    jobs.enqueue("tests.core.test_queue.note", 7, job_id="alone-7")  # through RQ's own enqueue
+
+    def stored(job_id: str) -> dict:
+        fields = redis.hgetall(f"rq:job:{job_id}")
+        return {k: v for k, v in fields.items() if k not in (b"created_at", b"enqueued_at")}
+
+    assert stored("together-7") == stored("alone-7")
+    assert stored("together-8")[b"description"] == b"tests.core.test_queue.note(8)"
+    queue = Queue(QUEUE_NAME, connection=redis)
+    assert queue.job_ids == ["together-7", "together-8", "alone-7"]
+    RAN.clear()
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert RAN == [7, 8, 7]
