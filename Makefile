@@ -13,9 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# bot/nlp's hot modules compiled by mypyc (bot/compiled.py), again after any change under bot/nlp;
+# where they cannot be built, or while the source differs from the build, the source runs.
+COMPILED := bot/nlp/_compiled/.tried
+$(COMPILED): $(STAMP) $(wildcard bot/nlp/*.py) bot/kinds.py bot/compiled.py
+	$(BIN)/python -m bot.compiled build
+	@mkdir -p $(dir $@) && touch $@
 
-run: $(STAMP)
+install: $(STAMP) $(COMPILED)
+
+run: $(STAMP) $(COMPILED)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app demo-data
 	$(BIN)/flask --app app run --port 5000
@@ -27,7 +34,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-ipaexfont-gothic poppler-utils
 browser:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; } || echo "$(SYSTEM_PACKAGES) could not all be installed: the tests that need them are skipped"
 
-test: $(STAMP) browser lint
+test: $(STAMP) $(COMPILED) browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Lint and format check (ruff, configured in pyproject.toml; `ruff format .` fixes the format) and type checks (mypy) on the core.
@@ -37,5 +44,5 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Every bench under bench/ (minutes; not part of `make test`), results in bench/RESULTS.md.
-bench: $(STAMP)
+bench: $(STAMP) $(COMPILED)
 	$(BIN)/python -m bench

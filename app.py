@@ -33,10 +33,10 @@ def create_app(config: Config | None = None) -> Flask:
     rt = wiring.start(config)
     app.extensions["kyojo"] = rt
     if config.jobs_mode == "thread":  # no worker: this process keeps the clock (make run)
-        clock.start(rt.jobs)
+        clock.start(rt.jobs, until=rt.retired)
         # and re-drives what a restart left unfinished (first after one interval: `flask
         # init-db` makes the tables in a process of this kind)
-        reconcile.keep_reconciling(rt.jobs, at_once=False)
+        reconcile.keep_reconciling(rt.jobs, at_once=False, until=rt.retired)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @app.teardown_appcontext
@@ -105,7 +105,8 @@ def webhook(platform: str, request: Request) -> tuple[str, str, bytes]:
         log.warning("%s: %s (%d bytes)", where, error, len(body))
         return "400 BAD REQUEST", TEXT, b"malformed body"
     try:
-        intake(db_session.Session.kw["bind"], rt.jobs).receive(platform, events)
+        # when the events came: read once for the whole body
+        intake(db_session.Session.kw["bind"], rt.jobs).receive(platform, events, rt.clock.now())
     except RedisError:  # its new events were not kept: the platform delivers it again
         return "503 SERVICE UNAVAILABLE", TEXT, b"try again"
     handshake = channel.handshake(body)

@@ -15,6 +15,7 @@ import pkgutil
 import signal
 import sys
 import time
+from datetime import datetime
 
 import bot
 from bot import clock, reconcile, wiring
@@ -24,6 +25,7 @@ from bot.queue import QUEUE_NAME, Job
 NOT_PRELOADED = ("bot.web", "bot.demo")  # the admin pages and demo data: never a job's
 PR_SET_PDEATHSIG = 1  # prctl(2)
 RESTART_PAUSE = 1.0  # seconds before a job runner that died is replaced
+WARM_UP_AT = datetime(2026, 11, 30, 10, 0)  # the warm-up message's time: any will do
 log = logging.getLogger("kyojo.worker")
 
 
@@ -40,7 +42,7 @@ def preload(engine) -> None:
             importlib.import_module(found.name)
     from bot.nlp import understand
 
-    understand("明日の朝ゴミ出しをお願いできますか")
+    understand("明日の朝ゴミ出しをお願いできますか", now=WARM_UP_AT)
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 
@@ -95,11 +97,11 @@ def main() -> int:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     rt = wiring.start(config)
-    reconcile.keep_reconciling(rt.jobs)  # Redis holds no truth: re-drive what it lost
+    reconcile.keep_reconciling(rt.jobs, until=rt.retired)  # Redis holds no truth: re-drive what it lost
     preload(rt.engine)
     burst = "--burst" in sys.argv
     if not burst:
-        clock.start(rt.jobs)  # the periodic jobs that read their work from the database
+        clock.start(rt.jobs, until=rt.retired)  # the periodic jobs that read their work from the database
     return supervise(rt.jobs.redis, burst)
 
 

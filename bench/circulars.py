@@ -114,7 +114,7 @@ def timed_send(child: subprocess.Popen, district_id: int, admin_id: int, followe
     """Wall and CPU seconds and LINE calls of one fan-out of a new circular; everyone got it once."""
     circular_id = send(district_id, admin_id)
     started, cpu = time.perf_counter(), time.process_time()
-    fanout.send_circular(circular_id, runtime.current().jobs)
+    fanout.send_circular(circular_id, runtime.current().jobs, runtime.current().clock.now())
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     calls, people, distinct = line_counts(child)
     assert people == distinct == followers, (people, distinct, followers)
@@ -125,7 +125,7 @@ def peak_memory(child: subprocess.Popen, district_id: int, admin_id: int) -> flo
     """Peak MiB traced during one more fan-out (tracemalloc slows it, so it is not timed)."""
     circular_id = send(district_id, admin_id)
     tracemalloc.start()
-    fanout.send_circular(circular_id, runtime.current().jobs)
+    fanout.send_circular(circular_id, runtime.current().jobs, runtime.current().clock.now())
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     line_counts(child)

@@ -1,14 +1,16 @@
-"""Messages per second: classification next to raw fugashi tagging (run: python -m bench.nlp)."""
+"""Messages per second: classification next to raw fugashi tagging (run: python -m bench.nlp).
+
+It says whether bot/nlp ran compiled (bot/compiled.py); when it did, the same figures follow from
+the source alone, measured in a second process (`python -m bench.nlp --pure`).
+"""
 
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bot.nlp.classify import analyse
-from bot.nlp.reading import classify
-from bot.nlp.normalise import normalise
-from bot.nlp.tagger import get_tagger, token_cache_clear
+from bot.compiled import state, stay_pure
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (ROOT.parent / "shared" / "nlp" / "dev_set.jsonl", ROOT / "tests" / "nlp" / "held_out.jsonl")
@@ -35,8 +37,18 @@ def _seconds(work, messages: list, rounds: int) -> float:
     return time.process_time() - started
 
 
-def main() -> int:
-    """Warm up, measure both on the same messages, print the rates and their ratio."""
+def main(argv: list[str]) -> int:
+    """Warm up, measure both on the same messages, print the rates and their ratio (and, when
+    bot/nlp ran compiled, the same from its source)."""
+    if "--pure" in argv:
+        stay_pure()
+    from bot.nlp.classify import analyse
+    from bot.nlp.normalise import normalise
+    from bot.nlp.reading import classify
+    from bot.nlp.tagger import get_tagger, token_cache_clear
+
+    ran = state()
+    print(f"bot/nlp {'compiled' if ran.compiled else 'from source'}: {ran.reason}")
     messages = _messages()
     tagger = get_tagger()
 
@@ -59,8 +71,11 @@ def main() -> int:
     print(f"classification:      {count / classification:10.0f} msg/s of CPU")
     print(f"ratio (tagging / classification): {classification / tagging:.1f}x")
     print(f"first pass, word cache cold:      {cold:.1f}x")
+    if ran.compiled:
+        sys.stdout.flush()
+        subprocess.run([sys.executable, "-m", "bench.nlp", "--pure"], cwd=ROOT, check=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

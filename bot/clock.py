@@ -1,6 +1,12 @@
-"""The clock: every minute it runs the jobs that find their own work in the database.
+"""The clock: what time it is, and the minute that runs the jobs finding their own work in the database.
 
-Such a job (見守り's tick) reads what is due from the rows, so nothing is lost when Redis is
+`Clock` is the one place the code reads the real time. The boundary (bot/jobs.py, the web pages,
+the commands, the reconciler) reads it once per unit of work and hands the domain `now`, or the
+clock itself to work that lasts long enough for time to move (a fan-out renewing its lease); the
+domain and the handlers never read it themselves (tests/core/test_imports.py checks it), so a test
+sets the time by handing another one (tests/fakes.py's StoppedClock).
+
+The minute's job (見守り's tick) reads what is due from the rows, so nothing is lost when Redis is
 wiped or a worker was down: the next minute's run does it. Running it twice is harmless, so a
 failed run is not retried: the next minute is the retry.
 """
@@ -9,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
-from bot import runtime
 from bot.queue import Job, Jobs, resolve
+from db.models import local_now
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +26,18 @@ EVERY_SECONDS = 60
 PERIODIC = (Job.WATCH_TICK,)
 
 
-def start(jobs: Jobs, every: float = EVERY_SECONDS) -> threading.Event:
-    """Start ticking in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
+class Clock:
+    """The city's time, naive, as every timestamp is stored and compared (db.models.local_now)."""
+
+    def now(self) -> datetime:
+        """What time it is now."""
+        return local_now()
+
+
+def start(jobs: Jobs, every: float = EVERY_SECONDS, *, until: threading.Event | None = None) -> threading.Event:
+    """Start ticking in a daemon thread until `until` is set (a runtime's `retired`: another one
+    started in this process); the event that stops it is returned."""
+    stop = until or threading.Event()
     thread = threading.Thread(target=_run, args=(jobs, every, stop), name="kyojo-clock", daemon=True)
     thread.start()
     return stop
@@ -29,19 +45,8 @@ def start(jobs: Jobs, every: float = EVERY_SECONDS) -> threading.Event:
 
 def _run(jobs: Jobs, every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
-        if superseded(jobs):
-            return  # another runtime started in this process (tests): this clock is not its
         for name in PERIODIC:
             _tick(jobs, name)
-
-
-def superseded(jobs: Jobs) -> bool:
-    """Whether another runtime started in this process since `jobs` (tests start many): a
-    background loop of the old one stops."""
-    try:
-        return runtime.current().jobs is not jobs
-    except RuntimeError:
-        return True
 
 
 def _tick(jobs: Jobs, name: str) -> None:

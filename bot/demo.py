@@ -28,7 +28,6 @@ from db.models import (
     Resident,
     Subscription,
     Task,
-    local_now,
 )
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.toml"
@@ -52,7 +51,7 @@ def register(cli: click.Group) -> None:
         from db.session import Session as SessionFactory
 
         with SessionFactory.begin() as session:
-            people = load(session)
+            people = load(session, runtime.current().clock.now())
             admins = [
                 (p.id, p.display_name, "city staff" if row.get("staff_of") else "district admin")
                 for p, row in zip(people, demo()["residents"])
@@ -63,23 +62,23 @@ def register(cli: click.Group) -> None:
             click.echo(f"{role} {name}: flask --app app admin-link {resident_id}")
 
 
-def load(session: Session) -> list[Resident]:
-    """Add whatever of the demo data is missing; the demo people, in the file's order."""
+def load(session: Session, now: datetime) -> list[Resident]:
+    """Add whatever of the demo data is missing, its history dated back from `now`; the demo
+    people, in the file's order."""
     districts = {row["name"]: find_or_add_district(session, row) for row in demo()["districts"]}
     link_neighbours(districts)
     people = [add_person(session, row, districts) for row in demo()["residents"]]
     if session.scalar(select(HelpRequest.id).limit(1)) is None:  # a fresh database only
         by_name = {p.display_name: p for p in people}
-        add_history(session, by_name, districts)
-        add_circulars(session, by_name, districts)
-        add_watching(session, by_name)
+        add_history(session, by_name, districts, now)
+        add_circulars(session, by_name, districts, now)
+        add_watching(session, by_name, now)
     return people
 
 
-def add_history(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
+def add_history(session: Session, people: dict[str, Resident], districts: dict[str, District], now: datetime) -> None:
     """Past and current requests: done ones with their task and time-bank transfer dated when
     they happened, unmet ones, and a few still open or taken."""
-    now = local_now()
     # the starting grants were given when these people joined, before the history began
     session.execute(
         update(LedgerEntry)
@@ -93,7 +92,7 @@ def add_history(session: Session, people: dict[str, Resident], districts: dict[s
         session.add(request)
         session.flush()
         if status in ("done", "assigned"):
-            add_task(session, request, people[helper], minutes, at + timedelta(minutes=15 + number * 13 % 80))
+            add_task(session, request, people[helper], minutes, at + timedelta(minutes=15 + number * 13 % 80), now)
 
 
 def past_request(
@@ -118,12 +117,14 @@ def past_request(
     )
 
 
-def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: int, accepted_at: datetime) -> None:
+def add_task(
+    session: Session, request: HelpRequest, helper: Resident, minutes: int, accepted_at: datetime, now: datetime
+) -> None:
     """The helper's task; a done one is paid in the time bank, dated the day it was done."""
     from bot.timebank.ledger import settle_task
 
     done = request.status == "done"
-    done_at = min(accepted_at + timedelta(days=1), local_now()) if done else None
+    done_at = min(accepted_at + timedelta(days=1), now) if done else None
     task = Task(
         request_id=request.id,
         helper_id=helper.id,
@@ -139,10 +140,10 @@ def add_task(session: Session, request: HelpRequest, helper: Resident, minutes: 
         session.execute(update(LedgerEntry).where(LedgerEntry.task_id == task.id).values(created_at=done_at))
 
 
-def add_circulars(session: Session, people: dict[str, Resident], districts: dict[str, District]) -> None:
+def add_circulars(session: Session, people: dict[str, Resident], districts: dict[str, District], now: datetime) -> None:
     """Circulars and safety checks sent some days ago to the district's followers; some answered."""
     for row in demo()["circulars"]:
-        at = local_now() - timedelta(days=row["days_ago"])
+        at = now - timedelta(days=row["days_ago"])
         district = districts[row["district"]]
         safety = row.get("kind") == "safety_check"
         circular = Circular(
@@ -183,11 +184,10 @@ def delivery(circular_id: int, resident_id: int, at: datetime, answer: str | Non
     )
 
 
-def add_watching(session: Session, people: dict[str, Resident]) -> None:
+def add_watching(session: Session, people: dict[str, Resident], now: datetime) -> None:
     """A check-in with a week of greetings (some unanswered), and a person marked with a supporter."""
     from bot.watch import checkins, support
 
-    now = local_now()
     for row in demo().get("check_ins", []):
         person = people[row["resident"]]
         check_in = checkins.sign_up(

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.events import QUARANTINED, quarantined
-from db.models import InboundEvent, local_now
+from db.models import InboundEvent
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +30,18 @@ _RAW_INSERT = (
 )
 
 
-def store(session: Session, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
-    """Store (event_id, event_type, payload) triples; return the ids of those to handle now."""
-    return store_bodies(session.connection(), [rows(platform, events)])[0]
+def store(session: Session, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
+    """Store (event_id, event_type, payload) triples received at `now`; return the ids of those to handle now."""
+    return store_bodies(session.connection(), [rows(platform, events, now)], now)[0]
 
 
-def rows(platform: str, events: list[tuple[str, str, dict]], now: datetime | None = None) -> list[dict]:
-    """The rows to insert for one body's triples (those that cannot be stored as they are, quarantined)."""
-    now = now or local_now()
+def rows(platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[dict]:
+    """The rows to insert for one body's triples received at `now` (those that cannot be stored as
+    they are, quarantined)."""
     return [_row(platform, *storable(platform, *event), now) for event in events]
 
 
-def store_bodies(connection: Connection, bodies: list[list[dict]]) -> list[list[int]]:
+def store_bodies(connection: Connection, bodies: list[list[dict]], now: datetime) -> list[list[int]]:
     """Store the rows of several bodies; for each body, the ids of its events to handle now.
 
     One INSERT ... ON CONFLICT DO NOTHING RETURNING for all of them: a known event (or one stored
@@ -67,7 +67,7 @@ def store_bodies(connection: Connection, bodies: list[list[dict]]) -> list[list[
             elif hit[1] == "received":
                 ids.append(hit[0])
         found.append(ids)
-    for key, event_id in _stalled(connection, list(known)):
+    for key, event_id in _stalled(connection, list(known), now):
         found[known[key]].append(event_id)
     return [sorted(ids) for ids in found]  # ids are given in the body's order
 
@@ -120,7 +120,7 @@ def _statement(dialect: str) -> Any:
     )
 
 
-def _stalled(connection: Connection, keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int]]:
+def _stalled(connection: Connection, keys: list[tuple[str, str]], now: datetime) -> list[tuple[tuple[str, str], int]]:
     """Known events that still wait for their job long after they came (the job was lost): a
     redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way."""
     if not keys:
@@ -129,7 +129,7 @@ def _stalled(connection: Connection, keys: list[tuple[str, str]]) -> list[tuple[
         select(InboundEvent.platform, InboundEvent.event_id, InboundEvent.id).where(
             tuple_(InboundEvent.platform, InboundEvent.event_id).in_(keys),
             InboundEvent.status == "received",
-            InboundEvent.received_at < local_now() - REDRIVE_AFTER,
+            InboundEvent.received_at < now - REDRIVE_AFTER,
         )
     )
     return [((platform, event_id), row_id) for platform, event_id, row_id in found]

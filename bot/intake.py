@@ -17,13 +17,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, delete
 
 from bot import inbound
 from bot.queue import Job, Jobs, event_job_id
-from db.models import InboundEvent, local_now
+from db.models import InboundEvent
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Body:
 
     platform: str
     rows: list[dict]
+    now: datetime  # when it came
     done: threading.Event = field(default_factory=threading.Event)
     ids: list[int] = field(default_factory=list)
     error: BaseException | None = None
@@ -72,10 +74,11 @@ class Intake:
         self._waiting: queue.SimpleQueue[Body] = queue.SimpleQueue()
         self._writers = 0  # writer threads running
 
-    def receive(self, platform: str, events: list[tuple[str, str, dict]]) -> list[int]:
-        """Store a body's events and queue those to handle; their ids, once committed and queued.
-        Raises what writing its group raised (RedisError: nothing of it is kept, as if unseen)."""
-        body = Body(platform, inbound.rows(platform, events))
+    def receive(self, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
+        """Store a body's events, received at `now`, and queue those to handle; their ids, once
+        committed and queued. Raises what writing its group raised (RedisError: its new events
+        are not kept, as if unseen)."""
+        body = Body(platform, inbound.rows(platform, events, now), now)
         if isinstance(self.bind, Engine):
             self._submit(body)
             body.done.wait()
@@ -164,7 +167,7 @@ def write(database: Database, jobs: Jobs, group: list[Body]) -> None:
     """Store a group of bodies, queue their new events, then let each body's request go on."""
     try:
         with database.connected() as connection:
-            found = inbound.store_bodies(connection, [body.rows for body in group])
+            found = inbound.store_bodies(connection, [body.rows for body in group], latest(group))
         for body, ids in zip(group, found, strict=True):
             body.ids = ids
         _enqueue(database, jobs, group)
@@ -186,18 +189,23 @@ def _enqueue(database: Database, jobs: Jobs, group: list[Body]) -> None:
     except RedisError as error:
         log.exception("webhook: queueing failed, %d events forgotten", len(ids))
         with database.connected() as connection:
-            _forget(connection, ids)
+            _forget(connection, ids, latest(group))
         for body in group:
             body.error = error if body.ids else None
         return
 
 
-def _forget(connection: Connection, ids: list[int]) -> None:
+def latest(group: list[Body]) -> datetime:
+    """When the last body of a group came."""
+    return max(body.now for body in group)
+
+
+def _forget(connection: Connection, ids: list[int], now: datetime) -> None:
     """Delete those of the events that this group stored (not older ones re-driven)."""
     connection.execute(
         delete(InboundEvent).where(
             InboundEvent.id.in_(ids),
             InboundEvent.status == "received",
-            InboundEvent.received_at >= local_now() - inbound.REDRIVE_AFTER,
+            InboundEvent.received_at >= now - inbound.REDRIVE_AFTER,
         )
     )

@@ -1,6 +1,7 @@
 """Every job's entry point (bot.queue.Job names them): plain functions that take ids, safe to run
 twice. This is the boundary: each looks up the process's runtime once and hands the domain what it
-needs (config, channels, jobs) as arguments."""
+needs (config, channels, jobs, and the time: `now` read from the runtime's clock, or the clock itself
+to work that lasts minutes) as arguments."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from bot.i18n import DEFAULT_LOCALE, supported, t
 from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
-from db.models import InboundEvent, Resident, local_now
-from db.session import Session
+from db.models import InboundEvent, Resident
+from db.session import Session, locked
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def process_event(inbound_event_id: int) -> None:
     inbound = _prepare(started.channels, inbound_event_id)
     relink: int | None = None
     with Session.begin() as session:
-        row = session.get(InboundEvent, inbound_event_id, with_for_update=True)
+        row = locked(session, InboundEvent, inbound_event_id)
         if row is None:
             return
         if row.status != "received":  # done before: only finish sending what is left
@@ -46,7 +47,7 @@ def process_event(inbound_event_id: int) -> None:
             ids, relink = _handle(session, row, inbound, started)
     if relink is not None and inbound is not None:  # (an event answered had an inbound)
         _link_menu(started.channels[inbound.platform], relink)
-    outboxes.deliver(started.channels, ids)
+    outboxes.deliver(started.channels, ids, started.clock.now())
 
 
 def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:
@@ -72,7 +73,7 @@ def _handle(
 ) -> tuple[list[int], int | None]:
     """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
     inbound = inbound or _inbound(started.channels[row.platform], row)
-    row.processed_at = local_now()
+    row.processed_at = started.clock.now()
     if inbound is None:
         row.status = "refused"
         return [], None
@@ -185,14 +186,16 @@ def _show_loading(channel: Channel, user_id: str) -> None:
 
 def deliver(outbound_ids: list[int]) -> None:
     """Send outbound rows written by another job (after its commit)."""
-    outboxes.deliver(runtime.current().channels, outbound_ids)
+    started = runtime.current()
+    outboxes.deliver(started.channels, outbound_ids, started.clock.now())
 
 
 def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
     """Send rows that are due again (bot.reconcile; `at` is its clock); no quick retries of the
     job: the rows' own backoff decides."""
-    when = datetime.fromisoformat(at) if at else None
-    outboxes.deliver(runtime.current().channels, outbound_ids, when, retry_job=False)
+    started = runtime.current()
+    when = datetime.fromisoformat(at) if at else started.clock.now()
+    outboxes.deliver(started.channels, outbound_ids, when, retry_job=False)
 
 
 # -- the domain's jobs ---------------------------------------------------------------------------
@@ -201,39 +204,43 @@ def redeliver(outbound_ids: list[int], at: str | None = None) -> None:
 def offer_request(request_id: int, round: int = 1) -> None:
     """The first round of offers for a request that is out."""
     started = runtime.current()
-    offers.offer_request(request_id, round, started.config, started.channels)
+    offers.offer_request(request_id, round, started.clock.now(), started.config, started.channels)
 
 
 def offer_timeout(request_id: int, round: int) -> None:
     """Nobody accepted round `round` in time: the next helpers."""
     started = runtime.current()
-    offers.offer_timeout(request_id, round, started.config, started.channels)
+    offers.offer_timeout(request_id, round, started.clock.now(), started.config, started.channels)
 
 
 def expire_question(resident_id: int, state: str, expires_at: str) -> None:
     """A question nobody answered in time is closed, kindly."""
-    drafts.expire_question(resident_id, state, expires_at, runtime.current().channels)
+    started = runtime.current()
+    drafts.expire_question(resident_id, state, expires_at, started.clock.now(), started.channels)
 
 
 def send_circular(circular_id: int) -> None:
     """A launched circular to its district, in lanes."""
-    fanout.send_circular(circular_id, runtime.current().jobs)
+    started = runtime.current()
+    fanout.send_circular(circular_id, started.jobs, started.clock.now())
 
 
 def send_lane(circular_id: int, lane: int) -> None:
     """One lane of a circular's batches."""
     started = runtime.current()
-    lanes.send_lane(circular_id, lane, started.jobs, started.channels)
+    lanes.send_lane(circular_id, lane, started.jobs, started.channels, started.clock)
 
 
 def remind_safety(circular_id: int) -> None:
     """A safety check's reminder to those who have not answered."""
-    safety.remind(circular_id, runtime.current().channels)
+    started = runtime.current()
+    safety.remind(circular_id, started.channels, started.clock)
 
 
 def watch_tick(at: str | None = None) -> None:
     """見守り's minute: greetings, reminders and alerts that are due (`at`: a test's clock)."""
-    schedule.tick(at, runtime.current().channels)
+    started = runtime.current()
+    schedule.tick(datetime.fromisoformat(at) if at else started.clock.now(), started.channels)
 
 
 def switch_menus(district_id: int) -> None:
@@ -243,7 +250,8 @@ def switch_menus(district_id: int) -> None:
 
 def search_fan_out(search_id: int) -> None:
     """A search's card to everyone it is for."""
-    search_fanout.fan_out(search_id, runtime.current().channels)
+    started = runtime.current()
+    search_fanout.fan_out(search_id, started.channels, started.clock)
 
 
 def search_thanks(search_id: int, status: str) -> None:

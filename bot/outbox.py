@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.channel import Channels
 from bot.errors import ChannelError
 from bot.events import Outbox, message_from_dict, message_to_dict
-from db.models import OutboundMessage, Resident, local_now
+from db.models import OutboundMessage, Resident
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ def store(
     inbound_event_id: int | None = None,
 ) -> list[int]:
     """Write the outbox as rows to send after commit, one per person who reads them (a proxy
-    reading for two gets one); the sender's row may use the reply token."""
+    reading for two gets one); the sender's row may use the reply token, for a while after the
+    event that brought it was `received_at`."""
     rows: dict[int, OutboundMessage] = {}
     for envelope in outbox.envelopes:
         person = recipient(session, envelope.resident_id)
@@ -61,7 +62,7 @@ def store(
         if person.id in rows:
             rows[person.id].messages = rows[person.id].messages + messages
             continue
-        use_reply = reply_token is not None and person.id == reply_to
+        use_reply = reply_token is not None and received_at is not None and person.id == reply_to
         rows[person.id] = OutboundMessage(
             resident_id=person.id,
             inbound_event_id=inbound_event_id,
@@ -69,7 +70,7 @@ def store(
             user_id=person.platform_user_id,
             messages=messages,
             reply_token=reply_token if use_reply else None,
-            reply_deadline=(received_at or local_now()) + REPLY_TOKEN_LIFETIME if use_reply else None,
+            reply_deadline=received_at + REPLY_TOKEN_LIFETIME if use_reply and received_at else None,
             retry_key=envelope.retry_key or str(uuid.uuid4()),
         )
     session.add_all(rows.values())
@@ -77,14 +78,14 @@ def store(
     return [row.id for row in rows.values()]
 
 
-def deliver(channels: Channels, ids: list[int], now: datetime | None = None, *, retry_job: bool = True) -> None:
+def deliver(channels: Channels, ids: list[int], now: datetime, *, retry_job: bool = True) -> None:
     """Send the given pending rows, each person's in the order they were decided (by id), across
     jobs: an earlier row for the same person still pending is sent first, whichever job wrote it,
     and while one cannot be sent the later ones wait for it (see `in_order`). A row that fails
     waits for its next try (backoff, picked up by bot.reconcile) for RETRY_FOR, then it has failed,
     for an admin to see. With `retry_job`, ChannelError at the end if some are still to send, so
-    that the job's own quick retries (bot.queue.RETRY_INTERVALS) come first."""
-    now = now or local_now()
+    that the job's own quick retries (bot.queue.RETRY_INTERVALS) come first. `now` is the
+    time the job (or page) started: due rows, backoffs and reply tokens are judged by it."""
     broken: set[str] = set()  # platforms that just failed: their other rows wait for the next try
     blocked: dict[int, datetime | None] = {}  # person -> when their earliest unsent row is tried again
     for row_id, person, asked in in_order(ids):
@@ -126,9 +127,10 @@ def in_order(ids: list[int]) -> list[tuple[int, int, bool]]:
 def _hold(row_id: int, until: datetime | None) -> None:
     """A row waits for an earlier one to the same person: it is tried again with it, not before."""
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        row = locked(session, OutboundMessage, row_id)
         if (
             row is not None
             and row.status == "pending"
@@ -144,9 +146,10 @@ def _deliver_one(
     """Send one row. None when it is done with (sent, given up, or gone); else it is still to
     send: (the platform's name when it just failed, when it is tried next)."""
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        row = session.get(OutboundMessage, row_id, with_for_update=True)
+        row = locked(session, OutboundMessage, row_id)
         if row is None or row.status != "pending":
             return None
         if row.platform in broken:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, SessionTransaction
@@ -41,6 +41,12 @@ class Job(StrEnum):
     SEARCH_THANKS = "bot.jobs.search_thanks"
 
 
+class Clock(Protocol):
+    """What bot.clock.Clock offers (it imports this module, so the type is named here)."""
+
+    def now(self) -> datetime: ...
+
+
 WAITING = (b"queued", b"scheduled", b"started", b"deferred")  # RQ's states of a job yet to finish
 
 
@@ -59,8 +65,9 @@ def resolve(name: str) -> Callable[..., Any]:
 class Jobs:
     """Enqueue jobs by dotted name, so the web process never imports their code."""
 
-    def __init__(self, mode: str, redis_url: str | None = None) -> None:
+    def __init__(self, mode: str, redis_url: str | None = None, *, clock: Clock | None = None) -> None:
         self.mode = mode
+        self.clock = clock  # eager mode: when a delayed job falls due (bot.wiring hands the runtime's)
         self.delayed: list[tuple[datetime, str, tuple]] = []  # eager mode: run by tests
         self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
         self._job_fields: dict[str, dict] = {}  # RQ's hash of a queued job, by job name
@@ -155,8 +162,10 @@ class Jobs:
             timer = threading.Timer(delay.total_seconds(), self._run, (name, args))
             timer.daemon = True
             timer.start()
+        elif self.clock is None:
+            raise RuntimeError("jobs run by tests need a clock to delay one (bot.wiring.start gives it)")
         else:
-            self.delayed.append((datetime.now() + delay, name, args))
+            self.delayed.append((self.clock.now() + delay, name, args))
 
     def run_delayed(self, until: datetime | None = None) -> int:
         """Eager mode: run the delayed jobs due by `until` (all by default); how many ran."""
@@ -181,6 +190,12 @@ class Jobs:
 # -- enqueueing once a transaction commits ----------------------------------------------------
 
 _PENDING = "kyojo_jobs_after_commit"
+JOBS = "kyojo_jobs"  # Session.info: the Jobs that enqueue_after_commit enqueues on
+
+
+def carrying(jobs: Jobs) -> dict[str, Any]:
+    """The info for a sessionmaker whose sessions enqueue after commit on `jobs`."""
+    return {JOBS: jobs}
 
 
 def enqueue_after_commit(
@@ -188,11 +203,15 @@ def enqueue_after_commit(
 ) -> None:
     """Enqueue a job when the session's outermost transaction commits, so it sees the rows.
 
+    The session carries the jobs to enqueue on: bot.wiring.start sets them in the info of every
+    session this process opens (`carrying`), so the domain, handed a session, needs nothing else.
     A savepoint released is not a commit (SQLAlchemy fires after_commit for it too); jobs
     asked for inside a savepoint that rolls back are dropped, and all of them on a rollback.
     """
     from sqlalchemy import event
 
+    if JOBS not in session.info:
+        raise RuntimeError("this session carries no jobs: open it from db.session.Session after bot.wiring.start")
     if not event.contains(session, "after_commit", _enqueue_pending):
         event.listen(session, "after_commit", _enqueue_pending)
         event.listen(session, "after_rollback", _drop_pending)
@@ -202,9 +221,7 @@ def enqueue_after_commit(
 def _enqueue_pending(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return
-    from bot import runtime
-
-    jobs = runtime.current().jobs
+    jobs: Jobs = session.info[JOBS]
     for _, name, args, delay, job_id in session.info.pop(_PENDING, []):
         jobs.enqueue(name, *args, delay=delay, job_id=job_id)
 

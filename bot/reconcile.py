@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import clock, runtime
-from bot.queue import Job, event_job_id
+from bot import runtime
+from bot.queue import Job, Jobs, event_job_id
 from db.models import (
     Circular,
     Conversation,
@@ -33,7 +32,6 @@ from db.models import (
     Offer,
     OutboundMessage,
     Search,
-    local_now,
 )
 
 log = logging.getLogger(__name__)
@@ -49,11 +47,12 @@ PASS_KEY = "kyojo:reconcile:asked"
 class Pass:
     """What one pass re-drove: job name -> how many jobs."""
 
+    runner: Jobs
     jobs: dict[str, int] = field(default_factory=dict)
 
     def add(self, job: Job, *args, job_id: str | None = None) -> None:
         """Enqueue a job and count it (by its dotted name)."""
-        runtime.current().jobs.enqueue(job, *args, job_id=job_id)
+        self.runner.enqueue(job, *args, job_id=job_id)
         self.jobs[str(job)] = self.jobs.get(str(job), 0) + 1
 
     @property
@@ -63,24 +62,27 @@ class Pass:
 
 
 def reconcile(now: datetime | None = None) -> Pass:
-    """One pass: enqueue again what the database says is unfinished (`now` for a test's clock)."""
+    """One pass: enqueue again what the database says is unfinished, as of `now` (a test's
+    clock; by default the runtime's)."""
     from db.session import Session as SessionFactory
 
-    now = now or local_now()
+    started = runtime.current()
+    now = now or started.clock.now()
+    timeout = timedelta(minutes=started.config.offer_timeout_minutes)
     with SessionFactory() as session:
         lost = lost_events(session, now)
         work: list[tuple[Job, tuple]] = [(Job.REDELIVER, (ids, now.isoformat())) for ids in due_outbound(session, now)]
         work += [(Job.OFFER_REQUEST, (i,)) for i in unoffered(session, now)]
-        work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now)]
+        work += [(Job.OFFER_TIMEOUT, args) for args in overdue_rounds(session, now, timeout)]
         work += [(Job.SEND_CIRCULAR, (i,)) for i in stalled_circulars(session, now)]
         work += [(Job.EXPIRE_QUESTION, args) for args in expired_questions(session, now)]
         work += [(Job.REMIND_SAFETY, (i,)) for i in unsent_reminders(session, now)]
         work += [(Job.SEARCH_FAN_OUT, (i,)) for i in unsent_searches(session, now)]
         work += [(Job.SWITCH_MENUS, (i,)) for i in unswitched_menus(session)]
-    done = Pass()
+    done = Pass(started.jobs)
     # An event whose job still waits behind a burst is not lost: queued again, it would be
     # handled twice over and lengthen the very queue that delays it.
-    waiting = runtime.current().jobs.waiting([event_job_id(i) for i in lost])
+    waiting = started.jobs.waiting([event_job_id(i) for i in lost])
     for event_id in lost:
         if event_job_id(event_id) not in waiting:
             done.add(Job.PROCESS_EVENT, event_id, job_id=event_job_id(event_id))
@@ -131,10 +133,9 @@ def unoffered(session: Session, now: datetime) -> list[int]:
     )
 
 
-def overdue_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
-    """(request, round) of open requests whose current round is over: past its timeout, or
+def overdue_rounds(session: Session, now: datetime, timeout: timedelta) -> list[tuple[int, int]]:
+    """(request, round) of open requests whose current round is over: past its `timeout`, or
     answered by every helper it went to, and nothing moved it on."""
-    timeout = timedelta(minutes=runtime.current().config.offer_timeout_minutes)
     rounds = session.execute(
         select(
             HelpRequest.id,
@@ -249,19 +250,19 @@ def ask_for_pass(jobs, every: float = EVERY_SECONDS) -> bool:
     return True
 
 
-def keep_reconciling(jobs, every: float | None = None, *, at_once: bool = True) -> threading.Thread:
+def keep_reconciling(
+    jobs, every: float | None = None, *, at_once: bool = True, until: threading.Event
+) -> threading.Thread:
     """Ask for a pass now (a worker starting finds what was lost; `at_once=False` waits one
     interval, for a web process whose database may still be being made) and then, from a daemon
-    thread, every `every` seconds, until another runtime replaces this one."""
+    thread, every `every` seconds, until `until` is set (the runtime's `retired`: another one
+    replaced it)."""
     every = every or EVERY_SECONDS
     if at_once:
         ask_for_pass(jobs, every)
 
     def loop() -> None:
-        while True:
-            time.sleep(every)
-            if clock.superseded(jobs):
-                return
+        while not until.wait(every):
             ask_for_pass(jobs, every)
 
     thread = threading.Thread(target=loop, name="kyojo-reconciler", daemon=True)

@@ -210,6 +210,9 @@ class HelpRequest(Base):
     offer_round: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     closed_at: Mapped[datetime | None]
+    # A draft's other kinds asked for in the same message (「ゴミ出しと買い物」), each sent as a
+    # request of its own with it: [{"category", "summary", "when", "time_of_day"}] (when None: this one's).
+    more_kinds: Mapped[list | None]
 
     resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
     district: Mapped[District | None] = relationship()

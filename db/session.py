@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
+from typing import Any, TypeVar
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 Session = sessionmaker(expire_on_commit=False)
+Row = TypeVar("Row")
 
 PING_AFTER_IDLE_SECONDS = 5.0  # a pooled connection unused this long is checked before use
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -97,3 +102,60 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+class _RowLocks:
+    """Row locks for SQLite, within one process. PostgreSQL serialises concurrent jobs on a row with
+    SELECT … FOR UPDATE; SQLite has no row locks, and pysqlite opens a transaction only at the first
+    write, so two jobs on `make run`'s two threads could both read a row as pending and both act
+    (a message sent twice). SQLite is for one process (`make run`, tests), so a lock per row held
+    until the transaction ends gives the same turns. SQLite's own write lock would too, but it would
+    also stop the other writes a job makes meanwhile in its own sessions (the chat page's record)."""
+
+    WAIT_SECONDS = 30.0  # as SQLite's own busy timeout (make_engine)
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[str, object], tuple[threading.RLock, list[int]]] = {}
+
+    def hold(self, session: OrmSession, key: tuple[str, object]) -> None:
+        with self._guard:
+            lock, users = self._locks.setdefault(key, (threading.RLock(), [0]))
+            users[0] += 1
+        if not lock.acquire(timeout=self.WAIT_SECONDS):
+            self._leave(key)
+            raise TimeoutError(f"{key} was held by another job for {self.WAIT_SECONDS:.0f} s")
+        if not session.info.get("row_locks_listened"):
+            session.info["row_locks_listened"] = True
+            event.listen(session, "after_transaction_end", self._release_at_end)
+        session.info.setdefault("row_locks", []).append(key)
+
+    def _release_at_end(self, session: OrmSession, transaction: Any) -> None:
+        if transaction.parent is not None:  # a savepoint: the row stays held until the end
+            return
+        for key in reversed(session.info.pop("row_locks", [])):
+            self._locks[key][0].release()
+            self._leave(key)
+
+    def _leave(self, key: tuple[str, object]) -> None:
+        with self._guard:
+            _lock, users = self._locks[key]
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[key]
+
+
+_row_locks = _RowLocks()
+
+
+def hold(session: OrmSession, table: str, key: object) -> None:
+    """Hold a row (named by its table and a key) until this session's transaction ends, against
+    every other transaction that holds it: on SQLite here; on PostgreSQL by the caller's FOR UPDATE."""
+    if session.get_bind().dialect.name == "sqlite":
+        _row_locks.hold(session, (table, key))
+
+
+def locked(session: OrmSession, model: type[Row], row_id: int) -> Row | None:
+    """The row, read with FOR UPDATE and held for this transaction (see hold)."""
+    hold(session, getattr(model, "__tablename__"), row_id)  # noqa: B009  (any mapped class)
+    return session.get(model, row_id, with_for_update=True)

@@ -1,4 +1,4 @@
-"""Test doubles at the platform edge: a channel that records what the bot sent."""
+"""Test doubles at the edges: a channel that records what the bot sent, a clock a test sets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from bot.clock import Clock
 from bot.events import Inbound, Message, Text
+
+
+class StoppedClock(Clock):
+    """A clock that shows the time a test set (hand it, or put it in the runtime as `rt.clock`)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
 
 
 @dataclass

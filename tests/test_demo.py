@@ -17,6 +17,7 @@ from db.models import (
     Subscription,
     district_neighbours,
     helper_districts,
+    local_now,
 )
 from db.session import upgrade
 
@@ -37,15 +38,15 @@ def counts(session) -> list[int]:
 
 
 def test_demo_data_twice_adds_nothing_the_second_time(session):
-    demo.load(session)
+    demo.load(session, local_now())
     once = counts(session)
-    demo.load(session)
+    demo.load(session, local_now())
     assert counts(session) == once
     assert once[:5] == [5, 11, 6, 5, 11]  # 11 people: one is 荒尾市 staff for its 3 districts
 
 
 def test_demo_districts_have_readings_and_neighbours_in_their_city(session):
-    demo.load(session)
+    demo.load(session, local_now())
     midori = session.scalar(select(District).where(District.name == "緑ケ丘"))
     kokura = session.scalar(select(District).where(District.name == "小倉"))
     assert (midori.city, midori.reading) == ("荒尾市", "みどりがおか")
@@ -54,7 +55,7 @@ def test_demo_districts_have_readings_and_neighbours_in_their_city(session):
 
 
 def test_demo_people_can_be_spoken_as_on_the_chat_page(session):
-    people = demo.load(session)
+    people = demo.load(session, local_now())
     assert all(p.platform == "line" and p.platform_user_id.startswith("Udemo") for p in people)
     assert all(len(p.platform_user_id) == 33 for p in people)  # as LINE's user ids
     carpenter = next(p for p in people if p.helper_profile and "元大工" in (p.helper_profile.experience or ""))
@@ -71,8 +72,8 @@ def test_demo_history_gives_the_admin_pages_something_to_show(session):
     from bot.timebank.ledger import total
     from db.models import Circular, HelpRequest
 
-    demo.load(session)
-    demo.load(session)
+    demo.load(session, local_now())
+    demo.load(session, local_now())
     unmet = session.scalar(select(func.count()).where(HelpRequest.status == "unmet"))
     assert unmet == sum(1 for row in demo.demo()["history"] if row[2] == "unmet")
     assert total(session) == 0  # the past tasks were paid in the time bank, nothing made up
@@ -92,9 +93,9 @@ def test_the_demo_data_command_runs_twice(tmp_path):
 
 def test_the_demo_time_bank_history_is_dated_when_the_help_happened(session):
     from bot.timebank.ledger import recent
-    from db.models import local_now
 
-    people = demo.load(session)
+    now = local_now()
+    people = demo.load(session, now)
     tanaka = people[0]
     moves = recent(session, tanaka.id, limit=20)
     paid = [m for m in moves if m.kind == "task"]

@@ -13,7 +13,7 @@ from bot.channel import Channel, Channels
 from bot.circulars import subscriptions
 from bot.queue import Job, enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
-from db.models import Circular, Delivery, Resident, local_now
+from db.models import Circular, Delivery, Resident
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +86,19 @@ def draft(session: Session, author_id: int, spec: Draft) -> Circular:
 
 
 def cost(session: Session, district_id: int, channels: Channels) -> Cost:
-    """What sending to this district now would use of the month's quota."""
+    """What sending to this district now would use of the month's quota: of the platform whose
+    quota it would strain most when several count messages; the followers of every platform when
+    none does (Slack counts none)."""
     counts = subscriptions.follower_counts_by_platform(session, district_id)
-    messages, limit, used = 0, None, 0
-    for platform, count in counts.items():
-        channel = channels.get(platform)
-        if channel is None:
-            continue  # nobody there is sent anything
-        messages += count
-        limit, used = _quota(channel)
-    return Cost(messages, limit, used)
+    costs = [
+        Cost(count, *_quota(channel))
+        for platform, count in counts.items()
+        if (channel := channels.get(platform)) is not None  # without a channel nobody there is sent anything
+    ]
+    metered = [c for c in costs if c.limit is not None]
+    if not metered:
+        return Cost(sum(c.messages for c in costs), None, 0)
+    return min(metered, key=lambda c: (c.left or 0) - c.messages)
 
 
 def _quota(channel: Channel) -> tuple[int | None, int]:
@@ -223,11 +226,11 @@ def delivery(session: Session, circular_id: int, resident_id: int) -> Delivery |
     )
 
 
-def confirm(session: Session, circular_id: int, resident_id: int, now: datetime | None = None) -> bool:
+def confirm(session: Session, circular_id: int, resident_id: int, now: datetime) -> bool:
     """Record that a resident read a circular; False when there is nothing to confirm."""
     row = delivery(session, circular_id, resident_id)
     if row is None:
         return False
     if row.confirmed_at is None:
-        row.confirmed_at = now or local_now()
+        row.confirmed_at = now
     return True

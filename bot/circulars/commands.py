@@ -15,7 +15,7 @@ from bot.circulars import circulars
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
 from bot.i18n import t
-from db.models import Circular, District, local_now
+from db.models import Circular, District
 from db.session import Session
 
 group = AppGroup("circulars", help="District circulars (回覧板) and safety checks (安否確認).")
@@ -33,17 +33,20 @@ def _district_id(session: OrmSession, name_or_id: str) -> int:
 
 
 def _launch(admin_id: int, district: str, yes: bool, **fields: Any) -> None:
-    """Draft, show the cost, confirm, launch: the same steps as the admin's chat."""
+    """Draft, show the cost, confirm, launch: the same steps as the admin's chat. This is the
+    command's boundary: it reads the process's channels and the time once and hands them down."""
+    started = runtime.current()
+    channels = started.channels
     try:
         with Session.begin() as session:
             circular = circulars.draft(session, admin_id, Draft(_district_id(session, district), **fields))
-            price = circulars.cost(session, circular.district_id, runtime.current().channels)
+            price = circulars.cost(session, circular.district_id, channels)
             left = "unlimited" if price.limit is None else f"{price.left} left this month"
             click.echo(f"{circular.kind} {circular.id}: {price.messages} LINE messages ({left}), {price.verdict}")
             if not yes and not click.confirm("send?"):
                 circular.status = "cancelled"
                 return
-            circulars.launch(session, circular, admin_id, local_now(), runtime.current().channels)
+            circulars.launch(session, circular, admin_id, started.clock.now(), channels)
             click.echo(f"{circular.kind} {circular.id}: {circular.status}")
     except (NotAllowedError, QuotaExceededError) as error:
         raise click.ClickException(str(error)) from error

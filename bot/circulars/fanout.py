@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from typing import cast
 
@@ -20,11 +20,12 @@ from sqlalchemy import ColumnElement, CursorResult, Row, Table, and_, func, inse
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channel, Channels
+from bot.clock import Clock
 from bot.circulars import render, subscriptions
 from bot.circulars.subscriptions import PROXY
 from bot.queue import Job, Jobs, enqueue_after_commit
-from db.models import Circular, Delivery, Resident, Subscription, local_now
-from db.session import Session
+from db.models import Circular, Delivery, Resident, Subscription
+from db.session import Session, locked
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
 LANES = 4  # lane jobs per circular (bot/circulars/lanes.py): up to four workers send it at once
@@ -53,22 +54,21 @@ def retry_key(circular_id: int, *parts: object) -> str:
     return str(uuid.uuid5(RETRY_NAMESPACE, name))
 
 
-def send_circular(circular_id: int, jobs: Jobs) -> None:
+def send_circular(circular_id: int, jobs: Jobs, now: datetime) -> None:
     """Send a launched circular to all followers of its district, in lanes that workers run side
     by side (bot/circulars/lanes.py); safe to run twice, and while its lanes are alive (their
     lease is renewed), it does nothing."""
-    if not take_lease(circular_id):
+    if not take_lease(circular_id, now):
         return
     lanes = LANES if jobs.mode == "rq" else 1  # jobs in this process: nothing to share out
     jobs.enqueue_all(Job.SEND_LANE, [(circular_id, lane) for lane in range(lanes)])
 
 
-def take_lease(circular_id: int) -> bool:
+def take_lease(circular_id: int, now: datetime) -> bool:
     """Start sending (a scheduled circular, or one whose lease ran out): False when there is
     nothing to send or live lanes are sending it."""
-    now = local_now()
     with Session.begin() as session:
-        circular = session.get(Circular, circular_id, with_for_update=True)
+        circular = locked(session, Circular, circular_id)
         if circular is None or circular.status not in ("scheduled", "sending"):
             return False
         if circular.lease_owner and circular.lease_until and circular.lease_until > now:
@@ -85,13 +85,13 @@ def release_lease(circular_id: int) -> None:
         session.execute(update(Circular).where(Circular.id == circular_id).values(lease_owner=None, lease_until=None))
 
 
-def renew_lease(circular_id: int) -> None:
-    """Keep the fan-out's lease for another LEASE (a lane's heartbeat, before every batch)."""
+def renew_lease(circular_id: int, now: datetime) -> None:
+    """Keep the fan-out's lease for another LEASE from `now` (a lane's heartbeat)."""
     with Session.begin() as session:
         session.execute(
             update(Circular)
             .where(Circular.id == circular_id, Circular.status == "sending")
-            .values(lease_until=local_now() + LEASE)
+            .values(lease_until=now + LEASE)
         )
 
 
@@ -184,10 +184,11 @@ def to_recipient(row: Row, district_id: int) -> Recipient:
     )
 
 
-def send_batch(circular_id: int, batch: int, channels: Channels) -> None:
+def send_batch(circular_id: int, batch: int, channels: Channels, clock: Clock) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark the
-    whole batch in one transaction. A crash before the marks leaves the batch pending: it is sent
-    again with the same retry keys, which LINE answers 409, so nobody gets it twice."""
+    whole batch in one transaction, at the time it was sent. A crash before the marks leaves the
+    batch pending: it is sent again with the same retry keys, which LINE answers 409, so nobody
+    gets it twice."""
     with Session() as session:
         circular = session.get_one(Circular, circular_id)
         people = recipients(session, circular, batch)
@@ -207,7 +208,7 @@ def send_batch(circular_id: int, batch: int, channels: Channels) -> None:
     sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
     marks["sent"] += sent
     marks["skipped"] += [p for p in represented(people) if p not in sent]
-    _mark(circular, marks, batch if len(marks["sent"]) == len(people) else None)
+    _mark(circular, marks, clock.now(), batch if len(marks["sent"]) == len(people) else None)
 
 
 def group_recipients(people: list[Recipient]) -> dict[tuple[str, str], list[Recipient]]:
@@ -271,12 +272,11 @@ def send_group(channel: Channel, circular_id: int, key: tuple, group: list[Recip
         )
 
 
-def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: int | None = None) -> None:
+def _mark(circular: Circular, marks: dict[str, list[Recipient]], now: datetime, whole_batch: int | None = None) -> None:
     """Mark deliveries sent or skipped (those still pending), all in one transaction; with
     `whole_batch`, everyone pending in that batch was sent (one range of the batch index)."""
     if not any(marks.values()):
         return
-    now = local_now()
     with Session.begin() as session:
         for status, group in marks.items():
             if not group:
@@ -298,8 +298,8 @@ def _mark(circular: Circular, marks: dict[str, list[Recipient]], whole_batch: in
 def finish(circular_id: int) -> None:
     """Mark a circular sent (once, whichever lane gets here first) and schedule its reminder."""
     with Session.begin() as session:
-        circular = session.get_one(Circular, circular_id, with_for_update=True)
-        if circular.status != "sending":
+        circular = locked(session, Circular, circular_id)
+        if circular is None or circular.status != "sending":
             return
         circular.status = "sent"
         circular.lease_owner = circular.lease_until = None

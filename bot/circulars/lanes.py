@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import itertools
 import time
-
 from typing import cast
 
 from sqlalchemy import CursorResult, select, update
 
 from bot.channel import Channels
 from bot.circulars import fanout
+from bot.clock import Clock
 from bot.queue import Jobs
 from db.models import Circular, Delivery
 from db.session import Session
@@ -74,22 +74,23 @@ class Claims:
 class Heartbeat:
     """Renews the circular's lease (fanout.LEASE) every fanout.RENEW_EVERY seconds, not per batch."""
 
-    def __init__(self, circular_id: int) -> None:
-        self.circular_id, self.last = circular_id, float("-inf")
+    def __init__(self, circular_id: int, clock: Clock) -> None:
+        self.circular_id, self.clock, self.last = circular_id, clock, float("-inf")
 
     def beat(self) -> None:
         if time.monotonic() - self.last >= fanout.RENEW_EVERY:
-            fanout.renew_lease(self.circular_id)
+            fanout.renew_lease(self.circular_id, self.clock.now())
             self.last = time.monotonic()
 
 
-def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels) -> None:
-    """Send batches of a circular until none is left to claim; the last lane finishes it."""
-    claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id)
+def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock: Clock) -> None:
+    """Send batches of a circular until none is left to claim; the last lane finishes it. It runs
+    for minutes on a large district: `clock` tells the time of each lease and mark."""
+    claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id, clock)
     try:
-        while (batch := claim(circular_id, claims)) is not None:
+        while (batch := claim(circular_id, claims, clock)) is not None:
             heartbeat.beat()
-            fanout.send_batch(circular_id, batch, channels)
+            fanout.send_batch(circular_id, batch, channels, clock)
             claims.release(batch)
     except Exception:
         fanout.release_lease(circular_id)  # a failed job's retry may go on at once
@@ -98,18 +99,18 @@ def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels) -> No
         fanout.finish(circular_id)
 
 
-def claim(circular_id: int, claims: Claims) -> int | None:
+def claim(circular_id: int, claims: Claims, clock: Clock) -> int | None:
     """The next batch for this lane: a new number (planning more when it is not planned yet),
     else a pending batch that no live lane holds; None when nothing is left."""
     while True:
         number = claims.next()
-        if number >= claims.planned and not _plan_up_to(circular_id, number, claims):
+        if number >= claims.planned and not _plan_up_to(circular_id, number, claims, clock):
             return _left_over(circular_id, claims)
         if claims.take(number):
             return number
 
 
-def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
+def _plan_up_to(circular_id: int, number: int, claims: Claims, clock: Clock) -> bool:
     """Plan batches until `number` exists (another lane may have planned it meanwhile); False
     when every follower is planned before it (or the circular is no longer sending)."""
     with Session.begin() as session:
@@ -118,7 +119,7 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims) -> bool:
         renewal = session.execute(
             update(Circular)
             .where(Circular.id == circular_id, Circular.status == "sending")
-            .values(lease_until=fanout.local_now() + fanout.LEASE)
+            .values(lease_until=clock.now() + fanout.LEASE)
         )
         renewed = cast(CursorResult, renewal).rowcount
         circular = session.get(Circular, circular_id)

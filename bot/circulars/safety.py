@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channels
 from bot.circulars import circulars, fanout, render
+from bot.clock import Clock
 from bot.queue import Job, enqueue_after_commit
 from bot.i18n import t
-from db.models import Circular, Delivery, HelpRequest, Resident, local_now
+from db.models import Circular, Delivery, HelpRequest, Resident
 from db.session import Session
 
 ANSWERS = ("safe", "need_help")
@@ -75,8 +76,9 @@ def open_urgent_request(
     return request
 
 
-def remind(circular_id: int, channels: Channels) -> None:
-    """Remind the followers who have not answered a safety check; safe to run twice."""
+def remind(circular_id: int, channels: Channels, clock: Clock) -> None:
+    """Remind the followers who have not answered a safety check; safe to run twice. It runs
+    for minutes on a large district: `clock` tells when each batch was reminded."""
     with Session() as session:
         circular = session.get(Circular, circular_id)
         if circular is None or circular.kind != "safety_check":
@@ -85,10 +87,10 @@ def remind(circular_id: int, channels: Channels) -> None:
         batches = session.scalar(select(func.max(Delivery.batch)).where(Delivery.circular_id == circular_id))
         session.expunge(circular)
     for batch in range(0 if batches is None else batches + 1):
-        remind_batch(circular, district_name, batch, channels)
+        remind_batch(circular, district_name, batch, channels, clock)
 
 
-def remind_batch(circular: Circular, district_name: str, batch: int, channels: Channels) -> None:
+def remind_batch(circular: Circular, district_name: str, batch: int, channels: Channels, clock: Clock) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
         people = fanout.recipients(
@@ -104,17 +106,15 @@ def remind_batch(circular: Circular, district_name: str, batch: int, channels: C
         if channel is not None:
             messages = render.reminder_for(circular, district_name, language)
             fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group, messages)
-        _reminded(circular, group)
+        _reminded(circular, group, clock.now())
     proxies = fanout.represented(people)
     fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"), reminder=True)
-    _reminded(circular, proxies)
+    _reminded(circular, proxies, clock.now())
 
 
-def _reminded(circular: Circular, group: list[fanout.Recipient]) -> None:
+def _reminded(circular: Circular, group: list[fanout.Recipient], now: datetime) -> None:
     if not group:
         return
     with Session.begin() as session:
-        session.execute(
-            update(Delivery).where(Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=local_now())
-        )
-        render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], local_now())
+        session.execute(update(Delivery).where(Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=now))
+        render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], now)

@@ -223,7 +223,7 @@ def understand(turn: Turn):
     from bot.nlp import understand as nlp_understand
 
     return nlp_understand(
-        as_read(turn.text), conversations.nlp_context(turn.conversation), turn.now, language=turn.resident.language
+        as_read(turn.text), conversations.nlp_context(turn.conversation), now=turn.now, language=turn.resident.language
     )
 
 

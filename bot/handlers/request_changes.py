@@ -12,6 +12,7 @@ from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, on_postback
 from bot.handlers import conversation as flows
+from bot.handlers import request_several as several
 from bot.handlers.requests import (
     answered,
     continue_draft,
@@ -44,15 +45,17 @@ def change_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 
 @on_draft("request.kind")
 def pressed_new_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
-    """The corrected kind."""
+    """The corrected kind (the one kind asked for, also when the message named several)."""
     request.category = turn.args[1]
+    several.one_kind(request)
     return continue_draft(session, turn, request)
 
 
 @on_draft("request.change_when")
 def change_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
-    """Correct the time: ask it again."""
+    """Correct the time: ask it again (one time for every kind asked for)."""
     request.when, request.time_of_day = None, None
+    several.one_time_for_all(request)
     return continue_draft(session, turn, request)
 
 
@@ -80,7 +83,7 @@ def dropped(session: Session, turn: Turn, request: HelpRequest | None) -> Outbox
     if request is None:
         return turn.reply(Text(turn.t("common.cancelled")))
     request.status = "cancelled"
-    return turn.reply(Text(turn.t("request.draft_dropped", kind=describe.kind(request.category, turn.locale))))
+    return turn.reply(Text(turn.t("request.draft_dropped", kind=describe.kinds(request, turn.locale))))
 
 
 def ask_again(session: Session, turn: Turn) -> list[Message]:
@@ -119,6 +122,7 @@ def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
     if has_address(turn.text) and not flows.reads_as_change(turn):
         return False  # 3-2-1 is a house number, not a date
     apply_when(turn, request)
+    several.one_time_for_all(request)
     return True
 
 
@@ -148,6 +152,7 @@ def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
     if not names_kind(turn, category):
         return False  # the learned layer's guess alone does not change what was asked for
     request.category = category
+    several.one_kind(request)
     return True
 
 

@@ -106,7 +106,7 @@ def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
         turn.now,
         turn.config,
         turn.channels,
-        understanding=understand(kept, None, turn.now),
+        understanding=understand(kept, None, now=turn.now),
     )
     return help_request(session, said)
 

@@ -12,6 +12,7 @@ from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_postback
 from bot.handlers import conversation as flows
+from bot.handlers import request_several as several
 from bot.handlers.onboarding import district_buttons
 from bot.matching import describe, offers
 from bot.privacy import has_address
@@ -45,7 +46,8 @@ def help_request(session: Session, turn: Turn) -> Outbox:
         understood.when,
         understood.time_of_day,
     )
-    intro = Text(turn.t("request.understood", kind=describe.kind(request.category, turn.locale)))
+    several.named_together(session, turn, request)
+    intro = Text(turn.t("request.understood", kind=describe.kinds(request, turn.locale)))
     people = represented(session, turn.resident)
     if people:
         return turn.reply(intro, ask_for_whom(session, turn, request, people))
@@ -203,10 +205,13 @@ def confirmation(turn: Turn, request: HelpRequest) -> Text:
         if request.resident_id == turn.resident.id
         else turn.t("request.for_line", name=request.resident.display_name)
     )
+    kinds = describe.kinds(request, turn.locale)
+    if request.more_kinds:
+        kinds = turn.t("request.several_kinds", kinds=kinds, count=1 + len(request.more_kinds))
     text = turn.t(
         "request.confirm",
-        kind=describe.kind(request.category, turn.locale),
-        when=describe.when(request, turn.locale),
+        kind=kinds,
+        when=describe.whens(request, turn.locale),
         district=describe.district_name(request),
         place=request.meeting_point,
         landmark=request.landmark or "-",
@@ -341,7 +346,9 @@ def pressed_send(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 
 
 def send(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
-    """The request is out; offers follow after the commit."""
-    offers.open_request(session, request)
+    """The request is out (one per kind asked for); offers follow after the commit."""
+    kinds = describe.kinds(request, turn.locale)
+    for each in (request, *several.companions(session, request)):
+        offers.open_request(session, each)
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("request.sent", kind=describe.kind(request.category, turn.locale))))
+    return turn.reply(Text(turn.t("request.sent", kind=kinds)))

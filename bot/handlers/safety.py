@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
@@ -44,14 +46,14 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     if said not in safety.ANSWERS:
         return None
     circular_id = int(turn.pending.data.get("circular_id", 0))
-    return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text))
+    return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text, turn.now))
 
 
-def _category(text: str) -> str:
+def _category(text: str, now: datetime) -> str:
     """What kind of help the words name, read on their own (other when unclear)."""
     from bot.nlp import understand
 
-    alone = understand(text)
+    alone = understand(text, now=now)
     return (alone.category if alone.intent == "help_request" else None) or "other"
 
 
@@ -108,10 +110,15 @@ def alert_admins(session: Session, outbox: Outbox, person: Resident, circular: C
 
 @on_command("safety.start_words")
 def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
-    """安否確認, typed by an admin: the same as the button (from anyone else: not a command)."""
+    """安否確認, typed by an admin: the same as the button (from anyone else: not a command);
+    「安否確認の返事がない人は？」 asks who has not answered."""
+    from bot.handlers.conversation import has_word
+
     districts = subscriptions.admin_districts(session, turn.resident)
     if not districts:
         return None
+    if has_word(turn, "adminchat.silent_words"):
+        return status(session, turn)
     if len(districts) > 1:
         return turn.reply(
             Text(

@@ -14,7 +14,7 @@ from bot import outbox as outboxes
 from bot.handlers import Turn, button, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import has_word, normal, words
 from bot.i18n import hours_text
-from bot.matching import describe, drafts, offers
+from bot.matching import describe, drafts, offers, unmet
 from db.models import HelpRequest, Resident, Task
 
 ACTIVE = ("draft", "open", "unmet", "assigned")
@@ -284,10 +284,13 @@ def request_status(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return turn.reply(Text(turn.t("request.status_none")))
     helper = request.task.helper.display_name if request.task is not None else ""
+    key = f"request.status_{request.status}"
+    if request.status == "unmet" and not unmet.admins(session, request.district_id):
+        key += "_alone"  # nobody was told: never say a district contact is looking
     return turn.reply(
         Text(
             turn.t(
-                f"request.status_{request.status}",
+                key,
                 helper=helper,
                 kind=describe.kind(request.category, turn.locale),
                 when=describe.when(request, turn.locale),

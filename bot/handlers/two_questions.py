@@ -51,7 +51,7 @@ def read_as(turn: Turn, context: str) -> str:
     """What the text means as an answer to one kind of question."""
     from bot.nlp import understand
 
-    return understand(turn.text, context, turn.now).intent
+    return understand(turn.text, context, now=turn.now).intent
 
 
 @on_state("offer_pending")
@@ -78,7 +78,7 @@ def _with_context(turn: Turn, state: str, **data: int) -> Turn:
     from bot.nlp import understand
 
     turn.conversation = Conversation(state=state, data=dict(data))  # read as if asked; never stored
-    turn.understanding = understand(turn.text, state, turn.now)
+    turn.understanding = understand(turn.text, state, now=turn.now)
     return turn
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.events import Card, button
-from bot.i18n import t, time_text, when_text
+from bot.i18n import list_text, t, time_text, when_text
 from bot.nlp.private import redact
 from bot.nlp.when import PARTS as SAID_PARTS
 from db.models import HelpRequest, Offer, Resident
@@ -34,6 +36,41 @@ def when(request: HelpRequest, locale: str) -> str:
     if request.time_of_day in PARTS:
         return t(f"request.part.{request.time_of_day}", locale)
     return t("request.anytime", locale)
+
+
+def kinds(request: HelpRequest, locale: str) -> str:
+    """Its kind, with the other kinds asked for in the same message (「ゴミ出し、買い物」)."""
+    more = [kind(extra["category"], locale) for extra in request.more_kinds or []]
+    return list_text([kind(request.category, locale), *more], locale)
+
+
+def whens(request: HelpRequest, locale: str) -> str:
+    """Its time; with other kinds that have a time of their own, each kind's (「ゴミ出し：明日の朝、…」)."""
+    extras = request.more_kinds or []
+    if not any(extra.get("when") or extra.get("time_of_day") for extra in extras):
+        return when(request, locale)
+    each = [(request.category, when(request, locale))]
+    each += [(extra["category"], when(companion(request, extra), locale)) for extra in extras]
+    return list_text((t("request.kind_when", locale, kind=kind(c, locale), when=w) for c, w in each), locale)
+
+
+def companion(request: HelpRequest, extra: dict) -> HelpRequest:
+    """The request another kind asked for with this one becomes (not added to any session)."""
+    own = extra.get("when") or extra.get("time_of_day")
+    return HelpRequest(
+        resident_id=request.resident_id,
+        created_by_id=request.created_by_id,
+        district_id=request.district_id,
+        district=request.district,
+        category=extra["category"],
+        text=request.text,
+        summary=(extra.get("summary") or "")[:200],
+        when=datetime.fromisoformat(extra["when"]) if extra.get("when") else (None if own else request.when),
+        time_of_day=extra.get("time_of_day") if own else request.time_of_day,
+        landmark=request.landmark,
+        meeting_point=request.meeting_point,
+        status=request.status,
+    )
 
 
 def district_name(request: HelpRequest) -> str:

@@ -12,7 +12,7 @@ from bot import outbox as outboxes
 from bot.channel import Channels
 from bot.events import Envelope, Outbox, Text
 from bot.i18n import t
-from db.models import Conversation, HelpRequest, Resident, local_now
+from db.models import Conversation, HelpRequest, Resident
 
 QUESTION_MINUTES = 60
 
@@ -31,17 +31,19 @@ def ask(
     )
 
 
-def expire_question(resident_id: int, state: str, expires_at: str, channels: Channels) -> None:
-    """The question is still the one asked, unanswered, and its time is up: close it and say so.
+def expire_question(resident_id: int, state: str, expires_at: str, now: datetime, channels: Channels) -> None:
+    """The question is still the one asked, unanswered, and its time is up (at `now`): close it and say so.
     Run before its time (a scheduler's clock ahead of ours) it leaves the question open: the
     reconciler re-drives questions past their time, so nothing is lost."""
     from db.session import Session as SessionFactory
+    from db.session import hold
 
     due = datetime.fromisoformat(expires_at)
-    if local_now() < due:
+    if now < due:
         return
     with SessionFactory.begin() as session:
         # Locked: the delayed job and the reconciler's copy may run at once; the second finds it gone.
+        hold(session, "conversations", resident_id)
         conversation = session.scalar(
             select(Conversation).where(Conversation.resident_id == resident_id).with_for_update()
         )
@@ -49,7 +51,7 @@ def expire_question(resident_id: int, state: str, expires_at: str, channels: Cha
             return  # answered, or asked again since: a later job will see to it
         box = close(session, conversation)
         ids = outboxes.store(session, box)
-    outboxes.deliver(channels, ids)
+    outboxes.deliver(channels, ids, now)
 
 
 def close(session: Session, conversation: Conversation) -> Outbox:

@@ -21,7 +21,7 @@ from bot.matching import candidates, describe
 from bot.matching.rank import explain, rank
 from bot.outbox import retry_key
 from bot.queue import Job, enqueue_after_commit
-from db.models import HelperProfile, HelpRequest, Offer, OutboundMessage, Resident, Task, local_now
+from db.models import HelperProfile, HelpRequest, Offer, OutboundMessage, Resident, Task
 
 log = logging.getLogger(__name__)
 
@@ -40,31 +40,34 @@ def open_request(session: Session, request: HelpRequest) -> None:
 # -- jobs ------------------------------------------------------------------------------------
 
 
-def offer_request(request_id: int, round: int, config: Config, channels: Channels) -> None:
+def offer_request(request_id: int, round: int, now: datetime, config: Config, channels: Channels) -> None:
     """Send the first round of offers (run twice, it sends nothing new)."""
-    _send_round(request_id, round, None, config, channels)
+    _send_round(request_id, round, None, now, config, channels)
 
 
-def offer_timeout(request_id: int, round: int, config: Config, channels: Channels) -> None:
+def offer_timeout(request_id: int, round: int, now: datetime, config: Config, channels: Channels) -> None:
     """Nobody accepted round `round` in time: offer the next helpers."""
-    _send_round(request_id, round + 1, round, config, channels)
+    _send_round(request_id, round + 1, round, now, config, channels)
 
 
-def _send_round(request_id: int, round: int, expire_round: int | None, config: Config, channels: Channels) -> None:
+def _send_round(
+    request_id: int, round: int, expire_round: int | None, now: datetime, config: Config, channels: Channels
+) -> None:
     from db.session import Session as SessionFactory
+    from db.session import locked
 
     with SessionFactory.begin() as session:
-        request = session.get(HelpRequest, request_id, with_for_update=True)
+        request = locked(session, HelpRequest, request_id)
         if request is None:
             return
         stored: list[int] = []
         if request.status == "open" and request.offer_round == round - 1:
             if expire_round is not None:
                 _expire(session, request.id, expire_round)
-            stored = outboxes.store(session, next_round(session, request, round, local_now(), config))
+            stored = outboxes.store(session, next_round(session, request, round, now, config))
         # What this run stored (a category's own notices too), and what a retried run left unsent.
         ids = sorted(set(stored) | set(_pending_rows(session, request, round)))
-    outboxes.deliver(channels, ids)
+    outboxes.deliver(channels, ids, now)
 
 
 def _expire(session: Session, request_id: int, round: int) -> None:
@@ -167,7 +170,7 @@ def accept(session: Session, offer_id: int, helper: Resident, now: datetime) -> 
     offer = session.get(Offer, offer_id)
     if offer is None or offer.helper_id != helper.id:
         return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
-    _forget_question(session, helper, offer.id)
+    _forget_question(session, helper, offer.id, now)
     if offer.status == "accepted" and offer.request.status == "assigned":
         return Outbox().to(
             helper.id, Text(describe.meeting_details(offer.request, offer.request.resident, helper.language))
@@ -249,7 +252,7 @@ def close_offers(session: Session, request: HelpRequest, now: datetime, status: 
     others = session.scalars(select(Offer).where(Offer.request_id == request.id, Offer.status.in_(("sent", "expired"))))
     for other in others:
         other.status, other.answered_at = status, now
-        _forget_question(session, other.helper, other.id)
+        _forget_question(session, other.helper, other.id, now)
         if key and other.helper.active:
             box.to(other.helper_id, Text(t(key, other.helper.language)))
     return box
@@ -260,7 +263,7 @@ def decline(session: Session, offer_id: int, helper: Resident, now: datetime) ->
     offer = session.get(Offer, offer_id)
     if offer is None or offer.helper_id != helper.id:
         return Outbox().to(helper.id, Text(t("offer.gone", helper.language)))
-    _forget_question(session, helper, offer.id)
+    _forget_question(session, helper, offer.id, now)
     if offer.status in ("sent", "expired"):
         offer.status, offer.answered_at = "declined", now
         _next_if_all_answered(session, offer.request)
@@ -274,7 +277,7 @@ def _next_if_all_answered(session: Session, request: HelpRequest) -> None:
         enqueue_after_commit(session, Job.OFFER_TIMEOUT, request.id, request.offer_round)
 
 
-def _forget_question(session: Session, helper: Resident, offer_id: int) -> None:
-    conversation = conversations.current(session, helper, local_now())
+def _forget_question(session: Session, helper: Resident, offer_id: int, now: datetime) -> None:
+    conversation = conversations.current(session, helper, now)
     if conversation is not None and conversation.data.get("offer_id") == offer_id:
         conversations.finish(session, helper)

@@ -1,4 +1,9 @@
+# ruff: noqa: E402 (the compiled modules are chosen before the package imports any of them)
 """Japanese (and English) understanding of chat messages: intent, category, when, summary."""
+
+from bot.compiled import use_compiled
+
+use_compiled()  # before any module of the package is imported: the compiled ones when they match the source
 
 from bot.nlp.classify import CATEGORIES, INTENTS
 from bot.nlp.reading import classify

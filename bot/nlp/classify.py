@@ -2,8 +2,9 @@
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
 
 from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
@@ -12,8 +13,8 @@ from bot.nlp.normalise import japanese_ratio, normalise
 from bot.nlp.tagger import tokenize
 from bot.nlp.vocab import load_vocabulary
 
-CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
-INTENTS = (
+CATEGORIES: Final = KEYS  # the kinds of help, from bot/kinds.py
+INTENTS: Final = (
     "help_request",
     "offer_help",
     "cancel",
@@ -28,15 +29,15 @@ INTENTS = (
     "safe",
     "need_help",
 )
-CONTEXTS = ("offer_pending", "safety_check")
-CLEAR_CATEGORY = 3.0
-_LATIN = re.compile("[A-Za-z]")
+CONTEXTS: Final = ("offer_pending", "safety_check")
+CLEAR_CATEGORY: Final = 3.0
+_LATIN: Final = re.compile("[A-Za-z]")
 # A turn may read its text more than once (against each pending question, for skills, for a
 # change to a request): the last messages' analyses are kept, so each is tagged and matched once.
-ANALYSES_KEPT = 32
-_SIDE_CLAUSE = 0.2
-_ASKED_CLAUSE = 1.5
-_UNASKED_CLAUSE = 0.5
+ANALYSES_KEPT: Final = 32
+_SIDE_CLAUSE: Final = 0.2
+_ASKED_CLAUSE: Final = 1.5
+_UNASKED_CLAUSE: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,31 @@ class Analysis:
     language: str
     message: Message
     hits: tuple[Hit, ...]
+    # weight per label, summed once when the hits are found (score is asked many times a message)
+    totals: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, cue: str) -> float:
         """Total weight of the hits for one cue."""
-        return self._totals.get(f"cue:{cue}", 0.0)
+        return self.totals.get(_CUE_LABELS[cue], 0.0)
 
-    @cached_property
-    def _totals(self) -> dict[str, float]:
-        """Weight per label, summed once (score is asked many times a message)."""
-        totals: dict[str, float] = defaultdict(float)
-        for hit in self.hits:
-            totals[hit.label] += hit.weight
-        return totals
+
+class _CueLabels(dict[str, str]):
+    """ "cue:<name>" by name, each written once."""
+
+    def __missing__(self, cue: str) -> str:
+        label = self[cue] = f"cue:{cue}"
+        return label
+
+
+_CUE_LABELS: Final = _CueLabels()
+
+
+def _totals(hits: list[Hit]) -> dict[str, float]:
+    """Weight per label."""
+    totals: dict[str, float] = defaultdict(float)
+    for hit in hits:
+        totals[hit.label] += hit.weight
+    return totals
 
 
 def detect_language(text: str) -> str:
@@ -79,7 +93,7 @@ def analyse(text: str) -> Analysis:
     hits = find_hits(message, vocabulary)
     if not any(h.label.startswith("category:") for h in hits) and _asks(hits):
         hits += fuzzy_hits(message, vocabulary)
-    return Analysis(clean, language, message, tuple(hits))
+    return Analysis(clean, language, message, tuple(hits), _totals(hits))
 
 
 def _asks(hits: list[Hit]) -> bool:

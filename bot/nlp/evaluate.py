@@ -17,8 +17,10 @@ SETS = (
     ("held-out (never tuned)", CORPUS_DIR / "held_out_ja.jsonl", False),
     # written in session 3 and only measured there; session 4 looked at its misses and tuned on them
     ("held-out 2 (looked at in session 4)", CORPUS_DIR / "held_out2_ja.jsonl", True),
-    # written in session 4 by a new author before any change of that session; only ever measured
-    ("held-out 3 (never looked)", CORPUS_DIR / "held_out3_ja.jsonl", False),
+    # written in session 4 and only measured there; session 5 looks at its misses and tunes on them
+    ("held-out 3 (looked at in session 5)", CORPUS_DIR / "held_out3_ja.jsonl", True),
+    # written in session 5 by a new author before any change of that session; only ever measured
+    ("held-out 4 (never looked)", CORPUS_DIR / "held_out4_ja.jsonl", False),
 )
 
 

@@ -6,18 +6,19 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-from typing import NamedTuple
+import sys
+from typing import Final, NamedTuple
 
 from bot.nlp.classify import Analysis, classify_analysis
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
 
-_SKIPPED_POS = frozenset({"補助記号", "空白"})
-_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
-_REASONS = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
-_CONTRASTS = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
+_SKIPPED_POS: Final = frozenset({"補助記号", "空白"})
+_CONTENT_POS: Final = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
+_REASONS: Final = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
+_CONTRASTS: Final = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
 # Verbs that only carry an ask (買って|きて|ほしい): the need is the word before them.
-_LIGHT_VERBS = frozenset(
+_LIGHT_VERBS: Final = frozenset(
     {
         "スル",
         "クル",
@@ -37,8 +38,8 @@ _LIGHT_VERBS = frozenset(
         "チャウ",
     }
 )
-_ASKS = frozenset({"cue:ask", "cue:want"})
-_ROLE_PREFIX = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
+_ASKS: Final = frozenset({"cue:ask", "cue:want"})
+_ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
 class Segment(NamedTuple):
@@ -107,41 +108,90 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
     return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
+class _Names(dict[str, str]):
+    """Feature names by the word (or label) they name, each built once with its prefix: a name met
+    before is the same string, whose hash the model's column lookup does not compute again, and
+    interned, as the model's are, so that the lookup finds it by identity without comparing text."""
+
+    def __init__(self, prefix: str, suffix: str = "") -> None:
+        super().__init__()
+        self.prefix, self.suffix = prefix, suffix
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= NAMES_KEPT:
+            self.clear()
+        name = self[word] = sys.intern(self.prefix + word + self.suffix)
+        return name
+
+
+# words, readings and labels met in messages: a bound like the tagger's word cache
+NAMES_KEPT: Final = 50_000
+# (one a line, each Final: compiled, bot/compiled.py, a Final global is read without a dict lookup)
+_WORD: Final = _Names("w:")
+_AFTER_TE: Final = _Names("tx:")
+_MAIN: Final = _Names("m:")
+_ASKED: Final = _Names("a:")
+_TRIGRAM: Final = _Names("g:")
+_PAST_VERB: Final = _Names("pv:")
+_ROLE: Final = {role: _Names(prefix) for role, prefix in _ROLE_PREFIX.items()}
+_LAST: Final = _Names("e1:")
+_BEFORE_LAST: Final = _Names("e2:")
+_RULE_INTENT: Final = _Names("ri:")
+_RULE_CATEGORY: Final = _Names("rc:")
+_CATEGORY: Final = _Names("c:")
+_CATEGORY_BY_ROLE: Final = {role: _Names(f"c{role}:") for role in ("main", *_ROLE_PREFIX)}
+_CUE: Final = _Names("h:")
+_CUE_PAST: Final = _Names("h:", "@past")
+_CUE_BY_ROLE: Final = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
+_IN_CONTEXT: Final[dict[str, _Names]] = {}
+_CONTEXT: Final = _Names("ctx:")
+_SHAPES: Final = {
+    (asks, past, question): list(map(sys.intern, [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]))
+    for asks in (False, True)
+    for past in (False, True)
+    for question in (False, True)
+}
+
+
 def features(analysis: Analysis, context: str | None, rules: tuple[str, str | None] | None = None) -> list[str]:
     """Feature names of one message given the pending question (and the rules' reading of it,
     when the caller has it already)."""
-    cuts, numbers = segments(analysis.message.tokens)
-    asks = [h for h in analysis.hits if h.label in _ASKS and not _told(analysis.message.tokens, h)]
+    tokens = analysis.message.tokens
+    cuts, numbers = segments(tokens)
+    asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
     names = ["bias"] + _shape_features(analysis, cuts, main, bool(asks))
-    names += _word_features(analysis.message.tokens, cuts, main)
+    names += _word_features(tokens, cuts, main)
     names += _hit_features(analysis, cuts, numbers, main)
-    names += [f"a:{word.key}" for word in filter(None, (_asked_word(analysis.message.tokens, h.start) for h in asks))]
-    stream = analysis.message.stream
-    names += [f"g:{stream[i : i + 3]}" for i in range(len(stream) - 2)]  # readings: any script, typos
+    names += [_ASKED[word.key] for word in filter(None, (_asked_word(tokens, h.start) for h in asks))]
+    trigram = _TRIGRAM
+    names += [trigram[piece] for piece in analysis.message.grams]  # readings: any script, typos
     rule_intent, rule_category = rules or classify_analysis(analysis, context)
-    names += [f"ri:{rule_intent}", f"rc:{rule_category}"]
+    names += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
     if context:
-        names += [f"{context}|{name}" for name in names if name[0] in "hwr"] + [f"ctx:{context}"]
+        named = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _Names(f"{context}|"))
+        names += [named[name] for name in names if name[0] in "hwr"] + [_CONTEXT[context]]
     return names
 
 
 def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[str]:
     """Every word, pairs of words, and content words of the main and of negated segments."""
-    names, previous = [], "^"
+    names: list[str] = []
+    previous, append, word, after_te = "^", names.append, _WORD, _AFTER_TE
     for number, cut in enumerate(cuts):
+        # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
+        content = _MAIN if number == main else _ROLE[cut.role]
         for token in tokens[cut.start : cut.end]:
-            if token.pos in _SKIPPED_POS:
+            pos = token.pos
+            if pos in _SKIPPED_POS:
                 continue
-            names.append(f"w:{token.key}")
-            if previous == "テ" and token.pos in ("動詞", "形容詞"):
-                names.append(f"tx:{token.key}")  # て+あげる offers, て+くれる asks, て+おく reports
-            previous = token.key
-            if token.pos in _CONTENT_POS:
-                if number == main:
-                    names.append(f"m:{token.key}")
-                else:  # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
-                    names.append(f"{_ROLE_PREFIX[cut.role]}{token.key}")
+            key = token.key
+            append(word[key])
+            if previous == "テ" and pos in ("動詞", "形容詞"):
+                append(after_te[key])  # て+あげる offers, て+くれる asks, て+おく reports
+            previous = key
+            if pos in _CONTENT_POS:
+                append(content[key])
     return names
 
 
@@ -151,14 +201,15 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
     for hit in analysis.hits:
         number = numbers[hit.start]  # fuzzy hits stand at 0
         role = "main" if number == main else cuts[number].role
-        if not hit.label.startswith("category:"):
-            told = "@past" if _told(tokens, hit) else ""
-            cue = f"{hit.label}{'~' if hit.negated else ''}"
+        label = hit.label
+        if not label.startswith("category:"):
+            cue = label + "~" if hit.negated else label
             # where a cue stands: 行きたいけど (set aside by けど) is no accept, 無事やけど no safe answer
-            names += [f"h:{cue}{told}", f"h{role}:{cue}"]  # くれた: thanks, not an ask
+            told = _CUE_PAST[cue] if _told(tokens, hit) else _CUE[cue]  # くれた: thanks, not an ask
+            names += [told, _CUE_BY_ROLE[role][cue]]
             continue
-        category = hit.label[9:]
-        names += [f"c:{category}", f"c{role}:{category}"]
+        category = label[9:]
+        names += [_CATEGORY[category], _CATEGORY_BY_ROLE[role][category]]
     return names
 
 
@@ -168,9 +219,9 @@ def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bo
     cut = cuts[main]
     past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))
-    names = [f"e1:{tokens[-1].key}" if tokens else "e1:", f"e2:{tokens[-2].key}" if len(tokens) > 1 else "e2:"]
-    names += [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]
+    names = [_LAST[tokens[-1].key] if tokens else "e1:", _BEFORE_LAST[tokens[-2].key] if len(tokens) > 1 else "e2:"]
+    names += _SHAPES[asks, past, question]
     for before, token in zip(tokens, tokens[1:]):
         if token.past:  # 替えといた, 行ってきた, 済ませた: the verb told in the past
-            names.append(f"pv:{before.key}")
+            names.append(_PAST_VERB[before.key])
     return names

@@ -5,14 +5,18 @@ which writes model_ja.npz; a test checks that the file matches the corpus and th
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
-MODEL_FILE = Path(__file__).parent / "model_ja.npz"
-EMERGENCY_CLASSES = ("no", "yes")
+# found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
+MODEL_FILE: Final = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
+EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,13 @@ class Head:
     """One softmax over some of the model's score columns, with its calibrating temperature."""
 
     classes: tuple[str, ...]
-    scores: slice
+    start: int  # its first column among the model's scores (one a class)
     temperature: float
+
+    @property
+    def scores(self) -> slice:
+        """Its columns among the model's scores."""
+        return slice(self.start, self.start + len(self.classes))
 
     def probabilities(self, scores: list[float]) -> list[float]:
         """Calibrated probability of each class, from the model's raw scores."""
@@ -66,15 +75,18 @@ def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Readin
     """The likeliest intent (and category for a help request) with its probability; an emergency
     when its head says so with at least `emergency_at`."""
     scores = model.scores(names)
-    intents = model.intent.probabilities(scores)
-    best = max(range(len(intents)), key=intents.__getitem__)
-    intent = model.intent.classes[best]
+    head = model.intent
+    mine = scores[head.scores]
+    top, temperature, exp = max(mine), head.temperature, math.exp
+    exps = [exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
+    best = exps.index(max(exps))  # the first of equals, as max() over the probabilities
+    intent = head.classes[best]
     category = None
     if intent == "help_request":
         categories = scores[model.category.scores]
-        category = model.category.classes[max(range(len(categories)), key=categories.__getitem__)]
+        category = model.category.classes[categories.index(max(categories))]
     emergency = model.emergency.probabilities(scores)[1] >= emergency_at
-    return Reading(intent, category, intents[best], emergency)
+    return Reading(intent, category, exps[best] / sum(exps), emergency)
 
 
 def load_model(path: Path = MODEL_FILE) -> Model:
@@ -83,11 +95,12 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         heads, start = {}, 0
         for name in ("intent", "category", "emergency"):
             classes = tuple(map(str, data[f"{name}_classes"]))
-            heads[name] = Head(classes, slice(start, start + len(classes)), float(data[f"{name}_temperature"]))
+            heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
             start += len(classes)
         names = tuple(heads)
         return Model(
-            columns={str(name): number for number, name in enumerate(data["features"])},
+            # interned, as bot.nlp.features interns the names it makes: found by identity
+            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
             weights=np.vstack(
                 [
                     np.hstack([data[f"{name}_weights"] for name in names]),

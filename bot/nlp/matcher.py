@@ -1,7 +1,7 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -14,14 +14,15 @@ from bot.nlp.vocab import (
     character_pairs,
 )
 
-FUZZY_THRESHOLD = 86.0
-FUZZY_DISCOUNT = 0.7
-FIRST_WORDS_SIZE = 50_000
-_EN_SKIPPABLE = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
-_UNREAD_POS = frozenset({"補助記号", "空白"})
-_KANJI = re.compile("[\u4e00-\u9fff]")
-_CHAIN_POS = frozenset({"助詞", "助動詞"})
-_CHAIN_KEYS = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
+FUZZY_THRESHOLD: Final = 86.0
+FUZZY_DISCOUNT: Final = 0.7
+FIRST_WORDS_SIZE: Final = 50_000
+_EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
+_UNREAD_POS: Final = frozenset({"補助記号", "空白"})
+_KANJI: Final = re.compile("[\u4e00-\u9fff]")
+_CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
+_CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
+GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
 
 
 class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
@@ -46,6 +47,7 @@ class Message(NamedTuple):
     offsets: tuple[int, ...]
     kana_only: bool
     edges: frozenset[int]
+    grams: tuple[str, ...]  # the reading's pieces of GRAM characters, one starting at each character
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
@@ -54,15 +56,20 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
     spaced = language == "en"
     for index, token in enumerate(tokens):
         clauses.append(clause)
-        clause += token.boundary
-        if token.pos in _UNREAD_POS or (spaced and token.boundary):
+        if token.boundary:
+            clause += 1
+            if spaced:
+                continue
+        if token.pos in _UNREAD_POS:
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
         offsets += [index] * len(piece)
         edges.append(len(offsets))
     kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
-    return Message(tokens, language, tuple(clauses), "".join(parts), tuple(offsets), kana_only, frozenset(edges))
+    stream = "".join(parts)
+    grams = tuple([stream[i : i + GRAM] for i in range(len(stream) - GRAM + 1)])
+    return Message(tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, frozenset(edges), grams)
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -141,7 +148,11 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
     negated = not term.says_negation and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
-    return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
+    # (tuple.__new__ with every field: Hit(...) goes through a Python-level __new__)
+    return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
+
+
+_new_tuple: Final = tuple.__new__
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
@@ -174,7 +185,8 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) 
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
     # Only the few places where a reading can start are visited (one comprehension finds them).
-    places = [(i, piece) for i in range(len(stream) - width + 1) if (piece := stream[i : i + width]) in by_kana_start]
+    pieces = message.grams if width == GRAM else [stream[i : i + width] for i in range(len(stream) - width + 1)]
+    places = [(i, piece) for i, piece in enumerate(pieces) if piece in by_kana_start]
     for index, piece in places:
         for kana, number in by_kana_start[piece]:
             if number not in found and stream.startswith(kana, index):

@@ -2,12 +2,15 @@
 
 import re
 import unicodedata
+from typing import Final
 
-_REPEAT = re.compile(r"([^\d])\1{2,}")
-_LONG = re.compile(r"[ー〜~]{2,}")
-_TRAILING_WAVE = re.compile(r"(?<=[ぁ-んァ-ヶ])[〜~](?=$|[\s。、!?.,])")
-_SPACES = re.compile(r"\s+")
-_KATA_START, _KATA_END, _SHIFT = 0x30A1, 0x30F6, 0x60
+_REPEAT: Final = re.compile(r"([^\d])\1{2,}")
+_LONG: Final = re.compile(r"[ー〜~]{2,}")
+_TRAILING_WAVE: Final = re.compile(r"(?<=[ぁ-んァ-ヶ])[〜~](?=$|[\s。、!?.,])")
+_SPACES: Final = re.compile(r"\s+")
+_KATA_START: Final = 0x30A1
+_KATA_END: Final = 0x30F6
+_SHIFT: Final = 0x60
 
 
 def _is_decoration(char: str) -> bool:
@@ -26,8 +29,8 @@ class _Decorations(dict):
         return self[code]
 
 
-_SPACE = ord(" ")
-_DECORATIONS = _Decorations()
+_SPACE: Final = ord(" ")
+_DECORATIONS: Final = _Decorations()
 
 
 def normalise(text: str) -> str:
@@ -39,8 +42,8 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_TO_KATAKANA = {c: c + _SHIFT for c in range(_KATA_START - _SHIFT, _KATA_END - _SHIFT + 1)}
-_FOLD: dict[int, int | str] = {**_TO_KATAKANA, ord("ヶ"): "ケ", ord("ヵ"): "カ"}
+_TO_KATAKANA: Final = {c: c + _SHIFT for c in range(_KATA_START - _SHIFT, _KATA_END - _SHIFT + 1)}
+_FOLD: Final[dict[int, int | str]] = {**_TO_KATAKANA, ord("ヶ"): "ケ", ord("ヵ"): "カ"}
 
 
 def to_katakana(text: str) -> str:
@@ -48,7 +51,7 @@ def to_katakana(text: str) -> str:
     return text.translate(_TO_KATAKANA)
 
 
-_TO_HIRAGANA: dict[int, int] = {value: key for key, value in _TO_KATAKANA.items()}
+_TO_HIRAGANA: Final[dict[int, int]] = {value: key for key, value in _TO_KATAKANA.items()}
 
 
 def to_hiragana(text: str) -> str:

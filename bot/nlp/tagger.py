@@ -1,26 +1,28 @@
 """Japanese tokens from fugashi + unidic-lite, keyed on lemma readings."""
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 import fugashi
 
 from bot.nlp.normalise import fold_kana
 
-NEGATIONS = frozenset({"ナイ", "ズ", "ヌ", "ナシ", "ン"})
-_DROPPED = frozenset({"マス", "デス"})  # polite auxiliaries carry no meaning for matching
-_PREFIXES = frozenset({"オ", "ゴ", "オン"})  # nor do honorific prefixes
+NEGATIONS: Final = frozenset({"ナイ", "ズ", "ヌ", "ナシ", "ン"})
+_DROPPED: Final = frozenset({"マス", "デス"})  # polite auxiliaries carry no meaning for matching
+_PREFIXES: Final = frozenset({"オ", "ゴ", "オン"})  # nor do honorific prefixes
 # A word's token depends only on its surface and features: convert each distinct pair once.
-TOKEN_CACHE_SIZE = 50_000
+TOKEN_CACHE_SIZE: Final = 50_000
 # MeCab's plain output, one word a line: surface TAB unidic features (no end-of-sentence line).
 # Node objects are not needed: reading them field by field costs more than tagging.
-_PLAIN_OUTPUT = "-O '' -E ''"
+_PLAIN_OUTPUT: Final = "-O '' -E ''"
 # The output's separators, and the end of a C string: text holding one is read node by node.
-_UNSAFE = ("\t", "\n", "\x00")
+_UNSAFE: Final = re.compile("[\t\n\x00]")
 # unidic(-lite) feature columns
 _POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _BASE, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 10, 17, 26
-_GODAN_I = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
+_GODAN_I: Final = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +110,12 @@ class _Words(dict[str, Token | None]):
         return token
 
 
-_WORDS = _Words()
+_WORDS: Final = _Words()
 
 
 def tagged_lines(text: str) -> list[str]:
     """One "surface TAB features" line per word, from MeCab's output in one piece."""
-    if any(separator in text for separator in _UNSAFE):
+    if _UNSAFE.search(text):
         return node_lines(text)
     output = get_tagger().parse(text)
     return output.split("\n") if output else []

@@ -38,12 +38,10 @@ class Understanding:
     emergency: bool = False
 
 
-def understand(
-    text: str, context: str | None = None, now: datetime | None = None, language: str | None = None
-) -> Understanding:
-    """Read one message, given the pending question (context), the message time and the
-    language the sender has used so far (it settles kanji that Chinese and Japanese share)."""
-    now = now or datetime.now()
+def understand(text: str, context: str | None = None, *, now: datetime, language: str | None = None) -> Understanding:
+    """Read one message, given the pending question (context), the time it was written (明日 is
+    the day after it) and the language the sender has used so far (it settles kanji that Chinese
+    and Japanese share)."""
     switch_to = requested_language(text)
     written = detect(text, language)
     if written in LEXICAL_LANGUAGES:

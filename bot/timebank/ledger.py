@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.errors import LedgerError
 from bot.kinds import DEFAULT_MINUTES
 from db.models import Account, HelpRequest, LedgerEntry, Resident, Task
+from db.session import hold
 
 
 Leg = tuple[Account, int, str]  # account, minutes (+ credit, - debit), entry kind
@@ -171,7 +172,8 @@ def recorded(session: Session, transfer_id: str | None) -> bool:
 
 
 def _lock(session: Session, model: type[Resident] | type[Task], row_id: int) -> None:
-    # Serialises concurrent jobs on one task or payer (PostgreSQL; SQLite has one writer anyway).
+    # Serialises concurrent jobs on one task or payer (row locks on PostgreSQL, the write lock on SQLite).
+    hold(session, model.__tablename__, row_id)
     session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 

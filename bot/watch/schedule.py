@@ -21,17 +21,16 @@ from bot.matching.offers import retry_key
 from bot.matching.unmet import short_list
 from bot.watch import checkins, support, visits
 from bot.watch.tell import watcher_envelopes
-from db.models import CheckIn, CheckInDay, Resident, local_now
+from db.models import CheckIn, CheckInDay, Resident
 
 log = logging.getLogger(__name__)
 
 
-def tick(at: str | None, channels: Channels) -> None:
-    """Everything due by `at` (ISO time; default now): greetings, reminders, alerts, and
-    the people who need help in a disaster while a safety check is out."""
+def tick(now: datetime, channels: Channels) -> None:
+    """Everything due by `now`: greetings, reminders, alerts, and the people who need help in a
+    disaster while a safety check is out."""
     from db.session import Session as SessionFactory
 
-    now = datetime.fromisoformat(at) if at else local_now()
     with SessionFactory.begin() as session:
         box = Outbox()
         box.envelopes += greet_due(session, now)
@@ -39,7 +38,7 @@ def tick(at: str | None, channels: Channels) -> None:
         box.envelopes += alert_due(session, now)
         box.envelopes += support.follow_due(session, now)
         ids = outboxes.store(session, box)
-    outboxes.deliver(channels, ids)
+    outboxes.deliver(channels, ids, now)
 
 
 # -- greetings -------------------------------------------------------------------------------

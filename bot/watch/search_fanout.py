@@ -17,6 +17,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channel import Channels
+from bot.clock import Clock
 from bot.events import Button, Card, Message, Text
 from bot.i18n import t, when_text
 from bot.matching.candidates import ring
@@ -30,7 +31,6 @@ from db.models import (
     SearchOptIn,
     Subscription,
     helper_districts,
-    local_now,
 )
 
 BATCH = 500  # LINE's multicast takes at most 500 people
@@ -118,8 +118,9 @@ def card(search: Search, district: str, locale: str) -> Card:
     )
 
 
-def fan_out(search_id: int, channels: Channels) -> None:
-    """The card with 協力する to everyone it is for (run twice, nobody gets it twice)."""
+def fan_out(search_id: int, channels: Channels, clock: Clock) -> None:
+    """The card with 協力する to everyone it is for (run twice, nobody gets it twice); `clock`
+    tells when the last went out."""
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as session:
@@ -138,7 +139,7 @@ def fan_out(search_id: int, channels: Channels) -> None:
                 return  # found meanwhile: the rest are not asked to look
             _send(channels, group, [cards[group.language]], ("search.card", search_id))
     with SessionFactory.begin() as session:  # done: bot.reconcile stops re-driving it
-        session.execute(update(Search).where(Search.id == search_id).values(sent_at=local_now()))
+        session.execute(update(Search).where(Search.id == search_id).values(sent_at=clock.now()))
 
 
 def _still_open(session: Session, search_id: int) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import g
 from sqlalchemy.orm import Session
 
+from bot import runtime
 from db import session as db_session
 
 
@@ -13,3 +16,11 @@ def request_session() -> Session:
     if "db_session" not in g:
         g.db_session = db_session.Session()
     return g.db_session
+
+
+def request_now() -> datetime:
+    """The time of the current request: the runtime's clock, read once per request; the page
+    hands it to the domain."""
+    if "now" not in g:
+        g.now = runtime.current().clock.now()
+    return g.now

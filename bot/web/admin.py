@@ -36,8 +36,8 @@ from bot.i18n import hours_text, t, when_text
 from bot.matching import approve_helper
 from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
-from bot.web import request_session
-from db.models import AdminSession, Circular, District, DistrictAdmin, Resident, local_now
+from bot.web import request_now, request_session
+from db.models import AdminSession, Circular, District, DistrictAdmin, Resident
 from db.session import Session
 
 REFRESH_SECONDS = 15  # a circular's page reloads its counts while answers come in
@@ -82,7 +82,7 @@ def signed_in() -> AdminSession | None:
     """This browser's live session, looked up once a request in a transaction of its own (the
     page's session only reads, and a form's action commits apart)."""
     if "admin_session" not in g:
-        now = local_now()
+        now = request_now()
         with Session.begin() as db:
             row = admin_sessions.find(db, session.get("sid"), now)
             if row is not None:
@@ -219,7 +219,7 @@ def login(token: str):
     if not expected or not secrets.compare_digest(nonce.encode(), expected.encode()):
         abort(403)
     with Session.begin() as db:
-        sid = admin_sessions.open_session(db, person.id, link_id, local_now())
+        sid = admin_sessions.open_session(db, person.id, link_id, request_now())
     if sid is None:
         abort(403)  # the link was opened before: it is not a key to hand around
     session.clear()
@@ -249,7 +249,7 @@ def logout():
     if row is not None:
         check_csrf()
         with Session.begin() as db:
-            admin_sessions.end(db, row, local_now())
+            admin_sessions.end(db, row, request_now())
     session.clear()
     return redirect(url_for("admin.home"))
 
@@ -264,7 +264,7 @@ def home():
     districts = admin_districts(db, admin)
     if len(districts) == 1 and not staff_districts(db, admin):
         return redirect(url_for("admin.requests", district_id=districts[0].id))
-    now = local_now()
+    now = request_now()
     overview = [(d, queries.request_counts(db, d.id), len(queries.undelivered(db, d.id, now))) for d in districts]
     return page("home.html", admin, overview=overview)
 
@@ -287,7 +287,7 @@ def requests(district_id: int):
         status=status,
         counts=counts,
         rows=queries.requests(db, district_id, status),
-        undelivered=len(queries.undelivered(db, district_id, local_now())),
+        undelivered=len(queries.undelivered(db, district_id, request_now())),
     )
 
 
@@ -301,7 +301,7 @@ def undelivered(district_id: int):
         admin,
         district=district,
         text=queries.message_text,
-        rows=queries.undelivered(db, district_id, local_now()),
+        rows=queries.undelivered(db, district_id, request_now()),
     )
 
 
@@ -332,7 +332,7 @@ def approve(district_id: int, resident_id: int):
     with Session.begin() as db:  # its own transaction: the helper is told after the commit
         admin, _ = require_district(db, district_id)
         ids = outboxes.store(db, approve_helper(db, resident_id, admin.id))
-    outboxes.deliver(runtime.current().channels, ids)
+    outboxes.deliver(runtime.current().channels, ids, request_now())
     return redirect(url_for("admin.helpers", district_id=district_id))
 
 

@@ -15,10 +15,9 @@ from bot.i18n import t
 from bot.web import admin_charts as bars
 from bot.web import admin_queries as queries
 from bot.web import chart_facts as facts
-from bot.web import request_session
+from bot.web import request_now, request_session
 from bot.web.admin import blueprint, page, require_district
 from bot.web.chart_themes import themes
-from db.models import local_now
 
 UNMET_SHOWN = 10
 
@@ -89,7 +88,7 @@ def csv_text(chart: Chart) -> str:
 
 def district_charts(db: OrmSession, district_id: int, locale: str) -> list[Chart]:
     """Every chart of the district chart page, in order, labels in the admin's language."""
-    labels = facts.months(local_now().date())
+    labels = facts.months(request_now().date())
     requests = facts.sent_requests(db, district_id)
     help_months = facts.help_by_month(facts.help_given(db, district_id), labels)
     sent = facts.circulars_sent(db, district_id)

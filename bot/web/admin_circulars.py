@@ -15,9 +15,9 @@ from bot.circulars.circulars import QuotaExceededError
 from bot.handlers.safety import REMIND_AFTER_MINUTES
 from bot.i18n import locales, t
 from bot.web import admin_forms as forms
-from bot.web import request_session
+from bot.web import request_now, request_session
 from bot.web.admin import blueprint, check_csrf, done, in_district, page, require_district
-from db.models import Circular, District, local_now
+from db.models import Circular, District
 from db.session import Session
 
 KINDS = {"circular": "circular", "safety": "safety_check"}
@@ -57,7 +57,7 @@ def compose_post(district_id: int, area: str):
     """Draft what the form says (the core checks the admin), then show its preview."""
     check_csrf()
     try:
-        spec = forms.draft(request.form, district_id, KINDS[area], local_now(), REMIND_AFTER_MINUTES)
+        spec = forms.draft(request.form, district_id, KINDS[area], request_now(), REMIND_AFTER_MINUTES)
     except forms.FormError as error:
         return compose_page(district_id, area, request.form, error.args[0]), 400
     with Session.begin() as db:  # before any request session: it must not hold the draft back
@@ -105,7 +105,7 @@ def send(district_id: int, circular_id: int):
         with Session.begin() as db:
             admin, _ = require_district(db, district_id)
             circular = in_district(db, Circular, circular_id, district_id)
-            circulars.launch(db, circular, admin.id, local_now(), runtime.current().channels)
+            circulars.launch(db, circular, admin.id, request_now(), runtime.current().channels)
     except QuotaExceededError:
         return done("admin.compose.stopped", "admin.preview", district_id=district_id, circular_id=circular_id)
     return done("admin.compose.launched", "admin.circular", district_id=district_id, circular_id=circular_id)

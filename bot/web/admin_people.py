@@ -21,9 +21,9 @@ from bot.matching import offers, unmet
 from bot.timebank import ledger, people
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
-from bot.web import request_session
+from bot.web import request_now, request_session
 from bot.web.admin import blueprint, check_csrf, done, in_district, page, require_district
-from db.models import HelpRequest, Resident, local_now
+from db.models import HelpRequest, Resident
 from db.session import Session
 
 CLASS_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")  # a transfer id
@@ -55,11 +55,11 @@ def assign(district_id: int, request_id: int):
         admin, _ = require_district(db, district_id)
         row = in_district(db, HelpRequest, request_id, district_id)
         helper_id = offered_helper(request.form, unmet.short_list(db, row))
-        box = offers.assign(db, request_id, helper_id, admin, local_now(), runtime.current().config)
+        box = offers.assign(db, request_id, helper_id, admin, request_now(), runtime.current().config)
         asked = any(envelope.resident_id == helper_id for envelope in box.envelopes)
         name = db.get_one(Resident, helper_id).display_name or ""
         ids = outboxes.store(db, box)
-    outboxes.deliver(runtime.current().channels, ids)
+    outboxes.deliver(runtime.current().channels, ids, request_now())
     return done(
         "admin.assign.sent" if asked else "admin.assign.closed",
         "admin.help_request",
@@ -111,7 +111,7 @@ def register(district_id: int):
             name, ids = registered(db, admin, district_id, request.form)
     except forms.FormError as error:
         return represented_page(district_id, request.form, error.args[0]), 400
-    outboxes.deliver(runtime.current().channels, ids)
+    outboxes.deliver(runtime.current().channels, ids, request_now())
     return done("admin.represented.registered", "admin.represented", {"name": name}, district_id=district_id)
 
 
@@ -162,7 +162,7 @@ def teach(district_id: int):
             again, fields, ids = record_class(db, admin, district_id, request.form)
     except forms.FormError as error:
         return teaching_page(district_id, request.form, error.args[0]), 400
-    outboxes.deliver(runtime.current().channels, ids)
+    outboxes.deliver(runtime.current().channels, ids, request_now())
     return done(
         "admin.teaching.already" if again else "admin.teaching.recorded",
         "admin.teaching",

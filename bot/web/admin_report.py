@@ -9,9 +9,8 @@ from flask import Response, request
 from bot.i18n import t, when_text
 from bot.web import chart_facts as facts
 from bot.web import report_data, report_pdf
-from bot.web import request_session
+from bot.web import request_now, request_session
 from bot.web.admin import blueprint, page, require_district
-from db.models import local_now
 
 Table = tuple[list[str], list[list]]
 
@@ -53,7 +52,7 @@ def month_report(district_id: int):
     """The admin, the district, the report of the month the URL asks for, and today."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    today = local_now().date()
+    today = request_now().date()
     month = report_data.month_asked(request.args.get("month"), today)
     return admin, district, report_data.build(db, district, month), today
 

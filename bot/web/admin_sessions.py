@@ -14,7 +14,8 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import AdminSession, local_now
+from bot import runtime
+from db.models import AdminSession
 
 LIFETIME = timedelta(hours=8)  # a working day; then a new link from the chat
 IDLE = timedelta(minutes=30)  # a phone left on a table signs itself out
@@ -89,5 +90,5 @@ def revoke_command(resident_id: int) -> None:
     from db.session import Session as SessionFactory
 
     with SessionFactory.begin() as db:
-        ended = revoke(db, resident_id, local_now())
+        ended = revoke(db, resident_id, runtime.current().clock.now())
     click.echo(f"{ended} sessions ended")

@@ -13,9 +13,9 @@ from bot import runtime
 from bot.watch import checkins, consent, disaster, history, support
 from bot.web import admin_forms as forms
 from bot.web import admin_queries as queries
-from bot.web import request_session
+from bot.web import request_now, request_session
 from bot.web.admin import check_csrf, done, in_district, page, require_district
-from db.models import CheckIn, Resident, SupportNeed, Watcher, local_now
+from db.models import CheckIn, Resident, SupportNeed, Watcher
 from db.session import Session
 
 SHELTER_MAX = 1000
@@ -47,7 +47,7 @@ def watch(district_id: int, error: str | None = None):
     """Each watched person of the district: today's state first, then the last 30 days."""
     db = request_session()
     admin, district = require_district(db, district_id)
-    today = local_now().date()
+    today = request_now().date()
     rows = db.scalars(
         select(CheckIn)
         .join(Resident, Resident.id == CheckIn.resident_id)
@@ -110,7 +110,7 @@ def watch_minsei(district_id: int, check_in_id: int):
             names = {"name": person.display_name or "", "person": check_in.resident.display_name or ""}
     except forms.FormError as error:
         return watch(district_id, error.args[0]), 400
-    outboxes.deliver(runtime.current().channels, ids)
+    outboxes.deliver(runtime.current().channels, ids, request_now())
     return done("admin.watch.minsei_added", "watch_admin.watch", names, district_id=district_id)
 
 

@@ -19,7 +19,7 @@ from bot import wiring
 from bot.config import Config
 from bot.intake import WRITERS, Intake
 from bot.queue import QUEUE_NAME, Jobs, event_job_id
-from db.models import InboundEvent
+from db.models import InboundEvent, local_now
 from db.session import Session, make_engine, upgrade
 from tests.channels.conftest import event_body, sign, user_event
 from tests.conftest import _free_port
@@ -83,7 +83,7 @@ def test_bodies_arriving_at_once_are_each_answered_after_their_own_commit_and_st
     seen: list[tuple[list[int], bool, bool]] = []
 
     def deliver(events) -> None:
-        ids = intake.receive("line", events)
+        ids = intake.receive("line", events, local_now())
         with engine.connect() as connection:  # another connection: committed before the answer
             stored = connection.scalar(select(func.count()).where(InboundEvent.event_id == events[0][0]))
         seen.append((ids, stored == 1, all(redis.exists(f"rq:job:{event_job_id(i)}") for i in ids)))
@@ -114,7 +114,9 @@ def test_bodies_that_wait_for_the_writers_are_stored_together_in_one_transaction
     waiting = [f"01WAIT{uuid.uuid4().hex}" for _ in range(10)]
     for connection, event_id in zip(blockers, blocked):  # each writer will wait on one of these rows
         connection.execute(insert(InboundEvent).values(platform="line", event_id=event_id, payload={}))
-    threads = [threading.Thread(target=intake.receive, args=("line", text_events(e))) for e in blocked + waiting]
+    threads = [
+        threading.Thread(target=intake.receive, args=("line", text_events(e), local_now())) for e in blocked + waiting
+    ]
     for thread in threads[: len(blocked)]:
         thread.start()
     assert wait_until(lambda: len(blocked_inserts(engine)) == WRITERS)

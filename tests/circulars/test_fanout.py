@@ -153,6 +153,21 @@ def test_cancelled_schedule_sends_nothing(session, rt, channel, midori, midori_a
     assert channel.multicasts == []
 
 
+def test_cost_counts_against_the_platform_that_has_a_quota_whatever_else_is_configured(session, channel, midori):
+    """Slack counts no messages: its followers neither hide LINE's limit nor use it up."""
+    from tests.fakes import FakeChannel
+
+    add_followers(session, midori, 100)
+    add_followers(session, midori, 30, platform="slack")
+    channel.quota_limit, channel.quota_used = 1000, 950
+    slack = FakeChannel()
+    for channels in ({"fake": channel, "slack": slack}, {"slack": slack, "fake": channel}):
+        price = circulars.cost(session, midori.id, channels)
+        assert (price.messages, price.left, price.verdict) == (100, 50, "stop")
+    channel.quota_used = 0
+    assert circulars.cost(session, midori.id, {"fake": channel, "slack": slack}).messages == 100
+
+
 def test_cost_warns_and_stops_against_the_quota(session, channel, midori, midori_admin):
     add_followers(session, midori, 100)
     channel.quota_limit, channel.quota_used = 1000, 850

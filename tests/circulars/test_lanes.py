@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot import jobs, runtime, wiring
 from bot.circulars import circulars, fanout, lanes
 from bot.config import Config
-from db.models import Circular
+from db.models import Circular, local_now
 from db.session import Session, make_engine, upgrade
 from tests import factories
 from tests.circulars.conftest import add_followers
@@ -49,7 +49,7 @@ def sending_circular(followers: int) -> tuple[int, list[str]]:
         circular = circulars.draft(session, admin.id, circulars.Draft(midori.id, "防災訓練"))
         circular.status = "scheduled"
         session.commit()
-        assert fanout.take_lease(circular.id)
+        assert fanout.take_lease(circular.id, local_now())
         return circular.id, people
 
 

@@ -35,6 +35,10 @@ QUESTIONS = (
     "helper.ask_experience",
     "helper.experience_understood",
     "task.confirm_question",
+    "circular.compose_ask",
+    "safety.choose_district",
+    "circular.preview",
+    "circular.admin_menu",
 )
 PARTS = {"morning": "朝", "afternoon": "午後", "evening": "夕方"}
 
@@ -58,9 +62,16 @@ class Persona:
     confirm: str = "はい"  # what they write at the summary
     is_request: bool = True  # their answer to 「お手伝いのお願いですか？」
     at: dict[str, str] = field(default_factory=dict)  # once, at this question, they write this
-    role: str = "resident"  # resident, helper, safety
+    role: str = "resident"  # resident, helper, pause, resume, safety, admin
     skills: tuple[str, ...] = ()  # a helper's kinds (pressed as buttons)
     safe: bool = True  # a safety answer: safe, or needs help
+    # A district admin's (see admin_play.py): what they mean to do, the circular they write when
+    # asked for it, the kind of the helper they choose for an unmet request, and whether another
+    # message reaches them between the alert and their choice.
+    task: str = ""
+    writes: str = ""
+    choose: str = ""
+    interrupted: bool = False
 
 
 def question(messages: list) -> str | None:
@@ -132,6 +143,7 @@ class Talk:
             "request.ask_what": p.says,
             "request.confirm": p.confirm,
             "task.confirm_question": "はい",
+            "circular.compose_ask": p.writes,
         }.get(key, "はい")
 
     def button_for(self, key: str, got: list):
@@ -147,6 +159,8 @@ class Talk:
             keys = ["helper.experience_ok"]
         elif key == "helper.ask_slots":
             keys = []
+        elif key in ADMIN_BUTTONS:
+            return self.admin_button(key, buttons)
         else:
             return None
         wanted = [t(k, locale) for k in keys for locale in ("ja", "en")]
@@ -166,6 +180,20 @@ class Talk:
         done = {t("helper.done_button", locale) for locale in ("ja", "en")}
         return next((b for b in buttons if b.label in done), None)
 
+    def admin_button(self, key: str, buttons: list):
+        """An admin presses 送信 under a preview, their district's button, or their task's in the menu."""
+        if key == "circular.preview":
+            wanted = [t("circular.send_button", locale) for locale in ("ja", "en")]
+        elif key == "safety.choose_district":
+            wanted = [t("safety.start_button", "ja", district=self.p.district)]
+        elif self.p.task == "safety":
+            wanted = [t("safety.start_button", "ja", district=self.p.district)]
+        else:
+            wanted = [t("circular.compose_button", "ja", district=self.p.district)]
+        return next((b for b in buttons if b.label in wanted), None)
+
+
+ADMIN_BUTTONS = ("circular.preview", "safety.choose_district", "circular.admin_menu")
 
 # -- judging what the platform received ---------------------------------------------------------
 

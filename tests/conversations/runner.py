@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.i18n import t
 from db.models import District, HelperProfile, Resident, Subscription, local_now
 from tests import factories
+from tests.conversations import admin_play
 from tests.conversations.persona import Persona, Talk, address_digits, date_and_part, offers
 from tests.conversations.world import World, line_world, world
 from tests.fakes import texts
@@ -32,9 +33,14 @@ def run(persona: Persona, line: bool = False) -> Result:
     """One conversation from the start, judged (with `line`: through the webhook and the real
     line-bot-sdk to the fake LINE API, judged on what LINE received)."""
     with line_world() if line else world() as town:
-        play = {"resident": _resident, "helper": _helper, "pause": _pause, "resume": _resume, "safety": _safety}[
-            persona.role
-        ]
+        play = {
+            "resident": _resident,
+            "helper": _helper,
+            "pause": _pause,
+            "resume": _resume,
+            "safety": _safety,
+            "admin": admin_play.play,
+        }[persona.role]
         try:
             problems = play(persona, town)
         except Exception as error:  # a crash is a failed conversation, shown with its cause

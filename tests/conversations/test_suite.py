@@ -1,26 +1,32 @@
 """The simulated people: at least 95% of conversations end as the person meant on the tuned side
-(the tuned set, and sessions 2 and 3's sets, looked at in session 4); on the held-out set of
-session 4 (never tuned on) no fewer than it reached (see BARS). Every conversation goes through the real webhook and line-bot-sdk to
-the fake LINE API and is judged on what LINE received.
+(the tuned set, and sessions 2 and 3's sets, looked at in session 4); on session 4's set (looked at
+in session 5) and on the held-out set of session 5 (never tuned on) no fewer than they reached (see
+BARS). Every conversation goes through the real webhook and line-bot-sdk to the fake LINE API and is
+judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
 
 import logging
 
 import pytest
 
-from tests.conversations import heldout, heldout_line, heldout_s4, tuned
+from tests.conversations import heldout, heldout_line, heldout_s4, heldout_s5, tuned
 from tests.conversations.__main__ import figure
 from tests.conversations.runner import run_all
 
-# Sessions 2 and 3's sets were held out until session 4 looked at their failures: since then they
-# are tuned on, and only session 4's set, written before that session changed anything, is held out.
+# Sessions 2 and 3's sets were held out until session 4 looked at their failures, and session 4's
+# until session 5 did: since then they are tuned on, and only session 5's set, written before that
+# session changed anything, is held out (its failures are never shown).
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
     "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
     # Issue 8 asks 95% here and it is not reached yet: 57/62 before session 4 changed anything, 58/62
     # at its end. Until it is, the bar is the figure reached (58/62), so that no change loses one.
-    "held-out s4": (heldout_s4.PERSONAS, 0.935),
+    "s4 (looked at in session 5)": (heldout_s4.PERSONAS, 0.935),
+    # Written in session 5 before any change of that session: 66/71 on main then; the bar is that
+    # share rounded down, so that no change loses one.
+    "held-out s5": (heldout_s5.PERSONAS, 0.929),
 }
+HELD_OUT = {"held-out s5"}
 
 
 @pytest.mark.parametrize("name", BARS)
@@ -37,7 +43,7 @@ def test_conversations_end_as_the_person_meant_on_line(name):
     if name == "looked at (s2 + s3)":
         second = len(heldout.PERSONAS)
         print(figure("s2 (LINE)", results[:second]), figure("s3 (LINE)", results[second:]))
-    assert share >= bar, (figure(name, results), failures if name != "held-out s4" else "held out")
+    assert share >= bar, (figure(name, results), failures if name not in HELD_OUT else "held out")
 
 
 def test_the_suite_is_well_over_a_hundred_conversations():

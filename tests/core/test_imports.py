@@ -59,6 +59,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.channel",
             "bot.admin_link",
             "bot.clock",
+            "bot.compiled",
         ),
     ),
     ("database", ("db",)),
@@ -217,3 +218,98 @@ def test_the_checker_sees_a_runtime_lookup(tmp_path):
     known = {"bot.runtime": ROOT, "bot.matching.low": tmp_path / "low.py"}
     assert "bot.runtime" in imported("bot.matching.low", tmp_path / "low.py", known)
     assert handed_down("bot.matching.low") and handed_down("bot.handlers") and not handed_down("bot.jobs")
+
+
+# Nor do they read the real time: the boundary reads it once per unit of work (bot.clock.Clock, the
+# one place that reads it) and hands them `now`, or the clock itself to work that lasts long enough
+# for time to move. db.models.local_now, below everything, only stamps rows no one gave a time.
+READS_THE_TIME = {
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+    "datetime.date.today",
+    "time.time",
+    "time.time_ns",
+    "time.monotonic",
+    "time.perf_counter",
+    "time.localtime",
+    "time.gmtime",
+    "db.models.local_now",
+}
+MAKES_A_CLOCK = {"bot.clock.Clock"}  # handing the real clock down is the boundary's (naming its type is not)
+KEEPS_THE_TIME = ("handlers", "domain", "shared types")
+ALLOWED_TIME_READS = {
+    # The one place that reads the real time.
+    ("bot.clock", "db.models.local_now"),
+    # A stopwatch between a lane's lease renewals inside one long job (every RENEW_EVERY seconds,
+    # whatever the wall clock does); the lease itself is stamped with the clock it was handed.
+    ("bot.circulars.lanes", "time.monotonic"),
+    # `python -m bot.nlp`: a command line of its own, so its own boundary (the time of a message).
+    ("bot.nlp.__main__", "datetime.datetime.now"),
+}
+
+
+def time_reads(name: str, path: Path) -> set[str]:
+    """The real-time readers `name`'s source refers to (the dotted names of READS_THE_TIME, through
+    its imports), and the clocks it makes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases.update(
+                {(a.asname or a.name).split(".")[0]: (a.name if a.asname else a.name.split(".")[0]) for a in node.names}
+            )
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            aliases.update({a.asname or a.name: f"{base}.{a.name}" for a in node.names})
+    found = set()
+    for node in ast.walk(tree):
+        dotted = _dotted(node, aliases)
+        if dotted in READS_THE_TIME:
+            found.add(dotted)
+        if isinstance(node, ast.Call) and _dotted(node.func, aliases) in MAKES_A_CLOCK:
+            found.add(f"{_dotted(node.func, aliases)}()")
+    return found
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """`a.b.c` as the full dotted name its first part was imported as; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in aliases:
+        return None
+    return ".".join([aliases[node.id], *reversed(parts)])
+
+
+def test_nothing_below_the_boundary_reads_the_real_time():
+    reads = {
+        (name, read)
+        for name, path in modules().items()
+        if (index := layer(name)) >= 0 and LAYERS[index][0] in KEEPS_THE_TIME
+        for read in time_reads(name, path)
+    }
+    assert reads - ALLOWED_TIME_READS == set(), "take `now` (or the clock) as an argument: the boundary reads it"
+
+
+def test_the_checker_sees_every_way_of_reading_the_time(tmp_path):
+    (tmp_path / "low.py").write_text(
+        "import time\nimport datetime as dt\nfrom datetime import date, datetime\nfrom db.models import local_now\n"
+        "from bot.clock import Clock\n\n"
+        "def f(clock: Clock, now: datetime):\n"
+        "    return datetime.now(), dt.datetime.utcnow(), date.today(), time.time(), local_now, Clock().now(), now\n"
+    )
+    assert time_reads("bot.matching.low", tmp_path / "low.py") == {
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.date.today",
+        "time.time",
+        "db.models.local_now",
+        "bot.clock.Clock()",
+    }
+    (tmp_path / "fine.py").write_text(
+        "from datetime import datetime\n\ndef f(clock, now: datetime):\n    return clock.now(), now\n"
+    )
+    assert time_reads("bot.matching.fine", tmp_path / "fine.py") == set()

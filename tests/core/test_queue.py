@@ -1,8 +1,11 @@
 """Jobs asked for in a transaction start only once it commits, so they see its rows."""
 
+import pytest
+from rq import Queue
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
-from bot.queue import QUEUE_NAME, Job, enqueue_after_commit, resolve
+from bot.queue import QUEUE_NAME, Job, Jobs, carrying, enqueue_after_commit, resolve
 from db.models import District
 from db.session import Session
 
@@ -49,6 +52,20 @@ def test_every_job_is_named_once_and_names_a_function():
     assert [job for job in Job if not callable(resolve(job))] == []
 
 
+def test_a_job_goes_to_the_jobs_its_session_carries(rt, redis, redis_url):
+    SEEN.clear()
+    elsewhere = Jobs("rq", redis_url)  # not the runtime's (which runs jobs at once)
+    with Session(info=carrying(elsewhere)) as session, session.begin():  # as another process's wiring
+        enqueue_after_commit(session, "tests.core.test_queue.record", "queued")
+    assert SEEN == []
+    assert [job.args for job in Queue(QUEUE_NAME, connection=redis).jobs] == [("queued",)]
+
+
+def test_a_session_that_carries_no_jobs_is_refused_at_once(rt):
+    with sessionmaker(bind=rt.engine)() as bare, pytest.raises(RuntimeError, match="carries no jobs"):
+        enqueue_after_commit(bare, "tests.core.test_queue.record", "lost")
+
+
 RAN: list[int] = []
 
 
@@ -58,9 +75,7 @@ def note(n: int) -> None:
 
 
 def test_jobs_queued_together_are_stored_as_rq_stores_each_and_run(redis_url, redis):
-    from rq import Queue, SimpleWorker
-
-    from bot.queue import Jobs
+    from rq import SimpleWorker
 
     jobs = Jobs("rq", redis_url)
     jobs.enqueue_all("tests.core.test_queue.note", [(7,), (8,)], ["together-7", "together-8"])

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from bot import conversation as conversations
 from bot import reconcile
 from bot.errors import ChannelError
-from bot.matching import drafts
 from bot.outbox import RETRY_FOR
 from db.models import (
     Circular,
@@ -25,7 +24,7 @@ from db.models import (
 )
 from tests import factories
 from tests.circulars.conftest import add_followers
-from tests.fakes import texts
+from tests.fakes import StoppedClock, texts
 from tests.handlers.talk import ask_for_help
 
 
@@ -139,9 +138,7 @@ def test_a_round_of_offers_past_its_deadline_moves_on_though_its_timeout_job_was
     assert reconcile.reconcile(local_now() + timedelta(minutes=29)).total == 0  # round 2 has time
 
 
-def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(
-    chat, session, rt, channel, monkeypatch
-):
+def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_once(chat, session, rt, channel):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori, display_name="山田")
     got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
@@ -151,7 +148,7 @@ def test_a_question_whose_timeout_job_was_lost_is_closed_and_the_person_told_onc
     before = len(channel.to("REQ"))
 
     assert reconcile.reconcile(expires_at - timedelta(minutes=1)).total == 0  # still waiting
-    monkeypatch.setattr(drafts, "local_now", lambda: expires_at + timedelta(minutes=1))  # the job's clock too
+    rt.clock = StoppedClock(expires_at + timedelta(minutes=1))  # the job's clock too
     assert reconcile.reconcile(expires_at + timedelta(minutes=1)).jobs == {"bot.jobs.expire_question": 1}
     session.expire_all()
     told = texts(channel.to("REQ")[before:])

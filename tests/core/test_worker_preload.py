@@ -62,7 +62,7 @@ def test_the_job_runner_imports_nothing_of_ours_and_the_message_is_answered(tmp_
     user = "U" + uuid.uuid4().hex
     event = text_event(user, "使い方を教えて")
     with Session.begin() as session:
-        [event_id] = inbound.store(session, "line", [(event["webhookEventId"], "message", event)])
+        [event_id] = inbound.store(session, "line", [(event["webhookEventId"], "message", event)], rt.clock.now())
     rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
 
     done = subprocess.run(

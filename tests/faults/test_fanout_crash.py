@@ -14,6 +14,7 @@ from bot.circulars import circulars, fanout
 from db.models import Circular, local_now
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
+from tests.fakes import StoppedClock
 
 FOLLOWERS = 5000
 RECOVERY_LIMIT = timedelta(seconds=30)
@@ -43,7 +44,7 @@ def recipients(channel) -> list[str]:
     return [user for users, _, _ in channel.multicasts for user in users]
 
 
-def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skipped(session, rt, channel, monkeypatch):
+def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skipped(session, rt, channel):
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori)
     followers = add_followers(session, midori, FOLLOWERS)
@@ -64,7 +65,7 @@ def test_a_fanout_whose_worker_died_resumes_within_30_s_none_doubled_none_skippe
     assert len(channel.multicasts) == 4
 
     later = circular.lease_until + timedelta(seconds=1)
-    monkeypatch.setattr(fanout, "local_now", lambda: later)  # the clock of the worker taking over
+    rt.clock = StoppedClock(later)  # the clock of the worker taking over
     assert reconcile.reconcile(later).jobs == {"bot.jobs.send_circular": 1}
     session.expire_all()
     assert sorted(recipients(channel)) == sorted(followers)  # every follower once

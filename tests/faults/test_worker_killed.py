@@ -153,7 +153,7 @@ def test_a_job_runner_that_dies_is_replaced_and_the_next_message_answered(tmp_pa
 
         event = text_event("U" + uuid.uuid4().hex, "使い方を教えて")
         with Session.begin() as session:
-            [event_id] = inbound.store(session, "line", [(event["webhookEventId"], "message", event)])
+            [event_id] = inbound.store(session, "line", [(event["webhookEventId"], "message", event)], rt.clock.now())
         rt.jobs.enqueue(Job.PROCESS_EVENT, event_id)
         assert wait_for(lambda: line_api.delivered("/v2/bot/message/reply"), 60), (tmp_path / "worker.log").read_text()[
             -3000:

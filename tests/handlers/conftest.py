@@ -19,3 +19,16 @@ def line_chat(rt, line_config, line_api, engine, bind, session) -> LineChat:
     app.extensions["kyojo"] = wiring.start(line_config, engine=engine)
     Session.configure(bind=bind)
     return LineChat(app.test_client(), LineRecord(line_api), session, SECRET)
+
+
+@pytest.fixture
+def line_chat_rq(rt, line_config, line_api, redis, redis_url, engine, bind, session) -> LineChat:
+    """The same chat with the jobs on RQ and a real Redis: after each post, a worker runs what is
+    queued now (what is scheduled for later waits, as it would)."""
+    from tests.handlers.line_talk import drain
+
+    config = line_config.with_(jobs_mode="rq", redis_url=redis_url)
+    app = create_app(config)
+    app.extensions["kyojo"] = wiring.start(config, engine=engine)
+    Session.configure(bind=bind)
+    return LineChat(app.test_client(), LineRecord(line_api), session, SECRET, settle=lambda: drain(redis))

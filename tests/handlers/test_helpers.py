@@ -8,7 +8,7 @@ from bot.matching import drafts
 
 from db.models import HelperProfile, local_now
 from tests import factories
-from tests.fakes import buttons, texts
+from tests.fakes import StoppedClock, buttons, texts
 from tests.handlers.talk import press
 
 
@@ -113,11 +113,10 @@ def test_someone_else_cannot_approve(chat, session):
     assert "担当者だけ" in texts(got)[0]
 
 
-def test_an_unfinished_registration_times_out_politely(chat, session, rt, monkeypatch):
+def test_an_unfinished_registration_times_out_politely(chat, session, rt):
     factories.resident(session, user_id="H")
     chat.press("H", "menu.give_help")
-    later = local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1)
-    monkeypatch.setattr(drafts, "local_now", lambda: later)  # the hour is up
+    rt.clock = StoppedClock(local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1))  # the hour is up
     rt.jobs.run_delayed()
     assert "途中のまま" in texts(chat.channel.to("H"))[-1]
     got = chat.say("H", "こんにちは")

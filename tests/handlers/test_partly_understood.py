@@ -36,6 +36,20 @@ def test_asking_how_the_request_goes_gets_its_state(text, chat, session, midori)
     assert "佐藤さんが引き受けて" in texts(got)[0]
 
 
+@pytest.mark.parametrize("has_admin", [True, False])
+def test_the_state_of_an_unmet_request_says_who_was_told(has_admin, chat, session):
+    """Nobody free: the state never claims a district contact is looking when the district has none."""
+    district = factories.district(session, "黒崎")
+    factories.resident(session, user_id="REQ", district=district, address="黒崎3-4-5")
+    if has_admin:
+        factories.admin(session, district, user_id="ADM", display_name="区長")
+    ask_for_help(chat, place="黒崎3-4-5")
+    said = texts(chat.say("REQ", "さっきのお願いはどうなってますか"))[0]
+    told = "担当の方にも相談しています" in said
+    assert told == has_admin
+    assert ("どなたにもお伝えできていません" in said) == (not has_admin)
+
+
 def test_usage_and_balance_asked_together_are_both_answered(chat, session, midori):
     got = chat.say("REQ", "使い方と残高を教えて")
     assert "使い方" in texts(got)[0] and any("時間" in x or "残高" in x for x in texts(got)[1:])

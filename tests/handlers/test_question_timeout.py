@@ -10,7 +10,7 @@ from bot import reconcile
 from bot.matching import drafts
 from db.models import HelpRequest, local_now
 from tests import factories
-from tests.fakes import texts
+from tests.fakes import StoppedClock, texts
 
 EXPIRED = "いったん止めました"
 
@@ -26,9 +26,8 @@ def notes(chat) -> int:
     return sum(EXPIRED in m for m in texts(chat.channel.to("REQ")))
 
 
-def an_hour_later(monkeypatch) -> None:
-    later = local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1)
-    monkeypatch.setattr(drafts, "local_now", lambda: later)
+def an_hour_later(rt) -> None:
+    rt.clock = StoppedClock(local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1))
 
 
 def test_a_timeout_run_before_its_time_leaves_the_question_open(chat, session, rt, midori):
@@ -40,9 +39,9 @@ def test_a_timeout_run_before_its_time_leaves_the_question_open(chat, session, r
     assert session.scalar(select(HelpRequest)).meeting_point == "緑ケ丘3-2-1"
 
 
-def test_at_its_time_the_person_is_told_once_and_the_draft_dropped(chat, session, rt, midori, monkeypatch):
+def test_at_its_time_the_person_is_told_once_and_the_draft_dropped(chat, session, rt, midori):
     chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
-    an_hour_later(monkeypatch)
+    an_hour_later(rt)
     rt.jobs.run_delayed()
     reconcile.reconcile(local_now() + timedelta(hours=2))  # the reconciler's copy runs too
     rt.jobs.run_delayed()

@@ -8,7 +8,7 @@ from bot.matching import drafts
 
 from db.models import HelpRequest, Offer, Task, local_now
 from tests import factories
-from tests.fakes import buttons, texts
+from tests.fakes import StoppedClock, buttons, texts
 from tests.handlers.talk import ask_for_help, offers_to, press
 
 
@@ -81,12 +81,11 @@ def test_writing_something_else_leaves_the_question(chat, session):
     assert "使い方" in texts(got)[0]
 
 
-def test_an_unanswered_question_times_out_politely(chat, session, rt, monkeypatch):
+def test_an_unanswered_question_times_out_politely(chat, session, rt):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori)
     chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
-    later = local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1)
-    monkeypatch.setattr(drafts, "local_now", lambda: later)  # the hour is up
+    rt.clock = StoppedClock(local_now() + timedelta(minutes=drafts.QUESTION_MINUTES + 1))  # the hour is up
     rt.jobs.run_delayed()
     assert "いったん止めました" in texts(chat.channel.to("REQ"))[-1]
     assert session.scalar(select(HelpRequest)).status == "cancelled"

@@ -1,14 +1,18 @@
 """The public API other modules code against."""
 
+from datetime import datetime
+
 import dataclasses
 
 import pytest
 
 from bot.nlp import Understanding, experience_score, extract_skills, find_district, understand
 
+NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning (as in test_languages.py)
+
 
 def test_understanding_is_frozen_with_the_agreed_fields() -> None:
-    result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです")
+    result = understand("明日の朝、燃えるゴミを集積所までお願いしたいです", now=NOW)
     assert [f.name for f in dataclasses.fields(Understanding)] == [
         "intent",
         "category",
@@ -28,12 +32,12 @@ def test_understanding_is_frozen_with_the_agreed_fields() -> None:
 
 
 def test_english_language_detected() -> None:
-    assert understand("Could someone help me sort my trash?").language == "en"
+    assert understand("Could someone help me sort my trash?", now=NOW).language == "en"
 
 
 def test_long_summary_is_cut() -> None:
     text = "入院中の母の家のゴミがそのままになっています。" * 5 + "お願いします"
-    assert len(understand(text).summary) <= 40
+    assert len(understand(text, now=NOW).summary) <= 40
 
 
 @pytest.mark.parametrize(
@@ -72,7 +76,7 @@ def test_find_district_none() -> None:
 
 
 def test_leaving_the_service_is_read_beside_the_intent() -> None:
-    assert understand("退会したいです").leaving
-    assert understand("please delete my account").leaving
-    assert not understand("お知らせはもういりません").leaving
-    assert not understand("犬の散歩をお願いしたい").leaving
+    assert understand("退会したいです", now=NOW).leaving
+    assert understand("please delete my account", now=NOW).leaving
+    assert not understand("お知らせはもういりません", now=NOW).leaving
+    assert not understand("犬の散歩をお願いしたい", now=NOW).leaving

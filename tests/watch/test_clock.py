@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from rq import Queue
 
-from bot import clock
+from bot import clock, wiring
 from bot.events import Card
 from bot.queue import QUEUE_NAME, Jobs
 from tests import factories
@@ -21,12 +21,16 @@ def test_the_clock_enqueues_the_tick_every_interval(rt, redis, redis_url):
     assert names == {"bot.jobs.watch_tick"}
 
 
-def test_a_clock_stops_when_another_runtime_starts_in_the_process(rt, redis, redis_url):
-    old = Jobs("rq", redis_url)  # not the runtime's: as an app of an earlier test
-    stop = clock.start(old, every=0.05)
+def test_a_clock_stops_when_another_runtime_starts_in_the_process(rt, config, engine, redis, redis_url):
+    rt.jobs = Jobs("rq", redis_url)
+    clock.start(rt.jobs, every=0.05, until=rt.retired)
     time.sleep(0.3)
-    stop.set()
-    assert Queue(QUEUE_NAME, connection=redis).jobs == []
+    ticked = len(Queue(QUEUE_NAME, connection=redis).jobs)
+    wiring.start(config, engine=engine)  # as the next test's app does: the old runtime retires
+    time.sleep(0.1)  # a tick under way ends
+    stopped_at = len(Queue(QUEUE_NAME, connection=redis).jobs)
+    time.sleep(0.3)
+    assert ticked > 0 and len(Queue(QUEUE_NAME, connection=redis).jobs) == stopped_at
 
 
 def test_a_tick_after_a_worker_was_down_still_greets_once(chat, session):

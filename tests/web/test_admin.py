@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot import admin_link
-from bot.web import admin as admin_module
+from bot import admin_link, runtime
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
-from tests.fakes import texts
+from tests.fakes import StoppedClock, texts
 from tests.web.signin import open_link
 
 
@@ -187,12 +186,11 @@ def test_flask_admin_link_prints_a_link_for_an_admin_only(app, town):
     assert runner.invoke(args=["admin-link", "999999"]).exit_code != 0
 
 
-def test_an_admin_session_ends_after_a_working_day(app, client, town, monkeypatch):
+def test_an_admin_session_ends_after_a_working_day(app, client, town):
     midori, _, admin, _ = town
     log_in(client, app, admin.id)
     assert client.get(f"/admin/d/{midori.id}/").status_code == 200
-    nine_hours_later = local_now() + timedelta(hours=9)
-    monkeypatch.setattr(admin_module, "local_now", lambda: nine_hours_later)
+    runtime.current().clock = StoppedClock(local_now() + timedelta(hours=9))  # the pages' clock
     assert client.get(f"/admin/d/{midori.id}/").status_code == 403
 
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.web import admin as admin_module
-from bot import admin_link
+from bot import admin_link, runtime
 from db.models import local_now
 from tests import factories
+from tests.fakes import StoppedClock
 from tests.web.signin import open_link
 
 
@@ -102,15 +102,16 @@ def test_revoking_an_admin_ends_their_sessions_at_once(app, midori_admin):
     assert desk.get(f"/admin/d/{midori.id}/").status_code == 403
 
 
-def test_a_session_left_idle_for_half_an_hour_ends(app, midori_admin, monkeypatch):
+def test_a_session_left_idle_for_half_an_hour_ends(app, midori_admin):
     midori, admin = midori_admin
     client = app.test_client()
     open_link(client, link(app, admin.id))
     start = local_now()
+    started = runtime.current()  # the pages' clock is its
     for minutes in (20, 40, 60):  # in use: it lives on
-        monkeypatch.setattr(admin_module, "local_now", lambda m=minutes: start + timedelta(minutes=m))
+        started.clock = StoppedClock(start + timedelta(minutes=minutes))
         assert client.get(f"/admin/d/{midori.id}/").status_code == 200
-    monkeypatch.setattr(admin_module, "local_now", lambda: start + timedelta(minutes=92))
+    started.clock = StoppedClock(start + timedelta(minutes=92))
     assert client.get(f"/admin/d/{midori.id}/").status_code == 403
 
 

@@ -15,7 +15,7 @@ from bot.channels import local
 from bot.config import DEV_CHANNEL_SECRET, Config
 from bot.errors import ConfigError
 from bot.events import Button, Card, Text
-from db.models import InboundEvent, LocalMessage
+from db.models import InboundEvent, LocalMessage, local_now
 from db.session import Session, upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +35,7 @@ def start_dev_app(config: Config):
     app = create_app(config)
     upgrade(runtime.current().engine)
     with Session.begin() as session:
-        demo.load(session)
+        demo.load(session, local_now())
     return app
 
 

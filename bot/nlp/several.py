@@ -1,0 +1,120 @@
+"""Several kinds of help asked for in one message (「明日ゴミ出しと買い物をお願いしたい」): each kind
+named, with the time said next to it when it has one of its own (「朝ごみ出しと、午後に買い物」)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.nlp.classify import CLEAR_CATEGORY, Analysis, analyse
+from bot.nlp.matcher import Hit
+from bot.nlp.summary import summarise
+from bot.nlp.tagger import Token
+from bot.nlp.when import names_day, resolve
+
+# Words that join two kinds of help named one after the other: 「AとB」「AやB」, "A and B".
+_JOINS = frozenset({"と", "や", "、", ",", "，", "and", "&", "＆"})
+# A comma joins only when one of these follows (「ゴミ出し、それと買い物」): else it closes a side
+# clause as often (「生け垣の剪定、脚立に登るのが怖い」).
+_AFTER_COMMA = ("それと", "それから", "それに", "あと", "あとは", "and", "also")
+# After a person, と is "with" (「息子と買い物に」「孫と散歩」): the person is no kind of help asked.
+_PEOPLE = frozenset("息子 娘 孫 子 子供 子ども 主人 夫 妻 家内 母 父 家族 友達 友人 嫁 婿".split())
+
+
+@dataclass(frozen=True)
+class Named:
+    """One kind of help the message asks for, and its own time (None: the message's)."""
+
+    category: str
+    when: datetime | None
+    time_of_day: str | None
+    summary: str
+
+
+def kinds_named(text: str, now: datetime) -> list[Named]:
+    """The kinds of help a message asks for, in the order written, when it names two or more kinds
+    one after the other (「ゴミ出しと買い物」) (else an empty list: one request, as before).
+    Things named together as what a verb of help acts on (「洗剤とスポンジを買ってきて」) are one
+    request, of the verb's kind."""
+    analysis = analyse(text)
+    pieces = _pieces(analysis)
+    if len(pieces) < 2 or _objects_of_a_verb(analysis, pieces[-1]):
+        return []
+    heads = [(_head(analysis, start, end), start, end) for start, end in pieces]
+    kinds = [(kind, start, end) for kind, start, end in heads if kind not in (None, "other")]
+    if len({kind for kind, _, _ in kinds}) < 2:
+        return []
+    shared = resolve(analysis.text, now)
+    found: list[Named] = []
+    for kind, start, end in kinds:
+        if kind is None or any(n.category == kind for n in found):
+            continue
+        words = _words(analysis.message.tokens[start:end], analysis.language)
+        when, part = _own_time(words, shared.moment, shared.time_of_day, now)
+        found.append(Named(kind, when, part, summarise(analyse(words), kind)))
+    return found
+
+
+def _category_hits(analysis: Analysis, start: int, end: int) -> list[Hit]:
+    return [
+        hit
+        for hit in analysis.hits
+        if hit.label.startswith("category:") and not hit.negated and start <= hit.start < end
+    ]
+
+
+def _pieces(analysis: Analysis) -> list[tuple[int, int]]:
+    """The message cut where two kinds are joined: (start, end) token spans."""
+    tokens = analysis.message.tokens
+    after_kind = {hit.end for hit in _category_hits(analysis, 0, len(tokens))}
+    starts_kind = {hit.start for hit in _category_hits(analysis, 0, len(tokens))}
+    cuts = [i for i in range(len(tokens)) if i in after_kind and _joins(tokens, i, i + 1 in starts_kind)]
+    return list(zip([0, *(c + 1 for c in cuts)], [*cuts, len(tokens)]))
+
+
+def _joins(tokens: tuple[Token, ...], i: int, kind_follows: bool) -> bool:
+    """と and や as particles (not 「ちょっと」's, 「洗剤とか」's or 「息子と」's "with"), "and", a
+    comma followed by 「それと」."""
+    token = tokens[i]
+    after = "".join(t.surface for t in tokens[i + 1 : i + 3]).lower()
+    if token.surface in ("、", ",", "，"):
+        return after.startswith(_AFTER_COMMA)
+    if token.surface not in ("と", "や"):
+        return token.surface.lower() in _JOINS
+    such_as = after.startswith("か") and not kind_follows  # 「ごみだしとかいもの」 is と + かいもの
+    person = token.surface == "と" and i > 0 and tokens[i - 1].surface in _PEOPLE
+    return token.pos == "助詞" and not such_as and not person
+
+
+def _head(analysis: Analysis, start: int, end: int) -> str | None:
+    """The kind a piece names: its last noun of a kind, when it names it clearly (「網戸の掃除」 is
+    掃除's; 「子どものオムツ」 names no kind of help clearly)."""
+    tokens = analysis.message.tokens
+    nouns = [hit for hit in _category_hits(analysis, start, end) if tokens[hit.start].pos != "動詞"]
+    last = max(nouns, key=lambda hit: (hit.start, hit.weight), default=None)
+    return last.label.removeprefix("category:") if last and last.weight >= CLEAR_CATEGORY else None
+
+
+def _objects_of_a_verb(analysis: Analysis, piece: tuple[int, int]) -> bool:
+    """「XとYを買ってきて」: the last piece's verb names a kind itself, the things joined are its objects."""
+    tokens = analysis.message.tokens
+    return any(
+        tokens[hit.start].pos == "動詞" and hit.weight >= CLEAR_CATEGORY for hit in _category_hits(analysis, *piece)
+    )
+
+
+def _words(tokens: tuple[Token, ...], language: str) -> str:
+    return (" " if language == "en" else "").join(token.surface for token in tokens)
+
+
+def _own_time(words: str, when: datetime | None, part: str | None, now: datetime) -> tuple[datetime | None, str | None]:
+    """The time said in this piece of the message, on the message's day when it names no day of
+    its own; None when it says no time (the request's time is then the message's)."""
+    own = resolve(words, now)
+    if own.moment is None and own.time_of_day is None:
+        return None, None
+    if own.moment is not None and (names_day(words, now.date()) or when is None):
+        return own.moment, own.time_of_day
+    if own.moment is not None and when is not None:
+        return when.replace(hour=own.moment.hour, minute=own.moment.minute), own.time_of_day
+    return when, own.time_of_day or part

@@ -1,0 +1,98 @@
+"""A district admin's work said in words, through LINE: a safety check or a circular asked for
+anywhere in the message, who has not answered, a typed approval. A resident who is no admin
+saying the same gets none of it."""
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Circular, HelperProfile, Subscription
+from tests import factories
+from tests.fakes import texts
+
+
+@pytest.fixture
+def midori(session):
+    district = factories.district(session, "緑ケ丘", requires_approval=True)
+    factories.admin(session, district, platform="line", user_id="Uadmin", display_name="担当")
+    for user, name in (("Uf1", "安田 答子"), ("Uf2", "沈 黙子")):
+        person = factories.resident(session, platform="line", user_id=user, district=district, display_name=name)
+        session.add(Subscription(resident_id=person.id, district_id=district.id))
+    factories.resident(session, platform="line", user_id="Ures", district=district, display_name="住民")
+    session.commit()
+    return district
+
+
+def send_button(got) -> str:
+    return next(b.data for m in got for b in m.buttons if b.data.startswith("circular.send"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "地区のみなさんに安否確認を送ってください",
+        "安否確認ば送りたいっちゃけど",
+        "あんぴかくにんをおくりたい",
+        "今から安否確認を始めてください",
+        "please send a safety check",
+    ],
+)
+def test_a_safety_check_asked_for_in_words_is_prepared_and_sent(text, line_chat, session, midori):
+    got = line_chat.say("Uadmin", text)
+    line_chat.press("Uadmin", send_button(got))
+    assert session.scalar(select(Circular)).kind == "safety_check"
+    assert any("ご無事" in x for x in texts(line_chat.channel.to("Uf1")) + multicast_to(line_chat, "Uf1"))
+
+
+def multicast_to(line_chat, user: str) -> list[str]:
+    return texts([m for users, messages, _ in line_chat.channel.multicasts if user in users for m in messages])
+
+
+@pytest.mark.parametrize(
+    "text", ["回覧板を送りたいです", "回覧板ば回したか", "かいらんを まわしたい", "I want to send a circular"]
+)
+def test_a_circular_asked_for_in_words_asks_for_it_then_sends_it(text, line_chat, session, midori):
+    got = line_chat.say("Uadmin", text)
+    assert "1行目にタイトル" in texts(got)[-1] or "title" in texts(got)[-1]
+    got = line_chat.say("Uadmin", "ごみ収集日の変更\n年末年始は収集日が変わります")
+    line_chat.press("Uadmin", send_button(got))
+    assert any("ごみ収集日の変更" in x for x in texts(line_chat.channel.to("Uf1")) + multicast_to(line_chat, "Uf1"))
+
+
+@pytest.mark.parametrize(
+    "text", ["安否確認の返事がない人を教えて", "未回答の人", "まだ返事がない人は誰ですか", "who has not answered?"]
+)
+def test_who_has_not_answered_names_only_the_silent(text, line_chat, session, midori):
+    line_chat.press("Uadmin", send_button(line_chat.say("Uadmin", "安否確認")))
+    line_chat.say("Uf1", "無事です")
+    answer = " ".join(texts(line_chat.say("Uadmin", text)))
+    assert "沈 黙子" in answer and "安田 答子" not in answer
+
+
+@pytest.mark.parametrize("text", ["承認します", "承認お願いします", "はい、承認です", "I approve"])
+def test_a_typed_approval_approves_the_helper_who_waits(text, line_chat, session, midori):
+    helper = factories.helper(
+        session, platform="line", user_id="Uhelper", district=midori, approved=False, display_name="新人"
+    )
+    session.commit()
+    line_chat.say("Uadmin", text)
+    assert session.scalar(select(HelperProfile).where(HelperProfile.resident_id == helper.id)).approved
+    assert any("承認されました" in x for x in texts(line_chat.channel.to("Uhelper")))
+
+
+def test_with_two_helpers_waiting_a_typed_approval_asks_which(line_chat, session, midori):
+    for user in ("Uh1", "Uh2"):
+        factories.helper(session, platform="line", user_id=user, district=midori, approved=False, display_name=user)
+    session.commit()
+    got = line_chat.say("Uadmin", "承認します")
+    assert {b.label for m in got for b in m.buttons} >= {"Uh1", "Uh2"}
+    assert not any(p.approved for p in session.scalars(select(HelperProfile)))
+
+
+@pytest.mark.parametrize("text", ["安否確認を送ってください", "回覧板を送りたいです", "承認します"])
+def test_a_resident_who_is_no_admin_gets_none_of_it(text, line_chat, session, midori):
+    factories.helper(session, platform="line", user_id="Uhelper", district=midori, approved=False)
+    session.commit()
+    got = line_chat.say("Ures", text)
+    assert session.scalar(select(Circular)) is None
+    assert not any(p.approved for p in session.scalars(select(HelperProfile)))
+    assert not any("1行目にタイトル" in x for x in texts(got))
