@@ -74,6 +74,8 @@ def _guarded(flow: Flow, state: str) -> Handler:
         corrected = flow.correct(session, turn) if flow.correct else None
         if corrected is not None:
             return corrected
+        if state in flow.free_text and waits(turn):
+            return turn.reply(Text(turn.t("conversation.will_wait")))  # the question stays pending
         if state in flow.free_text and not_an_answer(turn):
             return elsewhere(session, turn, flow)
         answer = flow.questions[state](session, turn)
@@ -140,6 +142,14 @@ def not_an_answer(turn: Turn) -> bool:
         return True
     asking = turn.understood.intent == "help_request" and has_word(turn, "conversation.request_words")
     return asking or is_one_of(turn, "conversation.filler_words") or unread_correction(turn)
+
+
+def waits(turn: Turn) -> bool:
+    """「ちょっと待って、住所は娘に聞いてから」: no answer yet, and nothing to store (a message that
+    gives a house number all the same is the answer)."""
+    from bot.privacy import has_address
+
+    return has_word(turn, "conversation.wait_words") and not has_address(turn.text)
 
 
 def unread_correction(turn: Turn) -> bool:

@@ -66,11 +66,12 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
         return box.extend(Outbox(ON_UNMET[request.category](session, request, round, told)))
     requester = request.resident
     said = "offer.unmet_requester" if told else "offer.unmet_requester_alone"
+    locale = requester.language  # which request it was: a message may have made two
     box.envelopes.insert(
         0,
         Envelope(
             requester.id,
-            [Text(t(said, requester.language))],
+            [Text(t(said, locale, kind=describe.kind(request.category, locale), when=describe.when(request, locale)))],
             retry_key=retry_key("unmet", request.id, round, requester.id),
         ),
     )

@@ -46,21 +46,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
-    commands.add_parser("train", help="fit the learned layer on the training corpus (writes model_ja.npz)")
+    training = commands.add_parser("train", help="fit the learned layer on the training corpora (writes model_*.npz)")
+    training.add_argument("languages", nargs="*", help="ja, vi, zh-Hans, ko, en (all when none is named)")
     languages = commands.add_parser("languages", help="vi, zh-Hans, ko, en: tuned and held-out accuracy")
     languages.add_argument(
         "--held-out-misses", action="store_true", help="also list the held-out misses (look, but never tune on them)"
     )
     args = parser.parse_args(argv)
     if args.command == "train":
+        from bot.nlp.learned import LEARNED_LANGUAGES
         from bot.nlp.train import train  # numpy training code: only loaded to train
 
-        arrays = train()
-        print(
-            f"model_ja.npz: {len(arrays['features'])} features, "
-            f"temperatures {arrays['intent_temperature']:.2f} (intent) "
-            f"{arrays['category_temperature']:.2f} (category)"
-        )
+        for language in args.languages or LEARNED_LANGUAGES:
+            arrays = train(language)
+            print(
+                f"model_{language}.npz: {len(arrays['features'])} features, "
+                f"temperatures {arrays['intent_temperature']:.2f} (intent) "
+                f"{arrays['category_temperature']:.2f} (category)"
+            )
     elif args.command == "classify":
         _classify_stream(sys.stdin, sys.stdout)
     elif args.command == "languages":

@@ -1,7 +1,9 @@
 """The learned layer: a linear model over message features, with calibrated confidence.
 
-Trained from bot/nlp/corpus/train_ja.jsonl by `python -m bot.nlp train` (bot/nlp/train.py),
-which writes model_ja.npz; a test checks that the file matches the corpus and the features.
+Trained by `python -m bot.nlp train` (bot/nlp/train.py): Japanese from corpus/train_ja.jsonl into
+model_ja.npz, Vietnamese, Chinese, Korean and English from corpus/<language>-train.jsonl (with
+<language>-tuned.jsonl) into model_<language>.npz; a test checks that each file matches its
+corpus and features.
 """
 
 import math
@@ -15,7 +17,9 @@ from typing import Final
 import numpy as np
 
 # found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
-MODEL_FILE: Final = Path(str(resources.files("bot.nlp"))) / "model_ja.npz"
+MODEL_DIR: Final = Path(str(resources.files("bot.nlp")))
+MODEL_FILE: Final = MODEL_DIR / "model_ja.npz"
+LEARNED_LANGUAGES: Final = ("ja", "vi", "zh-Hans", "ko", "en")
 EMERGENCY_CLASSES: Final = ("no", "yes")
 
 
@@ -112,7 +116,13 @@ def load_model(path: Path = MODEL_FILE) -> Model:
         )
 
 
+def model_file(language: str) -> Path:
+    """Where the model of one language is kept."""
+    return MODEL_DIR / f"model_{language}.npz"
+
+
 @cache
-def model() -> Model | None:
-    """The shipped Japanese model, read once (None before the first training)."""
-    return load_model() if MODEL_FILE.exists() else None
+def model(language: str = "ja") -> Model | None:
+    """The shipped model of a language, read once (None before its first training)."""
+    path = model_file(language)
+    return load_model(path) if path.exists() else None

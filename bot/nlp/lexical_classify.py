@@ -8,7 +8,7 @@ asks for.
 from __future__ import annotations
 
 from bot.kinds import KEYS
-from bot.nlp.lexical import find_hits, lexicon, prepare, scores
+from bot.nlp.lexical import Hit, find_hits, lexicon, prepare, scores
 
 CATEGORIES = KEYS  # the kinds of help, from bot/kinds.py
 CLEAR_CATEGORY = 3.0
@@ -102,9 +102,13 @@ def classify_points(points: Scores, context: str | None) -> tuple[str, str | Non
 
 
 def points_of(text: str, language: str) -> Scores:
-    """Phrase points of a message, and (as last:<label>) those of safety answers in the last
-    clause that holds one: after "but" or a new sentence, that clause is the answer."""
-    hits = find_hits(text, language)
+    """Phrase points of a message (see points_from)."""
+    return points_from(find_hits(text, language))
+
+
+def points_from(hits: list[Hit]) -> Scores:
+    """Phrase points of a message's hits, and (as last:<label>) those of safety answers in the
+    last clause that holds one: after "but" or a new sentence, that clause is the answer."""
     points = Scores(scores(hits))
     answers = [h for h in hits if h.label in (_SAFE, _NEED, _EMERGENCY)]
     last = max((h.clause for h in answers), default=0)

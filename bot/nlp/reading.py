@@ -1,10 +1,14 @@
-"""Intent, category and confidence of a message: the learned layer for Japanese, rules otherwise."""
+"""Intent, category and confidence of a message: the learned layer of its language over the
+vocabulary rules (rules alone for a language without a model file)."""
 
 from typing import Final
 
+from bot.nlp import features_lexical
 from bot.nlp.classify import Analysis, analyse, classify_analysis
 from bot.nlp.features import features
 from bot.nlp.learned import Reading, model, predict
+from bot.nlp.lexical import find_hits
+from bot.nlp.lexical_classify import Scores, classify_points, points_from
 
 # Below this the vocabulary rules decide instead of the model. Since session 4 the model reads
 # contrast and pauses better than the rules even when unsure (0.962/0.969 on held-out 1 and 2
@@ -17,17 +21,54 @@ EMERGENCY_AT: Final = {"safety_check": 0.3, None: 0.5}
 
 
 def read(analysis: Analysis, context: str | None) -> Reading:
-    """What an analysed message means, and how sure the reading is (0..1)."""
-    learned = model() if analysis.language == "ja" else None
-    if learned is None:  # English keeps its vocabulary rules
-        return _as_emergency(
-            Reading(*classify_analysis(analysis, context), confidence=1.0, emergency=told_emergency(analysis)), context
-        )
+    """What an analysed Japanese or English message means, and how sure the reading is (0..1)."""
     rules = classify_analysis(analysis, context)  # a feature, and the fallback: read once
-    reading = predict(learned, features(analysis, context, rules), EMERGENCY_AT.get(context, 0.5))
+    learned = model(analysis.language)
+    if learned is None:
+        return _as_emergency(Reading(*rules, confidence=1.0, emergency=told_emergency(analysis)), context)
+    return _combined(
+        predict(learned, analysis_features(analysis, context, rules), _emergency_at(context)), rules, context
+    )
+
+
+def analysis_features(analysis: Analysis, context: str | None, rules: tuple[str, str | None]) -> list[str]:
+    """The learned layer's features of a Japanese or English message."""
+    if analysis.language == "en":
+        cues = features_lexical.english_cues(analysis.hits)
+        return features_lexical.features(analysis.text, "en", cues, rules, context)
+    return features(analysis, context, rules)
+
+
+def read_lexical(text: str, language: str, context: str | None) -> tuple[Reading, Scores]:
+    """What a Vietnamese, Chinese or Korean message means and how sure the reading is, with the
+    phrase points it was read from (the caller reads leaving and times in them)."""
+    names, rules, points = lexical_features(text, language, context)
+    learned = model(language)
+    told = points.cue("emergency") > 0
+    if learned is None:  # the rules read an emergency as a request or a need themselves
+        return Reading(*rules, confidence=1.0, emergency=told), points
+    reading = predict(learned, names, _emergency_at(context))
+    return _combined(reading, rules, context), points
+
+
+def lexical_features(text: str, language: str, context: str | None) -> tuple[list[str], tuple[str, str | None], Scores]:
+    """The learned layer's features of a Vietnamese, Chinese or Korean message, the rules'
+    reading and the phrase points."""
+    hits = find_hits(text, language)
+    points = points_from(hits)
+    rules = classify_points(points, context)
+    cues = features_lexical.lexical_cues(hits)
+    return features_lexical.features(text, language, cues, rules, context), rules, points
+
+
+def _emergency_at(context: str | None) -> float:
+    return EMERGENCY_AT.get(context, EMERGENCY_AT[None])
+
+
+def _combined(reading: Reading, rules: tuple[str, str | None], context: str | None) -> Reading:
+    """The model's reading, or the rules' when the model hardly believes its own (the low
+    confidence stays, so that the conversation asks back)."""
     if reading.confidence < UNSURE:
-        # hardly a reading: the vocabulary rules decide, and the low confidence stays so that the
-        # conversation asks back
         reading = Reading(*rules, confidence=reading.confidence, emergency=reading.emergency)
     return _as_emergency(reading, context)
 

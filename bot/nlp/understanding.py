@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.nlp import lexical_classify, lexical_when
+from bot.nlp import lexical_when
 from bot.nlp.classify import analyse
 from bot.nlp.language import detect, requested_language
 from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
 from bot.nlp.normalise import normalise
 from bot.nlp.private import redact
-from bot.nlp.reading import read
+from bot.nlp.reading import read, read_lexical
 from bot.nlp.summary import summarise
 from bot.nlp.when import resolve
 
@@ -53,19 +53,19 @@ def _understand_lexical(
     text: str, language: str, context: str | None, now: datetime, switch_to: str | None
 ) -> Understanding:
     """Vietnamese, Chinese or Korean, read by their phrase vocabularies."""
-    points = lexical_classify.points_of(text, language)
-    intent, category = lexical_classify.classify_points(points, context)
+    reading, points = read_lexical(text, language, context)
     when = lexical_when.resolve_in(text, language, now)
     return Understanding(
-        intent=intent,
-        category=category,
+        intent=reading.intent,
+        category=reading.category,
         when=when.moment,
         summary=_short(text),
         language=language,
         time_of_day=when.time_of_day,
         leaving=points.cue("leave") > 0,
         switch_to=switch_to,
-        emergency=points.cue("emergency") > 0,
+        confidence=reading.confidence,
+        emergency=reading.emergency,
     )
 
 

@@ -2,9 +2,12 @@
 
 from datetime import datetime
 
+import pytest
+
 from bot.nlp import understand
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
-from bot.nlp.learned import MODEL_FILE, load_model
+from bot.nlp.evaluate_languages import rows
+from bot.nlp.learned import MODEL_FILE, load_model, model_file
 from bot.nlp.train import featurised_corpus, fingerprint
 
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning (as in test_languages.py)
@@ -31,3 +34,38 @@ def test_a_plain_request_is_read_with_confidence_and_an_unclear_one_without() ->
     clear = understand("明日の朝、燃えるゴミを出してもらえませんか", now=NOW)
     assert (clear.intent, clear.category) == ("help_request", "garbage") and clear.confidence >= 0.8
     assert understand("えっと、あの", now=NOW).confidence < clear.confidence
+
+
+@pytest.mark.parametrize("language", ("vi", "zh-Hans", "ko", "en"))
+def test_each_languages_model_is_trained_on_its_current_corpus(language: str) -> None:
+    shipped = load_model(model_file(language))
+    assert shipped.fingerprint == fingerprint(featurised_corpus(language), language), (
+        f"bot/nlp/model_{language}.npz is out of date: run `.venv/bin/python -m bot.nlp train {language}` and commit it"
+    )
+
+
+@pytest.mark.parametrize("language", ("vi", "zh-Hans", "ko", "en"))
+def test_confidence_in_each_language_is_lower_when_wrong_on_its_held_out_set(language: str) -> None:
+    right, wrong = [], []
+    for row in rows(language, "held_out"):
+        result = understand(row["text"], row.get("context"), now=NOW, language=language)
+        (right if result.intent == row["intent"] else wrong).append(result.confidence)
+    assert sum(right) / len(right) >= 0.75
+    assert not wrong or sum(wrong) / len(wrong) <= sum(right) / len(right) - 0.1
+
+
+@pytest.mark.parametrize(
+    ("clear", "unclear"),
+    [
+        ("Sáng mai có ai đổ rác giúp tôi được không?", "ờ thì"),
+        ("明天上午能帮我扔垃圾吗", "那个嘛"),
+        ("내일 아침에 쓰레기 좀 버려 주세요", "음 그게"),
+        ("Could someone take my rubbish out tomorrow morning?", "well, hmm"),
+    ],
+)
+def test_a_plain_request_in_each_language_is_read_with_confidence_and_a_mumble_without(
+    clear: str, unclear: str
+) -> None:
+    got = understand(clear, now=NOW)
+    assert (got.intent, got.category) == ("help_request", "garbage") and got.confidence >= 0.8
+    assert understand(unclear, now=NOW).confidence < got.confidence

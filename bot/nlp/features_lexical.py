@@ -1,0 +1,123 @@
+"""Features of a Vietnamese, Chinese, Korean or English message for the learned layer.
+
+The same kinds of evidence as the Japanese features (bot/nlp/features.py), without a tagger:
+words (Vietnamese syllables without their marks, so that a message typed bare reads the same;
+English stems), pairs of words, Chinese and Korean characters and their pairs and triples (Korean
+particles stick to the word: 쓰레기를 shares 쓰레 with 쓰레기), the words of the last clause (after
+"but" or a new sentence, the answer to a safety check), how the message ends, the vocabulary's
+hits and the rules' own reading. With a pending question, the words and hits are also seen
+paired with it (ok after an offer is a yes, after a safety check a safe).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from bot.nlp import matcher
+from bot.nlp.english import tokenize_en
+from bot.nlp.lexical import Hit, lexicon, prepare, strip_marks
+
+_BOUNDARY = re.compile(r"[|,.!?;:，。！？；：、…\n]")
+_NOT_LETTER = re.compile(r"[\W_]+")
+_QUESTION = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
+_IN_CONTEXT = ("w:", "h:", "hl:", "r", "e1:", "l:")
+
+
+class Cue(NamedTuple):
+    """A vocabulary hit as the features see it: its label, negated, in the last clause, after a but."""
+
+    label: str
+    negated: bool
+    last: bool
+    after_contrast: bool
+
+
+def _units(clause: str, language: str) -> list[str]:
+    """The word units of one clause: syllables (vi), words (en), eojeol (ko), characters (zh)."""
+    if language == "vi":
+        return strip_marks(clause).split()
+    if language == "zh-Hans":
+        return [c for c in clause if c.isalnum()]
+    if language == "en":
+        return [t.key for t in tokenize_en(clause) if not t.boundary]
+    return [w for w in _NOT_LETTER.sub(" ", clause).split() if w]
+
+
+def _grams(units: Sequence[str], language: str) -> list[str]:
+    """Words, pairs of words and, for Chinese and Korean, character pairs and triples."""
+    names = [f"w:{u}" for u in units]
+    names += [f"b:{a}_{b}" for a, b in zip(units, units[1:])]
+    if language == "zh-Hans":
+        names += [f"t:{a}{b}{c}" for a, b, c in zip(units, units[1:], units[2:])]
+    if language == "ko":
+        for word in units:
+            names += [f"g:{word[i : i + 2]}" for i in range(len(word) - 1)]
+            names += [f"t:{word[i : i + 3]}" for i in range(len(word) - 2)]
+            names += [f"c1:{char}" for char in word]
+    return names
+
+
+def _clauses(text: str, language: str) -> list[str]:
+    """The message cut at punctuation and before a contrast word (nhưng, 但是, 지만, but)."""
+    contrast = lexicon(language).contrast if language != "en" else ("but",)
+    for word in contrast:
+        spaced = language in ("vi", "en")
+        text = text.replace(f" {word} " if spaced else word, f" | {word} " if spaced else f"|{word}")
+    return [c for c in _BOUNDARY.split(text) if c.strip()]
+
+
+def _ending(text: str, units: list[str]) -> list[str]:
+    """How the message ends: its last unit and the one before, and whether it asks a question."""
+    question = any(text.rstrip().endswith(q) for q in _QUESTION)
+    return [
+        f"e1:{units[-1]}" if units else "e1:",
+        f"e2:{units[-2]}" if len(units) > 1 else "e2:",
+        f"q:{question}",
+    ]
+
+
+def _cue_features(cues: Iterable[Cue]) -> list[str]:
+    """Hits: their label (negated ~), where they stand (last clause, after a but)."""
+    names = []
+    for cue in cues:
+        label = f"{cue.label}{'~' if cue.negated else ''}"
+        names.append(f"h:{label}")
+        if cue.last:
+            names.append(f"hl:{label}")
+        if cue.after_contrast:
+            names.append(f"hc:{label}")
+    return names
+
+
+def features(
+    text: str, language: str, cues: Iterable[Cue], rules: tuple[str, str | None], context: str | None
+) -> list[str]:
+    """Feature names of one message in a language without a tagger, given the rules' reading
+    and the pending question."""
+    prepared = prepare(text, language) if language != "en" else " " + unicodedata.normalize("NFKC", text).lower()
+    clauses = _clauses(prepared, language)
+    units = [u for clause in clauses for u in _units(clause, language)]
+    names = ["bias", *_grams(units, language)]
+    if len(clauses) > 1:
+        names += [f"l:{u}" for u in _units(clauses[-1], language)]
+    names += _ending(prepared, units)
+    names += _cue_features(cues)
+    names += [f"ri:{rules[0]}", f"rc:{rules[1]}"]
+    if context:
+        names += [f"{context}|{name}" for name in names if name.startswith(_IN_CONTEXT)] + [f"ctx:{context}"]
+    return names
+
+
+def lexical_cues(hits: Sequence[Hit]) -> list[Cue]:
+    """The cues of a Vietnamese, Chinese or Korean message's phrase hits."""
+    last = max((h.clause for h in hits), default=0)
+    return [Cue(h.label, h.negated, h.clause == last, h.after_contrast) for h in hits]
+
+
+def english_cues(hits: Sequence[matcher.Hit]) -> list[Cue]:
+    """The cues of an English message's vocabulary hits (clauses end at . ! ? ; and but)."""
+    last = max((h.clause for h in hits), default=0)
+    return [Cue(h.label, h.negated, h.clause == last, h.clause > 0) for h in hits]
