@@ -13,7 +13,8 @@ Measured per worker count (every figure absolute; the goal is p95 < 1 s with 2 w
   messages doubled (a resident confirmed twice, or two requests from one press);
 - the resident set size of every process before and after.
 The run is bounded: residents still waiting after the window plus GRACE are counted as unanswered.
-Run: .venv/bin/python -m bench.city [RESIDENTS [WINDOW_SECONDS]]
+Run: .venv/bin/python -m bench.city [RESIDENTS [WINDOW_SECONDS [WORKER_COUNTS]]], e.g. `300 18 2`
+(the same arrival rate as the full run, 2 workers only) while trying a change.
 """
 
 from __future__ import annotations
@@ -73,6 +74,108 @@ def memory(processes: dict[str, subprocess.Popen]) -> dict[str, float]:
     return {f"{name} pid {pid}": rss_mib(pid) for name, child in processes.items() for pid in family(child.pid)}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving one database (their command line names it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f" {database} ".encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU used by each part of the system while the residents write: the web, the workers, the
+    PostgreSQL backends of the bench's database, Redis and this process (residents and fake LINE).
+    Sampled every half second, so that a process that ends (a PostgreSQL backend) still counts
+    what it used until its last sample."""
+
+    def __init__(self, parts: dict[str, subprocess.Popen | int], database: str) -> None:
+        self.parts, self.database = parts, database
+        self.start: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _pids(self) -> dict[int, str]:
+        named = {}
+        for name, part in self.parts.items():
+            for pid in [part] if isinstance(part, int) else family(part.pid):  # a pid alone: not its children
+                named[pid] = name
+        for pid in postgres_backends(self.database):
+            named[pid] = "postgres"
+        return named
+
+    def _sample(self) -> None:
+        while self.running:
+            for pid, name in self._pids().items():
+                used = cpu_seconds([pid])
+                if pid not in self.last and pid not in self.start:
+                    self.start[pid] = used if name != "postgres" else 0.0
+                self.last[pid] = (name, used)
+            time.sleep(0.5)
+
+    def __enter__(self) -> CpuMeter:
+        for pid in self._pids():
+            self.start[pid] = cpu_seconds([pid])
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.running = False
+        self.thread.join()
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds by part."""
+        by_part: dict[str, float] = {}
+        for pid, (name, used) in self.last.items():
+            by_part[name] = by_part.get(name, 0.0) + used - self.start.get(pid, 0.0)
+        return by_part
+
+
+def jobs_left(redis) -> int:
+    """Jobs queued or running (the scheduled ones, an offer's timeout, are not waited for)."""
+    from rq.registry import StartedJobRegistry
+
+    from bot.queue import QUEUE_NAME
+
+    return redis.llen(f"rq:queue:{QUEUE_NAME}") + StartedJobRegistry(QUEUE_NAME, connection=redis).count
+
+
+def job_times(redis) -> dict[str, tuple[int, list[float], list[float]]]:
+    """Jobs that finished, by function: (how many, ms each waited in the queue, ms each ran)."""
+    from rq.job import Job as RqJob
+    from rq.registry import FinishedJobRegistry
+
+    from bot.queue import QUEUE_NAME
+
+    ids = FinishedJobRegistry(QUEUE_NAME, connection=redis).get_job_ids()
+    found: dict[str, tuple[int, list[float], list[float]]] = {}
+    for job in RqJob.fetch_many(ids, connection=redis):
+        if job is None or not (job.enqueued_at and job.started_at and job.ended_at):
+            continue
+        name = job.func_name.rpartition(".")[2]
+        count, waited, ran = found.get(name, (0, [], []))
+        waited.append((job.started_at - job.enqueued_at).total_seconds() * 1000)
+        ran.append((job.ended_at - job.started_at).total_seconds() * 1000)
+        found[name] = (count + 1, waited, ran)
+    return found
+
+
 def walk_buttons(node) -> list[tuple[str, str]]:
     """(label, postback data) of every postback action anywhere in a LINE message."""
     found = []
@@ -108,6 +211,7 @@ class Town:
         self.sending = ThreadPoolExecutor(16)
         self.lock = threading.Lock()
         self.last: dict[str, float] = {}  # user -> when their last message went
+        self.heard: dict[str, str] = {}  # user -> the last answer they read
 
     # -- what LINE receives -----------------------------------------------------------
     def seen(self, path: str, body: dict | None, at: float) -> None:
@@ -183,6 +287,7 @@ class Town:
     def answer(self, user: str, messages: list) -> None:
         """What a resident does on reading the bot: the next answer, or nothing."""
         text, buttons = texts_of(messages), walk_buttons(messages)
+        self.heard[user] = text
         send = next((data for label, data in buttons if label.endswith("お願いする")), None)
         district = next((data for label, data in buttons if label == DISTRICT), None)
         if "お願いを出しました" in text:
@@ -195,11 +300,18 @@ class Town:
         elif "目印" in text:
             self.say(user, "公園の近く")
         elif "住所" in text or "待ち合わせ" in text:
-            self.say(user, f"{DISTRICT}3-2-{self.users.index(user) + 1}")
+            self.say(user, self.address(user))
 
-    def run(self, window: float, grace: float) -> float:
-        """Start every resident within `window`, answer the bot until all are confirmed or the
-        time is up; the seconds it took."""
+    def address(self, user: str) -> str:
+        """A resident's own address, with numbers of at most two digits: the bot reads 110 or
+        119 in a message (「3-2-110」) as an emergency call, which is not what this bench measures."""
+        n = self.users.index(user)
+        return f"{DISTRICT}{n // 40 + 1}-{n % 40 + 1}-5"
+
+    def run(self, window: float, grace: float, settled=lambda: True) -> float:
+        """Start every resident within `window`, answer the bot until all are confirmed and
+        `settled()` says no job is left to run (the offers of the last requests), or the time is
+        up; the seconds it took."""
         started = time.monotonic()
         gap = window / max(1, self.count)
         pending = list(self.users)
@@ -210,7 +322,7 @@ class Town:
                 user, messages = self.inbox.get(timeout=0.01)
                 self.answer(user, messages)
             except queue.Empty:
-                if not pending and len(self.confirmed) >= self.count:
+                if not pending and len(self.confirmed) >= self.count and settled():
                     break
         return time.monotonic() - started
 
@@ -346,9 +458,14 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
             before = memory(processes)
             town = Town(port, residents)
             town_ref[:] = [town]
-            seconds = town.run(window, GRACE)
-            time.sleep(1)
+            redis_pid = int(Redis.from_url(redis_url).info("server")["process_id"])
+            parts = {**processes, "redis": redis_pid, "bench (residents, fake LINE)": os.getpid()}
+            with CpuMeter(parts, database_url.rsplit("/", 1)[1]) as meter:
+                watching = Redis.from_url(redis_url)
+                seconds = town.run(window, GRACE, lambda: jobs_left(watching) == 0)
+                time.sleep(1)
             after = memory(processes)
+            jobs = job_times(Redis.from_url(redis_url))
             queued = Redis.from_url(redis_url).llen("rq:queue:kyojo") + len(running)  # + at most one running each
         finally:
             town_ref[:] = []
@@ -379,11 +496,25 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
         f"(jobs still queued or running {queued}: lost {lost}), doubled {result['doubled']}, "
         f"requests {result['requests']}, residents confirmed {len(town.confirmed)}"
     )
+    for user in [u for u in town.users if u not in town.confirmed][:3]:
+        last = town.heard.get(user, "(nothing)").replace("\n", " / ")
+        print(f"  not confirmed: resident {town.users.index(user) + 1}, who last read {last[:160]!r}")
     print("  memory (RSS MiB, before -> after):")
     for name in sorted(set(before) | set(after)):
         print(f"    {name:<22} {before.get(name, 0):7.1f} -> {after.get(name, 0):7.1f}")
     if result["to_offer"]:
         print(f"  mean message to first offer {statistics.mean(result['to_offer']):.0f} ms")
+    print("  jobs finished (ms waiting in the queue and running, p50 / p95):")
+    for name, (count, waited, ran) in sorted(jobs.items(), key=lambda item: -item[1][0]):
+        print(
+            f"    {name:<16} {count:5}  wait {percentile(waited, 0.5):7.0f} / {percentile(waited, 0.95):7.0f}"
+            f"  run {percentile(ran, 0.5):6.1f} / {percentile(ran, 0.95):6.1f}  total run {sum(ran) / 1000:6.1f} s"
+        )
+    used = meter.used()
+    load = os.getloadavg()[0]
+    print(f"  CPU seconds while the residents wrote ({seconds:.0f} s; machine load {load:.1f} at the end):")
+    for name in sorted(used, key=lambda n: -used[n]):
+        print(f"    {name:<30} {used[name]:7.1f}")
 
 
 def main() -> None:
@@ -391,11 +522,12 @@ def main() -> None:
 
     residents = int(sys.argv[1]) if len(sys.argv) > 1 else RESIDENTS
     window = float(sys.argv[2]) if len(sys.argv) > 2 else WINDOW
+    counts = [int(n) for n in sys.argv[3].split(",")] if len(sys.argv) > 3 else [2, 4]
     print(f"machine: {machine()}")
     fake, town_ref = None, []
     try:
         fake = start_line(town_ref)
-        for workers in (2, 4):
+        for workers in counts:
             database_url = postgres_url("city")
             if database_url is None:
                 sys.exit("the city bench needs PostgreSQL (127.0.0.1:5432 or BENCH_DATABASE_URL)")

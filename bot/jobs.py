@@ -17,6 +17,7 @@ from bot.channel import Channel, Channels
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
+from bot.queue import follow_ups
 from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
@@ -37,17 +38,18 @@ def process_event(inbound_event_id: int) -> None:
     started = runtime.current()
     inbound = _prepare(started.channels, inbound_event_id)
     relink: int | None = None
-    with Session.begin() as session:
-        row = locked(session, InboundEvent, inbound_event_id)
-        if row is None:
-            return
-        if row.status != "received":  # done before: only finish sending what is left
-            ids = outboxes.pending_for_event(session, row.id)
-        else:
-            ids, relink = _handle(session, row, inbound, started)
-    if relink is not None and inbound is not None:  # (an event answered had an inbound)
-        _link_menu(started.channels[inbound.platform], relink)
-    outboxes.deliver(started.channels, ids, started.clock.now())
+    with follow_ups():  # a request it sent out: its first offers, right after the answer
+        with Session.begin() as session:
+            row = locked(session, InboundEvent, inbound_event_id)
+            if row is None:
+                return
+            if row.status != "received":  # done before: only finish sending what is left
+                ids = outboxes.pending_for_event(session, row.id)
+            else:
+                ids, relink = _handle(session, row, inbound, started)
+        if relink is not None and inbound is not None:  # (an event answered had an inbound)
+            _link_menu(started.channels[inbound.platform], relink)
+        outboxes.deliver(started.channels, ids, started.clock.now())
 
 
 def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:

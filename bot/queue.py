@@ -6,8 +6,10 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -70,6 +72,7 @@ class Jobs:
         self.clock = clock  # eager mode: when a delayed job falls due (bot.wiring hands the runtime's)
         self.delayed: list[tuple[datetime, str, tuple]] = []  # eager mode: run by tests
         self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
+        self._job_fields: dict[str, dict] = {}  # RQ's hash of a queued job, by job name
         if mode == "rq":
             from redis import Redis
             from rq import Queue
@@ -104,15 +107,46 @@ class Jobs:
             for args, job_id in zip(calls, ids, strict=True):
                 self.enqueue(name, *args, job_id=job_id)
             return
-        from rq import Retry
+        if not calls:
+            return
+        import zlib
+        from uuid import uuid4
 
+        from rq.job import Job as RqJob
+        from rq.utils import get_call_string, now, utcformat
+
+        # Each job's hash is RQ's own for this job name (made once), with its id, arguments and
+        # times: one HSET a job and one RPUSH for all, where RQ's enqueue builds a Job object
+        # and sends four commands a job (tests/core/test_queue.py holds the hashes equal).
         # One round trip, not a MULTI/EXEC transaction: each job stands alone (a failure is raised,
         # and the webhook has its platform deliver the body again).
+        fields, stamp = self._fields(name), utcformat(now())
+        keys = [job_id or str(uuid4()) for job_id in ids]
         with self.redis.pipeline(transaction=False) as pipeline:
-            for args, job_id in zip(calls, ids, strict=True):
-                retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-                self.queue.enqueue(name, *args, pipeline=pipeline, retry=retry, job_id=job_id)
+            pipeline.sadd(self.queue.redis_queues_keys, self.queue.key)
+            for args, job_id in zip(calls, keys, strict=True):
+                data = zlib.compress(self.queue.serializer.dumps((name, None, args, {})))
+                description = get_call_string(name, args, {}) or ""
+                own: dict[Any, Any] = dict(
+                    fields, data=data, description=description, created_at=stamp, enqueued_at=stamp
+                )
+                pipeline.hset(RqJob.key_for(job_id), mapping=own)
+            pipeline.rpush(self.queue.key, *keys)
             pipeline.execute()
+
+    def _fields(self, name: str) -> dict:
+        """What RQ stores for every queued job of this name, whatever its id, arguments and times."""
+        if name in self._job_fields:
+            return self._job_fields[name]
+        from rq import Retry
+        from rq.job import JobStatus
+
+        retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+        fields = self.queue.create_job(name, job_id="-", retry=retry, status=JobStatus.QUEUED).to_dict()
+        for own in ("data", "description", "created_at", "enqueued_at"):
+            fields.pop(own, None)
+        self._job_fields[name] = fields
+        return fields
 
     def waiting(self, job_ids: list[str]) -> set[str]:
         """Those of the jobs Redis holds queued, scheduled or running (one round trip; in-process:
@@ -166,8 +200,18 @@ def carrying(jobs: Jobs) -> dict[str, Any]:
     return {JOBS: jobs}
 
 
+# The follow-ups the job at hand runs itself once it has sent its answer (see `follow_ups`);
+# None outside such a job.
+_HERE: ContextVar[list[tuple[str, tuple, Jobs]] | None] = ContextVar("kyojo_follow_ups", default=None)
+
+
 def enqueue_after_commit(
-    session: Session, name: str, *args: Any, delay: timedelta | None = None, job_id: str | None = None
+    session: Session,
+    name: str,
+    *args: Any,
+    delay: timedelta | None = None,
+    job_id: str | None = None,
+    here: bool = False,
 ) -> None:
     """Enqueue a job when the session's outermost transaction commits, so it sees the rows.
 
@@ -175,6 +219,9 @@ def enqueue_after_commit(
     session this process opens (`carrying`), so the domain, handed a session, needs nothing else.
     A savepoint released is not a commit (SQLAlchemy fires after_commit for it too); jobs
     asked for inside a savepoint that rolls back are dropped, and all of them on a rollback.
+    With `here`, a job that collects follow-ups (`follow_ups`) runs it itself right after its
+    own answer is sent, instead of queueing it behind every message waiting (urgent and cheap
+    work: a request's first offers); anywhere else it is enqueued as usual.
     """
     from sqlalchemy import event
 
@@ -183,15 +230,45 @@ def enqueue_after_commit(
     if not event.contains(session, "after_commit", _enqueue_pending):
         event.listen(session, "after_commit", _enqueue_pending)
         event.listen(session, "after_rollback", _drop_pending)
-    session.info.setdefault(_PENDING, []).append((session.get_nested_transaction(), name, args, delay, job_id))
+    pending = (session.get_nested_transaction(), name, args, delay, job_id, here)
+    session.info.setdefault(_PENDING, []).append(pending)
 
 
 def _enqueue_pending(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return
     jobs: Jobs = session.info[JOBS]
-    for _, name, args, delay, job_id in session.info.pop(_PENDING, []):
-        jobs.enqueue(name, *args, delay=delay, job_id=job_id)
+    collected = _HERE.get()
+    for _, name, args, delay, job_id, here in session.info.pop(_PENDING, []):
+        if here and collected is not None and delay is None:
+            collected.append((str(name), args, jobs))
+        else:
+            jobs.enqueue(name, *args, delay=delay, job_id=job_id)
+
+
+@contextmanager
+def follow_ups() -> Iterator[None]:
+    """Within the block, jobs asked for with `here` are kept for this job to run itself, once it
+    has sent its answer, when the block ends: a resident's first offers go out right after the
+    confirmation of their request, not behind every message that came in meanwhile. One that
+    fails is enqueued as a job of its own (with its retries); one never run because this process
+    died is re-driven by bot.reconcile, like a lost job."""
+    collected: list[tuple[str, tuple, Jobs]] = []
+    token = _HERE.set(collected)
+    try:
+        yield
+    finally:
+        _HERE.reset(token)
+        _run_here(collected)
+
+
+def _run_here(collected: list[tuple[str, tuple, Jobs]]) -> None:
+    for name, args, jobs in collected:
+        try:
+            resolve(name)(*args)
+        except Exception:
+            log.exception("follow-up %s%r failed in this job: queued to be retried", name, args)
+            jobs.enqueue(name, *args)
 
 
 def _drop_pending(session: Session) -> None:

@@ -72,7 +72,7 @@ def open_urgent_request(
     )
     session.add(request)
     session.flush()
-    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
+    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id, here=True)
     return request
 
 

@@ -16,7 +16,7 @@ from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
 from bot.matching.rank import SLOTS
-from db.models import District, HelperProfile
+from db.models import District, HelperProfile, HelpRequest
 
 STEPS = ("kinds", "districts", "slots", "experience")
 MAX_DISTRICTS = 12
@@ -339,8 +339,10 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     # (「またお願いを送ってください」「今月いっぱい休ませてもらいます」 are no requests, nor cancels).
     if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
-    if understood.intent == "cancel":
+    if understood.intent == "cancel" and not stops_offers(session, turn):
         return None
+    if understood.intent == "cancel":  # 「今月いっぱい出張やけん、依頼は止めといて」: no request of theirs
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if has_word(turn, "helper.unable_words"):  # 「お手伝いはお休みします」: no offer either
         return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if asks_for_a_kind(turn):
@@ -350,6 +352,22 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     if understood.intent != "offer_help" and has_word(turn, "helper.pause_words"):
         return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     return None
+
+
+def stops_offers(session: Session, turn: Turn) -> bool:
+    """A helper's 「依頼は止めといて」「今月いっぱいは送らんで」, read as a cancel: with no request of
+    their own to cancel, it stops the offers (for the period it says)."""
+    from bot.handlers.conversation import has_word
+    from bot.nlp.when import period_end
+
+    own = session.scalar(
+        select(HelpRequest.id).where(
+            HelpRequest.created_by_id == turn.resident.id,
+            HelpRequest.status.in_(("draft", "open", "unmet", "assigned")),
+        )
+    )
+    away = period_end(turn.text, turn.now) is not None and has_word(turn, "helper.pause_words")
+    return own is None and (has_word(turn, "helper.offer_words") or away)
 
 
 def asks_for_a_kind(turn: Turn) -> bool:

@@ -112,8 +112,17 @@ def usage_and_balance(session: Session, turn: Turn) -> Outbox | None:
 
 @on_intent("chitchat")
 def chitchat(session: Session, turn: Turn) -> Outbox:
-    """Greetings and thanks: a short friendly answer."""
-    return small_talk(turn)
+    """Greetings and thanks: a short friendly answer. Someone whose district is not known yet is
+    asked it (once), and a district named in passing (「緑ケ丘に住んでます」) is taken."""
+    from bot.residents import district_in
+
+    if turn.resident.district_id is not None:
+        return small_talk(turn)
+    named = district_in(turn.text, list(session.scalars(select(District))))
+    if named is not None:
+        return settle_district(session, turn, named)
+    asked = turn.conversation is not None and turn.conversation.state == "choose_district"
+    return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
 
 
 def small_talk(turn: Turn) -> Outbox:

@@ -17,14 +17,13 @@ from db.models import HelpRequest, Offer
 POSTED = ("open", "unmet", "assigned")
 
 
-def posted_request(session: Session, turn: Turn) -> HelpRequest | None:
-    """The person's latest request that went out and is not done."""
-    return session.scalar(
-        select(HelpRequest)
-        .where(HelpRequest.created_by_id == turn.resident.id, HelpRequest.status.in_(POSTED))
-        .order_by(HelpRequest.id.desc())
-        .limit(1)
-    )
+def posted_request(session: Session, turn: Turn, category: str | None = None) -> HelpRequest | None:
+    """The person's latest request that went out and is not done (of this kind, when one is named:
+    「さっきのゴミ出し」 of a ゴミ出し and a 買い物 sent together)."""
+    query = select(HelpRequest).where(HelpRequest.created_by_id == turn.resident.id, HelpRequest.status.in_(POSTED))
+    if category is not None:
+        query = query.where(HelpRequest.category == category)
+    return session.scalar(query.order_by(HelpRequest.id.desc()).limit(1))
 
 
 @on_text
@@ -35,8 +34,9 @@ def correct_posted(session: Session, turn: Turn) -> Outbox | None:
     about_it = reads_as_change(turn) or has_word(turn, "conversation.earlier_words")
     if not about_it or (understood.when is None and understood.time_of_day is None):
         return None
-    request = posted_request(session, turn)
-    if request is None or understood.category not in (None, "other", request.category):
+    named = understood.category if understood.category not in (None, "other") else None
+    request = posted_request(session, turn, named) or (None if named else posted_request(session, turn))
+    if request is None:
         return None
     apply_when(turn, request)
     session.flush()

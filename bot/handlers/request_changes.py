@@ -30,7 +30,7 @@ from bot.handlers.requests import (
 from bot.handlers.request_intake import typed_is_request
 from bot.matching import describe
 from bot.nlp.when import names_day
-from bot.privacy import has_address
+from bot.privacy import address_in, has_address
 from db.models import District, HelpRequest
 
 # The questions where a date is the answer itself, not a correction.
@@ -73,8 +73,18 @@ def discard(session: Session, turn: Turn) -> Outbox:
 
 
 def cancel_draft(session: Session, turn: Turn) -> Outbox:
-    """「やめます」 at any question: the draft is dropped and the person told."""
-    return dropped(session, turn, answered(session, turn))
+    """「やめます」 at any question: the draft is dropped and the person told; 「買い物はやっぱり
+    いいです」 of a draft of several kinds drops that kind only."""
+    request = answered(session, turn)
+    kind = several.named_alone(turn, request) if request is not None else None
+    if request is None or kind is None:
+        return dropped(session, turn, request)
+    several.drop(request, kind)
+    session.flush()
+    said = turn.t(
+        "request.kind_dropped", kind=describe.kind(kind, turn.locale), kept=describe.kinds(request, turn.locale)
+    )
+    return turn.reply(Text(said), *next_step(session, turn, request))
 
 
 def dropped(session: Session, turn: Turn, request: HelpRequest | None) -> Outbox:
@@ -103,6 +113,8 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     state = turn.pending.state
     if state in READS_WHEN and (turn.understood.when or turn.understood.time_of_day):
         return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
+    if _place(turn, request, state):
+        return changed(session, turn, request, "place")
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
     # a date or a district was corrected.
@@ -110,9 +122,33 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     changed_kind = not (changed_when or changed_district) and _kind(session, turn, request, state)
     if not (changed_when or changed_kind or changed_district):
         return None
+    return changed(session, turn, request, "when" if changed_when else "district" if changed_district else "kind")
+
+
+def changed(session: Session, turn: Turn, request: HelpRequest, what: str) -> Outbox:
+    """変更しました (saying what it is now), and the next missing piece (or the summary) again."""
     session.flush()
     session.refresh(request)
-    return turn.reply(Text(turn.t("request.changed")), *next_step(session, turn, request))
+    if what == "when":
+        change = describe.whens(request, turn.locale)
+    elif what == "kind":
+        change = describe.kinds(request, turn.locale)
+    elif what == "place":
+        change = request.meeting_point or ""  # the person's own address, to them alone
+    else:
+        change = request.district.name if request.district is not None else ""
+    return turn.reply(Text(turn.t("request.changed", change=change)), *next_step(session, turn, request))
+
+
+def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
+    """「すみません、住所をまちがえました。9-3-1です」 after the address was given: the private place
+    changes (a bare house number keeps the place name given before), never the public landmark."""
+    if state == "request_place" or request.meeting_point is None or not has_address(turn.text):
+        return False
+    if not (flows.reads_as_change(turn) or flows.has_word(turn, "conversation.address_words")):
+        return False
+    request.meeting_point = address_in(turn.text, request.meeting_point) or request.meeting_point
+    return True
 
 
 def _when(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:

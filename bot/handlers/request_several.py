@@ -3,6 +3,8 @@ asked about once, that goes out as one request per kind, each to the helpers of 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.handlers import Turn, as_read
@@ -63,3 +65,30 @@ def companions(session: Session, request: HelpRequest) -> list[HelpRequest]:
     request.more_kinds = None
     session.flush()
     return made
+
+
+def named_alone(turn: Turn, request: HelpRequest) -> str | None:
+    """The one kind of a draft of several kinds that a message names (「買い物はやっぱりいいです」)."""
+    if not request.more_kinds:
+        return None
+    from bot.nlp.classify import analyse, category_scores
+
+    scores = category_scores(analyse(as_read(turn.text)))
+    kinds = [request.category, *(extra["category"] for extra in request.more_kinds)]
+    named = [kind for kind in kinds if scores.get(kind, 0.0) > 0]
+    return named[0] if len(named) == 1 else None
+
+
+def drop(request: HelpRequest, kind: str) -> None:
+    """One kind of the draft is not wanted any more: the next kind takes its place if it was the first."""
+    extras = list(request.more_kinds or [])
+    if kind != request.category:
+        request.more_kinds = [extra for extra in extras if extra["category"] != kind] or None
+        return
+    first, *rest = extras
+    own = first.get("when") or first.get("time_of_day")
+    request.category, request.summary = first["category"], (first.get("summary") or "")[:200]
+    if own:
+        request.when = datetime.fromisoformat(first["when"]) if first.get("when") else None
+        request.time_of_day = first.get("time_of_day")
+    request.more_kinds = rest or None

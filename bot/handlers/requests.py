@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
-from bot.handlers import Turn, button, catalog_words, on_postback
+from bot.handlers import Turn, button, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers import request_several as several
 from bot.handlers.onboarding import district_buttons
@@ -293,7 +293,7 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return None
     text = turn.text.strip()
-    if text.lower() in catalog_words(turn.locale, "request.no_landmark_words"):
+    if flows.is_one_of(turn, "request.no_landmark_words"):  # 「とくにないです」「ｱﾘﾏｾﾝ」
         text = ""
     elif has_address(text):  # offers go to several people: a landmark, never the address
         return turn.reply(

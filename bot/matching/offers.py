@@ -32,9 +32,9 @@ ON_ACCEPT: dict = {}
 
 
 def open_request(session: Session, request: HelpRequest) -> None:
-    """The request is out: offers go out after the commit."""
+    """The request is out: offers go out after the commit (in the same job, when a message sent it)."""
     request.status = "open"
-    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id)
+    enqueue_after_commit(session, Job.OFFER_REQUEST, request.id, here=True)
 
 
 # -- jobs ------------------------------------------------------------------------------------

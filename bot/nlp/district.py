@@ -42,11 +42,10 @@ def find_district(text: str, names: Sequence[str]) -> str | None:
     best, best_score = None, 0.0
     for name in names:
         for form in _spellings(name):
-            score = (
-                100.0
-                if form in clean or form in reading
-                else (fuzz.partial_ratio(form, reading) if len(form) >= 4 else 0.0)
-            )
+            # Near readings only for a message at least as long as the name: a short word is
+            # no district because the name holds it ("ok" is in midorigaoka).
+            near = len(form) >= 4 and len(reading) >= len(form) - 1
+            score = 100.0 if form in clean or form in reading else (fuzz.partial_ratio(form, reading) if near else 0.0)
             if score > best_score:
                 best, best_score = name, score
     return best if best_score >= DISTRICT_THRESHOLD else None

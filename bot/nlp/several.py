@@ -18,7 +18,14 @@ _JOINS = frozenset({"と", "や", "、", ",", "，", "and", "&", "＆"})
 # clause as often (「生け垣の剪定、脚立に登るのが怖い」).
 _AFTER_COMMA = ("それと", "それから", "それに", "あと", "あとは", "and", "also")
 # After a person, と is "with" (「息子と買い物に」「孫と散歩」): the person is no kind of help asked.
-_PEOPLE = frozenset("息子 娘 孫 子 子供 子ども 主人 夫 妻 家内 母 父 家族 友達 友人 嫁 婿".split())
+_PEOPLE = frozenset(
+    "息子 娘 孫 子 子供 子ども 主人 夫 妻 家内 母 父 家族 友達 友人 嫁 婿"
+    " son daughter grandson granddaughter grandchild kids child children wife husband mother father friend".split()
+)
+
+
+# English verbs that take a list of things (the tagger gives English words no part of speech).
+_EN_VERBS = frozenset({"buy", "buy me", "purchase", "fetch", "pick up", "get me"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def kinds_named(text: str, now: datetime) -> list[Named]:
     request, of the verb's kind."""
     analysis = analyse(text)
     pieces = _pieces(analysis)
-    if len(pieces) < 2 or _objects_of_a_verb(analysis, pieces[-1]):
+    if len(pieces) < 2 or _objects_of_a_verb(analysis, pieces[0] if analysis.language == "en" else pieces[-1]):
         return []
     heads = [(_head(analysis, start, end), start, end) for start, end in pieces]
     kinds = [(kind, start, end) for kind, start, end in heads if kind not in (None, "other")]
@@ -80,7 +87,8 @@ def _joins(tokens: tuple[Token, ...], i: int, kind_follows: bool) -> bool:
     if token.surface in ("、", ",", "，"):
         return after.startswith(_AFTER_COMMA)
     if token.surface not in ("と", "や"):
-        return token.surface.lower() in _JOINS
+        person = i > 0 and tokens[i - 1].surface.lower() in _PEOPLE  # "my son and I"
+        return token.surface.lower() in _JOINS and not person
     such_as = after.startswith("か") and not kind_follows  # 「ごみだしとかいもの」 is と + かいもの
     person = token.surface == "と" and i > 0 and tokens[i - 1].surface in _PEOPLE
     return token.pos == "助詞" and not such_as and not person
@@ -96,10 +104,12 @@ def _head(analysis: Analysis, start: int, end: int) -> str | None:
 
 
 def _objects_of_a_verb(analysis: Analysis, piece: tuple[int, int]) -> bool:
-    """「XとYを買ってきて」: the last piece's verb names a kind itself, the things joined are its objects."""
+    """「XとYを買ってきて」, "buy X and Y": the verb names a kind itself (in Japanese, after the
+    things joined; in English, before them), the things joined are its objects."""
     tokens = analysis.message.tokens
     return any(
-        tokens[hit.start].pos == "動詞" and hit.weight >= CLEAR_CATEGORY for hit in _category_hits(analysis, *piece)
+        (tokens[hit.start].pos == "動詞" or hit.term in _EN_VERBS) and hit.weight >= CLEAR_CATEGORY
+        for hit in _category_hits(analysis, *piece)
     )
 
 

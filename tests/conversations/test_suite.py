@@ -19,9 +19,10 @@ from tests.conversations.runner import run_all
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
     "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
-    # Issue 8 asks 95% here and it is not reached yet: 57/62 before session 4 changed anything, 58/62
-    # at its end. Until it is, the bar is the figure reached (58/62), so that no change loses one.
-    "s4 (looked at in session 5)": (heldout_s4.PERSONAS, 0.935),
+    # 57/62 before session 4 changed anything, 58/62 at its end; its four failures were looked at
+    # and fixed in session 5 in general ways (62/62): the bar is the figure reached, so that no
+    # change loses one. Issue 8's 95% goal now applies to s5.
+    "s4 (looked at in session 5)": (heldout_s4.PERSONAS, 1.0),
     # Written in session 5 before any change of that session: 66/71 on main then; the bar is that
     # share rounded down, so that no change loses one.
     "held-out s5": (heldout_s5.PERSONAS, 0.929),

@@ -93,6 +93,22 @@ def test_asking_for_vietnamese_is_confirmed_in_vietnamese(chat, session):
     assert _language(session, "U1") == "vi"
 
 
+@pytest.mark.parametrize(
+    ("first", "switch", "asked_again"),
+    [
+        ("明日の朝ゴミ出しをお願いしたい", "English please", "address"),  # the request's address question
+        ("手伝いたいです", "Tiếng Việt", "Xong"),  # the helper's kinds, with its Done button
+    ],
+)
+def test_a_language_asked_for_mid_question_asks_that_question_again_in_it(first, switch, asked_again, chat, session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="U1", district=district)
+    chat.say("U1", first)
+    got = chat.say("U1", switch)
+    assert texts(got)[0] == t("common.language_set", _language(session, "U1"))
+    assert asked_again in texts(got)[-1] or asked_again in buttons(got)  # not left waiting in silence
+
+
 def _living_in_a_district(chat, session, user_id: str) -> None:
     district = factories.district(session, "緑ケ丘")
     chat.event(user_id, "follow")

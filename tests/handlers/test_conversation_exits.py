@@ -78,6 +78,8 @@ def test_a_new_date_at_the_address_question_changes_the_draft_and_asks_again(tex
     request = the_request(session)
     assert request.meeting_point is None  # not stored as the address
     assert request.when.date() == (local_now() + timedelta(days=2)).date()
+    said = request.when.date()
+    assert f"{said.month}月{said.day}日" in texts(got)[0]  # says what it changed to
     assert request.time_of_day == "morning"  # only the day changed
 
 

@@ -116,11 +116,48 @@ def test_a_cancel_drops_both(line_chat, session, midori):
         "息子と買い物に行きたいので車を出してほしい",
         "キャットフードと猫砂を買ってきてほしい",
         "ちょっと買い物をお願いしたい",
+        "Please buy me batteries and light bulbs, I can fit them myself",
+        "my son and I need a ride to the hospital tomorrow",
     ],
 )
 def test_things_named_together_for_one_kind_stay_one_request(text, line_chat, session, midori):
     got = line_chat.say("Ureq", text)
-    if "いつ" in texts(got)[-1]:
+    if "いつ" in texts(got)[-1] or "When" in texts(got)[-1]:
         got = line_chat.say("Ureq", "明日")
     answer_and_send(line_chat, got)
     assert len(list(session.scalars(select(HelpRequest)))) == 1
+
+
+@pytest.mark.parametrize(
+    "text, left",
+    [
+        ("あ、買い物はやっぱりいいです", "garbage"),
+        ("買い物はやめときます", "garbage"),
+        ("ゴミ出しはやめます", "shopping"),
+        ("ごみだしは もう いいです", "shopping"),
+    ],
+)
+def test_one_kind_dropped_in_words_leaves_the_other(text, left, line_chat, session, midori):
+    line_chat.say("Ureq", "明日ゴミ出しと買い物をお願いしたい")
+    got = line_chat.say("Ureq", text)
+    assert "続けます" in texts(got)[0] and "住所" in texts(got)[-1], texts(got)
+    answer_and_send(line_chat, got)
+    requests = [r for r in session.scalars(select(HelpRequest)) if r.status == "open"]
+    assert [r.category for r in requests] == [left] and requests[0].when.date() == TOMORROW
+    helpers = {"garbage": "Ug", "shopping": "Us"}
+    assert len(offers_to(line_chat, helpers[left])) == 1
+    assert offers_to(line_chat, helpers[{"garbage": "shopping", "shopping": "garbage"}[left]]) == []
+
+
+@pytest.mark.parametrize(
+    "text, changed",
+    [("さっきのゴミ出し、明後日にしてください", "garbage"), ("さっきの買い物は明後日にしてくれんね", "shopping")],
+)
+def test_a_later_change_of_one_kind_sent_together_changes_that_one(text, changed, line_chat, session, midori):
+    answer_and_send(line_chat, line_chat.say("Ureq", "明日ゴミ出しと買い物をお願いしたい"))
+    line_chat.say("Ureq", text)
+    requests = {r.category: r for r in session.scalars(select(HelpRequest))}
+    assert len(requests) == 2
+    after = (local_now() + timedelta(days=2)).date()
+    other = "shopping" if changed == "garbage" else "garbage"
+    assert requests[changed].when.date() == after and requests[other].when.date() == TOMORROW

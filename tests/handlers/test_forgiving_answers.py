@@ -1,0 +1,169 @@
+"""Answers that used to end a conversation other than the person meant, through LINE: a dialect's
+"that's right" at the summary, an address corrected at a later question, a short "ok" that named no
+district, a helper asking for the offers to stop in words that read as a cancel."""
+
+import pytest
+from sqlalchemy import select
+
+from db.models import HelperProfile, HelpRequest, Resident
+from tests import factories
+from tests.conversations.world import READINGS
+from tests.fakes import texts
+from tests.handlers.talk import offers_to, press
+
+
+@pytest.fixture
+def town(session):
+    midori = factories.district(session, "緑ケ丘", reading=READINGS["緑ケ丘"])
+    kurosaki = factories.district(session, "黒崎", reading=READINGS["黒崎"])
+    factories.resident(session, platform="line", user_id="Ureq", district=midori, display_name="山田")
+    factories.helper(session, platform="line", user_id="Uh1", district=midori, skills=["repair"], display_name="佐藤")
+    factories.helper(session, platform="line", user_id="Uh2", district=kurosaki, skills=["dog_walking"])
+    factories.helper(session, platform="line", user_id="Uh3", district=midori, skills=["dog_walking"])
+    session.commit()
+    return midori
+
+
+def to_the_summary(chat, address: str = "緑ケ丘3-2-1") -> list:
+    got = chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    assert "住所" in texts(got)[-1]
+    chat.say("Ureq", address)
+    return chat.say("Ureq", "集会所の裏")
+
+
+@pytest.mark.parametrize("text", ["そぎゃんです", "そげんです", "そうです", "そがんです、お願いします", "そうたい"])
+def test_a_dialects_thats_right_at_the_summary_sends_the_request(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    got = line_chat.say("Ureq", text)
+    assert "お願いを出しました" in texts(got)[0], texts(got)
+    assert len(offers_to(line_chat, "Uh1")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "すみません、住所をまちがえました。9-3-1です",
+        "住所は緑ケ丘9-3-1でした",
+        "番地ば間違えとりました、9-3-1です",
+        "ごめんなさい住所まちがえました9-3-1です",
+    ],
+)
+def test_an_address_corrected_at_the_landmark_question_changes_the_address_only(text, line_chat, session, town):
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘9-3-7")
+    got = line_chat.say("Ureq", text)
+    assert "変更しました" in texts(got)[0] and "目印" in texts(got)[-1], texts(got)
+    request = session.scalar(select(HelpRequest))
+    assert request.meeting_point == "緑ケ丘9-3-1" and request.landmark is None
+    got = line_chat.say("Ureq", "集会所の裏")
+    press(line_chat, "Ureq", "お願いする", got)
+    card = offers_to(line_chat, "Uh1")[-1]
+    assert "9-3" not in card.body  # the address is not in the offer
+    press(line_chat, "Uh1", "引き受ける", [card])
+    helper_got = " ".join(texts(line_chat.channel.to("Uh1")))
+    assert "緑ケ丘9-3-1" in helper_got and "9-3-7" not in helper_got
+
+
+def test_an_address_corrected_at_the_summary_is_shown_again(line_chat, session, town):
+    to_the_summary(line_chat, "緑ケ丘9-3-7")
+    got = line_chat.say("Ureq", "住所をまちがえました。9-3-1です")
+    assert "緑ケ丘9-3-1" in texts(got)[-1] and "お願いする" in [b.label for m in got for b in m.buttons]
+
+
+@pytest.mark.parametrize("text", ["ok", "OK", "okay", "yes", "sure"])
+def test_a_short_yes_at_the_summary_changes_no_district(text, line_chat, session, town):
+    factories.resident(session, platform="line", user_id="Uanh", display_name="Anh", language="en")
+    session.commit()
+    line_chat.say("Uanh", "can someone walk my dog tomorrow evening")
+    line_chat.say("Uanh", "I live in Kurosaki")
+    line_chat.say("Uanh", "黒崎5-5-2")
+    line_chat.say("Uanh", "near the community hall")
+    got = line_chat.say("Uanh", text)
+    assert "is out" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).district.name == "黒崎"
+    assert len(offers_to(line_chat, "Uh2")) == 1 and offers_to(line_chat, "Uh3") == []
+
+
+def paused(session, user: str) -> bool:
+    person = session.scalar(select(Resident).where(Resident.platform_user_id == user))
+    return session.scalar(select(HelperProfile).where(HelperProfile.resident_id == person.id)).paused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今月いっぱい出張やけん、依頼は止めといて",
+        "来週は出張なので依頼を止めてください",
+        "しばらく連絡は止めといてください",
+        "今月いっぱいは依頼をキャンセルしといて",
+    ],
+)
+def test_a_helper_asking_the_offers_to_stop_is_paused(text, line_chat, session, town):
+    got = line_chat.say("Uh1", text)
+    assert paused(session, "Uh1"), texts(got)
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    press(line_chat, "Ureq", "お願いする", line_chat.say("Ureq", "集会所の裏"))
+    assert offers_to(line_chat, "Uh1") == []
+
+
+def test_a_helper_who_asked_for_help_cancels_their_request_instead(line_chat, session, town):
+    line_chat.say("Uh1", "明日の朝、犬の散歩をお願いしたいです")
+    line_chat.say("Uh1", "緑ケ丘5-5-5")
+    press(line_chat, "Uh1", "お願いする", line_chat.say("Uh1", "公園の近く"))
+    line_chat.say("Uh1", "犬の散歩の依頼は取り消してください")
+    assert not paused(session, "Uh1")
+    assert session.scalar(select(HelpRequest)).status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ちょっと待って、住所は娘に聞いてから",
+        "あとで書きます",
+        "ちょっとまってください",
+        "let me check and write later",
+    ],
+)
+def test_a_wait_at_the_address_question_stores_nothing_and_waits(text, line_chat, session, town):
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    got = line_chat.say("Ureq", text)
+    assert "お待ちします" in texts(got)[0] or "wait" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).meeting_point is None
+    got = line_chat.say("Ureq", "緑ケ丘3-2-1")  # the answer, when they have it
+    assert "目印" in texts(got)[-1]
+    assert session.scalar(select(HelpRequest)).meeting_point == "緑ケ丘3-2-1"
+
+
+@pytest.mark.parametrize("text", ["とくにないです", "特にありません", "ないです", "わかりません", "ﾄｸﾆﾅｲﾃﾞｽ"])
+def test_no_landmark_said_politely_is_no_landmark(text, line_chat, session, town):
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    got = line_chat.say("Ureq", text)
+    assert "お願いする" in [b.label for m in got for b in m.buttons]
+    assert session.scalar(select(HelpRequest)).landmark == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["こんにちは。よろしくお願いします", "はじめまして", "ｺﾝﾆﾁﾊ", "hello, nice to meet you"]
+)
+def test_a_newcomers_greeting_is_answered_warmly_and_asks_the_district_once(text, line_chat, session, town):
+    factories.resident(session, platform="line", user_id="Unew", display_name="新人")
+    session.commit()
+    got = line_chat.say("Unew", text)
+    assert "黒崎" in [b.label for b in got[-1].buttons], texts(got)  # the district question
+    assert session.scalar(select(HelpRequest)) is None
+    got = line_chat.say("Unew", "いい天気ですね")
+    assert "黒崎" not in [b.label for m in got for b in m.buttons if b.data.startswith("district")]
+
+
+@pytest.mark.parametrize(
+    "text", ["黒崎です", "黒崎に住んどります", "はじめまして、黒崎に住んでいる田中です", "I live in Kurosaki"]
+)
+def test_a_district_named_in_passing_by_a_newcomer_is_taken(text, line_chat, session, town):
+    newcomer = factories.resident(session, platform="line", user_id="Unew", display_name="新人")
+    session.commit()
+    line_chat.say("Unew", "こんにちは")
+    line_chat.say("Unew", text)
+    session.refresh(newcomer)
+    assert newcomer.district is not None and newcomer.district.name == "黒崎"
