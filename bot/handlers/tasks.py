@@ -371,10 +371,11 @@ def not_yet(session: Session, turn: Turn) -> Outbox:
 
 @on_text
 def request_status(session: Session, turn: Turn) -> Outbox | None:
-    """「さっきのお願いはどうなってますか」: the state of the person's latest request."""
+    """「さっきのお願いはどうなってますか」: the state of the person's latest request (of the kind named:
+    「ゴミ出しはどうなった？」)."""
     if not has_word(turn, "request.status_words"):
         return None
-    request = latest_request(session, turn.resident)
+    request = named_request(session, turn) or latest_request(session, turn.resident)
     if request is None:
         return turn.reply(Text(turn.t("request.status_none")))
     helper = request.task.helper.display_name if request.task is not None else ""

@@ -1,5 +1,5 @@
 """Two requests sent by one message (「明日ゴミ出しと買い物をお願いしたい」): a cancel that names one
-kind cancels that one, and the other stays out."""
+kind cancels that one, and the other stays out; asking after one is answered about that one."""
 
 import pytest
 from sqlalchemy import select
@@ -22,3 +22,9 @@ def test_a_cancel_naming_one_kind_cancels_that_request(text, cancelled, kept, li
         )
     status = {r.category: r.status for r in session.scalars(select(HelpRequest))}
     assert status == {cancelled: "cancelled", kept: "open"}, texts(got)
+
+
+def test_asking_after_one_kind_answers_about_that_request(line_chat, session, midori):  # noqa: F811
+    answer_and_send(line_chat, line_chat.say("Ureq", "明日ゴミ出しと買い物をお願いしたい"))
+    said = texts(line_chat.say("Ureq", "ゴミ出しはどうなってますか"))[0]
+    assert "ごみ出し" in said and "買い物" not in said, said
