@@ -61,7 +61,8 @@ def main() -> None:
     section of a bench not run this time is kept as it was (each says when and on what it ran)."""
     names = sys.argv[1:] or list(BENCHES)
     path = ROOT / "bench" / "RESULTS.md"
-    sections = _sections(path.read_text(encoding="utf-8")) if path.exists() else {}
+    earlier = path.read_text(encoding="utf-8") if path.exists() else ""
+    sections = _sections(earlier)
     for name in names:
         what, baseline, limit = BENCHES[name]
         print(f"bench.{name} ...", flush=True)
@@ -90,9 +91,18 @@ def main() -> None:
         "the machine was (load average over 1, 5 and 15 minutes; the machine has the cores shown).",
         "",
     ]
+    lines += _notes(earlier)
     lines += [sections[name] for name in BENCHES if name in sections]
     path.write_text("\n".join(lines), encoding="utf-8")
     print("wrote bench/RESULTS.md")
+
+
+def _notes(text: str) -> list[str]:
+    """What was written by hand between the header and the first section (when and how loaded
+    each bench ran, what was measured next to it): kept as it was."""
+    preamble = text.split("\n## ", 1)[0]
+    _, found, notes = preamble.partition("the cores shown).\n")
+    return [notes.strip("\n"), ""] if found and notes.strip() else []
 
 
 def _sections(text: str) -> dict[str, str]:

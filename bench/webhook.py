@@ -3,7 +3,8 @@
 Both are driven with the same bounded load of new signed LINE events (16 connections, loopback);
 they take turns, three runs each, and the median run of each counts. Kyojo's runs use PostgreSQL
 and a Redis of the bench's own, and afterwards every event answered 200 must be in the database
-and in the RQ queue (no worker runs, so the queue keeps them).
+and in the RQ queue (no worker runs, so the queue keeps them). The CPU the gunicorn workers used
+per request is shown too: on a machine shared with other work it moves much less than req/s.
 Run: .venv/bin/python -m bench.webhook [REQUESTS]
 """
 
@@ -160,6 +161,20 @@ def stored_and_queued(database_url: str, redis_url: str) -> tuple[int, int]:
     return stored, Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}")
 
 
+def web_cpu(master: int) -> float:
+    """CPU seconds the gunicorn workers under `master` have used (Linux /proc; 0 elsewhere). Less
+    moved by other work on the machine than requests a second: the figure to compare at load."""
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+        ticks = 0
+        for pid in workers:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return 0.0
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def compare(database_url: str, redis_url: str, count: int, line: str | None = None) -> dict:
     """Both servers under one gunicorn line, taking turns; the median run of each and Kyojo's
     bookkeeping."""
@@ -167,11 +182,13 @@ def compare(database_url: str, redis_url: str, count: int, line: str | None = No
     before = stored_and_queued(database_url, redis_url)
     ports = {"kyojo": free_port(), "bare": free_port()}
     runs: dict[str, list] = {"kyojo": [], "bare": []}
+    cpu: dict[str, float] = {"kyojo": 0.0, "bare": 0.0}
     sent = 0
     with (
-        process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]),
-        process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]),
+        process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]) as kyojo,
+        process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]) as bare,
     ):
+        masters = {"kyojo": kyojo.pid, "bare": bare.pid}
         for name in ("bare", "kyojo"):  # warm up: imports, connections, caches
             sent += 200
             warm_up = drive(ports[name], payloads(ports[name], 200, sent), CONNECTIONS, 60.0)
@@ -179,9 +196,12 @@ def compare(database_url: str, redis_url: str, count: int, line: str | None = No
         for _ in range(RUNS):
             for name in ("bare", "kyojo"):
                 sent += count
+                started = web_cpu(masters[name])
                 runs[name].append(drive(ports[name], payloads(ports[name], count, sent), CONNECTIONS, MAX_SECONDS))
+                cpu[name] += web_cpu(masters[name]) - started
     answered = sum(o.statuses.get(200, 0) for o in runs["kyojo"])
     return {
+        "cpu_us": {name: cpu[name] / sum(o.sent for o in runs[name][1:]) * 1e6 for name in cpu},
         "kyojo": median_outcome(runs["kyojo"][1:]),
         "bare": median_outcome(runs["bare"][1:]),
         "answered": answered,
@@ -214,6 +234,10 @@ def report(result: dict) -> None:
     print(f"bare endpoint : {bare.line()}")
     print(f"kyojo webhook : {kyojo.line()}")
     print(f"ratio         : x{kyojo.per_second / bare.per_second:.2f} of the bare endpoint's req/s")
+    cpu = result["cpu_us"]
+    print(
+        f"web CPU       : {cpu['kyojo']:.0f} us a request (bare endpoint {cpu['bare']:.0f} us), gunicorn workers only"
+    )
     stored, queued = result["stored_queued"]
     print(f"kyojo answered 200 to {result['answered']} new events: {stored} stored, {queued} queued")
 

@@ -72,6 +72,7 @@ class Jobs:
         self.clock = clock  # eager mode: when a delayed job falls due (bot.wiring hands the runtime's)
         self.delayed: list[tuple[datetime, str, tuple]] = []  # eager mode: run by tests
         self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
+        self._job_fields: dict[str, dict] = {}  # RQ's hash of a queued job, by job name
         if mode == "rq":
             from redis import Redis
             from rq import Queue
@@ -106,15 +107,46 @@ class Jobs:
             for args, job_id in zip(calls, ids, strict=True):
                 self.enqueue(name, *args, job_id=job_id)
             return
-        from rq import Retry
+        if not calls:
+            return
+        import zlib
+        from uuid import uuid4
 
+        from rq.job import Job as RqJob
+        from rq.utils import get_call_string, now, utcformat
+
+        # Each job's hash is RQ's own for this job name (made once), with its id, arguments and
+        # times: one HSET a job and one RPUSH for all, where RQ's enqueue builds a Job object
+        # and sends four commands a job (tests/core/test_queue.py holds the hashes equal).
         # One round trip, not a MULTI/EXEC transaction: each job stands alone (a failure is raised,
         # and the webhook has its platform deliver the body again).
+        fields, stamp = self._fields(name), utcformat(now())
+        keys = [job_id or str(uuid4()) for job_id in ids]
         with self.redis.pipeline(transaction=False) as pipeline:
-            for args, job_id in zip(calls, ids, strict=True):
-                retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-                self.queue.enqueue(name, *args, pipeline=pipeline, retry=retry, job_id=job_id)
+            pipeline.sadd(self.queue.redis_queues_keys, self.queue.key)
+            for args, job_id in zip(calls, keys, strict=True):
+                data = zlib.compress(self.queue.serializer.dumps((name, None, args, {})))
+                description = get_call_string(name, args, {}) or ""
+                own: dict[Any, Any] = dict(
+                    fields, data=data, description=description, created_at=stamp, enqueued_at=stamp
+                )
+                pipeline.hset(RqJob.key_for(job_id), mapping=own)
+            pipeline.rpush(self.queue.key, *keys)
             pipeline.execute()
+
+    def _fields(self, name: str) -> dict:
+        """What RQ stores for every queued job of this name, whatever its id, arguments and times."""
+        if name in self._job_fields:
+            return self._job_fields[name]
+        from rq import Retry
+        from rq.job import JobStatus
+
+        retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+        fields = self.queue.create_job(name, job_id="-", retry=retry, status=JobStatus.QUEUED).to_dict()
+        for own in ("data", "description", "created_at", "enqueued_at"):
+            fields.pop(own, None)
+        self._job_fields[name] = fields
+        return fields
 
     def waiting(self, job_ids: list[str]) -> set[str]:
         """Those of the jobs Redis holds queued, scheduled or running (one round trip; in-process:

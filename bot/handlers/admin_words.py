@@ -32,8 +32,8 @@ def admin_in_words(session: Session, turn: Turn) -> Outbox | None:
         return prepare_typed(session, turn)
     if has_word(turn, "adminchat.send_words") and has_word(turn, "adminchat.circular_words"):
         return compose_asked(session, turn, districts)
-    if has_word(turn, "adminchat.approve_words"):
-        return approve_waiting(session, turn, districts)
+    if has_word(turn, "adminchat.approve_words") and not has_word(turn, "adminchat.not_approve_words"):
+        return approve_waiting(session, turn, districts)  # not 「承認待ちの人は？」「まだ承認しないで」
     return None
 
 

@@ -13,6 +13,7 @@ Free-text answers (an address, a landmark) are stored only when none of the exit
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -155,12 +156,26 @@ def asks_back(turn: Turn) -> bool:
     return text.endswith("?") and not has_address(text)
 
 
+# 後 right after a kanji is "after it" (食後で, 退職後です, 午後で), not 後で "later"
+_AFTER_A_NOUN = re.compile(r"(?<=[\u4e00-\u9fff])後")
+
+
 def waits(turn: Turn) -> bool:
     """「ちょっと待って、住所は娘に聞いてから」: no answer yet, and nothing to store (a message that
-    gives a house number all the same is the answer)."""
+    gives a house number all the same is the answer). A word of waiting inside another word is
+    none (「食後でも開いています」, "the bus waiting shelter"): the message is the answer."""
     from bot.privacy import has_address
 
-    return has_word(turn, "conversation.wait_words") and not has_address(turn.text)
+    text = normal(_AFTER_A_NOUN.sub("・", turn.text))
+    said = any(_holds(text, word) for word in words(turn, "conversation.wait_words"))
+    return said and not has_address(turn.text)
+
+
+def _holds(text: str, word: str) -> bool:
+    """The word in the text; a word in Latin letters only as a whole word ("wait", not "waiting")."""
+    if not word.isascii():
+        return word in text
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
 
 
 def unread_correction(turn: Turn) -> bool:

@@ -41,12 +41,33 @@ def pressed(session: Session, turn: Turn, said: str) -> Outbox:
 
 
 def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
-    """A typed reply to a safety check (無事です / 足をけがして動けません); else not ours."""
-    said = getattr(turn.understanding, "intent", None)
-    if said not in safety.ANSWERS:
-        return None
+    """A typed reply to a safety check (無事です / はい / 足をけがして動けません); small talk gets the
+    question again with its buttons (the check must not stay unanswered behind a pleasantry);
+    anything else is not ours."""
+    said = reads_as(turn)
     circular_id = int(turn.pending.data.get("circular_id", 0))
+    if said is None:
+        return ask_again(turn, circular_id) if turn.understood.intent == "chitchat" else None
     return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text, turn.now))
+
+
+def reads_as(turn: Turn) -> str | None:
+    """safe / need_help as the answer to 「ご無事ですか？」 (a bare はい is safe), or None."""
+    from bot.handlers.conversation import is_one_of
+
+    said = getattr(turn.understanding, "intent", None)
+    if said in safety.ANSWERS:
+        return said
+    return "safe" if is_one_of(turn, "safety.yes_words") else None
+
+
+def ask_again(turn: Turn, circular_id: int) -> Outbox:
+    """「ご無事ですか？」 again, with its answers on the message."""
+    buttons = (
+        button(turn.t("safety.safe_button"), "safety.safe", circular_id),
+        button(turn.t("safety.need_help_button"), "safety.need_help", circular_id),
+    )
+    return turn.reply(Text(turn.t("safety.ask_again"), buttons, lasting=True))
 
 
 def _category(text: str, now: datetime) -> str:

@@ -129,42 +129,103 @@ def my_task(session: Session, resident: Resident) -> Task | None:
 
 @on_intent("done")
 def done(session: Session, turn: Turn) -> Outbox:
-    """終わりました: ask how long it took (a default per kind), then the other side confirms."""
-    from bot.timebank import ledger
-
+    """終わりました: ask how long it took (a default per kind), then the other side confirms; a
+    time said in the same breath (「終わりました。1時間くらいでした」) is taken, not asked again."""
     task = my_task(session, turn.resident)
     if task is None:
         return turn.reply(Text(turn.t("task.none")))
     task.done_reported_by_id, task.done_at = turn.resident.id, turn.now
-    usual = ledger.default_minutes(task.request.category)
+    said = duration(turn.text)
+    if said is not None and 0 < said <= 24 * 60:
+        return reported(session, turn, task, said)
     drafts.ask(session, turn.resident, "task_minutes", {"task_id": task.id}, turn.now)
-    choices = sorted({usual, *MINUTE_CHOICES})
-    return turn.reply(
-        Text(
-            turn.t("task.ask_minutes", usual=hours_text(usual, turn.locale)),
-            tuple(button(hours_text(m, turn.locale), "task.minutes", task.id, m) for m in choices),
-        )
-    )
+    return turn.reply(minutes_question(turn, task, turn.t("task.ask_minutes", usual=usual_hours(turn, task))))
+
+
+def usual_hours(turn: Turn, task: Task) -> str:
+    from bot.timebank import ledger
+
+    return hours_text(ledger.default_minutes(task.request.category), turn.locale)
+
+
+def minutes_question(turn: Turn, task: Task, text: str) -> Text:
+    """How long it took, with a button for the usual time and a few others."""
+    from bot.timebank import ledger
+
+    choices = sorted({ledger.default_minutes(task.request.category), *MINUTE_CHOICES})
+    return Text(text, tuple(button(hours_text(m, turn.locale), "task.minutes", task.id, m) for m in choices))
+
+
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_HOURS = r"(?:時間|じかん|ジカン|hours?|hrs?|h|giờ|小时|个小时|시간)"
+_MINUTES = r"(?:分|ふん|ぷん|フン|プン|minutes?|mins?|m|phút|分钟|분)"
+_NUMBER = r"(\d+(?:\.\d+)?)"
+
+
+def _numerals(text: str) -> str:
+    """Width folded, kanji numerals as digits (二時間 -> 2時間, 十五分 -> 15分)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", _tens, text)
+    return text.translate(_KANJI_DIGITS)
+
+
+def _tens(match: re.Match) -> str:
+    tens = int(match.group(1).translate(_KANJI_DIGITS) or 1)
+    ones = int(match.group(2).translate(_KANJI_DIGITS) or 0)
+    return str(tens * 10 + ones)
+
+
+def duration(text: str) -> int | None:
+    """Minutes written with their unit: 「1時間半」 90, 「1.5時間」 90, 「二時間」 120, 「1時間15分」 75,
+    "45 min" 45; a clock time (2時に) or a time ago (30分前) is no duration."""
+    text = _numerals(text)
+    hours = re.search(_NUMBER + r"\s*" + _HOURS + r"(半)?(?!前|後|ご|まえ)", text)
+    minutes = re.search(r"(?<![\d.])" + _NUMBER + r"\s*" + _MINUTES + r"(?![a-z]|前|後|まえ)", text)
+    if hours is None and minutes is None:
+        return None
+    total = 0.0
+    if hours is not None:
+        total += float(hours.group(1)) * 60 + (30 if hours.group(2) else 0)
+    if minutes is not None and (hours is None or minutes.start() > hours.end() - 1):
+        total += float(minutes.group(1))
+    return round(total)
 
 
 def parse_minutes(text: str) -> int | None:
-    """ "90" -> 90, "1時間30分" -> 90, "2" -> 120 (small numbers are hours)."""
-    numbers = [int(n) for n in re.findall(r"\d+", unicodedata.normalize("NFKC", text))]
+    """ "90" -> 90, "1時間30分" -> 90, "1時間半" -> 90, "2" -> 120 (small numbers are hours)."""
+    said = duration(text)
+    if said is not None:
+        return said
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", _numerals(text))]
     if len(numbers) >= 2:
-        return numbers[0] * 60 + numbers[1]
+        return round(numbers[0] * 60 + numbers[1])
     if numbers:
-        return numbers[0] * 60 if numbers[0] <= 8 else numbers[0]
+        return round(numbers[0] * 60 if numbers[0] <= 8 else numbers[0])
     return None
 
 
 @on_state("task_minutes")
 def typed_minutes(session: Session, turn: Turn) -> Outbox | None:
-    """How long it took, typed."""
+    """How long it took, typed; words that give no time (「わからない」) get the question again
+    rather than a pleasantry that leaves the task unreported."""
     minutes = parse_minutes(turn.text)
     task = session.get(Task, (turn.pending.data or {}).get("task_id") or 0)
-    if minutes is None or task is None or not 0 < minutes <= 24 * 60:
+    if task is None:
         return None
+    if minutes is None or not 0 < minutes <= 24 * 60:
+        if elsewhere(turn):
+            return None  # a request, a cancel, a command: read as such
+        return turn.reply(minutes_question(turn, task, turn.t("task.minutes_again")))
     return reported(session, turn, task, minutes)
+
+
+def elsewhere(turn: Turn) -> bool:
+    """Whether words that are no time mean something else: a cancel, a command, a request for a
+    kind of help (「わからない」 alone is no request)."""
+    understood = turn.understood
+    if understood.intent == "help_request":
+        return understood.category not in (None, "other")
+    return understood.intent not in ("chitchat", "done", "accept", "decline")
 
 
 @on_postback("task.minutes")
@@ -189,7 +250,9 @@ def reported(session: Session, turn: Turn, task: Task, minutes: int) -> Outbox:
     reader = outboxes.recipient(session, other.id)
     if reader is not None:  # so that a typed はい / まだです answers the question too
         conversations.ask(session, reader, "task_confirm", {"task_id": task.id}, now=turn.now, minutes=7 * 24 * 60)
-    question = Text(
+    question = confirm_question(
+        other,
+        task,
         describe_t(
             other,
             "task.confirm_question",
@@ -197,12 +260,21 @@ def reported(session: Session, turn: Turn, task: Task, minutes: int) -> Outbox:
             name=turn.resident.display_name,
             hours=hours_text(minutes, other.language),
         ),
-        (
-            button(describe_t(other, "task.confirm_button", task.request), "task.confirm", task.id),
-            button(describe_t(other, "task.not_yet_button", task.request), "task.not_yet", task.id),
-        ),
     )
     return turn.reply(Text(turn.t("task.reported"))).to(other.id, question)
+
+
+def confirm_question(person: Resident, task: Task, text: str) -> Text:
+    """「終わりましたか」 with 確認する / まだです on the message: the answer may come days later,
+    after other messages, so the buttons must not be quick replies."""
+    return Text(
+        text,
+        (
+            button(describe_t(person, "task.confirm_button", task.request), "task.confirm", task.id),
+            button(describe_t(person, "task.not_yet_button", task.request), "task.not_yet", task.id),
+        ),
+        lasting=True,
+    )
 
 
 def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
@@ -219,16 +291,31 @@ def may_confirm(session: Session, task: Task, resident: Resident) -> bool:
 
 @on_state("task_confirm")
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
-    """はい / 確認しました confirm, まだです / いいえ do not; anything else is not an answer."""
-    text = normal(turn.text)
-    said_no = turn.understood.intent == "decline" or any(text.startswith(w) for w in words(turn, "task.no_words"))
-    # 「はい、ありがとうございました」: a yes followed by thanks is still a yes
-    said_yes = turn.understood.intent == "accept" or any(text.startswith(w) for w in words(turn, "task.yes_words"))
-    if said_yes == said_no:
-        return None
+    """はい / 助かりました / 確かに終わりました confirm, まだです / 来てない do not (a no wins);
+    small talk gets the question again with its buttons; anything else is not an answer."""
+    said = confirmation(turn)
+    task = session.get(Task, int(turn.pending.data.get("task_id", 0)))
+    if said is None:
+        if task is None or turn.understood.intent != "chitchat" or not may_confirm(session, task, turn.resident):
+            return None
+        text = describe_t(turn.resident, "task.confirm_again", task.request)
+        return turn.reply(confirm_question(turn.resident, task, text))
     conversations.finish(session, turn.resident)
     turn.args = [str(turn.pending.data.get("task_id", 0))]
-    return confirm(session, turn) if said_yes else not_yet(session, turn)
+    return confirm(session, turn) if said else not_yet(session, turn)
+
+
+def confirmation(turn: Turn) -> bool | None:
+    """Whether a typed answer says the task is done (None: it says neither)."""
+    text = normal(turn.text)
+    compact = "".join(ch for ch in text if not ch.isspace() and ch not in "、。,.!！?？")
+    starts = lambda key: any(text.startswith(w) or compact.startswith(w) for w in words(turn, key))  # noqa: E731
+    inside = lambda key: any(w in text or w in compact for w in words(turn, key))  # noqa: E731
+    if turn.understood.intent == "decline" or starts("task.no_words") or inside("task.no_inside"):
+        return False
+    if turn.understood.intent in ("accept", "done") or starts("task.yes_words") or inside("task.yes_inside"):
+        return True
+    return None
 
 
 @on_postback("task.confirm")

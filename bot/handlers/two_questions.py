@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.circulars import safety
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, on_state
+from bot.handlers.conversation import is_one_of
 from bot.handlers.offers import offer_answer
 from bot.handlers.safety import answered_in_words
 from db.models import Circular, Conversation, Delivery, HelpRequest, Offer
@@ -64,6 +65,8 @@ def answer_either(session: Session, turn: Turn) -> Outbox | None:
             offer_answer(session, turn) if turn.pending.state == "offer_pending" else answered_in_words(session, turn)
         )
     as_offer, as_safety = read_as(turn, "offer_pending"), read_as(turn, "safety_check")
+    if as_safety not in safety.ANSWERS and is_one_of(turn, "safety.yes_words"):
+        as_safety = "safe"  # a bare はい answers 「ご無事ですか？」 too
     fits_offer, fits_safety = as_offer in OFFER_ANSWERS, as_safety in safety.ANSWERS
     if fits_offer and fits_safety:
         return ask_which(turn, offer, as_offer, circular_id, as_safety)
@@ -86,4 +89,4 @@ def ask_which(turn: Turn, offer: Offer, as_offer: str, circular_id: int, as_safe
     """「どちらへのお返事ですか？」 with one button for the offer and one for the safety check."""
     offer_button = button(turn.t(f"conversation.which_offer_{as_offer}"), f"offer.{as_offer}", offer.id)
     safety_button = button(turn.t(f"conversation.which_safety_{as_safety}"), f"safety.{as_safety}", circular_id)
-    return turn.reply(Text(turn.t("conversation.ask_which"), (safety_button, offer_button)))
+    return turn.reply(Text(turn.t("conversation.ask_which"), (safety_button, offer_button), lasting=True))

@@ -71,11 +71,21 @@ def unmet(session: Session, request: HelpRequest, round: int) -> Outbox:
         0,
         Envelope(
             requester.id,
-            [Text(t(said, locale, kind=describe.kind(request.category, locale), when=describe.when(request, locale)))],
+            [Text(t(said, locale, which=_which(request, locale)))],
             retry_key=retry_key("unmet", request.id, round, requester.id),
         ),
     )
     return box
+
+
+def _which(request: HelpRequest, locale: str) -> str:
+    """Which request 'nobody found' is about (one message may have made two); nothing for an
+    urgent one, whose only context is the answer or the alarm the person just sent."""
+    if request.urgent:
+        return ""
+    return t(
+        "offer.unmet_which", locale, kind=describe.kind(request.category, locale), when=describe.when(request, locale)
+    )
 
 
 def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envelope]:

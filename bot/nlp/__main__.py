@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
 
-from bot.nlp.evaluate import evaluate_file, evaluate_sets, format_report, format_sets
+from bot.nlp.evaluate import evaluate_file, evaluate_sets, format_report, format_sets, misses_shown
 from bot.nlp.understanding import understand
 
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(report(args.held_out_misses))
     elif args.file:
-        print(format_report(evaluate_file(args.file)))
+        print(format_report(evaluate_file(args.file), show_misses=misses_shown(args.file)))
     else:
         from bot.nlp.evaluate_languages import report
 

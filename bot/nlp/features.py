@@ -145,6 +145,18 @@ _CUE_PAST: Final = _Names("h:", "@past")
 _CUE_BY_ROLE: Final = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
 _IN_CONTEXT: Final[dict[str, _Names]] = {}
 _CONTEXT: Final = _Names("ctx:")
+_ALL_NAMES: Final = [
+    *(_WORD, _AFTER_TE, _MAIN, _ASKED, _TRIGRAM, _PAST_VERB, _LAST, _BEFORE_LAST, _RULE_INTENT, _RULE_CATEGORY),
+    *(_CATEGORY, _CUE, _CUE_PAST, _CONTEXT, *_ROLE.values(), *_CATEGORY_BY_ROLE.values(), *_CUE_BY_ROLE.values()),
+]
+
+
+def names_clear() -> None:
+    """Forget the names built (benchmarks measure a cold first pass with it)."""
+    for names in _ALL_NAMES + list(_IN_CONTEXT.values()):
+        names.clear()
+
+
 _SHAPES: Final = {
     (asks, past, question): list(map(sys.intern, [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]))
     for asks in (False, True)

@@ -23,6 +23,10 @@ _KANJI: Final = re.compile("[\u4e00-\u9fff]")
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
+# A number term (110, 119) inside an address or a number is not said as that word: 3-2-110,
+# 3丁目110番地, 1-119号 (keys: what is joined to the number before it and after it).
+_JOINED_BEFORE: Final = frozenset({"-", "−", "‐", "－", "ー", "チョウメ"})
+_JOINED_AFTER: Final = frozenset({"-", "−", "‐", "－", "ー", "バンチ", "ゴウ"})
 
 
 class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
@@ -169,6 +173,8 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
             if number in found:
                 continue
             if not rest:
+                if token.key.isdigit() and _inside_a_number(keys, start):
+                    continue
                 end: int | None = start + 1
             elif rest[0].key in (keys[start + 1], keys[start + 2]):
                 end = _match_rest(message, start, rest)
@@ -177,6 +183,13 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
             if end is not None:
                 found[number] = _hit(term, message, start, end, term.weight)
     return found
+
+
+def _inside_a_number(keys: list[str], index: int) -> bool:
+    """Whether the number at `index` is part of an address or a longer number (see _JOINED_BEFORE)."""
+    before = keys[index - 1] if index else ""
+    after = keys[index + 1]
+    return before in _JOINED_BEFORE or before.isdigit() or after in _JOINED_AFTER or after.isdigit()
 
 
 def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:

@@ -1,25 +1,33 @@
 """The webhook as production runs it (the process's Session bound to an engine, jobs on RQ): on
 PostgreSQL the body is stored by one INSERT in autocommit, on SQLite in a transaction; either way the
-event is in the database and in the queue before the 200, and a redelivery adds neither."""
+event is in the database and in the queue before the 200, and a redelivery adds neither. Bodies
+arriving together are stored together (bot.intake), each still answered only once it is stored."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+import uuid
 
+import pytest
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, text
 
 from app import create_app
 from bot import wiring
 from bot.config import Config
-from bot.queue import QUEUE_NAME
-from db.models import InboundEvent
+from bot.intake import WRITERS, Intake
+from bot.queue import QUEUE_NAME, Jobs, event_job_id
+from db.models import InboundEvent, local_now
 from db.session import Session, make_engine, upgrade
 from tests.channels.conftest import event_body, sign, user_event
+from tests.conftest import _free_port
 from tests.faults.test_worker_killed import database_url  # noqa: F401 - the fixture
 
 
-def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url, redis):  # noqa: F811
+def production_app(database_url: str, redis_url: str):
+    """The app as production runs it, on its own database (made by the migrations); and its engine."""
     engine = make_engine(database_url)
     upgrade(engine)
     config = Config(
@@ -34,6 +42,11 @@ def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url
     app = create_app(config)
     app.extensions["kyojo"] = wiring.start(config, engine=engine)
     Session.configure(bind=engine)
+    return app, engine
+
+
+def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url, redis):  # noqa: F811
+    app, engine = production_app(database_url, redis_url)
     body = event_body(
         user_event("message", message={"type": "text", "id": "1", "text": "こんにちは", "quoteToken": "q"})
     )
@@ -45,4 +58,105 @@ def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url
         rows = connection.execute(select(InboundEvent.event_id, InboundEvent.status)).all()
     assert rows == [(json.loads(body)["events"][0]["webhookEventId"], "received")]
     assert Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}") == 1
+    engine.dispose()
+
+
+def text_events(*event_ids: str) -> list[tuple[str, str, dict]]:
+    """Parsed LINE text events, as a verified body gives them to the intake."""
+    return [
+        (
+            event_id,
+            "message",
+            user_event("message", event_id=event_id, message={"type": "text", "id": "1", "text": "x"}),
+        )
+        for event_id in event_ids
+    ]
+
+
+def test_bodies_arriving_at_once_are_each_answered_after_their_own_commit_and_stored_once(  # noqa: F811
+    database_url, redis_url, redis
+):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    intake = Intake(engine, Jobs("rq", redis_url))
+    bodies = [text_events(f"01SOLO{n:020d}") for n in range(30)] + [text_events("01TWICE") for _ in range(6)]
+    seen: list[tuple[list[int], bool, bool]] = []
+
+    def deliver(events) -> None:
+        ids = intake.receive("line", events, local_now())
+        with engine.connect() as connection:  # another connection: committed before the answer
+            stored = connection.scalar(select(func.count()).where(InboundEvent.event_id == events[0][0]))
+        seen.append((ids, stored == 1, all(redis.exists(f"rq:job:{event_job_id(i)}") for i in ids)))
+
+    threads = [threading.Thread(target=deliver, args=(events,)) for events in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(seen) == 36 and all(committed and queued for _, committed, queued in seen)
+    assert sorted(len(ids) for ids, _, _ in seen) == [0] * 5 + [1] * 31  # the event sent six times: once
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 31
+    assert Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}") == 31
+    engine.dispose()
+
+
+def test_bodies_that_wait_for_the_writers_are_stored_together_in_one_transaction(  # noqa: F811
+    database_url, redis_url, redis
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's row versions tell which transaction stored a row")
+    engine = make_engine(database_url)
+    upgrade(engine)
+    intake = Intake(engine, Jobs("rq", redis_url))
+    blockers = [engine.connect() for _ in range(WRITERS)]
+    blocked = [f"01BLOCK{uuid.uuid4().hex}" for _ in blockers]
+    waiting = [f"01WAIT{uuid.uuid4().hex}" for _ in range(10)]
+    for connection, event_id in zip(blockers, blocked):  # each writer will wait on one of these rows
+        connection.execute(insert(InboundEvent).values(platform="line", event_id=event_id, payload={}))
+    threads = [
+        threading.Thread(target=intake.receive, args=("line", text_events(e), local_now())) for e in blocked + waiting
+    ]
+    for thread in threads[: len(blocked)]:
+        thread.start()
+    assert wait_until(lambda: len(blocked_inserts(engine)) == WRITERS)
+    for thread in threads[len(blocked) :]:
+        thread.start()
+    assert wait_until(lambda: intake.waiting() == len(waiting))
+    for connection in blockers:
+        connection.rollback()
+        connection.close()
+    for thread in threads:
+        thread.join(30)
+    with engine.connect() as connection:
+        transactions = connection.scalar(
+            text("select count(distinct xmin::text) from inbound_events where event_id = any(:ids)"), {"ids": waiting}
+        )
+    assert transactions == 1
+    engine.dispose()
+
+
+def blocked_inserts(engine) -> list:
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "select pid from pg_stat_activity where wait_event_type = 'Lock' and query like 'INSERT INTO inbound%'"
+            )
+        ).all()
+
+
+def wait_until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+def test_a_body_that_cannot_be_queued_is_answered_503_and_not_kept(database_url):  # noqa: F811
+    app, engine = production_app(database_url, f"redis://127.0.0.1:{_free_port()}/0")  # nothing listens there
+    body = event_body(user_event("message", message={"type": "text", "id": "1", "text": "こんにちは"}))
+    headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")}
+    assert app.test_client().post("/callback", data=body, headers=headers).status_code == 503
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 0
     engine.dispose()

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.demo",
             "bot.jobs",
             "bot.reconcile",
+            "bot.intake",
             "bot.wiring",
             "bot.web",
             "bot.channels",

@@ -64,3 +64,31 @@ def test_a_job_goes_to_the_jobs_its_session_carries(rt, redis, redis_url):
 def test_a_session_that_carries_no_jobs_is_refused_at_once(rt):
     with sessionmaker(bind=rt.engine)() as bare, pytest.raises(RuntimeError, match="carries no jobs"):
         enqueue_after_commit(bare, "tests.core.test_queue.record", "lost")
+
+
+RAN: list[int] = []
+
+
+def note(n: int) -> None:
+    """A job that notes its argument."""
+    RAN.append(n)
+
+
+def test_jobs_queued_together_are_stored_as_rq_stores_each_and_run(redis_url, redis):
+    from rq import SimpleWorker
+
+    jobs = Jobs("rq", redis_url)
+    jobs.enqueue_all("tests.core.test_queue.note", [(7,), (8,)], ["together-7", "together-8"])
+    jobs.enqueue("tests.core.test_queue.note", 7, job_id="alone-7")  # through RQ's own enqueue
+
+    def stored(job_id: str) -> dict:
+        fields = redis.hgetall(f"rq:job:{job_id}")
+        return {k: v for k, v in fields.items() if k not in (b"created_at", b"enqueued_at")}
+
+    assert stored("together-7") == stored("alone-7")
+    assert stored("together-8")[b"description"] == b"tests.core.test_queue.note(8)"
+    queue = Queue(QUEUE_NAME, connection=redis)
+    assert queue.job_ids == ["together-7", "together-8", "alone-7"]
+    RAN.clear()
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert RAN == [7, 8, 7]

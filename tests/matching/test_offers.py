@@ -148,3 +148,22 @@ def test_nobody_found_names_the_request_it_is_about_when_one_message_made_two(ch
     nobody = [m for m in texts(chat.channel.to("REQ")) if "見つかりませんでした" in m]
     assert len(nobody) == 2
     assert "ごみ出し" in nobody[0] and "買い物" in nobody[1] and all("朝" in m for m in nobody)
+
+
+def test_nobody_found_after_a_safety_answer_that_needs_help_names_no_kind_of_help(chat, session):
+    """An urgent request has one context, the answer just sent: no 「その他」（いつでも） in it."""
+    from bot.matching import unmet
+
+    midori = factories.district(session, "緑ケ丘")
+    person = factories.resident(session, user_id="REQ", district=midori)
+    request = factories.help_request(session, person, "other", urgent=True)
+    said = texts(list(unmet.unmet(session, request, 1).envelopes[0].messages))[0]
+    assert "見つかりませんでした" in said and "その他" not in said and "いつでも" not in said
+
+
+def test_an_address_ending_in_110_is_stored_as_the_address_not_read_as_an_emergency(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    ask_for_help(chat, place="緑ケ丘3-2-110")  # asserts the landmark question comes next
+    assert not any("119" in m for m in texts(chat.channel.to("REQ")))
+    assert session.scalar(select(HelpRequest)).meeting_point == "緑ケ丘3-2-110"

@@ -80,3 +80,13 @@ def test_leaving_the_service_is_read_beside_the_intent() -> None:
     assert understand("please delete my account", now=NOW).leaving
     assert not understand("お知らせはもういりません", now=NOW).leaving
     assert not understand("犬の散歩をお願いしたい", now=NOW).leaving
+
+
+@pytest.mark.parametrize("text", ["緑ケ丘3-2-110です", "黒崎1-119", "3丁目110番地", "緑ケ丘2-110-5"])
+def test_a_110_or_119_inside_an_address_is_no_emergency(text) -> None:
+    assert not understand(text, now=NOW).emergency
+
+
+@pytest.mark.parametrize("text", ["119", "家が燃えとる、119番して"])
+def test_119_said_as_a_number_of_its_own_still_is(text) -> None:
+    assert understand(text, now=NOW).emergency

@@ -1,0 +1,211 @@
+"""The webhook's group commit: bodies that arrive while the writers are busy are stored together
+by the next free one, in one INSERT (autocommitted on PostgreSQL: one WAL flush for all) and
+queued in one Redis round trip. Each request waits for its own group before it answers, so a
+200 still means stored durably and queued.
+
+A few writer threads a process, started by the first bodies (after gunicorn forked) and ended
+when none came for a while. A writer never waits on purpose: its group is whatever came while
+it was busy, so a lone body is written at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from redis.exceptions import RedisError
+from sqlalchemy import Connection, Engine, delete
+
+from bot import inbound
+from bot.queue import Job, Jobs, event_job_id
+from db.models import InboundEvent
+
+log = logging.getLogger(__name__)
+
+MOST_ROWS = 500  # events a group at most (one INSERT)
+IDLE_SECONDS = 5.0  # a writer thread ends after this long without a body
+WRITERS = 2  # groups written at once a process: one is sent while the other waits for its commit
+
+
+@dataclass
+class Body:
+    """One webhook body's rows, and what became of them once its group is written."""
+
+    platform: str
+    rows: list[dict]
+    now: datetime  # when it came
+    done: threading.Event = field(default_factory=threading.Event)
+    ids: list[int] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+_current: Intake | None = None
+
+
+def intake(bind: Engine | Connection, jobs: Jobs) -> Intake:
+    """The process's intake for this database and job runner (a new one when either changed)."""
+    global _current
+    if _current is None or _current.bind is not bind or _current.jobs is not jobs:
+        _current = Intake(bind, jobs)
+    return _current
+
+
+def _forget_intake() -> None:
+    global _current
+    _current = None
+
+
+os.register_at_fork(after_in_child=_forget_intake)  # a forked child has no writer thread: its own
+
+
+class Intake:
+    """Store and queue webhook bodies in groups, for one engine and one job runner. Bound to a
+    connection (a test's, inside its rolled-back transaction), each body is written alone, at once."""
+
+    def __init__(self, bind: Engine | Connection, jobs: Jobs) -> None:
+        self.bind, self.jobs = bind, jobs
+        self._lock = threading.Lock()
+        self._waiting: queue.SimpleQueue[Body] = queue.SimpleQueue()
+        self._writers = 0  # writer threads running
+
+    def receive(self, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
+        """Store a body's events, received at `now`, and queue those to handle; their ids, once
+        committed and queued. Raises what writing its group raised (RedisError: its new events
+        are not kept, as if unseen)."""
+        body = Body(platform, inbound.rows(platform, events, now), now)
+        if isinstance(self.bind, Engine):
+            self._submit(body)
+            body.done.wait()
+        else:
+            write(Database(self.bind), self.jobs, [body])
+        if body.error is not None:
+            raise body.error
+        return body.ids
+
+    def waiting(self) -> int:
+        """How many bodies wait for a writer."""
+        return self._waiting.qsize()
+
+    def _submit(self, body: Body) -> None:
+        with self._lock:
+            self._waiting.put(body)
+            if self._writers < WRITERS:
+                self._writers += 1
+                threading.Thread(target=self._write_groups, name="kyojo-intake", daemon=True).start()
+
+    def _write_groups(self) -> None:
+        """A writer thread: each group is what waits when the writer is free again."""
+        database = Database(self.bind)
+        try:
+            while (group := self._next_group()) is not None:
+                write(database, self.jobs, group)
+        finally:
+            database.close()
+
+    def _next_group(self) -> list[Body] | None:
+        """The bodies waiting (at least one), or None when none came for IDLE_SECONDS (the
+        thread then ends)."""
+        while True:
+            try:
+                first = self._waiting.get(timeout=IDLE_SECONDS)
+                break
+            except queue.Empty:
+                with self._lock:  # a body submitted meanwhile is seen here, or starts a new thread
+                    if self._waiting.empty():
+                        self._writers -= 1
+                        return None
+        group, rows = [first], len(first.rows)
+        while rows < MOST_ROWS and not self._waiting.empty():
+            group.append(self._waiting.get())
+            rows += len(group[-1].rows)
+        return group
+
+
+class Database:
+    """Where a writer stores its groups. On PostgreSQL one connection in autocommit, kept while
+    the writer runs: each group is one INSERT ... RETURNING, durable when it returns, without
+    the round trips of BEGIN and COMMIT (the re-drive look-up after it only reads). Elsewhere a
+    transaction a group; bound to a test's connection, a savepoint inside its transaction."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self.bind = bind
+        self._kept: Connection | None = None
+
+    @contextmanager
+    def connected(self) -> Iterator[Connection]:
+        """A connection whose work is committed when the block ends."""
+        if isinstance(self.bind, Connection):
+            with self.bind.begin_nested():
+                yield self.bind
+        elif self.bind.dialect.name == "postgresql":
+            if self._kept is None:
+                self._kept = self.bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                yield self._kept
+            except BaseException:
+                self._kept.invalidate()  # it may be broken: the next group opens another
+                self.close()
+                raise
+        else:
+            with self.bind.begin() as connection:
+                yield connection
+
+    def close(self) -> None:
+        """Give the kept connection back to the pool."""
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
+
+
+def write(database: Database, jobs: Jobs, group: list[Body]) -> None:
+    """Store a group of bodies, queue their new events, then let each body's request go on."""
+    try:
+        with database.connected() as connection:
+            found = inbound.store_bodies(connection, [body.rows for body in group], latest(group))
+        for body, ids in zip(group, found, strict=True):
+            body.ids = ids
+        _enqueue(database, jobs, group)
+    except BaseException as error:  # noqa: BLE001 - handed to each request, which raises it
+        for body in group:
+            body.error = error
+    finally:
+        for body in group:
+            body.done.set()
+
+
+def _enqueue(database: Database, jobs: Jobs, group: list[Body]) -> None:
+    """Queue the group's events in one round trip. Should Redis fail, forget the new ones, so that
+    the platform's redelivery brings them again (events stored by an earlier delivery stay:
+    bot.reconcile re-drives them); the bodies that had any get the error."""
+    ids = [event_id for body in group for event_id in body.ids]
+    try:
+        jobs.enqueue_all(Job.PROCESS_EVENT, [(event_id,) for event_id in ids], [event_job_id(i) for i in ids])
+    except RedisError as error:
+        log.exception("webhook: queueing failed, %d events forgotten", len(ids))
+        with database.connected() as connection:
+            _forget(connection, ids, latest(group))
+        for body in group:
+            body.error = error if body.ids else None
+        return
+
+
+def latest(group: list[Body]) -> datetime:
+    """When the last body of a group came."""
+    return max(body.now for body in group)
+
+
+def _forget(connection: Connection, ids: list[int], now: datetime) -> None:
+    """Delete those of the events that this group stored (not older ones re-driven)."""
+    connection.execute(
+        delete(InboundEvent).where(
+            InboundEvent.id.in_(ids),
+            InboundEvent.status == "received",
+            InboundEvent.received_at >= now - inbound.REDRIVE_AFTER,
+        )
+    )
