@@ -127,7 +127,7 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
 
 def small_talk(turn: Turn) -> Outbox:
     """A short warm answer: a greeting for a greeting, thanks for thanks, else a friendly word."""
-    for kind in ("greeting", "thanks"):
+    for kind in ("thanks", "greeting"):  # 「ありがとう、よろしくお願いします」 thanks first
         if has_word(turn, f"onboarding.{kind}_words"):
             return turn.reply(Text(turn.t(f"onboarding.chitchat_{kind}"), main_menu(turn.locale)))
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
