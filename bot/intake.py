@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 MOST_ROWS = 500  # events a group at most (one INSERT)
 IDLE_SECONDS = 5.0  # a writer thread ends after this long without a body
 WRITERS = 2  # groups written at once a process: one is sent while the other waits for its commit
+WAIT_SECONDS = 20.0  # a request waits this long for its group, then answers 503 (the platform delivers again)
+
+
+class IntakeStalled(TimeoutError):
+    """A body's group was not written in WAIT_SECONDS (the database is stuck): it may still be
+    stored later, and the platform's redelivery is then stored once."""
 
 
 @dataclass
@@ -81,7 +87,8 @@ class Intake:
         body = Body(platform, inbound.rows(platform, events, now), now)
         if isinstance(self.bind, Engine):
             self._submit(body)
-            body.done.wait()
+            if not body.done.wait(WAIT_SECONDS):
+                raise IntakeStalled(f"{platform} body not stored within {WAIT_SECONDS:.0f} s")
         else:
             write(Database(self.bind), self.jobs, [body])
         if body.error is not None:

@@ -77,6 +77,8 @@ def _guarded(flow: Flow, state: str) -> Handler:
             return corrected
         if state in flow.free_text and waits(turn):
             return turn.reply(Text(turn.t("conversation.will_wait")))  # the question stays pending
+        if state in flow.free_text and asks_back(turn) and turn.understood.intent not in ANSWERABLE:
+            return turn.reply(Text(turn.t("conversation.not_understood")), *flow.ask_again(session, turn))
         if state in flow.free_text and not_an_answer(turn):
             return elsewhere(session, turn, flow)
         answer = flow.questions[state](session, turn)
@@ -143,6 +145,15 @@ def not_an_answer(turn: Turn) -> bool:
         return True
     asking = turn.understood.intent == "help_request" and has_word(turn, "conversation.request_words")
     return asking or is_one_of(turn, "conversation.filler_words") or unread_correction(turn)
+
+
+def asks_back(turn: Turn) -> bool:
+    """「病院の名前は言わなきゃだめ？」: a question back to the bot, no place (unless it gives a house
+    number all the same)."""
+    from bot.privacy import has_address
+
+    text = unicodedata.normalize("NFKC", turn.text).strip()
+    return text.endswith("?") and not has_address(text)
 
 
 # 後 right after a kanji is "after it" (食後で, 退職後です, 午後で), not 後で "later"

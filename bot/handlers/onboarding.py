@@ -131,7 +131,7 @@ def small_talk(turn: Turn) -> Outbox:
     greeting = greeting_back(turn)
     if greeting:
         return turn.reply(Text(turn.t("onboarding.chitchat_greeting_back", greeting=greeting), main_menu(turn.locale)))
-    for kind in ("greeting", "thanks"):
+    for kind in ("thanks", "greeting"):  # 「ありがとう、よろしくお願いします」 thanks first
         if has_word(turn, f"onboarding.{kind}_words"):
             return turn.reply(Text(turn.t(f"onboarding.chitchat_{kind}"), main_menu(turn.locale)))
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.events import Outbox, Text
 from bot import outbox as outboxes
-from bot.handlers import Turn, button, on_intent, on_postback, on_state, on_text
+from bot.handlers import Turn, as_read, button, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import has_word, normal, words
 from bot.i18n import hours_text
 from bot.matching import describe, drafts, offers, unmet
@@ -26,30 +26,37 @@ def on_behalf_of(session: Session, resident: Resident) -> list[int]:
     return [resident.id, *session.scalars(select(Resident.id).where(Resident.proxy_id == resident.id))]
 
 
-def latest_request(session: Session, resident: Resident) -> HelpRequest | None:
-    """The person's most recent request still going on."""
+def latest_request(session: Session, resident: Resident, category: str | None = None) -> HelpRequest | None:
+    """The person's most recent request still going on (of this kind, when one is given)."""
     people = on_behalf_of(session, resident)
-    return session.scalar(
-        select(HelpRequest)
-        .where(
-            or_(HelpRequest.resident_id.in_(people), HelpRequest.created_by_id == resident.id),
-            HelpRequest.status.in_(ACTIVE),
-        )
-        .order_by(HelpRequest.id.desc())
-        .limit(1)
+    query = select(HelpRequest).where(
+        or_(HelpRequest.resident_id.in_(people), HelpRequest.created_by_id == resident.id),
+        HelpRequest.status.in_(ACTIVE),
     )
+    if category is not None:
+        query = query.where(HelpRequest.category == category)
+    return session.scalar(query.order_by(HelpRequest.id.desc()).limit(1))
 
 
 @on_intent("cancel")
 def cancel(session: Session, turn: Turn) -> Outbox:
     """Cancel the latest request: offers withdrawn, the helper who took it told. A cancel only
     guessed (「さっきのお願い、どげんなったと」 has no word of cancelling) is asked about first."""
-    request = latest_request(session, turn.resident)
+    request = named_request(session, turn) or latest_request(session, turn.resident)
     if request is None:
         return turn.reply(Text(turn.t("request.cancel_none")))
     if turn.text and not has_word(turn, "conversation.cancel_words"):
         return ask_to_cancel(turn, request)
     return withdrawn(session, turn, request)
+
+
+def named_request(session: Session, turn: Turn) -> HelpRequest | None:
+    """「ゴミ出しはキャンセル」 of a ゴミ出し and a 買い物 sent together: the latest request going on of
+    the one kind the message names (a cancel is read with no kind of its own)."""
+    from bot.nlp.classify import analyse, category_scores
+
+    named = [kind for kind, score in category_scores(analyse(as_read(turn.text))).items() if score > 0]
+    return latest_request(session, turn.resident, named[0]) if len(named) == 1 else None
 
 
 def ask_to_cancel(turn: Turn, request: HelpRequest) -> Outbox:
@@ -70,7 +77,7 @@ def ask_to_cancel(turn: Turn, request: HelpRequest) -> Outbox:
 def cancel_pressed(session: Session, turn: Turn) -> Outbox:
     """はい, 取り消す: the request is withdrawn, if it is still the person's and still out."""
     request = session.get(HelpRequest, int(turn.args[0]))
-    if request is None or request != latest_request(session, turn.resident):
+    if request is None or request != latest_request(session, turn.resident, request.category):
         return turn.reply(Text(turn.t("common.stale_button")))
     return withdrawn(session, turn, request)
 
@@ -364,10 +371,11 @@ def not_yet(session: Session, turn: Turn) -> Outbox:
 
 @on_text
 def request_status(session: Session, turn: Turn) -> Outbox | None:
-    """「さっきのお願いはどうなってますか」: the state of the person's latest request."""
+    """「さっきのお願いはどうなってますか」: the state of the person's latest request (of the kind named:
+    「ゴミ出しはどうなった？」)."""
     if not has_word(turn, "request.status_words"):
         return None
-    request = latest_request(session, turn.resident)
+    request = named_request(session, turn) or latest_request(session, turn.resident)
     if request is None:
         return turn.reply(Text(turn.t("request.status_none")))
     helper = request.task.helper.display_name if request.task is not None else ""

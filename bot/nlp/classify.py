@@ -9,7 +9,7 @@ from typing import Final
 from bot.kinds import KEYS
 from bot.nlp.english import tokenize_en
 from bot.nlp.matcher import Hit, Message, find_hits, fuzzy_hits, prepare
-from bot.nlp.normalise import japanese_ratio, normalise
+from bot.nlp.normalise import japanese_ratio, normalise, to_hiragana
 from bot.nlp.tagger import tokenize
 from bot.nlp.vocab import load_vocabulary
 
@@ -32,6 +32,8 @@ INTENTS: Final = (
 CONTEXTS: Final = ("offer_pending", "safety_check")
 CLEAR_CATEGORY: Final = 3.0
 _LATIN: Final = re.compile("[A-Za-z]")
+_KATAKANA_ONLY: Final = re.compile(r"[\u30a1-\u30fc\s、。，．！？!?,.]+")
+KATAKANA_SENTENCE: Final = 8  # characters, spaces included
 # A turn may read its text more than once (against each pending question, for skills, for a
 # change to a request): the last messages' analyses are kept, so each is tagged and matched once.
 ANALYSES_KEPT: Final = 32
@@ -87,13 +89,21 @@ def analyse(text: str) -> Analysis:
     callers share it)."""
     clean = normalise(text)
     language = detect_language(clean)
-    tokens = tokenize_en(clean) if language == "en" else tokenize(clean)
+    tokens = tokenize_en(clean) if language == "en" else tokenize(_taggable(clean))
     message = prepare(tokens, language)
     vocabulary = load_vocabulary(language)
     hits = find_hits(message, vocabulary)
     if not any(h.label.startswith("category:") for h in hits) and _asks(hits):
         hits += fuzzy_hits(message, vocabulary)
     return Analysis(clean, language, message, tuple(hits), _totals(hits))
+
+
+def _taggable(text: str) -> str:
+    """A sentence written all in katakana (ﾀﾞｲｼﾞｮｳﾌﾞｼﾞｬﾅｲ ｱｼｶﾞｲﾀｲ, old phones) tagged as hiragana: the
+    tagger reads katakana as one unknown noun and would lose its ない; a short word (スマホ) stays."""
+    if len(text) >= KATAKANA_SENTENCE and _KATAKANA_ONLY.fullmatch(text):
+        return to_hiragana(text)
+    return text
 
 
 def _asks(hits: list[Hit]) -> bool:

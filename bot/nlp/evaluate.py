@@ -14,6 +14,8 @@ DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "nlp" / "dev_s
 SETS = (
     ("dev set (shared/nlp)", DEV_SET, True),
     ("training corpus", CORPUS_DIR / "train_ja.jsonl", True),
+    # written in session 5 apart from the training corpus to choose the regularisation; never trained on
+    ("dev (chooses the regularisation)", CORPUS_DIR / "dev_ja.jsonl", True),
     ("held-out (never tuned)", CORPUS_DIR / "held_out_ja.jsonl", False),
     # written in session 3 and only measured there; session 4 looked at its misses and tuned on them
     ("held-out 2 (looked at in session 4)", CORPUS_DIR / "held_out2_ja.jsonl", True),

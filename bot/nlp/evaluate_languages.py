@@ -9,6 +9,8 @@ its misses and tuned on them, so it is shown as such and its misses are listed;
 anything; session 5 looks at its misses and tunes on them, so they are listed like held_out2's;
 <language>-held_out4.jsonl was written by a new author in session 5, before that session changed
 anything, and is only measured: its misses are never shown.
+<language>-train.jsonl (session 5) is what the learned layer learns from besides the tuned part;
+<language>-dev.jsonl was written apart from it to choose its regularisation and is never trained on.
 Rows are read through `understand()`, language detection included, as a resident's message
 would be.
 """
@@ -25,9 +27,13 @@ from bot.nlp.understanding import understand
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
 # held_out4: written in session 5 before any change; never looked at
-PARTS = ("tuned", "held_out", "held_out2", "held_out3", "held_out4")
+PARTS = ("tuned", "train", "dev", "held_out", "held_out2", "held_out3", "held_out4")
 # How each part is shown: held_out2 was looked at and tuned on in session 4, held_out3 in session 5.
-SHOWN = {"held_out2": "held_out2 (looked at in session 4)", "held_out3": "held_out3 (looked at in session 5)"}
+SHOWN = {
+    "dev": "dev (chooses the regularisation)",
+    "held_out2": "held_out2 (looked at in session 4)",
+    "held_out3": "held_out3 (looked at in session 5)",
+}
 # The messages the target is set on: requests, answers to a safety check, replies to an offer.
 GROUPS = {
     "requests": lambda row: row["intent"] == "help_request",
@@ -94,7 +100,7 @@ def report(show_held_out_misses: bool = False) -> str:
         for part in PARTS:
             figures = evaluate(language, part)
             lines.append(_line(language, part, figures))
-            if part in ("tuned", "held_out2", "held_out3") or (
+            if part in ("tuned", "train", "held_out2", "held_out3") or (
                 show_held_out_misses and part == "held_out"
             ):  # held_out4: never
                 misses += [f"  [{language} {part}] {miss}" for miss in figures.misses]

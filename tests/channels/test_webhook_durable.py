@@ -160,3 +160,40 @@ def test_a_body_that_cannot_be_queued_is_answered_503_and_not_kept(database_url)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 0
     engine.dispose()
+
+
+def test_a_body_whose_group_is_stuck_is_answered_503_in_time_and_stored_once_later(  # noqa: F811
+    database_url, redis_url, redis, monkeypatch
+):
+    """The database holds the writer up (another transaction keeps the rows locked): the request
+    does not hang, it gets 503; once the database frees up, its events are stored, and the
+    platform's redelivery of the body stores nothing twice."""
+    from bot import intake as intakes
+
+    monkeypatch.setattr(intakes, "WAIT_SECONDS", 0.5)
+    engine = make_engine(database_url)
+    upgrade(engine)
+    intake = Intake(engine, Jobs("rq", redis_url))
+    events = text_events("01STUCK000000000000000000")
+    blocker = engine.connect()
+    held = blocker.begin()
+    if engine.dialect.name == "postgresql":
+        blocker.execute(text("LOCK TABLE inbound_events IN EXCLUSIVE MODE"))
+    else:
+        blocker.exec_driver_sql("DELETE FROM inbound_events WHERE id = -1")  # SQLite's write lock
+    started = time.monotonic()
+    with pytest.raises(intakes.IntakeStalled):
+        intake.receive("line", events, local_now())
+    assert time.monotonic() - started < 5
+    held.rollback()
+    blocker.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            if connection.scalar(select(func.count()).select_from(InboundEvent)) == 1:
+                break
+        time.sleep(0.1)
+    assert intake.receive("line", events, local_now()) == []  # redelivered: already stored
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 1
+    engine.dispose()

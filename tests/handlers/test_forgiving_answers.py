@@ -167,3 +167,25 @@ def test_a_district_named_in_passing_by_a_newcomer_is_taken(text, line_chat, ses
     line_chat.say("Unew", text)
     session.refresh(newcomer)
     assert newcomer.district is not None and newcomer.district.name == "黒崎"
+
+
+@pytest.mark.parametrize("text", ["いいよ", "いいですよ", "ええよ", "よかばい"])
+def test_a_plain_all_right_at_the_summary_sends_the_request(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    got = line_chat.say("Ureq", text)
+    assert "お願いを出しました" in texts(got)[0], texts(got)
+
+
+@pytest.mark.parametrize("text", ["病院の名前は言わなきゃだめ？", "目印って何を書けばいいですか?", "公民館でいいの？"])
+def test_a_question_back_at_the_landmark_question_is_never_the_landmark(text, line_chat, session, town):
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    got = line_chat.say("Ureq", text)
+    assert "目印" in texts(got)[-1] and session.scalar(select(HelpRequest)).landmark is None, texts(got)
+
+
+@pytest.mark.parametrize("text", ["ありがとうございます、よろしくお願いします", "ありがとね、よろしく"])
+def test_thanks_with_a_greeting_are_answered_as_thanks(text, line_chat, session, town):
+    got = line_chat.say("Ureq", text)
+    assert "どういたしまして" in texts(got)[0] or "ありがとう" in texts(got)[0], texts(got)
+    assert "声をかけてくださって" not in texts(got)[0]

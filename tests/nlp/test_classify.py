@@ -143,3 +143,14 @@ def test_typos_are_forgiven() -> None:
 )
 def test_english(text: str, context: str | None, expected: tuple) -> None:
     assert classify(text, context) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("ﾀﾞｲｼﾞｮｳﾌﾞｼﾞｬﾅｲ ｺｼｶﾞｲﾀｲ", "safety_check", "need_help"),  # its ない is read, not lost in one noun
+        ("ｶｲﾗﾝﾊﾞﾝ ﾖﾐﾀｲﾃﾞｽ", None, "subscribe"),  # not the いらん inside かいらん
+    ],
+)
+def test_a_sentence_in_half_width_katakana_is_read_like_kana(text: str, context: str | None, intent: str) -> None:
+    assert classify(text, context)[0] == intent

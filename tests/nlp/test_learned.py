@@ -8,7 +8,7 @@ from bot.nlp import understand
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.evaluate_languages import rows
 from bot.nlp.learned import MODEL_FILE, load_model, model_file
-from bot.nlp.train import featurised_corpus, fingerprint
+from bot.nlp.train import featurised_corpus, fingerprint, training_rows
 
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning (as in test_languages.py)
 
@@ -69,3 +69,14 @@ def test_a_plain_request_in_each_language_is_read_with_confidence_and_a_mumble_w
     got = understand(clear, now=NOW)
     assert (got.intent, got.category) == ("help_request", "garbage") and got.confidence >= 0.8
     assert understand(unclear, now=NOW).confidence < got.confidence
+
+
+@pytest.mark.parametrize("language", ("ja", "vi", "zh-Hans", "ko", "en"))
+def test_the_set_regularisation_is_chosen_on_and_the_held_out_sets_are_never_trained_on(language: str) -> None:
+    trained = {row["text"] for row in training_rows(language)}
+    dev = "dev_ja.jsonl" if language == "ja" else f"{language}-dev.jsonl"
+    assert not trained & {row["text"] for row in read_rows(CORPUS_DIR / dev)}
+    for held_out in sorted(
+        CORPUS_DIR.glob("held_out*_ja.jsonl" if language == "ja" else f"{language}-held_out*.jsonl")
+    ):
+        assert not trained & {row["text"] for row in read_rows(held_out)}, held_out.name
