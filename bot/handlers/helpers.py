@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -302,10 +302,12 @@ def _set_paused(session: Session, turn: Turn, paused: bool, until: datetime | No
     conversations.finish(session, turn.resident)
     if not paused:
         return turn.reply(Text(turn.t("helper.resumed")))
-    again = (button(turn.t("helper.resume"), "helper.resume"),)
+    again = (button(turn.t("helper.resume"), "helper.resume"),)  # on the message: a break lasts
     if until is None:
-        return turn.reply(Text(turn.t("helper.paused"), again))
-    return turn.reply(Text(turn.t("helper.paused_until", date=when_text(until.date(), turn.locale)), again))
+        return turn.reply(Text(turn.t("helper.paused"), again, lasting=True))
+    last = (until - timedelta(minutes=1)).date()  # 「10日まで」 is the last day off, offers come from the 11th
+    text = turn.t("helper.paused_until", last=when_text(last, turn.locale), back=when_text(until.date(), turn.locale))
+    return turn.reply(Text(text, again, lasting=True))
 
 
 @on_state("helper_menu")

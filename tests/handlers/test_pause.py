@@ -118,3 +118,15 @@ def test_a_paused_helper_who_says_they_will_help_is_back(text, line_chat, sessio
     assert "おかえりなさい" in texts(got)[0] and not profile(session).paused
     ask_for_help(line_chat, user="Ureq")
     assert len(offers_to(line_chat, "Uh1")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "last_day"), [("12月10日まで休みます", "12月10日"), ("12月10日までお休みさせてください", "12月10日")]
+)
+def test_a_break_names_the_last_day_said_and_its_resume_button_lasts(text, last_day, line_chat, session, on_line):
+    got = line_chat.say("Uh1", text)
+    assert texts(got)[-1].startswith(f"{last_day}(") and "12月11日" in texts(got)[-1]  # back the day after
+    assert got[-1].lasting and "再開する" in buttons(got)  # on the message: it must outlast the week
+    line_chat.say("Uh1", "今日は寒いですね")  # later messages come in between
+    press(line_chat, "Uh1", "再開する", got)
+    assert not profile(session).paused
