@@ -9,7 +9,7 @@ from bot.circulars import circulars, subscriptions
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
 from bot.events import Button, Card, Outbox, Text
-from bot.handlers import Turn, button, catalog_words, main_menu, on_command, on_postback, on_state
+from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
 from bot.i18n import list_text, t, when_text
 from db.models import Circular, District, Resident
 
@@ -99,11 +99,25 @@ def confirm_pressed(session: Session, turn: Turn) -> Outbox:
 @on_state("circular_confirm")
 def confirm_typed(session: Session, turn: Turn) -> Outbox | None:
     """見ました / 確認しました typed after a circular that asked for a confirmation."""
-    reply = turn.text.strip().rstrip("。！!").lower()
-    if reply not in catalog_words(turn.locale, "circular.read_replies"):
+    if not reads_as_read(turn):
         return None
     conversations.finish(session, turn.resident)
     return confirm_pressed(session, _with_args(turn, turn.pending.data.get("circular_id")))
+
+
+def reads_as_read(turn: Turn) -> bool:
+    """Whether the whole reply says "I have read it": width and kana folded, in the sender's or
+    the message's language, with endings that change nothing (見たよ, 読んだばい, ｵｯｹｰ)."""
+    from bot.handlers.conversation import PUNCTUATION, normal, words
+
+    replies, endings = set(words(turn, "circular.read_replies")), words(turn, "circular.read_endings")
+    text = normal(turn.text)
+    while text and text not in replies:
+        ending = next((e for e in endings if e and text.endswith(e) and len(text) > len(e)), None)
+        if ending is None:
+            return False
+        text = text[: -len(ending)].rstrip(PUNCTUATION)
+    return bool(text)
 
 
 def _with_args(turn: Turn, *args: object) -> Turn:

@@ -9,7 +9,7 @@ from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
-from bot.handlers.conversation import has_word
+from bot.handlers.conversation import has_word, normal
 from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
@@ -126,11 +126,25 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
 
 
 def small_talk(turn: Turn) -> Outbox:
-    """A short warm answer: a greeting for a greeting, thanks for thanks, else a friendly word."""
+    """A short warm answer: a greeting for a greeting (おはよう for おはよう, not こんにちは), thanks
+    for thanks, else a friendly word."""
+    greeting = greeting_back(turn)
+    if greeting:
+        return turn.reply(Text(turn.t("onboarding.chitchat_greeting_back", greeting=greeting), main_menu(turn.locale)))
     for kind in ("thanks", "greeting"):  # 「ありがとう、よろしくお願いします」 thanks first
         if has_word(turn, f"onboarding.{kind}_words"):
             return turn.reply(Text(turn.t(f"onboarding.chitchat_{kind}"), main_menu(turn.locale)))
     return turn.reply(Text(turn.t("onboarding.chitchat"), main_menu(turn.locale)))
+
+
+def greeting_back(turn: Turn) -> str | None:
+    """The greeting that answers the one the message starts with (おはようございます), if any."""
+    text = normal(turn.text)
+    for pair in turn.t("onboarding.greetings_back").split(","):
+        said, _, back = pair.partition("=")
+        if said and back and text.startswith(normal(said)):
+            return back
+    return None
 
 
 @on_intent("leave")

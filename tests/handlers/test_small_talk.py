@@ -82,3 +82,24 @@ def test_a_vague_trouble_is_asked_about_before_any_request(text, chat, session, 
 def test_thanks_are_answered_in_kind(text, chat, session, midori):
     got = chat.say("REQ", text)
     assert any(w in texts(got)[-1] for w in ("どういたしまして", "welcome"))
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("おはようございます", "おはようございます。"),
+        ("おはよー", "おはようございます。"),
+        ("ｵﾊﾖｳｺﾞｻﾞｲﾏｽ", "おはようございます。"),
+        ("こんばんは", "こんばんは。"),
+        ("おやすみなさい", "おやすみなさい。"),
+        ("お疲れさまです", "お疲れさまです。"),
+        ("good morning", "Good morning!"),
+    ],
+)
+def test_a_greeting_is_answered_in_kind_through_line(text, back, line_chat, session):
+    district = factories.district(session, "緑ケ丘")
+    factories.resident(session, platform="line", user_id="Utome", district=district)
+    session.commit()
+    got = line_chat.say("Utome", text)
+    assert texts(got)[-1].startswith(back) and "こんにちは" not in texts(got)[-1]
+    assert session.scalar(select(HelpRequest)) is None
