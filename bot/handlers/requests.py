@@ -327,6 +327,8 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
         return turn.reply(what_to_change(turn, request))
     if request is None or not flows.has_word(turn, "request.yes_words"):
         return None
+    if flows.has_word(turn, "request.hesitation_words"):
+        return None  # 「そうですか、うーん、考えます」: not sent; the summary is shown again
     return send(session, turn, request)
 
 

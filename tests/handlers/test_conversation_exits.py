@@ -123,6 +123,31 @@ def test_yes_at_the_summary_sends_the_request(text, chat, session, midori):
     assert "公民館の近く" in texts(offers_to(chat, "H1"))[-1]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "そうですか、うーん、ちょっと考えます",
+        "お願いしようかどうか迷っています",
+        "ちょっと待ってください、娘に聞いてみます",
+        "大丈夫かな",
+        "hmm, let me think about it",
+    ],
+)
+def test_a_pause_or_a_doubt_at_the_summary_sends_nothing_and_shows_it_again(text, chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", text)
+    assert the_request(session).status == "draft"
+    assert not offers_to(chat, "H1")
+    # the summary again, or whether to leave it for something new: never silence, never sent
+    assert {b.data.split(":")[0] for m in got for b in m.buttons} & {"request.send", "conversation.switch"}
+
+
+@pytest.mark.parametrize("text", ["ご迷惑をおかけしますが、お願いします", "お手数ですがよろしくお願いします"])
+def test_yes_with_a_polite_apology_still_sends(text, chat, session, midori):
+    summary(chat)
+    assert "お願いを出しました" in texts(chat.say("REQ", text))[0]
+
+
 @pytest.mark.parametrize("text", ["やめます", "やっぱりやめときます", "キャンセルで"])
 def test_no_at_the_summary_drops_it_and_a_later_yes_sends_nothing(text, chat, session, midori):
     summary(chat)
