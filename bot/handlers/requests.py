@@ -323,8 +323,10 @@ def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / お願いします sends it; anything else is not an answer to this question."""
     request = answered(session, turn)
-    if request is not None and flows.is_one_of(turn, "conversation.no_words"):
-        return turn.reply(what_to_change(turn, request))
+    if request is not None and (
+        flows.is_one_of(turn, "conversation.no_words") or flows.has_word(turn, "request.not_yes_words")
+    ):
+        return turn.reply(what_to_change(turn, request))  # 「いいえ、お願いしません」 is no yes
     if request is None or not flows.has_word(turn, "request.yes_words"):
         return None
     if flows.has_word(turn, "request.hesitation_words"):

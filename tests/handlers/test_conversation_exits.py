@@ -142,6 +142,17 @@ def test_a_pause_or_a_doubt_at_the_summary_sends_nothing_and_shows_it_again(text
     assert {b.data.split(":")[0] for m in got for b in m.buttons} & {"request.send", "conversation.switch"}
 
 
+@pytest.mark.parametrize(
+    "text", ["お願いしません", "いいえ、お願いしません", "やっぱりお願いしないです", "もう要りません", "don't send it"]
+)
+def test_a_no_holding_a_yes_word_at_the_summary_is_never_sent(text, chat, session, midori):
+    summary(chat)
+    got = chat.say("REQ", text)
+    assert the_request(session).status in ("draft", "cancelled") and not offers_to(chat, "H1")
+    asked = any(b.data.startswith("request.discard") for m in got for b in m.buttons)  # change or stop
+    assert asked or the_request(session).status == "cancelled"  # or dropped, and told so
+
+
 @pytest.mark.parametrize("text", ["ご迷惑をおかけしますが、お願いします", "お手数ですがよろしくお願いします"])
 def test_yes_with_a_polite_apology_still_sends(text, chat, session, midori):
     summary(chat)
