@@ -28,9 +28,10 @@ def admin_in_words(session: Session, turn: Turn) -> Outbox | None:
     if has_word(turn, "adminchat.silent_words"):
         circular = has_word(turn, "adminchat.circular_words") or has_word(turn, "adminchat.unread_words")
         return (circular_status if circular and not safety else safety_status)(session, turn)
-    if has_word(turn, "adminchat.send_words") and safety:
+    asks_to_send = has_word(turn, "adminchat.send_words") and not has_word(turn, "adminchat.how_words")
+    if asks_to_send and safety:
         return prepare_typed(session, turn)
-    if has_word(turn, "adminchat.send_words") and has_word(turn, "adminchat.circular_words"):
+    if asks_to_send and has_word(turn, "adminchat.circular_words"):
         return compose_asked(session, turn, districts)
     if has_word(turn, "adminchat.approve_words") and not has_word(turn, "adminchat.not_approve_words"):
         return approve_waiting(session, turn, districts)  # not 「承認待ちの人は？」「まだ承認しないで」

@@ -140,6 +140,8 @@ def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
         return None
     if has_word(turn, "adminchat.silent_words"):
         return status(session, turn)
+    if has_word(turn, "adminchat.how_words"):
+        return None  # 「安否確認はどうやって送るの？」 asks how, it is no order to send one
     if len(districts) > 1:
         return turn.reply(
             Text(

@@ -96,3 +96,18 @@ def test_a_resident_who_is_no_admin_gets_none_of_it(text, line_chat, session, mi
     assert session.scalar(select(Circular)) is None
     assert not any(p.approved for p in session.scalars(select(HelperProfile)))
     assert not any("1行目にタイトル" in x for x in texts(got))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "はじめて使います。回覧板って何ですか",
+        "回覧板の送り方を教えてください",
+        "安否確認はどうやって送ればいいですか",
+        "how do I send a circular?",
+    ],
+)
+def test_a_question_about_circulars_or_safety_checks_starts_neither(text, line_chat, session, midori):
+    got = line_chat.say("Uadmin", text)
+    assert not any("1行目にタイトル" in x or "title" in x for x in texts(got))  # no circular begun
+    assert session.scalar(select(Circular)) is None  # no safety check prepared
