@@ -23,9 +23,10 @@ BARS = {
     # and fixed in session 5 in general ways (62/62): the bar is the figure reached, so that no
     # change loses one. Issue 8's 95% goal now applies to s5.
     "s4 (looked at in session 5)": (heldout_s4.PERSONAS, 1.0),
-    # Written in session 5 before any change of that session: 66/71 on main then; the bar is that
-    # share rounded down, so that no change loses one.
-    "held-out s5": (heldout_s5.PERSONAS, 0.929),
+    # Written in session 5 before any change of that session: 66/71 on main then, 68/71 (95.8%) at
+    # its end, issue 8's goal, reached without its failures ever being shown. The bar is the
+    # figure reached, rounded down, so that no change loses one.
+    "held-out s5": (heldout_s5.PERSONAS, 0.957),
 }
 HELD_OUT = {"held-out s5"}
 
