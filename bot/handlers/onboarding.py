@@ -10,7 +10,7 @@ from bot import residents
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import has_word, normal
-from db.models import District, Subscription
+from db.models import District, HelperProfile, Subscription, helper_districts
 
 MAX_DISTRICT_BUTTONS = 12
 
@@ -116,13 +116,26 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
     asked it (once), and a district named in passing (「緑ケ丘に住んでます」) is taken."""
     from bot.residents import district_in
 
-    if turn.resident.district_id is not None:
-        return small_talk(turn)
+    if turn.resident.district_id is not None or helps_somewhere(session, turn):
+        return small_talk(turn)  # a helper chose where they help: not asked where they live at every hello
     named = district_in(turn.text, list(session.scalars(select(District))))
     if named is not None:
         return settle_district(session, turn, named)
     asked = turn.conversation is not None and turn.conversation.state == "choose_district"
     return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
+
+
+def helps_somewhere(session: Session, turn: Turn) -> bool:
+    """Whether the person is a helper with districts chosen."""
+    return (
+        session.scalar(
+            select(helper_districts.c.district_id)
+            .join(HelperProfile, HelperProfile.id == helper_districts.c.helper_id)
+            .where(HelperProfile.resident_id == turn.resident.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def small_talk(turn: Turn) -> Outbox:

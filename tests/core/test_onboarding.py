@@ -65,3 +65,26 @@ def test_a_first_message_without_a_follow_is_greeted_and_answered(chat, session)
     got = chat.say("U1", "使い方を教えて")
     assert "友だち追加ありがとうございます" in texts(got)[0]
     assert texts(got)[1].startswith("使い方はかんたんです")
+
+
+def test_a_helper_who_chose_where_they_help_is_not_asked_their_district_at_every_hello(chat, session):
+    district = factories.district(session, "緑ケ丘")
+    factories.district(session, "八幡")
+    chat.say("U1", "手伝いたいです")
+    for label in ("ごみ出し", "完了", "緑ケ丘", "完了", "完了"):  # kinds, where they help, free time
+        got = chat.channel.to("U1")
+        data = next(b.data for m in reversed(got) for b in m.buttons if b.label.endswith(label))
+        chat.press("U1", data)
+    skip = next(
+        b.data
+        for m in reversed(chat.channel.to("U1"))
+        for b in m.buttons
+        if b.data.startswith("helper.experience_skip")
+    )
+    got = chat.press("U1", skip)  # no experience to tell
+    assert "登録" in texts(got)[0]  # registered: no question pending
+    helper = session.query(Resident).filter_by(platform_user_id="U1").one()
+    assert helper.district_id is None and district is not None
+    for hello in ("こんにちは", "おはようございます"):
+        got = chat.say("U1", hello)
+        assert not any("地区" in x for x in texts(got)), texts(got)
