@@ -15,6 +15,7 @@ from bot.nlp.lexical_classify import Scores, classify_points, points_from
 # against 0.959/0.955 with rules below 0.6): the rules are its feature and only rescue readings
 # it hardly believes. The conversation still asks back under request_intake.SURE.
 UNSURE: Final = 0.4
+EMERGENCY_NUMBERS: Final = frozenset({"110", "119"})
 # Told 119/110 by mistake costs little after a call for help (safety check) and more elsewhere
 # (the admins are alerted): the emergency head's threshold by pending question.
 EMERGENCY_AT: Final = {"safety_check": 0.3, None: 0.5}
@@ -26,9 +27,16 @@ def read(analysis: Analysis, context: str | None) -> Reading:
     learned = model(analysis.language)
     if learned is None:
         return _as_emergency(Reading(*rules, confidence=1.0, emergency=told_emergency(analysis)), context)
-    return _combined(
-        predict(learned, analysis_features(analysis, context, rules), _emergency_at(context)), rules, context
-    )
+    reading = predict(learned, analysis_features(analysis, context, rules), _emergency_at(context))
+    if not reading.emergency and names_a_number(analysis):
+        reading = Reading(reading.intent, reading.category, reading.confidence, True)
+    return _combined(reading, rules, context)
+
+
+def names_a_number(analysis: Analysis) -> bool:
+    """「110番してください」「すぐ119に」: the emergency numbers said as such (not inside an address,
+    see matcher) mean an emergency whatever the model reads; no training message says them."""
+    return any(h.label == "cue:emergency" and not h.negated and h.term in EMERGENCY_NUMBERS for h in analysis.hits)
 
 
 def analysis_features(analysis: Analysis, context: str | None, rules: tuple[str, str | None]) -> list[str]:

@@ -83,3 +83,13 @@ def test_an_ordinary_request_gets_no_emergency_answer(post, line_api, session):
     _say(post, "明日の朝、燃えるゴミを出してもらえませんか")
     assert not any("119" in text for text in _reply_texts(line_api))
     assert _pushed_to(line_api, "Uadmin") == []
+
+
+def test_asking_the_bot_to_call_110_is_answered_with_the_numbers_and_the_admin_told(post, line_api, session):
+    """The bot cannot call: someone asking it to (「110番してください」) is told to call at once."""
+    midori = _district_with_admin(session)
+    factories.resident(session, platform="line", user_id="Uhana", district=midori, display_name="花子")
+    session.commit()
+    _say(post, "泥棒が入ったみたい、110番してください")
+    assert "110" in _reply_texts(line_api)[0]
+    assert any("緊急" in alert for alert in _pushed_to(line_api, "Uadmin"))
