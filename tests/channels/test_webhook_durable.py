@@ -141,6 +141,7 @@ def blocked_inserts(engine) -> list:
         return connection.execute(
             text(
                 "select pid from pg_stat_activity where wait_event_type = 'Lock' and query like 'INSERT INTO inbound%'"
+                " and datname = current_database()"  # not another test run's, on the same server
             )
         ).all()
 

@@ -35,7 +35,9 @@ def day(card) -> tuple:
     return date_and_part(card)
 
 
-TOMORROW = (local_now() + timedelta(days=1)).date()
+def tomorrow():
+    """Tomorrow, read when a test runs (not at import: a run may cross midnight)."""
+    return (local_now() + timedelta(days=1)).date()
 
 
 @pytest.mark.parametrize(
@@ -56,11 +58,11 @@ def test_two_kinds_in_one_message_go_out_as_two_requests(text, line_chat, sessio
     assert "2" in texts(summary)[-1]  # the summary says two requests will go out
     requests = list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
     assert [r.category for r in requests] == ["garbage", "shopping"]
-    assert all(r.status == "open" and r.when.date() == TOMORROW for r in requests)
+    assert all(r.status == "open" and r.when.date() == tomorrow() for r in requests)
     assert all(r.meeting_point == "緑ケ丘3-2-1" and r.landmark == "公民館の近く" for r in requests)
     garbage, shopping = offers_to(line_chat, "Ug"), offers_to(line_chat, "Us")
     assert len(garbage) == 1 and len(shopping) == 1 and offers_to(line_chat, "Ud") == []
-    assert day(garbage[0])[0] == day(shopping[0])[0] == (TOMORROW.month, TOMORROW.day)
+    assert day(garbage[0])[0] == day(shopping[0])[0] == (tomorrow().month, tomorrow().day)
     assert "3-2-1" not in garbage[0].body + shopping[0].body
     said = texts(sent)[-1]
     assert ("ゴミ出し" in said or "ごみ出し" in said or "rubbish" in said.lower()) and (
@@ -72,8 +74,8 @@ def test_each_kind_keeps_the_time_said_next_to_it(line_chat, session, midori):
     got = line_chat.say("Ureq", "明日の朝ごみ出しと、午後に買い物を頼みたい")
     summary, _ = answer_and_send(line_chat, got)
     assert "朝" in texts(summary)[-1] and "午後" in texts(summary)[-1]
-    assert day(offers_to(line_chat, "Ug")[0]) == ((TOMORROW.month, TOMORROW.day), "morning")
-    assert day(offers_to(line_chat, "Us")[0]) == ((TOMORROW.month, TOMORROW.day), "afternoon")
+    assert day(offers_to(line_chat, "Ug")[0]) == ((tomorrow().month, tomorrow().day), "morning")
+    assert day(offers_to(line_chat, "Us")[0]) == ((tomorrow().month, tomorrow().day), "afternoon")
 
 
 def test_a_time_asked_after_applies_to_both(line_chat, session, midori):
@@ -143,7 +145,7 @@ def test_one_kind_dropped_in_words_leaves_the_other(text, left, line_chat, sessi
     assert "続けます" in texts(got)[0] and "住所" in texts(got)[-1], texts(got)
     answer_and_send(line_chat, got)
     requests = [r for r in session.scalars(select(HelpRequest)) if r.status == "open"]
-    assert [r.category for r in requests] == [left] and requests[0].when.date() == TOMORROW
+    assert [r.category for r in requests] == [left] and requests[0].when.date() == tomorrow()
     helpers = {"garbage": "Ug", "shopping": "Us"}
     assert len(offers_to(line_chat, helpers[left])) == 1
     assert offers_to(line_chat, helpers[{"garbage": "shopping", "shopping": "garbage"}[left]]) == []
@@ -160,4 +162,4 @@ def test_a_later_change_of_one_kind_sent_together_changes_that_one(text, changed
     assert len(requests) == 2
     after = (local_now() + timedelta(days=2)).date()
     other = "shopping" if changed == "garbage" else "garbage"
-    assert requests[changed].when.date() == after and requests[other].when.date() == TOMORROW
+    assert requests[changed].when.date() == after and requests[other].when.date() == tomorrow()
