@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.circulars.subscriptions import admin_districts
 from bot.errors import LedgerError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_intent, on_postback
+from bot.handlers import Turn, button, main_menu, on_intent, on_postback, on_text
 from bot.i18n import hours_text, t, when_text
 from bot.timebank import ledger, people
 from db.models import Resident
@@ -73,6 +73,14 @@ def give(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(turn.t("timebank.gift.no_one"), main_menu(turn.locale)))
     choices = tuple(button(name_of(p, turn.locale), "timebank.give_to", p.id) for p in candidates)
     return turn.reply(Text(turn.t("timebank.gift.choose_person"), choices))
+
+
+@on_text
+def give_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """「時間を贈りたい」「お礼に時間をあげたい」 "I'd like to give some time": the same as the button."""
+    from bot.handlers.conversation import has_word
+
+    return give(session, turn) if has_word(turn, "timebank.give_words") else None
 
 
 def _recipient(session: Session, turn: Turn) -> Resident | None:

@@ -54,6 +54,15 @@ def test_giving_hours_to_a_helper_step_by_step(chat, neighbours, channel):
     assert len(channel.to("Uken")) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["時間を贈りたい", "健さんにお礼に時間をあげたいんやけど", "じかんをおくりたいです", "I'd like to give some time"],
+)
+def test_giving_hours_asked_in_words_starts_as_the_button_does(text, chat, neighbours):
+    got = chat.say("Usakura", text)
+    assert buttons(got) == ["健"]  # whom to give to, as after 時間を贈る
+
+
 def test_a_gift_past_the_floor_is_refused_kindly(chat, neighbours, session, rt):
     district, sakura, ken = neighbours
     ledger.give(session, sakura.id, ken.id, 105 + 600 - 10, config=rt.config)  # 10 minutes left above the floor
