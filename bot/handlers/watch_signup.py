@@ -125,6 +125,21 @@ def whom_pressed(session: Session, turn: Turn) -> Outbox:
     return _ask_time(session, turn, person)
 
 
+def typed_whom(session: Session, turn: Turn) -> Outbox | None:
+    """「わたしです」「母の見守りを」, or a represented person's name, typed instead of pressed."""
+    data = _step(session, turn, "watch_for") or {}
+    others = [(pid, name) for pid, name in data.get("choices", []) if pid not in (FAMILY, turn.resident.id)]
+    named = [pid for pid, name in others if name in turn.text]
+    if len(named) == 1:
+        person = for_me(session, turn, named[0])
+        return _ask_time(session, turn, person) if person is not None else None
+    if flows.has_word(turn, "watch.family_words"):
+        return _next(session, turn, "watch_family_name", {})
+    if flows.has_word(turn, "watch.myself_words"):
+        return _ask_time(session, turn, turn.resident)
+    return None
+
+
 def typed_family_name(session: Session, turn: Turn) -> Outbox | None:
     """The name of the family member to watch over: asked for their consent once the plan is chosen."""
     name = turn.text.strip()[:60]
@@ -273,7 +288,7 @@ SIGN_UP = flows.declare(
     flows.Flow(
         name="watch",
         questions={
-            "watch_for": _buttons_only,
+            "watch_for": typed_whom,
             "watch_family_name": typed_family_name,
             "watch_time": typed_time,
             "watch_days": _buttons_only,

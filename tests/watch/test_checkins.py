@@ -114,3 +114,14 @@ def test_the_sign_up_honours_cancel_and_asks_again_when_words_are_no_answer(chat
     got = chat.say("HANA", "やめます")
     assert "登録をやめました" in texts(got)[0]
     assert session.scalar(select(CheckIn)) is None
+
+
+def test_for_whom_typed_instead_of_pressed_goes_on(chat, session):
+    """「わたしです」 at 「どなたの見守りを始めますか？」 is oneself; 「母です」 is family, whose name is asked."""
+    _setup(session)
+    chat.say("HANA", "見守りをお願いしたい")
+    assert "何時ごろ" in texts(chat.say("HANA", "わたしです"))[-1]
+    chat.say("HANA", "やめます")
+    chat.say("HANA", "見守りをお願いしたい")
+    got = chat.say("HANA", "母の見守りをお願いしたいです")
+    assert "何時ごろ" not in texts(got)[-1] and "どなたの見守り" not in texts(got)[-1]  # on to the family's name
