@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,9 +23,16 @@ def district_buttons(session: Session, action: str = "district.choose") -> tuple
     return tuple(button(d.name, action, d.id) for d in districts)
 
 
-def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_district") -> Text:
-    """Ask which district the person lives in; the answer may be typed or pressed."""
-    conversations.ask(session, turn.resident, "choose_district", now=turn.now, minutes=24 * 60)
+# What goes on once the district is known, by name (the watch sign-up registers its own): a flow
+# that needed the district first resumes instead of leaving the person to start it again.
+AFTER_DISTRICT: dict[str, Callable[[Session, Turn], Outbox]] = {}
+
+
+def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_district", then: str | None = None) -> Text:
+    """Ask which district the person lives in; the answer may be typed or pressed. `then` names
+    what goes on once it is known (see AFTER_DISTRICT)."""
+    data = {"then": then} if then else None
+    conversations.ask(session, turn.resident, "choose_district", data, now=turn.now, minutes=24 * 60)
     return Text(turn.t(key), district_buttons(session))
 
 
@@ -89,8 +98,13 @@ def settle_district(session: Session, turn: Turn, district: District | None) -> 
         session.add(Subscription(resident_id=turn.resident.id, district_id=district.id))
     else:
         subscription.active = True
+    pending = conversations.current(session, turn.resident, turn.now)
+    then = (pending.data or {}).get("then") if pending is not None and pending.state == "choose_district" else None
     conversations.finish(session, turn.resident)
-    return turn.reply(Text(turn.t("onboarding.district_set", district=district.name), main_menu(turn.locale)))
+    said = turn.t("onboarding.district_set", district=district.name)
+    if then in AFTER_DISTRICT:
+        return turn.reply(Text(said)).extend(AFTER_DISTRICT[then](session, turn))
+    return turn.reply(Text(said, main_menu(turn.locale)))
 
 
 @on_intent("usage")

@@ -13,7 +13,7 @@ from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
 from bot.handlers import Turn, button, on_postback
 from bot.handlers import conversation as flows
-from bot.handlers.onboarding import ask_district
+from bot.handlers.onboarding import AFTER_DISTRICT, ask_district
 from bot.i18n import t, time_text
 from bot.watch import checkins, consent
 from bot.watch.checkins import EVERY_DAY, WEEKDAYS, Plan
@@ -150,8 +150,12 @@ def typed_family_name(session: Session, turn: Turn) -> Outbox | None:
 
 def _ask_time(session: Session, turn: Turn, person: Resident) -> Outbox:
     if person.district_id is None:
-        return turn.reply(Text(turn.t("watch.district_first")), ask_district(session, turn))
+        then = "watch" if person.id == turn.resident.id else None  # their own district: resumed after
+        return turn.reply(Text(turn.t("watch.district_first")), ask_district(session, turn, then=then))
     return _next(session, turn, "watch_time", {"person_id": person.id, "name": person.display_name or ""})
+
+
+AFTER_DISTRICT["watch"] = lambda session, turn: _ask_time(session, turn, turn.resident)
 
 
 def typed_time(session: Session, turn: Turn) -> Outbox | None:

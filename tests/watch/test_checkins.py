@@ -125,3 +125,14 @@ def test_for_whom_typed_instead_of_pressed_goes_on(chat, session):
     chat.say("HANA", "見守りをお願いしたい")
     got = chat.say("HANA", "母の見守りをお願いしたいです")
     assert "何時ごろ" not in texts(got)[-1] and "どなたの見守り" not in texts(got)[-1]  # on to the family's name
+
+
+def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat, session):
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")  # no district yet
+    got = press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    assert "地区" in texts(got)[-1]
+    got = press(chat, "NEW", "緑ケ丘", got)
+    assert "緑ケ丘で登録しました" in texts(got)[0] and "何時ごろ" in texts(got)[-1]  # not started over
