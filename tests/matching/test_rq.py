@@ -36,17 +36,8 @@ def _drain(rt) -> None:
 
 def test_request_offers_and_first_accept_through_rq(rq_runtime):
     rt, channel = rq_runtime
-    with Session.begin() as s:
-        midori = factories.district(s, "緑ケ丘")
-        factories.resident(s, user_id="REQ", district=midori, address="緑ケ丘3-2-1")
-        for user in ("H1", "H2"):
-            factories.helper(s, user_id=user, district=midori)
-    for text in ("明日の朝ゴミ出しをお願いできますか", "公園の近く"):
-        _send(rt, "text", "REQ", text=text)
-        _drain(rt)
-    send = next(b.data for b in channel.to("REQ")[-1].buttons if b.data.startswith("request.send"))
-    _send(rt, "postback", "REQ", data=send)
-    _drain(rt)  # the event, then the offer job it enqueued after its commit
+    _send(rt, "postback", "REQ", data=_ready_to_send(rt, channel))
+    _drain(rt)
     assert "お願いを出しました" in texts(channel.to("REQ"))[-1]
     with Session() as s:
         offer_ids = dict(s.execute(select(Offer.id, Offer.helper_id)).all())
