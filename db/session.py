@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
