@@ -12,7 +12,7 @@ from bot import residents
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import has_word, normal
-from db.models import District, HelperProfile, Subscription, helper_districts
+from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
 
@@ -130,7 +130,7 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
     asked it (once), and a district named in passing (「緑ケ丘に住んでます」) is taken."""
     from bot.residents import district_in
 
-    if turn.resident.district_id is not None or helps_somewhere(session, turn):
+    if turn.resident.district_id is not None or helps_somewhere(turn):
         return small_talk(turn)  # a helper chose where they help: not asked where they live at every hello
     named = district_in(turn.text, list(session.scalars(select(District))))
     if named is not None:
@@ -139,17 +139,10 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
     return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
 
 
-def helps_somewhere(session: Session, turn: Turn) -> bool:
+def helps_somewhere(turn: Turn) -> bool:
     """Whether the person is a helper with districts chosen."""
-    return (
-        session.scalar(
-            select(helper_districts.c.district_id)
-            .join(HelperProfile, HelperProfile.id == helper_districts.c.helper_id)
-            .where(HelperProfile.resident_id == turn.resident.id)
-            .limit(1)
-        )
-        is not None
-    )
+    profile = turn.resident.helper_profile
+    return profile is not None and bool(profile.districts)
 
 
 def small_talk(turn: Turn) -> Outbox:
