@@ -28,15 +28,11 @@ def read(analysis: Analysis, context: str | None) -> Reading:
     if learned is None:
         return _as_emergency(Reading(*rules, confidence=1.0, emergency=told_emergency(analysis)), context)
     reading = predict(learned, analysis_features(analysis, context, rules), _emergency_at(context))
-    if not reading.emergency and names_a_number(analysis):
+    # 「110番してください」「すぐ119に」: the numbers said as such (not inside an address, see matcher)
+    # are an emergency whatever the model reads; no training message says them.
+    if not reading.emergency and told_emergency(analysis, EMERGENCY_NUMBERS):
         reading = Reading(reading.intent, reading.category, reading.confidence, True)
     return _combined(reading, rules, context)
-
-
-def names_a_number(analysis: Analysis) -> bool:
-    """「110番してください」「すぐ119に」: the emergency numbers said as such (not inside an address,
-    see matcher) mean an emergency whatever the model reads; no training message says them."""
-    return any(h.label == "cue:emergency" and not h.negated and h.term in EMERGENCY_NUMBERS for h in analysis.hits)
 
 
 def analysis_features(analysis: Analysis, context: str | None, rules: tuple[str, str | None]) -> list[str]:
@@ -81,9 +77,9 @@ def _combined(reading: Reading, rules: tuple[str, str | None], context: str | No
     return _as_emergency(reading, context)
 
 
-def told_emergency(analysis: Analysis) -> bool:
-    """An emergency word not negated (there is a fire; not: no fire here)."""
-    return any(h.label == "cue:emergency" and not h.negated for h in analysis.hits)
+def told_emergency(analysis: Analysis, only: frozenset[str] | None = None) -> bool:
+    """An emergency word (one of `only`, if given) not negated (there is a fire; not: no fire here)."""
+    return any(h.label == "cue:emergency" and not h.negated and (only is None or h.term in only) for h in analysis.hits)
 
 
 def _as_emergency(reading: Reading, context: str | None) -> Reading:
