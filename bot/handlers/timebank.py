@@ -10,6 +10,7 @@ from bot.circulars.subscriptions import admin_districts
 from bot.errors import LedgerError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_intent, on_postback, on_text
+from bot.handlers.conversation import has_word
 from bot.i18n import hours_text, t, when_text
 from bot.timebank import ledger, people
 from db.models import Resident
@@ -78,8 +79,6 @@ def give(session: Session, turn: Turn) -> Outbox:
 @on_text
 def give_in_words(session: Session, turn: Turn) -> Outbox | None:
     """「時間を贈りたい」「お礼に時間をあげたい」 "I'd like to give some time": the same as the button."""
-    from bot.handlers.conversation import has_word
-
     return give(session, turn) if has_word(turn, "timebank.give_words") else None
 
 
