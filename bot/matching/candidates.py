@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.matching import pools
 from bot.matching.pools import ANY_HELPER, MASTERS_PER_DISTRICT, POOL_PER_DISTRICT, SKILL
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
 from db.matching_index import fresh
-from db.models import District, HelperProfile, HelpRequest, district_neighbours
+from db.models import District, HelperProfile, HelpRequest
 
 __all__ = ["MASTERS_PER_DISTRICT", "POOL_PER_DISTRICT", "find"]
 
@@ -30,11 +30,10 @@ def ring(session: Session, district_id: int) -> list[tuple[int, bool, bool]]:
 def _ring(*columns):
     """The district bound to `district` and its neighbours, it first, with `columns` on each row."""
     home = bindparam("district")
-    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == home)
     return (
         select(District.id, District.requires_approval, *columns)
-        .where(or_(District.id == home, District.id.in_(near)))
-        .order_by(District.id != home, District.id)
+        .where(pools.in_ring(home))
+        .order_by(*pools.ring_order(home))
     )
 
 
@@ -90,7 +89,7 @@ def _id_bounds():
 
 
 def _candidates(
-    read: list[Row], request: HelpRequest, districts: list, now: datetime, default_cap: int
+    read: Sequence[Row], request: HelpRequest, districts: list, now: datetime, default_cap: int
 ) -> list[Candidate]:
     """The helpers who fit and are free, each once (serving two districts of the ring, the nearer
     counts); fit and free time worked out once per distinct profile text, not per helper."""

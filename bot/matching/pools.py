@@ -5,11 +5,11 @@ round trip."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import (
-    Boolean,
     Integer,
     Row,
     Text,
@@ -21,13 +21,23 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from db.matching_index import EXPERIENCE
-from db.models import District, HelperKind, HelperProfile, HelpRequest, Offer, Resident, Task, helper_districts
+from db.models import (
+    District,
+    HelperKind,
+    HelperProfile,
+    HelpRequest,
+    Offer,
+    Resident,
+    Task,
+    district_neighbours,
+    helper_districts,
+)
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 POOL_PER_DISTRICT = 30
@@ -81,15 +91,18 @@ def _leg(fits_by: int, upward: bool, district, approval, place, gone):
         query = query.where(approval)
     if fits_by == MASTER:  # those who list the kind are read by the other leg
         listed = aliased(HelperKind, name="l")
-        query = query.where(
-            ~select(listed.helper_id)
+        # A count, not NOT EXISTS: PostgreSQL would turn that into an anti-join reading every
+        # helper of the kind in the district; a count is looked up in the index for each master.
+        lists = (
+            select(func.count())
             .where(
                 listed.district_id == K.district_id,
                 listed.kind == bindparam("category"),
                 listed.helper_id == K.helper_id,
             )
-            .exists()
+            .scalar_subquery()
         )
+        query = query.where(lists == literal_column("0"))
     return query
 
 
@@ -129,21 +142,49 @@ def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone):
     return union_all(*pools)
 
 
-def _pools_lateral(any_kind: bool, gone):
-    """Every pool of the ring as PostgreSQL reads it: the ring given as arrays (`districts`,
-    `strict`), each way of fitting read LATERAL to it, the lower leg only when the upper one falls
-    short. One statement whatever the ring, so the server prepares it once."""
-    ring = (
-        func.unnest(bindparam("districts", type_=ARRAY(Integer)), bindparam("strict", type_=ARRAY(Boolean)))
-        .table_valued("district_id", "strict", with_ordinality="place")
-        .render_derived(name="ring")
+def in_ring(home):
+    """District is `home` or one of its neighbours."""
+    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == home)
+    return or_(District.id == home, District.id.in_(near))
+
+
+def ring_order(home) -> tuple:
+    """The ring's order: `home` first, then its neighbours by id."""
+    return (District.id != home, District.id)
+
+
+def _ring():
+    """The ring as PostgreSQL reads it in the statement: each district with its place (from 0) and
+    whether it asks only approved helpers (it does, or the request's own district does). Read from
+    the tables rather than given as an array, and as a UNION rather than an OR: the planner then
+    expects a few districts, not ten or fifty, keeps one generic plan instead of planning the
+    statement at every execution, and probes the index for each master instead of hashing the
+    whole district."""
+    home = bindparam("district", type_=Integer())
+    home_strict = select(District.requires_approval).where(District.id == home).scalar_subquery()
+    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == home)
+    members = union(select(home.label("id")), near).subquery()
+    return (
+        select(
+            District.id.label("district_id"),
+            or_(District.requires_approval.is_(True), home_strict.is_(True)).label("strict"),
+            (func.row_number().over(order_by=ring_order(home)) - literal_column("1")).label("place"),
+        )
+        .join(members, members.c.id == District.id)
+        .cte("ring")
     )
+
+
+def _pools_lateral(any_kind: bool, gone):
+    """Every pool of the ring as PostgreSQL reads it: each way of fitting read LATERAL to the
+    ring, the lower leg only when the upper one falls short. One statement whatever the ring, so
+    the server prepares it once."""
+    ring = _ring()
     approval = or_(K.approved.is_(True), ~ring.c.strict)
-    place = ring.c.place - literal_column("1")  # from 0, as the ring's list
     pools = [
         union_all(
             *(
-                _leg(fits_by, up, ring.c.district_id, approval, place, gone)
+                _leg(fits_by, up, ring.c.district_id, approval, ring.c.place, gone)
                 .where(_kind(fits_by, any_kind))
                 .correlate(ring)
                 for up in (True, False)
@@ -233,7 +274,7 @@ def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
 
 def read(
     session: Session, request: HelpRequest, districts: list[tuple[int, bool]], pivot: int, now: datetime
-) -> list[Row]:
+) -> Sequence[Row]:
     """For each district of the ring, given as (id, approval needed), helpers who list the kind
     then experience masters who might fit, nearest district first: (place in the ring, fits_by,
     resident_id, availability, weekly_cap, experience, experience_skills, experience_terms, tasks
@@ -254,10 +295,10 @@ def read(
     }
     strictness: tuple[bool, ...] | None = tuple(strict for _, strict in districts)
     if session.get_bind().dialect.name == "postgresql":
-        params |= {"districts": [d for d, _ in districts], "strict": [strict for _, strict in districts]}
+        params["district"] = request.district_id  # the statement reads the same ring
         strictness = None
     else:
         params |= {f"district_{place}": district_id for place, (district_id, _) in enumerate(districts)}
     # Core rows, not the ORM's: the caller's look-up of the ring flushed the session already.
     statement = _statement(strictness, request.category in ANY_HELPER)
-    return list(session.connection().execute(statement, params))
+    return session.connection().execute(statement, params).all()
