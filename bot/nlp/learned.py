@@ -45,23 +45,44 @@ class Head:
         return [e / total for e in exps]
 
 
+# feature names met in messages whose rows are kept at hand (see _Rows); a bound like bot.nlp.features'
+ROWS_KEPT: Final = 50_000
+
+
+class _Rows(dict[str, int]):
+    """Rows of the feature names met in messages: a dict of the few thousand names that come up,
+    which stays in the processor's cache, where the model's index of every name it was trained on
+    would be read from memory at each lookup. An unknown name gets the zero row, which adds nothing."""
+
+    def __init__(self, columns: dict[str, int], zero: int) -> None:
+        super().__init__()
+        self.columns, self.zero = columns, zero
+
+    def __missing__(self, name: str) -> int:
+        if len(self) >= ROWS_KEPT:
+            self.clear()
+        row = self[name] = self.columns.get(name, self.zero)
+        return row
+
+
 @dataclass(frozen=True)
 class Model:
     """Both heads' weights side by side (one row a feature), read in one pass per message."""
 
     columns: dict[str, int]
-    weights: np.ndarray  # a row per feature, and last the bias: summed last, after the features
+    weights: np.ndarray  # a row per feature, a row of zeros, and last the bias, summed last
     intent: Head
     category: Head
     emergency: Head
     fingerprint: str
+    rows: _Rows
 
     def scores(self, names: list[str]) -> list[float]:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
-        get = self.columns.get
-        rows = [n for n in map(get, names) if n is not None]
+        rows = list(map(self.rows.__getitem__, names))
         rows.append(len(self.weights) - 1)
         # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
+        # (x + 0 is x exactly: the zero rows of unknown names change no sum)
         return np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
 
 
@@ -102,18 +123,25 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
             start += len(classes)
         names = tuple(heads)
+        # interned, as bot.nlp.features interns the names it makes: found by identity
+        columns = {sys.intern(str(name)): number for number, name in enumerate(data["features"])}
+        weights = np.hstack([data[f"{name}_weights"] for name in names])
+        bias = np.concatenate([data[f"{name}_bias"] for name in names])
         return Model(
-            # interned, as bot.nlp.features interns the names it makes: found by identity
-            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
-            weights=np.vstack(
-                [
-                    np.hstack([data[f"{name}_weights"] for name in names]),
-                    np.concatenate([data[f"{name}_bias"] for name in names]),
-                ]
-            ),
+            columns=columns,
+            weights=np.vstack([weights, np.zeros_like(bias), bias]),
             fingerprint=str(data["fingerprint"]),
+            rows=_Rows(columns, len(weights)),
             **heads,
         )
+
+
+def rows_clear() -> None:
+    """Forget the rows of the feature names met (benchmarks measure a cold first pass with it)."""
+    for language in LEARNED_LANGUAGES:
+        learned = model(language)
+        if learned is not None:
+            learned.rows.clear()
 
 
 def model_file(language: str) -> Path:
