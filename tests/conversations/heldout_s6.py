@@ -181,10 +181,23 @@ PERSONAS = [
         part="afternoon",
     ),
     P("吉村 アキ", "電池と電球は自分で替えるので、明日の朝それを買ってきてほしいです", "shopping"),
-    P("新田 ヨシオ", "足を骨折したけん、あさっての夕方犬の散歩ば頼みたか", "dog_walking", day=2, part="evening", when="あさっての夕方"),
+    P(
+        "新田 ヨシオ",
+        "足を骨折したけん、あさっての夕方犬の散歩ば頼みたか",
+        "dog_walking",
+        day=2,
+        part="evening",
+        when="あさっての夕方",
+    ),
     # やさしい日本語
     P("Tran Thi Hoa", "あした あさ いえの そうじを てつだって ください", "tidying", when="あした あさ"),
-    P("Wang Fang", "あした ごご こどもを むかえに いって ほしい です", "childcare", when="あした ごご", part="afternoon"),
+    P(
+        "Wang Fang",
+        "あした ごご こどもを むかえに いって ほしい です",
+        "childcare",
+        when="あした ごご",
+        part="afternoon",
+    ),
     P("Kim Sujin", "わたしは くるまが ありません びょういんに いきたい です", "transport", when="あしたの あさ"),
     # corrections at a question: date, time, place, kind
     P(
@@ -343,7 +356,13 @@ PERSONAS = [
         district="八幡",
     ),
     # helpers registering, pausing, coming back
-    P("熊谷 勇", "仕事ば辞めて暇になったけん、お手伝いの登録ばしたか", role="helper", skills=("tidying",), district="八幡"),
+    P(
+        "熊谷 勇",
+        "仕事ば辞めて暇になったけん、お手伝いの登録ばしたか",
+        role="helper",
+        skills=("tidying",),
+        district="八幡",
+    ),
     P("すずき みか", "わたしも おてつだい できます", role="helper", skills=("shopping",)),
     P(
         "東 さやか",
