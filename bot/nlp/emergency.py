@@ -25,23 +25,24 @@ _EN_DECLINING: Final = frozenset({"no", "never"})
 _EN_AUXILIARIES: Final = frozenset({"do", "does", "did", "is", "are", "was"})
 
 
-def called(message: Message, hit: Hit) -> bool:
-    """A number term said as the number to call: in English after call, dial, phone or ring
-    (not "room 119"); in Japanese the matcher already left out numbers inside an address."""
-    if message.language != "en":
-        return True
-    return any(token.key in _EN_CALLING for token in message.tokens[max(0, hit.start - 3) : hit.start])
-
-
 def mark_declined(message: Message, hits: list[Hit]) -> list[Hit]:
-    """The hits, an emergency word the message declines read as negated."""
+    """The hits, an emergency word the message declines read as negated; in English a number
+    (119, 110) not said as the number to call ("call 119"; not "room 119") left out."""
     declined = _declined_en if message.language == "en" else _declined_ja
-    return [
-        hit._replace(negated=True)
-        if hit.label == _EMERGENCY and not hit.negated and declined(message.tokens, hit)
-        else hit
-        for hit in hits
-    ]
+    kept = []
+    for hit in hits:
+        if hit.label == _EMERGENCY and message.language == "en" and hit.term.isdigit() and not _called(message, hit):
+            continue
+        if hit.label == _EMERGENCY and not hit.negated and declined(message.tokens, hit):
+            hit = hit._replace(negated=True)
+        kept.append(hit)
+    return kept
+
+
+def _called(message: Message, hit: Hit) -> bool:
+    """Said after call, dial, phone or ring (the matcher already leaves out Japanese numbers
+    inside an address)."""
+    return any(token.key in _EN_CALLING for token in message.tokens[max(0, hit.start - 3) : hit.start])
 
 
 def _declined_ja(tokens: tuple[Token, ...], hit: Hit) -> bool:

@@ -5,7 +5,6 @@ from typing import Final
 
 from bot.nlp import features_lexical
 from bot.nlp.classify import Analysis, analyse, classify_analysis
-from bot.nlp.emergency import called
 from bot.nlp.features import feature_numbers, features
 from bot.nlp.learned import Model, Reading, model, predict, reading_of
 from bot.nlp.lexical import find_hits
@@ -88,12 +87,7 @@ def _combined(reading: Reading, rules: tuple[str, str | None], context: str | No
 
 def told_emergency(analysis: Analysis, only: frozenset[str] | None = None) -> bool:
     """An emergency word (one of `only`, if given) not negated (there is a fire; not: no fire here)."""
-    return any(
-        h.label == "cue:emergency"
-        and not h.negated
-        and (only is None or (h.term in only and called(analysis.message, h)))
-        for h in analysis.hits
-    )
+    return any(h.label == "cue:emergency" and not h.negated and (only is None or h.term in only) for h in analysis.hits)
 
 
 def _as_emergency(reading: Reading, context: str | None) -> Reading:
