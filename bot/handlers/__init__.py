@@ -38,6 +38,9 @@ AnyHandler = TypeVar("AnyHandler", bound=Callable[..., Outbox | None])
 INTENTS: dict[str, Handler] = {}
 POSTBACKS: dict[str, Handler] = {}
 STATES: dict[str, Handler] = {}
+# Pending questions whose answer is stored as typed (an address, a landmark): names and numbers,
+# which say nothing of the language the person reads (filed by conversation.declare).
+FREE_TEXT: set[str] = set()
 EVENTS: dict[str, Handler] = {}
 # Typed commands: a catalog key listing the words a message may start with -> handler.
 COMMANDS: dict[str, Handler] = {}
@@ -257,6 +260,8 @@ def follow_language(turn: Turn) -> None:
     written, current = turn.understood.language, turn.resident.language
     if written == "ja" and current == "ja-easy":
         return  # やさしい日本語 is read by people who write Japanese too
+    if turn.conversation is not None and turn.conversation.state in FREE_TEXT:
+        return  # 「1-2-3 Midorigaoka」 at the address question is an address, not English
     clear = len(turn.text.strip()) >= _CLEAR_LENGTH.get(written, 8)
     if written != current and written in locales() and clear:
         turn.resident.language = written

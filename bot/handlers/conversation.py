@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
-from bot.handlers import INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
+from bot.handlers import FREE_TEXT, INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
 from bot.matching import drafts
 
 Reply = Callable[[Session, Turn], list[Message]]
@@ -59,6 +59,7 @@ def declare(flow: Flow) -> Flow:
     for state in flow.questions:
         FLOWS[state] = flow
         STATES[state] = _guarded(flow, state)
+    FREE_TEXT.update(flow.free_text)
     return flow
 
 
