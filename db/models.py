@@ -174,6 +174,20 @@ class HelperKind(Base):
     """
 
     __tablename__ = "helper_kinds"
+    # Every column a pool reads (bot.matching.pools), in the pool's order: read from the index
+    # alone, with no visit to the table for each helper.
+    __table_args__ = (
+        Index(
+            "ix_helper_kinds_offerable",
+            "district_id",
+            "kind",
+            "helper_id",
+            "resident_id",
+            "approved",
+            "paused",
+            "paused_until",
+        ),
+    )
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     helper_id: Mapped[int] = mapped_column(

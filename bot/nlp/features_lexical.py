@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.nlp import matcher
 from bot.nlp.english import tokenize_en
 from bot.nlp.lexical import Hit, lexicon, prepare, strip_marks
 
-_BOUNDARY = re.compile(r"[|,.!?;:，。！？；：、…\n]")
-_NOT_LETTER = re.compile(r"[\W_]+")
-_QUESTION = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
-_IN_CONTEXT = ("w:", "h:", "hl:", "r", "e1:", "l:")
+_BOUNDARY: Final = re.compile(r"[|,.!?;:，。！？；：、…\n]")
+_NOT_LETTER: Final = re.compile(r"[\W_]+")
+_QUESTION: Final = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
+_IN_CONTEXT: Final = ("w:", "h:", "hl:", "r", "e1:", "l:")
 
 
 class Cue(NamedTuple):

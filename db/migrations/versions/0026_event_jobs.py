@@ -1,14 +1,14 @@
 """A stored webhook event names the job queued to handle it with the others of its group
 
 Revision ID: 0026_event_jobs
-Revises: 0022_more_kinds
+Revises: 0025_helper_kinds_covering
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0026_event_jobs'
-down_revision = '0022_more_kinds'
+down_revision = '0025_helper_kinds_covering'
 branch_labels = None
 depends_on = None
 
