@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -145,8 +146,15 @@ def on_first(function: Handler) -> Handler:
 
 def catalog_words(locale: str, key: str) -> list[str]:
     """A comma-separated word list from the catalog, in the locale and in Japanese."""
+    return list(_catalog_words(locale, key))
+
+
+@cache
+def _catalog_words(locale: str, key: str) -> tuple[str, ...]:
+    """(The catalogs are read once per process, so their word lists are split once too: every
+    text went through dozens of them.)"""
     found = t(key, locale).split(",") + t(key, "ja").split(",")
-    return [w.strip().lower() for w in found if w.strip()]
+    return tuple(w.strip().lower() for w in found if w.strip())
 
 
 def typed_command(session: Session, turn: Turn) -> Outbox | None:
@@ -162,8 +170,9 @@ def typed_command(session: Session, turn: Turn) -> Outbox | None:
     return None
 
 
+@cache
 def load_all() -> None:
-    """Import every handler module of this package so they register."""
+    """Import every handler module of this package so they register (once: dispatch asks every time)."""
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
 

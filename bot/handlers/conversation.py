@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -124,11 +125,17 @@ def words(turn: Turn, key: str) -> list[str]:
     """A catalog word list in the sender's language, the message's language and Japanese."""
     from bot.i18n import locales
 
-    found = catalog_words(turn.locale, key)
+    found = list(_normal_words(turn.locale, key))
     language = getattr(turn.understanding, "language", None)
     if language and language != turn.locale and language in locales():
-        found += catalog_words(language, key)
-    return [normal(word) for word in found if word]
+        found += _normal_words(language, key)
+    return found
+
+
+@cache
+def _normal_words(locale: str, key: str) -> tuple[str, ...]:
+    """A catalog word list as compared, made once per process (the catalogs do not change)."""
+    return tuple(normal(word) for word in catalog_words(locale, key) if word)
 
 
 def has_word(turn: Turn, key: str) -> bool:

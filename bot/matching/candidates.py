@@ -8,33 +8,17 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.matching import pools
-from bot.matching.pools import ANY_HELPER, MASTERS_PER_DISTRICT, POOL_PER_DISTRICT, SKILL
+from bot.matching.pools import ANY_HELPER, MASTERS_PER_DISTRICT, POOL_PER_DISTRICT, SKILL, SPREAD
+from bot.matching.ring import ring
 from bot.matching.rank import EXPERIENCE_THRESHOLD, Candidate, available, slot_for
 from db.matching_index import fresh
-from db.models import District, HelperProfile, HelpRequest
+from db.models import HelpRequest
 
-__all__ = ["MASTERS_PER_DISTRICT", "POOL_PER_DISTRICT", "find"]
-
-
-def ring(session: Session, district_id: int) -> list[tuple[int, bool, bool]]:
-    """The request's district first, then its neighbours: (id, same district, requires approval)."""
-    rows = session.execute(_ring(), {"district": district_id})
-    return [(d, d == district_id, bool(strict)) for d, strict in rows]
-
-
-@cache
-def _ring(*columns):
-    """The district bound to `district` and its neighbours, it first, with `columns` on each row."""
-    home = bindparam("district")
-    return (
-        select(District.id, District.requires_approval, *columns)
-        .where(pools.in_ring(home))
-        .order_by(*pools.ring_order(home))
-    )
+__all__ = ["MASTERS_PER_DISTRICT", "POOL_PER_DISTRICT", "find", "ring"]
 
 
 def fit(
@@ -68,29 +52,12 @@ def find(session: Session, request: HelpRequest, now: datetime, default_cap: int
     """Every helper who could take the request now, with what ranking needs."""
     if not request.district_id:
         return []
-    # The ring, and where in the helpers' ids this request starts reading: anywhere between the
-    # lowest and the highest, so that requests spread over everyone (ids need not start near 1).
-    rows = session.execute(_ring(*_id_bounds()), {"district": request.district_id}).all()
-    if not rows:
-        return []
-    lowest, highest = rows[0][2:]
-    pivot = random.Random(request.id).randint(lowest or 1, highest or 1)
-    districts = [(d, d == request.district_id, bool(strict)) for d, strict, _, _ in rows]
-    home_strict = any(strict for _, same, strict in districts if same)
-    read = pools.read(session, request, [(d, strict or home_strict) for d, _, strict in districts], pivot, now)
-    return _candidates(read, request, districts, now, default_cap)
+    # Where in the helpers' ids this request starts reading, the same for the same request.
+    spread = random.Random(request.id).randrange(SPREAD)
+    return _candidates(pools.read(session, request, spread, now), request, now, default_cap)
 
 
-@cache
-def _id_bounds():
-    """The lowest and highest helper id, each its own look-up at one end of the index (SQLite reads
-    the whole table for min() and max() in one select)."""
-    return tuple(select(end(HelperProfile.id)).scalar_subquery() for end in (func.min, func.max))
-
-
-def _candidates(
-    read: Sequence[Row], request: HelpRequest, districts: list, now: datetime, default_cap: int
-) -> list[Candidate]:
+def _candidates(read: Sequence[Row], request: HelpRequest, now: datetime, default_cap: int) -> list[Candidate]:
     """The helpers who fit and are free, each once (serving two districts of the ring, the nearer
     counts); fit and free time worked out once per distinct profile text, not per helper."""
     slot = slot_for(request.when, request.time_of_day)
@@ -99,7 +66,8 @@ def _candidates(
     fits: dict[tuple, float] = {}
     free: dict[str | None, bool] = {}
     found: dict[int, Candidate] = {}
-    for place, fits_by, resident_id, availability, cap, experience, skills, terms, *history in read:
+    home = request.district_id
+    for district_id, fits_by, resident_id, availability, cap, experience, skills, terms, *history in read:
         if resident_id in found:
             continue
         key = (fits_by, experience, skills, terms)
@@ -108,7 +76,7 @@ def _candidates(
         if availability not in free:
             free[availability] = available(_json(availability), slot)
         if fits[key] > 0 and free[availability]:
-            same = districts[place][1]
+            same = district_id == home
             found[resident_id] = _candidate(resident_id, same, fits[key], cap or default_cap, history, now)
     return list(found.values())
 

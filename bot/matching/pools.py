@@ -1,7 +1,7 @@
 """A district's pool of helpers, read from the helper_kinds index: the request's kind (or a
 master's experience), offerable now, in id order from a pivot, a bounded window whatever the
 district's size; every district of the ring, with each helper's profile and history, in one
-round trip."""
+statement."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import (
+    BigInteger,
     Integer,
     Row,
     Text,
@@ -21,11 +22,11 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
+from bot.matching.ring import ring, ring_cte
 from db.matching_index import EXPERIENCE
 from db.models import (
     District,
@@ -35,7 +36,6 @@ from db.models import (
     Offer,
     Resident,
     Task,
-    district_neighbours,
     helper_districts,
 )
 
@@ -47,6 +47,7 @@ SKILL, MASTER = 0, 1  # the two ways of fitting, as read from the index
 POOL = {SKILL: POOL_PER_DISTRICT, MASTER: MASTERS_PER_DISTRICT}
 # Kinds any helper of the district can do, whatever they registered (go and see a neighbour).
 ANY_HELPER = ("watch_visit",)
+SPREAD = 2**31  # a request's pivot is its share of this along the helpers' ids
 ANSWERED = ("accepted", "declined")  # an offer's states once the helper answered it
 # Short names keep the statement's text short: psycopg parses a text over 4 kB again at every
 # execution (12 kB of it cost a quarter of the client's time per request).
@@ -64,7 +65,7 @@ def _kind(fits_by: int, any_kind: bool):
     return true() if any_kind else K.kind == bindparam("category")
 
 
-def _leg(fits_by: int, upward: bool, district, approval, place, gone):
+def _leg(fits_by: int, upward: bool, district, approval, place, gone, pivot):
     """Helpers of one district who list the kind (SKILL) or are masters who do not (MASTER) and
     may be asked now (not paused or back from a break, not `gone`, and `approval` if the district
     asks for it), from the pivot up (or below it), in id order: one index range of helper_kinds,
@@ -75,12 +76,13 @@ def _leg(fits_by: int, upward: bool, district, approval, place, gone):
             place.label("place"),
             literal_column("0" if upward else "1").label("leg"),
             literal_column(str(fits_by)).label("fits_by"),
+            K.district_id,
             K.helper_id,
             K.resident_id,
         )
         .where(
             K.district_id == district,
-            order >= bindparam("pivot") if upward else order < bindparam("pivot"),
+            order >= pivot if upward else order < pivot,
             or_(K.paused.is_(False), K.paused_until < bindparam("now")),
             ~select(gone.c.id).where(gone.c.id == K.resident_id).exists(),
         )
@@ -117,7 +119,22 @@ def _gone():
     )
 
 
-def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone):
+def _pivot():
+    """Where this request starts reading the helpers' ids: anywhere between the lowest and the
+    highest, as `spread` (0 to SPREAD) says, so that requests spread over everyone (ids need not
+    start near 1). Each end is its own look-up at one end of the index (SQLite reads the whole
+    table for min() and max() in one select)."""
+    lowest, highest = (
+        func.coalesce(select(end(HelperProfile.id)).scalar_subquery(), literal_column("1"), type_=Integer())
+        for end in (func.min, func.max)
+    )
+    bounds = select(lowest.label("lowest"), highest.label("highest")).cte("bounds")
+    span = bounds.c.highest - bounds.c.lowest + literal_column("1", Integer())
+    spread = bindparam("spread", type_=BigInteger())
+    return select(bounds.c.lowest + spread * span // literal_column(str(SPREAD), BigInteger())).scalar_subquery()
+
+
+def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone, pivot):
     """Every pool of the ring: per district (`district_<place>`) and way of fitting, from the pivot
     up, wrapping round to the lowest ids only when that is short. SQLite runs a UNION ALL's legs in
     turn and stops at the LIMIT, so the lower leg is read only when the upper one falls short; it
@@ -134,6 +151,7 @@ def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone):
                     K.approved.is_(True) if strict else None,
                     literal_column(str(place)),
                     gone,
+                    pivot,
                 ).where(_kind(fits_by, any_kind))
                 for up in (True, False)
             )
@@ -142,49 +160,16 @@ def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone):
     return union_all(*pools)
 
 
-def in_ring(home):
-    """District is `home` or one of its neighbours."""
-    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == home)
-    return or_(District.id == home, District.id.in_(near))
-
-
-def ring_order(home) -> tuple:
-    """The ring's order: `home` first, then its neighbours by id."""
-    return (District.id != home, District.id)
-
-
-def _ring():
-    """The ring as PostgreSQL reads it in the statement: each district with its place (from 0) and
-    whether it asks only approved helpers (it does, or the request's own district does). Read from
-    the tables rather than given as an array, and as a UNION rather than an OR: the planner then
-    expects a few districts, not ten or fifty, keeps one generic plan instead of planning the
-    statement at every execution, and probes the index for each master instead of hashing the
-    whole district."""
-    home = bindparam("district", type_=Integer())
-    home_strict = select(District.requires_approval).where(District.id == home).scalar_subquery()
-    near = select(district_neighbours.c.neighbour_id).where(district_neighbours.c.district_id == home)
-    members = union(select(home.label("id")), near).subquery()
-    return (
-        select(
-            District.id.label("district_id"),
-            or_(District.requires_approval.is_(True), home_strict.is_(True)).label("strict"),
-            (func.row_number().over(order_by=ring_order(home)) - literal_column("1")).label("place"),
-        )
-        .join(members, members.c.id == District.id)
-        .cte("ring")
-    )
-
-
-def _pools_lateral(any_kind: bool, gone):
+def _pools_lateral(any_kind: bool, gone, pivot):
     """Every pool of the ring as PostgreSQL reads it: each way of fitting read LATERAL to the
     ring, the lower leg only when the upper one falls short. One statement whatever the ring, so
     the server prepares it once."""
-    ring = _ring()
+    ring = ring_cte()
     approval = or_(K.approved.is_(True), ~ring.c.strict)
     pools = [
         union_all(
             *(
-                _leg(fits_by, up, ring.c.district_id, approval, ring.c.place, gone)
+                _leg(fits_by, up, ring.c.district_id, approval, ring.c.place, gone, pivot)
                 .where(_kind(fits_by, any_kind))
                 .correlate(ring)
                 for up in (True, False)
@@ -237,20 +222,23 @@ def _history(pool):
 def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
     """Every pool of the ring's districts, each helper with their profile and history, in the order
     read (built once per shape, then bound); `strictness` says, district by district, whether only
-    approved helpers may be asked (None: the ring is a parameter, on PostgreSQL).
+    approved helpers may be asked (None: the statement reads the ring, on PostgreSQL).
 
     The pools are read from helper_kinds alone, then joined to the profiles they name: what is
     left to check there (an active resident with a phone, approved if another district asks for
     it) leaves a pool a little short in rare cases, never lets someone through. JSON comes back as
     its text, decoded by the caller once per distinct value (most helpers share a few)."""
-    gone = _gone()
-    pools = _pools_lateral(any_kind, gone) if strictness is None else _pools_by_place(strictness, any_kind, gone)
+    gone, pivot = _gone(), _pivot()
+    if strictness is None:
+        pools = _pools_lateral(any_kind, gone, pivot)
+    else:
+        pools = _pools_by_place(strictness, any_kind, gone, pivot)
     pool = pools.cte("pool")
     tasks, offers = _history(pool)
     master = pool.c.fits_by == literal_column(str(MASTER))  # only a master's experience is read
     return (
         select(
-            pool.c.place,
+            pool.c.district_id,
             pool.c.fits_by,
             P.resident_id,
             cast(P.availability, Text),
@@ -272,33 +260,38 @@ def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
     )
 
 
-def read(
-    session: Session, request: HelpRequest, districts: list[tuple[int, bool]], pivot: int, now: datetime
-) -> Sequence[Row]:
-    """For each district of the ring, given as (id, approval needed), helpers who list the kind
-    then experience masters who might fit, nearest district first: (place in the ring, fits_by,
-    resident_id, availability, weekly_cap, experience, experience_skills, experience_terms, tasks
-    this week, last task, offers received, offers answered), JSON as its text.
+def read(session: Session, request: HelpRequest, spread: int, now: datetime) -> Sequence[Row]:
+    """For each district of the ring, helpers who list the request's kind then experience masters
+    who might fit, nearest district first: (district, fits_by, resident_id, availability,
+    weekly_cap, experience, experience_skills, experience_terms, tasks this week, last task, offers
+    received, offers answered), JSON as its text.
 
-    Each way of fitting is read from helper_kinds in id order from `pivot`, wrapping round to the
-    lowest ids only when it is short, and stops at its pool size: the cost does not grow with the
-    district; a different pivot per request spreads the offers.
+    Each way of fitting is read from helper_kinds in id order from a pivot (`spread`, 0 to SPREAD,
+    along the helpers' ids), wrapping round to the lowest ids only when it is short, and stops at
+    its pool size: the cost does not grow with the district; a different pivot per request spreads
+    the offers. One round trip on PostgreSQL, two on SQLite (the ring first: its statement has the
+    ring's shape).
     """
     params: dict = {
+        "district": request.district_id,
         "category": request.category,
-        "pivot": pivot,
+        "spread": spread,
         "request": request.id,
         "requester": request.resident_id,
         "creator": request.created_by_id,
         "now": now,
         "week_ago": now - timedelta(days=7),
     }
-    strictness: tuple[bool, ...] | None = tuple(strict for _, strict in districts)
+    strictness: tuple[bool, ...] | None = None
     if session.get_bind().dialect.name == "postgresql":
-        params["district"] = request.district_id  # the statement reads the same ring
-        strictness = None
+        if session.autoflush:  # as session.execute would: the Core connection below does not
+            session.flush()
     else:
-        params |= {f"district_{place}": district_id for place, (district_id, _) in enumerate(districts)}
-    # Core rows, not the ORM's: the caller's look-up of the ring flushed the session already.
+        districts = ring(session, params.pop("district"))
+        home_strict = any(strict for _, same, strict in districts if same)
+        strictness = tuple(strict or home_strict for _, _, strict in districts)
+        params |= {f"district_{place}": district_id for place, (district_id, _, _) in enumerate(districts)}
+    if strictness == ():
+        return []
     statement = _statement(strictness, request.category in ANY_HELPER)
     return session.connection().execute(statement, params).all()

@@ -42,6 +42,10 @@ _ASKS: Final = frozenset({"cue:ask", "cue:want"})
 _ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
+# builds a Segment without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
+_new_tuple: Final = tuple.__new__
+
+
 class Segment(NamedTuple):
     """A stretch of tokens and how it ends: neg (じゃなくて), reason, contrast, end."""
 
@@ -83,10 +87,10 @@ def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
         if token.boundary or token.negation or token.pos2 == "接続助詞" or token.surface == "で":
             role = _ending(tokens, index)
             if role:
-                cuts.append(Segment(start, index + 1, role))
+                cuts.append(_new_tuple(Segment, (start, index + 1, role)))
                 start = index + 1
     if start < len(tokens) or not cuts:
-        cuts.append(Segment(start, len(tokens), "end"))
+        cuts.append(_new_tuple(Segment, (start, len(tokens), "end")))
     return cuts, numbers
 
 
@@ -215,7 +219,7 @@ def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, s
 def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[int]:
     """Every word, pairs of words, and content words of the main and of negated segments."""
     names: list[int] = []
-    previous, append, word, after_te = "^", names.append, _WORD, _AFTER_TE
+    previous, word, after_te = "^", _WORD, _AFTER_TE
     for number, cut in enumerate(cuts):
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
         content = _MAIN if number == main else _ROLE[cut.role]
@@ -224,12 +228,12 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
             if pos in _SKIPPED_POS:
                 continue
             key = token.key
-            append(word[key])
+            names.append(word[key])
             if previous == "テ" and pos in ("動詞", "形容詞"):
-                append(after_te[key])  # て+あげる offers, て+くれる asks, て+おく reports
+                names.append(after_te[key])  # て+あげる offers, て+くれる asks, て+おく reports
             previous = key
             if pos in _CONTENT_POS:
-                append(content[key])
+                names.append(content[key])
     return names
 
 

@@ -104,14 +104,27 @@ class Model:
         return np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
 
 
-@dataclass(frozen=True)
 class Reading:
-    """What the model reads: intent, category (help requests) and the intent's probability."""
+    """What the model reads: intent, category (help requests) and the intent's probability (a plain
+    class with Final attributes, as bot.nlp.classify.Analysis: built many times a message)."""
 
-    intent: str
-    category: str | None
-    confidence: float
-    emergency: bool = False  # the message tells of a fire, a flood, someone collapsed...
+    def __init__(self, intent: str, category: str | None, confidence: float, emergency: bool = False) -> None:
+        self.intent: Final = intent
+        self.category: Final = category
+        self.confidence: Final = confidence
+        self.emergency: Final = emergency  # the message tells of a fire, a flood, someone collapsed...
+
+    def _fields(self) -> tuple[str, str | None, float, bool]:
+        return self.intent, self.category, self.confidence, self.emergency
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Reading) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Reading({self.intent!r}, {self.category!r}, {self.confidence!r}, {self.emergency!r})"
 
 
 def feature_number(name: str) -> int:
@@ -157,8 +170,8 @@ def reading_of(model: Model, scores: list[float], emergency_at: float = 0.5) -> 
     """What the model reads from its raw scores of a message (Model.scores, Model.scores_of)."""
     head = model.intent
     mine = scores[head.scores]
-    top, temperature, exp = max(mine), head.temperature, math.exp
-    exps = [exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
+    top, temperature = max(mine), head.temperature
+    exps = [math.exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
     best = exps.index(max(exps))  # the first of equals, as max() over the probabilities
     intent = head.classes[best]
     category = None
