@@ -36,6 +36,7 @@ MODULES = (
     "reading",
     "english",
     "features_lexical",
+    "vocab",
 )
 PACKAGE = "bot.nlp"
 BOT_DIR = Path(__file__).resolve().parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, select, update
@@ -20,7 +20,7 @@ from bot.errors import HandlerError
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
-from bot.queue import follow_ups
+from bot.queue import RETRY_INTERVALS, Job, event_job_id, follow_ups
 from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
@@ -53,6 +53,20 @@ def process_event(inbound_event_id: int) -> None:
         if relink is not None and inbound is not None:  # (an event answered had an inbound)
             _link_menu(started.channels[inbound.platform], relink)
         outboxes.deliver(started.channels, ids, started.clock.now())
+
+
+def process_events(inbound_event_ids: list[int]) -> None:
+    """Handle the events one webhook group stored, one after another (bot.intake queues one job a
+    group, not one an event). One that fails is tried again alone, after RQ's first retry interval
+    and with its own retries, so that it neither holds back the others nor has them handled again."""
+    for event_id in inbound_event_ids:
+        try:
+            process_event(event_id)
+        except Exception:
+            log.exception("inbound event %s failed in its group's job: tried again alone", event_id)
+            runtime.current().jobs.enqueue(
+                Job.PROCESS_EVENT, event_id, delay=timedelta(seconds=RETRY_INTERVALS[0]), job_id=event_job_id(event_id)
+            )
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,9 @@ class InboundEvent(Base):
     # received, done (answered), ignored (nobody to answer), failed (a handler raised; kept to replay),
     # quarantined (a platform could not have sent it: kept, never handled), refused (unreadable)
     status: Mapped[str] = mapped_column(String(20), default="received")
+    # The RQ job queued to handle it with the others of its webhook group (bot.intake): while that
+    # job waits, the reconciler leaves the event to it.
+    job_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class Conversation(Base):

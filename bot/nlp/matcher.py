@@ -288,7 +288,7 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]
-    return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False) for t in terms]
+    return [_new_tuple(Hit, (t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0)) for t in terms]
 
 
 def _fuzzy_choices(text: str, vocabulary: Vocabulary) -> dict[int, str]:
