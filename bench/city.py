@@ -194,6 +194,23 @@ def texts_of(messages: list) -> str:
     return "\n".join(str(m.get("text") or m.get("altText") or "") for m in messages)
 
 
+def signed(user: str, event: dict) -> tuple[bytes, str, str]:
+    """A signed webhook body carrying one event from `user`: (body, signature, reply token)."""
+    token = uuid.uuid4().hex
+    event.update(
+        {
+            "mode": "active",
+            "timestamp": int(time.time() * 1000),
+            "webhookEventId": str(uuid.uuid4()),
+            "deliveryContext": {"isRedelivery": False},
+            "source": {"type": "user", "userId": user},
+            "replyToken": token,
+        }
+    )
+    body = json.dumps({"destination": "Ucity", "events": [event]}, ensure_ascii=False).encode()
+    return body, base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode(), token
+
+
 class Town:
     """The simulated residents and what LINE saw of them."""
 
@@ -240,19 +257,7 @@ class Town:
 
     # -- what residents write -----------------------------------------------------------
     def post(self, user: str, event: dict) -> None:
-        token = uuid.uuid4().hex
-        event.update(
-            {
-                "mode": "active",
-                "timestamp": int(time.time() * 1000),
-                "webhookEventId": str(uuid.uuid4()),
-                "deliveryContext": {"isRedelivery": False},
-                "source": {"type": "user", "userId": user},
-                "replyToken": token,
-            }
-        )
-        body = json.dumps({"destination": "Ucity", "events": [event]}, ensure_ascii=False).encode()
-        signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+        body, signature, token = signed(user, event)
         now = time.monotonic()
         with self.lock:
             self.tokens[token] = (user, now)

@@ -44,6 +44,7 @@ def main(argv: list[str]) -> int:
         stay_pure()
     from bot.nlp.classify import analyse
     from bot.nlp.features import names_clear
+    from bot.nlp.learned import rows_clear
     from bot.nlp.normalise import normalise
     from bot.nlp.reading import classify
     from bot.nlp.tagger import get_tagger, token_cache_clear
@@ -63,6 +64,7 @@ def main(argv: list[str]) -> int:
     classify("ウォームアップ")
     token_cache_clear()  # first pass: every word of the messages is converted afresh
     names_clear()  # and every feature name built afresh
+    rows_clear()  # and found afresh among the model's
     cold = _seconds(classify_afresh, messages, 1) / _seconds(tag, messages, 1)
     rounds = ROUNDS // REPEATS
     pairs = [(_seconds(tag, messages, rounds), _seconds(classify_afresh, messages, rounds)) for _ in range(REPEATS)]

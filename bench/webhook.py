@@ -3,7 +3,7 @@
 Both are driven with the same bounded load of new signed LINE events (16 connections, loopback);
 they take turns, three runs each, and the median run of each counts. Kyojo's runs use PostgreSQL
 and a Redis of the bench's own, and afterwards every event answered 200 must be in the database
-and in the RQ queue (no worker runs, so the queue keeps them). The CPU the gunicorn workers used
+and in a job of the RQ queue (no worker runs, so the queue keeps them). The CPU the gunicorn workers used
 per request is shown too: on a machine shared with other work it moves much less than req/s.
 Run: .venv/bin/python -m bench.webhook [REQUESTS]
 """
@@ -146,11 +146,10 @@ def redis_server():
 
 
 def stored_and_queued(database_url: str, redis_url: str) -> tuple[int, int]:
-    """Events in the database, and jobs waiting in the RQ queue."""
+    """Events in the database, and events that the jobs waiting in the RQ queue are to handle."""
     from redis import Redis
     from sqlalchemy import func, select
 
-    from bot.queue import QUEUE_NAME
     from db.models import InboundEvent
     from db.session import make_engine
 
@@ -158,7 +157,17 @@ def stored_and_queued(database_url: str, redis_url: str) -> tuple[int, int]:
     with engine.connect() as connection:
         stored = connection.scalar(select(func.count()).select_from(InboundEvent))
     engine.dispose()
-    return stored, Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}")
+    return stored, queued_events(Redis.from_url(redis_url))
+
+
+def queued_events(redis) -> int:
+    """How many events the jobs in the RQ queue are to handle (a webhook group's job handles several)."""
+    from rq import Queue
+
+    from bot.queue import QUEUE_NAME, Job
+
+    handles = {Job.PROCESS_EVENT.value: lambda args: 1, Job.PROCESS_EVENTS.value: lambda args: len(args[0])}
+    return sum(handles[job.func_name](job.args) for job in Queue(QUEUE_NAME, connection=redis).get_jobs())
 
 
 def web_cpu(master: int) -> float:

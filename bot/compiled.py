@@ -26,7 +26,18 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 # the modules that classification spends its time in
-MODULES = ("normalise", "tagger", "matcher", "classify", "features", "learned", "reading")
+MODULES = (
+    "normalise",
+    "tagger",
+    "matcher",
+    "classify",
+    "features",
+    "learned",
+    "reading",
+    "english",
+    "features_lexical",
+    "vocab",
+)
 PACKAGE = "bot.nlp"
 BOT_DIR = Path(__file__).resolve().parent
 NLP_DIR = BOT_DIR / "nlp"

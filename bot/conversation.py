@@ -37,16 +37,38 @@ def ask(
 ) -> Conversation:
     """Remember that the bot asked `state` and waits for the answer (`tell_when_expired`: the
     person is told when no answer comes in time, see bot.matching.drafts)."""
-    conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id))
-    if conversation is None:
-        conversation = Conversation(resident_id=resident.id, state=state)
-        session.add(conversation)
-    conversation.state = state
-    conversation.data = dict(data or {})
-    conversation.expires_at = now + timedelta(minutes=minutes)
-    conversation.tell_when_expired = tell_when_expired
+    return ask_each(
+        session, [(resident, data or {})], state, now=now, minutes=minutes, tell_when_expired=tell_when_expired
+    )[0]
+
+
+def ask_each(
+    session: Session,
+    asked: list[tuple[Resident, dict]],
+    state: str,
+    *,
+    now: datetime,
+    minutes: int = DEFAULT_MINUTES,
+    tell_when_expired: bool = False,
+) -> list[Conversation]:
+    """`ask` the same question of several residents (each with its data): one look-up, one flush."""
+    found = {
+        conversation.resident_id: conversation
+        for conversation in session.scalars(
+            select(Conversation).where(Conversation.resident_id.in_([resident.id for resident, _ in asked]))
+        )
+    }
+    for resident, data in asked:
+        conversation = found.get(resident.id)
+        if conversation is None:
+            conversation = found[resident.id] = Conversation(resident_id=resident.id, state=state)
+            session.add(conversation)
+        conversation.state = state
+        conversation.data = dict(data)
+        conversation.expires_at = now + timedelta(minutes=minutes)
+        conversation.tell_when_expired = tell_when_expired
     session.flush()
-    return conversation
+    return [found[resident.id] for resident, _ in asked]
 
 
 def finish(session: Session, resident: Resident) -> None:

@@ -31,3 +31,7 @@ class NotAllowedError(KyojoError):
 
 class LedgerError(KyojoError):
     """A transfer would break the time bank's rules."""
+
+
+class HandlerError(KyojoError):
+    """A handler raised while answering an event (its cause is the bug): the job apologises."""

@@ -1,7 +1,8 @@
 """The webhook's group commit: bodies that arrive while the writers are busy are stored together
-by the next free one, in one INSERT (autocommitted on PostgreSQL: one WAL flush for all) and
-queued in one Redis round trip. Each request waits for its own group before it answers, so a
-200 still means stored durably and queued.
+by the next free one, in one INSERT (autocommitted on PostgreSQL: one WAL flush for all), and
+their new events queued as one job (bot.jobs.process_events) in one Redis round trip; each row
+names that job, so that the reconciler leaves the events to it while it waits. Each request
+waits for its own group before it answers, so a 200 still means stored durably and queued.
 
 A few writer threads a process, started by the first bodies (after gunicorn forked) and ended
 when none came for a while. A writer never waits on purpose: its group is whatever came while
@@ -23,7 +24,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, delete
 
 from bot import inbound
-from bot.queue import Job, Jobs, event_job_id
+from bot.queue import Job, Jobs, events_job_id
 from db.models import InboundEvent
 
 log = logging.getLogger(__name__)
@@ -172,12 +173,13 @@ class Database:
 
 def write(database: Database, jobs: Jobs, group: list[Body]) -> None:
     """Store a group of bodies, queue their new events, then let each body's request go on."""
+    job_id = events_job_id()
     try:
         with database.connected() as connection:
-            found = inbound.store_bodies(connection, [body.rows for body in group], latest(group))
+            found = inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
         for body, ids in zip(group, found, strict=True):
             body.ids = ids
-        _enqueue(database, jobs, group)
+        _enqueue(database, jobs, group, job_id)
     except BaseException as error:  # noqa: BLE001 - handed to each request, which raises it
         for body in group:
             body.error = error
@@ -186,13 +188,15 @@ def write(database: Database, jobs: Jobs, group: list[Body]) -> None:
             body.done.set()
 
 
-def _enqueue(database: Database, jobs: Jobs, group: list[Body]) -> None:
-    """Queue the group's events in one round trip. Should Redis fail, forget the new ones, so that
+def _enqueue(database: Database, jobs: Jobs, group: list[Body], job_id: str) -> None:
+    """Queue the group's events as one job, in one round trip. Should Redis fail, forget the new ones, so that
     the platform's redelivery brings them again (events stored by an earlier delivery stay:
     bot.reconcile re-drives them); the bodies that had any get the error."""
     ids = [event_id for body in group for event_id in body.ids]
+    if not ids:
+        return
     try:
-        jobs.enqueue_all(Job.PROCESS_EVENT, [(event_id,) for event_id in ids], [event_job_id(i) for i in ids])
+        jobs.enqueue_all(Job.PROCESS_EVENTS, [(ids,)], [job_id])
     except RedisError as error:
         log.exception("webhook: queueing failed, %d events forgotten", len(ids))
         with database.connected() as connection:

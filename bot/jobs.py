@@ -6,23 +6,26 @@ to work that lasts minutes) as arguments."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from typing import cast
 
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import OperationalError
 
 from bot import outbox as outboxes
 from bot import residents, runtime
 from bot.channel import Channel, Channels
+from bot.errors import HandlerError
 from bot.events import Inbound, Outbox, Text
 from bot.handlers import Turn, dispatch
 from bot.i18n import DEFAULT_LOCALE, supported, t
-from bot.queue import follow_ups
+from bot.queue import RETRY_INTERVALS, Job, event_job_id, follow_ups
 from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
 from db.models import InboundEvent, Resident
-from db.session import Session, locked
+from db.session import Session, hold
 
 log = logging.getLogger(__name__)
 
@@ -33,115 +36,179 @@ def process_event(inbound_event_id: int) -> None:
     """Understand one stored webhook event, answer it, and send what it produced.
 
     The platform's calls (profile, loading animation, rich menu) are made before and after the
-    transaction that locks the event's row, so a slow platform never holds the lock.
+    transaction that locks the event's row, so a slow platform never holds the lock. When a
+    handler fails, that transaction is undone and another one marks the event failed and
+    apologises (no savepoint paid on every event for the rare bug).
     """
     started = runtime.current()
-    inbound = _prepare(started.channels, inbound_event_id)
-    relink: int | None = None
+    stored, inbound = _prepare(started.channels, inbound_event_id)
+    if stored is None:
+        return
     with follow_ups():  # a request it sent out: its first offers, right after the answer
-        with Session.begin() as session:
-            row = locked(session, InboundEvent, inbound_event_id)
-            if row is None:
-                return
-            if row.status != "received":  # done before: only finish sending what is left
-                ids = outboxes.pending_for_event(session, row.id)
-            else:
-                ids, relink = _handle(session, row, inbound, started)
+        try:
+            ids, relink = _answer_in_transaction(stored, inbound, started, failed=False)
+        except HandlerError:
+            log.exception("handler failed for inbound event %s (%s)", stored.id, stored.event_type)
+            ids, relink = _answer_in_transaction(stored, inbound, started, failed=True)
         if relink is not None and inbound is not None:  # (an event answered had an inbound)
             _link_menu(started.channels[inbound.platform], relink)
         outboxes.deliver(started.channels, ids, started.clock.now())
 
 
-def _prepare(channels: Channels, inbound_event_id: int) -> Inbound | None:
-    """The stored event as an inbound event with the profile's name and language, the loading
-    animation started; read without a lock. None when it needs no answer, cannot be read (or is gone)."""
+def process_events(inbound_event_ids: list[int]) -> None:
+    """Handle the events one webhook group stored, one after another (bot.intake queues one job a
+    group, not one an event). One that fails is tried again alone, after RQ's first retry interval
+    and with its own retries, so that it neither holds back the others nor has them handled again."""
+    for event_id in inbound_event_ids:
+        try:
+            process_event(event_id)
+        except Exception:
+            log.exception("inbound event %s failed in its group's job: tried again alone", event_id)
+            runtime.current().jobs.enqueue(
+                Job.PROCESS_EVENT, event_id, delay=timedelta(seconds=RETRY_INTERVALS[0]), job_id=event_job_id(event_id)
+            )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What a job reads of its stored event (none of it changes once stored, but the status)."""
+
+    id: int
+    platform: str
+    event_type: str
+    payload: dict
+    received_at: datetime
+    status: str
+
+
+_EVENT = cast(Table, InboundEvent.__table__)
+_STORED = [_EVENT.c[f.name] for f in fields(_Stored)]
+
+
+def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None, Inbound | None]:
+    """The stored event (None when it is gone), read without a lock, and as an inbound event with
+    the profile's name and language, the loading animation started; that None when it needs no
+    answer or cannot be read (the locked transaction says which)."""
     with Session() as session:
-        row = session.get(InboundEvent, inbound_event_id)
-        if row is None or row.status != "received":
-            return None
-        channel = channels[row.platform]
-        inbound = _inbound(channel, row)
+        connection = session.connection()
+        found = connection.execute(select(*_STORED).where(_EVENT.c.id == inbound_event_id)).first()
+        stored = _Stored(*found) if found is not None else None
+        if stored is None or stored.status != "received":
+            return stored, None
+        channel = channels[stored.platform]
+        inbound = _inbound(channel, stored, quiet=True)
         if inbound is None or not inbound.user_id:
-            return inbound
-        known = residents.find(session, row.platform, inbound.user_id)
-    inbound = _with_profile(known, channel, inbound)
+            return stored, inbound
+        known = connection.execute(
+            select(Resident.active).where(
+                Resident.platform == stored.platform, Resident.platform_user_id == inbound.user_id
+            )
+        ).first()
+    inbound = _with_profile(known is not None, channel, inbound)
     if inbound.kind == "text" and (known is None or known.active):
         _show_loading(channel, inbound.user_id)
-    return inbound
+    return stored, inbound
+
+
+def _answer_in_transaction(
+    stored: _Stored, inbound: Inbound | None, started: runtime.Runtime, *, failed: bool
+) -> tuple[list[int], int | None]:
+    """Lock the event's row and answer it (`failed`: with the apology, after a handler failed);
+    the outbound rows to send, and the resident whose rich menu to change."""
+    with Session.begin() as session:
+        status = _lock(session, stored.id)
+        if status is None:
+            return [], None
+        if status != "received":  # done before: only finish sending what is left
+            return outboxes.pending_for_event(session, stored.id), None
+        status, ids, relink = _handle(session, stored, inbound, started, failed)
+        session.connection().execute(
+            update(_EVENT).where(_EVENT.c.id == stored.id).values(status=status, processed_at=started.clock.now())
+        )
+    return ids, relink
+
+
+def _lock(session, inbound_event_id: int) -> str | None:
+    """The event's status, its row locked for this transaction (None when it is gone)."""
+    hold(session, "inbound_events", inbound_event_id)
+    return session.connection().scalar(select(_EVENT.c.status).where(_EVENT.c.id == inbound_event_id).with_for_update())
 
 
 def _handle(
-    session, row: InboundEvent, inbound: Inbound | None, started: runtime.Runtime
-) -> tuple[list[int], int | None]:
-    """Answer a new event: the outbound rows it wrote, and the resident whose rich menu to change."""
-    inbound = inbound or _inbound(started.channels[row.platform], row)
-    row.processed_at = started.clock.now()
+    session, stored: _Stored, inbound: Inbound | None, started: runtime.Runtime, failed: bool
+) -> tuple[str, list[int], int | None]:
+    """Answer a new event: its status, the outbound rows it wrote, and the resident whose rich
+    menu to change."""
+    inbound = inbound or _inbound(started.channels[stored.platform], stored)
     if inbound is None:
-        row.status = "refused"
-        return [], None
+        return "refused", [], None
     if not inbound.user_id:
-        row.status = "ignored"
-        return [], None
-    first_contact = residents.find(session, row.platform, inbound.user_id) is None
-    resident = residents.upsert(
-        session, row.platform, inbound.user_id, display_name=inbound.display_name, language=inbound.language
+        return "ignored", [], None
+    found = residents.find(session, stored.platform, inbound.user_id)
+    resident = residents.settle(
+        session, found, stored.platform, inbound.user_id, display_name=inbound.display_name, language=inbound.language
     )
     if inbound.kind == "follow" and inbound.language:  # greet in the profile's language
         resident.language = supported(inbound.language)
     turn = Turn(resident, inbound, inbound.received_at, started.config, started.channels)
     language, district = resident.language, resident.district_id
-    outbox = _answer(session, turn, row)
+    outbox = _apology(resident) if failed else _answer(session, turn)
     # A follow shows the menu of their language; so does asking for another language, or writing in
     # it; choosing a district may bring its disaster menu.
     changed = resident.language != language or resident.district_id != district
     relink = resident.id if inbound.kind == "follow" or changed else None
-    if first_contact and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
+    if found is None and inbound.kind == "text":  # no follow came first (Slack; LINE's lost)
         outbox = _welcome(resident).extend(outbox)
     ids = outboxes.store(
         session,
         outbox,
         reply_to=resident.id,
         reply_token=inbound.reply_token,
-        received_at=row.received_at,
-        inbound_event_id=row.id,
+        received_at=stored.received_at,
+        inbound_event_id=stored.id,
     )
     for step in turn.afterwards:
         step(session)
-    return ids, relink
+    return ("failed" if failed else "done"), ids, relink
 
 
-def _inbound(channel: Channel, row: InboundEvent) -> Inbound | None:
-    """The stored event as an Inbound; None (logged) for one no platform could have sent, so
-    that it is refused once instead of failing on every retry."""
+def _inbound(channel: Channel, stored: _Stored, quiet: bool = False) -> Inbound | None:
+    """The stored event as an Inbound; None (logged, unless `quiet`: it is read again under the
+    lock) for one no platform could have sent, so that it is refused once instead of failing on
+    every retry."""
     try:
-        inbound = channel.to_inbound(row.payload)
+        inbound = channel.to_inbound(stored.payload)
     except Exception:  # translating is pure: what fails here is the payload's fault, not ours
-        log.exception("inbound event %s (%s) refused: it cannot be read", row.id, row.event_type)
+        if not quiet:
+            log.exception("inbound event %s (%s) refused: it cannot be read", stored.id, stored.event_type)
         return None
     for value, longest in ((inbound.user_id, USER_ID_LENGTH), (inbound.reply_token, TOKEN_LENGTH)):
         if value is not None and (not isinstance(value, str) or len(value) > longest or "\x00" in value):
-            log.warning(
-                "inbound event %s (%s) refused: a user id or reply token that cannot be stored", row.id, row.event_type
-            )
+            if not quiet:
+                log.warning(
+                    "inbound event %s (%s) refused: a user id or reply token that cannot be stored",
+                    stored.id,
+                    stored.event_type,
+                )
             return None
     return inbound
 
 
-def _answer(session, turn: Turn, row: InboundEvent) -> Outbox:
-    """What the handlers answer; when one fails, an apology, and the event is marked failed."""
+def _answer(session, turn: Turn) -> Outbox:
+    """What the handlers answer; HandlerError when one fails (the database being away is not a
+    handler's failure: the job is retried)."""
     try:
-        with session.begin_nested():
-            outbox = dispatch(session, turn)
+        return dispatch(session, turn)
     except OperationalError:
-        raise  # the database is away: let the job be retried
-    except Exception:
+        raise
+    except Exception as error:
         # A bug in a handler must not leave the person without an answer; the
         # event is kept with its payload so it can be looked at and replayed.
-        log.exception("handler failed for inbound event %s (%s)", row.id, row.event_type)
-        row.status = "failed"
-        return Outbox().to(turn.resident.id, Text(t("common.sorry", turn.resident.language)))
-    row.status = "done"
-    return outbox
+        raise HandlerError(f"a handler failed on {turn.inbound.kind} event {turn.inbound.event_id}") from error
+
+
+def _apology(resident: Resident) -> Outbox:
+    return Outbox().to(resident.id, Text(t("common.sorry", resident.language)))
 
 
 def _welcome(resident: Resident) -> Outbox:
@@ -149,9 +216,9 @@ def _welcome(resident: Resident) -> Outbox:
     return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language, name=resident.display_name)))
 
 
-def _with_profile(known: Resident | None, channel: Channel, inbound: Inbound) -> Inbound:
+def _with_profile(known: bool, channel: Channel, inbound: Inbound) -> Inbound:
     """On a follow or a first message, the person's name and language from the platform's profile."""
-    if inbound.kind == "unfollow" or (inbound.kind != "follow" and known is not None):
+    if inbound.kind == "unfollow" or (inbound.kind != "follow" and known):
         return inbound
     profile = channel.profile(inbound.user_id)
     return replace(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -81,88 +83,104 @@ def store(
 def deliver(channels: Channels, ids: list[int], now: datetime, *, retry_job: bool = True) -> None:
     """Send the given pending rows, each person's in the order they were decided (by id), across
     jobs: an earlier row for the same person still pending is sent first, whichever job wrote it,
-    and while one cannot be sent the later ones wait for it (see `in_order`). A row that fails
-    waits for its next try (backoff, picked up by bot.reconcile) for RETRY_FOR, then it has failed,
-    for an admin to see. With `retry_job`, ChannelError at the end if some are still to send, so
-    that the job's own quick retries (bot.queue.RETRY_INTERVALS) come first. `now` is the
-    time the job (or page) started: due rows, backoffs and reply tokens are judged by it."""
-    broken: set[str] = set()  # platforms that just failed: their other rows wait for the next try
-    blocked: dict[int, datetime | None] = {}  # person -> when their earliest unsent row is tried again
-    for row_id, person, asked in in_order(ids):
-        if person in blocked:
-            _hold(row_id, blocked[person])
-            continue
-        outcome = _deliver_one(channels, row_id, now, broken, asked)
-        if outcome is None:
-            continue
-        platform, next_try = outcome
-        blocked[person] = next_try
-        if platform:
-            broken.add(platform)
-    if broken and retry_job:
-        raise ChannelError(f"sending to {', '.join(sorted(broken))} failed: tried again later")
+    and while one cannot be sent the later ones wait for it (see `_pending_of_people`). A row that
+    fails waits for its next try (backoff, picked up by bot.reconcile) for RETRY_FOR, then it has
+    failed, for an admin to see. With `retry_job`, ChannelError at the end if some are still to
+    send, so that the job's own quick retries (bot.queue.RETRY_INTERVALS) come first. `now` is the
+    time the job (or page) started: due rows, backoffs and reply tokens are judged by it.
 
-
-def in_order(ids: list[int]) -> list[tuple[int, int, bool]]:
-    """(row, person, asked for) to try, in id order: the given rows and every other pending row
-    of the same people (an earlier one goes first, a later one right after; one that failed
-    lately and is not asked for keeps its backoff, and holds back the later ones)."""
-    from db.session import Session as SessionFactory
-
+    The rows are locked together, in one transaction, and each is sent under its lock, so two jobs
+    never send one row twice. A push carries its retry key, so the platform takes it once even if
+    this transaction is lost after it was sent; a reply by token has no key, so a row answered by
+    token is committed as soon as it is sent, and the rest are locked again in a new transaction."""
     if not ids:
+        return
+    sending = _Sending(channels, now, set(ids))
+    left = sorted(ids)
+    while left:
+        left = sending.one_transaction(left)
+    if sending.broken and retry_job:
+        raise ChannelError(f"sending to {', '.join(sorted(sending.broken))} failed: tried again later")
+
+
+@dataclass
+class _Row:
+    """An outbound row as the sending reads and changes it (no ORM object: this is the hot path)."""
+
+    id: int
+    resident_id: int
+    platform: str
+    user_id: str
+    messages: list
+    reply_token: str | None
+    reply_deadline: datetime | None
+    retry_key: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+
+_TABLE = cast(Table, OutboundMessage.__table__)
+_READ = [_TABLE.c[f.name] for f in fields(_Row) if f.name not in ("sent_at", "last_error")]
+_WRITTEN = ("status", "attempts", "sent_at", "next_attempt_at", "last_error")
+_WRITE = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values({name: bindparam(name) for name in _WRITTEN})
+
+
+class _Sending:
+    """One delivery: what failed so far carries from one transaction to the next."""
+
+    def __init__(self, channels: Channels, now: datetime, asked: set[int]) -> None:
+        self.channels, self.now, self.asked = channels, now, asked
+        self.broken: set[str] = set()  # platforms that just failed: their other rows wait for the next try
+        self.blocked: dict[int, datetime | None] = {}  # person -> when their earliest unsent row is tried again
+
+    def one_transaction(self, ids: list[int]) -> list[int]:
+        """Lock the pending rows of these rows' people and send them in order; the rows still to
+        look at when a reply by token ended the transaction early (else none)."""
+        from db.session import Session as SessionFactory
+
+        with SessionFactory.begin() as session:
+            rows = _pending_of_people(session, ids)
+            changed: list[_Row] = []
+            for index, row in enumerate(rows):
+                if self._send(row, changed) and row.status == "sent" and row.reply_token is not None:
+                    _write(session, changed)
+                    return [later.id for later in rows[index + 1 :]]
+            _write(session, changed)
         return []
-    asked = set(ids)
-    with SessionFactory() as session:
-        people = select(OutboundMessage.resident_id).where(
-            OutboundMessage.id.in_(ids), OutboundMessage.status == "pending"
-        )
-        rows = session.execute(
-            select(OutboundMessage.id, OutboundMessage.resident_id)
-            .where(OutboundMessage.status == "pending", OutboundMessage.resident_id.in_(people))
-            .order_by(OutboundMessage.id)
-        ).all()
-    return [(row_id, person, row_id in asked) for row_id, person in rows]
 
-
-def _hold(row_id: int, until: datetime | None) -> None:
-    """A row waits for an earlier one to the same person: it is tried again with it, not before."""
-    from db.session import Session as SessionFactory
-    from db.session import locked
-
-    with SessionFactory.begin() as session:
-        row = locked(session, OutboundMessage, row_id)
+    def _send(self, row: _Row, changed: list[_Row]) -> bool:
+        """Send one row, or hold it back; whether it was tried (it is in `changed` when it changed)."""
+        person = row.resident_id
+        if person in self.blocked:
+            until = self.blocked[person]  # an earlier row waits: this one is tried with it, not before
+            if until is not None and (row.next_attempt_at is None or row.next_attempt_at < until):
+                row.next_attempt_at = until
+                changed.append(row)
+            return False
+        if row.platform in self.broken:
+            self.blocked[person] = row.next_attempt_at
+            return False
         if (
-            row is not None
-            and row.status == "pending"
-            and until is not None
-            and (row.next_attempt_at is None or row.next_attempt_at < until)
+            row.id not in self.asked
+            and row.attempts
+            and row.next_attempt_at is not None
+            and row.next_attempt_at > self.now
         ):
-            row.next_attempt_at = until
-
-
-def _deliver_one(
-    channels: Channels, row_id: int, now: datetime, broken: set[str], asked: bool = True
-) -> tuple[str | None, datetime | None] | None:
-    """Send one row. None when it is done with (sent, given up, or gone); else it is still to
-    send: (the platform's name when it just failed, when it is tried next)."""
-    from db.session import Session as SessionFactory
-    from db.session import locked
-
-    with SessionFactory.begin() as session:
-        row = locked(session, OutboundMessage, row_id)
-        if row is None or row.status != "pending":
-            return None
-        if row.platform in broken:
-            return None, row.next_attempt_at
-        if not asked and row.attempts and row.next_attempt_at is not None and row.next_attempt_at > now:
-            return None, row.next_attempt_at  # failed lately and not due: it keeps its backoff
-        channel = channels.get(row.platform)
+            self.blocked[person] = row.next_attempt_at  # failed lately and not due: it keeps its backoff
+            return False
+        changed.append(row)
+        channel = self.channels.get(row.platform)
         if channel is None:
             log.warning("no channel for platform %s: outbound %s dropped", row.platform, row.id)
             row.status = "dropped"
-            return None
-        fresh = row.reply_deadline is not None and now < row.reply_deadline
+            return False
+        fresh = row.reply_deadline is not None and self.now < row.reply_deadline
         token = row.reply_token if fresh and row.attempts == 0 else None
+        row.reply_token = token  # (only read below: whether this row was answered by token)
         row.attempts += 1
         try:
             channel.send(
@@ -171,15 +189,46 @@ def _deliver_one(
         except OperationalError:
             raise  # the database is away: the whole job is tried again
         except Exception as error:  # noqa: BLE001  (whatever it was, the row must not be lost)
-            _failed(row, error, now)
-            if row.status != "pending":
-                return None
-            return row.platform, row.next_attempt_at
-        row.status, row.sent_at, row.next_attempt_at = "sent", now, None
-        return None
+            _failed(row, error, self.now)
+            if row.status == "pending":
+                self.blocked[person] = row.next_attempt_at
+                self.broken.add(row.platform)
+            return True
+        row.status, row.sent_at, row.next_attempt_at = "sent", self.now, None
+        return True
 
 
-def _failed(row: OutboundMessage, error: Exception, now: datetime) -> None:
+def _pending_of_people(session: Session, ids: list[int]) -> list[_Row]:
+    """The pending rows of the people the given rows are for, by id, locked for this transaction:
+    an earlier one goes first, a later one right after (see deliver)."""
+    from db.session import hold
+
+    people = select(_TABLE.c.resident_id).where(_TABLE.c.id.in_(ids), _TABLE.c.status == "pending")
+    query = select(*_READ).where(_TABLE.c.status == "pending", _TABLE.c.resident_id.in_(people)).order_by(_TABLE.c.id)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":  # no FOR UPDATE: hold the rows first, then read them
+        held = list(
+            connection.scalars(
+                select(_TABLE.c.id)
+                .where(_TABLE.c.status == "pending", _TABLE.c.resident_id.in_(people))
+                .order_by(_TABLE.c.id)
+            )
+        )
+        for row_id in held:
+            hold(session, "outbound_messages", row_id)
+        query = query.where(_TABLE.c.id.in_(held))
+    return [_Row(*found) for found in connection.execute(query.with_for_update())]
+
+
+def _write(session: Session, changed: list[_Row]) -> None:
+    """The rows' new state, in one statement."""
+    if changed:
+        session.connection().execute(
+            _WRITE, [{"row_id": row.id, **{name: getattr(row, name) for name in _WRITTEN}} for row in changed]
+        )
+
+
+def _failed(row: _Row, error: Exception, now: datetime) -> None:
     """Schedule the next try, or give up: after RETRY_FOR, at once when retrying cannot help."""
     row.last_error = f"{type(error).__name__}: {error}"[:300]
     permanent = not isinstance(error, ChannelError) or error.permanent

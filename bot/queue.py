@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+from uuid import uuid4
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, SessionTransaction
@@ -28,6 +29,7 @@ class Job(StrEnum):
     names, so the process that enqueues never imports the job's code."""
 
     PROCESS_EVENT = "bot.jobs.process_event"
+    PROCESS_EVENTS = "bot.jobs.process_events"
     DELIVER = "bot.jobs.deliver"
     REDELIVER = "bot.jobs.redeliver"
     RECONCILE = "bot.reconcile.run_pass"
@@ -56,6 +58,12 @@ def event_job_id(event_id: int) -> str:
     """The RQ job id of handling one stored event: the webhook and the reconciler name it alike,
     so that the reconciler can tell a lost job from one still waiting in a long queue."""
     return f"kyojo-event-{event_id}"
+
+
+def events_job_id() -> str:
+    """A new RQ job id for handling the events one webhook group stores: each stored row names it
+    (InboundEvent.job_id), so that the reconciler can tell whether that job still waits."""
+    return f"kyojo-events-{uuid4().hex}"
 
 
 def resolve(name: str) -> Callable[..., Any]:
@@ -110,7 +118,6 @@ class Jobs:
         if not calls:
             return
         import zlib
-        from uuid import uuid4
 
         from rq.job import Job as RqJob
         from rq.utils import get_call_string, now, utcformat

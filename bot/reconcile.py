@@ -82,10 +82,11 @@ def reconcile(now: datetime | None = None) -> Pass:
         work += [(Job.SWITCH_MENUS, (i,)) for i in unswitched_menus(session)]
     done = Pass(started.jobs)
     # An event whose job still waits behind a burst is not lost: queued again, it would be
-    # handled twice over and lengthen the very queue that delays it.
-    waiting = started.jobs.waiting([event_job_id(i) for i in lost])
-    for event_id in lost:
-        if event_job_id(event_id) not in waiting:
+    # handled twice over and lengthen the very queue that delays it. Its job is its group's
+    # (named in its row), or one of its own (queued by a pass before, or by its group's job).
+    waiting = started.jobs.waiting(sorted({job for _, job in lost if job} | {event_job_id(i) for i, _ in lost}))
+    for event_id, job in lost:
+        if job not in waiting and event_job_id(event_id) not in waiting:
             done.add(Job.PROCESS_EVENT, event_id, job_id=event_job_id(event_id))
     for name, args in work:
         done.add(name, *args)
@@ -94,15 +95,15 @@ def reconcile(now: datetime | None = None) -> Pass:
     return done
 
 
-def lost_events(session: Session, now: datetime) -> list[int]:
-    """Stored events never handled: their job was lost (or its worker died)."""
-    return list(
-        session.scalars(
-            select(InboundEvent.id)
-            .where(InboundEvent.status == "received", InboundEvent.received_at < now - GRACE)
-            .order_by(InboundEvent.id)
-        )
+def lost_events(session: Session, now: datetime) -> list[tuple[int, str | None]]:
+    """Stored events long unhandled, with the job their webhook group queued: that job was lost
+    (or its worker died), or it still waits behind a burst."""
+    found = session.execute(
+        select(InboundEvent.id, InboundEvent.job_id)
+        .where(InboundEvent.status == "received", InboundEvent.received_at < now - GRACE)
+        .order_by(InboundEvent.id)
     )
+    return [(event_id, job) for event_id, job in found]
 
 
 def due_outbound(session: Session, now: datetime) -> list[list[int]]:

@@ -20,7 +20,21 @@ def upsert(
     session: Session, platform: str, user_id: str, *, display_name: str | None = None, language: str | None = None
 ) -> Resident:
     """The resident for this platform user, created on first contact."""
-    resident = find(session, platform, user_id)
+    return settle(
+        session, find(session, platform, user_id), platform, user_id, display_name=display_name, language=language
+    )
+
+
+def settle(
+    session: Session,
+    resident: Resident | None,
+    platform: str,
+    user_id: str,
+    *,
+    display_name: str | None = None,
+    language: str | None = None,
+) -> Resident:
+    """The resident `find` found for this platform user, or one created now (first contact)."""
     if resident is None:
         resident = Resident(
             platform=platform, platform_user_id=user_id, display_name=display_name or "", language=supported(language)

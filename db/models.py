@@ -174,6 +174,20 @@ class HelperKind(Base):
     """
 
     __tablename__ = "helper_kinds"
+    # Every column a pool reads (bot.matching.pools), in the pool's order: read from the index
+    # alone, with no visit to the table for each helper.
+    __table_args__ = (
+        Index(
+            "ix_helper_kinds_offerable",
+            "district_id",
+            "kind",
+            "helper_id",
+            "resident_id",
+            "approved",
+            "paused",
+            "paused_until",
+        ),
+    )
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     helper_id: Mapped[int] = mapped_column(
@@ -384,6 +398,9 @@ class InboundEvent(Base):
     # received, done (answered), ignored (nobody to answer), failed (a handler raised; kept to replay),
     # quarantined (a platform could not have sent it: kept, never handled), refused (unreadable)
     status: Mapped[str] = mapped_column(String(20), default="received")
+    # The RQ job queued to handle it with the others of its webhook group (bot.intake): while that
+    # job waits, the reconciler leaves the event to it.
+    job_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class Conversation(Base):

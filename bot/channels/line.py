@@ -146,10 +146,10 @@ class LineChannel:
     timeout: tuple[float, float] = (5.0, 20.0)  # connect, read
     platform: str = "line"
     pacer: LocalPacer | RedisPacer = field(default_factory=LocalPacer)  # LINE's rate limits
+    _clients: dict[tuple[int, bool], ApiClient] = field(default_factory=dict, init=False, repr=False, compare=False)
     webhook_path: ClassVar[str] = "/callback"
     multicasts_natively: ClassVar[bool] = True
     rich_menus: ClassVar[bool] = True
-    _clients: dict[tuple[int, str], ApiClient] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, config: Config) -> "LineChannel":
@@ -204,14 +204,16 @@ class LineChannel:
     # -- outbound ------------------------------------------------------------------------
 
     def client(self, data: bool = False) -> ApiClient:
-        """An SDK client for the API host (or the data host, for uploads), one per process: its
-        connections to LINE are kept and reused (a new one per call cost a TCP and TLS handshake
-        per multicast of a fan-out); a forked child makes its own. Leaving `with` keeps it open."""
-        host = self.data_host if data else self.api_host
-        key = (os.getpid(), host)
-        if key not in self._clients:
-            self._clients[key] = ApiClient(Configuration(access_token=self.access_token, host=host))
-        return self._clients[key]
+        """An SDK client for the API host (or the data host, for uploads), made once per process:
+        its pool keeps the connections to LINE open from one call to the next (a client per call
+        opened a connection, a TLS handshake in production, and set up its configuration again:
+        the greater part of a job's time in the SDK). A forked process makes its own."""
+        key = (os.getpid(), data)
+        found = self._clients.get(key)
+        if found is None:
+            host = self.data_host if data else self.api_host
+            found = self._clients[key] = ApiClient(Configuration(access_token=self.access_token, host=host))
+        return found
 
     def send(self, user_id: str, messages: list[Message], *, reply_token: str | None, retry_key: str) -> None:
         """Reply while the token is taken, push the rest (five messages a request)."""

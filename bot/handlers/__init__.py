@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -37,6 +38,9 @@ AnyHandler = TypeVar("AnyHandler", bound=Callable[..., Outbox | None])
 INTENTS: dict[str, Handler] = {}
 POSTBACKS: dict[str, Handler] = {}
 STATES: dict[str, Handler] = {}
+# Pending questions whose answer is stored as typed (an address, a landmark): names and numbers,
+# which say nothing of the language the person reads (filed by conversation.declare).
+FREE_TEXT: set[str] = set()
 EVENTS: dict[str, Handler] = {}
 # Typed commands: a catalog key listing the words a message may start with -> handler.
 COMMANDS: dict[str, Handler] = {}
@@ -142,8 +146,15 @@ def on_first(function: Handler) -> Handler:
 
 def catalog_words(locale: str, key: str) -> list[str]:
     """A comma-separated word list from the catalog, in the locale and in Japanese."""
+    return list(_catalog_words(locale, key))
+
+
+@cache
+def _catalog_words(locale: str, key: str) -> tuple[str, ...]:
+    """(The catalogs are read once per process, so their word lists are split once too: every
+    text went through dozens of them.)"""
     found = t(key, locale).split(",") + t(key, "ja").split(",")
-    return [w.strip().lower() for w in found if w.strip()]
+    return tuple(w.strip().lower() for w in found if w.strip())
 
 
 def typed_command(session: Session, turn: Turn) -> Outbox | None:
@@ -159,8 +170,9 @@ def typed_command(session: Session, turn: Turn) -> Outbox | None:
     return None
 
 
+@cache
 def load_all() -> None:
-    """Import every handler module of this package so they register."""
+    """Import every handler module of this package so they register (once: dispatch asks every time)."""
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
 
@@ -248,6 +260,8 @@ def follow_language(turn: Turn) -> None:
     written, current = turn.understood.language, turn.resident.language
     if written == "ja" and current == "ja-easy":
         return  # やさしい日本語 is read by people who write Japanese too
+    if turn.conversation is not None and turn.conversation.state in FREE_TEXT:
+        return  # 「1-2-3 Midorigaoka」 at the address question is an address, not English
     clear = len(turn.text.strip()) >= _CLEAR_LENGTH.get(written, 8)
     if written != current and written in locales() and clear:
         turn.resident.language = written

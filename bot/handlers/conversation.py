@@ -17,12 +17,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Message, Outbox, Text
-from bot.handlers import INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
+from bot.handlers import FREE_TEXT, INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
 from bot.matching import drafts
 
 Reply = Callable[[Session, Turn], list[Message]]
@@ -58,6 +59,7 @@ def declare(flow: Flow) -> Flow:
     for state in flow.questions:
         FLOWS[state] = flow
         STATES[state] = _guarded(flow, state)
+    FREE_TEXT.update(flow.free_text)
     return flow
 
 
@@ -109,11 +111,17 @@ def words(turn: Turn, key: str) -> list[str]:
     """A catalog word list in the sender's language, the message's language and Japanese."""
     from bot.i18n import locales
 
-    found = catalog_words(turn.locale, key)
+    found = list(_normal_words(turn.locale, key))
     language = getattr(turn.understanding, "language", None)
     if language and language != turn.locale and language in locales():
-        found += catalog_words(language, key)
-    return [normal(word) for word in found if word]
+        found += _normal_words(language, key)
+    return found
+
+
+@cache
+def _normal_words(locale: str, key: str) -> tuple[str, ...]:
+    """A catalog word list as compared, made once per process (the catalogs do not change)."""
+    return tuple(normal(word) for word in catalog_words(locale, key) if word)
 
 
 def has_word(turn: Turn, key: str) -> bool:

@@ -29,7 +29,7 @@ from bot.handlers.requests import (
 )
 from bot.handlers.request_intake import typed_is_request
 from bot.matching import describe
-from bot.nlp.when import names_day
+from bot.nlp.lexical_when import names_day_in
 from bot.privacy import address_in, has_address
 from db.models import District, HelpRequest
 
@@ -167,7 +167,9 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
     understood = turn.understood
     if understood.when is None:
         request.time_of_day = understood.time_of_day
-    elif not names_day(unicodedata.normalize("NFKC", turn.text), turn.now.date()) and request.when is not None:
+    elif request.when is not None and not names_day_in(
+        unicodedata.normalize("NFKC", turn.text), understood.language, turn.now
+    ):
         # 「朝じゃなくて午後で」: the day stays, only the hour changes
         request.when = request.when.replace(hour=understood.when.hour, minute=understood.when.minute)
         request.time_of_day = understood.time_of_day

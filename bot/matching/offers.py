@@ -60,14 +60,15 @@ def _send_round(
         request = locked(session, HelpRequest, request_id)
         if request is None:
             return
-        stored: list[int] = []
         if request.status == "open" and request.offer_round == round - 1:
             if expire_round is not None:
                 _expire(session, request.id, expire_round)
-            stored = outboxes.store(session, next_round(session, request, round, now, config))
-        # What this run stored (a category's own notices too), and what a retried run left unsent.
-        ids = sorted(set(stored) | set(_pending_rows(session, request, round)))
-    outboxes.deliver(channels, ids, now)
+            # Every row of this round is written now (a category's own notices too): nothing
+            # of it can be left from before, since the round was not out.
+            ids = outboxes.store(session, next_round(session, request, round, now, config))
+        else:  # done before: what a retried run left unsent
+            ids = _pending_rows(session, request, round)
+    outboxes.deliver(channels, sorted(ids), now)
 
 
 def _expire(session: Session, request_id: int, round: int) -> None:
@@ -106,13 +107,22 @@ def next_round(session: Session, request: HelpRequest, round: int, now: datetime
             select(Offer.id).where(Offer.request_id == request.id, Offer.status == "sent").limit(1)
         )
         return Outbox() if still_out else unmet(session, request, round)
-    box = Outbox()
-    for candidate, score in chosen:
-        helper = session.get_one(Resident, candidate.resident_id)
-        offer = Offer(request_id=request.id, helper_id=helper.id, round=round, score=score, sent_at=now)
-        session.add(offer)
-        session.flush()
-        box.envelopes.append(send_offer(session, request, offer, helper, now))
+    # The helpers in one query, the offers in one INSERT, their questions in one more.
+    helpers = _residents(session, [candidate.resident_id for candidate, _ in chosen])
+    offers = [
+        Offer(request_id=request.id, helper_id=candidate.resident_id, round=round, score=score, sent_at=now)
+        for candidate, score in chosen
+    ]
+    session.add_all(offers)
+    session.flush()
+    conversations.ask_each(
+        session,
+        [(helpers[offer.helper_id], {"offer_id": offer.id}) for offer in offers],
+        "offer_pending",
+        now=now,
+        minutes=PENDING_QUESTION_MINUTES,
+    )
+    box = Outbox(envelopes=[_offer_envelope(request, offer, helpers[offer.helper_id]) for offer in offers])
     enqueue_after_commit(
         session, Job.OFFER_TIMEOUT, request.id, round, delay=timedelta(minutes=config.offer_timeout_minutes)
     )
@@ -124,8 +134,17 @@ def send_offer(session: Session, request: HelpRequest, offer: Offer, helper: Res
     conversations.ask(
         session, helper, "offer_pending", {"offer_id": offer.id}, now=now, minutes=PENDING_QUESTION_MINUTES
     )
+    return _offer_envelope(request, offer, helper)
+
+
+def _offer_envelope(request: HelpRequest, offer: Offer, helper: Resident) -> Envelope:
     card = describe.offer_card(request, offer, helper.language)
     return Envelope(helper.id, [card], retry_key=retry_key("offer", offer.id, offer.round))
+
+
+def _residents(session: Session, ids: list[int]) -> dict[int, Resident]:
+    """Residents by id, read in one query."""
+    return {resident.id: resident for resident in session.scalars(select(Resident).where(Resident.id.in_(ids)))}
 
 
 def assign(session: Session, request_id: int, helper_id: int, admin: Resident, now: datetime, config: Config) -> Outbox:

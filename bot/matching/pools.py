@@ -1,19 +1,43 @@
 """A district's pool of helpers, read from the helper_kinds index: the request's kind (or a
 master's experience), offerable now, in id order from a pivot, a bounded window whatever the
-district's size; every district of the ring in one round trip."""
+district's size; every district of the ring, with each helper's profile and history, in one
+round trip."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, all_, any_, bindparam, case, literal, literal_column, or_, select, true, union_all
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Row,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
+from bot.matching.ring import ring, ring_cte
 from db.matching_index import EXPERIENCE
-from db.models import District, HelperKind, HelperProfile, HelpRequest, Resident, helper_districts
+from db.models import (
+    District,
+    HelperKind,
+    HelperProfile,
+    HelpRequest,
+    Offer,
+    Resident,
+    Task,
+    helper_districts,
+)
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 POOL_PER_DISTRICT = 30
@@ -23,31 +47,12 @@ SKILL, MASTER = 0, 1  # the two ways of fitting, as read from the index
 POOL = {SKILL: POOL_PER_DISTRICT, MASTER: MASTERS_PER_DISTRICT}
 # Kinds any helper of the district can do, whatever they registered (go and see a neighbour).
 ANY_HELPER = ("watch_visit",)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One helper as read from the database, before scoring (a master's experience included)."""
-
-    fits_by: int  # SKILL: lists the request's kind; MASTER: may fit by experience
-    resident_id: int
-    profile_id: int
-    availability: list
-    weekly_cap: int | None
-    experience: str | None = None
-    experience_skills: list | None = None
-    experience_terms: dict | None = None
-
-
-def among(column, name: str, dialect: str, inside: bool = True):
-    """`column` is (or is not) one of the ids bound to `name`: on PostgreSQL one array parameter, so
-    that the statement's text is the same for every request and psycopg prepares it (no planning per
-    request, which cost more than running it); SQLite lists them (it plans in microseconds)."""
-    if dialect == "postgresql":
-        ids = bindparam(name, type_=postgresql.ARRAY(Integer))
-        return column == any_(ids) if inside else column != all_(ids)
-    ids = bindparam(name, expanding=True)
-    return column.in_(ids) if inside else column.not_in(ids)
+SPREAD = 2**31  # a request's pivot is its share of this along the helpers' ids
+ANSWERED = ("accepted", "declined")  # an offer's states once the helper answered it
+# Short names keep the statement's text short: psycopg parses a text over 4 kB again at every
+# execution (12 kB of it cost a quarter of the client's time per request).
+K = aliased(HelperKind, name="k")
+P = aliased(HelperProfile, name="p")
 
 
 def _kind(fits_by: int, any_kind: bool):
@@ -56,55 +61,125 @@ def _kind(fits_by: int, any_kind: bool):
     not a boolean parameter: PostgreSQL's generic plan for `kind = $1 OR $2` cannot use the index
     on (district, kind, helper) and read every helper of the city instead."""
     if fits_by == MASTER:
-        return HelperKind.kind == literal_column(f"'{EXPERIENCE}'")
-    return true() if any_kind else HelperKind.kind == bindparam("category")
+        return K.kind == literal_column(f"'{EXPERIENCE}'")
+    return true() if any_kind else K.kind == bindparam("category")
 
 
-def _leg(place: int, fits_by: int, upward: bool, needs_approval: bool, any_kind: bool, dialect: str):
-    """Helpers of the ring's `place`-th district who list the kind (SKILL) or are masters who do
-    not (MASTER) and may be asked now, from the pivot up (or below it), in id order: one index
-    range of helper_kinds, read until a pool's worth is found."""
-    order = HelperKind.helper_id
+def _leg(fits_by: int, upward: bool, district, approval, place, gone, pivot):
+    """Helpers of one district who list the kind (SKILL) or are masters who do not (MASTER) and
+    may be asked now (not paused or back from a break, not `gone`, and `approval` if the district
+    asks for it), from the pivot up (or below it), in id order: one index range of helper_kinds,
+    read until a pool's worth is found."""
+    order = K.helper_id
     query = (
         select(
-            literal(place).label("place"),
-            literal(0 if upward else 1).label("leg"),
-            literal(fits_by).label("fits_by"),
-            HelperKind.helper_id,
+            place.label("place"),
+            literal_column("0" if upward else "1").label("leg"),
+            literal_column(str(fits_by)).label("fits_by"),
+            K.district_id,
+            K.helper_id,
+            K.resident_id,
         )
         .where(
-            HelperKind.district_id == bindparam(f"district_{place}"),
-            _kind(fits_by, any_kind),
-            or_(HelperKind.paused.is_(False), HelperKind.paused_until < bindparam("now")),
-            order >= bindparam("pivot") if upward else order < bindparam("pivot"),
-            among(HelperKind.resident_id, "exclude", dialect, inside=False),
+            K.district_id == district,
+            order >= pivot if upward else order < pivot,
+            or_(K.paused.is_(False), K.paused_until < bindparam("now")),
+            ~select(gone.c.id).where(gone.c.id == K.resident_id).exists(),
         )
         .order_by(order)
-        .limit(POOL[fits_by])
+        .limit(literal_column(str(POOL[fits_by])))
     )
-    if needs_approval:
-        query = query.where(HelperKind.approved.is_(True))
+    if approval is not None:
+        query = query.where(approval)
     if fits_by == MASTER:  # those who list the kind are read by the other leg
-        listed = aliased(HelperKind)
-        query = query.where(
-            ~select(listed.helper_id)
+        listed = aliased(HelperKind, name="l")
+        # A count, not NOT EXISTS: PostgreSQL would turn that into an anti-join reading every
+        # helper of the kind in the district; a count is looked up in the index for each master.
+        lists = (
+            select(func.count())
             .where(
-                listed.district_id == HelperKind.district_id,
+                listed.district_id == K.district_id,
                 listed.kind == bindparam("category"),
-                listed.helper_id == HelperKind.helper_id,
+                listed.helper_id == K.helper_id,
             )
-            .exists()
+            .scalar_subquery()
         )
-    return select(query.subquery())
+        query = query.where(lists == literal_column("0"))
+    return query
 
 
-def _pool(place: int, fits_by: int, needs_approval: bool, any_kind: bool, dialect: str):
-    """One district's pool for one way of fitting: from the pivot up, wrapping round to the lowest
-    ids only when that is short. PostgreSQL and SQLite run a UNION ALL's legs in turn and stop at
-    the LIMIT, so the lower leg is read only when the upper one falls short (whichever legs they
-    read, the pool holds only helpers who may be asked)."""
-    legs = union_all(*(_leg(place, fits_by, up, needs_approval, any_kind, dialect) for up in (True, False)))
-    return select(select(legs.subquery()).limit(POOL[fits_by]).subquery())
+def _gone():
+    """Who is not asked: the person asking, who made the request, and those offered it already."""
+    integer = Integer()
+    return (
+        select(Offer.helper_id.label("id"))
+        .where(Offer.request_id == bindparam("request"))
+        .union_all(select(bindparam("requester", type_=integer)), select(bindparam("creator", type_=integer)))
+        .cte("gone")
+    )
+
+
+def _pivot():
+    """Where this request starts reading the helpers' ids: anywhere between the lowest and the
+    highest, as `spread` (0 to SPREAD) says, so that requests spread over everyone (ids need not
+    start near 1). Each end is its own look-up at one end of the index (SQLite reads the whole
+    table for min() and max() in one select)."""
+    lowest, highest = (
+        func.coalesce(select(end(HelperProfile.id)).scalar_subquery(), literal_column("1"), type_=Integer())
+        for end in (func.min, func.max)
+    )
+    bounds = select(lowest.label("lowest"), highest.label("highest")).cte("bounds")
+    span = bounds.c.highest - bounds.c.lowest + literal_column("1", Integer())
+    spread = bindparam("spread", type_=BigInteger())
+    return select(bounds.c.lowest + spread * span // literal_column(str(SPREAD), BigInteger())).scalar_subquery()
+
+
+def _pools_by_place(strictness: tuple[bool, ...], any_kind: bool, gone, pivot):
+    """Every pool of the ring: per district (`district_<place>`) and way of fitting, from the pivot
+    up, wrapping round to the lowest ids only when that is short. SQLite runs a UNION ALL's legs in
+    turn and stops at the LIMIT, so the lower leg is read only when the upper one falls short; it
+    takes no LIMIT on a member of a UNION, so each leg is a query of its own. The shape of the
+    statement follows the ring's (SQLite has no LATERAL; it plans in microseconds)."""
+    pools = []
+    for place, strict in enumerate(strictness):
+        for fits_by in (SKILL, MASTER):
+            legs = (
+                _leg(
+                    fits_by,
+                    up,
+                    bindparam(f"district_{place}"),
+                    K.approved.is_(True) if strict else None,
+                    literal_column(str(place)),
+                    gone,
+                    pivot,
+                ).where(_kind(fits_by, any_kind))
+                for up in (True, False)
+            )
+            pool = select(union_all(*(select(leg.subquery()) for leg in legs)).subquery())
+            pools.append(select(pool.limit(literal_column(str(POOL[fits_by]))).subquery()))
+    return union_all(*pools)
+
+
+def _pools_lateral(any_kind: bool, gone, pivot):
+    """Every pool of the ring as PostgreSQL reads it: each way of fitting read LATERAL to the
+    ring, the lower leg only when the upper one falls short. One statement whatever the ring, so
+    the server prepares it once."""
+    ring = ring_cte()
+    approval = or_(K.approved.is_(True), ~ring.c.strict)
+    pools = [
+        union_all(
+            *(
+                _leg(fits_by, up, ring.c.district_id, approval, ring.c.place, gone, pivot)
+                .where(_kind(fits_by, any_kind))
+                .correlate(ring)
+                for up in (True, False)
+            )
+        )
+        .limit(literal_column(str(POOL[fits_by])))
+        .lateral(f"pool_{fits_by}")
+        for fits_by in (SKILL, MASTER)
+    ]
+    return union_all(*(select(pool).select_from(ring).join(pool, true()) for pool in pools))
 
 
 def _not_waiting_for_approval():
@@ -112,75 +187,111 @@ def _not_waiting_for_approval():
     strict = (
         select(helper_districts.c.helper_id)
         .join(District, District.id == helper_districts.c.district_id)
-        .where(helper_districts.c.helper_id == HelperProfile.id, District.requires_approval.is_(True))
+        .where(helper_districts.c.helper_id == P.id, District.requires_approval.is_(True))
     )
-    return or_(HelperProfile.approved.is_(True), ~strict.exists())
+    return or_(P.approved.is_(True), ~strict.exists())
+
+
+def _history(pool):
+    """Per helper of the pool: tasks accepted this week and the last one's time; offers received
+    (not withdrawn) and answered."""
+    tasks = (
+        select(
+            Task.helper_id,
+            func.count().filter(Task.accepted_at >= bindparam("week_ago")).label("week"),
+            func.max(Task.accepted_at).label("last"),
+        )
+        .where(Task.helper_id.in_(select(pool.c.resident_id)))
+        .group_by(Task.helper_id)
+        .subquery("t")
+    )
+    offers = (
+        select(
+            Offer.helper_id,
+            func.count().filter(Offer.status != literal_column("'withdrawn'")).label("received"),
+            func.count().filter(Offer.status.in_([literal_column(f"'{s}'") for s in ANSWERED])).label("answered"),
+        )
+        .where(Offer.helper_id.in_(select(pool.c.resident_id)))
+        .group_by(Offer.helper_id)
+        .subquery("o")
+    )
+    return tasks, offers
 
 
 @cache
-def _statement(strictness: tuple[bool, ...], any_kind: bool, dialect: str):
-    """Every pool of the ring's districts in one round trip (built once per shape, then bound);
-    `strictness` says, district by district, whether only approved helpers may be asked.
+def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
+    """Every pool of the ring's districts, each helper with their profile and history, in the order
+    read (built once per shape, then bound); `strictness` says, district by district, whether only
+    approved helpers may be asked (None: the statement reads the ring, on PostgreSQL).
 
     The pools are read from helper_kinds alone, then joined to the profiles they name: what is
     left to check there (an active resident with a phone, approved if another district asks for
-    it) leaves a pool a little short in rare cases, never lets someone through."""
-    pools = union_all(
-        *(
-            _pool(place, fits_by, needs_approval, any_kind, dialect)
-            for place, needs_approval in enumerate(strictness)
-            for fits_by in (SKILL, MASTER)
-        )
-    ).subquery()
-    master = pools.c.fits_by == MASTER  # only a master's experience is read (JSON costs time to decode)
-    experience = [HelperProfile.experience, HelperProfile.experience_skills, HelperProfile.experience_terms]
+    it) leaves a pool a little short in rare cases, never lets someone through. JSON comes back as
+    its text, decoded by the caller once per distinct value (most helpers share a few)."""
+    gone, pivot = _gone(), _pivot()
+    if strictness is None:
+        pools = _pools_lateral(any_kind, gone, pivot)
+    else:
+        pools = _pools_by_place(strictness, any_kind, gone, pivot)
+    pool = pools.cte("pool")
+    tasks, offers = _history(pool)
+    master = pool.c.fits_by == literal_column(str(MASTER))  # only a master's experience is read
     return (
         select(
-            pools.c.place,
-            pools.c.leg,
-            pools.c.fits_by,
-            HelperProfile.resident_id,
-            HelperProfile.id,
-            HelperProfile.availability,
-            HelperProfile.weekly_cap,
-            *(case((master, column)).label(column.key) for column in experience),
+            pool.c.district_id,
+            pool.c.fits_by,
+            P.resident_id,
+            cast(P.availability, Text),
+            P.weekly_cap,
+            case((master, P.experience)),
+            case((master, cast(P.experience_skills, Text))),
+            case((master, cast(P.experience_terms, Text))),
+            tasks.c.week,
+            tasks.c.last,
+            offers.c.received,
+            offers.c.answered,
         )
-        .join(HelperProfile, HelperProfile.id == pools.c.helper_id)
-        .join(Resident, Resident.id == HelperProfile.resident_id)
-        .where(
-            Resident.active.is_(True),
-            Resident.platform != literal_column("'none'"),
-            _not_waiting_for_approval(),
-        )
+        .join(P, P.id == pool.c.helper_id)
+        .join(Resident, Resident.id == P.resident_id)
+        .outerjoin(tasks, tasks.c.helper_id == P.resident_id)
+        .outerjoin(offers, offers.c.helper_id == P.resident_id)
+        .where(Resident.active.is_(True), Resident.platform != literal_column("'none'"), _not_waiting_for_approval())
+        .order_by(pool.c.place, pool.c.fits_by, pool.c.leg, pool.c.helper_id)  # a UNION promises no order
     )
 
 
-def read(
-    session: Session,
-    request: HelpRequest,
-    districts: list[tuple[int, bool]],
-    exclude: set[int],
-    pivot: int,
-    now: datetime,
-) -> list[tuple[int, Row]]:
-    """(place in the ring, helper) for each district of the ring, given as (id, approval needed):
-    helpers who list the kind, then experience masters who might fit.
+def read(session: Session, request: HelpRequest, spread: int, now: datetime) -> Sequence[Row]:
+    """For each district of the ring, helpers who list the request's kind then experience masters
+    who might fit, nearest district first: (district, fits_by, resident_id, availability,
+    weekly_cap, experience, experience_skills, experience_terms, tasks this week, last task, offers
+    received, offers answered), JSON as its text.
 
-    Each way of fitting is read from helper_kinds in id order from `pivot`, wrapping round to the
-    lowest ids only when it is short, and stops at its pool size: the cost does not grow with the
-    district; a different pivot per request spreads the offers.
+    Each way of fitting is read from helper_kinds in id order from a pivot (`spread`, 0 to SPREAD,
+    along the helpers' ids), wrapping round to the lowest ids only when it is short, and stops at
+    its pool size: the cost does not grow with the district; a different pivot per request spreads
+    the offers. One round trip on PostgreSQL, two on SQLite (the ring first: its statement has the
+    ring's shape).
     """
-    if not districts:
-        return []
-    params = {
+    params: dict = {
+        "district": request.district_id,
         "category": request.category,
-        "pivot": pivot,
-        "exclude": sorted(exclude),
+        "spread": spread,
+        "request": request.id,
+        "requester": request.resident_id,
+        "creator": request.created_by_id,
         "now": now,
-        **{f"district_{place}": district_id for place, (district_id, _) in enumerate(districts)},
+        "week_ago": now - timedelta(days=7),
     }
-    strictness = tuple(strict for _, strict in districts)
-    statement = _statement(strictness, request.category in ANY_HELPER, session.get_bind().dialect.name)
-    # A UNION ALL promises no order itself: the rows are put in the order they were read in.
-    rows = sorted(session.execute(statement, params), key=lambda row: (row.place, row.fits_by, row.leg, row.id))
-    return [(row.place, Row(*row[2:])) for row in rows]
+    strictness: tuple[bool, ...] | None = None
+    if session.get_bind().dialect.name == "postgresql":
+        if session.autoflush:  # as session.execute would: the Core connection below does not
+            session.flush()
+    else:
+        districts = ring(session, params.pop("district"))
+        home_strict = any(strict for _, same, strict in districts if same)
+        strictness = tuple(strict or home_strict for _, _, strict in districts)
+        params |= {f"district_{place}": district_id for place, (district_id, _, _) in enumerate(districts)}
+    if strictness == ():
+        return []
+    statement = _statement(strictness, request.category in ANY_HELPER)
+    return session.connection().execute(statement, params).all()

@@ -2,11 +2,12 @@
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from bot.nlp.tagger import TOKEN_CACHE_SIZE, Token
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
-_CONTRACTIONS = {
+_WORD: Final = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
+_CONTRACTIONS: Final = {
     "can't": ("can", "not"),
     "cannot": ("can", "not"),
     "won't": ("will", "not"),
@@ -23,9 +24,9 @@ _CONTRACTIONS = {
     "it's": ("it", "is"),
     "i've": ("i", "have"),
 }
-_NEGATIONS = frozenset({"not", "no", "never", "nothing"})
-_BOUNDARIES = frozenset({".", "!", "?", ";", "but"})
-_IRREGULAR = {
+_NEGATIONS: Final = frozenset({"not", "no", "never", "nothing"})
+_BOUNDARIES: Final = frozenset({".", "!", "?", ";", "but"})
+_IRREGULAR: Final = {
     "took": "take",
     "went": "go",
     "fell": "fall",

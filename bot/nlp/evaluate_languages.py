@@ -8,6 +8,8 @@ its misses and tuned on them, so it is shown as such and its misses are listed;
 <language>-held_out3.jsonl was written by a new author in session 4, before that session changed
 anything; session 5 looks at its misses and tunes on them, so they are listed like held_out2's;
 <language>-held_out4.jsonl was written by a new author in session 5, before that session changed
+anything; session 6 looks at its misses and tunes on them, so they are listed like held_out3's;
+<language>-held_out5.jsonl was written by a new author in session 6, before that session changed
 anything, and is only measured: its misses are never shown.
 <language>-train.jsonl (session 5) is what the learned layer learns from besides the tuned part;
 <language>-dev.jsonl was written apart from it to choose its regularisation and is never trained on.
@@ -26,13 +28,16 @@ from bot.nlp.understanding import understand
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
-# held_out4: written in session 5 before any change; never looked at
-PARTS = ("tuned", "train", "dev", "held_out", "held_out2", "held_out3", "held_out4")
-# How each part is shown: held_out2 was looked at and tuned on in session 4, held_out3 in session 5.
+# held_out5: written in session 6 before any change; never looked at
+PARTS = ("tuned", "train", "dev", "held_out", "held_out2", "held_out3", "held_out4", "held_out5")
+# How each part is shown: held_out2 was looked at and tuned on in session 4, held_out3 in session 5,
+# held_out4 in session 6.
 SHOWN = {
     "dev": "dev (chooses the regularisation)",
     "held_out2": "held_out2 (looked at in session 4)",
     "held_out3": "held_out3 (looked at in session 5)",
+    "held_out4": "held_out4 (looked at in session 6)",
+    "held_out5": "held_out5 (never looked)",
 }
 # The messages the target is set on: requests, answers to a safety check, replies to an offer.
 GROUPS = {
@@ -100,8 +105,8 @@ def report(show_held_out_misses: bool = False) -> str:
         for part in PARTS:
             figures = evaluate(language, part)
             lines.append(_line(language, part, figures))
-            if part in ("tuned", "train", "held_out2", "held_out3") or (
+            if part in ("tuned", "train", "held_out2", "held_out3", "held_out4") or (
                 show_held_out_misses and part == "held_out"
-            ):  # held_out4: never
+            ):  # held_out5: never
                 misses += [f"  [{language} {part}] {miss}" for miss in figures.misses]
     return "\n".join([*lines, "", f"misclassified ({len(misses)}):", *misses])

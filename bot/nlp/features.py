@@ -6,10 +6,10 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-import sys
 from typing import Final, NamedTuple
 
 from bot.nlp.classify import Analysis, classify_analysis
+from bot.nlp.learned import feature_name, feature_names, feature_number, numbers_clear, numbers_full
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
 
@@ -40,6 +40,10 @@ _LIGHT_VERBS: Final = frozenset(
 )
 _ASKS: Final = frozenset({"cue:ask", "cue:want"})
 _ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
+
+
+# builds a Segment without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
+_new_tuple: Final = tuple.__new__
 
 
 class Segment(NamedTuple):
@@ -83,10 +87,10 @@ def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
         if token.boundary or token.negation or token.pos2 == "接続助詞" or token.surface == "で":
             role = _ending(tokens, index)
             if role:
-                cuts.append(Segment(start, index + 1, role))
+                cuts.append(_new_tuple(Segment, (start, index + 1, role)))
                 start = index + 1
     if start < len(tokens) or not cuts:
-        cuts.append(Segment(start, len(tokens), "end"))
+        cuts.append(_new_tuple(Segment, (start, len(tokens), "end")))
     return cuts, numbers
 
 
@@ -108,20 +112,35 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
     return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
-class _Names(dict[str, str]):
-    """Feature names by the word (or label) they name, each built once with its prefix: a name met
-    before is the same string, whose hash the model's column lookup does not compute again, and
-    interned, as the model's are, so that the lookup finds it by identity without comparing text."""
+class _Names(dict[str, int]):
+    """Features by the word (or label) they name, as numbers (bot.nlp.learned.feature_number): each
+    name is built once with its prefix, and the model finds the row of a number without a lookup."""
 
     def __init__(self, prefix: str, suffix: str = "") -> None:
         super().__init__()
         self.prefix, self.suffix = prefix, suffix
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: str) -> int:
         if len(self) >= NAMES_KEPT:
             self.clear()
-        name = self[word] = sys.intern(self.prefix + word + self.suffix)
-        return name
+        number = self[word] = feature_number(self.prefix + word + self.suffix)
+        return number
+
+
+class _InContext(dict[int, int]):
+    """The feature paired with a pending question, by the feature's number, for the features that
+    are (words, hits, the rules' reading: names starting with h, w or r); -1 for the others."""
+
+    def __init__(self, context: str) -> None:
+        super().__init__()
+        self.prefix = f"{context}|"
+
+    def __missing__(self, number: int) -> int:
+        if len(self) >= NAMES_KEPT:
+            self.clear()
+        name = feature_name(number)
+        paired = self[number] = feature_number(self.prefix + name) if name[0] in "hwr" else -1
+        return paired
 
 
 # words, readings and labels met in messages: a bound like the tagger's word cache
@@ -143,22 +162,26 @@ _CATEGORY_BY_ROLE: Final = {role: _Names(f"c{role}:") for role in ("main", *_ROL
 _CUE: Final = _Names("h:")
 _CUE_PAST: Final = _Names("h:", "@past")
 _CUE_BY_ROLE: Final = {role: _Names(f"h{role}:") for role in ("main", *_ROLE_PREFIX)}
-_IN_CONTEXT: Final[dict[str, _Names]] = {}
+_IN_CONTEXT: Final[dict[str, _InContext]] = {}
 _CONTEXT: Final = _Names("ctx:")
+_FIXED: Final = _Names("")  # names without a word: bias, ask:True...
 _ALL_NAMES: Final = [
     *(_WORD, _AFTER_TE, _MAIN, _ASKED, _TRIGRAM, _PAST_VERB, _LAST, _BEFORE_LAST, _RULE_INTENT, _RULE_CATEGORY),
-    *(_CATEGORY, _CUE, _CUE_PAST, _CONTEXT, *_ROLE.values(), *_CATEGORY_BY_ROLE.values(), *_CUE_BY_ROLE.values()),
+    *(_CATEGORY, _CUE, _CUE_PAST, _CONTEXT, _FIXED, *_ROLE.values(), *_CATEGORY_BY_ROLE.values()),
+    *_CUE_BY_ROLE.values(),
 ]
 
 
 def names_clear() -> None:
-    """Forget the names built (benchmarks measure a cold first pass with it)."""
-    for names in _ALL_NAMES + list(_IN_CONTEXT.values()):
+    """Forget the features built and their numbers (benchmarks measure a cold first pass with it)."""
+    for names in _ALL_NAMES:
         names.clear()
+    _IN_CONTEXT.clear()
+    numbers_clear()
 
 
 _SHAPES: Final = {
-    (asks, past, question): list(map(sys.intern, [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]))
+    (asks, past, question): [f"ask:{asks}", f"past:{past}|{asks}", f"q:{question}|{asks}"]
     for asks in (False, True)
     for past in (False, True)
     for question in (False, True)
@@ -168,28 +191,35 @@ _SHAPES: Final = {
 def features(analysis: Analysis, context: str | None, rules: tuple[str, str | None] | None = None) -> list[str]:
     """Feature names of one message given the pending question (and the rules' reading of it,
     when the caller has it already)."""
+    return feature_names(feature_numbers(analysis, context, rules))
+
+
+def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, str | None] | None = None) -> list[int]:
+    """The same features as numbers (bot.nlp.learned.feature_number), as the model reads them."""
+    if numbers_full():
+        names_clear()  # between two messages: no number of this one is held anywhere yet
     tokens = analysis.message.tokens
     cuts, numbers = segments(tokens)
     asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
-    names = ["bias"] + _shape_features(analysis, cuts, main, bool(asks))
-    names += _word_features(tokens, cuts, main)
-    names += _hit_features(analysis, cuts, numbers, main)
-    names += [_ASKED[word.key] for word in filter(None, (_asked_word(tokens, h.start) for h in asks))]
+    made = [_FIXED["bias"]] + _shape_features(analysis, cuts, main, bool(asks))
+    made += _word_features(tokens, cuts, main)
+    made += _hit_features(analysis, cuts, numbers, main)
+    made += [_ASKED[word.key] for word in filter(None, (_asked_word(tokens, h.start) for h in asks))]
     trigram = _TRIGRAM
-    names += [trigram[piece] for piece in analysis.message.grams]  # readings: any script, typos
+    made += [trigram[piece] for piece in analysis.message.grams]  # readings: any script, typos
     rule_intent, rule_category = rules or classify_analysis(analysis, context)
-    names += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
+    made += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
     if context:
-        named = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _Names(f"{context}|"))
-        names += [named[name] for name in names if name[0] in "hwr"] + [_CONTEXT[context]]
-    return names
+        paired = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _InContext(context))
+        made += [number for number in map(paired.__getitem__, made) if number >= 0] + [_CONTEXT[context]]
+    return made
 
 
-def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[str]:
+def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[int]:
     """Every word, pairs of words, and content words of the main and of negated segments."""
-    names: list[str] = []
-    previous, append, word, after_te = "^", names.append, _WORD, _AFTER_TE
+    names: list[int] = []
+    previous, word, after_te = "^", _WORD, _AFTER_TE
     for number, cut in enumerate(cuts):
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
         content = _MAIN if number == main else _ROLE[cut.role]
@@ -198,16 +228,16 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
             if pos in _SKIPPED_POS:
                 continue
             key = token.key
-            append(word[key])
+            names.append(word[key])
             if previous == "テ" and pos in ("動詞", "形容詞"):
-                append(after_te[key])  # て+あげる offers, て+くれる asks, て+おく reports
+                names.append(after_te[key])  # て+あげる offers, て+くれる asks, て+おく reports
             previous = key
             if pos in _CONTENT_POS:
-                append(content[key])
+                names.append(content[key])
     return names
 
 
-def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> list[str]:
+def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> list[int]:
     """Vocabulary hits, categories by the role of the segment they stand in."""
     names, tokens = [], analysis.message.tokens
     for hit in analysis.hits:
@@ -225,14 +255,14 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
     return names
 
 
-def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[str]:
+def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[int]:
     """How the message ends, whether it asks, questions, or tells the past."""
     tokens = [t for t in analysis.message.tokens if t.pos not in _SKIPPED_POS]
     cut = cuts[main]
     past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))
-    names = [_LAST[tokens[-1].key] if tokens else "e1:", _BEFORE_LAST[tokens[-2].key] if len(tokens) > 1 else "e2:"]
-    names += _SHAPES[asks, past, question]
+    names = [_LAST[tokens[-1].key if tokens else ""], _BEFORE_LAST[tokens[-2].key if len(tokens) > 1 else ""]]
+    names += [_FIXED[name] for name in _SHAPES[asks, past, question]]
     for before, token in zip(tokens, tokens[1:]):
         if token.past:  # 替えといた, 行ってきた, 済ませた: the verb told in the past
             names.append(_PAST_VERB[before.key])

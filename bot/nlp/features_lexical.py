@@ -14,16 +14,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.nlp import matcher
 from bot.nlp.english import tokenize_en
 from bot.nlp.lexical import Hit, lexicon, prepare, strip_marks
 
-_BOUNDARY = re.compile(r"[|,.!?;:，。！？；：、…\n]")
-_NOT_LETTER = re.compile(r"[\W_]+")
-_QUESTION = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
-_IN_CONTEXT = ("w:", "h:", "hl:", "r", "e1:", "l:")
+_BOUNDARY: Final = re.compile(r"[|,.!?;:，。！？；：、…\n]")
+_NOT_LETTER: Final = re.compile(r"[\W_]+")
+_QUESTION: Final = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
+_IN_CONTEXT: Final = ("w:", "h:", "hl:", "r", "e1:", "l:")
+
+
+# builds a Cue without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
+_new_tuple: Final = tuple.__new__
 
 
 class Cue(NamedTuple):
@@ -98,11 +102,11 @@ def features(
     """Feature names of one message in a language without a tagger, given the rules' reading
     and the pending question."""
     prepared = prepare(text, language) if language != "en" else " " + unicodedata.normalize("NFKC", text).lower()
-    clauses = _clauses(prepared, language)
-    units = [u for clause in clauses for u in _units(clause, language)]
+    by_clause = [_units(clause, language) for clause in _clauses(prepared, language)]
+    units = [u for clause in by_clause for u in clause]
     names = ["bias", *_grams(units, language)]
-    if len(clauses) > 1:
-        names += [f"l:{u}" for u in _units(clauses[-1], language)]
+    if len(by_clause) > 1:
+        names += [f"l:{u}" for u in by_clause[-1]]
     names += _ending(prepared, units)
     names += _cue_features(cues)
     names += [f"ri:{rules[0]}", f"rc:{rules[1]}"]
@@ -114,10 +118,10 @@ def features(
 def lexical_cues(hits: Sequence[Hit]) -> list[Cue]:
     """The cues of a Vietnamese, Chinese or Korean message's phrase hits."""
     last = max((h.clause for h in hits), default=0)
-    return [Cue(h.label, h.negated, h.clause == last, h.after_contrast) for h in hits]
+    return [_new_tuple(Cue, (h.label, h.negated, h.clause == last, h.after_contrast)) for h in hits]
 
 
 def english_cues(hits: Sequence[matcher.Hit]) -> list[Cue]:
     """The cues of an English message's vocabulary hits (clauses end at . ! ? ; and but)."""
     last = max((h.clause for h in hits), default=0)
-    return [Cue(h.label, h.negated, h.clause == last, h.clause > 0) for h in hits]
+    return [_new_tuple(Cue, (h.label, h.negated, h.clause == last, h.clause > 0)) for h in hits]

@@ -105,7 +105,16 @@ def detect(text: str, usual: str | None = None) -> str:
     if han * 2 >= len(letters):
         found = _han_language(text)
         return found or ("zh-Hans" if family == "zh-Hans" or (usual is None and han > 1) else "ja")
-    return "vi" if _looks_vietnamese(text, usual) else "en"
+    if _looks_vietnamese(text, usual):
+        return "vi"
+    if usual == "vi" and not _english_words(text):
+        return "vi"  # 「1-2-3 Midorigaoka」, a name: no sign of English from a Vietnamese writer
+    return "en"
+
+
+def _english_words(text: str) -> set[str]:
+    """The common English words of a text."""
+    return {w.lower() for w in _LATIN_WORD.findall(text)} & _ENGLISH_WORDS
 
 
 # Names people use for each language, in any of our languages ("English", 英語, 영어...).

@@ -45,44 +45,133 @@ class Head:
         return [e / total for e in exps]
 
 
+# feature names met in messages whose rows are kept at hand (see _Rows); a bound like bot.nlp.features'
+ROWS_KEPT: Final = 50_000
+# Feature names numbered as they are first met: bot.nlp.features makes a Japanese message's features
+# as these numbers, and a model finds a number's row in a list (Model.scores_of) where a name is
+# looked up in a dict. The numbers are forgotten together (numbers_clear) past this many.
+NUMBERS_KEPT: Final = 200_000
+_NAMES_BY_NUMBER: Final[list[str]] = []
+_NUMBERS: Final[dict[str, int]] = {}
+_LOADED: Final[list["Model"]] = []  # the models read (model()), whose rows by name or number may be forgotten
+
+
+class _Rows(dict[str, int]):
+    """Rows of the feature names met in messages: a dict of the few thousand names that come up,
+    which stays in the processor's cache, where the model's index of every name it was trained on
+    would be read from memory at each lookup. An unknown name gets the zero row, which adds nothing."""
+
+    def __init__(self, columns: dict[str, int], zero: int) -> None:
+        super().__init__()
+        self.columns, self.zero = columns, zero
+
+    def __missing__(self, name: str) -> int:
+        if len(self) >= ROWS_KEPT:
+            self.clear()
+        row = self[name] = self.columns.get(name, self.zero)
+        return row
+
+
 @dataclass(frozen=True)
 class Model:
     """Both heads' weights side by side (one row a feature), read in one pass per message."""
 
     columns: dict[str, int]
-    weights: np.ndarray  # a row per feature, and last the bias: summed last, after the features
+    weights: np.ndarray  # a row per feature, a row of zeros, and last the bias, summed last
     intent: Head
     category: Head
     emergency: Head
     fingerprint: str
+    rows: _Rows
+    by_number: list[int]  # the row of each feature number given so far (see feature_number)
 
     def scores(self, names: list[str]) -> list[float]:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
-        get = self.columns.get
-        rows = [n for n in map(get, names) if n is not None]
+        return self._summed(list(map(self.rows.__getitem__, names)))
+
+    def scores_of(self, numbers: list[int]) -> list[float]:
+        """The same from the features' numbers (feature_number)."""
+        rows = self.by_number
+        if len(rows) < len(_NAMES_BY_NUMBER):
+            get, zero = self.columns.get, self.rows.zero
+            rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
+        return self._summed([rows[number] for number in numbers])
+
+    def _summed(self, rows: list[int]) -> list[float]:
         rows.append(len(self.weights) - 1)
         # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
+        # (x + 0 is x exactly: the zero rows of unknown names change no sum)
         return np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
 
 
-@dataclass(frozen=True)
 class Reading:
-    """What the model reads: intent, category (help requests) and the intent's probability."""
+    """What the model reads: intent, category (help requests) and the intent's probability (a plain
+    class with Final attributes, as bot.nlp.classify.Analysis: built many times a message)."""
 
-    intent: str
-    category: str | None
-    confidence: float
-    emergency: bool = False  # the message tells of a fire, a flood, someone collapsed...
+    def __init__(self, intent: str, category: str | None, confidence: float, emergency: bool = False) -> None:
+        self.intent: Final = intent
+        self.category: Final = category
+        self.confidence: Final = confidence
+        self.emergency: Final = emergency  # the message tells of a fire, a flood, someone collapsed...
+
+    def _fields(self) -> tuple[str, str | None, float, bool]:
+        return self.intent, self.category, self.confidence, self.emergency
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Reading) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Reading({self.intent!r}, {self.category!r}, {self.confidence!r}, {self.emergency!r})"
+
+
+def feature_number(name: str) -> int:
+    """The number of a feature name, given when it is first met."""
+    number = _NUMBERS.get(name)
+    if number is None:
+        number = _NUMBERS[name] = len(_NAMES_BY_NUMBER)
+        _NAMES_BY_NUMBER.append(name)
+    return number
+
+
+def feature_name(number: int) -> str:
+    """The feature name a number was given to."""
+    return _NAMES_BY_NUMBER[number]
+
+
+def feature_names(numbers: list[int]) -> list[str]:
+    """The feature names numbers were given to."""
+    return [_NAMES_BY_NUMBER[number] for number in numbers]
+
+
+def numbers_full() -> bool:
+    """Whether so many numbers were given that they should be forgotten (see numbers_clear)."""
+    return len(_NAMES_BY_NUMBER) >= NUMBERS_KEPT
+
+
+def numbers_clear() -> None:
+    """Forget every number given, and each model's rows by number (numbers held elsewhere are
+    then meaningless: bot.nlp.features forgets its own with this)."""
+    _NAMES_BY_NUMBER.clear()
+    _NUMBERS.clear()
+    for learned in _LOADED:
+        learned.by_number.clear()
 
 
 def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Reading:
     """The likeliest intent (and category for a help request) with its probability; an emergency
     when its head says so with at least `emergency_at`."""
-    scores = model.scores(names)
+    return reading_of(model, model.scores(names), emergency_at)
+
+
+def reading_of(model: Model, scores: list[float], emergency_at: float = 0.5) -> Reading:
+    """What the model reads from its raw scores of a message (Model.scores, Model.scores_of)."""
     head = model.intent
     mine = scores[head.scores]
-    top, temperature, exp = max(mine), head.temperature, math.exp
-    exps = [exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
+    top, temperature = max(mine), head.temperature
+    exps = [math.exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
     best = exps.index(max(exps))  # the first of equals, as max() over the probabilities
     intent = head.classes[best]
     category = None
@@ -102,18 +191,24 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
             start += len(classes)
         names = tuple(heads)
+        # interned, as bot.nlp.features interns the names it makes: found by identity
+        columns = {sys.intern(str(name)): number for number, name in enumerate(data["features"])}
+        weights = np.hstack([data[f"{name}_weights"] for name in names])
+        bias = np.concatenate([data[f"{name}_bias"] for name in names])
         return Model(
-            # interned, as bot.nlp.features interns the names it makes: found by identity
-            columns={sys.intern(str(name)): number for number, name in enumerate(data["features"])},
-            weights=np.vstack(
-                [
-                    np.hstack([data[f"{name}_weights"] for name in names]),
-                    np.concatenate([data[f"{name}_bias"] for name in names]),
-                ]
-            ),
+            columns=columns,
+            weights=np.vstack([weights, np.zeros_like(bias), bias]),
             fingerprint=str(data["fingerprint"]),
+            rows=_Rows(columns, len(weights)),
+            by_number=[],
             **heads,
         )
+
+
+def rows_clear() -> None:
+    """Forget the rows of the feature names met (benchmarks measure a cold first pass with it)."""
+    for learned in _LOADED:
+        learned.rows.clear()
 
 
 def model_file(language: str) -> Path:
@@ -125,4 +220,7 @@ def model_file(language: str) -> Path:
 def model(language: str = "ja") -> Model | None:
     """The shipped model of a language, read once (None before its first training)."""
     path = model_file(language)
-    return load_model(path) if path.exists() else None
+    if not path.exists():
+        return None
+    _LOADED.append(load_model(path))
+    return _LOADED[-1]

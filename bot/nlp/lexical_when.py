@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 
 from bot.nlp.lexical import lexicon, prepare, strip_marks
-from bot.nlp.when import When, resolve
+from bot.nlp.when import When, names_day, resolve
 
 _PM = ("afternoon", "evening", "night", "tonight")
 _CHINESE_DIGITS = {
@@ -118,3 +118,9 @@ def to_english(text: str, language: str) -> str:
 def resolve_in(text: str, language: str, now: datetime) -> When:
     """The moment a Vietnamese, Chinese or Korean message speaks of."""
     return resolve(to_english(text, language), now)
+
+
+def names_day_in(text: str, language: str, now: datetime) -> bool:
+    """Whether a message in any of our languages names a day (后天, 모레, ngày kia, 明後日), not
+    only a part of day or a clock time."""
+    return names_day(to_english(text, language) if language in _CLOCKS else text, now.date())

@@ -41,6 +41,10 @@ class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is mad
     end: int = 0
 
 
+# tuple.__new__ with every field builds a Hit or a Message: Hit(...) goes through a Python-level __new__
+_new_tuple: Final = tuple.__new__
+
+
 class Message(NamedTuple):
     """A tokenized message with clause numbers and its reading as one string."""
 
@@ -73,7 +77,8 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
     kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
     stream = "".join(parts)
     grams = tuple([stream[i : i + GRAM] for i in range(len(stream) - GRAM + 1)])
-    return Message(tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, frozenset(edges), grams)
+    fields = (tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, frozenset(edges), grams)
+    return _new_tuple(Message, fields)  # (Message(...) would run NamedTuple's Python-level __new__)
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -152,22 +157,18 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
     negated = not term.says_negation and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
-    # (tuple.__new__ with every field: Hit(...) goes through a Python-level __new__)
     return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
-
-
-_new_tuple: Final = tuple.__new__
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number."""
     found: dict[int, Hit] = {}
-    known = vocabulary.first_words.get
+    known = vocabulary.first_words  # (get called on the dict itself: compiled, that is a direct C call)
     tokens = message.tokens
     # the keys of the next two words: a term's second word is one of them (one word may be skipped)
     keys = [t.key for t in tokens] + ["", ""]
     for start, token in enumerate(tokens):
-        entry = known(id(token))  # _first_words, inlined: it runs for every word of every message
+        entry = known.get(id(token))  # _first_words, inlined: it runs for every word of every message
         starting = entry[1] if entry is not None and entry[0] is token else _first_words(vocabulary, token)
         for number, term, rest in starting:
             if number in found:
@@ -197,11 +198,13 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) 
     stream, by_kana_start, width = message.stream, vocabulary.by_kana_start, MIN_SUBSTRING_KANA_ONLY
     for number in vocabulary.by_short_kana.get(stream, ()):
         _add_kana_hit(message, vocabulary, found, 0, len(stream), number)
-    # Only the few places where a reading can start are visited (one comprehension finds them).
+    # Only the few places where a reading can start are visited.
     pieces = message.grams if width == GRAM else [stream[i : i + width] for i in range(len(stream) - width + 1)]
-    places = [(i, piece) for i, piece in enumerate(pieces) if piece in by_kana_start]
-    for index, piece in places:
-        for kana, number in by_kana_start[piece]:
+    for index, piece in enumerate(pieces):
+        candidates = by_kana_start.get(piece)
+        if candidates is None:
+            continue
+        for kana, number in candidates:
             if number not in found and stream.startswith(kana, index):
                 _add_kana_hit(message, vocabulary, found, index, len(kana), number)
 
@@ -285,7 +288,7 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]
-    return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False) for t in terms]
+    return [_new_tuple(Hit, (t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0)) for t in terms]
 
 
 def _fuzzy_choices(text: str, vocabulary: Vocabulary) -> dict[int, str]:

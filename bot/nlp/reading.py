@@ -5,8 +5,8 @@ from typing import Final
 
 from bot.nlp import features_lexical
 from bot.nlp.classify import Analysis, analyse, classify_analysis
-from bot.nlp.features import features
-from bot.nlp.learned import Reading, model, predict
+from bot.nlp.features import feature_numbers, features
+from bot.nlp.learned import Model, Reading, model, predict, reading_of
 from bot.nlp.lexical import find_hits
 from bot.nlp.lexical_classify import Scores, classify_points, points_from
 
@@ -27,12 +27,20 @@ def read(analysis: Analysis, context: str | None) -> Reading:
     learned = model(analysis.language)
     if learned is None:
         return _as_emergency(Reading(*rules, confidence=1.0, emergency=told_emergency(analysis)), context)
-    reading = predict(learned, analysis_features(analysis, context, rules), _emergency_at(context))
+    reading = reading_of(learned, _scores(learned, analysis, context, rules), _emergency_at(context))
     # 「110番してください」「すぐ119に」: the numbers said as such (not inside an address, see matcher)
     # are an emergency whatever the model reads; no training message says them.
     if not reading.emergency and told_emergency(analysis, EMERGENCY_NUMBERS):
         reading = Reading(reading.intent, reading.category, reading.confidence, True)
     return _combined(reading, rules, context)
+
+
+def _scores(learned: Model, analysis: Analysis, context: str | None, rules: tuple[str, str | None]) -> list[float]:
+    """The model's raw scores of an analysed Japanese or English message (Japanese features are
+    made as numbers, which the model reads without looking their names up)."""
+    if analysis.language == "ja":
+        return learned.scores_of(feature_numbers(analysis, context, rules))
+    return learned.scores(analysis_features(analysis, context, rules))
 
 
 def analysis_features(analysis: Analysis, context: str | None, rules: tuple[str, str | None]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from rapidfuzz import fuzz
 
-from bot.nlp.classify import CATEGORIES, Analysis, analyse, category_scores
+from bot.nlp.classify import CATEGORIES, Analysis, analyse
 from bot.nlp.language import detect
 from bot.nlp.lexical import LANGUAGES as LEXICAL_LANGUAGES
 from bot.nlp.lexical_classify import skill_points
@@ -14,8 +14,13 @@ _MIN_POINTS = 2.0
 
 
 def _skill_scores(analysis: Analysis) -> dict[str, float]:
-    """Category points from category words plus the [skill.*] words (大工, 看護師...)."""
-    scores = dict(category_scores(analysis))
+    """Category points from category words plus the [skill.*] words (大工, 看護師...). Every
+    clause counts: "I can do rubbish" is what a helper offers, not a need they handle themselves."""
+    scores: dict[str, float] = {}
+    for hit in analysis.hits:
+        if hit.label.startswith("category:") and not hit.negated:
+            category = hit.label.split(":", 1)[1]
+            scores[category] = scores.get(category, 0.0) + hit.weight
     vocabulary = load_vocabulary(analysis.language)
     lemmas = {t.lemma for t in analysis.message.tokens} | {t.key for t in analysis.message.tokens}
     for category, words in vocabulary.skills.items():

@@ -4,18 +4,21 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from bot.nlp.english import tokenize_en
 from bot.nlp.normalise import fold_kana, normalise
 from bot.nlp.tagger import NEGATIONS, Token, is_kana, kana_stem, tokenize
 
-VOCAB_DIR = Path(__file__).parent / "vocab"
-WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
-MIN_SUBSTRING = 4
-MIN_SUBSTRING_KANA_ONLY = 3
-FUZZY_MIN_LENGTH = 4
-NEGATION_KEYS = NEGATIONS | {"not", "no", "never"}
+# found through the package, not __file__: compiled (bot/compiled.py), the module lives elsewhere
+VOCAB_DIR: Final = Path(str(resources.files("bot.nlp"))) / "vocab"
+WEIGHTS: Final = {"strong": 3.0, "medium": 2.0, "weak": 1.0, "terms": 1.0}
+MIN_SUBSTRING: Final = 4
+MIN_SUBSTRING_KANA_ONLY: Final = 3
+FUZZY_MIN_LENGTH: Final = 4
+NEGATION_KEYS: Final = NEGATIONS | {"not", "no", "never"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,14 @@ import uuid
 
 import pytest
 from redis import Redis
+from rq import Queue
 from sqlalchemy import func, insert, select, text
 
 from app import create_app
 from bot import wiring
 from bot.config import Config
 from bot.intake import WRITERS, Intake
-from bot.queue import QUEUE_NAME, Jobs, event_job_id
+from bot.queue import QUEUE_NAME, Job, Jobs
 from db.models import InboundEvent, local_now
 from db.session import Session, make_engine, upgrade
 from tests.channels.conftest import event_body, sign, user_event
@@ -57,8 +58,15 @@ def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url
     with engine.connect() as connection:  # another connection: it was committed
         rows = connection.execute(select(InboundEvent.event_id, InboundEvent.status)).all()
     assert rows == [(json.loads(body)["events"][0]["webhookEventId"], "received")]
-    assert Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}") == 1
+    assert len(queued_events(Redis.from_url(redis_url))) == 1
     engine.dispose()
+
+
+def queued_events(redis: Redis) -> list[int]:
+    """The events that the jobs waiting in the queue are to handle."""
+    jobs = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    assert {job.func_name for job in jobs} <= {Job.PROCESS_EVENTS.value}
+    return [event_id for job in jobs for event_id in job.args[0]]
 
 
 def text_events(*event_ids: str) -> list[tuple[str, str, dict]]:
@@ -86,7 +94,7 @@ def test_bodies_arriving_at_once_are_each_answered_after_their_own_commit_and_st
         ids = intake.receive("line", events, local_now())
         with engine.connect() as connection:  # another connection: committed before the answer
             stored = connection.scalar(select(func.count()).where(InboundEvent.event_id == events[0][0]))
-        seen.append((ids, stored == 1, all(redis.exists(f"rq:job:{event_job_id(i)}") for i in ids)))
+        seen.append((ids, stored == 1, set(ids) <= set(queued_events(redis))))
 
     threads = [threading.Thread(target=deliver, args=(events,)) for events in bodies]
     for thread in threads:
@@ -97,7 +105,11 @@ def test_bodies_arriving_at_once_are_each_answered_after_their_own_commit_and_st
     assert sorted(len(ids) for ids, _, _ in seen) == [0] * 5 + [1] * 31  # the event sent six times: once
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 31
-    assert Redis.from_url(redis_url).llen(f"rq:queue:{QUEUE_NAME}") == 31
+        named = dict(connection.execute(select(InboundEvent.id, InboundEvent.job_id)).all())
+    queued = queued_events(redis)
+    assert sorted(queued) == sorted(named)  # each event in one job, once
+    for job in Queue(QUEUE_NAME, connection=redis).get_jobs():  # the job its row names
+        assert {named[event_id] for event_id in job.args[0]} == {job.id}
     engine.dispose()
 
 

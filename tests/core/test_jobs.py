@@ -1,10 +1,13 @@
 """The job path: run twice changes nothing more; a crash gets a kind answer; sending is retried once."""
 
 import pytest
+from rq import Queue
+from sqlalchemy.exc import OperationalError
 
 from bot import handlers
 from bot.errors import ChannelError
-from bot.jobs import process_event
+from bot.jobs import process_event, process_events
+from bot.queue import QUEUE_NAME, RETRY_INTERVALS, Jobs, event_job_id
 from db.models import InboundEvent, OutboundMessage, Resident, local_now
 from db.session import Session
 from tests import factories
@@ -33,6 +36,32 @@ def test_running_the_same_event_job_twice_answers_once(rt, channel, session):
     process_event(event_id)
     process_event(event_id)
     assert len(channel.sent) == 1
+
+
+def test_a_group_job_answers_each_event_and_queues_alone_the_one_that_fails(
+    rt, channel, session, redis_url, redis, monkeypatch
+):
+    def away(session, turn):
+        raise OperationalError("UPDATE residents ...", {}, Exception("the database went away"))
+
+    monkeypatch.setitem(handlers.POSTBACKS, "test.away", away)
+    monkeypatch.setattr(rt, "jobs", Jobs("rq", redis_url))
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    ids = [
+        stored_event(user_id="U1"),
+        stored_event("postback", user_id="U2", data="test.away"),
+        stored_event(user_id="U3"),
+    ]
+    process_events(ids)
+    assert [bool(channel.to(user)) for user in ("U1", "U2", "U3")] == [True, False, True]  # the third not held back
+    queue = Queue(QUEUE_NAME, connection=redis)
+    assert queue.count == 0
+    [again] = [queue.fetch_job(job_id) for job_id in queue.scheduled_job_registry.get_job_ids()]
+    assert (again.id, again.func_name, again.args) == (event_job_id(ids[1]), "bot.jobs.process_event", (ids[1],))
+    assert again.retries_left == len(RETRY_INTERVALS)  # its own retries after that
+    with Session() as s:
+        assert [s.get(InboundEvent, i).status for i in ids] == ["done", "received", "done"]
 
 
 def test_a_crashing_handler_gets_a_kind_message_and_keeps_the_event(rt, channel, monkeypatch):

@@ -148,3 +148,26 @@ def test_yasashii_nihongo_is_kept_when_the_person_writes_japanese(chat, session)
     got = chat.say("U5", "使い方を教えてください")
     assert texts(got)[0].startswith("つかいかたは かんたんです")
     assert _language(session, "U5") == "ja-easy"
+
+
+def test_a_name_in_latin_letters_keeps_a_vietnamese_writer_in_vietnamese():
+    assert detect("1-2-3 Midorigaoka", "vi") == "vi"
+    assert detect("Midorigaoka koen", "vi") == "vi"
+    assert detect("I need help please", "vi") == "en"  # English words: English
+
+
+@pytest.mark.parametrize(
+    ("opening", "language"),
+    [
+        ("Sáng mai có ai giúp tôi đổ rác được không?", "vi"),
+        ("明日の朝ゴミ出しをお願いしたい", "ja"),
+    ],
+)
+def test_an_address_in_latin_letters_is_stored_without_changing_the_language(opening, language, chat, session):
+    _living_in_a_district(chat, session, "U1")
+    chat.say("U1", opening)
+    got = chat.say("U1", "Midorigaoka 1-2-3, Yahata Higashi")  # the address question
+    assert _language(session, "U1") == language
+    got = chat.say("U1", "Midorigaoka park")  # the landmark question
+    assert _language(session, "U1") == language
+    assert t("request.landmark_has_address", "en") not in texts(got)

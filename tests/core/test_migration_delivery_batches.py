@@ -14,6 +14,7 @@ from db.session import Session, alembic_config, make_engine
 from tests.faults.conftest import database_url  # noqa: F401 - the fixture
 
 AT = datetime(2026, 11, 1, 9, 0)
+BEFORE = "0023_delivery_batches-1"  # the revision before 0023, whichever it is
 
 
 def migrate(engine, revision: str, down: bool = False) -> None:
@@ -25,7 +26,7 @@ def migrate(engine, revision: str, down: bool = False) -> None:
 
 def old_deliveries(engine) -> None:
     """A circular sent in two batches before 0023: one skipped, one who confirmed, one pending
-    (the models' other tables are as they were at 0022)."""
+    (the models' other tables are as they were then)."""
     with Session(bind=engine) as session:
         district = District(name="緑ケ丘")
         people = [Resident(platform="line", platform_user_id=f"U{n}") for n in range(5)]
@@ -51,7 +52,7 @@ def old_deliveries(engine) -> None:
 
 def test_old_deliveries_become_batches_and_come_back(database_url):  # noqa: F811 - the fixture
     engine = make_engine(database_url)
-    migrate(engine, "0022_more_kinds")
+    migrate(engine, BEFORE)
     old_deliveries(engine)
     migrate(engine, "head")
     Session.configure(bind=engine)
@@ -63,7 +64,7 @@ def test_old_deliveries_become_batches_and_come_back(database_url):  # noqa: F81
         assert [tuple(b) for b in batches] == [(0, "sent", 3, 2), (1, "pending", 2, 1)]
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM deliveries WHERE resident_id IN (1, 2)"))  # as if made by 0023
-    migrate(engine, "0022_more_kinds", down=True)
+    migrate(engine, BEFORE, down=True)
     with engine.connect() as connection:
         back = connection.execute(text("SELECT resident_id, status FROM deliveries ORDER BY resident_id"))
         assert [tuple(r) for r in back] == [(1, "sent"), (2, "skipped"), (3, "sent"), (4, "sent"), (5, "pending")]

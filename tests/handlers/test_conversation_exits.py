@@ -234,3 +234,22 @@ def test_an_unreadable_answer_asks_again_instead_of_stopping(chat, session, mido
     assert "地区" in texts(got)[-1]
     got = chat.say("NEW", "ええと、どうだったかな")
     assert "地区" in texts(got)[-1]
+
+
+@pytest.mark.parametrize(
+    "language, opening, correction",
+    [
+        ("zh-Hans", "明天下午请人帮我遛狗", "不对，是后天下午"),
+        ("ko", "내일 오후에 개 산책 좀 부탁해요", "아니요, 모레 오후로 해 주세요"),
+        ("vi", "Chiều mai nhờ ai dắt chó đi dạo giúp tôi", "không, chiều ngày kia"),
+        ("en", "Could someone walk my dog tomorrow afternoon?", "sorry, the day after tomorrow afternoon"),
+    ],
+)
+def test_a_day_corrected_in_another_language_changes_the_day(language, opening, correction, chat, session, midori):
+    factories.resident(session, user_id="VI", district=midori, language=language)
+    chat.say("VI", opening)
+    chat.say("VI", "緑ケ丘3-2-1")  # the address
+    chat.say("VI", correction)  # at the landmark question: the day after tomorrow, not tomorrow
+    request = the_request(session)
+    assert request.when.date() == (local_now() + timedelta(days=2)).date()
+    assert request.time_of_day == "afternoon"

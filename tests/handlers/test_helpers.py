@@ -155,3 +155,12 @@ def test_a_forged_choice_button_changes_nothing(chat, session):
         assert "古くなった" in texts(got)[0]
     profile = session.scalar(select(HelperProfile))
     assert profile.skills == [] and profile.availability == [] and [d.name for d in profile.districts] == ["緑ケ丘"]
+
+
+def test_kinds_written_in_english_are_chosen_not_taken_for_a_new_topic(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language="en")
+    chat.say("H", "I'd like to help my neighbours")
+    got = chat.say("H", "rubbish and shopping, I can do both")
+    assert {"✓ rubbish", "✓ shopping"} <= set(buttons(got))
+    assert session.scalar(select(HelperProfile)).skills == ["garbage", "shopping"]

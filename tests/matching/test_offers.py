@@ -167,3 +167,20 @@ def test_an_address_ending_in_110_is_stored_as_the_address_not_read_as_an_emerge
     ask_for_help(chat, place="緑ケ丘3-2-110")  # asserts the landmark question comes next
     assert not any("119" in m for m in texts(chat.channel.to("REQ")))
     assert session.scalar(select(HelpRequest)).meeting_point == "緑ケ丘3-2-110"
+
+
+def test_the_admins_short_list_puts_helpers_of_the_kind_first_and_those_who_declined_last(chat, session, rt):
+    midori, _ = _setup(session, 0)
+    factories.admin(session, midori, user_id="ADMIN")
+    for i in range(1, 7):  # six who help with other things, registered first
+        factories.helper(session, user_id=f"G{i}", skills=["garden"], district=midori, display_name=f"庭{i}")
+    factories.helper(session, user_id="DECLINER", skills=["garbage"], district=midori, display_name="断った人")
+    factories.helper(session, user_id="BINS", skills=["garbage"], district=midori, display_name="ごみ係")
+    ask_for_help(chat)  # ごみ出し: offered to the two of that kind; one declines, one never answers
+    press(chat, "DECLINER", "見送る", offers_to(chat, "DECLINER"))
+    while session.scalar(select(HelpRequest)).status != "unmet" and rt.jobs.delayed:
+        rt.jobs.run_delayed()
+        session.expire_all()
+    assert session.scalar(select(HelpRequest)).status == "unmet"
+    names = [b.label for b in chat.channel.to("ADMIN")[-1].buttons]
+    assert names == ["ごみ係", "断った人", "庭1", "庭2", "庭3"]

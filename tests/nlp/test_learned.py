@@ -7,7 +7,10 @@ import pytest
 from bot.nlp import understand
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.evaluate_languages import rows
-from bot.nlp.learned import MODEL_FILE, load_model, model_file
+from bot.nlp.classify import analyse
+from bot.nlp.features import features
+from bot.nlp.learned import MODEL_FILE, feature_number, load_model, model_file, numbers_full
+from bot.nlp.reading import read
 from bot.nlp.train import featurised_corpus, fingerprint, training_rows
 
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning (as in test_languages.py)
@@ -80,3 +83,18 @@ def test_the_set_regularisation_is_chosen_on_and_the_held_out_sets_are_never_tra
         CORPUS_DIR.glob("held_out*_ja.jsonl" if language == "ja" else f"{language}-held_out*.jsonl")
     ):
         assert not trained & {row["text"] for row in read_rows(held_out)}, held_out.name
+
+
+def test_forgetting_the_feature_numbers_when_too_many_were_given_changes_no_reading() -> None:
+    text = "掃除じゃなくて、犬の散歩をお願いしたいんです"
+    contexts = (None, "offer_pending", "safety_check")
+    before = [read(analyse(text), context) for context in contexts]
+    names = features(analyse(text), "offer_pending")
+    filler = 0
+    while not numbers_full():  # as after months of messages with words never met before
+        feature_number(f"w:never-met-{filler}")
+        filler += 1
+    # the first message read forgets every number given, then each is given anew
+    assert [read(analyse(text), context) for context in contexts] == before
+    assert not numbers_full()
+    assert features(analyse(text), "offer_pending") == names

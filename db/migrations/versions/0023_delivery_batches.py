@@ -4,7 +4,7 @@ updating 100,000. A person's own row (deliveries) is made when they confirm, ans
 reminded. The batches of circulars sent before are made from their deliveries.
 
 Revision ID: 0023_delivery_batches
-Revises: 0022_more_kinds
+Revises: 0026_event_jobs
 """
 from itertools import groupby
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0023_delivery_batches'
-down_revision = '0022_more_kinds'
+down_revision = '0026_event_jobs'
 branch_labels = None
 depends_on = None
 
