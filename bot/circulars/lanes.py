@@ -90,6 +90,7 @@ def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock
     for minutes on a large district: `clock` tells the time of each lease and mark."""
     claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id, clock)
     this: fanout.Sending | None = None
+    batch: int | None = None
     try:
         while (batch := claim(circular_id, claims, clock, heartbeat)) is not None:
             heartbeat.beat()
@@ -97,7 +98,10 @@ def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock
             fanout.send_batch(this, batch, channels, clock)
             claims.release(batch)
     except Exception:
-        fanout.release_lease(circular_id)  # a failed job's retry may go on at once
+        # Another lane (or this job's retry) may go on at once, with this batch too.
+        if batch is not None:
+            claims.release(batch)
+        fanout.release_lease(circular_id)
         raise
     if not _pending(circular_id):
         fanout.finish(circular_id)
