@@ -125,34 +125,57 @@ def prepare(url: str, helpers: int):
         return engine, [r.id for r in found]
 
 
-def timed_finds(engine, request_ids: list[int]) -> list[tuple[float, float]]:
-    """(wall ms, this process's CPU ms) of candidates.find for each request."""
+def timed_finds(engine, request_ids: list[int]) -> list[tuple[float, float, float]]:
+    """(wall ms, this process's CPU ms, the database server's CPU ms) of candidates.find for each
+    request; the server's is PostgreSQL's process for this connection when it runs on this machine
+    (0 for SQLite, which runs in this process)."""
     timings = []
     with Session(engine) as session:
+        server = _server_cpu(session)
         for request in [session.get(HelpRequest, i) for i in request_ids]:
+            served = server()
             wall, cpu = time.perf_counter(), time.process_time()
             candidates.find(session, request, local_now(), 5)
-            timings.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+            wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+            timings.append((wall, cpu, (server() - served) / 1e6))
     return timings
 
 
-def run(url_for, label: str) -> dict[int, tuple[float, float]]:
+def _server_cpu(session: Session):
+    """A reader of the CPU nanoseconds the connection's PostgreSQL process has run (its schedstat:
+    time waiting for a core on a loaded machine is not in it); 0 for SQLite or a remote server."""
+    if session.get_bind().dialect.name != "postgresql":
+        return lambda: 0
+    pid = session.scalar(text("SELECT pg_backend_pid()"))
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():
+        return lambda: 0
+    return lambda: int(path.read_text().split()[0])
+
+
+def run(url_for, label: str) -> dict[int, tuple[float, float, float]]:
     """Every size on one kind of database, the sizes taking turns in rounds (a busy spell on the
-    machine hits them alike); print median ms per request and the ratio to 1,000."""
+    machine hits them alike); print median ms per request and the ratio to 1,000: wall, this
+    process's CPU, and this process's and the server's CPU together (what a loaded machine's
+    waits for a core do not change)."""
     prepared = {size: prepare(url_for(size), size) for size in SIZES}
     timings: dict[int, list] = {size: [] for size in SIZES}
     for _ in range(ROUNDS):
         for size in SIZES:
             timings[size] += timed_finds(*prepared[size])
     results = {
-        size: (statistics.median(w for w, _ in timings[size]), statistics.median(c for _, c in timings[size]))
+        size: (
+            statistics.median(w for w, _, _ in timings[size]),
+            statistics.median(c for _, c, _ in timings[size]),
+            statistics.median(c + s for _, c, s in timings[size]),
+        )
         for size in SIZES
     }
-    base_wall, base_cpu = results[SIZES[0]]
-    for size, (wall, cpu) in results.items():
+    base_wall, base_cpu, base_both = results[SIZES[0]]
+    for size, (wall, cpu, both) in results.items():
         print(
             f"{label:>10} {size:>7,} helpers: {wall:6.2f} ms per request (x{wall / base_wall:.2f} of 1,000), "
-            f"CPU {cpu:6.2f} ms (x{cpu / base_cpu:.2f})",
+            f"CPU {cpu:6.2f} ms (x{cpu / base_cpu:.2f}), with the server's {both:6.2f} ms (x{both / base_both:.2f})",
             flush=True,
         )
     for engine, _ in prepared.values():
@@ -163,7 +186,10 @@ def run(url_for, label: str) -> dict[int, tuple[float, float]]:
 def main() -> None:
     """SQLite and PostgreSQL (or the URLs given, one per size)."""
     print(f"machine: {machine()}")
-    print(f"median of {ROUNDS} rounds x {REQUESTS} requests per size; CPU is this process's only")
+    print(
+        f"median of {ROUNDS} rounds x {REQUESTS} requests per size; "
+        "CPU: this process's, then with the database server's"
+    )
     if len(sys.argv) > 1:
         urls = dict(zip(SIZES, sys.argv[1:], strict=True))
         run(urls.__getitem__, urls[SIZES[0]].split(":", 1)[0])

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot import outbox as outboxes
 from bot.events import Outbox, Text
-from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback
+from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback, on_text
+from bot.handlers import conversation as flows
 from bot.handlers.watch_signup import for_me, start, t_for
 from bot.queue import Job, enqueue_after_commit
 from bot.watch import answers, checkins, visits
@@ -73,8 +74,11 @@ def visit_reported(session: Session, turn: Turn) -> Outbox:
 # -- the command, watchers, stopping ------------------------------------------------------------------------
 
 
+_SHORT = 10  # characters after the command word that may still be a bare sign-up (見守り 母をお願い)
+
+
 @on_command("watch.words")
-def watch_command(session: Session, turn: Turn) -> Outbox:
+def watch_command(session: Session, turn: Turn) -> Outbox | None:
     """見守り...: a code joins as a watcher; 記録 shows the last 30 days; やめる stops; else sign up."""
     rest = turn.args[0] if turn.args else ""
     if code := CODE.search(rest):
@@ -83,7 +87,23 @@ def watch_command(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(history_text(session, turn.resident, turn.now.date())))
     if any(word in rest.lower() for word in catalog_words(turn.locale, "watch.stop_hints")):
         return _stop(session, turn)
+    if len(rest) > _SHORT and turn.understood.intent in ("chitchat", "done"):
+        return None  # 「見守りの方が今朝来てくれました、ありがとう」: a thank-you, answered as one
     return start(session, turn)
+
+
+@on_text
+def watch_in_words(session: Session, turn: Turn) -> Outbox | None:
+    """「一人暮らしの母の見守りをお願いしたい」, "daily check-ins for my father": a request that names
+    見守り anywhere, and no kind of help, starts it as the command does (a thank-you, a report, an
+    offer or a cancel that names it is left to its own handler)."""
+    understood = turn.understood
+    if understood.intent != "help_request" or understood.category not in (None, "other"):
+        return None  # 「子どもの見守りをお願いできますか」 is childcare, a request of its kind
+    if not flows.has_word(turn, "watch.words"):
+        return None
+    turn.args = [turn.text]
+    return watch_command(session, turn)
 
 
 def _join(session: Session, turn: Turn, code: str) -> Outbox:

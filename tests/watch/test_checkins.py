@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.events import Card
-from db.models import CheckIn, CheckInDay
+from bot.i18n import t
+from db.models import CheckIn, CheckInDay, HelpRequest
 from tests import factories
 from tests.fakes import texts
 from tests.watch.talk import MONDAY, at, greeting_button, sign_up
@@ -136,3 +138,37 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
     assert "地区" in texts(got)[-1]
     got = press(chat, "NEW", "緑ケ丘", got)
     assert "緑ケ丘で登録しました" in texts(got)[0] and "何時ごろ" in texts(got)[-1]  # not started over
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ja", "一人暮らしの母の見守りをお願いしたいです"),
+        ("ja", "最近物忘れが多いけん、毎日声をかけてもらえんやろか"),
+        ("en", "I'd like daily check-ins for my father who lives alone"),
+        ("vi", "Nhờ hỏi thăm hằng ngày mẹ tôi, bà sống một mình"),
+        ("zh-Hans", "我想给独居的母亲开通每天问候"),
+        ("ko", "혼자 사시는 어머니 매일 안부 확인 부탁드려요"),
+    ],
+)
+def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori, language=language)
+    got = chat.say("ASKER", text)
+    assert t("watch.ask_whom", language) in texts(got)[-1]  # not a request for 「その他」, not small talk
+    assert session.scalar(select(HelpRequest)) is None
+
+
+def test_a_report_or_a_thank_you_that_names_the_watch_starts_nothing(chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori)
+    got = chat.say("ASKER", "見守りの方が今朝来てくれました、ありがとうございました")
+    assert t("watch.ask_whom", "ja") not in " ".join(texts(got))
+
+
+def test_watching_children_is_childcare_not_a_daily_check_in(chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori)
+    got = chat.say("ASKER", "明日の夕方、子どもの見守りをお願いできますか")
+    assert t("watch.ask_whom", "ja") not in " ".join(texts(got))
+    assert session.scalar(select(HelpRequest)).category == "childcare"
