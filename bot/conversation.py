@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Conversation, Resident
 
 DEFAULT_MINUTES = 30
+_HELD = "kyojo_conversations"  # Session.info: resident id -> the question this session read
 
 # Conversation states whose short replies bot.nlp reads in a context (LABELS.md).
 NLP_CONTEXTS = {"offer_pending": "offer_pending", "safety_check": "safety_check"}
@@ -22,7 +23,7 @@ def current(session: Session, resident: Resident, now: datetime) -> Conversation
         session.delete(conversation)
         session.flush()
         return None
-    return conversation
+    return _hold(session, conversation) if conversation is not None else None
 
 
 def ask(
@@ -52,12 +53,13 @@ def ask_each(
     tell_when_expired: bool = False,
 ) -> list[Conversation]:
     """`ask` the same question of several residents (each with its data): one look-up, one flush."""
-    found = {
-        conversation.resident_id: conversation
-        for conversation in session.scalars(
-            select(Conversation).where(Conversation.resident_id.in_([resident.id for resident, _ in asked]))
+    found = _loaded(session, {resident.id for resident, _ in asked})
+    missing = [resident.id for resident, _ in asked if resident.id not in found]
+    if missing:
+        found.update(
+            (conversation.resident_id, conversation)
+            for conversation in session.scalars(select(Conversation).where(Conversation.resident_id.in_(missing)))
         )
-    }
     for resident, data in asked:
         conversation = found.get(resident.id)
         if conversation is None:
@@ -68,7 +70,23 @@ def ask_each(
         conversation.expires_at = now + timedelta(minutes=minutes)
         conversation.tell_when_expired = tell_when_expired
     session.flush()
-    return [found[resident.id] for resident, _ in asked]
+    return [_hold(session, found[resident.id]) for resident, _ in asked]
+
+
+def _loaded(session: Session, resident_ids: set[int]) -> dict[int, Conversation]:
+    """The residents' questions this session read or wrote already (`current`, `ask`): not looked
+    up again. One deleted since is no longer in the session."""
+    held = session.info.get(_HELD, {})
+    return {
+        resident_id: conversation
+        for resident_id, conversation in held.items()
+        if resident_id in resident_ids and conversation in session and conversation not in session.deleted
+    }
+
+
+def _hold(session: Session, conversation: Conversation) -> Conversation:
+    session.info.setdefault(_HELD, {})[conversation.resident_id] = conversation
+    return conversation
 
 
 def finish(session: Session, resident: Resident) -> None:

@@ -25,7 +25,7 @@ from bot.circulars import fanout, lanes, safety
 from bot.matching import drafts, offers
 from bot.watch import disaster, schedule, search_fanout
 from db.models import InboundEvent, Resident
-from db.session import Session, hold
+from db.session import Session, hold, keep_loaded
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ def _answer_in_transaction(
     """Lock the event's row and answer it (`failed`: with the apology, after a handler failed);
     the outbound rows to send, and the resident whose rich menu to change."""
     with Session.begin() as session:
+        keep_loaded(session)
         status = _lock(session, stored.id)
         if status is None:
             return [], None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,10 @@ REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # usually minutes), then marked failed for the admin pages.
 RETRY_FIRST, RETRY_LONGEST = timedelta(seconds=30), timedelta(minutes=30)
 RETRY_FOR = timedelta(hours=6)
+
+
+_TABLE = cast(Table, OutboundMessage.__table__)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 
 
 def retry_key(*parts: object) -> str:
@@ -55,29 +59,31 @@ def store(
     """Write the outbox as rows to send after commit, one per person who reads them (a proxy
     reading for two gets one); the sender's row may use the reply token, for a while after the
     event that brought it was `received_at`."""
-    rows: dict[int, OutboundMessage] = {}
+    rows: dict[int, dict] = {}
     for envelope in outbox.envelopes:
         person = recipient(session, envelope.resident_id)
         if person is None or not envelope.messages:
             continue
         messages = [message_to_dict(m) for m in envelope.messages]
         if person.id in rows:
-            rows[person.id].messages = rows[person.id].messages + messages
+            rows[person.id]["messages"] = rows[person.id]["messages"] + messages
             continue
         use_reply = reply_token is not None and received_at is not None and person.id == reply_to
-        rows[person.id] = OutboundMessage(
-            resident_id=person.id,
-            inbound_event_id=inbound_event_id,
-            platform=person.platform,
-            user_id=person.platform_user_id,
-            messages=messages,
-            reply_token=reply_token if use_reply else None,
-            reply_deadline=received_at + REPLY_TOKEN_LIFETIME if use_reply and received_at else None,
-            retry_key=envelope.retry_key or str(uuid.uuid4()),
-        )
-    session.add_all(rows.values())
-    session.flush()
-    return [row.id for row in rows.values()]
+        rows[person.id] = {
+            "resident_id": person.id,
+            "inbound_event_id": inbound_event_id,
+            "platform": person.platform,
+            "user_id": person.platform_user_id,
+            "messages": messages,
+            "reply_token": reply_token if use_reply else None,
+            "reply_deadline": received_at + REPLY_TOKEN_LIFETIME if use_reply and received_at else None,
+            "retry_key": envelope.retry_key or str(uuid.uuid4()),
+        }
+    if not rows:
+        return []
+    session.flush()  # what the rows refer to is written first
+    # A Core INSERT ... RETURNING of all the rows: nothing reads them as ORM objects afterwards.
+    return list(session.connection().scalars(_INSERT, list(rows.values())))
 
 
 def deliver(channels: Channels, ids: list[int], now: datetime, *, retry_job: bool = True) -> None:
@@ -123,7 +129,6 @@ class _Row:
     last_error: str | None = None
 
 
-_TABLE = cast(Table, OutboundMessage.__table__)
 _READ = [_TABLE.c[f.name] for f in fields(_Row) if f.name not in ("sent_at", "last_error")]
 _WRITTEN = ("status", "attempts", "sent_at", "next_attempt_at", "last_error")
 _WRITE = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values({name: bindparam(name) for name in _WRITTEN})

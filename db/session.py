@@ -76,6 +76,23 @@ def _integers_as_bigint(dbapi_connection, _record) -> None:
     dbapi_connection.adapters.register_dumper(int, Int8BinaryDumper)
 
 
+_KEPT = "kyojo_kept"  # Session.info: the objects a session keeps (see keep_loaded)
+
+
+def keep_loaded(session: OrmSession) -> None:
+    """Keep every object the session loads from now until it closes. SQLAlchemy's identity map
+    holds them weakly, so a row that handlers read without keeping it (the draft request each
+    reader of a message looked at) was read from the database again by the next one."""
+    session.info[_KEPT] = []
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _keep(session: OrmSession, instance: object) -> None:
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        kept.append(instance)
+
+
 def bind(url: str) -> Engine:
     """Bind the process-wide Session to a new engine for `url`."""
     engine = make_engine(url)

@@ -66,6 +66,7 @@ def _candidates(read: Sequence[Row], request: HelpRequest, now: datetime, defaul
     fits: dict[tuple, float] = {}
     free: dict[str | None, bool] = {}
     found: dict[int, Candidate] = {}
+    home = request.district_id
     for district_id, fits_by, resident_id, availability, cap, experience, skills, terms, *history in read:
         if resident_id in found:
             continue
@@ -75,7 +76,7 @@ def _candidates(read: Sequence[Row], request: HelpRequest, now: datetime, defaul
         if availability not in free:
             free[availability] = available(_json(availability), slot)
         if fits[key] > 0 and free[availability]:
-            same = district_id == request.district_id
+            same = district_id == home
             found[resident_id] = _candidate(resident_id, same, fits[key], cap or default_cap, history, now)
     return list(found.values())
 

@@ -1,7 +1,7 @@
 """A district's pool of helpers, read from the helper_kinds index: the request's kind (or a
 master's experience), offerable now, in id order from a pivot, a bounded window whatever the
 district's size; every district of the ring, with each helper's profile and history, in one
-round trip."""
+statement."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Decide intent and category from the vocabulary hits of one message."""
 
 import re
+import sys
 from functools import lru_cache
 from typing import Final
 
@@ -65,7 +66,7 @@ class _CueLabels(dict[str, str]):
     """ "cue:<name>" by name, each written once."""
 
     def __missing__(self, cue: str) -> str:
-        label = self[cue] = f"cue:{cue}"
+        label = self[cue] = sys.intern(f"cue:{cue}")  # the hits' labels are interned (bot.nlp.vocab)
         return label
 
 

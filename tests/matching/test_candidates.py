@@ -112,3 +112,45 @@ def test_a_masters_experience_is_read_once_when_saved_and_again_when_edited(sess
     session.flush()
     assert profile.experience_terms["source"] == "パソコン教室の講師"
     assert _found(session, _request(session, midori, requester)) == set()
+
+
+def test_approval_asked_by_the_request_s_district_holds_in_its_neighbours(session):
+    strict, easy = factories.district(session, requires_approval=True), factories.district(session)
+    strict.neighbours.append(easy)
+    approved = factories.helper(session, skills=["repair"], district=easy)
+    waiting = factories.helper(session, skills=["repair"], district=easy, approved=False)
+    session.flush()
+    from_strict = _request(session, strict, factories.resident(session, district=strict))
+    from_easy = _request(session, easy, factories.resident(session, district=easy))
+    assert _found(session, from_strict) == {approved.id}
+    assert _found(session, from_easy) == {approved.id, waiting.id}
+
+
+def test_a_request_is_read_in_one_statement_on_postgresql_two_on_sqlite(session):
+    """The ring, the pivot, the pools, the profiles and their history in one round trip (SQLite
+    reads the ring first: its statement takes the ring's shape)."""
+    from sqlalchemy import event
+
+    midori, yahata = factories.district(session), factories.district(session)
+    midori.neighbours.append(yahata)
+    near = factories.helper(session, skills=["repair"], district=yahata)
+    home = factories.helper(session, skills=["repair"], district=midori)
+    carpenter = factories.helper(session, skills=["garbage"], district=midori, experience="40年大工をしていました")
+    request = _request(session, midori, factories.resident(session, district=midori))
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def count(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        found = candidates.find(session, request, FRIDAY_MORNING, 5)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [(c.resident_id, c.same_district) for c in found] == [
+        (home.id, True),
+        (carpenter.id, True),
+        (near.id, False),
+    ]
+    assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2)
