@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot import conversation as conversations
 from bot import reconcile
+from bot.circulars import subscriptions
 from bot.errors import ChannelError
 from bot.outbox import RETRY_FOR
 from db.models import (
@@ -185,6 +186,26 @@ def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, s
     assert [users for users, _, _ in channel.multicasts[1:]] == [people[1:]]  # the silent ones
     assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0
     assert len(channel.multicasts) == 2
+
+
+def test_a_safety_reminder_is_not_re_driven_for_someone_who_left_before_it(chat, session, rt, channel):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori)
+    people = add_followers(session, midori, 3)
+    chat.press(admin.platform_user_id, f"safety.prepare:{midori.id}")
+    check = session.scalar(select(Circular).where(Circular.kind == "safety_check"))
+    chat.press(admin.platform_user_id, f"circular.send:{check.id}")
+    chat.press(people[0], f"safety.safe:{check.id}")
+    left = session.scalar(select(Resident).where(Resident.platform_user_id == people[2]))
+    subscriptions.unsubscribe(session, left, midori)  # reached by the check, gone before its reminder
+    session.commit()
+    rt.jobs.delayed.clear()  # Redis lost the delayed reminder
+    session.refresh(check)
+    due = check.sent_at + timedelta(minutes=check.remind_after_minutes)
+
+    assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.jobs.remind_safety": 1}
+    assert [users for users, _, _ in channel.multicasts[1:]] == [[people[1]]]
+    assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0  # (it was re-driven every pass)
 
 
 def test_make_run_re_drives_what_a_restart_left_unfinished(tmp_path, monkeypatch):
