@@ -1,12 +1,12 @@
 """Checks of a webhook event's fields against the shape its platform documents (LINE's and
-Slack's events): a field of the wrong type, too long, with a NUL or out of range marks an event the
-platform could not have sent, to be quarantined rather than handled."""
+Slack's events): a field of the wrong type, too long, with a NUL or a lone surrogate, or out of
+range marks an event the platform could not have sent, to be quarantined rather than handled."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.events import quarantined
+from bot.events import quarantined, utf8
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ def field_problem(value: object, kind: type, longest: int) -> str | None:
         return f"a {type(value).__name__}, not a {kind.__name__}"
     if isinstance(value, str) and (len(value) > longest or "\x00" in value):
         return f"longer than {longest} characters" if len(value) > longest else "contains NUL"
+    if isinstance(value, str) and not utf8(value):
+        return "not UTF-8 (a lone surrogate)"
     if isinstance(value, int) and not 0 <= value < NEVER:
         return "out of range"
     return None
