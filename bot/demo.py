@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import residents, runtime
+from bot.circulars import deliveries
 from bot.timebank.ledger import grant
 from db.models import (
     CheckInDay,
     Circular,
-    Delivery,
     District,
     DistrictAdmin,
     HelperProfile,
@@ -164,24 +164,20 @@ def add_circulars(session: Session, people: dict[str, Resident], districts: dict
                 Subscription.district_id == district.id, Subscription.active.is_(True)
             )
         )
-        answers = {
-            people[name].id: answer for answer in ("confirmed_by", "safe", "need_help") for name in row.get(answer, ())
-        }
-        session.add_all(delivery(circular.id, rid, at, answers.get(rid)) for rid in followers)
+        deliveries.record_sent(session, circular.id, list(followers), at)
+        for answer in ("confirmed_by", "safe", "need_help"):
+            for name in row.get(answer, ()):
+                answered(session, circular.id, people[name].id, at + timedelta(hours=1), answer)
 
 
-def delivery(circular_id: int, resident_id: int, at: datetime, answer: str | None) -> Delivery:
-    """A sent delivery, confirmed ("confirmed_by") or answered ("safe", "need_help") an hour later."""
-    later = at + timedelta(hours=1) if answer else None
-    return Delivery(
-        circular_id=circular_id,
-        resident_id=resident_id,
-        status="sent",
-        sent_at=at,
-        confirmed_at=later,
-        answer=answer if answer in ("safe", "need_help") else None,
-        answered_at=later if answer in ("safe", "need_help") else None,
-    )
+def answered(session: Session, circular_id: int, resident_id: int, at: datetime, answer: str) -> None:
+    """A follower's delivery confirmed ("confirmed_by") or answered ("safe", "need_help") at `at`."""
+    row = deliveries.delivery(session, circular_id, resident_id)
+    if row is None:  # not a follower of the district
+        return
+    row.confirmed_at = at
+    if answer in ("safe", "need_help"):
+        row.answer, row.answered_at = answer, at
 
 
 def add_watching(session: Session, people: dict[str, Resident], now: datetime) -> None:

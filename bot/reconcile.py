@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import runtime
+from bot.circulars import deliveries
 from bot.queue import Job, Jobs, event_job_id
 from db.models import (
     Circular,
@@ -190,16 +191,15 @@ REMINDERS_LOOK_BACK = timedelta(days=2)  # a reminder later than that would be n
 
 def unsent_reminders(session: Session, now: datetime) -> list[int]:
     """Safety checks sent, whose reminder is due and some follower, silent, still not reminded."""
-    silent = (
-        select(Delivery.id)
+    spoken = (
+        select(func.count())
         .where(
             Delivery.circular_id == Circular.id,
-            Delivery.status == "sent",
-            Delivery.answer.is_(None),
-            Delivery.reminded_at.is_(None),
+            or_(Delivery.answer.is_not(None), Delivery.reminded_at.is_not(None)),
         )
-        .exists()
+        .scalar_subquery()
     )
+    silent = deliveries.sent_count(Circular.id) > spoken  # reached more than answered or were reminded
     due = session.execute(
         select(Circular.id, Circular.sent_at, Circular.remind_after_minutes).where(
             Circular.kind == "safety_check",

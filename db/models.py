@@ -336,8 +336,32 @@ class Circular(Base):
     district: Mapped[District] = relationship()
 
 
+class DeliveryBatch(Base):
+    """One multicast batch of a circular: whom it is for, planned before it is sent and marked
+    after, in one row (not a row per person: a 100k fan-out writes 200 rows, not 100,000)."""
+
+    __tablename__ = "delivery_batches"
+    __table_args__ = (
+        UniqueConstraint("circular_id", "number"),
+        # The batch holding a resident: batches are consecutive ranges of resident ids.
+        Index("ix_delivery_batches_circular_first", "circular_id", "first_resident_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circular_id: Mapped[int] = mapped_column(ForeignKey("circulars.id"))
+    number: Mapped[int]
+    first_resident_id: Mapped[int]
+    last_resident_id: Mapped[int]
+    resident_ids: Mapped[list]  # everyone planned in it, in id order
+    skipped_ids: Mapped[list] = mapped_column(default=list)  # of those, not sent (left, unreachable)
+    size: Mapped[int]  # len(resident_ids)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent
+    sent: Mapped[int] = mapped_column(default=0)  # how many it reached (once marked)
+    sent_at: Mapped[datetime | None]
+
+
 class Delivery(Base):
-    """A circular to one resident: sent, confirmed as read, answered."""
+    """What one resident did with a circular they were sent (DeliveryBatch): confirmed it as read,
+    answered it, was reminded. Made on the first of these, not by the fan-out."""
 
     __tablename__ = "deliveries"
     __table_args__ = (

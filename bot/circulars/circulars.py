@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.channel import Channel, Channels
-from bot.circulars import subscriptions
+from bot.circulars import deliveries, subscriptions
 from bot.queue import Job, enqueue_after_commit
 from bot.errors import ChannelError, KyojoError
 from db.models import Circular, Delivery, Resident
@@ -192,38 +192,31 @@ class Progress:
 
 def progress(session: Session, circular_id: int) -> Progress:
     """Sent, confirmed as read, and answered counts; read and safe are never mixed."""
+    total, sent, skipped = deliveries.counts(session, circular_id)
     row = session.execute(
         select(
-            func.count(),
-            func.count().filter(Delivery.status == "sent"),
-            func.count().filter(Delivery.status == "skipped"),
             func.count(Delivery.confirmed_at),
             func.count().filter(Delivery.answer == "safe"),
             func.count().filter(Delivery.answer == "need_help"),
         ).where(Delivery.circular_id == circular_id)
     ).one()
-    return Progress(*row)
+    return Progress(total, sent, skipped, *row)
 
 
 def silent(session: Session, circular_id: int, column: str, limit: int = 50) -> list[Resident]:
     """Residents who got it but have not confirmed ("confirmed_at") or answered ("answer")."""
-    missing = getattr(Delivery, column).is_(None)
-    return list(
-        session.scalars(
-            select(Resident)
-            .join(Delivery, Delivery.resident_id == Resident.id)
-            .where(Delivery.circular_id == circular_id, Delivery.status == "sent", missing)
-            .order_by(Resident.id)
-            .limit(limit)
-        )
-    )
+    done = deliveries.done_by(session, circular_id, getattr(Delivery, column).is_not(None))
+    ids: list[int] = []
+    for batch in deliveries.sent_batches(session, circular_id):
+        ids += [r for r in deliveries.reached_ids(batch) if r not in done][: limit - len(ids)]
+        if len(ids) >= limit:
+            break
+    return list(session.scalars(select(Resident).where(Resident.id.in_(ids)).order_by(Resident.id))) if ids else []
 
 
 def delivery(session: Session, circular_id: int, resident_id: int) -> Delivery | None:
-    """One resident's delivery of a circular."""
-    return session.scalar(
-        select(Delivery).where(Delivery.circular_id == circular_id, Delivery.resident_id == resident_id)
-    )
+    """One resident's delivery of a circular (None when it was not for them)."""
+    return deliveries.delivery(session, circular_id, resident_id)
 
 
 def confirm(session: Session, circular_id: int, resident_id: int, now: datetime) -> bool:

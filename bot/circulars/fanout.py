@@ -1,8 +1,8 @@
 """The fan-out job: a circular to every follower, in batches, resumable after a crash.
 
-Each batch of at most 500 followers is planned (Delivery rows) before it is sent, and
-marked sent after; a multicast's retry key is derived from the circular, the batch and the
-group, so a batch re-sent after a crash is answered 409 by LINE and nobody gets it twice.
+Each batch of at most 500 followers is planned (a DeliveryBatch row holding their ids) before it
+is sent, and marked sent after; a multicast's retry key is derived from the circular, the batch
+and the group, so a batch re-sent after a crash is answered 409 by LINE and nobody gets it twice.
 A person without a phone (platform "none") gets theirs through their proxy: a push of its own,
 keyed by circular and person, that says whom it is for; its buttons answer for that person.
 """
@@ -14,20 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from typing import cast
-
-from sqlalchemy import ColumnElement, CursorResult, Row, Table, and_, func, insert, literal, select, update
+from sqlalchemy import Row, and_, insert, select, text, update
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channel, Channels
 from bot.clock import Clock
-from bot.circulars import render, subscriptions
-from bot.circulars.subscriptions import PROXY
+from bot.circulars import deliveries, render, subscriptions
 from bot.queue import Job, Jobs, enqueue_after_commit
-from db.models import Circular, Delivery, Resident, Subscription
+from db.models import Circular, DeliveryBatch, Resident, Subscription
 from db.session import Session, locked
 
-BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids
+BATCH_SIZE = deliveries.BATCH_SIZE
 LANES = 4  # lane jobs per circular (bot/circulars/lanes.py): up to four workers send it at once
 PLAN_BATCHES = 8  # batches planned at a time, in one statement, while the circular's row is locked
 RETRY_NAMESPACE = uuid.UUID("6f1c1f0e-2b1a-4c55-9d4e-6b7973686f6a")
@@ -39,7 +36,6 @@ RENEW_EVERY = 3.0  # seconds between a lane's renewals of that lease (well withi
 
 @dataclass(frozen=True)
 class Recipient:
-    delivery_id: int
     resident_id: int
     platform: str
     user_id: str
@@ -96,85 +92,95 @@ def renew_lease(circular_id: int, now: datetime) -> None:
 
 
 def plan_batches(session: OrmSession, circular: Circular, count: int = PLAN_BATCHES) -> list[int]:
-    """Write Delivery rows for the next `count` batches of followers (keyset on resident id), in
-    one INSERT ... SELECT on the server; the batch numbers planned (none: all are planned). The
-    caller holds the circular's row lock, so that two lanes never plan the same followers."""
-    # Two look-ups, each served by its own index (one query with both maxima scans every row).
-    mine = Delivery.circular_id == circular.id
-    last_resident = session.scalar(select(func.max(Delivery.resident_id)).where(mine))
-    last_batch = session.scalar(select(func.max(Delivery.batch)).where(mine))
-    first = 0 if last_batch is None else last_batch + 1
-    ids = subscriptions.follower_ids_after(circular.district_id, last_resident or 0, count * BATCH_SIZE)
-    number = literal(first) + (func.row_number().over(order_by=ids.c.resident_id) - 1) // BATCH_SIZE
-    inserted = session.execute(
-        insert(cast(Table, Delivery.__table__)).from_select(
-            ["circular_id", "resident_id", "batch", "status"],
-            select(literal(circular.id), ids.c.resident_id, number, literal("pending")),
-        ),
-        execution_options={"preserve_rowcount": True},
-    )
-    planned = cast(CursorResult, inserted).rowcount
-    return list(range(first, first + -(-planned // BATCH_SIZE)))
+    """Write DeliveryBatch rows for the next `count` batches of followers (keyset on resident id),
+    one row per batch; the batch numbers planned (none: all are planned). The caller holds the
+    circular's row lock, so that two lanes never plan the same followers."""
+    last = session.execute(
+        select(DeliveryBatch.number, DeliveryBatch.last_resident_id)
+        .where(DeliveryBatch.circular_id == circular.id)
+        .order_by(DeliveryBatch.number.desc())
+        .limit(1)
+    ).first()
+    first, after = (0, 0) if last is None else (last[0] + 1, last[1])
+    ids = subscriptions.follower_ids_after(circular.district_id, after, count * BATCH_SIZE)
+    found = list(session.scalars(select(ids.c.resident_id)))
+    parts = [found[start : start + BATCH_SIZE] for start in range(0, len(found), BATCH_SIZE)]
+    if parts:
+        session.execute(
+            insert(DeliveryBatch),
+            [
+                {
+                    "circular_id": circular.id,
+                    "number": first + n,
+                    "first_resident_id": part[0],
+                    "last_resident_id": part[-1],
+                    "resident_ids": part,
+                    "skipped_ids": [],
+                    "size": len(part),
+                    "status": "pending",
+                    "sent": 0,
+                }
+                for n, part in enumerate(parts)
+            ],
+        )
+    return list(range(first, first + len(parts)))
 
 
-def recipients(
-    session: OrmSession, circular: Circular, batch: int, *conditions: ColumnElement[bool]
-) -> list[Recipient]:
-    """The pending residents of one batch (or those meeting `conditions`), and whether they
-    still follow the district (a represented person: whether their proxy can still get it)."""
-    conditions = conditions or (Delivery.status == "pending",)
-    proxy = PROXY
+def recipients(session: OrmSession, circular: Circular, resident_ids: list[int]) -> list[Recipient]:
+    """These residents (of one batch), and whether they still follow the district (a represented
+    person: whether their proxy can still get it)."""
+    # Every table is reached through the batch's ids or their range (an index each): joined on
+    # the resident alone, PostgreSQL hashed all the district's subscriptions and every resident
+    # per batch. Only active subscriptions are joined: a row found is a follower.
     rows = session.execute(
         select(
-            Delivery.id,
             Resident.id,
             Resident.platform,
             Resident.platform_user_id,
             Resident.language,
             Resident.active,
-            Subscription.active,
+            Subscription.id,
             Resident.district_id,
             Resident.display_name,
-            proxy.platform,
-            proxy.platform_user_id,
-            proxy.language,
-            proxy.active,
+            Resident.proxy_id,
         )
-        .join(Resident, Resident.id == Delivery.resident_id)
         .outerjoin(
             Subscription,
-            and_(Subscription.resident_id == Resident.id, Subscription.district_id == circular.district_id),
+            and_(
+                Subscription.resident_id == Resident.id,
+                Subscription.district_id == circular.district_id,
+                Subscription.active.is_(True),
+                Subscription.resident_id.between(min(resident_ids), max(resident_ids)),
+            ),
         )
-        .outerjoin(proxy, and_(proxy.id == Resident.proxy_id, Resident.platform == "none"))
-        .where(Delivery.circular_id == circular.id, Delivery.batch == batch, *conditions)
-        .order_by(Delivery.id)
+        .where(deliveries.among(session, Resident.id, resident_ids))
+        .order_by(Resident.id)
+    ).all()
+    proxies = _proxies(session, [row[-1] for row in rows if row[1] == "none" and row[-1] is not None])
+    return [to_recipient(row, proxies.get(row[-1] or 0), circular.district_id) for row in rows]
+
+
+def _proxies(session: OrmSession, ids: list[int]) -> dict[int, Row]:
+    """The proxies of represented people (few, if any), by id."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Resident.id, Resident.platform, Resident.platform_user_id, Resident.language, Resident.active).where(
+            deliveries.among(session, Resident.id, ids)
+        )
     )
-    return [to_recipient(row, circular.district_id) for row in rows]
+    return {row[0]: row for row in rows}
 
 
-def to_recipient(row: Row, district_id: int) -> Recipient:
+def to_recipient(row: Row, proxy: Row | None, district_id: int) -> Recipient:
     """Who reads one delivery: the follower, or for a person without a phone their proxy."""
-    (
-        delivery_id,
-        resident_id,
-        platform,
-        user_id,
-        language,
-        active,
-        subscribed,
-        home,
-        name,
-        proxy_platform,
-        proxy_user_id,
-        proxy_language,
-        proxy_active,
-    ) = row
+    resident_id, platform, user_id, language, active, subscribed, home, name, _ = row
     if platform != "none":
-        return Recipient(delivery_id, resident_id, platform, user_id, language, bool(active and subscribed))
+        return Recipient(resident_id, platform, user_id, language, bool(active and subscribed is not None))
+    _, proxy_platform, proxy_user_id, proxy_language, proxy_active = proxy or (None, None, None, None, None)
     reachable = proxy_platform not in (None, "none") and bool(proxy_active)
-    following = bool(active and reachable and (subscribed or home == district_id))
+    following = bool(active and reachable and (subscribed is not None or home == district_id))
     return Recipient(
-        delivery_id,
         resident_id,
         proxy_platform or "none",
         proxy_user_id or "",
@@ -184,31 +190,50 @@ def to_recipient(row: Row, district_id: int) -> Recipient:
     )
 
 
-def send_batch(circular_id: int, batch: int, channels: Channels, clock: Clock) -> None:
-    """Send one batch: one multicast per platform and language, or one by one; then mark the
-    whole batch in one transaction, at the time it was sent. A crash before the marks leaves the
-    batch pending: it is sent again with the same retry keys, which LINE answers 409, so nobody
-    gets it twice."""
+@dataclass(frozen=True)
+class Sending:
+    """A circular being sent, read once for all its batches (its text does not change then)."""
+
+    circular: Circular
+    district_name: str
+
+
+def sending(circular_id: int) -> Sending:
+    """The circular, detached from its session, and its district's name."""
     with Session() as session:
         circular = session.get_one(Circular, circular_id)
-        people = recipients(session, circular, batch)
         district_name = circular.district.name
         session.expunge(circular)
-    if not people:
-        return
-    marks: dict[str, list[Recipient]] = {"sent": [], "skipped": [p for p in people if not p.following]}
+    return Sending(circular, district_name)
+
+
+def send_batch(this: Sending, batch: int, channels: Channels, clock: Clock) -> None:
+    """Send one batch: one multicast per platform and language, or one by one; then mark the
+    batch in one transaction, at the time it was sent. A crash before the mark leaves the batch
+    pending: it is sent again with the same retry keys, which LINE answers 409, so nobody gets
+    it twice."""
+    circular, district_name = this.circular, this.district_name
+    with Session() as session:
+        planned = session.execute(
+            select(DeliveryBatch.id, DeliveryBatch.resident_ids).where(
+                DeliveryBatch.circular_id == circular.id,
+                DeliveryBatch.number == batch,
+                DeliveryBatch.status == "pending",
+            )
+        ).first()
+        if planned is None:
+            return
+        batch_id, planned_ids = planned
+        people = recipients(session, circular, planned_ids)
+    sent: list[Recipient] = []
     for (platform, language), group in group_recipients(people).items():
         messages = render.messages_for(circular, district_name, language)
         channel = channels.get(platform)
-        if channel is None:
-            marks["skipped"] += group
-            continue
-        send_group(channel, circular.id, (batch, platform, language), group, messages)
-        marks["sent"] += group
-    sent = send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
-    marks["sent"] += sent
-    marks["skipped"] += [p for p in represented(people) if p not in sent]
-    _mark(circular, marks, clock.now(), batch if len(marks["sent"]) == len(people) else None)
+        if channel is not None:
+            send_group(channel, circular.id, (batch, platform, language), group, messages)
+            sent += group
+    sent += send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
+    _mark(circular, batch_id, planned_ids, sent, clock.now())
 
 
 def group_recipients(people: list[Recipient]) -> dict[tuple[str, str], list[Recipient]]:
@@ -272,27 +297,26 @@ def send_group(channel: Channel, circular_id: int, key: tuple, group: list[Recip
         )
 
 
-def _mark(circular: Circular, marks: dict[str, list[Recipient]], now: datetime, whole_batch: int | None = None) -> None:
-    """Mark deliveries sent or skipped (those still pending), all in one transaction; with
-    `whole_batch`, everyone pending in that batch was sent (one range of the batch index)."""
-    if not any(marks.values()):
-        return
+def _mark(circular: Circular, batch_id: int, planned: list[int], sent: list[Recipient], now: datetime) -> None:
+    """Mark the batch sent (everyone else in it skipped: left, unreachable), in one transaction."""
+    reached = {p.resident_id for p in sent}
     with Session.begin() as session:
-        for status, group in marks.items():
-            if not group:
-                continue
-            which = (
-                and_(Delivery.circular_id == circular.id, Delivery.batch == whole_batch)
-                if whole_batch is not None and status == "sent"
-                else Delivery.id.in_([p.delivery_id for p in group])
+        if session.get_bind().dialect.name == "postgresql":
+            # Not waiting for the disk: a mark lost in a database crash only re-sends the batch,
+            # with the same retry keys, which LINE answers 409.
+            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        session.execute(
+            update(DeliveryBatch)
+            .where(DeliveryBatch.id == batch_id, DeliveryBatch.status == "pending")
+            .values(
+                status="sent",
+                sent=len(reached),
+                skipped_ids=[r for r in planned if r not in reached],
+                sent_at=now,
             )
-            session.execute(
-                update(Delivery)
-                .where(which, Delivery.status == "pending")
-                .values(status=status, sent_at=now if status == "sent" else None)
-            )
-            if status == "sent":  # a proxy answers for someone by button, never in words
-                render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], now)
+        )
+        # A proxy answers for someone by button, never in words.
+        render.ask_reply(session, circular, [p.resident_id for p in sent if p.on_behalf is None], now)
 
 
 def finish(circular_id: int) -> None:

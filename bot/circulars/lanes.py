@@ -5,10 +5,11 @@ send_circular starts fanout.LANES lane jobs. Batches are numbered from 0 as they
 plan the same followers). A lane takes the next number from a counter in Redis, plans more when
 the number is beyond what is planned, and claims the batch with a lease naming the lane; it sends
 it, marks it, and goes on until every follower is planned. A number whose lane died is picked up
-at the end from the database (any batch still pending that no live lane holds; the same lane,
-retried after a crash, takes its own back at once). A batch sent twice is answered 409 by LINE
-(its retry key), so nobody gets it twice, and nobody is skipped: the database, not Redis, says
-what is left.
+at the end from the database (any batch still pending that no live lane holds; a lane that finds
+only batches other lanes hold waits for them, so a dead lane's batch is sent again as soon as its
+lease runs out; the same lane, retried after a crash, takes its own back at once). A batch sent
+twice is answered 409 by LINE (its retry key), so nobody gets it twice, and nobody is skipped: the
+database, not Redis, says what is left.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from bot.channel import Channels
 from bot.circulars import fanout
 from bot.clock import Clock
 from bot.queue import Jobs
-from db.models import Circular, Delivery
+from db.models import Circular, DeliveryBatch
 from db.session import Session
 
 LEASE_SECONDS = 15  # a dead lane's batch is free again after this (as fanout.LEASE)
+WAIT_SECONDS = 0.05  # between looks at batches other lanes hold
 KEEP_SECONDS = 24 * 3600  # how long a circular's counters stay in Redis
 
 
@@ -87,25 +89,31 @@ def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock
     """Send batches of a circular until none is left to claim; the last lane finishes it. It runs
     for minutes on a large district: `clock` tells the time of each lease and mark."""
     claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id, clock)
+    this: fanout.Sending | None = None
+    batch: int | None = None
     try:
-        while (batch := claim(circular_id, claims, clock)) is not None:
+        while (batch := claim(circular_id, claims, clock, heartbeat)) is not None:
             heartbeat.beat()
-            fanout.send_batch(circular_id, batch, channels, clock)
+            this = this or fanout.sending(circular_id)
+            fanout.send_batch(this, batch, channels, clock)
             claims.release(batch)
     except Exception:
-        fanout.release_lease(circular_id)  # a failed job's retry may go on at once
+        # Another lane (or this job's retry) may go on at once, with this batch too.
+        if batch is not None:
+            claims.release(batch)
+        fanout.release_lease(circular_id)
         raise
     if not _pending(circular_id):
         fanout.finish(circular_id)
 
 
-def claim(circular_id: int, claims: Claims, clock: Clock) -> int | None:
+def claim(circular_id: int, claims: Claims, clock: Clock, heartbeat: Heartbeat) -> int | None:
     """The next batch for this lane: a new number (planning more when it is not planned yet),
     else a pending batch that no live lane holds; None when nothing is left."""
     while True:
         number = claims.next()
         if number >= claims.planned and not _plan_up_to(circular_id, number, claims, clock):
-            return _left_over(circular_id, claims)
+            return _left_over(circular_id, claims, heartbeat)
         if claims.take(number):
             return number
 
@@ -126,7 +134,10 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims, clock: Clock) -> 
         if not renewed or circular is None:
             return False
         top = session.scalar(
-            select(Delivery.batch).where(Delivery.circular_id == circular_id).order_by(Delivery.batch.desc()).limit(1)
+            select(DeliveryBatch.number)
+            .where(DeliveryBatch.circular_id == circular_id)
+            .order_by(DeliveryBatch.number.desc())
+            .limit(1)
         )
         count = 0 if top is None else top + 1
         while count <= number:
@@ -138,25 +149,37 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims, clock: Clock) -> 
     return number < count
 
 
-def _left_over(circular_id: int, claims: Claims) -> int | None:
-    """A pending batch no live lane holds (its lane died, or its number was lost); None if none."""
+def _left_over(circular_id: int, claims: Claims, heartbeat: Heartbeat) -> int | None:
+    """A pending batch no live lane holds (its lane died, or its number was lost); None when none
+    is pending. While other lanes hold the pending ones, wait: they are marked, or free once a
+    dead lane's lease runs out (within LEASE_SECONDS of a kill, not after the reconciler's turn)."""
+    while batches := _pending_batches(circular_id):
+        found = next((batch for batch in batches if claims.take(batch)), None)
+        if found is not None:
+            return found
+        heartbeat.beat()
+        time.sleep(WAIT_SECONDS)
+    return None
+
+
+def _pending_batches(circular_id: int) -> list[int]:
     with Session() as session:
-        batches = list(
+        return list(
             session.scalars(
-                select(Delivery.batch)
-                .distinct()
-                .where(Delivery.circular_id == circular_id, Delivery.status == "pending")
-                .order_by(Delivery.batch)
+                select(DeliveryBatch.number)
+                .where(DeliveryBatch.circular_id == circular_id, DeliveryBatch.status == "pending")
+                .order_by(DeliveryBatch.number)
             )
         )
-    return next((batch for batch in batches if claims.take(batch)), None)
 
 
 def _pending(circular_id: int) -> bool:
     with Session() as session:
         return (
             session.scalar(
-                select(Delivery.id).where(Delivery.circular_id == circular_id, Delivery.status == "pending").limit(1)
+                select(DeliveryBatch.id)
+                .where(DeliveryBatch.circular_id == circular_id, DeliveryBatch.status == "pending")
+                .limit(1)
             )
             is not None
         )

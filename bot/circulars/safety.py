@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.channel import Channels
-from bot.circulars import circulars, fanout, render
+from bot.circulars import circulars, deliveries, fanout, render
 from bot.clock import Clock
 from bot.queue import Job, enqueue_after_commit
 from bot.i18n import t
-from db.models import Circular, Delivery, HelpRequest, Resident
+from db.models import Circular, Delivery, DeliveryBatch, HelpRequest, Resident
 from db.session import Session
 
 ANSWERS = ("safe", "need_help")
@@ -84,37 +83,40 @@ def remind(circular_id: int, channels: Channels, clock: Clock) -> None:
         if circular is None or circular.kind != "safety_check":
             return
         district_name = circular.district.name
-        batches = session.scalar(select(func.max(Delivery.batch)).where(Delivery.circular_id == circular_id))
-        session.expunge(circular)
-    for batch in range(0 if batches is None else batches + 1):
+        batches = deliveries.sent_batches(session, circular_id)
+        session.expunge_all()
+    for batch in batches:
         remind_batch(circular, district_name, batch, channels, clock)
 
 
-def remind_batch(circular: Circular, district_name: str, batch: int, channels: Channels, clock: Clock) -> None:
+def remind_batch(
+    circular: Circular, district_name: str, batch: DeliveryBatch, channels: Channels, clock: Clock
+) -> None:
     """Remind one batch's silent followers; the retry key makes a re-run send nothing twice."""
     with Session() as session:
-        people = fanout.recipients(
-            session,
-            circular,
-            batch,
-            Delivery.status == "sent",
-            Delivery.answer.is_(None),
-            Delivery.reminded_at.is_(None),
-        )
+        done = deliveries.done_by(session, circular.id, Delivery.answer.is_not(None), Delivery.reminded_at.is_not(None))
+        silent = [r for r in deliveries.reached_ids(batch) if r not in done]
+        people = fanout.recipients(session, circular, silent) if silent else []
     for (platform, language), group in fanout.group_recipients(people).items():
         channel = channels.get(platform)
         if channel is not None:
             messages = render.reminder_for(circular, district_name, language)
-            fanout.send_group(channel, circular.id, ("remind", batch, platform, language), group, messages)
-        _reminded(circular, group, clock.now())
+            fanout.send_group(channel, circular.id, ("remind", batch.number, platform, language), group, messages)
+        _reminded(circular, batch, group, clock.now())
     proxies = fanout.represented(people)
     fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"), reminder=True)
-    _reminded(circular, proxies, clock.now())
+    _reminded(circular, batch, proxies, clock.now())
+    # Those it reached who no longer follow (or whose proxy cannot be reached) get no reminder, and
+    # their turn is over: left silent, the reconciler found the check unreminded at every pass.
+    gone = [p.resident_id for p in people if not p.following]
+    if gone:
+        with Session.begin() as session:
+            deliveries.mark_reminded(session, batch, gone, clock.now())
 
 
-def _reminded(circular: Circular, group: list[fanout.Recipient], now: datetime) -> None:
+def _reminded(circular: Circular, batch: DeliveryBatch, group: list[fanout.Recipient], now: datetime) -> None:
     if not group:
         return
     with Session.begin() as session:
-        session.execute(update(Delivery).where(Delivery.id.in_([p.delivery_id for p in group])).values(reminded_at=now))
+        deliveries.mark_reminded(session, batch, [p.resident_id for p in group], now)
         render.ask_reply(session, circular, [p.resident_id for p in group if p.on_behalf is None], now)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.circulars import safety
+from bot.circulars import deliveries, safety
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, on_state
 from bot.handlers.conversation import is_one_of
 from bot.handlers.offers import offer_answer
 from bot.handlers.safety import answered_in_words
-from db.models import Circular, Conversation, Delivery, HelpRequest, Offer
+from db.models import Conversation, DeliveryBatch, HelpRequest, Offer
 
 OFFER_ANSWERS = ("accept", "decline")
 
@@ -34,18 +34,9 @@ def open_offer(session: Session, turn: Turn) -> Offer | None:
 
 def open_safety_check(session: Session, turn: Turn) -> int | None:
     """The latest safety check sent to this person and not answered yet."""
-    return session.scalar(
-        select(Circular.id)
-        .join(Delivery, Delivery.circular_id == Circular.id)
-        .where(
-            Delivery.resident_id == turn.resident.id,
-            Delivery.answer.is_(None),
-            Delivery.status == "sent",
-            Circular.kind == "safety_check",
-        )
-        .order_by(Circular.id.desc())
-        .limit(1)
-    )
+    answered = deliveries.answered(session, turn.resident.id)
+    sent = deliveries.checks_reaching(session, turn.resident.id, DeliveryBatch.status == "sent")
+    return next((check for check in sent if check not in answered), None)
 
 
 def read_as(turn: Turn, context: str) -> str:

@@ -8,6 +8,7 @@ corpus and features.
 
 import math
 import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -53,6 +54,10 @@ ROWS_KEPT: Final = 50_000
 NUMBERS_KEPT: Final = 200_000
 _NAMES_BY_NUMBER: Final[list[str]] = []
 _NUMBERS: Final[dict[str, int]] = {}
+# Numbers are given and rows by number added by one thread at a time (a name met by two threads at
+# once must get one number, and a row list must stay in step with the names). Forgetting them all
+# (numbers_clear) is for a process that reads one message at a time, as an RQ worker does.
+_GIVING: Final = threading.Lock()
 _LOADED: Final[list["Model"]] = []  # the models read (model()), whose rows by name or number may be forgotten
 
 
@@ -94,7 +99,8 @@ class Model:
         rows = self.by_number
         if len(rows) < len(_NAMES_BY_NUMBER):
             get, zero = self.columns.get, self.rows.zero
-            rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
+            with _GIVING:
+                rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
         return self._summed([rows[number] for number in numbers])
 
     def _summed(self, rows: list[int]) -> list[float]:
@@ -131,8 +137,12 @@ def feature_number(name: str) -> int:
     """The number of a feature name, given when it is first met."""
     number = _NUMBERS.get(name)
     if number is None:
-        number = _NUMBERS[name] = len(_NAMES_BY_NUMBER)
-        _NAMES_BY_NUMBER.append(name)
+        with _GIVING:
+            number = _NUMBERS.get(name)
+            if number is None:
+                number = len(_NAMES_BY_NUMBER)
+                _NAMES_BY_NUMBER.append(name)  # (listed before it is found by name: see feature_name)
+                _NUMBERS[name] = number
     return number
 
 
@@ -154,10 +164,11 @@ def numbers_full() -> bool:
 def numbers_clear() -> None:
     """Forget every number given, and each model's rows by number (numbers held elsewhere are
     then meaningless: bot.nlp.features forgets its own with this)."""
-    _NAMES_BY_NUMBER.clear()
-    _NUMBERS.clear()
-    for learned in _LOADED:
-        learned.by_number.clear()
+    with _GIVING:
+        _NAMES_BY_NUMBER.clear()
+        _NUMBERS.clear()
+        for learned in _LOADED:
+            learned.by_number.clear()
 
 
 def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Reading:

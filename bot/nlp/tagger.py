@@ -2,6 +2,7 @@
 
 import csv
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -82,20 +83,24 @@ def _token(surface: str, feature_raw: str) -> Token | None:
     if (pos == "助動詞" and key in _DROPPED) or (pos == "接頭辞" and key in _PREFIXES):
         return None
     negation = _is_negation(surface, key, pos, form)
+    # Interned: every word of a kind shares one string of its part of speech (a few dozen in all,
+    # which stay in the processor's cache where a string per word would be read from memory), and
+    # equal keys are one object, which a comparison or a dict lookup finds by identity.
+    intern = sys.intern
     return Token(
-        surface=surface,
-        key="ナイ" if negation and pos != "動詞" else key,
-        kana=kana,
-        lemma=lemma,
-        pos=pos,
-        pos2=pos2,
-        cform=form,
-        ctype=ctype,
+        surface=intern(surface),
+        key="ナイ" if negation and pos != "動詞" else intern(key),
+        kana=intern(kana),
+        lemma=intern(lemma),
+        pos=intern(pos),
+        pos2=intern(pos2),
+        cform=intern(form),
+        ctype=intern(ctype),
         negation=negation,
         past=key == "タ" and pos == "助動詞" and not form.startswith("仮定形"),
         boundary=_is_boundary(surface, pos, pos2),
         written_in_kana=is_kana(surface),
-        base=fields[_BASE] or surface,
+        base=intern(fields[_BASE] or surface),
     )
 
 

@@ -1,5 +1,6 @@
 """Vocabulary files (vocab/<language>.toml) compiled into matchable terms."""
 
+import sys
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,10 @@ def _compile(text: str, label: str, weight: float, negated: str | None, language
     keys = tuple(t.key for t in tokens)
     # (an English negation may be stemmed out of recognition: nothing -> noth)
     says_negation = any(k in NEGATION_KEYS for k in keys) or (language == "en" and any(t.negation for t in tokens))
-    return Term(text, label, weight, keys, kanas, negated, tokens, says_negation, is_kana(text))
+    # labels interned: a few dozen strings shared by every term (a hit's label is compared and
+    # looked up many times a message, by identity when it is the one string)
+    negated_label = sys.intern(negated) if negated else None
+    return Term(text, sys.intern(label), weight, keys, kanas, negated_label, tokens, says_negation, is_kana(text))
 
 
 def _entries(data: dict) -> list[tuple[str, str, float, str | None]]:

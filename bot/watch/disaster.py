@@ -10,13 +10,14 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channel import Channels
+from bot.circulars import deliveries
 from bot.events import Button, Envelope, Outbox, Text
 from bot.i18n import t
 from bot.matching import offers
 from bot.matching.unmet import admins
 from bot.queue import Job, enqueue_after_commit
 from bot.watch import support
-from db.models import Circular, Delivery, District, HelpRequest, Resident, Subscription
+from db.models import Circular, District, HelpRequest, Resident, Subscription
 
 RECENT = timedelta(days=2)
 
@@ -87,13 +88,9 @@ def _people(session: Session, platform: str, district_ids: list[int], leave_out:
 
 def open_check(session: Session, person: Resident, now: datetime) -> Circular | None:
     """The latest safety check sent to the person in the last two days, if any."""
-    return session.scalar(
-        select(Circular)
-        .join(Delivery, Delivery.circular_id == Circular.id)
-        .where(Delivery.resident_id == person.id, Circular.kind == "safety_check", Circular.sent_at >= now - RECENT)
-        .order_by(Circular.id.desc())
-        .limit(1)
-    )
+    recent = deliveries.checks_reaching(session, person.id, Circular.sent_at >= now - RECENT)
+    check = next(recent, None)
+    return None if check is None else session.get(Circular, check)
 
 
 def shelters(session: Session, person: Resident) -> str:

@@ -15,6 +15,7 @@ from statistics import median
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.circulars import deliveries
 from db.models import Account, Circular, Delivery, HelperProfile, HelpRequest, LedgerEntry, Task
 
 MET = ("assigned", "done")
@@ -141,7 +142,7 @@ def circulars_sent(session: Session, district_id: int) -> list[CircularFact]:
             Circular.kind,
             Circular.sent_at,
             Circular.needs_confirmation,
-            func.count(Delivery.id).filter(Delivery.status == "sent"),
+            deliveries.sent_count(Circular.id),
             func.count(Delivery.confirmed_at),
             func.count(Delivery.answer),
             Circular.title,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import jobs
 from bot.circulars import circulars, fanout, subscriptions
 from bot.errors import ChannelError, NotAllowedError
-from db.models import Circular, Delivery, Resident, local_now
+from db.models import Circular, DeliveryBatch, Resident, local_now
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
 
@@ -67,7 +67,7 @@ def test_resident_who_leaves_between_batches_is_skipped(session, channel, midori
     draft = circulars.draft(session, midori_admin.id, circulars.Draft(midori.id, "お知らせ"))
     draft.status = "sending"
     (batch,) = fanout.plan_batches(session, draft, 1)
-    leaver = session.scalar(select(Delivery).where(Delivery.circular_id == draft.id).order_by(Delivery.id)).resident_id
+    leaver = session.scalar(select(DeliveryBatch).where(DeliveryBatch.circular_id == draft.id)).resident_ids[0]
     session.get(Resident, leaver).active = False
     session.commit()
     jobs.send_circular(draft.id)
@@ -111,7 +111,7 @@ def test_batch_sent_but_not_marked_is_resent_with_the_same_key(session, channel,
     circular_id = launch(session, midori_admin, midori)
     keys = [key for _, _, key in channel.multicasts]
     # The worker died after LINE accepted batch 1 and before it was marked sent.
-    session.execute(Delivery.__table__.update().where(Delivery.batch == 1).values(status="pending"))
+    session.execute(update(DeliveryBatch).where(DeliveryBatch.number == 1).values(status="pending", sent=0))
     session.get(Circular, circular_id).status = "sending"
     session.commit()
     jobs.send_circular(circular_id)

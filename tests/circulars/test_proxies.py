@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import jobs
 from bot.circulars import circulars, fanout, subscriptions
-from db.models import Circular, Delivery, HelpRequest
+from db.models import Circular, Delivery, DeliveryBatch, HelpRequest
 from tests import factories
 from tests.circulars.conftest import add_followers, launch
 from tests.circulars.test_safety import start_check
@@ -107,7 +107,7 @@ def test_a_proxy_who_follows_gets_their_own_copy_as_well(chat, session, channel,
 def test_the_reminder_reaches_the_proxy_once(chat, rt, session, channel, midori, midori_admin, proxy, hanako):
     start_check(chat, session, midori_admin, midori)
     assert rt.jobs.run_delayed() == 1
-    check_id = session.scalar(select(Delivery.circular_id))
+    check_id = session.scalar(select(Circular.id))
     jobs.remind_safety(check_id)  # run twice: nothing more
     pushes = [texts(s.messages) for s in channel.sent if s.user_id == proxy.platform_user_id]
     assert len(pushes) == 2 and "田中 花子さん" in pushes[1][0]
@@ -148,8 +148,8 @@ def test_represented_people_among_many_followers_each_get_it_once(
 def test_a_push_for_a_person_resent_after_a_crash_goes_out_once(session, channel, midori, midori_admin, proxy, hanako):
     add_followers(session, midori, 2)
     circular_id = launch(session, midori_admin, midori)
-    # The worker died after the push to 花子's son and before her delivery was marked sent.
-    session.execute(Delivery.__table__.update().where(Delivery.resident_id == hanako.id).values(status="pending"))
+    # The worker died after the push to 花子's son and before her batch was marked sent.
+    session.execute(update(DeliveryBatch).values(status="pending", sent=0))
     session.get(Circular, circular_id).status = "sending"
     session.commit()
     jobs.send_circular(circular_id)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot import admin_link, runtime
+from bot.circulars import deliveries
 from db.models import Circular, Delivery, Subscription, local_now
 from tests import factories
 from tests.fakes import StoppedClock, texts
@@ -133,8 +134,9 @@ def test_circulars_show_sent_confirmed_and_safety_answers_and_who_has_not_answer
     session.add(check)
     session.flush()
     answers = ["safe", "safe", "need_help", None, None]
-    for i, answer in enumerate(answers):
-        person = factories.resident(session, district=midori, display_name=f"住民{i}さん")
+    people = [factories.resident(session, district=midori, display_name=f"住民{i}さん") for i in range(5)]
+    deliveries.record_sent(session, check.id, [p.id for p in people], local_now())
+    for person, answer in zip(people, answers):
         session.add(
             Delivery(
                 circular_id=check.id,

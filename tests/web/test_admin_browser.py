@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import admin_link
+from bot.circulars import deliveries
 from db.models import Circular, Delivery, District, HelpRequest, Resident, local_now
 from db.session import Session
 from tests.web import browser
@@ -70,6 +71,7 @@ def add_town_life(session) -> dict[str, int]:
     session.add_all([check, draft])
     session.flush()
     people = session.scalars(select(Resident).where(Resident.district_id == midori.id)).all()
+    deliveries.record_sent(session, check.id, [p.id for p in people[:5]], now)
     for person, answer in zip(people, ["safe", "need_help", None, None, None]):
         session.add(
             Delivery(

@@ -11,6 +11,7 @@ import pytest
 
 from bot import runtime
 from bot.timebank import ledger
+from bot.circulars import deliveries
 from db.models import Circular, Delivery, Task, local_now
 from tests import factories
 from tests.web.test_admin import log_in
@@ -82,8 +83,9 @@ def add_sent(session, district, admin, kind, at, confirmed: int, of: int) -> Non
     )
     session.add(circular)
     session.flush()
-    for n in range(of):
-        person = factories.resident(session, district=district)
+    people = [factories.resident(session, district=district) for _ in range(of)]
+    deliveries.record_sent(session, circular.id, [p.id for p in people], at)
+    for n, person in enumerate(people):
         answered = n < confirmed
         session.add(
             Delivery(
