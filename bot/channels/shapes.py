@@ -4,7 +4,10 @@ range marks an event the platform could not have sent, to be quarantined rather 
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+from typing import Any
 
 from bot.events import quarantined, utf8
 
@@ -15,6 +18,24 @@ NEVER = 4_102_444_800_000  # 2100-01-01 in milliseconds: a later timestamp is no
 
 # (path, type, longest): what each field must be when present; None counts as absent.
 Fields = list[tuple[tuple[str, ...], type, int]]
+
+
+def loads(text: str | bytes) -> Any:
+    """A body's JSON as the platforms write it (RFC 8259). Python also reads NaN, Infinity and
+    numbers too large for a float (1e400, read as inf), which PostgreSQL refuses in a json column:
+    those raise ValueError, so the body is refused (400) rather than failing to store (500)."""
+    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"{number[:20]} is too large for a float")
+    return value
 
 
 def quarantine(platform: str, problem: str, raw: str) -> tuple[str, str, dict]:
