@@ -101,8 +101,13 @@ class Replay:
     def run(self, user: str, step: str, event: dict) -> list:
         """Run the event's job, measured; the messages LINE accepted for the user."""
         from bot.jobs import process_event
+        from bot.nlp.classify import analyse
 
         event_id, seen = self.store(user, event), len(self.fake.requests)
+        # Every resident writes the same texts here, so the process's cache of whole-message
+        # analyses (kept for a turn that reads its text again) would answer all but the first
+        # resident's without reading them: people in a real stream each write their own.
+        analyse.cache_clear()
         if self.profiler is not None:
             self.profiler.enable()
         before, self.counted = time.thread_time(), 0

@@ -143,6 +143,16 @@ QUARANTINED = "~quarantined"
 RAW_KEPT = 16_000  # characters of a quarantined event's text kept for a person to look at
 
 
+def utf8(value: str) -> bool:
+    """Whether a string can be written as UTF-8: JSON's \\ud800 escape gives a lone surrogate,
+    which neither database driver can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def quarantined(problem: str, raw: str) -> tuple[str, str, dict]:
     """A webhook event a platform could not have sent, as a triple to keep (never handle):
     keyed by its text, so that a redelivery of it is recognised."""

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.events import QUARANTINED, quarantined
+from bot.events import QUARANTINED, quarantined, utf8
 from db.models import InboundEvent
 
 log = logging.getLogger(__name__)
@@ -135,8 +135,9 @@ def _stalled(connection: Connection, keys: list[tuple[str, str]], now: datetime)
 
 
 def fits(value: str, longest: int) -> bool:
-    """Whether a string can be stored in a column of that length (PostgreSQL refuses NUL)."""
-    return 0 < len(value) <= longest and "\x00" not in value
+    """Whether a string can be stored in a column of that length (PostgreSQL refuses NUL, and no
+    driver writes a lone surrogate)."""
+    return 0 < len(value) <= longest and "\x00" not in value and utf8(value)
 
 
 def storable(platform: str, event_id: object, event_type: object, payload: dict) -> tuple[str, str, dict]:

@@ -54,6 +54,23 @@ class Clock(Protocol):
 WAITING = (b"queued", b"scheduled", b"started", b"deferred")  # RQ's states of a job yet to finish
 
 
+# ARGV: the time, then (job id, data, description) for each job; KEYS: the queue and RQ's set of
+# queues. Made for each job name with the fields RQ stores for every job of that name.
+_ENQUEUE = """
+redis.call('SADD', KEYS[2], KEYS[1])
+for i = 2, #ARGV, 3 do
+    redis.call('HSET', {prefix} .. ARGV[i], {fields}, 'data', ARGV[i + 1], 'description', ARGV[i + 2],
+               'created_at', ARGV[1], 'enqueued_at', ARGV[1])
+    redis.call('RPUSH', KEYS[1], ARGV[i])
+end
+"""
+
+
+def _lua(value: bytes) -> str:
+    """A Lua string literal of exactly these bytes."""
+    return '"' + "".join(f"\\{byte}" for byte in value) + '"'
+
+
 def event_job_id(event_id: int) -> str:
     """The RQ job id of handling one stored event: the webhook and the reconciler name it alike,
     so that the reconciler can tell a lost job from one still waiting in a long queue."""
@@ -81,6 +98,7 @@ class Jobs:
         self.delayed: list[tuple[datetime, str, tuple]] = []  # eager mode: run by tests
         self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
         self._job_fields: dict[str, dict] = {}  # RQ's hash of a queued job, by job name
+        self._scripts: dict[str, Any] = {}  # the script that queues jobs of a name, by name
         if mode == "rq":
             from redis import Redis
             from rq import Queue
@@ -119,27 +137,30 @@ class Jobs:
             return
         import zlib
 
-        from rq.job import Job as RqJob
         from rq.utils import get_call_string, now, utcformat
 
-        # Each job's hash is RQ's own for this job name (made once), with its id, arguments and
-        # times: one HSET a job and one RPUSH for all, where RQ's enqueue builds a Job object
-        # and sends four commands a job (tests/core/test_queue.py holds the hashes equal).
-        # One round trip, not a MULTI/EXEC transaction: each job stands alone (a failure is raised,
-        # and the webhook has its platform deliver the body again).
-        fields, stamp = self._fields(name), utcformat(now())
-        keys = [job_id or str(uuid4()) for job_id in ids]
-        with self.redis.pipeline(transaction=False) as pipeline:
-            pipeline.sadd(self.queue.redis_queues_keys, self.queue.key)
-            for args, job_id in zip(calls, keys, strict=True):
-                data = zlib.compress(self.queue.serializer.dumps((name, None, args, {})))
-                description = get_call_string(name, args, {}) or ""
-                own: dict[Any, Any] = dict(
-                    fields, data=data, description=description, created_at=stamp, enqueued_at=stamp
-                )
-                pipeline.hset(RqJob.key_for(job_id), mapping=own)
-            pipeline.rpush(self.queue.key, *keys)
-            pipeline.execute()
+        # Each job's hash is RQ's own for this job name, with its id, arguments and times, written
+        # by a script made once a job name (`_script`): one EVALSHA for all the jobs, where RQ's
+        # enqueue builds a Job object and sends four commands a job, and a pipeline of an HSET of
+        # seventeen fields a job cost a webhook group more CPU than its INSERT
+        # (tests/core/test_queue.py holds the hashes equal). A job is queued whole or not at all;
+        # a failure is raised (the webhook then has its platform deliver the body again).
+        values: list[Any] = [utcformat(now())]
+        for args, job_id in zip(calls, ids, strict=True):
+            data = zlib.compress(self.queue.serializer.dumps((name, None, args, {})))
+            values += [job_id or str(uuid4()), data, get_call_string(name, args, {}) or ""]
+        self._script(name)(keys=[self.queue.key, self.queue.redis_queues_keys], args=values)
+
+    def _script(self, name: str) -> Any:
+        """The script that queues jobs of this name (made, and loaded into Redis, once)."""
+        if name not in self._scripts:
+            from rq.job import Job as RqJob
+
+            encode = self.redis.get_encoder().encode
+            fields = ", ".join(f"{_lua(encode(k))}, {_lua(encode(v))}" for k, v in self._fields(name).items())
+            prefix = _lua(encode(RqJob.redis_job_namespace_prefix))
+            self._scripts[name] = self.redis.register_script(_ENQUEUE.format(prefix=prefix, fields=fields))
+        return self._scripts[name]
 
     def _fields(self, name: str) -> dict:
         """What RQ stores for every queued job of this name, whatever its id, arguments and times."""

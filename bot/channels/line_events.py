@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import cast
 
-from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, quarantine, value_at
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, loads, problem_in, quarantine, value_at
 from bot.errors import PayloadError
 
 # What each field must be when present (bot.channels.shapes). Lengths follow the columns they
@@ -49,7 +49,7 @@ def parse_events(body: bytes) -> list[tuple[str, str, dict]]:
     """A verified body as (webhookEventId, type, event) triples, invalid events quarantined;
     PayloadError when the body is not LINE's shape at all."""
     try:
-        data = json.loads(body)
+        data = loads(body)
     except RecursionError:
         return [checked_text(raw) for raw in event_texts(body.decode("utf-8"))]
     except ValueError as error:
@@ -72,7 +72,7 @@ def checked(event: object, raw: str | None = None) -> tuple[str, str, dict]:
 def checked_text(raw: str) -> tuple[str, str, dict]:
     """`checked` for the text of one event of a body too deep for json.loads."""
     try:
-        event = json.loads(raw)
+        event = loads(raw)
     except RecursionError:
         return _quarantine("nested too deeply", raw)
     except ValueError:

@@ -1,12 +1,15 @@
 """Checks of a webhook event's fields against the shape its platform documents (LINE's and
-Slack's events): a field of the wrong type, too long, with a NUL or out of range marks an event the
-platform could not have sent, to be quarantined rather than handled."""
+Slack's events): a field of the wrong type, too long, with a NUL or a lone surrogate, or out of
+range marks an event the platform could not have sent, to be quarantined rather than handled."""
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+from typing import Any
 
-from bot.events import quarantined
+from bot.events import quarantined, utf8
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +18,24 @@ NEVER = 4_102_444_800_000  # 2100-01-01 in milliseconds: a later timestamp is no
 
 # (path, type, longest): what each field must be when present; None counts as absent.
 Fields = list[tuple[tuple[str, ...], type, int]]
+
+
+def loads(text: str | bytes) -> Any:
+    """A body's JSON as the platforms write it (RFC 8259). Python also reads NaN, Infinity and
+    numbers too large for a float (1e400, read as inf), which PostgreSQL refuses in a json column:
+    those raise ValueError, so the body is refused (400) rather than failing to store (500)."""
+    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"{number[:20]} is too large for a float")
+    return value
 
 
 def quarantine(platform: str, problem: str, raw: str) -> tuple[str, str, dict]:
@@ -40,6 +61,8 @@ def field_problem(value: object, kind: type, longest: int) -> str | None:
         return f"a {type(value).__name__}, not a {kind.__name__}"
     if isinstance(value, str) and (len(value) > longest or "\x00" in value):
         return f"longer than {longest} characters" if len(value) > longest else "contains NUL"
+    if isinstance(value, str) and not utf8(value):
+        return "not UTF-8 (a lone surrogate)"
     if isinstance(value, int) and not 0 <= value < NEVER:
         return "out of range"
     return None

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.channels.shapes import MAX_DEPTH, Fields, depth, problem_in, quarantine, value_at
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, loads, problem_in, quarantine, value_at
 from bot.channels.slack_render import to_posts
 from bot.config import Config
 from bot.errors import ChannelError, PayloadError, SignatureError
@@ -65,7 +65,7 @@ def parse_body(body: bytes) -> dict:
         text = body.decode("utf-8")
         if not text.lstrip().startswith("{"):
             text = parse_qs(text).get("payload", [""])[0]
-        data = json.loads(text)
+        data = loads(text)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError, JSONDecodeError; nesting
         raise PayloadError(f"neither JSON nor a payload form: {error}") from error
     if not (isinstance(data, dict) and isinstance(data.get("type"), str)):

@@ -106,6 +106,12 @@ def remind_batch(
     proxies = fanout.represented(people)
     fanout.send_on_behalf(channels, circular, district_name, proxies, ("remind", "proxy"), reminder=True)
     _reminded(circular, batch, proxies, clock.now())
+    # Those it reached who no longer follow (or whose proxy cannot be reached) get no reminder, and
+    # their turn is over: left silent, the reconciler found the check unreminded at every pass.
+    gone = [p.resident_id for p in people if not p.following]
+    if gone:
+        with Session.begin() as session:
+            deliveries.mark_reminded(session, batch, gone, clock.now())
 
 
 def _reminded(circular: Circular, batch: DeliveryBatch, group: list[fanout.Recipient], now: datetime) -> None:

@@ -93,12 +93,26 @@ def elsewhere(session: Session, turn: Turn, flow: Flow) -> Outbox | None:
     """Not an answer: answer a question and ask again, or ask whether to leave, or ask again."""
     intent = turn.understood.intent
     if intent in ANSWERABLE and intent in INTENTS:
-        answered = INTENTS[intent](session, turn) or Outbox()
-        return answered.to(turn.resident.id, *flow.ask_again(session, turn))
+        return answer_questions(session, turn).to(turn.resident.id, *flow.ask_again(session, turn))
     if intent in ELSEWHERE:
         return ask_to_switch(session, turn)
     # Small talk or an answer not understood: the conversation must not stop silently.
     return turn.reply(Text(turn.t("conversation.not_understood")), *flow.ask_again(session, turn))
+
+
+def answered_questions(turn: Turn) -> list[str]:
+    """The questions about the service a message asks: its intent's, and every other it names
+    (「使い方と残高を教えて」 asks both), in the order they are answered."""
+    intent = turn.understood.intent
+    return [q for q in ANSWERABLE if q == intent or (q in INTENTS and has_word(turn, f"onboarding.{q}_words"))]
+
+
+def answer_questions(session: Session, turn: Turn) -> Outbox:
+    """Each question about the service the message asks, answered one after the other."""
+    answered = Outbox()
+    for question in answered_questions(turn):
+        answered.extend(INTENTS[question](session, turn) or Outbox())
+    return answered
 
 
 def normal(text: str) -> str:
@@ -129,7 +143,8 @@ def has_word(turn: Turn, key: str) -> bool:
     are gone: 「やっぱ、いいです」 is 「やっぱいいです」, as voice input writes it)."""
     text = normal(turn.text)
     compact = "".join(ch for ch in text if ch not in PUNCTUATION)
-    return any(word and (word in text or word in compact) for word in words(turn, key))
+    # a word in Latin letters only as a whole word: "notice" is not in "noticed", "no" not in "know"
+    return any(word and (_holds(text, word) or (not word.isascii() and word in compact)) for word in words(turn, key))
 
 
 def reads_as_cancel(turn: Turn) -> bool:

@@ -11,7 +11,7 @@ from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
-from bot.handlers.conversation import has_word, normal
+from bot.handlers.conversation import answer_questions, answered_questions, has_word, normal
 from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
@@ -117,11 +117,7 @@ def usage(session: Session, turn: Turn) -> Outbox:
 @on_text
 def usage_and_balance(session: Session, turn: Turn) -> Outbox | None:
     """「使い方と残高を教えて」: both questions answered, one after the other."""
-    from bot.handlers import INTENTS
-
-    if not (has_word(turn, "onboarding.usage_words") and has_word(turn, "onboarding.balance_words")):
-        return None
-    return usage(session, turn).extend(INTENTS["balance"](session, turn) or Outbox())
+    return answer_questions(session, turn) if len(answered_questions(turn)) > 1 else None
 
 
 @on_intent("chitchat")

@@ -21,14 +21,28 @@ def ask(
     session: Session, resident: Resident, state: str, data: dict, now: datetime, minutes: int = QUESTION_MINUTES
 ) -> None:
     """Wait for the answer to `state`; if none comes in time, the person is told kindly (by the
-    delayed job, or by bot.reconcile when Redis lost it)."""
+    delayed job, or by bot.reconcile when Redis lost it). A person has one question at a time, so
+    the job of the one asked before is replaced (one job id a person): a request's four questions
+    scheduled four jobs, and an hour after a burst the workers ran them all, to find three of them
+    answered."""
     from bot.queue import Job, enqueue_after_commit
 
     conversations.ask(session, resident, state, data, now=now, minutes=minutes, tell_when_expired=True)
     expires_at = now + timedelta(minutes=minutes)  # as conversations.ask set it
     enqueue_after_commit(
-        session, Job.EXPIRE_QUESTION, resident.id, state, expires_at.isoformat(), delay=timedelta(minutes=minutes)
+        session,
+        Job.EXPIRE_QUESTION,
+        resident.id,
+        state,
+        expires_at.isoformat(),
+        delay=timedelta(minutes=minutes),
+        job_id=question_job_id(resident.id),
     )
+
+
+def question_job_id(resident_id: int) -> str:
+    """The RQ job id of telling a person their question timed out."""
+    return f"kyojo-question-{resident_id}"
 
 
 def expire_question(resident_id: int, state: str, expires_at: str, now: datetime, channels: Channels) -> None:

@@ -104,7 +104,10 @@ def _leg(fits_by: int, upward: bool, district, approval, place, gone, pivot):
             )
             .scalar_subquery()
         )
-        query = query.where(lists == literal_column("0"))
+        # `< 1`, not `= 0`: PostgreSQL guesses that an equality on a subquery's value holds for 1
+        # row in 200 and would read every master of the district (a bitmap scan, then a sort)
+        # rather than the index in order until the pool is full; an inequality it guesses at 1 in 3.
+        query = query.where(lists < literal_column("1"))
     return query
 
 

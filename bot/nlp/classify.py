@@ -6,10 +6,11 @@ from functools import lru_cache
 from typing import Final
 
 from bot.kinds import KEYS
+from bot.nlp.emergency import mark_declined
 from bot.nlp.english import tokenize_en
 from bot.nlp.matcher import Hit, Message, find_hits, fuzzy_hits, prepare
 from bot.nlp.normalise import japanese_ratio, normalise, to_hiragana
-from bot.nlp.tagger import tokenize
+from bot.nlp.tagger import Token, tokenize
 from bot.nlp.vocab import load_vocabulary
 
 CATEGORIES: Final = KEYS  # the kinds of help, from bot/kinds.py
@@ -97,6 +98,8 @@ def analyse(text: str) -> Analysis:
     message = prepare(tokens, language)
     vocabulary = load_vocabulary(language)
     hits = find_hits(message, vocabulary)
+    if any(h.label == "cue:emergency" for h in hits):  # 「119番はしなくていい」 tells of none
+        hits = mark_declined(message, hits)
     if not any(h.label.startswith("category:") for h in hits) and _asks(hits):
         hits += fuzzy_hits(message, vocabulary)
     return Analysis(clean, language, message, tuple(hits), _totals(hits))
@@ -128,12 +131,22 @@ def category_scores(analysis: Analysis) -> dict[str, float]:
     named = {h.clause for h in analysis.hits if h.label.startswith("category:")}
     other = _UNASKED_CLAUSE if asked & named else 1.0
     scores: dict[str, float] = {}
+    tokens = analysis.message.tokens
     for hit in analysis.hits:
         if hit.label.startswith("category:"):
             factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else other
+            if hit.negated and _denied(tokens, hit.end):
+                factor = _SIDE_CLAUSE  # 「掃除じゃなくて、犬の散歩を」 asks for the other kind
             category = hit.label.split(":", 1)[1]
             scores[category] = scores.get(category, 0.0) + hit.weight * factor
     return scores
+
+
+def _denied(tokens: tuple[Token, ...], end: int) -> bool:
+    """A word said not to be it (掃除じゃなくて, 修理ではなく), not one that cannot be done
+    (ゴミ出しができない asks for it)."""
+    after = [t for t in tokens[end : end + 3] if t.key != "ハ"]
+    return len(after) > 1 and (after[0].key == "ダ" or after[0].surface == "で") and after[1].negation
 
 
 def best_category(analysis: Analysis) -> tuple[str, float]:

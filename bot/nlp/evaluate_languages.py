@@ -55,6 +55,9 @@ class Figures:
     right: dict[str, int] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+    emergencies: int = 0  # rows marked "emergency": true
+    emergencies_found: int = 0
+    false_alarms: int = 0  # other rows read as an emergency (the admins would be told)
 
     def count(self, group: str, ok: bool) -> None:
         """Count one message of a group."""
@@ -80,6 +83,10 @@ def evaluate(language: str, part: str) -> Figures:
         got = understand(row["text"], row.get("context"), now=NOW, language=language)
         ok = (got.intent, got.category) == (row["intent"], row.get("category"))
         figures.count("all", ok)
+        marked = bool(row.get("emergency"))
+        figures.emergencies += marked
+        figures.emergencies_found += marked and got.emergency
+        figures.false_alarms += not marked and got.emergency
         for group, member in GROUPS.items():
             if member(row):
                 figures.count(group, ok)
@@ -94,12 +101,14 @@ def _line(language: str, part: str, figures: Figures) -> str:
     cells = [
         f"{figures.accuracy(g):.3f} ({figures.right.get(g, 0)}/{figures.total.get(g, 0)})" for g in ("all", *GROUPS)
     ]
+    cells.append(f"{figures.emergencies_found}/{figures.emergencies} {figures.false_alarms}")
     return f"{language:8} {SHOWN.get(part, part):35} " + " ".join(f"{c:16}" for c in cells)
 
 
 def report(show_held_out_misses: bool = False) -> str:
     """A table per language and part, then the misses of the tuned parts (held-out ones on request)."""
-    lines = [f"{'language':8} {'part':35} " + " ".join(f"{h:16}" for h in ("all", *GROUPS))]
+    headings = ("all", *GROUPS, "emergencies, false alarms")
+    lines = [f"{'language':8} {'part':35} " + " ".join(f"{h:16}" for h in headings)]
     misses = []
     for language in LANGUAGES:
         for part in PARTS:

@@ -24,6 +24,8 @@ _PEOPLE = frozenset(
 )
 
 
+# At most this many words of time between a kind and the join ("trash tomorrow morning and ...").
+_TIME_WORDS = 5
 # English verbs that take a list of things (the tagger gives English words no part of speech).
 _EN_VERBS = frozenset({"buy", "buy me", "purchase", "fetch", "pick up", "get me"})
 
@@ -44,10 +46,13 @@ def kinds_named(text: str, now: datetime) -> list[Named]:
     Things named together as what a verb of help acts on (「洗剤とスポンジを買ってきて」) are one
     request, of the verb's kind."""
     analysis = analyse(text)
-    pieces = _pieces(analysis)
+    pieces = _pieces(analysis, now)
     if len(pieces) < 2 or _objects_of_a_verb(analysis, pieces[0] if analysis.language == "en" else pieces[-1]):
         return []
     heads = [(_head(analysis, start, end), start, end) for start, end in pieces]
+    for number in range(1, len(heads)):
+        if _leftovers_of(analysis, heads[number - 1][0], *heads[number][1:]):
+            heads[number] = (heads[number - 1][0], *heads[number][1:])
     kinds = [(kind, start, end) for kind, start, end in heads if kind not in (None, "other")]
     if len({kind for kind, _, _ in kinds}) < 2:
         return []
@@ -70,13 +75,36 @@ def _category_hits(analysis: Analysis, start: int, end: int) -> list[Hit]:
     ]
 
 
-def _pieces(analysis: Analysis) -> list[tuple[int, int]]:
-    """The message cut where two kinds are joined: (start, end) token spans."""
+def _pieces(analysis: Analysis, now: datetime) -> list[tuple[int, int]]:
+    """The message cut where two kinds are joined, right after the first or after its time
+    ("trash tomorrow morning and also groceries"): (start, end) token spans."""
     tokens = analysis.message.tokens
-    after_kind = {hit.end for hit in _category_hits(analysis, 0, len(tokens))}
-    starts_kind = {hit.start for hit in _category_hits(analysis, 0, len(tokens))}
-    cuts = [i for i in range(len(tokens)) if i in after_kind and _joins(tokens, i, i + 1 in starts_kind)]
+    hits = _category_hits(analysis, 0, len(tokens))
+    starts_kind = {hit.start for hit in hits}
+    cuts = []
+    for i in range(len(tokens)):
+        before = max((hit.end for hit in hits if hit.end <= i), default=None)
+        if before is None or not _joins(tokens, i, i + 1 in starts_kind):
+            continue
+        if before == i or _only_a_time(tokens[before:i], analysis.language, now):
+            cuts.append(i)
     return list(zip([0, *(c + 1 for c in cuts)], [*cuts, len(tokens)]))
+
+
+def _only_a_time(tokens: tuple[Token, ...], language: str, now: datetime) -> bool:
+    """A few words that say when (tomorrow morning, 明日の朝), between a kind and a join."""
+    said = resolve(_words(tokens, language), now)
+    return len(tokens) <= _TIME_WORDS and (said.moment is not None or said.time_of_day is not None)
+
+
+def _leftovers_of(analysis: Analysis, kind: str | None, start: int, end: int) -> bool:
+    """A piece that names what the kind before it leaves behind (「剪定と、切った枝の片付け」: the
+    branches cut, told in the past, are the pruning's): the same job, not a kind of its own."""
+    tokens = analysis.message.tokens
+    for hit in _category_hits(analysis, start, end):
+        if hit.label == f"category:{kind}" and tokens[hit.start].pos != "動詞":
+            return any(token.past for token in tokens[start : hit.start])
+    return False
 
 
 def _joins(tokens: tuple[Token, ...], i: int, kind_follows: bool) -> bool:

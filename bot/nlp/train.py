@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.nlp.classify import CATEGORIES, INTENTS, analyse, classify_analysis
+from bot.nlp.classify import CATEGORIES, CONTEXTS, INTENTS, analyse, classify_analysis
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.features import features
 from bot.nlp.learned import EMERGENCY_CLASSES, model_file
@@ -122,6 +122,31 @@ def fingerprint(corpus: list[Labelled], language: str = "ja") -> str:
     return digest.hexdigest()
 
 
+# Features of how a message is put (an ask, a question, its ending, the rules' intent and kind):
+# they say nothing of whether something is on fire or flooding, and the few emergencies learned
+# from would teach the emergency head that 「すぐ来てください」 makes a fire less likely.
+_ASKING = (":cue:ask", ":cue:want", ":cue:ask@past", ":cue:want@past")
+_PHRASING = ("ask:", "past:", "q:", "e1:", "e2:", "ri:", "rc:", "c:", "cmain:", "cn:", "cy:", "ck:", "cs:")
+
+
+def told(names: list[str]) -> list[str]:
+    """The features the emergency head reads: what the message tells, not how it is put."""
+    kept = []
+    for name in names:
+        bare = name.removeprefix(_context_of(name))
+        if not bare.startswith(_PHRASING) and not (bare.startswith("h") and bare.endswith(_ASKING)):
+            kept.append(name)
+    return kept
+
+
+def _context_of(name: str) -> str:
+    """The pending question a feature is paired with ("safety_check|"), or ""."""
+    for context in CONTEXTS:
+        if name.startswith(context) and name[len(context) : len(context) + 1] == "|":
+            return context + "|"
+    return ""
+
+
 def _vocabulary(corpus: list[Labelled]) -> list[str]:
     """Feature names seen in at least min_count messages, sorted."""
     counts: dict[str, int] = {}
@@ -221,7 +246,7 @@ def train(language: str = "ja", path: Path | None = None) -> dict:
     arrays: dict[str, Any] = {"features": np.array(names), "fingerprint": fingerprint(corpus, language)}
     arrays |= _head_arrays("intent", intents, len(names), INTENTS, l2)
     arrays |= _head_arrays("category", categories, len(names), CATEGORIES, l2)
-    emergencies = _examples([c[0] for c in corpus], [int(c[3]) for c in corpus], columns)
+    emergencies = _examples([told(c[0]) for c in corpus], [int(c[3]) for c in corpus], columns)
     arrays |= _head_arrays("emergency", emergencies, len(names), EMERGENCY_CLASSES, l2)
     np.savez_compressed(path or model_file(language), **arrays)
     return arrays

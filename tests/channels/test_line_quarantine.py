@@ -14,6 +14,7 @@ from db.session import Session
 from tests.channels.conftest import user_event
 
 NUL = "\x00"
+LONE = "\ud800"  # what JSON's \ud800 escape gives: no driver can write it as UTF-8
 
 
 def stored() -> dict[str, InboundEvent]:
@@ -60,13 +61,17 @@ ODD_EVENTS = {
     "user id of 201 characters": odd(source__userId="U" * 201),
     "user id with NUL": odd(source__userId=f"Uodd{NUL}"),
     "reply token of 500 characters": odd(replyToken="r" * 500),
+    "event id with a lone surrogate": odd(webhookEventId=f"01ODD{LONE}"),
+    "type with a lone surrogate": odd(type=f"follow{LONE}"),
+    "user id with a lone surrogate": odd(source__userId=f"Uodd{LONE}"),
+    "text with a lone surrogate": odd(type="message", message={"id": "9", "type": "text", "text": f"a{LONE}b"}),
     "not an object": "follow",
 }
 
 
 @pytest.mark.parametrize("name", sorted(ODD_EVENTS))
 def test_an_impossible_event_is_quarantined_and_its_neighbour_answered(name, post, line_api):
-    body = {"destination": "Ubot", "events": [ODD_EVENTS[name], good_text()]}
+    body = json.dumps({"destination": "Ubot", "events": [ODD_EVENTS[name], good_text()]}).encode()  # (\u escapes)
     assert post(body).status_code == 200
     rows = stored()
     assert rows["message"].status == "done"

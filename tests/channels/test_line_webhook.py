@@ -73,6 +73,13 @@ def test_a_body_without_lines_signature_is_refused_and_nothing_is_stored(signatu
         b'{"events": {"type": "follow"}}',
         '{"events": []}'.encode("utf-16"),
         b"[" * 2000 + b"]" * 2000,
+        # Python reads these; PostgreSQL stores none of them in a json column
+        *(
+            json.dumps({"destination": "U1", "events": [user_event("follow", extra=0)]})
+            .replace("0}", f"{n}}}")
+            .encode()
+            for n in ("NaN", "Infinity", "-Infinity", "1e400")
+        ),
     ],
 )
 def test_a_malformed_body_is_refused_with_a_log_line(body, post, caplog):

@@ -201,6 +201,8 @@ def test_the_bots_own_messages_edits_and_other_events_are_not_answered(event, po
         b"payload=%7B%7D",
         b'{"type": "event_callback", "event": {"type": "message"}}',
         b'{"type": "block_actions", "actions": []}',
+        b'{"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "x": NaN}}',
+        b'{"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "x": 1e400}}',
     ],
 )
 def test_a_malformed_body_is_refused(body, post):

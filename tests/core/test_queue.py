@@ -92,3 +92,11 @@ def test_jobs_queued_together_are_stored_as_rq_stores_each_and_run(redis_url, re
     RAN.clear()
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert RAN == [7, 8, 7]
+
+
+def test_jobs_are_queued_together_after_redis_forgot_the_script(redis_url, redis):
+    jobs = Jobs("rq", redis_url)
+    jobs.enqueue_all("tests.core.test_queue.note", [(1,)], ["before"])
+    redis.script_flush()  # as a Redis restarted empty would have
+    jobs.enqueue_all("tests.core.test_queue.note", [(2,), (3,)], ["after-2", "after-3"])
+    assert Queue(QUEUE_NAME, connection=redis).job_ids == ["before", "after-2", "after-3"]

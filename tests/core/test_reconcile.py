@@ -3,12 +3,13 @@ sent (with backoff, then given up visibly), rounds of offers past their deadline
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from bot import conversation as conversations
 from bot import reconcile
+from bot.circulars import subscriptions
 from bot.errors import ChannelError
 from bot.outbox import RETRY_FOR
 from db.models import (
@@ -168,7 +169,10 @@ def test_a_question_nobody_is_told_about_is_not_re_driven(session, rt):
     assert reconcile.reconcile().total == 0  # such a question just lapses when next read
 
 
-def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, session, rt, channel):
+def safety_check_answered_by_one(chat, session, rt, leaving: int | None = None) -> tuple[list[str], datetime]:
+    """A safety check sent to three followers, the first of whom answered (and the one at
+    `leaving` unfollowed since), its delayed reminder lost with Redis: the people, and when the
+    reminder is due."""
     midori = factories.district(session, "緑ケ丘")
     admin = factories.admin(session, midori)
     people = add_followers(session, midori, 3)
@@ -176,15 +180,31 @@ def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, s
     check = session.scalar(select(Circular).where(Circular.kind == "safety_check"))
     chat.press(admin.platform_user_id, f"circular.send:{check.id}")
     chat.press(people[0], f"safety.safe:{check.id}")
+    if leaving is not None:
+        left = session.scalar(select(Resident).where(Resident.platform_user_id == people[leaving]))
+        subscriptions.unsubscribe(session, left, midori)
+        session.commit()
     rt.jobs.delayed.clear()  # Redis lost the delayed reminder
     session.refresh(check)
-    due = check.sent_at + timedelta(minutes=check.remind_after_minutes)
+    return people, check.sent_at + timedelta(minutes=check.remind_after_minutes)
+
+
+def test_a_safety_reminder_lost_with_redis_is_sent_by_the_next_pass_once(chat, session, rt, channel):
+    people, due = safety_check_answered_by_one(chat, session, rt)
 
     assert reconcile.reconcile(due - timedelta(minutes=1)).total == 0
     assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.jobs.remind_safety": 1}
     assert [users for users, _, _ in channel.multicasts[1:]] == [people[1:]]  # the silent ones
     assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0
     assert len(channel.multicasts) == 2
+
+
+def test_a_safety_reminder_is_not_re_driven_for_someone_who_left_before_it(chat, session, rt, channel):
+    people, due = safety_check_answered_by_one(chat, session, rt, leaving=2)  # reached, gone before the reminder
+
+    assert reconcile.reconcile(due + timedelta(minutes=1)).jobs == {"bot.jobs.remind_safety": 1}
+    assert [users for users, _, _ in channel.multicasts[1:]] == [[people[1]]]
+    assert reconcile.reconcile(due + timedelta(minutes=2)).total == 0  # (it was re-driven every pass)
 
 
 def test_make_run_re_drives_what_a_restart_left_unfinished(tmp_path, monkeypatch):

@@ -59,7 +59,14 @@ def test_a_circular_asked_for_in_words_asks_for_it_then_sends_it(text, line_chat
 
 
 @pytest.mark.parametrize(
-    "text", ["安否確認の返事がない人を教えて", "未回答の人", "まだ返事がない人は誰ですか", "who has not answered?"]
+    "text",
+    [
+        "安否確認の返事がない人を教えて",
+        "未回答の人",
+        "まだ返事がない人は誰ですか",
+        "who has not answered?",
+        "I noticed a few have not answered yet",
+    ],
 )
 def test_who_has_not_answered_names_only_the_silent(text, line_chat, session, midori):
     line_chat.press("Uadmin", send_button(line_chat.say("Uadmin", "安否確認")))

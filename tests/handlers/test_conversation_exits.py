@@ -242,7 +242,11 @@ def test_an_unreadable_answer_asks_again_instead_of_stopping(chat, session, mido
         ("zh-Hans", "明天下午请人帮我遛狗", "不对，是后天下午"),
         ("ko", "내일 오후에 개 산책 좀 부탁해요", "아니요, 모레 오후로 해 주세요"),
         ("vi", "Chiều mai nhờ ai dắt chó đi dạo giúp tôi", "không, chiều ngày kia"),
-        ("en", "Could someone walk my dog tomorrow afternoon?", "sorry, the day after tomorrow afternoon"),
+        (
+            "en",
+            "Could someone walk my dog tomorrow afternoon?",
+            "no wait, make that the afternoon of the day after tomorrow",
+        ),
     ],
 )
 def test_a_day_corrected_in_another_language_changes_the_day(language, opening, correction, chat, session, midori):

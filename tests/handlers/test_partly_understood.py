@@ -55,6 +55,14 @@ def test_usage_and_balance_asked_together_are_both_answered(chat, session, midor
     assert "使い方" in texts(got)[0] and any("時間" in x or "残高" in x for x in texts(got)[1:])
 
 
+def test_usage_and_balance_asked_at_a_question_are_both_answered_and_the_question_asked_again(chat, session, midori):
+    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    assert "住所" in texts(got)[-1] or "待ち合わせ" in texts(got)[-1]
+    said = texts(chat.say("REQ", "使い方と残高を教えて"))
+    assert "使い方" in said[0] and any("時間" in x or "残高" in x for x in said[1:-1])
+    assert "住所" in said[-1] or "待ち合わせ" in said[-1]
+
+
 @pytest.mark.parametrize(
     "text", ["はい、ありがとうございました", "はい ありがとうございました", "ありがとうございました"]
 )

@@ -50,6 +50,7 @@ def tomorrow():
         "ｱｼﾀ ｺﾞﾐ出しと買い物をお願いします",
         "あしたゴミ出しと買い物お願いします",
         "Could someone take out my rubbish and do my shopping tomorrow?",
+        "Please take out my trash tomorrow morning and also buy groceries",
     ],
 )
 def test_two_kinds_in_one_message_go_out_as_two_requests(text, line_chat, session, midori):
@@ -120,6 +121,7 @@ def test_a_cancel_drops_both(line_chat, session, midori):
         "ちょっと買い物をお願いしたい",
         "Please buy me batteries and light bulbs, I can fit them myself",
         "my son and I need a ride to the hospital tomorrow",
+        "生け垣の剪定と、切った枝の片付けをお願いしたい",
     ],
 )
 def test_things_named_together_for_one_kind_stay_one_request(text, line_chat, session, midori):

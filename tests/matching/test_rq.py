@@ -101,3 +101,16 @@ def test_offers_that_fail_in_that_job_are_retried_by_a_job_of_their_own(rq_runti
     assert channel.to("H1") and channel.to("H2")
     with Session() as s:
         assert len(s.scalars(select(Offer)).all()) == 2  # the retry offered nobody twice
+
+
+def test_a_request_s_questions_leave_one_timeout_job_the_last_one_s(rq_runtime):
+    from bot.matching.drafts import question_job_id
+
+    rt, channel = rq_runtime
+    _ready_to_send(rt, channel)  # asked for a landmark, then to confirm: two questions, two delays
+    with Session() as s:
+        person = s.scalar(select(HelpRequest.resident_id))
+    registry = rt.jobs.queue.scheduled_job_registry
+    expiring = [j for j in registry.get_job_ids() if rt.jobs.queue.fetch_job(j).func_name == "bot.jobs.expire_question"]
+    assert expiring == [question_job_id(person)]
+    assert rt.jobs.queue.fetch_job(expiring[0]).args[1] == "request_confirm"  # the question still open

@@ -90,3 +90,47 @@ def test_a_110_or_119_inside_an_address_is_no_emergency(text) -> None:
 @pytest.mark.parametrize("text", ["119", "家が燃えとる、119番して", "110番してください", "すぐ119に電話して"])
 def test_110_or_119_said_as_a_number_of_its_own_is_an_emergency(text) -> None:
     assert understand(text, now=NOW).emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["please call 119", "Call 110, someone is breaking the window", "dial 119 for me please, quickly"],
+)
+def test_110_or_119_to_call_in_english_is_an_emergency(text) -> None:
+    assert understand(text, now=NOW).emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "119番はしなくていいです",
+        "119番はしないでください",
+        "119には電話せんでよかです",
+        "119番は大丈夫です",
+        "I live in room 119",
+        "no need to call 119",
+    ],
+)
+def test_an_emergency_number_declined_or_inside_a_room_number_is_no_emergency(text) -> None:
+    assert not understand(text, now=NOW).emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        ("救急車は呼ばなくていいです", True),
+        ("救急車はいらん", True),
+        ("火事じゃないです", True),
+        ("119番はしなくていいです", True),
+        ("救急車を呼べない", False),  # cannot call one: still an emergency word
+        ("台所から火が出ました、すぐ来てください", False),
+        ("no need to call an ambulance", True),
+        ("there is no fire", True),
+        ("my husband collapsed, I don't know what to do", False),
+    ],
+)
+def test_an_emergency_word_the_message_declines_is_read_as_negated(text, declined) -> None:
+    from bot.nlp.classify import analyse
+
+    hits = [hit for hit in analyse(text).hits if hit.label == "cue:emergency"]
+    assert hits and all(hit.negated == declined for hit in hits)

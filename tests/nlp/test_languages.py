@@ -105,6 +105,20 @@ def test_someone_fainting_is_an_emergency_in_each_language(text):
     assert got.emergency and got.intent == "help_request"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nước lên đến ngang thắt lưng rồi, cứu chúng tôi",
+        "水已经淹到大腿了，救命",
+        "물이 허리까지 차올랐어요 도와주세요",
+        "The water is up to my chest now, help",
+    ],
+)
+def test_water_risen_to_the_body_at_a_safety_check_is_an_emergency_in_each_language(text):
+    got = understand(text, "safety_check", now=NOW)
+    assert got.emergency and got.intent == "need_help"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_languages_corpus_is_understood_tuned_and_held_out(language):
     # Held-out messages were written before any tuning and are never tuned on: their figure
