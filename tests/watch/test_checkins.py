@@ -166,6 +166,20 @@ def test_a_report_or_a_thank_you_that_names_the_watch_starts_nothing(chat, sessi
     assert t("watch.ask_whom", "ja") not in " ".join(texts(got))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could someone keep an eye on my house while I'm away next week?",
+        "Could someone check in on my empty flat this weekend?",
+    ],
+)
+def test_looking_after_a_house_or_a_flat_is_a_request_not_a_daily_check_in(text, chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori, language="en")
+    chat.say("ASKER", text)
+    assert session.scalar(select(HelpRequest)) is not None  # not the daily check-in's sign-up or its record
+
+
 def test_watching_children_is_childcare_not_a_daily_check_in(chat, session):
     midori = _setup(session)
     factories.resident(session, user_id="ASKER", district=midori)
