@@ -149,6 +149,9 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         ("vi", "Nhờ hỏi thăm hằng ngày mẹ tôi, bà sống một mình"),
         ("zh-Hans", "我想给独居的母亲开通每天问候"),
         ("ko", "혼자 사시는 어머니 매일 안부 확인 부탁드려요"),
+        # a sign-up, not the record (様子) nor stopping ("end" in "weekends")
+        ("ja", "一人暮らしの母の様子が心配なので、見守りをお願いしたいです"),
+        ("en", "I'd like daily check-ins for my father on weekends"),
     ],
 )
 def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat, session):
