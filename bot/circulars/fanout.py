@@ -207,33 +207,54 @@ def sending(circular_id: int) -> Sending:
     return Sending(circular, district_name)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One pending batch, read and ready to send."""
+
+    number: int
+    batch_id: int
+    resident_ids: list[int]
+    people: list[Recipient]
+
+
 def send_batch(this: Sending, batch: int, channels: Channels, clock: Clock) -> None:
     """Send one batch: one multicast per platform and language, or one by one; then mark the
     batch in one transaction, at the time it was sent. A crash before the mark leaves the batch
     pending: it is sent again with the same retry keys, which LINE answers 409, so nobody gets
     it twice."""
-    circular, district_name = this.circular, this.district_name
+    prepared = prepare(this, batch)
+    if prepared is not None:
+        deliver(this, prepared, channels, clock)
+
+
+def prepare(this: Sending, batch: int) -> Prepared | None:
+    """Read a batch and its people; None when it is not pending (already marked)."""
     with Session() as session:
         planned = session.execute(
             select(DeliveryBatch.id, DeliveryBatch.resident_ids).where(
-                DeliveryBatch.circular_id == circular.id,
+                DeliveryBatch.circular_id == this.circular.id,
                 DeliveryBatch.number == batch,
                 DeliveryBatch.status == "pending",
             )
         ).first()
         if planned is None:
-            return
+            return None
         batch_id, planned_ids = planned
-        people = recipients(session, circular, planned_ids)
+        return Prepared(batch, batch_id, planned_ids, recipients(session, this.circular, planned_ids))
+
+
+def deliver(this: Sending, prepared: Prepared, channels: Channels, clock: Clock) -> None:
+    """Send a prepared batch and mark it."""
+    circular, district_name, people = this.circular, this.district_name, prepared.people
     sent: list[Recipient] = []
     for (platform, language), group in group_recipients(people).items():
         messages = render.messages_for(circular, district_name, language)
         channel = channels.get(platform)
         if channel is not None:
-            send_group(channel, circular.id, (batch, platform, language), group, messages)
+            send_group(channel, circular.id, (prepared.number, platform, language), group, messages)
             sent += group
     sent += send_on_behalf(channels, circular, district_name, represented(people), ("proxy",))
-    _mark(circular, batch_id, planned_ids, sent, clock.now())
+    _mark(circular, prepared.batch_id, prepared.resident_ids, sent, clock.now())
 
 
 def group_recipients(people: list[Recipient]) -> dict[tuple[str, str], list[Recipient]]:

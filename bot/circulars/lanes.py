@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import itertools
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Engine, select, update
+from sqlalchemy.pool import StaticPool
 
 from bot.channel import Channels
 from bot.circulars import fanout
@@ -87,19 +89,18 @@ class Heartbeat:
 
 def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock: Clock) -> None:
     """Send batches of a circular until none is left to claim; the last lane finishes it. It runs
-    for minutes on a large district: `clock` tells the time of each lease and mark."""
+    for minutes on a large district: `clock` tells the time of each lease and mark. With workers
+    (jobs on RQ), the next batch is claimed and read while the current one is being sent."""
     claims, heartbeat = Claims(circular_id, lane, jobs), Heartbeat(circular_id, clock)
-    this: fanout.Sending | None = None
-    batch: int | None = None
+    held: list[int] = []  # claimed, not yet marked
     try:
-        while (batch := claim(circular_id, claims, clock, heartbeat)) is not None:
-            heartbeat.beat()
-            this = this or fanout.sending(circular_id)
-            fanout.send_batch(this, batch, channels, clock)
-            claims.release(batch)
+        if jobs.mode == "rq" and _connection_per_session():
+            _pipelined(circular_id, claims, heartbeat, channels, clock, held)
+        else:
+            _one_by_one(circular_id, claims, heartbeat, channels, clock, held)
     except Exception:
-        # Another lane (or this job's retry) may go on at once, with this batch too.
-        if batch is not None:
+        # Another lane (or this job's retry) may go on at once, with these batches too.
+        for batch in held:
             claims.release(batch)
         fanout.release_lease(circular_id)
         raise
@@ -107,13 +108,58 @@ def send_lane(circular_id: int, lane: int, jobs: Jobs, channels: Channels, clock
         fanout.finish(circular_id)
 
 
-def claim(circular_id: int, claims: Claims, clock: Clock, heartbeat: Heartbeat) -> int | None:
+def _connection_per_session() -> bool:
+    """Whether each session has a connection of its own, as the sending thread needs (not an
+    in-memory SQLite's one connection, nor a test's single connection)."""
+    with Session() as session:
+        bind = session.get_bind()
+    return isinstance(bind, Engine) and not isinstance(bind.pool, StaticPool)
+
+
+def _one_by_one(
+    circular_id: int, claims: Claims, heartbeat: Heartbeat, channels: Channels, clock: Clock, held: list[int]
+) -> None:
+    this: fanout.Sending | None = None
+    while (batch := claim(circular_id, claims, clock, heartbeat, held)) is not None:
+        held.append(batch)
+        heartbeat.beat()
+        this = this or fanout.sending(circular_id)
+        fanout.send_batch(this, batch, channels, clock)
+        claims.release(held.pop())
+
+
+def _pipelined(
+    circular_id: int, claims: Claims, heartbeat: Heartbeat, channels: Channels, clock: Clock, held: list[int]
+) -> None:
+    """Claim and read batch n+1 here while a thread sends and marks batch n (one at a time, so
+    the pace and the order of the marks are as one by one)."""
+    this = fanout.sending(circular_id)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanout-send") as sender:
+        sending: Future | None = None
+        while (batch := claim(circular_id, claims, clock, heartbeat, held)) is not None:
+            held.append(batch)
+            heartbeat.beat()
+            prepared = fanout.prepare(this, batch)
+            if sending is not None:
+                sending.result()  # raises what the send raised
+                claims.release(held.pop(0))
+            if prepared is None:
+                claims.release(held.pop())
+                sending = None
+                continue
+            sending = sender.submit(fanout.deliver, this, prepared, channels, clock)
+        if sending is not None:
+            sending.result()
+            claims.release(held.pop(0))
+
+
+def claim(circular_id: int, claims: Claims, clock: Clock, heartbeat: Heartbeat, held: list[int]) -> int | None:
     """The next batch for this lane: a new number (planning more when it is not planned yet),
-    else a pending batch that no live lane holds; None when nothing is left."""
+    else a pending batch that no live lane holds (nor this one: `held`); None when nothing is left."""
     while True:
         number = claims.next()
         if number >= claims.planned and not _plan_up_to(circular_id, number, claims, clock):
-            return _left_over(circular_id, claims, heartbeat)
+            return _left_over(circular_id, claims, heartbeat, held)
         if claims.take(number):
             return number
 
@@ -149,11 +195,11 @@ def _plan_up_to(circular_id: int, number: int, claims: Claims, clock: Clock) -> 
     return number < count
 
 
-def _left_over(circular_id: int, claims: Claims, heartbeat: Heartbeat) -> int | None:
+def _left_over(circular_id: int, claims: Claims, heartbeat: Heartbeat, held: list[int]) -> int | None:
     """A pending batch no live lane holds (its lane died, or its number was lost); None when none
     is pending. While other lanes hold the pending ones, wait: they are marked, or free once a
     dead lane's lease runs out (within LEASE_SECONDS of a kill, not after the reconciler's turn)."""
-    while batches := _pending_batches(circular_id):
+    while batches := [batch for batch in _pending_batches(circular_id) if batch not in held]:
         found = next((batch for batch in batches if claims.take(batch)), None)
         if found is not None:
             return found

@@ -95,15 +95,16 @@ def watch_command(session: Session, turn: Turn) -> Outbox | None:
 @on_text
 def watch_in_words(session: Session, turn: Turn) -> Outbox | None:
     """「一人暮らしの母の見守りをお願いしたい」, "daily check-ins for my father": a request that names
-    見守り anywhere, and no kind of help, starts it as the command does (a thank-you, a report, an
-    offer or a cancel that names it is left to its own handler)."""
+    見守り anywhere, and no kind of help, starts the sign-up (a thank-you, a report, an offer or a
+    cancel that names it is left to its own handler). Not the command's other branches: their
+    hints, read anywhere in a sentence, are in its other words (様子 for the record, "end" in
+    "weekends" for stopping)."""
     understood = turn.understood
     if understood.intent != "help_request" or understood.category not in (None, "other"):
         return None  # 「子どもの見守りをお願いできますか」 is childcare, a request of its kind
     if not flows.has_word(turn, "watch.words"):
         return None
-    turn.args = [turn.text]
-    return watch_command(session, turn)
+    return start(session, turn)
 
 
 def _join(session: Session, turn: Turn, code: str) -> Outbox:

@@ -149,6 +149,9 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         ("vi", "Nhờ hỏi thăm hằng ngày mẹ tôi, bà sống một mình"),
         ("zh-Hans", "我想给独居的母亲开通每天问候"),
         ("ko", "혼자 사시는 어머니 매일 안부 확인 부탁드려요"),
+        # a sign-up, not the record (様子) nor stopping ("end" in "weekends")
+        ("ja", "一人暮らしの母の様子が心配なので、見守りをお願いしたいです"),
+        ("en", "I'd like daily check-ins for my father on weekends"),
     ],
 )
 def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat, session):
@@ -164,6 +167,20 @@ def test_a_report_or_a_thank_you_that_names_the_watch_starts_nothing(chat, sessi
     factories.resident(session, user_id="ASKER", district=midori)
     got = chat.say("ASKER", "見守りの方が今朝来てくれました、ありがとうございました")
     assert t("watch.ask_whom", "ja") not in " ".join(texts(got))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could someone keep an eye on my house while I'm away next week?",
+        "Could someone check in on my empty flat this weekend?",
+    ],
+)
+def test_looking_after_a_house_or_a_flat_is_a_request_not_a_daily_check_in(text, chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori, language="en")
+    chat.say("ASKER", text)
+    assert session.scalar(select(HelpRequest)) is not None  # not the daily check-in's sign-up or its record
 
 
 def test_watching_children_is_childcare_not_a_daily_check_in(chat, session):

@@ -79,7 +79,7 @@ def downgrade() -> None:
         sa.column('sent_at', sa.DateTime()),
     )
     bind = op.get_bind()
-    have = set(bind.execute(sa.select(deliveries.c.circular_id, deliveries.c.resident_id)).tuples())
+    have = {tuple(row) for row in bind.execute(sa.select(deliveries.c.circular_id, deliveries.c.resident_id))}
     for batch in bind.execute(sa.select(batches)).mappings().all():
         skipped = set(batch['skipped_ids'])
         missing = [r for r in batch['resident_ids'] if (batch['circular_id'], r) not in have]
