@@ -106,13 +106,22 @@ class Jobs:
             self.redis = Redis.from_url(redis_url or "")  # Config sets rq only with a URL
             self.queue = Queue(QUEUE_NAME, connection=self.redis)
 
-    def enqueue(self, name: str, *args: Any, delay: timedelta | None = None, job_id: str | None = None) -> None:
-        """Run `name(*args)` soon (or after `delay`), retried when it raises."""
+    def enqueue(
+        self,
+        name: str,
+        *args: Any,
+        delay: timedelta | None = None,
+        job_id: str | None = None,
+        retry_intervals: list[int] = RETRY_INTERVALS,
+    ) -> None:
+        """Run `name(*args)` soon (or after `delay`), retried when it raises (on RQ, after each of
+        `retry_intervals`: a job that is itself a first retry is given the rest)."""
         name = str(name)  # a Job as its plain dotted name, as RQ stores it
         if self.mode == "rq":
             from rq import Retry
 
-            options = {"retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), "job_id": job_id}
+            retry = Retry(max=len(retry_intervals), interval=retry_intervals) if retry_intervals else None
+            options = {"retry": retry, "job_id": job_id}
             if delay:
                 self.queue.enqueue_in(delay, name, *args, **options)
             else:
