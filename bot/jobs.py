@@ -55,11 +55,21 @@ def process_event(inbound_event_id: int) -> None:
         outboxes.deliver(started.channels, ids, started.clock.now())
 
 
+GROUP_SHARE = 16  # events of a webhook group its own job handles; the rest go to other workers
+
+
 def process_events(inbound_event_ids: list[int]) -> None:
     """Handle the events one webhook group stored, one after another (bot.intake queues one job a
     group, not one an event). One that fails is tried again alone, after RQ's first retry interval
-    and with its own retries, so that it neither holds back the others nor has them handled again."""
-    for event_id in inbound_event_ids:
+    and with its own retries, so that it neither holds back the others nor has them handled again.
+    A burst's big group keeps its first events and queues the rest a job each, for the other
+    workers: the last of 500 people would otherwise wait for the 499 before them on one worker."""
+    jobs = runtime.current().jobs
+    mine = inbound_event_ids
+    if jobs.mode == "rq" and len(inbound_event_ids) > GROUP_SHARE:
+        mine, rest = inbound_event_ids[:GROUP_SHARE], inbound_event_ids[GROUP_SHARE:]
+        jobs.enqueue_all(Job.PROCESS_EVENT, [(i,) for i in rest], [event_job_id(i) for i in rest])
+    for event_id in mine:
         try:
             process_event(event_id)
         except Exception:

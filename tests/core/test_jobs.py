@@ -143,3 +143,22 @@ def test_an_old_or_forged_button_is_answered_kindly_and_changes_nothing(rt, chan
     with Session() as s:
         assert s.get(InboundEvent, forged).status == "done"
         assert all(r.district_id is None for r in s.query(Resident)) and district.id
+
+
+def test_a_big_group_keeps_its_first_events_and_leaves_the_rest_to_other_workers(
+    rt, channel, session, redis_url, redis, monkeypatch
+):
+    from bot.jobs import GROUP_SHARE
+
+    monkeypatch.setattr(rt, "jobs", Jobs("rq", redis_url))
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    ids = [stored_event(user_id=f"U{n}") for n in range(GROUP_SHARE + 4)]
+    process_events(ids)
+    assert all(channel.to(f"U{n}") for n in range(GROUP_SHARE))  # answered by the group's job
+    assert not any(channel.to(f"U{n}") for n in range(GROUP_SHARE, GROUP_SHARE + 4))
+    queue = Queue(QUEUE_NAME, connection=redis)
+    queued = [queue.fetch_job(job_id) for job_id in queue.get_job_ids()]
+    assert [(j.id, j.func_name, j.args) for j in queued] == [
+        (event_job_id(i), "bot.jobs.process_event", (i,)) for i in ids[GROUP_SHARE:]
+    ]
