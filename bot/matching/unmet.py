@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from bot.events import Envelope, Outbox, Text, button
 from bot.i18n import t
 from bot.matching import describe
 from bot.outbox import recipient, retry_key
-from db.models import DistrictAdmin, HelperProfile, HelpRequest, Offer, Resident, helper_districts
+from db.models import DistrictAdmin, HelperKind, HelperProfile, HelpRequest, Offer, Resident, helper_districts
 
 SHORT_LIST = 5
-_LOOKED_AT = 200  # helpers of the district ranked for the short list (a district has fewer)
 
 
 def admins(session: Session, district_id: int | None) -> list[Resident]:
@@ -36,26 +35,35 @@ def round_keys(session: Session, request: HelpRequest, round: int) -> list[str]:
 def short_list(session: Session, request: HelpRequest) -> list[Resident]:
     """A few helpers of the district an admin could ask in person, whatever their kinds: those
     who registered the request's kind first, those who declined it last."""
-    rows = session.execute(
-        select(Resident, HelperProfile.skills)
-        .join(HelperProfile, HelperProfile.resident_id == Resident.id)
-        .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+    of_kind = (
+        select(HelperKind.helper_id)
         .where(
-            helper_districts.c.district_id == request.district_id,
-            HelperProfile.paused.is_(False),
-            Resident.active.is_(True),
-            Resident.id != request.resident_id,
+            HelperKind.helper_id == HelperProfile.id,
+            HelperKind.district_id == request.district_id,
+            HelperKind.kind == request.category,
         )
-        .order_by(Resident.id)
-        .limit(_LOOKED_AT)
-    ).all()
-    declined = set(
-        session.scalars(select(Offer.helper_id).where(Offer.request_id == request.id, Offer.status == "declined"))
+        .exists()
     )
-    ranked = sorted(
-        rows, key=lambda row: (request.category not in (row.skills or []), row.Resident.id in declined, row.Resident.id)
+    declined = (
+        select(Offer.id)
+        .where(Offer.request_id == request.id, Offer.helper_id == Resident.id, Offer.status == "declined")
+        .exists()
     )
-    return [row.Resident for row in ranked[:SHORT_LIST]]
+    return list(
+        session.scalars(
+            select(Resident)
+            .join(HelperProfile, HelperProfile.resident_id == Resident.id)
+            .join(helper_districts, helper_districts.c.helper_id == HelperProfile.id)
+            .where(
+                helper_districts.c.district_id == request.district_id,
+                HelperProfile.paused.is_(False),
+                Resident.active.is_(True),
+                Resident.id != request.resident_id,
+            )
+            .order_by(case((of_kind, 0), else_=1), case((declined, 1), else_=0), Resident.id)
+            .limit(SHORT_LIST)
+        )
+    )
 
 
 # Request categories whose requester is not the one to tell (a 見守り visit: the silent person's
