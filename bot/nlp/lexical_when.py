@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.nlp.lexical import lexicon, prepare, strip_marks
+from bot.nlp.lexical import LANGUAGES, lexicon, prepare, strip_marks
 from bot.nlp.when import When, names_day, resolve
 
 _PM = ("afternoon", "evening", "night", "tonight")
@@ -123,4 +123,4 @@ def resolve_in(text: str, language: str, now: datetime) -> When:
 def names_day_in(text: str, language: str, now: datetime) -> bool:
     """Whether a message in any of our languages names a day (后天, 모레, ngày kia, 明後日), not
     only a part of day or a clock time."""
-    return names_day(to_english(text, language) if language in _CLOCKS else text, now.date())
+    return names_day(to_english(text, language) if language in LANGUAGES else text, now.date())
