@@ -74,7 +74,7 @@ def process_events(inbound_event_ids: list[int]) -> None:
             process_event(event_id)
         except Exception:
             log.exception("inbound event %s failed in its group's job: tried again alone", event_id)
-            runtime.current().jobs.enqueue(  # its first retry: RQ's others follow, none more than alone
+            jobs.enqueue(  # its first retry: RQ's others follow, none more than alone
                 Job.PROCESS_EVENT,
                 event_id,
                 delay=timedelta(seconds=RETRY_INTERVALS[0]),
