@@ -110,8 +110,8 @@ def add_town_life(session) -> dict[str, int]:
     }
 
 
-def page_paths(ids: dict[str, int]) -> dict[str, str]:
-    """name -> path of every admin page, the district's pages in 緑ケ丘."""
+def page_paths(ids: dict[str, int], report_month: str) -> dict[str, str]:
+    """name -> path of every admin page, the district's pages in 緑ケ丘 (the report of `report_month`)."""
     d = f"/admin/d/{ids['district']}"
     return {
         "home": "/admin/",
@@ -130,7 +130,7 @@ def page_paths(ids: dict[str, int]) -> dict[str, str]:
         "represented": f"{d}/represented",
         "teaching": f"{d}/teaching",
         "chart": f"{d}/chart",
-        "report": f"{d}/report?month={local_now():%Y-%m}",
+        "report": f"{d}/report?month={report_month}",
         "watch": f"{d}/watch",
         "support": f"{d}/support",
         "not-found": f"{d}/requests/999999",
@@ -153,8 +153,12 @@ def site(tmp_path_factory):
     app = start_dev_app(dev_config(tmp_path_factory.mktemp("admin-browser"), jobs_mode="thread"))
     with Session.begin() as session:
         ids = add_town_life(session)
+        # The report of the month the demo's 大雨 check was sent in (three days ago: on the 1st to
+        # the 3rd of a month, the month before), whose numbers the report tests read.
+        rain = session.scalar(select(Circular.sent_at).where(Circular.title == "大雨の安否確認"))
+    pages = page_paths(ids, f"{rain:%Y-%m}")
     with browser.serving(app) as base:
-        yield Site(base, ids["admin"], ids["staff"], app.config["SECRET_KEY"], page_paths(ids), staff_paths(ids))
+        yield Site(base, ids["admin"], ids["staff"], app.config["SECRET_KEY"], pages, staff_paths(ids))
 
 
 @pytest.fixture(scope="module")
