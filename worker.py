@@ -52,9 +52,9 @@ def preload(engine) -> None:
 def run_jobs(redis, burst: bool, name: str | None = None) -> None:
     """Take jobs off the queue and run them in this process until stopped (or the queue is empty),
     as the RQ worker `name`."""
-    from rq import SimpleWorker
+    from bot.runner import JobRunner
 
-    SimpleWorker([QUEUE_NAME], connection=redis, name=name).work(burst=burst, with_scheduler=True)
+    JobRunner([QUEUE_NAME], connection=redis, name=name).work(burst=burst, with_scheduler=True)
 
 
 def runner_name(number: int) -> str:
@@ -69,11 +69,13 @@ def fail_abandoned(redis, name: str) -> list[str]:
     taken again within seconds, each job safe to run twice), else failed, and the reconciler
     re-drives its events. Left alone, they would stay "started" until the job timeout ran out and
     the reconciler, which takes them as still running, would not touch them. Their ids."""
-    from rq import Queue, SimpleWorker
+    from rq import Queue
     from rq.job import JobStatus
     from rq.utils import now
 
-    worker = SimpleWorker([QUEUE_NAME], connection=redis, name=name)
+    from bot.runner import JobRunner
+
+    worker = JobRunner([QUEUE_NAME], connection=redis, name=name)
     handed_back = []
     for execution in worker.get_current_executions(refresh=True):
         job = execution.job
