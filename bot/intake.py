@@ -130,12 +130,14 @@ class Intake:
 
     def _write_groups(self) -> None:
         """A writer thread: each group is what waits when the writer is free again."""
-        writer = Writer(self.bind, self.jobs)
+        writer: Writer | None = None
         try:
             while (group := self._next_group()) is not None:
+                writer = writer or Writer(self.bind, self.jobs)
                 writer.write(group)
         finally:
-            writer.close()
+            if writer is not None:
+                writer.close()
 
     def _next_group(self) -> list[Body] | None:
         """The bodies waiting (at least one), or None when none came for IDLE_SECONDS (the
