@@ -171,7 +171,11 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
     data = {"request_id": request.id}
     if request.district_id is None:
         flows.ask(session, turn, "request_district", data)
-        return [Text(turn.t("request.ask_district"), district_buttons(session, f"request.district:{request.id}"))]
+        return [
+            Text(
+                turn.t("request.ask_district"), district_buttons(session, f"request.district:{request.id}", turn.locale)
+            )
+        ]
     if request.when is None and request.time_of_day is None:
         flows.ask(session, turn, "request_when", data)
         return [Text(turn.t("request.ask_when"), when_buttons(turn, request))]
