@@ -95,3 +95,26 @@ def test_the_worker_is_seen_alive_and_busy_by_rq_while_a_job_runs(redis):
     assert len(SEEN) == 3
     for state, ttl, beaten in SEEN:
         assert state == b"busy" and ttl > 60 and beaten
+
+
+def test_a_runner_waiting_for_its_next_job_is_kept_alive_in_redis_for_the_whole_wait(redis):
+    """After a job the runner blocks on the queue for up to RQ's dequeue timeout (405 s): its key
+    must outlive that wait, or `rq info` and RQ's worker registry lose a live worker (the job's
+    own heartbeat gives the key only 90 s)."""
+    import threading
+    import time
+
+    queue = Queue(QUEUE_NAME, connection=redis)
+    queue.enqueue(note, 1)
+    worker = JobRunner([queue], connection=redis)
+    seen: list[int] = []
+
+    def look_while_it_waits() -> None:
+        time.sleep(1.5)  # the job is done: the runner waits for the next
+        seen.append(redis.ttl(worker.key))
+
+    looker = threading.Thread(target=look_while_it_waits)
+    looker.start()
+    worker.work(burst=False, max_idle_time=3)
+    looker.join()
+    assert seen and seen[0] > worker.dequeue_timeout, (seen, worker.dequeue_timeout)
