@@ -144,7 +144,7 @@ def has_word(turn: Turn, key: str) -> bool:
     text = normal(turn.text)
     compact = "".join(ch for ch in text if ch not in PUNCTUATION)
     # a word in Latin letters only as a whole word: "notice" is not in "noticed", "no" not in "know"
-    return any(word and (_holds(text, word) or (not word.isascii() and word in compact)) for word in words(turn, key))
+    return any(word and (holds(text, word) or (not word.isascii() and word in compact)) for word in words(turn, key))
 
 
 def reads_as_cancel(turn: Turn) -> bool:
@@ -190,11 +190,11 @@ def waits(turn: Turn) -> bool:
     from bot.privacy import has_address
 
     text = normal(_AFTER_A_NOUN.sub("・", turn.text))
-    said = any(_holds(text, word) for word in words(turn, "conversation.wait_words"))
+    said = any(holds(text, word) for word in words(turn, "conversation.wait_words"))
     return said and not has_address(turn.text)
 
 
-def _holds(text: str, word: str) -> bool:
+def holds(text: str, word: str) -> bool:
     """The word in the text; a word in Latin letters only as a whole word ("wait", not "waiting")."""
     if not word.isascii():
         return word in text

@@ -31,7 +31,8 @@ def without_greetings(turn: Turn) -> str:
 def asks(turn: Turn) -> bool:
     """A request needs an ask (お願い, ほしい, 頼む, can someone...), not just a topic word."""
     text = without_greetings(turn)
-    return any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.ask_words"))
+    # a word in Latin letters as a whole word: "someone to" is not in "someone told"
+    return any(flows.holds(text, flows.normal(w)) for w in catalog_words(turn.locale, "request.ask_words"))
 
 
 def vague(turn: Turn) -> bool:

@@ -225,3 +225,19 @@ def test_a_request_asked_as_a_question_is_drafted_without_asking_whether_it_is_o
     line_chat.say("Uask", text)
     request = session.scalar(select(HelpRequest))
     assert request is not None and request.category == kind
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Somebody took my rubbish out this morning, so kind of them"),  # not "somebody to"
+        ("en", "Someone told me the garbage day changed to Tuesday"),  # not "someone to"
+        ("en", "My neighbour walked my dog yesterday, I haven't seen anyone so kind"),
+        ("vi", "hom qua con toi da do rac va don dep can nha cho toi"),  # căn nhà, the house: not cần
+    ],
+)
+def test_a_story_that_names_a_kind_of_help_is_not_drafted_as_a_request(language, text, line_chat, session, town):
+    factories.resident(session, platform="line", user_id="Ustory", district=town, language=language)
+    session.commit()
+    line_chat.say("Ustory", text)
+    assert session.scalar(select(HelpRequest)) is None
