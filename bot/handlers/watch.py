@@ -12,6 +12,7 @@ from bot import outbox as outboxes
 from bot.events import Outbox, Text
 from bot.handlers import Turn, catalog_words, on_command, on_first, on_postback, on_text
 from bot.handlers import conversation as flows
+from bot.handlers.request_intake import asks
 from bot.handlers.watch_signup import for_me, start, t_for
 from bot.queue import Job, enqueue_after_commit
 from bot.watch import answers, checkins, visits
@@ -101,8 +102,9 @@ def watch_in_words(session: Session, turn: Turn) -> Outbox | None:
     "weekends" for stopping)."""
     understood = turn.understood
     daily_check = flows.has_word(turn, "watch.daily_words") and flows.has_word(turn, "watch.check_words")
-    if understood.intent == "chitchat" and daily_check and ("?" in turn.text or "？" in turn.text):
-        return start(session, turn)  # 「能不能每天有人去看看她？」 read as small talk
+    # 「能不能每天有人去看看她？」 read as small talk; 「毎日暑いですね、様子はどう？」 asks no one to look in
+    if understood.intent == "chitchat" and daily_check and ("?" in turn.text or "？" in turn.text) and asks(turn):
+        return start(session, turn)
     if understood.intent != "help_request" or understood.category not in (None, "other"):
         return None  # 「子どもの見守りをお願いできますか」 is childcare, a request of its kind
     if not (flows.has_word(turn, "watch.words") or daily_check):

@@ -173,6 +173,11 @@ def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat
         ("en", "Could someone check on my neighbour tomorrow? I haven't seen her for days"),
         ("ja", "隣のおばあちゃんを最近見かけんけん、明日様子を見に行ってもらえんやろか"),
         ("ja", "毎朝、母の様子を見に行きよります"),  # telling, not asking
+        # small talk asking after someone, on a day like every day: nobody is asked to look in
+        ("ja", "毎日暑いですね、お母さんの様子はどうですか？"),
+        ("zh-Hans", "每天都很热，你好不好？"),
+        ("ko", "매일 덥네요. 괜찮은지요?"),
+        ("en", "Do you check on your mum every day?"),
     ],
 )
 def test_looking_in_once_or_telling_of_it_is_not_a_daily_check_in(language, text, chat, session):
