@@ -223,20 +223,22 @@ def _temperature(examples: Examples, features_count: int, classes: int, l2: floa
     return float(min(_TEMPERATURES, key=loss))
 
 
-def _head_arrays(name: str, examples: Examples, features_count: int, classes: tuple[str, ...], l2: float) -> dict:
-    """The arrays of one head: classes, weights, bias, temperature."""
+def _head_arrays(
+    name: str, examples: Examples, features_count: int, classes: tuple[str, ...], l2: float, calibrated: bool
+) -> dict:
+    """The arrays of one head: classes, weights, bias, temperature (1 when not `calibrated`)."""
     weights, bias = fit(examples, features_count, len(classes), l2)
     return {
         f"{name}_classes": np.array(classes),
         f"{name}_weights": weights.astype(np.float32),
         f"{name}_bias": bias.astype(np.float32),
-        f"{name}_temperature": _temperature(examples, features_count, len(classes), l2),
+        f"{name}_temperature": _temperature(examples, features_count, len(classes), l2) if calibrated else 1.0,
     }
 
 
-def train(language: str = "ja", path: Path | None = None) -> dict:
-    """Fit the three heads on a language's training corpus and write its model file; return its arrays."""
-    corpus = featurised_corpus(language)
+def fitted(corpus: list[Labelled], language: str = "ja", calibrated: bool = True) -> dict[str, Any]:
+    """The three heads fitted on a featurised corpus, as the arrays of a model file (without its
+    temperatures' five extra fits per head when not `calibrated`)."""
     l2 = settings(language)["l2"]
     names = _vocabulary(corpus)
     columns = {name: number for number, name in enumerate(names)}
@@ -244,9 +246,15 @@ def train(language: str = "ja", path: Path | None = None) -> dict:
     requests = [c for c in corpus if c[1] == "help_request"]
     categories = _examples([c[0] for c in requests], [CATEGORIES.index(c[2]) for c in requests], columns)
     arrays: dict[str, Any] = {"features": np.array(names), "fingerprint": fingerprint(corpus, language)}
-    arrays |= _head_arrays("intent", intents, len(names), INTENTS, l2)
-    arrays |= _head_arrays("category", categories, len(names), CATEGORIES, l2)
+    arrays |= _head_arrays("intent", intents, len(names), INTENTS, l2, calibrated)
+    arrays |= _head_arrays("category", categories, len(names), CATEGORIES, l2, calibrated)
     emergencies = _examples([told(c[0]) for c in corpus], [int(c[3]) for c in corpus], columns)
-    arrays |= _head_arrays("emergency", emergencies, len(names), EMERGENCY_CLASSES, l2)
+    arrays |= _head_arrays("emergency", emergencies, len(names), EMERGENCY_CLASSES, l2, calibrated)
+    return arrays
+
+
+def train(language: str = "ja", path: Path | None = None) -> dict:
+    """Fit the three heads on a language's training corpus and write its model file; return its arrays."""
+    arrays = fitted(featurised_corpus(language), language)
     np.savez_compressed(path or model_file(language), **arrays)
     return arrays
