@@ -48,9 +48,9 @@ def preload(engine) -> None:
 
 def run_jobs(redis, burst: bool) -> None:
     """Take jobs off the queue and run them in this process until stopped (or the queue is empty)."""
-    from rq import SimpleWorker
+    from bot.runner import JobRunner
 
-    SimpleWorker([QUEUE_NAME], connection=redis).work(burst=burst, with_scheduler=True)
+    JobRunner([QUEUE_NAME], connection=redis).work(burst=burst, with_scheduler=True)
 
 
 def supervise(redis, burst: bool) -> int:

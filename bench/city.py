@@ -2,9 +2,11 @@
 
 Everything is real except LINE: the Procfile's web command (gunicorn), PostgreSQL, a Redis of the
 bench's own, `python worker.py` processes, and the fake LINE API (tests/line_fake.py) in this
-process. Each simulated resident writes 「明日の朝ゴミ出しをお願いできますか」 at a time spread
-over the window, then answers the bot as a person would, as soon as its answer arrives: the address,
-the landmark, then presses お願いする. Helpers only receive offers.
+process. Each simulated resident (bench.residents) writes a request of their own at a time spread
+over the window: one of the kinds of help, with a time or without, in Japanese mostly and in English,
+Chinese, Korean or Vietnamese for some, from one of six districts; then answers the bot as a person
+would, as soon as its answer arrives: their district, the time if it was not said, the address, the
+landmark, then presses お願いする. No two write the same text. Helpers only receive offers.
 
 Measured per worker count (every figure absolute; the goal is p95 < 1 s with 2 workers):
 - message to first offer: from the press of お願いする to LINE receiving the first offer card;
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from bench.common import drop_postgres, machine, postgres_url
 from bench.fanout import stop
+from bench.residents import DISTRICTS, Resident, confirmed, next_move, simulated, texts_of, walk_buttons
 from bench.webhook import free_port, redis_server, wait_for, web_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +47,7 @@ SECRET = "bench-city-secret"
 RESIDENTS = 1_000
 WINDOW = 60.0  # seconds over which the residents start writing
 GRACE = 120.0  # seconds after the window before the rest count as unanswered
-HELPERS = 300
-DISTRICT = "緑ケ丘"
+HELPERS = 300  # spread over the districts, each with a few kinds of help
 
 
 def rss_mib(pid: int) -> float:
@@ -176,24 +178,6 @@ def job_times(redis) -> dict[str, tuple[int, list[float], list[float]]]:
     return found
 
 
-def walk_buttons(node) -> list[tuple[str, str]]:
-    """(label, postback data) of every postback action anywhere in a LINE message."""
-    found = []
-    if isinstance(node, dict):
-        if node.get("type") == "postback" and "data" in node:
-            found.append((node.get("label", ""), node["data"]))
-        for value in node.values():
-            found += walk_buttons(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += walk_buttons(value)
-    return found
-
-
-def texts_of(messages: list) -> str:
-    return "\n".join(str(m.get("text") or m.get("altText") or "") for m in messages)
-
-
 def signed(user: str, event: dict) -> tuple[bytes, str, str]:
     """A signed webhook body carrying one event from `user`: (body, signature, reply token)."""
     token = uuid.uuid4().hex
@@ -212,11 +196,13 @@ def signed(user: str, event: dict) -> tuple[bytes, str, str]:
 
 
 class Town:
-    """The simulated residents and what LINE saw of them."""
+    """The simulated residents (bench.residents) and what LINE saw of them."""
 
-    def __init__(self, port: int, residents: int) -> None:
-        self.port, self.count = port, residents
-        self.users = [f"Ucity{n:028x}" for n in range(residents)]
+    def __init__(self, port: int, people: list[Resident]) -> None:
+        self.port, self.count = port, len(people)
+        self.people = people
+        self.by_user = {person.user_id: person for person in people}
+        self.users = [person.user_id for person in people]
         self.tokens: dict[str, tuple[str, float]] = {}  # reply token -> (user, when the message went)
         self.inbox: queue.Queue = queue.Queue()
         self.pressed: dict[str, float] = {}  # user -> when お願いする was pressed
@@ -277,41 +263,23 @@ class Town:
         with self.lock:
             self.webhook_statuses[status] = self.webhook_statuses.get(status, 0) + 1
 
-    def say(self, user: str, text: str) -> None:
-        self.post(
-            user,
-            {
-                "type": "message",
-                "message": {"type": "text", "id": uuid.uuid4().hex[:16], "quoteToken": uuid.uuid4().hex, "text": text},
-            },
-        )
-
-    def press(self, user: str, data: str) -> None:
-        self.post(user, {"type": "postback", "postback": {"data": data}})
+    def say(self, user: str, event: dict) -> None:
+        if event["type"] == "message":
+            event["message"].update({"id": uuid.uuid4().hex[:16], "quoteToken": uuid.uuid4().hex})
+        self.post(user, event)
 
     def answer(self, user: str, messages: list) -> None:
         """What a resident does on reading the bot: the next answer, or nothing."""
-        text, buttons = texts_of(messages), walk_buttons(messages)
-        self.heard[user] = text
-        send = next((data for label, data in buttons if label.endswith("お願いする")), None)
-        district = next((data for label, data in buttons if label == DISTRICT), None)
-        if "お願いを出しました" in text:
+        self.heard[user] = texts_of(messages)
+        if confirmed(messages):
             self.confirmed[user] = self.confirmed.get(user, 0) + 1
-        elif send is not None:
+            return
+        move = next_move(self.by_user[user], messages)
+        if move is None:
+            return
+        if move[0] == "confirm":
             self.pressed.setdefault(user, time.monotonic())
-            self.press(user, send)
-        elif district is not None:
-            self.press(user, district)
-        elif "目印" in text:
-            self.say(user, "公園の近く")
-        elif "住所" in text or "待ち合わせ" in text:
-            self.say(user, self.address(user))
-
-    def address(self, user: str) -> str:
-        """A resident's own address, with numbers of at most two digits: the bot reads 110 or
-        119 in a message (「3-2-110」) as an emergency call, which is not what this bench measures."""
-        n = self.users.index(user)
-        return f"{DISTRICT}{n // 40 + 1}-{n % 40 + 1}-5"
+        self.say(user, move[1])
 
     def run(self, window: float, grace: float, settled=lambda: True) -> float:
         """Start every resident within `window`, answer the bot until all are confirmed and
@@ -322,7 +290,8 @@ class Town:
         pending = list(self.users)
         while time.monotonic() - started < window + grace:
             while pending and time.monotonic() - started >= gap * (self.count - len(pending)):
-                self.say(pending.pop(0), "明日の朝ゴミ出しをお願いできますか")
+                person = self.by_user[pending.pop(0)]
+                self.say(person.user_id, {"type": "message", "message": {"type": "text", "text": person.request}})
             try:
                 user, messages = self.inbox.get(timeout=0.01)
                 self.answer(user, messages)
@@ -353,38 +322,48 @@ def start_line(town_ref: list):
 
 
 def populate(database_url: str) -> None:
-    """A district, its helpers (ごみ出し among their kinds) and the residents, with no address."""
-    from sqlalchemy import insert, select
+    """The districts, their helpers (three kinds of help each, every kind in every district) and
+    no residents: each resident's first message makes them, as with LINE's lost follow event."""
+    from sqlalchemy import insert
 
+    from bot.kinds import KEYS
     from db import matching_index
     from db.models import District, HelperProfile, Resident, helper_districts
     from db.session import make_engine
 
     engine = make_engine(database_url)
     with engine.begin() as db:
-        district = db.execute(insert(District).values(name=DISTRICT).returning(District.id)).scalar_one()
-        db.execute(
-            insert(Resident),
-            [
-                {
-                    "platform": "line",
-                    "platform_user_id": f"Uhelper{n:026x}",
-                    "display_name": f"helper{n}",
-                    "district_id": district,
-                }
-                for n in range(HELPERS)
-            ],
+        districts = list(
+            db.scalars(
+                insert(District).returning(District.id, sort_by_parameter_order=True), [{"name": n} for n in DISTRICTS]
+            )
         )
-        helpers = list(db.scalars(select(Resident.id).where(Resident.platform_user_id.like("Uhelper%"))))
-        db.execute(
-            insert(HelperProfile),
-            [
-                {"resident_id": r, "skills": ["garbage", "shopping"], "availability": [], "approved": True}
-                for r in helpers
-            ],
+        home = [districts[n % len(districts)] for n in range(HELPERS)]
+        helpers = list(
+            db.scalars(
+                insert(Resident).returning(Resident.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "platform": "line",
+                        "platform_user_id": f"Uhelper{n:026x}",
+                        "display_name": f"helper{n}",
+                        "district_id": home[n],
+                    }
+                    for n in range(HELPERS)
+                ],
+            )
         )
-        profiles = list(db.scalars(select(HelperProfile.id)))
-        db.execute(insert(helper_districts), [{"helper_id": p, "district_id": district} for p in profiles])
+        skills = [[KEYS[(n // len(districts) + k) % len(KEYS)] for k in range(3)] for n in range(HELPERS)]
+        profiles = list(
+            db.scalars(
+                insert(HelperProfile).returning(HelperProfile.id, sort_by_parameter_order=True),
+                [
+                    {"resident_id": r, "skills": skills[n], "availability": [], "approved": True}
+                    for n, r in enumerate(helpers)
+                ],
+            )
+        )
+        db.execute(insert(helper_districts), [{"helper_id": p, "district_id": home[n]} for n, p in enumerate(profiles)])
         matching_index.rebuild(db)
     engine.dispose()
 
@@ -461,7 +440,9 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
             wait_for(port)
             processes = {"web": web, **{f"worker {n + 1}": w for n, w in enumerate(running)}}
             before = memory(processes)
-            town = Town(port, residents)
+            town = Town(port, simulated(residents))
+            for person in town.people:  # the language each writes in is their LINE's
+                fake.profiles[person.user_id] = {"displayName": person.user_id[-6:], "language": person.language}
             town_ref[:] = [town]
             redis_pid = int(Redis.from_url(redis_url).info("server")["process_id"])
             parts = {**processes, "redis": redis_pid, "bench (residents, fake LINE)": os.getpid()}

@@ -1,9 +1,9 @@
 """Worker CPU per event: bench.city's residents replayed through `process_event` in this process.
 
 bench.city measures the whole system at once on a shared machine, where absolute times say little.
-This replays the same conversations (「明日の朝ゴミ出しをお願いできますか」, the address, the
-district, the landmark, お願いする, and the first offers, run right after it as in the worker) one
-event at a time, in one process set up as a worker is (the job code and the tagger preloaded,
+This replays the same conversations (bench.residents: each resident's own request, their district,
+the time if not said, the address, the landmark, お願いする, and the first offers, run right after
+it as in the worker) one event at a time, in one process set up as a worker is (the job code and the tagger preloaded,
 PostgreSQL, a Redis of its own for the jobs it enqueues, the fake LINE API in a thread), and prints
 the CPU time of the thread running the jobs, and the SQL statements it sent, per event and step:
 what the machine pays a worker for each message. The residents take turns, as in a burst.
@@ -21,36 +21,14 @@ import time
 import uuid
 from collections import deque
 
-from bench.city import DISTRICT, SECRET, populate, signed, texts_of, walk_buttons
+from bench.city import SECRET, populate, signed
 from bench.common import drop_postgres, machine, postgres_url
+from bench.residents import confirmed, next_move, simulated, text_event, walk_buttons
 from bench.webhook import redis_server
 
 RESIDENTS = 200
 PROFILE = "/tmp/kyojo-bench-replay.prof"
-STEPS = ("request", "address", "district", "landmark", "confirm")
-REQUEST = "明日の朝ゴミ出しをお願いできますか"
-
-
-def text_event(text: str) -> dict:
-    return {"type": "message", "message": {"type": "text", "id": uuid.uuid4().hex[:16], "text": text}}
-
-
-def next_move(messages: list, address: str) -> tuple[str, dict] | None:
-    """What a resident does on reading the bot, as bench.city's Town.answer: (step, event) or None."""
-    text, buttons = texts_of(messages), walk_buttons(messages)
-    send = next((data for label, data in buttons if label.endswith("お願いする")), None)
-    district = next((data for label, data in buttons if label == DISTRICT), None)
-    if "お願いを出しました" in text:
-        return None
-    if send is not None:
-        return "confirm", {"type": "postback", "postback": {"data": send}}
-    if district is not None:
-        return "district", {"type": "postback", "postback": {"data": district}}
-    if "目印" in text:
-        return "landmark", text_event("公園の近く")
-    if "住所" in text or "待ち合わせ" in text:
-        return "address", text_event(address)
-    return None
+STEPS = ("request", "district", "when", "address", "landmark", "confirm", "is request", "kind")
 
 
 class Replay:
@@ -92,6 +70,8 @@ class Replay:
         from bot import inbound
         from db.session import Session
 
+        if event["type"] == "message":
+            event["message"]["id"] = uuid.uuid4().hex[:16]
         body, signature, token = signed(user, event)
         self.tokens[token] = user
         events = self.started.channels["line"].parse_webhook(body, signature)
@@ -104,9 +84,9 @@ class Replay:
         from bot.nlp.classify import analyse
 
         event_id, seen = self.store(user, event), len(self.fake.requests)
-        # Every resident writes the same texts here, so the process's cache of whole-message
-        # analyses (kept for a turn that reads its text again) would answer all but the first
-        # resident's without reading them: people in a real stream each write their own.
+        # Residents share a few answers (a landmark), so the process's cache of whole-message
+        # analyses (kept for a turn that reads its text again) would answer them without reading:
+        # people in a real stream each write their own.
         analyse.cache_clear()
         if self.profiler is not None:
             self.profiler.enable()
@@ -128,18 +108,19 @@ class Replay:
 
     def residents(self, count: int) -> int:
         """Every resident's conversation, in turns; how many were confirmed."""
-        users = [f"Ucity{n:028x}" for n in range(count)]
-        turns = deque((user, "request", text_event(REQUEST)) for user in users)
-        confirmed = 0
+        people = {person.user_id: person for person in simulated(count)}
+        for person in people.values():
+            self.fake.profiles[person.user_id] = {"displayName": person.user_id[-6:], "language": person.language}
+        turns = deque((p.user_id, "request", text_event(p.request)) for p in people.values())
+        done = 0
         while turns:
             user, step, event = turns.popleft()
             messages = self.run(user, step, event)
-            confirmed += "お願いを出しました" in texts_of(messages)
-            n = users.index(user)
-            move = next_move(messages, f"{DISTRICT}{n // 40 + 1}-{n % 40 + 1}-5")
+            done += confirmed(messages)
+            move = next_move(people[user], messages)
             if move is not None:
                 turns.append((user, *move))
-        return confirmed
+        return done
 
 
 def report(replay: Replay, residents: int, confirmed: int, wall: float) -> None:

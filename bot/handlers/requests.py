@@ -15,7 +15,7 @@ from bot.handlers import conversation as flows
 from bot.handlers import request_several as several
 from bot.handlers.onboarding import district_buttons
 from bot.matching import describe, offers
-from bot.privacy import has_address
+from bot.privacy import address_in, has_address
 from db.models import District, HelpRequest, Resident
 
 # Intents that, written in the middle of a question, mean the person moved on to something else.
@@ -243,6 +243,9 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     if request is None or chosen is None:
         return None
     request.district_id = chosen.id
+    address = address_in(turn.text)  # 「緑ケ丘1-2-3です」 answers the address question too
+    if address:  # a bare number (「みどりがおかの1-2-3」) is in the district just named
+        request.meeting_point = (address if not address[0].isdigit() else chosen.name + address)[:500]
     return continue_draft(session, turn, request)
 
 

@@ -18,6 +18,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "app",
             "worker",
+            "bot.runner",
             "bot.commands",
             "bot.demo",
             "bot.jobs",

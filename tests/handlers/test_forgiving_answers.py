@@ -189,3 +189,19 @@ def test_thanks_with_a_greeting_are_answered_as_thanks(text, line_chat, session,
     got = line_chat.say("Ureq", text)
     assert "どういたしまして" in texts(got)[0] or "ありがとう" in texts(got)[0], texts(got)
     assert "声をかけてくださって" not in texts(got)[0]
+
+
+@pytest.mark.parametrize("text", ["緑ケ丘1-2-3です", "緑ケ丘の1-2-3", "みどりがおか 1-2-3 です"])
+def test_a_district_answered_with_the_address_is_not_asked_for_the_address_again(text, line_chat, session, town):
+    factories.resident(session, platform="line", user_id="Unew", display_name="新田")  # no district yet
+    session.commit()
+    got = line_chat.say("Unew", "明日の朝、棚を直してもらえんやろか")
+    assert "地区" in texts(got)[-1], texts(got)
+    got = line_chat.say("Unew", text)
+    assert "目印" in texts(got)[-1] and "伺う住所" not in " ".join(texts(got)), texts(got)
+    got = line_chat.say("Unew", "集会所の裏")
+    press(line_chat, "Unew", "お願いする", got)
+    card = offers_to(line_chat, "Uh1")[-1]
+    assert "1-2-3" not in card.body  # the address stays out of the offer
+    press(line_chat, "Uh1", "引き受ける", [card])
+    assert "緑ケ丘1-2-3" in " ".join(texts(line_chat.channel.to("Uh1")))

@@ -14,12 +14,12 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     assert "intent+category" in out and "intent" in out
     assert "held-out 2 (looked at in session 4)" in out
     assert "held-out 3 (looked at in session 5)" in out and "held-out 4 (looked at in session 6)" in out
-    assert "held-out 5 (never looked)" in out
+    assert "held-out 5 (looked at in session 7)" in out and "held-out 6 (never looked)" in out
     assert "misclassified in held-out (never tuned)" not in out  # its misses are never shown, so never tuned on
-    assert "misclassified in held-out 5" not in out
-    assert all(f"{language:8} held_out5 (never looked)" in out for language in LANGUAGES)
-    assert all(f"{language:8} held_out4 (looked at in session 6)" in out for language in LANGUAGES)
-    assert "held_out5]" not in out  # nor are the misses of any language's fifth held-out set
+    assert "misclassified in held-out 6" not in out
+    assert all(f"{language:8} held_out6 (never looked)" in out for language in LANGUAGES)
+    assert all(f"{language:8} held_out5 (looked at in session 7)" in out for language in LANGUAGES)
+    assert "held_out6]" not in out  # nor are the misses of any language's sixth held-out set
 
 
 def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
@@ -34,6 +34,7 @@ def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
     assert not (earlier | texts("held_out3_ja.jsonl")) & texts("held_out4_ja.jsonl")
     earlier |= texts("held_out3_ja.jsonl") | texts("held_out4_ja.jsonl") | texts("dev_ja.jsonl")
     assert not earlier & texts("held_out5_ja.jsonl")
+    assert not (earlier | texts("held_out5_ja.jsonl")) & texts("held_out6_ja.jsonl")
 
 
 def test_each_languages_third_held_out_set_shares_no_sentence_with_its_earlier_parts() -> None:
@@ -57,6 +58,14 @@ def test_each_languages_fifth_held_out_set_shares_no_sentence_with_its_earlier_p
         earlier = set().union(*(_texts(f"{language}-{part}.jsonl") for part in parts))
         fifth = _texts(f"{language}-held_out5.jsonl")
         assert len(fifth) >= 70 and not earlier & fifth, language
+
+
+def test_each_languages_sixth_held_out_set_shares_no_sentence_with_any_other_part() -> None:
+    for language in LANGUAGES:
+        parts = ("tuned", "train", "dev", "held_out", "held_out2", "held_out3", "held_out4", "held_out5")
+        earlier = set().union(*(_texts(f"{language}-{part}.jsonl") for part in parts))
+        sixth = _texts(f"{language}-held_out6.jsonl")
+        assert len(sixth) >= 100 and not earlier & sixth, language
 
 
 def _texts(name: str) -> set[str]:
