@@ -3,16 +3,19 @@
 The process loads the job code and the tagger once, then forks one child that runs jobs one after
 another in itself (no work horse forked per job, no new database or Redis connection per job),
 each under RQ's job timeout. If the child dies (a crash in C code, the kernel's OOM killer), this
-process forks a new one at once; the job it was running is re-driven by the reconciler.
+process hands the job it was running back to RQ (retried, or failed and re-driven by the
+reconciler) and forks a new one at once.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import os
 import pkgutil
 import signal
+import socket
 import sys
 import time
 from datetime import datetime
@@ -46,11 +49,44 @@ def preload(engine) -> None:
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 
-def run_jobs(redis, burst: bool) -> None:
-    """Take jobs off the queue and run them in this process until stopped (or the queue is empty)."""
+def run_jobs(redis, burst: bool, name: str | None = None) -> None:
+    """Take jobs off the queue and run them in this process until stopped (or the queue is empty),
+    as the RQ worker `name`."""
     from bot.runner import JobRunner
 
-    JobRunner([QUEUE_NAME], connection=redis).work(burst=burst, with_scheduler=True)
+    JobRunner([QUEUE_NAME], connection=redis, name=name).work(burst=burst, with_scheduler=True)
+
+
+def runner_name(number: int) -> str:
+    """The RQ worker name of this process's `number`th job runner: known here before it starts,
+    so that its jobs can be found once it is dead."""
+    return f"kyojo.{socket.gethostname()}.{os.getpid()}.{number}"
+
+
+def fail_abandoned(redis, name: str) -> list[str]:
+    """Hand back to RQ at once the jobs the dead job runner `name` was running, as RQ's own
+    worker does when a work horse dies: each is retried if it has retries left (its events are
+    taken again within seconds, each job safe to run twice), else failed, and the reconciler
+    re-drives its events. Left alone, they would stay "started" until the job timeout ran out and
+    the reconciler, which takes them as still running, would not touch them. Their ids."""
+    from rq import Queue
+    from rq.job import JobStatus
+    from rq.utils import now
+
+    from bot.runner import JobRunner
+
+    worker = JobRunner([QUEUE_NAME], connection=redis, name=name)
+    handed_back = []
+    for execution in worker.get_current_executions(refresh=True):
+        job = execution.job
+        if job.get_status() == JobStatus.STARTED:
+            job.ended_at = now()
+            worker.handle_job_failure(
+                job, Queue(job.origin, connection=redis), exc_string=f"job runner {name} died", execution=execution
+            )
+            handed_back.append(job.id)
+    worker.register_death()
+    return handed_back
 
 
 def supervise(redis, burst: bool) -> int:
@@ -66,19 +102,32 @@ def supervise(redis, burst: bool) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
-    while True:
+    for number in itertools.count(1):
+        name = runner_name(number)
         child = os.fork()
         if child == 0:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, signal.SIG_DFL)  # RQ installs its own
             os.register_at_fork(after_in_child=_end_with_parent)  # RQ's scheduler, forked by the runner
-            run_jobs(redis, burst)
+            run_jobs(redis, burst, name)
             os._exit(0)
         _, status = os.waitpid(child, 0)
         if stopping or burst or os.waitstatus_to_exitcode(status) == 0:
             return os.waitstatus_to_exitcode(status)
         log.error("job runner %d died (%s): starting another", child, os.waitstatus_to_exitcode(status))
+        _hand_back(redis, name)
         time.sleep(RESTART_PAUSE)  # not a busy loop while, say, Redis is down
+    return 1  # (the count never ends)
+
+
+def _hand_back(redis, name: str) -> None:
+    try:
+        handed_back = fail_abandoned(redis, name)
+    except Exception:  # noqa: BLE001 - Redis down: RQ's own clean-up hands them back once the job timeout ends
+        log.exception("could not hand back the jobs of job runner %s", name)
+        return
+    if handed_back:
+        log.warning("jobs of job runner %s handed back to RQ: %s", name, ", ".join(handed_back))
 
 
 def _end_with_parent() -> None:

@@ -186,6 +186,9 @@ class HelperKind(Base):
             "approved",
             "paused",
             "paused_until",
+            "offerable",
+            "weekly_cap",
+            "availability",
         ),
     )
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
@@ -199,6 +202,12 @@ class HelperKind(Base):
     paused: Mapped[bool] = mapped_column(default=False)
     paused_until: Mapped[datetime | None]
     approved: Mapped[bool] = mapped_column(default=False)
+    # The resident still follows on a platform that can be written to, and is not waiting for an
+    # admin's approval in any district: false, the helper is asked nothing anywhere.
+    offerable: Mapped[bool] = mapped_column(default=False)
+    weekly_cap: Mapped[int | None]
+    # The profile's free time as JSON text (a btree cannot hold JSON); "[]": any time.
+    availability: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class HelpRequest(Base):

@@ -1,27 +1,19 @@
-"""The project's messages as LINE message objects, cut to LINE's documented limits."""
+"""The project's messages as LINE message objects (their JSON, as the Messaging API takes it),
+cut to LINE's documented limits.
+
+Built as plain dicts, not as line-bot-sdk's models: every answer a job sends was rendered as
+models, validated field by field, then turned back into dicts by the SDK before it could be sent,
+a tenth of a worker's time per message. tests/channels/test_line_render.py reads each shape back
+with the SDK's models, and the fake LINE API checks every request against LINE's OpenAPI spec.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from linebot.v3.messaging import (
-    FlexBox,
-    FlexBubble,
-    FlexButton,
-    FlexImage,
-    FlexMessage,
-    FlexText,
-    Message as LineMessage,
-    ButtonsTemplate,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TemplateMessage,
-    TextMessage,
-)
-
 from bot.events import Button, Card, Message, Text
 
+LineMessage = dict  # one LINE message object, as JSON
 log = logging.getLogger(__name__)
 
 # developers.line.biz/en/reference/messaging-api/ (message objects, actions, quick reply)
@@ -52,9 +44,9 @@ def to_line_messages(messages: list[Message]) -> list[LineMessage]:
 
 def keep_quick_reply_visible(rendered: list[LineMessage]) -> list[LineMessage]:
     """LINE shows quick replies only under the last message: move the latest ones there."""
-    with_quick = [m for m in rendered if m.quick_reply is not None]
-    if with_quick and rendered[-1].quick_reply is None:
-        rendered[-1].quick_reply, with_quick[-1].quick_reply = with_quick[-1].quick_reply, None
+    with_quick = [m for m in rendered if "quickReply" in m]
+    if with_quick and "quickReply" not in rendered[-1]:
+        rendered[-1]["quickReply"] = with_quick[-1].pop("quickReply")
     return rendered
 
 
@@ -63,16 +55,21 @@ def batches(rendered: list[LineMessage]) -> list[list[LineMessage]]:
     return [rendered[i : i + MESSAGES_PER_REQUEST] for i in range(0, len(rendered), MESSAGES_PER_REQUEST)]
 
 
+def text_message(part: str, quick: dict | None = None) -> LineMessage:
+    """A text message, with quick replies under it if given."""
+    return {"type": "text", "text": part} if quick is None else {"type": "text", "quickReply": quick, "text": part}
+
+
 def to_texts(message: Text) -> list[LineMessage]:
     """A text, split where LINE would refuse it; the buttons go under the last part (as a card
     when there are more than LINE shows as quick replies)."""
     parts = split_text(message.text) or [" "]
     if message.lasting and message.buttons:
-        return [TextMessage(text=part) for part in parts[:-1]] + [lasting(parts[-1], message.buttons)]
+        return [text_message(part) for part in parts[:-1]] + [lasting(parts[-1], message.buttons)]
     if len(message.buttons) > QUICK_REPLY_MAX:
-        return [TextMessage(text=part) for part in parts[:-1]] + [choices(parts[-1], message.buttons)]
+        return [text_message(part) for part in parts[:-1]] + [choices(parts[-1], message.buttons)]
     quick = quick_reply(message.buttons)
-    return [TextMessage(text=part, quick_reply=quick if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+    return [text_message(part, quick if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
 
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
@@ -86,22 +83,24 @@ def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
     return parts + ([text] if text.strip() else [])
 
 
-def quick_reply(buttons: tuple[Button, ...]) -> QuickReply | None:
+def quick_reply(buttons: tuple[Button, ...]) -> dict | None:
     """Quick reply buttons (at most thirteen: `to_texts` makes a card of more)."""
     actions = [a for a in (postback(b) for b in buttons) if a is not None]
     if not actions:
         return None
-    return QuickReply(items=[QuickReplyItem(action=a) for a in actions])
+    return {"items": [{"action": a, "type": "action"} for a in actions]}
 
 
-def postback(button: Button) -> PostbackAction | None:
+def postback(button: Button) -> dict | None:
     """A button as a postback action; None when its data is too long to send whole."""
     if len(button.data) > DATA_MAX:
         # Cut data would do something else than the button says: leave the button out.
         log.error("postback data longer than %d, button %r left out: %.60s", DATA_MAX, button.label, button.data)
         return None
-    display = shorten(button.display_text, DISPLAY_TEXT_MAX) if button.display_text else None
-    return PostbackAction(label=shorten(button.label, LABEL_MAX) or "-", data=button.data, display_text=display)
+    action = {"type": "postback", "label": shorten(button.label, LABEL_MAX) or "-", "data": button.data}
+    if button.display_text:
+        action["displayText"] = shorten(button.display_text, DISPLAY_TEXT_MAX)
+    return action
 
 
 def shorten(text: str, limit: int) -> str:
@@ -109,30 +108,43 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def to_flex(card: Card) -> FlexMessage:
+def box(contents: list[dict], spacing: str | None = None) -> dict:
+    """A vertical Flex box."""
+    found = {"type": "box", "layout": "vertical", "contents": contents}
+    if spacing:
+        found["spacing"] = spacing
+    return found
+
+
+def flex_text(text: str, size: str, bold: bool = False) -> dict:
+    """A wrapped Flex text."""
+    if bold:
+        return {"type": "text", "text": text, "size": size, "weight": "bold", "wrap": True}
+    return {"type": "text", "text": text, "size": size, "wrap": True}
+
+
+def flex_button(action: dict, style: str) -> dict:
+    return {"type": "button", "style": style, "action": action, "height": "sm"}
+
+
+def to_flex(card: Card) -> LineMessage:
     """A card as a Flex bubble: optional picture, title, body, one button a row."""
-    body = FlexBox(
-        layout="vertical",
-        spacing="md",
-        contents=[
-            FlexText(text=card.title or " ", weight="bold", size="lg", wrap=True),
-            FlexText(text=shorten(card.body, CARD_BODY_MAX) or " ", size="md", wrap=True),
-        ],
+    body = box(
+        [flex_text(card.title or " ", "lg", bold=True), flex_text(shorten(card.body, CARD_BODY_MAX) or " ", "md")],
+        "md",
     )
     actions = [a for a in (postback(b) for b in card.buttons) if a is not None]
-    footer = None
+    bubble: dict = {"type": "bubble"}
+    picture = hero(card.image_url)
+    if picture is not None:
+        bubble["hero"] = picture
+    bubble["body"] = body
     if actions:
-        footer = FlexBox(
-            layout="vertical",
-            spacing="sm",
-            contents=[
-                FlexButton(action=a, style="primary" if i == 0 else "secondary", height="sm")
-                for i, a in enumerate(actions)
-            ],
+        bubble["footer"] = box(
+            [flex_button(a, "primary" if i == 0 else "secondary") for i, a in enumerate(actions)], "sm"
         )
-    bubble = FlexBubble(hero=hero(card.image_url), body=body, footer=footer)
     alt = card.alt_text or f"{card.title}\n{card.body}"
-    return FlexMessage(alt_text=shorten(alt.strip() or card.title or " ", ALT_TEXT_MAX), contents=bubble)
+    return {"type": "flex", "altText": shorten(alt.strip() or card.title or " ", ALT_TEXT_MAX), "contents": bubble}
 
 
 def lasting(text: str, buttons: tuple[Button, ...]) -> LineMessage:
@@ -146,31 +158,32 @@ def lasting(text: str, buttons: tuple[Button, ...]) -> LineMessage:
     )
     if not fits:
         return choices(text, buttons)
-    return TemplateMessage(
-        alt_text=shorten(text, TEMPLATE_ALT_TEXT_MAX), template=ButtonsTemplate(text=text, actions=actions)
-    )
+    return {
+        "type": "template",
+        "altText": shorten(text, TEMPLATE_ALT_TEXT_MAX),
+        "template": {"type": "buttons", "text": text, "actions": actions},
+    }
 
 
-def choices(text: str, buttons: tuple[Button, ...]) -> FlexMessage:
+def choices(text: str, buttons: tuple[Button, ...]) -> LineMessage:
     """A text with more choices than quick replies can hold: a bubble with one button a row."""
-    body = FlexBox(layout="vertical", contents=[FlexText(text=text, size="md", wrap=True)])
-    footer = FlexBox(
-        layout="vertical",
-        spacing="sm",
-        contents=[
-            FlexButton(action=a, style="secondary", height="sm")
-            for a in (postback(b) for b in buttons)
-            if a is not None
-        ],
-    )
-    return FlexMessage(alt_text=shorten(text, ALT_TEXT_MAX), contents=FlexBubble(body=body, footer=footer))
+    footer = box([flex_button(a, "secondary") for a in (postback(b) for b in buttons) if a is not None], "sm")
+    bubble = {"type": "bubble", "body": box([flex_text(text, "md")]), "footer": footer}
+    return {"type": "flex", "altText": shorten(text, ALT_TEXT_MAX), "contents": bubble}
 
 
-def hero(url: str | None) -> FlexImage | None:
+def hero(url: str | None) -> dict | None:
     """The card's picture; LINE shows only HTTPS images."""
     if not url:
         return None
     if not url.startswith("https://") or len(url) > URL_MAX:
         log.warning("card image left out (LINE needs an HTTPS URL under %d chars): %.80s", URL_MAX, url)
         return None
-    return FlexImage(url=url, size="full", aspect_ratio="20:13", aspect_mode="cover")
+    return {
+        "type": "image",
+        "url": url,
+        "size": "full",
+        "aspectRatio": "20:13",
+        "aspectMode": "cover",
+        "animated": False,
+    }

@@ -113,7 +113,7 @@ def capture(session, user_id: str, messages: list[Message], retry_key: str) -> N
     sent = session.scalars(select(LocalMessage.payload).where(LocalMessage.user_id == user_id))
     if any(payload.get("retry_key") == retry_key for payload in sent):
         return
-    rendered = [m if isinstance(m, dict) else m.to_dict() for m in to_line_messages(messages)]
+    rendered = to_line_messages(messages)
     session.add(LocalMessage(user_id=user_id, payload={"kind": BOT, "retry_key": retry_key, "messages": rendered}))
 
 

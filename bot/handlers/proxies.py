@@ -52,7 +52,7 @@ def typed_name(session: Session, turn: Turn) -> Outbox | None:
         return None
     drafts.ask(session, turn.resident, "proxy_district", {"name": name}, turn.now)
     return turn.reply(
-        Text(turn.t("request.proxy_ask_district", name=name), district_buttons(session, "proxy.district"))
+        Text(turn.t("request.proxy_ask_district", name=name), district_buttons(session, "proxy.district", turn.locale))
     )
 
 

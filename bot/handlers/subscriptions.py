@@ -27,7 +27,9 @@ def subscribe(session: Session, turn: Turn) -> Outbox:
         return follow(session, turn, district)
     if subscriptions.followed(session, turn.resident):
         return recent_circulars(session, turn)
-    return turn.reply(Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add")))
+    return turn.reply(
+        Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add", turn.locale))
+    )
 
 
 @on_intent("unsubscribe")
@@ -47,7 +49,9 @@ def unsubscribe(session: Session, turn: Turn) -> Outbox:
 @on_postback("subscription.choose")
 def choose(session: Session, turn: Turn) -> Outbox:
     """他の地区も受け取る pressed: one button per district."""
-    return turn.reply(Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add")))
+    return turn.reply(
+        Text(turn.t("subscription.choose_add"), district_buttons(session, "subscription.add", turn.locale))
+    )
 
 
 @on_postback("subscription.add")

@@ -100,10 +100,13 @@ def watch_in_words(session: Session, turn: Turn) -> Outbox | None:
     hints, read anywhere in a sentence, are in its other words (様子 for the record, "end" in
     "weekends" for stopping)."""
     understood = turn.understood
+    daily_check = flows.has_word(turn, "watch.daily_words") and flows.has_word(turn, "watch.check_words")
+    if understood.intent == "chitchat" and daily_check and ("?" in turn.text or "？" in turn.text):
+        return start(session, turn)  # 「能不能每天有人去看看她？」 read as small talk
     if understood.intent != "help_request" or understood.category not in (None, "other"):
         return None  # 「子どもの見守りをお願いできますか」 is childcare, a request of its kind
-    if not flows.has_word(turn, "watch.words"):
-        return None
+    if not (flows.has_word(turn, "watch.words") or daily_check):
+        return None  # 「毎朝様子ば見てもらえんやろか」 "check on her every day" name no 見守り
     return start(session, turn)
 
 

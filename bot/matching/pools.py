@@ -15,10 +15,10 @@ from sqlalchemy import (
     Row,
     Text,
     bindparam,
-    case,
     cast,
     func,
     literal_column,
+    null,
     or_,
     select,
     true,
@@ -29,14 +29,11 @@ from sqlalchemy.orm import Session, aliased
 from bot.matching.ring import ring, ring_cte
 from db.matching_index import EXPERIENCE
 from db.models import (
-    District,
     HelperKind,
     HelperProfile,
     HelpRequest,
     Offer,
-    Resident,
     Task,
-    helper_districts,
 )
 
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
@@ -67,9 +64,9 @@ def _kind(fits_by: int, any_kind: bool):
 
 def _leg(fits_by: int, upward: bool, district, approval, place, gone, pivot):
     """Helpers of one district who list the kind (SKILL) or are masters who do not (MASTER) and
-    may be asked now (not paused or back from a break, not `gone`, and `approval` if the district
-    asks for it), from the pivot up (or below it), in id order: one index range of helper_kinds,
-    read until a pool's worth is found."""
+    may be asked now (offerable, not paused or back from a break, not `gone`, and `approval` if the
+    district asks for it), from the pivot up (or below it), in id order: one index range of
+    helper_kinds, read until a pool's worth is found, with their free time and weekly cap."""
     order = K.helper_id
     query = (
         select(
@@ -79,10 +76,16 @@ def _leg(fits_by: int, upward: bool, district, approval, place, gone, pivot):
             K.district_id,
             K.helper_id,
             K.resident_id,
+            K.availability,
+            K.weekly_cap,
+            # The profile is looked up for a master only (for the experience text to compare):
+            # a NULL key finds nothing at once.
+            (K.helper_id if fits_by == MASTER else null().cast(Integer())).label("profile_id"),
         )
         .where(
             K.district_id == district,
             order >= pivot if upward else order < pivot,
+            K.offerable.is_(True),
             or_(K.paused.is_(False), K.paused_until < bindparam("now")),
             ~select(gone.c.id).where(gone.c.id == K.resident_id).exists(),
         )
@@ -185,16 +188,6 @@ def _pools_lateral(any_kind: bool, gone, pivot):
     return union_all(*(select(pool).select_from(ring).join(pool, true()) for pool in pools))
 
 
-def _not_waiting_for_approval():
-    """Approved, or serving no district that asks for approval (承認待ち helpers get nothing)."""
-    strict = (
-        select(helper_districts.c.helper_id)
-        .join(District, District.id == helper_districts.c.district_id)
-        .where(helper_districts.c.helper_id == P.id, District.requires_approval.is_(True))
-    )
-    return or_(P.approved.is_(True), ~strict.exists())
-
-
 def _history(pool):
     """Per helper of the pool: tasks accepted this week and the last one's time; offers received
     (not withdrawn) and answered."""
@@ -227,10 +220,10 @@ def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
     read (built once per shape, then bound); `strictness` says, district by district, whether only
     approved helpers may be asked (None: the statement reads the ring, on PostgreSQL).
 
-    The pools are read from helper_kinds alone, then joined to the profiles they name: what is
-    left to check there (an active resident with a phone, approved if another district asks for
-    it) leaves a pool a little short in rare cases, never lets someone through. JSON comes back as
-    its text, decoded by the caller once per distinct value (most helpers share a few)."""
+    The pools are read from helper_kinds alone, which holds every flag they are filtered on and
+    the free time and cap ranking needs: only an experience master's row looks up the profile (for
+    the text to compare). JSON comes back as its text, decoded by the caller once per distinct
+    value (most helpers share a few)."""
     gone, pivot = _gone(), _pivot()
     if strictness is None:
         pools = _pools_lateral(any_kind, gone, pivot)
@@ -238,27 +231,25 @@ def _statement(strictness: tuple[bool, ...] | None, any_kind: bool):
         pools = _pools_by_place(strictness, any_kind, gone, pivot)
     pool = pools.cte("pool")
     tasks, offers = _history(pool)
-    master = pool.c.fits_by == literal_column(str(MASTER))  # only a master's experience is read
     return (
         select(
             pool.c.district_id,
             pool.c.fits_by,
-            P.resident_id,
-            cast(P.availability, Text),
-            P.weekly_cap,
-            case((master, P.experience)),
-            case((master, cast(P.experience_skills, Text))),
-            case((master, cast(P.experience_terms, Text))),
+            pool.c.resident_id,
+            pool.c.availability,
+            pool.c.weekly_cap,
+            P.experience,
+            cast(P.experience_skills, Text),
+            cast(P.experience_terms, Text),
             tasks.c.week,
             tasks.c.last,
             offers.c.received,
             offers.c.answered,
         )
-        .join(P, P.id == pool.c.helper_id)
-        .join(Resident, Resident.id == P.resident_id)
-        .outerjoin(tasks, tasks.c.helper_id == P.resident_id)
-        .outerjoin(offers, offers.c.helper_id == P.resident_id)
-        .where(Resident.active.is_(True), Resident.platform != literal_column("'none'"), _not_waiting_for_approval())
+        .select_from(pool)
+        .outerjoin(P, P.id == pool.c.profile_id)
+        .outerjoin(tasks, tasks.c.helper_id == pool.c.resident_id)
+        .outerjoin(offers, offers.c.helper_id == pool.c.resident_id)
         .order_by(pool.c.place, pool.c.fits_by, pool.c.leg, pool.c.helper_id)  # a UNION promises no order
     )
 

@@ -1,5 +1,6 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
+import math
 import re
 from typing import Final, NamedTuple
 
@@ -283,7 +284,9 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
         query, scorer = [message.stream], fuzz.partial_ratio
     best: dict[int, float] = {}
     for text in query:
-        choices = _fuzzy_choices(text, vocabulary)
+        choices = _fuzzy_choices(text, vocabulary, scorer is fuzz.partial_ratio)
+        if not choices:
+            continue
         for _, score, index in process.extract(text, choices, scorer=scorer, score_cutoff=FUZZY_THRESHOLD, limit=None):
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
@@ -291,11 +294,61 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
     return [_new_tuple(Hit, (t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0)) for t in terms]
 
 
-def _fuzzy_choices(text: str, vocabulary: Vocabulary) -> dict[int, str]:
-    """Fuzzy spellings (by number) sharing a character pair with the text: the only ones that can score."""
+def _fuzzy_choices(text: str, vocabulary: Vocabulary, partial: bool) -> dict[int, str]:
+    """Fuzzy spellings (by number) with enough of their character pairs in the text to score
+    FUZZY_THRESHOLD against it (fewest_pairs): the only ones worth scoring."""
+    kanas = vocabulary.fuzzy_kanas
     if len(text) < 2:
-        return dict(enumerate(vocabulary.fuzzy_kanas))
+        return dict(enumerate(kanas))
     numbers: set[int] = set()
+    shared = [0] * len(kanas)
     for pair in character_pairs(text):
         numbers.update(vocabulary.fuzzy_by_pair.get(pair, ()))
-    return {number: vocabulary.fuzzy_kanas[number] for number in numbers}
+        for number in vocabulary.fuzzy_pair_places.get(pair, ()):
+            shared[number] += 1
+    fewest = _FEWEST[len(text), partial]
+    longest = len(fewest) - 1
+    # (in the set's order: equal scores come out in the order of the choices, and so do the hits)
+    choices = {}
+    for number in numbers:
+        kana = kanas[number]
+        if (partial or len(kana) <= longest) and shared[number] >= fewest[min(len(kana), longest)]:
+            choices[number] = kana  # (a ratio cannot reach the threshold with a longer spelling)
+    return choices
+
+
+class _FewestPairs(dict[tuple[int, bool], tuple[int, ...]]):
+    """fewest_pairs by spelling length, up to twice the text's and one, for a text's length and
+    scorer, worked out once (partial_ratio: a longer spelling needs what one of the text's length
+    does; ratio: a longer one cannot score)."""
+
+    def __missing__(self, key: tuple[int, bool]) -> tuple[int, ...]:
+        text, partial = key
+        fewest = self[key] = tuple(fewest_pairs(length, text, partial) for length in range(2 * text + 2))
+        return fewest
+
+
+def fewest_pairs(spelling: int, text: int, partial: bool) -> int:
+    """How many of its neighbouring character pairs a spelling (of this length) must have in a text
+    (of this length) to score FUZZY_THRESHOLD against it (more than it has: it cannot).
+
+    rapidfuzz's ratio of strings of lengths L and W is 2C / (L + W), C their longest common
+    subsequence; partial_ratio is the best ratio of the shorter (L) with a stretch of the other
+    (W <= L). Of the C - 1 pairs of neighbours in that subsequence, at most L - C have a gap in one
+    string and W - C in the other: at least 3C - 1 - L - W stand side by side in both, each at its
+    own place in the spelling."""
+    share = FUZZY_THRESHOLD / 100 - 1e-9  # (a margin for rapidfuzz's rounding lets more through)
+    if partial:  # the shorter string, and stretches of the other up to its length
+        length = min(spelling, text)
+        widths = range(length + 1)
+    else:
+        length, widths = spelling, range(text, text + 1)
+    fewest = spelling
+    for width in widths:
+        common = math.ceil(share * (length + width) / 2)
+        if common <= min(length, width):
+            fewest = min(fewest, 3 * common - 1 - length - width)
+    return fewest
+
+
+_FEWEST: Final = _FewestPairs()

@@ -50,6 +50,7 @@ class Vocabulary:
     fuzzy_kanas: tuple[str, ...]
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
+    fuzzy_pair_places: dict[str, tuple[int, ...]]  # a spelling once for each place it holds the pair
     # which terms a kind of message word starts (filled as words are met; see matcher)
     first_words: dict[int, tuple[Token, tuple[tuple[int, Term, tuple[Token, ...]], ...]]] = field(default_factory=dict)
 
@@ -141,6 +142,7 @@ def load_vocabulary(language: str) -> Vocabulary:
         kanas,
         tuple(i for _, i in fuzzy),
         _pair_index(kanas),
+        _pair_places(kanas),
     )
 
 
@@ -151,7 +153,11 @@ def character_pairs(text: str) -> set[str]:
 
 def _pair_index(kanas: tuple[str, ...]) -> dict[str, frozenset[int]]:
     """Fuzzy spellings by the character pairs they contain."""
-    # Scoring 86+ against a text of 2+ characters means sharing 86% of the characters in
-    # order, which leaves at least one neighbouring pair shared: only those need scoring.
     pairs = [(pair, i) for i, kana in enumerate(kanas) for pair in character_pairs(kana)]
     return {pair: frozenset(values) for pair, values in _index(pairs).items()}
+
+
+def _pair_places(kanas: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Fuzzy spellings by the character pairs they contain, each as many times as it holds the
+    pair (bot.nlp.matcher scores only those with enough of their pairs in the text)."""
+    return _index([(kana[j : j + 2], i) for i, kana in enumerate(kanas) for j in range(len(kana) - 1)])

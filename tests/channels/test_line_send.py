@@ -222,3 +222,27 @@ def test_buttons_under_an_earlier_message_move_under_the_last_one_where_line_sho
     assert "quickReply" not in first
     assert [i["action"]["label"] for i in last["quickReply"]["items"]] == ["選択0", "選択1"]
     assert line_api.violations == []
+
+
+def test_every_shape_of_message_sent_reads_back_the_same_with_line_bot_sdk_s_models(line, line_api):
+    """The messages are built as LINE's JSON, not as the SDK's models: the SDK's models read
+    each back to the very same JSON (no field misnamed, none lost), and the fake API finds
+    them as LINE's spec says."""
+    from linebot.v3.messaging import Message as LineMessage
+
+    shapes = [
+        Text("ひとこと"),
+        Text("どちらにしますか", buttons(3)),
+        Text("たくさん", buttons(14)),
+        Text("残るボタン", buttons(2), lasting=True),
+        Text("長い" * 3000, buttons(1)),
+        Card("お願い", "ゴミ出し", buttons(2), image_url="https://example.com/a.png"),
+        Card("お知らせ", "本文", alt_text="お知らせです"),
+    ]
+    for shape in shapes:
+        line.send("U1", [shape], reply_token=None, retry_key=key())
+    sent = line_api.sent_messages()
+    assert len(sent) == len(shapes) + 1  # the long text is two messages
+    for message in sent:
+        assert LineMessage.from_dict(message).to_dict() == message
+    assert line_api.violations == []

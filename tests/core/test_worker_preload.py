@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from bot import inbound, wiring
 from bot.config import Config
@@ -52,13 +53,19 @@ def worker_env(database_url: str, redis_url: str, line_api) -> dict[str, str]:
     }
 
 
-def test_the_job_runner_imports_nothing_of_ours_and_the_message_is_answered(tmp_path, redis_url, redis, line_api):
+def on_sqlite(tmp_path, redis_url: str, line_api) -> tuple[dict[str, str], Any]:
+    """A worker's environment on a SQLite file of the test's own, and this process's runtime on it."""
     database_url = f"sqlite:///{tmp_path / 'kyojo.sqlite'}"
     env = worker_env(database_url, redis_url, line_api)
     engine = make_engine(database_url)
     upgrade(engine)
     rt = wiring.start(Config.from_env(env), engine=engine)
     Session.configure(bind=engine)
+    return env, rt
+
+
+def test_the_job_runner_imports_nothing_of_ours_and_the_message_is_answered(tmp_path, redis_url, redis, line_api):
+    env, rt = on_sqlite(tmp_path, redis_url, line_api)
     user = "U" + uuid.uuid4().hex
     event = text_event(user, "使い方を教えて")
     with Session.begin() as session:

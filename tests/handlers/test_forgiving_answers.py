@@ -151,10 +151,10 @@ def test_a_newcomers_greeting_is_answered_warmly_and_asks_the_district_once(text
     factories.resident(session, platform="line", user_id="Unew", display_name="新人")
     session.commit()
     got = line_chat.say("Unew", text)
-    assert "黒崎" in [b.label for b in got[-1].buttons], texts(got)  # the district question
+    assert any(b.label.startswith("黒崎") for b in got[-1].buttons), texts(got)  # the district question
     assert session.scalar(select(HelpRequest)) is None
     got = line_chat.say("Unew", "いい天気ですね")
-    assert "黒崎" not in [b.label for m in got for b in m.buttons if b.data.startswith("district")]
+    assert not [b.label for m in got for b in m.buttons if b.data.startswith("district")]
 
 
 @pytest.mark.parametrize(

@@ -39,3 +39,21 @@ def test_a_district_without_a_reading_is_still_found_by_its_name(chat, session):
     chat.say("U3", "緑ケ丘です")
     resident = session.scalar(select(Resident).where(Resident.platform_user_id == "U3"))
     assert resident.district_id is not None
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "小倉 Kokura"), ("vi", "小倉 Kokura"), ("ja", "小倉")])
+def test_the_district_buttons_carry_the_reading_for_a_person_who_reads_no_kanji(language, label, chat, session, kokura):
+    factories.resident(session, user_id="U4", language=language)
+    session.commit()
+    got = chat.say(
+        "U4",
+        {
+            "en": "Could someone take out my garbage tomorrow morning?",
+            "vi": "nhờ đổ rác sáng mai",
+            "ja": "明日の朝ゴミ出しをお願いしたい",
+        }[language],
+    )
+    labels = [b.label for m in got for b in m.buttons]
+    assert label in labels and "八幡" in labels, texts(got)  # 八幡 has no reading: its name alone
+    chat.press("U4", next(b.data for m in got for b in m.buttons if b.label == label))
+    assert session.scalar(select(HelpRequest)).district_id == kokura.id

@@ -154,3 +154,39 @@ def test_a_request_is_read_in_one_statement_on_postgresql_two_on_sqlite(session)
         (near.id, False),
     ]
     assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2)
+
+
+def test_the_index_follows_leaving_free_time_cap_and_a_district_that_starts_asking_for_approval(session):
+    """Everything a pool filters on is read from helper_kinds: each change reaches it at once."""
+    from bot.residents import deactivate
+
+    midori, yahata = factories.district(session), factories.district(session)  # not neighbours
+    requester = factories.resident(session, district=midori)
+    stays = factories.helper(session, skills=["repair"], district=midori)
+    leaves = factories.helper(session, skills=["repair"], district=midori)
+    waits = factories.helper(session, skills=["repair"], district=midori, approved=False)
+    waits.helper_profile.districts.append(yahata)
+    request = _request(session, midori, requester, when=FRIDAY_MORNING, time_of_day="morning")
+    assert _found(session, request) == {stays.id, leaves.id, waits.id}
+
+    deactivate(session, leaves, FRIDAY_MORNING)  # unfollowed
+    yahata.requires_approval = True  # `waits` now waits for yahata's admin, wherever asked
+    assert _found(session, request) == {stays.id}
+    leaves.active = True  # follows again: still on a break until they say they are back
+    waits.helper_profile.approved = True
+    assert _found(session, request) == {stays.id, waits.id}
+
+    stays.helper_profile.availability = ["weekend"]
+    waits.helper_profile.weekly_cap = 2
+    found = candidates.find(session, request, FRIDAY_MORNING, 5)
+    assert [(c.resident_id, c.weekly_cap) for c in found] == [(waits.id, 2)]
+
+
+def test_a_helper_on_no_platform_is_never_offered(session):
+    midori = factories.district(session)
+    requester = factories.resident(session, district=midori)
+    helper = factories.helper(session, skills=["repair"], district=midori)
+    request = _request(session, midori, requester)
+    assert _found(session, request) == {helper.id}
+    helper.platform = "none"  # a resident a proxy acts for: nobody would read the offer
+    assert _found(session, request) == set()

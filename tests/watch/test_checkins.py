@@ -152,6 +152,11 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         # a sign-up, not the record (様子) nor stopping ("end" in "weekends")
         ("ja", "一人暮らしの母の様子が心配なので、見守りをお願いしたいです"),
         ("en", "I'd like daily check-ins for my father on weekends"),
+        # no word of 見守り: looking in on someone every day
+        ("en", "hi, my mom lives alone, can someone check on her every day?"),
+        ("ja", "母が一人で住んどるけん、毎朝様子ば見てもらえんやろか"),
+        ("zh-Hans", "我妈妈一个人住，能不能每天有人去看看她？"),
+        ("ko", "아버지가 혼자 계시는데 매일 전화로 괜찮은지 봐 주실 분 있을까요?"),
     ],
 )
 def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat, session):
@@ -160,6 +165,21 @@ def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat
     got = chat.say("ASKER", text)
     assert t("watch.ask_whom", language) in texts(got)[-1]  # not a request for 「その他」, not small talk
     assert session.scalar(select(HelpRequest)) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Could someone check on my neighbour tomorrow? I haven't seen her for days"),
+        ("ja", "隣のおばあちゃんを最近見かけんけん、明日様子を見に行ってもらえんやろか"),
+        ("ja", "毎朝、母の様子を見に行きよります"),  # telling, not asking
+    ],
+)
+def test_looking_in_once_or_telling_of_it_is_not_a_daily_check_in(language, text, chat, session):
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori, language=language)
+    got = chat.say("ASKER", text)
+    assert t("watch.ask_whom", language) not in " ".join(texts(got))
 
 
 def test_a_report_or_a_thank_you_that_names_the_watch_starts_nothing(chat, session):
