@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request
 from bot import clock, reconcile, runtime, wiring
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
-from bot.intake import IntakeStalled, intake
+from bot.intake import IntakeUnavailable, intake
 from db import session as db_session
 
 log = logging.getLogger("kyojo.webhook")
@@ -107,7 +107,7 @@ def webhook(platform: str, request: Request) -> tuple[str, str, bytes]:
     try:
         # when the events came: read once for the whole body
         intake(db_session.Session.kw["bind"], rt.jobs).receive(platform, events, rt.clock.now())
-    except (RedisError, IntakeStalled):  # not kept, or not yet: the platform delivers it again
+    except (RedisError, IntakeUnavailable):  # not kept: the platform delivers it again
         return "503 SERVICE UNAVAILABLE", TEXT, b"try again"
     handshake = channel.handshake(body)
     if handshake is not None:

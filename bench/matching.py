@@ -212,8 +212,8 @@ def main() -> None:
         urls = dict(zip(SIZES, sys.argv[1:], strict=True))
         run(urls.__getitem__, urls[SIZES[0]].split(":", 1)[0])
         return
-    folder = tempfile.mkdtemp(prefix="kyojo-bench-")
-    run(lambda size: f"sqlite:///{Path(folder) / f'bench-{size}.sqlite'}", "sqlite")
+    with tempfile.TemporaryDirectory(prefix="kyojo-bench-") as folder:  # 50 MB of SQLite files
+        run(lambda size: f"sqlite:///{Path(folder) / f'bench-{size}.sqlite'}", "sqlite")
     names = {size: f"matching_{size}" for size in SIZES}
     urls = {size: postgres_url(name) for size, name in names.items()}
     if all(urls.values()):

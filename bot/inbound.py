@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
+import psycopg
+from psycopg import pq
 from sqlalchemy import Connection, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -25,15 +27,17 @@ ID_LENGTH, TYPE_LENGTH = 100, 50  # the columns of InboundEvent
 REDRIVE_AFTER = timedelta(seconds=20)  # as bot.reconcile.GRACE
 _INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # On PostgreSQL the rows go as one JSON parameter: the statement's text is the same for any number
-# of rows, so the driver converts it once and the server prepares it once (with a parameter per
-# value, psycopg parsed the statement again on every call past 50 values). Each payload is JSON
-# text inside it: read as json there, a \u0000 in it would have to become text, which PostgreSQL refuses.
+# of rows, so it is prepared once a connection (with a parameter per value, psycopg parsed the
+# statement again on every call past 50 values). Each payload is JSON text inside it: read as json
+# there, a \u0000 in it would have to become text, which PostgreSQL refuses.
 _PG_INSERT = (
     "INSERT INTO inbound_events (platform, event_id, event_type, payload, received_at, status, job_id) "
-    "SELECT platform, event_id, event_type, payload::json, received_at, status, %s FROM json_to_recordset(%s::json) "
+    "SELECT platform, event_id, event_type, payload::json, received_at, status, $1::text "
+    "FROM json_to_recordset($2::json) "
     "AS given(platform text, event_id text, event_type text, payload text, received_at timestamp, status text) "
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id, status"
 )
+_PG_INSERT_NAME = b"kyojo_store_inbound"  # its name as a prepared statement, in Connection.info once prepared
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
@@ -84,8 +88,10 @@ def store_bodies(
 
 def _insert(connection: Connection, rows: list[dict], job_id: str | None) -> list[tuple[int, str, str, str]]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING (id, platform, event_id, status) of those stored.
-    On PostgreSQL through the driver itself: SQLAlchemy's execution of the same statement took
-    twice the CPU (and a fifth of a webhook request's in all); elsewhere through SQLAlchemy."""
+    On PostgreSQL, a prepared statement run by libpq itself, which waits for the answer with the
+    interpreter let go: through psycopg's cursor (or SQLAlchemy's, twice that again) the same
+    statement cost a webhook group about three times the CPU, most of it after the wait for the
+    commit, when the interpreter's caches are cold. Elsewhere through SQLAlchemy."""
     if connection.dialect.name != "postgresql":
         named = [dict(row, job_id=job_id) for row in rows]
         return [tuple(row) for row in connection.execute(_statement(connection.dialect.name), named)]
@@ -93,7 +99,26 @@ def _insert(connection: Connection, rows: list[dict], job_id: str | None) -> lis
         [dict(row, payload=json.dumps(row["payload"]), received_at=row["received_at"].isoformat()) for row in rows]
     )
     driver: Any = connection.connection.driver_connection  # a psycopg connection
-    return driver.execute(_PG_INSERT, (job_id, given)).fetchall()
+    if not driver.autocommit:  # psycopg opens the transaction the statement belongs in
+        return driver.execute(_PG_INSERT.replace("$1", "%s").replace("$2", "%s"), (job_id, given)).fetchall()
+    pgconn = driver.pgconn
+    if _PG_INSERT_NAME not in connection.info:
+        _answer(pgconn, pgconn.prepare(_PG_INSERT_NAME, _PG_INSERT.encode()))
+        connection.info[_PG_INSERT_NAME] = True
+    result = _answer(pgconn, pgconn.exec_prepared(_PG_INSERT_NAME, [job_id and job_id.encode(), given.encode()]))
+    return [
+        (int(result.get_value(n, 0)), *(result.get_value(n, column).decode() for column in (1, 2, 3)))
+        for n in range(result.ntuples)
+    ]
+
+
+def _answer(pgconn: Any, result: Any) -> Any:
+    """A libpq result that succeeded; else psycopg's error for it (OperationalError for a connection lost)."""
+    if result.status in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+        return result
+    if pgconn.status != pq.ConnStatus.OK:
+        raise psycopg.OperationalError(result.get_error_message() or "the connection to PostgreSQL was lost")
+    raise psycopg.errors.error_from_result(result)
 
 
 def _row(platform: str, event_id: str, event_type: str, payload: dict, now: datetime) -> dict:

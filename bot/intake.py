@@ -2,7 +2,10 @@
 by the next free one, in one INSERT (autocommitted on PostgreSQL: one WAL flush for all), and
 their new events queued as one job (bot.jobs.process_events) in one Redis round trip; each row
 names that job, so that the reconciler leaves the events to it while it waits. Each request
-waits for its own group before it answers, so a 200 still means stored durably and queued.
+waits for its own group before it answers, so a 200 means stored durably and its job sent to
+Redis: Redis's answer is read when the writer sends the next group's job (bot.queue.Sender), and
+a job Redis lost after all is re-driven from the stored rows by bot.reconcile, as one lost in a
+Redis restart is.
 
 A few writer threads a process, started by the first bodies (after gunicorn forked) and ended
 when none came for a while. A writer never waits on purpose: its group is whatever came while
@@ -20,8 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import psycopg
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, delete
+from sqlalchemy.exc import OperationalError
 
 from bot import inbound
 from bot.queue import Job, Jobs, events_job_id
@@ -35,7 +40,12 @@ WRITERS = 2  # groups written at once a process: one is sent while the other wai
 WAIT_SECONDS = 20.0  # a request waits this long for its group, then answers 503 (the platform delivers again)
 
 
-class IntakeStalled(TimeoutError):
+class IntakeUnavailable(Exception):
+    """A body could not be stored now: the database could not be reached, refused the group, or
+    took over WAIT_SECONDS (the platform delivers the body again)."""
+
+
+class IntakeStalled(IntakeUnavailable, TimeoutError):
     """A body's group was not written in WAIT_SECONDS (the database is stuck): it may still be
     stored later, and the platform's redelivery is then stored once."""
 
@@ -77,7 +87,7 @@ def _forget_intake() -> None:
     _current = None
 
 
-os.register_at_fork(after_in_child=_forget_intake)  # a forked child has no writer thread: its own
+os.register_at_fork(after_in_child=_forget_intake)  # a forked child opens connections of its own
 
 
 class Intake:
@@ -100,7 +110,9 @@ class Intake:
             if not body.done.acquire(timeout=WAIT_SECONDS):
                 raise IntakeStalled(f"{platform} body not stored within {WAIT_SECONDS:.0f} s")
         else:
-            write(Database(self.bind), self.jobs, [body])
+            writer = Writer(self.bind, self.jobs)
+            writer.write([body])
+            writer.close()
         if body.error is not None:
             raise body.error
         return body.ids
@@ -118,12 +130,14 @@ class Intake:
 
     def _write_groups(self) -> None:
         """A writer thread: each group is what waits when the writer is free again."""
-        database = Database(self.bind)
+        writer: Writer | None = None
         try:
             while (group := self._next_group()) is not None:
-                write(database, self.jobs, group)
+                writer = writer or Writer(self.bind, self.jobs)
+                writer.write(group)
         finally:
-            database.close()
+            if writer is not None:
+                writer.close()
 
     def _next_group(self) -> list[Body] | None:
         """The bodies waiting (at least one), or None when none came for IDLE_SECONDS (the
@@ -144,15 +158,53 @@ class Intake:
         return group
 
 
-class Database:
-    """Where a writer stores its groups. On PostgreSQL one connection in autocommit, kept while
-    the writer runs: each group is one INSERT ... RETURNING, durable when it returns, without
-    the round trips of BEGIN and COMMIT (the re-drive look-up after it only reads). Elsewhere a
+class Writer:
+    """What one writer thread stores and queues its groups with: a connection to the database and
+    a sender of jobs of its own. On PostgreSQL the connection is in autocommit, kept while the
+    writer runs: each group is one INSERT ... RETURNING, durable when it returns, without the
+    round trips of BEGIN and COMMIT (the re-drive look-up after it only reads). Elsewhere a
     transaction a group; bound to a test's connection, a savepoint inside its transaction."""
 
-    def __init__(self, bind: Engine | Connection) -> None:
+    def __init__(self, bind: Engine | Connection, jobs: Jobs) -> None:
         self.bind = bind
+        self.sender = jobs.sender()
         self._kept: Connection | None = None
+
+    def write(self, group: list[Body]) -> None:
+        """Store a group of bodies, queue their new events, then let each body's request go on."""
+        job_id = events_job_id()
+        try:
+            with self.connected() as connection:
+                found = inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
+            for body, ids in zip(group, found, strict=True):
+                body.ids = ids
+            self._enqueue(group, job_id)
+        except (psycopg.OperationalError, OperationalError) as error:
+            log.warning("webhook: %d bodies not stored, the database is unavailable: %s", len(group), error)
+            for body in group:
+                body.error = IntakeUnavailable(str(error))
+        except BaseException as error:  # noqa: BLE001 - handed to each request, which raises it
+            for body in group:
+                body.error = error
+        finally:
+            for body in group:
+                body.done.release()
+
+    def _enqueue(self, group: list[Body], job_id: str) -> None:
+        """Queue the group's events as one job. Should it not reach Redis, forget the new ones,
+        so that the platform's redelivery brings them again (events stored by an earlier
+        delivery stay: bot.reconcile re-drives them); the bodies that had any get the error."""
+        ids = [event_id for body in group for event_id in body.ids]
+        if not ids:
+            return
+        try:
+            self.sender.send(Job.PROCESS_EVENTS, [(ids,)], [job_id])
+        except RedisError as error:
+            log.exception("webhook: queueing failed, %d events forgotten", len(ids))
+            with self.connected() as connection:
+                _forget(connection, ids, latest(group))
+            for body in group:
+                body.error = error if body.ids else None
 
     @contextmanager
     def connected(self) -> Iterator[Connection]:
@@ -167,52 +219,21 @@ class Database:
                 yield self._kept
             except BaseException:
                 self._kept.invalidate()  # it may be broken: the next group opens another
-                self.close()
+                self._release()
                 raise
         else:
             with self.bind.begin() as connection:
                 yield connection
 
     def close(self) -> None:
-        """Give the kept connection back to the pool."""
+        """Read Redis's answers to the jobs sent, and give the kept connection back to the pool."""
+        self.sender.close()
+        self._release()
+
+    def _release(self) -> None:
         if self._kept is not None:
             self._kept.close()
             self._kept = None
-
-
-def write(database: Database, jobs: Jobs, group: list[Body]) -> None:
-    """Store a group of bodies, queue their new events, then let each body's request go on."""
-    job_id = events_job_id()
-    try:
-        with database.connected() as connection:
-            found = inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
-        for body, ids in zip(group, found, strict=True):
-            body.ids = ids
-        _enqueue(database, jobs, group, job_id)
-    except BaseException as error:  # noqa: BLE001 - handed to each request, which raises it
-        for body in group:
-            body.error = error
-    finally:
-        for body in group:
-            body.done.release()
-
-
-def _enqueue(database: Database, jobs: Jobs, group: list[Body], job_id: str) -> None:
-    """Queue the group's events as one job, in one round trip. Should Redis fail, forget the new ones, so that
-    the platform's redelivery brings them again (events stored by an earlier delivery stay:
-    bot.reconcile re-drives them); the bodies that had any get the error."""
-    ids = [event_id for body in group for event_id in body.ids]
-    if not ids:
-        return
-    try:
-        jobs.enqueue_all(Job.PROCESS_EVENTS, [(ids,)], [job_id])
-    except RedisError as error:
-        log.exception("webhook: queueing failed, %d events forgotten", len(ids))
-        with database.connected() as connection:
-            _forget(connection, ids, latest(group))
-        for body in group:
-            body.error = error if body.ids else None
-        return
 
 
 def latest(group: list[Body]) -> datetime:

@@ -6,7 +6,7 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +14,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import uuid4
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, SessionTransaction
@@ -144,21 +148,33 @@ class Jobs:
             return
         if not calls:
             return
-        import zlib
-
-        from rq.utils import get_call_string, now, utcformat
-
         # Each job's hash is RQ's own for this job name, with its id, arguments and times, written
         # by a script made once a job name (`_script`): one EVALSHA for all the jobs, where RQ's
         # enqueue builds a Job object and sends four commands a job, and a pipeline of an HSET of
         # seventeen fields a job cost a webhook group more CPU than its INSERT
         # (tests/core/test_queue.py holds the hashes equal). A job is queued whole or not at all;
         # a failure is raised (the webhook then has its platform deliver the body again).
+        self._script(name)(keys=self._keys(), args=self._values(name, calls, ids))
+
+    def sender(self) -> Sender:
+        """Something that queues jobs without waiting for Redis's answer (for one thread at a time)."""
+        return Sender(self)
+
+    def _keys(self) -> list[str]:
+        """The keys the queueing script writes: the queue and RQ's set of queues."""
+        return [self.queue.key, self.queue.redis_queues_keys]
+
+    def _values(self, name: str, calls: list[tuple], ids: Sequence[str | None]) -> list[Any]:
+        """The queueing script's arguments: the time, then id, data and description of each job."""
+        import zlib
+
+        from rq.utils import get_call_string, now, utcformat
+
         values: list[Any] = [utcformat(now())]
         for args, job_id in zip(calls, ids, strict=True):
             data = zlib.compress(self.queue.serializer.dumps((name, None, args, {})))
             values += [job_id or str(uuid4()), data, get_call_string(name, args, {}) or ""]
-        self._script(name)(keys=[self.queue.key, self.queue.redis_queues_keys], args=values)
+        return values
 
     def _script(self, name: str) -> Any:
         """The script that queues jobs of this name (made, and loaded into Redis, once)."""
@@ -224,6 +240,57 @@ class Jobs:
                 log.exception("job %s%r failed (attempt %d)", name, args, attempt + 1)
                 if attempt < len(RETRY_INTERVALS):
                     time.sleep(RETRY_INTERVALS[attempt])
+
+
+class Sender:
+    """Queues jobs as Jobs.enqueue_all does, on a Redis connection of its own, without waiting for
+    Redis's answer: that is read when the next jobs are sent, by then long there, so that a
+    webhook writer (bot.intake) answers its requests once their events are stored and their job
+    sent, without waiting for one more round trip. A job that Redis then refuses, or that is
+    lost with the connection, is logged: its events are stored, and bot.reconcile re-drives
+    them once they are older than its grace. Not for two threads at once."""
+
+    def __init__(self, jobs: Jobs) -> None:
+        self.jobs = jobs
+        self._connection = jobs.redis.connection_pool.make_connection() if jobs.mode == "rq" else None
+        self._unread: list[list[str]] = []  # the ids of the jobs of each command whose answer is unread
+
+    def send(self, name: str, calls: list[tuple], job_ids: list[str]) -> None:
+        """Queue `name(*args)` for each args under its job id; RedisError when they could not be
+        sent (then they are not queued)."""
+        if self._connection is None:
+            self.jobs.enqueue_all(name, calls, job_ids)
+            return
+        self.read()
+        name = str(name)
+        script = self.jobs._script(name).script  # EVAL, not EVALSHA: Redis restarted has no script to refuse
+        keys = self.jobs._keys()
+        try:
+            self._connection.send_command("EVAL", script, len(keys), *keys, *self.jobs._values(name, calls, job_ids))
+        except RedisError:
+            self._connection.disconnect()  # the command may be cut short: the next opens a new connection
+            raise
+        self._unread.append(job_ids)
+
+    def read(self) -> None:
+        """Read the answers to the commands sent before (a wait only if one is not there yet)."""
+        assert self._connection is not None
+        while self._unread:
+            job_ids = self._unread.pop(0)
+            try:
+                self._connection.read_response()
+            except (RedisConnectionError, RedisTimeoutError):
+                log.exception("jobs %s and those sent after may be lost with the connection", job_ids)
+                self._unread.clear()
+                self._connection.disconnect()
+            except RedisError:
+                log.exception("Redis refused the jobs %s: bot.reconcile re-drives their work", job_ids)
+
+    def close(self) -> None:
+        """Read the answers still unread, then close the connection."""
+        if self._connection is not None:
+            self.read()
+            self._connection.disconnect()
 
 
 # -- enqueueing once a transaction commits ----------------------------------------------------

@@ -38,6 +38,12 @@ class FakeServer:
 class _Handler(BaseHTTPRequestHandler):
     """Hands each HTTP request to the fake and writes its JSON answer."""
 
+    # Connections kept open from one request to the next, as LINE's and Slack's are: with
+    # HTTP/1.0 every call opened a new one (and a new thread here), which a client's pool never
+    # pays in production, and bench.city's workers and fake paid on every message.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # the body's write not held back until the headers' is acknowledged
+
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""

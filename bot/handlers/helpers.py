@@ -12,6 +12,7 @@ from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
 from bot.handlers import conversation as flows
+from bot.handlers.onboarding import district_label
 from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
@@ -109,7 +110,9 @@ def _choices(session: Session, turn: Turn, profile: HelperProfile, name: str) ->
         return set(profile.skills), [(c, describe.kind(c, turn.locale)) for c in CATEGORIES]
     if name == "districts":
         districts = session.scalars(select(District).order_by(District.id).limit(MAX_DISTRICTS))
-        return {str(d.id) for d in profile.districts}, [(str(d.id), d.name) for d in districts]
+        return {str(d.id) for d in profile.districts}, [
+            (str(d.id), district_label(d, turn.locale, 18)) for d in districts
+        ]
     return set(profile.availability), [(s, turn.t(f"helper.slot.{s}")) for s in SLOTS]
 
 
@@ -152,11 +155,14 @@ def registering(session: Session, turn: Turn) -> bool:
 @on_postback("helper.next")
 def next_pressed(session: Session, turn: Turn) -> Outbox:
     """完了 pressed: the next step of the registration, or the edit is saved."""
+    return _next(session, turn, turn.args[0] if turn.args else "kinds")
+
+
+def _next(session: Session, turn: Turn, name: str) -> Outbox:
     profile = profile_of(session, turn)
     first_time = registering(session, turn)
     if profile is None:
         return offer_help(session, turn)
-    name = turn.args[0] if turn.args else "kinds"
     if name == "kinds" and not profile.skills and not profile.experience:
         return turn.reply(step(session, turn, profile, "kinds", first_time))
     if first_time and name in STEPS[:-1]:
@@ -189,6 +195,8 @@ def edit(session: Session, turn: Turn) -> Outbox:
 @on_state("helper_kinds")
 def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
     """Kinds written in words (ゴミ出しと買い物なら) are added to the pressed ones."""
+    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
+        return _next(session, turn, "kinds")
     from bot.nlp import extract_skills
 
     profile = profile_of(session, turn)
@@ -202,6 +210,8 @@ def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
 @on_state("helper_districts")
 def typed_districts(session: Session, turn: Turn) -> Outbox | None:
     """Districts written in words (小倉と黒崎) are added to the pressed ones."""
+    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
+        return _next(session, turn, "districts")
     from bot.residents import district_in
 
     profile = profile_of(session, turn)
@@ -223,6 +233,8 @@ def slots_in(text: str, locale: str) -> list[str]:
 @on_state("helper_slots")
 def typed_slots(session: Session, turn: Turn) -> Outbox | None:
     """Free time written in words is added to the pressed slots."""
+    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
+        return _next(session, turn, "slots")
     profile = profile_of(session, turn)
     found = slots_in(turn.text, turn.locale)
     if profile is None or not found:

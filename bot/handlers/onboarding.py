@@ -25,14 +25,14 @@ def district_buttons(session: Session, action: str = "district.choose", locale: 
     return tuple(button(district_label(d, locale), action, d.id) for d in districts)
 
 
-def district_label(district: District, locale: str) -> str:
+def district_label(district: District, locale: str, room: int = 20) -> str:
     """The district's name, with its reading in Latin letters for a person who reads no kanji
-    (黒崎 Kurosaki), where it fits LINE's 20 characters of a quick reply."""
+    (黒崎 Kurosaki), where it fits `room` (LINE's 20 characters of a quick reply)."""
     if locale.startswith("ja") or not district.reading:
         return district.name
     spelled = to_romaji(to_katakana(district.reading)).capitalize()
     label = f"{district.name} {spelled}"
-    return label if spelled and len(label) <= 20 else district.name
+    return label if spelled and len(label) <= room else district.name
 
 
 # What goes on once the district is known, by name (the watch sign-up registers its own): a flow

@@ -138,9 +138,7 @@ def chose_for_whom(session: Session, turn: Turn) -> Outbox:
         return turn.reply(Text(turn.t("request.not_found")))
     request.resident_id, request.district_id = person.id, person.district_id or request.district_id
     request.meeting_point = person.address or turn.resident.address
-    session.flush()
-    session.refresh(request)
-    return turn.reply(*next_step(session, turn, request))
+    return continue_draft(session, turn, request)
 
 
 def mine(session: Session, turn: Turn) -> HelpRequest | None:
@@ -323,7 +321,7 @@ def no_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """After a change to the draft, ask its next missing piece (or show it to confirm)."""
     session.flush()
-    session.refresh(request)
+    session.expire(request, ["resident", "district"])  # read again if used: their ids may have changed
     return turn.reply(*next_step(session, turn, request))
 
 

@@ -54,9 +54,10 @@ def _send_round(
     request_id: int, round: int, expire_round: int | None, now: datetime, config: Config, channels: Channels
 ) -> None:
     from db.session import Session as SessionFactory
-    from db.session import locked
+    from db.session import keep_loaded, locked
 
     with SessionFactory.begin() as session:
+        keep_loaded(session)  # the helpers next_round read: their rows are written with them loaded
         request = locked(session, HelpRequest, request_id)
         if request is None:
             return

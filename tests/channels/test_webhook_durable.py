@@ -1,7 +1,8 @@
 """The webhook as production runs it (the process's Session bound to an engine, jobs on RQ): on
 PostgreSQL the body is stored by one INSERT in autocommit, on SQLite in a transaction; either way the
-event is in the database and in the queue before the 200, and a redelivery adds neither. Bodies
-arriving together are stored together (bot.intake), each still answered only once it is stored."""
+event is in the database before the 200, its job sent to Redis (whose answer the writer reads with
+the next group's), and a redelivery adds neither. Bodies arriving together are stored together
+(bot.intake), each still answered only once it is stored."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def test_a_body_is_stored_and_queued_once_before_the_200(database_url, redis_url
     with engine.connect() as connection:  # another connection: it was committed
         rows = connection.execute(select(InboundEvent.event_id, InboundEvent.status)).all()
     assert rows == [(json.loads(body)["events"][0]["webhookEventId"], "received")]
+    assert wait_until(lambda: len(queued_events(Redis.from_url(redis_url))) == 1)
     assert len(queued_events(Redis.from_url(redis_url))) == 1
     engine.dispose()
 
@@ -88,20 +90,22 @@ def test_bodies_arriving_at_once_are_each_answered_after_their_own_commit_and_st
     upgrade(engine)
     intake = Intake(engine, Jobs("rq", redis_url))
     bodies = [text_events(f"01SOLO{n:020d}") for n in range(30)] + [text_events("01TWICE") for _ in range(6)]
-    seen: list[tuple[list[int], bool, bool]] = []
+    seen: list[tuple[list[int], bool, set[int]]] = []
 
     def deliver(events) -> None:
         ids = intake.receive("line", events, local_now())
         with engine.connect() as connection:  # another connection: committed before the answer
             stored = connection.scalar(select(func.count()).where(InboundEvent.event_id == events[0][0]))
-        seen.append((ids, stored == 1, set(ids) <= set(queued_events(redis))))
+        seen.append((ids, stored == 1, set(ids)))
 
     threads = [threading.Thread(target=deliver, args=(events,)) for events in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert len(seen) == 36 and all(committed and queued for _, committed, queued in seen)
+    assert len(seen) == 36 and all(committed for _, committed, _ in seen)
+    answered = {event_id for _, _, ids in seen for event_id in ids}
+    assert wait_until(lambda: answered <= set(queued_events(redis)))  # each job sent before its 200
     assert sorted(len(ids) for ids, _, _ in seen) == [0] * 5 + [1] * 31  # the event sent six times: once
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 31
@@ -129,9 +133,9 @@ def test_bodies_that_wait_for_the_writers_are_stored_together_in_one_transaction
     threads = [
         threading.Thread(target=intake.receive, args=("line", text_events(e), local_now())) for e in blocked + waiting
     ]
-    for thread in threads[: len(blocked)]:
+    for held, thread in enumerate(threads[: len(blocked)], start=1):  # one at a time: each a group of its own
         thread.start()
-    assert wait_until(lambda: len(blocked_inserts(engine)) == WRITERS)
+        assert wait_until(lambda: len(blocked_inserts(engine)) == held)  # noqa: B023 - used at once
     for thread in threads[len(blocked) :]:
         thread.start()
     assert wait_until(lambda: intake.waiting() == len(waiting))
@@ -209,4 +213,38 @@ def test_a_body_whose_group_is_stuck_is_answered_503_in_time_and_stored_once_lat
     assert intake.receive("line", events, local_now()) == []  # redelivered: already stored
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(InboundEvent)) == 1
+    engine.dispose()
+
+
+def test_a_body_whose_database_connection_was_cut_is_answered_503_and_stored_once_when_delivered_again(  # noqa: F811
+    database_url, redis_url, redis, monkeypatch
+):
+    from bot import intake as intakes
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server whose connections can be cut")
+    monkeypatch.setattr(intakes, "IDLE_SECONDS", 120.0)  # the writer keeps its connection however slow the test
+    app, engine = production_app(database_url, redis_url)
+    client = app.test_client()
+
+    def post(event_id: str) -> int:
+        message = {"type": "text", "id": "1", "text": "こんにちは"}
+        body = event_body(user_event("message", event_id=event_id, message=message))
+        headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body, "test-channel-secret")}
+        return client.post("/callback", data=body, headers=headers).status_code
+
+    assert post("01BEFORE") == 200  # the writer holds a connection of its own now
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:  # as a restart would
+        others = "datname = current_database() and pid <> pg_backend_pid()"
+        connection.execute(text(f"select pg_terminate_backend(pid) from pg_stat_activity where {others}"))
+        assert wait_until(
+            lambda: not connection.execute(text(f"select pid from pg_stat_activity where {others}")).all()
+        )
+    assert post("01CUT") == 503  # not kept: LINE delivers it again
+    assert post("01CUT") == 200 and post("01CUT") == 200  # delivered again, and once more
+    with engine.connect() as connection:
+        stored = connection.execute(select(InboundEvent.event_id).order_by(InboundEvent.id)).scalars().all()
+    assert stored == ["01BEFORE", "01CUT"]
+    assert wait_until(lambda: len(queued_events(Redis.from_url(redis_url))) == 2)  # each event's job, once
+    assert len(set(queued_events(Redis.from_url(redis_url)))) == 2
     engine.dispose()

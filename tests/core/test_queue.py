@@ -100,3 +100,46 @@ def test_jobs_are_queued_together_after_redis_forgot_the_script(redis_url, redis
     redis.script_flush()  # as a Redis restarted empty would have
     jobs.enqueue_all("tests.core.test_queue.note", [(2,), (3,)], ["after-2", "after-3"])
     assert Queue(QUEUE_NAME, connection=redis).job_ids == ["before", "after-2", "after-3"]
+
+
+def test_jobs_sent_without_waiting_are_queued_as_rq_stores_them_and_run(redis_url, redis):
+    from rq import SimpleWorker
+
+    jobs = Jobs("rq", redis_url)
+    sender = jobs.sender()
+    sender.send("tests.core.test_queue.note", [(4,)], ["sent-4"])
+    redis.script_flush()  # a Redis restarted empty: the next command still queues its job
+    sender.send("tests.core.test_queue.note", [(5,), (6,)], ["sent-5", "sent-6"])
+    sender.close()  # reads Redis's answers
+    jobs.enqueue("tests.core.test_queue.note", 4, job_id="alone-4")
+    sent, alone = (redis.hgetall(f"rq:job:{job_id}") for job_id in ("sent-4", "alone-4"))
+    assert {k: v for k, v in sent.items() if k not in (b"created_at", b"enqueued_at")} == {
+        k: v for k, v in alone.items() if k not in (b"created_at", b"enqueued_at")
+    }
+    queue = Queue(QUEUE_NAME, connection=redis)
+    assert queue.job_ids == ["sent-4", "sent-5", "sent-6", "alone-4"]
+    RAN.clear()
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert RAN == [4, 5, 6, 4]
+
+
+def test_a_job_redis_refuses_after_it_was_sent_is_logged_and_the_next_ones_still_go(redis_url, redis, caplog):
+    jobs = Jobs("rq", redis_url)
+    sender = jobs.sender()
+    redis.set("rq:queues", "not a set")  # the script's first write fails: Redis answers an error
+    sender.send("tests.core.test_queue.note", [(1,)], ["refused"])
+    redis.delete("rq:queues")
+    sender.send("tests.core.test_queue.note", [(2,)], ["accepted"])  # reads the refusal first
+    sender.close()
+    assert "Redis refused the jobs ['refused']" in caplog.text
+    assert Queue(QUEUE_NAME, connection=redis).job_ids == ["accepted"]
+
+
+def test_a_sender_whose_redis_is_gone_raises_so_the_caller_keeps_nothing():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from tests.conftest import _free_port
+
+    sender = Jobs("rq", f"redis://127.0.0.1:{_free_port()}/0").sender()  # nothing listens there
+    with pytest.raises(RedisConnectionError):
+        sender.send("tests.core.test_queue.note", [(1,)], ["lost"])

@@ -164,3 +164,29 @@ def test_kinds_written_in_english_are_chosen_not_taken_for_a_new_topic(chat, ses
     got = chat.say("H", "rubbish and shopping, I can do both")
     assert {"✓ rubbish", "✓ shopping"} <= set(buttons(got))
     assert session.scalar(select(HelperProfile)).skills == ["garbage", "shopping"]
+
+
+def test_a_helper_registers_by_typing_alone_done_included(chat, session):
+    factories.district(session, "緑ケ丘", reading="ミドリガオカ")
+    kurosaki = factories.district(session, "黒崎", reading="クロサキ")
+    factories.resident(session, user_id="H", language="en")  # no district yet
+    got = chat.say("H", "I want to help out, I can do shopping and gardening")
+    got = chat.say("H", "that's all")  # the Done button, typed
+    assert "✓ 黒崎 Kurosaki" not in buttons(got) and "黒崎 Kurosaki" in buttons(got), texts(got)
+    got = chat.say("H", "Kurosaki")
+    assert "✓ 黒崎 Kurosaki" in buttons(got)
+    got = chat.say("H", "that's it")
+    got = chat.say("H", "weekends")
+    got = chat.say("H", "done")
+    assert "experience" in texts(got)[-1].lower() or "work" in texts(got)[-1].lower(), texts(got)
+    profile = session.scalar(select(HelperProfile))
+    assert set(profile.skills) == {"shopping", "garden"} and profile.availability == ["weekend"]
+    assert [d.id for d in profile.districts] == [kurosaki.id]
+
+
+def test_done_typed_before_any_kind_asks_the_kinds_again(chat, session):
+    factories.resident(session, user_id="H", district=factories.district(session, "緑ケ丘"))
+    chat.say("H", "手伝えることがあれば登録したい")
+    got = chat.say("H", "以上です")
+    assert "手伝えること" in texts(got)[-1]
+    assert session.scalar(select(HelperProfile.skills)) == []
