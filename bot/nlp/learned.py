@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 
@@ -75,7 +75,9 @@ class Model:
     emergency: Head
     fingerprint: str
     rows: _Rows
-    by_number: list[int]  # the row of each feature number given so far (see feature_number)
+    # the row of each feature number given so far (see feature_number), as objects: compiled, a
+    # list[int] read into another would unbox every row and box it again, a new int object each
+    by_number: list[object]
 
     def scores(self, names: list[str]) -> list[float]:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
@@ -90,11 +92,11 @@ class Model:
                 rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
         return self._summed([rows[number] for number in numbers])
 
-    def _summed(self, rows: list[int]) -> list[float]:
+    def _summed(self, rows: list[object]) -> list[float]:
         rows.append(len(self.weights) - 1)
         # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
         # (x + 0 is x exactly: the zero rows of unknown names change no sum)
-        return np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
+        return np.add.reduce(self.weights.take(cast(list[int], rows), axis=0), axis=0).tolist()
 
 
 class Reading:
@@ -188,8 +190,7 @@ def _exps(scores: list[float], start: int, count: int, temperature: float) -> li
     for column in range(start + 1, start + count):
         if scores[column] > top:
             top = scores[column]
-    exp = math.exp
-    return [exp((scores[column] - top) / temperature) for column in range(start, start + count)]
+    return [math.exp((scores[column] - top) / temperature) for column in range(start, start + count)]
 
 
 def _first_largest(values: list[float], start: int, count: int) -> int:
