@@ -118,3 +118,24 @@ def test_a_runner_waiting_for_its_next_job_is_kept_alive_in_redis_for_the_whole_
     worker.work(burst=False, max_idle_time=3)
     looker.join()
     assert seen and seen[0] > worker.dequeue_timeout, (seen, worker.dequeue_timeout)
+
+
+def test_a_dead_runners_job_now_run_by_a_live_runner_is_left_to_it(redis):
+    """The job a runner died in was queued again under its id meanwhile (a circular's job,
+    scheduled again) and is run by another runner: the supervisor, handing back the dead
+    runner's jobs, leaves that one running, neither failed nor queued a second time."""
+    from rq.job import JobStatus
+
+    from worker import fail_abandoned
+
+    queue = Queue(QUEUE_NAME, connection=redis)
+    job = queue.enqueue(note, 1, job_id="circular-1")
+    dead, live = (JobRunner([queue], connection=redis, name=f"kyojo.test.{n}") for n in ("dead", "live"))
+    for runner in (dead, live):  # each took the job under its id, the dead one first
+        runner.register_birth()
+        runner.prepare_job_execution(job)
+        runner.prepare_execution(job)
+    queued = queue.count
+    assert fail_abandoned(redis, dead.name) == []
+    assert job.get_status(refresh=True) == JobStatus.STARTED and job.worker_name == live.name
+    assert queue.count == queued and FailedJobRegistry(QUEUE_NAME, connection=redis).count == 0
