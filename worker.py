@@ -79,7 +79,8 @@ def fail_abandoned(redis, name: str) -> list[str]:
     handed_back = []
     for execution in worker.get_current_executions(refresh=True):
         job = execution.job
-        if job.get_status() == JobStatus.STARTED:
+        # Queued again under its id meanwhile and taken by a live runner: that one's now.
+        if job.get_status() == JobStatus.STARTED and job.worker_name == name:
             job.ended_at = now()
             worker.handle_job_failure(
                 job, Queue(job.origin, connection=redis), exc_string=f"job runner {name} died", execution=execution

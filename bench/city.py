@@ -498,9 +498,15 @@ def one_run(workers: int, residents: int, window: float, database_url: str, fake
         )
     used = meter.used()
     load = os.getloadavg()[0]
-    print(f"  CPU seconds while the residents wrote ({seconds:.0f} s; machine load {load:.1f} at the end):")
+    handled = max(1, result["events"] - result["unhandled"])
+    print(
+        f"  CPU seconds while the residents wrote ({seconds:.0f} s; machine load {load:.1f} at the end),"
+        f" and ms a message handled ({handled}):"
+    )
     for name in sorted(used, key=lambda n: -used[n]):
-        print(f"    {name:<30} {used[name]:7.1f}")
+        print(f"    {name:<30} {used[name]:7.1f}  {1000 * used[name] / handled:6.1f} ms")
+    workers_used = sum(cpu for name, cpu in used.items() if name.startswith("worker"))
+    print(f"    {'workers together':<30} {workers_used:7.1f}  {1000 * workers_used / handled:6.1f} ms")
 
 
 def main() -> None:

@@ -38,6 +38,10 @@ _PG_INSERT = (
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id, status"
 )
 _PG_INSERT_NAME = b"kyojo_store_inbound"  # its name as a prepared statement, in Connection.info once prepared
+# The prepared statement is gone (another user of the pooled connection rolled back after psycopg
+# had prepared statements of its own: psycopg then deallocates them all), or a migration changed
+# the types it returns: it is prepared again, and the group stored.
+_UNPREPARED = (b"26000", b"0A000")  # invalid_sql_statement_name, feature_not_supported
 
 
 def store(session: Session, platform: str, events: list[tuple[str, str, dict]], now: datetime) -> list[int]:
@@ -101,11 +105,17 @@ def _insert(connection: Connection, rows: list[dict], job_id: str | None) -> lis
     driver: Any = connection.connection.driver_connection  # a psycopg connection
     if not driver.autocommit:  # psycopg opens the transaction the statement belongs in
         return driver.execute(_PG_INSERT.replace("$1", "%s").replace("$2", "%s"), (job_id, given)).fetchall()
-    pgconn = driver.pgconn
+    pgconn, values = driver.pgconn, [job_id and job_id.encode(), given.encode()]
+    if _PG_INSERT_NAME in connection.info:
+        result = pgconn.exec_prepared(_PG_INSERT_NAME, values)
+        if result.error_field(pq.DiagnosticField.SQLSTATE) in _UNPREPARED:
+            pgconn.exec_(b"DEALLOCATE " + _PG_INSERT_NAME)  # refused if it is gone already: no matter
+            del connection.info[_PG_INSERT_NAME]
     if _PG_INSERT_NAME not in connection.info:
         _answer(pgconn, pgconn.prepare(_PG_INSERT_NAME, _PG_INSERT.encode()))
         connection.info[_PG_INSERT_NAME] = True
-    result = _answer(pgconn, pgconn.exec_prepared(_PG_INSERT_NAME, [job_id and job_id.encode(), given.encode()]))
+        result = pgconn.exec_prepared(_PG_INSERT_NAME, values)
+    result = _answer(pgconn, result)
     return [
         (int(result.get_value(n, 0)), *(result.get_value(n, column).decode() for column in (1, 2, 3)))
         for n in range(result.ntuples)

@@ -30,7 +30,10 @@ class JobRunner(SimpleWorker):
         """RQ's heartbeat, skipped when one went within HEARTBEAT_EVERY; its commands in one
         round trip (or in the caller's pipeline, which carries it anyway)."""
         if pipeline is not None:
-            super().heartbeat(timeout, pipeline=pipeline)
+            # A job's heartbeat gives the key only the job's monitoring time (90 s): no heartbeat
+            # then comes for HEARTBEAT_EVERY, and an idle runner blocks on the queue for up to
+            # dequeue_timeout (405 s), so the key is kept as long as an idle worker's.
+            super().heartbeat(max(timeout or 0, self.worker_ttl + 60), pipeline=pipeline)
             self._beaten_at = time.monotonic()
             return
         if time.monotonic() - self._beaten_at < HEARTBEAT_EVERY:

@@ -172,13 +172,14 @@ def best_category(analysis: Analysis) -> tuple[str, float]:
     scores = category_scores(analysis)
     if not scores:
         return "other", 0.0
-    # the first of the strongest, "other" last among equals (max() with a key, as a loop: compiled,
-    # it calls no function per kind)
-    name, best = CATEGORIES[0], (scores.get(CATEGORIES[0], 0.0), CATEGORIES[0] != "other")
+    # the first of the strongest, "other" last among equals (max() over (points, named) pairs, as a
+    # loop that compares the two in turn: compiled, it builds no tuple and calls no function per kind)
+    name = CATEGORIES[0]
+    best, named = scores.get(name, 0.0), name != "other"
     for category in CATEGORIES[1:]:
-        points = (scores.get(category, 0.0), category != "other")
-        if points > best:
-            name, best = category, points
+        points = scores.get(category, 0.0)
+        if points > best or (points == best and category != "other" and not named):
+            name, best, named = category, points, category != "other"
     return name, scores[name]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -32,19 +32,6 @@ class Head:
     classes: tuple[str, ...]
     start: int  # its first column among the model's scores (one a class)
     temperature: float
-
-    @property
-    def scores(self) -> slice:
-        """Its columns among the model's scores."""
-        return slice(self.start, self.start + len(self.classes))
-
-    def probabilities(self, scores: list[float]) -> list[float]:
-        """Calibrated probability of each class, from the model's raw scores."""
-        mine = scores[self.scores]
-        top = max(mine)
-        exps = [math.exp((score - top) / self.temperature) for score in mine]
-        total = sum(exps)
-        return [e / total for e in exps]
 
 
 # feature names met in messages whose rows are kept at hand (see _Rows); a bound like bot.nlp.features'
@@ -89,7 +76,9 @@ class Model:
     emergency: Head
     fingerprint: str
     rows: _Rows
-    by_number: list[int]  # the row of each feature number given so far (see feature_number)
+    # the row of each feature number given so far (see feature_number), as objects: compiled, a
+    # list[int] read into another would unbox every row and box it again, a new int object each
+    by_number: list[object]
 
     def scores(self, names: list[str]) -> list[float]:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
@@ -104,11 +93,11 @@ class Model:
                 rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
         return self._summed([rows[number] for number in numbers])
 
-    def _summed(self, rows: list[int]) -> list[float]:
+    def _summed(self, rows: list[object]) -> list[float]:
         rows.append(len(self.weights) - 1)
         # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
         # (x + 0 is x exactly: the zero rows of unknown names change no sum)
-        return np.add.reduce(self.weights.take(rows, axis=0), axis=0).tolist()
+        return np.add.reduce(self.weights.take(cast(list[int], rows), axis=0), axis=0).tolist()
 
 
 class Reading:
@@ -180,18 +169,38 @@ def predict(model: Model, names: list[str], emergency_at: float = 0.5) -> Readin
 
 def reading_of(model: Model, scores: list[float], emergency_at: float = 0.5) -> Reading:
     """What the model reads from its raw scores of a message (Model.scores, Model.scores_of)."""
+    # the softmax and max() written out as loops over the columns: compiled, they run on
+    # C doubles without building slices, tuples or calls (the same operations in the same order)
     head = model.intent
-    mine = scores[head.scores]
-    top, temperature = max(mine), head.temperature
-    exps = [math.exp((score - top) / temperature) for score in mine]  # Head.probabilities, undivided
-    best = exps.index(max(exps))  # the first of equals, as max() over the probabilities
+    exps = _exps(scores, head.start, len(head.classes), head.temperature)
+    best = _first_largest(exps, 0, len(exps))  # the first of equals, as max() over the probabilities
     intent = head.classes[best]
     category = None
     if intent == "help_request":
-        categories = scores[model.category.scores]
-        category = model.category.classes[categories.index(max(categories))]
-    emergency = model.emergency.probabilities(scores)[1] >= emergency_at
-    return Reading(intent, category, exps[best] / sum(exps), emergency)
+        start = model.category.start
+        category = model.category.classes[_first_largest(scores, start, len(model.category.classes)) - start]
+    emergency = model.emergency
+    alarm = _exps(scores, emergency.start, len(emergency.classes), emergency.temperature)
+    return Reading(intent, category, exps[best] / sum(exps), alarm[1] / sum(alarm) >= emergency_at)
+
+
+def _exps(scores: list[float], start: int, count: int, temperature: float) -> list[float]:
+    """exp((score - top) / temperature) of `count` columns from `start`, top the largest of them
+    (the calibrated probabilities before dividing by their sum)."""
+    top = scores[start]
+    for column in range(start + 1, start + count):
+        if scores[column] > top:
+            top = scores[column]
+    return [math.exp((scores[column] - top) / temperature) for column in range(start, start + count)]
+
+
+def _first_largest(values: list[float], start: int, count: int) -> int:
+    """The index of the first largest of `count` values from `start`."""
+    best = start
+    for index in range(start + 1, start + count):
+        if values[index] > values[best]:
+            best = index
+    return best
 
 
 def load_model(path: Path = MODEL_FILE) -> Model:

@@ -73,7 +73,8 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
-        offsets += [index] * len(piece)
+        for _ in range(len(piece)):  # (appended: `+= [index] * n` builds two lists a word)
+            offsets.append(index)
         edges.append(len(offsets))
     kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
     stream = "".join(parts)

@@ -248,3 +248,49 @@ def test_a_body_whose_database_connection_was_cut_is_answered_503_and_stored_onc
     assert wait_until(lambda: len(queued_events(Redis.from_url(redis_url))) == 2)  # each event's job, once
     assert len(set(queued_events(Redis.from_url(redis_url)))) == 2
     engine.dispose()
+
+
+def test_a_body_is_stored_after_another_user_of_the_writers_connection_dropped_its_prepared_statements(  # noqa: F811
+    database_url, redis_url, redis, monkeypatch
+):
+    """The web process's pool lends the writer's connection to an admin page meanwhile, whose
+    session rolls back after psycopg prepared a query of its own: psycopg then deallocates every
+    prepared statement of the connection, the INSERT's too. The next body is still stored (200)."""
+    from bot import intake as intakes
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    monkeypatch.setattr(intakes, "IDLE_SECONDS", 0.05)  # the writer gives its connection back at once
+    engine = make_engine(database_url)
+    upgrade(engine)
+    intake = Intake(engine, Jobs("rq", redis_url))
+    assert len(intake.receive("line", text_events("01FIRST"), local_now())) == 1
+    assert wait_until(lambda: engine.pool.checkedout() == 0)
+    lent = [engine.connect() for _ in range(engine.pool.checkedin())]  # the writer's among them
+    for connection in lent:
+        for _ in range(6):  # psycopg prepares a query from its fifth run
+            connection.execute(select(InboundEvent.id).where(InboundEvent.event_id == "01FIRST")).all()
+        connection.close()  # the session's rollback: psycopg's DEALLOCATE ALL
+    assert len(intake.receive("line", text_events("01SECOND"), local_now())) == 1
+    engine.dispose()
+
+
+def test_a_body_is_stored_after_a_migration_changed_what_the_writers_insert_returns(  # noqa: F811
+    database_url, redis_url, redis, monkeypatch
+):
+    """A migration widens a column the INSERT returns while the web runs: PostgreSQL refuses the
+    statement prepared before it ("cached plan must not change result type"); it is prepared again."""
+    from bot import intake as intakes
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    monkeypatch.setattr(intakes, "IDLE_SECONDS", 120.0)  # the writer keeps its connection
+    monkeypatch.setattr(intakes, "WRITERS", 1)  # and writes the next body too
+    engine = make_engine(database_url)
+    upgrade(engine)
+    intake = Intake(engine, Jobs("rq", redis_url))
+    assert len(intake.receive("line", text_events("01BEFORE"), local_now())) == 1
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE inbound_events ALTER COLUMN status TYPE varchar(30)"))
+    assert len(intake.receive("line", text_events("01AFTER"), local_now())) == 1
+    engine.dispose()

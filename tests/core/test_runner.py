@@ -95,3 +95,47 @@ def test_the_worker_is_seen_alive_and_busy_by_rq_while_a_job_runs(redis):
     assert len(SEEN) == 3
     for state, ttl, beaten in SEEN:
         assert state == b"busy" and ttl > 60 and beaten
+
+
+def test_a_runner_waiting_for_its_next_job_is_kept_alive_in_redis_for_the_whole_wait(redis):
+    """After a job the runner blocks on the queue for up to RQ's dequeue timeout (405 s): its key
+    must outlive that wait, or `rq info` and RQ's worker registry lose a live worker (the job's
+    own heartbeat gives the key only 90 s)."""
+    import threading
+    import time
+
+    queue = Queue(QUEUE_NAME, connection=redis)
+    queue.enqueue(note, 1)
+    worker = JobRunner([queue], connection=redis)
+    seen: list[int] = []
+
+    def look_while_it_waits() -> None:
+        time.sleep(1.5)  # the job is done: the runner waits for the next
+        seen.append(redis.ttl(worker.key))
+
+    looker = threading.Thread(target=look_while_it_waits)
+    looker.start()
+    worker.work(burst=False, max_idle_time=3)
+    looker.join()
+    assert seen and seen[0] > worker.dequeue_timeout, (seen, worker.dequeue_timeout)
+
+
+def test_a_dead_runners_job_now_run_by_a_live_runner_is_left_to_it(redis):
+    """The job a runner died in was queued again under its id meanwhile (a circular's job,
+    scheduled again) and is run by another runner: the supervisor, handing back the dead
+    runner's jobs, leaves that one running, neither failed nor queued a second time."""
+    from rq.job import JobStatus
+
+    from worker import fail_abandoned
+
+    queue = Queue(QUEUE_NAME, connection=redis)
+    job = queue.enqueue(note, 1, job_id="circular-1")
+    dead, live = (JobRunner([queue], connection=redis, name=f"kyojo.test.{n}") for n in ("dead", "live"))
+    for runner in (dead, live):  # each took the job under its id, the dead one first
+        runner.register_birth()
+        runner.prepare_job_execution(job)
+        runner.prepare_execution(job)
+    queued = queue.count
+    assert fail_abandoned(redis, dead.name) == []
+    assert job.get_status(refresh=True) == JobStatus.STARTED and job.worker_name == live.name
+    assert queue.count == queued and FailedJobRegistry(QUEUE_NAME, connection=redis).count == 0

@@ -205,3 +205,23 @@ def test_a_district_answered_with_the_address_is_not_asked_for_the_address_again
     assert "1-2-3" not in card.body  # the address stays out of the offer
     press(line_chat, "Uh1", "引き受ける", [card])
     assert "緑ケ丘1-2-3" in " ".join(texts(line_chat.channel.to("Uh1")))
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("ko", "내일 오후에 병원 가야 하는데 같이 가 주실 분 있나요?", "transport"),
+        ("ko", "내일 아침에 쓰레기 좀 버려 주실 수 있나요?", "garbage"),
+        ("zh-Hans", "明天下午能不能有人陪我去医院？", "transport"),
+        ("vi", "mai co ai do rac giup toi duoc khong", "garbage"),
+        ("en", "is there anyone who could walk my dog tomorrow evening?", "dog_walking"),
+    ],
+)
+def test_a_request_asked_as_a_question_is_drafted_without_asking_whether_it_is_one(
+    language, text, kind, line_chat, session, town
+):
+    factories.resident(session, platform="line", user_id="Uask", district=town, language=language)
+    session.commit()
+    line_chat.say("Uask", text)
+    request = session.scalar(select(HelpRequest))
+    assert request is not None and request.category == kind

@@ -57,3 +57,29 @@ def test_the_district_buttons_carry_the_reading_for_a_person_who_reads_no_kanji(
     assert label in labels and "八幡" in labels, texts(got)  # 八幡 has no reading: its name alone
     chat.press("U4", next(b.data for m in got for b in m.buttons if b.label == label))
     assert session.scalar(select(HelpRequest)).district_id == kokura.id
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ko", "고쿠라예요"), ("ko", "고쿠라에 살아요"), ("zh-Hans", "小仓"), ("zh-Hans", "我住在小仓北区")],
+)
+def test_a_district_written_in_hangul_or_in_simplified_chinese_is_found(language, text, chat, session, kokura):
+    factories.resident(session, user_id="U5", language=language)
+    session.commit()
+    chat.say("U5", {"ko": "내일 아침 쓰레기 버리는 것 좀 도와주세요", "zh-Hans": "明天早上能帮我扔垃圾吗？"}[language])
+    got = chat.say("U5", text)
+    request = session.scalar(select(HelpRequest))
+    assert request is not None and request.district_id == kokura.id, texts(got)
+
+
+@pytest.mark.parametrize(
+    "text", ["마당 잔디가 너무 길어요", "괜찮지만 물탱크가 비어서 물이 필요해요", "할머니가 넘어지셨는데"]
+)
+def test_a_korean_sentence_naming_no_district_is_not_read_as_one(text, session):
+    from bot.residents import district_in
+
+    districts = [
+        factories.district(session, name, reading=reading)
+        for name, reading in [("万田", "マンダ"), ("八幡", "ハチマン"), ("門司", "モジ"), ("荒尾", "アラオ")]
+    ]
+    assert district_in(text, districts) is None
