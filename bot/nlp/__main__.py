@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     evaluate.add_argument("file", nargs="?")
     evaluate.add_argument("--misses", action="store_true", help="list the misreadings (never of held-out)")
+    evaluate.add_argument(
+        "--folds", type=int, default=0, help="also cross-validate on the Japanese training corpus (a model per fold)"
+    )
     training = commands.add_parser("train", help="fit the learned layer on the training corpora (writes model_*.npz)")
     training.add_argument("languages", nargs="*", help="ja, vi, zh-Hans, ko, en (all when none is named)")
     languages = commands.add_parser("languages", help="vi, zh-Hans, ko, en: tuned and held-out accuracy")
@@ -75,7 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from bot.nlp.evaluate_languages import report
 
-        print(format_sets(evaluate_sets(), show_misses=args.misses))
+        results = evaluate_sets()
+        if args.folds > 1:
+            from bot.nlp.crossval import cross_validated  # fits a model per fold: only loaded then
+
+            name = f"training corpus ({args.folds}-fold cross-val.)"
+            results.insert(2, (name, cross_validated(args.folds), True))
+        print(format_sets(results, show_misses=args.misses))
         print(report(False))
     return 0
 

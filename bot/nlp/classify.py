@@ -40,6 +40,11 @@ ANALYSES_KEPT: Final = 32
 _SIDE_CLAUSE: Final = 0.2
 _ASKED_CLAUSE: Final = 1.5
 _UNASKED_CLAUSE: Final = 0.5
+# Verbs of a favour done (来てくれる, してもらう) and what sets them aside as a statement (けど, ので):
+# 「買い物は娘が来てくれるけど、ゴミ出しが…」 tells who does the shopping; the ask is elsewhere.
+_FAVOUR_KEYS: Final = frozenset({"クレル", "モラウ", "イタダク", "クダサル"})
+_SET_ASIDE: Final = frozenset({"けど", "けれど", "けれども", "が", "のに", "ばってん", "ので", "から", "けん", "し"})
+_WISH_KEYS: Final = frozenset({"タイ", "ホシイ"})
 
 
 class Analysis:
@@ -124,14 +129,27 @@ def _side_clauses(analysis: Analysis) -> set[int]:
     return side | {h.clause for h in _done_hits(analysis)}
 
 
+def stated(tokens: tuple[Token, ...], hit: Hit) -> bool:
+    """An ask word that tells of a favour someone does, set aside by a けど or a reason
+    (娘が来てくれるけど、…; 家族がしてもらっとるので): not what the sender asks for."""
+    if hit.label != "cue:ask" or not hit.end or tokens[hit.end - 1].key not in _FAVOUR_KEYS:
+        return False
+    for token in tokens[hit.end : hit.end + 4]:
+        if token.pos2 == "接続助詞":
+            return token.surface in _SET_ASIDE
+        if token.pos != "助動詞" and token.pos2 != "準体助詞" or token.key in _WISH_KEYS:
+            return False
+    return False
+
+
 def category_scores(analysis: Analysis) -> dict[str, float]:
     """Points per category, counting the asked-for clause more and side clauses less."""
     side = _side_clauses(analysis)
-    asked = {h.clause for h in analysis.hits if h.label == "cue:ask"}
+    tokens = analysis.message.tokens
+    asked = {h.clause for h in analysis.hits if h.label == "cue:ask" and not stated(tokens, h)}
     named = {h.clause for h in analysis.hits if h.label.startswith("category:")}
     other = _UNASKED_CLAUSE if asked & named else 1.0
     scores: dict[str, float] = {}
-    tokens = analysis.message.tokens
     for hit in analysis.hits:
         if hit.label.startswith("category:"):
             factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else other

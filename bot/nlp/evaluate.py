@@ -2,10 +2,12 @@
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.nlp.classify import analyse
+from bot.nlp.learned import Reading
 from bot.nlp.reading import read
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
@@ -61,11 +63,18 @@ class Report:
         return self.both_ok / max(1, self.total)
 
 
-def evaluate_rows(rows: list[dict]) -> Report:
-    """Classify labelled rows and count what came out right."""
-    report = Report()
+def _shipped(text: str, context: str | None) -> Reading:
+    """The shipped reader's reading of a message."""
+    return read(analyse(text), context)
+
+
+def evaluate_rows(
+    rows: list[dict], reader: Callable[[str, str | None], Reading] = _shipped, report: Report | None = None
+) -> Report:
+    """Classify labelled rows (with `reader`) and count what came out right (added to `report`)."""
+    report = report or Report()
     for row in rows:
-        reading = read(analyse(row["text"]), row.get("context"))
+        reading = reader(row["text"], row.get("context"))
         intent, category = reading.intent, reading.category
         report.emergencies += bool(row.get("emergency"))
         report.emergencies_found += bool(row.get("emergency")) and reading.emergency

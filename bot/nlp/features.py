@@ -8,7 +8,7 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 
 from typing import Final, NamedTuple
 
-from bot.nlp.classify import Analysis, classify_analysis
+from bot.nlp.classify import Analysis, classify_analysis, stated
 from bot.nlp.learned import feature_name, feature_names, feature_number, numbers_clear, numbers_full
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
@@ -200,7 +200,7 @@ def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, s
         names_clear()  # between two messages: no number of this one is held anywhere yet
     tokens = analysis.message.tokens
     cuts, numbers = segments(tokens)
-    asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h)]
+    asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h) and not stated(tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
     made = [_FIXED["bias"]] + _shape_features(analysis, cuts, main, bool(asks))
     made += _word_features(tokens, cuts, main)

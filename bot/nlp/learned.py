@@ -9,11 +9,12 @@ corpus and features.
 import math
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -205,24 +206,36 @@ def _first_largest(values: list[float], start: int, count: int) -> int:
 def load_model(path: Path = MODEL_FILE) -> Model:
     """Read a model file written by bot.nlp.train."""
     with np.load(path) as data:
-        heads, start = {}, 0
-        for name in ("intent", "category", "emergency"):
-            classes = tuple(map(str, data[f"{name}_classes"]))
-            heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
-            start += len(classes)
-        names = tuple(heads)
-        # interned, as bot.nlp.features interns the names it makes: found by identity
-        columns = {sys.intern(str(name)): number for number, name in enumerate(data["features"])}
-        weights = np.hstack([data[f"{name}_weights"] for name in names])
-        bias = np.concatenate([data[f"{name}_bias"] for name in names])
-        return Model(
-            columns=columns,
-            weights=np.vstack([weights, np.zeros_like(bias), bias]),
-            fingerprint=str(data["fingerprint"]),
-            rows=_Rows(columns, len(weights)),
-            by_number=[],
-            **heads,
-        )
+        return model_of(data)
+
+
+def model_of(data: Mapping[str, Any]) -> Model:
+    """The model of a model file's arrays (read, or just fitted by bot.nlp.train)."""
+    heads, start = {}, 0
+    for name in ("intent", "category", "emergency"):
+        classes = tuple(map(str, data[f"{name}_classes"]))
+        heads[name] = Head(classes, start, float(data[f"{name}_temperature"]))
+        start += len(classes)
+    names = tuple(heads)
+    # interned, as bot.nlp.features interns the names it makes: found by identity
+    columns = {sys.intern(str(name)): number for number, name in enumerate(data["features"])}
+    weights = np.hstack([data[f"{name}_weights"] for name in names])
+    bias = np.concatenate([data[f"{name}_bias"] for name in names])
+    return Model(
+        columns=columns,
+        weights=np.vstack([weights, np.zeros_like(bias), bias]),
+        fingerprint=str(data["fingerprint"]),
+        rows=_Rows(columns, len(weights)),
+        by_number=[],
+        **heads,
+    )
+
+
+def loaded(learned: Model) -> Model:
+    """A model kept with the shipped ones, so that numbers_clear forgets its rows by number too
+    (a model fitted on part of the corpus to measure it on the rest, bot.nlp.crossval)."""
+    _LOADED.append(learned)
+    return learned
 
 
 def rows_clear() -> None:

@@ -21,10 +21,11 @@ EMERGENCY_NUMBERS: Final = frozenset({"110", "119"})
 EMERGENCY_AT: Final = {"safety_check": 0.3, None: 0.5}
 
 
-def read(analysis: Analysis, context: str | None) -> Reading:
-    """What an analysed Japanese or English message means, and how sure the reading is (0..1)."""
+def read(analysis: Analysis, context: str | None, learned: Model | None = None) -> Reading:
+    """What an analysed Japanese or English message means, and how sure the reading is (0..1),
+    read by its language's shipped model (or by `learned`)."""
     rules = classify_analysis(analysis, context)  # a feature, and the fallback: read once
-    learned = model(analysis.language)
+    learned = learned or model(analysis.language)
     if learned is None:
         return _as_emergency(Reading(*rules, confidence=1.0, emergency=told_emergency(analysis)), context)
     reading = reading_of(learned, _scores(learned, analysis, context, rules), _emergency_at(context))

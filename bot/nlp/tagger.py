@@ -3,7 +3,7 @@
 import csv
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
 
@@ -133,7 +133,28 @@ def node_lines(text: str) -> list[str]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    return tuple(filter(None, map(_WORDS.__getitem__, tagged_lines(text))))
+    tokens = tuple(filter(None, map(_WORDS.__getitem__, tagged_lines(text))))
+    return _dialect_nai(tokens) if "なか" in text else tokens
+
+
+# What follows the dialect's ない (ケガはなかよ, 問題なかです, 水がなかけん, 心配なかと): an end, a
+# sentence-final or conjunctive particle; never a case particle (家のなかに is 中).
+_AFTER_NAI: Final = frozenset(
+    {"よ", "ね", "ばい", "たい", "と", "けん", "けど", "ばってん", "し", "もん", "な", "わ", "ぞ"}
+)
+
+
+def _dialect_nai(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """なか read as ない, as Kumamoto and Hakata say it (ケガはなか, 大丈夫じゃなか), where the tagger
+    reads 中: after anything but の, and before an end, a comma or a particle of _AFTER_NAI."""
+    changed = list(tokens)
+    for index, token in enumerate(tokens):
+        if token.surface != "なか" or token.pos != "名詞" or (index and tokens[index - 1].surface == "の"):
+            continue
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if after is None or after.pos == "補助記号" or after.surface in _AFTER_NAI:
+            changed[index] = replace(token, key="ナイ", lemma="無い", pos="形容詞", pos2="非自立可能", negation=True)
+    return tuple(changed)
 
 
 def is_kana(text: str) -> bool:

@@ -110,6 +110,31 @@ def test_kyushu_dialect(text: str, expected: tuple) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a favour someone already does (来てくれるけど, してもらっとるので) is not the ask
+        ("洗濯はヘルパーさんがしてくれるけど、犬の散歩だけは誰もおらんとです", ("help_request", "dog_walking")),
+        ("病院は嫁が乗せて行ってくれるので、庭の草むしりをお願いしたいです", ("help_request", "garden")),
+        ("スーパーには娘が連れて行ってくれよるけど、電球の交換が自分じゃできん", ("help_request", "repair")),
+    ],
+)
+def test_a_favour_told_beside_the_need_is_not_the_need(text: str, expected: tuple) -> None:
+    assert classify(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("雨漏りしよるけど、ケガはなかです", "safety_check", "safe"),  # なか: Kumamoto and Hakata's ない
+        ("家は大丈夫じゃなか、屋根が半分なくなっとる", "safety_check", "need_help"),
+        ("町内のお知らせ、もう送らんでよかよ", None, "unsubscribe"),
+    ],
+)
+def test_kumamoto_and_hakata_negations(text: str, context: str | None, intent: str) -> None:
+    assert classify(text, context)[0] == intent
+
+
+@pytest.mark.parametrize(
     ("text", "context", "intent"),
     [
         ("行くばい", "offer_pending", "accept"),
