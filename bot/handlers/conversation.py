@@ -49,6 +49,9 @@ class Flow:
     timeout_minutes: int = drafts.QUESTION_MINUTES
     free_text: frozenset[str] = frozenset()  # questions whose answer is stored as typed
     correct: Correct | None = None  # apply a change of date, time, kind or place, if any
+    # A question's catalog list of "none" answers (「わかりません」 at the landmark question): the
+    # whole text one of them is its answer, whatever intent it also reads as (usage, for that one).
+    none_words: dict[str, str] | None = None
 
 
 FLOWS: dict[str, Flow] = {}
@@ -77,6 +80,10 @@ def _guarded(flow: Flow, state: str) -> Handler:
         corrected = flow.correct(session, turn) if flow.correct else None
         if corrected is not None:
             return corrected
+        none_words = (flow.none_words or {}).get(state)
+        if none_words and is_one_of(turn, none_words):
+            answer = flow.questions[state](session, turn)
+            return answer if answer is not None else elsewhere(session, turn, flow)
         if state in flow.free_text and waits(turn):
             return turn.reply(Text(turn.t("conversation.will_wait")))  # the question stays pending
         if state in flow.free_text and asks_back(turn) and turn.understood.intent not in ANSWERABLE:

@@ -243,6 +243,7 @@ REQUEST = flows.declare(
             "request_is_request": typed_is_request,
         },
         free_text=frozenset({"request_place", "request_landmark"}),
+        none_words={"request_landmark": "request.no_landmark_words"},
         timeout_minutes=60,
         cancel=cancel_draft,
         ask_again=ask_again,
