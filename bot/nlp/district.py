@@ -49,7 +49,8 @@ def find_district(text: str, names: Sequence[str]) -> str | None:
             # no district because the name holds it ("ok" is in midorigaoka).
             near = len(form) >= 4 and len(reading) >= len(form) - 1
             score = 100.0 if form in clean or form in reading else (fuzz.partial_ratio(form, reading) if near else 0.0)
-            if hangul and form.isascii() and len(form) >= 4:  # a word that starts with it (고쿠라에)
+            # a word that starts with it (고쿠라에), of five letters or more: 기타 "other" spells Kita
+            if hangul and form.isascii() and len(form) >= 5:
                 score = max(score, 100.0 if any(w.startswith(fold_latin(form)) for w in hangul) else 0.0)
             if score > best_score:
                 best, best_score = name, score

@@ -83,3 +83,15 @@ def test_a_korean_sentence_naming_no_district_is_not_read_as_one(text, session):
         for name, reading in [("万田", "マンダ"), ("八幡", "ハチマン"), ("門司", "モジ"), ("荒尾", "アラオ")]
     ]
     assert district_in(text, districts) is None
+
+
+@pytest.mark.parametrize("text", ["기타", "기타 지역 회람판도 받고 싶어요", "딸이 병원에 가라고 하라고 했어요"])
+def test_a_common_korean_word_that_spells_a_short_reading_names_no_district(text, session):
+    """기타 ("other") spells Kita (北), 하라고 ("told to do") starts with Hara (原): a district whose
+    reading is that short is found in Hangul only by its button."""
+    from bot.residents import district_in
+
+    districts = [
+        factories.district(session, name, reading=reading) for name, reading in [("北", "きた"), ("原", "はら")]
+    ]
+    assert district_in(text, districts) is None
