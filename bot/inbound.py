@@ -37,6 +37,7 @@ _PG_INSERT = (
     "AS given(platform text, event_id text, event_type text, payload text, received_at timestamp, status text) "
     "ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id, status"
 )
+_PG_INSERT_CURSOR = _PG_INSERT.replace("$1", "%s").replace("$2", "%s")  # the same through psycopg's cursor
 _PG_INSERT_NAME = b"kyojo_store_inbound"  # its name as a prepared statement, in Connection.info once prepared
 # The prepared statement is gone (another user of the pooled connection rolled back after psycopg
 # had prepared statements of its own: psycopg then deallocates them all), or a migration changed
@@ -104,7 +105,7 @@ def _insert(connection: Connection, rows: list[dict], job_id: str | None) -> lis
     )
     driver: Any = connection.connection.driver_connection  # a psycopg connection
     if not driver.autocommit:  # psycopg opens the transaction the statement belongs in
-        return driver.execute(_PG_INSERT.replace("$1", "%s").replace("$2", "%s"), (job_id, given)).fetchall()
+        return driver.execute(_PG_INSERT_CURSOR, (job_id, given)).fetchall()
     pgconn, values = driver.pgconn, [job_id and job_id.encode(), given.encode()]
     if _PG_INSERT_NAME in connection.info:
         result = pgconn.exec_prepared(_PG_INSERT_NAME, values)
