@@ -174,8 +174,7 @@ class Writer:
         """Store a group of bodies, queue their new events, then let each body's request go on."""
         job_id = events_job_id()
         try:
-            with self.connected() as connection:
-                found = inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
+            found = self._store(group, job_id)
             for body, ids in zip(group, found, strict=True):
                 body.ids = ids
             self._enqueue(group, job_id)
@@ -189,6 +188,23 @@ class Writer:
         finally:
             for body in group:
                 body.done.release()
+
+    def _store(self, group: list[Body], job_id: str) -> list[list[int]]:
+        """Store a group's rows; for each body, the ids of its events to handle now. A connection
+        kept from an earlier group may have been cut while it waited (the database restarted or
+        failed over): the group is then tried once more on a new one, and only a database that
+        cannot be reached at all makes its requests answer 503. Storing twice is harmless: the
+        unique event id skips what the first try may have committed."""
+        reused = self._kept is not None
+        try:
+            with self.connected() as connection:
+                return inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
+        except (psycopg.OperationalError, OperationalError) as error:
+            if not reused:
+                raise
+            log.info("webhook: the kept connection failed (%s); trying a new one", error)
+        with self.connected() as connection:
+            return inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
 
     def _enqueue(self, group: list[Body], job_id: str) -> None:
         """Queue the group's events as one job. Should it not reach Redis, forget the new ones,

@@ -61,7 +61,13 @@ def _person(town: World, p: Persona, user: str = "P") -> Resident:
     session = town.chat.session
     district = _district(town, p.district) if p.registered else None
     person = factories.resident(
-        session, platform=town.platform, user_id=user, district=district, display_name=p.name, address=p.address
+        session,
+        platform=town.platform,
+        user_id=user,
+        district=district,
+        display_name=p.name,
+        address=p.address,
+        language=p.language,
     )
     session.commit()
     return person
