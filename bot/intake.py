@@ -7,9 +7,9 @@ Redis: Redis's answer is read when the writer sends the next group's job (bot.qu
 a job Redis lost after all is re-driven from the stored rows by bot.reconcile, as one lost in a
 Redis restart is.
 
-A few writer threads a process, started by the first bodies (after gunicorn forked) and ended
-when none came for a while. A writer never waits on purpose: its group is whatever came while
-it was busy, so a lone body is written at once.
+One writer thread a process (WRITERS), started by the first body (after gunicorn forked) and
+ended when none came for a while. A writer never waits on purpose: its group is whatever came
+while it was busy, so a lone body is written at once.
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ log = logging.getLogger(__name__)
 
 MOST_ROWS = 500  # events a group at most (one INSERT)
 IDLE_SECONDS = 5.0  # a writer thread ends after this long without a body
-WRITERS = 2  # groups written at once a process: one is sent while the other waits for its commit
+# Groups written at once a process. One: the bodies that come while its group waits for the
+# commit all make the next group. A second writer halved the groups (2.3 bodies a group against
+# 2.7, bench.webhook's load): each group costs PostgreSQL about 200 us of CPU whatever its size,
+# and the process a wake-up more, so that a request took more CPU in all (web 993 -> 947 us,
+# PostgreSQL 180 -> 150 us) and the throughput was no higher.
+WRITERS = 1
 WAIT_SECONDS = 20.0  # a request waits this long for its group, then answers 503 (the platform delivers again)
 
 
@@ -174,8 +179,7 @@ class Writer:
         """Store a group of bodies, queue their new events, then let each body's request go on."""
         job_id = events_job_id()
         try:
-            with self.connected() as connection:
-                found = inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
+            found = self._store(group, job_id)
             for body, ids in zip(group, found, strict=True):
                 body.ids = ids
             self._enqueue(group, job_id)
@@ -189,6 +193,23 @@ class Writer:
         finally:
             for body in group:
                 body.done.release()
+
+    def _store(self, group: list[Body], job_id: str) -> list[list[int]]:
+        """Store a group's rows; for each body, the ids of its events to handle now. A connection
+        kept from an earlier group may have been cut while it waited (the database restarted or
+        failed over): the group is then tried once more on a new one, and only a database that
+        cannot be reached at all makes its requests answer 503. Storing twice is harmless: the
+        unique event id skips what the first try may have committed."""
+        reused = self._kept is not None
+        try:
+            with self.connected() as connection:
+                return inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
+        except (psycopg.OperationalError, OperationalError) as error:
+            if not reused:
+                raise
+            log.info("webhook: the kept connection failed (%s); trying a new one", error)
+        with self.connected() as connection:
+            return inbound.store_bodies(connection, [body.rows for body in group], latest(group), job_id)
 
     def _enqueue(self, group: list[Body], job_id: str) -> None:
         """Queue the group's events as one job. Should it not reach Redis, forget the new ones,

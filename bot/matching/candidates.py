@@ -71,13 +71,14 @@ def _candidates(read: Sequence[Row], request: HelpRequest, now: datetime, defaul
         if resident_id in found:
             continue
         key = (fits_by, experience, skills, terms)
-        if key not in fits:
-            fits[key] = fit(fits_by, experience, skills, terms, request.category, request_terms)
-        if availability not in free:
-            free[availability] = available(_json(availability), slot)
-        if fits[key] > 0 and free[availability]:
-            same = district_id == home
-            found[resident_id] = _candidate(resident_id, same, fits[key], cap or default_cap, history, now)
+        score = fits.get(key)
+        if score is None:
+            score = fits[key] = fit(fits_by, experience, skills, terms, request.category, request_terms)
+        is_free = free.get(availability)
+        if is_free is None:
+            is_free = free[availability] = available(_json(availability), slot)
+        if score > 0 and is_free:
+            found[resident_id] = _candidate(resident_id, district_id == home, score, cap or default_cap, history, now)
     return list(found.values())
 
 
@@ -89,13 +90,5 @@ def _terms(text: str) -> dict:
 
 def _candidate(resident_id: int, same: bool, score: float, cap: int, history: list, now: datetime) -> Candidate:
     week, last, received, answered = history
-    return Candidate(
-        resident_id=resident_id,
-        fit=score,
-        same_district=same,
-        tasks_this_week=week or 0,
-        weekly_cap=cap,
-        days_since_last_task=(now - last).total_seconds() / 86400 if last else None,
-        offers_received=received or 0,
-        offers_answered=answered or 0,
-    )
+    days = (now - last).total_seconds() / 86400 if last else None
+    return Candidate(resident_id, score, same, week or 0, cap, days, received or 0, answered or 0)

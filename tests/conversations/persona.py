@@ -41,6 +41,7 @@ QUESTIONS = (
     "circular.admin_menu",
 )
 PARTS = {"morning": "朝", "afternoon": "午後", "evening": "夕方"}
+LOCALES = ("ja", "en", "vi", "zh-Hans", "ko", "ja-easy")  # the bot asks in any of them
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Persona:
     district_answer: str = ""  # what they write when asked the district ("" : the name)
     confirm: str = "はい"  # what they write at the summary
     is_request: bool = True  # their answer to 「お手伝いのお願いですか？」
+    language: str = "ja"  # their LINE profile's language (what the bot writes to them in)
+    yes: str = "はい"  # what they write for yes, and for no, in their language
+    no: str = "いいえ"
     at: dict[str, str] = field(default_factory=dict)  # once, at this question, they write this
     role: str = "resident"  # resident, helper, pause, resume, safety, admin
     skills: tuple[str, ...] = ()  # a helper's kinds (pressed as buttons)
@@ -80,7 +84,7 @@ def question(messages: list) -> str | None:
         return None
     last = texts(messages[-1:])[0]
     for key in QUESTIONS:
-        for locale in ("ja", "en"):
+        for locale in LOCALES:
             head = _head(key, locale)
             if head and head in last:
                 return key
@@ -130,8 +134,8 @@ class Talk:
     def text_for(self, key: str) -> str:
         p = self.p
         return {
-            "conversation.ask_switch": "はい",
-            "request.ask_is_request": "はい" if p.is_request else "いいえ",
+            "conversation.ask_switch": p.yes,
+            "request.ask_is_request": p.yes if p.is_request else p.no,
             "request.ask_what_trouble": p.says,
             "request.landmark_has_address": "特になし",
             "request.ask_place": p.writes_address,
@@ -142,9 +146,9 @@ class Talk:
             "onboarding.ask_district": p.district_answer or p.district,
             "request.ask_what": p.says,
             "request.confirm": p.confirm,
-            "task.confirm_question": "はい",
+            "task.confirm_question": p.yes,
             "circular.compose_ask": p.writes,
-        }.get(key, "はい")
+        }.get(key, p.yes)
 
     def button_for(self, key: str, got: list):
         """Helpers press their kinds, their district and 完了; the rest is written."""
@@ -163,7 +167,7 @@ class Talk:
             return self.admin_button(key, buttons)
         else:
             return None
-        wanted = [t(k, locale) for k in keys for locale in ("ja", "en")]
+        wanted = [t(k, locale) for k in keys for locale in LOCALES]
         if key == "helper.ask_districts":
             wanted = [self.p.district]
         for label in wanted:
@@ -177,7 +181,7 @@ class Talk:
             )
             if found is not None:
                 return found
-        done = {t("helper.done_button", locale) for locale in ("ja", "en")}
+        done = {t("helper.done_button", locale) for locale in LOCALES}
         return next((b for b in buttons if b.label in done), None)
 
     def admin_button(self, key: str, buttons: list):

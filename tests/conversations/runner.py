@@ -61,7 +61,13 @@ def _person(town: World, p: Persona, user: str = "P") -> Resident:
     session = town.chat.session
     district = _district(town, p.district) if p.registered else None
     person = factories.resident(
-        session, platform=town.platform, user_id=user, district=district, display_name=p.name, address=p.address
+        session,
+        platform=town.platform,
+        user_id=user,
+        district=district,
+        display_name=p.name,
+        address=p.address,
+        language=p.language,
     )
     session.commit()
     return person
@@ -103,6 +109,10 @@ def _card_problems(p: Persona, card) -> list[str]:
         problems.append(f"offered for part {part}, meant {p.part}")
     if address_digits(p.address or p.writes_address) in card.body:
         problems.append("the address is in the offer card")
+    # "I don't know" at the landmark question is no landmark, not one helpers read
+    nothing = {w.strip() for locale in (p.language, "ja") for w in t("request.no_landmark_words", locale).split(",")}
+    if p.landmark in nothing and p.landmark in card.body:
+        problems.append(f"the offer card gives 「{p.landmark}」 as the landmark")
     return problems
 
 
