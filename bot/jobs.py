@@ -102,8 +102,12 @@ _STORED = [_EVENT.c[f.name] for f in fields(_Stored)]
 def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None, Inbound | None]:
     """The stored event (None when it is gone), read without a lock, and as an inbound event with
     the profile's name and language, the loading animation started; that None when it needs no
-    answer or cannot be read (the locked transaction says which)."""
-    with Session() as session:
+    answer or cannot be read (the locked transaction says which).
+
+    The reads end with a commit, not the rollback of closing a session: psycopg answers a rollback
+    by forgetting every statement it prepared on the connection (and deallocating them on the
+    server), so each job's statements were parsed and planned again, never prepared."""
+    with Session.begin() as session:
         connection = session.connection()
         found = connection.execute(select(*_STORED).where(_EVENT.c.id == inbound_event_id)).first()
         stored = _Stored(*found) if found is not None else None
