@@ -186,3 +186,23 @@ def test_a_message_answered_rolls_no_transaction_back(rt, channel, session):
         for name, listener in listeners.items():
             event.remove(engine, name, listener)
     assert channel.to("U1") and rolled_back == []
+
+
+def test_a_button_pressed_takes_no_savepoint(rt, channel, session):
+    """A savepoint around every press (two more round trips) guarded only the rare unreadable
+    button; that one is answered in a transaction of its own (the test of an old or forged button)."""
+    from sqlalchemy import event
+
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    nested: list[bool] = []
+
+    def created(_session, transaction) -> None:
+        nested.append(transaction.nested)
+
+    event.listen(Session, "after_transaction_create", created)
+    try:
+        process_event(stored_event("postback", data="menu.usage"))
+    finally:
+        event.remove(Session, "after_transaction_create", created)
+    assert channel.to("U1") and nested and True not in nested
