@@ -14,12 +14,13 @@ def test_evaluate_prints_the_tuned_and_the_held_out_figures(capsys) -> None:
     assert "intent+category" in out and "intent" in out
     assert "held-out 2 (looked at in session 4)" in out
     assert "held-out 3 (looked at in session 5)" in out and "held-out 4 (looked at in session 6)" in out
-    assert "held-out 5 (looked at in session 7)" in out and "held-out 6 (never looked)" in out
+    assert "held-out 5 (looked at in session 7)" in out and "held-out 6 (looked at in session 8)" in out
+    assert "held-out 7 (never looked)" in out
     assert "misclassified in held-out (never tuned)" not in out  # its misses are never shown, so never tuned on
-    assert "misclassified in held-out 6" not in out
-    assert all(f"{language:8} held_out6 (never looked)" in out for language in LANGUAGES)
-    assert all(f"{language:8} held_out5 (looked at in session 7)" in out for language in LANGUAGES)
-    assert "held_out6]" not in out  # nor are the misses of any language's sixth held-out set
+    assert "misclassified in held-out 7" not in out
+    assert all(f"{language:8} held_out7 (never looked)" in out for language in LANGUAGES)
+    assert all(f"{language:8} held_out6 (looked at in session 8)" in out for language in LANGUAGES)
+    assert "held_out7]" not in out  # nor are the misses of any language's seventh held-out set
 
 
 def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
@@ -38,6 +39,15 @@ def test_held_out_and_training_corpus_do_not_share_sentences() -> None:
     # sentences must not be printed by a failing test
     shared = sorted((earlier | texts("held_out5_ja.jsonl")) & texts("held_out6_ja.jsonl"))
     assert not shared
+    # the seventh set is checked against every other Japanese file, the tuned and training ones too;
+    # only the count is shown, never its sentences
+    earlier |= texts("held_out5_ja.jsonl") | texts("held_out6_ja.jsonl")
+    others = {path.name for path in CORPUS_DIR.glob("*.jsonl") if "-" not in path.name}
+    earlier = earlier.union(*(texts(name) for name in others - {"held_out7_ja.jsonl"}))
+    seventh = texts("held_out7_ja.jsonl")
+    size, shared_count = len(seventh), len(earlier & seventh)
+    assert size >= 350
+    assert shared_count == 0
 
 
 def test_each_languages_third_held_out_set_shares_no_sentence_with_its_earlier_parts() -> None:
@@ -69,6 +79,15 @@ def test_each_languages_sixth_held_out_set_shares_no_sentence_with_any_other_par
         earlier = set().union(*(_texts(f"{language}-{part}.jsonl") for part in parts))
         sixth = _texts(f"{language}-held_out6.jsonl")
         assert len(sixth) >= 100 and not earlier & sixth, language
+
+
+def test_each_languages_seventh_held_out_set_shares_no_sentence_with_any_other_file() -> None:
+    others = [path.name for path in CORPUS_DIR.glob("*.jsonl") if not path.name.endswith("held_out7.jsonl")]
+    earlier = set().union(*(_texts(name) for name in others))
+    for language in LANGUAGES:
+        seventh = _texts(f"{language}-held_out7.jsonl")
+        size, shared = len(seventh), len(earlier & seventh)
+        assert size >= 100 and shared == 0, language  # only counts: a never-looked sentence is never printed
 
 
 def _texts(name: str) -> set[str]:
