@@ -109,6 +109,10 @@ def _card_problems(p: Persona, card) -> list[str]:
         problems.append(f"offered for part {part}, meant {p.part}")
     if address_digits(p.address or p.writes_address) in card.body:
         problems.append("the address is in the offer card")
+    # "I don't know" at the landmark question is no landmark, not one helpers read
+    nothing = {w.strip() for locale in (p.language, "ja") for w in t("request.no_landmark_words", locale).split(",")}
+    if p.landmark in nothing and p.landmark in card.body:
+        problems.append(f"the offer card gives 「{p.landmark}」 as the landmark")
     return problems
 
 

@@ -140,3 +140,21 @@ def test_a_helpers_trade_in_their_language_names_the_help_they_fit(experience, k
     from bot.nlp import extract_skills
 
     assert extract_skills(experience)[:1] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day", "part"),
+    [
+        ("vi", "sang ngay kia", 2, "morning"),  # sáng ngày kia typed without marks: sang is also "over to"
+        ("vi", "toi thu bay", 5, "evening"),  # tối thứ bảy: toi is also "I"
+        ("zh-Hans", "礼拜五", 4, None),
+        ("zh-Hans", "明儿下午", 1, "afternoon"),
+        ("ko", "낼 오후", 1, "afternoon"),
+        ("ko", "토욜 오전", 5, "morning"),
+        ("en", "tmrw evening", 1, "evening"),
+    ],
+)
+def test_a_time_answered_in_everyday_writing_is_read(language, text, day, part):
+    """The answer to "when?" by someone whose language the bot knows."""
+    got = understand(text, "request_when", now=NOW, language=language)
+    assert ((got.when.date() - NOW.date()).days, got.time_of_day) == (day, part)
