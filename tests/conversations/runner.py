@@ -194,7 +194,8 @@ def _safety(p: Persona, town: World) -> list[str]:
     send = next(b.data for m in got for b in m.buttons if b.data.startswith("circular.send"))
     town.chat.press(admin, send)
     reached = [m for users, messages, _ in town.channel.multicasts if "P" in users for m in messages]
-    if not any("ご無事" in x for x in texts(town.channel.to("P") + reached)):
+    asked = t("safety.ask", p.language, district="", title="", body="").split("\n")[-1][:8]  # ご無事ですか？
+    if not any(asked in x for x in texts(town.channel.to("P") + reached)):
         return ["the safety check did not reach the person"]
     before = len(town.channel.to(admin))
     Talk(p, town).play()
