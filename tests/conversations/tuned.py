@@ -405,6 +405,11 @@ PERSONAS = [
         landmark="near the community hall",
         confirm="yes",
     ),
+    # safety answers in the person's own language (the check reaches them in it)
+    P("Le Hoa", "Tôi vẫn ổn, cảm ơn", role="safety", language="vi"),
+    P("Pham Nam", "Nhà tôi bị ngập, tôi không ra được, cứu với", role="safety", language="vi", safe=False),
+    P("박지수", "저는 괜찮아요", role="safety", language="ko"),
+    P("Mary Jones", "I'm fine, thanks", role="safety", language="en"),
 ]
 
 # Session 8 (issue 9): people who write only their own language, in their own voices: unmarked
