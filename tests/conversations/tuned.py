@@ -405,6 +405,11 @@ PERSONAS = [
         landmark="near the community hall",
         confirm="yes",
     ),
+    # safety answers in the person's own language (the check reaches them in it)
+    P("Le Hoa", "Tôi vẫn ổn, cảm ơn", role="safety", language="vi"),
+    P("Pham Nam", "Nhà tôi bị ngập, tôi không ra được, cứu với", role="safety", language="vi", safe=False),
+    P("박지수", "저는 괜찮아요", role="safety", language="ko"),
+    P("Mary Jones", "I'm fine, thanks", role="safety", language="en"),
 ]
 
 # Session 8 (issue 9): people who write only their own language, in their own voices: unmarked
@@ -625,4 +630,65 @@ PERSONAS += [
         at={"request.confirm": "no, tomorrow afternoon"},
         confirm="ok",
     ),
+]
+
+# Session 8: a favour asked before the need is said (the need is asked for, not drafted as "other"),
+# a district named in the first message in Hangul or romaji, and safety answers in four languages
+# (the runner now finds the safety check in the person's language).
+PERSONAS += [
+    P(
+        "Hoang Thi Lan",
+        "Tôi muốn nhờ một việc",
+        "garbage",
+        language="vi",
+        yes="vâng",
+        no="không",
+        at={"request.ask_what_trouble": "đổ rác giúp tôi"},
+        when="sáng mai",
+        landmark="không có",
+        confirm="vâng",
+    ),
+    P(
+        "Peter Wood",
+        "I have a small problem, can you help?",
+        "repair",
+        language="en",
+        yes="yes",
+        no="no",
+        at={"request.ask_what_trouble": "my kitchen tap is dripping"},
+        when="tomorrow afternoon",
+        part="afternoon",
+        landmark="near the park",
+        confirm="yes",
+    ),
+    P(
+        "강수진",
+        "고쿠라에 사는데 내일 아침 쓰레기 좀 버려 주세요",
+        "garbage",
+        registered=False,
+        district="小倉",
+        language="ko",
+        yes="네",
+        no="아니요",
+        writes_address="5-6-7",
+        landmark="모르겠어요",
+        confirm="네",
+    ),
+    P(
+        "Emma White",
+        "I live in Yahata, could someone fix my door tomorrow morning",
+        "repair",
+        registered=False,
+        district="八幡",
+        language="en",
+        yes="yes",
+        no="no",
+        writes_address="1-2-3",
+        landmark="no idea",
+        confirm="yes",
+    ),
+    P("Do Van Nam", "minh on, khong sao", role="safety", language="vi", yes="vâng", no="không"),
+    P("黄丽", "我没事，家里人都平安", role="safety", language="zh-Hans", yes="是", no="不是"),
+    P("윤상철", "다리를 다쳐서 못 움직여요", role="safety", safe=False, language="ko", yes="네", no="아니요"),
+    P("Linda Scott", "I fell and can't get up", role="safety", safe=False, language="en", yes="yes", no="no"),
 ]
