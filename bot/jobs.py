@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
 from bot import outbox as outboxes
@@ -100,6 +100,18 @@ class _Stored:
 
 _EVENT = cast(Table, InboundEvent.__table__)
 _STORED = [_EVENT.c[f.name] for f in fields(_Stored)]
+# Every event's statements, built once: one built per call cost SQLAlchemy its construction and
+# its cache key again (about 0.15 ms of a worker's CPU each, several a message).
+_READ_STORED = select(*_STORED).where(_EVENT.c.id == bindparam("row_id"))
+_SENDER_ACTIVE = select(Resident.active).where(
+    Resident.platform == bindparam("platform"), Resident.platform_user_id == bindparam("user_id")
+)
+_LOCK = select(_EVENT.c.status).where(_EVENT.c.id == bindparam("row_id")).with_for_update()
+_ANSWERED = (
+    update(_EVENT)
+    .where(_EVENT.c.id == bindparam("row_id"))
+    .values(status=bindparam("new_status"), processed_at=bindparam("at"))
+)
 
 
 def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None, Inbound | None]:
@@ -112,7 +124,7 @@ def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None,
     server), so each job's statements were parsed and planned again, never prepared."""
     with Session.begin() as session:
         connection = session.connection()
-        found = connection.execute(select(*_STORED).where(_EVENT.c.id == inbound_event_id)).first()
+        found = connection.execute(_READ_STORED, {"row_id": inbound_event_id}).first()
         stored = _Stored(*found) if found is not None else None
         if stored is None or stored.status != "received":
             return stored, None
@@ -120,11 +132,7 @@ def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None,
         inbound = _inbound(channel, stored, quiet=True)
         if inbound is None or not inbound.user_id:
             return stored, inbound
-        known = connection.execute(
-            select(Resident.active).where(
-                Resident.platform == stored.platform, Resident.platform_user_id == inbound.user_id
-            )
-        ).first()
+        known = connection.execute(_SENDER_ACTIVE, {"platform": stored.platform, "user_id": inbound.user_id}).first()
     inbound = _with_profile(known is not None, channel, inbound)
     if inbound.kind == "text" and (known is None or known.active):
         _show_loading(channel, inbound.user_id)
@@ -145,16 +153,14 @@ def _answer_in_transaction(
         if status != "received":  # done before: only finish sending what is left
             return outboxes.pending_for_event(session, stored.id), None
         status, ids, relink = _handle(session, stored, inbound, started, failed, stale)
-        session.connection().execute(
-            update(_EVENT).where(_EVENT.c.id == stored.id).values(status=status, processed_at=started.clock.now())
-        )
+        session.connection().execute(_ANSWERED, {"row_id": stored.id, "new_status": status, "at": started.clock.now()})
     return ids, relink
 
 
 def _lock(session, inbound_event_id: int) -> str | None:
     """The event's status, its row locked for this transaction (None when it is gone)."""
     hold(session, "inbound_events", inbound_event_id)
-    return session.connection().scalar(select(_EVENT.c.status).where(_EVENT.c.id == inbound_event_id).with_for_update())
+    return session.connection().scalar(_LOCK, {"row_id": inbound_event_id})
 
 
 def _handle(

@@ -108,8 +108,9 @@ class Model:
         rows.append(self.bias)
         # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
         # (x + 0 is x exactly: the zero rows of unknown names change no sum)
-        index = np.frombuffer(b"".join(rows), dtype=np.intp)
-        return np.add.reduce(self.weights.take(index, axis=0), axis=0).tolist()
+        # (dtype and axes passed by position: numpy reads keywords at 2k instructions a message)
+        index = np.frombuffer(b"".join(rows), np.intp)
+        return np.add.reduce(self.weights.take(index, 0), 0).tolist()
 
 
 class Reading:

@@ -96,3 +96,40 @@ def test_a_no_at_the_summary_asks_what_to_change_and_sends_nothing(language, tex
 def test_i_dont_know_at_the_landmark_question_is_no_landmark(language, text, chat, session, town):
     to_the_summary(chat, session, town, language, landmark=text)
     assert session.scalar(select(HelpRequest.landmark)) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "favour", "need", "when"),
+    [
+        ("vi", "Tôi muốn nhờ một việc", "đổ rác giúp tôi", "Bạn cần giúp khi nào"),
+        ("zh-Hans", "我有点事想请人帮忙", "帮我倒垃圾", "什么时候需要帮忙"),
+        ("ko", "부탁 하나 드려도 될까요", "쓰레기 버리는 거요", "언제 도움이 필요하세요"),
+        ("en", "I have a small problem, can you help?", "my rubbish needs taking out", "When do you need help"),
+    ],
+)
+def test_a_favour_asked_without_the_need_is_asked_what_it_is(language, favour, need, when, chat, session, town):
+    """Not drafted as a request of "other" kind whose time is asked next: the need comes first."""
+    factories.resident(session, user_id="Ureq", district=town, address="緑ケ丘3-2-1", language=language)
+    session.commit()
+    got = chat.say("Ureq", favour)
+    assert when not in " ".join(texts(got)), texts(got)
+    got = chat.say("Ureq", need)
+    assert when in texts(got)[-1], texts(got)
+    assert session.scalar(select(HelpRequest.category)) == "garbage"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "什么时候都可以"),
+        ("vi", "khi nào cũng được"),
+        ("ko", "언제라도 괜찮아요"),
+        ("en", "any day is fine"),
+    ],
+)
+def test_any_time_at_the_when_question_is_any_time(language, text, chat, session, town):
+    factories.resident(session, user_id="Ureq", district=town, address="緑ケ丘3-2-1", language=language)
+    session.commit()
+    chat.say("Ureq", ASK[language][0])
+    got = chat.say("Ureq", text)
+    assert session.scalar(select(HelpRequest.time_of_day)) == "any", texts(got)
