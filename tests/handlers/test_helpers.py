@@ -190,3 +190,21 @@ def test_done_typed_before_any_kind_asks_the_kinds_again(chat, session):
     got = chat.say("H", "以上です")
     assert "手伝えること" in texts(got)[-1]
     assert session.scalar(select(HelperProfile.skills)) == []
+
+
+def test_a_plain_yes_to_the_kinds_filled_in_from_the_offer_goes_on(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "元大工やけん、修理なら手伝えるよ")
+    assert "✓ 修理・大工仕事" in buttons(got), buttons(got)
+    got = chat.say("H", "はい")  # the kinds shown are right
+    assert "手伝えること" not in texts(got)[-1] and "よくわかりません" not in " ".join(texts(got)), texts(got)
+    assert session.scalar(select(HelperProfile.skills)) == ["repair"]
+
+
+def test_a_plain_yes_with_nothing_chosen_is_no_done(chat, session):
+    factories.resident(session, user_id="H", district=factories.district(session, "緑ケ丘"))
+    chat.say("H", "手伝えることがあれば登録したい")
+    got = chat.say("H", "はい")
+    assert "手伝えること" in texts(got)[-1]
+    assert session.scalar(select(HelperProfile.skills)) == []
