@@ -73,6 +73,12 @@ def test_the_yes_of_their_language_at_the_summary_sends_the_request(language, te
         ("ko", "틀렸어요"),
         ("en", "not right"),
         ("en", "nope"),
+        # a yes-word negated: được (fine), ok, 好 (good)
+        ("vi", "không được"),
+        ("vi", "chưa được"),
+        ("en", "not ok"),
+        ("zh-Hans", "不太好"),
+        ("zh-Hans", "不好"),
     ],
 )
 def test_a_no_at_the_summary_asks_what_to_change_and_sends_nothing(language, text, chat, session, town):
