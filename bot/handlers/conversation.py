@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -153,12 +153,18 @@ def has_word(turn: Turn, key: str) -> bool:
     """Whether the text holds one of a catalog list's words (also once its inner commas and spaces
     are gone, on both sides: 「やっぱ、いいです」 is 「やっぱいいです」, as voice input writes it, and
     보내주세요 is 보내 주세요, Korean typed without its spaces)."""
+    return next(found_words(turn, key), None) is not None
+
+
+def found_words(turn: Turn, key: str) -> Iterator[str]:
+    """The words of a catalog list the text holds, as has_word finds them."""
     text = normal(turn.text)
     compact = "".join(ch for ch in text if ch not in PUNCTUATION)
     # a word in Latin letters only as a whole word: "notice" is not in "noticed", "no" not in "know"
-    return any(
-        word and (holds(text, word) or (not latin(word) and word.replace(" ", "") in compact))
+    return (
+        word
         for word in words(turn, key)
+        if word and (holds(text, word) or (not latin(word) and word.replace(" ", "") in compact))
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -332,11 +333,25 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
         flows.is_one_of(turn, "conversation.no_words") or flows.has_word(turn, "request.not_yes_words")
     ):
         return turn.reply(what_to_change(turn, request))  # 「いいえ、お願いしません」 is no yes
-    if request is None or not flows.has_word(turn, "request.yes_words"):
+    if request is None or not says_yes(turn):
         return None
     if flows.has_word(turn, "request.hesitation_words"):
         return None  # 「そうですか、うーん、考えます」: not sent; the summary is shown again
     return send(session, turn, request)
+
+
+# A Korean yes of one syllable (네, 예, 응): Korean endings hold it (별로예요 "not really", 이상하네요
+# "that looks odd", 거예요), so it is a yes only as a word of its own.
+_ONE_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+_WORD = re.compile(r"\w+")
+
+
+def says_yes(turn: Turn) -> bool:
+    """Whether the text holds a yes-word of the summary (네 only standing alone)."""
+    alone = set(_WORD.findall(flows.normal(turn.text)))
+    return any(
+        word in alone or not _ONE_SYLLABLE.fullmatch(word) for word in flows.found_words(turn, "request.yes_words")
+    )
 
 
 def what_to_change(turn: Turn, request: HelpRequest) -> Text:

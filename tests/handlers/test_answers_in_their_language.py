@@ -88,6 +88,14 @@ def test_a_no_at_the_summary_asks_what_to_change_and_sends_nothing(language, tex
     assert len(buttons(got)) == 4, texts(got)  # change the kind, the time, the district, or stop
 
 
+@pytest.mark.parametrize("text", ["별로예요", "좀 이상하네요", "나중에 할 거예요"])
+def test_a_korean_ending_that_holds_a_yes_of_one_syllable_sends_nothing(text, chat, session, town):
+    """예 and 네 are yes standing alone, not inside the endings 예요 and 네요."""
+    to_the_summary(chat, session, town, "ko")
+    chat.say("Ureq", text)
+    assert offers_to(chat, "Uh1") == []
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [
