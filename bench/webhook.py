@@ -3,8 +3,10 @@
 Both are driven with the same bounded load of new signed LINE events (16 connections, loopback);
 they take turns, three runs each, and the median run of each counts. Kyojo's runs use PostgreSQL
 and a Redis of the bench's own, and afterwards every event answered 200 must be in the database
-and in a job of the RQ queue (no worker runs, so the queue keeps them). The CPU the gunicorn workers used
-per request is shown too: on a machine shared with other work it moves much less than req/s.
+and in a job of the RQ queue (no worker runs, so the queue keeps them). What a request cost is shown
+too: on a machine shared with other work it moves much less than req/s. The CPU of the gunicorn
+workers, of PostgreSQL and Redis and of the load generator (all on the same cores: when they are
+busy, req/s follow the CPU in all), the workers' wake-ups, and how many events a group held.
 Run: .venv/bin/python -m bench.webhook [REQUESTS]
 """
 
@@ -170,29 +172,55 @@ def queued_events(redis) -> int:
     return sum(handles[job.func_name](job.args) for job in Queue(QUEUE_NAME, connection=redis).get_jobs())
 
 
-def web_cpu(master: int) -> float:
-    """CPU seconds the gunicorn workers under `master` have used (Linux /proc; 0 elsewhere). Less
-    moved by other work on the machine than requests a second: the figure to compare at load."""
+def _cpu(pid: int | str) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def usage(master: int, redis_pid: int | None = None, database: str | None = None) -> dict[str, float]:
+    """What the work cost so far (Linux /proc; zeros elsewhere): CPU seconds of the gunicorn workers
+    under `master`, their threads' voluntary context switches (each a sleep and a wake-up, which
+    cost this shared VM 40-200 us of CPU), and the CPU of Redis and of the PostgreSQL processes
+    serving `database` (and the WAL writer's, shared with any other database on the server)."""
+    found = {"web": 0.0, "switches": 0.0, "postgres": 0.0, "redis": 0.0}
     try:
-        workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-        ticks = 0
-        for pid in workers:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    except OSError:
-        return 0.0
-    return ticks / os.sysconf("SC_CLK_TCK")
+        for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+            found["web"] += _cpu(pid)
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                status = (task / "status").read_text()
+                found["switches"] += int(status.split("\nvoluntary_ctxt_switches:", 1)[1].split()[0])
+        if redis_pid:
+            found["redis"] = _cpu(redis_pid)
+        for process in Path("/proc").iterdir() if database else ():
+            if process.name.isdigit():
+                command = (process / "cmdline").read_bytes()
+                if command.startswith(b"postgres: ") and (
+                    f" {database} ".encode() in command or b"walwriter" in command
+                ):
+                    found["postgres"] += _cpu(process.name)
+    except (OSError, IndexError):
+        pass  # not Linux, or a thread or backend ended while read
+    return found
 
 
 def compare(database_url: str, redis_url: str, count: int, line: str | None = None) -> dict:
-    """Both servers under one gunicorn line, taking turns; the median run of each and Kyojo's
-    bookkeeping."""
+    """Both servers under one gunicorn line, taking turns; the median run of each, what a request
+    cost each (CPU of the web workers, PostgreSQL, Redis and this load generator; wake-ups), and
+    Kyojo's bookkeeping."""
+    from redis import Redis
+    from rq import Queue
+
+    from bot.queue import QUEUE_NAME
+
     env = environment(database_url, redis_url)
     before = stored_and_queued(database_url, redis_url)
+    redis = Redis.from_url(redis_url)
+    queue, redis_pid = Queue(QUEUE_NAME, connection=redis), redis.info("server")["process_id"]
+    database = database_url.rsplit("/", 1)[1].split("?")[0]
     ports = {"kyojo": free_port(), "bare": free_port()}
     runs: dict[str, list] = {"kyojo": [], "bare": []}
-    cpu: dict[str, float] = {"kyojo": 0.0, "bare": 0.0}
-    sent = 0
+    cost: dict[str, dict[str, float]] = {"kyojo": {}, "bare": {}}
+    sent, jobs = 0, 0
     with (
         process(web_command(ports["kyojo"], line=line), env, ports["kyojo"]) as kyojo,
         process(web_command(ports["bare"], BARE_APP, line), env, ports["bare"]) as bare,
@@ -205,12 +233,19 @@ def compare(database_url: str, redis_url: str, count: int, line: str | None = No
         for _ in range(RUNS):
             for name in ("bare", "kyojo"):
                 sent += count
-                started = web_cpu(masters[name])
-                runs[name].append(drive(ports[name], payloads(ports[name], count, sent), CONNECTIONS, MAX_SECONDS))
-                cpu[name] += web_cpu(masters[name]) - started
+                bodies = payloads(ports[name], count, sent)
+                started, generator, waiting = usage(masters[name], redis_pid, database), os.times(), queue.count
+                runs[name].append(drive(ports[name], bodies, CONNECTIONS, MAX_SECONDS))
+                ended, generated = usage(masters[name], redis_pid, database), os.times()
+                for what in started:
+                    cost[name][what] = cost[name].get(what, 0.0) + ended[what] - started[what]
+                cost[name]["generator"] = cost[name].get("generator", 0.0) + sum(generated[:2]) - sum(generator[:2])
+                jobs += queue.count - waiting if name == "kyojo" else 0
     answered = sum(o.statuses.get(200, 0) for o in runs["kyojo"])
+    measured = {name: sum(o.sent for o in runs[name][1:]) for name in runs}
     return {
-        "cpu_us": {name: cpu[name] / sum(o.sent for o in runs[name][1:]) * 1e6 for name in cpu},
+        "cost": {name: {what: spent / measured[name] for what, spent in cost[name].items()} for name in cost},
+        "per_job": measured["kyojo"] / jobs if jobs else 0.0,
         "kyojo": median_outcome(runs["kyojo"][1:]),
         "bare": median_outcome(runs["bare"][1:]),
         "answered": answered,
@@ -238,14 +273,29 @@ def main() -> None:
 
 
 def report(result: dict) -> None:
-    """req/s, p50, p99, non-2xx of both, the ratio, and what Kyojo kept."""
+    """req/s, p50, p99, non-2xx of both, the ratio, what a request cost, and what Kyojo kept."""
     kyojo, bare = result["kyojo"], result["bare"]
     print(f"bare endpoint : {bare.line()}")
     print(f"kyojo webhook : {kyojo.line()}")
     print(f"ratio         : x{kyojo.per_second / bare.per_second:.2f} of the bare endpoint's req/s")
-    cpu = result["cpu_us"]
+    ours, theirs = result["cost"]["kyojo"], result["cost"]["bare"]
     print(
-        f"web CPU       : {cpu['kyojo']:.0f} us a request (bare endpoint {cpu['bare']:.0f} us), gunicorn workers only"
+        f"web CPU       : {ours['web'] * 1e6:.0f} us a request (bare endpoint {theirs['web'] * 1e6:.0f} us), "
+        "gunicorn workers only"
+    )
+    whole = {
+        name: sum(spent for what, spent in cost.items() if what != "switches") for name, cost in result["cost"].items()
+    }
+    print(
+        f"CPU in all    : {whole['kyojo'] * 1e6:.0f} us a request (bare endpoint {whole['bare'] * 1e6:.0f} us): "
+        f"PostgreSQL {ours['postgres'] * 1e6:.0f}, Redis {ours['redis'] * 1e6:.0f}, load generator "
+        f"{ours['generator'] * 1e6:.0f} (bare {theirs['generator'] * 1e6:.0f}); x{whole['bare'] / whole['kyojo']:.2f}"
+        if whole["kyojo"]
+        else "CPU in all    : not measured (no /proc)"
+    )
+    print(
+        f"wake-ups      : {ours['switches']:.1f} voluntary context switches a request in the workers "
+        f"(bare endpoint {theirs['switches']:.1f}); {result['per_job']:.1f} events a group (one INSERT, one job)"
     )
     stored, queued = result["stored_queued"]
     print(f"kyojo answered 200 to {result['answered']} new events: {stored} stored, {queued} queued")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Conversation, Resident
@@ -14,11 +14,13 @@ _HELD = "kyojo_conversations"  # Session.info: resident id -> the question this 
 
 # Conversation states whose short replies bot.nlp reads in a context (LABELS.md).
 NLP_CONTEXTS = {"offer_pending": "offer_pending", "safety_check": "safety_check"}
+# Built once (every text reads it): SQLAlchemy builds no statement and no cache key per message.
+_PENDING = select(Conversation).where(Conversation.resident_id == bindparam("resident_id"))
 
 
 def current(session: Session, resident: Resident, now: datetime) -> Conversation | None:
     """The pending question, or None; an expired one is closed on the way."""
-    conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id))
+    conversation = session.scalar(_PENDING, {"resident_id": resident.id})
     if conversation is not None and conversation.expires_at and conversation.expires_at < now:
         session.delete(conversation)
         session.flush()
@@ -91,7 +93,7 @@ def _hold(session: Session, conversation: Conversation) -> Conversation:
 
 def finish(session: Session, resident: Resident) -> None:
     """Forget the pending question."""
-    conversation = session.scalar(select(Conversation).where(Conversation.resident_id == resident.id))
+    conversation = session.scalar(_PENDING, {"resident_id": resident.id})
     if conversation is not None:
         session.delete(conversation)
         session.flush()

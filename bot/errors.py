@@ -35,3 +35,8 @@ class LedgerError(KyojoError):
 
 class HandlerError(KyojoError):
     """A handler raised while answering an event (its cause is the bug): the job apologises."""
+
+
+class StaleButtonError(KyojoError):
+    """A button's data names nothing its handler can act on (an old or forged button): whatever
+    the handler changed is undone and the person is told the button is no longer valid."""

@@ -7,9 +7,9 @@ Redis: Redis's answer is read when the writer sends the next group's job (bot.qu
 a job Redis lost after all is re-driven from the stored rows by bot.reconcile, as one lost in a
 Redis restart is.
 
-A few writer threads a process, started by the first bodies (after gunicorn forked) and ended
-when none came for a while. A writer never waits on purpose: its group is whatever came while
-it was busy, so a lone body is written at once.
+One writer thread a process (WRITERS), started by the first body (after gunicorn forked) and
+ended when none came for a while. A writer never waits on purpose: its group is whatever came
+while it was busy, so a lone body is written at once.
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ log = logging.getLogger(__name__)
 
 MOST_ROWS = 500  # events a group at most (one INSERT)
 IDLE_SECONDS = 5.0  # a writer thread ends after this long without a body
-WRITERS = 2  # groups written at once a process: one is sent while the other waits for its commit
+# Groups written at once a process. One: the bodies that come while its group waits for the
+# commit all make the next group. A second writer halved the groups (2.3 bodies a group against
+# 2.7, bench.webhook's load): each group costs PostgreSQL about 200 us of CPU whatever its size,
+# and the process a wake-up more, so that a request took more CPU in all (web 993 -> 947 us,
+# PostgreSQL 180 -> 150 us) and the throughput was no higher.
+WRITERS = 1
 WAIT_SECONDS = 20.0  # a request waits this long for its group, then answers 503 (the platform delivers again)
 
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.i18n import supported
 from db.models import Conversation, District, HelperProfile, HelpRequest, Offer, Resident, Subscription
 
 
+# Built once (every message looks its sender up): SQLAlchemy builds no statement and no cache key.
+_BY_USER = select(Resident).where(
+    Resident.platform == bindparam("platform"), Resident.platform_user_id == bindparam("user_id")
+)
+
+
 def find(session: Session, platform: str, user_id: str) -> Resident | None:
     """The resident behind a platform user id, if known."""
-    return session.scalar(select(Resident).where(Resident.platform == platform, Resident.platform_user_id == user_id))
+    return session.scalar(_BY_USER, {"platform": platform, "user_id": user_id})
 
 
 def upsert(

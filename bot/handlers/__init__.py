@@ -7,7 +7,6 @@ Modules in this package register their handlers with the decorators below.
 from __future__ import annotations
 
 import importlib
-import logging
 import pkgutil
 import re
 import unicodedata
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.channel import Channels
 from bot.config import Config
+from bot.errors import StaleButtonError
 from bot.events import Button, Inbound, Message, Outbox, Text, button, postback  # noqa: F401
 from bot.i18n import locales, t
 from db.models import Conversation, Resident
@@ -29,7 +29,6 @@ from db.models import Conversation, Resident
 if TYPE_CHECKING:  # the NLP is loaded when a text first needs it
     from bot.nlp.understanding import Understanding
 
-log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, "Turn"], Outbox | None]
 # A handler kept with its own signature (a reader that other handlers also call with options).
@@ -216,18 +215,23 @@ def dispatch(session: Session, turn: Turn) -> Outbox:
 
 
 def pressed(session: Session, turn: Turn) -> Outbox:
-    """A button: its data comes from the chat app, so an old or forged one is expected input."""
+    """A button: its data comes from the chat app, so an old or forged one is expected input.
+    One its handler cannot read raises StaleButtonError: the caller undoes the transaction and
+    answers `stale_button` in a new one (no savepoint paid on every press for the rare one)."""
     turn.action, *turn.args = (turn.inbound.data or "").split(":")
     handler = POSTBACKS.get(turn.action)
     if handler is None:
-        return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
+        return stale_button(turn)
     try:
-        with session.begin_nested():
-            answer = handler(session, turn)
-    except (ValueError, IndexError, LookupError):
-        answer = None
-        log.warning("button %r from resident %s could not be read", turn.inbound.data, turn.resident.id, exc_info=True)
-    return answer or turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
+        answer = handler(session, turn)
+    except (ValueError, IndexError, LookupError) as error:
+        raise StaleButtonError(f"button {turn.inbound.data!r} could not be read") from error
+    return answer or stale_button(turn)
+
+
+def stale_button(turn: Turn) -> Outbox:
+    """The answer to a button that names nothing the bot can act on (any more)."""
+    return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))
 
 
 def understand(turn: Turn):

@@ -20,22 +20,25 @@ from db.models import District, HelperProfile, helper_districts
 @on_text
 def admin_in_words(session: Session, turn: Turn) -> Outbox | None:
     """An admin's 「安否確認を送って」「回覧板を送りたい」「未回答の人は？」「承認します」; not an
-    admin's, or none of these: not ours."""
+    admin's, or none of these: not ours. The words are read first: every text of every resident
+    that no question took comes here, and only one in an admin's words needs their districts."""
+    safety, circular = has_word(turn, "adminchat.safety_words"), has_word(turn, "adminchat.circular_words")
+    silent = has_word(turn, "adminchat.silent_words")
+    asks_to_send = has_word(turn, "adminchat.send_words") and not has_word(turn, "adminchat.how_words")
+    approve = has_word(turn, "adminchat.approve_words") and not has_word(turn, "adminchat.not_approve_words")
+    if not (silent or (asks_to_send and (safety or circular)) or approve):
+        return None
     districts = subscriptions.admin_districts(session, turn.resident)
     if not districts:
         return None
-    safety = has_word(turn, "adminchat.safety_words")
-    if has_word(turn, "adminchat.silent_words"):
-        circular = has_word(turn, "adminchat.circular_words") or has_word(turn, "adminchat.unread_words")
-        return (circular_status if circular and not safety else safety_status)(session, turn)
-    asks_to_send = has_word(turn, "adminchat.send_words") and not has_word(turn, "adminchat.how_words")
+    if silent:
+        unread = circular or has_word(turn, "adminchat.unread_words")
+        return (circular_status if unread and not safety else safety_status)(session, turn)
     if asks_to_send and safety:
         return prepare_typed(session, turn)
-    if asks_to_send and has_word(turn, "adminchat.circular_words"):
+    if asks_to_send and circular:
         return compose_asked(session, turn, districts)
-    if has_word(turn, "adminchat.approve_words") and not has_word(turn, "adminchat.not_approve_words"):
-        return approve_waiting(session, turn, districts)  # not 「承認待ちの人は？」「まだ承認しないで」
-    return None
+    return approve_waiting(session, turn, districts)  # not 「承認待ちの人は？」「まだ承認しないで」
 
 
 def compose_asked(session: Session, turn: Turn, districts: list[District]) -> Outbox:

@@ -147,11 +147,15 @@ def _normal_words(locale: str, key: str) -> tuple[str, ...]:
 
 def has_word(turn: Turn, key: str) -> bool:
     """Whether the text holds one of a catalog list's words (also once its inner commas and spaces
-    are gone: 「やっぱ、いいです」 is 「やっぱいいです」, as voice input writes it)."""
+    are gone, on both sides: 「やっぱ、いいです」 is 「やっぱいいです」, as voice input writes it, and
+    보내주세요 is 보내 주세요, Korean typed without its spaces)."""
     text = normal(turn.text)
     compact = "".join(ch for ch in text if ch not in PUNCTUATION)
     # a word in Latin letters only as a whole word: "notice" is not in "noticed", "no" not in "know"
-    return any(word and (holds(text, word) or (not word.isascii() and word in compact)) for word in words(turn, key))
+    return any(
+        word and (holds(text, word) or (not word.isascii() and word.replace(" ", "") in compact))
+        for word in words(turn, key)
+    )
 
 
 def reads_as_cancel(turn: Turn) -> bool:

@@ -113,8 +113,9 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     state = turn.pending.state
     if state in READS_WHEN and (turn.understood.when or turn.understood.time_of_day):
         return None  # 「明日じゃなくて明後日で」 asked when: the answer itself, for the question
+    place_before = request.meeting_point
     if _place(turn, request, state):
-        return changed(session, turn, request, "place")
+        return changed(session, turn, request, "place" if place_before else "place_kept")
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
     # a date or a district was corrected.
@@ -129,6 +130,9 @@ def changed(session: Session, turn: Turn, request: HelpRequest, what: str) -> Ou
     """変更しました (saying what it is now), and the next missing piece (or the summary) again."""
     session.flush()
     session.refresh(request)
+    if what == "place_kept":  # written before it was asked for
+        place = request.meeting_point or ""  # the person's own address, to them alone
+        return turn.reply(Text(turn.t("request.place_kept", place=place)), *next_step(session, turn, request))
     if what == "when":
         change = describe.whens(request, turn.locale)
     elif what == "kind":
@@ -142,9 +146,19 @@ def changed(session: Session, turn: Turn, request: HelpRequest, what: str) -> Ou
 
 def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
     """「すみません、住所をまちがえました。9-3-1です」 after the address was given: the private place
-    changes (a bare house number keeps the place name given before), never the public landmark."""
-    if state == "request_place" or request.meeting_point is None or not has_address(turn.text):
+    changes (a bare house number keeps the place name given before), never the public landmark.
+    An address written before its question (「小倉2-5-1」 when asked when) is kept for it; a bare
+    number or a phone number is not taken for one there."""
+    if state == "request_place" or not has_address(turn.text):
         return False
+    if request.meeting_point is None:
+        if state == "request_district":
+            return False  # 「緑ケ丘1-2-3です」 answers the district question itself (typed_district)
+        address = address_in(turn.text)
+        if address is None or address[0].isdigit() or turn.understood.when or turn.understood.time_of_day:
+            return False
+        request.meeting_point = address[:500]
+        return True
     if not (flows.reads_as_change(turn) or flows.has_word(turn, "conversation.address_words")):
         return False
     request.meeting_point = address_in(turn.text, request.meeting_point) or request.meeting_point

@@ -18,6 +18,8 @@ from bot.handlers.requests import help_request, kind_buttons
 # Below this calibrated confidence the bot asks instead of drafting a request.
 SURE = 0.6
 _KANA = re.compile(r"^[\u3040-\u309f\s、。！？!?.,ー]*$")
+_WORD = re.compile(r"[\w']+")
+_SPACED = ("vi", "ko", "en")  # written in words between spaces (Japanese and Chinese: see vague())
 
 
 def without_greetings(turn: Turn) -> str:
@@ -36,13 +38,25 @@ def asks(turn: Turn) -> bool:
 
 
 def vague(turn: Turn) -> bool:
-    """「ちょっと困ってることがあるんだけど」: an ask with no need named yet."""
+    """「ちょっと困ってることがあるんだけど」 "I have a favour to ask": an ask with no need named yet."""
     if turn.understood.category not in (None, "other"):
         return False
+    listed = sorted(flows.words(turn, "request.vague_words"), key=len, reverse=True)
     rest = flows.normal(turn.understood.summary or "")
-    for word in catalog_words(turn.locale, "request.vague_words"):
-        rest = rest.replace(flows.normal(word), "")
-    return bool(_KANA.match(rest))
+    for word in listed:
+        rest = rest.replace(word, "")
+    spaced = turn.understood.language in _SPACED
+    return bool(_KANA.match(rest)) or (spaced and _only_vague_words(flows.normal(turn.text), listed))
+
+
+def _only_vague_words(text: str, listed: list[str]) -> bool:
+    """Every word of a text written in spaced words is one of the list's (a Korean word may go on
+    with its ending: 부탁드려도 is 부탁): nothing names the need (Tôi muốn nhờ một việc)."""
+    words = _WORD.findall(text)
+    return bool(words) and all(
+        any(word == each or (len(each) > 1 and not each.isascii() and word.startswith(each)) for each in listed)
+        for word in words
+    )
 
 
 def troubled(turn: Turn) -> bool:

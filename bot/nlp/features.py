@@ -6,7 +6,7 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 from bot.nlp.classify import Analysis, classify_analysis, stated
 from bot.nlp.learned import feature_name, feature_names, feature_number, numbers_clear, numbers_full
@@ -112,7 +112,13 @@ def _asked_word(tokens: tuple[Token, ...], index: int) -> Token | None:
     return tokens[position] if position >= 0 and tokens[position].pos in _CONTENT_POS else None
 
 
-class _Names(dict[str, int]):
+# A feature's number as the int object given (bot.nlp.learned.feature_number): compiled
+# (bot/compiled.py), an int read out of a dict into a list[int] is unboxed and boxed again, a new
+# int object for each feature of each message; read as an object it is only counted once more.
+Number = object
+
+
+class _Names(dict[str, Number]):
     """Features by the word (or label) they name, as numbers (bot.nlp.learned.feature_number): each
     name is built once with its prefix, and the model finds the row of a number without a lookup."""
 
@@ -120,26 +126,26 @@ class _Names(dict[str, int]):
         super().__init__()
         self.prefix, self.suffix = prefix, suffix
 
-    def __missing__(self, word: str) -> int:
+    def __missing__(self, word: str) -> Number:
         if len(self) >= NAMES_KEPT:
             self.clear()
         number = self[word] = feature_number(self.prefix + word + self.suffix)
         return number
 
 
-class _InContext(dict[int, int]):
+class _InContext(dict[Number, Number | None]):
     """The feature paired with a pending question, by the feature's number, for the features that
-    are (words, hits, the rules' reading: names starting with h, w or r); -1 for the others."""
+    are (words, hits, the rules' reading: names starting with h, w or r); None for the others."""
 
     def __init__(self, context: str) -> None:
         super().__init__()
         self.prefix = f"{context}|"
 
-    def __missing__(self, number: int) -> int:
+    def __missing__(self, number: Number) -> Number | None:
         if len(self) >= NAMES_KEPT:
             self.clear()
-        name = feature_name(number)
-        paired = self[number] = feature_number(self.prefix + name) if name[0] in "hwr" else -1
+        name = feature_name(cast(int, number))
+        paired = self[number] = feature_number(self.prefix + name) if name[0] in "hwr" else None
         return paired
 
 
@@ -202,7 +208,8 @@ def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, s
     cuts, numbers = segments(tokens)
     asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h) and not stated(tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
-    made = [_FIXED["bias"]] + _shape_features(analysis, cuts, main, bool(asks))
+    made: list[Number] = [_FIXED["bias"]]
+    made += _shape_features(analysis, cuts, main, bool(asks))
     made += _word_features(tokens, cuts, main)
     made += _hit_features(analysis, cuts, numbers, main)
     made += [_ASKED[word.key] for word in filter(None, (_asked_word(tokens, h.start) for h in asks))]
@@ -212,13 +219,13 @@ def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, s
     made += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
     if context:
         paired = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _InContext(context))
-        made += [number for number in map(paired.__getitem__, made) if number >= 0] + [_CONTEXT[context]]
-    return made
+        made += [number for number in map(paired.__getitem__, made) if number is not None] + [_CONTEXT[context]]
+    return cast(list[int], made)
 
 
-def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[int]:
+def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[Number]:
     """Every word, pairs of words, and content words of the main and of negated segments."""
-    names: list[int] = []
+    names: list[Number] = []
     previous, word, after_te = "^", _WORD, _AFTER_TE
     for number, cut in enumerate(cuts):
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
@@ -237,9 +244,10 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
     return names
 
 
-def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> list[int]:
+def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> list[Number]:
     """Vocabulary hits, categories by the role of the segment they stand in."""
-    names, tokens = [], analysis.message.tokens
+    names: list[Number] = []
+    tokens = analysis.message.tokens
     for hit in analysis.hits:
         number = numbers[hit.start]  # fuzzy hits stand at 0
         role = "main" if number == main else cuts[number].role
@@ -255,7 +263,7 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
     return names
 
 
-def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[int]:
+def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[Number]:
     """How the message ends, whether it asks, questions, or tells the past."""
     tokens = [t for t in analysis.message.tokens if t.pos not in _SKIPPED_POS]
     cut = cuts[main]

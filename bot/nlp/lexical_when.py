@@ -62,6 +62,16 @@ _NEXT_WEEKDAY = re.compile(
 )
 
 
+# Typed without marks, sáng (morning) is sang "over to" and tối (evening) tôi "I": the vocabulary
+# keeps them as times only in its phrases (sang mai); before another day word they are times too
+# (sang ngay kia, toi thu bay).
+_BARE_PARTS = re.compile(
+    r" (sang|toi) (?=(?:today|tomorrow|day after tomorrow|next|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|this weekend)\b)"
+)
+_BARE_PART_WORDS = {"sang": " morning ", "toi": " evening "}
+
+
 def _hour(word: str, language: str) -> int:
     """An hour written in digits, Chinese numerals or native Korean numbers."""
     if word.isdigit():
@@ -106,11 +116,14 @@ def to_english(text: str, language: str) -> str:
     prepared = prepare(text, language)
     vocabulary = lexicon(language)
     words = vocabulary.when
-    if language == "vi" and strip_marks(prepared) == prepared:
+    bare = language == "vi" and strip_marks(prepared) == prepared
+    if bare:
         words = {bare: words[key] for bare, key in vocabulary.bare(words)}
     for word in sorted(words, key=len, reverse=True):
         needle = f" {word} " if language == "vi" else word
         prepared = prepared.replace(needle, f" {words[word]} ")
+    if bare:
+        prepared = _BARE_PARTS.sub(lambda m: _BARE_PART_WORDS[m.group(1)], prepared)
     prepared = _clocks(_dates(prepared, language), language)
     return _NEXT_WEEKDAY.sub(lambda m: f"next {m.group(1) or m.group(2)}", prepared)
 

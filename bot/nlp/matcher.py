@@ -101,7 +101,7 @@ def _same_word(token: Token, wanted: Token) -> bool:
     return False
 
 
-def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[tuple[int, Term, tuple[Token, ...]], ...]:
+def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[tuple[object, Term, tuple[Token, ...]], ...]:
     """Terms whose first word is this token, as (number, term, its other words), worked out once
     per token (tokens are cached words)."""
     # keyed by identity: the entry keeps its token alive, so the id cannot be reused meanwhile
@@ -162,9 +162,9 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
 
 
-def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[int, Hit]:
-    """Terms whose lemma keys occur in order in the message, by term number."""
-    found: dict[int, Hit] = {}
+def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[object, Hit]:
+    """Terms whose lemma keys occur in order in the message, by term number (an int object)."""
+    found: dict[object, Hit] = {}
     known = vocabulary.first_words  # (get called on the dict itself: compiled, that is a direct C call)
     tokens = message.tokens
     # the keys of the next two words: a term's second word is one of them (one word may be skipped)
@@ -195,7 +195,7 @@ def _inside_a_number(keys: list[str], index: int) -> bool:
     return before in _JOINED_BEFORE or before.isdigit() or after in _JOINED_AFTER or after.isdigit()
 
 
-def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) -> None:
+def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[object, Hit]) -> None:
     """Add terms found in the reading stream (kana-written words tokenize badly)."""
     stream, by_kana_start, width = message.stream, vocabulary.by_kana_start, MIN_SUBSTRING_KANA_ONLY
     for number in vocabulary.by_short_kana.get(stream, ()):
@@ -212,7 +212,7 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[int, Hit]) 
 
 
 def _add_kana_hit(
-    message: Message, vocabulary: Vocabulary, found: dict[int, Hit], index: int, length: int, number: int
+    message: Message, vocabulary: Vocabulary, found: dict[object, Hit], index: int, length: int, number: int
 ) -> None:
     """Record a term seen in the reading at index, unless found already or not on fitting edges."""
     term = vocabulary.terms[number]

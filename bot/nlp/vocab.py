@@ -52,7 +52,11 @@ class Vocabulary:
     fuzzy_by_pair: dict[str, frozenset[int]]
     fuzzy_pair_places: dict[str, tuple[int, ...]]  # a spelling once for each place it holds the pair
     # which terms a kind of message word starts (filled as words are met; see matcher)
-    first_words: dict[int, tuple[Token, tuple[tuple[int, Term, tuple[Token, ...]], ...]]] = field(default_factory=dict)
+    # (a term's number as an object: compiled, bot/compiled.py, an int is boxed again, a new int
+    # object, each time the matcher looks it up among the terms it found)
+    first_words: dict[int, tuple[Token, tuple[tuple[object, Term, tuple[Token, ...]], ...]]] = field(
+        default_factory=dict
+    )
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:

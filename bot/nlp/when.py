@@ -50,6 +50,8 @@ _RELATIVE = {
     "this afternoon": 0,
     "this evening": 0,
     "tomorrow": 1,
+    "tmrw": 1,
+    "tmr": 1,
     "day after tomorrow": 2,
 }
 _WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import CheckIn, CheckInDay, DistrictAdmin, Resident, Watcher
@@ -136,15 +136,19 @@ def history(session: Session, check_in: CheckIn, today: date) -> list[CheckInDay
     )
 
 
+# Built once (every text of everyone is looked up: any words answer a greeting).
+_LATEST_GREETING = (
+    select(CheckInDay)
+    .join(CheckIn, CheckIn.id == CheckInDay.check_in_id)
+    .where(CheckIn.resident_id == bindparam("resident_id"))
+    .order_by(CheckInDay.day.desc())
+    .limit(1)
+)
+
+
 def open_greeting(session: Session, person: Resident, today: date) -> CheckInDay | None:
     """The person's latest greeting (of today or yesterday) if it is still unanswered."""
-    latest = session.scalar(
-        select(CheckInDay)
-        .join(CheckIn, CheckIn.id == CheckInDay.check_in_id)
-        .where(CheckIn.resident_id == person.id)
-        .order_by(CheckInDay.day.desc())
-        .limit(1)
-    )
+    latest = session.scalar(_LATEST_GREETING, {"resident_id": person.id})
     if latest is None or latest.answered_at is not None or latest.day < today - timedelta(days=1):
         return None
     return latest

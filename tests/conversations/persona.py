@@ -85,13 +85,13 @@ def question(messages: list) -> str | None:
     last = texts(messages[-1:])[0]
     for key in QUESTIONS:
         for locale in LOCALES:
-            head = _head(key, locale)
+            head = catalog_head(key, locale)
             if head and head in last:
                 return key
     return None
 
 
-def _head(key: str, locale: str) -> str:
+def catalog_head(key: str, locale: str) -> str:
     """The longest fixed part of a catalog text (between its fields); empty when missing."""
     try:
         text = t(key, locale)

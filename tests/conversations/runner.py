@@ -12,7 +12,7 @@ from bot.i18n import t
 from db.models import District, HelperProfile, Resident, Subscription, local_now
 from tests import factories
 from tests.conversations import admin_play
-from tests.conversations.persona import Persona, Talk, address_digits, date_and_part, offers
+from tests.conversations.persona import Persona, Talk, address_digits, catalog_head, date_and_part, offers
 from tests.conversations.world import World, line_world, world
 from tests.fakes import texts
 
@@ -109,6 +109,10 @@ def _card_problems(p: Persona, card) -> list[str]:
         problems.append(f"offered for part {part}, meant {p.part}")
     if address_digits(p.address or p.writes_address) in card.body:
         problems.append("the address is in the offer card")
+    # "I don't know" at the landmark question is no landmark, not one helpers read
+    nothing = {w.strip() for locale in (p.language, "ja") for w in t("request.no_landmark_words", locale).split(",")}
+    if p.landmark in nothing and p.landmark in card.body:
+        problems.append(f"the offer card gives 「{p.landmark}」 as the landmark")
     return problems
 
 
@@ -190,7 +194,8 @@ def _safety(p: Persona, town: World) -> list[str]:
     send = next(b.data for m in got for b in m.buttons if b.data.startswith("circular.send"))
     town.chat.press(admin, send)
     reached = [m for users, messages, _ in town.channel.multicasts if "P" in users for m in messages]
-    if not any("ご無事" in x for x in texts(town.channel.to("P") + reached)):
+    asked = catalog_head("safety.ask", p.language) or "ご無事"  # the check's words in the person's language
+    if not any(asked in x for x in texts(town.channel.to("P") + reached)):
         return ["the safety check did not reach the person"]
     before = len(town.channel.to(admin))
     Talk(p, town).play()

@@ -162,3 +162,47 @@ def test_a_big_group_keeps_its_first_events_and_leaves_the_rest_to_other_workers
     assert [(j.id, j.func_name, j.args) for j in queued] == [
         (event_job_id(i), "bot.jobs.process_event", (i,)) for i in ids[GROUP_SHARE:]
     ]
+
+
+def test_a_message_answered_rolls_no_transaction_back(rt, channel, session):
+    """psycopg forgets (and deallocates) every statement it prepared on a connection at a rollback:
+    a job that goes well commits each of its transactions, so the next job's statements are
+    prepared already instead of parsed and planned again."""
+    from sqlalchemy import event
+
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    event_id = stored_event("text", text="こんにちは")
+    rolled_back: list[str] = []
+    engine = session.get_bind().engine
+    listeners = {
+        name: (lambda *_args, name=name: rolled_back.append(name)) for name in ("rollback", "rollback_savepoint")
+    }
+    for name, listener in listeners.items():
+        event.listen(engine, name, listener)
+    try:
+        process_event(event_id)
+    finally:
+        for name, listener in listeners.items():
+            event.remove(engine, name, listener)
+    assert channel.to("U1") and rolled_back == []
+
+
+def test_a_button_pressed_takes_no_savepoint(rt, channel, session):
+    """A savepoint around every press (two more round trips) guarded only the rare unreadable
+    button; that one is answered in a transaction of its own (the test of an old or forged button)."""
+    from sqlalchemy import event
+
+    factories.district(session, "緑ケ丘")
+    session.commit()
+    nested: list[bool] = []
+
+    def created(_session, transaction) -> None:
+        nested.append(transaction.nested)
+
+    event.listen(Session, "after_transaction_create", created)
+    try:
+        process_event(stored_event("postback", data="menu.usage"))
+    finally:
+        event.remove(Session, "after_transaction_create", created)
+    assert channel.to("U1") and nested and True not in nested

@@ -118,3 +118,23 @@ def test_a_question_about_circulars_or_safety_checks_starts_neither(text, line_c
     got = line_chat.say("Uadmin", text)
     assert not any("1行目にタイトル" in x or "title" in x for x in texts(got))  # no circular begun
     assert session.scalar(select(Circular)) is None  # no safety check prepared
+
+
+def test_a_need_written_looks_up_no_one_s_administered_districts(line_chat, session, midori):
+    """Every text no question took passes the admin's words; only one in those words costs the
+    look-up of the districts its sender administers."""
+    from sqlalchemy import event
+
+    read: list[str] = []
+    engine = session.get_bind().engine
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        if "district_admins" in statement:
+            read.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        got = line_chat.say("Uadmin", "明日の朝ゴミ出しを手伝ってほしい")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert got and read == []

@@ -207,6 +207,31 @@ def test_a_district_answered_with_the_address_is_not_asked_for_the_address_again
     assert "緑ケ丘1-2-3" in " ".join(texts(line_chat.channel.to("Uh1")))
 
 
+@pytest.mark.parametrize("text", ["緑ケ丘1-2-3", "住所は緑ケ丘1丁目2番3号です"])
+def test_an_address_written_before_its_question_is_kept_and_not_asked_for_again(text, line_chat, session, town):
+    got = line_chat.say("Ureq", "棚を直してもらいたいのですが")
+    assert "いつ" in texts(got)[-1], texts(got)
+    got = line_chat.say("Ureq", text)  # the address, while asked when
+    assert "場所は" in texts(got)[0] and "いつ" in texts(got)[-1], texts(got)
+    got = line_chat.say("Ureq", "明日の朝")
+    assert "目印" in texts(got)[-1] and "伺う住所" not in " ".join(texts(got)), texts(got)
+    got = line_chat.say("Ureq", "集会所の裏")
+    press(line_chat, "Ureq", "お願いする", got)
+    card = offers_to(line_chat, "Uh1")[-1]
+    assert "1-2-3" not in card.body and "2番3号" not in card.body  # the address stays out of the offer
+    press(line_chat, "Uh1", "引き受ける", [card])
+    told = " ".join(texts(line_chat.channel.to("Uh1")))
+    assert "緑ケ丘1-2-3" in told or "緑ケ丘1丁目2番3号" in told
+
+
+@pytest.mark.parametrize("text", ["090-1234-5678", "1-2-3"])
+def test_a_phone_or_bare_number_while_asked_when_is_not_taken_for_the_address(text, line_chat, session, town):
+    line_chat.say("Ureq", "棚を直してもらいたいのですが")
+    got = line_chat.say("Ureq", text)
+    assert "場所は" not in " ".join(texts(got)) and "いつ" in texts(got)[-1], texts(got)
+    assert session.scalar(select(HelpRequest.meeting_point)) is None
+
+
 @pytest.mark.parametrize(
     ("language", "text", "kind"),
     [

@@ -141,29 +141,32 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
 
 
 @pytest.mark.parametrize(
-    ("language", "text"),
+    ("language", "text", "asked"),
     [
-        ("ja", "一人暮らしの母の見守りをお願いしたいです"),
-        ("ja", "最近物忘れが多いけん、毎日声をかけてもらえんやろか"),
-        ("en", "I'd like daily check-ins for my father who lives alone"),
-        ("vi", "Nhờ hỏi thăm hằng ngày mẹ tôi, bà sống một mình"),
-        ("zh-Hans", "我想给独居的母亲开通每天问候"),
-        ("ko", "혼자 사시는 어머니 매일 안부 확인 부탁드려요"),
+        ("ja", "一人暮らしの母の見守りをお願いしたいです", "family"),
+        ("ja", "最近物忘れが多いけん、毎日声をかけてもらえんやろか", "whom"),
+        ("en", "I'd like daily check-ins for my father who lives alone", "family"),
+        ("vi", "Nhờ hỏi thăm hằng ngày mẹ tôi, bà sống một mình", "family"),
+        ("zh-Hans", "我想给独居的母亲开通每天问候", "family"),
+        ("ko", "혼자 사시는 어머니 매일 안부 확인 부탁드려요", "family"),
         # a sign-up, not the record (様子) nor stopping ("end" in "weekends")
-        ("ja", "一人暮らしの母の様子が心配なので、見守りをお願いしたいです"),
-        ("en", "I'd like daily check-ins for my father on weekends"),
+        ("ja", "一人暮らしの母の様子が心配なので、見守りをお願いしたいです", "family"),
+        ("en", "I'd like daily check-ins for my father on weekends", "family"),
         # no word of 見守り: looking in on someone every day
-        ("en", "hi, my mom lives alone, can someone check on her every day?"),
-        ("ja", "母が一人で住んどるけん、毎朝様子ば見てもらえんやろか"),
-        ("zh-Hans", "我妈妈一个人住，能不能每天有人去看看她？"),
-        ("ko", "아버지가 혼자 계시는데 매일 전화로 괜찮은지 봐 주실 분 있을까요?"),
+        ("en", "hi, my mom lives alone, can someone check on her every day?", "family"),
+        ("ja", "母が一人で住んどるけん、毎朝様子ば見てもらえんやろか", "family"),
+        ("zh-Hans", "我妈妈一个人住，能不能每天有人去看看她？", "family"),
+        ("ko", "아버지가 혼자 계시는데 매일 전화로 괜찮은지 봐 주실 분 있을까요?", "family"),
     ],
 )
-def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, chat, session):
+def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, asked, chat, session):
+    """Not a request for 「その他」, not small talk; a sentence that names a parent has said for
+    whom already: their name is asked next, not 「どなたの見守りを始めますか？」."""
     midori = _setup(session)
     factories.resident(session, user_id="ASKER", district=midori, language=language)
     got = chat.say("ASKER", text)
-    assert t("watch.ask_whom", language) in texts(got)[-1]  # not a request for 「その他」, not small talk
+    question = {"family": "watch.ask_family_name", "whom": "watch.ask_whom"}[asked]
+    assert t(question, language) in texts(got)[-1], texts(got)
     assert session.scalar(select(HelpRequest)) is None
 
 
