@@ -192,14 +192,20 @@ def edit(session: Session, turn: Turn) -> Outbox:
     return turn.reply(step(session, turn, profile, turn.args[0], False))
 
 
+def typed_done(turn: Turn, chosen: bool) -> bool:
+    """完了, typed: 「以上です」 "that's all"; or a plain はい once something is chosen (the list shown,
+    some of it already filled in from the offer, is right)."""
+    return flows.is_one_of(turn, "helper.done_words") or (chosen and flows.is_one_of(turn, "conversation.yes_words"))
+
+
 @on_state("helper_kinds")
 def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
     """Kinds written in words (ゴミ出しと買い物なら) are added to the pressed ones."""
-    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
-        return _next(session, turn, "kinds")
     from bot.nlp import extract_skills
 
     profile = profile_of(session, turn)
+    if typed_done(turn, bool(profile and profile.skills)):
+        return _next(session, turn, "kinds")
     found = extract_skills(turn.text) if profile is not None else []
     if profile is None or not found:
         return None
@@ -210,11 +216,11 @@ def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
 @on_state("helper_districts")
 def typed_districts(session: Session, turn: Turn) -> Outbox | None:
     """Districts written in words (小倉と黒崎) are added to the pressed ones."""
-    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
-        return _next(session, turn, "districts")
     from bot.residents import district_in
 
     profile = profile_of(session, turn)
+    if typed_done(turn, bool(profile and profile.districts)):
+        return _next(session, turn, "districts")
     named = [d for d in session.scalars(select(District).order_by(District.id)) if district_in(turn.text, [d])]
     if profile is None or not named:
         return None
@@ -233,9 +239,9 @@ def slots_in(text: str, locale: str) -> list[str]:
 @on_state("helper_slots")
 def typed_slots(session: Session, turn: Turn) -> Outbox | None:
     """Free time written in words is added to the pressed slots."""
-    if flows.is_one_of(turn, "helper.done_words"):  # 「以上です」 "that's all": Done, typed
-        return _next(session, turn, "slots")
     profile = profile_of(session, turn)
+    if typed_done(turn, bool(profile and profile.availability)):
+        return _next(session, turn, "slots")
     found = slots_in(turn.text, turn.locale)
     if profile is None or not found:
         return None

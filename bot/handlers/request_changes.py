@@ -27,7 +27,7 @@ from bot.handlers.requests import (
     typed_place,
     typed_when,
 )
-from bot.handlers.request_intake import typed_is_request
+from bot.handlers.request_intake import is_request_question, typed_is_request
 from bot.matching import describe
 from bot.nlp.lexical_when import names_day_in
 from bot.privacy import address_in, has_address
@@ -97,7 +97,10 @@ def dropped(session: Session, turn: Turn, request: HelpRequest | None) -> Outbox
 
 
 def ask_again(session: Session, turn: Turn) -> list[Message]:
-    """The pending question of the draft (or its summary), asked again."""
+    """The pending question of the draft (or its summary), asked again; 「お手伝いのお願いですか？」
+    again, the message it is about still kept for はい."""
+    if turn.pending.state == "request_is_request":
+        return [is_request_question(turn)]
     request = answered(session, turn)
     if request is None:
         return [Text(turn.t("request.ask_what"), kind_buttons(turn.locale, "request.new"))]

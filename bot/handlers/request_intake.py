@@ -69,7 +69,7 @@ def troubled(turn: Turn) -> bool:
 def maybe_request(session: Session, turn: Turn) -> Outbox:
     """A need in free text, if it is one: drafted; else asked about, or answered warmly."""
     confidence = getattr(turn.understanding, "confidence", 1.0)
-    if asks(turn) and vague(turn):
+    if (asks(turn) and vague(turn)) or troubled(turn):
         return ask_what_trouble(session, turn)  # unsure or not, the need is what to ask for
     if asks(turn) and confidence >= SURE:
         return help_request(session, turn)
@@ -94,14 +94,16 @@ def ask_what_trouble(session: Session, turn: Turn) -> Outbox:
 def ask_is_request(session: Session, turn: Turn) -> Outbox:
     """「お手伝いのお願いですか？」 with はい / いいえ; the text is kept for はい."""
     flows.ask(session, turn, "request_is_request", {"text": turn.text})
-    return turn.reply(
-        Text(
-            turn.t("request.ask_is_request"),
-            (
-                button(turn.t("common.yes"), "request.is_request", "yes"),
-                button(turn.t("common.no"), "request.is_request", "no"),
-            ),
-        )
+    return turn.reply(is_request_question(turn))
+
+
+def is_request_question(turn: Turn) -> Text:
+    return Text(
+        turn.t("request.ask_is_request"),
+        (
+            button(turn.t("common.yes"), "request.is_request", "yes"),
+            button(turn.t("common.no"), "request.is_request", "no"),
+        ),
     )
 
 

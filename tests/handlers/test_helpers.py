@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import select
 
 from bot.matching import drafts
@@ -184,9 +186,20 @@ def test_a_helper_registers_by_typing_alone_done_included(chat, session):
     assert [d.id for d in profile.districts] == [kurosaki.id]
 
 
-def test_done_typed_before_any_kind_asks_the_kinds_again(chat, session):
+@pytest.mark.parametrize("text", ["以上です", "はい"])
+def test_done_typed_before_any_kind_asks_the_kinds_again(text, chat, session):
     factories.resident(session, user_id="H", district=factories.district(session, "緑ケ丘"))
     chat.say("H", "手伝えることがあれば登録したい")
-    got = chat.say("H", "以上です")
+    got = chat.say("H", text)
     assert "手伝えること" in texts(got)[-1]
     assert session.scalar(select(HelperProfile.skills)) == []
+
+
+def test_a_plain_yes_to_the_kinds_filled_in_from_the_offer_goes_on(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori)
+    got = chat.say("H", "元大工やけん、修理なら手伝えるよ")
+    assert "✓ 修理・大工仕事" in buttons(got), buttons(got)
+    got = chat.say("H", "はい")  # the kinds shown are right
+    assert "手伝えること" not in texts(got)[-1] and "よくわかりません" not in " ".join(texts(got)), texts(got)
+    assert session.scalar(select(HelperProfile.skills)) == ["repair"]

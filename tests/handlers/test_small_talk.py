@@ -69,13 +69,39 @@ def test_when_unsure_yes_drafts_the_request_from_what_was_written(chat, session,
     assert session.scalar(select(HelpRequest)).when is not None
 
 
-@pytest.mark.parametrize("text", ["ちょっと困ってることがあるんだけど", "困っています", "助けてほしい"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ちょっと困ってることがあるんだけど",
+        "困っています",
+        "助けてほしい",
+        # in dialect, read as small talk or as a story before
+        "ちょっと困っとるんよ",
+        "困ったことがあるっちゃけど",
+        "こまっちょるんです",
+    ],
+)
 def test_a_vague_trouble_is_asked_about_before_any_request(text, chat, session, midori):
     got = chat.say("REQ", text)
     assert "どんなことでお困りですか" in texts(got)[-1]
     assert session.scalar(select(HelpRequest)) is None
     got = chat.say("REQ", "庭の草取りをお願いしたいです")
     assert "庭の手入れ" in texts(got)[0]
+
+
+def test_a_sigh_about_the_weather_is_not_asked_what_the_trouble_is(chat, session, midori):
+    got = chat.say("REQ", "困ったなあ、雨ばっかりで")
+    assert "どんなことでお困りですか" not in " ".join(texts(got)) and no_request_went_out(chat, session)
+
+
+def test_an_answer_that_is_neither_yes_nor_no_asks_again_and_keeps_the_message(chat, session, midori):
+    got = chat.say("REQ", "明日の朝、犬の散歩")
+    assert "お手伝いのお願いですか" in texts(got)[-1]
+    got = chat.say("REQ", "緑ケ丘")
+    assert "お手伝いのお願いですか" in texts(got)[-1], texts(got)  # not 「どんなことでお困りですか」
+    got = press(chat, "REQ", "はい", got)
+    assert "犬の散歩" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).category == "dog_walking"
 
 
 @pytest.mark.parametrize("text", ["ありがとうございました", "ありがとう！", "thanks"])
