@@ -36,6 +36,10 @@ ELSEWHERE = ("offer_help", "subscribe", "unsubscribe", "done", "help_request", "
 SWITCH_STATE = "conversation_switch"
 _TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 PUNCTUATION = " \t\n\u3000。、．，！？!?.,〜~ー…"
+# Latin letters with or without marks (Vietnamese ô, ư, đ, ộ): a word written in them is matched
+# as a whole word, for "ông" (grandfather) is in "không" (no) as "no" is in "know".
+_LATIN = "a-z\u00c0-\u024f\u1e00-\u1eff"
+_IN_LATIN = re.compile(rf"[{_LATIN}0-9 ']+")
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ def has_word(turn: Turn, key: str) -> bool:
     compact = "".join(ch for ch in text if ch not in PUNCTUATION)
     # a word in Latin letters only as a whole word: "notice" is not in "noticed", "no" not in "know"
     return any(
-        word and (holds(text, word) or (not word.isascii() and word.replace(" ", "") in compact))
+        word and (holds(text, word) or (not latin(word) and word.replace(" ", "") in compact))
         for word in words(turn, key)
     )
 
@@ -206,10 +210,16 @@ def waits(turn: Turn) -> bool:
 
 
 def holds(text: str, word: str) -> bool:
-    """The word in the text; a word in Latin letters only as a whole word ("wait", not "waiting")."""
-    if not word.isascii():
+    """The word in the text; a word in Latin letters only as a whole word ("wait", not "waiting";
+    Vietnamese "ông", not the one in "không")."""
+    if not latin(word):
         return word in text
-    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
+    return re.search(rf"(?<![{_LATIN}]){re.escape(word)}(?![{_LATIN}])", text) is not None
+
+
+def latin(word: str) -> bool:
+    """Whether a (normal) catalog word is written in Latin letters, with or without marks."""
+    return word.isascii() or _IN_LATIN.fullmatch(word) is not None
 
 
 def unread_correction(turn: Turn) -> bool:

@@ -3,6 +3,7 @@ of a draft (by button or in words), or dropping it."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from sqlalchemy import select
@@ -35,6 +36,9 @@ from db.models import District, HelpRequest
 
 # The questions where a date is the answer itself, not a correction.
 READS_WHEN = ("request_what", "request_when")
+# A place's name, then its number (緑ケ丘1-2-3); not a bare number, nor a phone number after its
+# label (携帯090-1234-5678): no house number starts with 0.
+_NAMED_PLACE = re.compile(r"\D+[1-9]")
 
 
 @on_draft("request.change_kind")
@@ -158,7 +162,7 @@ def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
         if state == "request_district":
             return False  # 「緑ケ丘1-2-3です」 answers the district question itself (typed_district)
         address = address_in(turn.text)
-        if address is None or address[0].isdigit() or turn.understood.when or turn.understood.time_of_day:
+        if address is None or not _NAMED_PLACE.match(address) or turn.understood.when or turn.understood.time_of_day:
             return False
         request.meeting_point = address[:500]
         return True

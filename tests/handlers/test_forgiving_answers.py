@@ -224,7 +224,7 @@ def test_an_address_written_before_its_question_is_kept_and_not_asked_for_again(
     assert "緑ケ丘1-2-3" in told or "緑ケ丘1丁目2番3号" in told
 
 
-@pytest.mark.parametrize("text", ["090-1234-5678", "1-2-3"])
+@pytest.mark.parametrize("text", ["090-1234-5678", "1-2-3", "電話093-123-4567です"])
 def test_a_phone_or_bare_number_while_asked_when_is_not_taken_for_the_address(text, line_chat, session, town):
     line_chat.say("Ureq", "棚を直してもらいたいのですが")
     got = line_chat.say("Ureq", text)

@@ -157,6 +157,8 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         ("ja", "母が一人で住んどるけん、毎朝様子ば見てもらえんやろか", "family"),
         ("zh-Hans", "我妈妈一个人住，能不能每天有人去看看她？", "family"),
         ("ko", "아버지가 혼자 계시는데 매일 전화로 괜찮은지 봐 주실 분 있을까요?", "family"),
+        # "ông" (grandfather) is not the one inside "không": asked for whom
+        ("vi", "Tôi sống một mình, nhờ hỏi thăm tôi hằng ngày được không?", "whom"),
     ],
 )
 def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, asked, chat, session):
