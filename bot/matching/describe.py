@@ -39,9 +39,14 @@ def when(request: HelpRequest, locale: str) -> str:
 
 
 def kinds(request: HelpRequest, locale: str) -> str:
-    """Its kind, with the other kinds asked for in the same message (「ゴミ出し、買い物」)."""
+    """Its kind, with the other kinds asked for in the same message (「ゴミ出し、買い物」); a need of
+    no named kind with the words it was understood by (「その他（重い荷物）」), for the person who
+    asked to see that it was."""
+    first = kind(request.category, locale)
+    if request.category == "other" and request.summary:
+        first = t("request.kind_with_summary", locale, kind=first, summary=request.summary)
     more = [kind(extra["category"], locale) for extra in request.more_kinds or []]
-    return list_text([kind(request.category, locale), *more], locale)
+    return list_text([first, *more], locale)
 
 
 def whens(request: HelpRequest, locale: str) -> str:

@@ -141,3 +141,13 @@ def test_the_person_helped_can_confirm_or_deny_done_by_typing(chat, session):
     assert ledger.balance(session, helper.id) > ledger.balance(
         session, session.scalar(select(Task)).request.resident_id
     )
+
+
+def test_a_need_of_no_named_kind_is_shown_with_the_words_it_was_understood_by(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    _requester(session, midori, address="緑ケ丘1-1")
+    got = chat.say("REQ", "台風が来る前に雨戸を閉めてほしいんですけど")
+    assert "その他（" in texts(got)[0] and "雨戸" in texts(got)[0], texts(got)  # not a bare 「その他」
+    got = chat.say("REQ", "明日の朝")
+    got = chat.say("REQ", "特になし")
+    assert "雨戸" in texts(got)[-1] and "お願いする" in buttons(got), texts(got)  # the summary to send

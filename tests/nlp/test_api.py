@@ -134,3 +134,24 @@ def test_an_emergency_word_the_message_declines_is_read_as_negated(text, decline
 
     hits = [hit for hit in analyse(text).hits if hit.label == "cue:emergency"]
     assert hits and all(hit.negated == declined for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "息子がけいれんを起こして止まらんとです",  # a fit
+        "じいちゃんが餅ば詰まらせて息ができとらん",  # choking
+        "裏の倉庫が燃えとる、早う来て",  # burning, in Kyushu words
+    ],
+)
+def test_an_emergency_told_in_other_words_than_fire_or_collapse_is_an_emergency(text) -> None:
+    assert understand(text, now=NOW).emergency
+
+
+@pytest.mark.parametrize("text", ["燃えるゴミを明日の朝に出してほしい", "去年の大雨では床下まで水が来て大変やった"])
+def test_burnable_rubbish_or_a_flood_told_of_the_past_is_no_emergency(text) -> None:
+    assert not understand(text, now=NOW).emergency
+
+
+def test_points_asked_as_mochiten_in_dialect_are_a_balance_question() -> None:
+    assert understand("わしの持ち点、あとどんくらいあるね", now=NOW).intent == "balance"
