@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import psycopg
 from psycopg import pq
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -86,7 +86,7 @@ def store_bodies(
             elif hit[1] == "received":
                 ids.append(hit[0])
         found.append(ids)
-    for key, event_id in _stalled(connection, list(known), now):
+    for key, event_id in _stalled(connection, list(known), now, job_id):
         found[known[key]].append(event_id)
     return [sorted(ids) for ids in found]  # ids are given in the body's order
 
@@ -155,16 +155,21 @@ def _statement(dialect: str) -> Any:
     )
 
 
-def _stalled(connection: Connection, keys: list[tuple[str, str]], now: datetime) -> list[tuple[tuple[str, str], int]]:
+def _stalled(
+    connection: Connection, keys: list[tuple[str, str]], now: datetime, job_id: str | None = None
+) -> list[tuple[tuple[str, str], int]]:
     """Known events that still wait for their job long after they came (the job was lost): a
-    redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way."""
+    redelivery re-drives them. A duplicate arriving at once is not one: its job is on its way.
+    Those that name `job_id` are this group's own, stored by a try whose answer was lost with its
+    connection (bot.intake tries once more): their job was never sent."""
     if not keys:
         return []
+    waiting = InboundEvent.received_at < now - REDRIVE_AFTER
     found = connection.execute(
         select(InboundEvent.platform, InboundEvent.event_id, InboundEvent.id).where(
             tuple_(InboundEvent.platform, InboundEvent.event_id).in_(keys),
             InboundEvent.status == "received",
-            InboundEvent.received_at < now - REDRIVE_AFTER,
+            or_(waiting, InboundEvent.job_id == job_id) if job_id is not None else waiting,
         )
     )
     return [((platform, event_id), row_id) for platform, event_id, row_id in found]

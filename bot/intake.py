@@ -199,7 +199,8 @@ class Writer:
         kept from an earlier group may have been cut while it waited (the database restarted or
         failed over): the group is then tried once more on a new one, and only a database that
         cannot be reached at all makes its requests answer 503. Storing twice is harmless: the
-        unique event id skips what the first try may have committed."""
+        unique event id skips what the first try may have committed, and hands those rows back
+        to queue by the group's job id, which they name (bot.inbound._stalled)."""
         reused = self._kept is not None
         try:
             with self.connected() as connection:
