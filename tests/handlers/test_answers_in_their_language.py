@@ -77,6 +77,8 @@ def test_the_yes_of_their_language_at_the_summary_sends_the_request(language, te
         ("vi", "không được"),
         ("vi", "chưa được"),
         ("en", "not ok"),
+        ("en", "please don't"),
+        ("en", "not yet please"),
         ("zh-Hans", "不太好"),
         ("zh-Hans", "不好"),
     ],
