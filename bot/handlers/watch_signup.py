@@ -109,7 +109,7 @@ def start(session: Session, turn: Turn) -> Outbox:
     choices = [(turn.resident.id, turn.t("watch.for_myself"))] + [
         (p.id, p.display_name or str(p.id)) for p in represented
     ]
-    if not represented and flows.has_word(turn, "watch.family_words"):
+    if not represented and flows.has_word(turn, "watch.parent_words"):
         return _next(session, turn, "watch_family_name", {})  # 「母が一人暮らしで…」 said for whom already
     return _next(session, turn, "watch_for", {"choices": choices + [(FAMILY, turn.t("watch.for_family"))]})
 

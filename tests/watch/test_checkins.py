@@ -159,6 +159,11 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         ("ko", "아버지가 혼자 계시는데 매일 전화로 괜찮은지 봐 주실 분 있을까요?", "family"),
         # "ông" (grandfather) is not the one inside "không": asked for whom
         ("vi", "Tôi sống một mình, nhờ hỏi thăm tôi hằng ngày được không?", "whom"),
+        # a family far away, a kind (親切) helper: no parent named, so for whom is asked
+        ("ja", "家族が遠くに住んでいるので、毎日見守りをお願いしたいです", "whom"),
+        ("ja", "一人暮らしなので、親切な方に毎日見守りをお願いしたいです", "whom"),
+        ("en", "I live alone and my family is far away, I'd like daily check-ins for me", "whom"),
+        ("ko", "가족이 멀리 살아서 저 혼자 사는데 매일 안부 확인 부탁드려요", "whom"),
     ],
 )
 def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, asked, chat, session):
