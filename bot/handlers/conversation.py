@@ -40,6 +40,7 @@ PUNCTUATION = " \t\n\u3000。、．，！？!?.,〜~ー…"
 # as a whole word, for "ông" (grandfather) is in "không" (no) as "no" is in "know".
 _LATIN = "a-z\u00c0-\u024f\u1e00-\u1eff"
 _IN_LATIN = re.compile(rf"[{_LATIN}0-9 ']+")
+_KOREAN_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,12 @@ def holds(text: str, word: str) -> bool:
     if not latin(word):
         return word in text
     return re.search(rf"(?<![{_LATIN}]){re.escape(word)}(?![{_LATIN}])", text) is not None
+
+
+def one_korean_syllable(word: str) -> bool:
+    """Whether a catalog word is one Korean syllable (네, 저): endings stick to Korean words, so
+    where it stands in a word tells whether it is one (예 is not in 거예요, 나 not in 누나)."""
+    return _KOREAN_SYLLABLE.fullmatch(word) is not None
 
 
 def latin(word: str) -> bool:

@@ -342,7 +342,6 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
 
 # A Korean yes of one syllable (네, 예, 응): Korean endings hold it (별로예요 "not really", 이상하네요
 # "that looks odd", 거예요), so it is a yes only as a word of its own.
-_ONE_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"\w+")
 
 
@@ -350,7 +349,7 @@ def says_yes(turn: Turn) -> bool:
     """Whether the text holds a yes-word of the summary (네 only standing alone)."""
     alone = set(_WORD.findall(flows.normal(turn.text)))
     return any(
-        word in alone or not _ONE_SYLLABLE.fullmatch(word) for word in flows.found_words(turn, "request.yes_words")
+        word in alone or not flows.one_korean_syllable(word) for word in flows.found_words(turn, "request.yes_words")
     )
 
 

@@ -4,6 +4,7 @@ exits work at every question (bot.handlers.conversation)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -25,6 +26,9 @@ TIMES = (7 * 60, 9 * 60, 11 * 60)
 WAIT_HOURS = (2, 3, 6)
 WHO = ("family", "admin", "both")
 FAMILY = "family"  # the watch_for choice of a family member living apart
+# A Korean word for oneself of one syllable (저, 나) counts at the start of a word only (저요,
+# 나예요): 누나, an older sister, ends in 나.
+_WORD = re.compile(r"\w+")
 
 
 def for_me(session: Session, turn: Turn, person_id: int) -> Resident | None:
@@ -137,9 +141,17 @@ def typed_whom(session: Session, turn: Turn) -> Outbox | None:
         return _ask_time(session, turn, person) if person is not None else None
     if flows.has_word(turn, "watch.family_words"):
         return _next(session, turn, "watch_family_name", {})
-    if flows.has_word(turn, "watch.myself_words"):
+    if _says_myself(turn):
         return _ask_time(session, turn, turn.resident)
     return None
+
+
+def _says_myself(turn: Turn) -> bool:
+    """「わたしです」「저요」 "me": a word of watch.myself_words (one Korean syllable: a word's first)."""
+    firsts = {word[0] for word in _WORD.findall(flows.normal(turn.text))}
+    return any(
+        word in firsts or not flows.one_korean_syllable(word) for word in flows.found_words(turn, "watch.myself_words")
+    )
 
 
 def typed_family_name(session: Session, turn: Turn) -> Outbox | None:

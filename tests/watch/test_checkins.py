@@ -224,3 +224,13 @@ def test_watching_children_is_childcare_not_a_daily_check_in(chat, session):
     got = chat.say("ASKER", "明日の夕方、子どもの見守りをお願いできますか")
     assert t("watch.ask_whom", "ja") not in " ".join(texts(got))
     assert session.scalar(select(HelpRequest)).category == "childcare"
+
+
+@pytest.mark.parametrize(("text", "oneself"), [("저요", True), ("제가 받을게요", True), ("누나요", False)])
+def test_for_whom_typed_in_korean_is_oneself_only_in_a_word_for_oneself(text, oneself, chat, session):
+    """저, 나 ("me") at the start of a word is oneself; 누나 (an older sister) ends in 나 and is not."""
+    midori = _setup(session)
+    factories.resident(session, user_id="KO", district=midori, language="ko", display_name="민지")
+    assert t("watch.ask_whom", "ko") in texts(chat.say("KO", "매일 안부 확인 부탁드려요"))[-1]
+    got = chat.say("KO", text)
+    assert (t("watch.ask_time", "ko", name="민지") in texts(got)[-1]) is oneself, texts(got)
