@@ -76,15 +76,19 @@ def store_bodies(
     }
     found: list[list[int]] = []
     known: dict[tuple[str, str], int] = {}  # (platform, event_id) -> the first body that has it
+    stored_now: set[tuple[str, str]] = set()  # by this INSERT: given to the first body that has it
     for index, body in enumerate(bodies):
         ids = []
         for row in body:
             key = (row["platform"], row["event_id"])
             hit = fresh.pop(key, None)
             if hit is None:
-                known.setdefault(key, index)
-            elif hit[1] == "received":
-                ids.append(hit[0])
+                if key not in stored_now:  # not a second body of this group with the same event
+                    known.setdefault(key, index)
+            else:
+                stored_now.add(key)
+                if hit[1] == "received":
+                    ids.append(hit[0])
         found.append(ids)
     for key, event_id in _stalled(connection, list(known), now, job_id):
         found[known[key]].append(event_id)

@@ -27,3 +27,11 @@ def test_a_redelivery_at_once_is_not_queued_twice(session):
     inbound.store_bodies(session.connection(), [_body("E1")], NOW, events_job_id())
     assert inbound.store_bodies(session.connection(), [_body("E1")], NOW, events_job_id()) == [[]]
     assert inbound.store_bodies(session.connection(), [_body("E1")], NOW) == [[]]
+
+
+def test_an_event_twice_in_one_group_is_handed_to_its_first_body_alone(session):
+    """The same event in two bodies of one group (a redelivery that came while the first waited):
+    one job, one id; the second body's request is answered with nothing to handle."""
+    job_id = events_job_id()
+    first, second = inbound.store_bodies(session.connection(), [_body("E1"), _body("E1", "E2")], NOW, job_id)
+    assert len(first) == 1 and len(second) == 1 and first[0] not in second
