@@ -132,24 +132,6 @@ def usage_and_balance(session: Session, turn: Turn) -> Outbox | None:
     return answer_questions(session, turn) if len(answered_questions(turn)) > 1 else None
 
 
-@on_intent("chitchat")
-def chitchat(session: Session, turn: Turn) -> Outbox:
-    """Greetings and thanks: a short friendly answer. Someone whose district is not known yet is
-    asked it (once), and a district named in passing (「緑ケ丘に住んでます」) is taken."""
-    from bot.handlers.request_intake import ask_what_trouble, troubled
-    from bot.residents import district_in
-
-    if troubled(turn):  # 「ちょっと困っとるんよ」: what the trouble is, before anything else
-        return ask_what_trouble(session, turn)
-    if turn.resident.district_id is not None or helps_somewhere(turn):
-        return small_talk(turn)  # a helper chose where they help: not asked where they live at every hello
-    named = district_in(turn.text, list(session.scalars(select(District))))
-    if named is not None:
-        return settle_district(session, turn, named)
-    asked = turn.conversation is not None and turn.conversation.state == "choose_district"
-    return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
-
-
 def helps_somewhere(turn: Turn) -> bool:
     """Whether the person is a helper with districts chosen."""
     profile = turn.resident.helper_profile

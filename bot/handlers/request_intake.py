@@ -1,19 +1,22 @@
-"""Before a request is drafted: is it one? Small talk gets a warm word, a vague trouble is asked
-about, and when unsure the bot asks 「お手伝いのお願いですか？」 rather than guess."""
+"""Before a request is drafted: is it one? Small talk (greetings, thanks) gets a warm word, a
+vague trouble is asked about, and when unsure the bot asks 「お手伝いのお願いですか？」 rather
+than guess."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, main_menu, on_intent, on_postback
-from bot.handlers.onboarding import small_talk
+from bot.handlers.onboarding import ask_district, helps_somewhere, settle_district, small_talk
 from bot.handlers import conversation as flows
 from bot.handlers.requests import help_request, kind_buttons
+from db.models import District
 
 # Below this calibrated confidence the bot asks instead of drafting a request.
 SURE = 0.6
@@ -76,6 +79,24 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
     if turn.understood.category in (None, "other") or tells_of_a_kindness(turn):
         return small_talk(turn)
     return ask_is_request(session, turn)
+
+
+@on_intent("chitchat")
+def chitchat(session: Session, turn: Turn) -> Outbox:
+    """Greetings and thanks: a short friendly answer; a trouble told before its need is asked
+    about. Someone whose district is not known yet is asked it (once), and a district named in
+    passing (「緑ケ丘に住んでます」) is taken."""
+    from bot.residents import district_in
+
+    if troubled(turn):  # 「ちょっと困っとるんよ」: what the trouble is, before anything else
+        return ask_what_trouble(session, turn)
+    if turn.resident.district_id is not None or helps_somewhere(turn):
+        return small_talk(turn)  # a helper chose where they help: not asked where they live at every hello
+    named = district_in(turn.text, list(session.scalars(select(District))))
+    if named is not None:
+        return settle_district(session, turn, named)
+    asked = turn.conversation is not None and turn.conversation.state == "choose_district"
+    return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
 
 
 def tells_of_a_kindness(turn: Turn) -> bool:
