@@ -106,10 +106,18 @@ def elsewhere(session: Session, turn: Turn, flow: Flow) -> Outbox | None:
     intent = turn.understood.intent
     if intent in ANSWERABLE and intent in INTENTS:
         return answer_questions(session, turn).to(turn.resident.id, *flow.ask_again(session, turn))
-    if intent in ELSEWHERE:
+    if intent in ELSEWHERE and not gives_a_number(turn):
         return ask_to_switch(session, turn)
-    # Small talk or an answer not understood: the conversation must not stop silently.
+    # Small talk or an answer not understood (a phone number while asked when, 「電話093-…です」,
+    # is no new request for 電話): the conversation must not stop silently.
     return turn.reply(Text(turn.t("conversation.not_understood")), *flow.ask_again(session, turn))
+
+
+def gives_a_number(turn: Turn) -> bool:
+    """Whether the message holds a house or phone number: an answer to some question, not a new topic."""
+    from bot.privacy import has_address
+
+    return has_address(turn.text)
 
 
 def answered_questions(turn: Turn) -> list[str]:
