@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.circulars import subscriptions
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, on_text
+from bot.handlers import Turn, button, on_first, on_text
 from bot.handlers.circulars import COMPOSE_MINUTES, admin_buttons, status as circular_status
 from bot.handlers.conversation import has_word
 from bot.handlers.safety import prepare_typed, status as safety_status
@@ -39,6 +39,16 @@ def admin_in_words(session: Session, turn: Turn) -> Outbox | None:
     if asks_to_send and circular:
         return compose_asked(session, turn, districts)
     return approve_waiting(session, turn, districts)  # not 「承認待ちの人は？」「まだ承認しないで」
+
+
+@on_first
+def silent_asked_in_emergency_words(session: Session, turn: Turn) -> Outbox | None:
+    """「まだ返事がない人は誰ですか」 from a district admin is their question about a safety check,
+    though its words (返事がない) read as someone not answering in an emergency: answered before
+    the emergency reply, which would alert the district's staff."""
+    if not turn.understanding.emergency or not has_word(turn, "adminchat.silent_words"):
+        return None
+    return admin_in_words(session, turn)
 
 
 def compose_asked(session: Session, turn: Turn, districts: list[District]) -> Outbox:
