@@ -46,7 +46,7 @@ def silent_asked_in_emergency_words(session: Session, turn: Turn) -> Outbox | No
     """「まだ返事がない人は誰ですか」 from a district admin is their question about a safety check,
     though its words (返事がない) read as someone not answering in an emergency: answered before
     the emergency reply, which would alert the district's staff."""
-    if not turn.understanding.emergency or not has_word(turn, "adminchat.silent_words"):
+    if turn.understanding is None or not turn.understanding.emergency or not has_word(turn, "adminchat.silent_words"):
         return None
     return admin_in_words(session, turn)
 
