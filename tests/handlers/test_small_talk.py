@@ -152,3 +152,19 @@ def test_a_greeting_is_answered_in_kind_through_line(text, back, line_chat, sess
     got = line_chat.say("Utome", text)
     assert texts(got)[-1].startswith(back) and "こんにちは" not in texts(got)[-1]
     assert session.scalar(select(HelpRequest)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("すまほの使いかたわからん", "スマホ"),
+        ("スマホの設定がよう分からんとです", "スマホ"),
+        ("ゴミ出しが一人じゃできんとよ", "ごみ出し"),
+    ],
+)
+def test_a_need_said_as_what_one_cannot_do_is_a_request(text, kind, chat, session, midori):
+    """「…わからん」「…できん」 with the kind of help named is how many older people ask: drafted at once,
+    not asked 「お手伝いのお願いですか？」 first."""
+    got = chat.say("REQ", text)
+    assert kind in texts(got)[0] and "のお願いですね" in texts(got)[0], texts(got)
+    assert "お手伝いのお願いですか" not in " ".join(texts(got))
