@@ -248,7 +248,7 @@ def confirmation(turn: Turn, request: HelpRequest) -> Text:
         "request.confirm",
         kind=kinds,
         when=describe.whens(request, turn.locale),
-        district=describe.district_name(request),
+        district=describe.district_name(request, turn.locale),
         place=request.meeting_point,
         landmark=request.landmark or "-",
         for_whom=for_whom,
