@@ -12,7 +12,7 @@ from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
 from bot.handlers import conversation as flows
-from bot.handlers.onboarding import district_label
+from bot.matching.describe import district_label
 from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
