@@ -199,7 +199,7 @@ class LineChannel:
             raise SignatureError("body is not UTF-8, it cannot be LINE's") from error
         if not SignatureValidator(self.secret).validate(text, signature):
             raise SignatureError("signature does not match")
-        return parse_events(body)
+        return parse_events(text)
 
     def to_inbound(self, event: dict) -> Inbound:
         """A stored LINE event as the project's own inbound event."""
