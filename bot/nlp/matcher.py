@@ -1,7 +1,7 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 import math
-import re
+from bisect import bisect_right
 from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -20,7 +20,6 @@ FUZZY_DISCOUNT: Final = 0.7
 FIRST_WORDS_SIZE: Final = 50_000
 _EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
 _UNREAD_POS: Final = frozenset({"補助記号", "空白"})
-_KANJI: Final = re.compile("[\u4e00-\u9fff]")
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
@@ -53,15 +52,17 @@ class Message(NamedTuple):
     language: str
     clauses: tuple[int, ...]
     stream: str
-    offsets: tuple[int, ...]
+    words: tuple[int, ...]  # the tokens read into the stream, by number (punctuation is not read)
     kana_only: bool
-    edges: frozenset[int]
+    # where each word read starts in the stream, and where the last ends: every word read has a
+    # reading (its kana, else its surface), so a character's token is found by bisection
+    edges: tuple[int, ...]
     grams: tuple[str, ...]  # the reading's pieces of GRAM characters, one starting at each character
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
-    """Number clauses and build the reading stream with a char->token map and word edges."""
-    clauses, offsets, parts, edges, clause = [], [], [], [0], 0
+    """Number clauses and build the reading stream with its words and their edges."""
+    clauses, words, parts, edges, clause, length = [], [], [], [0], 0, 0
     spaced = language == "en"
     for index, token in enumerate(tokens):
         clauses.append(clause)
@@ -73,13 +74,13 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
-        for _ in range(len(piece)):  # (appended: `+= [index] * n` builds two lists a word)
-            offsets.append(index)
-        edges.append(len(offsets))
-    kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
+        words.append(index)
+        length += len(piece)
+        edges.append(length)
+    kana_only = not any(token.kanji for token in tokens)
     stream = "".join(parts)
     grams = tuple([stream[i : i + GRAM] for i in range(len(stream) - GRAM + 1)])
-    fields = (tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, frozenset(edges), grams)
+    fields = (tokens, language, tuple(clauses), stream, tuple(words), kana_only, tuple(edges), grams)
     return _new_tuple(Message, fields)  # (Message(...) would run NamedTuple's Python-level __new__)
 
 
@@ -207,8 +208,11 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[object, Hit
         if candidates is None:
             continue
         for kana, number in candidates:
-            if number not in found and stream.startswith(kana, index):
-                _add_kana_hit(message, vocabulary, found, index, len(kana), number)
+            # the piece is the reading's first `width` characters: only a longer one is compared
+            # (a slice and ==: compiled, startswith with a position is a method looked up by name)
+            length = len(kana)
+            if number not in found and (length == width or stream[index : index + length] == kana):
+                _add_kana_hit(message, vocabulary, found, index, length, number)
 
 
 def _add_kana_hit(
@@ -217,21 +221,26 @@ def _add_kana_hit(
     """Record a term seen in the reading at index, unless found already or not on fitting edges."""
     term = vocabulary.terms[number]
     if number not in found and _substring_counts(message, index, length, term.written_in_kana):
-        end = message.offsets[index + length - 1] + 1
-        found[number] = _hit(term, message, message.offsets[index], end, term.weight)
+        start, end = _token_at(message, index), _token_at(message, index + length - 1) + 1
+        found[number] = _hit(term, message, start, end, term.weight)
+
+
+def _token_at(message: Message, position: int) -> int:
+    """The number of the token a character of the reading comes from."""
+    return message.words[bisect_right(message.edges, position) - 1]
 
 
 def _substring_counts(message: Message, index: int, length: int, kana_term: bool) -> bool:
     """Inside kana-written words anywhere; elsewhere only long and on word edges."""
     if message.kana_only or ((kana_term or length >= MIN_SUBSTRING) and _in_kana_words(message, index, length)):
         return True
-    return length >= MIN_SUBSTRING and {index, index + length} <= message.edges
+    return length >= MIN_SUBSTRING and index in message.edges and index + length in message.edges
 
 
 def _in_kana_words(message: Message, index: int, length: int) -> bool:
     """Whether a stretch of the reading comes from words written in kana (すまほ, でんきゅう)."""
-    covered = set(message.offsets[index : index + length])
-    return all(is_kana(message.tokens[i].surface) for i in covered)
+    first, last = bisect_right(message.edges, index) - 1, bisect_right(message.edges, index + length - 1)
+    return all(is_kana(message.tokens[i].surface) for i in message.words[first:last])
 
 
 def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
