@@ -139,7 +139,12 @@ def node_lines(text: str) -> list[str]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
-    tokens = tuple(filter(None, map(_WORDS.__getitem__, tagged_lines(text))))
+    words: list[Token] = []
+    for line in tagged_lines(text):  # (a loop: compiled, filter and map call back a method per word)
+        token = _WORDS[line]
+        if token is not None:
+            words.append(token)
+    tokens = tuple(words)
     return _dialect_nai(tokens) if "なか" in text else tokens
 
 
