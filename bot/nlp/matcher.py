@@ -2,7 +2,7 @@
 
 import math
 from bisect import bisect_right
-from typing import Final, NamedTuple
+from typing import Final
 
 from rapidfuzz import fuzz, process
 
@@ -29,35 +29,66 @@ _JOINED_BEFORE: Final = frozenset({"-", "−", "‐", "－", "ー", "チョウ�
 _JOINED_AFTER: Final = frozenset({"-", "−", "‐", "－", "ー", "バンチ", "ゴウ"})
 
 
-class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
-    """A term found in the message: what it is evidence for, where, and whether negated."""
+class Hit:
+    """A term found in the message: what it is evidence for, where, and whether negated.
 
-    label: str
-    weight: float
-    term: str
-    clause: int
-    negated: bool
-    start: int = 0
-    end: int = 0
+    A plain class with Final attributes, as bot.nlp.classify.Analysis (never changed: a hit read
+    otherwise is a new one): compiled (bot/compiled.py), it is built in a fifth of the instructions
+    a NamedTuple takes through tuple.__new__ (~240 against ~1,150), and several are made a message."""
+
+    def __init__(
+        self, label: str, weight: float, term: str, clause: int, negated: bool, start: int = 0, end: int = 0
+    ) -> None:
+        self.label: Final = label
+        self.weight: Final = weight
+        self.term: Final = term
+        self.clause: Final = clause
+        self.negated: Final = negated
+        self.start: Final = start
+        self.end: Final = end
+
+    def as_negated(self) -> "Hit":
+        """The same hit, read as negated."""
+        return Hit(self.label, self.weight, self.term, self.clause, True, self.start, self.end)
+
+    def _fields(self) -> tuple[str, float, str, int, bool, int, int]:
+        return self.label, self.weight, self.term, self.clause, self.negated, self.start, self.end
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Hit) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Hit({!r}, {!r}, {!r}, {!r}, {!r}, {!r}, {!r})".format(*self._fields())
 
 
-# tuple.__new__ with every field builds a Hit or a Message: Hit(...) goes through a Python-level __new__
-_new_tuple: Final = tuple.__new__
+class Message:
+    """A tokenized message with clause numbers and its reading as one string (a plain class with
+    Final attributes, as Hit: built once a message, never changed)."""
 
-
-class Message(NamedTuple):
-    """A tokenized message with clause numbers and its reading as one string."""
-
-    tokens: tuple[Token, ...]
-    language: str
-    clauses: tuple[int, ...]
-    stream: str
-    words: tuple[int, ...]  # the tokens read into the stream, by number (punctuation is not read)
-    kana_only: bool
-    # where each word read starts in the stream, and where the last ends: every word read has a
-    # reading (its kana, else its surface), so a character's token is found by bisection
-    edges: tuple[int, ...]
-    grams: tuple[str, ...]  # the reading's pieces of GRAM characters, one starting at each character
+    def __init__(
+        self,
+        tokens: tuple[Token, ...],
+        language: str,
+        clauses: tuple[int, ...],
+        stream: str,
+        words: tuple[int, ...],
+        kana_only: bool,
+        edges: tuple[int, ...],
+        grams: tuple[str, ...],
+    ) -> None:
+        self.tokens: Final = tokens
+        self.language: Final = language
+        self.clauses: Final = clauses
+        self.stream: Final = stream
+        self.words: Final = words  # the tokens read into the stream, by number (punctuation is not read)
+        self.kana_only: Final = kana_only
+        # where each word read starts in the stream, and where the last ends: every word read has a
+        # reading (its kana, else its surface), so a character's token is found by bisection
+        self.edges: Final = edges
+        self.grams: Final = grams  # the reading's pieces of GRAM characters, one starting at each character
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
@@ -80,8 +111,7 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
     kana_only = not any(token.kanji for token in tokens)
     stream = "".join(parts)
     grams = tuple([stream[i : i + GRAM] for i in range(len(stream) - GRAM + 1)])
-    fields = (tokens, language, tuple(clauses), stream, tuple(words), kana_only, tuple(edges), grams)
-    return _new_tuple(Message, fields)  # (Message(...) would run NamedTuple's Python-level __new__)
+    return Message(tokens, language, tuple(clauses), stream, tuple(words), kana_only, tuple(edges), grams)
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -160,7 +190,7 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
     negated = not term.says_negation and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
-    return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
+    return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[object, Hit]:
@@ -301,7 +331,7 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]
-    return [_new_tuple(Hit, (t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0)) for t in terms]
+    return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0) for t in terms]
 
 
 def _fuzzy_choices(text: str, vocabulary: Vocabulary, partial: bool) -> dict[int, str]:
