@@ -35,8 +35,10 @@ def represented(session: Session, resident: Resident) -> list[Resident]:
     )
 
 
-def help_request(session: Session, turn: Turn) -> Outbox:
-    """A need written in free text: a draft request, then the first missing piece."""
+def help_request(session: Session, turn: Turn, details: Turn | None = None) -> Outbox:
+    """A need written in free text: a draft request, then the first missing piece. `details` is a
+    later message that answered a question before it was asked (「黒崎」 at 「お手伝いのお願いですか？」):
+    its district, time and address are kept."""
     understood = turn.understood
     request = draft(
         session,
@@ -47,6 +49,8 @@ def help_request(session: Session, turn: Turn) -> Outbox:
         understood.when,
         understood.time_of_day,
     )
+    if details is not None:
+        take_details(session, request, details)
     several.named_together(session, turn, request)
     intro = Text(turn.t("request.understood", kind=describe.kinds(request, turn.locale)))
     people = represented(session, turn.resident)
@@ -84,6 +88,35 @@ def draft(
     session.add(request)
     session.flush()
     return request
+
+
+def details_in(session: Session, turn: Turn) -> bool:
+    """A district, a time or an address written: what the questions of a request ask for."""
+    from bot.residents import district_in
+
+    understood = turn.understood
+    return bool(
+        understood.when
+        or understood.time_of_day
+        or address_in(turn.text)
+        or district_in(turn.text, list(session.scalars(select(District))))
+    )
+
+
+def take_details(session: Session, request: HelpRequest, turn: Turn) -> None:
+    """The district, time and address of `turn` put on the draft."""
+    from bot.residents import district_in
+
+    chosen = district_in(turn.text, list(session.scalars(select(District))))
+    if chosen is not None:
+        request.district_id = chosen.id
+    if turn.understood.when or turn.understood.time_of_day:
+        request.when, request.time_of_day = turn.understood.when, turn.understood.time_of_day
+    address = address_in(turn.text)
+    if address:
+        district = chosen or (session.get(District, request.district_id) if request.district_id else None)
+        bare = address[0].isdigit() and district is not None
+        request.meeting_point = (district.name + address if bare and district else address)[:500]
 
 
 @on_postback("menu.need_help")
@@ -215,7 +248,7 @@ def confirmation(turn: Turn, request: HelpRequest) -> Text:
         "request.confirm",
         kind=kinds,
         when=describe.whens(request, turn.locale),
-        district=describe.district_name(request),
+        district=describe.district_name(request, turn.locale),
         place=request.meeting_point,
         landmark=request.landmark or "-",
         for_whom=for_whom,

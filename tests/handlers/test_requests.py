@@ -1,7 +1,8 @@
 """Asking for help, whole conversations: request -> offers -> accept -> done -> time bank."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.matching import drafts
@@ -62,6 +63,25 @@ def test_missing_district_and_time_are_asked_and_can_be_corrected(chat, session)
     press(chat, "REQ", "お願いする", got)
     request = session.scalar(select(HelpRequest))
     assert (request.status, request.category, request.district_id) == ("unmet", "tidying", midori.id)
+
+
+@pytest.mark.parametrize(
+    ("first", "change", "day"),
+    [
+        ("来週の水曜日", "やっぱり木曜にして", 10),  # the Thursday of the week first said
+        ("来週の水曜日", "やっぱり今週の木曜にして", 3),  # the week said: as said
+        ("明日", "やっぱり金曜日で", 4),
+        ("土曜日", "やっぱり月曜でお願いします", 7),  # that week's Monday is past: the next one
+    ],
+)
+def test_a_weekday_written_as_a_change_stays_in_the_week_first_said(first, change, day, chat, session, rt):
+    rt.clock = StoppedClock(datetime(2026, 12, 1, 9, 0))  # a Tuesday
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, address="緑ケ丘1-1")
+    chat.say("REQ", f"{first}に病院へ連れて行ってほしいんです")
+    got = chat.say("REQ", change)
+    assert f"12月{day}日" in " ".join(texts(got)), texts(got)
+    assert session.scalar(select(HelpRequest)).when.day == day
 
 
 def test_menu_need_help_then_free_text(chat, session):
