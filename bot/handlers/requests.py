@@ -215,7 +215,11 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         return [Text(turn.t("request.ask_when"), when_buttons(turn, request))]
     if request.meeting_point is None:
         flows.ask(session, turn, "request_place", data)
-        return [Text(turn.t("request.ask_place"))]
+        last = last_place(session, request)
+        if last is None:
+            return [Text(turn.t("request.ask_place"))]
+        same = (button(turn.t("request.same_place"), "request.same_place", request.id),)
+        return [Text(turn.t("request.ask_place") + "\n" + turn.t("request.last_place", place=last), same)]
     if request.landmark is None:
         flows.ask(session, turn, "request_landmark", data)
         return [
@@ -318,11 +322,45 @@ def pressed_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 
 
 def typed_place(session: Session, turn: Turn) -> Outbox | None:
-    """The address or meeting point: private, for the accepted helper only."""
+    """The address or meeting point: private, for the accepted helper only (「前と同じ」: the place of
+    the person's last request)."""
     request = answered(session, turn)
     if request is None:
         return None
-    request.meeting_point = turn.text.strip()[:500]
+    last = last_place(session, request)
+    if last is not None and flows.has_word(turn, "request.same_place_words") and not has_address(turn.text):
+        request.meeting_point = last
+    else:
+        request.meeting_point = turn.text.strip()[:500]
+    return continue_draft(session, turn, request)
+
+
+def last_place(session: Session, request: HelpRequest) -> str | None:
+    """Where the person's last request in the same district was to be done: offered again, since
+    most ask again and again from home. Only they see it."""
+    return session.scalar(
+        select(HelpRequest.meeting_point)
+        .where(
+            HelpRequest.resident_id == request.resident_id,
+            HelpRequest.created_by_id == request.created_by_id,
+            HelpRequest.district_id == request.district_id,
+            HelpRequest.id != request.id,
+            HelpRequest.status != "draft",
+            HelpRequest.meeting_point.is_not(None),
+            HelpRequest.meeting_point != "",
+        )
+        .order_by(HelpRequest.id.desc())
+        .limit(1)
+    )
+
+
+@on_draft("request.same_place")
+def same_place(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """前と同じ場所, pressed."""
+    last = last_place(session, request)
+    if last is None or request.meeting_point is not None:
+        return turn.reply(*next_step(session, turn, request))
+    request.meeting_point = last
     return continue_draft(session, turn, request)
 
 

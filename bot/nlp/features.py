@@ -6,7 +6,7 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-from typing import Final, NamedTuple, cast
+from typing import Final, cast
 
 from bot.nlp.classify import Analysis, classify_analysis, stated
 from bot.nlp.learned import feature_name, feature_names, feature_number, numbers_clear, numbers_full
@@ -42,16 +42,14 @@ _ASKS: Final = frozenset({"cue:ask", "cue:want"})
 _ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
-# builds a Segment without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
-_new_tuple: Final = tuple.__new__
+class Segment:
+    """A stretch of tokens and how it ends: neg (じゃなくて), reason, contrast, end (a plain class
+    with Final attributes, as bot.nlp.matcher.Hit)."""
 
-
-class Segment(NamedTuple):
-    """A stretch of tokens and how it ends: neg (じゃなくて), reason, contrast, end."""
-
-    start: int
-    end: int
-    role: str
+    def __init__(self, start: int, end: int, role: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.role: Final = role
 
 
 def _negates_before(tokens: tuple[Token, ...], index: int) -> bool:
@@ -87,10 +85,10 @@ def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
         if token.boundary or token.negation or token.pos2 == "接続助詞" or token.surface == "で":
             role = _ending(tokens, index)
             if role:
-                cuts.append(_new_tuple(Segment, (start, index + 1, role)))
+                cuts.append(Segment(start, index + 1, role))
                 start = index + 1
     if start < len(tokens) or not cuts:
-        cuts.append(_new_tuple(Segment, (start, len(tokens), "end")))
+        cuts.append(Segment(start, len(tokens), "end"))
     return cuts, numbers
 
 

@@ -171,3 +171,42 @@ def test_a_need_of_no_named_kind_is_shown_with_the_words_it_was_understood_by(ch
     got = chat.say("REQ", "明日の朝")
     got = chat.say("REQ", "特になし")
     assert "雨戸" in texts(got)[-1] and "お願いする" in buttons(got), texts(got)  # the summary to send
+
+
+@pytest.mark.parametrize("answer", ["press", "前と同じところで", "same as before"])
+def test_the_place_of_the_last_request_is_offered_again(answer, chat, session):
+    """Most people ask again from home: the second request offers the first one's place (to the
+    person only); pressed or written (「前と同じ」), it is used, and a new address still can be."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘2-3-4")
+    press(chat, "REQ", "お願いする", chat.say("REQ", "公民館の近く"))
+    got = chat.say("REQ", "あさっての午後、買い物をお願いしたいです")
+    assert "緑ケ丘2-3-4" in texts(got)[-1] and "前と同じ場所" in buttons(got), texts(got)
+    if answer == "press":
+        got = press(chat, "REQ", "前と同じ場所", got)
+    else:
+        got = chat.say("REQ", answer)
+    assert "目印" in texts(got)[-1], texts(got)
+    second = session.scalar(select(HelpRequest).where(HelpRequest.category == "shopping"))
+    assert second.meeting_point == "緑ケ丘2-3-4"
+
+
+def test_a_new_address_is_taken_over_the_last_place(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘2-3-4")
+    press(chat, "REQ", "お願いする", chat.say("REQ", "公民館の近く"))
+    chat.say("REQ", "あさっての午後、買い物をお願いしたいです")
+    chat.say("REQ", "今回は娘の家で、緑ケ丘5-1-1です")
+    second = session.scalar(select(HelpRequest).where(HelpRequest.category == "shopping"))
+    assert "5-1-1" in second.meeting_point
+
+
+def test_no_last_place_for_a_first_request(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    assert "前回" not in texts(got)[-1] and "前と同じ場所" not in buttons(got)
