@@ -13,7 +13,6 @@ from bot.nlp.learned import feature_name, feature_names, feature_number, numbers
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
 
-_SKIPPED_POS: Final = frozenset({"補助記号", "空白"})
 _CONTENT_POS: Final = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
 _REASONS: Final = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
 _CONTRASTS: Final = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
@@ -229,9 +228,9 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
         content = _MAIN if number == main else _ROLE[cut.role]
         for token in tokens[cut.start : cut.end]:
-            pos = token.pos
-            if pos in _SKIPPED_POS:
+            if token.mark:  # punctuation, spaces
                 continue
+            pos = token.pos
             key = token.key
             names.append(word[key])
             if previous == "テ" and pos in ("動詞", "形容詞"):
@@ -263,7 +262,7 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
 
 def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[Number]:
     """How the message ends, whether it asks, questions, or tells the past."""
-    tokens = [t for t in analysis.message.tokens if t.pos not in _SKIPPED_POS]
+    tokens = [t for t in analysis.message.tokens if not t.mark]
     cut = cuts[main]
     past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))
