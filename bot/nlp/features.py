@@ -6,14 +6,13 @@ stand: which segment carries the ask, what a じゃなくて negates, what a け
 (ので, けん) sets aside.
 """
 
-from typing import Final, NamedTuple, cast
+from typing import Final, cast
 
 from bot.nlp.classify import Analysis, classify_analysis, stated
 from bot.nlp.learned import feature_name, feature_names, feature_number, numbers_clear, numbers_full
 from bot.nlp.matcher import Hit
 from bot.nlp.tagger import Token
 
-_SKIPPED_POS: Final = frozenset({"補助記号", "空白"})
 _CONTENT_POS: Final = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞", "感動詞"})
 _REASONS: Final = frozenset({"ので", "から", "けん", "けえ", "きに", "し", "て", "で"})
 _CONTRASTS: Final = frozenset({"けど", "けれど", "けれども", "が", "のに", "ですが", "ばってん"})
@@ -42,16 +41,14 @@ _ASKS: Final = frozenset({"cue:ask", "cue:want"})
 _ROLE_PREFIX: Final = {"neg": "n:", "reason": "y:", "contrast": "k:", "end": "s:"}
 
 
-# builds a Segment without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
-_new_tuple: Final = tuple.__new__
+class Segment:
+    """A stretch of tokens and how it ends: neg (じゃなくて), reason, contrast, end (a plain class
+    with Final attributes, as bot.nlp.matcher.Hit)."""
 
-
-class Segment(NamedTuple):
-    """A stretch of tokens and how it ends: neg (じゃなくて), reason, contrast, end."""
-
-    start: int
-    end: int
-    role: str
+    def __init__(self, start: int, end: int, role: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.role: Final = role
 
 
 def _negates_before(tokens: tuple[Token, ...], index: int) -> bool:
@@ -87,10 +84,10 @@ def segments(tokens: tuple[Token, ...]) -> tuple[list[Segment], list[int]]:
         if token.boundary or token.negation or token.pos2 == "接続助詞" or token.surface == "で":
             role = _ending(tokens, index)
             if role:
-                cuts.append(_new_tuple(Segment, (start, index + 1, role)))
+                cuts.append(Segment(start, index + 1, role))
                 start = index + 1
     if start < len(tokens) or not cuts:
-        cuts.append(_new_tuple(Segment, (start, len(tokens), "end")))
+        cuts.append(Segment(start, len(tokens), "end"))
     return cuts, numbers
 
 
@@ -231,9 +228,9 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
         content = _MAIN if number == main else _ROLE[cut.role]
         for token in tokens[cut.start : cut.end]:
-            pos = token.pos
-            if pos in _SKIPPED_POS:
+            if token.mark:  # punctuation, spaces
                 continue
+            pos = token.pos
             key = token.key
             names.append(word[key])
             if previous == "テ" and pos in ("動詞", "形容詞"):
@@ -265,7 +262,7 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
 
 def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[Number]:
     """How the message ends, whether it asks, questions, or tells the past."""
-    tokens = [t for t in analysis.message.tokens if t.pos not in _SKIPPED_POS]
+    tokens = [t for t in analysis.message.tokens if not t.mark]
     cut = cuts[main]
     past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))

@@ -23,6 +23,8 @@ def fine(session: Session, day: CheckInDay, person: Resident, now: datetime) -> 
 def in_words(session: Session, person: Resident, text: str, now: datetime) -> Outbox | None:
     """Words from a resident with a greeting open: any reply counts, a worrying one alerts the
     watchers at once. None when the words need the usual handling too (they still count)."""
+    if not person.watched:  # never had a check-in: no greeting to answer (no look-up)
+        return None
     day = checkins.open_greeting(session, person, now.date())
     if day is None:
         return None
