@@ -19,7 +19,6 @@ FUZZY_THRESHOLD: Final = 86.0
 FUZZY_DISCOUNT: Final = 0.7
 FIRST_WORDS_SIZE: Final = 50_000
 _EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
-_UNREAD_POS: Final = frozenset({"補助記号", "空白"})
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
@@ -101,7 +100,7 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
             clause += 1
             if spaced:
                 continue
-        if token.pos in _UNREAD_POS:
+        if token.mark:  # punctuation is not read
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
