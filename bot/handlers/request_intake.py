@@ -15,7 +15,7 @@ from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, main_menu, on_intent, on_postback
 from bot.handlers.onboarding import ask_district, helps_somewhere, settle_district, small_talk
 from bot.handlers import conversation as flows
-from bot.handlers.requests import help_request, kind_buttons
+from bot.handlers.requests import details_in, help_request, kind_buttons
 from db.models import District
 
 # Below this calibrated confidence the bot asks instead of drafting a request.
@@ -130,8 +130,9 @@ def is_request_question(turn: Turn) -> Text:
     )
 
 
-def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
-    """はい: the kept text is drafted as a request; いいえ: a warm word and nothing else."""
+def answered_is_request(session: Session, turn: Turn, yes: bool, details: Turn | None = None) -> Outbox:
+    """はい: the kept text is drafted as a request (with the district, time or address written
+    instead of はい, if any); いいえ: a warm word and nothing else."""
     kept = (turn.conversation.data or {}).get("text", "") if turn.conversation else ""
     conversations.finish(session, turn.resident)
     if not yes:
@@ -148,7 +149,7 @@ def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
         turn.channels,
         understanding=understand(kept, None, now=turn.now),
     )
-    return help_request(session, said)
+    return help_request(session, said, details)
 
 
 @on_postback("request.is_request")
@@ -169,4 +170,6 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
     if turn.understood.intent == "help_request" and asks(turn):
         conversations.finish(session, turn.resident)
         return help_request(session, turn)
+    if details_in(session, turn):  # 「黒崎」「明日の朝」: answered as if it was one, so it is one
+        return answered_is_request(session, turn, True, details=turn)
     return None

@@ -7,7 +7,7 @@ from bot.nlp.evaluate import CORPUS_DIR
 
 
 def test_a_held_out_file_evaluated_alone_shows_its_figures_and_none_of_its_messages(capsys) -> None:
-    path = CORPUS_DIR / "en-held_out7.jsonl"
+    path = CORPUS_DIR / "en-held_out8.jsonl"
     assert main(["evaluate", str(path)]) == 0
     out = capsys.readouterr().out
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
