@@ -203,26 +203,31 @@ class _Sending:
         return True
 
 
+# Built once (every message sent runs it): one built per call cost SQLAlchemy its construction
+# and cache key again, a third of the sending's CPU besides the platform's call.
+_PEOPLE = select(_TABLE.c.resident_id).where(
+    _TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == "pending"
+)
+_OF_PEOPLE = (_TABLE.c.status == "pending") & _TABLE.c.resident_id.in_(_PEOPLE)
+_PENDING = select(*_READ).where(_OF_PEOPLE).order_by(_TABLE.c.id).with_for_update()
+_HELD = select(_TABLE.c.id).where(_OF_PEOPLE).order_by(_TABLE.c.id)
+_PENDING_HELD = (
+    select(*_READ).where(_OF_PEOPLE, _TABLE.c.id.in_(bindparam("held", expanding=True))).order_by(_TABLE.c.id)
+)
+
+
 def _pending_of_people(session: Session, ids: list[int]) -> list[_Row]:
     """The pending rows of the people the given rows are for, by id, locked for this transaction:
     an earlier one goes first, a later one right after (see deliver)."""
     from db.session import hold
 
-    people = select(_TABLE.c.resident_id).where(_TABLE.c.id.in_(ids), _TABLE.c.status == "pending")
-    query = select(*_READ).where(_TABLE.c.status == "pending", _TABLE.c.resident_id.in_(people)).order_by(_TABLE.c.id)
     connection = session.connection()
-    if connection.dialect.name == "sqlite":  # no FOR UPDATE: hold the rows first, then read them
-        held = list(
-            connection.scalars(
-                select(_TABLE.c.id)
-                .where(_TABLE.c.status == "pending", _TABLE.c.resident_id.in_(people))
-                .order_by(_TABLE.c.id)
-            )
-        )
-        for row_id in held:
-            hold(session, "outbound_messages", row_id)
-        query = query.where(_TABLE.c.id.in_(held))
-    return [_Row(*found) for found in connection.execute(query.with_for_update())]
+    if connection.dialect.name != "sqlite":
+        return [_Row(*found) for found in connection.execute(_PENDING, {"ids": ids})]
+    held = list(connection.scalars(_HELD, {"ids": ids}))  # no FOR UPDATE: hold the rows first, then read them
+    for row_id in held:
+        hold(session, "outbound_messages", row_id)
+    return [_Row(*found) for found in connection.execute(_PENDING_HELD, {"ids": ids, "held": held})]
 
 
 def _write(session: Session, changed: list[_Row]) -> None:

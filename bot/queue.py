@@ -70,6 +70,16 @@ end
 """
 
 
+# RQ's enqueue_in of one job: ARGV as for _ENQUEUE (the time, the job's id, data and
+# description), then when it falls due (seconds since the epoch); KEYS: the queue, RQ's set of
+# queues, the queue's registry of scheduled jobs.
+_SCHEDULE = """
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('HSET', {prefix} .. ARGV[2], {fields}, 'data', ARGV[3], 'description', ARGV[4], 'created_at', ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
+"""
+
+
 def _lua(value: bytes) -> str:
     """A Lua string literal of exactly these bytes."""
     return '"' + "".join(f"\\{byte}" for byte in value) + '"'
@@ -103,6 +113,7 @@ class Jobs:
         self._pool = ThreadPoolExecutor(max_workers=2) if mode == "thread" else None
         self._job_fields: dict[str, dict] = {}  # RQ's hash of a queued job, by job name
         self._scripts: dict[str, Any] = {}  # the script that queues jobs of a name, by name
+        self._scheduled: str | None = None  # the key of RQ's registry of scheduled jobs
         if mode == "rq":
             from redis import Redis
             from rq import Queue
@@ -124,6 +135,9 @@ class Jobs:
         if self.mode == "rq":
             from rq import Retry
 
+            if delay and retry_intervals == RETRY_INTERVALS:
+                self._schedule(name, args, delay, job_id)
+                return
             retry = Retry(max=len(retry_intervals), interval=retry_intervals) if retry_intervals else None
             options = {"retry": retry, "job_id": job_id}
             if delay:
@@ -156,6 +170,24 @@ class Jobs:
         # a failure is raised (the webhook then has its platform deliver the body again).
         self._script(name)(keys=self._keys(), args=self._values(name, calls, ids))
 
+    def _schedule(self, name: str, args: tuple, delay: timedelta, job_id: str | None) -> None:
+        """RQ's enqueue_in, by a script made once a job name (`_script`): the job's hash as RQ
+        stores a scheduled one, in its registry at the time it falls due. RQ's builds a Job
+        object and packs every field of its hash into a pipeline on every call: a question's
+        timeout, scheduled at each question a resident is asked, cost a worker more CPU than the
+        SQL statement that stored the question (tests/core/test_queue.py holds the hashes equal)."""
+        import calendar
+
+        from rq.registry import ScheduledJobRegistry
+        from rq.utils import now
+
+        if self._scheduled is None:
+            self._scheduled = ScheduledJobRegistry(queue=self.queue).key
+        due = calendar.timegm((now() + delay).utctimetuple())
+        self._script(name, scheduled=True)(
+            keys=[*self._keys(), self._scheduled], args=[*self._values(name, [args], [job_id]), due]
+        )
+
     def sender(self) -> Sender:
         """Something that queues jobs without waiting for Redis's answer (for one thread at a time)."""
         return Sender(self)
@@ -176,29 +208,36 @@ class Jobs:
             values += [job_id or str(uuid4()), data, get_call_string(name, args, {}) or ""]
         return values
 
-    def _script(self, name: str) -> Any:
-        """The script that queues jobs of this name (made, and loaded into Redis, once)."""
-        if name not in self._scripts:
+    def _script(self, name: str, scheduled: bool = False) -> Any:
+        """The script that queues (or schedules) jobs of this name (made, and loaded into Redis, once)."""
+        key = f"{name} scheduled" if scheduled else name
+        if key not in self._scripts:
             from rq.job import Job as RqJob
 
             encode = self.redis.get_encoder().encode
-            fields = ", ".join(f"{_lua(encode(k))}, {_lua(encode(v))}" for k, v in self._fields(name).items())
+            fields = ", ".join(
+                f"{_lua(encode(k))}, {_lua(encode(v))}" for k, v in self._fields(name, scheduled).items()
+            )
             prefix = _lua(encode(RqJob.redis_job_namespace_prefix))
-            self._scripts[name] = self.redis.register_script(_ENQUEUE.format(prefix=prefix, fields=fields))
-        return self._scripts[name]
+            script = _SCHEDULE if scheduled else _ENQUEUE
+            self._scripts[key] = self.redis.register_script(script.format(prefix=prefix, fields=fields))
+        return self._scripts[key]
 
-    def _fields(self, name: str) -> dict:
-        """What RQ stores for every queued job of this name, whatever its id, arguments and times."""
-        if name in self._job_fields:
-            return self._job_fields[name]
+    def _fields(self, name: str, scheduled: bool = False) -> dict:
+        """What RQ stores for every queued (or scheduled) job of this name, whatever its id,
+        arguments and times."""
+        key = f"{name} scheduled" if scheduled else name
+        if key in self._job_fields:
+            return self._job_fields[key]
         from rq import Retry
         from rq.job import JobStatus
 
         retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-        fields = self.queue.create_job(name, job_id="-", retry=retry, status=JobStatus.QUEUED).to_dict()
+        status = JobStatus.SCHEDULED if scheduled else JobStatus.QUEUED
+        fields = self.queue.create_job(name, job_id="-", retry=retry, status=status).to_dict()
         for own in ("data", "description", "created_at", "enqueued_at"):
             fields.pop(own, None)
-        self._job_fields[name] = fields
+        self._job_fields[key] = fields
         return fields
 
     def waiting(self, job_ids: list[str]) -> set[str]:

@@ -103,6 +103,11 @@ class Resident(Base):
     # The proxy (family, neighbour, 民生委員) who receives this person's messages.
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     rich_menu_id: Mapped[str | None] = mapped_column(String(100))
+    # Whether a daily check-in (見守り) was ever set up for them: only their texts are looked at
+    # as answers to its greeting (bot.watch.answers), with no look-up for everyone else's. The
+    # server's default only: an INSERT names the column only when it is set (as code written
+    # before the column, such as the migrations' tests, does not).
+    watched: Mapped[bool] = mapped_column(server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=local_now)
     left_at: Mapped[datetime | None]
 

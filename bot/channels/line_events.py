@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import cast
 
-from bot.channels.shapes import MAX_DEPTH, Fields, depth, loads, problem_in, quarantine, value_at
+from bot.channels.shapes import MAX_DEPTH, Fields, depth, loads, problem_in, quarantine, shallow_text, value_at
 from bot.errors import PayloadError
 
 # What each field must be when present (bot.channels.shapes). Lengths follow the columns they
@@ -45,24 +45,27 @@ FIELDS: Fields = [
 REQUIRED = (("webhookEventId",), ("type",))
 
 
-def parse_events(body: bytes) -> list[tuple[str, str, dict]]:
-    """A verified body as (webhookEventId, type, event) triples, invalid events quarantined;
-    PayloadError when the body is not LINE's shape at all."""
+def parse_events(body: bytes | str) -> list[tuple[str, str, dict]]:
+    """A verified body (or its text) as (webhookEventId, type, event) triples, invalid events
+    quarantined; PayloadError when the body is not LINE's shape at all."""
+    text = body if isinstance(body, str) else body.decode("utf-8")
     try:
-        data = loads(body)
+        data = loads(text)
     except RecursionError:
-        return [checked_text(raw) for raw in event_texts(body.decode("utf-8"))]
+        return [checked_text(raw) for raw in event_texts(text)]
     except ValueError as error:
         raise PayloadError(f"not JSON: {error}") from error
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         raise PayloadError("no list of events")
-    return [checked(event) for event in events]
+    flat = shallow_text(text)  # LINE's bodies: a few brackets, so no event's depth is walked
+    return [checked(event, shallow=flat) for event in events]
 
 
-def checked(event: object, raw: str | None = None) -> tuple[str, str, dict]:
-    """One event as a triple; an event LINE could not have sent, as a quarantined triple."""
-    problem = event_problem(event)
+def checked(event: object, raw: str | None = None, *, shallow: bool = False) -> tuple[str, str, dict]:
+    """One event as a triple; an event LINE could not have sent, as a quarantined triple.
+    `shallow`: the text it came in cannot nest too deeply (bot.channels.shapes.shallow_text)."""
+    problem = event_problem(event, shallow=shallow)
     if problem is not None:
         return _quarantine(problem, raw if raw is not None else json.dumps(event, ensure_ascii=False))
     event = cast(dict, event)  # no problem: a dict with the fields checked
@@ -84,11 +87,12 @@ def _quarantine(problem: str, raw: str) -> tuple[str, str, dict]:
     return quarantine("LINE", problem, raw)
 
 
-def event_problem(event: object) -> str | None:
-    """What makes this event impossible for LINE to have sent, or None when it is fine."""
+def event_problem(event: object, *, shallow: bool = False) -> str | None:
+    """What makes this event impossible for LINE to have sent, or None when it is fine (its
+    nesting not walked when it is known `shallow`)."""
     if not isinstance(event, dict):
         return "an event that is not an object"
-    if depth(event) > MAX_DEPTH:
+    if not shallow and depth(event) > MAX_DEPTH:
         return "nested too deeply"
     for path in REQUIRED:
         if not value_at(event, path):

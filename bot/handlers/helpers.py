@@ -12,7 +12,7 @@ from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, on_intent, on_postback, on_state, on_text
 from bot.handlers import conversation as flows
-from bot.handlers.onboarding import district_label
+from bot.matching.describe import district_label
 from bot.handlers.request_intake import ask_what_trouble, troubled
 from bot.i18n import list_text, t, when_text
 from bot.matching import approvals, describe, drafts
@@ -201,31 +201,39 @@ def typed_done(turn: Turn, chosen: bool) -> bool:
 @on_state("helper_kinds")
 def typed_kinds(session: Session, turn: Turn) -> Outbox | None:
     """Kinds written in words (ゴミ出しと買い物なら) are added to the pressed ones."""
-    from bot.nlp import extract_skills
-
-    profile = profile_of(session, turn)
-    if typed_done(turn, bool(profile and profile.skills)):
-        return _next(session, turn, "kinds")
-    found = extract_skills(turn.text) if profile is not None else []
-    if profile is None or not found:
-        return None
-    profile.skills = list(dict.fromkeys([*profile.skills, *found]))
-    return turn.reply(step(session, turn, profile, "kinds", registering(session, turn)))
+    return typed_step(session, turn, "kinds", "skills")
 
 
 @on_state("helper_districts")
 def typed_districts(session: Session, turn: Turn) -> Outbox | None:
     """Districts written in words (小倉と黒崎) are added to the pressed ones."""
+    return typed_step(session, turn, "districts", "districts")
+
+
+def typed_step(session: Session, turn: Turn, name: str, field: str) -> Outbox | None:
+    """完了 typed, or what the registration asks written in words at any of its steps: kinds,
+    districts or free time (「緑ケ丘と八幡」 at the kinds step is kept for the districts step,
+    where it shows chosen), and the step asked again with what is chosen."""
+    profile = profile_of(session, turn)
+    if typed_done(turn, bool(profile and getattr(profile, field))):
+        return _next(session, turn, name)
+    if profile is None or not took_answers(session, turn, profile):
+        return None
+    return turn.reply(step(session, turn, profile, name, registering(session, turn)))
+
+
+def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> bool:
+    """Add the kinds, districts and free time a text names to the profile; whether it named any."""
+    from bot.nlp import extract_skills
     from bot.residents import district_in
 
-    profile = profile_of(session, turn)
-    if typed_done(turn, bool(profile and profile.districts)):
-        return _next(session, turn, "districts")
+    kinds = extract_skills(turn.text)
     named = [d for d in session.scalars(select(District).order_by(District.id)) if district_in(turn.text, [d])]
-    if profile is None or not named:
-        return None
+    slots = slots_in(turn.text, turn.locale)
+    profile.skills = list(dict.fromkeys([*profile.skills, *kinds]))
     profile.districts.extend(d for d in named if d not in profile.districts)
-    return turn.reply(step(session, turn, profile, "districts", registering(session, turn)))
+    profile.availability = list(dict.fromkeys([*profile.availability, *slots]))
+    return bool(kinds or named or slots)
 
 
 def slots_in(text: str, locale: str) -> list[str]:
@@ -239,14 +247,7 @@ def slots_in(text: str, locale: str) -> list[str]:
 @on_state("helper_slots")
 def typed_slots(session: Session, turn: Turn) -> Outbox | None:
     """Free time written in words is added to the pressed slots."""
-    profile = profile_of(session, turn)
-    if typed_done(turn, bool(profile and profile.availability)):
-        return _next(session, turn, "slots")
-    found = slots_in(turn.text, turn.locale)
-    if profile is None or not found:
-        return None
-    profile.availability = list(dict.fromkeys([*profile.availability, *found]))
-    return turn.reply(step(session, turn, profile, "slots", registering(session, turn)))
+    return typed_step(session, turn, "slots", "availability")
 
 
 @on_state("helper_experience")

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
+from bot.matching.describe import district_label
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import answer_questions, answered_questions, has_word, normal
-from bot.nlp.normalise import to_katakana
-from bot.nlp.romaji import to_romaji
 from db.models import District, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
@@ -23,16 +22,6 @@ def district_buttons(session: Session, action: str = "district.choose", locale: 
     """One quick reply per district (LINE shows at most 13)."""
     districts = session.scalars(select(District).order_by(District.id).limit(MAX_DISTRICT_BUTTONS))
     return tuple(button(district_label(d, locale), action, d.id) for d in districts)
-
-
-def district_label(district: District, locale: str, room: int = 20) -> str:
-    """The district's name, with its reading in Latin letters for a person who reads no kanji
-    (黒崎 Kurosaki), where it fits `room` (LINE's 20 characters of a quick reply)."""
-    if locale.startswith("ja") or not district.reading:
-        return district.name
-    spelled = to_romaji(to_katakana(district.reading)).capitalize()
-    label = f"{district.name} {spelled}"
-    return label if spelled and len(label) <= room else district.name
 
 
 # What goes on once the district is known, by name (the watch sign-up registers its own): a flow

@@ -4,6 +4,7 @@ of a draft (by button or in words), or dropping it."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 import unicodedata
 
 from sqlalchemy import select
@@ -30,7 +31,7 @@ from bot.handlers.requests import (
 )
 from bot.handlers.request_intake import is_request_question, typed_is_request
 from bot.matching import describe
-from bot.nlp.lexical_when import names_day_in
+from bot.nlp.lexical_when import bare_weekday_in, names_day_in
 from bot.privacy import address_in, has_address
 from db.models import District, HelpRequest
 
@@ -196,12 +197,26 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
         request.time_of_day = understood.time_of_day
     else:
         keep_part = understood.time_of_day is None and understood.when.hour == 0
+        before = request.when
         request.when = (
             understood.when
             if not keep_part or request.when is None
             else understood.when.replace(hour=request.when.hour, minute=request.when.minute)
         )
         request.time_of_day = request.time_of_day if keep_part else understood.time_of_day
+        if before is not None:
+            request.when = same_week(turn, before, request.when)
+
+
+def same_week(turn: Turn, before: datetime, after: datetime) -> datetime:
+    """「来週の水曜」 changed by 「やっぱり木曜にして」: the Thursday of the week first said, not this
+    week's, unless that day is past."""
+    weekday = bare_weekday_in(unicodedata.normalize("NFKC", turn.text), turn.understood.language)
+    if weekday is None:
+        return after
+    moved = before + timedelta(days=weekday - before.weekday())
+    moved = moved.replace(hour=after.hour, minute=after.minute)
+    return moved if moved.date() >= turn.now.date() else after
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:

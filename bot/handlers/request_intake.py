@@ -15,13 +15,14 @@ from bot.events import Outbox, Text
 from bot.handlers import Turn, button, catalog_words, main_menu, on_intent, on_postback
 from bot.handlers.onboarding import ask_district, helps_somewhere, settle_district, small_talk
 from bot.handlers import conversation as flows
-from bot.handlers.requests import help_request, kind_buttons
+from bot.handlers.requests import details_in, help_request, kind_buttons
 from db.models import District
 
 # Below this calibrated confidence the bot asks instead of drafting a request.
 SURE = 0.6
 _KANA = re.compile(r"^[\u3040-\u309f\s、。！？!?.,ー]*$")
 _WORD = re.compile(r"[\w']+")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _SPACED = ("vi", "ko", "en")  # written in words between spaces (Japanese and Chinese: see vague())
 
 
@@ -54,10 +55,11 @@ def vague(turn: Turn) -> bool:
 
 def _only_vague_words(text: str, listed: list[str]) -> bool:
     """Every word of a text written in spaced words is one of the list's (a Korean word may go on
-    with its ending: 부탁드려도 is 부탁): nothing names the need (Tôi muốn nhờ một việc)."""
+    with its ending: 부탁드려도 is 부탁; a Vietnamese syllable may not: đói "hungry" is not đó):
+    nothing names the need (Tôi muốn nhờ một việc)."""
     words = _WORD.findall(text)
     return bool(words) and all(
-        any(word == each or (len(each) > 1 and not each.isascii() and word.startswith(each)) for each in listed)
+        any(word == each or (len(each) > 1 and _HANGUL.match(each) and word.startswith(each)) for each in listed)
         for word in words
     )
 
@@ -130,8 +132,9 @@ def is_request_question(turn: Turn) -> Text:
     )
 
 
-def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
-    """はい: the kept text is drafted as a request; いいえ: a warm word and nothing else."""
+def answered_is_request(session: Session, turn: Turn, yes: bool, details: Turn | None = None) -> Outbox:
+    """はい: the kept text is drafted as a request (with the district, time or address written
+    instead of はい, if any); いいえ: a warm word and nothing else."""
     kept = (turn.conversation.data or {}).get("text", "") if turn.conversation else ""
     conversations.finish(session, turn.resident)
     if not yes:
@@ -148,7 +151,7 @@ def answered_is_request(session: Session, turn: Turn, yes: bool) -> Outbox:
         turn.channels,
         understanding=understand(kept, None, now=turn.now),
     )
-    return help_request(session, said)
+    return help_request(session, said, details)
 
 
 @on_postback("request.is_request")
@@ -169,4 +172,6 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
     if turn.understood.intent == "help_request" and asks(turn):
         conversations.finish(session, turn.resident)
         return help_request(session, turn)
+    if details_in(session, turn):  # 「黒崎」「明日の朝」: answered as if it was one, so it is one
+        return answered_is_request(session, turn, True, details=turn)
     return None

@@ -35,8 +35,10 @@ def represented(session: Session, resident: Resident) -> list[Resident]:
     )
 
 
-def help_request(session: Session, turn: Turn) -> Outbox:
-    """A need written in free text: a draft request, then the first missing piece."""
+def help_request(session: Session, turn: Turn, details: Turn | None = None) -> Outbox:
+    """A need written in free text: a draft request, then the first missing piece. `details` is a
+    later message that answered a question before it was asked (「黒崎」 at 「お手伝いのお願いですか？」):
+    its district, time and address are kept."""
     understood = turn.understood
     request = draft(
         session,
@@ -47,6 +49,8 @@ def help_request(session: Session, turn: Turn) -> Outbox:
         understood.when,
         understood.time_of_day,
     )
+    if details is not None:
+        take_details(session, request, details)
     several.named_together(session, turn, request)
     intro = Text(turn.t("request.understood", kind=describe.kinds(request, turn.locale)))
     people = represented(session, turn.resident)
@@ -84,6 +88,35 @@ def draft(
     session.add(request)
     session.flush()
     return request
+
+
+def details_in(session: Session, turn: Turn) -> bool:
+    """A district, a time or an address written: what the questions of a request ask for."""
+    from bot.residents import district_in
+
+    understood = turn.understood
+    return bool(
+        understood.when
+        or understood.time_of_day
+        or address_in(turn.text)
+        or district_in(turn.text, list(session.scalars(select(District))))
+    )
+
+
+def take_details(session: Session, request: HelpRequest, turn: Turn) -> None:
+    """The district, time and address of `turn` put on the draft."""
+    from bot.residents import district_in
+
+    chosen = district_in(turn.text, list(session.scalars(select(District))))
+    if chosen is not None:
+        request.district_id = chosen.id
+    if turn.understood.when or turn.understood.time_of_day:
+        request.when, request.time_of_day = turn.understood.when, turn.understood.time_of_day
+    address = address_in(turn.text)
+    if address:
+        district = chosen or (session.get(District, request.district_id) if request.district_id else None)
+        bare = address[0].isdigit() and district is not None
+        request.meeting_point = (district.name + address if bare and district else address)[:500]
 
 
 @on_postback("menu.need_help")
@@ -182,7 +215,11 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         return [Text(turn.t("request.ask_when"), when_buttons(turn, request))]
     if request.meeting_point is None:
         flows.ask(session, turn, "request_place", data)
-        return [Text(turn.t("request.ask_place"))]
+        last = last_place(session, request)
+        if last is None:
+            return [Text(turn.t("request.ask_place"))]
+        same = (button(turn.t("request.same_place"), "request.same_place", request.id),)
+        return [Text(turn.t("request.ask_place") + "\n" + turn.t("request.last_place", place=last), same)]
     if request.landmark is None:
         flows.ask(session, turn, "request_landmark", data)
         return [
@@ -215,7 +252,7 @@ def confirmation(turn: Turn, request: HelpRequest) -> Text:
         "request.confirm",
         kind=kinds,
         when=describe.whens(request, turn.locale),
-        district=describe.district_name(request),
+        district=describe.district_name(request, turn.locale),
         place=request.meeting_point,
         landmark=request.landmark or "-",
         for_whom=for_whom,
@@ -264,7 +301,10 @@ def typed_when(session: Session, turn: Turn) -> Outbox | None:
     request = answered(session, turn)
     understood = turn.understood
     if request is not None and flows.has_word(turn, "request.any_time_words"):
-        request.when, request.time_of_day = None, "any"
+        # 「土曜ならいつでも」, 토요일이면 언제든지: that day (or that part of any day) at any hour
+        request.when, request.time_of_day = understood.when, understood.time_of_day
+        if request.when is None and request.time_of_day is None:
+            request.time_of_day = "any"
         return continue_draft(session, turn, request)
     if request is None or (understood.when is None and understood.time_of_day is None):
         return None
@@ -285,11 +325,45 @@ def pressed_when(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 
 
 def typed_place(session: Session, turn: Turn) -> Outbox | None:
-    """The address or meeting point: private, for the accepted helper only."""
+    """The address or meeting point: private, for the accepted helper only (「前と同じ」: the place of
+    the person's last request)."""
     request = answered(session, turn)
     if request is None:
         return None
-    request.meeting_point = turn.text.strip()[:500]
+    last = last_place(session, request)
+    if last is not None and flows.has_word(turn, "request.same_place_words") and not has_address(turn.text):
+        request.meeting_point = last
+    else:
+        request.meeting_point = turn.text.strip()[:500]
+    return continue_draft(session, turn, request)
+
+
+def last_place(session: Session, request: HelpRequest) -> str | None:
+    """Where the person's last request in the same district was to be done: offered again, since
+    most ask again and again from home. Only they see it."""
+    return session.scalar(
+        select(HelpRequest.meeting_point)
+        .where(
+            HelpRequest.resident_id == request.resident_id,
+            HelpRequest.created_by_id == request.created_by_id,
+            HelpRequest.district_id == request.district_id,
+            HelpRequest.id != request.id,
+            HelpRequest.status != "draft",
+            HelpRequest.meeting_point.is_not(None),
+            HelpRequest.meeting_point != "",
+        )
+        .order_by(HelpRequest.id.desc())
+        .limit(1)
+    )
+
+
+@on_draft("request.same_place")
+def same_place(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """前と同じ場所, pressed."""
+    last = last_place(session, request)
+    if last is None or request.meeting_point is not None:
+        return turn.reply(*next_step(session, turn, request))
+    request.meeting_point = last
     return continue_draft(session, turn, request)
 
 

@@ -12,9 +12,10 @@ from bot.circulars import circulars, safety, subscriptions
 from bot.circulars.circulars import Draft
 from bot.errors import NotAllowedError
 from bot.events import Outbox, Text
-from bot.handlers import Turn, button, main_menu, on_command, on_postback
+from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
 from bot.handlers.circulars import answering_for, follow_up, not_yours, preview, refuse
 from bot.i18n import t
+from bot.residents import district_in
 from db.models import Circular, Resident
 
 REMIND_AFTER_MINUTES = 60
@@ -148,7 +149,9 @@ def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
         return status(session, turn)
     if has_word(turn, "adminchat.how_words"):
         return None  # 「安否確認はどうやって送るの？」 asks how, it is no order to send one
-    if len(districts) > 1:
+    named = district_in(turn.text, districts)  # 「緑ケ丘に安否確認を送って」
+    if len(districts) > 1 and named is None:
+        conversations.ask(session, turn.resident, "safety_district", {}, now=turn.now)
         return turn.reply(
             Text(
                 turn.t("safety.choose_district"),
@@ -157,7 +160,17 @@ def prepare_typed(session: Session, turn: Turn) -> Outbox | None:
                 ),
             )
         )
-    turn.args = [str(districts[0].id)]
+    turn.args = [str((named or districts[0]).id)]
+    return prepare(session, turn)
+
+
+@on_state("safety_district")
+def typed_district(session: Session, turn: Turn) -> Outbox | None:
+    """The district for the safety check written (「緑ケ丘」) instead of pressed."""
+    named = district_in(turn.text, subscriptions.admin_districts(session, turn.resident))
+    if named is None:
+        return None
+    turn.args = [str(named.id)]
     return prepare(session, turn)
 
 
@@ -172,6 +185,9 @@ def prepare(session: Session, turn: Turn) -> Outbox:
     """安否確認 pressed by an admin: draft it and show the preview, cost and 送信 / やめる."""
     districts = subscriptions.admin_districts(session, turn.resident)
     chosen = int(turn.args[0]) if turn.args else (districts[0].id if districts else 0)
+    pending = conversations.current(session, turn.resident, turn.now)
+    if pending is not None and pending.state == "safety_district":
+        conversations.finish(session, turn.resident)
     spec = Draft(
         chosen,
         turn.t("safety.default_title"),

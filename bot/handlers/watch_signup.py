@@ -156,7 +156,7 @@ def _says_myself(turn: Turn) -> bool:
 
 def typed_family_name(session: Session, turn: Turn) -> Outbox | None:
     """The name of the family member to watch over: asked for their consent once the plan is chosen."""
-    name = turn.text.strip()[:60]
+    name = consent.written_name(turn.text)[:60]
     if not consent.bare_name(name):
         return None
     return _next(session, turn, "watch_time", {"family_name": name, "name": name})
@@ -172,9 +172,15 @@ def _ask_time(session: Session, turn: Turn, person: Resident) -> Outbox:
 AFTER_DISTRICT["watch"] = lambda session, turn: _ask_time(session, turn, turn.resident)
 
 
+# 「毎朝」「夕方に」 with no clock time: the hour the bot reads that part of day as (bot/nlp/when.PARTS)
+PART_OF_DAY_MINUTE = {"morning": 9 * 60, "afternoon": 14 * 60, "evening": 17 * 60}
+
+
 def typed_time(session: Session, turn: Turn) -> Outbox | None:
-    """8時半 / 7:30 typed instead of pressed."""
+    """8時半 / 7:30 typed instead of pressed; a part of day alone (毎朝, in the evening) is its usual hour."""
     minute = minute_of_day(turn.text)
+    if minute is None:
+        minute = PART_OF_DAY_MINUTE.get(turn.understood.time_of_day or "")
     return None if minute is None else _chose_time(session, turn, minute)
 
 

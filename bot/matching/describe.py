@@ -6,9 +6,11 @@ from datetime import datetime
 
 from bot.events import Card, button
 from bot.i18n import list_text, t, time_text, when_text
+from bot.nlp.normalise import to_katakana
 from bot.nlp.private import redact
+from bot.nlp.romaji import to_romaji
 from bot.nlp.when import PARTS as SAID_PARTS
-from db.models import HelpRequest, Offer, Resident
+from db.models import District, HelpRequest, Offer, Resident
 
 
 def kind(category: str, locale: str) -> str:
@@ -78,9 +80,19 @@ def companion(request: HelpRequest, extra: dict) -> HelpRequest:
     )
 
 
-def district_name(request: HelpRequest) -> str:
-    """The request's district name, or empty."""
-    return request.district.name if request.district is not None else ""
+def district_name(request: HelpRequest, locale: str = "ja") -> str:
+    """The request's district name (黒崎 Kurosaki for a person who reads no kanji), or empty."""
+    return district_label(request.district, locale, room=40) if request.district is not None else ""
+
+
+def district_label(district: District, locale: str, room: int = 20) -> str:
+    """The district's name, with its reading in Latin letters for a person who reads no kanji
+    (黒崎 Kurosaki), where it fits `room` (LINE's 20 characters of a quick reply)."""
+    if locale.startswith("ja") or not district.reading:
+        return district.name
+    spelled = to_romaji(to_katakana(district.reading)).capitalize()
+    label = f"{district.name} {spelled}"
+    return label if spelled and len(label) <= room else district.name
 
 
 def offer_card(request: HelpRequest, offer: Offer, locale: str) -> Card:
@@ -92,7 +104,7 @@ def offer_card(request: HelpRequest, offer: Offer, locale: str) -> Card:
         locale,
         summary=summary,
         when=when(request, locale),
-        district=district_name(request),
+        district=district_name(request, locale),
         landmark=request.landmark or t("offer.no_landmark", locale),
     )
     return Card(

@@ -113,7 +113,7 @@ def _to_admins(session: Session, request: HelpRequest, round: int) -> list[Envel
         text = t(
             "offer.unmet_admin",
             locale,
-            district=describe.district_name(request),
+            district=describe.district_name(request, locale),
             kind=describe.kind(request.category, locale),
             when=describe.when(request, locale),
             summary=request.summary or "",

@@ -155,7 +155,7 @@ def category_scores(analysis: Analysis) -> dict[str, float]:
             factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else other
             if hit.negated and _denied(tokens, hit.end):
                 factor = _SIDE_CLAUSE  # 「掃除じゃなくて、犬の散歩を」 asks for the other kind
-            category = hit.label.split(":", 1)[1]
+            category = hit.label[9:]  # after "category:"
             scores[category] = scores.get(category, 0.0) + hit.weight * factor
     return scores
 

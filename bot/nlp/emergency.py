@@ -34,7 +34,7 @@ def mark_declined(message: Message, hits: list[Hit]) -> list[Hit]:
         if hit.label == _EMERGENCY and message.language == "en" and hit.term.isdigit() and not _called(message, hit):
             continue
         if hit.label == _EMERGENCY and not hit.negated and declined(message.tokens, hit):
-            hit = hit._replace(negated=True)
+            hit = hit.as_negated()
         kept.append(hit)
     return kept
 

@@ -4,7 +4,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from bot.nlp.tagger import TOKEN_CACHE_SIZE, Token
+from bot.nlp.tagger import TOKEN_CACHE_SIZE, Token, has_kanji
 
 _WORD: Final = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\bbut\b")
 _CONTRACTIONS: Final = {
@@ -73,6 +73,7 @@ def _token(word: str) -> Token:
         negation=word in _NEGATIONS,
         past=word.endswith("ed") or word in _IRREGULAR,
         boundary=word in _BOUNDARIES,
+        kanji=has_kanji(word),
     )
 
 

@@ -194,7 +194,7 @@ def reading_of(model: Model, scores: list[float], emergency_at: float = 0.5) -> 
         category = model.category.classes[_first_largest(scores, start, len(model.category.classes)) - start]
     emergency = model.emergency
     alarm = _exps(scores, emergency.start, len(emergency.classes), emergency.temperature)
-    return Reading(intent, category, exps[best] / sum(exps), alarm[1] / sum(alarm) >= emergency_at)
+    return Reading(intent, category, exps[best] / _sum(exps), alarm[1] / _sum(alarm) >= emergency_at)
 
 
 def _exps(scores: list[float], start: int, count: int, temperature: float) -> list[float]:
@@ -205,6 +205,15 @@ def _exps(scores: list[float], start: int, count: int, temperature: float) -> li
         if scores[column] > top:
             top = scores[column]
     return [math.exp((scores[column] - top) / temperature) for column in range(start, start + count)]
+
+
+def _sum(values: list[float]) -> float:
+    """sum(values) as Python 3.11 adds floats, one after the other (compiled, a loop on C doubles
+    where sum() is a call that reads each float from its object)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def _first_largest(values: list[float], start: int, count: int) -> int:

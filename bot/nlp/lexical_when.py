@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 
 from bot.nlp.lexical import LANGUAGES, lexicon, prepare, strip_marks
-from bot.nlp.when import When, names_day, resolve
+from bot.nlp.when import When, bare_weekday, names_day, resolve
 
 _PM = ("afternoon", "evening", "night", "tonight")
 _CHINESE_DIGITS = {
@@ -137,3 +137,8 @@ def names_day_in(text: str, language: str, now: datetime) -> bool:
     """Whether a message in any of our languages names a day (后天, 모레, ngày kia, 明後日), not
     only a part of day or a clock time."""
     return names_day(to_english(text, language) if language in LANGUAGES else text, now.date())
+
+
+def bare_weekday_in(text: str, language: str) -> int | None:
+    """The weekday a message in any of our languages names without its week (木曜, thứ năm), or None."""
+    return bare_weekday(to_english(text, language) if language in LANGUAGES else text)

@@ -1,8 +1,8 @@
 """Find vocabulary terms in a tokenized message: lemmas, readings, then fuzzy readings."""
 
 import math
-import re
-from typing import Final, NamedTuple
+from bisect import bisect_right
+from typing import Final
 
 from rapidfuzz import fuzz, process
 
@@ -20,8 +20,6 @@ FUZZY_THRESHOLD: Final = 86.0
 FUZZY_DISCOUNT: Final = 0.7
 FIRST_WORDS_SIZE: Final = 50_000
 _EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
-_UNREAD_POS: Final = frozenset({"補助記号", "空白"})
-_KANJI: Final = re.compile("[\u4e00-\u9fff]")
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
 # Kinds of help: あげる after て (見て|あげる: for you) is not the 上げる of a kind.
@@ -33,38 +31,71 @@ _JOINED_BEFORE: Final = frozenset({"-", "−", "‐", "－", "ー", "チョウ�
 _JOINED_AFTER: Final = frozenset({"-", "−", "‐", "－", "ー", "バンチ", "ゴウ"})
 
 
-class Hit(NamedTuple):  # a tuple: many are made per message, and a tuple is made fastest
-    """A term found in the message: what it is evidence for, where, and whether negated."""
+class Hit:
+    """A term found in the message: what it is evidence for, where, and whether negated.
 
-    label: str
-    weight: float
-    term: str
-    clause: int
-    negated: bool
-    start: int = 0
-    end: int = 0
+    A plain class with Final attributes, as bot.nlp.classify.Analysis (never changed: a hit read
+    otherwise is a new one): compiled (bot/compiled.py), it is built in a fifth of the instructions
+    a NamedTuple takes through tuple.__new__ (~240 against ~1,150), and several are made a message."""
+
+    def __init__(
+        self, label: str, weight: float, term: str, clause: int, negated: bool, start: int = 0, end: int = 0
+    ) -> None:
+        self.label: Final = label
+        self.weight: Final = weight
+        self.term: Final = term
+        self.clause: Final = clause
+        self.negated: Final = negated
+        self.start: Final = start
+        self.end: Final = end
+
+    def as_negated(self) -> "Hit":
+        """The same hit, read as negated."""
+        return Hit(self.label, self.weight, self.term, self.clause, True, self.start, self.end)
+
+    def _fields(self) -> tuple[str, float, str, int, bool, int, int]:
+        return self.label, self.weight, self.term, self.clause, self.negated, self.start, self.end
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Hit) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Hit({!r}, {!r}, {!r}, {!r}, {!r}, {!r}, {!r})".format(*self._fields())
 
 
-# tuple.__new__ with every field builds a Hit or a Message: Hit(...) goes through a Python-level __new__
-_new_tuple: Final = tuple.__new__
+class Message:
+    """A tokenized message with clause numbers and its reading as one string (a plain class with
+    Final attributes, as Hit: built once a message, never changed)."""
 
-
-class Message(NamedTuple):
-    """A tokenized message with clause numbers and its reading as one string."""
-
-    tokens: tuple[Token, ...]
-    language: str
-    clauses: tuple[int, ...]
-    stream: str
-    offsets: tuple[int, ...]
-    kana_only: bool
-    edges: frozenset[int]
-    grams: tuple[str, ...]  # the reading's pieces of GRAM characters, one starting at each character
+    def __init__(
+        self,
+        tokens: tuple[Token, ...],
+        language: str,
+        clauses: tuple[int, ...],
+        stream: str,
+        words: tuple[int, ...],
+        kana_only: bool,
+        edges: tuple[int, ...],
+        grams: tuple[str, ...],
+    ) -> None:
+        self.tokens: Final = tokens
+        self.language: Final = language
+        self.clauses: Final = clauses
+        self.stream: Final = stream
+        self.words: Final = words  # the tokens read into the stream, by number (punctuation is not read)
+        self.kana_only: Final = kana_only
+        # where each word read starts in the stream, and where the last ends: every word read has a
+        # reading (its kana, else its surface), so a character's token is found by bisection
+        self.edges: Final = edges
+        self.grams: Final = grams  # the reading's pieces of GRAM characters, one starting at each character
 
 
 def prepare(tokens: tuple[Token, ...], language: str) -> Message:
-    """Number clauses and build the reading stream with a char->token map and word edges."""
-    clauses, offsets, parts, edges, clause = [], [], [], [0], 0
+    """Number clauses and build the reading stream with its words and their edges."""
+    clauses, words, parts, edges, clause, length = [], [], [], [0], 0, 0
     spaced = language == "en"
     for index, token in enumerate(tokens):
         clauses.append(clause)
@@ -72,18 +103,17 @@ def prepare(tokens: tuple[Token, ...], language: str) -> Message:
             clause += 1
             if spaced:
                 continue
-        if token.pos in _UNREAD_POS:
+        if token.mark:  # punctuation is not read
             continue
         piece = token.kana + " " if spaced else token.kana
         parts.append(piece)
-        for _ in range(len(piece)):  # (appended: `+= [index] * n` builds two lists a word)
-            offsets.append(index)
-        edges.append(len(offsets))
-    kana_only = _KANJI.search("".join([t.surface for t in tokens])) is None
+        words.append(index)
+        length += len(piece)
+        edges.append(length)
+    kana_only = not any(token.kanji for token in tokens)
     stream = "".join(parts)
     grams = tuple([stream[i : i + GRAM] for i in range(len(stream) - GRAM + 1)])
-    fields = (tokens, language, tuple(clauses), stream, tuple(offsets), kana_only, frozenset(edges), grams)
-    return _new_tuple(Message, fields)  # (Message(...) would run NamedTuple's Python-level __new__)
+    return Message(tokens, language, tuple(clauses), stream, tuple(words), kana_only, tuple(edges), grams)
 
 
 def _skippable(token: Token, language: str) -> bool:
@@ -162,7 +192,7 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
     """Build a hit for a term spanning tokens start..end (a term that says ない is not negated)."""
     negated = not term.says_negation and _negated(message, start, end)
     label = term.negated_label if negated and term.negated_label else term.label
-    return _new_tuple(Hit, (label, weight, term.text, message.clauses[start], negated, start, end))
+    return Hit(label, weight, term.text, message.clauses[start], negated, start, end)
 
 
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[object, Hit]:
@@ -212,8 +242,11 @@ def _kana_hits(message: Message, vocabulary: Vocabulary, found: dict[object, Hit
         if candidates is None:
             continue
         for kana, number in candidates:
-            if number not in found and stream.startswith(kana, index):
-                _add_kana_hit(message, vocabulary, found, index, len(kana), number)
+            # the piece is the reading's first `width` characters: only a longer one is compared
+            # (a slice and ==: compiled, startswith with a position is a method looked up by name)
+            length = len(kana)
+            if number not in found and (length == width or stream[index : index + length] == kana):
+                _add_kana_hit(message, vocabulary, found, index, length, number)
 
 
 def _add_kana_hit(
@@ -222,21 +255,26 @@ def _add_kana_hit(
     """Record a term seen in the reading at index, unless found already or not on fitting edges."""
     term = vocabulary.terms[number]
     if number not in found and _substring_counts(message, index, length, term.written_in_kana):
-        end = message.offsets[index + length - 1] + 1
-        found[number] = _hit(term, message, message.offsets[index], end, term.weight)
+        start, end = _token_at(message, index), _token_at(message, index + length - 1) + 1
+        found[number] = _hit(term, message, start, end, term.weight)
+
+
+def _token_at(message: Message, position: int) -> int:
+    """The number of the token a character of the reading comes from."""
+    return message.words[bisect_right(message.edges, position) - 1]
 
 
 def _substring_counts(message: Message, index: int, length: int, kana_term: bool) -> bool:
     """Inside kana-written words anywhere; elsewhere only long and on word edges."""
     if message.kana_only or ((kana_term or length >= MIN_SUBSTRING) and _in_kana_words(message, index, length)):
         return True
-    return length >= MIN_SUBSTRING and {index, index + length} <= message.edges
+    return length >= MIN_SUBSTRING and index in message.edges and index + length in message.edges
 
 
 def _in_kana_words(message: Message, index: int, length: int) -> bool:
     """Whether a stretch of the reading comes from words written in kana (すまほ, でんきゅう)."""
-    covered = set(message.offsets[index : index + length])
-    return all(is_kana(message.tokens[i].surface) for i in covered)
+    first, last = bisect_right(message.edges, index) - 1, bisect_right(message.edges, index + length - 1)
+    return all(is_kana(message.tokens[i].surface) for i in message.words[first:last])
 
 
 def find_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
@@ -297,7 +335,7 @@ def fuzzy_hits(message: Message, vocabulary: Vocabulary) -> list[Hit]:
             number = vocabulary.fuzzy_terms[index]
             best[number] = max(score, best.get(number, 0.0))
     terms = [vocabulary.terms[number] for number in best]
-    return [_new_tuple(Hit, (t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0)) for t in terms]
+    return [Hit(t.label, t.weight * FUZZY_DISCOUNT, t.text, 0, False, 0, 0) for t in terms]
 
 
 def _fuzzy_choices(text: str, vocabulary: Vocabulary, partial: bool) -> dict[int, str]:

@@ -66,8 +66,17 @@ def fold_kana(text: str) -> str:
 
 def japanese_ratio(text: str) -> float:
     """Share of letters that are kana or kanji among all letters."""
-    letters = [c for c in text if c.isalpha()]
+    # counted in one loop: an ASCII letter is told by its code, other characters by isalpha (compiled,
+    # isalpha and isascii are Python method calls, a list of one-letter strings was built per message)
+    letters = japanese = 0
+    for c in text:
+        code = ord(c)
+        if code < 128:
+            if 65 <= code <= 90 or 97 <= code <= 122:
+                letters += 1
+        elif c.isalpha():
+            letters += 1
+            japanese += 1
     if not letters:
         return 0.0
-    japanese = sum(1 for c in letters if not c.isascii())
-    return japanese / len(letters)
+    return japanese / letters

@@ -21,8 +21,9 @@ TOKEN_CACHE_SIZE: Final = 50_000
 # changed, -E '', MeCab writes each word through its format interpreter instead, 13k instructions
 # a message more under callgrind than its plain writer.)
 _PLAIN_OUTPUT: Final = "-O ''"
-# The output's separators, and the end of a C string: text holding one is read node by node.
-_UNSAFE: Final = re.compile("[\t\n\x00]")
+# Parts of speech that are no word: punctuation and spaces (not read, not counted as words)
+_MARKS: Final = frozenset({"補助記号", "空白"})
+_KANJI: Final = re.compile("[\u4e00-\u9fff]")
 # unidic(-lite) feature columns
 _POS1, _POS2, _CTYPE, _CFORM, _LFORM, _LEMMA, _BASE, _KANA, _FIELDS = 0, 1, 4, 5, 6, 7, 10, 17, 26
 _GODAN_I: Final = dict(zip("ウクグスツヌブムル", "イキギシチニビミリ"))
@@ -44,7 +45,9 @@ class Token:
     past: bool = False
     boundary: bool = False
     written_in_kana: bool = False  # only its reading is known (すてる may be 捨てる)
+    mark: bool = False  # punctuation or a space (_MARKS): no word
     base: str = ""  # dictionary form as written (連れ -> 連れる, すて -> すてる)
+    kanji: bool = False  # written with a kanji (a message of words without one is read as kana)
 
 
 @cache
@@ -103,6 +106,8 @@ def _token(surface: str, feature_raw: str) -> Token | None:
         boundary=_is_boundary(surface, pos, pos2),
         written_in_kana=is_kana(surface),
         base=intern(fields[_BASE] or surface),
+        kanji=has_kanji(surface),
+        mark=pos in _MARKS,
     )
 
 
@@ -122,7 +127,9 @@ _WORDS: Final = _Words()
 
 def tagged_lines(text: str) -> list[str]:
     """One "surface TAB features" line per word, from MeCab's output in one piece."""
-    if _UNSAFE.search(text):
+    # the output's separators, and the end of a C string: text holding one is read node by node
+    # (three searches for a character, each a C call compiled, where a regex search took ~3k instructions)
+    if "\t" in text or "\n" in text or "\x00" in text:
         return node_lines(text)
     lines = get_tagger().parse(text).split("\n")
     lines.pop()  # "EOS"
@@ -137,8 +144,12 @@ def node_lines(text: str) -> list[str]:
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
     adjectives = ka_adjectives(text) if "か" in text else None
-    lines = _as_adjectives(text, adjectives) if adjectives else tagged_lines(text)
-    tokens = tuple(filter(None, map(_WORDS.__getitem__, lines)))
+    words: list[Token] = []
+    for line in _as_adjectives(text, adjectives) if adjectives else tagged_lines(text):
+        token = _WORDS[line]  # (a loop: compiled, filter and map call back a method per word)
+        if token is not None:
+            words.append(token)
+    tokens = tuple(words)
     if "んし" in text:
         tokens = _negation_and_shi(tokens)
     return _dialect_nai(tokens) if "なか" in text else tokens
@@ -251,6 +262,11 @@ def _dialect_nai(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         if after is None or after.pos == "補助記号" or after.surface in _AFTER_NAI:
             changed[index] = replace(token, key="ナイ", lemma="無い", pos="形容詞", pos2="非自立可能", negation=True)
     return tuple(changed)
+
+
+def has_kanji(text: str) -> bool:
+    """True for text holding a kanji (CJK unified ideographs)."""
+    return _KANJI.search(text) is not None
 
 
 def is_kana(text: str) -> bool:

@@ -270,6 +270,19 @@ def _meant(text: str, now: date) -> str:
     return text
 
 
+def bare_weekday(text: str) -> int | None:
+    """The weekday a message names without saying which week (木曜, "on Thursday"; not 来週の木曜,
+    "next Thursday"), 0 for Monday; None if it names none or says the week."""
+    lowered = text.lower()
+    if any(word in lowered for word in ("週", "しゅう", "week", "this ", "next ")):
+        return None
+    if match := _WEEKDAY_JA.search(text):
+        return WEEKDAYS_JA.index(match.group(2))
+    if match := _WEEKDAY_EN.search(lowered):
+        return WEEKDAYS_EN.index(match.group(2))
+    return None
+
+
 def _names_weekday(text: str) -> bool:
     """Whether the date came from a bare weekday (水曜, Friday), not 今日 or 今週の."""
     lowered = text.lower()

@@ -23,6 +23,8 @@ def fine(session: Session, day: CheckInDay, person: Resident, now: datetime) -> 
 def in_words(session: Session, person: Resident, text: str, now: datetime) -> Outbox | None:
     """Words from a resident with a greeting open: any reply counts, a worrying one alerts the
     watchers at once. None when the words need the usual handling too (they still count)."""
+    if not person.watched:  # never had a check-in: no greeting to answer (no look-up)
+        return None
     day = checkins.open_greeting(session, person, now.date())
     if day is None:
         return None
@@ -46,7 +48,7 @@ def _record(session: Session, day: CheckInDay, answer: str, now: datetime) -> Ou
 
 def away(session: Session, person: Resident, text: str, now: datetime) -> Outbox | None:
     """「明日から3日間、娘のところに行きます」: no greeting on those days. None if no span is said."""
-    if not says_away(text, person.language):
+    if not person.watched or not says_away(text, person.language):  # no check-in to pause (no look-up)
         return None
     check_in = checkins.of(session, person.id)
     span = None if check_in is None else pause_span(text, now.date())

@@ -37,6 +37,7 @@ def sign_up(session: Session, person: Resident, plan: Plan, *, by: Resident, now
     if check_in is None:
         check_in = CheckIn(resident_id=person.id, created_by_id=by.id, invite_code=_new_code(session))
         session.add(check_in)
+        person.watched = True  # their texts are read as answers to its greetings from now on
     check_in.active, check_in.created_at = True, now
     check_in.minute_of_day = plan.minute_of_day
     check_in.weekdays = list(plan.weekdays)

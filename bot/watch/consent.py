@@ -4,6 +4,7 @@ was found, so asking tells nobody who uses the bot."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime, timedelta
 
@@ -20,6 +21,24 @@ from db.models import CheckIn, CheckInRequest, Resident, Watcher
 HONORIFICS = ("さん", "様", "さま", "ちゃん", "san", "님", "先生")
 MAX_ASKED_A_DAY = 3  # a family member asks a few people a day at most: no one is pestered
 ASK_AGAIN_AFTER = timedelta(days=7)  # an unanswered question may be asked again after a week
+
+
+# 「井上トメです」「名前は井上トメといいます」: the words around a name written as an answer
+_AROUND_NAME = re.compile(
+    r"^(?:.{0,8}?(?:名前|なまえ)(?:は|が|ね)、?)?(.+?)"
+    r"(?:です|でございます|と申します|ともうします|といいます|と言います|っていいます|って言います|って名前|だよ|やけど|ですけど)?"
+    r"[。．.!！、,\s]*$"
+)
+
+
+def written_name(text: str) -> str:
+    """The name in an answer to 「お名前は？」, without the sentence around it (井上トメです -> 井上トメ)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    match = _AROUND_NAME.match(text)
+    name = (match.group(1) if match else text).strip()
+    for honorific in HONORIFICS:  # 「山田花子さんです」: the bot adds its own さん
+        name = name.removesuffix(honorific).strip()
+    return name
 
 
 def bare_name(name: str) -> str:

@@ -66,6 +66,8 @@ ODD_EVENTS = {
     "user id with a lone surrogate": odd(source__userId=f"Uodd{LONE}"),
     "text with a lone surrogate": odd(type="message", message={"id": "9", "type": "text", "text": f"a{LONE}b"}),
     "not an object": "follow",
+    # deeper than MAX_DEPTH, not so deep that json.loads gives up: its nesting is walked
+    "nested 40 deep": odd(extra=json.loads("[" * 40 + "]" * 40)),
 }
 
 

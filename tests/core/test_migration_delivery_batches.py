@@ -4,9 +4,10 @@ SQLite and PostgreSQL, so that their counts and who is still to answer stay the 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from alembic import command
-from sqlalchemy import text, update
+from sqlalchemy import Table, insert, text, update
 
 from bot.circulars import circulars
 from db.models import Circular, Delivery, District, Resident
@@ -29,23 +30,27 @@ def old_deliveries(engine) -> None:
     (the models' other tables are as they were then)."""
     with Session(bind=engine) as session:
         district = District(name="緑ケ丘")
-        people = [Resident(platform="line", platform_user_id=f"U{n}") for n in range(5)]
-        session.add_all([district, *people])
+        session.add(district)
         session.flush()
-        circular = Circular(
-            district_id=district.id, author_id=people[0].id, title="お知らせ", status="sent", sent_at=AT
+        # The residents by their table, not the model: an ORM insert names (or reads back) the
+        # columns added to residents since, such as watched (0028).
+        residents = cast(Table, Resident.__table__)
+        people = list(
+            session.connection().scalars(
+                insert(residents).returning(residents.c.id, sort_by_parameter_order=True),
+                [{"platform": "line", "platform_user_id": f"U{n}"} for n in range(5)],
+            )
         )
+        circular = Circular(district_id=district.id, author_id=people[0], title="お知らせ", status="sent", sent_at=AT)
         session.add(circular)
         session.flush()
         rows = [(0, "sent", None), (0, "skipped", None), (0, "sent", AT), (1, "sent", None), (1, "pending", None)]
         for person, (batch, status, confirmed) in zip(people, rows):
             sent_at = AT if status == "sent" else None
-            session.add(Delivery(circular_id=circular.id, resident_id=person.id, batch=batch, status=status))
+            session.add(Delivery(circular_id=circular.id, resident_id=person, batch=batch, status=status))
             session.flush()
             session.execute(
-                update(Delivery)
-                .where(Delivery.resident_id == person.id)
-                .values(sent_at=sent_at, confirmed_at=confirmed)
+                update(Delivery).where(Delivery.resident_id == person).values(sent_at=sent_at, confirmed_at=confirmed)
             )
         session.commit()
 

@@ -5,7 +5,7 @@ from rq import Queue
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.queue import QUEUE_NAME, Job, Jobs, carrying, enqueue_after_commit, resolve
+from bot.queue import QUEUE_NAME, RETRY_INTERVALS, Job, Jobs, carrying, enqueue_after_commit, resolve
 from db.models import District
 from db.session import Session
 
@@ -92,6 +92,32 @@ def test_jobs_queued_together_are_stored_as_rq_stores_each_and_run(redis_url, re
     RAN.clear()
     SimpleWorker([queue], connection=redis).work(burst=True)
     assert RAN == [7, 8, 7]
+
+
+def test_a_delayed_job_is_stored_and_scheduled_as_rq_stores_and_schedules_it(redis_url, redis):
+    from datetime import timedelta
+
+    from rq import Retry
+    from rq.registry import ScheduledJobRegistry
+
+    jobs = Jobs("rq", redis_url)
+    jobs.enqueue("tests.core.test_queue.note", 9, delay=timedelta(minutes=60), job_id="ours-9")
+    retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+    jobs.queue.enqueue_in(timedelta(minutes=60), "tests.core.test_queue.note", 9, job_id="rq-9", retry=retry)
+
+    def stored(job_id: str) -> dict:
+        return {k: v for k, v in redis.hgetall(f"rq:job:{job_id}").items() if k != b"created_at"}
+
+    assert stored("ours-9") == stored("rq-9")
+    registry = ScheduledJobRegistry(queue=jobs.queue)
+    assert sorted(registry.get_job_ids()) == ["ours-9", "rq-9"]
+    ours, theirs = (registry.get_scheduled_time(j) for j in ("ours-9", "rq-9"))
+    assert abs((ours - theirs).total_seconds()) <= 1
+    assert jobs.queue.fetch_job("ours-9").args == (9,)
+    redis.script_flush()  # as a Redis restarted empty would have
+    jobs.enqueue("tests.core.test_queue.note", 10, delay=timedelta(minutes=1), job_id="ours-9")  # the same id: moved
+    assert registry.get_job_ids() == ["ours-9", "rq-9"]
+    assert jobs.queue.fetch_job("ours-9").args == (10,)
 
 
 def test_jobs_are_queued_together_after_redis_forgot_the_script(redis_url, redis):

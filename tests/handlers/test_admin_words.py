@@ -43,6 +43,27 @@ def test_a_safety_check_asked_for_in_words_is_prepared_and_sent(text, line_chat,
     assert any("ご無事" in x for x in texts(line_chat.channel.to("Uf1")) + multicast_to(line_chat, "Uf1"))
 
 
+@pytest.mark.parametrize("how", ["typed after", "named in the ask"])
+def test_an_admin_of_two_districts_names_the_district_in_words(how, line_chat, session, midori):
+    """An admin of 緑ケ丘 and 八幡 asked 「どの地区に？」 writes 「八幡」 instead of pressing, or names
+    it in the ask: the check is for 八幡 (the words were answered as small talk before)."""
+    from db.models import DistrictAdmin, Resident
+
+    yahata = factories.district(session, "八幡")
+    admin = session.scalar(select(Resident).where(Resident.platform_user_id == "Uadmin"))
+    session.add(DistrictAdmin(resident_id=admin.id, district_id=yahata.id))
+    session.commit()
+    if how == "typed after":
+        got = line_chat.say("Uadmin", "安否確認を送りたい")
+        assert "どの地区" in texts(got)[-1]
+        got = line_chat.say("Uadmin", "八幡")
+    else:
+        got = line_chat.say("Uadmin", "八幡の皆さんに安否確認を送ってください")
+    line_chat.press("Uadmin", send_button(got))
+    circular = session.scalar(select(Circular))
+    assert (circular.kind, circular.district_id) == ("safety_check", yahata.id)
+
+
 def multicast_to(line_chat, user: str) -> list[str]:
     return texts([m for users, messages, _ in line_chat.channel.multicasts if user in users for m in messages])
 

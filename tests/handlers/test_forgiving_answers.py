@@ -77,7 +77,8 @@ def test_a_short_yes_at_the_summary_changes_no_district(text, line_chat, session
     line_chat.say("Uanh", "can someone walk my dog tomorrow evening")
     line_chat.say("Uanh", "I live in Kurosaki")
     line_chat.say("Uanh", "黒崎5-5-2")
-    line_chat.say("Uanh", "near the community hall")
+    summary = line_chat.say("Uanh", "near the community hall")
+    assert "黒崎 Kurosaki" in texts(summary)[-1], texts(summary)  # the district as the buttons named it
     got = line_chat.say("Uanh", text)
     assert "is out" in texts(got)[0], texts(got)
     assert session.scalar(select(HelpRequest)).district.name == "黒崎"

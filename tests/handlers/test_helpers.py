@@ -37,6 +37,28 @@ def test_register_kinds_districts_time_and_experience(chat, session):
     assert profile.experience_skills == ["repair"] and not profile.paused
 
 
+def test_districts_and_times_written_at_the_kinds_step_are_kept_for_their_steps(chat, session):
+    """A helper answers ahead of the questions (「緑ケ丘と八幡」 while asked what they can do): kept,
+    and shown chosen at the districts and free-time steps, never asked again as not understood."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.district(session, "八幡")
+    factories.resident(session, user_id="H")  # no district of their own
+    chat.say("H", "手伝いたい")
+    got = chat.say("H", "緑ケ丘と八幡")
+    assert "よくわかりませんでした" not in " ".join(texts(got)), texts(got)
+    got = chat.say("H", "平日の午前なら")
+    assert "よくわかりませんでした" not in " ".join(texts(got)), texts(got)
+    got = chat.say("H", "買い物と犬の散歩ならできます")
+    assert {"✓ 買い物", "✓ 犬の散歩"} <= set(buttons(got))
+    got = chat.say("H", "はい")
+    assert {"✓ 緑ケ丘", "✓ 八幡"} <= set(buttons(got)), buttons(got)
+    got = chat.say("H", "はい")
+    assert "✓ 平日の午前" in buttons(got), buttons(got)
+    profile = session.scalar(select(HelperProfile))
+    assert {d.name for d in profile.districts} == {"緑ケ丘", "八幡"} and midori in profile.districts
+    assert profile.availability == ["weekday_morning"]
+
+
 def test_a_request_written_at_the_experience_question_is_never_stored_as_experience(chat, session):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="H", district=midori)

@@ -1,7 +1,8 @@
 """Asking for help, whole conversations: request -> offers -> accept -> done -> time bank."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.matching import drafts
@@ -62,6 +63,25 @@ def test_missing_district_and_time_are_asked_and_can_be_corrected(chat, session)
     press(chat, "REQ", "お願いする", got)
     request = session.scalar(select(HelpRequest))
     assert (request.status, request.category, request.district_id) == ("unmet", "tidying", midori.id)
+
+
+@pytest.mark.parametrize(
+    ("first", "change", "day"),
+    [
+        ("来週の水曜日", "やっぱり木曜にして", 10),  # the Thursday of the week first said
+        ("来週の水曜日", "やっぱり今週の木曜にして", 3),  # the week said: as said
+        ("明日", "やっぱり金曜日で", 4),
+        ("土曜日", "やっぱり月曜でお願いします", 7),  # that week's Monday is past: the next one
+    ],
+)
+def test_a_weekday_written_as_a_change_stays_in_the_week_first_said(first, change, day, chat, session, rt):
+    rt.clock = StoppedClock(datetime(2026, 12, 1, 9, 0))  # a Tuesday
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, address="緑ケ丘1-1")
+    chat.say("REQ", f"{first}に病院へ連れて行ってほしいんです")
+    got = chat.say("REQ", change)
+    assert f"12月{day}日" in " ".join(texts(got)), texts(got)
+    assert session.scalar(select(HelpRequest)).when.day == day
 
 
 def test_menu_need_help_then_free_text(chat, session):
@@ -151,3 +171,42 @@ def test_a_need_of_no_named_kind_is_shown_with_the_words_it_was_understood_by(ch
     got = chat.say("REQ", "明日の朝")
     got = chat.say("REQ", "特になし")
     assert "雨戸" in texts(got)[-1] and "お願いする" in buttons(got), texts(got)  # the summary to send
+
+
+@pytest.mark.parametrize("answer", ["press", "前と同じところで", "same as before"])
+def test_the_place_of_the_last_request_is_offered_again(answer, chat, session):
+    """Most people ask again from home: the second request offers the first one's place (to the
+    person only); pressed or written (「前と同じ」), it is used, and a new address still can be."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘2-3-4")
+    press(chat, "REQ", "お願いする", chat.say("REQ", "公民館の近く"))
+    got = chat.say("REQ", "あさっての午後、買い物をお願いしたいです")
+    assert "緑ケ丘2-3-4" in texts(got)[-1] and "前と同じ場所" in buttons(got), texts(got)
+    if answer == "press":
+        got = press(chat, "REQ", "前と同じ場所", got)
+    else:
+        got = chat.say("REQ", answer)
+    assert "目印" in texts(got)[-1], texts(got)
+    second = session.scalar(select(HelpRequest).where(HelpRequest.category == "shopping"))
+    assert second.meeting_point == "緑ケ丘2-3-4"
+
+
+def test_a_new_address_is_taken_over_the_last_place(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘2-3-4")
+    press(chat, "REQ", "お願いする", chat.say("REQ", "公民館の近く"))
+    chat.say("REQ", "あさっての午後、買い物をお願いしたいです")
+    chat.say("REQ", "今回は娘の家で、緑ケ丘5-1-1です")
+    second = session.scalar(select(HelpRequest).where(HelpRequest.category == "shopping"))
+    assert "5-1-1" in second.meeting_point
+
+
+def test_no_last_place_for_a_first_request(chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori)
+    got = chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    assert "前回" not in texts(got)[-1] and "前と同じ場所" not in buttons(got)

@@ -97,11 +97,34 @@ def test_a_sigh_about_the_weather_is_not_asked_what_the_trouble_is(chat, session
 def test_an_answer_that_is_neither_yes_nor_no_asks_again_and_keeps_the_message(chat, session, midori):
     got = chat.say("REQ", "明日の朝、犬の散歩")
     assert "お手伝いのお願いですか" in texts(got)[-1]
-    got = chat.say("REQ", "緑ケ丘")
+    got = chat.say("REQ", "うーん")
     assert "お手伝いのお願いですか" in texts(got)[-1], texts(got)  # not 「どんなことでお困りですか」
     got = press(chat, "REQ", "はい", got)
     assert "犬の散歩" in texts(got)[0], texts(got)
     assert session.scalar(select(HelpRequest)).category == "dog_walking"
+
+
+@pytest.mark.parametrize(
+    ("answer", "district", "asked_next"),
+    [
+        ("緑ケ丘", "緑ケ丘", "住所"),  # the district: next the address
+        ("緑ケ丘1-2-3です", "緑ケ丘", "目印"),  # district and address: next the landmark
+        ("あさっての午後で", None, "地区"),  # a new time: the district is still asked
+    ],
+)
+def test_a_detail_written_instead_of_yes_is_a_yes_and_is_kept(answer, district, asked_next, chat, session, midori):
+    """Unsure, the bot asks 「お手伝いのお願いですか？」; the person answers with what a request's
+    questions ask (a district, an address, a time), as if asked: that is a yes, and what they wrote
+    is kept, never asked again."""
+    factories.resident(session, user_id="NEW")  # no district known yet
+    got = chat.say("NEW", "明日の朝、犬の散歩")
+    assert "お手伝いのお願いですか" in texts(got)[-1]
+    got = chat.say("NEW", answer)
+    request = session.scalar(select(HelpRequest).where(HelpRequest.status == "draft"))
+    assert request is not None and "犬の散歩" in texts(got)[0], texts(got)
+    assert asked_next in texts(got)[-1] and "お手伝いのお願いですか" not in " ".join(texts(got)), texts(got)
+    assert (request.district.name if request.district else None) == district
+    assert request.when is not None and (request.time_of_day == "afternoon") == ("午後" in answer)
 
 
 @pytest.mark.parametrize("text", ["ありがとうございました", "ありがとう！", "thanks"])
@@ -129,3 +152,19 @@ def test_a_greeting_is_answered_in_kind_through_line(text, back, line_chat, sess
     got = line_chat.say("Utome", text)
     assert texts(got)[-1].startswith(back) and "こんにちは" not in texts(got)[-1]
     assert session.scalar(select(HelpRequest)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("すまほの使いかたわからん", "スマホ"),
+        ("スマホの設定がよう分からんとです", "スマホ"),
+        ("ゴミ出しが一人じゃできんとよ", "ごみ出し"),
+    ],
+)
+def test_a_need_said_as_what_one_cannot_do_is_a_request(text, kind, chat, session, midori):
+    """「…わからん」「…できん」 with the kind of help named is how many older people ask: drafted at once,
+    not asked 「お手伝いのお願いですか？」 first."""
+    got = chat.say("REQ", text)
+    assert kind in texts(got)[0] and "のお願いですね" in texts(got)[0], texts(got)
+    assert "お手伝いのお願いですか" not in " ".join(texts(got))

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.events import Card
 from bot.i18n import t
@@ -58,6 +58,30 @@ def test_any_words_count_and_worrying_words_reach_the_watcher_at_once(chat, sess
     got = chat.say("HANA", "おはようございます")
     assert "お返事ありがとうございます" in texts(got)[0]
     assert len(chat.channel.to("DAUGHTER")) == told  # a plain answer worries nobody
+
+
+def test_only_the_words_of_someone_watched_are_looked_up_as_an_answer_or_a_pause(chat, session):
+    _setup(session)
+    chat.clock = MONDAY - timedelta(days=1)
+    sign_up(chat, "HANA")
+    at(chat, MONDAY.replace(hour=9))
+    looked: list[str] = []
+
+    def note(_connection, _cursor, statement, *_rest) -> None:
+        if "check_in" in statement:
+            looked.append(statement)
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", note)
+    try:
+        chat.say("DAUGHTER", "こんにちは")  # no check-in: no greeting looked for (every text of everyone)
+        chat.say("DAUGHTER", "明日から3日間、娘のところに行きます")  # nor one to pause
+        assert looked == []
+        chat.say("HANA", "おはようございます")
+        assert looked
+    finally:
+        event.remove(bind, "before_cursor_execute", note)
+    assert session.scalar(select(CheckInDay.answer)) == "words"
 
 
 def test_a_time_away_in_words_pauses_the_greetings_and_the_watcher_knows(chat, session):

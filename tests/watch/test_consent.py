@@ -3,6 +3,7 @@ can say no, she can stop it at any time; a 民生委員 joins as a watcher and i
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.events import Card
@@ -20,13 +21,14 @@ def _setup(session):
     return midori
 
 
-def _ask_for_mother(chat, name: str = "山田花子さん") -> list:
+def _ask_for_mother(chat, name: str = "山田花子さん", at_time: str = "7:00") -> list:
     got = chat.say("DAUGHTER", "見守りをお願いしたい")
     got = press(chat, "DAUGHTER", "家族（親など）", got)
     assert "お名前" in texts(got)[-1]
     got = chat.say("DAUGHTER", name)
     assert "何時ごろ" in texts(got)[-1]
-    for label in ("7:00", "毎日", "3時間", "家族・民生委員"):
+    got = press(chat, "DAUGHTER", at_time, got) if ":" in at_time else chat.say("DAUGHTER", at_time)
+    for label in ("毎日", "3時間", "家族・民生委員"):
         got = press(chat, "DAUGHTER", label, got)
     return got
 
@@ -66,6 +68,21 @@ def test_nothing_starts_until_the_mother_agrees_then_she_is_greeted_and_her_daug
     assert not any("緑ケ丘3-2-1" in text for text in texts(chat.channel.to("DAUGHTER")))  # not her address
 
 
+@pytest.mark.parametrize(
+    ("name", "at_time", "clock"),
+    [("山田花子です", "毎朝", "9:00"), ("母の名前は山田 花子といいます。", "夕方に", "17:00")],
+)
+def test_a_name_and_a_time_answered_in_a_sentence_reach_the_mother(name, at_time, clock, chat, session):
+    """「山田花子です」 is the name 山田花子 (not 「山田花子ですさん」), and 「毎朝」 at the time
+    question is the morning's usual hour: the mother is asked, as with a pressed time."""
+    _setup(session)
+    got = _ask_for_mother(chat, name, at_time)
+    assert "確認をお送りしました" in texts(got)[0], texts(got)
+    assert "花子さん" in texts(got)[0] and "ですさん" not in texts(got)[0] and "さんさん" not in texts(got)[0]
+    card = _consent_card(chat)
+    assert clock in card.body and session.scalar(select(CheckInRequest.status)) == "asked"
+
+
 def test_the_mother_says_no_and_nothing_starts(chat, session):
     _setup(session)
     chat.clock = MONDAY - timedelta(days=1)
@@ -84,7 +101,7 @@ def test_an_unknown_or_shared_name_asks_nobody_and_the_daughter_cannot_tell_the_
     chat.clock = MONDAY - timedelta(days=1)
     shared = texts(_ask_for_mother(chat))
     unknown = texts(_ask_for_mother(chat, "佐藤 次郎"))
-    assert shared == unknown or shared[0].replace("山田花子さん", "") == unknown[0].replace("佐藤 次郎", "")
+    assert shared == unknown or shared[0].replace("山田花子", "") == unknown[0].replace("佐藤 次郎", "")
     assert not any(isinstance(m, Card) for user in ("HANA", "OTHER_HANA") for m in chat.channel.to(user))
     assert session.scalar(select(CheckInRequest)) is None
 
