@@ -4,7 +4,9 @@ PostgreSQL and a Redis of the bench's own; `python worker.py` processes (preload
 the clock starts). The same circular size is sent with 1 worker (the baseline) and with 2;
 the wall time runs from the job being enqueued to the circular being marked sent. The fake
 LINE API (a child process) counts the 429s that breaking the limit earned, and every
-recipient: none twice, none missing.
+recipient: none twice, none missing. What a recipient cost in CPU is shown too (the workers'
+processes, and the PostgreSQL backends of the bench's database): on a machine others load,
+it moves much less than the wall time.
 Run: .venv/bin/python -m bench.fanout [FOLLOWERS]
 """
 
@@ -84,22 +86,62 @@ def stop(running: list[subprocess.Popen]) -> None:
             worker.wait()
 
 
-def timed_fanout(rt, district_id: int, admin_id: int) -> float:
-    """Seconds from enqueueing the fan-out job to the circular marked sent."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU the processes used so far (Linux /proc; 0 elsewhere, or for one that ended)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
+def processes(running: list[subprocess.Popen], database: str) -> dict[str, list[int]]:
+    """The workers' processes (each worker and the job runner it forked), and PostgreSQL's backends
+    serving `database`."""
+    found: dict[str, list[int]] = {"workers": [], "postgres": []}
+    for worker in running:
+        found["workers"].append(worker.pid)
+        try:
+            found["workers"] += [
+                int(p) for p in Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+            ]
+        except OSError:
+            pass
+    for process in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        try:
+            if process.name.isdigit() and f" {database} ".encode() in (process / "cmdline").read_bytes():
+                found["postgres"].append(int(process.name))
+        except OSError:
+            continue
+    return found
+
+
+def timed_fanout(rt, district_id: int, admin_id: int, running: list[subprocess.Popen]) -> tuple[float, dict]:
+    """Seconds from enqueueing the fan-out job to the circular marked sent, and the CPU seconds
+    the workers and PostgreSQL spent meanwhile."""
     from bot.queue import Job
     from db.models import Circular
     from db.session import Session
 
     circular_id = send(district_id, admin_id)
+    database = rt.engine.url.database or ""
+    watched = processes(running, database)
+    before = {name: cpu_seconds(pids) for name, pids in watched.items()}
     started = time.perf_counter()
     rt.jobs.enqueue(Job.SEND_CIRCULAR, circular_id)
     while True:
         with Session() as session:
             if session.get(Circular, circular_id).status == "sent":
-                return time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                break
         if time.perf_counter() - started > 300:
             raise RuntimeError("the fan-out did not finish within 300 s")
         time.sleep(0.02)
+    watched["postgres"] = sorted(set(watched["postgres"]) | set(processes([], database)["postgres"]))
+    return seconds, {name: cpu_seconds(pids) - before.get(name, 0.0) for name, pids in watched.items()}
 
 
 def analyze(engine) -> None:
@@ -144,7 +186,7 @@ def main() -> None:
             for n in (1, 2):
                 running = workers(n, env, rt.jobs.redis)
                 try:
-                    results[n] = (timed_fanout(rt, *place), counts(child))
+                    results[n] = (*timed_fanout(rt, *place, running), counts(child))
                 finally:
                     stop(running)
             report(results, followers)
@@ -154,14 +196,15 @@ def main() -> None:
 
 
 def report(results: dict, followers: int) -> None:
-    """One line per worker count; the ratio against one worker."""
+    """One line per worker count; the ratio against one worker; CPU a recipient."""
     base = results[1][0]
-    for n, (seconds, (calls, people, distinct, limited)) in results.items():
+    for n, (seconds, cpu, (calls, people, distinct, limited)) in results.items():
         print(
             f"{n} worker(s): {seconds:6.2f} s wall (x{seconds / base:.2f} of 1 worker), "
             f"{followers / seconds:8.0f} recipients/s, {calls} multicast calls, "
             f"{limited} refused for the rate limit, {people - distinct} doubled, "
-            f"{followers - distinct} skipped"
+            f"{followers - distinct} skipped; CPU a recipient: workers {cpu['workers'] / followers * 1e6:.1f} us, "
+            f"PostgreSQL {cpu['postgres'] / followers * 1e6:.1f} us"
         )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import cast
 
@@ -131,26 +132,37 @@ def _one_by_one(
 def _pipelined(
     circular_id: int, claims: Claims, heartbeat: Heartbeat, channels: Channels, clock: Clock, held: list[int]
 ) -> None:
-    """Claim and read batch n+1 here while a thread sends and marks batch n (one at a time, so
-    the pace and the order of the marks are as one by one)."""
+    """Claim and read batch n+1 here while a thread sends and marks batch n; n+1 is queued
+    behind n, so that the thread goes on to it without waiting for this one to wake up (one at a
+    time, in order: the pace and the order of the marks are as one by one)."""
     this = fanout.sending(circular_id)
+    queued: deque[tuple[int, Future]] = deque()  # batches handed to the thread, in order
+
+    def settle_first() -> None:
+        batch, sending = queued.popleft()
+        sending.result()  # raises what the send raised
+        held.remove(batch)
+        claims.release(batch)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanout-send") as sender:
-        sending: Future | None = None
-        while (batch := claim(circular_id, claims, clock, heartbeat, held)) is not None:
-            held.append(batch)
-            heartbeat.beat()
-            prepared = fanout.prepare(this, batch)
-            if sending is not None:
-                sending.result()  # raises what the send raised
-                claims.release(held.pop(0))
-            if prepared is None:
-                claims.release(held.pop())
-                sending = None
-                continue
-            sending = sender.submit(fanout.deliver, this, prepared, channels, clock)
-        if sending is not None:
-            sending.result()
-            claims.release(held.pop(0))
+        try:
+            while (batch := claim(circular_id, claims, clock, heartbeat, held)) is not None:
+                held.append(batch)
+                heartbeat.beat()
+                prepared = fanout.prepare(this, batch)
+                if prepared is None:
+                    held.remove(batch)
+                    claims.release(batch)
+                else:
+                    queued.append((batch, sender.submit(fanout.deliver, this, prepared, channels, clock)))
+                while len(queued) > 1:
+                    settle_first()
+            while queued:
+                settle_first()
+        except BaseException:
+            for _, sending in queued:
+                sending.cancel()  # a batch not sent yet is not sent now (its claim is let go)
+            raise
 
 
 def claim(circular_id: int, claims: Claims, clock: Clock, heartbeat: Heartbeat, held: list[int]) -> int | None:

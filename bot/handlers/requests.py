@@ -301,7 +301,10 @@ def typed_when(session: Session, turn: Turn) -> Outbox | None:
     request = answered(session, turn)
     understood = turn.understood
     if request is not None and flows.has_word(turn, "request.any_time_words"):
-        request.when, request.time_of_day = None, "any"
+        # 「土曜ならいつでも」, 토요일이면 언제든지: that day (or that part of any day) at any hour
+        request.when, request.time_of_day = understood.when, understood.time_of_day
+        if request.when is None and request.time_of_day is None:
+            request.time_of_day = "any"
         return continue_draft(session, turn, request)
     if request is None or (understood.when is None and understood.time_of_day is None):
         return None

@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     languages.add_argument(
         "--held-out-misses", action="store_true", help="also list the held-out misses (look, but never tune on them)"
     )
+    languages.add_argument(
+        "--folds", type=int, default=0, help="also cross-validate each language's training corpus (a model per fold)"
+    )
     args = parser.parse_args(argv)
     if args.command == "train":
         from bot.nlp.learned import LEARNED_LANGUAGES
@@ -73,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.nlp.evaluate_languages import report
 
         print(report(args.held_out_misses))
+        if args.folds > 1:
+            from bot.nlp.crossval import cross_validated_report  # fits a model per fold: only loaded then
+
+            print(cross_validated_report(args.folds))
     elif args.file:
         print(format_report(evaluate_file(args.file), show_misses=misses_shown(args.file)))
     else:

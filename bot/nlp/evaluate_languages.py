@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.nlp.understanding import understand
+from bot.nlp.learned import Reading
+from bot.nlp.understanding import Understanding, understand
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("vi", "zh-Hans", "ko", "en")
@@ -85,6 +86,20 @@ class Figures:
         self.total[group] = self.total.get(group, 0) + 1
         self.right[group] = self.right.get(group, 0) + ok
 
+    def add(self, row: dict, got: Reading | Understanding) -> None:
+        """Count one labelled message as it was read."""
+        ok = (got.intent, got.category) == (row["intent"], row.get("category"))
+        self.count("all", ok)
+        marked = bool(row.get("emergency"))
+        self.emergencies += marked
+        self.emergencies_found += marked and got.emergency
+        self.false_alarms += not marked and got.emergency
+        for group, member in GROUPS.items():
+            if member(row):
+                self.count(group, ok)
+        if not ok:
+            self.misses.append(f"{row['intent']}/{row.get('category')} -> {got.intent}/{got.category}: {row['text']}")
+
     def accuracy(self, group: str) -> float:
         """Share right in one group (1.0 for an empty group)."""
         return self.right.get(group, 0) / self.total[group] if self.total.get(group) else 1.0
@@ -101,29 +116,17 @@ def evaluate(language: str, part: str) -> Figures:
     """Read every message of a corpus part and count intent+category right, overall and per group."""
     figures = Figures()
     for row in rows(language, part):
-        got = understand(row["text"], row.get("context"), now=NOW, language=language)
-        ok = (got.intent, got.category) == (row["intent"], row.get("category"))
-        figures.count("all", ok)
-        marked = bool(row.get("emergency"))
-        figures.emergencies += marked
-        figures.emergencies_found += marked and got.emergency
-        figures.false_alarms += not marked and got.emergency
-        for group, member in GROUPS.items():
-            if member(row):
-                figures.count(group, ok)
-        if not ok:
-            figures.misses.append(
-                f"{row['intent']}/{row.get('category')} -> {got.intent}/{got.category}: {row['text']}"
-            )
+        figures.add(row, understand(row["text"], row.get("context"), now=NOW, language=language))
     return figures
 
 
-def _line(language: str, part: str, figures: Figures) -> str:
+def line(language: str, part: str, figures: Figures) -> str:
+    """One row of the table: a language's part, its figures per group."""
     cells = [
         f"{figures.accuracy(g):.3f} ({figures.right.get(g, 0)}/{figures.total.get(g, 0)})" for g in ("all", *GROUPS)
     ]
     cells.append(f"{figures.emergencies_found}/{figures.emergencies} {figures.false_alarms}")
-    return f"{language:8} {SHOWN.get(part, part):35} " + " ".join(f"{c:16}" for c in cells)
+    return f"{language:8} {part:35} " + " ".join(f"{c:16}" for c in cells)
 
 
 def report(show_held_out_misses: bool = False) -> str:
@@ -134,7 +137,7 @@ def report(show_held_out_misses: bool = False) -> str:
     for language in LANGUAGES:
         for part in PARTS:
             figures = evaluate(language, part)
-            lines.append(_line(language, part, figures))
+            lines.append(line(language, SHOWN.get(part, part), figures))
             looked_at = ("held_out2", "held_out3", "held_out4", "held_out5", "held_out6", "held_out7")
             if part in ("tuned", "train", *looked_at) or (
                 show_held_out_misses and part == "held_out"

@@ -56,7 +56,8 @@ def _negates_before(tokens: tuple[Token, ...], index: int) -> bool:
     if not tokens[index].negation or tokens[index].pos == "動詞":
         return False
     before = [t for t in tokens[max(0, index - 2) : index] if t.key != "ハ"]
-    return bool(before) and before[-1].key == "ダ" and before[-1].pos == "助動詞"
+    # (買い物じゃなか: before the dialect's なか the tagger reads じゃ as a particle)
+    return bool(before) and (before[-1].key == "ダ" and before[-1].pos == "助動詞" or before[-1].surface == "じゃ")
 
 
 def _ending(tokens: tuple[Token, ...], index: int) -> str | None:
@@ -205,24 +206,34 @@ def feature_numbers(analysis: Analysis, context: str | None, rules: tuple[str, s
     cuts, numbers = segments(tokens)
     asks = [h for h in analysis.hits if h.label in _ASKS and not _told(tokens, h) and not stated(tokens, h)]
     main = numbers[max(h.start for h in asks)] if asks else len(cuts) - 1
+    # (appended to one list in their order, which is the order the model sums their rows in: compiled,
+    # a list built and concatenated per kind, or a map or filter calling back per item, cost more)
     made: list[Number] = [_FIXED["bias"]]
-    made += _shape_features(analysis, cuts, main, bool(asks))
-    made += _word_features(tokens, cuts, main)
-    made += _hit_features(analysis, cuts, numbers, main)
-    made += [_ASKED[word.key] for word in filter(None, (_asked_word(tokens, h.start) for h in asks))]
+    _shape_features(made, analysis, cuts, main, bool(asks))
+    _word_features(made, tokens, cuts, main)
+    _hit_features(made, analysis, cuts, numbers, main)
+    for hit in asks:
+        word = _asked_word(tokens, hit.start)
+        if word is not None:
+            made.append(_ASKED[word.key])
     trigram = _TRIGRAM
-    made += [trigram[piece] for piece in analysis.message.grams]  # readings: any script, typos
+    for piece in analysis.message.grams:  # readings: any script, typos
+        made.append(trigram[piece])
     rule_intent, rule_category = rules or classify_analysis(analysis, context)
-    made += [_RULE_INTENT[rule_intent], _RULE_CATEGORY[str(rule_category)]]
+    made.append(_RULE_INTENT[rule_intent])
+    made.append(_RULE_CATEGORY[str(rule_category)])
     if context:
         paired = _IN_CONTEXT.get(context) or _IN_CONTEXT.setdefault(context, _InContext(context))
-        made += [number for number in map(paired.__getitem__, made) if number is not None] + [_CONTEXT[context]]
+        for index in range(len(made)):  # each feature made so far that pairs with the question
+            number = paired[made[index]]
+            if number is not None:
+                made.append(number)
+        made.append(_CONTEXT[context])
     return cast(list[int], made)
 
 
-def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> list[Number]:
-    """Every word, pairs of words, and content words of the main and of negated segments."""
-    names: list[Number] = []
+def _word_features(names: list[Number], tokens: tuple[Token, ...], cuts: list[Segment], main: int) -> None:
+    """Every word, pairs of words, and content words of the main and of negated segments (appended)."""
     previous, word, after_te = "^", _WORD, _AFTER_TE
     for number, cut in enumerate(cuts):
         # a word of a side clause: negated (n:), a reason (reason:), set aside (contrast:)
@@ -238,12 +249,10 @@ def _word_features(tokens: tuple[Token, ...], cuts: list[Segment], main: int) ->
             previous = key
             if pos in _CONTENT_POS:
                 names.append(content[key])
-    return names
 
 
-def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> list[Number]:
-    """Vocabulary hits, categories by the role of the segment they stand in."""
-    names: list[Number] = []
+def _hit_features(names: list[Number], analysis: Analysis, cuts: list[Segment], numbers: list[int], main: int) -> None:
+    """Vocabulary hits, categories by the role of the segment they stand in (appended)."""
     tokens = analysis.message.tokens
     for hit in analysis.hits:
         number = numbers[hit.start]  # fuzzy hits stand at 0
@@ -253,22 +262,24 @@ def _hit_features(analysis: Analysis, cuts: list[Segment], numbers: list[int], m
             cue = label + "~" if hit.negated else label
             # where a cue stands: 行きたいけど (set aside by けど) is no accept, 無事やけど no safe answer
             told = _CUE_PAST[cue] if _told(tokens, hit) else _CUE[cue]  # くれた: thanks, not an ask
-            names += [told, _CUE_BY_ROLE[role][cue]]
+            names.append(told)
+            names.append(_CUE_BY_ROLE[role][cue])
             continue
         category = label[9:]
-        names += [_CATEGORY[category], _CATEGORY_BY_ROLE[role][category]]
-    return names
+        names.append(_CATEGORY[category])
+        names.append(_CATEGORY_BY_ROLE[role][category])
 
 
-def _shape_features(analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> list[Number]:
-    """How the message ends, whether it asks, questions, or tells the past."""
+def _shape_features(names: list[Number], analysis: Analysis, cuts: list[Segment], main: int, asks: bool) -> None:
+    """How the message ends, whether it asks, questions, or tells the past (appended)."""
     tokens = [t for t in analysis.message.tokens if not t.mark]
     cut = cuts[main]
     past = any(t.past for t in analysis.message.tokens[cut.start : cut.end])
     question = "?" in analysis.text or (bool(tokens) and tokens[-1].pos2 == "終助詞" and tokens[-1].key in ("カ", "ノ"))
-    names = [_LAST[tokens[-1].key if tokens else ""], _BEFORE_LAST[tokens[-2].key if len(tokens) > 1 else ""]]
-    names += [_FIXED[name] for name in _SHAPES[asks, past, question]]
-    for before, token in zip(tokens, tokens[1:]):
-        if token.past:  # 替えといた, 行ってきた, 済ませた: the verb told in the past
-            names.append(_PAST_VERB[before.key])
-    return names
+    names.append(_LAST[tokens[-1].key if tokens else ""])
+    names.append(_BEFORE_LAST[tokens[-2].key if len(tokens) > 1 else ""])
+    for name in _SHAPES[asks, past, question]:
+        names.append(_FIXED[name])
+    for index in range(1, len(tokens)):
+        if tokens[index].past:  # 替えといた, 行ってきた, 済ませた: the verb told in the past
+            names.append(_PAST_VERB[tokens[index - 1].key])

@@ -15,6 +15,8 @@ _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
+_LATIN_ONLY = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+_LATIN_IN_CHINESE = 2  # Latin words a Chinese message may hold (ok, sorry, app, LINE)
 # Letters only Vietnamese uses among the languages we meet (French has â/ê/ô but not these).
 _VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 # Syllables that are very common in Vietnamese typed without marks and rare in English.
@@ -28,6 +30,9 @@ _ENGLISH_WORDS = frozenset(
     "help need want with for on in at this that tomorrow today thanks thank yes no ok not do "
     "how what who where when will would someone anyone dog shopping garbage".split()
 )
+# English words that are also Vietnamese syllables typed bare (đổ, ăn, mẹ, ổn, tờ, nó, in, thẻ):
+# from someone who writes Vietnamese, 「do rac」 is Vietnamese.
+_ALSO_VIETNAMESE = frozenset("a an am the to do no on me he in my can".split())
 # Everyday Japanese written in kanji only, with characters Chinese shares: read as Japanese.
 JAPANESE_KANJI_WORDS = frozenset({"了解", "承知", "大丈夫", "感謝", "至急", "平気", "元気"})
 # Chinese grammar words that kanji-only Japanese does not use (我, 你, 的, 吗...).
@@ -105,9 +110,15 @@ def detect(text: str, usual: str | None = None) -> str:
     if han * 2 >= len(letters):
         found = _han_language(text)
         return found or ("zh-Hans" if family == "zh-Hans" or (usual is None and han > 1) else "ja")
+    if (
+        han
+        and len(_LATIN_ONLY.findall(text)) <= _LATIN_IN_CHINESE
+        and (family == "zh-Hans" or _han_language(text) == "zh-Hans")
+    ):
+        return "zh-Hans"  # Chinese with a Latin word or two: 我ok, 去不了，sorry, 我的iPhone坏了
     if _looks_vietnamese(text, usual):
         return "vi"
-    if usual == "vi" and not _english_words(text):
+    if usual == "vi" and not _english_words(text) - _ALSO_VIETNAMESE:
         return "vi"  # 「1-2-3 Midorigaoka」, a name: no sign of English from a Vietnamese writer
     return "en"
 

@@ -170,6 +170,21 @@ def _hidden(taken: list[tuple[int, int, str]], start: int, end: int, label: str)
     )
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+# What may follow a Korean word of one syllable that stands alone (개가, 쌀 5kg, 네네): particles.
+_PARTICLES = tuple("이 가 을 를 은 는 도 만 에 의 랑 과 와 하고 한테 들 좀 네 요 으로".split())
+
+
+def _alone(text: str, start: int, word_start: bool) -> bool:
+    """Whether the Korean syllable at `start` ends a word (a particle after it allowed): not the
+    first syllable of a longer word (예 in 예약, 병 in 병원, 새 in 새로); with `word_start`, it
+    begins one too (네 in 좋네요)."""
+    if word_start and start and _HANGUL.match(text[start - 1]):
+        return False
+    after = text[start + 1 : start + 3]
+    return not _HANGUL.match(after[:1]) or after.startswith(_PARTICLES)
+
+
 def _search(text: str, lexicon: Lexicon, phrases: list[tuple[str, Phrase]]) -> list[Hit]:
     """Longest phrases first; a shorter phrase inside a longer one of its family is not counted."""
     spaced = lexicon.language in _SPACED
@@ -178,7 +193,10 @@ def _search(text: str, lexicon: Lexicon, phrases: list[tuple[str, Phrase]]) -> l
     taken: list[tuple[int, int, str]] = []
     hits = []
     for written, phrase in phrases:
+        one = lexicon.language == "ko" and len(written) == 1 and _HANGUL.match(written)
         for start in _occurrences(text, written, spaced):
+            if one and not _alone(text, start, phrase.label.startswith("cue:")):
+                continue
             end = start + len(written) + (2 if spaced else 0)
             if _hidden(taken, start, end, phrase.label):
                 continue

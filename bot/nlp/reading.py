@@ -52,11 +52,12 @@ def analysis_features(analysis: Analysis, context: str | None, rules: tuple[str,
     return features(analysis, context, rules)
 
 
-def read_lexical(text: str, language: str, context: str | None) -> tuple[Reading, Scores]:
+def read_lexical(text: str, language: str, context: str | None, learned: Model | None = None) -> tuple[Reading, Scores]:
     """What a Vietnamese, Chinese or Korean message means and how sure the reading is, with the
-    phrase points it was read from (the caller reads leaving and times in them)."""
+    phrase points it was read from (the caller reads leaving and times in them), read by the
+    language's shipped model (or by `learned`)."""
     names, rules, points = lexical_features(text, language, context)
-    learned = model(language)
+    learned = learned or model(language)
     told = points.cue("emergency") > 0
     if learned is None:  # the rules read an emergency as a request or a need themselves
         return Reading(*rules, confidence=1.0, emergency=told), points

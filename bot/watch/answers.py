@@ -48,7 +48,7 @@ def _record(session: Session, day: CheckInDay, answer: str, now: datetime) -> Ou
 
 def away(session: Session, person: Resident, text: str, now: datetime) -> Outbox | None:
     """「明日から3日間、娘のところに行きます」: no greeting on those days. None if no span is said."""
-    if not says_away(text, person.language):
+    if not person.watched or not says_away(text, person.language):  # no check-in to pause (no look-up)
         return None
     check_in = checkins.of(session, person.id)
     span = None if check_in is None else pause_span(text, now.date())

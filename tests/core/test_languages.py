@@ -156,6 +156,33 @@ def test_a_name_in_latin_letters_keeps_a_vietnamese_writer_in_vietnamese():
     assert detect("I need help please", "vi") == "en"  # English words: English
 
 
+def test_vietnamese_typed_bare_with_syllables_that_are_english_words_stays_vietnamese():
+    # đổ rác, mẹ tôi ốm: "do" and "me" are English words too, but not from this writer
+    assert detect("do rac", "vi") == "vi"
+    assert detect("me toi om", "vi") == "vi"
+    assert detect("do the garbage please", "vi") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "usual"),
+    [
+        ("去不了，sorry", "zh-Hans"),
+        ("我ok", "zh-Hans"),
+        ("ok的", "zh-Hans"),
+        ("我的iPhone坏了", None),
+        ("OK 谢谢", None),
+    ],
+)
+def test_chinese_with_a_latin_word_or_two_is_chinese(text, usual):
+    assert detect(text, usual) == "zh-Hans"
+
+
+def test_kanji_beside_english_words_stay_with_the_writers_language():
+    assert detect("OK 了解", None) == "ja"
+    assert detect("I live in 八幡西区", "en") == "en"
+    assert detect("Yahata 八幡", "en") == "en"
+
+
 @pytest.mark.parametrize(
     ("opening", "language"),
     [

@@ -149,3 +149,23 @@ def test_any_time_at_the_when_question_is_any_time(language, text, chat, session
     chat.say("Ureq", ASK[language][0])
     got = chat.say("Ureq", text)
     assert session.scalar(select(HelpRequest.time_of_day)) == "any", texts(got)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ko", "토요일이면 언제든지 괜찮아요"),
+        ("vi", "thứ bảy lúc nào cũng được"),
+        ("zh-Hans", "周六什么时候都行"),
+        ("en", "saturday, any time"),
+        ("ja", "土曜ならいつでもよかです"),
+    ],
+)
+def test_a_day_said_with_any_time_keeps_the_day(language, text, chat, session, town):
+    """토요일이면 언제든지 ("any time on Saturday") is Saturday, not any day."""
+    factories.resident(session, user_id="Ureq", district=town, address="緑ケ丘3-2-1", language=language)
+    session.commit()
+    chat.say("Ureq", ASK[language][0] if language in ASK else "ゴミ出しをお願いしたいです")
+    got = chat.say("Ureq", text)
+    when = session.scalar(select(HelpRequest.when))
+    assert when is not None and when.weekday() == 5, texts(got)

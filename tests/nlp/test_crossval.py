@@ -12,3 +12,13 @@ def test_every_message_is_read_once_by_a_model_fitted_without_it() -> None:
     # the shipped model learned every one of them; models that never saw a third of them miss some
     assert evaluate_rows(sample).accuracy == 1.0
     assert 0.0 < folded.accuracy < 1.0
+
+
+def test_each_language_message_is_read_once_by_a_model_fitted_without_it() -> None:
+    from bot.nlp.crossval import cross_validated_language
+
+    sample = training_rows("vi")[::12]
+    folded = cross_validated_language("vi", folds=3, rows=sample)
+    assert folded.total["all"] == len(sample)
+    assert folded.total["requests"] and folded.total["safety"] and folded.total["replies"]
+    assert 0.0 < folded.accuracy("all") < 1.0

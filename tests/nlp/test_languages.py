@@ -177,3 +177,30 @@ def test_a_korean_request_is_read_as_its_kind(text, category):
     """Sentences in no corpus file: kinds the Korean model confused before session 8."""
     got = understand(text, now=NOW, language="ko")
     assert (got.intent, got.category) == ("help_request", category)
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "intent"),
+    [
+        ("去不了，sorry", "offer_pending", "decline"),
+        ("我ok", "safety_check", "safe"),
+        ("ok的", "safety_check", "safe"),
+    ],
+)
+def test_chinese_with_an_english_word_is_read_as_chinese(text, context, intent):
+    """Read before as Japanese (small talk): the Latin letters outnumbered the Chinese characters."""
+    assert understand(text, context, now=NOW, language="zh-Hans").intent == intent
+
+
+def test_a_korean_word_of_one_syllable_is_not_read_inside_a_longer_word():
+    from bot.nlp.lexical import find_hits
+
+    def labels(text: str) -> set[str]:
+        return {hit.label for hit in find_hits(text, "ko")}
+
+    assert "cue:accept" not in labels("예약이 있어요")  # 예 (yes) in 예약 (a booking)
+    assert "cue:accept" not in labels("좋네요")  # 네 (yes) ending a word
+    assert "cue:accept" in labels("네, 갈게요") and "cue:accept" in labels("예")
+    assert "category:dog_walking" not in labels("새로 산 냉장고")  # 새 (bird) in 새로 (newly)
+    assert "category:dog_walking" in labels("우리 개가 아파요")  # 개 (dog) with its particle
+    assert "category:tidying" in labels("이삿짐이 많아요")  # 짐 ending a longer word: still luggage

@@ -60,7 +60,7 @@ def test_any_words_count_and_worrying_words_reach_the_watcher_at_once(chat, sess
     assert len(chat.channel.to("DAUGHTER")) == told  # a plain answer worries nobody
 
 
-def test_only_the_words_of_someone_watched_are_looked_up_as_an_answer_to_a_greeting(chat, session):
+def test_only_the_words_of_someone_watched_are_looked_up_as_an_answer_or_a_pause(chat, session):
     _setup(session)
     chat.clock = MONDAY - timedelta(days=1)
     sign_up(chat, "HANA")
@@ -68,13 +68,14 @@ def test_only_the_words_of_someone_watched_are_looked_up_as_an_answer_to_a_greet
     looked: list[str] = []
 
     def note(_connection, _cursor, statement, *_rest) -> None:
-        if "check_in_days" in statement:
+        if "check_in" in statement:
             looked.append(statement)
 
     bind = session.get_bind()
     event.listen(bind, "before_cursor_execute", note)
     try:
         chat.say("DAUGHTER", "こんにちは")  # no check-in: no greeting looked for (every text of everyone)
+        chat.say("DAUGHTER", "明日から3日間、娘のところに行きます")  # nor one to pause
         assert looked == []
         chat.say("HANA", "おはようございます")
         assert looked
