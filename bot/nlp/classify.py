@@ -164,7 +164,7 @@ def _denied(tokens: tuple[Token, ...], end: int) -> bool:
     """A word said not to be it (掃除じゃなくて, 修理ではなく), not one that cannot be done
     (ゴミ出しができない asks for it)."""
     after = [t for t in tokens[end : end + 3] if t.key != "ハ"]
-    return len(after) > 1 and (after[0].key == "ダ" or after[0].surface == "で") and after[1].negation
+    return len(after) > 1 and (after[0].key == "ダ" or after[0].surface in ("で", "じゃ")) and after[1].negation
 
 
 def best_category(analysis: Analysis) -> tuple[str, float]:

@@ -56,7 +56,8 @@ def _negates_before(tokens: tuple[Token, ...], index: int) -> bool:
     if not tokens[index].negation or tokens[index].pos == "動詞":
         return False
     before = [t for t in tokens[max(0, index - 2) : index] if t.key != "ハ"]
-    return bool(before) and before[-1].key == "ダ" and before[-1].pos == "助動詞"
+    # (買い物じゃなか: before the dialect's なか the tagger reads じゃ as a particle)
+    return bool(before) and (before[-1].key == "ダ" and before[-1].pos == "助動詞" or before[-1].surface == "じゃ")
 
 
 def _ending(tokens: tuple[Token, ...], index: int) -> str | None:

@@ -6,6 +6,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
+from bot.kinds import KEYS
 from bot.nlp.tagger import Token, is_kana
 from bot.nlp.vocab import (
     MIN_SUBSTRING,
@@ -21,6 +22,8 @@ FIRST_WORDS_SIZE: Final = 50_000
 _EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
+# Kinds of help: あげる after て (見て|あげる: for you) is not the 上げる of a kind.
+_KINDS: Final = frozenset(f"category:{kind}" for kind in KEYS)
 GRAM: Final = 3  # the width of Message.grams (the learned model's reading features are these pieces)
 # A number term (110, 119) inside an address or a number is not said as that word: 3-2-110,
 # 3丁目110番地, 1-119号 (keys: what is joined to the number before it and after it).
@@ -208,6 +211,8 @@ def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[object, Hit]:
             if not rest:
                 if token.key.isdigit() and _inside_a_number(keys, start):
                     continue
+                if token.key == "アゲル" and start and keys[start - 1] == "テ" and term.label in _KINDS:
+                    continue  # 見て|あげる (I'll look at it for you) lifts nothing: not 上げる (tidying)
                 end: int | None = start + 1
             elif rest[0].key in (keys[start + 1], keys[start + 2]):
                 end = _match_rest(message, start, rest)

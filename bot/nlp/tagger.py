@@ -143,13 +143,105 @@ def node_lines(text: str) -> list[str]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Tokens of normalised text, without polite ます/です and honorific prefixes."""
+    adjectives = ka_adjectives(text) if "か" in text else None
     words: list[Token] = []
-    for line in tagged_lines(text):  # (a loop: compiled, filter and map call back a method per word)
-        token = _WORDS[line]
+    for line in _as_adjectives(text, adjectives) if adjectives else tagged_lines(text):
+        token = _WORDS[line]  # (a loop: compiled, filter and map call back a method per word)
         if token is not None:
             words.append(token)
     tokens = tuple(words)
+    if "んし" in text:
+        tokens = _negation_and_shi(tokens)
     return _dialect_nai(tokens) if "なか" in text else tokens
+
+
+# Kyushu adjectives say か where standard Japanese says い (よか, きつか, さびしかけん, 痛かと): the
+# tagger splits them (よ|か, き|つ|か, さび|しか) and their meaning is lost. Their stems, as written in
+# kana and in kanji. Left out: stems that are other words before か (いたか: was there; いくらか;
+# 熱か: a fever?), and ない-adjectives, which _dialect_nai reads (なか, 問題なか).
+KA_STEMS: Final = frozenset(
+    {
+        *("よ", "良", "善", "きつ", "えら", "しんど", "だる", "せからし", "やかまし", "うるさ"),
+        *("さびし", "さみし", "寂し", "淋し", "くるし", "苦し", "かなし", "悲し", "つら", "辛", "痛"),
+        *("こわ", "怖", "恐", "おそろし", "恐ろし", "あぶな", "危な", "うれし", "嬉し", "たのし", "楽し"),
+        *("ほし", "欲し", "いそがし", "忙し", "むずかし", "むつかし", "難し", "やさし", "優し"),
+        *("はずかし", "恥ずかし", "すご", "凄", "ひど", "酷", "うま", "旨", "美味", "おいし", "美味し"),
+        *("かわい", "可愛", "おもしろ", "面白", "あつ", "暑", "さむ", "寒", "つめた", "冷た", "ぬる"),
+        *("おも", "重", "かる", "軽", "たか", "高", "やす", "安", "とお", "遠", "近", "なが", "長"),
+        *("せま", "狭", "ひろ", "広", "ふる", "古", "きたな", "汚", "くさ", "臭", "ねむ", "眠", "わか", "若"),
+        *("つよ", "強", "よわ", "弱", "おお", "多", "すくな", "少な", "はや", "早", "速", "おそ", "遅"),
+        *("暗", "あかる", "明る", "わる", "悪", "かゆ", "痒", "まぶし", "眩し", "すごし", "しろし"),
+    }
+)
+_KA_LONGEST: Final = max(map(len, KA_STEMS))
+# What may follow such a か: an end, a sentence-final or conjunctive particle, です (never っ: よかった
+# is standard; never a word going on: おおかた, おもかげ, あつかう).
+_KA_FOLLOWING: Final = (
+    *("よ", "ね", "と", "ばい", "ばって", "たい", "けん", "けど", "けれど", "し", "です", "でしょ", "もん"),
+    *("な", "わ", "ぞ", "ろ", "ー", "〜", "~", " ", "、", "。", "!", "?", "…", "\n", ",", "."),
+)
+# Before the よ of よか: not a verb's end (しよか: shall I; 行くよか: rather than going).
+_NOT_BEFORE_YO: Final = frozenset("しみくすつぬむぶぐるせれ")
+
+
+def ka_adjectives(text: str) -> list[int]:
+    """Where the か of a Kyushu adjective stands in a text (きつかけん, 痛かと, もうよかよ)."""
+    found = []
+    at = text.find("か", 1)
+    while at > 0:
+        if at + 1 == len(text) or text.startswith(_KA_FOLLOWING, at + 1):
+            for length in range(min(at, _KA_LONGEST), 0, -1):
+                stem = text[at - length : at]
+                if stem in KA_STEMS and _starts_a_word(text, at - length, stem):
+                    found.append(at)
+                    break
+        at = text.find("か", at + 1)
+    return found
+
+
+def _starts_a_word(text: str, start: int, stem: str) -> bool:
+    """A one-kanji stem not inside a word of kanji (残高か? is a question), よ not after a verb."""
+    before = text[start - 1] if start else ""
+    if len(stem) == 1 and not stem.isascii() and not is_kana(stem):
+        return not ("\u4e00" <= before <= "\u9fff")
+    return stem != "よ" or before not in _NOT_BEFORE_YO
+
+
+def _as_adjectives(text: str, places: list[int]) -> list[str]:
+    """The tagger's lines of a text with い for the か at these places (きつかけん tagged as
+    きついけん), each word as written (the summary finds it in the text): the text keeps its length."""
+    letters = list(text)
+    for at in places:
+        letters[at] = "い"
+    tagged = "".join(letters)
+    lines = tagged_lines(tagged)
+    cursor = 0
+    for number, line in enumerate(lines):
+        surface = line.split("\t", 1)[0]
+        place = tagged.find(surface, cursor)
+        cursor = place + len(surface)
+        if any(place <= at < cursor for at in places):
+            lines[number] = text[place:cursor] + line[len(surface) :]
+    return lines
+
+
+def _negation_and_shi(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """開けんし (does not open, and...) after a 一段 verb is tagged as the old auxiliary んす: read as
+    ん (not) and the particle し, as 行かんし is."""
+    split: list[Token] = []
+    for token in tokens:
+        if token.surface == "んし" and token.ctype == "文語助動詞-ンス":
+            split += _n_shi()
+        else:
+            split.append(token)
+    return tuple(split)
+
+
+@cache
+def _n_shi() -> tuple[Token, ...]:
+    """The tokens ん (not) and し of 行かんし."""
+    words = tuple(filter(None, map(_WORDS.__getitem__, tagged_lines("行かんし"))))
+    return words[1:]
 
 
 # What follows the dialect's ない (ケガはなかよ, 問題なかです, 水がなかけん, 心配なかと): an end, a

@@ -58,6 +58,12 @@ def test_extract_skills_carpenter_is_repair_first() -> None:
     assert extract_skills("40年大工をしていました")[0] == "repair"
 
 
+@pytest.mark.parametrize("text", ["電気のことなら見てあげられる", "元電気屋やけん、電気のことなら見てあげらるるよ"])
+def test_an_offer_by_trade_to_look_at_something_is_repair_not_lifting(text: str) -> None:
+    # 見て|あげる (for you) was read as 上げる, a word of tidying
+    assert extract_skills(text) == ["repair"]
+
+
 def test_experience_score_prefers_the_matching_experience() -> None:
     carpenter = experience_score("40年大工をしていました", "棚を直してほしい")
     teacher = experience_score("パソコン教室の講師", "棚を直してほしい")
@@ -142,6 +148,8 @@ def test_an_emergency_word_the_message_declines_is_read_as_negated(text, decline
         "息子がけいれんを起こして止まらんとです",  # a fit
         "じいちゃんが餅ば詰まらせて息ができとらん",  # choking
         "裏の倉庫が燃えとる、早う来て",  # burning, in Kyushu words
+        "母を呼んでも目を開けんし返事もせん",  # not answering (開けんし was tagged as the old んす)
+        "地震で本棚の下に挟まれて",  # pinned
     ],
 )
 def test_an_emergency_told_in_other_words_than_fire_or_collapse_is_an_emergency(text) -> None:
