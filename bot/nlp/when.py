@@ -28,6 +28,9 @@ PARTS = {  # word -> (time_of_day, default hour)
     "ごご": ("afternoon", 14),
     "ゆうがた": ("evening", 17),
     "よる": ("evening", 19),
+    # Half in kana (夕がた, ゆう方): typed as the phone offered each character.
+    "夕がた": ("evening", 17),
+    "ゆう方": ("evening", 17),
 }
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 今朝 / 今夜 are today's even when said after midnight; 明日 is always the next calendar day.
@@ -44,6 +47,9 @@ _RELATIVE = {
     "あす": 1,
     "明後日": 2,
     "あさって": 2,
+    "明明後日": 3,
+    "明々後日": 3,
+    "しあさって": 3,
     "today": 0,
     "tonight": 0,
     "this morning": 0,
@@ -56,15 +62,18 @@ _RELATIVE = {
 }
 _WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
-_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)")
+# 「3日間」「三日ほど」「2日分」「3日くらい」 are how long, not which day (「3日くらいに」 is a day).
+_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間|ほど|程|ばかり|ばっかり|分|(?:くらい|ぐらい)(?!に))")
 _WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
 _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\b")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_HOUR_JA = re.compile(r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?")
+_HOUR_JA = re.compile(
+    r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご|ゆうがた|夕がた|ゆう方|よる)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?"
+)
 _HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
 _PART = re.compile(
     r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
-    r"|ゆうがた|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
+    r"|ゆうがた|夕がた|ゆう方|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
 )
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.
 CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
@@ -173,7 +182,7 @@ def find_time(text: str) -> tuple[time | None, str | None]:
 
 def _clock(hour: int, minute: int, part: str | None) -> time | None:
     """A clock time, moving afternoon/evening hours (午後3時, 夜8時) past noon."""
-    if part in ("午後", "夕方", "夜", "晩", "ごご") and hour < 12:
+    if part in ("午後", "夕方", "夜", "晩", "ごご", "ゆうがた", "夕がた", "ゆう方", "よる") and hour < 12:
         hour += 12
     elif part is None and 1 <= hour <= 6:
         hour += 12  # 5時 for a chore means the afternoon

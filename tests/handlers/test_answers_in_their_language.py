@@ -47,6 +47,8 @@ def to_the_summary(chat, session, town, language: str, landmark: str | None = No
         ("vi", "co"),
         ("vi", "ừ"),
         ("vi", "dung roi"),
+        ("vi", "dc"),  # chat shorthand: đc (được), typed bare
+        ("vi", "đc rồi"),
         ("zh-Hans", "嗯"),
         ("zh-Hans", "行"),
         ("zh-Hans", "没错"),
@@ -76,6 +78,8 @@ def test_the_yes_of_their_language_at_the_summary_sends_the_request(language, te
         # a yes-word negated: được (fine), ok, 好 (good)
         ("vi", "không được"),
         ("vi", "chưa được"),
+        ("vi", "ko dc"),
+        ("vi", "k đc"),
         ("en", "not ok"),
         ("en", "please don't"),
         ("en", "not yet please"),
