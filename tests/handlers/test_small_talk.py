@@ -172,7 +172,11 @@ def test_a_need_said_as_what_one_cannot_do_is_a_request(text, kind, chat, sessio
 
 @pytest.mark.parametrize(
     "answer",
-    ["いいえ、明日は息子が来るけん大丈夫です", "いや、明日の朝は自分でするけん", "お願いしません。緑ケ丘は近所の人がおるけん"],
+    [
+        "いいえ、明日は息子が来るけん大丈夫です",
+        "いや、明日の朝は自分でするけん",
+        "お願いしません。緑ケ丘は近所の人がおるけん",
+    ],
 )
 def test_a_no_with_a_day_or_a_district_in_it_drafts_no_request(answer, chat, session, midori):
     """「いいえ、明日は息子が来るけん」 at 「お手伝いのお願いですか？」 is a no, though it names a day:
