@@ -106,6 +106,8 @@ def detect(text: str, usual: str | None = None) -> str:
     if hangul and hangul >= kana:
         return "ko"
     if kana:
+        if family == "zh-Hans" and kana < han and _han_language(_KANA.sub("", text)) == "zh-Hans":
+            return "zh-Hans"  # a Japanese word in Chinese: 这边的ゴミ分类太复杂了
         return "ja"
     if han * 2 >= len(letters):
         found = _han_language(text)

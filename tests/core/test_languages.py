@@ -177,6 +177,12 @@ def test_chinese_with_a_latin_word_or_two_is_chinese(text, usual):
     assert detect(text, usual) == "zh-Hans"
 
 
+def test_a_japanese_word_in_a_chinese_writers_message_keeps_it_chinese():
+    assert detect("ゴミ分类太复杂了，谁能帮我扔一下", "zh-Hans") == "zh-Hans"
+    assert detect("ゴミ分类太复杂了，谁能帮我扔一下") == "ja"  # nothing says the writer is Chinese
+    assert detect("明日の朝ゴミ出しをお願いします", "zh-Hans") == "ja"
+
+
 def test_kanji_beside_english_words_stay_with_the_writers_language():
     assert detect("OK 了解", None) == "ja"
     assert detect("I live in 八幡西区", "en") == "en"
