@@ -4,7 +4,7 @@ of a draft (by button or in words), or dropping it."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 import unicodedata
 
 from sqlalchemy import select
@@ -210,13 +210,14 @@ def apply_when(turn: Turn, request: HelpRequest) -> None:
 
 def same_week(turn: Turn, before: datetime, after: datetime) -> datetime:
     """「来週の水曜」 changed by 「やっぱり木曜にして」: the Thursday of the week first said, not this
-    week's, unless that day is past."""
+    week's, unless that day (or today's hour said) is past."""
     weekday = bare_weekday_in(unicodedata.normalize("NFKC", turn.text), turn.understood.language)
     if weekday is None:
         return after
     moved = before + timedelta(days=weekday - before.weekday())
     moved = moved.replace(hour=after.hour, minute=after.minute)
-    return moved if moved.date() >= turn.now.date() else after
+    gone = moved.date() < turn.now.date() or (moved.time() != time(0) and moved < turn.now)
+    return after if gone else moved
 
 
 def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> bool:

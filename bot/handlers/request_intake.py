@@ -169,9 +169,17 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
         return answered_is_request(session, turn, True)
     if flows.is_one_of(turn, "conversation.no_words"):
         return answered_is_request(session, turn, False)
+    if declines(turn):  # 「いいえ、明日は息子が来るけん」: a no, though it names a day
+        return answered_is_request(session, turn, False)
     if turn.understood.intent == "help_request" and asks(turn):
         conversations.finish(session, turn.resident)
         return help_request(session, turn)
     if details_in(session, turn):  # 「黒崎」「明日の朝」: answered as if it was one, so it is one
         return answered_is_request(session, turn, True, details=turn)
     return None
+
+
+def declines(turn: Turn) -> bool:
+    """A no with more words after it (「いや、自分でするけん」) or a refusal anywhere in it (お願いしません)."""
+    first = re.split(r"[\s、。,.!！?？]", flows.normal(turn.text), maxsplit=1)[0]
+    return first in flows.words(turn, "conversation.no_words") or flows.has_word(turn, "request.not_yes_words")

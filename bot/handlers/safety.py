@@ -51,8 +51,10 @@ def answered_in_words(session: Session, turn: Turn) -> Outbox | None:
     anything else is not ours."""
     said = reads_as(turn)
     circular_id = int(turn.pending.data.get("circular_id", 0))
-    if said is None:  # small talk, or safe only guessed: asked again
-        return ask_again(turn, circular_id) if turn.understood.intent in ("chitchat", "safe") else None
+    if said is None and turn.understood.intent == "safe":  # safe only guessed: thanked, asked again
+        return ask_again(turn, circular_id, "safety.ask_again_unsure")
+    if said is None:  # small talk: asked again
+        return ask_again(turn, circular_id) if turn.understood.intent == "chitchat" else None
     return record(session, turn, circular_id, said, text=turn.text, category=_category(turn.text, turn.now))
 
 
@@ -68,13 +70,13 @@ def reads_as(turn: Turn) -> str | None:
     return said if said in safety.ANSWERS else None
 
 
-def ask_again(turn: Turn, circular_id: int) -> Outbox:
+def ask_again(turn: Turn, circular_id: int, key: str = "safety.ask_again") -> Outbox:
     """「ご無事ですか？」 again, with its answers on the message."""
     buttons = (
         button(turn.t("safety.safe_button"), "safety.safe", circular_id),
         button(turn.t("safety.need_help_button"), "safety.need_help", circular_id),
     )
-    return turn.reply(Text(turn.t("safety.ask_again"), buttons, lasting=True))
+    return turn.reply(Text(turn.t(key), buttons, lasting=True))
 
 
 def _category(text: str, now: datetime) -> str:

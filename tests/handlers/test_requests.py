@@ -76,12 +76,25 @@ def test_missing_district_and_time_are_asked_and_can_be_corrected(chat, session)
 )
 def test_a_weekday_written_as_a_change_stays_in_the_week_first_said(first, change, day, chat, session, rt):
     rt.clock = StoppedClock(datetime(2026, 12, 1, 9, 0))  # a Tuesday
+    chat.clock = rt.clock.now()  # the messages' time too: the test is the same on any day it runs
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="REQ", district=midori, address="緑ケ丘1-1")
     chat.say("REQ", f"{first}に病院へ連れて行ってほしいんです")
     got = chat.say("REQ", change)
     assert f"12月{day}日" in " ".join(texts(got)), texts(got)
     assert session.scalar(select(HelpRequest)).when.day == day
+
+
+def test_a_weekday_changed_to_today_after_its_hour_is_not_put_in_the_past(chat, session, rt):
+    """「土曜の朝10時」 changed on a Tuesday afternoon by 「やっぱり火曜にして」: next Tuesday, not this
+    morning's 10:00, which is gone (a helper would be offered a time already past)."""
+    rt.clock = StoppedClock(datetime(2026, 12, 1, 16, 0))  # a Tuesday afternoon
+    chat.clock = rt.clock.now()
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="REQ", district=midori, address="緑ケ丘1-1")
+    chat.say("REQ", "土曜日の朝10時に病院へ連れて行ってほしいんです")
+    chat.say("REQ", "やっぱり火曜にして")
+    assert session.scalar(select(HelpRequest)).when > datetime(2026, 12, 1, 16, 0)
 
 
 def test_menu_need_help_then_free_text(chat, session):

@@ -168,3 +168,21 @@ def test_a_need_said_as_what_one_cannot_do_is_a_request(text, kind, chat, sessio
     got = chat.say("REQ", text)
     assert kind in texts(got)[0] and "のお願いですね" in texts(got)[0], texts(got)
     assert "お手伝いのお願いですか" not in " ".join(texts(got))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "いいえ、明日は息子が来るけん大丈夫です",
+        "いや、明日の朝は自分でするけん",
+        "お願いしません。緑ケ丘は近所の人がおるけん",
+    ],
+)
+def test_a_no_with_a_day_or_a_district_in_it_drafts_no_request(answer, chat, session, midori):
+    """「いいえ、明日は息子が来るけん」 at 「お手伝いのお願いですか？」 is a no, though it names a day:
+    no request is drafted for someone who said they need none."""
+    got = chat.say("REQ", "明日の朝、犬の散歩")
+    assert "お手伝いのお願いですか" in texts(got)[-1]
+    got = chat.say("REQ", answer)
+    assert session.scalar(select(HelpRequest)) is None, texts(got)
+    assert "犬の散歩" not in " ".join(texts(got)), texts(got)

@@ -9,8 +9,9 @@ import pytest
 from bot.events import Inbound
 from bot.handlers import Turn
 from bot.handlers.request_intake import maybe_request
-from bot.handlers.safety import reads_as
+from bot.handlers.safety import answered_in_words, reads_as
 from bot.nlp import Understanding
+from db.models import Conversation
 from tests import factories
 from tests.fakes import texts
 
@@ -50,6 +51,16 @@ def test_small_talk_read_unsure_as_a_request_without_an_ask_stays_small_talk(ses
 def test_a_safety_answer_read_as_safe_only_when_sure(text, intent, confidence, read, session) -> None:
     resident = factories.resident(session, user_id="TOME")
     assert reads_as(typed(resident, text, intent, confidence)) == read
+
+
+def test_a_safety_answer_only_guessed_safe_is_thanked_before_it_is_asked_again(session) -> None:
+    """「真っ暗で何も見えんし、怖かとです」 is asked again with the buttons: thanked for the answer, not
+    told the bot is still waiting for one (she has just answered, frightened)."""
+    resident = factories.resident(session, user_id="TOME")
+    turn = typed(resident, "真っ暗で何も見えんし、怖かとです", "safe", 0.55)
+    turn.conversation = Conversation(state="safety_answer", data={"circular_id": 1})
+    said = " ".join(sent(answered_in_words(session, turn)))
+    assert "ありがとう" in said and "お待ちしています" not in said, said
 
 
 def sent(outbox) -> list[str]:
