@@ -271,11 +271,24 @@ def _month_end(text: str, today: date) -> date | None:
     return None
 
 
+# 「朝より夕方がいい」「明日より明後日」: the time or day before より is the one not wanted (「明日より毎朝」,
+# from tomorrow, keeps its day: より is dropped only when another of the same sort is named).
+_RATHER_TIME = re.compile(r"(?:午前|午後|朝|昼|夕方|夜|晩|ゆうがた|ひる|\d{1,2}時半?)より(?:も)?")
+_RATHER_DAY = re.compile(r"(?:今日|きょう|明日|あした|あす|明後日|あさって|[月火水木金土日]曜日?)より(?:も)?")
+
+
 def _meant(text: str, now: date) -> str:
-    """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time."""
+    """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time; a day or
+    time compared away with より (「朝より夕方」) left out when another is named."""
     last = CONTRAST.split(text)[-1]
     if last != text and (find_date(last, now) or find_time(last)[0]):
         return last
+    rest = _RATHER_TIME.sub(" ", text)
+    if rest != text and find_time(rest)[0]:
+        text = rest
+    rest = _RATHER_DAY.sub(" ", text)
+    if rest != text and find_date(rest, now):
+        text = rest
     return text
 
 

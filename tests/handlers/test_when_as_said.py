@@ -65,3 +65,20 @@ def test_any_time_in_dialect_is_any_time(said, chat, session, town):
     got = chat.say("REQ", said)
     assert "目印" in texts(got)[-1], texts(got)
     assert session.scalar(select(HelpRequest)).time_of_day == "any"
+
+
+@pytest.mark.parametrize(
+    ("said", "part"),
+    [
+        ("水やりは朝より夕方がよかったです、夕方に変えてください", "evening"),
+        ("朝よりも昼のほうが助かります", "afternoon"),
+    ],
+)
+def test_a_time_compared_away_with_yori_is_not_the_one_kept(said, part, chat, session, town):
+    chat.say("REQ", "明日の朝、庭の水やりをお願いしたいです")
+    got = chat.say("REQ", "公民館の近く")
+    assert "お願いする" in [b.label for m in got for b in m.buttons], texts(got)
+    chat.say("REQ", said)
+    request = session.scalar(select(HelpRequest))
+    assert request.time_of_day == part
+    assert request.when.date() == local_now().date() + timedelta(days=1)
