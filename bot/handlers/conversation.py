@@ -180,11 +180,23 @@ def found_words(turn: Turn, key: str) -> Iterator[str]:
 def reads_as_cancel(turn: Turn) -> bool:
     """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」 ("I changed my mind"
     is a cancel: the words of cancelling are taken out before looking for a change)."""
+    if accepts_as_is(turn):
+        return False
     cancelling = turn.understood.intent == "cancel" or has_word(turn, "conversation.cancel_words")
     rest = normal(turn.text)
     for word in sorted(words(turn, "conversation.cancel_words"), key=len, reverse=True):
         rest = rest.replace(word, " ")
     return cancelling and not any(word in rest for word in words(turn, "conversation.change_words"))
+
+
+def accepts_as_is(turn: Turn) -> bool:
+    """「それで結構です」「これでけっこう」: fine as it is (結構です alone is a no thanks), when no word of
+    cancelling is left beside it (「それで結構、やっぱりやめます」 cancels)."""
+    text = normal(turn.text)
+    rest = text
+    for word in sorted(words(turn, "conversation.accept_words"), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return rest != text and not any(word in rest for word in words(turn, "conversation.cancel_words"))
 
 
 def reads_as_change(turn: Turn) -> bool:

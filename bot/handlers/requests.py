@@ -404,7 +404,8 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     """はい / お願いします sends it; anything else is not an answer to this question."""
     request = answered(session, turn)
     if request is not None and (
-        flows.is_one_of(turn, "conversation.no_words") or flows.has_word(turn, "request.not_yes_words")
+        flows.is_one_of(turn, "conversation.no_words")
+        or (flows.has_word(turn, "request.not_yes_words") and not flows.accepts_as_is(turn))
     ):
         return turn.reply(what_to_change(turn, request))  # 「いいえ、お願いしません」 is no yes
     if request is None or not says_yes(turn):
@@ -420,7 +421,10 @@ _WORD = re.compile(r"\w+")
 
 
 def says_yes(turn: Turn) -> bool:
-    """Whether the text holds a yes-word of the summary (네 only standing alone)."""
+    """Whether the text holds a yes-word of the summary (네 only standing alone), or is one that is a
+    yes only alone (よし, not the one in 「よします」), or says it is fine as it is (「これで結構です」)."""
+    if flows.is_one_of(turn, "request.yes_alone_words") or flows.accepts_as_is(turn):
+        return True
     alone = set(_WORD.findall(flows.normal(turn.text)))
     return any(
         word in alone or not flows.one_korean_syllable(word) for word in flows.found_words(turn, "request.yes_words")

@@ -39,6 +39,36 @@ def test_a_dialects_thats_right_at_the_summary_sends_the_request(text, line_chat
     assert len(offers_to(line_chat, "Uh1")) == 1
 
 
+@pytest.mark.parametrize("text", ["よし", "よし！", "了解です", "オッケー"])
+def test_a_short_yes_standing_alone_at_the_summary_sends_the_request(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    got = line_chat.say("Ureq", text)
+    assert "お願いを出しました" in texts(got)[0], texts(got)
+    assert len(offers_to(line_chat, "Uh1")) == 1
+
+
+@pytest.mark.parametrize("text", ["それで結構です", "これでけっこうです", "はい、その内容で結構です"])
+def test_fine_as_it_is_at_the_summary_sends_the_request(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    got = line_chat.say("Ureq", text)
+    assert "お願いを出しました" in texts(got)[0], texts(got)
+    assert len(offers_to(line_chat, "Uh1")) == 1
+
+
+@pytest.mark.parametrize("text", ["結構です", "それで結構、やっぱりやめます"])
+def test_no_thanks_at_the_summary_sends_nothing(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    line_chat.say("Ureq", text)
+    assert offers_to(line_chat, "Uh1") == []
+
+
+@pytest.mark.parametrize("text", ["やっぱりよします", "よしてください"])
+def test_yoshi_inside_a_giving_up_at_the_summary_sends_nothing(text, line_chat, session, town):
+    to_the_summary(line_chat)
+    line_chat.say("Ureq", text)
+    assert offers_to(line_chat, "Uh1") == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
