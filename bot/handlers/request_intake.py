@@ -180,6 +180,11 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
 
 
 def declines(turn: Turn) -> bool:
-    """A no with more words after it (「いや、自分でするけん」) or a refusal anywhere in it (お願いしません)."""
-    first = re.split(r"[\s、。,.!！?？]", flows.normal(turn.text), maxsplit=1)[0]
-    return first in flows.words(turn, "conversation.no_words") or flows.has_word(turn, "request.not_yes_words")
+    """A no with more words after it (「いや、自分でするけん」「大丈夫です、明日自分でします」) or a
+    refusal anywhere in it (お願いしません)."""
+    clause = re.split(r"[、。,.!！?？]", flows.normal(turn.text), maxsplit=1)[0].strip()
+    return (
+        clause.split(" ")[0] in flows.words(turn, "conversation.no_words")
+        or clause in flows.words(turn, "request.declined_words")
+        or flows.has_word(turn, "request.not_yes_words")
+    )

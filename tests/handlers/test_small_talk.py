@@ -176,6 +176,8 @@ def test_a_need_said_as_what_one_cannot_do_is_a_request(text, kind, chat, sessio
         "いいえ、明日は息子が来るけん大丈夫です",
         "いや、明日の朝は自分でするけん",
         "お願いしません。緑ケ丘は近所の人がおるけん",
+        "大丈夫です、明日自分でします",
+        "もういいです。今日は娘が来るけん",
     ],
 )
 def test_a_no_with_a_day_or_a_district_in_it_drafts_no_request(answer, chat, session, midori):
