@@ -96,6 +96,16 @@ def test_who_has_not_answered_names_only_the_silent(text, line_chat, session, mi
     assert "沈 黙子" in answer and "安田 答子" not in answer
 
 
+@pytest.mark.parametrize(
+    "text", ["安否確認の返事が来とらん人は誰ですか", "返事の来ていない人はいますか", "まだ返事のなか人は誰ね"]
+)
+def test_who_has_not_answered_in_other_words_or_dialect_names_only_the_silent(text, line_chat, session, midori):
+    line_chat.press("Uadmin", send_button(line_chat.say("Uadmin", "安否確認")))
+    line_chat.say("Uf1", "無事です")
+    answer = " ".join(texts(line_chat.say("Uadmin", text)))
+    assert "沈 黙子" in answer and "安田 答子" not in answer
+
+
 @pytest.mark.parametrize("text", ["承認します", "承認お願いします", "はい、承認です", "I approve"])
 def test_a_typed_approval_approves_the_helper_who_waits(text, line_chat, session, midori):
     helper = factories.helper(
