@@ -39,7 +39,7 @@ def test_a_dialects_thats_right_at_the_summary_sends_the_request(text, line_chat
     assert len(offers_to(line_chat, "Uh1")) == 1
 
 
-@pytest.mark.parametrize("text", ["よし", "よし！", "了解です", "オッケー"])
+@pytest.mark.parametrize("text", ["よし", "よし！", "了解です", "オッケー", "おう", "おう！"])
 def test_a_short_yes_standing_alone_at_the_summary_sends_the_request(text, line_chat, session, town):
     to_the_summary(line_chat)
     got = line_chat.say("Ureq", text)
