@@ -47,7 +47,9 @@ def test_a_short_yes_standing_alone_at_the_summary_sends_the_request(text, line_
     assert len(offers_to(line_chat, "Uh1")) == 1
 
 
-@pytest.mark.parametrize("text", ["それで結構です", "これでけっこうです", "はい、その内容で結構です"])
+@pytest.mark.parametrize(
+    "text", ["それで結構です", "これでけっこうです", "はい、その内容で結構です", "はい、結構です", "ええ、けっこうです"]
+)
 def test_fine_as_it_is_at_the_summary_sends_the_request(text, line_chat, session, town):
     to_the_summary(line_chat)
     got = line_chat.say("Ureq", text)
@@ -55,7 +57,7 @@ def test_fine_as_it_is_at_the_summary_sends_the_request(text, line_chat, session
     assert len(offers_to(line_chat, "Uh1")) == 1
 
 
-@pytest.mark.parametrize("text", ["結構です", "それで結構、やっぱりやめます"])
+@pytest.mark.parametrize("text", ["結構です", "いいえ、結構です", "それで結構、やっぱりやめます"])
 def test_no_thanks_at_the_summary_sends_nothing(text, line_chat, session, town):
     to_the_summary(line_chat)
     line_chat.say("Ureq", text)
