@@ -183,6 +183,8 @@ def declines(turn: Turn) -> bool:
     """A no with more words after it (「いや、自分でするけん」「大丈夫です、明日自分でします」) or a
     refusal anywhere in it (お願いしません)."""
     clause = re.split(r"[、。,.!！?？]", flows.normal(turn.text), maxsplit=1)[0].strip()
+    if clause.split(" ")[0] in flows.words(turn, "conversation.yes_words"):
+        return False  # 「はい、結構です」: a yes first (結構です is then "that's fine")
     return (
         clause.split(" ")[0] in flows.words(turn, "conversation.no_words")
         or clause in flows.words(turn, "request.declined_words")

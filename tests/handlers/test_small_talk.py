@@ -188,3 +188,12 @@ def test_a_no_with_a_day_or_a_district_in_it_drafts_no_request(answer, chat, ses
     got = chat.say("REQ", answer)
     assert session.scalar(select(HelpRequest)) is None, texts(got)
     assert "犬の散歩" not in " ".join(texts(got)), texts(got)
+
+
+def test_a_yes_with_kekko_desu_after_it_is_not_taken_as_a_no(chat, session, midori):
+    """「はい、結構です」 at 「お手伝いのお願いですか？」 begins with a yes: never closed as a no
+    (drafted, or the question asked again)."""
+    got = chat.say("REQ", "明日の朝、犬の散歩")
+    assert "お手伝いのお願いですか" in texts(got)[-1]
+    got = chat.say("REQ", "はい、結構です")
+    assert session.scalar(select(HelpRequest)) is not None or "お手伝いのお願いですか" in texts(got)[-1], texts(got)
