@@ -129,6 +129,27 @@ def _side_clauses(analysis: Analysis) -> set[int]:
     return side | {h.clause for h in _done_hits(analysis)}
 
 
+def _after_what_is_handled(analysis: Analysis, hit: Hit) -> bool:
+    """A kind named after 「自分で替えるので、」 "I'll fit them myself, so": the need comes after
+    the reason (電球は自分で替えるので、買ってきて asks for shopping), in the same clause."""
+    tokens = analysis.message.tokens
+    for handled in analysis.hits:
+        if handled.label == "cue:self_ok" and handled.clause == hit.clause and handled.end <= hit.start:
+            if any(_gives_a_reason(tokens, i) for i in range(handled.end, hit.start)):
+                return True
+    return False
+
+
+def _gives_a_reason(tokens: tuple[Token, ...], index: int) -> bool:
+    """ので, から, けん, し or a comma after a clause (what follows is what the reason is for)."""
+    token = tokens[index]
+    if token.surface in ("、", ","):
+        return True
+    if token.pos2 == "接続助詞" and token.surface in ("から", "けん", "けえ", "し"):
+        return True
+    return token.key == "ダ" and token.surface == "で" and index > 0 and tokens[index - 1].surface == "の"
+
+
 def stated(tokens: tuple[Token, ...], hit: Hit) -> bool:
     """An ask word that tells of a favour someone does, set aside by a けど or a reason
     (娘が来てくれるけど、…; 家族がしてもらっとるので): not what the sender asks for."""
@@ -152,7 +173,8 @@ def category_scores(analysis: Analysis) -> dict[str, float]:
     scores: dict[str, float] = {}
     for hit in analysis.hits:
         if hit.label.startswith("category:"):
-            factor = _SIDE_CLAUSE if hit.clause in side else _ASKED_CLAUSE if hit.clause in asked else other
+            aside = hit.clause in side and not _after_what_is_handled(analysis, hit)
+            factor = _SIDE_CLAUSE if aside else _ASKED_CLAUSE if hit.clause in asked else other
             if hit.negated and _denied(tokens, hit.end):
                 factor = _SIDE_CLAUSE  # 「掃除じゃなくて、犬の散歩を」 asks for the other kind
             category = hit.label[9:]  # after "category:"
