@@ -39,7 +39,7 @@ from db.models import (
 # Helpers read per district and per way of fitting: an index range, whatever the district's size.
 # 12 a district of the ring (36 in all) is a dozen times the offers of a round (offer_batch_size,
 # 3), enough left free at the request's time to rank, and the window moves with each request's
-# pivot and round; 30 read ~2.5 times the rows at 100k helpers to choose the same three
+# pivot and round; 30 read ~2.5 times the rows at 100k helpers to choose three
 # (bench.matching: x1.77 of 1k helpers with 30 and 10, x1.33 with 12 and 4).
 POOL_PER_DISTRICT = 12
 # Experience masters whose kinds do not list the request's: each costs an NLP comparison.
