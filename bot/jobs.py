@@ -102,22 +102,7 @@ _EVENT = cast(Table, InboundEvent.__table__)
 _STORED = [_EVENT.c[f.name] for f in fields(_Stored)]
 # Every event's statements, built once: one built per call cost SQLAlchemy its construction and
 # its cache key again (about 0.15 ms of a worker's CPU each, several a message).
-_RESIDENTS = cast(Table, Resident.__table__)
-# A LINE event names its sender here (bot.channels.line.to_inbound): the event is read with its
-# sender's row, if any (whether they are known, and follow), in one statement, not two.
-_LINE_SENDER = _EVENT.c.payload[("source", "userId")].as_string()
-_READ_STORED = (
-    select(*_STORED, _RESIDENTS.c.active)
-    .select_from(
-        _EVENT.outerjoin(
-            _RESIDENTS,
-            (_EVENT.c.platform == "line")
-            & (_RESIDENTS.c.platform == "line")
-            & (_RESIDENTS.c.platform_user_id == _LINE_SENDER),
-        )
-    )
-    .where(_EVENT.c.id == bindparam("row_id"))
-)
+_READ_STORED = select(*_STORED).where(_EVENT.c.id == bindparam("row_id"))
 _SENDER_ACTIVE = select(Resident.active).where(
     Resident.platform == bindparam("platform"), Resident.platform_user_id == bindparam("user_id")
 )
@@ -140,18 +125,16 @@ def _prepare(channels: Channels, inbound_event_id: int) -> tuple[_Stored | None,
     with Session.begin() as session:
         connection = session.connection()
         found = connection.execute(_READ_STORED, {"row_id": inbound_event_id}).first()
-        stored = _Stored(*found[:-1]) if found is not None else None
-        if found is None or stored is None or stored.status != "received":
+        stored = _Stored(*found) if found is not None else None
+        if stored is None or stored.status != "received":
             return stored, None
         channel = channels[stored.platform]
         inbound = _inbound(channel, stored, quiet=True)
         if inbound is None or not inbound.user_id:
             return stored, inbound
-        active: bool | None = found[-1]  # the LINE sender's, None when not known (or not LINE's)
-        if stored.platform != "line" or inbound.user_id != (stored.payload.get("source") or {}).get("userId"):
-            active = connection.scalar(_SENDER_ACTIVE, {"platform": stored.platform, "user_id": inbound.user_id})
-    inbound = _with_profile(active is not None, channel, inbound)
-    if inbound.kind == "text" and active is not False:
+        known = connection.execute(_SENDER_ACTIVE, {"platform": stored.platform, "user_id": inbound.user_id}).first()
+    inbound = _with_profile(known is not None, channel, inbound)
+    if inbound.kind == "text" and (known is None or known.active):
         _show_loading(channel, inbound.user_id)
     return stored, inbound
 

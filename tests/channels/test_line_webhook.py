@@ -140,37 +140,6 @@ def test_a_person_who_writes_sees_the_loading_animation(post, line_api):
     assert line_api.sent_messages()  # and an answer
 
 
-def test_the_event_is_read_with_its_sender_in_one_statement_who_is_asked_for_a_profile_once(post, line_api, bind):
-    """A newcomer's profile is asked for; then the job reads each event with its sender's row (no
-    look-up of its own), and a person who unfollowed sees no loading animation."""
-    from sqlalchemy import event
-
-    def text(event_id: str) -> bytes:
-        return event_body(
-            user_event("message", event_id=event_id, message={"id": event_id, "type": "text", "text": "こんにちは"})
-        )
-
-    post(text("01NEWCOMER"))
-    assert len(line_api.calls("/profile")) == 1
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_rest) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(bind, "before_cursor_execute", note)
-    try:
-        post(text("01KNOWN"))
-    finally:
-        event.remove(bind, "before_cursor_execute", note)
-    assert [s for s in statements if s.startswith("SELECT residents.active FROM")] == []
-    assert len(line_api.calls("/profile")) == 1
-    assert len(line_api.delivered("/chat/loading")) == 2
-    post(event_body(user_event("unfollow", event_id="01GONE")))
-    post(text("01AFTER"))
-    assert len(line_api.delivered("/chat/loading")) == 2 and len(line_api.calls("/profile")) == 1
-    assert line_api.violations == []
-
-
 def test_an_event_twice_in_one_body_and_one_known_already_are_each_handled_once(post, line_api):
     first = user_event("postback", event_id="01EVENTA", postback={"data": "menu.usage"})
     post(event_body(first))
