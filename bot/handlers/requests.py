@@ -115,8 +115,13 @@ def take_details(session: Session, request: HelpRequest, turn: Turn) -> None:
     address = address_in(turn.text)
     if address:
         district = chosen or (session.get(District, request.district_id) if request.district_id else None)
-        bare = address[0].isdigit() and district is not None
-        request.meeting_point = (district.name + address if bare and district else address)[:500]
+        request.meeting_point = place_in(address, district)
+
+
+def place_in(address: str, district: District | None) -> str:
+    """An address as the helper will read it: a bare number (「みどりがおかの1-2-3」) is in the
+    district named."""
+    return (district.name + address if address[0].isdigit() and district is not None else address)[:500]
 
 
 @on_postback("menu.need_help")
@@ -284,8 +289,8 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
         return None
     request.district_id = chosen.id
     address = address_in(turn.text)  # 「緑ケ丘1-2-3です」 answers the address question too
-    if address:  # a bare number (「みどりがおかの1-2-3」) is in the district just named
-        request.meeting_point = (address if not address[0].isdigit() else chosen.name + address)[:500]
+    if address:
+        request.meeting_point = place_in(address, chosen)
     return continue_draft(session, turn, request)
 
 

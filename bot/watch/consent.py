@@ -35,18 +35,19 @@ def written_name(text: str) -> str:
     """The name in an answer to 「お名前は？」, without the sentence around it (井上トメです -> 井上トメ)."""
     text = unicodedata.normalize("NFKC", text).strip()
     match = _AROUND_NAME.match(text)
-    name = (match.group(1) if match else text).strip()
-    for honorific in HONORIFICS:  # 「山田花子さんです」: the bot adds its own さん
+    return without_honorific((match.group(1) if match else text).strip())  # the bot adds its own さん
+
+
+def without_honorific(name: str) -> str:
+    """山田花子さん -> 山田花子."""
+    for honorific in HONORIFICS:
         name = name.removesuffix(honorific).strip()
     return name
 
 
 def bare_name(name: str) -> str:
     """A name as written without spaces, width or an honorific (山田 花子さん -> 山田花子)."""
-    name = unicodedata.normalize("NFKC", name).strip()
-    for honorific in HONORIFICS:
-        name = name.removesuffix(honorific)
-    return "".join(name.split()).lower()
+    return "".join(without_honorific(unicodedata.normalize("NFKC", name).strip()).split()).lower()
 
 
 def named(session: Session, name: str, family: Resident) -> Resident | None:
