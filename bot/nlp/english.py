@@ -31,9 +31,8 @@ _CONTRACTIONS: Final = {
 }
 # The same typed in haste without the apostrophe (cant, dont, im): words of their own only in
 # rare senses (cant, wont), so read as the contraction.
-_CONTRACTIONS.update(
-    {word.replace("'", ""): words for word, words in _CONTRACTIONS.items() if word.replace("'", "") not in ("ill", "its", "id")}
-)
+_BARE_CONTRACTIONS: Final = {word.replace("'", ""): words for word, words in _CONTRACTIONS.items()}
+_CONTRACTIONS.update({bare: words for bare, words in _BARE_CONTRACTIONS.items() if bare not in ("ill", "its", "id")})
 _NEGATIONS: Final = frozenset({"not", "no", "never", "nothing"})
 # where a clause ends: the answer to a safety check is often in the one after "but" or "except"
 _BOUNDARIES: Final = frozenset({".", "!", "?", ";", "but", "except", "however", "although"})
