@@ -124,6 +124,8 @@ def correct_draft(session: Session, turn: Turn) -> Outbox | None:
     place_before = request.meeting_point
     if _place(turn, request, state):
         return changed(session, turn, request, "place" if place_before else "place_kept")
+    if _landmark(turn, request, state):
+        return changed(session, turn, request, "landmark_kept")
     changed_when = _when(session, turn, request, state)
     # 「明日じゃなくて明後日にかえて」「地区を黒崎に変えて」: かえて is not a kind of help (修理) when
     # a date or a district was corrected.
@@ -141,6 +143,9 @@ def changed(session: Session, turn: Turn, request: HelpRequest, what: str) -> Ou
     if what == "place_kept":  # written before it was asked for
         place = request.meeting_point or ""  # the person's own address, to them alone
         return turn.reply(Text(turn.t("request.place_kept", place=place)), *next_step(session, turn, request))
+    if what == "landmark_kept":  # written before it was asked for; shown in the offers
+        said = turn.t("request.landmark_kept", landmark=request.landmark or "")
+        return turn.reply(Text(said), *next_step(session, turn, request))
     if what == "when":
         change = describe.whens(request, turn.locale)
     elif what == "kind":
@@ -170,6 +175,27 @@ def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
     if not (flows.reads_as_change(turn) or flows.has_word(turn, "conversation.address_words")):
         return False
     request.meeting_point = address_in(turn.text, request.meeting_point) or request.meeting_point
+    return True
+
+
+# Questions whose answer may be a place near a landmark itself, or where one is not the answer.
+_NOT_FOR_LANDMARK = ("request_what", "request_district", "request_place", "request_landmark", "request_is_request")
+# A landmark written early is a short phrase (「公民館の近く」), not a sentence that names one in passing.
+_LANDMARK_CHARS = 30
+
+
+def _landmark(turn: Turn, request: HelpRequest, state: str) -> bool:
+    """「公民館の近く」 written while asked when: the public landmark, kept for its question (not
+    when the message gives a time or a house number, or names a kind of help too)."""
+    understood = turn.understood
+    if state in _NOT_FOR_LANDMARK or request.landmark is not None or understood.when or understood.time_of_day:
+        return False
+    text = unicodedata.normalize("NFKC", turn.text).strip()
+    if len(text) > _LANDMARK_CHARS or has_address(text) or not flows.has_word(turn, "request.landmark_words"):
+        return False
+    if understood.category not in (None, "other") and names_kind(turn, understood.category):
+        return False  # 「駅の近くのスーパーで買い物も」: a kind of help, not a landmark
+    request.landmark = text
     return True
 
 

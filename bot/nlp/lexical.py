@@ -220,11 +220,24 @@ def find_hits(text: str, language: str) -> list[Hit]:
     """The vocabulary phrases in a message (Vietnamese typed without marks is matched bare)."""
     vocabulary = lexicon(language)
     prepared = prepare(text, language)
-    phrases = [(p.text, p) for p in vocabulary.phrases]
-    if language == "vi" and not has_marks(prepared):
-        by_text = {p.text: p for p in vocabulary.phrases}
-        phrases = [(bare, by_text[text]) for bare, text in vocabulary.bare(list(by_text))]
-    return _search(prepared, vocabulary, phrases)
+    if language == "vi":
+        return _search(prepared, vocabulary, _vietnamese_phrases(has_marks(prepared)))
+    return _search(prepared, vocabulary, [(p.text, p) for p in vocabulary.phrases])
+
+
+@cache
+def _vietnamese_phrases(marked: bool) -> list[tuple[str, Phrase]]:
+    """Vietnamese phrases as they may be written in a message: without marks in one typed bare;
+    in one with marks, as written and also bare, for the words typed bare among marked ones
+    (「LINE cua tui ko hien tin nhắn」: a bare word is bare in the text, so it never matches
+    a marked phrase, and a marked word never matches a bare one). Longest first."""
+    vocabulary = lexicon("vi")
+    # every phrase, also one listed for two labels (giúp tôi: ask and need_help)
+    bare = [(typed, p) for p in vocabulary.phrases if (typed := strip_marks(p.text)) not in vocabulary.bare_ambiguous]
+    bare = [(typed, p) for typed, p in bare if not marked or typed != p.text]
+    if not marked:
+        return bare
+    return sorted([(p.text, p) for p in vocabulary.phrases] + bare, key=lambda pair: -len(pair[0]))
 
 
 def scores(hits: list[Hit]) -> dict[str, float]:

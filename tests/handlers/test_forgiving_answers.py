@@ -299,3 +299,33 @@ def test_a_story_that_names_a_kind_of_help_is_not_drafted_as_a_request(language,
     session.commit()
     line_chat.say("Ustory", text)
     assert session.scalar(select(HelpRequest)) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "ask", "landmark", "when"),
+    [
+        ("ja", "棚を直してもらいたいのですが", "公民館の近く", "明日の朝"),
+        ("ja", "棚を直してもらいたいのですが", "ローソンの向かいです", "あさっての午後"),
+        ("en", "Could someone fix my shelf?", "near the community hall", "tomorrow morning"),
+        ("zh-Hans", "有人能帮我修一下架子吗？", "公民馆旁边", "明天上午"),
+    ],
+)
+def test_a_landmark_written_before_its_question_is_kept_and_not_asked_for_again(
+    language, ask, landmark, when, line_chat, session, town
+):
+    factories.resident(session, platform="line", user_id="Uland", district=town, language=language)
+    session.commit()
+    line_chat.say("Uland", ask)
+    got = line_chat.say("Uland", landmark)  # the landmark, while asked when
+    assert landmark in texts(got)[0], texts(got)
+    line_chat.say("Uland", when)
+    got = line_chat.say("Uland", "緑ケ丘3-2-1")
+    assert landmark in texts(got)[-1], texts(got)  # the summary, with no landmark question before it
+    assert session.scalar(select(HelpRequest.landmark)) == landmark
+
+
+@pytest.mark.parametrize("text", ["駅の近くのスーパーで買い物もお願いしたい", "明日の朝、公民館の前で"])
+def test_a_message_with_a_landmark_and_more_is_not_taken_for_the_landmark_alone(text, line_chat, session, town):
+    line_chat.say("Ureq", "棚を直してもらいたいのですが")
+    line_chat.say("Ureq", text)
+    assert session.scalar(select(HelpRequest.landmark).where(HelpRequest.category == "repair")) is None

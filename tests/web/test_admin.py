@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -225,3 +225,20 @@ def test_a_request_page_says_who_took_it_and_how_long_it_took(app, client, sessi
 def test_the_site_has_an_icon(client):
     answer = client.get("/favicon.ico")
     assert answer.status_code == 200 and answer.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_requests_pages_say_when_help_is_needed_as_the_resident_said_it(app, client, session):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori, user_id="Uadmin")
+    asker = factories.resident(session, district=midori)
+    afternoon = factories.help_request(
+        session, asker, "shopping", when=datetime(2026, 12, 3, 14, 0), time_of_day="afternoon", summary="午後の買い物"
+    )
+    factories.help_request(session, asker, "garbage", summary="いつでもよいゴミ出し")
+    session.commit()
+    log_in(client, app, admin.id)
+    listed = client.get(f"/admin/d/{midori.id}/?status=open").get_data(as_text=True)
+    one = client.get(f"/admin/d/{midori.id}/requests/{afternoon.id}").get_data(as_text=True)
+    for page in (listed, one):
+        assert "12月3日(木)の午後" in page and "14:00" not in page  # an afternoon, not a time nobody said
+    assert "いつでも" in listed  # no time given is said, not left blank
