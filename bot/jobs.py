@@ -242,7 +242,9 @@ def _apology(resident: Resident) -> Outbox:
 
 def _welcome(resident: Resident) -> Outbox:
     """The greeting for a first message that no follow event greeted."""
-    return Outbox().to(resident.id, Text(t("onboarding.welcome", resident.language, name=resident.display_name)))
+    from bot.handlers.onboarding import welcome
+
+    return Outbox().to(resident.id, Text(welcome(resident)))
 
 
 def _with_profile(known: bool, channel: Channel, inbound: Inbound) -> Inbound:

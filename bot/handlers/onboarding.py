@@ -13,7 +13,8 @@ from bot.events import Outbox, Text
 from bot.matching.describe import district_label
 from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import answer_questions, answered_questions, has_word, normal
-from db.models import District, Subscription
+from bot.i18n import t
+from db.models import District, Resident, Subscription
 
 MAX_DISTRICT_BUTTONS = 12
 
@@ -37,6 +38,14 @@ def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_distri
     return Text(turn.t(key), district_buttons(session, locale=turn.locale))
 
 
+def welcome(resident: Resident) -> str:
+    """The first greeting, with the LINE name when there is one (a profile LINE would not give is no
+    「さん、友だち追加…」 with nothing before it)."""
+    if resident.display_name and resident.display_name.strip():
+        return t("onboarding.welcome", resident.language, name=resident.display_name.strip())
+    return t("onboarding.welcome_unnamed", resident.language)
+
+
 @on_event("follow")
 def follow(session: Session, turn: Turn) -> Outbox:
     """A new friend (or one coming back after a block): greet, then ask the district."""
@@ -46,7 +55,7 @@ def follow(session: Session, turn: Turn) -> Outbox:
     if coming_back:
         greeting = Text(turn.t("onboarding.welcome_back"))
     else:
-        greeting = Text(turn.t("onboarding.welcome", name=turn.resident.display_name or ""))
+        greeting = Text(welcome(turn.resident))
     if turn.resident.district_id is None:
         return turn.reply(greeting, ask_district(session, turn))
     return turn.reply(Text(greeting.text, main_menu(turn.locale)))

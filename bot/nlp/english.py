@@ -23,9 +23,19 @@ _CONTRACTIONS: Final = {
     "i'll": ("i", "will"),
     "it's": ("it", "is"),
     "i've": ("i", "have"),
+    "wasn't": ("was", "not"),
+    "weren't": ("were", "not"),
+    "haven't": ("have", "not"),
+    "hasn't": ("has", "not"),
+    "shouldn't": ("should", "not"),
 }
+# The same typed in haste without the apostrophe (cant, dont, im): words of their own only in
+# rare senses (cant, wont), so read as the contraction.
+_BARE_CONTRACTIONS: Final = {word.replace("'", ""): words for word, words in _CONTRACTIONS.items()}
+_CONTRACTIONS.update({bare: words for bare, words in _BARE_CONTRACTIONS.items() if bare not in ("ill", "its", "id")})
 _NEGATIONS: Final = frozenset({"not", "no", "never", "nothing"})
-_BOUNDARIES: Final = frozenset({".", "!", "?", ";", "but"})
+# where a clause ends: the answer to a safety check is often in the one after "but" or "except"
+_BOUNDARIES: Final = frozenset({".", "!", "?", ";", "but", "except", "however", "although"})
 _IRREGULAR: Final = {
     "took": "take",
     "went": "go",

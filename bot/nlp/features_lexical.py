@@ -24,6 +24,7 @@ _BOUNDARY: Final = re.compile(r"[|,.!?;:，。！？；：、…\n]")
 _NOT_LETTER: Final = re.compile(r"[\W_]+")
 _QUESTION: Final = ("?", "？", "吗", "呢", "까", "니", "나요", "khong", "chua", "ko")
 _IN_CONTEXT: Final = ("w:", "h:", "hl:", "r", "e1:", "l:")
+_ENGLISH_CONTRAST: Final = ("but", "except", "however", "although")  # as bot.nlp.english's clause ends
 
 
 # builds a Cue without NamedTuple's Python-level __new__ (as bot.nlp.matcher builds its hits)
@@ -66,7 +67,7 @@ def _grams(units: Sequence[str], language: str) -> list[str]:
 
 def _clauses(text: str, language: str) -> list[str]:
     """The message cut at punctuation and before a contrast word (nhưng, 但是, 지만, but)."""
-    contrast = lexicon(language).contrast if language != "en" else ("but",)
+    contrast = lexicon(language).contrast if language != "en" else _ENGLISH_CONTRAST
     for word in contrast:
         spaced = language in ("vi", "en")
         text = text.replace(f" {word} " if spaced else word, f" | {word} " if spaced else f"|{word}")

@@ -23,7 +23,9 @@ _VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
 _VIETNAMESE_BARE = frozenset(
     "toi ban cua khong duoc nguoi giup minh em anh chi co can lam nha con cho mot nhung va ve di "
     "nhe voi dang roi xin cam on viec mai sang chieu toi nay hom ngay chua biet the nao gi dau "
-    "ong ba chau rat nuoc tieng viet oi dung sao vay muon nhieu giup do xin chao toan bi thuong".split()
+    "ong ba chau rat nuoc tieng viet oi dung sao vay muon nhieu giup do xin chao toan bi thuong "
+    # chat shorthand and southern words (không, được, mình, hết, tôi, không)
+    "ko hok dc mik mk het tui hong nua qua lam".split()
 )
 _ENGLISH_WORDS = frozenset(
     "i you he she we they it is are am was the a an to of and or my your me please can could "
@@ -31,8 +33,8 @@ _ENGLISH_WORDS = frozenset(
     "how what who where when will would someone anyone dog shopping garbage".split()
 )
 # English words that are also Vietnamese syllables typed bare (đổ, ăn, mẹ, ổn, tờ, nó, in, thẻ):
-# from someone who writes Vietnamese, 「do rac」 is Vietnamese.
-_ALSO_VIETNAMESE = frozenset("a an am the to do no on me he in my can".split())
+# from someone who writes Vietnamese, 「do rac」 is Vietnamese (and ok, which Vietnamese chat uses as its own).
+_ALSO_VIETNAMESE = frozenset("a an am the to do no on me he in my can ok".split())
 # Everyday Japanese written in kanji only, with characters Chinese shares: read as Japanese.
 JAPANESE_KANJI_WORDS = frozenset({"了解", "承知", "大丈夫", "感謝", "至急", "平気", "元気"})
 # Chinese grammar words that kanji-only Japanese does not use (我, 你, 的, 吗...).

@@ -220,11 +220,48 @@ def find_hits(text: str, language: str) -> list[Hit]:
     """The vocabulary phrases in a message (Vietnamese typed without marks is matched bare)."""
     vocabulary = lexicon(language)
     prepared = prepare(text, language)
-    phrases = [(p.text, p) for p in vocabulary.phrases]
-    if language == "vi" and not has_marks(prepared):
-        by_text = {p.text: p for p in vocabulary.phrases}
-        phrases = [(bare, by_text[text]) for bare, text in vocabulary.bare(list(by_text))]
-    return _search(prepared, vocabulary, phrases)
+    if language == "vi":
+        return _search(prepared, vocabulary, _vietnamese_phrases(prepared))
+    return _search(prepared, vocabulary, _as_written(language))
+
+
+@cache
+def _as_written(language: str) -> list[tuple[str, Phrase]]:
+    """A language's phrases as they are written in its vocabulary, longest first."""
+    return [(p.text, p) for p in lexicon(language).phrases]
+
+
+@cache
+def _bare_phrases() -> list[tuple[str, Phrase]]:
+    """Vietnamese phrases without their marks, every one (also one listed for two labels, giúp tôi:
+    ask and need_help) but those that are other everyday words bare (chó/cho), longest first."""
+    vocabulary = lexicon("vi")
+    pairs = [(strip_marks(p.text), p) for p in vocabulary.phrases]
+    return [(typed, p) for typed, p in pairs if typed not in vocabulary.bare_ambiguous]
+
+
+@cache
+def _bare_by_first_word() -> dict[str, list[tuple[str, Phrase]]]:
+    """The bare phrases that differ from their written form, by their first word."""
+    found: dict[str, list[tuple[str, Phrase]]] = defaultdict(list)
+    for typed, phrase in _bare_phrases():
+        if typed != phrase.text:
+            found[typed.split()[0]].append((typed, phrase))
+    return dict(found)
+
+
+def _vietnamese_phrases(prepared: str) -> list[tuple[str, Phrase]]:
+    """Vietnamese phrases as they may stand in a message: bare in one typed without marks; in one
+    with marks, as written and, for the words typed bare among marked ones (「LINE cua tui ko hien
+    tin nhắn」), bare too: a bare word never matches a marked phrase nor a marked word a bare one.
+    Only bare phrases whose first word is in the message are added (a marked message is searched
+    for little more than its written phrases)."""
+    if not has_marks(prepared):
+        return _bare_phrases()
+    index = _bare_by_first_word()
+    extra = [pair for word in set(prepared.split()) for pair in index.get(word, ())]
+    written = _as_written("vi")
+    return sorted(written + extra, key=lambda pair: -len(pair[0])) if extra else written
 
 
 def scores(hits: list[Hit]) -> dict[str, float]:

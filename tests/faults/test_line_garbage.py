@@ -48,4 +48,12 @@ def test_a_malformed_profile_answer_still_greets_the_new_friend(post, line_api):
     line_api.fail_next(200, count=5, path="/profile", message="not a profile")
     assert post(event_body(user_event("follow", follow={"isUnblocked": False}))).status_code == 200
     greeting = line_api.sent_messages()[0]["text"]
-    assert greeting == t("onboarding.welcome", "ja", name="")
+    assert greeting == t("onboarding.welcome_unnamed", "ja") and not greeting.startswith("さん")
+
+
+def test_a_first_message_from_someone_line_gives_no_name_for_is_greeted_without_a_blank_name(post, line_api):
+    line_api.fail_next(404, count=5, path="/profile", message="Not found")
+    message = {"type": "text", "id": "1", "quoteToken": "q", "text": "こんにちは"}
+    assert post(event_body(user_event("message", message=message))).status_code == 200
+    greeting = line_api.sent_messages()[0]["text"]
+    assert greeting == t("onboarding.welcome_unnamed", "ja") and not greeting.startswith("さん")
