@@ -20,6 +20,8 @@ from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile, HelpRequest
 
 STEPS = ("kinds", "districts", "slots", "experience")
+# The profile's field each chosen-from-a-list step fills.
+FIELDS = {"kinds": "skills", "districts": "districts", "slots": "availability"}
 MAX_DISTRICTS = 12
 
 
@@ -213,17 +215,23 @@ def typed_districts(session: Session, turn: Turn) -> Outbox | None:
 def typed_step(session: Session, turn: Turn, name: str, field: str) -> Outbox | None:
     """完了 typed, or what the registration asks written in words at any of its steps: kinds,
     districts or free time (「緑ケ丘と八幡」 at the kinds step is kept for the districts step,
-    where it shows chosen), and the step asked again with what is chosen."""
+    where it shows chosen), and the step asked again with what is chosen; an answer to a later
+    step only ("weekends and weekday evenings" asked for districts, one chosen already) goes on
+    to that step, the one asked taken as it stands."""
     profile = profile_of(session, turn)
     if typed_done(turn, bool(profile and getattr(profile, field))):
         return _next(session, turn, name)
-    if profile is None or not took_answers(session, turn, profile):
+    named = took_answers(session, turn, profile) if profile is not None else set()
+    if profile is None or not named:
         return None
+    later = {FIELDS[step_name] for step_name in STEPS[STEPS.index(name) + 1 :] if step_name in FIELDS}
+    if field not in named and named <= later and getattr(profile, field) and registering(session, turn):
+        return _next(session, turn, name)
     return turn.reply(step(session, turn, profile, name, registering(session, turn)))
 
 
-def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> bool:
-    """Add the kinds, districts and free time a text names to the profile; whether it named any."""
+def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> set[str]:
+    """Add the kinds, districts and free time a text names to the profile; the fields it named."""
     from bot.nlp import extract_skills
     from bot.residents import district_in
 
@@ -233,7 +241,7 @@ def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> bool:
     profile.skills = list(dict.fromkeys([*profile.skills, *kinds]))
     profile.districts.extend(d for d in named if d not in profile.districts)
     profile.availability = list(dict.fromkeys([*profile.availability, *slots]))
-    return bool(kinds or named or slots)
+    return {field for field, found in (("skills", kinds), ("districts", named), ("availability", slots)) if found}
 
 
 def slots_in(text: str, locale: str) -> list[str]:

@@ -59,6 +59,31 @@ def test_districts_and_times_written_at_the_kinds_step_are_kept_for_their_steps(
     assert profile.availability == ["weekday_morning"]
 
 
+@pytest.mark.parametrize(
+    ("language", "offer", "times", "asked_times"),
+    [
+        ("en", "I'd like to help out, I can do gardening", "weekends and weekday evenings", "free"),
+        ("ja", "庭の手入れなら手伝えます、登録したい", "土日と平日の夕方", "手伝いやすい時間"),
+    ],
+)
+def test_free_time_written_at_the_districts_step_goes_on_to_the_free_time_step(
+    language, offer, times, asked_times, chat, session
+):
+    """The districts asked, their own already chosen, the helper writes when they are free: that is
+    the next question's answer, so the bot goes on to it with those times chosen instead of asking
+    for the districts again as if nothing was said."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language=language)
+    chat.say("H", offer)
+    got = chat.say("H", {"en": "that's all", "ja": "以上です"}[language])
+    assert "緑ケ丘" in " ".join(buttons(got))  # the districts step
+    got = chat.say("H", times)
+    assert asked_times in texts(got)[-1], texts(got)  # on to the free-time step
+    profile = session.scalar(select(HelperProfile))
+    assert set(profile.availability) == {"weekend", "weekday_evening"}
+    assert [d.id for d in profile.districts] == [midori.id]
+
+
 def test_a_request_written_at_the_experience_question_is_never_stored_as_experience(chat, session):
     midori = factories.district(session, "緑ケ丘")
     factories.resident(session, user_id="H", district=midori)
