@@ -368,6 +368,8 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     # (「またお願いを送ってください」「今月いっぱい休ませてもらいます」 are no requests, nor cancels).
     if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
+    if says_stop_sending(session, turn):  # 「依頼は送らんどいて」「連絡はいらん」, whatever it was read as
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if understood.intent == "cancel" and not stops_offers(session, turn):
         return None
     if understood.intent == "cancel":  # 「今月いっぱい出張やけん、依頼は止めといて」: no request of theirs
@@ -397,6 +399,14 @@ def stops_offers(session: Session, turn: Turn) -> bool:
     )
     away = period_end(turn.text, turn.now) is not None and has_word(turn, "helper.pause_words")
     return own is None and (has_word(turn, "helper.offer_words") or away)
+
+
+def says_stop_sending(session: Session, turn: Turn) -> bool:
+    """What a helper receives (依頼, 連絡, requests) named with a word of not wanting it (送らんで,
+    いらん, don't send), by a helper with no request of their own it could be about."""
+    from bot.handlers.conversation import has_word
+
+    return has_word(turn, "helper.offer_words") and has_word(turn, "helper.stop_words") and stops_offers(session, turn)
 
 
 def asks_for_a_kind(turn: Turn) -> bool:
