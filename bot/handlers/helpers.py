@@ -426,7 +426,13 @@ def asks_for_a_kind(turn: Turn) -> bool:
 
 def cancel_registration(session: Session, turn: Turn) -> Outbox:
     """「やめます」 at any step: the question is dropped and the person told. A first registration
-    left unfinished stays paused, so nothing is offered to it."""
+    left unfinished stays paused, so nothing is offered to it. A word that says both "that's all"
+    and "never mind" (됐어요) is the first where something is chosen at a list step: done."""
+    name = turn.pending.state.removeprefix("helper_")
+    profile = profile_of(session, turn)
+    chosen = name in FIELDS and profile is not None and bool(getattr(profile, FIELDS[name]))
+    if chosen and typed_done(turn, chosen):
+        return _next(session, turn, name)
     key = "helper.cancelled_registration" if registering(session, turn) else "helper.cancelled_edit"
     conversations.finish(session, turn.resident)
     return turn.reply(Text(turn.t(key)))
