@@ -136,3 +136,19 @@ def test_a_helper_asking_not_to_be_sent_requests_gets_none(language, text, line_
     line_chat.say("Ureq", "集会所の裏")
     line_chat.say("Ureq", "はい")
     assert offers_to(line_chat, "Uh1") == []
+
+
+def test_nobody_of_the_kind_free_the_admin_is_shown_helpers_of_a_near_kind_among_the_choices(line_chat, session, town):
+    factories.admin(session, town, platform="line", user_id="Uadmin", display_name="担当")
+    for i, kind in enumerate(("dog_walking", "smartphone", "childcare", "shopping", "dog_walking", "smartphone")):
+        factories.helper(
+            session, platform="line", user_id=f"Uo{i}", district=town, skills=[kind], display_name=f"他{i}"
+        )
+    factories.helper(session, platform="line", user_id="Ucarp", district=town, skills=["repair"], display_name="木下")
+    session.commit()  # nobody tidies; 佐藤 and 木下 repair, and registered first and last
+    line_chat.say("Ureq", "明日の朝、押し入れの片付けを手伝ってほしい")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    line_chat.say("Ureq", "集会所の裏")
+    line_chat.say("Ureq", "はい")
+    alert = next(m for m in line_chat.channel.to("Uadmin") if "引き受け手なし" in texts([m])[0])
+    assert [b.label for b in alert.buttons][:2] == ["佐藤", "木下"], [b.label for b in alert.buttons]
