@@ -84,7 +84,10 @@ def test_a_circular_written_on_one_line_is_previewed_as_the_followers_will_get_i
     circular_id = session.scalar(select(Circular.id))
     chat.press(midori_admin.platform_user_id, f"circular.send:{circular_id}")
     sent = channel.multicasts[0][1][0]
-    assert (sent.title, sent.body) == ("【緑ケ丘の回覧板】12月6日9時から公民館前で大掃除をします。", "軍手をお持ちください。")
+    assert (sent.title, sent.body) == (
+        "【緑ケ丘の回覧板】12月6日9時から公民館前で大掃除をします。",
+        "軍手をお持ちください。",
+    )
 
 
 def test_admin_can_compose_with_the_menu_button(chat, session, channel, midori, midori_admin):
