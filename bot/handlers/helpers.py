@@ -368,6 +368,8 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     # (「またお願いを送ってください」「今月いっぱい休ませてもらいます」 are no requests, nor cancels).
     if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
+    if says_stop_sending(session, turn):  # 「依頼は送らんどいて」「連絡はいらん」, whatever it was read as
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if understood.intent == "cancel" and not stops_offers(session, turn):
         return None
     if understood.intent == "cancel":  # 「今月いっぱい出張やけん、依頼は止めといて」: no request of theirs
@@ -399,6 +401,14 @@ def stops_offers(session: Session, turn: Turn) -> bool:
     return own is None and (has_word(turn, "helper.offer_words") or away)
 
 
+def says_stop_sending(session: Session, turn: Turn) -> bool:
+    """What a helper receives (依頼, 連絡, requests) named with a word of not wanting it (送らんで,
+    いらん, don't send), by a helper with no request of their own it could be about."""
+    from bot.handlers.conversation import has_word
+
+    return has_word(turn, "helper.offer_words") and has_word(turn, "helper.stop_words") and stops_offers(session, turn)
+
+
 def asks_for_a_kind(turn: Turn) -> bool:
     """A request naming a kind of help in words (「今日は休みなので買い物をお願いしたい」); the learned
     layer's guess alone (「しばらく休ませてもらいます」 read as childcare) is no request."""
@@ -416,7 +426,13 @@ def asks_for_a_kind(turn: Turn) -> bool:
 
 def cancel_registration(session: Session, turn: Turn) -> Outbox:
     """「やめます」 at any step: the question is dropped and the person told. A first registration
-    left unfinished stays paused, so nothing is offered to it."""
+    left unfinished stays paused, so nothing is offered to it. A word that says both "that's all"
+    and "never mind" (됐어요) is the first where something is chosen at a list step: done."""
+    name = turn.pending.state.removeprefix("helper_")
+    profile = profile_of(session, turn)
+    chosen = name in FIELDS and profile is not None and bool(getattr(profile, FIELDS[name]))
+    if chosen and typed_done(turn, chosen):
+        return _next(session, turn, name)
     key = "helper.cancelled_registration" if registering(session, turn) else "helper.cancelled_edit"
     conversations.finish(session, turn.resident)
     return turn.reply(Text(turn.t(key)))

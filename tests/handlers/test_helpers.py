@@ -6,6 +6,7 @@ import pytest
 
 from sqlalchemy import select
 
+from bot.i18n import t
 from bot.matching import drafts
 
 from db.models import HelperProfile, local_now
@@ -231,6 +232,21 @@ def test_a_helper_registers_by_typing_alone_done_included(chat, session):
     profile = session.scalar(select(HelperProfile))
     assert set(profile.skills) == {"shopping", "garden"} and profile.availability == ["weekend"]
     assert [d.id for d in profile.districts] == [kurosaki.id]
+
+
+def test_a_word_for_both_done_and_never_mind_is_done_once_something_is_chosen(chat, session):
+    """됐어요 is "that's it" as well as "no thanks": with kinds chosen, the list is finished, not the
+    registration dropped; with nothing chosen it stops, as any never mind does."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language="ko")
+    chat.say("H", "저도 돕고 싶어요. 쓰레기 버리기랑 장보기 할 수 있어요")
+    got = chat.say("H", "됐어요")
+    assert "✓ 緑ケ丘" in buttons(got), texts(got)  # on to the districts
+    factories.resident(session, user_id="K", district=midori, language="ko")
+    session.commit()
+    chat.say("K", "돕고 싶어요")
+    got = chat.say("K", "됐어요")  # nothing chosen yet
+    assert texts(got) == [t("helper.cancelled_registration", "ko")]
 
 
 @pytest.mark.parametrize("text", ["以上です", "はい"])
