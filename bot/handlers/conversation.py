@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Message, Outbox, Text
+from bot.events import Button, Message, Outbox, Text
 from bot.handlers import FREE_TEXT, INTENTS, STATES, Handler, Turn, button, catalog_words, on_postback, on_state
 from bot.matching import drafts
 
@@ -261,6 +261,38 @@ def unread_correction(turn: Turn) -> bool:
     from bot.privacy import has_address
 
     return has_word(turn, "conversation.change_words") and not has_address(turn.text)
+
+
+# A button label's parts, its words (「家族・民生委員」, "Weekdays only" named by "weekdays please"),
+# and what a Japanese part names after its の (「地区の役員」 is named 「役員さんで」).
+_LABEL_PARTS = re.compile(r"[・/（）()、,\s]+")
+
+
+def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
+    """The button a typed answer names at a question asked with buttons (「毎日で」「平日だけ
+    お願いします」「3時間」「両方で」 for 毎日 / 平日だけ, 2 / 3 / 6時間, 家族 / 役員 / 両方): one whose
+    label or a part of it is in the text, or whose label holds the whole text; by its number when
+    the labels differ by numbers; after a contrast (「毎日じゃなくて平日だけ」) what follows it. None
+    when no button or more than one fits, or for a question back: asked again."""
+    from bot.nlp.when import CONTRAST
+
+    if asks_back(turn):
+        return None  # 「平日と毎日、どっちがいいと思う？」 chooses neither
+    text = CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
+    numbers = set(re.findall(r"\d+", text))
+    by_number = [b for b in buttons if numbers and set(re.findall(r"\d+", normal(b.label))) == numbers]
+    if len(by_number) == 1:
+        return by_number[0]
+    fitting = [b for b in buttons if _names_label(text, normal(b.label))]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _names_label(text: str, label: str) -> bool:
+    if not text or re.search(r"\d", label):
+        return False  # a label with a number is named by its number alone (3時間 is not in 13時間)
+    parts = {part.strip() for part in _LABEL_PARTS.split(label)} | {label}
+    parts |= {part.rsplit("の", 1)[1] for part in list(parts) if "の" in part[1:-1]}
+    return any(len(part) >= 2 and holds(text, part) for part in parts) or (len(text) >= 2 and text in label)
 
 
 def is_one_of(turn: Turn, key: str) -> bool:

@@ -20,6 +20,8 @@ from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile, HelpRequest
 
 STEPS = ("kinds", "districts", "slots", "experience")
+# The profile's field each chosen-from-a-list step fills.
+FIELDS = {"kinds": "skills", "districts": "districts", "slots": "availability"}
 MAX_DISTRICTS = 12
 
 
@@ -213,17 +215,23 @@ def typed_districts(session: Session, turn: Turn) -> Outbox | None:
 def typed_step(session: Session, turn: Turn, name: str, field: str) -> Outbox | None:
     """完了 typed, or what the registration asks written in words at any of its steps: kinds,
     districts or free time (「緑ケ丘と八幡」 at the kinds step is kept for the districts step,
-    where it shows chosen), and the step asked again with what is chosen."""
+    where it shows chosen), and the step asked again with what is chosen; an answer to a later
+    step only ("weekends and weekday evenings" asked for districts, one chosen already) goes on
+    to that step, the one asked taken as it stands."""
     profile = profile_of(session, turn)
     if typed_done(turn, bool(profile and getattr(profile, field))):
         return _next(session, turn, name)
-    if profile is None or not took_answers(session, turn, profile):
+    named = took_answers(session, turn, profile) if profile is not None else set()
+    if profile is None or not named:
         return None
+    later = {FIELDS[step_name] for step_name in STEPS[STEPS.index(name) + 1 :] if step_name in FIELDS}
+    if field not in named and named <= later and getattr(profile, field) and registering(session, turn):
+        return _next(session, turn, name)
     return turn.reply(step(session, turn, profile, name, registering(session, turn)))
 
 
-def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> bool:
-    """Add the kinds, districts and free time a text names to the profile; whether it named any."""
+def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> set[str]:
+    """Add the kinds, districts and free time a text names to the profile; the fields it named."""
     from bot.nlp import extract_skills
     from bot.residents import district_in
 
@@ -233,7 +241,7 @@ def took_answers(session: Session, turn: Turn, profile: HelperProfile) -> bool:
     profile.skills = list(dict.fromkeys([*profile.skills, *kinds]))
     profile.districts.extend(d for d in named if d not in profile.districts)
     profile.availability = list(dict.fromkeys([*profile.availability, *slots]))
-    return bool(kinds or named or slots)
+    return {field for field, found in (("skills", kinds), ("districts", named), ("availability", slots)) if found}
 
 
 def slots_in(text: str, locale: str) -> list[str]:
@@ -360,6 +368,8 @@ def pause_in_words(session: Session, turn: Turn, in_menu: bool = False) -> Outbo
     # (「またお願いを送ってください」「今月いっぱい休ませてもらいます」 are no requests, nor cancels).
     if (profile.paused or in_menu) and has_word(turn, "helper.resume_words"):
         return _set_paused(session, turn, False)
+    if says_stop_sending(session, turn):  # 「依頼は送らんどいて」「連絡はいらん」, whatever it was read as
+        return _set_paused(session, turn, True, period_end(turn.text, turn.now))
     if understood.intent == "cancel" and not stops_offers(session, turn):
         return None
     if understood.intent == "cancel":  # 「今月いっぱい出張やけん、依頼は止めといて」: no request of theirs
@@ -391,6 +401,14 @@ def stops_offers(session: Session, turn: Turn) -> bool:
     return own is None and (has_word(turn, "helper.offer_words") or away)
 
 
+def says_stop_sending(session: Session, turn: Turn) -> bool:
+    """What a helper receives (依頼, 連絡, requests) named with a word of not wanting it (送らんで,
+    いらん, don't send), by a helper with no request of their own it could be about."""
+    from bot.handlers.conversation import has_word
+
+    return has_word(turn, "helper.offer_words") and has_word(turn, "helper.stop_words") and stops_offers(session, turn)
+
+
 def asks_for_a_kind(turn: Turn) -> bool:
     """A request naming a kind of help in words (「今日は休みなので買い物をお願いしたい」); the learned
     layer's guess alone (「しばらく休ませてもらいます」 read as childcare) is no request."""
@@ -408,7 +426,13 @@ def asks_for_a_kind(turn: Turn) -> bool:
 
 def cancel_registration(session: Session, turn: Turn) -> Outbox:
     """「やめます」 at any step: the question is dropped and the person told. A first registration
-    left unfinished stays paused, so nothing is offered to it."""
+    left unfinished stays paused, so nothing is offered to it. A word that says both "that's all"
+    and "never mind" (됐어요) is the first where something is chosen at a list step: done."""
+    name = turn.pending.state.removeprefix("helper_")
+    profile = profile_of(session, turn)
+    chosen = name in FIELDS and profile is not None and bool(getattr(profile, FIELDS[name]))
+    if chosen and typed_done(turn, chosen):
+        return _next(session, turn, name)
     key = "helper.cancelled_registration" if registering(session, turn) else "helper.cancelled_edit"
     conversations.finish(session, turn.resident)
     return turn.reply(Text(turn.t(key)))

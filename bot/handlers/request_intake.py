@@ -27,9 +27,11 @@ _SPACED = ("vi", "ko", "en")  # written in words between spaces (Japanese and Ch
 
 
 def without_greetings(turn: Turn) -> str:
-    """The text with 「よろしくお願いします」 and the like taken out (they ask for nothing)."""
+    """The text with 「よろしくお願いします」 and the like taken out (they ask for nothing), and help
+    already given (「手伝ってくれて」 "thanks for the help": its 手伝 or "help" asks for nothing)."""
     text = flows.normal(turn.text)
-    for phrase in sorted(catalog_words(turn.locale, "request.greeting_words"), key=len, reverse=True):
+    phrases = catalog_words(turn.locale, "request.greeting_words") + catalog_words(turn.locale, "request.helped_words")
+    for phrase in sorted(phrases, key=len, reverse=True):
         text = text.replace(flows.normal(phrase), " ")
     return text
 
@@ -80,9 +82,18 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
         return help_request(session, turn)
     # unsure of an ask (ズボンの裾上げをしてくれる人はおらんやろか) with no kind named: asked, not
     # answered as small talk (in cross-validation a third of such readings were needs)
-    if tells_of_a_kindness(turn) or (turn.understood.category in (None, "other") and not asks(turn)):
+    if tells_of_a_kindness(turn) or (
+        turn.understood.category in (None, "other") and not asks(turn) and not unable(turn)
+    ):
         return small_talk(turn)
     return ask_is_request(session, turn)
+
+
+def unable(turn: Turn) -> bool:
+    """「役所の書類が書けんのです」 "I can't fill in the forms": something the person cannot do, told
+    without an ask, is a need to ask about (the Japanese summary has it as 書けない)."""
+    text = flows.normal(turn.text) + " " + flows.normal(turn.understood.summary or "")
+    return any(flows.holds(text, flows.normal(w)) for w in catalog_words(turn.locale, "request.unable_words"))
 
 
 @on_intent("chitchat")
@@ -104,10 +115,11 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
 
 
 def tells_of_a_kindness(turn: Turn) -> bool:
-    """「孫が来てくれてね」: someone did something for the sender, and nothing is asked; a story
-    (whatever kind of help its words name), never a request."""
+    """「孫が来てくれてね」 "thanks for the help last week": someone did something for the sender,
+    and nothing is asked; a story or thanks (whatever kind of help its words name), never a request."""
     text = flows.normal(turn.text)
-    return not asks(turn) and any(flows.normal(w) in text for w in catalog_words(turn.locale, "request.kindness_words"))
+    done = catalog_words(turn.locale, "request.kindness_words") + catalog_words(turn.locale, "request.helped_words")
+    return not asks(turn) and any(flows.holds(text, flows.normal(w)) for w in done)
 
 
 def ask_what_trouble(session: Session, turn: Turn) -> Outbox:
@@ -171,6 +183,8 @@ def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
         return answered_is_request(session, turn, False)
     if declines(turn):  # 「いいえ、明日は息子が来るけん」: a no, though it names a day
         return answered_is_request(session, turn, False)
+    if asks(turn) and vague(turn):  # 「頼む」「お願いできますか」, whatever read as: a yes to the need kept
+        return answered_is_request(session, turn, True)
     if turn.understood.intent == "help_request" and asks(turn):
         conversations.finish(session, turn.resident)
         return help_request(session, turn)

@@ -5,6 +5,7 @@ exits work at every question (bot.handlers.conversation)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -303,9 +304,17 @@ def address_later(session: Session, turn: Turn) -> Outbox:
     return turn.reply(Text(turn.t("watch.address_skipped")))
 
 
-def _buttons_only(session: Session, turn: Turn) -> Outbox | None:
-    """A question answered by its buttons: words are not an answer (the exits still apply)."""
-    return None
+def typed_choice(session: Session, turn: Turn) -> Outbox | None:
+    """「毎日で」「3時間くらい」「家族で」 typed at a question asked with buttons: as the button it
+    names was pressed (None, asked again, when it names none or several)."""
+    state = turn.pending.state
+    buttons = [b for m in _questions(turn, state, dict(turn.pending.data or {})) for b in getattr(m, "buttons", ())]
+    chosen = flows.typed_choice(turn, buttons)
+    if chosen is None:
+        return None
+    action, *args = chosen.data.split(":")
+    pressed = {"watch.days": days_pressed, "watch.wait": wait_pressed, "watch.who": who_pressed}[action]
+    return pressed(session, replace(turn, action=action, args=args))
 
 
 SIGN_UP = flows.declare(
@@ -315,9 +324,9 @@ SIGN_UP = flows.declare(
             "watch_for": typed_whom,
             "watch_family_name": typed_family_name,
             "watch_time": typed_time,
-            "watch_days": _buttons_only,
-            "watch_wait": _buttons_only,
-            "watch_who": _buttons_only,
+            "watch_days": typed_choice,
+            "watch_wait": typed_choice,
+            "watch_who": typed_choice,
             "watch_address": typed_address,
         },
         free_text=frozenset({"watch_address", "watch_family_name"}),

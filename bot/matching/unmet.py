@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.events import Envelope, Outbox, Text, button
 from bot.i18n import t
+from bot.kinds import NEAR
 from bot.matching import describe
 from bot.outbox import recipient, retry_key
 from db.models import DistrictAdmin, HelperKind, HelperProfile, HelpRequest, Offer, Resident, helper_districts
@@ -34,15 +35,17 @@ def round_keys(session: Session, request: HelpRequest, round: int) -> list[str]:
 
 def short_list(session: Session, request: HelpRequest) -> list[Resident]:
     """A few helpers of the district an admin could ask in person, whatever their kinds: those
-    who registered the request's kind first, those who declined it last."""
-    of_kind = (
+    who registered the request's kind first, then those of a kind near it (a carpenter for a
+    wardrobe to move), those who declined it last."""
+    of_kind, of_near_kind = (
         select(HelperKind.helper_id)
         .where(
             HelperKind.helper_id == HelperProfile.id,
             HelperKind.district_id == request.district_id,
-            HelperKind.kind == request.category,
+            HelperKind.kind.in_(kinds),
         )
         .exists()
+        for kinds in ((request.category,), NEAR.get(request.category, ()) or ("",))
     )
     declined = (
         select(Offer.id)
@@ -60,7 +63,9 @@ def short_list(session: Session, request: HelpRequest) -> list[Resident]:
                 Resident.active.is_(True),
                 Resident.id != request.resident_id,
             )
-            .order_by(case((of_kind, 0), else_=1), case((declined, 1), else_=0), Resident.id)
+            .order_by(
+                case((of_kind, 0), else_=1), case((declined, 1), else_=0), case((of_near_kind, 0), else_=1), Resident.id
+            )
             .limit(SHORT_LIST)
         )
     )

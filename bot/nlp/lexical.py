@@ -221,23 +221,49 @@ def find_hits(text: str, language: str) -> list[Hit]:
     vocabulary = lexicon(language)
     prepared = prepare(text, language)
     if language == "vi":
-        return _search(prepared, vocabulary, _vietnamese_phrases(has_marks(prepared)))
-    return _search(prepared, vocabulary, [(p.text, p) for p in vocabulary.phrases])
+        return _search(prepared, vocabulary, _vietnamese_phrases(prepared))
+    return _search(prepared, vocabulary, _as_written(language))
 
 
 @cache
-def _vietnamese_phrases(marked: bool) -> list[tuple[str, Phrase]]:
-    """Vietnamese phrases as they may be written in a message: without marks in one typed bare;
-    in one with marks, as written and also bare, for the words typed bare among marked ones
-    (「LINE cua tui ko hien tin nhắn」: a bare word is bare in the text, so it never matches
-    a marked phrase, and a marked word never matches a bare one). Longest first."""
+def _as_written(language: str) -> list[tuple[str, Phrase]]:
+    """A language's phrases as they are written in its vocabulary, longest first."""
+    return [(p.text, p) for p in lexicon(language).phrases]
+
+
+@cache
+def _bare_phrases() -> list[tuple[str, Phrase]]:
+    """Vietnamese phrases without their marks, every one (also one listed for two labels, giúp tôi:
+    ask and need_help) but those that are other everyday words bare (chó/cho), longest first."""
     vocabulary = lexicon("vi")
-    # every phrase, also one listed for two labels (giúp tôi: ask and need_help)
-    bare = [(typed, p) for p in vocabulary.phrases if (typed := strip_marks(p.text)) not in vocabulary.bare_ambiguous]
-    bare = [(typed, p) for typed, p in bare if not marked or typed != p.text]
-    if not marked:
-        return bare
-    return sorted([(p.text, p) for p in vocabulary.phrases] + bare, key=lambda pair: -len(pair[0]))
+    pairs = [(strip_marks(p.text), p) for p in vocabulary.phrases]
+    return [(typed, p) for typed, p in pairs if typed not in vocabulary.bare_ambiguous]
+
+
+@cache
+def _bare_by_first_word() -> dict[str, list[tuple[str, Phrase]]]:
+    """The bare phrases that differ from their written form, by their first word."""
+    found: dict[str, list[tuple[str, Phrase]]] = defaultdict(list)
+    for typed, phrase in _bare_phrases():
+        if typed != phrase.text:
+            found[typed.split()[0]].append((typed, phrase))
+    return dict(found)
+
+
+def _vietnamese_phrases(prepared: str) -> list[tuple[str, Phrase]]:
+    """Vietnamese phrases as they may stand in a message: bare in one typed without marks; in one
+    with marks, as written and, for the words typed bare among marked ones (「LINE cua tui ko hien
+    tin nhắn」), bare too: a bare word never matches a marked phrase nor a marked word a bare one.
+    Only bare phrases whose first word is in the message are added (a marked message is searched
+    for little more than its written phrases)."""
+    if not has_marks(prepared):
+        return _bare_phrases()
+    index = _bare_by_first_word()
+    # each word once, in the message's order (a set's order changes with the process' string hashes,
+    # and with it the order of phrases of one length, of the hits and of the features summed)
+    extra = [pair for word in dict.fromkeys(prepared.split()) for pair in index.get(word, ())]
+    written = _as_written("vi")
+    return sorted(written + extra, key=lambda pair: -len(pair[0])) if extra else written
 
 
 def scores(hits: list[Hit]) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 import math
 from bisect import bisect_right
-from typing import Final
+from typing import Final, cast
 
 from rapidfuzz import fuzz, process
 
@@ -18,7 +18,6 @@ from bot.nlp.vocab import (
 
 FUZZY_THRESHOLD: Final = 86.0
 FUZZY_DISCOUNT: Final = 0.7
-FIRST_WORDS_SIZE: Final = 50_000
 _EN_SKIPPABLE: Final = frozenset({"not", "the", "a", "an", "my", "me", "to", "up", "some", "any", "it", "out"})
 _CHAIN_POS: Final = frozenset({"助詞", "助動詞"})
 _CHAIN_KEYS: Final = frozenset({"スル", "デキル", "イル", "アル", "ナル", "レル", "ラレル", "セル", "オル", "ヤル"})
@@ -29,6 +28,9 @@ GRAM: Final = 3  # the width of Message.grams (the learned model's reading featu
 # 3丁目110番地, 1-119号 (keys: what is joined to the number before it and after it).
 _JOINED_BEFORE: Final = frozenset({"-", "−", "‐", "－", "ー", "チョウメ"})
 _JOINED_AFTER: Final = frozenset({"-", "−", "‐", "－", "ー", "バンチ", "ゴウ"})
+# The terms a word starts: (number, term, its other words) each, the number as an object (compiled,
+# bot/compiled.py, an int is boxed again, a new int object, each time it is looked up among the found).
+Starting = tuple[tuple[object, Term, tuple[Token, ...]], ...]
 
 
 class Hit:
@@ -134,22 +136,20 @@ def _same_word(token: Token, wanted: Token) -> bool:
     return False
 
 
-def _first_words(vocabulary: Vocabulary, token: Token) -> tuple[tuple[object, Term, tuple[Token, ...]], ...]:
+def _first_words(vocabulary: Vocabulary, token: Token) -> Starting:
     """Terms whose first word is this token, as (number, term, its other words), worked out once
-    per token (tokens are cached words)."""
-    # keyed by identity: the entry keeps its token alive, so the id cannot be reused meanwhile
-    entry = vocabulary.first_words.get(id(token))
-    if entry is not None and entry[0] is token:
-        return entry[1]
-    if len(vocabulary.first_words) >= FIRST_WORDS_SIZE:
-        vocabulary.first_words.clear()
+    per token and kept on it (tokens are cached words)."""
+    kept = token.starts
+    if kept and kept[0][0] is vocabulary:
+        return cast(Starting, kept[0][1])
+    # (another vocabulary's terms are replaced: a word is met in messages of one language)
     terms = vocabulary.terms
     starting = tuple(
         (n, terms[n], terms[n].tokens[1:])
         for n in vocabulary.by_first_key.get(token.key, ())
         if _same_word(token, terms[n].tokens[0])
     )
-    vocabulary.first_words[id(token)] = (token, starting)
+    kept[:] = [(vocabulary, starting)]
     return starting
 
 
@@ -180,7 +180,8 @@ def _negated(message: Message, start: int, end: int) -> bool:
         return any(tokens[i].negation and message.clauses[i] == clause for i in range(max(0, start - 3), end))
     if tokens[end - 1].negation:
         return True
-    for token in tokens[end : end + 5]:
+    for index in range(end, min(end + 5, len(tokens))):  # (no slice of the tokens built per hit)
+        token = tokens[index]
         if token.negation:
             return True
         if token.boundary or not (token.pos in _CHAIN_POS or token.key in _CHAIN_KEYS):
@@ -198,13 +199,19 @@ def _hit(term: Term, message: Message, start: int, end: int, weight: float) -> H
 def _token_hits(message: Message, vocabulary: Vocabulary) -> dict[object, Hit]:
     """Terms whose lemma keys occur in order in the message, by term number (an int object)."""
     found: dict[object, Hit] = {}
-    known = vocabulary.first_words  # (get called on the dict itself: compiled, that is a direct C call)
     tokens = message.tokens
     # the keys of the next two words: a term's second word is one of them (one word may be skipped)
     keys = [t.key for t in tokens] + ["", ""]
     for start, token in enumerate(tokens):
-        entry = known.get(id(token))  # _first_words, inlined: it runs for every word of every message
-        starting = entry[1] if entry is not None and entry[0] is token else _first_words(vocabulary, token)
+        # _first_words, inlined: it runs for every word of every message (an attribute read, where
+        # a dict of words by id() boxed an int and hashed it for each)
+        kept = token.starts
+        entry = kept[0] if kept else None
+        starting = (
+            cast(Starting, entry[1])
+            if entry is not None and entry[0] is vocabulary
+            else _first_words(vocabulary, token)
+        )
         for number, term, rest in starting:
             if number in found:
                 continue
@@ -295,7 +302,7 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     kept: list[Hit] = []
-    for hit in sorted(hits, key=_longest_first):
+    for hit in _longest_first(hits):
         start, end = hit.start, hit.end
         for other in kept:  # (only a hit around this one can hide it: checked here, it is quicker)
             if other.start <= start and end <= other.end and _hides(other, hit):
@@ -305,9 +312,18 @@ def _outermost(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _longest_first(hit: Hit) -> int:
-    """Sort key: longer spans first."""
-    return hit.start - hit.end
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """The hits, longer spans first, equal spans in their order (as a stable sort by length)."""
+    # an insertion sort: a message has a handful of hits, and compiled it compares two ints where
+    # sorted() called a key function back through Python for each hit (~500 instructions a hit)
+    ordered: list[Hit] = []
+    for hit in hits:
+        span = hit.end - hit.start
+        place = len(ordered)
+        while place and ordered[place - 1].end - ordered[place - 1].start < span:
+            place -= 1
+        ordered.insert(place, hit)
+    return ordered
 
 
 def _hides(kept: Hit, hit: Hit) -> bool:

@@ -3,7 +3,7 @@
 import csv
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Final
 
@@ -48,6 +48,9 @@ class Token:
     mark: bool = False  # punctuation or a space (_MARKS): no word
     base: str = ""  # dictionary form as written (連れ -> 連れる, すて -> すてる)
     kanji: bool = False  # written with a kanji (a message of words without one is read as kana)
+    # the vocabulary terms this word starts, worked out by bot.nlp.matcher the first time it is met
+    # and kept here, on the cached word: [(vocabulary, terms)] (not part of what the word is)
+    starts: list[tuple[object, ...]] = field(default_factory=list, compare=False, repr=False)
 
 
 @cache

@@ -3,7 +3,7 @@
 import sys
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -51,12 +51,6 @@ class Vocabulary:
     fuzzy_terms: tuple[int, ...]
     fuzzy_by_pair: dict[str, frozenset[int]]
     fuzzy_pair_places: dict[str, tuple[int, ...]]  # a spelling once for each place it holds the pair
-    # which terms a kind of message word starts (filled as words are met; see matcher)
-    # (a term's number as an object: compiled, bot/compiled.py, an int is boxed again, a new int
-    # object, each time the matcher looks it up among the terms it found)
-    first_words: dict[int, tuple[Token, tuple[tuple[object, Term, tuple[Token, ...]], ...]]] = field(
-        default_factory=dict
-    )
 
 
 def tokens_for(text: str, language: str) -> tuple[Token, ...]:

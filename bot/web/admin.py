@@ -33,7 +33,7 @@ from bot.circulars.circulars import progress
 from bot.circulars.subscriptions import admin_districts
 from bot.errors import NotAllowedError
 from bot.i18n import hours_text, t, when_text
-from bot.matching import approve_helper
+from bot.matching import approve_helper, describe
 from bot.web import admin_security, admin_sessions
 from bot.web import admin_queries as queries
 from bot.web import request_now, request_session
@@ -141,6 +141,9 @@ def page(template: str, admin: Resident, **context) -> str:
         locale=locale,
         t=lambda key, **fields: t(key, locale, **fields),
         when=lambda moment: when_text(moment, locale) if moment else "",
+        # when a request's help is needed as the resident said it (「12月3日(木)の午後」, not the
+        # 14:00 an afternoon is kept as; 「いつでも」 when no time was given)
+        needed=lambda help_request: describe.when(help_request, locale),
         hours=lambda minutes: hours_text(minutes, locale),
         **context,
     )

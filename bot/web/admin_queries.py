@@ -94,15 +94,28 @@ def waiting(session: Session, circular: Circular) -> list[tuple[Resident, None]]
     return [(resident, None) for resident in silent(session, circular.id, column, limit=LIST_LIMIT)]
 
 
-def need_help(session: Session, circular: Circular) -> list[tuple[Resident, datetime | None]]:
-    """Who answered a safety check that they need help, and when."""
+def need_help(session: Session, circular: Circular) -> list[tuple[Resident, datetime | None, HelpRequest | None]]:
+    """Who answered a safety check that they need help, when, and the urgent request their answer
+    opened (its words, 「祖母が歩けない」, and whether someone has taken it), if there is one."""
     rows = session.execute(
         select(Resident, Delivery.answered_at)
         .join(Delivery, Delivery.resident_id == Resident.id)
         .where(Delivery.circular_id == circular.id, Delivery.answer == "need_help")
         .order_by(Delivery.answered_at)
-    )
-    return [(resident, answered_at) for resident, answered_at in rows]
+    ).all()
+    # the first urgent request of each since the check went out (bot.circulars.safety opens one)
+    opened: dict[int, HelpRequest] = {}
+    for request in session.scalars(
+        select(HelpRequest)
+        .where(
+            HelpRequest.resident_id.in_([resident.id for resident, _ in rows]),
+            HelpRequest.urgent.is_(True),
+            HelpRequest.created_at >= (circular.sent_at or circular.created_at),
+        )
+        .order_by(HelpRequest.created_at)
+    ):
+        opened.setdefault(request.resident_id, request)
+    return [(resident, answered_at, opened.get(resident.id)) for resident, answered_at in rows]
 
 
 # -- the district chart (地域カルテ) -------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from sqlalchemy import select
 
+from bot.i18n import t
 from bot.matching import drafts
 
 from db.models import HelperProfile, local_now
@@ -57,6 +58,31 @@ def test_districts_and_times_written_at_the_kinds_step_are_kept_for_their_steps(
     profile = session.scalar(select(HelperProfile))
     assert {d.name for d in profile.districts} == {"緑ケ丘", "八幡"} and midori in profile.districts
     assert profile.availability == ["weekday_morning"]
+
+
+@pytest.mark.parametrize(
+    ("language", "offer", "times", "asked_times"),
+    [
+        ("en", "I'd like to help out, I can do gardening", "weekends and weekday evenings", "free"),
+        ("ja", "庭の手入れなら手伝えます、登録したい", "土日と平日の夕方", "手伝いやすい時間"),
+    ],
+)
+def test_free_time_written_at_the_districts_step_goes_on_to_the_free_time_step(
+    language, offer, times, asked_times, chat, session
+):
+    """The districts asked, their own already chosen, the helper writes when they are free: that is
+    the next question's answer, so the bot goes on to it with those times chosen instead of asking
+    for the districts again as if nothing was said."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language=language)
+    chat.say("H", offer)
+    got = chat.say("H", {"en": "that's all", "ja": "以上です"}[language])
+    assert "緑ケ丘" in " ".join(buttons(got))  # the districts step
+    got = chat.say("H", times)
+    assert asked_times in texts(got)[-1], texts(got)  # on to the free-time step
+    profile = session.scalar(select(HelperProfile))
+    assert set(profile.availability) == {"weekend", "weekday_evening"}
+    assert [d.id for d in profile.districts] == [midori.id]
 
 
 def test_a_request_written_at_the_experience_question_is_never_stored_as_experience(chat, session):
@@ -206,6 +232,21 @@ def test_a_helper_registers_by_typing_alone_done_included(chat, session):
     profile = session.scalar(select(HelperProfile))
     assert set(profile.skills) == {"shopping", "garden"} and profile.availability == ["weekend"]
     assert [d.id for d in profile.districts] == [kurosaki.id]
+
+
+def test_a_word_for_both_done_and_never_mind_is_done_once_something_is_chosen(chat, session):
+    """됐어요 is "that's it" as well as "no thanks": with kinds chosen, the list is finished, not the
+    registration dropped; with nothing chosen it stops, as any never mind does."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language="ko")
+    chat.say("H", "저도 돕고 싶어요. 쓰레기 버리기랑 장보기 할 수 있어요")
+    got = chat.say("H", "됐어요")
+    assert "✓ 緑ケ丘" in buttons(got), texts(got)  # on to the districts
+    factories.resident(session, user_id="K", district=midori, language="ko")
+    session.commit()
+    chat.say("K", "돕고 싶어요")
+    got = chat.say("K", "됐어요")  # nothing chosen yet
+    assert texts(got) == [t("helper.cancelled_registration", "ko")]
 
 
 @pytest.mark.parametrize("text", ["以上です", "はい"])

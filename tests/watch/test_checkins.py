@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 
 from bot.events import Card
 from bot.i18n import t
-from db.models import CheckIn, CheckInDay, HelpRequest
+from db.models import CheckIn, CheckInDay, HelpRequest, Watcher
 from tests import factories
 from tests.fakes import texts
 from tests.watch.talk import MONDAY, at, greeting_button, sign_up
@@ -151,6 +151,66 @@ def test_for_whom_typed_instead_of_pressed_goes_on(chat, session):
     chat.say("HANA", "見守りをお願いしたい")
     got = chat.say("HANA", "母の見守りをお願いしたいです")
     assert "何時ごろ" not in texts(got)[-1] and "どなたの見守り" not in texts(got)[-1]  # on to the family's name
+
+
+ASK_FOR_A_WATCH = {
+    "ja": "見守りをお願いしたい",
+    "en": "I'd like the daily check-in",
+    "ko": "안부 확인 서비스 신청하고 싶어요",
+    "zh-Hans": "我想申请每天的平安确认",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "hours", "who", "weekdays", "alert_after", "admins_watch"),
+    [
+        ("ja", "平日だけでお願いします", "3時間くらいで", "両方で", 5, 3, True),
+        ("ja", "毎日で", "6", "家族で", 7, 6, False),
+        ("ja", "平日", "2時間", "役員さんにお願いします", 5, 2, True),
+        ("en", "weekdays please", "3 hours", "both", 5, 3, True),
+        ("ko", "평일만요", "6시간", "둘 다", 5, 6, True),
+        ("zh-Hans", "每天吧", "2个小时", "家人", 7, 2, False),
+    ],
+)
+def test_the_days_the_hours_and_who_watches_typed_instead_of_pressed_go_on(
+    language, days, hours, who, weekdays, alert_after, admins_watch, chat, session
+):
+    """Older people type what the buttons say (「毎日で」「3時間くらいで」「両方で」): it is the answer."""
+    from tests.handlers.talk import press
+
+    midori = factories.district(session, "緑ケ丘")
+    factories.admin(session, midori, user_id="ADMIN")
+    factories.resident(session, user_id="HANA", district=midori, language=language)
+    session.commit()
+    got = chat.say("HANA", ASK_FOR_A_WATCH[language])
+    got = press(chat, "HANA", t("watch.for_myself", language), got)
+    got = press(chat, "HANA", "9:00", got)
+    for typed in (days, hours, who):
+        got = chat.say("HANA", typed)
+    check_in = session.scalar(select(CheckIn))
+    assert check_in is not None, texts(got)
+    assert (len(check_in.weekdays), check_in.alert_after_hours) == (weekdays, alert_after)
+    roles = set(session.scalars(select(Watcher.role).where(Watcher.check_in_id == check_in.id)))
+    assert ("admin" in roles) == admins_watch
+
+
+def test_words_that_name_no_choice_or_two_are_asked_again_and_a_contrast_is_read(chat, session):
+    from tests.handlers.talk import press
+
+    _setup(session)
+    got = chat.say("HANA", "見守りをお願いしたい")
+    got = press(chat, "HANA", "自分", got)
+    got = press(chat, "HANA", "9:00", got)
+    got = chat.say("HANA", "平日と毎日、どっちがいいと思う？")  # a question back chooses neither
+    assert "どの日" in texts(got)[-1]
+    got = chat.say("HANA", "毎日か平日だけ")  # both named: which one is not guessed
+    assert "どの日" in texts(got)[-1]
+    got = chat.say("HANA", "毎日じゃなくて平日だけ")  # what follows the contrast is meant
+    assert "何時間" in texts(got)[-1]
+    got = chat.say("HANA", "13時間")  # no such choice, and not the 3時間 in it
+    assert "何時間" in texts(got)[-1] and session.scalar(select(CheckIn)) is None
+    got = chat.say("HANA", "3時間")
+    assert "どなた" in texts(got)[-1]
 
 
 def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat, session):

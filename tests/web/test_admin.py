@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -225,3 +225,42 @@ def test_a_request_page_says_who_took_it_and_how_long_it_took(app, client, sessi
 def test_the_site_has_an_icon(client):
     answer = client.get("/favicon.ico")
     assert answer.status_code == 200 and answer.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_requests_pages_say_when_help_is_needed_as_the_resident_said_it(app, client, session):
+    midori = factories.district(session, "緑ケ丘")
+    admin = factories.admin(session, midori, user_id="Uadmin")
+    asker = factories.resident(session, district=midori)
+    afternoon = factories.help_request(
+        session, asker, "shopping", when=datetime(2026, 12, 3, 14, 0), time_of_day="afternoon", summary="午後の買い物"
+    )
+    factories.help_request(session, asker, "garbage", summary="いつでもよいゴミ出し")
+    session.commit()
+    log_in(client, app, admin.id)
+    listed = client.get(f"/admin/d/{midori.id}/?status=open").get_data(as_text=True)
+    one = client.get(f"/admin/d/{midori.id}/requests/{afternoon.id}").get_data(as_text=True)
+    for page in (listed, one):
+        assert "12月3日(木)の午後" in page and "14:00" not in page  # an afternoon, not a time nobody said
+    assert "いつでも" in listed  # no time given is said, not left blank
+
+
+def test_a_safety_check_page_shows_the_words_of_who_needs_help_and_their_request(app, client, town, session):
+    from bot.circulars import safety
+
+    midori, _, admin, _ = town
+    check = Circular(
+        district_id=midori.id, author_id=admin.id, kind="safety_check", title="大雨", status="sent", sent_at=local_now()
+    )
+    session.add(check)
+    session.flush()
+    li = factories.resident(session, district=midori, display_name="李さん", language="zh-Hans")
+    deliveries.record_sent(session, check.id, [li.id], local_now())
+    answered = safety.answer(session, li, check.id, "need_help", local_now(), text="我奶奶腿不好，走不了路")
+    session.commit()
+    log_in(client, app, admin.id)
+    page = client.get(f"/admin/d/{midori.id}/circulars/{check.id}").get_data(as_text=True)
+    need_help = page.split('class="big-list people need-help"')[1].split("</ul>")[0]
+    assert "李さん" in need_help and "我奶奶腿不好，走不了路" in need_help  # what they said, not only a name
+    session.refresh(answered.request)  # matched at once: nobody here helps with it
+    assert answered.request.status == "unmet"
+    assert f"/requests/{answered.request.id}" in need_help and "見つからず" in need_help  # and whether anyone has it
