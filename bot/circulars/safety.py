@@ -46,7 +46,8 @@ def answer(
     if circular is None or circular.kind != "safety_check" or row is None or said not in ANSWERS:
         return None
     first_call_for_help = said == "need_help" and row.answer != "need_help"
-    row.answer, row.answered_at = said, now
+    if row.answer != said:  # the same answer again keeps the time it was first given (and its request's)
+        row.answer, row.answered_at = said, now
     request = None
     if first_call_for_help:
         request = open_urgent_request(session, resident, circular, text, category or "other", now, by or resident)

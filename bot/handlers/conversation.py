@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import combinations
 
 from sqlalchemy.orm import Session
 
@@ -271,28 +272,50 @@ _LABEL_PARTS = re.compile(r"[・/（）()、,\s]+")
 def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
     """The button a typed answer names at a question asked with buttons (「毎日で」「平日だけ
     お願いします」「3時間」「両方で」 for 毎日 / 平日だけ, 2 / 3 / 6時間, 家族 / 役員 / 両方): one whose
-    label or a part of it is in the text, or whose label holds the whole text; by its number when
-    the labels differ by numbers; after a contrast (「毎日じゃなくて平日だけ」) what follows it. None
-    when no button or more than one fits, or for a question back: asked again."""
+    label or a part of it only it has is in the text, or whose label holds the whole text; by its
+    number when the labels differ by numbers; after a contrast (「毎日じゃなくて平日だけ」) what
+    follows it. None, asked again, when no button or more than one fits, for a question back, and
+    for words that refuse a choice (「毎日は無理」, "not every day", 不要每天): never the one refused."""
     from bot.nlp.when import CONTRAST
 
     if asks_back(turn):
         return None  # 「平日と毎日、どっちがいいと思う？」 chooses neither
+    if refuses_choice(turn):
+        return None
     text = CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
     numbers = set(re.findall(r"\d+", text))
     by_number = [b for b in buttons if numbers and set(re.findall(r"\d+", normal(b.label))) == numbers]
     if len(by_number) == 1:
         return by_number[0]
-    fitting = [b for b in buttons if _names_label(text, normal(b.label))]
+    parts = {b.data: _label_parts(normal(b.label)) for b in buttons}
+    shared = {
+        part for a, b in combinations(parts.values(), 2) for part in a & b
+    }  # ngày in Mỗi ngày and Chỉ ngày thường
+    fitting = [b for b in buttons if _names_label(text, normal(b.label), parts[b.data] - shared)]
     return fitting[0] if len(fitting) == 1 else None
 
 
-def _names_label(text: str, label: str) -> bool:
-    if not text or re.search(r"\d", label):
-        return False  # a label with a number is named by its number alone (3時間 is not in 13時間)
+def refuses_choice(turn: Turn) -> bool:
+    """「毎日は無理です」 "not every day" 매일은 힘들어요: a choice named to refuse it (what follows a
+    contrast, 「毎日じゃなくて平日だけ」, is what is chosen)."""
+    from bot.nlp.when import CONTRAST
+
+    text = CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
+    return any(holds(text, word) for word in words(turn, "conversation.refusal_words"))
+
+
+def _label_parts(label: str) -> set[str]:
+    """A label, its parts and words of two characters or more, and what a Japanese part names after
+    its の."""
     parts = {part.strip() for part in _LABEL_PARTS.split(label)} | {label}
     parts |= {part.rsplit("の", 1)[1] for part in list(parts) if "の" in part[1:-1]}
-    return any(len(part) >= 2 and holds(text, part) for part in parts) or (len(text) >= 2 and text in label)
+    return {part for part in parts if len(part) >= 2}
+
+
+def _names_label(text: str, label: str, parts: set[str]) -> bool:
+    if not text or re.search(r"\d", label):
+        return False  # a label with a number is named by its number alone (3時間 is not in 13時間)
+    return any(holds(text, part) for part in parts) or (len(text) >= 2 and text in label)
 
 
 def is_one_of(turn: Turn, key: str) -> bool:

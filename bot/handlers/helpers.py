@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +22,8 @@ from bot.matching.rank import SLOTS
 from db.models import District, HelperProfile, HelpRequest
 
 STEPS = ("kinds", "districts", "slots", "experience")
+# Where one sentence ends and another begins.
+_SENTENCES = re.compile(r"[。．.!?！？\n]+")
 # The profile's field each chosen-from-a-list step fills.
 FIELDS = {"kinds": "skills", "districts": "districts", "slots": "availability"}
 MAX_DISTRICTS = 12
@@ -403,10 +407,17 @@ def stops_offers(session: Session, turn: Turn) -> bool:
 
 def says_stop_sending(session: Session, turn: Turn) -> bool:
     """What a helper receives (依頼, 連絡, requests) named with a word of not wanting it (送らんで,
-    いらん, don't send), by a helper with no request of their own it could be about."""
-    from bot.handlers.conversation import has_word
+    いらん, don't send) in the same sentence, by a helper with no request of their own it could be
+    about (「いらない家具を運んでほしいです。連絡ください」 and "help me to the bus stop? Send me
+    messages" ask for help: their words of stopping and of offers are in different sentences)."""
+    from bot.handlers.conversation import holds, normal, words
 
-    return has_word(turn, "helper.offer_words") and has_word(turn, "helper.stop_words") and stops_offers(session, turn)
+    offers, stops = words(turn, "helper.offer_words"), words(turn, "helper.stop_words")
+    said = any(
+        any(holds(sentence, w) for w in offers) and any(holds(sentence, w) for w in stops)
+        for sentence in _SENTENCES.split(normal(turn.text))
+    )
+    return said and stops_offers(session, turn)
 
 
 def asks_for_a_kind(turn: Turn) -> bool:

@@ -93,6 +93,8 @@ def unable(turn: Turn) -> bool:
     """「役所の書類が書けんのです」 "I can't fill in the forms": something the person cannot do, told
     without an ask, is a need to ask about (the Japanese summary has it as 書けない)."""
     text = flows.normal(turn.text) + " " + flows.normal(turn.understood.summary or "")
+    if any(flows.holds(text, flows.normal(w)) for w in catalog_words(turn.locale, "request.feeling_words")):
+        return False  # "I can't believe how cold it is", 「孫の顔が見れないのが寂しいわ」
     return any(flows.holds(text, flows.normal(w)) for w in catalog_words(turn.locale, "request.unable_words"))
 
 

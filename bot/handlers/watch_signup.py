@@ -306,7 +306,10 @@ def address_later(session: Session, turn: Turn) -> Outbox:
 
 def typed_choice(session: Session, turn: Turn) -> Outbox | None:
     """「毎日で」「3時間くらい」「家族で」 typed at a question asked with buttons: as the button it
-    names was pressed (None, asked again, when it names none or several)."""
+    names was pressed (None, asked again, when it names none or several); a choice refused in words
+    (「毎日は無理です」) is asked again at once, never taken for another topic."""
+    if flows.refuses_choice(turn):
+        return turn.reply(Text(turn.t("conversation.not_understood")), *ask_again(session, turn))
     state = turn.pending.state
     buttons = [b for m in _questions(turn, state, dict(turn.pending.data or {})) for b in getattr(m, "buttons", ())]
     chosen = flows.typed_choice(turn, buttons)

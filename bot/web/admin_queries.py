@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.circulars.circulars import Progress, progress, silent
@@ -95,27 +95,25 @@ def waiting(session: Session, circular: Circular) -> list[tuple[Resident, None]]
 
 
 def need_help(session: Session, circular: Circular) -> list[tuple[Resident, datetime | None, HelpRequest | None]]:
-    """Who answered a safety check that they need help, when, and the urgent request their answer
-    opened (its words, 「祖母が歩けない」, and whether someone has taken it), if there is one."""
+    """Who answered a safety check that they need help, when, and the urgent request that answer
+    opened (its words, 「祖母が歩けない」, and whether someone has taken it): made at the moment of
+    the answer (bot.circulars.safety.answer), for the resident, urgent."""
+    opened = and_(
+        HelpRequest.resident_id == Resident.id,
+        HelpRequest.urgent.is_(True),
+        HelpRequest.created_at == Delivery.answered_at,
+    )
     rows = session.execute(
-        select(Resident, Delivery.answered_at)
+        select(Resident, Delivery.answered_at, HelpRequest)
         .join(Delivery, Delivery.resident_id == Resident.id)
+        .outerjoin(HelpRequest, opened)
         .where(Delivery.circular_id == circular.id, Delivery.answer == "need_help")
-        .order_by(Delivery.answered_at)
-    ).all()
-    # the first urgent request of each since the check went out (bot.circulars.safety opens one)
-    opened: dict[int, HelpRequest] = {}
-    for request in session.scalars(
-        select(HelpRequest)
-        .where(
-            HelpRequest.resident_id.in_([resident.id for resident, _ in rows]),
-            HelpRequest.urgent.is_(True),
-            HelpRequest.created_at >= (circular.sent_at or circular.created_at),
-        )
-        .order_by(HelpRequest.created_at)
-    ):
-        opened.setdefault(request.resident_id, request)
-    return [(resident, answered_at, opened.get(resident.id)) for resident, answered_at in rows]
+        .order_by(Delivery.answered_at, HelpRequest.id)
+    )
+    seen: dict[int, tuple[Resident, datetime | None, HelpRequest | None]] = {}
+    for resident, answered_at, request in rows:
+        seen.setdefault(resident.id, (resident, answered_at, request))
+    return list(seen.values())
 
 
 # -- the district chart (地域カルテ) -------------------------------------------------------------

@@ -95,6 +95,36 @@ def test_something_the_person_cannot_do_is_asked_about_not_answered_as_small_tal
 @pytest.mark.parametrize(
     ("language", "text"),
     [
+        ("en", "I can't believe how cold it is today!"),
+        ("en", "Can't wait for spring"),
+        ("ja", "孫の顔が見れないのが寂しいわ"),
+    ],
+)
+def test_a_feeling_said_with_cannot_is_small_talk_not_a_need(language, text, line_chat, session, town):
+    user = someone(session, town, language)
+    got = line_chat.say(user, text)
+    assert session.scalar(select(HelpRequest)) is None
+    assert not texts(got)[-1].endswith(("?", "？")), texts(got)  # answered, not asked whether it is a request
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ja", "いらない家具を運ぶのを手伝ってほしいです。連絡ください"),
+        ("ja", "ゴミをまとめて出すのを手伝ってほしいので連絡ください"),
+        ("en", "Could someone help me carry boxes to the bus stop tomorrow? Send me messages"),
+    ],
+)
+def test_a_helpers_request_holding_words_of_stopping_is_a_request_not_a_pause(language, text, line_chat, session, town):
+    helper_speaks(session, language)
+    line_chat.say("Uh1", text)
+    assert not paused(session, "Uh1")
+    assert session.scalar(select(HelpRequest)) is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
         ("en", "Cheers for the help with the gutters on Saturday, they're spotless"),
         ("en", "Much appreciated help with the hedge, looks tidy now"),
         ("ja", "この前は棚の修理を手伝っていただいて、ありがとうございました"),
@@ -107,6 +137,12 @@ def test_thanks_for_help_already_given_is_no_request(language, text, line_chat, 
     got = line_chat.say(user, text)
     assert session.scalar(select(HelpRequest)) is None, texts(got)
     assert len(got) == 1 and not texts(got)[0].endswith(("?", "？")), texts(got)  # a warm word, no question
+
+
+def helper_speaks(session, language: str) -> None:
+    """The helper Uh1 writes in `language` from now on."""
+    session.scalar(select(Resident).where(Resident.platform_user_id == "Uh1")).language = language
+    session.commit()
 
 
 def paused(session, user: str) -> bool:
@@ -125,9 +161,7 @@ def paused(session, user: str) -> bool:
     ],
 )
 def test_a_helper_asking_not_to_be_sent_requests_gets_none(language, text, line_chat, session, town):
-    helper = session.scalar(select(Resident).where(Resident.platform_user_id == "Uh1"))
-    helper.language = language
-    session.commit()
+    helper_speaks(session, language)
     got = line_chat.say("Uh1", text)
     assert paused(session, "Uh1"), texts(got)
     assert session.scalar(select(HelpRequest)) is None

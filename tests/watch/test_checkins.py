@@ -154,6 +154,7 @@ def test_for_whom_typed_instead_of_pressed_goes_on(chat, session):
 
 
 ASK_FOR_A_WATCH = {
+    "vi": "tôi muốn được hỏi thăm hằng ngày",
     "ja": "見守りをお願いしたい",
     "en": "I'd like the daily check-in",
     "ko": "안부 확인 서비스 신청하고 싶어요",
@@ -170,6 +171,8 @@ ASK_FOR_A_WATCH = {
         ("en", "weekdays please", "3 hours", "both", 5, 3, True),
         ("ko", "평일만요", "6시간", "둘 다", 5, 6, True),
         ("zh-Hans", "每天吧", "2个小时", "家人", 7, 2, False),
+        ("vi", "chỉ ngày thường thôi", "3 giờ", "gia đình", 5, 3, False),  # ngày is in both days' labels
+        ("vi", "mỗi ngày", "6 giờ", "cả hai", 7, 6, True),
     ],
 )
 def test_the_days_the_hours_and_who_watches_typed_instead_of_pressed_go_on(
@@ -204,6 +207,8 @@ def test_words_that_name_no_choice_or_two_are_asked_again_and_a_contrast_is_read
     got = chat.say("HANA", "平日と毎日、どっちがいいと思う？")  # a question back chooses neither
     assert "どの日" in texts(got)[-1]
     got = chat.say("HANA", "毎日か平日だけ")  # both named: which one is not guessed
+    assert "どの日" in texts(got)[-1]
+    got = chat.say("HANA", "毎日は無理です")  # the one named is refused, not taken
     assert "どの日" in texts(got)[-1]
     got = chat.say("HANA", "毎日じゃなくて平日だけ")  # what follows the contrast is meant
     assert "何時間" in texts(got)[-1]
@@ -318,3 +323,25 @@ def test_for_whom_typed_in_korean_is_oneself_only_in_a_word_for_oneself(text, on
     assert t("watch.ask_whom", "ko") in texts(chat.say("KO", "매일 안부 확인 부탁드려요"))[-1]
     got = chat.say("KO", text)
     assert (t("watch.ask_time", "ko", name="민지") in texts(got)[-1]) is oneself, texts(got)
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "Not every day"),
+        ("zh-Hans", "不要每天，工作日就行"),
+        ("ko", "매일은 힘들어요"),
+        ("vi", "không phải mỗi ngày"),
+    ],
+)
+def test_a_choice_refused_in_words_is_never_taken(language, refusal, chat, session):
+    from tests.handlers.talk import press
+
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="HANA", district=midori, language=language)
+    session.commit()
+    got = chat.say("HANA", ASK_FOR_A_WATCH[language])
+    got = press(chat, "HANA", t("watch.for_myself", language), got)
+    got = press(chat, "HANA", "9:00", got)
+    got = chat.say("HANA", refusal)
+    assert texts(got)[-1] == t("watch.ask_days", language)  # asked again, not on to the hours

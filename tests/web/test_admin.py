@@ -255,12 +255,20 @@ def test_a_safety_check_page_shows_the_words_of_who_needs_help_and_their_request
     session.flush()
     li = factories.resident(session, district=midori, display_name="李さん", language="zh-Hans")
     deliveries.record_sent(session, check.id, [li.id], local_now())
+    other = factories.help_request(session, li, "other", status="cancelled", urgent=True, summary="別件の古い依頼")
+    other.text = "別件の古い依頼"  # another urgent request of theirs, made after the check went out
     answered = safety.answer(session, li, check.id, "need_help", local_now(), text="我奶奶腿不好，走不了路")
+    safety.answer(session, li, check.id, "need_help", local_now() + timedelta(minutes=5), text="还是需要帮助")
     session.commit()
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/circulars/{check.id}").get_data(as_text=True)
     need_help = page.split('class="big-list people need-help"')[1].split("</ul>")[0]
     assert "李さん" in need_help and "我奶奶腿不好，走不了路" in need_help  # what they said, not only a name
+    assert "別件の古い依頼" not in need_help  # the request this answer opened, not another of theirs
     session.refresh(answered.request)  # matched at once: nobody here helps with it
     assert answered.request.status == "unmet"
     assert f"/requests/{answered.request.id}" in need_help and "見つからず" in need_help  # and whether anyone has it
+    answered.request.status = "cancelled"  # 「もう大丈夫」 later
+    session.commit()
+    page = client.get(f"/admin/d/{midori.id}/circulars/{check.id}").get_data(as_text=True)
+    assert "依頼：取り消し" in page and "cancelled<" not in page
