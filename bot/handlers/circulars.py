@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.circulars import circulars, subscriptions
+from bot.circulars import circulars, render, subscriptions
 from bot.circulars.circulars import Draft, QuotaExceededError
 from bot.errors import NotAllowedError
-from bot.events import Button, Card, Outbox, Text
+from bot.events import Button, Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_command, on_postback, on_state
 from bot.i18n import list_text, t, when_text
 from db.models import Circular, District, Resident
@@ -154,9 +157,17 @@ def compose_from_chat(session: Session, turn: Turn) -> Outbox | None:
     return draft_from_text(session, turn, text, districts[0].id)
 
 
+# The end of a sentence (。！？), where a circular written on one line is cut into title and body.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+
+
 def split_title(text: str) -> tuple[str, str]:
-    """First line the title, the rest the body."""
+    """First line the title, the rest the body; written on one line (「12月6日に大掃除をします。
+    軍手をお持ちください。」), its first sentence the title and the rest the body."""
     title, _, body = text.strip().partition("\n")
+    if not body.strip():
+        title, *rest = _SENTENCE_END.split(title.strip(), maxsplit=1)
+        body = "".join(rest)
     return title.strip()[:200], body.strip()
 
 
@@ -176,7 +187,9 @@ def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
     """What the followers will get, what it costs, and the buttons to send or not."""
     price = circulars.cost(session, circular.district_id, turn.channels)
     followers = subscriptions.follower_count(session, circular.district_id)
-    sample = Card(circular.title, circular.body or circular.kind, image_url=circular.image_url)
+    # as the followers of the admin's language will get it, without its buttons (nothing to press yet)
+    district = session.get_one(District, circular.district_id)
+    sample = [replace(m, buttons=()) for m in render.messages_for(circular, district.name, turn.locale)]
     actions: tuple[Button, ...] = (button(turn.t("circular.cancel_button"), "circular.cancel", circular.id),)
     if price.verdict == "stop":
         lines = [turn.t("circular.cost_stop", messages=price.messages, left=price.left)]
@@ -185,7 +198,7 @@ def preview(session: Session, turn: Turn, circular: Circular) -> Outbox:
         lines += [turn.t("circular.cost_warn")] if price.verdict == "warn" else []
         lines.append(turn.t("circular.preview"))
         actions = (button(turn.t("circular.send_button"), "circular.send", circular.id), *actions)
-    return turn.reply(sample, Text("\n".join(lines), actions))
+    return turn.reply(*sample, Text("\n".join(lines), actions))
 
 
 def cost_text(locale: str, price: circulars.Cost, followers: int) -> str:

@@ -202,8 +202,9 @@ def _exps(scores: list[float], start: int, count: int, temperature: float) -> li
     (the calibrated probabilities before dividing by their sum)."""
     top = scores[start]
     for column in range(start + 1, start + count):
-        if scores[column] > top:
-            top = scores[column]
+        score = scores[column]  # (read once: compiled, each read of a list[float] unboxes a float)
+        if score > top:
+            top = score
     return [math.exp((scores[column] - top) / temperature) for column in range(start, start + count)]
 
 
@@ -219,9 +220,12 @@ def _sum(values: list[float]) -> float:
 def _first_largest(values: list[float], start: int, count: int) -> int:
     """The index of the first largest of `count` values from `start`."""
     best = start
+    top = values[start]  # (the largest kept as a float, not read again from the list)
     for index in range(start + 1, start + count):
-        if values[index] > values[best]:
+        value = values[index]
+        if value > top:
             best = index
+            top = value
     return best
 
 

@@ -259,7 +259,9 @@ def _vietnamese_phrases(prepared: str) -> list[tuple[str, Phrase]]:
     if not has_marks(prepared):
         return _bare_phrases()
     index = _bare_by_first_word()
-    extra = [pair for word in set(prepared.split()) for pair in index.get(word, ())]
+    # each word once, in the message's order (a set's order changes with the process' string hashes,
+    # and with it the order of phrases of one length, of the hits and of the features summed)
+    extra = [pair for word in dict.fromkeys(prepared.split()) for pair in index.get(word, ())]
     written = _as_written("vi")
     return sorted(written + extra, key=lambda pair: -len(pair[0])) if extra else written
 

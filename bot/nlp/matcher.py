@@ -180,7 +180,8 @@ def _negated(message: Message, start: int, end: int) -> bool:
         return any(tokens[i].negation and message.clauses[i] == clause for i in range(max(0, start - 3), end))
     if tokens[end - 1].negation:
         return True
-    for token in tokens[end : end + 5]:
+    for index in range(end, min(end + 5, len(tokens))):  # (no slice of the tokens built per hit)
+        token = tokens[index]
         if token.negation:
             return True
         if token.boundary or not (token.pos in _CHAIN_POS or token.key in _CHAIN_KEYS):

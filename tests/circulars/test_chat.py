@@ -61,7 +61,7 @@ def test_admin_sends_from_chat_after_preview_cost_and_confirm(chat, session, cha
     add_followers(session, midori, 30)
     channel.quota_limit, channel.quota_used = 1000, 100
     got = chat.say(midori_admin.platform_user_id, "回覧: 清掃活動のお知らせ\n日曜日の朝8時からです。")
-    assert texts(got)[0] == "清掃活動のお知らせ\n日曜日の朝8時からです。"
+    assert texts(got)[0] == "【緑ケ丘の回覧板】清掃活動のお知らせ\n日曜日の朝8時からです。"  # as followers get it
     assert "30人に届きます" in texts(got)[1] and "残り900通" in texts(got)[1]
     assert buttons(got) == ["送信", "やめる"]
     assert channel.multicasts == []
@@ -69,6 +69,25 @@ def test_admin_sends_from_chat_after_preview_cost_and_confirm(chat, session, cha
     got = chat.press(midori_admin.platform_user_id, f"circular.send:{circular_id}")
     assert "送信を始めました" in texts(got)[0]
     assert len(channel.multicasts[0][0]) == 30
+
+
+def test_a_circular_written_on_one_line_is_previewed_as_the_followers_will_get_it(
+    chat, session, channel, midori, midori_admin
+):
+    """No second line: the first sentence is the title, the rest the body; the preview is the
+    message the followers get (never a placeholder such as 'circular' for the missing body)."""
+    add_followers(session, midori, 2)
+    chat.press(midori_admin.platform_user_id, f"admin.compose:{midori.id}")
+    got = chat.say(midori_admin.platform_user_id, "12月6日9時から公民館前で大掃除をします。軍手をお持ちください。")
+    assert texts(got)[0] == "【緑ケ丘の回覧板】12月6日9時から公民館前で大掃除をします。\n軍手をお持ちください。"
+    assert "circular" not in texts(got)[0]
+    circular_id = session.scalar(select(Circular.id))
+    chat.press(midori_admin.platform_user_id, f"circular.send:{circular_id}")
+    sent = channel.multicasts[0][1][0]
+    assert (sent.title, sent.body) == (
+        "【緑ケ丘の回覧板】12月6日9時から公民館前で大掃除をします。",
+        "軍手をお持ちください。",
+    )
 
 
 def test_admin_can_compose_with_the_menu_button(chat, session, channel, midori, midori_admin):
