@@ -124,7 +124,11 @@ def test_a_helpers_request_holding_words_of_stopping_is_a_request_not_a_pause(la
 
 @pytest.mark.parametrize(
     "text",
-    ["押し入れの片付けを手伝っていただきたいのですが", "庭の草取りを助けていただきたいです", "買い物をお手伝いしていただけますか"],
+    [
+        "押し入れの片付けを手伝っていただきたいのですが",
+        "庭の草取りを助けていただきたいです",
+        "買い物をお手伝いしていただけますか",
+    ],
 )
 def test_a_polite_ask_for_help_is_not_taken_for_thanks_for_help_given(text, line_chat, session, town):
     user = someone(session, town, "ja")
