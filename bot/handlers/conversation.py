@@ -276,21 +276,18 @@ def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
     number when the labels differ by numbers; after a contrast (「毎日じゃなくて平日だけ」) what
     follows it. None, asked again, when no button or more than one fits, for a question back, and
     for words that refuse a choice (「毎日は無理」, "not every day", 不要每天): never the one refused."""
-    from bot.nlp.when import CONTRAST
-
     if asks_back(turn):
         return None  # 「平日と毎日、どっちがいいと思う？」 chooses neither
     if refuses_choice(turn):
         return None
-    text = CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
+    text = _after_contrast(turn)
     numbers = set(re.findall(r"\d+", text))
     by_number = [b for b in buttons if numbers and set(re.findall(r"\d+", normal(b.label))) == numbers]
     if len(by_number) == 1:
         return by_number[0]
     parts = {b.data: _label_parts(normal(b.label)) for b in buttons}
-    shared = {
-        part for a, b in combinations(parts.values(), 2) for part in a & b
-    }  # ngày in Mỗi ngày and Chỉ ngày thường
+    # a part of two labels names neither (ngày, in Mỗi ngày and in Chỉ ngày thường)
+    shared = {part for a, b in combinations(parts.values(), 2) for part in a & b}
     fitting = [b for b in buttons if _names_label(text, normal(b.label), parts[b.data] - shared)]
     return fitting[0] if len(fitting) == 1 else None
 
@@ -298,10 +295,14 @@ def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
 def refuses_choice(turn: Turn) -> bool:
     """「毎日は無理です」 "not every day" 매일은 힘들어요: a choice named to refuse it (what follows a
     contrast, 「毎日じゃなくて平日だけ」, is what is chosen)."""
+    return any(holds(_after_contrast(turn), word) for word in words(turn, "conversation.refusal_words"))
+
+
+def _after_contrast(turn: Turn) -> str:
+    """The text as compared, from after its last contrast (「毎日じゃなくて平日だけ」: 平日だけ)."""
     from bot.nlp.when import CONTRAST
 
-    text = CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
-    return any(holds(text, word) for word in words(turn, "conversation.refusal_words"))
+    return CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
 
 
 def _label_parts(label: str) -> set[str]:
