@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Message, Outbox, Text
+from bot.events import Button, Message, Outbox, Text
 from bot.handlers import Turn, button, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers import request_several as several
@@ -236,7 +236,7 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         return [Text(turn.t("request.ask_place") + "\n" + turn.t("request.last_place", place=last), same)]
     if request.landmark is None:
         flows.ask(session, turn, "request_landmark", data)
-        buttons = (button(turn.t("request.no_landmark"), "request.landmark", request.id),)
+        buttons: tuple[Button, ...] = (button(turn.t("request.no_landmark"), "request.landmark", request.id),)
         place = request.meeting_point or ""
         if len(place) <= LABEL_CHARS and reads_as_landmark(turn, place):
             # 「小倉城の近く」 given as the place: one press makes it the landmark too
