@@ -251,6 +251,9 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
         # a family far away, a kind (親切) helper: no parent named, so for whom is asked
         ("ja", "家族が遠くに住んでいるので、毎日見守りをお願いしたいです", "whom"),
         ("ja", "一人暮らしなので、親切な方に毎日見守りをお願いしたいです", "whom"),
+        # 見守る as a verb (見守って), not only the noun 見守り
+        ("ja", "一人暮らしやけん、毎日見守ってもらえると安心なんやけど", "whom"),
+        ("ja", "父をみまもってくれる人はおらんですか", "family"),
         ("en", "I live alone and my family is far away, I'd like daily check-ins for me", "whom"),
         ("ko", "가족이 멀리 살아서 저 혼자 사는데 매일 안부 확인 부탁드려요", "whom"),
     ],
