@@ -353,3 +353,28 @@ def test_a_sentence_holding_a_word_of_place_is_not_taken_for_the_public_landmark
     line_chat.say("Uland", text)
     request = session.scalar(select(HelpRequest).where(HelpRequest.resident.has(platform_user_id="Uland")))
     assert request is not None and request.landmark is None
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "offered"),
+    [
+        ("ja", "小倉城の近く", True),
+        ("en", "near the castle", True),
+        ("ja", "緑ケ丘3-2-1", False),  # an address is never offered as the public landmark
+        ("ja", "自宅の玄関で待ってます", False),  # a meeting point, no landmark phrase
+    ],
+)
+def test_a_landmark_given_as_the_place_is_offered_as_the_landmark_in_one_press(
+    language, place, offered, line_chat, session, town
+):
+    factories.resident(session, platform="line", user_id="Uland", district=town, language=language)
+    session.commit()
+    ask = {"ja": "明日の朝、棚を直してもらいたいのですが", "en": "Could someone fix my shelf tomorrow morning?"}
+    line_chat.say("Uland", ask[language])
+    got = line_chat.say("Uland", place)
+    labels = [b.label for m in got for b in m.buttons]
+    assert (place in labels) is offered, labels
+    if offered:
+        got = press(line_chat, "Uland", place, got)
+        assert place in texts(got)[-1]  # the summary shows it as the landmark
+        assert session.scalar(select(HelpRequest.landmark)) == place
