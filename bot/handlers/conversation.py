@@ -58,6 +58,10 @@ class Flow:
     # A question's catalog list of "none" answers (「わかりません」 at the landmark question): the
     # whole text one of them is its answer, whatever intent it also reads as (usage, for that one).
     none_words: dict[str, str] | None = None
+    # A question's catalog list of answers that may mean yes or no (「結構です」 at the summary: "fine"
+    # to some, "no thanks" to others): the whole text one of them, the question is asked again
+    # with its buttons, and nothing is sent or dropped on a guess.
+    unsure_words: dict[str, str] | None = None
 
 
 FLOWS: dict[str, Flow] = {}
@@ -81,6 +85,9 @@ def ask(session: Session, turn: Turn, state: str, data: dict) -> None:
 
 def _guarded(flow: Flow, state: str) -> Handler:
     def handle(session: Session, turn: Turn) -> Outbox | None:
+        unsure_words = (flow.unsure_words or {}).get(state)
+        if unsure_words and is_one_of(turn, unsure_words):
+            return turn.reply(Text(turn.t("conversation.yes_or_no")), *flow.ask_again(session, turn))
         if reads_as_cancel(turn):
             return flow.cancel(session, turn)
         corrected = flow.correct(session, turn) if flow.correct else None

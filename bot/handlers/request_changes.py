@@ -307,6 +307,7 @@ REQUEST = flows.declare(
         },
         free_text=frozenset({"request_place", "request_landmark"}),
         none_words={"request_landmark": "request.no_landmark_words"},
+        unsure_words={"request_confirm": "request.unsure_words"},
         timeout_minutes=60,
         cancel=cancel_draft,
         ask_again=ask_again,
