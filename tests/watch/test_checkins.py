@@ -229,6 +229,21 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
     assert "緑ケ丘で登録しました" in texts(got)[0] and "何時ごろ" in texts(got)[-1]  # not started over
 
 
+@pytest.mark.parametrize("early", ["朝9時", "毎日"])
+def test_an_answer_to_a_later_question_at_the_district_question_asks_the_district_again(early, chat, session):
+    """「朝9時」 while the sign-up waits for the district: asked again, not small talk that leaves
+    the sign-up behind unseen; the district then takes it on."""
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")
+    press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    got = chat.say("NEW", early)
+    assert "もう一度" in texts(got)[0] and "地区" in texts(got)[-1], texts(got)
+    got = chat.say("NEW", "緑ケ丘です")
+    assert "何時ごろ" in texts(got)[-1]
+
+
 @pytest.mark.parametrize(
     ("language", "text", "asked"),
     [
