@@ -296,6 +296,9 @@ def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
     # a part of two labels names neither (ngày, in Mỗi ngày and in Chỉ ngày thường)
     shared = {part for a, b in combinations(parts.values(), 2) for part in a & b}
     fitting = [b for b in buttons if _names_label(text, normal(b.label), parts[b.data] - shared)]
+    if len(fitting) > 1 and any(holds(text, word) for word in words(turn, "conversation.both_words")):
+        # 「家族と役員の両方で」 names every button: the one that is both of them
+        fitting = [b for b in fitting if any(holds(normal(b.label), w) for w in words(turn, "conversation.both_words"))]
     return fitting[0] if len(fitting) == 1 else None
 
 

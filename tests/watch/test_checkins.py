@@ -173,6 +173,10 @@ ASK_FOR_A_WATCH = {
         ("zh-Hans", "每天吧", "2个小时", "家人", 7, 2, False),
         ("vi", "chỉ ngày thường thôi", "3 giờ", "gia đình", 5, 3, False),  # ngày is in both days' labels
         ("vi", "mỗi ngày", "6 giờ", "cả hai", 7, 6, True),
+        # every choice named, with the word for both: both, not asked again
+        ("ja", "毎日", "3時間", "家族と役員の両方で", 7, 3, True),
+        ("en", "every day", "3 hours", "my family and the district officers, both", 7, 3, True),
+        ("ko", "매일", "3시간", "가족이랑 지역 담당자 둘 다요", 7, 3, True),
     ],
 )
 def test_the_days_the_hours_and_who_watches_typed_instead_of_pressed_go_on(
@@ -363,3 +367,13 @@ def test_a_choice_refused_in_words_is_never_taken(language, refusal, chat, sessi
     got = press(chat, "HANA", "9:00", got)
     got = chat.say("HANA", refusal)
     assert texts(got)[-1] == t("watch.ask_days", language)  # asked again, not on to the hours
+
+
+def test_someone_line_gives_no_name_for_is_asked_the_time_without_a_blank_name(chat, session):
+    """LINE gives no profile name at times: 「さんに毎日何時ごろ…」 was asked, with nothing before さん."""
+    from tests.handlers.talk import press
+
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NONAME", district=midori, display_name="")
+    got = press(chat, "NONAME", "自分", chat.say("NONAME", "見守りをお願いしたい"))
+    assert texts(got)[-1].startswith("毎日何時ごろ"), texts(got)
