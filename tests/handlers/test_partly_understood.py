@@ -130,6 +130,29 @@ def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_req
     assert (len(chat.channel.to("H2")) > told_before) is changed
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "asked"),
+    [
+        ("ja", "今日は暑いですね", False),
+        ("ja", "今日もありがとう", False),
+        ("en", "Thank you for today", False),
+        ("vi", "Cảm ơn hôm nay nhé", False),
+        ("zh-Hans", "今天好热啊", False),
+        ("ko", "오늘 고마워요", False),
+        ("ja", "夕方でお願いします", True),
+        ("en", "Morning would be better", True),
+        ("zh-Hans", "上午比较好", True),
+        ("ko", "오전이 좋아요", True),
+    ],
+)
+def test_only_a_time_wished_for_soon_after_posting_is_asked_about_as_the_new_time(language, text, asked, chat, session):
+    """「今日もありがとう」 names today but wishes for no time: no 「…を今日に変えますか？」."""
+    district = factories.district(session, "緑ケ丘")
+    factories.help_request(session, factories.resident(session, user_id="R", district=district, language=language))
+    got = chat.say("R", text)
+    assert any(b.data.startswith("request.retime") for m in got for b in m.buttons) is asked, texts(got)
+
+
 def test_a_bare_time_long_after_posting_is_not_read_as_a_change(chat, session, midori):
     from db.models import HelpRequest
 
