@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import HelperProfile
+from db.models import HelperProfile, local_now
 from tests import factories
 from tests.fakes import texts
 from tests.handlers.talk import ask_for_help, press
@@ -106,6 +106,21 @@ def test_a_weekday_corrected_after_posting_takes_the_day_after_the_contrast(chat
     tuesday = session.scalar(select(HelpRequest)).when
     got = chat.say("REQ", "火曜じゃなくて水曜でした")
     assert "変更しました" in texts(got)[0] and "(水)" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
+
+
+def test_an_english_day_instead_of_another_keeps_the_day_named_first(chat, session, midori):
+    """ "Wednesday instead of Tuesday": English names the day meant first (it stayed on Tuesday,
+    and the person was told it had changed)."""
+    from db.models import HelpRequest
+
+    requester = factories.resident(session, user_id="EN", district=midori, language="en")
+    tuesday = (local_now() + timedelta(days=8 - local_now().weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    factories.help_request(session, requester, "repair", when=tuesday)
+    got = chat.say("EN", "Sorry, Wednesday instead of Tuesday")
+    assert "Wed" in texts(got)[0], texts(got)
     assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
 
 
