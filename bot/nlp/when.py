@@ -294,7 +294,11 @@ def _meant(text: str, now: date) -> str:
 
 def bare_weekday(text: str) -> int | None:
     """The weekday a message names without saying which week (木曜, "on Thursday"; not 来週の木曜,
-    "next Thursday"), 0 for Monday; None if it names none or says the week."""
+    "next Thursday"), 0 for Monday; None if it names none or says the week. After a contrast
+    (「火曜じゃなくて水曜」) the weekday meant is the one after it."""
+    last = CONTRAST.split(text)[-1]
+    if last != text and (_WEEKDAY_JA.search(last) or _WEEKDAY_EN.search(last.lower())):
+        text = last
     lowered = text.lower()
     if any(word in lowered for word in ("週", "しゅう", "week", "this ", "next ")):
         return None

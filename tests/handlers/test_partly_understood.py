@@ -1,5 +1,7 @@
 """Messages that used to be partly understood: every part is used."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -94,6 +96,48 @@ def test_a_correction_after_posting_changes_the_open_request(text, chat, session
     requests = list(session.scalars(select(HelpRequest)))
     assert len(requests) == 1 and requests[0].when.weekday() == 1 and requests[0].time_of_day == "morning"
     assert "日時が" in texts(chat.channel.to("H2"))[-1]
+
+
+def test_a_weekday_corrected_after_posting_takes_the_day_after_the_contrast(chat, session, midori):
+    """「火曜じゃなくて水曜でした」: Wednesday, not the Tuesday named first (it stayed Tuesday)."""
+    from db.models import HelpRequest
+
+    ask_for_help(chat, text="来週の火曜日、棚の修理をお願いしたいです")
+    tuesday = session.scalar(select(HelpRequest)).when
+    got = chat.say("REQ", "火曜じゃなくて水曜でした")
+    assert "変更しました" in texts(got)[0] and "(水)" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
+
+
+@pytest.mark.parametrize(("answer", "changed"), [("変える", True), ("はい", True), ("そのまま", False)])
+def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_request(
+    answer, changed, chat, session, midori
+):
+    """「午前中がよか」 just after sending: the time of the request sent, or of a new one? Asked,
+    with the new time shown; the helpers hear of it only when the person says so."""
+    from db.models import HelpRequest
+
+    factories.helper(session, user_id="H2", district=midori, skills=["repair"])
+    ask_for_help(chat, text="あさって、棚の修理をお願いしたいです")
+    told_before = len(chat.channel.to("H2"))
+    got = chat.say("REQ", "午前中がよか")
+    assert "変えますか" in texts(got)[-1] and "朝" in texts(got)[-1], texts(got)
+    assert session.scalar(select(HelpRequest)).time_of_day is None  # nothing changed yet
+    got = press(chat, "REQ", answer, got) if answer != "はい" else chat.say("REQ", answer)
+    request = session.scalar(select(HelpRequest))
+    assert (request.time_of_day == "morning") is changed
+    assert ("変更しました" in texts(got)[0]) is changed
+    assert (len(chat.channel.to("H2")) > told_before) is changed
+
+
+def test_a_bare_time_long_after_posting_is_not_read_as_a_change(chat, session, midori):
+    from db.models import HelpRequest
+
+    ask_for_help(chat, text="あさって、棚の修理をお願いしたいです")
+    chat.later(hours=3)
+    got = chat.say("REQ", "午前中がよか")
+    assert not any("変えますか" in text for text in texts(got))
+    assert session.scalar(select(HelpRequest)).time_of_day is None
 
 
 @pytest.fixture

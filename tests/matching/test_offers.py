@@ -184,3 +184,17 @@ def test_the_admins_short_list_puts_helpers_of_the_kind_first_and_those_who_decl
     assert session.scalar(select(HelpRequest)).status == "unmet"
     names = [b.label for b in chat.channel.to("ADMIN")[-1].buttons]
     assert names == ["ごみ係", "断った人", "庭1", "庭2", "庭3"]
+
+
+def test_the_helper_who_accepted_reads_the_request_as_the_person_wrote_it(chat, session):
+    """The summary on the card says 「スマホの使い方がわからない」; what the person wants done (「写真を孫
+    に送りたい」) reaches the helper who took it, and only that helper."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="PHONE1", skills=["smartphone"], district=midori)
+    factories.helper(session, user_id="PHONE2", skills=["smartphone"], district=midori)
+    ask_for_help(chat, text="明日の午後、スマホの使い方がわからん。写真を孫に送りたいとよ")
+    assert all("孫" not in t for user in ("PHONE1", "PHONE2") for t in texts(offers_to(chat, user)))
+    press(chat, "PHONE1", "引き受ける", offers_to(chat, "PHONE1"))
+    details = texts(chat.channel.to("PHONE1"))[-1]
+    assert "写真を孫に送りたい" in details and details.endswith("この情報はお手伝いのためだけに使ってください。")
+    assert all("孫" not in t for t in texts(chat.channel.to("PHONE2")))
