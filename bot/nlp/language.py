@@ -205,6 +205,8 @@ _FILLERS = sorted(
         "でおねがいします",
         "お願いします",
         "おねがいします",
+        "お願い",
+        "おねがい",
         "で話して",
         "でしゃべって",
         "にしてください",
@@ -306,6 +308,11 @@ def requested_language(text: str) -> str | None:
         for name in names:
             if name in lowered and _only_fillers(lowered.replace(name, " ", 1)):
                 return language
+            # 「やさしい にほんごで おねがいします」: Japanese written with spaces between words
+            compact = lowered.replace(" ", "")
+            if " " not in name and not name.isascii() and name in compact:
+                if _only_fillers(compact.replace(name, " ", 1)):
+                    return language
     return None
 
 

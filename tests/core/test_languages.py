@@ -52,6 +52,9 @@ def test_kanji_shared_by_chinese_and_japanese_are_read_in_the_senders_usual_lang
         ("한국어", "ko"),
         ("한국어로 해 주세요", "ko"),
         ("やさしい日本語で", "ja-easy"),
+        ("やさしい にほんごで おねがいします", "ja-easy"),  # words spaced, as learners write
+        ("にほんごで おねがい", "ja"),
+        ("日本語でお願いしたいことがあります", None),  # a request to come, in Japanese
         ("日本語がわからない", None),
         ("I speak English but need a ride", None),
         ("我不会说中文", None),
