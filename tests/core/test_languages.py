@@ -207,3 +207,8 @@ def test_an_address_in_latin_letters_is_stored_without_changing_the_language(ope
     got = chat.say("U1", "Midorigaoka park")  # the landmark question
     assert _language(session, "U1") == language
     assert t("request.landmark_has_address", "en") not in texts(got)
+
+
+def test_traditional_characters_from_a_chinese_writer_are_chinese():
+    assert detect("幫我買菜", "zh-Hans") == "zh-Hans"  # 買 is a kanji as well
+    assert detect("大丈夫", "zh-Hans") == "ja"  # everyday Japanese stays Japanese
