@@ -289,6 +289,23 @@ def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, aske
 
 
 @pytest.mark.parametrize(
+    ("text", "sign_up"),
+    [
+        ("明日の夕方、孫を見守ってもらえませんか", False),  # one evening: a request with its time
+        ("土曜の午後だけ、娘を見守ってくれる人はいませんか", False),
+        ("来週から毎日、母を見守ってもらえませんか", True),  # every day from a day: the sign-up
+    ],
+)
+def test_watching_someone_on_a_day_named_is_a_request_not_the_daily_sign_up(text, sign_up, chat, session):
+    """「明日の夕方、孫を見守って」 asks for one evening: not 「どなたの見守りを始めますか？」."""
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori)
+    got = chat.say("ASKER", text)
+    assert (session.scalar(select(HelpRequest)) is None) is sign_up, texts(got)
+    assert any(t(q, "ja") in texts(got)[-1] for q in ("watch.ask_family_name", "watch.ask_whom")) is sign_up
+
+
+@pytest.mark.parametrize(
     ("language", "text"),
     [
         ("en", "Could someone check on my neighbour tomorrow? I haven't seen her for days"),
