@@ -34,12 +34,32 @@ class Doubles:
         width, doubles = self.width, self.doubles
         first = cast(int, rows[0]) * width
         sums = doubles[first : first + width]  # (a copy)
-        for index in range(1, len(rows)):
-            start = cast(int, rows[index]) * width
+        index: i64 = 1
+        # four rows a pass: each column's sum is read and written once for the four (its additions,
+        # each rounded, in the same order: the same bits), where a pass a row did it for every row
+        while index + 3 < len(rows):
+            first, second = cast(int, rows[index]) * width, cast(int, rows[index + 1]) * width
+            third, fourth = cast(int, rows[index + 2]) * width, cast(int, rows[index + 3]) * width
             column: i64 = 0
             while column < width:  # (a while loop on i64: compiled, no tagged-int arithmetic)
+                total = sums[column] + doubles[first + column]
+                split = total * _SPLITTER
+                total = (split - (split - total)) + doubles[second + column]
+                split = total * _SPLITTER
+                total = (split - (split - total)) + doubles[third + column]
+                split = total * _SPLITTER
+                total = (split - (split - total)) + doubles[fourth + column]
+                split = total * _SPLITTER
+                sums[column] = split - (split - total)
+                column += 1
+            index += 4
+        while index < len(rows):  # the rows left, one a pass
+            start = cast(int, rows[index]) * width
+            column = 0
+            while column < width:
                 total = sums[column] + doubles[start + column]
                 split = total * _SPLITTER
                 sums[column] = split - (split - total)
                 column += 1
+            index += 1
         return list(sums)
