@@ -58,6 +58,10 @@ class Flow:
     # A question's catalog list of "none" answers (「わかりません」 at the landmark question): the
     # whole text one of them is its answer, whatever intent it also reads as (usage, for that one).
     none_words: dict[str, str] | None = None
+    # A question's catalog list of answers that may mean yes or no (「結構です」 at the summary: "fine"
+    # to some, "no thanks" to others): the whole text one of them, the question is asked again
+    # with its buttons, and nothing is sent or dropped on a guess.
+    unsure_words: dict[str, str] | None = None
 
 
 FLOWS: dict[str, Flow] = {}
@@ -81,6 +85,9 @@ def ask(session: Session, turn: Turn, state: str, data: dict) -> None:
 
 def _guarded(flow: Flow, state: str) -> Handler:
     def handle(session: Session, turn: Turn) -> Outbox | None:
+        unsure_words = (flow.unsure_words or {}).get(state)
+        if unsure_words and is_one_of(turn, unsure_words):
+            return turn.reply(Text(turn.t("conversation.yes_or_no")), *flow.ask_again(session, turn))
         if reads_as_cancel(turn):
             return flow.cancel(session, turn)
         corrected = flow.correct(session, turn) if flow.correct else None
@@ -289,6 +296,9 @@ def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
     # a part of two labels names neither (ngày, in Mỗi ngày and in Chỉ ngày thường)
     shared = {part for a, b in combinations(parts.values(), 2) for part in a & b}
     fitting = [b for b in buttons if _names_label(text, normal(b.label), parts[b.data] - shared)]
+    if len(fitting) > 1 and any(holds(text, word) for word in words(turn, "conversation.both_words")):
+        # 「家族と役員の両方で」 names every button: the one that is both of them
+        fitting = [b for b in fitting if any(holds(normal(b.label), w) for w in words(turn, "conversation.both_words"))]
     return fitting[0] if len(fitting) == 1 else None
 
 

@@ -89,9 +89,15 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     from bot.residents import district_in
 
     chosen = district_in(turn.text, list(session.scalars(select(District))))
-    if chosen is None:
-        return None
-    return settle_district(session, turn, chosen)
+    if chosen is not None:
+        return settle_district(session, turn, chosen)
+    then = (turn.pending.data or {}).get("then")
+    if then in AFTER_DISTRICT and turn.understood.intent == "chitchat":
+        # a sign-up waits for the district (「朝9時」 written for its next question): asked again,
+        # not answered as small talk that leaves the sign-up behind unseen
+        sorry = Text(turn.t("conversation.not_understood"))
+        return turn.reply(sorry, ask_district(session, turn, then=then))
+    return None
 
 
 def settle_district(session: Session, turn: Turn, district: District | None) -> Outbox:

@@ -16,6 +16,7 @@ from bot.handlers import Turn, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers import request_several as several
 from bot.handlers.requests import (
+    reads_as_landmark,
     answered,
     continue_draft,
     kind_buttons,
@@ -51,8 +52,7 @@ def change_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 @on_draft("request.kind")
 def pressed_new_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """The corrected kind (the one kind asked for, also when the message named several)."""
-    request.category = turn.args[1]
-    several.one_kind(request)
+    another_kind(request, turn.args[1])
     return continue_draft(session, turn, request)
 
 
@@ -180,12 +180,6 @@ def _place(turn: Turn, request: HelpRequest, state: str) -> bool:
 
 # Questions whose answer may be a place near a landmark itself, or where one is not the answer.
 _NOT_FOR_LANDMARK = ("request_what", "request_district", "request_place", "request_landmark", "request_is_request")
-# A landmark written early is a short phrase (「公民館の近く」), not a sentence that names one in passing.
-_LANDMARK_CHARS = 30
-# What may follow the landmark word at the end of the phrase (「公民館の前です」「역 앞이요」「超市旁边吧」).
-_AFTER_LANDMARK = re.compile(r"(です|でございます|で|に|よ|ね|あたり|らへん|이요|에요|이에요|요|吧|呀)+$")
-# この前 / その先 are "the other day" / "from now on", not a place in front of something.
-_NOT_A_PLACE = re.compile(r"(この|その|あの|どの)(前|まえ|先|さき)")
 
 
 def _landmark(turn: Turn, request: HelpRequest, state: str) -> bool:
@@ -196,16 +190,11 @@ def _landmark(turn: Turn, request: HelpRequest, state: str) -> bool:
     understood = turn.understood
     if state in _NOT_FOR_LANDMARK or request.landmark is not None or understood.when or understood.time_of_day:
         return False
-    text = unicodedata.normalize("NFKC", turn.text).strip()
-    if len(text) > _LANDMARK_CHARS or has_address(text) or _NOT_A_PLACE.search(text):
-        return False
-    phrase = _AFTER_LANDMARK.sub("", flows.normal(text)).strip()
-    words = flows.words(turn, "request.landmark_words")
-    if not any(phrase.endswith(word) or phrase.startswith(word + " ") for word in words):
+    if not reads_as_landmark(turn, turn.text):
         return False
     if understood.category not in (None, "other") and names_kind(turn, understood.category):
         return False  # 「駅の近くのスーパーで買い物も」: a kind of help, not a landmark
-    request.landmark = text
+    request.landmark = unicodedata.normalize("NFKC", turn.text).strip()
     return True
 
 
@@ -262,9 +251,21 @@ def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         return False
     if not names_kind(turn, category):
         return False  # the learned layer's guess alone does not change what was asked for
+    another_kind(request, category)
+    return True
+
+
+def another_kind(request: HelpRequest, category: str) -> None:
+    """The request becomes one of another kind. Words that named the kind left (「明日の朝ゴミ出しを…」
+    for 買い物) would mislead its helpers, on the card and in the details, and are dropped; the words
+    of an その他 (「役所の書類の書き方を…」) still say what is wanted."""
+    from bot.nlp.classify import analyse, category_scores
+
+    named = request.category != "other" and category_scores(analyse(request.text)).get(request.category, 0.0) > 0
+    if named:
+        request.text, request.summary = "", ""
     request.category = category
     several.one_kind(request)
-    return True
 
 
 def kind_after_contrast(turn: Turn) -> str | None:
@@ -317,6 +318,7 @@ REQUEST = flows.declare(
         },
         free_text=frozenset({"request_place", "request_landmark"}),
         none_words={"request_landmark": "request.no_landmark_words"},
+        unsure_words={"request_confirm": "request.unsure_words"},
         timeout_minutes=60,
         cancel=cancel_draft,
         ask_again=ask_again,

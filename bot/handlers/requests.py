@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import conversation as conversations
-from bot.events import Message, Outbox, Text
+from bot.events import Button, Message, Outbox, Text
 from bot.handlers import Turn, button, on_postback
 from bot.handlers import conversation as flows
 from bot.handlers import request_several as several
@@ -22,6 +23,14 @@ from db.models import District, HelpRequest, Resident
 # Intents that, written in the middle of a question, mean the person moved on to something else.
 OTHER_INTENTS = {"offer_help", "balance", "subscribe", "unsubscribe", "usage", "done"}
 WHEN_CHOICES = {"today": 0, "tomorrow": 1, "day_after": 2}
+# A landmark is a short phrase (「公民館の近く」), not a sentence that names one in passing.
+LANDMARK_CHARS = 30
+# LINE shows at most 20 characters on a quick-reply button.
+LABEL_CHARS = 20
+# What may follow the landmark word at the end of the phrase (「公民館の前です」「역 앞이요」「超市旁边吧」).
+_AFTER_LANDMARK = re.compile(r"(です|でございます|で|に|よ|ね|あたり|らへん|이요|에요|이에요|요|吧|呀)+$")
+# この前 / その先 are "the other day" / "from now on", not a place in front of something.
+_NOT_A_PLACE = re.compile(r"(この|その|あの|どの)(前|まえ|先|さき)")
 
 
 def represented(session: Session, resident: Resident) -> list[Resident]:
@@ -227,11 +236,12 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         return [Text(turn.t("request.ask_place") + "\n" + turn.t("request.last_place", place=last), same)]
     if request.landmark is None:
         flows.ask(session, turn, "request_landmark", data)
-        return [
-            Text(
-                turn.t("request.ask_landmark"), (button(turn.t("request.no_landmark"), "request.landmark", request.id),)
-            )
-        ]
+        buttons: tuple[Button, ...] = (button(turn.t("request.no_landmark"), "request.landmark", request.id),)
+        place = request.meeting_point or ""
+        if len(place) <= LABEL_CHARS and reads_as_landmark(turn, place):
+            # 「小倉城の近く」 given as the place: one press makes it the landmark too
+            buttons = (button(place, "request.place_as_landmark", request.id), *buttons)
+        return [Text(turn.t("request.ask_landmark"), buttons)]
     flows.ask(session, turn, "request_confirm", data)
     return [confirmation(turn, request)]
 
@@ -389,6 +399,28 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
         )
     request.landmark = text[:200]
     return continue_draft(session, turn, request)
+
+
+@on_draft("request.place_as_landmark")
+def place_as_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """The place given (a landmark phrase, no address) is shown to helpers as the landmark too. The
+    button may be pressed after the place changed to an address: then the landmark is asked again."""
+    place = request.meeting_point or ""
+    if request.landmark is None and reads_as_landmark(turn, place):
+        request.landmark = place
+    return continue_draft(session, turn, request)
+
+
+def reads_as_landmark(turn: Turn, text: str) -> bool:
+    """Whether a text is a landmark phrase fit to show to several people: short, beginning or ending
+    with a word of place ("near the hall", 「駅の前です」), with no house number, and not a phrase of
+    time (「この前」「その先」)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if len(text) > LANDMARK_CHARS or has_address(text) or _NOT_A_PLACE.search(text):
+        return False
+    phrase = _AFTER_LANDMARK.sub("", flows.normal(text)).strip()
+    words = flows.words(turn, "request.landmark_words")
+    return any(phrase.endswith(word) or phrase.startswith(word + " ") for word in words)
 
 
 @on_draft("request.landmark")

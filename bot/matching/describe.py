@@ -18,6 +18,8 @@ def kind(category: str, locale: str) -> str:
     return t(f"request.kind.{category}", locale)
 
 
+# the accepted helper reads the request as written, up to this long
+WORDS_CHARS = 300
 PARTS = ("morning", "afternoon", "evening")
 # The hour a part of day alone stands for (朝 -> 9:00): a clock time other than these was said.
 PART_HOURS = {(part, hour) for part, hour in SAID_PARTS.values()}
@@ -128,4 +130,14 @@ def meeting_details(request: HelpRequest, requester: Resident, locale: str) -> s
         when=when(request, locale),
         place=request.meeting_point or requester.address or t("offer.no_place", locale),
         phone=requester.phone or t("offer.no_phone", locale),
+        words=their_words(request, locale),
     )
+
+
+def their_words(request: HelpRequest, locale: str) -> str:
+    """The request as the person wrote it (「写真ば孫に送りたい」 says more than the summary), for the
+    helper who took it; nothing when the summary already says it all."""
+    text = " ".join((request.text or "").split())
+    if not text or text == request.summary:
+        return ""
+    return t("offer.their_words", locale, text=text if len(text) <= WORDS_CHARS else text[: WORDS_CHARS - 1] + "…")

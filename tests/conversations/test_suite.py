@@ -1,8 +1,8 @@
 """The simulated people: at least 95% of conversations end as the person meant on the tuned side
 (the tuned set, and sessions 2 and 3's sets, looked at in session 4); on session 4's set (looked at
 in session 5), session 5's (looked at in session 6), session 6's (looked at in session 7), session 7's (looked at in
-session 8), session 8's (looked at in session 9), session 9's (looked at in session 10) and the held-out set of
-session 10 (never tuned on) no fewer than they reached (see BARS). Every
+session 8), session 8's (looked at in session 9), session 9's (looked at in session 10), session 10's (looked at
+in session 11) and the held-out set of session 11 (never tuned on) no fewer than they reached (see BARS). Every
 conversation goes through the real webhook and line-bot-sdk to the fake LINE API and is judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
 
@@ -20,6 +20,7 @@ from tests.conversations import (
     heldout_s8,
     heldout_s9,
     heldout_s10,
+    heldout_s11,
     tuned,
 )
 from tests.conversations.__main__ import figure
@@ -27,8 +28,9 @@ from tests.conversations.runner import run_all
 
 # Sessions 2 and 3's sets were held out until session 4 looked at their failures, and session 4's
 # until session 5 did, session 5's until session 6 did, and session 6's until session 7 did, and session 7's until session 8 did,
-# and session 8's until session 9 did, and session 9's until session 10 did: since then they are tuned on, and only
-# session 10's set, written before that session changed anything, is held out (its failures are never shown).
+# and session 8's until session 9 did, and session 9's until session 10 did, and session 10's until session 11 did:
+# since then they are tuned on, and only session 11's set, written before that session changed anything, is held
+# out (its failures are never shown).
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
     "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
@@ -53,11 +55,14 @@ BARS = {
     # measured once, figure only. Looked at in session 10; the bar stays what it was while it was held out.
     "s9 (looked at in session 10)": (heldout_s9.PERSONAS, 0.87),
     # Written in session 10 before any change of that session: 80/85 (94.1%) on main then (bc456ec),
+    # measured once, figure only. Looked at in session 11; the bar stays what it was while it was held out.
+    "s10 (looked at in session 11)": (heldout_s10.PERSONAS, 0.89),
+    # Written in session 11 before any change of that session: 80/85 (94.1%) on main then (4528c3d),
     # measured once, figure only. The bar is 95% of that figure, rounded down to whole conversations
     # (76/85 = 0.894, so 0.89), so that a sound change is not failed by one or two it happens to lose.
-    "held-out s10": (heldout_s10.PERSONAS, 0.89),
+    "held-out s11": (heldout_s11.PERSONAS, 0.89),
 }
-HELD_OUT = {"held-out s10"}
+HELD_OUT = {"held-out s11"}
 
 
 @pytest.mark.parametrize("name", BARS)

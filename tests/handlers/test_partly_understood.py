@@ -1,9 +1,11 @@
 """Messages that used to be partly understood: every part is used."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from db.models import HelperProfile
+from db.models import HelperProfile, local_now
 from tests import factories
 from tests.fakes import texts
 from tests.handlers.talk import ask_for_help, press
@@ -94,6 +96,86 @@ def test_a_correction_after_posting_changes_the_open_request(text, chat, session
     requests = list(session.scalars(select(HelpRequest)))
     assert len(requests) == 1 and requests[0].when.weekday() == 1 and requests[0].time_of_day == "morning"
     assert "日時が" in texts(chat.channel.to("H2"))[-1]
+
+
+def test_a_weekday_corrected_after_posting_takes_the_day_after_the_contrast(chat, session, midori):
+    """「火曜じゃなくて水曜でした」: Wednesday, not the Tuesday named first (it stayed Tuesday)."""
+    from db.models import HelpRequest
+
+    ask_for_help(chat, text="来週の火曜日、棚の修理をお願いしたいです")
+    tuesday = session.scalar(select(HelpRequest)).when
+    got = chat.say("REQ", "火曜じゃなくて水曜でした")
+    assert "変更しました" in texts(got)[0] and "(水)" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
+
+
+def test_an_english_day_instead_of_another_keeps_the_day_named_first(chat, session, midori):
+    """ "Wednesday instead of Tuesday": English names the day meant first (it stayed on Tuesday,
+    and the person was told it had changed)."""
+    from db.models import HelpRequest
+
+    requester = factories.resident(session, user_id="EN", district=midori, language="en")
+    tuesday = (local_now() + timedelta(days=8 - local_now().weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    factories.help_request(session, requester, "repair", when=tuesday)
+    got = chat.say("EN", "Sorry, Wednesday instead of Tuesday")
+    assert "Wed" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
+
+
+@pytest.mark.parametrize(("answer", "changed"), [("変える", True), ("はい", True), ("そのまま", False)])
+def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_request(
+    answer, changed, chat, session, midori
+):
+    """「午前中がよか」 just after sending: the time of the request sent, or of a new one? Asked,
+    with the new time shown; the helpers hear of it only when the person says so."""
+    from db.models import HelpRequest
+
+    factories.helper(session, user_id="H2", district=midori, skills=["repair"])
+    ask_for_help(chat, text="あさって、棚の修理をお願いしたいです")
+    told_before = len(chat.channel.to("H2"))
+    got = chat.say("REQ", "午前中がよか")
+    assert "変えますか" in texts(got)[-1] and "朝" in texts(got)[-1], texts(got)
+    assert session.scalar(select(HelpRequest)).time_of_day is None  # nothing changed yet
+    got = press(chat, "REQ", answer, got) if answer != "はい" else chat.say("REQ", answer)
+    request = session.scalar(select(HelpRequest))
+    assert (request.time_of_day == "morning") is changed
+    assert ("変更しました" in texts(got)[0]) is changed
+    assert (len(chat.channel.to("H2")) > told_before) is changed
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "asked"),
+    [
+        ("ja", "今日は暑いですね", False),
+        ("ja", "今日もありがとう", False),
+        ("en", "Thank you for today", False),
+        ("vi", "Cảm ơn hôm nay nhé", False),
+        ("zh-Hans", "今天好热啊", False),
+        ("ko", "오늘 고마워요", False),
+        ("ja", "夕方でお願いします", True),
+        ("en", "Morning would be better", True),
+        ("zh-Hans", "上午比较好", True),
+        ("ko", "오전이 좋아요", True),
+    ],
+)
+def test_only_a_time_wished_for_soon_after_posting_is_asked_about_as_the_new_time(language, text, asked, chat, session):
+    """「今日もありがとう」 names today but wishes for no time: no 「…を今日に変えますか？」."""
+    district = factories.district(session, "緑ケ丘")
+    factories.help_request(session, factories.resident(session, user_id="R", district=district, language=language))
+    got = chat.say("R", text)
+    assert any(b.data.startswith("request.retime") for m in got for b in m.buttons) is asked, texts(got)
+
+
+def test_a_bare_time_long_after_posting_is_not_read_as_a_change(chat, session, midori):
+    from db.models import HelpRequest
+
+    ask_for_help(chat, text="あさって、棚の修理をお願いしたいです")
+    chat.later(hours=3)
+    got = chat.say("REQ", "午前中がよか")
+    assert not any("変えますか" in text for text in texts(got))
+    assert session.scalar(select(HelpRequest)).time_of_day is None
 
 
 @pytest.fixture

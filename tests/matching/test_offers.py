@@ -1,5 +1,7 @@
 """Offers: batches, timeouts and re-offers, declines, unmet requests, helpers who leave."""
 
+import pytest
+
 from sqlalchemy import select
 
 from db.models import HelpRequest, Offer, Task
@@ -184,3 +186,51 @@ def test_the_admins_short_list_puts_helpers_of_the_kind_first_and_those_who_decl
     assert session.scalar(select(HelpRequest)).status == "unmet"
     names = [b.label for b in chat.channel.to("ADMIN")[-1].buttons]
     assert names == ["ごみ係", "断った人", "庭1", "庭2", "庭3"]
+
+
+def test_the_helper_who_accepted_reads_the_request_as_the_person_wrote_it(chat, session):
+    """The summary on the card says 「スマホの使い方がわからない」; what the person wants done (「写真を孫
+    に送りたい」) reaches the helper who took it, and only that helper."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="PHONE1", skills=["smartphone"], district=midori)
+    factories.helper(session, user_id="PHONE2", skills=["smartphone"], district=midori)
+    ask_for_help(chat, text="明日の午後、スマホの使い方がわからん。写真を孫に送りたいとよ")
+    assert all("孫" not in t for user in ("PHONE1", "PHONE2") for t in texts(offers_to(chat, user)))
+    press(chat, "PHONE1", "引き受ける", offers_to(chat, "PHONE1"))
+    details = texts(chat.channel.to("PHONE1"))[-1]
+    assert "写真を孫に送りたい" in details and details.endswith("この情報はお手伝いのためだけに使ってください。")
+    assert all("孫" not in t for t in texts(chat.channel.to("PHONE2")))
+
+
+@pytest.mark.parametrize("correction", ["ゴミ出しじゃなくて買い物でした", "press"])
+def test_a_request_changed_to_another_kind_reaches_helpers_without_the_words_of_the_first(correction, chat, session):
+    """「明日の朝ゴミ出しを…」, then 買い物 at the summary: the shopping helpers' card and the details
+    of the one who takes it say nothing of ゴミ出し."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="SHOP", skills=["shopping"], district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    if correction == "press":
+        got = press(chat, "REQ", "買い物", press(chat, "REQ", "内容を変える", got))
+    else:
+        got = chat.say("REQ", correction)
+    press(chat, "REQ", "お願いする", got)
+    assert not any("ゴミ出し" in text for text in texts(offers_to(chat, "SHOP"))), texts(offers_to(chat, "SHOP"))
+    press(chat, "SHOP", "引き受ける", offers_to(chat, "SHOP"))
+    details = texts(chat.channel.to("SHOP"))[-1]
+    assert "【買い物】" in details and "ゴミ出し" not in details, details
+
+
+def test_words_kept_when_the_kind_guessed_is_corrected(chat, session):
+    """「役所の書類の書き方を教えてほしい」 read as その他, then スマホ pressed: the words still say what
+    is wanted."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="PHONE", skills=["smartphone"], district=midori)
+    chat.say("REQ", "明日の午後、役所の書類の書き方を教えてほしいです")
+    chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    got = press(chat, "REQ", "パソコン", press(chat, "REQ", "内容を変える", got))
+    press(chat, "REQ", "お願いする", got)
+    press(chat, "PHONE", "引き受ける", offers_to(chat, "PHONE"))
+    assert "役所の書類の書き方を教えてほしい" in texts(chat.channel.to("PHONE"))[-1]
