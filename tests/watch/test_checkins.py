@@ -248,6 +248,20 @@ def test_an_answer_to_a_later_question_at_the_district_question_asks_the_distric
     assert "何時ごろ" in texts(got)[-1]
 
 
+@pytest.mark.parametrize("text", ["ありがとう", "今日は寒いですね"])
+def test_small_talk_hours_after_a_sign_up_was_left_at_the_district_is_answered_as_small_talk(text, chat, session):
+    """The district asked and left unanswered: hours later 「ありがとう」 is not 「お返事がよくわかりません
+    でした」 and the district again (every message was, for as long as the question stayed)."""
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")
+    press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    chat.later(hours=5)
+    got = chat.say("NEW", text)
+    assert not any("地区" in said for said in texts(got)), texts(got)
+
+
 @pytest.mark.parametrize(
     ("language", "text", "asked"),
     [
