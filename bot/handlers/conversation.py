@@ -275,6 +275,7 @@ def unread_correction(turn: Turn) -> bool:
 # A button label's parts, its words (「家族・民生委員」, "Weekdays only" named by "weekdays please"),
 # and what a Japanese part names after its の (「地区の役員」 is named 「役員さんで」).
 _LABEL_PARTS = re.compile(r"[・/（）()、,\s]+")
+_ONLY = ("だけ", "のみ")  # a label's limit: 平日だけ is named by 平日
 
 
 def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
@@ -317,10 +318,11 @@ def _after_contrast(turn: Turn) -> str:
 
 
 def _label_parts(label: str) -> set[str]:
-    """A label, its parts and words of two characters or more, and what a Japanese part names after
-    its の."""
+    """A label, its parts and words of two characters or more, what a Japanese part names after
+    its の, and a part without its だけ (「平日がいいです」 names 平日だけ)."""
     parts = {part.strip() for part in _LABEL_PARTS.split(label)} | {label}
     parts |= {part.rsplit("の", 1)[1] for part in list(parts) if "の" in part[1:-1]}
+    parts |= {part.removesuffix(only) for part in list(parts) for only in _ONLY if part.endswith(only)}
     return {part for part in parts if len(part) >= 2}
 
 

@@ -175,6 +175,7 @@ ASK_FOR_A_WATCH = {
         ("vi", "mỗi ngày", "6 giờ", "cả hai", 7, 6, True),
         # every choice named, with the word for both: both, not asked again
         ("ja", "毎日", "3時間", "家族と役員の両方で", 7, 3, True),
+        ("ja", "平日がいいです", "3時間", "家族で", 5, 3, False),  # 平日 names 平日だけ
         ("en", "every day", "3 hours", "my family and the district officers, both", 7, 3, True),
         ("ko", "매일", "3시간", "가족이랑 지역 담당자 둘 다요", 7, 3, True),
     ],
