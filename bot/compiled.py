@@ -37,6 +37,7 @@ MODULES = (
     "english",
     "features_lexical",
     "vocab",
+    "sums",
 )
 PACKAGE = "bot.nlp"
 BOT_DIR = Path(__file__).resolve().parent

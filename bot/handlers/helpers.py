@@ -201,7 +201,19 @@ def edit(session: Session, turn: Turn) -> Outbox:
 def typed_done(turn: Turn, chosen: bool) -> bool:
     """完了, typed: 「以上です」 "that's all"; or a plain はい once something is chosen (the list shown,
     some of it already filled in from the offer, is right)."""
-    return flows.is_one_of(turn, "helper.done_words") or (chosen and flows.is_one_of(turn, "conversation.yes_words"))
+    if flows.is_one_of(turn, "helper.done_words"):
+        return True
+    return chosen and (flows.is_one_of(turn, "conversation.yes_words") or _yes_then_done(turn))
+
+
+def _yes_then_done(turn: Turn) -> bool:
+    """「はい、これで全部です」「네, 그거면 돼요」: a yes, then words of done."""
+    text = flows.normal(turn.text)
+    done = set(flows.words(turn, "helper.done_words"))
+    for yes in flows.words(turn, "conversation.yes_words"):
+        if text.startswith(yes) and text[len(yes) :].strip(flows.PUNCTUATION + " 、") in done:
+            return True
+    return False
 
 
 @on_state("helper_kinds")

@@ -23,8 +23,10 @@ POSTED = ("open", "unmet", "assigned")
 RETIME = "request_retime"  # 「さっきのお願いの時間を変えますか？」 is pending
 # a time alone, this long after a request went out, may still be about it
 RECENT = timedelta(hours=2)
-# a message that says a time and nothing more is short (「午前中がよか」「10時からがいいです」)
+# a message that says a time and nothing more is short (「午前中がよか」「10時からがいいです」);
+# English and Vietnamese spell the same in about twice the letters ("Morning would be better")
 TIME_ONLY_CHARS = 20
+TIME_ONLY_CHARS_SPELT = {"en": 40, "vi": 40}
 
 
 def posted_request(session: Session, turn: Turn, category: str | None = None) -> HelpRequest | None:
@@ -80,11 +82,15 @@ def tell_helpers(session: Session, request: HelpRequest) -> Outbox:
 
 
 def says_only_a_time(turn: Turn) -> bool:
-    """「午前中がよか」「10時からがいいです」: a short message with a time and no kind of help in it."""
+    """「午前中がよか」「10時からがいいです」: a short message wishing for a time, with no kind of help
+    in it (「今日もありがとう」 names a day and wishes nothing)."""
     from bot.handlers.request_changes import names_kind
 
     understood = turn.understood
-    if len(unicodedata.normalize("NFKC", turn.text).strip()) > TIME_ONLY_CHARS:
+    longest = TIME_ONLY_CHARS_SPELT.get(understood.language, TIME_ONLY_CHARS)
+    if len(unicodedata.normalize("NFKC", turn.text).strip()) > longest:
+        return False
+    if not has_word(turn, "request.retime_words"):
         return False
     if understood.intent not in ("help_request", "chitchat"):
         return False

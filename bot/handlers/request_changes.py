@@ -52,8 +52,7 @@ def change_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
 @on_draft("request.kind")
 def pressed_new_kind(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """The corrected kind (the one kind asked for, also when the message named several)."""
-    request.category = turn.args[1]
-    several.one_kind(request)
+    another_kind(request, turn.args[1])
     return continue_draft(session, turn, request)
 
 
@@ -252,9 +251,21 @@ def _kind(session: Session, turn: Turn, request: HelpRequest, state: str) -> boo
         return False
     if not names_kind(turn, category):
         return False  # the learned layer's guess alone does not change what was asked for
+    another_kind(request, category)
+    return True
+
+
+def another_kind(request: HelpRequest, category: str) -> None:
+    """The request becomes one of another kind. Words that named the kind left (「明日の朝ゴミ出しを…」
+    for 買い物) would mislead its helpers, on the card and in the details, and are dropped; the words
+    of an その他 (「役所の書類の書き方を…」) still say what is wanted."""
+    from bot.nlp.classify import analyse, category_scores
+
+    named = request.category != "other" and category_scores(analyse(request.text)).get(request.category, 0.0) > 0
+    if named:
+        request.text, request.summary = "", ""
     request.category = category
     several.one_kind(request)
-    return True
 
 
 def kind_after_contrast(turn: Turn) -> str | None:
@@ -307,6 +318,7 @@ REQUEST = flows.declare(
         },
         free_text=frozenset({"request_place", "request_landmark"}),
         none_words={"request_landmark": "request.no_landmark_words"},
+        unsure_words={"request_confirm": "request.unsure_words"},
         timeout_minutes=60,
         cancel=cancel_draft,
         ask_again=ask_again,

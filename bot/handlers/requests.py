@@ -403,8 +403,11 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
 
 @on_draft("request.place_as_landmark")
 def place_as_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
-    """The place given (a landmark phrase, no address) is shown to helpers as the landmark too."""
-    request.landmark = request.meeting_point or ""
+    """The place given (a landmark phrase, no address) is shown to helpers as the landmark too. The
+    button may be pressed after the place changed to an address: then the landmark is asked again."""
+    place = request.meeting_point or ""
+    if request.landmark is None and reads_as_landmark(turn, place):
+        request.landmark = place
     return continue_draft(session, turn, request)
 
 

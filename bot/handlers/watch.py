@@ -109,6 +109,8 @@ def watch_in_words(session: Session, turn: Turn) -> Outbox | None:
         return None  # 「子どもの見守りをお願いできますか」 is childcare, a request of its kind
     if not (flows.has_word(turn, "watch.words") or daily_check):
         return None  # 「毎朝様子ば見てもらえんやろか」 "check on her every day" name no 見守り
+    if understood.when is not None and not flows.has_word(turn, "watch.daily_words"):
+        return None  # 「明日の夕方、孫を見守ってもらえませんか」: one evening, a request with its time
     return start(session, turn)
 
 

@@ -66,7 +66,9 @@ def _questions(turn: Turn, state: str, data: dict) -> list[Message]:
         return [Text(turn.t("watch.ask_family_name"))]
     if state == "watch_time":
         choices = tuple(button(_clock(m, turn.locale), "watch.time", m) for m in TIMES)
-        return [Text(turn.t("watch.ask_time", name=data.get("name", "")), choices)]
+        name = data.get("name", "").strip()
+        asked = turn.t("watch.ask_time", name=name) if name else turn.t("watch.ask_time_unnamed")
+        return [Text(asked, choices)]
     if state == "watch_days":
         return [
             Text(

@@ -117,6 +117,39 @@ def _asked_kind(cues: Sequence[Cue]) -> list[str]:
     return [f"n:{nearest.label}"]
 
 
+def _told_in_past(text: str) -> list[str]:
+    """English words in the past tense by their stem (mowed the lawn, fed the cat: a report of help
+    given, not the ask that mow and feed make), and whether the message opens with one."""
+    tokens = [t for t in tokenize_en(text) if not t.boundary]
+    names = [f"p:{t.key}" for t in tokens if t.past]
+    opening = tokens[1:2] if tokens and tokens[0].key in ("i", "we", "just", "already", "have") else tokens[:1]
+    if opening and opening[0].past:
+        names.append("p0")
+    return names
+
+
+# The answers whose turn after a but the models read (「Tôi ổn nhưng bà cần thuốc」: safe, then a
+# need that no word of the vocabulary names; 「괜찮은데 할아버지 약이 급해요」).
+_TURNED: Final = ("cue:safe", "cue:need_help", "cue:accept", "cue:decline")
+_TURN_LANGUAGES: Final = frozenset({"vi", "zh-Hans", "ko"})
+
+
+def _turn(prepared: str, language: str, cues: Sequence[Cue]) -> list[str]:
+    """What the answer words before a contrast say and what those after it say (safe>: fine, but
+    something else follows), for a message that turns with a contrast word."""
+    spaced = language == "vi"
+    if not any((f" {word} " if spaced else word) in prepared for word in lexicon(language).contrast):
+        return []
+    before = sorted({_answer(cue) for cue in cues if not cue.after_contrast and cue.label in _TURNED})
+    after = sorted({_answer(cue) for cue in cues if cue.after_contrast and cue.label in _TURNED})
+    return [f"tc:{'+'.join(before)}>{'+'.join(after)}"]
+
+
+def _answer(cue: Cue) -> str:
+    """cue:safe -> safe, negated: safe~."""
+    return cue.label[4:] + ("~" if cue.negated else "")
+
+
 def features(
     text: str, language: str, cues: Sequence[Cue], rules: tuple[str, str | None], context: str | None
 ) -> list[str]:
@@ -129,12 +162,16 @@ def features(
     if len(by_clause) > 1:
         names += [f"l:{u}" for u in by_clause[-1]]
     names += _ending(prepared, units)
+    if language == "en":
+        names += _told_in_past(prepared)
     names += _cue_features(cues)
     if language in _ASKED_KIND:
         names += _asked_kind(cues)
     names += [f"ri:{rules[0]}", f"rc:{rules[1]}"]
     if context:
         names += [f"{context}|{name}" for name in names if name.startswith(_IN_CONTEXT)] + [f"ctx:{context}"]
+        if language in _TURN_LANGUAGES:
+            names += [f"{context}|{name}" for name in _turn(prepared, language, cues)]
     return names
 
 

@@ -40,6 +40,29 @@ JAPANESE_KANJI_WORDS = frozenset({"了解", "承知", "大丈夫", "感謝", "�
 # Chinese grammar words that kanji-only Japanese does not use (我, 你, 的, 吗...).
 _CHINESE_FUNCTION = frozenset("我你他她的吗很呢吧么啊呀哪谁是在没")
 
+# Traditional characters typed into a Chinese message (a phone set to 繁體, a message pasted from
+# Taiwan or Hong Kong) read as their simplified forms: 幫我買藥 is 帮我买药. The vocabulary and the
+# model know the simplified ones, and a sender who writes Chinese is not taken for Japanese (買 is
+# a kanji). The characters of everyday help and safety messages only.
+SIMPLIFIED = str.maketrans(
+    (
+        "幫謝們沒關醫藥買賣車門鎖燈電話機開麼嗎請問給讓點個這來過還時間後會說對現為裡裏從東幾難應該當樣總體頭腳傷無煩須務級處掃髒"
+        "亂傢裝貓餵澆種樹園飯網絡軟設圖發訊號碼兒學託顧護診療區辦續證災颱風壞壓嚴緊氣煙聽見覺讀寫語譯鄰獨歲爺媽妳誰愛歡樂週約準備"
+        "確認訂單記錄報註冊隻條張塊歸錢費貴換線雜簡邊遠離場廳廁燒熱涼凍雙絕囉擔憂聯繫係鬆輕鬧錯夠習慣趕較輛飛態談論試題鐘暈斷腦臉"
+        "結業員專師驗經歷義願隊參與協勞動權雖並將帶陽陰雲鏟掛擺櫃櫥戶牆頂樓層鄉靜聲響塵溫濕淺滿漲灣爭狀猶環產畫盡監禮穩節範築糧紅"
+        "純紙細終組絲統綠緒練縣織罰聞肅脫膽興舊艱藝蘭蟲術衛補製複規視親觀計訴詢詳誤課調諒謎講變貨負貼資賬質購趙跡蹤軍載輔輸轉農遞"
+        "運遊達遲選遺郵針鍋鎮長閉閒閱闆陸險隨雞靈預領顏類顯飲館馬驚髮鬥魚鳥麵齊齒龍"
+    ),
+    (
+        "帮谢们没关医药买卖车门锁灯电话机开么吗请问给让点个这来过还时间后会说对现为里里从东几难应该当样总体头脚伤无烦须务级处扫脏"
+        "乱家装猫喂浇种树园饭网络软设图发讯号码儿学托顾护诊疗区办续证灾台风坏压严紧气烟听见觉读写语译邻独岁爷妈你谁爱欢乐周约准备"
+        "确认订单记录报注册只条张块归钱费贵换线杂简边远离场厅厕烧热凉冻双绝啰担忧联系系松轻闹错够习惯赶较辆飞态谈论试题钟晕断脑脸"
+        "结业员专师验经历义愿队参与协劳动权虽并将带阳阴云铲挂摆柜橱户墙顶楼层乡静声响尘温湿浅满涨湾争状犹环产画尽监礼稳节范筑粮红"
+        "纯纸细终组丝统绿绪练县织罚闻肃脱胆兴旧艰艺兰虫术卫补制复规视亲观计诉询详误课调谅谜讲变货负贴资账质购赵迹踪军载辅输转农递"
+        "运游达迟选遗邮针锅镇长闭闲阅板陆险随鸡灵预领颜类显饮馆马惊发斗鱼鸟面齐齿龙"
+    ),
+)
+
 
 def _letters(text: str) -> str:
     """The letters of a text (no digits, punctuation, emoji)."""
@@ -111,6 +134,8 @@ def detect(text: str, usual: str | None = None) -> str:
         if family == "zh-Hans" and kana < han and _han_language(_KANA.sub("", text)) == "zh-Hans":
             return "zh-Hans"  # a Japanese word in Chinese: 这边的ゴミ分类太复杂了
         return "ja"
+    if family == "zh-Hans":
+        text = text.translate(SIMPLIFIED)  # 幫我買菜 from a Chinese writer is not Japanese (買 is a kanji)
     if han * 2 >= len(letters):
         found = _han_language(text)
         return found or ("zh-Hans" if family == "zh-Hans" or (usual is None and han > 1) else "ja")
@@ -180,6 +205,8 @@ _FILLERS = sorted(
         "でおねがいします",
         "お願いします",
         "おねがいします",
+        "お願い",
+        "おねがい",
         "で話して",
         "でしゃべって",
         "にしてください",
@@ -281,6 +308,11 @@ def requested_language(text: str) -> str | None:
         for name in names:
             if name in lowered and _only_fillers(lowered.replace(name, " ", 1)):
                 return language
+            # 「やさしい にほんごで おねがいします」: Japanese written with spaces between words
+            compact = lowered.replace(" ", "")
+            if " " not in name and not name.isascii() and name in compact:
+                if _only_fillers(compact.replace(name, " ", 1)):
+                    return language
     return None
 
 

@@ -9,14 +9,17 @@ corpus and features.
 import math
 import sys
 import threading
-from collections.abc import Mapping
+from array import array
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
+
+from bot.compiled import state
 
 # found through the package, not __file__: a compiled module (bot/compiled.py) lives elsewhere
 MODEL_DIR: Final = Path(str(resources.files("bot.nlp")))
@@ -49,30 +52,27 @@ _GIVING: Final = threading.Lock()
 _LOADED: Final[list["Model"]] = []  # the models read (model()), whose rows by name or number may be forgotten
 
 
-# A row number as numpy reads an index array: the rows of a message's features are joined into one
-# bytes object that numpy reads in place (numpy converts a list of ints at ~300 instructions an int).
-_ROW_BYTES: Final = np.dtype(np.intp).itemsize
+# A row number as the int object given (Python's, or one made once per name or number met): compiled,
+# an int read out of a list[int] into another is unboxed and boxed again, a new int object for each
+# feature of each message (as bot.nlp.features' Number).
+Row = object
+# The sums of some rows, by their numbers: each column's float32 sum, row by row in the order given.
+Summing = Callable[[list[Row]], list[float]]
 
 
-def row_bytes(row: int) -> bytes:
-    """A row number as an element of an index array (np.intp, the machine's byte order)."""
-    return row.to_bytes(_ROW_BYTES, sys.byteorder)
-
-
-class _Rows(dict[str, bytes]):
-    """Rows of the feature names met in messages (as row_bytes): a dict of the few thousand names
-    that come up, which stays in the processor's cache, where the model's index of every name it
-    was trained on would be read from memory at each lookup. An unknown name gets the zero row,
-    which adds nothing."""
+class _Rows(dict[str, Row]):
+    """Rows of the feature names met in messages: a dict of the few thousand names that come up,
+    which stays in the processor's cache, where the model's index of every name it was trained on
+    would be read from memory at each lookup. An unknown name gets the zero row, which adds nothing."""
 
     def __init__(self, columns: dict[str, int], zero: int) -> None:
         super().__init__()
         self.columns, self.zero = columns, zero
 
-    def __missing__(self, name: str) -> bytes:
+    def __missing__(self, name: str) -> Row:
         if len(self) >= ROWS_KEPT:
             self.clear()
-        row = self[name] = row_bytes(self.columns.get(name, self.zero))
+        row = self[name] = self.columns.get(name, self.zero)
         return row
 
 
@@ -87,13 +87,15 @@ class Model:
     emergency: Head
     fingerprint: str
     rows: _Rows
-    # the row of each feature number given so far (see feature_number), as row_bytes
-    by_number: list[bytes]
-    bias: bytes  # the last row's, as row_bytes
+    by_number: list[Row]  # the row of each feature number given so far (see feature_number)
+    bias: Row  # the last row
+    summed: Summing  # the rows' sums (see summing)
 
     def scores(self, names: list[str]) -> list[float]:
         """Raw scores of every class of both heads (unknown features carry no weight)."""
-        return self._summed(list(map(self.rows.__getitem__, names)))
+        rows = list(map(self.rows.__getitem__, names))
+        rows.append(self.bias)
+        return self.summed(rows)
 
     def scores_of(self, numbers: list[int]) -> list[float]:
         """The same from the features' numbers (feature_number)."""
@@ -101,16 +103,36 @@ class Model:
         if len(rows) < len(_NAMES_BY_NUMBER):
             get, zero = self.columns.get, self.rows.zero
             with _GIVING:
-                rows += [row_bytes(get(name, zero)) for name in _NAMES_BY_NUMBER[len(rows) :]]
-        return self._summed([rows[number] for number in numbers])
+                rows += [get(name, zero) for name in _NAMES_BY_NUMBER[len(rows) :]]
+        chosen = [rows[number] for number in numbers]
+        chosen.append(self.bias)
+        return self.summed(chosen)
 
-    def _summed(self, rows: list[bytes]) -> list[float]:
-        rows.append(self.bias)
-        # one numpy reduction: float32 sums row by row, the features' in their order, then the bias
-        # (x + 0 is x exactly: the zero rows of unknown names change no sum)
-        # (dtype and axes passed by position: numpy reads keywords at 2k instructions a message)
-        index = np.frombuffer(b"".join(rows), np.intp)
-        return np.add.reduce(self.weights.take(index, 0), 0).tolist()
+
+def summing(weights: np.ndarray) -> Summing:
+    """How a model's rows are summed: by numpy, or to the same bits by bot.nlp.sums when bot/nlp
+    runs compiled (numpy's calls cost ~40k instructions a message, most of them its generic
+    machinery, whose code the rest of the reading evicts from the processor's caches)."""
+    if state().compiled and sums_exact(weights):
+        from bot.nlp.sums import Doubles  # (mypyc's librt is there only where bot/nlp was compiled)
+
+        return Doubles(weights).summed
+    return partial(_numpy_summed, weights)
+
+
+def _numpy_summed(weights: np.ndarray, rows: list[Row]) -> list[float]:
+    """One numpy reduction: float32 sums row by row, the features' in their order, then the bias
+    (x + 0 is x exactly: the zero rows of unknown names change no sum)."""
+    # (dtype and axes passed by position: numpy reads keywords at 2k instructions a message)
+    index = np.frombuffer(array("q", cast(list[int], rows)), np.int64)
+    return np.add.reduce(weights.take(index, 0), 0).tolist()
+
+
+def sums_exact(weights: np.ndarray) -> bool:
+    """Whether bot.nlp.sums gives numpy's bits for these weights: float32 ones whose smallest
+    nonzero is far from float32's subnormals (see bot.nlp.sums)."""
+    nonzero = np.abs(weights[weights != 0])
+    return weights.dtype == np.float32 and bool(nonzero.size == 0 or nonzero.min() >= 2.0**-100)
 
 
 class Reading:
@@ -247,13 +269,15 @@ def model_of(data: Mapping[str, Any]) -> Model:
     columns = {sys.intern(str(name)): number for number, name in enumerate(data["features"])}
     weights = np.hstack([data[f"{name}_weights"] for name in names])
     bias = np.concatenate([data[f"{name}_bias"] for name in names])
+    every = np.vstack([weights, np.zeros_like(bias), bias])
     return Model(
         columns=columns,
-        weights=np.vstack([weights, np.zeros_like(bias), bias]),
+        weights=every,
         fingerprint=str(data["fingerprint"]),
         rows=_Rows(columns, len(weights)),
         by_number=[],
-        bias=row_bytes(len(weights) + 1),
+        bias=len(weights) + 1,
+        summed=summing(every),
         **heads,
     )
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.nlp.language import SIMPLIFIED
+
 VOCAB_DIR = Path(__file__).parent / "vocab"
 LANGUAGES = ("vi", "zh-Hans", "ko")
 WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
@@ -75,11 +77,20 @@ def has_marks(text: str) -> bool:
 
 
 def prepare(text: str, language: str) -> str:
-    """Lower case, NFKC; Vietnamese words spaced out between single spaces for whole-word search."""
+    """Lower case, NFKC, Chinese in simplified characters; Vietnamese words spaced out between
+    single spaces for whole-word search."""
     text = unicodedata.normalize("NFKC", text).lower()
+    if language == "zh-Hans":
+        text = text.translate(SIMPLIFIED)
     if language in _SPACED:  # punctuation kept as "|", a clause edge no phrase crosses
         return " " + " ".join(_PUNCTUATION.sub(" | ", text).split()) + " "
     return text
+
+
+def _as_prepared(phrase: str) -> str:
+    """A vocabulary phrase as prepare() leaves a message (NFKC: Korean shorthand ㅇㅋ is typed in
+    compatibility letters that a message holds as ᄋᄏ)."""
+    return unicodedata.normalize("NFKC", phrase).lower()
 
 
 def _phrases(data: dict, negations: tuple[str, ...]) -> list[Phrase]:
@@ -90,7 +101,7 @@ def _phrases(data: dict, negations: tuple[str, ...]) -> list[Phrase]:
         for text in table.get("terms", []):
             found.append(
                 Phrase(
-                    text.lower(),
+                    _as_prepared(text),
                     f"cue:{table.get('counts_for', name)}",
                     weight,
                     negated and f"cue:{negated}",
@@ -99,7 +110,8 @@ def _phrases(data: dict, negations: tuple[str, ...]) -> list[Phrase]:
             )
     for name, table in data.get("category", {}).items():
         for strength, weight in WEIGHTS.items():
-            found += [Phrase(text.lower(), f"category:{name}", weight, None, False) for text in table.get(strength, [])]
+            label = f"category:{name}"
+            found += [Phrase(_as_prepared(text), label, weight, None, False) for text in table.get(strength, [])]
     return found
 
 

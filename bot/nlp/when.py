@@ -21,6 +21,7 @@ PARTS = {  # word -> (time_of_day, default hour)
     "evening": ("evening", 17),
     "night": ("evening", 19),
     "tonight": ("evening", 19),
+    "arvo": ("afternoon", 14),  # Australian English
     # Written in hiragana alone (voice input, older people's phones).
     "あさ": ("morning", 9),
     "ごぜん": ("morning", 9),
@@ -58,6 +59,13 @@ _RELATIVE = {
     "tomorrow": 1,
     "tmrw": 1,
     "tmr": 1,
+    "2moro": 1,
+    "2morrow": 1,
+    "tomoz": 1,
+    "tomorow": 1,
+    "tommorow": 1,
+    "tommorrow": 1,
+    "this arvo": 0,
     "day after tomorrow": 2,
 }
 _WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")
@@ -72,11 +80,13 @@ _HOUR_JA = re.compile(
 )
 _HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
 _PART = re.compile(
-    r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
+    r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight|\barvo\b"
     r"|ゆうがた|夕がた|ゆう方|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
 )
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.
 CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
+# "Wednesday instead of Tuesday": English names the day meant before the contrast, Japanese after it
+_INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
 # Katakana read as hiragana (ｱｼﾀ becomes アシタ in normalising, then あした here).
 _TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
@@ -278,9 +288,9 @@ _RATHER_DAY = re.compile(r"(?:今日|きょう|明日|あした|あす|明後日
 
 
 def _meant(text: str, now: date) -> str:
-    """The part after a contrast (「明日じゃなくて明後日」), when it names a day or a time; a day or
+    """The part a contrast leaves standing (「明日じゃなくて明後日」), when it names a day or a time; a day or
     time compared away with より (「朝より夕方」) left out when another is named."""
-    last = CONTRAST.split(text)[-1]
+    last = meant_part(text)
     if last != text and (find_date(last, now) or find_time(last)[0]):
         return last
     rest = _RATHER_TIME.sub(" ", text)
@@ -292,11 +302,19 @@ def _meant(text: str, now: date) -> str:
     return text
 
 
+def meant_part(text: str) -> str:
+    """The part of a message a contrast leaves standing: after 「じゃなくて」 (「火曜じゃなくて水曜」),
+    before "instead of" ("Wednesday instead of Tuesday"); the whole text when it has no contrast."""
+    if (instead := _INSTEAD.search(text)) and text[: instead.start()].strip(" ,.!?"):
+        return text[: instead.start()]
+    return CONTRAST.split(text)[-1]
+
+
 def bare_weekday(text: str) -> int | None:
     """The weekday a message names without saying which week (木曜, "on Thursday"; not 来週の木曜,
     "next Thursday"), 0 for Monday; None if it names none or says the week. After a contrast
     (「火曜じゃなくて水曜」) the weekday meant is the one after it."""
-    last = CONTRAST.split(text)[-1]
+    last = meant_part(text)
     if last != text and (_WEEKDAY_JA.search(last) or _WEEKDAY_EN.search(last.lower())):
         text = last
     lowered = text.lower()

@@ -1,4 +1,6 @@
-"""Print the simulated-conversation figures: `python -m tests.conversations [--failures] [--fake]`.
+"""Print the simulated-conversation figures: `python -m tests.conversations [SET ...] [--failures] [--fake]`.
+
+SET names the sets to play by the first word of their name (`s9`, `tuned`, `held-out`); all when none.
 
 Every set is played through the webhook and line-bot-sdk to the fake LINE API; with --fake, on
 the recording channel as well. The failures of the sets tuned on may be listed (sessions 2 and 3's
@@ -52,8 +54,14 @@ def figure(name: str, results: list) -> str:
 def main() -> None:
     logging.disable(logging.WARNING)
     ways = [("LINE", True)] + ([("fake channel", False)] if "--fake" in sys.argv else [])
+    asked = {word for word in sys.argv[1:] if not word.startswith("--")}
+    unknown = asked - {name.split()[0] for name in SETS}
+    if unknown:
+        sys.exit(f"no such set: {', '.join(sorted(unknown))} (sets: {', '.join(n.split()[0] for n in SETS)})")
     for way, line in ways:
         for name, personas in SETS.items():
+            if asked and name.split()[0] not in asked:
+                continue
             results = run_all(personas, line=line)
             if name not in HELD_OUT and "--failures" in sys.argv:
                 for result in results:

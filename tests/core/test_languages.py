@@ -52,6 +52,9 @@ def test_kanji_shared_by_chinese_and_japanese_are_read_in_the_senders_usual_lang
         ("한국어", "ko"),
         ("한국어로 해 주세요", "ko"),
         ("やさしい日本語で", "ja-easy"),
+        ("やさしい にほんごで おねがいします", "ja-easy"),  # words spaced, as learners write
+        ("にほんごで おねがい", "ja"),
+        ("日本語でお願いしたいことがあります", None),  # a request to come, in Japanese
         ("日本語がわからない", None),
         ("I speak English but need a ride", None),
         ("我不会说中文", None),
@@ -204,3 +207,8 @@ def test_an_address_in_latin_letters_is_stored_without_changing_the_language(ope
     got = chat.say("U1", "Midorigaoka park")  # the landmark question
     assert _language(session, "U1") == language
     assert t("request.landmark_has_address", "en") not in texts(got)
+
+
+def test_traditional_characters_from_a_chinese_writer_are_chinese():
+    assert detect("幫我買菜", "zh-Hans") == "zh-Hans"  # 買 is a kanji as well
+    assert detect("大丈夫", "zh-Hans") == "ja"  # everyday Japanese stays Japanese

@@ -378,3 +378,42 @@ def test_a_landmark_given_as_the_place_is_offered_as_the_landmark_in_one_press(
         got = press(line_chat, "Uland", place, got)
         assert place in texts(got)[-1]  # the summary shows it as the landmark
         assert session.scalar(select(HelpRequest.landmark)) == place
+
+
+@pytest.mark.parametrize("text", ["結構です", "結構でございます", "けっこうです"])
+def test_a_bare_kekkou_at_the_summary_is_asked_about_and_a_press_settles_it(text, line_chat, session, town):
+    """「結構です」 alone is "fine" to some and "no thanks" to others: neither sent nor dropped on a
+    guess, the summary comes again with its buttons, and お願いする sends it."""
+    to_the_summary(line_chat)
+    got = line_chat.say("Ureq", text)
+    assert "どちらの意味か" in texts(got)[0] and "お願いする" in [b.label for m in got for b in m.buttons], texts(got)
+    assert offers_to(line_chat, "Uh1") == [] and session.scalar(select(HelpRequest.status)) == "draft"
+    press(line_chat, "Ureq", "お願いする", got)
+    assert len(offers_to(line_chat, "Uh1")) == 1
+
+
+def test_the_place_offered_as_landmark_pressed_after_an_address_replaced_it_never_shows_the_address(
+    line_chat, session, town
+):
+    """「小倉城の近く」 offered, then the place changed to 緑ケ丘3-2-1, then the old button pressed: the
+    house number stays for the helper who takes it (it became the landmark on every helper's card)."""
+    factories.resident(session, platform="line", user_id="Uland", district=town)
+    session.commit()
+    line_chat.say("Uland", "明日の朝、棚を直してもらいたいのですが")
+    offered = line_chat.say("Uland", "小倉城の近く")
+    line_chat.say("Uland", "場所は緑ケ丘3-2-1に変えてください")
+    got = press(line_chat, "Uland", "小倉城の近く", offered)
+    assert session.scalar(select(HelpRequest.landmark)) is None
+    assert "目印" in texts(got)[-1] and "3-2-1" not in texts(got)[-1], texts(got)  # the landmark asked again
+
+
+@pytest.mark.parametrize("text", ["結構です", "けっこうです", "目印は結構です", "いらないです"])
+def test_no_thanks_at_the_landmark_question_is_no_landmark_not_a_cancel(text, line_chat, session, town):
+    """「結構です」 answers 目印を教えてください (a landmark is not needed): the request goes on to its
+    summary without one (it was dropped, 「お願いは出さずにやめました」)."""
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    got = line_chat.say("Ureq", text)
+    assert "お願いする" in [b.label for m in got for b in m.buttons], texts(got)
+    assert session.scalar(select(HelpRequest.status)) == "draft"
+    assert session.scalar(select(HelpRequest.landmark)) == ""

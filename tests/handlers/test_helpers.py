@@ -249,6 +249,24 @@ def test_a_word_for_both_done_and_never_mind_is_done_once_something_is_chosen(ch
     assert texts(got) == [t("helper.cancelled_registration", "ko")]
 
 
+@pytest.mark.parametrize(
+    ("language", "offer", "text"),
+    [
+        ("ko", "저도 주말에는 장보기나 청소 정도는 도와드릴 수 있어요", "네 그거면 돼요"),
+        ("ja", "買い物と掃除なら手伝えます", "はい、これで全部です"),
+        ("en", "I can help with shopping and cleaning", "yes that's enough"),
+    ],
+)
+def test_a_yes_then_done_finishes_the_kinds_the_offer_filled_in(language, offer, text, chat, session):
+    """The kinds step comes filled in from the offer: 「네 그거면 돼요」 (yes, that is enough) goes on
+    to the districts, not 'not understood' and the same list again."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language=language)
+    chat.say("H", offer)
+    got = chat.say("H", text)
+    assert "✓ 緑ケ丘" in " ".join(buttons(got)), texts(got)
+
+
 @pytest.mark.parametrize("text", ["以上です", "はい"])
 def test_done_typed_before_any_kind_asks_the_kinds_again(text, chat, session):
     factories.resident(session, user_id="H", district=factories.district(session, "緑ケ丘"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import HelperProfile
+from db.models import HelperProfile, local_now
 from tests import factories
 from tests.fakes import texts
 from tests.handlers.talk import ask_for_help, press
@@ -109,6 +109,21 @@ def test_a_weekday_corrected_after_posting_takes_the_day_after_the_contrast(chat
     assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
 
 
+def test_an_english_day_instead_of_another_keeps_the_day_named_first(chat, session, midori):
+    """ "Wednesday instead of Tuesday": English names the day meant first (it stayed on Tuesday,
+    and the person was told it had changed)."""
+    from db.models import HelpRequest
+
+    requester = factories.resident(session, user_id="EN", district=midori, language="en")
+    tuesday = (local_now() + timedelta(days=8 - local_now().weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    factories.help_request(session, requester, "repair", when=tuesday)
+    got = chat.say("EN", "Sorry, Wednesday instead of Tuesday")
+    assert "Wed" in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).when.date() == (tuesday + timedelta(days=1)).date()
+
+
 @pytest.mark.parametrize(("answer", "changed"), [("変える", True), ("はい", True), ("そのまま", False)])
 def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_request(
     answer, changed, chat, session, midori
@@ -128,6 +143,29 @@ def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_req
     assert (request.time_of_day == "morning") is changed
     assert ("変更しました" in texts(got)[0]) is changed
     assert (len(chat.channel.to("H2")) > told_before) is changed
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "asked"),
+    [
+        ("ja", "今日は暑いですね", False),
+        ("ja", "今日もありがとう", False),
+        ("en", "Thank you for today", False),
+        ("vi", "Cảm ơn hôm nay nhé", False),
+        ("zh-Hans", "今天好热啊", False),
+        ("ko", "오늘 고마워요", False),
+        ("ja", "夕方でお願いします", True),
+        ("en", "Morning would be better", True),
+        ("zh-Hans", "上午比较好", True),
+        ("ko", "오전이 좋아요", True),
+    ],
+)
+def test_only_a_time_wished_for_soon_after_posting_is_asked_about_as_the_new_time(language, text, asked, chat, session):
+    """「今日もありがとう」 names today but wishes for no time: no 「…を今日に変えますか？」."""
+    district = factories.district(session, "緑ケ丘")
+    factories.help_request(session, factories.resident(session, user_id="R", district=district, language=language))
+    got = chat.say("R", text)
+    assert any(b.data.startswith("request.retime") for m in got for b in m.buttons) is asked, texts(got)
 
 
 def test_a_bare_time_long_after_posting_is_not_read_as_a_change(chat, session, midori):

@@ -1,5 +1,7 @@
 """Offers: batches, timeouts and re-offers, declines, unmet requests, helpers who leave."""
 
+import pytest
+
 from sqlalchemy import select
 
 from db.models import HelpRequest, Offer, Task
@@ -198,3 +200,54 @@ def test_the_helper_who_accepted_reads_the_request_as_the_person_wrote_it(chat, 
     details = texts(chat.channel.to("PHONE1"))[-1]
     assert "写真を孫に送りたい" in details and details.endswith("この情報はお手伝いのためだけに使ってください。")
     assert all("孫" not in t for t in texts(chat.channel.to("PHONE2")))
+
+
+@pytest.mark.parametrize("correction", ["ゴミ出しじゃなくて買い物でした", "press"])
+def test_a_request_changed_to_another_kind_reaches_helpers_without_the_words_of_the_first(correction, chat, session):
+    """「明日の朝ゴミ出しを…」, then 買い物 at the summary: the shopping helpers' card and the details
+    of the one who takes it say nothing of ゴミ出し."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="SHOP", skills=["shopping"], district=midori)
+    chat.say("REQ", "明日の朝ゴミ出しをお願いできますか")
+    chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    if correction == "press":
+        got = press(chat, "REQ", "買い物", press(chat, "REQ", "内容を変える", got))
+    else:
+        got = chat.say("REQ", correction)
+    press(chat, "REQ", "お願いする", got)
+    assert not any("ゴミ出し" in text for text in texts(offers_to(chat, "SHOP"))), texts(offers_to(chat, "SHOP"))
+    press(chat, "SHOP", "引き受ける", offers_to(chat, "SHOP"))
+    details = texts(chat.channel.to("SHOP"))[-1]
+    assert "【買い物】" in details and "ゴミ出し" not in details, details
+
+
+def test_words_kept_when_the_kind_guessed_is_corrected(chat, session):
+    """「役所の書類の書き方を教えてほしい」 read as その他, then スマホ pressed: the words still say what
+    is wanted."""
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="PHONE", skills=["smartphone"], district=midori)
+    chat.say("REQ", "明日の午後、役所の書類の書き方を教えてほしいです")
+    chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    got = press(chat, "REQ", "パソコン", press(chat, "REQ", "内容を変える", got))
+    press(chat, "REQ", "お願いする", got)
+    press(chat, "PHONE", "引き受ける", offers_to(chat, "PHONE"))
+    assert "役所の書類の書き方を教えてほしい" in texts(chat.channel.to("PHONE"))[-1]
+
+
+def test_a_helper_of_one_kind_asked_with_others_is_not_told_the_others(chat, session):
+    """「ゴミ出しと、病院の付き添いも」 makes two requests: the words of the whole message would tell the
+    garbage helper about the hospital visit, so the helper who took one reads the card's details only."""
+    from tests.handlers.talk import buttons
+
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="BINS", skills=["garbage"], district=midori)
+    got = chat.say("REQ", "明日の朝、ゴミ出しと、病院の付き添いもお願いしたいです")
+    got = chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    press(chat, "REQ", "お願いする", got)
+    assert len(session.scalars(select(HelpRequest)).all()) == 2, buttons(got)
+    press(chat, "BINS", "引き受ける", offers_to(chat, "BINS"))
+    details = texts(chat.channel.to("BINS"))[-1]
+    assert "3-2-1" in details and "病院" not in details

@@ -2,10 +2,13 @@
 
 import random
 
+import numpy as np
+import pytest
 from rapidfuzz import fuzz, process
 
 from bot.nlp.classify import analyse
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
+from bot.nlp.learned import LEARNED_LANGUAGES, model, sums_exact
 from bot.nlp.matcher import FUZZY_THRESHOLD, Message, fewest_pairs, fuzzy_hits
 from bot.nlp.normalise import normalise
 from bot.nlp.tagger import node_lines, tagged_lines
@@ -62,3 +65,21 @@ def test_a_spelling_scoring_the_threshold_has_at_least_the_fewest_pairs_in_the_t
         for partial, scorer in ((True, fuzz.partial_ratio), (False, fuzz.ratio)):
             if scorer(text, spelling) >= FUZZY_THRESHOLD:
                 assert shared >= fewest_pairs(len(spelling), len(text), partial), (text, spelling)
+
+
+def test_the_compiled_row_sums_give_numpys_float32_sums_bit_for_bit() -> None:
+    pytest.importorskip("librt.vecs")  # (installed with mypyc, which compiles bot/nlp)
+    from bot.nlp.sums import Doubles
+
+    draw = np.random.default_rng(11)
+    shipped = [m.weights for m in map(model, LEARNED_LANGUAGES) if m is not None]
+    # and weights of every scale, half of them sums that fall exactly halfway between two float32s
+    scales = 2.0 ** draw.integers(-30, 8, (2000, 1))
+    wide = (draw.standard_normal((2000, 25)) * scales).astype(np.float32)
+    halves = (np.spacing(wide[:1000]) / 2 * draw.integers(-3, 4, (1000, 25))).astype(np.float32)
+    for weights in [*shipped, np.vstack([wide, halves])]:
+        assert sums_exact(weights)
+        doubles = Doubles(weights)
+        for _ in range(300):
+            rows = [int(row) for row in draw.integers(0, len(weights), draw.integers(1, 120))]
+            assert doubles.summed(list(rows)) == np.add.reduce(weights[rows], 0).tolist(), rows

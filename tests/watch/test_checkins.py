@@ -173,6 +173,11 @@ ASK_FOR_A_WATCH = {
         ("zh-Hans", "每天吧", "2个小时", "家人", 7, 2, False),
         ("vi", "chỉ ngày thường thôi", "3 giờ", "gia đình", 5, 3, False),  # ngày is in both days' labels
         ("vi", "mỗi ngày", "6 giờ", "cả hai", 7, 6, True),
+        # every choice named, with the word for both: both, not asked again
+        ("ja", "毎日", "3時間", "家族と役員の両方で", 7, 3, True),
+        ("ja", "平日がいいです", "3時間", "家族で", 5, 3, False),  # 平日 names 平日だけ
+        ("en", "every day", "3 hours", "my family and the district officers, both", 7, 3, True),
+        ("ko", "매일", "3시간", "가족이랑 지역 담당자 둘 다요", 7, 3, True),
     ],
 )
 def test_the_days_the_hours_and_who_watches_typed_instead_of_pressed_go_on(
@@ -229,6 +234,35 @@ def test_a_sign_up_that_needed_the_district_first_goes_on_once_it_is_known(chat,
     assert "緑ケ丘で登録しました" in texts(got)[0] and "何時ごろ" in texts(got)[-1]  # not started over
 
 
+@pytest.mark.parametrize("early", ["朝9時", "毎日"])
+def test_an_answer_to_a_later_question_at_the_district_question_asks_the_district_again(early, chat, session):
+    """「朝9時」 while the sign-up waits for the district: asked again, not small talk that leaves
+    the sign-up behind unseen; the district then takes it on."""
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")
+    press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    got = chat.say("NEW", early)
+    assert "もう一度" in texts(got)[0] and "地区" in texts(got)[-1], texts(got)
+    got = chat.say("NEW", "緑ケ丘です")
+    assert "何時ごろ" in texts(got)[-1]
+
+
+@pytest.mark.parametrize("text", ["ありがとう", "今日は寒いですね"])
+def test_small_talk_hours_after_a_sign_up_was_left_at_the_district_is_answered_as_small_talk(text, chat, session):
+    """The district asked and left unanswered: hours later 「ありがとう」 is not 「お返事がよくわかりません
+    でした」 and the district again (every message was, for as long as the question stayed)."""
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")
+    press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    chat.later(hours=5)
+    got = chat.say("NEW", text)
+    assert not any("地区" in said for said in texts(got)), texts(got)
+
+
 @pytest.mark.parametrize(
     ("language", "text", "asked"),
     [
@@ -267,6 +301,23 @@ def test_a_watch_asked_for_in_a_sentence_starts_the_sign_up(language, text, aske
     question = {"family": "watch.ask_family_name", "whom": "watch.ask_whom"}[asked]
     assert t(question, language) in texts(got)[-1], texts(got)
     assert session.scalar(select(HelpRequest)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sign_up"),
+    [
+        ("明日の夕方、孫を見守ってもらえませんか", False),  # one evening: a request with its time
+        ("土曜の午後だけ、娘を見守ってくれる人はいませんか", False),
+        ("来週から毎日、母を見守ってもらえませんか", True),  # every day from a day: the sign-up
+    ],
+)
+def test_watching_someone_on_a_day_named_is_a_request_not_the_daily_sign_up(text, sign_up, chat, session):
+    """「明日の夕方、孫を見守って」 asks for one evening: not 「どなたの見守りを始めますか？」."""
+    midori = _setup(session)
+    factories.resident(session, user_id="ASKER", district=midori)
+    got = chat.say("ASKER", text)
+    assert (session.scalar(select(HelpRequest)) is None) is sign_up, texts(got)
+    assert any(t(q, "ja") in texts(got)[-1] for q in ("watch.ask_family_name", "watch.ask_whom")) is sign_up
 
 
 @pytest.mark.parametrize(
@@ -348,3 +399,13 @@ def test_a_choice_refused_in_words_is_never_taken(language, refusal, chat, sessi
     got = press(chat, "HANA", "9:00", got)
     got = chat.say("HANA", refusal)
     assert texts(got)[-1] == t("watch.ask_days", language)  # asked again, not on to the hours
+
+
+def test_someone_line_gives_no_name_for_is_asked_the_time_without_a_blank_name(chat, session):
+    """LINE gives no profile name at times: 「さんに毎日何時ごろ…」 was asked, with nothing before さん."""
+    from tests.handlers.talk import press
+
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NONAME", district=midori, display_name="")
+    got = press(chat, "NONAME", "自分", chat.say("NONAME", "見守りをお願いしたい"))
+    assert texts(got)[-1].startswith("毎日何時ごろ"), texts(got)

@@ -143,16 +143,18 @@ def test_circulars_show_sent_confirmed_and_safety_answers_and_who_has_not_answer
                 resident_id=person.id,
                 status="sent",
                 answer=answer,
-                confirmed_at=local_now() if answer else None,
                 answered_at=local_now() if answer else None,
             )
         )
     session.commit()
     log_in(client, app, admin.id)
     page = client.get(f"/admin/d/{midori.id}/circulars").get_data(as_text=True)
-    for count, value in [("sent", 5), ("confirmed", 3), ("safe", 2), ("need_help", 1), ("no_answer", 2)]:
+    for count, value in [("sent", 5), ("safe", 2), ("need_help", 1), ("no_answer", 2)]:
         assert f'data-count="{count}">{value}<' in page
+    # a safety check is answered, never confirmed as read: no "confirmed 0" beside its answers
+    assert 'data-count="confirmed"' not in page
     page = client.get(f"/admin/d/{midori.id}/circulars/{check.id}").get_data(as_text=True)
+    assert 'data-count="confirmed"' not in page and 'data-count="need_help">1<' in page
     waiting = page.split('id="waiting"')[1]
     assert "住民3さん" in waiting and "住民4さん" in waiting and "住民0さん" not in waiting
 
