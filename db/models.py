@@ -219,7 +219,11 @@ class HelpRequest(Base):
     """A resident's need, from draft to done."""
 
     __tablename__ = "help_requests"
-    __table_args__ = (Index("ix_help_requests_district_status", "district_id", "status"),)
+    __table_args__ = (
+        Index("ix_help_requests_district_status", "district_id", "status"),
+        # a person's requests: the one just sent (a correction after it), those sent together
+        Index("ix_help_requests_creator_status", "created_by_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # who is helped
     created_by_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))  # self or proxy

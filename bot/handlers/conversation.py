@@ -56,7 +56,7 @@ class Flow:
     free_text: frozenset[str] = frozenset()  # questions whose answer is stored as typed
     correct: Correct | None = None  # apply a change of date, time, kind or place, if any
     # A question's catalog list of "none" answers (「わかりません」 at the landmark question): the
-    # whole text one of them is its answer, whatever intent it also reads as (usage, for that one).
+    # whole text one of them is its answer, whatever intent it also reads as (usage, a cancel: 「結構です」).
     none_words: dict[str, str] | None = None
     # A question's catalog list of answers that may mean yes or no (「結構です」 at the summary: "fine"
     # to some, "no thanks" to others): the whole text one of them, the question is asked again
@@ -88,15 +88,16 @@ def _guarded(flow: Flow, state: str) -> Handler:
         unsure_words = (flow.unsure_words or {}).get(state)
         if unsure_words and is_one_of(turn, unsure_words):
             return turn.reply(Text(turn.t("conversation.yes_or_no")), *flow.ask_again(session, turn))
+        none_words = (flow.none_words or {}).get(state)
+        if none_words and is_one_of(turn, none_words):
+            # before the cancel: 「結構です」「いらないです」 at the landmark question decline the landmark
+            answer = flow.questions[state](session, turn)
+            return answer if answer is not None else elsewhere(session, turn, flow)
         if reads_as_cancel(turn):
             return flow.cancel(session, turn)
         corrected = flow.correct(session, turn) if flow.correct else None
         if corrected is not None:
             return corrected
-        none_words = (flow.none_words or {}).get(state)
-        if none_words and is_one_of(turn, none_words):
-            answer = flow.questions[state](session, turn)
-            return answer if answer is not None else elsewhere(session, turn, flow)
         if state in flow.free_text and waits(turn):
             return turn.reply(Text(turn.t("conversation.will_wait")))  # the question stays pending
         if state in flow.free_text and asks_back(turn) and turn.understood.intent not in ANSWERABLE:
@@ -274,6 +275,7 @@ def unread_correction(turn: Turn) -> bool:
 # A button label's parts, its words (「家族・民生委員」, "Weekdays only" named by "weekdays please"),
 # and what a Japanese part names after its の (「地区の役員」 is named 「役員さんで」).
 _LABEL_PARTS = re.compile(r"[・/（）()、,\s]+")
+_ONLY = ("だけ", "のみ")  # a label's limit: 平日だけ is named by 平日
 
 
 def typed_choice(turn: Turn, buttons: Sequence[Button]) -> Button | None:
@@ -316,10 +318,11 @@ def _after_contrast(turn: Turn) -> str:
 
 
 def _label_parts(label: str) -> set[str]:
-    """A label, its parts and words of two characters or more, and what a Japanese part names after
-    its の."""
+    """A label, its parts and words of two characters or more, what a Japanese part names after
+    its の, and a part without its だけ (「平日がいいです」 names 平日だけ)."""
     parts = {part.strip() for part in _LABEL_PARTS.split(label)} | {label}
     parts |= {part.rsplit("の", 1)[1] for part in list(parts) if "の" in part[1:-1]}
+    parts |= {part.removesuffix(only) for part in list(parts) for only in _ONLY if part.endswith(only)}
     return {part for part in parts if len(part) >= 2}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,13 +29,18 @@ def district_buttons(session: Session, action: str = "district.choose", locale: 
 # What goes on once the district is known, by name (the watch sign-up registers its own): a flow
 # that needed the district first resumes instead of leaving the person to start it again.
 AFTER_DISTRICT: dict[str, Callable[[Session, Turn], Outbox]] = {}
+# How long the district question waits for its answer.
+DISTRICT_MINUTES = 24 * 60
+# Small talk this soon after a sign-up asked the district is likely an answer to its next question
+# (「朝9時」); later, it is small talk.
+REASK_WITHIN = timedelta(minutes=30)
 
 
 def ask_district(session: Session, turn: Turn, key: str = "onboarding.ask_district", then: str | None = None) -> Text:
     """Ask which district the person lives in; the answer may be typed or pressed. `then` names
     what goes on once it is known (see AFTER_DISTRICT)."""
     data = {"then": then} if then else None
-    conversations.ask(session, turn.resident, "choose_district", data, now=turn.now, minutes=24 * 60)
+    conversations.ask(session, turn.resident, "choose_district", data, now=turn.now, minutes=DISTRICT_MINUTES)
     return Text(turn.t(key), district_buttons(session, locale=turn.locale))
 
 
@@ -92,12 +98,18 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     if chosen is not None:
         return settle_district(session, turn, chosen)
     then = (turn.pending.data or {}).get("then")
-    if then in AFTER_DISTRICT and turn.understood.intent == "chitchat":
+    if then in AFTER_DISTRICT and turn.understood.intent == "chitchat" and _just_asked(turn):
         # a sign-up waits for the district (「朝9時」 written for its next question): asked again,
         # not answered as small talk that leaves the sign-up behind unseen
         sorry = Text(turn.t("conversation.not_understood"))
         return turn.reply(sorry, ask_district(session, turn, then=then))
     return None
+
+
+def _just_asked(turn: Turn) -> bool:
+    """Whether the district question was asked in the last minutes (it waits a day)."""
+    expires = turn.pending.expires_at
+    return expires is not None and turn.now < expires - timedelta(minutes=DISTRICT_MINUTES) + REASK_WITHIN
 
 
 def settle_district(session: Session, turn: Turn, district: District | None) -> Outbox:

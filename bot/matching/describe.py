@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from bot.events import Card, button
 from bot.i18n import list_text, t, time_text, when_text
 from bot.nlp.normalise import to_katakana
@@ -82,6 +85,20 @@ def companion(request: HelpRequest, extra: dict) -> HelpRequest:
     )
 
 
+def _asked_with_others(request: HelpRequest) -> bool:
+    """Whether the same message asked for other kinds too (「ゴミ出しと、病院の付き添いも」): its words
+    then tell one helper of needs that are not theirs to know."""
+    session = object_session(request)
+    if session is None or not request.text:
+        return False
+    same = select(HelpRequest.id).where(
+        HelpRequest.created_by_id == request.created_by_id,
+        HelpRequest.text == request.text,
+        HelpRequest.id != request.id,
+    )
+    return session.scalar(same.limit(1)) is not None
+
+
 def district_name(request: HelpRequest, locale: str = "ja") -> str:
     """The request's district name (黒崎 Kurosaki for a person who reads no kanji), or empty."""
     return district_label(request.district, locale, room=40) if request.district is not None else ""
@@ -138,6 +155,6 @@ def their_words(request: HelpRequest, locale: str) -> str:
     """The request as the person wrote it (「写真ば孫に送りたい」 says more than the summary), for the
     helper who took it; nothing when the summary already says it all."""
     text = " ".join((request.text or "").split())
-    if not text or text == request.summary:
+    if not text or text == request.summary or _asked_with_others(request):
         return ""
     return t("offer.their_words", locale, text=text if len(text) <= WORDS_CHARS else text[: WORDS_CHARS - 1] + "…")

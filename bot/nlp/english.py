@@ -47,6 +47,18 @@ _IRREGULAR: Final = {
     "men": "man",
     "did": "do",
 }
+# Past forms that keep their own stem (a report of help given: "fed the cat", "drove her home"),
+# and words ending in -ed that are no past tense (need, feed, bed).
+_PAST: Final = frozenset(
+    {
+        *("took", "went", "fell", "got", "bought", "brought", "did", "came", "gave", "made", "sent", "drove"),
+        *("rode", "ran", "sat", "babysat", "fed", "swept", "dug", "hung", "told", "found", "met", "caught"),
+        *("taught", "kept", "held", "wrote", "spoke", "threw", "thrown", "done", "gone", "taken", "given"),
+    }
+)
+_NOT_PAST: Final = frozenset(
+    {"need", "feed", "bed", "weed", "seed", "shed", "red", "speed", "bleed", "breed", "indeed", "hundred", "wed"}
+)
 
 
 def stem(word: str) -> str:
@@ -81,7 +93,7 @@ def _token(word: str) -> Token:
         lemma=base,
         pos="word",
         negation=word in _NEGATIONS,
-        past=word.endswith("ed") or word in _IRREGULAR,
+        past=(word.endswith("ed") and word not in _NOT_PAST) or word in _PAST,
         boundary=word in _BOUNDARIES,
         kanji=has_kanji(word),
     )

@@ -162,6 +162,8 @@ _BEFORE_LAST: Final = _Names("e2:")
 _RULE_INTENT: Final = _Names("ri:")
 _RULE_CATEGORY: Final = _Names("rc:")
 _CATEGORY: Final = _Names("c:")
+# The rules' kind named in each clause, by how the clause ends (cmain:, cneg:, creason:...).
+CATEGORY_BY_ROLE_PREFIXES: Final = tuple(f"c{role}:" for role in ("main", *_ROLE_PREFIX))
 _CATEGORY_BY_ROLE: Final = {role: _Names(f"c{role}:") for role in ("main", *_ROLE_PREFIX)}
 _CUE: Final = _Names("h:")
 _CUE_PAST: Final = _Names("h:", "@past")

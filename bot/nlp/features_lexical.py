@@ -117,6 +117,17 @@ def _asked_kind(cues: Sequence[Cue]) -> list[str]:
     return [f"n:{nearest.label}"]
 
 
+def _told_in_past(text: str) -> list[str]:
+    """English words in the past tense by their stem (mowed the lawn, fed the cat: a report of help
+    given, not the ask that mow and feed make), and whether the message opens with one."""
+    tokens = [t for t in tokenize_en(text) if not t.boundary]
+    names = [f"p:{t.key}" for t in tokens if t.past]
+    opening = tokens[1:2] if tokens and tokens[0].key in ("i", "we", "just", "already", "have") else tokens[:1]
+    if opening and opening[0].past:
+        names.append("p0")
+    return names
+
+
 # The answers whose turn after a but the models read (「Tôi ổn nhưng bà cần thuốc」: safe, then a
 # need that no word of the vocabulary names; 「괜찮은데 할아버지 약이 급해요」).
 _TURNED: Final = ("cue:safe", "cue:need_help", "cue:accept", "cue:decline")
@@ -151,6 +162,8 @@ def features(
     if len(by_clause) > 1:
         names += [f"l:{u}" for u in by_clause[-1]]
     names += _ending(prepared, units)
+    if language == "en":
+        names += _told_in_past(prepared)
     names += _cue_features(cues)
     if language in _ASKED_KIND:
         names += _asked_kind(cues)

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.nlp.classify import CATEGORIES, CONTEXTS, INTENTS, analyse, classify_analysis
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
-from bot.nlp.features import features
+from bot.nlp.features import CATEGORY_BY_ROLE_PREFIXES, features
 from bot.nlp.learned import EMERGENCY_CLASSES, model_file
 from bot.nlp.lexical import strip_marks
 from bot.nlp.normalise import normalise, to_hiragana
@@ -143,7 +143,7 @@ def fingerprint(corpus: list[Labelled], language: str = "ja") -> str:
 # they say nothing of whether something is on fire or flooding, and the few emergencies learned
 # from would teach the emergency head that 「すぐ来てください」 makes a fire less likely.
 _ASKING = (":cue:ask", ":cue:want", ":cue:ask@past", ":cue:want@past")
-_PHRASING = ("ask:", "past:", "q:", "e1:", "e2:", "ri:", "rc:", "c:", "cmain:", "cn:", "cy:", "ck:", "cs:")
+_PHRASING = ("ask:", "past:", "q:", "e1:", "e2:", "ri:", "rc:", "c:", *CATEGORY_BY_ROLE_PREFIXES)
 
 
 def told(names: list[str]) -> list[str]:

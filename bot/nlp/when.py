@@ -21,6 +21,7 @@ PARTS = {  # word -> (time_of_day, default hour)
     "evening": ("evening", 17),
     "night": ("evening", 19),
     "tonight": ("evening", 19),
+    "arvo": ("afternoon", 14),  # Australian English
     # Written in hiragana alone (voice input, older people's phones).
     "あさ": ("morning", 9),
     "ごぜん": ("morning", 9),
@@ -58,6 +59,13 @@ _RELATIVE = {
     "tomorrow": 1,
     "tmrw": 1,
     "tmr": 1,
+    "2moro": 1,
+    "2morrow": 1,
+    "tomoz": 1,
+    "tomorow": 1,
+    "tommorow": 1,
+    "tommorrow": 1,
+    "this arvo": 0,
     "day after tomorrow": 2,
 }
 _WEEKEND = re.compile(r"(再来週|来週|今週)末|週末|\b(next|this|the)\s+weekend\b")
@@ -72,7 +80,7 @@ _HOUR_JA = re.compile(
 )
 _HOUR_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'clock)")
 _PART = re.compile(
-    r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight"
+    r"(午前|午後|夕方|朝|昼|夜|晩|morning|afternoon|evening|night|noon|tonight|\barvo\b"
     r"|ゆうがた|夕がた|ゆう方|ごぜん|ごご|あさ(?!って)|ひる|(?<=の)よる)"
 )
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.

@@ -405,3 +405,15 @@ def test_the_place_offered_as_landmark_pressed_after_an_address_replaced_it_neve
     got = press(line_chat, "Uland", "小倉城の近く", offered)
     assert session.scalar(select(HelpRequest.landmark)) is None
     assert "目印" in texts(got)[-1] and "3-2-1" not in texts(got)[-1], texts(got)  # the landmark asked again
+
+
+@pytest.mark.parametrize("text", ["結構です", "けっこうです", "目印は結構です", "いらないです"])
+def test_no_thanks_at_the_landmark_question_is_no_landmark_not_a_cancel(text, line_chat, session, town):
+    """「結構です」 answers 目印を教えてください (a landmark is not needed): the request goes on to its
+    summary without one (it was dropped, 「お願いは出さずにやめました」)."""
+    line_chat.say("Ureq", "明日の朝、棚を直してもらいたいのですが")
+    line_chat.say("Ureq", "緑ケ丘3-2-1")
+    got = line_chat.say("Ureq", text)
+    assert "お願いする" in [b.label for m in got for b in m.buttons], texts(got)
+    assert session.scalar(select(HelpRequest.status)) == "draft"
+    assert session.scalar(select(HelpRequest.landmark)) == ""

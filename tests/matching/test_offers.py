@@ -234,3 +234,20 @@ def test_words_kept_when_the_kind_guessed_is_corrected(chat, session):
     press(chat, "REQ", "お願いする", got)
     press(chat, "PHONE", "引き受ける", offers_to(chat, "PHONE"))
     assert "役所の書類の書き方を教えてほしい" in texts(chat.channel.to("PHONE"))[-1]
+
+
+def test_a_helper_of_one_kind_asked_with_others_is_not_told_the_others(chat, session):
+    """「ゴミ出しと、病院の付き添いも」 makes two requests: the words of the whole message would tell the
+    garbage helper about the hospital visit, so the helper who took one reads the card's details only."""
+    from tests.handlers.talk import buttons
+
+    midori, _ = _setup(session, 0)
+    factories.helper(session, user_id="BINS", skills=["garbage"], district=midori)
+    got = chat.say("REQ", "明日の朝、ゴミ出しと、病院の付き添いもお願いしたいです")
+    got = chat.say("REQ", "緑ケ丘3-2-1 山田")
+    got = chat.say("REQ", "緑ケ丘公園の近く")
+    press(chat, "REQ", "お願いする", got)
+    assert len(session.scalars(select(HelpRequest)).all()) == 2, buttons(got)
+    press(chat, "BINS", "引き受ける", offers_to(chat, "BINS"))
+    details = texts(chat.channel.to("BINS"))[-1]
+    assert "3-2-1" in details and "病院" not in details

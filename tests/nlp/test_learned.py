@@ -8,10 +8,10 @@ from bot.nlp import understand
 from bot.nlp.evaluate import CORPUS_DIR, read_rows
 from bot.nlp.evaluate_languages import rows
 from bot.nlp.classify import analyse
-from bot.nlp.features import features
+from bot.nlp.features import CATEGORY_BY_ROLE_PREFIXES, features
 from bot.nlp.learned import MODEL_FILE, feature_number, load_model, model_file, numbers_full
 from bot.nlp.reading import read
-from bot.nlp.train import featurised_corpus, fingerprint, training_rows
+from bot.nlp.train import featurised_corpus, fingerprint, told, training_rows
 
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday morning (as in test_languages.py)
 
@@ -21,6 +21,15 @@ def test_the_shipped_model_is_trained_on_the_current_corpus_and_features() -> No
     assert shipped.fingerprint == fingerprint(featurised_corpus()), (
         "bot/nlp/model_ja.npz is out of date: run `.venv/bin/python -m bot.nlp train` and commit it"
     )
+
+
+def test_the_emergency_head_reads_what_a_message_tells_not_which_kind_each_clause_names() -> None:
+    names = features(analyse("掃除じゃなくて、犬の散歩をお願いしたいけど、台所から煙が出とる"), None)
+    kinds_by_clause = {name for name in names if name.startswith(CATEGORY_BY_ROLE_PREFIXES)}
+    assert {"cneg:tidying", "cmain:dog_walking"} <= kinds_by_clause
+    kept = told(names)
+    assert not kinds_by_clause & set(kept)
+    assert "w:ケムリ" in kept
 
 
 def test_confidence_is_high_when_right_and_lower_when_wrong_on_held_out() -> None:

@@ -175,6 +175,7 @@ ASK_FOR_A_WATCH = {
         ("vi", "mỗi ngày", "6 giờ", "cả hai", 7, 6, True),
         # every choice named, with the word for both: both, not asked again
         ("ja", "毎日", "3時間", "家族と役員の両方で", 7, 3, True),
+        ("ja", "平日がいいです", "3時間", "家族で", 5, 3, False),  # 平日 names 平日だけ
         ("en", "every day", "3 hours", "my family and the district officers, both", 7, 3, True),
         ("ko", "매일", "3시간", "가족이랑 지역 담당자 둘 다요", 7, 3, True),
     ],
@@ -246,6 +247,20 @@ def test_an_answer_to_a_later_question_at_the_district_question_asks_the_distric
     assert "もう一度" in texts(got)[0] and "地区" in texts(got)[-1], texts(got)
     got = chat.say("NEW", "緑ケ丘です")
     assert "何時ごろ" in texts(got)[-1]
+
+
+@pytest.mark.parametrize("text", ["ありがとう", "今日は寒いですね"])
+def test_small_talk_hours_after_a_sign_up_was_left_at_the_district_is_answered_as_small_talk(text, chat, session):
+    """The district asked and left unanswered: hours later 「ありがとう」 is not 「お返事がよくわかりません
+    でした」 and the district again (every message was, for as long as the question stayed)."""
+    from tests.handlers.talk import press
+
+    factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="NEW", display_name="新人")
+    press(chat, "NEW", "自分", chat.say("NEW", "見守りをお願いしたい"))
+    chat.later(hours=5)
+    got = chat.say("NEW", text)
+    assert not any("地区" in said for said in texts(got)), texts(got)
 
 
 @pytest.mark.parametrize(
