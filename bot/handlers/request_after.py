@@ -146,7 +146,9 @@ def _retime(session: Session, turn: Turn, change: bool) -> Outbox:
     data = dict(turn.pending.data)
     conversations.finish(session, turn.resident)
     request = session.get(HelpRequest, data["request_id"])
-    if not change or request is None or request.status not in POSTED:
+    if request is None or request.status not in POSTED:
+        return turn.reply(Text(turn.t("common.stale_button"), main_menu(turn.locale)))  # cancelled meanwhile
+    if not change:
         return turn.reply(Text(turn.t("request.retime_kept"), main_menu(turn.locale)))
     request.when = datetime.fromisoformat(data["when"]) if data["when"] else None
     request.time_of_day = data["time_of_day"]

@@ -145,6 +145,19 @@ def test_a_bare_time_soon_after_posting_is_asked_about_before_it_changes_the_req
     assert (len(chat.channel.to("H2")) > told_before) is changed
 
 
+def test_the_new_time_pressed_after_the_request_was_cancelled_changes_nothing_and_says_so(chat, session, midori):
+    """The person cancelled meanwhile: 変える is an old button, not 「お願いはそのままです」."""
+    from db.models import HelpRequest
+
+    ask_for_help(chat, text="あさって、棚の修理をお願いしたいです")
+    asked = chat.say("REQ", "午前中がよか")
+    session.scalar(select(HelpRequest)).status = "cancelled"
+    session.commit()
+    got = press(chat, "REQ", "変える", asked)
+    assert "古くなった" in texts(got)[0] and "そのまま" not in texts(got)[0], texts(got)
+    assert session.scalar(select(HelpRequest)).time_of_day is None
+
+
 @pytest.mark.parametrize(
     ("language", "text", "asked"),
     [
