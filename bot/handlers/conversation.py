@@ -365,10 +365,16 @@ def switch_pressed(session: Session, turn: Turn) -> Outbox:
 @on_state(SWITCH_STATE)
 def switch_typed(session: Session, turn: Turn) -> Outbox | None:
     """はい / いいえ typed to the question whether to leave."""
+    said = yes_or_no(turn)
+    return None if said is None else _switch(session, turn, said)
+
+
+def yes_or_no(turn: Turn) -> bool | None:
+    """True for a whole text that is a yes (はい, 그래요), False for a no (いいえ), else None."""
     if is_one_of(turn, "conversation.yes_words"):
-        return _switch(session, turn, True)
+        return True
     if is_one_of(turn, "conversation.no_words"):
-        return _switch(session, turn, False)
+        return False
     return None
 
 

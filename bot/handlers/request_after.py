@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot import conversation as conversations
 from bot.events import Outbox, Text
 from bot.handlers import Turn, button, main_menu, on_postback, on_state, on_text
-from bot.handlers.conversation import has_word, is_one_of, reads_as_change
+from bot.handlers.conversation import has_word, reads_as_change, yes_or_no
 from bot.handlers.request_changes import apply_when
 from bot.handlers.tasks import describe_t
 from bot.matching import describe
@@ -134,10 +134,9 @@ def retime_pressed(session: Session, turn: Turn) -> Outbox:
 @on_state(RETIME)
 def retime_typed(session: Session, turn: Turn) -> Outbox | None:
     """はい / いいえ typed to the same question; anything else is read as usual."""
-    if is_one_of(turn, "conversation.yes_words"):
-        return _retime(session, turn, True)
-    if is_one_of(turn, "conversation.no_words"):
-        return _retime(session, turn, False)
+    said = yes_or_no(turn)
+    if said is not None:
+        return _retime(session, turn, said)
     conversations.finish(session, turn.resident)  # a new message moves on: the question is dropped
     return None
 

@@ -179,10 +179,9 @@ def pressed_is_request(session: Session, turn: Turn) -> Outbox:
 
 def typed_is_request(session: Session, turn: Turn) -> Outbox | None:
     """はい / いいえ typed; a request written instead is read as the need itself."""
-    if flows.is_one_of(turn, "conversation.yes_words"):
-        return answered_is_request(session, turn, True)
-    if flows.is_one_of(turn, "conversation.no_words"):
-        return answered_is_request(session, turn, False)
+    said = flows.yes_or_no(turn)
+    if said is not None:
+        return answered_is_request(session, turn, said)
     if declines(turn):  # 「いいえ、明日は息子が来るけん」: a no, though it names a day
         return answered_is_request(session, turn, False)
     if asks(turn) and vague(turn):  # 「頼む」「お願いできますか」, whatever read as: a yes to the need kept
