@@ -302,14 +302,14 @@ def requested_language(text: str) -> str | None:
     lowered = unicodedata.normalize("NFKC", text).lower().strip()
     if len(lowered) > _SWITCH_MAX_LENGTH:
         return None
-    if _tells_easy_japanese(lowered.replace(" ", "")):
+    # 「やさしい にほんごで おねがいします」: Japanese written with spaces between words
+    compact = lowered.replace(" ", "")
+    if _tells_easy_japanese(compact):
         return "ja-easy"
     for language, names in _NAMES.items():  # やさしい日本語 before 日本語
         for name in names:
             if name in lowered and _only_fillers(lowered.replace(name, " ", 1)):
                 return language
-            # 「やさしい にほんごで おねがいします」: Japanese written with spaces between words
-            compact = lowered.replace(" ", "")
             if " " not in name and not name.isascii() and name in compact:
                 if _only_fillers(compact.replace(name, " ", 1)):
                     return language
