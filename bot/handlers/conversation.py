@@ -311,10 +311,11 @@ def refuses_choice(turn: Turn) -> bool:
 
 
 def _after_contrast(turn: Turn) -> str:
-    """The text as compared, from after its last contrast (「毎日じゃなくて平日だけ」: 平日だけ)."""
-    from bot.nlp.when import CONTRAST
+    """The text as compared, the part a contrast leaves standing (「毎日じゃなくて平日だけ」: 平日だけ;
+    "weekdays instead of every day": weekdays)."""
+    from bot.nlp.when import meant_part
 
-    return CONTRAST.split(normal(turn.text))[-1].strip() or normal(turn.text)
+    return meant_part(normal(turn.text)).strip() or normal(turn.text)
 
 
 def _label_parts(label: str) -> set[str]:

@@ -269,12 +269,14 @@ def another_kind(request: HelpRequest, category: str) -> None:
 
 
 def kind_after_contrast(turn: Turn) -> str | None:
-    """「ゴミ出しじゃなくて買い物でした」: the kind named after the contrast, which is the one meant."""
+    """「ゴミ出しじゃなくて買い物でした」, "the shopping instead of the bins": the kind named in the part
+    a contrast leaves standing, which is the one meant."""
     from bot.nlp.classify import analyse, category_scores
-    from bot.nlp.when import CONTRAST
+    from bot.nlp.when import meant_part
 
-    parts = CONTRAST.split(unicodedata.normalize("NFKC", turn.text))
-    scores = category_scores(analyse(parts[-1])) if len(parts) > 1 and parts[-1].strip() else {}
+    text = unicodedata.normalize("NFKC", turn.text)
+    meant = meant_part(text)
+    scores = category_scores(analyse(meant)) if meant != text and meant.strip() else {}
     return max(scores, key=lambda kind: scores[kind]) if scores else None
 
 

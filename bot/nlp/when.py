@@ -86,7 +86,10 @@ _PART = re.compile(
 # 「明日じゃなくて明後日」: what follows the contrast is what is meant.
 CONTRAST = re.compile(r"じゃなくて|じゃなく|ではなくて|ではなく|でなくて|やなくて|じゃのうて|\binstead of\b")
 # "Wednesday instead of Tuesday": English names the day meant before the contrast, Japanese after it
-_INSTEAD = re.compile(r"\binstead of\b", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:instead of|rather than)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,、，;]")
+_NOT_BUT = re.compile(r"\bnot\b.+?\bbut\b(?P<meant>.+)", re.IGNORECASE)  # "not Tuesday but Wednesday"
+_COMMA_NOT = re.compile(r"(?P<meant>.*\w.*?)[,;]\s*not\b", re.IGNORECASE)  # "Wednesday, not Tuesday"
 # Katakana read as hiragana (ｱｼﾀ becomes アシタ in normalising, then あした here).
 _TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
@@ -304,9 +307,21 @@ def _meant(text: str, now: date) -> str:
 
 def meant_part(text: str) -> str:
     """The part of a message a contrast leaves standing: after 「じゃなくて」 (「火曜じゃなくて水曜」),
-    before "instead of" ("Wednesday instead of Tuesday"); the whole text when it has no contrast."""
-    if (instead := _INSTEAD.search(text)) and text[: instead.start()].strip(" ,.!?"):
-        return text[: instead.start()]
+    before "instead of" or "rather than" ("Wednesday instead of Tuesday") or after the clause they
+    open ("Instead of Tuesday, Wednesday please"), after "not ... but" and before ", not"
+    ("Wednesday, not Tuesday"); the whole text when it has no contrast, or when the part meant
+    cannot be told."""
+    if instead := _INSTEAD.search(text):
+        if text[: instead.start()].strip(" ,.!?"):
+            return text[: instead.start()]
+        refused_and_meant = _CLAUSE_END.split(text[instead.end() :], maxsplit=1)
+        if len(refused_and_meant) == 2 and refused_and_meant[1].strip(" ,.!?"):
+            return refused_and_meant[1]
+        return text
+    if (but := _NOT_BUT.search(text)) and but["meant"].strip(" ,.!?"):
+        return but["meant"]
+    if comma := _COMMA_NOT.match(text):
+        return comma["meant"]
     return CONTRAST.split(text)[-1]
 
 

@@ -173,3 +173,21 @@ def test_a_day_said_with_any_time_keeps_the_day(language, text, chat, session, t
     got = chat.say("Ureq", text)
     when = session.scalar(select(HelpRequest.when))
     assert when is not None and when.weekday() == 5, texts(got)
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "sorry, I meant the shopping instead of the rubbish",
+        "Actually, instead of the rubbish, could you do some grocery shopping for me",
+        "It's the shopping, not the rubbish",
+    ],
+)
+def test_an_english_kind_corrected_with_a_contrast_takes_the_kind_meant(correction, chat, session, town):
+    """English names the kind meant before "instead of" and ", not", after an "Instead of ...," clause:
+    the request becomes shopping (read after the contrast, as Japanese is, it stayed rubbish)."""
+    to_the_summary(chat, session, town, "en")
+    got = chat.say("Ureq", correction)
+    assert "Shopping" in " ".join(texts(got)) or "shopping" in " ".join(texts(got)), texts(got)
+    chat.say("Ureq", "yes")
+    assert session.scalar(select(HelpRequest)).category == "shopping"

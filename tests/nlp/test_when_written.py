@@ -30,3 +30,18 @@ def test_the_day_and_part_of_day_are_read(text, day, part):
 
 def test_a_contrast_without_a_new_date_keeps_the_date_said():
     assert (understand("明日の朝じゃなくても大丈夫", now=NOW).when.date() - NOW.date()).days == 1
+
+
+@pytest.mark.parametrize(
+    "text, day, part",
+    [
+        ("the day after tomorrow instead of tomorrow", 2, None),
+        ("Instead of tomorrow, the day after tomorrow in the afternoon please", 2, "afternoon"),
+        ("not tomorrow but the day after tomorrow", 2, None),
+        ("the day after tomorrow, not tomorrow", 2, None),
+        ("tomorrow evening rather than this morning", 1, "evening"),
+    ],
+)
+def test_english_names_the_day_meant_before_instead_of_and_after_not_but(text, day, part):
+    understood = understand(text, now=NOW, language="en")
+    assert ((understood.when.date() - NOW.date()).days, understood.time_of_day) == (day, part)

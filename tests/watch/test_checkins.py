@@ -178,6 +178,11 @@ ASK_FOR_A_WATCH = {
         ("ja", "平日がいいです", "3時間", "家族で", 5, 3, False),  # 平日 names 平日だけ
         ("en", "every day", "3 hours", "my family and the district officers, both", 7, 3, True),
         ("ko", "매일", "3시간", "가족이랑 지역 담당자 둘 다요", 7, 3, True),
+        # English names the one meant before "instead of" and ", not", after "not ... but"
+        ("en", "weekdays instead of every day", "3 hours", "family", 5, 3, False),
+        ("en", "Weekdays, not every day", "3 hours", "family", 5, 3, False),
+        ("en", "not every day but weekdays", "3 hours", "family", 5, 3, False),
+        ("en", "Instead of weekdays only, every day please", "3 hours", "family", 7, 3, False),
     ],
 )
 def test_the_days_the_hours_and_who_watches_typed_instead_of_pressed_go_on(
