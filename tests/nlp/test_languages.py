@@ -74,6 +74,7 @@ def test_negation_turns_an_answer_around(text, context, intent):
         ("我们都好，但是奶奶早上去菜市场到现在还没回来", "need_help"),
         ("We're fine, but the roof is leaking and I can't fix it", "need_help"),
         ("The power went out but everyone is safe", "safe"),
+        ("停电了，但是家里备了蜡烛", "safe"),  # what is ready after the but (was need_help)
     ],
 )
 def test_a_safety_answer_is_read_in_the_clause_after_but(text, intent):
@@ -106,6 +107,24 @@ def test_a_reply_that_only_says_what_cannot_be_done_is_a_no_or_a_need(text, cont
 def test_someone_fainting_is_an_emergency_in_each_language(text):
     got = understand(text, now=NOW)
     assert got.emergency and got.intent == "help_request"
+
+
+def test_a_fire_that_has_started_is_an_emergency_in_chinese():
+    got = understand("客厅起火了，我一个人扑不灭", now=NOW)
+    assert got.emergency and got.intent == "help_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Con mèo của tôi kẹt trên mái nhà hàng xóm, ai giúp với",
+        "我的猫在屋顶上下不来了，谁能帮帮我",
+        "우리 고양이가 지붕에서 못 내려와요 도와주실 분",
+    ],
+)
+def test_a_pet_stuck_up_high_is_help_with_a_pet_not_an_emergency(text):
+    got = understand(text, now=NOW)
+    assert (got.intent, got.category, got.emergency) == ("help_request", "dog_walking", False)
 
 
 @pytest.mark.parametrize(
