@@ -74,6 +74,16 @@ _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間|ほど|程|ばかり|ばっかり|分|(?:くらい|ぐらい)(?!に))")
 _WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
 _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\b")
+# Weekdays as people shorten them ("sat arvo", "thurs", "on tue"); mon, wed, sat and sun are also
+# words ("I sat down", "the sun"), so they are a day only after on / this / next, before a part of
+# the day or a time ("sat afternoon", "sun 10am"), or as the whole answer ("Sat.").
+_SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3}
+_SHORT_WEEKDAYS |= {"fri": 4, "sat": 5, "sun": 6}
+_ALSO_WORDS = ("mon", "wed", "sat", "sun")
+_SHORT_WEEKDAY_EN = re.compile(
+    r"\b(next|this|on)?\s*(" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + r")\b\.?"
+    r"(?=\s*(morning|afternoon|evening|night|arvo|noon|am\b|pm\b|\d)|\s*[.!?]*\s*$)?"
+)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _HOUR_JA = re.compile(
     r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご|ゆうがた|夕がた|ゆう方|よる)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?"
@@ -117,6 +127,19 @@ def _kanji_numbers(text: str) -> str:
     return re.sub(r"([一二三四五六七八九十]{1,3})(時|日|月)", convert, text)
 
 
+def english_weekday(lowered: str) -> tuple[str | None, int] | None:
+    """The weekday an English text names, in full ("Saturday") or short ("sat arvo", "thurs"),
+    with the week word before it (next, this, on): (week, 0 for Monday); None if it names none."""
+    if match := _WEEKDAY_EN.search(lowered):
+        return match.group(1), WEEKDAYS_EN.index(match.group(2))
+    for match in _SHORT_WEEKDAY_EN.finditer(lowered):
+        short = match.group(2)
+        whole = not lowered[: match.start()].strip() and len(lowered[match.end() :].split()) <= 1  # "Sat pls"
+        if short not in _ALSO_WORDS or match.group(1) or match.group(3) is not None or whole:
+            return match.group(1), _SHORT_WEEKDAYS[short]
+    return None
+
+
 def _weekday_date(now: date, weekday: int, week: str | None) -> date:
     """This/next week's weekday (weeks start on Monday), or the next one to come."""
     monday = now - timedelta(days=now.weekday())
@@ -141,8 +164,8 @@ def find_date(text: str, now: date) -> date | None:
         return _weekend(now, match.group(1) or match.group(2))
     if match := _WEEKDAY_JA.search(text):
         return _weekday_date(now, WEEKDAYS_JA.index(match.group(2)), match.group(1))
-    if match := _WEEKDAY_EN.search(lowered):
-        return _weekday_date(now, WEEKDAYS_EN.index(match.group(2)), match.group(1))
+    if named := english_weekday(lowered):
+        return _weekday_date(now, named[1], named[0])
     if match := _DAY.search(text):
         return _future_day(now, int(match.group(1)))
     return None
@@ -330,15 +353,15 @@ def bare_weekday(text: str) -> int | None:
     "next Thursday"), 0 for Monday; None if it names none or says the week. After a contrast
     (「火曜じゃなくて水曜」) the weekday meant is the one after it."""
     last = meant_part(text)
-    if last != text and (_WEEKDAY_JA.search(last) or _WEEKDAY_EN.search(last.lower())):
+    if last != text and (_WEEKDAY_JA.search(last) or english_weekday(last.lower())):
         text = last
     lowered = text.lower()
     if any(word in lowered for word in ("週", "しゅう", "week", "this ", "next ")):
         return None
     if match := _WEEKDAY_JA.search(text):
         return WEEKDAYS_JA.index(match.group(2))
-    if match := _WEEKDAY_EN.search(lowered):
-        return WEEKDAYS_EN.index(match.group(2))
+    if named := english_weekday(lowered):
+        return named[1]
     return None
 
 
@@ -347,4 +370,4 @@ def _names_weekday(text: str) -> bool:
     lowered = text.lower()
     if any(word in lowered for word in ("今日", "本日", "今週", "today", "this ")):
         return False
-    return bool(_WEEKDAY_JA.search(text) or _WEEKDAY_EN.search(lowered))
+    return bool(_WEEKDAY_JA.search(text) or english_weekday(lowered))
