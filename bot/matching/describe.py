@@ -147,7 +147,7 @@ def meeting_details(request: HelpRequest, requester: Resident, locale: str) -> s
         when=when(request, locale),
         place=request.meeting_point or requester.address or t("offer.no_place", locale),
         phone=requester.phone or t("offer.no_phone", locale),
-        words=their_words(request, locale),
+        words=their_words(request, locale) + (t("offer.their_note", locale, text=request.note) if request.note else ""),
     )
 
 
