@@ -248,11 +248,39 @@ def names_day(text: str, now: date) -> bool:
     return find_date(_meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now), now) is not None
 
 
+# How long a break lasts: 「3日間」「二週間」「1ヶ月」, "for two weeks", "a fortnight", "10 days".
+_LENGTH_JA = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(日間|週間|か月|ヶ月|ゖ月|ケ月|カ月)")
+_LENGTH_EN = re.compile(r"\b(a|an|one|two|three|four|five|six|a couple of|\d+)\s+(day|week|month)s?\b")
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple of": 2}
+_UNIT_DAYS = {"日間": 1, "週間": 7, "day": 1, "week": 7}  # months: 30 days
+
+
+def _length(text: str) -> timedelta | None:
+    """How long a period said lasts, if the message says it."""
+    if "fortnight" in text:
+        return timedelta(days=14)
+    if match := _LENGTH_JA.search(text):
+        count = match.group(1)
+        number = int(count) if count.isdigit() else int(_kanji_numbers(count + "日")[:-1])
+    elif match := _LENGTH_EN.search(text):
+        count = match.group(1)
+        number = int(count) if count.isdigit() else _EN_NUMBERS[count]
+    else:
+        return None
+    return timedelta(days=number * _UNIT_DAYS.get(match.group(2), 30))
+
+
 def period_end(text: str, now: datetime) -> datetime | None:
     """When a period said in the message is over (来週 -> the Monday after it; 明日 -> the day
-    after), or None when it names none. Half-width kana and full-width letters are read as any."""
+    after; 「月曜から2週間」 "two weeks from Monday" -> two weeks after that Monday; 「3日間」 -> three
+    days from today), or None when it names none. Half-width kana and full-width letters are read as
+    any."""
     text = _kanji_numbers(unicodedata.normalize("NFKC", text).translate(_TO_HIRAGANA)).lower()
     monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(0, 0))
+    if (length := _length(text)) is not None:
+        next_week = any(word in text for word in ("来週", "らいしゅう", "next week"))
+        start = monday.date() + timedelta(weeks=1) if next_week else find_date(text, now.date()) or now.date()
+        return datetime.combine(start, time(0, 0)) + length
     for words, weeks in (
         (("再来週", "さらいしゅう"), 3),
         (("来週", "らいしゅう", "next week"), 2),
