@@ -46,6 +46,13 @@ _IRREGULAR: Final = {
     "brought": "bring",
     "men": "man",
     "did": "do",
+    "does": "do",
+    "goes": "go",
+    "leaves": "leaf",  # not leave (leave it with me)
+    "shelves": "shelf",
+    "wives": "wife",
+    "knives": "knife",
+    "halves": "half",
 }
 # Past forms that keep their own stem (a report of help given: "fed the cat", "drove her home"),
 # and words ending in -ed that are no past tense (need, feed, bed).
@@ -56,22 +63,43 @@ _PAST: Final = frozenset(
         *("taught", "kept", "held", "wrote", "spoke", "threw", "thrown", "done", "gone", "taken", "given"),
     }
 )
+# -es is a suffix after a hiss (boxes, dishes, glasses); elsewhere only the s is (plates, houses)
+_SIBILANT_ES: Final = ("sses", "xes", "zes", "ches", "shes")
+# one vowel between consonants (mov, tak, rid, shar): the e was dropped before -ing or -ed
+_SHORT: Final = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
+_E_DROPPED: Final = ("v", "bl", "iz", "dg", "rg", "nc")
 _NOT_PAST: Final = frozenset(
     {"need", "feed", "bed", "weed", "seed", "shed", "red", "speed", "bleed", "breed", "indeed", "hundred", "wed"}
 )
 
 
 def stem(word: str) -> str:
-    """Crude suffix stripping: walking/walked/walks -> walk."""
+    """Light suffix stripping to a shared stem: walking/walked/walks -> walk, moving/moves -> move,
+    carried/carries -> carry, boxes -> box (a Porter step 1 without its later steps)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if word.endswith(("ss", "is", "us")):
+    if word.endswith(("ss", "is", "us", "eed")):
         return word
-    for suffix in ("ing", "ed", "es", "s"):
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            return base[:-1] if len(base) > 3 and base[-1] == base[-2] else base
+            return _restored(word[: -len(suffix)])
+    if word.endswith("es") and word.endswith(_SIBILANT_ES) and len(word) >= 5:
+        return word[:-2]
+    if word.endswith("s") and len(word) >= 4:
+        return word[:-1]
     return word
+
+
+def _restored(base: str) -> str:
+    """The word before -ing or -ed: a doubled end undone (shopp -> shop, not fall), an e put back
+    after a short or a soft end (mov -> move, tak -> take, charg -> charge; not clean, fix, mow)."""
+    if base[-1] == base[-2] and base[-1] not in "lsz":
+        return base[:-1]
+    if _SHORT.fullmatch(base) or base.endswith(_E_DROPPED):
+        return base + "e"
+    return base
 
 
 def _words(text: str) -> list[str]:

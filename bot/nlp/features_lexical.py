@@ -19,6 +19,7 @@ from typing import Final, NamedTuple
 from bot.nlp import matcher
 from bot.nlp.english import tokenize_en
 from bot.nlp.lexical import Hit, lexicon, prepare, strip_marks
+from bot.nlp.tagger import Token
 
 _BOUNDARY: Final = re.compile(r"[|,.!?;:，。！？；：、…\n]")
 _NOT_LETTER: Final = re.compile(r"[\W_]+")
@@ -128,6 +129,60 @@ def _told_in_past(text: str) -> list[str]:
     return names
 
 
+# Where an English message's words stand: a kind named after "while", "because" or "since" (or
+# before "so") is the reason, after "instead of" or "rather than" it is set aside; otherwise it is in
+# the clause that asks, in one told in the past (a favour someone did), or beside them.
+_EN_PIECES: Final = re.compile(r"[,:，、…\n|]")
+_EN_REASONS: Final = frozenset({"while", "because", "since", "cos", "coz", "cause", "bc", "until", "till"})
+_EN_SET_ASIDE: Final = {"instead": "of", "rather": "than"}
+
+
+def _english_marks(prepared: str) -> tuple[list[Token], list[int], list[str]]:
+    """An English message's tokens, each one's clause (cut at commas too) and its mark: reason,
+    aside or ""."""
+    tokens: list[Token] = []
+    clauses: list[int] = []
+    marks: list[str] = []
+    clause = 0
+    for piece in _EN_PIECES.split(prepared):
+        words = tokenize_en(piece)
+        mark, begun = "", len(marks)
+        for index, token in enumerate(words):
+            word = token.surface
+            if word in _EN_REASONS:
+                mark = "reason"
+            elif word == "so" and not mark:
+                marks[begun:] = ["reason"] * (len(marks) - begun)  # "I'm sick so ...": what came before
+            elif _EN_SET_ASIDE.get(word) == (words[index + 1].surface if index + 1 < len(words) else ""):
+                mark = "aside"
+            tokens.append(token)
+            clauses.append(clause)
+            marks.append(mark)
+            if token.boundary:
+                clause += 1
+                mark, begun = "", len(marks)
+        clause += 1
+    return tokens, clauses, marks
+
+
+def _english_roles(prepared: str, cues: Sequence[Cue]) -> list[str]:
+    """The kinds of help named, by where they stand: asked (cr:ask:), reason, aside, told, beside."""
+    kinds = [c for c in cues if c.label.startswith("category:")]
+    if not kinds:
+        return []
+    tokens, clauses, marks = _english_marks(prepared)
+    asked = {clauses[c.start] for c in cues if c.label in _ASKING and not c.negated and c.start < len(clauses)}
+    told = {clause for token, clause in zip(tokens, clauses) if token.past}
+    names = []
+    for kind in kinds:
+        if kind.start >= len(clauses):
+            continue
+        clause = clauses[kind.start]
+        role = marks[kind.start] or ("ask" if clause in asked else "told" if clause in told else "side")
+        names.append(f"cr:{role}:{kind.label[9:]}{'~' if kind.negated else ''}")
+    return names
+
+
 # The answers whose turn after a but the models read (「Tôi ổn nhưng bà cần thuốc」: safe, then a
 # need that no word of the vocabulary names; 「괜찮은데 할아버지 약이 급해요」).
 _TURNED: Final = ("cue:safe", "cue:need_help", "cue:accept", "cue:decline")
@@ -164,6 +219,7 @@ def features(
     names += _ending(prepared, units)
     if language == "en":
         names += _told_in_past(prepared)
+        names += _english_roles(prepared, cues)
     names += _cue_features(cues)
     if language in _ASKED_KIND:
         names += _asked_kind(cues)

@@ -41,6 +41,10 @@ SETTINGS: dict[str, Any] = {"min_count": 2, "l2": 3e-5, "emergency_l2": 1e-4, "s
 LANGUAGE_SETTINGS: dict[str, Any] = {key: value for key, value in SETTINGS.items() if key != "emergency_l2"} | {
     "l2": 1e-4
 }
+# English, grown to ~1,900 messages by session 12, reads best with less: 5-fold cross-validation
+# 1,767 of 1,941 with 3e-5 (requests 677/746) against 1,756 with 1e-4 (676) and 1,763 with 1e-5;
+# its emergency head keeps 1e-4 (70 of 82 emergencies found, 67 with 3e-5).
+ENGLISH_SETTINGS: dict[str, Any] = LANGUAGE_SETTINGS | {"l2": 3e-5, "emergency_l2": 1e-4}
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _TEMPERATURES = np.arange(0.5, 3.01, 0.05)
 COPIES = 2  # every training message is learned as written and as spoken (see spoken())
@@ -116,7 +120,7 @@ def featurised_corpus(language: str = "ja", rows: list[dict] | None = None) -> l
 
 def settings(language: str) -> dict[str, Any]:
     """The training settings of one language."""
-    return SETTINGS if language == "ja" else LANGUAGE_SETTINGS
+    return SETTINGS if language == "ja" else ENGLISH_SETTINGS if language == "en" else LANGUAGE_SETTINGS
 
 
 def counts_repeats(language: str) -> bool:
@@ -143,7 +147,7 @@ def fingerprint(corpus: list[Labelled], language: str = "ja") -> str:
 # they say nothing of whether something is on fire or flooding, and the few emergencies learned
 # from would teach the emergency head that 「すぐ来てください」 makes a fire less likely.
 _ASKING = (":cue:ask", ":cue:want", ":cue:ask@past", ":cue:want@past")
-_PHRASING = ("ask:", "past:", "q:", "e1:", "e2:", "ri:", "rc:", "c:", *CATEGORY_BY_ROLE_PREFIXES)
+_PHRASING = ("ask:", "past:", "q:", "e1:", "e2:", "ri:", "rc:", "c:", "cr:", *CATEGORY_BY_ROLE_PREFIXES)
 
 
 def told(names: list[str]) -> list[str]:
