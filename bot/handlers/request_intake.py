@@ -86,7 +86,9 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
     if tells_of_a_kindness(turn) or (
         turn.understood.category in (None, "other") and not asks(turn) and not unable(turn)
     ):
-        return small_talk(turn)
+        rest = after_greeting(turn)  # "hi there, my back's bad and the recycling is piling up"
+        answered = _the_rest(session, turn, rest) if rest is not None else None
+        return answered if answered is not None else small_talk(turn)
     return ask_is_request(session, turn)
 
 
@@ -122,6 +124,8 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
     return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
 
 
+# What ends a greeting written in kana, kanji or hangul: a mark or a space, not more words
+_AFTER_GREETING = set(flows.PUNCTUATION + "-~")
 # What a greeting leaves must be this long to be read on its own ("hi there, thanks" is thanks)
 REST_CHARS = 8
 
@@ -132,7 +136,9 @@ def after_greeting(turn: Turn) -> str | None:
     text = unicodedata.normalize("NFKC", turn.text).strip()
     lowered = text.lower()
     for word in sorted(flows.words(turn, "onboarding.greeting_words"), key=len, reverse=True):
-        if not lowered.startswith(word) or (flows.latin(word) and lowered[len(word) : len(word) + 1].isalpha()):
+        after = lowered[len(word) : len(word) + 1]
+        # a greeting as a whole word: "hi", not "hike"; 「よろしく」 not the one in 「よろしくお願いします」
+        if not lowered.startswith(word) or (after.isalpha() if flows.latin(word) else after not in _AFTER_GREETING):
             continue
         rest = text[len(word) :].lstrip(flows.PUNCTUATION + "-~")
         return rest if len(rest) >= REST_CHARS else None

@@ -244,7 +244,7 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         elif last := last_landmark(session, request):
             # the same place as last time: its landmark offered again, in one press
             again = button(turn.t("request.same_landmark"), "request.same_landmark", request.id)
-            asked = turn.t("request.ask_landmark") + "\n" + turn.t("request.last_place", place=last)
+            asked = turn.t("request.ask_landmark") + "\n" + turn.t("request.last_landmark", landmark=last)
             return [Text(asked, (again, *buttons))]
         return [Text(turn.t("request.ask_landmark"), buttons)]
     flows.ask(session, turn, "request_confirm", data)
@@ -495,8 +495,9 @@ def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
     if note and (flows.asks_back(turn) or not starts_with_yes(turn)):
         keep_note(request, note)
         return turn.reply(Text(turn.t("request.noted", note=note)), confirmation(turn, request))
-    if flows.asks_back(turn) and says_yes(turn):
+    if flows.asks_back(turn) and says_yes(turn) and not flows.has_word(turn, "request.polite_ask_words"):
         # "is it ok to send?", "ok?": a yes-word in a question, asked again with its buttons
+        # (「お願いできますか？」 "could you send it please?" ask politely: a yes)
         return turn.reply(Text(turn.t("conversation.yes_or_no")), confirmation(turn, request))
     if not says_yes(turn):
         return None
@@ -530,24 +531,55 @@ def added_note(turn: Turn, request: HelpRequest) -> str | None:
     あるけど大丈夫？」), saying more than a yes; None for anything else (another kind is another
     request), and for the words the request was asked with, said again."""
     understood = turn.understood
-    same_kind = understood.intent == "help_request" and understood.category == request.category
+    kinds = {request.category, *(extra["category"] for extra in request.more_kinds or [])}
+    asked = understood.intent == "help_request"
+    same_kind = asked and understood.category in kinds
+    sure = getattr(turn.understanding, "confidence", 1.0) >= SURE_KIND
+    another_kind = sure and asked and understood.category not in (None, "other") and understood.category not in kinds
     question = flows.asks_back(turn) and understood.intent in ("chitchat", "help_request")
+    yes_then_more = starts_with_yes(turn) and not another_kind  # 「はい、鍵は開けておきます」
     text = " ".join(turn.text.split())
-    if not (same_kind or question) or flows.normal(text) == flows.normal(request.text or ""):
+    if not (same_kind or question or yes_then_more) or flows.normal(text) == flows.normal(request.text or ""):
         return None
+    if yes_then_more and not question:
+        text = _after_yes(turn, text)
     rest = flows.normal(text)
-    for key in ("request.yes_words", "request.yes_alone_words", "conversation.yes_words", "conversation.filler_words"):
+    for key in NOT_A_NOTE:
         for word in flows.found_words(turn, key):
             rest = rest.replace(word, " ")
     weight = sum(2 if _WIDE.match(ch) else 1 for ch in rest if ch.isalnum())
     return text[:NOTE_CHARS] if weight >= NOTE_WEIGHT else None
 
 
+# How sure a reading of another kind must be for 「はい、…」 to be another request, not a note
+# (「はい、鍵は開けておきます」 is read as repair at 0.38)
+SURE_KIND = 0.6
+# Words that say nothing for the helper: a yes, thanks, a greeting, a polite ask.
+NOT_A_NOTE = (
+    "request.yes_words",
+    "request.yes_alone_words",
+    "request.polite_ask_words",
+    "conversation.yes_words",
+    "conversation.filler_words",
+    "onboarding.greeting_words",
+    "onboarding.thanks_words",
+)
+
+
+def _after_yes(turn: Turn, text: str) -> str:
+    """「はい、鍵は開けておきます」 without its 「はい、」: what the yes is followed by."""
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    for word in sorted(flows.found_words(turn, "request.yes_words"), key=len, reverse=True):
+        if lowered.startswith(word):
+            return text[len(word) :].lstrip(flows.PUNCTUATION + "-~") or text
+    return text
+
+
 def keep_note(request: HelpRequest, note: str) -> None:
     """Add the words to the request's note (each said once)."""
     kept = request.note or ""
-    if note not in kept:
-        request.note = f"{kept} / {note}"[-NOTE_CHARS:] if kept else note
+    if note not in kept and len(kept) + len(note) < NOTE_CHARS * 2:  # a note is never cut
+        request.note = f"{kept} / {note}" if kept else note
 
 
 # A Korean yes of one syllable (네, 예, 응): Korean endings hold it (별로예요 "not really", 이상하네요

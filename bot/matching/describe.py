@@ -81,6 +81,7 @@ def companion(request: HelpRequest, extra: dict) -> HelpRequest:
         time_of_day=extra.get("time_of_day") if own else request.time_of_day,
         landmark=request.landmark,
         meeting_point=request.meeting_point,
+        note=request.note,  # said at the summary of them all: for each helper who takes one
         status=request.status,
     )
 

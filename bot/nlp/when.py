@@ -77,12 +77,13 @@ _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\
 # Weekdays as people shorten them ("sat arvo", "thurs", "on tue"); mon, wed, sat and sun are also
 # words ("I sat down", "the sun"), so they are a day only after on / this / next, before a part of
 # the day or a time ("sat afternoon", "sun 10am"), or as the whole answer ("Sat.").
-_SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3}
+_SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thur": 3, "thurs": 3}  # thu is Vietnamese
 _SHORT_WEEKDAYS |= {"fri": 4, "sat": 5, "sun": 6}
 _ALSO_WORDS = ("mon", "wed", "sat", "sun")
 _SHORT_WEEKDAY_EN = re.compile(
-    r"\b(next|this|on)?\s*(" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + r")\b\.?"
-    r"(?=\s*(morning|afternoon|evening|night|arvo|noon|am\b|pm\b|\d)|\s*[.!?]*\s*$)?"
+    r"(?<!')\b(next|this|on)?\s*(" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + r")\b\.?"
+    r"(?=\s*(morning|afternoon|evening|night|arvo|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\d{1,2}:\d{2})"
+    r"|\s*[.!?]*\s*$)?"
 )
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _HOUR_JA = re.compile(
@@ -229,9 +230,12 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
 
 def resolve(text: str, now: datetime) -> When:
     """The moment a (normalised) message speaks of, relative to `now`."""
-    text = _meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now.date())
+    whole = _kanji_numbers(text.translate(_TO_HIRAGANA))
+    text = _meant(whole, now.date())
     day = find_date(text, now.date())
     clock, part = find_time(text)
+    if day is None and text != whole and (clock or part):
+        day = find_date(whole, now.date())  # 「明日の朝じゃなくて午後」: the time refused, not the day
     if day is None:
         if clock is None:
             return When(None, None)

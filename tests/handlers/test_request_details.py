@@ -6,10 +6,12 @@ to that helper alone, never on the card every offered helper sees. A question is
 The landmark of last time is offered again for the same place; 「わからない」 at the place question
 is told why a place is needed, not stored as the place."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
-from db.models import HelpRequest
+from db.models import Conversation, HelpRequest
 from tests import factories
 from tests.conversations.world import READINGS
 from tests.fakes import buttons, texts
@@ -134,3 +136,106 @@ def test_no_place_at_the_place_question_is_told_why_it_is_needed(language, need,
     assert session.scalar(select(HelpRequest)).meeting_point is None, texts(got)
     got = chat.say("Ureq", "緑ケ丘3-2-1")
     assert session.scalar(select(HelpRequest)).meeting_point == "緑ケ丘3-2-1", texts(got)
+
+
+@pytest.mark.parametrize(
+    ("language", "need", "when", "landmark", "said"),
+    [
+        ("ja", "明日の午後、買い物をお願いしたいです", "午後", "公園の近く", "お願いできますか？"),
+        ("ja", "明日の午後、買い物をお願いしたいです", "午後", "公園の近く", "これでお願いできますか？"),
+        ("en", "I need someone to take out my rubbish", "tomorrow morning", "none", "could you send it please?"),
+    ],
+)
+def test_a_polite_request_to_send_is_a_yes_not_a_note(language, need, when, landmark, said, chat, session, town):
+    """「お願いできますか？」 "could you send it please?" at the summary: the usual polite yes, sent
+    (not kept as a note, not asked "yes or no?", and never read as a cancel)."""
+    to_the_summary(chat, session, town, language, need, when, landmark)
+    got = chat.say("Ureq", said)
+    request = session.scalar(select(HelpRequest))
+    assert request.status == "open" and request.note is None, (request.note, texts(got))
+
+
+def test_leaving_erases_the_note_too(chat, session, town):
+    """退会 erases the note with the text, summary, landmark and place of the requests (it may name
+    a person, where a key is, a phone number)."""
+    to_the_summary(chat, session, town, "ja", "明日の午後、買い物をお願いしたいです", "午後", "公園の近く")
+    chat.say("Ureq", "お米が重いので10キロです")
+    chat.say("Ureq", "はい")
+    assert session.scalar(select(HelpRequest)).note
+    chat.say("Ureq", "退会したいです")
+    chat.press("Ureq", "account.leave")
+    session.expire_all()
+    request = session.scalar(select(HelpRequest))
+    assert request.meeting_point is None and request.note is None, request.note
+
+
+@pytest.mark.parametrize("text", ["co ai giup em thu gom rac khong a", "Em cần người giúp thu dọn nhà"])
+def test_vietnamese_thu_is_no_thursday(text, chat, session, town):
+    """ "thu gom rác" (collect rubbish), "thu dọn" (tidy up): "thu" is no short Thursday."""
+    factories.resident(session, user_id="Ureq", district=town, address="緑ケ丘3-2-1", language="vi")
+    session.commit()
+    got = chat.say("Ureq", text)
+    assert session.scalar(select(HelpRequest)).when is None, texts(got)
+
+
+@pytest.mark.parametrize("text", ["よろしくお願いいたします", "よろしくお願いいたします。"])
+def test_yoroshiku_onegai_itashimasu_is_a_greeting(text, chat, session):
+    """A greeting word inside a longer one (よろしく in 「よろしくお願いいたします」) leaves nothing to
+    read alone as a need: no 「どんなことでお困りですか？」, no question left pending."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="U1", district=midori, language="ja")
+    session.commit()
+    got = chat.say("U1", text)
+    assert session.scalar(select(Conversation)) is None, texts(got)
+
+
+def test_a_note_about_the_second_kind_goes_to_its_helper_not_the_first(chat, session):
+    """「ゴミ出しと買い物」: something said at the summary of both reaches both helpers who take them
+    (it reached the rubbish helper only)."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="Ureq", district=midori, address="緑ケ丘3-2-1", language="ja")
+    for user, kind in (("Ug", "garbage"), ("Us", "shopping")):
+        factories.helper(session, user_id=user, district=midori, skills=[kind])
+    session.commit()
+    chat.say("Ureq", "明日の朝、ゴミ出しと買い物をお願いしたいです")
+    chat.say("Ureq", "公園の近く")
+    chat.say("Ureq", "買い物のお米は重いけど大丈夫？")
+    chat.say("Ureq", "はい")
+    for user in ("Ug", "Us"):
+        press(chat, user, "引き受ける", offers_to(chat, user))
+    assert all("お米" in texts(chat.channel.to(user))[-1] for user in ("Ug", "Us"))  # said of the whole visit
+
+
+@pytest.mark.parametrize(
+    ("language", "need", "when", "landmark", "said", "kept"),
+    [
+        ("ja", "明日の午後、買い物をお願いしたいです", "午後", "公園の近く", "はい、鍵は開けておきます", "鍵"),
+        (
+            "en",
+            "I need someone to take out my rubbish",
+            "tomorrow morning",
+            "none",
+            "yes please, the key is under the mat",
+            "key",
+        ),
+    ],
+)
+def test_a_yes_then_a_detail_keeps_the_detail(language, need, when, landmark, said, kept, chat, session, town):
+    """ "yes ..., more": sent, with the more kept for the helper, whatever kind its words suggest
+    (「鍵」 reads as repair)."""
+    to_the_summary(chat, session, town, language, need, when, landmark)
+    chat.say("Ureq", said)
+    request = session.scalar(select(HelpRequest))
+    assert kept in (request.note or ""), (request.status, request.note)
+
+
+def test_not_x_but_y_keeps_the_day_said_before_it():
+    """ "tomorrow, not in the morning but in the afternoon", 「明日の朝じゃなくて午後」: the time is
+    refused, not the day (it became today 14:00)."""
+    from bot.nlp import understand
+
+    now = datetime(2026, 12, 1, 10, 0)
+    when = understand("tomorrow, not in the morning but in the afternoon", now=now, language="en").when
+    assert when is not None and when.date() == datetime(2026, 12, 2).date(), when
+    when = understand("明日の朝じゃなくて午後", now=now).when
+    assert when is not None and when.date() == datetime(2026, 12, 2).date() and when.hour >= 12, when
