@@ -82,7 +82,7 @@ def erase(session: Session, resident: Resident, now: datetime) -> None:
     session.execute(
         update(HelpRequest)
         .where(HelpRequest.resident_id == resident.id)
-        .values(text="", summary="", landmark=None, meeting_point=None)
+        .values(text="", summary="", landmark=None, meeting_point=None, note=None)
     )
     session.flush()
 

@@ -245,6 +245,9 @@ class HelpRequest(Base):
     # A draft's other kinds asked for in the same message (「ゴミ出しと買い物」), each sent as a
     # request of its own with it: [{"category", "summary", "when", "time_of_day"}] (when None: this one's).
     more_kinds: Mapped[list | None]
+    # What the person added at the summary (「お米は10キロです」 "the dog is big"), for the helper
+    # who takes the request only: it may name a person or a place.
+    note: Mapped[str | None] = mapped_column(Text)
 
     resident: Mapped[Resident] = relationship(foreign_keys=[resident_id])
     district: Mapped[District | None] = relationship()

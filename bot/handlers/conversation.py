@@ -186,12 +186,19 @@ def found_words(turn: Turn, key: str) -> Iterator[str]:
     )
 
 
+# How sure the learned layer must be of a cancel that no word of cancelling says (it drops a draft)
+SURE_CANCEL = 0.6
+
+
 def reads_as_cancel(turn: Turn) -> bool:
     """「やめます」「キャンセル」"never mind", not 「明日じゃなくて明後日にして」 ("I changed my mind"
     is a cancel: the words of cancelling are taken out before looking for a change)."""
     if accepts_as_is(turn):
         return False
-    cancelling = turn.understood.intent == "cancel" or has_word(turn, "conversation.cancel_words")
+    # a cancel read by the learned layer alone, unsure of it ("could you send it please?" at 0.49),
+    # drops nothing: the question is asked again
+    sure = getattr(turn.understanding, "confidence", 1.0) >= SURE_CANCEL
+    cancelling = (turn.understood.intent == "cancel" and sure) or has_word(turn, "conversation.cancel_words")
     rest = normal(turn.text)
     for word in sorted(words(turn, "conversation.cancel_words"), key=len, reverse=True):
         rest = rest.replace(word, " ")

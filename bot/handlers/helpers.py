@@ -309,12 +309,62 @@ def experience_check(turn: Turn, profile: HelperProfile) -> Text:
 
 
 def typed_experience_ok(session: Session, turn: Turn) -> Outbox | None:
-    """「はい」「それでいいです」 typed to the skills read from the experience."""
+    """「はい」「それでいいです」 typed to the skills read from the experience; a correction of them
+    (「子守りは違います」, "not childcare, just the computer stuff", 「パソコンだけ」) changes them and
+    shows them again."""
     from bot.handlers.conversation import is_one_of
 
     if is_one_of(turn, "conversation.yes_words"):
         return experience_settled(session, turn)
-    return None
+    profile = profile_of(session, turn)
+    corrected = corrected_kinds(turn, profile.experience_skills or []) if profile is not None else None
+    if profile is None or corrected is None:
+        return None
+    profile.experience_skills = corrected
+    return turn.reply(experience_check(turn, profile))
+
+
+# Clauses of a correction: each read for the kinds it names and whether it refuses them.
+_CLAUSES = re.compile(r"[,、，。.;!！?？]|\bbut\b|けど|が、")
+_ONLY = ("だけ", "のみ", "just", "only", "chỉ", "只", "만")
+
+
+def corrected_kinds(turn: Turn, kinds: list[str]) -> list[str] | None:
+    """The kinds a correction leaves: those refused (「子守りじゃなくて」, "not childcare") taken out,
+    those named added, or only those named when it says so (「パソコンだけ」 "just the computer
+    stuff"); None when it names no kind."""
+    from bot.nlp.when import CONTRAST
+
+    text = flows.normal(turn.text)
+    parts = CONTRAST.split(text)
+    clauses = [(part, True) for part in parts[:-1]] + [(c, False) for c in _CLAUSES.split(parts[-1])]
+    refused: set[str] = set()
+    meant: list[str] = []
+    for clause, before_contrast in clauses:
+        named = kinds_named(turn, clause)
+        if before_contrast or any(flows.holds(clause, w) for w in flows.words(turn, "conversation.refusal_words")):
+            refused.update(named)
+        else:
+            meant.extend(k for k in named if k not in meant)
+    if not refused and not meant:
+        return None
+    if meant and any(flows.holds(text, word) for word in _ONLY):
+        return meant
+    return [k for k in dict.fromkeys([*kinds, *meant]) if k not in refused]
+
+
+def kinds_named(turn: Turn, text: str) -> list[str]:
+    """The kinds a text names: by the words of the experience reader, or by a kind's own name
+    ("childcare", 「子育て」)."""
+    from bot.kinds import KEYS as CATEGORIES
+    from bot.nlp import extract_skills
+
+    found = list(extract_skills(text))
+    for kind in CATEGORIES:
+        names = re.split(r"\s*[/・]\s*", flows.normal(describe.kind(kind, turn.locale)))
+        if kind not in found and kind != "other" and any(len(n) > 1 and flows.holds(text, n) for n in names):
+            found.append(kind)
+    return found
 
 
 @on_postback("helper.experience_ok")

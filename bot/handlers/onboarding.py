@@ -12,7 +12,7 @@ from bot import conversation as conversations
 from bot import residents
 from bot.events import Outbox, Text
 from bot.matching.describe import district_label
-from bot.handlers import Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
+from bot.handlers import INTENTS, Turn, button, main_menu, on_event, on_intent, on_postback, on_state, on_text
 from bot.handlers.conversation import answer_questions, answered_questions, has_word, normal
 from bot.i18n import t
 from db.models import District, Resident, Subscription
@@ -29,6 +29,9 @@ def district_buttons(session: Session, action: str = "district.choose", locale: 
 # What goes on once the district is known, by name (the watch sign-up registers its own): a flow
 # that needed the district first resumes instead of leaving the person to start it again.
 AFTER_DISTRICT: dict[str, Callable[[Session, Turn], Outbox]] = {}
+# What a message that names the district also asks goes on after it (「黒崎です。明日の朝、犬の散歩を…」,
+# "I live in Yahata. I'd like to help people with their phones"): it is not dropped for the district.
+GO_ON = ("help_request", "offer_help")
 # How long the district question waits for its answer.
 DISTRICT_MINUTES = 24 * 60
 # Small talk this soon after a sign-up asked the district is likely an answer to its next question
@@ -95,9 +98,15 @@ def typed_district(session: Session, turn: Turn) -> Outbox | None:
     from bot.residents import district_in
 
     chosen = district_in(turn.text, list(session.scalars(select(District))))
+    then = (turn.pending.data or {}).get("then")
+    intent = turn.understood.intent
+    if chosen is not None and then not in AFTER_DISTRICT and intent in GO_ON and intent in INTENTS:
+        settle_district(session, turn, chosen)
+        turn.conversation = None
+        said = Text(turn.t("onboarding.district_set", district=chosen.name))
+        return turn.reply(said).extend(INTENTS[intent](session, turn) or Outbox())
     if chosen is not None:
         return settle_district(session, turn, chosen)
-    then = (turn.pending.data or {}).get("then")
     if then in AFTER_DISTRICT and turn.understood.intent == "chitchat" and _just_asked(turn):
         # a sign-up waits for the district (「朝9時」 written for its next question): asked again,
         # not answered as small talk that leaves the sign-up behind unseen

@@ -5,6 +5,7 @@ than guess."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -85,7 +86,9 @@ def maybe_request(session: Session, turn: Turn) -> Outbox:
     if tells_of_a_kindness(turn) or (
         turn.understood.category in (None, "other") and not asks(turn) and not unable(turn)
     ):
-        return small_talk(turn)
+        rest = after_greeting(turn)  # "hi there, my back's bad and the recycling is piling up"
+        answered = _the_rest(session, turn, rest) if rest is not None else None
+        return answered if answered is not None else small_talk(turn)
     return ask_is_request(session, turn)
 
 
@@ -101,12 +104,17 @@ def unable(turn: Turn) -> bool:
 @on_intent("chitchat")
 def chitchat(session: Session, turn: Turn) -> Outbox:
     """Greetings and thanks: a short friendly answer; a trouble told before its need is asked
-    about. Someone whose district is not known yet is asked it (once), and a district named in
-    passing (「緑ケ丘に住んでます」) is taken."""
+    about; what follows a greeting, read on its own when it says more. Someone whose district is
+    not known yet is asked it (once), and a district named in passing (「緑ケ丘に住んでます」) is
+    taken."""
     from bot.residents import district_in
 
     if troubled(turn):  # 「ちょっと困っとるんよ」: what the trouble is, before anything else
         return ask_what_trouble(session, turn)
+    if (rest := after_greeting(turn)) is not None:
+        answered = _the_rest(session, turn, rest)
+        if answered is not None:
+            return answered
     if turn.resident.district_id is not None or helps_somewhere(turn):
         return small_talk(turn)  # a helper chose where they help: not asked where they live at every hello
     named = district_in(turn.text, list(session.scalars(select(District))))
@@ -114,6 +122,39 @@ def chitchat(session: Session, turn: Turn) -> Outbox:
         return settle_district(session, turn, named)
     asked = turn.conversation is not None and turn.conversation.state == "choose_district"
     return small_talk(turn) if asked else small_talk(turn).to(turn.resident.id, ask_district(session, turn))
+
+
+# What ends a greeting written in kana, kanji or hangul: a mark or a space, not more words
+_AFTER_GREETING = set(flows.PUNCTUATION + "-~")
+# What a greeting leaves must be this long to be read on its own ("hi there, thanks" is thanks)
+REST_CHARS = 8
+
+
+def after_greeting(turn: Turn) -> str | None:
+    """What a message says after the greeting it opens with ("hi there, my back's been bad all week
+    and the recycling is piling up"), when it says more; None without a greeting or more."""
+    text = unicodedata.normalize("NFKC", turn.text).strip()
+    lowered = text.lower()
+    for word in sorted(flows.words(turn, "onboarding.greeting_words"), key=len, reverse=True):
+        after = lowered[len(word) : len(word) + 1]
+        # a greeting as a whole word: "hi", not "hike"; 「よろしく」 not the one in 「よろしくお願いします」
+        if not lowered.startswith(word) or (after.isalpha() if flows.latin(word) else after not in _AFTER_GREETING):
+            continue
+        rest = text[len(word) :].lstrip(flows.PUNCTUATION + "-~")
+        return rest if len(rest) >= REST_CHARS else None
+    return None
+
+
+def _the_rest(session: Session, turn: Turn, rest: str) -> Outbox | None:
+    """What follows a greeting, answered as if written alone, when it reads as more than small talk
+    (a need, an offer, a question); None for small talk ("hi, hope you're well")."""
+    from bot.handlers import dispatch, understand
+
+    alone = Turn(turn.resident, replace(turn.inbound, text=rest), turn.now, turn.config, turn.channels)
+    alone.conversation, alone.afterwards = turn.conversation, turn.afterwards
+    if understand(alone).intent == "chitchat":
+        return None
+    return dispatch(session, alone)
 
 
 def tells_of_a_kindness(turn: Turn) -> bool:

@@ -241,6 +241,11 @@ def next_step(session: Session, turn: Turn, request: HelpRequest) -> list[Messag
         if len(place) <= LABEL_CHARS and reads_as_landmark(turn, place):
             # 「小倉城の近く」 given as the place: one press makes it the landmark too
             buttons = (button(place, "request.place_as_landmark", request.id), *buttons)
+        elif last := last_landmark(session, request):
+            # the same place as last time: its landmark offered again, in one press
+            again = button(turn.t("request.same_landmark"), "request.same_landmark", request.id)
+            asked = turn.t("request.ask_landmark") + "\n" + turn.t("request.last_landmark", landmark=last)
+            return [Text(asked, (again, *buttons))]
         return [Text(turn.t("request.ask_landmark"), buttons)]
     flows.ask(session, turn, "request_confirm", data)
     return [confirmation(turn, request)]
@@ -271,6 +276,7 @@ def confirmation(turn: Turn, request: HelpRequest) -> Text:
         place=request.meeting_point,
         landmark=request.landmark or "-",
         for_whom=for_whom,
+        note=turn.t("request.note_line", note=request.note) if request.note else "",
     )
     actions = [
         ("send", "request.send"),
@@ -348,6 +354,10 @@ def typed_place(session: Session, turn: Turn) -> Outbox | None:
     last = last_place(session, request)
     if last is not None and flows.has_word(turn, "request.same_place_words") and not has_address(turn.text):
         request.meeting_point = last
+    elif flows.is_one_of(turn, "request.no_landmark_words"):
+        # 「わからない」「ないです」 "none": no place to go to; why it is needed, and asked again
+        again = (button(turn.t("request.same_place"), "request.same_place", request.id),) if last else ()
+        return turn.reply(Text(turn.t("request.place_needed"), again))
     else:
         request.meeting_point = turn.text.strip()[:500]
     return continue_draft(session, turn, request)
@@ -372,6 +382,35 @@ def last_place(session: Session, request: HelpRequest) -> str | None:
     )
 
 
+def last_landmark(session: Session, request: HelpRequest) -> str | None:
+    """The landmark the person gave last time for the same place (「ファミマの近く」 for the same
+    house): offered again with it."""
+    return session.scalar(
+        select(HelpRequest.landmark)
+        .where(
+            HelpRequest.resident_id == request.resident_id,
+            HelpRequest.created_by_id == request.created_by_id,
+            HelpRequest.district_id == request.district_id,
+            HelpRequest.meeting_point == request.meeting_point,
+            HelpRequest.id != request.id,
+            HelpRequest.status != "draft",
+            HelpRequest.landmark.is_not(None),
+            HelpRequest.landmark != "",
+        )
+        .order_by(HelpRequest.id.desc())
+        .limit(1)
+    )
+
+
+@on_draft("request.same_landmark")
+def same_landmark(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
+    """The landmark of last time, pressed."""
+    last = last_landmark(session, request)
+    if last is not None and request.landmark is None:
+        request.landmark = last
+    return continue_draft(session, turn, request)
+
+
 @on_draft("request.same_place")
 def same_place(session: Session, turn: Turn, request: HelpRequest) -> Outbox:
     """前と同じ場所, pressed."""
@@ -388,8 +427,11 @@ def typed_landmark(session: Session, turn: Turn) -> Outbox | None:
     if request is None:
         return None
     text = turn.text.strip()
+    last = last_landmark(session, request)
     if flows.is_one_of(turn, "request.no_landmark_words"):  # 「とくにないです」「ｱﾘﾏｾﾝ」
         text = ""
+    elif last is not None and flows.has_word(turn, "request.same_place_words") and not has_address(text):
+        text = last  # 「前と同じ」 "same as last time": the landmark given for this place before
     elif has_address(text):  # offers go to several people: a landmark, never the address
         return turn.reply(
             Text(
@@ -438,18 +480,106 @@ def continue_draft(session: Session, turn: Turn, request: HelpRequest) -> Outbox
 
 
 def typed_confirmation(session: Session, turn: Turn) -> Outbox | None:
-    """はい / お願いします sends it; anything else is not an answer to this question."""
+    """はい / お願いします sends it; something more said about the request (「お米は10キロです」,
+    「瓶もあるけど大丈夫？」) is kept for its helper and the summary shown with it; a question is
+    never a yes ("is that ok?"); anything else is not an answer to this question."""
     request = answered(session, turn)
     if request is not None and (
         flows.is_one_of(turn, "conversation.no_words")
         or (flows.has_word(turn, "request.not_yes_words") and not flows.accepts_as_is(turn))
     ):
         return turn.reply(what_to_change(turn, request))  # 「いいえ、お願いしません」 is no yes
-    if request is None or not says_yes(turn):
+    if request is None:
+        return None
+    note = added_note(turn, request)
+    if note and (flows.asks_back(turn) or not starts_with_yes(turn)):
+        keep_note(request, note)
+        return turn.reply(Text(turn.t("request.noted", note=note)), confirmation(turn, request))
+    if flows.asks_back(turn) and says_yes(turn) and not flows.has_word(turn, "request.polite_ask_words"):
+        # "is it ok to send?", "ok?": a yes-word in a question, asked again with its buttons
+        # (「お願いできますか？」 "could you send it please?" ask politely: a yes)
+        return turn.reply(Text(turn.t("conversation.yes_or_no")), confirmation(turn, request))
+    if not says_yes(turn):
         return None
     if flows.has_word(turn, "request.hesitation_words"):
         return None  # 「そうですか、うーん、考えます」: not sent; the summary is shown again
+    if note:
+        keep_note(request, note)  # "yes, and the bottles are heavy": sent, with its note
     return send(session, turn, request)
+
+
+def starts_with_yes(turn: Turn) -> bool:
+    """「はい、袋は裏口にあります」 "yes please, and the bags are by the back door": a yes first, then
+    more (a please at the end, "someone strong please", is not the yes)."""
+    text = flows.normal(turn.text)
+    return any(
+        text.startswith(word) and not text[len(word) : len(word) + 1].isalpha()
+        for word in flows.found_words(turn, "request.yes_words")
+    ) and says_yes(turn)
+
+
+# How much a note must say beyond its yes-words: a letter of a Latin script counts 1, a kana,
+# kanji or Hangul syllable 2 (「瓶もある」 says enough, "is it ok to send?" does not).
+NOTE_WEIGHT = 10
+NOTE_CHARS = 300
+_WIDE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
+
+
+def added_note(turn: Turn, request: HelpRequest) -> str | None:
+    """What a message at the summary says about this request for its helper: a detail of the same
+    kind (「お米は10キロです」 for 買い物, "the dog is big" for a walk) or a question about it (「瓶も
+    あるけど大丈夫？」), saying more than a yes; None for anything else (another kind is another
+    request), and for the words the request was asked with, said again."""
+    understood = turn.understood
+    kinds = {request.category, *(extra["category"] for extra in request.more_kinds or [])}
+    asked = understood.intent == "help_request"
+    same_kind = asked and understood.category in kinds
+    sure = getattr(turn.understanding, "confidence", 1.0) >= SURE_KIND
+    another_kind = sure and asked and understood.category not in (None, "other") and understood.category not in kinds
+    question = flows.asks_back(turn) and understood.intent in ("chitchat", "help_request")
+    yes_then_more = starts_with_yes(turn) and not another_kind  # 「はい、鍵は開けておきます」
+    text = " ".join(turn.text.split())
+    if not (same_kind or question or yes_then_more) or flows.normal(text) == flows.normal(request.text or ""):
+        return None
+    if yes_then_more and not question:
+        text = _after_yes(turn, text)
+    rest = flows.normal(text)
+    for key in NOT_A_NOTE:
+        for word in flows.found_words(turn, key):
+            rest = rest.replace(word, " ")
+    weight = sum(2 if _WIDE.match(ch) else 1 for ch in rest if ch.isalnum())
+    return text[:NOTE_CHARS] if weight >= NOTE_WEIGHT else None
+
+
+# How sure a reading of another kind must be for 「はい、…」 to be another request, not a note
+# (「はい、鍵は開けておきます」 is read as repair at 0.38)
+SURE_KIND = 0.6
+# Words that say nothing for the helper: a yes, thanks, a greeting, a polite ask.
+NOT_A_NOTE = (
+    "request.yes_words",
+    "request.yes_alone_words",
+    "request.polite_ask_words",
+    "conversation.yes_words",
+    "conversation.filler_words",
+    "onboarding.greeting_words",
+    "onboarding.thanks_words",
+)
+
+
+def _after_yes(turn: Turn, text: str) -> str:
+    """「はい、鍵は開けておきます」 without its 「はい、」: what the yes is followed by."""
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    for word in sorted(flows.found_words(turn, "request.yes_words"), key=len, reverse=True):
+        if lowered.startswith(word):
+            return text[len(word) :].lstrip(flows.PUNCTUATION + "-~") or text
+    return text
+
+
+def keep_note(request: HelpRequest, note: str) -> None:
+    """Add the words to the request's note (each said once)."""
+    kept = request.note or ""
+    if note not in kept and len(kept) + len(note) < NOTE_CHARS * 2:  # a note is never cut
+        request.note = f"{kept} / {note}" if kept else note
 
 
 # A Korean yes of one syllable (네, 예, 응): Korean endings hold it (별로예요 "not really", 이상하네요

@@ -81,6 +81,7 @@ def companion(request: HelpRequest, extra: dict) -> HelpRequest:
         time_of_day=extra.get("time_of_day") if own else request.time_of_day,
         landmark=request.landmark,
         meeting_point=request.meeting_point,
+        note=request.note,  # said at the summary of them all: for each helper who takes one
         status=request.status,
     )
 
@@ -147,7 +148,7 @@ def meeting_details(request: HelpRequest, requester: Resident, locale: str) -> s
         when=when(request, locale),
         place=request.meeting_point or requester.address or t("offer.no_place", locale),
         phone=requester.phone or t("offer.no_phone", locale),
-        words=their_words(request, locale),
+        words=their_words(request, locale) + (t("offer.their_note", locale, text=request.note) if request.note else ""),
     )
 
 

@@ -74,6 +74,17 @@ _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間|ほど|程|ばかり|ばっかり|分|(?:くらい|ぐらい)(?!に))")
 _WEEKDAY_JA = re.compile(r"(再来週|来週|今週)?(?:の)?([月火水木金土日])曜")
 _WEEKDAY_EN = re.compile(r"\b(next|this|on)?\s*(" + "|".join(WEEKDAYS_EN) + r")\b")
+# Weekdays as people shorten them ("sat arvo", "thurs", "on tue"); mon, wed, sat and sun are also
+# words ("I sat down", "the sun"), so they are a day only after on / this / next, before a part of
+# the day or a time ("sat afternoon", "sun 10am"), or as the whole answer ("Sat.").
+_SHORT_WEEKDAYS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thur": 3, "thurs": 3}  # thu is Vietnamese
+_SHORT_WEEKDAYS |= {"fri": 4, "sat": 5, "sun": 6}
+_ALSO_WORDS = ("mon", "wed", "sat", "sun")
+_SHORT_WEEKDAY_EN = re.compile(
+    r"(?<!')\b(next|this|on)?\s*(" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + r")\b\.?"
+    r"(?=\s*(morning|afternoon|evening|night|arvo|noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\d{1,2}:\d{2})"
+    r"|\s*[.!?]*\s*$)?"
+)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _HOUR_JA = re.compile(
     r"(午前|午後|朝|昼|夕方|夜|晩|ごぜん|ごご|ゆうがた|夕がた|ゆう方|よる)?の?(\d{1,2})時(?!間)(半|(\d{1,2})分)?"
@@ -117,6 +128,19 @@ def _kanji_numbers(text: str) -> str:
     return re.sub(r"([一二三四五六七八九十]{1,3})(時|日|月)", convert, text)
 
 
+def english_weekday(lowered: str) -> tuple[str | None, int] | None:
+    """The weekday an English text names, in full ("Saturday") or short ("sat arvo", "thurs"),
+    with the week word before it (next, this, on): (week, 0 for Monday); None if it names none."""
+    if match := _WEEKDAY_EN.search(lowered):
+        return match.group(1), WEEKDAYS_EN.index(match.group(2))
+    for match in _SHORT_WEEKDAY_EN.finditer(lowered):
+        short = match.group(2)
+        whole = not lowered[: match.start()].strip() and len(lowered[match.end() :].split()) <= 1  # "Sat pls"
+        if short not in _ALSO_WORDS or match.group(1) or match.group(3) is not None or whole:
+            return match.group(1), _SHORT_WEEKDAYS[short]
+    return None
+
+
 def _weekday_date(now: date, weekday: int, week: str | None) -> date:
     """This/next week's weekday (weeks start on Monday), or the next one to come."""
     monday = now - timedelta(days=now.weekday())
@@ -141,8 +165,8 @@ def find_date(text: str, now: date) -> date | None:
         return _weekend(now, match.group(1) or match.group(2))
     if match := _WEEKDAY_JA.search(text):
         return _weekday_date(now, WEEKDAYS_JA.index(match.group(2)), match.group(1))
-    if match := _WEEKDAY_EN.search(lowered):
-        return _weekday_date(now, WEEKDAYS_EN.index(match.group(2)), match.group(1))
+    if named := english_weekday(lowered):
+        return _weekday_date(now, named[1], named[0])
     if match := _DAY.search(text):
         return _future_day(now, int(match.group(1)))
     return None
@@ -206,9 +230,12 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
 
 def resolve(text: str, now: datetime) -> When:
     """The moment a (normalised) message speaks of, relative to `now`."""
-    text = _meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now.date())
+    whole = _kanji_numbers(text.translate(_TO_HIRAGANA))
+    text = _meant(whole, now.date())
     day = find_date(text, now.date())
     clock, part = find_time(text)
+    if day is None and text != whole and (clock or part):
+        day = find_date(whole, now.date())  # 「明日の朝じゃなくて午後」: the time refused, not the day
     if day is None:
         if clock is None:
             return When(None, None)
@@ -225,11 +252,39 @@ def names_day(text: str, now: date) -> bool:
     return find_date(_meant(_kanji_numbers(text.translate(_TO_HIRAGANA)), now), now) is not None
 
 
+# How long a break lasts: 「3日間」「二週間」「1ヶ月」, "for two weeks", "a fortnight", "10 days".
+_LENGTH_JA = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(日間|週間|か月|ヶ月|ゖ月|ケ月|カ月)")
+_LENGTH_EN = re.compile(r"\b(a|an|one|two|three|four|five|six|a couple of|\d+)\s+(day|week|month)s?\b")
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple of": 2}
+_UNIT_DAYS = {"日間": 1, "週間": 7, "day": 1, "week": 7}  # months: 30 days
+
+
+def _length(text: str) -> timedelta | None:
+    """How long a period said lasts, if the message says it."""
+    if "fortnight" in text:
+        return timedelta(days=14)
+    if match := _LENGTH_JA.search(text):
+        count = match.group(1)
+        number = int(count) if count.isdigit() else int(_kanji_numbers(count + "日")[:-1])
+    elif match := _LENGTH_EN.search(text):
+        count = match.group(1)
+        number = int(count) if count.isdigit() else _EN_NUMBERS[count]
+    else:
+        return None
+    return timedelta(days=number * _UNIT_DAYS.get(match.group(2), 30))
+
+
 def period_end(text: str, now: datetime) -> datetime | None:
     """When a period said in the message is over (来週 -> the Monday after it; 明日 -> the day
-    after), or None when it names none. Half-width kana and full-width letters are read as any."""
+    after; 「月曜から2週間」 "two weeks from Monday" -> two weeks after that Monday; 「3日間」 -> three
+    days from today), or None when it names none. Half-width kana and full-width letters are read as
+    any."""
     text = _kanji_numbers(unicodedata.normalize("NFKC", text).translate(_TO_HIRAGANA)).lower()
     monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(0, 0))
+    if (length := _length(text)) is not None:
+        next_week = any(word in text for word in ("来週", "らいしゅう", "next week"))
+        start = monday.date() + timedelta(weeks=1) if next_week else find_date(text, now.date()) or now.date()
+        return datetime.combine(start, time(0, 0)) + length
     for words, weeks in (
         (("再来週", "さらいしゅう"), 3),
         (("来週", "らいしゅう", "next week"), 2),
@@ -330,15 +385,15 @@ def bare_weekday(text: str) -> int | None:
     "next Thursday"), 0 for Monday; None if it names none or says the week. After a contrast
     (「火曜じゃなくて水曜」) the weekday meant is the one after it."""
     last = meant_part(text)
-    if last != text and (_WEEKDAY_JA.search(last) or _WEEKDAY_EN.search(last.lower())):
+    if last != text and (_WEEKDAY_JA.search(last) or english_weekday(last.lower())):
         text = last
     lowered = text.lower()
     if any(word in lowered for word in ("週", "しゅう", "week", "this ", "next ")):
         return None
     if match := _WEEKDAY_JA.search(text):
         return WEEKDAYS_JA.index(match.group(2))
-    if match := _WEEKDAY_EN.search(lowered):
-        return WEEKDAYS_EN.index(match.group(2))
+    if named := english_weekday(lowered):
+        return named[1]
     return None
 
 
@@ -347,4 +402,4 @@ def _names_weekday(text: str) -> bool:
     lowered = text.lower()
     if any(word in lowered for word in ("今日", "本日", "今週", "today", "this ")):
         return False
-    return bool(_WEEKDAY_JA.search(text) or _WEEKDAY_EN.search(lowered))
+    return bool(_WEEKDAY_JA.search(text) or english_weekday(lowered))

@@ -15,6 +15,24 @@ def test_typing_the_district_name_settles_it_and_follows_its_circulars(chat, ses
     assert session.query(Subscription).filter_by(resident_id=resident.id, active=True).count() == 1
 
 
+def test_a_need_or_an_offer_written_with_the_district_goes_on_after_it(chat, session):
+    """「黒崎です。明日の朝、犬の散歩を…」 at the district question: registered, and the request goes on
+    (the need had been dropped, the person left to write it again); "I live in Yahata. I'd like to
+    help people with their phones" starts the helper's registration."""
+    factories.district(session, "黒崎")
+    factories.district(session, "八幡", reading="やはた")
+    chat.event("U1", "follow")
+    got = chat.say("U1", "黒崎です。明日の朝、犬の散歩をお願いしたいです")
+    assert "黒崎で登録しました" in texts(got)[0]
+    assert "犬の散歩" in texts(got)[1] and "住所" in texts(got)[-1], texts(got)
+    chat.event("U2", "follow")
+    session.query(Resident).filter_by(platform_user_id="U2").one().language = "en"
+    session.commit()
+    got = chat.say("U2", "Hi, I live in Yahata. I'd like to help people with their phones, I'm an IT engineer")
+    assert "八幡" in texts(got)[0] and len(texts(got)) > 1, texts(got)
+    assert "✓ smartphone / PC" in buttons(got), (texts(got), buttons(got))  # the kind they named, chosen
+
+
 def test_writing_in_english_gets_answers_in_english(chat, session):
     factories.district(session, "緑ケ丘")
     chat.event("U1", "follow")

@@ -284,3 +284,33 @@ def test_a_plain_yes_to_the_kinds_filled_in_from_the_offer_goes_on(chat, session
     got = chat.say("H", "はい")  # the kinds shown are right
     assert "手伝えること" not in texts(got)[-1] and "よくわかりません" not in " ".join(texts(got)), texts(got)
     assert session.scalar(select(HelperProfile.skills)) == ["repair"]
+
+
+@pytest.mark.parametrize(
+    ("language", "experience", "correction", "kept"),
+    [
+        (
+            "en",
+            "IT engineer for 15 years, I also taught coding to kids",
+            "not childcare, just the computer stuff",
+            ["smartphone"],
+        ),
+        ("ja", "元大工で、孫の子守りもしてきました", "子守りはちょっと無理です", ["repair"]),
+        ("ja", "元大工で、孫の子守りもしてきました", "子守りじゃなくて修理だけで", ["repair"]),
+    ],
+)
+def test_the_kinds_read_from_the_experience_are_corrected_in_words(
+    language, experience, correction, kept, chat, session
+):
+    """ "not childcare, just the computer stuff" at the experience's kinds had asked whether to leave
+    the registration: the kinds refused are taken out, or only those named kept."""
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="H", district=midori, language=language)
+    session.commit()
+    got = chat.press("H", "menu.give_help")
+    for step in range(3):
+        got = chat.press("H", f"helper.next:{('kinds', 'districts', 'slots')[step]}")
+    chat.say("H", experience)
+    got = chat.say("H", correction)
+    assert session.scalar(select(HelperProfile)).experience_skills == kept, texts(got)
+    assert "helper.experience_ok" in [b.data for m in got for b in m.buttons]  # shown again to confirm

@@ -197,3 +197,34 @@ def test_a_yes_with_kekko_desu_after_it_is_not_taken_as_a_no(chat, session, mido
     assert "お手伝いのお願いですか" in texts(got)[-1]
     got = chat.say("REQ", "はい、結構です")
     assert session.scalar(select(HelpRequest)) is not None or "お手伝いのお願いですか" in texts(got)[-1], texts(got)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("en", "hi there, my back's been bad all week and the recycling is piling up by the door", "garbage"),
+        ("en", "Good morning! Could someone help me set up video calls on my tablet?", "smartphone"),
+        ("ja", "こんにちは。明日の朝、ゴミ出しをお願いできますか", "garbage"),
+    ],
+)
+def test_what_follows_a_greeting_is_read_on_its_own(language, text, kind, chat, session):
+    """ "hi there, my back's been bad ... the recycling is piling up" was answered with a greeting:
+    the greeting outweighed the need."""
+    from db.models import HelpRequest
+
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="U1", district=midori, language=language)
+    session.commit()
+    got = chat.say("U1", text)
+    request = session.scalar(select(HelpRequest))
+    asked = any(b.data.startswith("request.is_request") for m in got for b in m.buttons)
+    assert (request is not None and request.category == kind) or asked, texts(got)
+
+
+@pytest.mark.parametrize("text", ["hi there, hope you're keeping well!", "Good morning, lovely weather today"])
+def test_a_greeting_with_small_talk_after_it_is_small_talk(text, chat, session):
+    midori = factories.district(session, "緑ケ丘")
+    factories.resident(session, user_id="U1", district=midori, language="en")
+    session.commit()
+    got = chat.say("U1", text)
+    assert texts(got)[0].startswith(("Hello", "Good morning")) and "I need help" in buttons(got), texts(got)

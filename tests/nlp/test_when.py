@@ -103,3 +103,23 @@ def test_a_break_said_in_months_ends_when_the_helper_is_back(text, back):
     from bot.nlp.when import period_end
 
     assert period_end(text, NOW) == back
+
+
+# A break said by how long it lasts ends that long after the day it starts (today when none is said).
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("can I take a break for two weeks from Monday? I'm travelling", datetime(2025, 6, 2)),
+        ("I'm away for 10 days", datetime(2025, 5, 24)),
+        ("off for a fortnight", datetime(2025, 5, 28)),
+        ("月曜から2週間、旅行でお休みします", datetime(2025, 6, 2)),
+        ("3日間お休みします", datetime(2025, 5, 17)),
+        ("二週間休みます", datetime(2025, 5, 28)),
+        ("来週から1ヶ月休みます", datetime(2025, 6, 18)),
+    ],
+)
+def test_a_break_said_by_its_length_ends_that_long_after_it_starts(text, back):
+    """ "a break for two weeks from Monday" had ended on that Monday."""
+    from bot.nlp.when import period_end
+
+    assert period_end(text, NOW) == back

@@ -45,3 +45,28 @@ def test_a_contrast_without_a_new_date_keeps_the_date_said():
 def test_english_names_the_day_meant_before_instead_of_and_after_not_but(text, day, part):
     understood = understand(text, now=NOW, language="en")
     assert ((understood.when.date() - NOW.date()).days, understood.time_of_day) == (day, part)
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("sat afternoon", 5),
+        ("Sat.", 5),
+        ("on sat", 5),
+        ("sun 10am", 6),
+        ("thurs", 3),
+        ("fri arvo", 4),
+        ("next wed", 9),
+        ("tues morning pls", 1),
+    ],
+)
+def test_english_weekdays_shortened_are_read(text, day):
+    """ "sat afternoon" was read as no day (the request went out for the next day)."""
+    assert (understand(text, now=NOW, language="en").when.date() - NOW.date()).days == day
+
+
+@pytest.mark.parametrize(
+    "text", ["I sat down and hurt my back", "the sun is too strong for my plants", "we got wed in May"]
+)
+def test_the_words_sat_sun_and_wed_are_no_day(text):
+    assert understand(text, now=NOW, language="en").when is None
