@@ -366,36 +366,29 @@ def typed_place(session: Session, turn: Turn) -> Outbox | None:
 def last_place(session: Session, request: HelpRequest) -> str | None:
     """Where the person's last request in the same district was to be done: offered again, since
     most ask again and again from home. Only they see it."""
-    return session.scalar(
-        select(HelpRequest.meeting_point)
-        .where(
-            HelpRequest.resident_id == request.resident_id,
-            HelpRequest.created_by_id == request.created_by_id,
-            HelpRequest.district_id == request.district_id,
-            HelpRequest.id != request.id,
-            HelpRequest.status != "draft",
-            HelpRequest.meeting_point.is_not(None),
-            HelpRequest.meeting_point != "",
-        )
-        .order_by(HelpRequest.id.desc())
-        .limit(1)
-    )
+    return _last_given(session, request, HelpRequest.meeting_point)
 
 
 def last_landmark(session: Session, request: HelpRequest) -> str | None:
     """The landmark the person gave last time for the same place (「ファミマの近く」 for the same
     house): offered again with it."""
+    return _last_given(session, request, HelpRequest.landmark, HelpRequest.meeting_point == request.meeting_point)
+
+
+def _last_given(session: Session, request: HelpRequest, column, *also) -> str | None:
+    """What the person (asking for the same one, in the same district) last gave for this column
+    of a request sent before, when it was not left empty."""
     return session.scalar(
-        select(HelpRequest.landmark)
+        select(column)
         .where(
             HelpRequest.resident_id == request.resident_id,
             HelpRequest.created_by_id == request.created_by_id,
             HelpRequest.district_id == request.district_id,
-            HelpRequest.meeting_point == request.meeting_point,
             HelpRequest.id != request.id,
             HelpRequest.status != "draft",
-            HelpRequest.landmark.is_not(None),
-            HelpRequest.landmark != "",
+            column.is_not(None),
+            column != "",
+            *also,
         )
         .order_by(HelpRequest.id.desc())
         .limit(1)
