@@ -7,7 +7,7 @@ Every line of bot/nlp/corpus/*.jsonl, shared/nlp/dev_set.jsonl and tests/nlp/hel
 read by understand() with its pending question and a fixed clock, and also against each pending
 question it was not labelled with. What is kept is everything a user could notice (intent, kind,
 confidence to the last bit, emergency, time, summary, language) and the learned model's features.
-Lines of a set still held out (held_out11: session 12's, never looked at) are counted, never named:
+Lines of a set still held out (held_out12: session 13's, never looked at) are counted, never named:
 a file and line number would show which held-out message reads otherwise.
 """
 
@@ -22,7 +22,7 @@ from bot.nlp.features import features
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 30, 10, 0)
-HELD_OUT = "held_out11"  # in the name of every file of the set still held out
+HELD_OUT = "held_out12"  # in the name of every file of the set still held out
 
 
 def _sources() -> list[Path]:

@@ -2,7 +2,8 @@
 (the tuned set, and sessions 2 and 3's sets, looked at in session 4); on session 4's set (looked at
 in session 5), session 5's (looked at in session 6), session 6's (looked at in session 7), session 7's (looked at in
 session 8), session 8's (looked at in session 9), session 9's (looked at in session 10), session 10's (looked at
-in session 11), session 11's (looked at in session 12) and the held-out set of session 12 (never tuned on) no fewer
+in session 11), session 11's (looked at in session 12), session 12's (looked at in session 13) and the held-out set of session 13
+(never tuned on) no fewer
 than they reached (see BARS). Every
 conversation goes through the real webhook and line-bot-sdk to the fake LINE API and is judged on what LINE received.
 `python -m tests.conversations` prints every figure (with --fake: on the recording channel too)."""
@@ -23,6 +24,7 @@ from tests.conversations import (
     heldout_s10,
     heldout_s11,
     heldout_s12,
+    heldout_s13,
     tuned,
 )
 from tests.conversations.__main__ import figure
@@ -31,8 +33,8 @@ from tests.conversations.runner import run_all
 # Sessions 2 and 3's sets were held out until session 4 looked at their failures, and session 4's
 # until session 5 did, session 5's until session 6 did, and session 6's until session 7 did, and session 7's until session 8 did,
 # and session 8's until session 9 did, and session 9's until session 10 did, and session 10's until session 11 did,
-# and session 11's until session 12 did: since then they are tuned on, and only session 12's set, written before
-# that session changed anything, is held out (its failures are never shown).
+# and session 11's until session 12 did, and session 12's until session 13 did: since then they are tuned on, and
+# only session 13's set, written before that session changed anything, is held out (its failures are never shown).
 BARS = {
     "tuned": (tuned.PERSONAS, 0.95),
     "looked at (s2 + s3)": (heldout.PERSONAS + heldout_line.PERSONAS, 0.95),
@@ -63,12 +65,15 @@ BARS = {
     # measured once, figure only. Looked at in session 12; the bar stays what it was while it was held out.
     "s11 (looked at in session 12)": (heldout_s11.PERSONAS, 0.89),
     # Written in session 12 before any change of that session: 81/85 (95.3%) on main then (5bcdf97),
+    # measured once, figure only. Looked at in session 13; the bar stays what it was while it was held out.
+    "s12 (looked at in session 13)": (heldout_s12.PERSONAS, 0.89),
+    # Written in session 13 before any change of that session: 81/87 (93.1%) on main then (d8fdc1a),
     # measured once, figure only. The bar is 95% of that figure, rounded down to whole conversations
-    # (95% of 81 is 76.95: 76/85 = 0.894, so 0.89), so that a sound change is not failed by one or two it
+    # (95% of 81 is 76.95: 76/87 = 0.874, so 0.87), so that a sound change is not failed by one or two it
     # happens to lose.
-    "held-out s12": (heldout_s12.PERSONAS, 0.89),
+    "held-out s13": (heldout_s13.PERSONAS, 0.87),
 }
-HELD_OUT = {"held-out s12"}
+HELD_OUT = {"held-out s13"}
 
 
 @pytest.mark.parametrize("name", BARS)
